@@ -1,0 +1,156 @@
+import type { Config } from './config/schema.js';
+import type { AlertCode, HealthBody, Severity, SupplyPayload } from '../telemetry/payloads.js';
+import type { ActiveAlert } from './store/store.js';
+
+export type AlertLimits = Config['alerts'];
+
+/** A rule's verdict: raised or not (with the text to send), or `unknown` to keep what it was. */
+export type Verdict = { active: boolean; message: string } | 'unknown';
+
+export interface AlertRule {
+  code: AlertCode;
+  severity: Severity;
+  evaluate(h: HealthBody, wasActive: boolean, limits: AlertLimits): Verdict;
+}
+
+export interface AlertTransition {
+  code: AlertCode;
+  state: 'raised' | 'cleared';
+  severity: Severity;
+  message: string;
+}
+
+const SUPPLY_REASON = /^(ribbon|film|media|marker-supply|toner|ink)-(low|empty)$/;
+
+function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
+  const find = (h: HealthBody): SupplyPayload | undefined =>
+    h.printer.state === 'unknown' ? undefined : h.printer.supplies.find((s) => s.kind === kind);
+  const describe = (s: SupplyPayload) =>
+    s.remaining !== null ? `${s.remaining} left of ${s.capacity ?? '?'}` : s.levelPercent !== null ? `${s.levelPercent} %` : s.status;
+  return [
+    {
+      code: `supply.${kind}.low`,
+      severity: 'warning',
+      evaluate(h, wasActive, limits) {
+        const s = find(h);
+        if (!s || (s.status === 'unknown' && s.levelPercent === null)) return 'unknown';
+        const saysLow = s.status === 'low' || s.status === 'empty';
+        const level = s.levelPercent;
+        // Raise at the printer's word or at the configured mark; clear only clearly above it.
+        const active = wasActive
+          ? saysLow || (level !== null && level <= limits.supplyLowPercent + limits.hysteresisPercent)
+          : saysLow || (level !== null && level <= limits.supplyLowPercent);
+        return { active, message: `${s.name} (${kind}) is ${active ? 'low' : 'no longer low'}: ${describe(s)}` };
+      },
+    },
+    {
+      code: `supply.${kind}.empty`,
+      severity: 'critical',
+      evaluate(h) {
+        const s = find(h);
+        if (!s || s.status === 'unknown') return 'unknown';
+        const active = s.status === 'empty' || s.remaining === 0;
+        return { active, message: active ? `${s.name} (${kind}) is empty: the station cannot print` : `${s.name} (${kind}) refilled: ${describe(s)}` };
+      },
+    },
+  ] as AlertRule[];
+}
+
+export const ALERT_RULES: readonly AlertRule[] = [
+  {
+    code: 'ups.comm_lost',
+    severity: 'warning',
+    evaluate(h) {
+      if (h.ups.driver === 'none') return { active: false, message: 'no UPS configured' };
+      const active = h.ups.status === 'unknown';
+      return { active, message: active ? `UPS cannot be read: ${h.ups.error ?? 'no reason given'}` : 'UPS readings are back' };
+    },
+  },
+  {
+    code: 'ups.on_battery',
+    severity: 'warning',
+    evaluate(h) {
+      if (h.ups.status === 'unknown') return 'unknown';
+      const active = h.ups.status !== 'online';
+      const charge = h.ups.chargePercent === null ? 'charge unknown' : `charge ${h.ups.chargePercent} %`;
+      return { active, message: active ? `mains power lost, running on battery (${charge})` : 'mains power is back' };
+    },
+  },
+  {
+    code: 'ups.low_battery',
+    severity: 'critical',
+    evaluate(h) {
+      if (h.ups.status === 'unknown') return 'unknown';
+      const active = h.ups.status === 'low_battery';
+      const runtime = h.ups.runtimeSeconds === null ? 'runtime unknown' : `about ${Math.round(h.ups.runtimeSeconds / 60)} min left`;
+      return { active, message: active ? `UPS battery low (${runtime})` : 'UPS battery no longer low' };
+    },
+  },
+  {
+    code: 'printer.offline',
+    severity: 'critical',
+    evaluate(h) {
+      const unreachable = h.printer.state === 'unknown';
+      const active = unreachable || h.printer.state === 'offline';
+      const why = unreachable ? `cannot be read: ${h.printer.error ?? 'no reason given'}` : 'reports itself offline';
+      return { active, message: active ? `printer ${why}` : 'printer is back online' };
+    },
+  },
+  {
+    code: 'printer.error',
+    severity: 'critical',
+    evaluate(h) {
+      if (h.printer.state === 'unknown' || h.printer.state === 'offline') return 'unknown';
+      const faults = h.printer.reasons.filter((r) => !SUPPLY_REASON.test(r) && r !== 'none');
+      const active = h.printer.state === 'stopped' && (faults.length > 0 || h.printer.reasons.length === 0);
+      return { active, message: active ? `printer stopped: ${faults.join(', ') || 'no reason given'}` : 'printer fault cleared' };
+    },
+  },
+  ...supplyRules('ribbon'),
+  ...supplyRules('film'),
+  ...supplyRules('blanks'),
+  {
+    code: 'host.disk_low',
+    severity: 'warning',
+    evaluate(h, wasActive, limits) {
+      const free = h.host.diskFreeBytes;
+      if (free === null) return 'unknown';
+      const mb = free / 1_048_576;
+      const active = wasActive ? mb <= limits.diskLowMb * 1.1 : mb < limits.diskLowMb;
+      return { active, message: `${Math.round(mb)} MB free for the agent's data (alert under ${limits.diskLowMb} MB)` };
+    },
+  },
+];
+
+/**
+ * The alerts raised now, and the transitions each evaluation makes. Starts from the alerts
+ * the store says were raised, so a restart neither repeats a raise nor misses a clear.
+ */
+export class AlertBook {
+  private readonly active = new Map<string, ActiveAlert>();
+
+  constructor(
+    private readonly rules: readonly AlertRule[],
+    private readonly limits: AlertLimits,
+    initial: readonly ActiveAlert[] = [],
+  ) {
+    for (const a of initial) this.active.set(a.code, a);
+  }
+
+  evaluate(h: HealthBody, now: Date): AlertTransition[] {
+    const out: AlertTransition[] = [];
+    for (const rule of this.rules) {
+      const was = this.active.has(rule.code);
+      const v = rule.evaluate(h, was, this.limits);
+      if (v === 'unknown' || v.active === was) continue;
+      if (v.active) this.active.set(rule.code, { code: rule.code, severity: rule.severity, message: v.message, raisedAt: now.toISOString() });
+      else this.active.delete(rule.code);
+      out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity: rule.severity, message: v.message });
+    }
+    return out;
+  }
+
+  codes(): string[] {
+    return [...this.active.keys()].sort();
+  }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig } from './config/load.js';
+import { runAgent } from './daemon.js';
+import { AgentError, describeError, EXIT } from './errors.js';
+import { createLogger } from './log.js';
+import { formatStatus, readStatus } from './status.js';
+import { VERSION } from './version.js';
+
+const STOP_DEADLINE_MS = 5000;
+
+function subcommand(program: Command, name: string, description: string): Command {
+  return program.command(name).description(description).version(VERSION, '-V, --version');
+}
+
+function configOption() {
+  return new Option('-c, --config <file>', 'configuration file (YAML or JSON); without it the simulated demo runs');
+}
+
+/** Commands share --help/--version, usage errors exit 64 and configuration errors 78. */
+export function buildProgram(): Command {
+  const program = new Command('station-agent')
+    .description('Agent for an e-KTP card-printing station: watches the printer, its supplies and the UPS, and reports to the province over MQTT.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  subcommand(program, 'run', 'run the agent (the daemon) until SIGTERM or SIGINT')
+    .addOption(configOption())
+    .addHelpText(
+      'after',
+      `
+Without --config: simulated printer and UPS, an embedded MQTT broker on 127.0.0.1:1883,
+data in ./data. Watch it with:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
+Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
+    )
+    .action(async (opts: { config?: string }) => {
+      const config = loadConfig(opts.config);
+      const log = createLogger({ level: config.log.level });
+      log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
+      const agent = await runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' });
+      await new Promise<void>((resolve) => {
+        const onSignal = (signal: NodeJS.Signals) => {
+          log.info({ signal }, 'signal received');
+          const deadline = setTimeout(() => {
+            log.error(`clean stop took over ${STOP_DEADLINE_MS} ms; exiting anyway`);
+            process.exit(EXIT.failure);
+          }, STOP_DEADLINE_MS);
+          deadline.unref();
+          agent
+            .stop()
+            .then(resolve, (err: Error) => {
+              log.error({ err }, 'stop failed');
+              process.exitCode = EXIT.failure;
+              resolve();
+            })
+            .finally(() => clearTimeout(deadline));
+        };
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+      });
+    });
+
+  subcommand(program, 'status', "show the station's state as the agent last recorded it in its data folder")
+    .addOption(configOption())
+    .option('--json', 'print JSON: {dataDir, health, ageSeconds, stale, agent}')
+    .action(async (opts: { config?: string; json?: boolean }) => {
+      const report = await readStatus(loadConfig(opts.config));
+      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report)}\n`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(`station-agent: ${describeError(err)}\n`);
+    return err instanceof AgentError ? err.exitCode : EXIT.failure;
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;
+// Everything is closed after a clean stop; if a stray handle kept the process alive, do not hang.
+setTimeout(() => process.exit(code), 1000).unref();

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { configSchema, DEMO_CONFIG, type Config } from './schema.js';
+
+/**
+ * Load and validate a configuration file (YAML or JSON; YAML is a superset of JSON).
+ * Without a path, the demo configuration applies. Relative paths inside a file are taken
+ * relative to the file's own folder, so a service finds them whatever its working folder;
+ * the demo's are relative to the working folder.
+ */
+export function loadConfig(path?: string): Config {
+  if (path === undefined) return validate(DEMO_CONFIG, '(demo defaults)', process.cwd());
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [{ path: '', message: `cannot read the file: ${(err as Error).message}` }]);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
+    throw new ConfigError(path, [{ path: '', message: `not valid YAML or JSON${where}: ${(err as Error).message.split('\n')[0]}` }]);
+  }
+  if (raw === null || raw === undefined) raw = {};
+  return validate(raw, path, dirname(resolve(path)));
+}
+
+export function validate(raw: unknown, source: string, baseDir: string): Config {
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(source, result.error.issues.flatMap(describeIssue));
+  return resolvePaths(result.data, baseDir);
+}
+
+function resolvePaths(config: Config, baseDir: string): Config {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const opt = (p: string | undefined) => (p === undefined ? undefined : abs(p));
+  const c = structuredClone(config);
+  c.dataDir = abs(c.dataDir);
+  c.mqtt.passwordFile = opt(c.mqtt.passwordFile);
+  c.mqtt.ca = opt(c.mqtt.ca);
+  c.mqtt.cert = opt(c.mqtt.cert);
+  c.mqtt.key = opt(c.mqtt.key);
+  if (c.printer.driver === 'sim') c.printer.sim.stateFile = opt(c.printer.sim.stateFile);
+  if (c.ups.driver === 'sim') c.ups.sim.stateFile = opt(c.ups.sim.stateFile);
+  return c;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const s = JSON.stringify(value);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
+  const path = issue.path.map(String).join('.');
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((k) => ({
+        path: path ? `${path}.${k}` : k,
+        message: 'unknown key; check its spelling against the configuration reference',
+      }));
+    case 'invalid_type':
+      return [{ path, message: input === undefined ? `missing; expected ${issue.expected}` : `expected ${issue.expected}, given ${show(input)}` }];
+    case 'invalid_value':
+      return [{ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, given ${show(input)}` }];
+    case 'invalid_union': {
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      const options = (issue as { options?: unknown[] }).options;
+      if (discriminator && options) {
+        const given = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[discriminator] : input;
+        return [{ path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, given ${show(given)}` }];
+      }
+      return [{ path, message: `${issue.message}, given ${show(input)}` }];
+    }
+    default:
+      return [{ path, message: input === undefined ? issue.message : `${issue.message}; given ${show(input)}` }];
+  }
+}

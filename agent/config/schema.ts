@@ -1,0 +1,139 @@
+/**
+ * The one configuration schema: it gives the TypeScript type, the defaults and the validation.
+ * Every key here is part of the contract in ARCHITECTURE.md; add keys freely, never rename.
+ */
+import { z } from 'zod';
+
+const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
+const topicSafe = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .regex(TOPIC_SAFE, `${what} must be topic-safe: letters, digits, ".", "_" or "-" (no "/", "+", "#" or spaces)`);
+
+const port = z.number().int().min(1).max(65535);
+const filePath = z.string().min(1);
+
+export const stationSchema = z.strictObject({
+  id: topicSafe('station id'),
+  province: topicSafe('province'),
+  regency: topicSafe('regency'),
+  name: z.string().optional(),
+});
+
+export const mqttSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .refine(
+        (u) => u === 'embedded' || /^mqtts?:\/\/[^\s/]+(:\d+)?\/?$/.test(u),
+        'expected "embedded", mqtt://HOST:PORT or mqtts://HOST:PORT',
+      ),
+    username: z.string().min(1).optional(),
+    /** The password is read from this file, never given inline or on the command line. */
+    passwordFile: filePath.optional(),
+    ca: filePath.optional(),
+    cert: filePath.optional(),
+    key: filePath.optional(),
+    topicPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'expected topic levels like "ektp/v1" (no "+", "#", spaces, or leading/trailing "/")')
+      .default('ektp/v1'),
+    clientId: z.string().min(1).optional(),
+    keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
+    /** Where the in-process broker listens when url is "embedded". Loopback unless configured. */
+    embedded: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(1883) }).prefault({}),
+  })
+  .refine((m) => (m.cert === undefined) === (m.key === undefined), {
+    message: 'cert and key go together: give both for a client certificate, or neither',
+    path: ['cert'],
+  })
+  .refine((m) => m.passwordFile === undefined || m.username !== undefined, {
+    message: 'passwordFile needs a username',
+    path: ['username'],
+  });
+
+const supplyCapacity = z.number().int().min(1).max(1_000_000);
+
+export const simPrinterSchema = z.strictObject({
+  /** JSON file re-read on change to inject supply levels and faults (see README). */
+  stateFile: filePath.optional(),
+  printSeconds: z.number().min(0.01).max(600).default(20),
+  /** Demo load: cards printed per hour by the simulated office, 0 for none. */
+  cardsPerHour: z.number().min(0).max(3600).default(0),
+  capacity: z
+    .strictObject({ ribbon: supplyCapacity.default(500), film: supplyCapacity.default(1000), blanks: supplyCapacity.default(100) })
+    .prefault({}),
+  /** The printer's own "low" mark, as a percentage of capacity (like IPP marker-low-levels). */
+  lowPercent: z.number().min(0).max(100).default(10),
+});
+
+export const printerSchema = z.discriminatedUnion('driver', [
+  z.strictObject({ driver: z.literal('sim'), sim: simPrinterSchema.prefault({}) }),
+]);
+
+export const simUpsSchema = z.strictObject({
+  stateFile: filePath.optional(),
+  /** Runtime on a full battery at the simulated load. */
+  runtimeAtFullMinutes: z.number().min(0.1).max(1440).default(30),
+  /** Time to charge an empty battery on mains. */
+  rechargeMinutes: z.number().min(0.1).max(1440).default(240),
+  lowBatteryPercent: z.number().min(0).max(100).default(20),
+  inputVoltage: z.number().min(0).max(500).default(220),
+  loadPercent: z.number().min(0).max(200).default(35),
+});
+
+export const upsSchema = z.discriminatedUnion('driver', [
+  z.strictObject({ driver: z.literal('sim'), sim: simUpsSchema.prefault({}) }),
+  z.strictObject({ driver: z.literal('none') }),
+]);
+
+export const intervalsSchema = z
+  .strictObject({
+    pollSeconds: z.number().min(0.1).max(3600).default(2),
+    healthSeconds: z.number().min(0.1).max(86_400).default(10),
+  })
+  .refine((i) => i.healthSeconds >= i.pollSeconds, {
+    message: 'healthSeconds must be at least pollSeconds',
+    path: ['healthSeconds'],
+  });
+
+export const alertsSchema = z.strictObject({
+  /** A supply is low at or under this level even if the printer does not say so. */
+  supplyLowPercent: z.number().min(0).max(100).default(10),
+  /** A raised low alert clears only above supplyLowPercent + this band, so it does not flap. */
+  hysteresisPercent: z.number().min(0).max(50).default(5),
+  /** host.disk_low under this much free space in dataDir (clears 10 % above it). */
+  diskLowMb: z.number().min(0).default(1024),
+});
+
+export const logSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+export const configSchema = z.strictObject({
+  station: stationSchema,
+  dataDir: filePath.default('./data'),
+  mqtt: mqttSchema,
+  printer: printerSchema,
+  ups: upsSchema,
+  intervals: intervalsSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
+  log: logSchema.prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type PrinterConfig = Config['printer'];
+export type UpsConfig = Config['ups'];
+export type SimPrinterOptions = z.infer<typeof simPrinterSchema>;
+export type SimUpsOptions = z.infer<typeof simUpsSchema>;
+
+/** What `station-agent run` uses without --config: everything simulated, an in-process broker. */
+export const DEMO_CONFIG: ConfigInput = {
+  station: { id: 'demo-01', province: '00', regency: '0000', name: 'Demo station (simulated hardware)' },
+  dataDir: './data',
+  mqtt: { url: 'embedded' },
+  printer: { driver: 'sim', sim: { cardsPerHour: 120, printSeconds: 15 } },
+  ups: { driver: 'sim' },
+};

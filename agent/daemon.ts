@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../hal/clock.js';
+import type { DriverContext, Lifecycle } from '../hal/driver.js';
+import { SystemHost } from '../hal/host/system.js';
+import { createPrinter } from '../hal/printer/index.js';
+import { createUps } from '../hal/ups/index.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../telemetry/broker.js';
+import type { StatusPayload } from '../telemetry/payloads.js';
+import { MqttPublisher } from '../telemetry/publisher.js';
+import { Telemetry } from '../telemetry/telemetry.js';
+import { stationTopics } from '../telemetry/topics.js';
+import type { Config } from './config/schema.js';
+import { readMqttSecrets } from './config/secrets.js';
+import { Station } from './station.js';
+import { Store } from './store/store.js';
+import { VERSION } from './version.js';
+
+export const AGENT_STATE_KEY = 'agent.state';
+
+export interface AgentHandle {
+  /** Clean stop: last health, shutdown status, drivers stopped, broker and DB closed. */
+  stop(): Promise<void>;
+}
+
+/** Start a part, logging rather than throwing: one broken part does not stop the others. */
+async function startPart(name: string, part: Lifecycle, log: Logger): Promise<void> {
+  try {
+    await part.start();
+  } catch (err) {
+    log.error({ err }, `${name} did not start; it will show as unknown until it answers`);
+  }
+}
+
+export async function runAgent(config: Config, log: Logger, opts: { configSource: string; clock?: Clock }): Promise<AgentHandle> {
+  const clock = opts.clock ?? systemClock;
+  const secrets = readMqttSecrets(config.mqtt, opts.configSource);
+  const store = await Store.open(config.dataDir);
+  let broker: EmbeddedBroker | undefined;
+  try {
+    broker = config.mqtt.url === 'embedded' ? await startEmbeddedBroker(config.mqtt.embedded.host, config.mqtt.embedded.port, log) : undefined;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const ctx: DriverContext = { clock, log };
+  const printer = await createPrinter(config.printer, { ...ctx, log: log.child({ part: 'printer' }) });
+  const ups = await createUps(config.ups, { ...ctx, log: log.child({ part: 'ups' }) });
+  const host = new SystemHost(config.dataDir, { ...ctx, log: log.child({ part: 'host' }) });
+
+  const startedAt = new Date(clock.now()).toISOString();
+  const topics = stationTopics(config.mqtt.topicPrefix, config.station);
+  const status = (online: boolean, reason?: 'lost' | 'shutdown'): StatusPayload => ({
+    schema: 'station.status/1',
+    station: config.station.id,
+    ts: new Date(clock.now()).toISOString(),
+    online,
+    ...(reason ? { reason } : {}),
+    version: VERSION,
+    startedAt,
+  });
+  const publisher = new MqttPublisher({
+    url: broker?.url ?? config.mqtt.url,
+    clientId: config.mqtt.clientId ?? `station-${config.station.id}`,
+    username: config.mqtt.username,
+    ...secrets,
+    keepaliveSeconds: config.mqtt.keepaliveSeconds,
+    topics,
+    birth: () => status(true),
+    will: () => status(false, 'lost'),
+    log: log.child({ part: 'mqtt' }),
+  });
+  const telemetry = new Telemetry(store, publisher, config.station.id, topics, clock, log.child({ part: 'telemetry' }));
+  const station = new Station({ config, printer, ups, host, telemetry, store, clock, log, version: VERSION });
+
+  await startPart('printer driver', printer, log);
+  await startPart('UPS driver', ups, log);
+  await startPart('host readings', host, log);
+  publisher.start();
+  await store.setState(AGENT_STATE_KEY, { state: 'running', pid: process.pid, version: VERSION, startedAt });
+  await station.start();
+  log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop() {
+      stopped ??= (async () => {
+        log.info('stopping');
+        await station.stop().catch((err: Error) => log.error({ err }, 'last health not sent'));
+        await publisher.stop(status(false, 'shutdown'), 2000);
+        for (const part of [printer, ups, host]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));
+        await broker?.close();
+        await store.setState(AGENT_STATE_KEY, { state: 'stopped', pid: process.pid, version: VERSION, startedAt, stoppedAt: new Date(clock.now()).toISOString() });
+        await store.close();
+        log.info('stopped cleanly');
+      })();
+      return stopped;
+    },
+  };
+}

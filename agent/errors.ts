@@ -1,0 +1,53 @@
+/**
+ * Errors that reach a person carry a code, what went wrong, and the next step to take.
+ * The CLI maps them to sysexits-style exit codes (64 usage, 78 configuration).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 64, config: 78 } as const;
+
+export class AgentError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, opts: { hint?: string; exitCode?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AgentError';
+    this.code = code;
+    this.hint = opts.hint;
+    this.exitCode = opts.exitCode ?? EXIT.failure;
+  }
+}
+
+/** One problem in a configuration file, named by its dotted path. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends AgentError {
+  readonly problems: ConfigProblem[];
+  readonly source: string;
+
+  constructor(source: string, problems: ConfigProblem[]) {
+    const lines = problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`);
+    super(
+      'config-invalid',
+      `Configuration ${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
+      {
+        hint: 'Fix the keys listed above; docs: README.md "Configuration". Run with no --config for the simulated demo.',
+        exitCode: EXIT.config,
+      },
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+    this.source = source;
+  }
+}
+
+/** A message for a person: the error text, then what to do. */
+export function describeError(err: unknown): string {
+  if (err instanceof AgentError) {
+    return err.hint ? `${err.message}\nWhat to do: ${err.hint}` : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,87 @@
+import type { HostReading } from '../hal/host/types.js';
+import type { PrinterReading } from '../hal/printer/types.js';
+import type { UpsReading } from '../hal/ups/types.js';
+import type { HealthBody } from '../telemetry/payloads.js';
+
+/** One poll's outcome per driver: a reading, or why there is none. */
+export type Polled<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface Readings {
+  printer: { driver: string; polled: Polled<PrinterReading> };
+  ups: { driver: string; polled: Polled<UpsReading> };
+  host: Polled<HostReading>;
+}
+
+export interface SnapshotContext {
+  station: { province: string; regency: string };
+  version: string;
+  startedAt: Date;
+  now: Date;
+}
+
+/**
+ * The health body from one poll. A driver that could not be read gives state/status
+ * `unknown`, null numbers and its reason: never the previous reading passed off as fresh.
+ */
+export function buildHealth(r: Readings, ctx: SnapshotContext): HealthBody {
+  const p = r.printer.polled;
+  const u = r.ups.polled;
+  const h = r.host.ok ? r.host.value : undefined;
+  return {
+    province: ctx.station.province,
+    regency: ctx.station.regency,
+    agent: {
+      version: ctx.version,
+      startedAt: ctx.startedAt.toISOString(),
+      uptimeSeconds: Math.round((ctx.now.getTime() - ctx.startedAt.getTime()) / 1000),
+    },
+    printer: p.ok
+      ? {
+          driver: r.printer.driver,
+          state: p.value.state,
+          reasons: p.value.reasons,
+          supplies: p.value.supplies.map((s) => ({ ...s, daysLeft: null })),
+          model: p.value.model,
+          error: null,
+        }
+      : { driver: r.printer.driver, state: 'unknown', reasons: [], supplies: [], model: null, error: p.error },
+    ups: u.ok
+      ? { driver: r.ups.driver, ...u.value, error: null }
+      : {
+          driver: r.ups.driver,
+          status: 'unknown',
+          chargePercent: null,
+          runtimeSeconds: null,
+          inputVoltage: null,
+          loadPercent: null,
+          model: null,
+          error: u.error,
+        },
+    host: {
+      cpuPercent: h?.cpuPercent ?? null,
+      memUsedPercent: h?.memUsedPercent ?? null,
+      diskFreeBytes: h?.diskFreeBytes ?? null,
+      uptimeSeconds: h?.uptimeSeconds ?? null,
+    },
+    // The blank-card ledger and the job engine are not kept yet: unknown, not zero.
+    stock: { blanksOnHand: null },
+    jobs: { queued: null, printing: null, printedToday: null, failedToday: null, needsVerification: null },
+    alerts: [],
+  };
+}
+
+/**
+ * The discrete part of a snapshot; a change here is a state change that is published at once.
+ * Levels and counters are left out so that every printed card does not force a message.
+ */
+export function stateKey(h: HealthBody): string {
+  return JSON.stringify([
+    h.printer.state,
+    h.printer.reasons,
+    h.printer.supplies.map((s) => [s.kind, s.status]),
+    h.printer.error !== null,
+    h.ups.status,
+    h.ups.error !== null,
+    h.alerts,
+  ]);
+}

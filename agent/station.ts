@@ -1,0 +1,113 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../hal/clock.js';
+import { HalError, withTimeout } from '../hal/errors.js';
+import type { HostDriver } from '../hal/host/types.js';
+import type { PrinterDriver } from '../hal/printer/types.js';
+import type { UpsDriver } from '../hal/ups/types.js';
+import type { HealthBody } from '../telemetry/payloads.js';
+import type { TelemetrySink } from '../telemetry/telemetry.js';
+import { AlertBook, ALERT_RULES } from './alerts.js';
+import type { Config } from './config/schema.js';
+import { buildHealth, stateKey, type Polled } from './snapshot.js';
+import { Store } from './store/store.js';
+
+export interface StationDeps {
+  config: Pick<Config, 'station' | 'intervals' | 'alerts'>;
+  printer: PrinterDriver;
+  ups: UpsDriver;
+  host: HostDriver;
+  telemetry: TelemetrySink;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  version: string;
+}
+
+/**
+ * The station loop: poll every driver, build the health snapshot, raise and clear alerts,
+ * and publish health every healthSeconds and at once on a state change. Each driver is read
+ * with its own timeout, so a hung or dead part shows as unknown and the rest goes on.
+ */
+export class Station {
+  private book: AlertBook | undefined;
+  private lastKey: string | undefined;
+  private lastHealthAt = -Infinity;
+  private cancelTimer: (() => void) | undefined;
+  private inFlight: Promise<unknown> | undefined;
+  private stopping = false;
+  private readonly startedAt: Date;
+
+  constructor(private readonly d: StationDeps) {
+    this.startedAt = new Date(d.clock.now());
+  }
+
+  private get pollMs(): number {
+    return this.d.config.intervals.pollSeconds * 1000;
+  }
+
+  async start(): Promise<void> {
+    this.book = new AlertBook(ALERT_RULES, this.d.config.alerts, await this.d.store.activeAlerts());
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    this.cancelTimer = this.d.clock.setTimer(() => {
+      this.inFlight = this.tick()
+        .catch((err: Error) => this.d.log.error({ err }, 'station poll failed; trying again next period'))
+        .finally(() => {
+          if (!this.stopping) this.schedule(this.pollMs);
+        });
+    }, ms);
+  }
+
+  /** One poll. Public so tests can drive the loop step by step. */
+  async tick(opts: { forceHealth?: boolean } = {}): Promise<HealthBody> {
+    const book = this.book ?? new AlertBook(ALERT_RULES, this.d.config.alerts);
+    this.book = book;
+    const timeoutMs = Math.min(10_000, Math.max(1_000, this.pollMs));
+    const [printer, ups, host] = await Promise.all([
+      poll(() => this.d.printer.read(), timeoutMs, 'the printer'),
+      poll(() => this.d.ups.read(), timeoutMs, 'the UPS'),
+      poll(() => this.d.host.read(), timeoutMs, 'the host'),
+    ]);
+    const now = new Date(this.d.clock.now());
+    const body = buildHealth(
+      { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
+      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now },
+    );
+    for (const t of book.evaluate(body, now)) {
+      this.d.log[t.state === 'raised' ? 'warn' : 'info']({ alert: t.code }, `${t.state}: ${t.message}`);
+      await this.d.telemetry.event(t, (tx) =>
+        t.state === 'raised'
+          ? Store.raiseAlert(tx, { code: t.code, severity: t.severity, message: t.message, raisedAt: now.toISOString() })
+          : Store.clearAlert(tx, t.code),
+      );
+    }
+    body.alerts = book.codes();
+    const key = stateKey(body);
+    const due = now.getTime() - this.lastHealthAt >= this.d.config.intervals.healthSeconds * 1000;
+    if (opts.forceHealth || due || key !== this.lastKey) {
+      await this.d.telemetry.health(body);
+      this.lastHealthAt = now.getTime();
+      this.lastKey = key;
+    }
+    return body;
+  }
+
+  /** Stop polling, let the poll in progress finish, and publish one last health. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.cancelTimer?.();
+    await this.inFlight;
+    await this.tick({ forceHealth: true });
+  }
+}
+
+async function poll<T>(read: () => Promise<T>, ms: number, what: string): Promise<Polled<T>> {
+  try {
+    return { ok: true, value: await withTimeout(read(), ms, what) };
+  } catch (err) {
+    const e = err as Error;
+    return { ok: false, error: e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message };
+  }
+}

@@ -1,0 +1,106 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AgentError } from '../errors.js';
+import { Db, type Queryable } from './db.js';
+import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
+
+export const DB_FILE = 'station.db';
+
+export interface ActiveAlert {
+  code: string;
+  severity: string;
+  message: string;
+  raisedAt: string;
+}
+
+/**
+ * The station's one SQLite file in dataDir. WAL lets `station-agent status` read while the
+ * daemon writes; synchronous=FULL because the job engine's "printing" mark must survive a
+ * power cut before the printer is told (invariant 1).
+ */
+export class Store {
+  private constructor(
+    readonly db: Db,
+    readonly file: string,
+  ) {}
+
+  static async open(dataDir: string): Promise<Store> {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (err) {
+      throw new AgentError('store-dir', `Cannot create the data folder ${dataDir}: ${(err as Error).message}`, {
+        hint: 'Set dataDir to a folder this user may write, or fix its permissions.',
+      });
+    }
+    const file = join(dataDir, DB_FILE);
+    const db = await Db.open(file);
+    try {
+      await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+      await migrate(db, file);
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err;
+    }
+    return new Store(db, file);
+  }
+
+  /** Open an existing store without changing it (for `status` while the daemon runs). */
+  static async openReadOnly(dataDir: string): Promise<Store | undefined> {
+    const file = join(dataDir, DB_FILE);
+    if (!existsSync(file)) return undefined;
+    const db = await Db.open(file, { readOnly: true });
+    await db.exec('PRAGMA busy_timeout = 5000');
+    const version = await schemaVersion(db);
+    if (version > SCHEMA_VERSION || version === 0) {
+      await db.close();
+      throw new AgentError('store-schema', `The database ${file} has schema version ${version}; this agent reads ${SCHEMA_VERSION}.`, {
+        hint: version === 0 ? 'Start the agent once so it creates its tables.' : 'Use the agent version that wrote it.',
+      });
+    }
+    return new Store(db, file);
+  }
+
+  /** The next per-station sequence number; call inside the transaction that uses it. */
+  static async nextSeq(tx: Queryable): Promise<number> {
+    const row = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value");
+    if (!row) throw new Error('the seq counter row is missing from the counters table');
+    return row.value;
+  }
+
+  /** Keep a small piece of state (last health, agent lifecycle); `tx` to write it inside a transaction. */
+  async setState(key: string, value: unknown, at: Date = new Date(), tx: Queryable = this.db): Promise<void> {
+    await tx.run(
+      'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      [key, JSON.stringify(value), at.toISOString()],
+    );
+  }
+
+  async getState<T>(key: string): Promise<{ value: T; updatedAt: string } | undefined> {
+    const row = await this.db.get<{ value: string; updated_at: string }>('SELECT value, updated_at FROM kv WHERE key = ?', [key]);
+    return row ? { value: JSON.parse(row.value) as T, updatedAt: row.updated_at } : undefined;
+  }
+
+  async activeAlerts(): Promise<ActiveAlert[]> {
+    const rows = await this.db.all<{ code: string; severity: string; message: string; raised_at: string }>(
+      'SELECT code, severity, message, raised_at FROM alerts_active ORDER BY raised_at, code',
+    );
+    return rows.map((r) => ({ code: r.code, severity: r.severity, message: r.message, raisedAt: r.raised_at }));
+  }
+
+  static async raiseAlert(tx: Queryable, a: ActiveAlert): Promise<void> {
+    await tx.run('INSERT OR REPLACE INTO alerts_active (code, severity, message, raised_at) VALUES (?, ?, ?, ?)', [
+      a.code,
+      a.severity,
+      a.message,
+      a.raisedAt,
+    ]);
+  }
+
+  static async clearAlert(tx: Queryable, code: string): Promise<void> {
+    await tx.run('DELETE FROM alerts_active WHERE code = ?', [code]);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Time, injected. Drivers and the station loop take a Clock so tests can drive simulated
+ * hardware through hours in milliseconds, deterministically.
+ */
+export interface Clock {
+  now(): number;
+  /** Call `fn` after `ms`; returns a function that cancels it. */
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(fn, ms) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+/** A clock that moves only when told to; due timers fire in time order as it advances. */
+export class ManualClock implements Clock {
+  private timers: { at: number; fn: () => void; id: number }[] = [];
+  private nextId = 0;
+
+  constructor(private t = Date.UTC(2026, 0, 5, 8, 0, 0)) {}
+
+  now(): number {
+    return this.t;
+  }
+
+  setTimer(fn: () => void, ms: number): () => void {
+    const id = this.nextId++;
+    this.timers.push({ at: this.t + Math.max(0, ms), fn, id });
+    return () => {
+      this.timers = this.timers.filter((x) => x.id !== id);
+    };
+  }
+
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const due = this.timers[0];
+      if (!due || due.at > end) break;
+      this.timers.shift();
+      this.t = due.at;
+      due.fn();
+    }
+    this.t = end;
+  }
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import type { SimPrinterOptions } from '../../agent/config/schema.js';
+import type { DriverContext } from '../driver.js';
+import { HalError } from '../errors.js';
+import { SimStateFile } from '../sim-state-file.js';
+import {
+  BLOCKING_REASONS,
+  type PrintRequest,
+  type PrintResult,
+  type PrinterDriver,
+  type PrinterReading,
+  type PrinterState,
+  type SupplyReading,
+} from './types.js';
+
+const counterOverride = z.strictObject({
+  remaining: z.number().int().min(0).optional(),
+  capacity: z.number().int().min(1).optional(),
+});
+
+/**
+ * The state file's shape. Supply numbers given are pinned while they stay in the file and the
+ * simulation continues from them once removed; `state` and `reasons` are conditions that hold
+ * while given and lift when removed.
+ */
+export const simPrinterStateSchema = z.strictObject({
+  ribbon: counterOverride.optional(),
+  film: counterOverride.optional(),
+  blanks: counterOverride.optional(),
+  state: z.enum(['idle', 'stopped', 'offline']).optional(),
+  reasons: z.array(z.string().regex(/^[a-z0-9-]+$/, 'an IPP-style keyword such as "media-jam"')).optional(),
+});
+export type SimPrinterState = z.infer<typeof simPrinterStateSchema>;
+
+type Kind = 'ribbon' | 'film' | 'blanks';
+const KINDS: readonly Kind[] = ['ribbon', 'film', 'blanks'];
+const NAMES: Record<Kind, string> = { ribbon: 'YMCKO ribbon', film: 'Retransfer film', blanks: 'Input hopper' };
+
+interface Job {
+  printerJobId: string;
+  done: (outcome: { ok: true } | { ok: false; error: HalError }) => void;
+  cancelTimer: () => void;
+}
+
+/** A retransfer card printer: ribbon, film and a blank-card hopper, one card at a time. */
+export class SimPrinter implements PrinterDriver {
+  readonly driver = 'sim';
+  private readonly counters: Record<Kind, { remaining: number; capacity: number }>;
+  private readonly stateFile: SimStateFile<SimPrinterState>;
+  private overrides: SimPrinterState = {};
+  private job: Job | undefined;
+  private printedTotal = 0;
+  private jobCounter = 0;
+  private nextDemoAt: number | undefined;
+
+  constructor(
+    private readonly opts: SimPrinterOptions,
+    private readonly ctx: DriverContext,
+  ) {
+    this.counters = {
+      ribbon: { remaining: opts.capacity.ribbon, capacity: opts.capacity.ribbon },
+      film: { remaining: opts.capacity.film, capacity: opts.capacity.film },
+      blanks: { remaining: opts.capacity.blanks, capacity: opts.capacity.blanks },
+    };
+    this.stateFile = new SimStateFile(opts.stateFile, simPrinterStateSchema, {}, ctx.log);
+  }
+
+  async start(): Promise<void> {
+    await this.refresh();
+    if (this.opts.cardsPerHour > 0) this.nextDemoAt = this.ctx.clock.now();
+  }
+
+  stop(): Promise<void> {
+    if (this.job) this.finish(this.job, { ok: false, error: new HalError('aborted', 'the printer driver was stopped mid-card') });
+    this.nextDemoAt = undefined;
+    return Promise.resolve();
+  }
+
+  async read(): Promise<PrinterReading> {
+    await this.refresh();
+    this.runDemoLoad();
+    return this.reading();
+  }
+
+  async print(req: PrintRequest): Promise<PrintResult> {
+    await this.refresh();
+    return this.startCard(req.jobId);
+  }
+
+  private async refresh(): Promise<void> {
+    this.overrides = await this.stateFile.read();
+    this.applyOverrides();
+  }
+
+  private applyOverrides(): void {
+    for (const kind of KINDS) {
+      const o = this.overrides[kind];
+      const c = this.counters[kind];
+      if (o?.capacity !== undefined) c.capacity = o.capacity;
+      if (o?.remaining !== undefined) c.remaining = o.remaining;
+      c.remaining = Math.min(c.remaining, c.capacity);
+    }
+  }
+
+  private reasons(): string[] {
+    const low = (k: Kind) => this.counters[k].remaining <= (this.counters[k].capacity * this.opts.lowPercent) / 100;
+    const out: string[] = [];
+    for (const kind of ['ribbon', 'film'] as const) {
+      if (this.counters[kind].remaining === 0) out.push(`${kind}-empty`);
+      else if (low(kind)) out.push(`${kind}-low`);
+    }
+    if (this.counters.blanks.remaining === 0) out.push('media-empty');
+    else if (low('blanks')) out.push('media-low');
+    for (const r of this.overrides.reasons ?? []) if (!out.includes(r)) out.push(r);
+    return out;
+  }
+
+  private state(reasons: string[]): PrinterState {
+    if (this.overrides.state) return this.overrides.state;
+    if (reasons.some((r) => (BLOCKING_REASONS as readonly string[]).includes(r))) return 'stopped';
+    return this.job ? 'printing' : 'idle';
+  }
+
+  private reading(): PrinterReading {
+    const reasons = this.reasons();
+    const supplies: SupplyReading[] = KINDS.map((kind) => {
+      const { remaining, capacity } = this.counters[kind];
+      const tag = kind === 'blanks' ? 'media' : kind;
+      return {
+        kind,
+        name: NAMES[kind],
+        levelPercent: Math.round((remaining / capacity) * 100),
+        remaining,
+        capacity,
+        status: reasons.includes(`${tag}-empty`) ? 'empty' : reasons.includes(`${tag}-low`) ? 'low' : 'ok',
+      };
+    });
+    return { state: this.state(reasons), reasons, supplies, model: 'Simulated retransfer card printer', printedTotal: this.printedTotal };
+  }
+
+  /** The demo load stands in for the office printing cards; it never competes with a real job. */
+  private runDemoLoad(): void {
+    if (this.nextDemoAt === undefined || this.job || this.ctx.clock.now() < this.nextDemoAt) return;
+    this.nextDemoAt = this.ctx.clock.now() + 3_600_000 / this.opts.cardsPerHour;
+    this.startCard(`demo-${this.jobCounter + 1}`).catch(() => undefined);
+  }
+
+  private startCard(jobId: string): Promise<PrintResult> {
+    if (this.job) return Promise.reject(new HalError('busy', 'the printer is already printing a card'));
+    const reasons = this.reasons();
+    const state = this.state(reasons);
+    if (state === 'offline') return Promise.reject(new HalError('not-ready', 'the printer is offline', 'Check the printer power and cable.'));
+    if (state === 'stopped') {
+      return Promise.reject(new HalError('not-ready', `the printer is stopped (${reasons.join(', ') || 'stopped by operator'})`));
+    }
+    this.counters.blanks.remaining -= 1; // the card leaves the hopper when the print starts
+    const printerJobId = `sim-${++this.jobCounter}`;
+    this.ctx.log.debug({ jobId, printerJobId }, 'simulated printer started a card');
+    return new Promise<PrintResult>((resolve, reject) => {
+      const job: Job = {
+        printerJobId,
+        done: (o) => (o.ok ? resolve({ printerJobId }) : reject(o.error)),
+        cancelTimer: () => undefined,
+      };
+      job.cancelTimer = this.ctx.clock.setTimer(() => this.complete(job), this.opts.printSeconds * 1000);
+      this.job = job;
+    });
+  }
+
+  private complete(job: Job): void {
+    // Ribbon and film are spent on the card whether or not it comes out right.
+    this.counters.ribbon.remaining = Math.max(0, this.counters.ribbon.remaining - 1);
+    this.counters.film.remaining = Math.max(0, this.counters.film.remaining - 1);
+    this.applyOverrides();
+    const fault = (this.overrides.reasons ?? []).find((r) => r === 'media-jam' || r === 'cover-open');
+    if (this.overrides.state === 'offline' || fault) {
+      this.finish(job, { ok: false, error: new HalError('aborted', `the card was spoiled: ${fault ?? 'printer went offline'}`) });
+      return;
+    }
+    this.printedTotal += 1;
+    this.finish(job, { ok: true });
+  }
+
+  private finish(job: Job, outcome: { ok: true } | { ok: false; error: HalError }): void {
+    job.cancelTimer();
+    if (this.job === job) this.job = undefined;
+    job.done(outcome);
+  }
+}

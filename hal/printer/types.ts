@@ -1,0 +1,59 @@
+import type { Lifecycle } from '../driver.js';
+
+export const PRINTER_STATES = ['idle', 'printing', 'stopped', 'offline'] as const;
+export type PrinterState = (typeof PRINTER_STATES)[number];
+
+export const SUPPLY_KINDS = ['ribbon', 'film', 'blanks', 'other'] as const;
+export type SupplyKind = (typeof SUPPLY_KINDS)[number];
+
+export const SUPPLY_STATUSES = ['ok', 'low', 'empty', 'unknown'] as const;
+export type SupplyStatus = (typeof SUPPLY_STATUSES)[number];
+
+/** One consumable as the printer reports it. Any number it cannot tell is null, never 0. */
+export interface SupplyReading {
+  kind: SupplyKind;
+  name: string;
+  levelPercent: number | null;
+  /** Prints (or cards, for blanks) left, where the printer counts them. */
+  remaining: number | null;
+  capacity: number | null;
+  /** The printer's own verdict (its low mark, its *-low / *-empty reasons). */
+  status: SupplyStatus;
+}
+
+export interface PrinterReading {
+  state: PrinterState;
+  /** IPP-style keywords without severity suffix: media-empty, media-jam, cover-open, film-low ... */
+  reasons: string[];
+  supplies: SupplyReading[];
+  model: string | null;
+  /** Cards the printer has completed since it was started, where it counts them. */
+  printedTotal: number | null;
+}
+
+/** A print-ready card document for one job. */
+export interface PrintRequest {
+  /** The agent's opaque job id (no personal data). */
+  jobId: string;
+  document: Buffer;
+  mimeType: string;
+}
+
+export interface PrintResult {
+  /** The printer's own id for the job: the proof used to settle an uncertain outcome. */
+  printerJobId: string;
+}
+
+/** Reasons a card cannot be started or finished; each one stops the queue, not the agent. */
+export const BLOCKING_REASONS = ['media-empty', 'media-jam', 'cover-open', 'ribbon-empty', 'film-empty'] as const;
+
+export interface PrinterDriver extends Lifecycle {
+  readonly driver: string;
+  /** Current state, reasons and supplies. Throws HalError when the printer cannot be reached. */
+  read(): Promise<PrinterReading>;
+  /**
+   * Print one card; resolves when the printer reports it done. Rejects with a HalError
+   * `not-ready` (nothing was started) or `aborted` (started, outcome is a spoiled card).
+   */
+  print(req: PrintRequest): Promise<PrintResult>;
+}

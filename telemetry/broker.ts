@@ -1,0 +1,45 @@
+import { createServer, type Server } from 'node:net';
+import { Aedes } from 'aedes';
+import type { Logger } from 'pino';
+import { AgentError } from '../agent/errors.js';
+
+export interface EmbeddedBroker {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * An in-process MQTT 3.1.1 broker (Aedes) for the demo and single-PC setups. It listens on
+ * loopback unless configured otherwise, and keeps retained messages in memory while it runs.
+ */
+export async function startEmbeddedBroker(host: string, port: number, log: Logger): Promise<EmbeddedBroker> {
+  const broker = await Aedes.createBroker();
+  const server: Server = createServer((socket) => broker.handle(socket));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AgentError('broker-listen', `The embedded MQTT broker cannot listen on ${host}:${port} (${code ?? (err as Error).message}).`, {
+      hint:
+        code === 'EADDRINUSE'
+          ? `Another program (perhaps Mosquitto) already uses port ${port}: stop it, set mqtt.embedded.port, or point mqtt.url at that broker.`
+          : 'Check mqtt.embedded.host and mqtt.embedded.port.',
+    });
+  }
+  const url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url }, 'embedded MQTT broker listening');
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        broker.close(() => server.close(() => resolve()));
+      }),
+  };
+}

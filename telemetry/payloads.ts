@@ -1,0 +1,126 @@
+/**
+ * Payloads of the contract, as zod schemas: the TypeScript types and the JSON Schemas in
+ * telemetry/schemas/ (scripts/gen-schemas.ts) both come from here. The JSON Schemas are
+ * rendered in zod's "input" mode, which leaves objects open (additional properties allowed),
+ * so adding a field never breaks a consumer validating with an older schema; renaming or
+ * repurposing one needs a new schema version.
+ */
+import { z } from 'zod';
+import { PRINTER_STATES, SUPPLY_KINDS, SUPPLY_STATUSES } from '../hal/printer/types.js';
+import { UPS_STATUSES } from '../hal/ups/types.js';
+
+const nullableNumber = z.number().nullable();
+const ts = z.iso.datetime({ offset: false }).describe('RFC 3339 UTC time the message was made');
+const station = z.string().min(1).describe('station id');
+const seq = z.number().int().min(1).describe('per-station counter, strictly increasing across restarts');
+const reason = z.string().nullable().describe('why the readings are null or the state unknown; null when read fine');
+
+export const supplySchema = z.object({
+  kind: z.enum(SUPPLY_KINDS),
+  name: z.string(),
+  levelPercent: nullableNumber,
+  remaining: nullableNumber,
+  capacity: nullableNumber,
+  status: z.enum(SUPPLY_STATUSES),
+  daysLeft: nullableNumber,
+});
+
+export const healthSchema = z.object({
+  schema: z.literal('station.health/1'),
+  station,
+  province: z.string(),
+  regency: z.string(),
+  ts,
+  seq,
+  agent: z.object({ version: z.string(), startedAt: ts, uptimeSeconds: z.number() }),
+  printer: z.object({
+    driver: z.string(),
+    state: z.enum([...PRINTER_STATES, 'unknown']),
+    reasons: z.array(z.string()),
+    supplies: z.array(supplySchema),
+    model: z.string().nullable(),
+    error: reason,
+  }),
+  ups: z.object({
+    driver: z.string(),
+    status: z.enum(UPS_STATUSES),
+    chargePercent: nullableNumber,
+    runtimeSeconds: nullableNumber,
+    inputVoltage: nullableNumber,
+    loadPercent: nullableNumber,
+    model: z.string().nullable(),
+    error: reason,
+  }),
+  host: z.object({
+    cpuPercent: nullableNumber,
+    memUsedPercent: nullableNumber,
+    diskFreeBytes: nullableNumber,
+    uptimeSeconds: nullableNumber,
+  }),
+  stock: z.object({ blanksOnHand: nullableNumber.describe('from the blank-card ledger; null until one is kept') }),
+  jobs: z.object({
+    queued: nullableNumber,
+    printing: nullableNumber,
+    printedToday: nullableNumber,
+    failedToday: nullableNumber,
+    needsVerification: nullableNumber,
+  }),
+  alerts: z.array(z.string()).describe('codes of the alerts raised now'),
+});
+
+export const ALERT_CODES = [
+  'ups.on_battery',
+  'ups.low_battery',
+  'ups.comm_lost',
+  'printer.offline',
+  'printer.error',
+  'supply.ribbon.low',
+  'supply.ribbon.empty',
+  'supply.film.low',
+  'supply.film.empty',
+  'supply.blanks.low',
+  'supply.blanks.empty',
+  'jobs.needs_verification',
+  'host.disk_low',
+  'records.unreachable',
+] as const;
+export type AlertCode = (typeof ALERT_CODES)[number];
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const eventSchema = z.object({
+  schema: z.literal('station.event/1'),
+  station,
+  ts,
+  seq,
+  code: z.string().describe('one of the contract codes, e.g. supply.film.empty; consumers ignore codes they do not know'),
+  state: z.enum(['raised', 'cleared']),
+  severity: z.enum(SEVERITIES),
+  message: z.string().describe('human text, no personal data'),
+});
+
+export const statusSchema = z.object({
+  schema: z.literal('station.status/1'),
+  station,
+  ts,
+  online: z.boolean(),
+  reason: z.enum(['lost', 'shutdown']).optional().describe('why offline; absent when online'),
+  version: z.string().optional(),
+  startedAt: ts.optional(),
+});
+
+export type HealthPayload = z.infer<typeof healthSchema>;
+export type EventPayload = z.infer<typeof eventSchema>;
+export type StatusPayload = z.infer<typeof statusSchema>;
+export type SupplyPayload = z.infer<typeof supplySchema>;
+/** The body of a health or event message, before the envelope (schema, station, ts, seq). */
+export type HealthBody = Omit<HealthPayload, 'schema' | 'station' | 'ts' | 'seq'>;
+export type EventBody = Omit<EventPayload, 'schema' | 'station' | 'ts' | 'seq'>;
+
+/** Every published payload, by schema id; the JSON Schema files are named after these. */
+export const PAYLOAD_SCHEMAS = {
+  'station.health/1': healthSchema,
+  'station.event/1': eventSchema,
+  'station.status/1': statusSchema,
+} as const;

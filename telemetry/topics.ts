@@ -1,0 +1,35 @@
+/**
+ * Topic names of the contract: `{prefix}/{province}/{regency}/{station}/{kind}`.
+ * Built here and nowhere else.
+ */
+export interface StationTopics {
+  base: string;
+  status: string;
+  health: string;
+  event: string;
+  diagnostics: string;
+  /** Subscription filter for the province's requests. */
+  cmdFilter: string;
+  cmd(name: string): string;
+  cmdReply(name: string): string;
+}
+
+export interface StationIdentity {
+  id: string;
+  province: string;
+  regency: string;
+}
+
+export function stationTopics(prefix: string, station: StationIdentity): StationTopics {
+  const base = `${prefix}/${station.province}/${station.regency}/${station.id}`;
+  return {
+    base,
+    status: `${base}/status`,
+    health: `${base}/health`,
+    event: `${base}/event`,
+    diagnostics: `${base}/diagnostics`,
+    cmdFilter: `${base}/cmd/+`,
+    cmd: (name) => `${base}/cmd/${name}`,
+    cmdReply: (name) => `${base}/cmd/${name}/reply`,
+  };
+}
