@@ -11,13 +11,16 @@ const topicSafe = (what: string) =>
     .min(1)
     .regex(TOPIC_SAFE, `${what} must be topic-safe: letters, digits, ".", "_" or "-" (no "/", "+", "#" or spaces)`);
 
+/** YAML reads `province: 53` as a number; an id is text, so whole numbers are taken as written. */
+const idField = (what: string) => z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), topicSafe(what));
+
 const port = z.number().int().min(1).max(65535);
 const filePath = z.string().min(1);
 
 export const stationSchema = z.strictObject({
-  id: topicSafe('station id'),
-  province: topicSafe('province'),
-  regency: topicSafe('regency'),
+  id: idField('station id'),
+  province: idField('province'),
+  regency: idField('regency'),
   name: z.string().optional(),
 });
 

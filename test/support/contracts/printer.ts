@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HalError } from '../../../hal/errors.js';
+import { untilSettled } from '../sim.js';
+import { PRINTER_STATES, SUPPLY_STATUSES, type PrinterDriver, type PrinterReading } from '../../../hal/printer/types.js';
+
+export type Consumable = 'ribbon' | 'film' | 'blanks';
+
+/** How a contract test reaches a printer: its driver, and the controls of the thing behind it. */
+export interface PrinterHarness {
+  driver: PrinterDriver;
+  /** Set what is left of a consumable, through the printer's (or simulator's) own controls. */
+  setRemaining(kind: Consumable, remaining: number): Promise<void>;
+  /** Impose fault reasons such as media-jam; [] lifts them. */
+  setFaults(reasons: string[]): Promise<void>;
+  /** Let printer time pass: a fake clock for a simulator, real waiting for a real peer. */
+  advance(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const doc = { jobId: 'contract-job', document: Buffer.from('%PDF-1.4 contract test card'), mimeType: 'application/pdf' };
+
+function supply(r: PrinterReading, kind: Consumable) {
+  const s = r.supplies.find((x) => x.kind === kind);
+  if (!s) throw new Error(`no ${kind} supply in ${JSON.stringify(r.supplies)}`);
+  return s;
+}
+
+/** Print one card while letting printer time pass, as the job engine will. */
+function printCard(h: PrinterHarness) {
+  return untilSettled(h.driver.print(doc), (ms) => h.advance(ms));
+}
+
+/** Every printer driver, the simulator included, must pass this suite. */
+export function printerContract(name: string, make: () => Promise<PrinterHarness>): void {
+  describe(`printer driver contract: ${name}`, () => {
+    let h: PrinterHarness;
+    beforeEach(async () => {
+      h = await make();
+      await h.driver.start();
+    });
+    afterEach(async () => {
+      await h.driver.stop();
+      await h.close();
+    });
+
+    it('reads a well-formed state: known states, the three consumables, numbers or null', async () => {
+      const r = await h.driver.read();
+      expect(PRINTER_STATES).toContain(r.state);
+      for (const kind of ['ribbon', 'film', 'blanks'] as const) {
+        const s = supply(r, kind);
+        expect(SUPPLY_STATUSES).toContain(s.status);
+        for (const v of [s.levelPercent, s.remaining, s.capacity]) {
+          if (v !== null) expect(Number.isFinite(v) && v >= 0).toBe(true);
+        }
+        if (s.levelPercent !== null) expect(s.levelPercent).toBeLessThanOrEqual(100);
+        if (s.remaining !== null && s.capacity !== null) expect(s.remaining).toBeLessThanOrEqual(s.capacity);
+      }
+      expect(r.reasons.every((x) => /^[a-z0-9-]+$/.test(x))).toBe(true);
+    });
+
+    it('prints a card on a ready printer and returns the printer job id', async () => {
+      const before = await h.driver.read();
+      expect(before.state).toBe('idle');
+      const result = await printCard(h);
+      expect(result.printerJobId).toMatch(/\S/);
+      const after = await h.driver.read();
+      if (before.printedTotal !== null && after.printedTotal !== null) expect(after.printedTotal).toBe(before.printedTotal + 1);
+      expect(after.state).toBe('idle');
+    });
+
+    for (const kind of ['ribbon', 'film', 'blanks'] as const) {
+      it(`an empty ${kind} stops the printer, refuses a card, and a refill lets it print again`, async () => {
+        await h.setRemaining(kind, 0);
+        const r = await h.driver.read();
+        expect(supply(r, kind).status).toBe('empty');
+        expect(r.state).toBe('stopped');
+        await expect(h.driver.print(doc)).rejects.toMatchObject({ code: 'not-ready' });
+        await h.setRemaining(kind, supply(r, kind).capacity ?? 100);
+        const again = await h.driver.read();
+        expect(supply(again, kind).status).toBe('ok');
+        expect(again.state).toBe('idle');
+        await expect(printCard(h)).resolves.toMatchObject({ printerJobId: expect.any(String) as string });
+      });
+    }
+
+    it('a consumable near its end reads as low, not ok', async () => {
+      const cap = supply(await h.driver.read(), 'film').capacity ?? 100;
+      await h.setRemaining('film', Math.max(1, Math.floor(cap * 0.05)));
+      const r = await h.driver.read();
+      expect(supply(r, 'film').status).toBe('low');
+      expect(r.state).not.toBe('stopped');
+    });
+
+    it('a jam stops the printer with its reason, and clears when lifted', async () => {
+      await h.setFaults(['media-jam']);
+      const r = await h.driver.read();
+      expect(r.reasons).toContain('media-jam');
+      expect(r.state).toBe('stopped');
+      const err: unknown = await h.driver.print(doc).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HalError);
+      await h.setFaults([]);
+      const after = await h.driver.read();
+      expect(after.reasons).not.toContain('media-jam');
+      expect(after.state).toBe('idle');
+    });
+  });
+}

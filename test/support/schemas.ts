@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+
+/**
+ * Validators built from the committed JSON Schema files (not from the zod source), so a test
+ * checks what a consumer in another language would check.
+ */
+export function schemaValidators(dir = join(import.meta.dirname, '../../telemetry/schemas')): Map<string, ValidateFunction> {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const out = new Map<string, ValidateFunction>();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+    const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { title: string };
+    out.set(doc.title, ajv.compile(doc));
+  }
+  return out;
+}
+
+/** The schema errors of a payload, by its own `schema` field; [] when it is valid. */
+export function payloadErrors(validators: Map<string, ValidateFunction>, payload: Record<string, unknown>): string[] {
+  const id = payload.schema;
+  const validate = typeof id === 'string' ? validators.get(id) : undefined;
+  if (!validate) return [`no JSON Schema for schema id ${JSON.stringify(id)}`];
+  if (validate(payload)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}

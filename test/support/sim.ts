@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { simPrinterSchema, simUpsSchema } from '../../agent/config/schema.js';
+import { ManualClock } from '../../hal/clock.js';
+import { SimPrinter, type SimPrinterState } from '../../hal/printer/sim.js';
+import { SimUps, type SimUpsState } from '../../hal/ups/sim.js';
+import type { PrinterHarness } from './contracts/printer.js';
+import type { UpsHarness } from './contracts/ups.js';
+
+export const quietLog = pino({ level: 'silent' });
+
+/** A state file the test edits, as a technician would. */
+export class StateFile<T extends object> {
+  state: Partial<T> = {};
+  constructor(readonly path: string) {}
+  write(state: Partial<T>): void {
+    this.state = state;
+    writeFileSync(this.path, JSON.stringify(state));
+  }
+  merge(patch: Partial<T>): void {
+    this.write({ ...this.state, ...patch });
+  }
+}
+
+/**
+ * Wait for `p` while letting simulated time pass in steps, yielding to real I/O between steps
+ * (a driver reads its state file before it starts a card).
+ */
+export async function untilSettled<T>(p: Promise<T>, advance: (ms: number) => Promise<void> | void, stepMs = 1000, maxSteps = 600): Promise<T> {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let i = 0; i < maxSteps && !settled; i++) {
+    await new Promise((r) => setImmediate(r));
+    await advance(stepMs);
+  }
+  return p;
+}
+
+export function tempDir(prefix = 'agent-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function simPrinterHarness(opts: Record<string, unknown> = {}): PrinterHarness & { clock: ManualClock; file: StateFile<SimPrinterState>; sim: SimPrinter } {
+  const file = new StateFile<SimPrinterState>(join(tempDir(), 'printer.json'));
+  const clock = new ManualClock();
+  const sim = new SimPrinter(simPrinterSchema.parse({ stateFile: file.path, printSeconds: 20, ...opts }), { clock, log: quietLog });
+  return {
+    driver: sim,
+    sim,
+    clock,
+    file,
+    setRemaining: (kind, remaining) => Promise.resolve(file.merge({ [kind]: { remaining } })),
+    setFaults: (reasons) => Promise.resolve(file.merge({ reasons })),
+    advance: (ms) => Promise.resolve(clock.advance(ms)),
+    close: () => Promise.resolve(),
+  };
+}
+
+export function simUpsHarness(opts: Record<string, unknown> = {}): UpsHarness & { clock: ManualClock; file: StateFile<SimUpsState>; sim: SimUps } {
+  const file = new StateFile<SimUpsState>(join(tempDir(), 'ups.json'));
+  const clock = new ManualClock();
+  const sim = new SimUps(simUpsSchema.parse({ stateFile: file.path, ...opts }), { clock, log: quietLog });
+  return {
+    driver: sim,
+    sim,
+    clock,
+    file,
+    setMains: (mains) => Promise.resolve(file.merge({ mains })),
+    setLowBattery: (lowBattery) => Promise.resolve(file.merge({ lowBattery })),
+    setLink: (link) => Promise.resolve(file.merge({ link })),
+    advance: (ms) => Promise.resolve(clock.advance(ms)),
+    close: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,130 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../agent/config/load.js';
+import { readMqttSecrets } from '../../agent/config/secrets.js';
+import { ConfigError, EXIT } from '../../agent/errors.js';
+import { tempDir } from '../support/sim.js';
+
+const VALID_YAML = `
+station: { id: "5371-01", province: "53", regency: "5371", name: "Station one" }
+dataDir: ./state
+mqtt:
+  url: mqtt://broker.example:1883
+  username: station-5371-01
+  passwordFile: secrets/mqtt.pass
+  topicPrefix: ektp/v1
+printer: { driver: sim, sim: { stateFile: printer.json } }
+ups: { driver: none }
+intervals: { pollSeconds: 2, healthSeconds: 10 }
+`;
+
+function write(name: string, text: string): string {
+  const dir = tempDir('config-');
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function problemsOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('without a file, the demo applies: simulated printer and UPS, embedded broker on 127.0.0.1:1883, ./data', () => {
+    const c = loadConfig();
+    expect(c.printer.driver).toBe('sim');
+    expect(c.ups.driver).toBe('sim');
+    expect(c.mqtt.url).toBe('embedded');
+    expect(c.mqtt.embedded).toEqual({ host: '127.0.0.1', port: 1883 });
+    expect(c.dataDir).toBe(join(process.cwd(), 'data'));
+    expect(c.intervals).toEqual({ pollSeconds: 2, healthSeconds: 10 });
+  });
+
+  it('loads YAML, fills defaults and resolves relative paths against the file’s folder', () => {
+    const file = write('agent.yaml', VALID_YAML);
+    const dir = join(file, '..');
+    const c = loadConfig(file);
+    expect(c.station.id).toBe('5371-01');
+    expect(c.dataDir).toBe(join(dir, 'state'));
+    expect(c.mqtt.passwordFile).toBe(join(dir, 'secrets/mqtt.pass'));
+    expect(c.printer.driver === 'sim' && c.printer.sim.stateFile).toBe(join(dir, 'printer.json'));
+    expect(c.printer.driver === 'sim' && c.printer.sim.printSeconds).toBe(20);
+    expect(c.alerts.supplyLowPercent).toBe(10);
+  });
+
+  it('takes a numeric province or regency (unquoted in YAML) as its text', () => {
+    const c = loadConfig(write('n.yaml', VALID_YAML.replace('province: "53", regency: "5371"', 'province: 53, regency: 5371')));
+    expect(c.station).toMatchObject({ province: '53', regency: '5371' });
+  });
+
+  it('loads the same keys from JSON', () => {
+    const file = write('agent.json', JSON.stringify({ station: { id: 'a', province: 'p', regency: 'r' }, mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'sim' } }));
+    expect(loadConfig(file).station.id).toBe('a');
+  });
+
+  it('names every mistake with its path, what was given and what was expected, and exits 78', () => {
+    const file = write(
+      'bad.yaml',
+      `
+station: { id: "5371/01", province: [53], regency: 5371 }
+mqtt: { url: "tcp://broker", topicPrefx: "x" }
+printer: { driver: fargo }
+ups: { driver: sim, sim: { loadPercent: "high" } }
+intervals: { pollSeconds: 0 }
+colour: blue
+`,
+    );
+    const err = problemsOf(() => loadConfig(file));
+    expect(err.exitCode).toBe(EXIT.config);
+    const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
+    expect(byPath.get('station.id')).toMatch(/topic-safe.*given "5371\/01"/);
+    expect(byPath.get('station.province')).toMatch(/expected string, given \[53\]/);
+    expect(byPath.get('mqtt.url')).toMatch(/mqtt:\/\/HOST:PORT.*given "tcp:\/\/broker"/);
+    expect(byPath.get('mqtt.topicPrefx')).toMatch(/unknown key/);
+    expect(byPath.get('printer.driver')).toMatch(/expected one of "sim", given "fargo"/);
+    expect(byPath.get('ups.sim.loadPercent')).toMatch(/expected number, given "high"/);
+    expect(byPath.get('intervals.pollSeconds')).toMatch(/>=0\.1.*given 0/);
+    expect(byPath.get('colour')).toMatch(/unknown key/);
+    expect(err.problems).toHaveLength(8);
+    expect(err.message).toContain(file);
+  });
+
+  it('names missing sections rather than guessing hardware for a real station', () => {
+    const err = problemsOf(() => loadConfig(write('thin.yaml', 'station: { id: a, province: p, regency: r }\n')));
+    expect(err.problems.map((p) => p.path).sort()).toEqual(['mqtt', 'printer', 'ups']);
+    expect(err.problems[0]?.message).toMatch(/missing; expected object/);
+  });
+
+  it('reports a file that is not YAML, or cannot be read, as a configuration error', () => {
+    expect(problemsOf(() => loadConfig(write('broken.yaml', 'station: [unclosed\n'))).problems[0]?.message).toMatch(/not valid YAML or JSON/);
+    expect(problemsOf(() => loadConfig('/nonexistent/agent.yaml')).problems[0]?.message).toMatch(/cannot read the file/);
+  });
+
+  it('reads the MQTT password from its file, without the trailing newline', () => {
+    const file = write('agent.yaml', VALID_YAML);
+    writeFileSync(join(file, '..', 'pw'), 's3cret-Pa55\n');
+    const c = loadConfig(file);
+    const secrets = readMqttSecrets({ ...c.mqtt, passwordFile: join(file, '..', 'pw') }, file);
+    expect(secrets.password?.toString()).toBe('s3cret-Pa55');
+  });
+
+  it('a missing secret file is a configuration error naming the key', () => {
+    const c = loadConfig(write('agent.yaml', VALID_YAML));
+    const err = problemsOf(() => readMqttSecrets(c.mqtt, 'agent.yaml'));
+    expect(err.problems).toEqual([{ path: 'mqtt.passwordFile', message: expect.stringMatching(/no such file/) as string }]);
+  });
+
+  it('cert without key is refused', () => {
+    const err = problemsOf(() =>
+      loadConfig(write('tls.yaml', VALID_YAML.replace('topicPrefix: ektp/v1', 'topicPrefix: ektp/v1\n  cert: client.crt'))),
+    );
+    expect(err.problems.map((p) => p.path)).toEqual(['mqtt.cert']);
+  });
+});
