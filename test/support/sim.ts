@@ -61,9 +61,8 @@ export function simPrinterHarness(opts: Record<string, unknown> = {}): PrinterHa
   };
 }
 
-export function simUpsHarness(opts: Record<string, unknown> = {}): UpsHarness & { clock: ManualClock; file: StateFile<SimUpsState>; sim: SimUps } {
+export function simUpsHarness(opts: Record<string, unknown> = {}, clock = new ManualClock()): UpsHarness & { clock: ManualClock; file: StateFile<SimUpsState>; sim: SimUps } {
   const file = new StateFile<SimUpsState>(join(tempDir(), 'ups.json'));
-  const clock = new ManualClock();
   const sim = new SimUps(simUpsSchema.parse({ stateFile: file.path, ...opts }), { clock, log: quietLog });
   return {
     driver: sim,

@@ -1,0 +1,41 @@
+import type { HealthBody, SupplyPayload } from '../../telemetry/payloads.js';
+
+type Patch = {
+  printer?: Partial<HealthBody['printer']>;
+  ups?: Partial<HealthBody['ups']>;
+  host?: Partial<HealthBody['host']>;
+  film?: Partial<SupplyPayload>;
+};
+
+/** A healthy station's health body, with parts replaced: the input for alert-rule tests. */
+export function healthyBody(p: Patch = {}): HealthBody {
+  const supply = (kind: SupplyPayload['kind'], over: Partial<SupplyPayload> = {}): SupplyPayload => ({
+    kind,
+    name: kind,
+    levelPercent: 80,
+    remaining: 80,
+    capacity: 100,
+    status: 'ok',
+    daysLeft: null,
+    ...over,
+  });
+  return {
+    province: '00',
+    regency: '0000',
+    agent: { version: 't', startedAt: '2026-01-05T08:00:00.000Z', uptimeSeconds: 1 },
+    printer: {
+      driver: 'sim',
+      state: 'idle',
+      reasons: [],
+      supplies: [supply('ribbon'), supply('film', p.film), supply('blanks')],
+      model: null,
+      error: null,
+      ...p.printer,
+    },
+    ups: { driver: 'sim', status: 'online', chargePercent: 100, runtimeSeconds: 1800, inputVoltage: 220, loadPercent: 30, model: null, error: null, ...p.ups },
+    host: { cpuPercent: 5, memUsedPercent: 40, diskFreeBytes: 50 * 2 ** 30, uptimeSeconds: 100, ...p.host },
+    stock: { blanksOnHand: null },
+    jobs: { queued: null, printing: null, printedToday: null, failedToday: null, needsVerification: null },
+    alerts: [],
+  };
+}

@@ -1,0 +1,56 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../agent/log.js';
+import { known, SystemHost } from '../../hal/host/system.js';
+import { quietLog, tempDir } from '../support/sim.js';
+import { systemClock } from '../../hal/clock.js';
+
+describe('host readings', () => {
+  it('reads this machine: numbers in range, disk free of the data folder', async () => {
+    const host = new SystemHost(tempDir(), { clock: systemClock, log: quietLog });
+    await host.start();
+    const r = await host.read();
+    expect(r.cpuPercent).not.toBeNull();
+    expect(r.cpuPercent ?? -1).toBeGreaterThanOrEqual(0);
+    expect(r.cpuPercent ?? 101).toBeLessThanOrEqual(100);
+    expect(r.memUsedPercent ?? -1).toBeGreaterThan(0);
+    expect(r.diskFreeBytes ?? 0).toBeGreaterThan(0);
+    expect(r.diskTotalBytes ?? 0).toBeGreaterThanOrEqual(r.diskFreeBytes ?? Infinity);
+    expect(r.uptimeSeconds ?? 0).toBeGreaterThan(0);
+    await host.stop();
+  });
+
+  it('a data folder that does not exist gives null disk figures, not 0', async () => {
+    const host = new SystemHost('/nonexistent/agent-data', { clock: systemClock, log: quietLog });
+    const r = await host.read();
+    expect(r.diskFreeBytes).toBeNull();
+    expect(r.diskTotalBytes).toBeNull();
+  });
+
+  it('what systeminformation cannot tell (NaN, negative, a 0 total) is null', () => {
+    expect(known(Number.NaN)).toBeNull();
+    expect(known(-1)).toBeNull();
+    expect(known('')).toBeNull();
+    expect(known(0, { zeroIsUnknown: true })).toBeNull();
+    expect(known(0)).toBe(0);
+  });
+});
+
+describe('logging', () => {
+  it('writes JSON lines and blanks out secrets wherever they are logged', () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        out += chunk.toString();
+        cb();
+      },
+    });
+    const log = createLogger({ destination: sink, pretty: false });
+    log.info({ mqtt: { username: 'station-1', password: 'hunter2' }, key: 'PRIVATE KEY' }, 'connecting');
+    const line = JSON.parse(out.trim()) as { msg: string; mqtt: { username: string; password: string } };
+    expect(line.msg).toBe('connecting');
+    expect(line.mqtt.username).toBe('station-1');
+    expect(out).not.toContain('hunter2');
+    expect(out).not.toContain('PRIVATE KEY');
+  });
+});

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { alertsSchema, intervalsSchema } from '../../agent/config/schema.js';
+import { Station, type StationDeps } from '../../agent/station.js';
+import { Store } from '../../agent/store/store.js';
+import { HalError } from '../../hal/errors.js';
+import type { HostDriver } from '../../hal/host/types.js';
+import type { UpsDriver } from '../../hal/ups/types.js';
+import { Telemetry } from '../../telemetry/telemetry.js';
+import { stationTopics } from '../../telemetry/topics.js';
+import { payloadErrors, schemaValidators } from '../support/schemas.js';
+import { quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
+
+const station = { id: 'test-01', province: '00', regency: '0000' };
+const topics = stationTopics('ektp/v1', station);
+const validators = schemaValidators();
+
+const fakeHost: HostDriver = {
+  driver: 'fake',
+  start: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
+  read: () => Promise.resolve({ cpuPercent: 3, memUsedPercent: 40, diskFreeBytes: 10 * 2 ** 30, diskTotalBytes: 20 * 2 ** 30, uptimeSeconds: 99 }),
+};
+
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSeconds?: number } = {}) {
+  const printer = simPrinterHarness();
+  const clock = printer.clock;
+  const ups = simUpsHarness({}, clock);
+  const store = await Store.open(tempDir());
+  stores.push(store);
+  const sent: { topic: string; payload: Record<string, unknown>; retain: boolean }[] = [];
+  const publisher = { publish: (topic: string, payload: object, retain: boolean) => (sent.push({ topic, payload: payload as Record<string, unknown>, retain }), Promise.resolve()) };
+  const telemetry = new Telemetry(store, publisher, station.id, topics, clock, quietLog);
+  const upsDriver = opts.ups ?? ups.driver;
+  const deps: StationDeps = {
+    config: {
+      station,
+      intervals: intervalsSchema.parse({ pollSeconds: opts.pollSeconds ?? 2, healthSeconds: opts.healthSeconds ?? 10 }),
+      alerts: alertsSchema.parse({}),
+    },
+    printer: printer.driver,
+    ups: upsDriver,
+    host: fakeHost,
+    telemetry,
+    store,
+    clock,
+    log: quietLog,
+    version: 'test',
+  };
+  const s = new Station(deps);
+  await printer.driver.start();
+  await upsDriver.start();
+  const health = () => sent.filter((m) => m.topic === topics.health);
+  const events = () => sent.filter((m) => m.topic === topics.event).map((m) => `${String(m.payload.code)} ${String(m.payload.state)}`);
+  return { s, deps, printer, ups, clock, store, sent, health, events };
+}
+
+describe('station loop', () => {
+  it('publishes a retained health that matches the JSON Schema, with seq, and unknown counts as null', async () => {
+    const t = await setup();
+    await t.s.tick();
+    const [h] = t.health();
+    expect(h?.retain).toBe(true);
+    expect(payloadErrors(validators, h?.payload ?? {})).toEqual([]);
+    expect(h?.payload).toMatchObject({ schema: 'station.health/1', station: 'test-01', seq: 1, printer: { state: 'idle' }, ups: { status: 'online' } });
+    expect(h?.payload.jobs).toEqual({ queued: null, printing: null, printedToday: null, failedToday: null, needsVerification: null });
+    expect(h?.payload.stock).toEqual({ blanksOnHand: null });
+  });
+
+  it('publishes health every healthSeconds, not every poll, when nothing changes', async () => {
+    const t = await setup({ pollSeconds: 2, healthSeconds: 10 });
+    for (let i = 0; i < 11; i++) {
+      await t.s.tick();
+      t.clock.advance(2000);
+    }
+    // polls at 0, 2, ... 20 s: health at 0, 10 and 20 s
+    expect(t.health().map((m) => m.payload.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('film emptied through the state file: event raised and health sent at once, then cleared on refill', async () => {
+    const t = await setup({ healthSeconds: 3600 });
+    await t.s.tick();
+    t.printer.file.write({ film: { remaining: 0 } });
+    t.clock.advance(2000);
+    await t.s.tick();
+    expect(t.events()).toEqual(['supply.film.low raised', 'supply.film.empty raised']);
+    const latest = t.health().at(-1)?.payload as { printer: { state: string; supplies: { kind: string; status: string }[] }; alerts: string[]; seq: number };
+    expect(latest.printer.state).toBe('stopped');
+    expect(latest.printer.supplies.find((s) => s.kind === 'film')?.status).toBe('empty');
+    expect(latest.alerts).toEqual(['supply.film.empty', 'supply.film.low']);
+    t.printer.file.write({ film: { remaining: 1000 } });
+    await t.s.tick();
+    expect(t.events().slice(2)).toEqual(['supply.film.low cleared', 'supply.film.empty cleared']);
+    const seqs = t.sent.map((m) => m.payload.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => Number(a) - Number(b)));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('events carry the contract fields and match the JSON Schema', async () => {
+    const t = await setup();
+    t.printer.file.write({ reasons: ['media-jam'] });
+    await t.s.tick();
+    const e = t.sent.find((m) => m.topic === topics.event);
+    expect(e?.retain).toBe(false);
+    expect(payloadErrors(validators, e?.payload ?? {})).toEqual([]);
+    expect(e?.payload).toMatchObject({ schema: 'station.event/1', code: 'printer.error', state: 'raised', severity: 'critical' });
+    expect(String(e?.payload.message)).toContain('media-jam');
+  });
+
+  it('a UPS that does not answer is unknown with a reason, raises comm_lost, and the printer is still read', async () => {
+    const hung: UpsDriver = { driver: 'nut', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => new Promise(() => undefined) };
+    const t = await setup({ ups: hung, pollSeconds: 0.1 });
+    const body = await t.s.tick();
+    expect(body.ups).toMatchObject({ status: 'unknown', chargePercent: null, runtimeSeconds: null, inputVoltage: null, loadPercent: null });
+    expect(body.ups.error).toMatch(/did not answer/);
+    expect(body.printer.state).toBe('idle');
+    expect(t.events()).toEqual(['ups.comm_lost raised']);
+  });
+
+  it('a printer that cannot be reached is unknown, not idle, and the UPS is still read', async () => {
+    const t = await setup();
+    t.printer.driver.read = () => Promise.reject(new HalError('unreachable', 'connection refused', 'Check the USB cable.'));
+    const body = await t.s.tick();
+    expect(body.printer).toMatchObject({ state: 'unknown', supplies: [], error: 'connection refused (Check the USB cable.)' });
+    expect(body.ups.status).toBe('online');
+    expect(t.events()).toEqual(['printer.offline raised']);
+  });
+
+  it('keeps its raised alerts across a restart: no second raise for the same cause', async () => {
+    const t = await setup();
+    t.printer.file.write({ film: { remaining: 0 } });
+    await t.s.tick();
+    const again = new Station(t.deps);
+    await again.start();
+    await again.tick();
+    await again.stop();
+    expect(t.events()).toEqual(['supply.film.low raised', 'supply.film.empty raised']);
+  });
+
+  it('stop() sends one last health', async () => {
+    const t = await setup({ healthSeconds: 3600 });
+    await t.s.start();
+    await t.s.stop();
+    expect(t.health().length).toBeGreaterThanOrEqual(1);
+    const n = t.health().length;
+    t.clock.advance(10_000);
+    expect(t.health().length).toBe(n);
+  });
+});
