@@ -25,7 +25,7 @@ export interface PublisherOptions {
 export function explainMqttError(err: Error & { code?: unknown }, url: string): string {
   const code = err.code;
   if (code === 4 || code === 134) return `the broker refused the login (bad username or password): check mqtt.username and mqtt.passwordFile`;
-  if (code === 5 || code === 135) return `the broker refused this client (not authorised): check mqtt.username, mqtt.passwordFile and the broker's ACL`;
+  if (code === 5 || code === 135) return `the broker refused the login (not authorised; Mosquitto says this for a wrong password too): check mqtt.username and mqtt.passwordFile, then the broker's password file and ACL`;
   if (code === 'ECONNREFUSED') return `nothing accepts connections at ${url}: check mqtt.url and that the broker is running`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the broker host in ${url} cannot be resolved: check mqtt.url and DNS`;
   if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|SSL/.test(code)) {

@@ -137,6 +137,6 @@ export const DEMO_CONFIG: ConfigInput = {
   station: { id: 'demo-01', province: '00', regency: '0000', name: 'Demo station (simulated hardware)' },
   dataDir: './data',
   mqtt: { url: 'embedded' },
-  printer: { driver: 'sim', sim: { cardsPerHour: 120, printSeconds: 15 } },
-  ups: { driver: 'sim' },
+  printer: { driver: 'sim', sim: { cardsPerHour: 120, printSeconds: 15, stateFile: './printer-state.json' } },
+  ups: { driver: 'sim', sim: { stateFile: './ups-state.json' } },
 };

@@ -1,0 +1,55 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { Proc } from './process.js';
+import { tempDir } from './sim.js';
+
+export const CLI = join(import.meta.dirname, '../../dist/agent/cli.js');
+
+function requireBuild(): void {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
+}
+
+/** Run the built CLI to completion. */
+export async function runCli(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  requireBuild();
+  const p = new Proc(process.execPath, [CLI, ...args], { cwd: opts.cwd });
+  const { code } = await p.exited;
+  return { code, stdout: p.stdout, stderr: p.stderr };
+}
+
+export interface AgentUnderTest {
+  dir: string;
+  configFile: string;
+  printerFile: string;
+  upsFile: string;
+  proc: Proc;
+}
+
+/**
+ * Start the real agent (the built CLI, as a user runs it) with a configuration written to a
+ * temporary folder. Simulator state files live beside it for fault injection.
+ */
+export function startAgent(config: Record<string, unknown>, dir = tempDir('agent-it-')): AgentUnderTest {
+  requireBuild();
+  const configFile = join(dir, 'agent.yaml');
+  const printerFile = join(dir, 'printer-state.json');
+  const upsFile = join(dir, 'ups-state.json');
+  writeFileSync(configFile, stringify(config));
+  const proc = new Proc(process.execPath, [CLI, 'run', '--config', configFile], { cwd: dir });
+  return { dir, configFile, printerFile, upsFile, proc };
+}
+
+/** A station config for tests: simulated hardware with state files, fast polling. */
+export function testConfig(mqttUrl: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    station: { id: 'it-01', province: '99', regency: '9901', name: 'Integration test station' },
+    dataDir: './data',
+    mqtt: { url: mqttUrl },
+    printer: { driver: 'sim', sim: { stateFile: 'printer-state.json', printSeconds: 1 } },
+    ups: { driver: 'sim', sim: { stateFile: 'ups-state.json' } },
+    intervals: { pollSeconds: 0.5, healthSeconds: 2 },
+    log: { level: 'debug' },
+    ...over,
+  };
+}
