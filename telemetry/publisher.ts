@@ -78,7 +78,13 @@ export class MqttPublisher {
       if (text !== this.lastError) o.log.error({ url: o.url }, `MQTT: ${text}`);
       this.lastError = text;
     });
-    client.on('offline', () => o.log.warn({ url: o.url }, 'MQTT broker unreachable; telemetry waits and retries'));
+    // Say once that the link went down, not on every failed retry.
+    let up = false;
+    client.on('connect', () => (up = true));
+    client.on('close', () => {
+      if (up) o.log.warn({ url: o.url }, 'MQTT connection lost; telemetry waits and retries');
+      up = false;
+    });
   }
 
   /** Publish at QoS 1; resolves on the broker's PUBACK. */
