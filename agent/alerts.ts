@@ -53,7 +53,7 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
         return { active, message: active ? `${s.name} (${kind}) is empty: the station cannot print` : `${s.name} (${kind}) refilled: ${describe(s)}` };
       },
     },
-  ] as AlertRule[];
+  ];
 }
 
 export const ALERT_RULES: readonly AlertRule[] = [
