@@ -1,5 +1,5 @@
 import type { Config } from './config/schema.js';
-import type { AlertCode, HealthBody, Severity, SupplyPayload } from '../telemetry/payloads.js';
+import type { AlertCode, StationBody, Severity, SupplyPayload } from '../telemetry/payloads.js';
 import type { ActiveAlert } from './store/store.js';
 
 export type AlertLimits = Config['alerts'];
@@ -10,7 +10,7 @@ export type Verdict = { active: boolean; message: string } | 'unknown';
 export interface AlertRule {
   code: AlertCode;
   severity: Severity;
-  evaluate(h: HealthBody, wasActive: boolean, limits: AlertLimits): Verdict;
+  evaluate(h: StationBody, wasActive: boolean, limits: AlertLimits): Verdict;
 }
 
 export interface AlertTransition {
@@ -23,7 +23,7 @@ export interface AlertTransition {
 const SUPPLY_REASON = /^(ribbon|film|media|marker-supply|toner|ink)-(low|empty)$/;
 
 function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
-  const find = (h: HealthBody): SupplyPayload | undefined =>
+  const find = (h: StationBody): SupplyPayload | undefined =>
     h.printer.state === 'unknown' ? undefined : h.printer.supplies.find((s) => s.kind === kind);
   const describe = (s: SupplyPayload) =>
     s.remaining !== null ? `${s.remaining} left of ${s.capacity ?? '?'}` : s.levelPercent !== null ? `${s.levelPercent} %` : s.status;
@@ -137,7 +137,7 @@ export class AlertBook {
     for (const a of initial) this.active.set(a.code, a);
   }
 
-  evaluate(h: HealthBody, now: Date): AlertTransition[] {
+  evaluate(h: StationBody, now: Date): AlertTransition[] {
     const out: AlertTransition[] = [];
     for (const rule of this.rules) {
       const was = this.active.has(rule.code);

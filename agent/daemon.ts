@@ -6,7 +6,10 @@ import { createPrinter } from '../hal/printer/index.js';
 import { createUps } from '../hal/ups/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../telemetry/broker.js';
 import type { StatusPayload } from '../telemetry/payloads.js';
-import { MqttPublisher } from '../telemetry/publisher.js';
+import { CommandHandler } from '../telemetry/commands.js';
+import { MqttConnection } from '../telemetry/connection.js';
+import { Outbox, type OutboxLimits } from '../telemetry/outbox.js';
+import { Sender } from '../telemetry/sender.js';
 import { Telemetry } from '../telemetry/telemetry.js';
 import { stationTopics } from '../telemetry/topics.js';
 import type { Config } from './config/schema.js';
@@ -16,6 +19,10 @@ import { Store } from './store/store.js';
 import { VERSION } from './version.js';
 
 export const AGENT_STATE_KEY = 'agent.state';
+
+export function outboxLimits(o: Config['outbox']): OutboxLimits {
+  return { maxMessages: o.maxMessages, maxBytes: Math.round(o.maxMegabytes * 1_048_576), maxAgeSeconds: o.maxAgeDays * 86_400 };
+}
 
 export interface AgentHandle {
   /** Clean stop: last health, shutdown status, drivers stopped, broker and DB closed. */
@@ -58,24 +65,54 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     version: VERSION,
     startedAt,
   });
-  const publisher = new MqttPublisher({
+  const connection = new MqttConnection({
     url: broker?.url ?? config.mqtt.url,
     clientId: config.mqtt.clientId ?? `station-${config.station.id}`,
     username: config.mqtt.username,
     ...secrets,
     keepaliveSeconds: config.mqtt.keepaliveSeconds,
+    // Aedes speaks MQTT 3.1.1 only.
+    protocolVersion: broker ? 4 : config.mqtt.protocolVersion,
+    backoff: { initialMs: config.mqtt.reconnect.initialSeconds * 1000, maxMs: config.mqtt.reconnect.maxSeconds * 1000 },
     topics,
     birth: () => status(true),
     will: () => status(false, 'lost'),
+    clock,
     log: log.child({ part: 'mqtt' }),
   });
-  const telemetry = new Telemetry(store, publisher, config.station.id, topics, clock, log.child({ part: 'telemetry' }));
+  const outbox = new Outbox(store.db, outboxLimits(config.outbox), clock);
+  await outbox.init();
+  const sender = new Sender(outbox, log.child({ part: 'outbox' }));
+  const telemetry = new Telemetry(
+    store,
+    outbox,
+    () => ({ connected: connection.isConnected, lastError: connection.lastErrorText, refused: sender.refused }),
+    config.station.id,
+    topics,
+    clock,
+    log.child({ part: 'telemetry' }),
+  );
   const station = new Station({ config, printer, ups, host, telemetry, store, clock, log, version: VERSION });
+  const commands = new CommandHandler(
+    topics,
+    config.station.id,
+    { snapshot: async () => ({ seq: (await station.snapshot()).seq }) },
+    clock,
+    log.child({ part: 'commands' }),
+  );
+  connection.on('up', () => {
+    sender.up(connection);
+    station.requestHealth();
+  });
+  connection.on('down', () => sender.down());
+  connection.on('message', (topic, payload, retained) => {
+    void commands.handle(topic, payload, retained, connection);
+  });
 
   await startPart('printer driver', printer, log);
   await startPart('UPS driver', ups, log);
   await startPart('host readings', host, log);
-  publisher.start();
+  connection.start();
   await store.setState(AGENT_STATE_KEY, { state: 'running', pid: process.pid, version: VERSION, startedAt });
   await station.start();
   log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
@@ -86,7 +123,10 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       stopped ??= (async () => {
         log.info('stopping');
         await station.stop().catch((err: Error) => log.error({ err }, 'last health not sent'));
-        await publisher.stop(status(false, 'shutdown'), 2000);
+        await sender.flush();
+        await connection.stop(status(false, 'shutdown'), 2000);
+        sender.down();
+        await sender.flush();
         for (const part of [printer, ups, host]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));
         await broker?.close();
         await store.setState(AGENT_STATE_KEY, { state: 'stopped', pid: process.pid, version: VERSION, startedAt, stoppedAt: new Date(clock.now()).toISOString() });

@@ -1,7 +1,7 @@
 import type { HostReading } from '../hal/host/types.js';
 import type { PrinterReading } from '../hal/printer/types.js';
 import type { UpsReading } from '../hal/ups/types.js';
-import type { HealthBody } from '../telemetry/payloads.js';
+import type { StationBody } from '../telemetry/payloads.js';
 
 /** One poll's outcome per driver: a reading, or why there is none. */
 export type Polled<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -23,7 +23,7 @@ export interface SnapshotContext {
  * The health body from one poll. A driver that could not be read gives state/status
  * `unknown`, null numbers and its reason: never the previous reading passed off as fresh.
  */
-export function buildHealth(r: Readings, ctx: SnapshotContext): HealthBody {
+export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
   const p = r.printer.polled;
   const u = r.ups.polled;
   const h = r.host.ok ? r.host.value : undefined;
@@ -74,7 +74,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): HealthBody {
  * The discrete part of a snapshot; a change here is a state change that is published at once.
  * Levels and counters are left out so that every printed card does not force a message.
  */
-export function stateKey(h: HealthBody): string {
+export function stateKey(h: StationBody): string {
   return JSON.stringify([
     h.printer.state,
     h.printer.reasons,

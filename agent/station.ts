@@ -4,7 +4,7 @@ import { HalError, withTimeout } from '../hal/errors.js';
 import type { HostDriver } from '../hal/host/types.js';
 import type { PrinterDriver } from '../hal/printer/types.js';
 import type { UpsDriver } from '../hal/ups/types.js';
-import type { HealthBody } from '../telemetry/payloads.js';
+import type { HealthPayload, StationBody } from '../telemetry/payloads.js';
 import type { TelemetrySink } from '../telemetry/telemetry.js';
 import { AlertBook, ALERT_RULES } from './alerts.js';
 import type { Config } from './config/schema.js';
@@ -35,6 +35,8 @@ export class Station {
   private cancelTimer: (() => void) | undefined;
   private inFlight: Promise<unknown> | undefined;
   private stopping = false;
+  private forceNext = false;
+  private chain: Promise<unknown> = Promise.resolve();
   private readonly startedAt: Date;
 
   constructor(private readonly d: StationDeps) {
@@ -61,14 +63,36 @@ export class Station {
   }
 
   /** One poll. Public so tests can drive the loop step by step. */
-  async tick(opts: { forceHealth?: boolean } = {}): Promise<HealthBody> {
+  async tick(opts: { forceHealth?: boolean } = {}): Promise<StationBody> {
+    return (await this.serialized(opts.forceHealth === true)).body;
+  }
+
+  /** Poll now and publish health whatever changed (the `snapshot` command); returns what was sent. */
+  async snapshot(): Promise<HealthPayload> {
+    const { health } = await this.serialized(true);
+    if (!health) throw new Error('no health was published');
+    return health;
+  }
+
+  /** Publish health on the next poll whatever changed (after a reconnect, say). */
+  requestHealth(): void {
+    this.forceNext = true;
+  }
+
+  private serialized(force: boolean): Promise<{ body: StationBody; health: HealthPayload | undefined }> {
+    const run = this.chain.then(() => this.pollOnce(force));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pollOnce(force: boolean): Promise<{ body: StationBody; health: HealthPayload | undefined }> {
     const book = this.book ?? new AlertBook(ALERT_RULES, this.d.config.alerts);
     this.book = book;
     const timeoutMs = Math.min(10_000, Math.max(1_000, this.pollMs));
     const [printer, ups, host] = await Promise.all([
-      poll(() => this.d.printer.read(), timeoutMs, 'the printer'),
-      poll(() => this.d.ups.read(), timeoutMs, 'the UPS'),
-      poll(() => this.d.host.read(), timeoutMs, 'the host'),
+      readWithin(() => this.d.printer.read(), timeoutMs, 'the printer'),
+      readWithin(() => this.d.ups.read(), timeoutMs, 'the UPS'),
+      readWithin(() => this.d.host.read(), timeoutMs, 'the host'),
     ]);
     const now = new Date(this.d.clock.now());
     const body = buildHealth(
@@ -86,12 +110,14 @@ export class Station {
     body.alerts = book.codes();
     const key = stateKey(body);
     const due = now.getTime() - this.lastHealthAt >= this.d.config.intervals.healthSeconds * 1000;
-    if (opts.forceHealth || due || key !== this.lastKey) {
-      await this.d.telemetry.health(body);
+    let health: HealthPayload | undefined;
+    if (force || this.forceNext || due || key !== this.lastKey) {
+      this.forceNext = false;
+      health = await this.d.telemetry.health(body);
       this.lastHealthAt = now.getTime();
       this.lastKey = key;
     }
-    return body;
+    return { body, health };
   }
 
   /** Stop polling, let the poll in progress finish, and publish one last health. */
@@ -103,7 +129,7 @@ export class Station {
   }
 }
 
-async function poll<T>(read: () => Promise<T>, ms: number, what: string): Promise<Polled<T>> {
+async function readWithin<T>(read: () => Promise<T>, ms: number, what: string): Promise<Polled<T>> {
   try {
     return { ok: true, value: await withTimeout(read(), ms, what) };
   } catch (err) {

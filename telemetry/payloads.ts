@@ -65,6 +65,16 @@ export const healthSchema = z.object({
     failedToday: nullableNumber,
     needsVerification: nullableNumber,
   }),
+  telemetry: z.object({
+    connected: z.boolean().describe('an MQTT session is up now'),
+    backlog: z.number().int().describe('messages stored and not yet acknowledged by the broker'),
+    backlogBytes: z.number().int(),
+    oldestBacklogSeconds: nullableNumber.describe('age of the oldest unacknowledged message; null when none'),
+    dropped: z.number().int().describe('messages dropped to keep the outbox within its bounds, since the store was made'),
+    droppedEvents: z.number().int().describe('of those, events (health samples are thinned first)'),
+    refused: z.number().int().describe('messages the broker refused (ACL), since the agent started'),
+    lastError: z.string().nullable().describe('the last connection problem and the setting to check; null when connected'),
+  }),
   alerts: z.array(z.string()).describe('codes of the alerts raised now'),
 });
 
@@ -83,6 +93,8 @@ export const ALERT_CODES = [
   'jobs.needs_verification',
   'host.disk_low',
   'records.unreachable',
+  'telemetry.dropped',
+  'store.error',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 
@@ -110,12 +122,29 @@ export const statusSchema = z.object({
   startedAt: ts.optional(),
 });
 
+export const COMMAND_NAMES = ['snapshot'] as const;
+
+export const commandReplySchema = z.object({
+  schema: z.literal('station.cmd-reply/1'),
+  station,
+  ts,
+  command: z.string().describe('the command name from the topic'),
+  id: z.string().nullable().describe("the request's id, echoed; null when the request had none or was unreadable"),
+  status: z.enum(['ok', 'error']),
+  error: z.string().optional().describe('why the command was refused or failed'),
+  seq: seq.optional().describe('snapshot: the seq of the health it published'),
+});
+
 export type HealthPayload = z.infer<typeof healthSchema>;
 export type EventPayload = z.infer<typeof eventSchema>;
 export type StatusPayload = z.infer<typeof statusSchema>;
+export type CommandReplyPayload = z.infer<typeof commandReplySchema>;
 export type SupplyPayload = z.infer<typeof supplySchema>;
 /** The body of a health or event message, before the envelope (schema, station, ts, seq). */
 export type HealthBody = Omit<HealthPayload, 'schema' | 'station' | 'ts' | 'seq'>;
+export type TelemetryStatus = HealthPayload['telemetry'];
+/** What the station loop builds; the telemetry layer adds its own section. */
+export type StationBody = Omit<HealthBody, 'telemetry'>;
 export type EventBody = Omit<EventPayload, 'schema' | 'station' | 'ts' | 'seq'>;
 
 /** Every published payload, by schema id; the JSON Schema files are named after these. */
@@ -123,4 +152,5 @@ export const PAYLOAD_SCHEMAS = {
   'station.health/1': healthSchema,
   'station.event/1': eventSchema,
   'station.status/1': statusSchema,
+  'station.cmd-reply/1': commandReplySchema,
 } as const;

@@ -44,6 +44,12 @@ export const mqttSchema = z
       .default('ektp/v1'),
     clientId: z.string().min(1).optional(),
     keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
+    /** 5 lets the broker say when it refuses a message (ACL); 4 for brokers without MQTT 5. */
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+    /** Reconnect backoff: doubles from initialSeconds up to maxSeconds, with jitter. */
+    reconnect: z
+      .strictObject({ initialSeconds: z.number().min(0.05).max(600).default(1), maxSeconds: z.number().min(0.1).max(3600).default(60) })
+      .prefault({}),
     /** Where the in-process broker listens when url is "embedded". Loopback unless configured. */
     embedded: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(1883) }).prefault({}),
   })
@@ -110,6 +116,13 @@ export const alertsSchema = z.strictObject({
   diskLowMb: z.number().min(0).default(1024),
 });
 
+export const outboxSchema = z.strictObject({
+  /** Past any bound, the oldest health samples are thinned first; events are kept. */
+  maxMessages: z.number().int().min(10).default(100_000),
+  maxMegabytes: z.number().min(0.01).default(128),
+  maxAgeDays: z.number().min(0.001).default(30),
+});
+
 export const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
@@ -122,6 +135,7 @@ export const configSchema = z.strictObject({
   ups: upsSchema,
   intervals: intervalsSchema.prefault({}),
   alerts: alertsSchema.prefault({}),
+  outbox: outboxSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 

@@ -1,14 +1,14 @@
-import type { HealthBody, SupplyPayload } from '../../telemetry/payloads.js';
+import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 
 type Patch = {
-  printer?: Partial<HealthBody['printer']>;
-  ups?: Partial<HealthBody['ups']>;
-  host?: Partial<HealthBody['host']>;
+  printer?: Partial<StationBody['printer']>;
+  ups?: Partial<StationBody['ups']>;
+  host?: Partial<StationBody['host']>;
   film?: Partial<SupplyPayload>;
 };
 
 /** A healthy station's health body, with parts replaced: the input for alert-rule tests. */
-export function healthyBody(p: Patch = {}): HealthBody {
+export function healthyBody(p: Patch = {}): StationBody {
   const supply = (kind: SupplyPayload['kind'], over: Partial<SupplyPayload> = {}): SupplyPayload => ({
     kind,
     name: kind,

@@ -5,6 +5,7 @@ import { Store } from '../../agent/store/store.js';
 import { HalError } from '../../hal/errors.js';
 import type { HostDriver } from '../../hal/host/types.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
+import { Outbox } from '../../telemetry/outbox.js';
 import { Telemetry } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
@@ -32,9 +33,13 @@ async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSecond
   const ups = simUpsHarness({}, clock);
   const store = await Store.open(tempDir());
   stores.push(store);
+  // What the Sender would publish live: every message as it is committed to the outbox.
   const sent: { topic: string; payload: Record<string, unknown>; retain: boolean }[] = [];
-  const publisher = { publish: (topic: string, payload: object, retain: boolean) => (sent.push({ topic, payload: payload as Record<string, unknown>, retain }), Promise.resolve()) };
-  const telemetry = new Telemetry(store, publisher, station.id, topics, clock, quietLog);
+  const outbox = new Outbox(store.db, { maxMessages: 10_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
+  await outbox.init();
+  outbox.onAppend((m) => sent.push({ topic: m.topic, payload: JSON.parse(m.payload) as Record<string, unknown>, retain: m.kind === 'health' }));
+  const link = () => ({ connected: true, lastError: null, refused: 0 });
+  const telemetry = new Telemetry(store, outbox, link, station.id, topics, clock, quietLog);
   const upsDriver = opts.ups ?? ups.driver;
   const deps: StationDeps = {
     config: {

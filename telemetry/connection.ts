@@ -1,0 +1,181 @@
+import { EventEmitter } from 'node:events';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Clock } from '../hal/clock.js';
+import { withTimeout } from '../hal/errors.js';
+import type { StatusPayload } from './payloads.js';
+import type { StationTopics } from './topics.js';
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+}
+
+/**
+ * Delay before reconnect attempt `attempt` (0-based): exponential, capped, with "equal
+ * jitter" (half fixed, half random), so a fleet that lost its broker together does not come
+ * back in lockstep, and no attempt follows the previous one at once.
+ */
+export function backoffDelay(attempt: number, o: BackoffOptions, random: () => number = Math.random): number {
+  const ceiling = Math.min(o.maxMs, o.initialMs * 2 ** Math.min(attempt, 30));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export interface ConnectionOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: Buffer;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  keepaliveSeconds: number;
+  protocolVersion: 4 | 5;
+  backoff: BackoffOptions;
+  topics: StationTopics;
+  birth: () => StatusPayload;
+  will: () => StatusPayload;
+  clock: Clock;
+  log: Logger;
+  random?: () => number;
+}
+
+/** Turn a connection error into what a technician should check. */
+export function explainMqttError(err: Error & { code?: unknown }, url: string): string {
+  const code = err.code;
+  if (code === 4 || code === 134) return 'the broker refused the login (bad username or password): check mqtt.username and mqtt.passwordFile';
+  if (code === 5 || code === 135) {
+    return "the broker refused the login (not authorised; Mosquitto says this for a wrong password too): check mqtt.username and mqtt.passwordFile, then the broker's password file and ACL";
+  }
+  if (code === 'ECONNREFUSED') return `nothing accepts connections at ${url}: check mqtt.url and that the broker is running`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the broker host in ${url} cannot be resolved: check mqtt.url and DNS`;
+  if (code === 'ECONNRESET' && url.startsWith('mqtts:')) {
+    return 'the broker closed the TLS connection: check mqtt.cert and mqtt.key (a client certificate the broker does not accept)';
+  }
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO|ISSUER|ALTNAME/.test(code)) {
+    return `the broker's TLS certificate was not accepted (${code}): check mqtt.ca, and that mqtt.url names the host the certificate was made for`;
+  }
+  if (/wrong version number|packet length too long/i.test(err.message)) return `${err.message}: mqtts:// to a plain listener, or the other way round? check mqtt.url`;
+  return `${err.message}: check mqtt.url and the network`;
+}
+
+interface ConnectionEvents {
+  /** A session is up: the birth status is published; publish through `client`. */
+  up: [client: MqttClient];
+  /** The session ended; what was in flight is not acknowledged. */
+  down: [];
+  message: [topic: string, payload: Buffer, retained: boolean];
+}
+
+/**
+ * One MQTT session at a time, with our own reconnect: a fresh mqtt.js client per attempt
+ * (mqtt.js's reconnect is off), so nothing is re-sent from mqtt.js's in-memory store behind
+ * the outbox's back, and attempts back off exponentially with jitter.
+ */
+export class MqttConnection extends EventEmitter<ConnectionEvents> {
+  private client: MqttClient | undefined;
+  private connected = false;
+  private attempt = 0;
+  private cancelRetry: (() => void) | undefined;
+  private stopped = false;
+  private lastError: string | undefined;
+  lastErrorText: string | null = null;
+
+  constructor(private readonly o: ConnectionOptions) {
+    super();
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  private connect(): void {
+    const o = this.o;
+    const options: IClientOptions = {
+      clientId: o.clientId,
+      username: o.username,
+      password: o.password,
+      ca: o.ca,
+      cert: o.cert,
+      key: o.key,
+      keepalive: o.keepaliveSeconds,
+      protocolVersion: o.protocolVersion,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 15_000,
+      resubscribe: false,
+      will: { topic: o.topics.status, payload: Buffer.from(JSON.stringify(o.will())), qos: 1, retain: true },
+    };
+    const client = mqtt.connect(o.url, options);
+    this.client = client;
+    client.on('connect', () => {
+      this.connected = true;
+      this.attempt = 0;
+      this.lastError = undefined;
+      this.lastErrorText = null;
+      o.log.info({ url: o.url }, 'connected to the MQTT broker');
+      client.subscribe(o.topics.cmdFilter, { qos: 1 }, (err) => {
+        if (err) o.log.error({ err: err.message, topic: o.topics.cmdFilter }, "cannot subscribe to commands: check the broker's ACL");
+      });
+      client.publish(o.topics.status, JSON.stringify(o.birth()), { qos: 1, retain: true }, (err) => {
+        if (err) o.log.warn({ err: err.message }, 'birth status not acknowledged');
+      });
+      this.emit('up', client);
+    });
+    client.on('message', (topic, payload, packet) => this.emit('message', topic, payload, packet.retain));
+    client.on('error', (err) => {
+      const text = explainMqttError(err, o.url);
+      this.lastErrorText = text;
+      if (text !== this.lastError) o.log.error({ url: o.url }, `MQTT: ${text}`);
+      this.lastError = text;
+    });
+    client.on('close', () => {
+      if (this.client !== client) return;
+      const wasUp = this.connected;
+      this.connected = false;
+      this.client = undefined;
+      client.removeAllListeners('message');
+      client.end(true);
+      if (wasUp) {
+        o.log.warn({ url: o.url }, 'MQTT connection lost; telemetry stays in the outbox and is sent on reconnect');
+        this.emit('down');
+      }
+      if (!this.stopped) {
+        const delay = backoffDelay(this.attempt++, o.backoff, o.random);
+        o.log.debug({ delayMs: delay, attempt: this.attempt }, 'MQTT reconnect scheduled');
+        this.cancelRetry = o.clock.setTimer(() => this.connect(), delay);
+      }
+    });
+  }
+
+  /** Publish on the current session; rejects if there is none or the broker refuses it. */
+  publish(topic: string, payload: string, retain: boolean): Promise<void> {
+    const client = this.client;
+    if (!client || !this.connected) return Promise.reject(new Error('not connected'));
+    return client.publishAsync(topic, payload, { qos: 1, retain }).then(() => undefined);
+  }
+
+  /**
+   * Clean stop: the retained shutdown status (waiting at most `timeoutMs` for its PUBACK),
+   * then DISCONNECT, so the broker does not publish the Will.
+   */
+  async stop(shutdown: StatusPayload, timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    this.cancelRetry?.();
+    const client = this.client;
+    if (!client) return;
+    if (this.connected) {
+      await withTimeout(this.publish(this.o.topics.status, JSON.stringify(shutdown), true), timeoutMs, 'the broker').catch((err: Error) =>
+        this.o.log.warn({ err: err.message }, 'shutdown status not acknowledged'),
+      );
+    }
+    this.client = undefined;
+    this.connected = false;
+    await withTimeout(client.endAsync(false), timeoutMs, 'the broker').catch(() => client.end(true));
+  }
+}

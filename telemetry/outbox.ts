@@ -1,0 +1,180 @@
+import type { Db, Queryable } from '../agent/store/db.js';
+import { Store } from '../agent/store/store.js';
+import type { Clock } from '../hal/clock.js';
+
+export type OutboxKind = 'health' | 'event';
+
+export interface OutboxMessage {
+  seq: number;
+  kind: OutboxKind;
+  topic: string;
+  payload: string;
+  createdAt: number;
+  bytes: number;
+}
+
+export interface OutboxLimits {
+  maxMessages: number;
+  maxBytes: number;
+  maxAgeSeconds: number;
+}
+
+export interface Dropped {
+  health: number;
+  event: number;
+}
+
+export interface OutboxStats {
+  backlog: number;
+  backlogBytes: number;
+  /** created_at (ms) of the oldest message not yet acknowledged, null when empty. */
+  oldestAt: number | null;
+  lastSeq: number;
+  dropped: Dropped;
+}
+
+/**
+ * Every health sample and event, stored with the seq it takes (one transaction) before it is
+ * published, and deleted only when the broker acknowledges it. Bounded by count, bytes and
+ * age: past a bound, the oldest health samples are thinned (every other one first, so the
+ * history that remains still spans the outage) and events are kept while any health is left.
+ */
+export class Outbox {
+  private count = 0;
+  private bytes = 0;
+  private oldestAt: number | null = null;
+  private lastSeq = 0;
+  private dropped: Dropped = { health: 0, event: 0 };
+  private readonly listeners: ((m: OutboxMessage) => void)[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly limits: OutboxLimits,
+    private readonly clock: Clock,
+  ) {}
+
+  async init(): Promise<void> {
+    const r = await this.db.get<{ n: number; b: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outbox');
+    this.count = r?.n ?? 0;
+    this.bytes = r?.b ?? 0;
+    this.oldestAt = await this.oldest(this.db);
+    const counters = await this.db.all<{ name: string; value: number }>("SELECT name, value FROM counters WHERE name IN ('seq', 'dropped.health', 'dropped.event')");
+    const get = (n: string) => counters.find((c) => c.name === n)?.value ?? 0;
+    this.lastSeq = get('seq');
+    this.dropped = { health: get('dropped.health'), event: get('dropped.event') };
+  }
+
+  /** Called with each message once it is committed (the sender publishes live ones). */
+  onAppend(fn: (m: OutboxMessage) => void): void {
+    this.listeners.push(fn);
+  }
+
+  stats(): OutboxStats {
+    return { backlog: this.count, backlogBytes: this.bytes, oldestAt: this.oldestAt, lastSeq: this.lastSeq, dropped: { ...this.dropped } };
+  }
+
+  /**
+   * Take the next seq, build the payload with it and store it, in one transaction together
+   * with `alsoInTx`. Returns the payload and what had to be dropped to stay in bounds.
+   */
+  async add<T extends { seq: number }>(
+    kind: OutboxKind,
+    topic: string,
+    build: (seq: number) => T,
+    alsoInTx?: (tx: Queryable) => Promise<void>,
+  ): Promise<{ payload: T; dropped: Dropped }> {
+    const createdAt = this.clock.now();
+    const { payload, message } = await this.db.transaction(async (tx) => {
+      const seq = await Store.nextSeq(tx);
+      const p = build(seq);
+      const text = JSON.stringify(p);
+      const m: OutboxMessage = { seq, kind, topic, payload: text, createdAt, bytes: Buffer.byteLength(text) + Buffer.byteLength(topic) };
+      await tx.run('INSERT INTO outbox (seq, kind, topic, payload, created_at, bytes) VALUES (?, ?, ?, ?, ?, ?)', [seq, kind, topic, text, createdAt, m.bytes]);
+      await alsoInTx?.(tx);
+      return { payload: p, message: m };
+    });
+    this.count += 1;
+    this.bytes += message.bytes;
+    this.oldestAt ??= createdAt;
+    this.lastSeq = message.seq;
+    for (const fn of this.listeners) fn(message);
+    const dropped = await this.enforce();
+    return { payload, dropped };
+  }
+
+  /** Stored messages with afterSeq < seq < beforeSeq, oldest first. */
+  page(afterSeq: number, beforeSeq: number, limit: number): Promise<OutboxMessage[]> {
+    return this.db.all<OutboxMessage>(
+      'SELECT seq, kind, topic, payload, created_at AS createdAt, bytes FROM outbox WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?',
+      [afterSeq, beforeSeq, limit],
+    );
+  }
+
+  /** The broker acknowledged these: forget them. */
+  async ack(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    const { gone, oldestAt } = await this.db.transaction(async (tx) => ({
+      gone: await tx.all<{ bytes: number }>('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) RETURNING bytes', [JSON.stringify(seqs)]),
+      oldestAt: await this.oldest(tx),
+    }));
+    this.count -= gone.length;
+    this.bytes -= gone.reduce((s, r) => s + r.bytes, 0);
+    this.oldestAt = oldestAt;
+  }
+
+  /** Drop what is past the bounds; returns what was dropped by this call. */
+  async enforce(): Promise<Dropped> {
+    const { maxMessages, maxBytes, maxAgeSeconds } = this.limits;
+    const cutoff = this.clock.now() - maxAgeSeconds * 1000;
+    const tooOld = this.oldestAt !== null && this.oldestAt < cutoff;
+    if (this.count <= maxMessages && this.bytes <= maxBytes && !tooOld) return { health: 0, event: 0 };
+    const result = await this.db.transaction(async (tx) => {
+      const dropped: Dropped = { health: 0, event: 0 };
+      let count = this.count;
+      let bytes = this.bytes;
+      const remove = async (rows: { seq: number }[]) => {
+        if (rows.length === 0) return;
+        const gone = await tx.all<{ kind: OutboxKind; bytes: number }>(
+          'DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) RETURNING kind, bytes',
+          [JSON.stringify(rows.map((r) => r.seq))],
+        );
+        for (const g of gone) {
+          dropped[g.kind] += 1;
+          count -= 1;
+          bytes -= g.bytes;
+        }
+      };
+      const need = () => {
+        const avg = count > 0 ? bytes / count : 1;
+        return Math.max(count - maxMessages, bytes > maxBytes ? Math.ceil((bytes - maxBytes) / avg) : 0);
+      };
+      await remove(await tx.all<{ seq: number }>('SELECT seq FROM outbox WHERE created_at < ?', [cutoff]));
+      let n = need();
+      if (n > 0) {
+        const health = await tx.all<{ seq: number }>("SELECT seq FROM outbox WHERE kind = 'health' ORDER BY seq LIMIT ?", [2 * n]);
+        // Every other one of the oldest first, so what remains still spans the outage.
+        await remove([...health.filter((_, i) => i % 2 === 1), ...health.filter((_, i) => i % 2 === 0)].slice(0, n));
+        n = need();
+      }
+      if (n > 0) {
+        // Only events are left: keeping the disk bounded wins over keeping the oldest events.
+        await remove(await tx.all<{ seq: number }>("SELECT seq FROM outbox WHERE kind = 'event' ORDER BY seq LIMIT ?", [n]));
+      }
+      for (const kind of ['health', 'event'] as const) {
+        if (dropped[kind] > 0) await tx.run('UPDATE counters SET value = value + ? WHERE name = ?', [dropped[kind], `dropped.${kind}`]);
+      }
+      return { dropped, count, bytes, oldestAt: await this.oldest(tx) };
+    });
+    this.count = result.count;
+    this.bytes = result.bytes;
+    this.oldestAt = result.oldestAt;
+    this.dropped.health += result.dropped.health;
+    this.dropped.event += result.dropped.event;
+    return result.dropped;
+  }
+
+  private async oldest(q: Queryable): Promise<number | null> {
+    const row = await q.get<{ created_at: number }>('SELECT created_at FROM outbox ORDER BY seq LIMIT 1');
+    return row?.created_at ?? null;
+  }
+}

@@ -1,0 +1,147 @@
+import type { Logger } from 'pino';
+import type { Outbox, OutboxMessage } from './outbox.js';
+
+export interface SenderOptions {
+  /** Messages published and not yet acknowledged, at most (replay flow control). */
+  window: number;
+  /** Rows read from the outbox per query during replay. */
+  pageSize: number;
+}
+
+export interface Transport {
+  publish(topic: string, payload: string, retain: boolean): Promise<void>;
+}
+
+/** PUBACK reason codes (MQTT 5) that mean the broker will never take this message. */
+const REFUSED = new Set([0x87, 0x90, 0x97, 0x99]);
+
+/**
+ * Moves the outbox to the broker. On each session: messages stored before it began (the
+ * backlog) are replayed oldest first with retain off, while messages stored during it (live)
+ * go out at once, health retained, so the retained health is always the newest snapshot.
+ * A message leaves the outbox only when its PUBACK arrives; whatever was in flight when a
+ * session ends stays and is sent again on the next one (so duplicates are possible, never gaps).
+ */
+export class Sender {
+  private session: { transport: Transport; liveFrom: number; id: number } | undefined;
+  private sessionId = 0;
+  private acked: number[] = [];
+  private flushing: Promise<void> | undefined;
+  private inFlight = 0;
+  private wake: (() => void) | undefined;
+  private replaying: Promise<void> | undefined;
+  refused = 0;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly log: Logger,
+    private readonly opts: SenderOptions = { window: 1000, pageSize: 500 },
+  ) {
+    outbox.onAppend((m) => this.live(m));
+  }
+
+  get replayInProgress(): boolean {
+    return this.replaying !== undefined;
+  }
+
+  /** A session is up: replay what is stored, send what comes. */
+  up(transport: Transport): void {
+    const id = ++this.sessionId;
+    this.session = { transport, liveFrom: this.outbox.stats().lastSeq + 1, id };
+    this.inFlight = 0;
+    const replay: Promise<void> = this.replay(id)
+      .catch((err: Error) => this.log.error({ err: err.message }, 'outbox replay failed; it resumes on the next connection'))
+      .finally(() => {
+        if (this.replaying === replay) this.replaying = undefined;
+      });
+    this.replaying = replay;
+  }
+
+  /** The session ended: stop sending; unacknowledged messages stay in the outbox. */
+  down(): void {
+    this.session = undefined;
+    this.wake?.();
+  }
+
+  /** Resolves when every acknowledgement so far is written to the outbox. */
+  async flush(): Promise<void> {
+    while (this.acked.length > 0 || this.flushing) {
+      if (!this.flushing) this.scheduleFlush();
+      await this.flushing;
+    }
+  }
+
+  /** Resolves when the replay of the current session is done (for tests and benchmarks). */
+  async drained(): Promise<void> {
+    await this.replaying;
+    await this.flush();
+  }
+
+  private live(m: OutboxMessage): void {
+    const s = this.session;
+    if (!s || m.seq < s.liveFrom) return;
+    this.send(s, m, m.kind === 'health');
+  }
+
+  private async replay(id: number): Promise<void> {
+    let after = 0;
+    const started = Date.now();
+    let sent = 0;
+    for (;;) {
+      const s = this.session;
+      if (!s || s.id !== id) return;
+      const rows = await this.outbox.page(after, s.liveFrom, this.opts.pageSize);
+      if (rows.length === 0) break;
+      for (const m of rows) {
+        while (this.inFlight >= this.opts.window && this.session?.id === id) await new Promise<void>((r) => (this.wake = r));
+        if (this.session?.id !== id) return;
+        this.send(s, m, false);
+        after = m.seq;
+        sent += 1;
+      }
+    }
+    if (sent > 0) this.log.info({ messages: sent, ms: Date.now() - started }, 'outbox backlog replayed');
+  }
+
+  private send(s: { transport: Transport; id: number }, m: OutboxMessage, retain: boolean): void {
+    this.inFlight += 1;
+    s.transport.publish(m.topic, m.payload, retain).then(
+      () => this.settled(s.id, m.seq),
+      (err: Error & { code?: number }) => {
+        if (typeof err.code === 'number' && REFUSED.has(err.code)) {
+          // Re-sending would be refused forever; drop it and say which setting to fix.
+          this.refused += 1;
+          this.log.error({ topic: m.topic, seq: m.seq, reasonCode: err.code }, "the broker refused a message (not authorised): check the broker's ACL for this station");
+          this.settled(s.id, m.seq);
+          return;
+        }
+        if (this.session?.id === s.id) this.inFlight -= 1;
+        this.wakeUp();
+      },
+    );
+  }
+
+  private settled(sessionId: number, seq: number): void {
+    this.acked.push(seq);
+    if (this.session?.id === sessionId) this.inFlight -= 1;
+    this.wakeUp();
+    if (!this.flushing) this.scheduleFlush();
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /** Acknowledgements are deleted in batches: one transaction per batch, not per message. */
+  private scheduleFlush(): void {
+    this.flushing = (async () => {
+      await new Promise((r) => setImmediate(r));
+      while (this.acked.length > 0) {
+        const batch = this.acked.splice(0, 5000);
+        await this.outbox.ack(batch).catch((err: Error) => this.log.error({ err: err.message }, 'cannot delete acknowledged messages from the outbox; they may be sent twice'));
+      }
+    })().finally(() => (this.flushing = undefined));
+  }
+}
