@@ -137,17 +137,24 @@ export class AlertBook {
     for (const a of initial) this.active.set(a.code, a);
   }
 
-  evaluate(h: StationBody, now: Date): AlertTransition[] {
+  /**
+   * The transitions this snapshot calls for. Nothing changes until `commit`: a transition is
+   * committed only once its event is stored, so a failed write is proposed again next poll.
+   */
+  evaluate(h: StationBody): AlertTransition[] {
     const out: AlertTransition[] = [];
     for (const rule of this.rules) {
       const was = this.active.has(rule.code);
       const v = rule.evaluate(h, was, this.limits);
       if (v === 'unknown' || v.active === was) continue;
-      if (v.active) this.active.set(rule.code, { code: rule.code, severity: rule.severity, message: v.message, raisedAt: now.toISOString() });
-      else this.active.delete(rule.code);
       out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity: rule.severity, message: v.message });
     }
     return out;
+  }
+
+  commit(t: AlertTransition, at: Date): void {
+    if (t.state === 'raised') this.active.set(t.code, { code: t.code, severity: t.severity, message: t.message, raisedAt: at.toISOString() });
+    else this.active.delete(t.code);
   }
 
   codes(): string[] {

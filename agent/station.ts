@@ -99,13 +99,14 @@ export class Station {
       { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
       { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now },
     );
-    for (const t of book.evaluate(body, now)) {
-      this.d.log[t.state === 'raised' ? 'warn' : 'info']({ alert: t.code }, `${t.state}: ${t.message}`);
+    for (const t of book.evaluate(body)) {
       await this.d.telemetry.event(t, (tx) =>
         t.state === 'raised'
           ? Store.raiseAlert(tx, { code: t.code, severity: t.severity, message: t.message, raisedAt: now.toISOString() })
           : Store.clearAlert(tx, t.code),
       );
+      book.commit(t, now);
+      this.d.log[t.state === 'raised' ? 'warn' : 'info']({ alert: t.code }, `${t.state}: ${t.message}`);
     }
     body.alerts = book.codes();
     const key = stateKey(body);

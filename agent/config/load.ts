@@ -50,8 +50,14 @@ function resolvePaths(config: Config, baseDir: string): Config {
   return c;
 }
 
+/** Never echo a secret back: user:password@ in a URL is blanked in messages. */
+function redactUserinfo(s: string): string {
+  return s.replace(/(:\/\/)[^/@\s]*@/g, '$1[redacted]@');
+}
+
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'string') value = redactUserinfo(value);
   const s = JSON.stringify(value);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

@@ -28,8 +28,12 @@ export const mqttSchema = z
   .strictObject({
     url: z
       .string()
+      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), {
+        message: 'no user or password in the URL (it would be logged): put the user in mqtt.username and the password in the file named by mqtt.passwordFile',
+        abort: true,
+      })
       .refine(
-        (u) => u === 'embedded' || /^mqtts?:\/\/[^\s/]+(:\d+)?\/?$/.test(u),
+        (u) => u === 'embedded' || /^mqtts?:\/\/[^\s/@]+(:\d+)?\/?$/.test(u),
         'expected "embedded", mqtt://HOST:PORT or mqtts://HOST:PORT',
       ),
     username: z.string().min(1).optional(),

@@ -25,17 +25,19 @@ export class StateFile<T extends object> {
 }
 
 /**
- * Wait for `p` while letting simulated time pass in steps, yielding to real I/O between steps
- * (a driver reads its state file before it starts a card).
+ * Wait for `p` while letting simulated time pass in steps, with a real pause between steps so
+ * the driver's own I/O (it reads its state file before starting a card) can run. Bounded in
+ * real time, not in steps, so a slow machine does not run out of simulated time first.
  */
-export async function untilSettled<T>(p: Promise<T>, advance: (ms: number) => Promise<void> | void, stepMs = 1000, maxSteps = 600): Promise<T> {
+export async function untilSettled<T>(p: Promise<T>, advance: (ms: number) => Promise<void> | void, stepMs = 1000, realTimeoutMs = 20_000): Promise<T> {
   let settled = false;
   p.then(
     () => (settled = true),
     () => (settled = true),
   );
-  for (let i = 0; i < maxSteps && !settled; i++) {
-    await new Promise((r) => setImmediate(r));
+  const end = Date.now() + realTimeoutMs;
+  while (!settled && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 2));
     await advance(stepMs);
   }
   return p;

@@ -1,65 +1,84 @@
 import { describe, expect, it } from 'vitest';
-import { AlertBook, ALERT_RULES, type AlertLimits } from '../../agent/alerts.js';
+import { AlertBook, ALERT_RULES, type AlertLimits, type AlertTransition } from '../../agent/alerts.js';
+import type { StationBody } from '../../telemetry/payloads.js';
 import { healthyBody } from '../support/health.js';
 
 const limits: AlertLimits = { supplyLowPercent: 10, hysteresisPercent: 5, diskLowMb: 1024 };
 const at = new Date('2026-01-05T08:00:00Z');
-const book = (initial: Parameters<typeof AlertBook.prototype.evaluate>[0][] = []) => {
-  const b = new AlertBook(ALERT_RULES, limits);
-  for (const h of initial) b.evaluate(h, at);
+/** evaluate + commit, as the station does once each event is stored. */
+class Book extends AlertBook {
+  override evaluate(h: StationBody): AlertTransition[] {
+    const t = super.evaluate(h);
+    for (const x of t) this.commit(x, at);
+    return t;
+  }
+}
+const book = (initial: StationBody[] = []) => {
+  const b = new Book(ALERT_RULES, limits);
+  for (const h of initial) b.evaluate(h);
   return b;
 };
 const film = (levelPercent: number | null, status: 'ok' | 'low' | 'empty' | 'unknown' = 'ok') =>
   healthyBody({ film: { levelPercent, remaining: levelPercent, status } });
 
 describe('alert rules', () => {
+  it('proposes without changing: a transition counts only once committed', () => {
+    const b = new AlertBook(ALERT_RULES, limits);
+    const first = b.evaluate(film(0, 'empty'));
+    expect(b.evaluate(film(0, 'empty'))).toEqual(first);
+    expect(b.codes()).toEqual([]);
+    for (const t of first) b.commit(t, at);
+    expect(b.codes()).toEqual(['supply.film.empty', 'supply.film.low']);
+    expect(b.evaluate(film(0, 'empty'))).toEqual([]);
+  });
+
   it('a healthy station raises nothing', () => {
-    expect(book().evaluate(healthyBody(), at)).toEqual([]);
+    expect(book().evaluate(healthyBody())).toEqual([]);
   });
 
   it('a film level hovering on the low mark raises once and does not flap', () => {
     const b = book();
-    const transitions = [11, 10, 11, 10, 12, 14, 15, 11].flatMap((lvl) => b.evaluate(film(lvl), at));
+    const transitions = [11, 10, 11, 10, 12, 14, 15, 11].flatMap((lvl) => b.evaluate(film(lvl)));
     expect(transitions.map((t) => `${t.code} ${t.state}`)).toEqual(['supply.film.low raised']);
-    expect(b.evaluate(film(16), at).map((t) => `${t.code} ${t.state}`)).toEqual(['supply.film.low cleared']);
+    expect(b.evaluate(film(16)).map((t) => `${t.code} ${t.state}`)).toEqual(['supply.film.low cleared']);
   });
 
   it("raises low at the printer's own word even above the configured mark", () => {
-    const t = book().evaluate(film(25, 'low'), at);
+    const t = book().evaluate(film(25, 'low'));
     expect(t).toMatchObject([{ code: 'supply.film.low', state: 'raised', severity: 'warning' }]);
   });
 
   it('empty raises empty (critical) and low; a refill clears both', () => {
     const b = book();
-    expect(b.evaluate(film(0, 'empty'), at).map((t) => `${t.code} ${t.state} ${t.severity}`)).toEqual([
+    expect(b.evaluate(film(0, 'empty')).map((t) => `${t.code} ${t.state} ${t.severity}`)).toEqual([
       'supply.film.low raised warning',
       'supply.film.empty raised critical',
     ]);
     expect(b.codes()).toEqual(['supply.film.empty', 'supply.film.low']);
-    expect(b.evaluate(film(100), at).map((t) => `${t.code} ${t.state}`)).toEqual(['supply.film.low cleared', 'supply.film.empty cleared']);
+    expect(b.evaluate(film(100)).map((t) => `${t.code} ${t.state}`)).toEqual(['supply.film.low cleared', 'supply.film.empty cleared']);
   });
 
   it('an unreadable printer keeps supply alerts as they were, and raises printer.offline', () => {
     const b = book([film(0, 'empty')]);
-    const t = b.evaluate(healthyBody({ printer: { state: 'unknown', supplies: [], error: 'timeout' } }), at);
+    const t = b.evaluate(healthyBody({ printer: { state: 'unknown', supplies: [], error: 'timeout' } }));
     expect(t.map((x) => `${x.code} ${x.state}`)).toEqual(['printer.offline raised']);
     expect(t[0]?.message).toContain('timeout');
     expect(b.codes()).toContain('supply.film.empty');
   });
 
   it('a jam raises printer.error; supply reasons alone do not', () => {
-    expect(book().evaluate(healthyBody({ printer: { state: 'stopped', reasons: ['media-jam'] } }), at).map((t) => t.code)).toEqual(['printer.error']);
-    expect(book().evaluate(healthyBody({ printer: { state: 'stopped', reasons: ['film-empty'] } }), at).map((t) => t.code)).not.toContain('printer.error');
+    expect(book().evaluate(healthyBody({ printer: { state: 'stopped', reasons: ['media-jam'] } })).map((t) => t.code)).toEqual(['printer.error']);
+    expect(book().evaluate(healthyBody({ printer: { state: 'stopped', reasons: ['film-empty'] } })).map((t) => t.code)).not.toContain('printer.error');
   });
 
   it('mains lost raises ups.on_battery; low battery adds ups.low_battery; a lost link raises comm_lost only', () => {
     const b = book();
-    expect(b.evaluate(healthyBody({ ups: { status: 'on_battery', chargePercent: 90 } }), at).map((t) => t.code)).toEqual(['ups.on_battery']);
-    expect(b.evaluate(healthyBody({ ups: { status: 'low_battery' } }), at).map((t) => t.code)).toEqual(['ups.low_battery']);
-    const lost = b.evaluate(healthyBody({ ups: { status: 'unknown', chargePercent: null, error: 'no answer' } }), at);
+    expect(b.evaluate(healthyBody({ ups: { status: 'on_battery', chargePercent: 90 } })).map((t) => t.code)).toEqual(['ups.on_battery']);
+    expect(b.evaluate(healthyBody({ ups: { status: 'low_battery' } })).map((t) => t.code)).toEqual(['ups.low_battery']);
+    const lost = b.evaluate(healthyBody({ ups: { status: 'unknown', chargePercent: null, error: 'no answer' } }));
     expect(lost.map((t) => `${t.code} ${t.state}`)).toEqual(['ups.comm_lost raised']);
     expect(b.codes()).toEqual(['ups.comm_lost', 'ups.low_battery', 'ups.on_battery']);
-    expect(b.evaluate(healthyBody(), at).map((t) => `${t.code} ${t.state}`)).toEqual([
+    expect(b.evaluate(healthyBody()).map((t) => `${t.code} ${t.state}`)).toEqual([
       'ups.comm_lost cleared',
       'ups.on_battery cleared',
       'ups.low_battery cleared',
@@ -67,23 +86,23 @@ describe('alert rules', () => {
   });
 
   it('no UPS configured raises nothing', () => {
-    expect(book().evaluate(healthyBody({ ups: { driver: 'none', status: 'unknown', error: 'none' } }), at)).toEqual([]);
+    expect(book().evaluate(healthyBody({ ups: { driver: 'none', status: 'unknown', error: 'none' } }))).toEqual([]);
   });
 
   it('disk low raises under the limit and clears only 10 % above it', () => {
     const b = book();
     const mb = (n: number) => healthyBody({ host: { diskFreeBytes: n * 1_048_576 } });
-    expect(b.evaluate(mb(1000), at).map((t) => t.code)).toEqual(['host.disk_low']);
-    expect(b.evaluate(mb(1100), at)).toEqual([]);
-    expect(b.evaluate(mb(1200), at).map((t) => t.state)).toEqual(['cleared']);
-    expect(b.evaluate(healthyBody({ host: { diskFreeBytes: null } }), at)).toEqual([]);
+    expect(b.evaluate(mb(1000)).map((t) => t.code)).toEqual(['host.disk_low']);
+    expect(b.evaluate(mb(1100))).toEqual([]);
+    expect(b.evaluate(mb(1200)).map((t) => t.state)).toEqual(['cleared']);
+    expect(b.evaluate(healthyBody({ host: { diskFreeBytes: null } }))).toEqual([]);
   });
 
   it('starts from the alerts the store kept: no second raise, and a clear if the cause went away', () => {
     const kept = [{ code: 'supply.film.empty', severity: 'critical', message: 'x', raisedAt: at.toISOString() }];
-    const stillEmpty = new AlertBook(ALERT_RULES, limits, kept).evaluate(film(0, 'empty'), at);
+    const stillEmpty = new Book(ALERT_RULES, limits, kept).evaluate(film(0, 'empty'));
     expect(stillEmpty.map((t) => t.code)).toEqual(['supply.film.low']);
-    const refilled = new AlertBook(ALERT_RULES, limits, kept).evaluate(film(100), at);
+    const refilled = new Book(ALERT_RULES, limits, kept).evaluate(film(100));
     expect(refilled.map((t) => `${t.code} ${t.state}`)).toEqual(['supply.film.empty cleared']);
   });
 });

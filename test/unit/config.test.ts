@@ -121,6 +121,13 @@ colour: blue
     expect(err.problems).toEqual([{ path: 'mqtt.passwordFile', message: expect.stringMatching(/no such file/) as string }]);
   });
 
+  it('refuses a password inside mqtt.url, without repeating it', () => {
+    const err = problemsOf(() => loadConfig(write('u.yaml', VALID_YAML.replace('mqtt://broker.example:1883', 'mqtt://station:hunter2@broker.example:1883'))));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatchObject({ path: 'mqtt.url', message: expect.stringMatching(/mqtt\.passwordFile/) as string });
+    expect(err.message).not.toContain('hunter2');
+  });
+
   it('cert without key is refused', () => {
     const err = problemsOf(() =>
       loadConfig(write('tls.yaml', VALID_YAML.replace('topicPrefix: ektp/v1', 'topicPrefix: ektp/v1\n  cert: client.crt'))),
