@@ -38,27 +38,27 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
       const config = loadConfig(opts.config);
       const log = createLogger({ level: config.log.level });
       log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
-      const agent = await runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' });
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: NodeJS.Signals) => {
-          log.info({ signal }, 'signal received');
-          const deadline = setTimeout(() => {
-            log.error(`clean stop took over ${STOP_DEADLINE_MS} ms; exiting anyway`);
-            process.exit(EXIT.failure);
-          }, STOP_DEADLINE_MS);
-          deadline.unref();
-          agent
-            .stop()
-            .then(resolve, (err: Error) => {
-              log.error({ err }, 'stop failed');
-              process.exitCode = EXIT.failure;
-              resolve();
-            })
-            .finally(() => clearTimeout(deadline));
-        };
-        process.once('SIGTERM', onSignal);
-        process.once('SIGINT', onSignal);
+      // Listen for the stop signal before starting, so a stop during start-up is clean too.
+      const signalled = new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
       });
+      const agent = await runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' });
+      const signal = await signalled;
+      log.info({ signal }, 'signal received');
+      const deadline = setTimeout(() => {
+        log.error(`clean stop took over ${STOP_DEADLINE_MS} ms; exiting anyway`);
+        process.exit(EXIT.failure);
+      }, STOP_DEADLINE_MS);
+      deadline.unref();
+      try {
+        await agent.stop();
+      } catch (err) {
+        log.error({ err }, 'stop failed');
+        process.exitCode = EXIT.failure;
+      } finally {
+        clearTimeout(deadline);
+      }
     });
 
   subcommand(program, 'status', "show the station's state as the agent last recorded it in its data folder")

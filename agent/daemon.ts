@@ -124,7 +124,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
         log.info('stopping');
         await station.stop().catch((err: Error) => log.error({ err }, 'last health not sent'));
         await sender.flush();
-        await connection.stop(status(false, 'shutdown'), 2000);
+        await connection.stop(status(false, 'shutdown'), 1000);
         sender.down();
         await sender.flush();
         for (const part of [printer, ups, host]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));

@@ -37,6 +37,8 @@ export class Station {
   private stopping = false;
   private forceNext = false;
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly pending = new Map<string, Promise<unknown>>();
+  private abort = new AbortController();
   private readonly startedAt: Date;
 
   constructor(private readonly d: StationDeps) {
@@ -55,7 +57,10 @@ export class Station {
   private schedule(ms: number): void {
     this.cancelTimer = this.d.clock.setTimer(() => {
       this.inFlight = this.tick()
-        .catch((err: Error) => this.d.log.error({ err }, 'station poll failed; trying again next period'))
+        .catch((err: Error) => {
+          if (this.stopping) this.d.log.debug({ err: err.message }, 'poll abandoned at stop');
+          else this.d.log.error({ err }, 'station poll failed; trying again next period');
+        })
         .finally(() => {
           if (!this.stopping) this.schedule(this.pollMs);
         });
@@ -79,21 +84,24 @@ export class Station {
     this.forceNext = true;
   }
 
-  private serialized(force: boolean): Promise<{ body: StationBody; health: HealthPayload | undefined }> {
-    const run = this.chain.then(() => this.pollOnce(force));
+  private serialized(force: boolean, readTimeoutMs?: number): Promise<{ body: StationBody; health: HealthPayload | undefined }> {
+    const signal = this.abort.signal;
+    const run = this.chain.then(() => this.pollOnce(force, signal, readTimeoutMs));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async pollOnce(force: boolean): Promise<{ body: StationBody; health: HealthPayload | undefined }> {
+  private async pollOnce(force: boolean, signal: AbortSignal, readTimeoutMs?: number): Promise<{ body: StationBody; health: HealthPayload | undefined }> {
     const book = this.book ?? new AlertBook(ALERT_RULES, this.d.config.alerts);
     this.book = book;
-    const timeoutMs = Math.min(10_000, Math.max(1_000, this.pollMs));
+    const timeoutMs = readTimeoutMs ?? Math.min(10_000, Math.max(1_000, this.pollMs));
     const [printer, ups, host] = await Promise.all([
-      readWithin(() => this.d.printer.read(), timeoutMs, 'the printer'),
-      readWithin(() => this.d.ups.read(), timeoutMs, 'the UPS'),
-      readWithin(() => this.d.host.read(), timeoutMs, 'the host'),
+      this.readWithin('printer', () => this.d.printer.read(), timeoutMs, 'the printer', 'Check that the printer is on and connected, and the printer settings.'),
+      this.readWithin('ups', () => this.d.ups.read(), timeoutMs, 'the UPS', 'Check the UPS data cable and the UPS service named in the ups settings.'),
+      this.readWithin('host', () => this.d.host.read(), timeoutMs, 'the host'),
     ]);
+    // A poll overtaken by stop() publishes nothing: the last poll speaks for the station.
+    if (signal.aborted) throw new Error('the agent is stopping');
     const now = new Date(this.d.clock.now());
     const body = buildHealth(
       { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
@@ -121,20 +129,48 @@ export class Station {
     return { body, health };
   }
 
-  /** Stop polling, let the poll in progress finish, and publish one last health. */
+  /**
+   * Stop polling and publish one last health, within about STOP_BUDGET_MS even when a driver
+   * hangs: the poll in progress is abandoned at once, the last poll reads with a short timeout.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.cancelTimer?.();
+    this.abort.abort();
     await this.inFlight;
-    await this.tick({ forceHealth: true });
+    this.abort = new AbortController();
+    await this.serialized(true, STOP_BUDGET_MS);
+  }
+
+  /**
+   * Read one part within `ms`. A read still pending from an earlier poll is waited on, not
+   * started again, so a hung device does not gather a pile of open requests.
+   */
+  private async readWithin<T>(part: string, read: () => Promise<T>, ms: number, what: string, hint?: string): Promise<Polled<T>> {
+    let p = this.pending.get(part) as Promise<T> | undefined;
+    if (!p) {
+      p = read();
+      this.pending.set(part, p);
+      const mine = p;
+      void mine.then(
+        () => this.pending.get(part) === mine && this.pending.delete(part),
+        () => this.pending.get(part) === mine && this.pending.delete(part),
+      );
+    }
+    const aborted = new Promise<never>((_, reject) => {
+      const signal = this.abort.signal;
+      if (signal.aborted) reject(new Error('the agent is stopping'));
+      signal.addEventListener('abort', () => reject(new Error('the agent is stopping')), { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      return { ok: true, value: await Promise.race([withTimeout(p, ms, what, hint), aborted]) };
+    } catch (err) {
+      const e = err as Error;
+      return { ok: false, error: e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message };
+    }
   }
 }
 
-async function readWithin<T>(read: () => Promise<T>, ms: number, what: string): Promise<Polled<T>> {
-  try {
-    return { ok: true, value: await withTimeout(read(), ms, what) };
-  } catch (err) {
-    const e = err as Error;
-    return { ok: false, error: e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message };
-  }
-}
+/** The station's share of the CLI's 5 s stop deadline. */
+export const STOP_BUDGET_MS = 2000;

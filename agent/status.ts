@@ -5,7 +5,8 @@ import { AGENT_STATE_KEY } from './daemon.js';
 import { Store } from './store/store.js';
 
 export interface AgentState {
-  state: 'running' | 'stopped';
+  /** gone: recorded as running, but no such process (it crashed or the PC lost power). */
+  state: 'running' | 'stopped' | 'gone';
   pid: number;
   version: string;
   startedAt: string;
@@ -29,11 +30,24 @@ export async function readStatus(config: Config, now = Date.now()): Promise<Stat
   try {
     const health = await store.getState<HealthPayload>(LAST_HEALTH_KEY);
     const agent = await store.getState<AgentState>(AGENT_STATE_KEY);
-    const ageSeconds = health ? Math.max(0, Math.round((now - Date.parse(health.value.ts)) / 1000)) : null;
-    const stale = ageSeconds === null || ageSeconds > 3 * config.intervals.healthSeconds;
-    return { dataDir: config.dataDir, health: health?.value ?? null, ageSeconds, stale, agent: agent?.value ?? null };
+    const ageSeconds = health ? Math.round((now - Date.parse(health.value.ts)) / 1000) : null;
+    // A snapshot from the future means the clock moved (a PC whose clock reset): not current either.
+    const stale = ageSeconds === null || ageSeconds < -5 || ageSeconds > 3 * config.intervals.healthSeconds;
+    const recorded = agent?.value ?? null;
+    // "running" is only what the agent wrote at start; after a crash or power cut it stays behind.
+    const state = recorded && recorded.state === 'running' && !processAlive(recorded.pid) ? { ...recorded, state: 'gone' as const } : recorded;
+    return { dataDir: config.dataDir, health: health?.value ?? null, ageSeconds, stale, agent: state };
   } finally {
     await store.close();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -45,7 +59,12 @@ export function formatStatus(r: StatusReport): string {
   }
   const h = r.health;
   const lines: string[] = [];
-  const running = r.agent?.state === 'stopped' ? `agent stopped at ${r.agent.stoppedAt ?? '?'}` : `agent ${r.agent?.state ?? 'state unknown'}`;
+  const running =
+    r.agent?.state === 'stopped'
+      ? `agent stopped at ${r.agent.stoppedAt ?? '?'}`
+      : r.agent?.state === 'gone'
+        ? `agent NOT running (it did not stop cleanly; started ${r.agent.startedAt})`
+        : `agent ${r.agent?.state ?? 'state unknown'}`;
   lines.push(`Station ${h.station} (province ${h.province}, regency ${h.regency}), ${running}, version ${h.agent.version}`);
   lines.push(`As of ${h.ts} (${r.ageSeconds} s ago)${r.stale ? ': STALE, this is not the current state' : ''}`);
   lines.push(`Printer: ${h.printer.state}${h.printer.reasons.length ? ` (${h.printer.reasons.join(', ')})` : ''}${h.printer.error ? `, ${h.printer.error}` : ''}`);

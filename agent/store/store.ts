@@ -33,13 +33,15 @@ export class Store {
       });
     }
     const file = join(dataDir, DB_FILE);
-    const db = await Db.open(file);
+    const db = await Db.open(file).catch((err: Error) => {
+      throw openError(file, err);
+    });
     try {
       await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
       await migrate(db, file);
     } catch (err) {
       await db.close().catch(() => undefined);
-      throw err;
+      throw err instanceof AgentError ? err : openError(file, err as Error);
     }
     return new Store(db, file);
   }
@@ -48,9 +50,14 @@ export class Store {
   static async openReadOnly(dataDir: string): Promise<Store | undefined> {
     const file = join(dataDir, DB_FILE);
     if (!existsSync(file)) return undefined;
-    const db = await Db.open(file, { readOnly: true });
+    const db = await Db.open(file, { readOnly: true }).catch((err: Error) => {
+      throw openError(file, err);
+    });
     await db.exec('PRAGMA busy_timeout = 5000');
-    const version = await schemaVersion(db);
+    const version = await schemaVersion(db).catch(async (err: Error) => {
+      await db.close().catch(() => undefined);
+      throw openError(file, err);
+    });
     if (version > SCHEMA_VERSION || version === 0) {
       await db.close();
       throw new AgentError('store-schema', `The database ${file} has schema version ${version}; this agent reads ${SCHEMA_VERSION}.`, {
@@ -103,4 +110,20 @@ export class Store {
   close(): Promise<void> {
     return this.db.close();
   }
+}
+
+/** SQLite's own codes, turned into what a technician can act on. */
+export function openError(file: string, err: Error & { code?: string }): AgentError {
+  const code = err.code ?? '';
+  const hint =
+    code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM'
+      ? 'Check that the data folder exists and that the agent\'s user may read and write it (dataDir in the configuration).'
+      : code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
+        ? `The file is damaged or is not the agent's database. Keep a copy for support, move it aside (for example to ${file}.damaged) and start the agent again: it makes a new one.`
+        : code === 'SQLITE_FULL'
+          ? 'The disk holding the data folder is full: free space there.'
+          : code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'
+            ? 'Another program holds the database: is a second agent running with the same data folder?'
+            : 'See the error above; check the data folder (dataDir).';
+  return new AgentError('store-open', `Cannot use the database ${file}: ${err.message}`, { hint, cause: err });
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
+import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch, type Seen } from '../support/mqtt-watch.js';
 import { peerAvailable } from '../support/peers.js';
@@ -103,6 +103,9 @@ describe.skipIf(!hasMosquitto)('the agent against a real Mosquitto', () => {
       const will = await watch.waitFor('the Will', (m) => m.payload.online === false, 5000, from);
       expect(will.payload).toMatchObject({ schema: 'station.status/1', station: 'it-01', online: false, reason: 'lost' });
       expect(payloadErrors(validators, will.payload)).toEqual([]);
+      // Locally, status does not claim the killed agent is running.
+      const local = await runCli(['status', '--config', agent.configFile, '--json']);
+      expect(JSON.parse(local.stdout)).toMatchObject({ agent: { state: 'gone' } });
     } finally {
       await agent.proc.stop();
       await watch.stop();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertsSchema, intervalsSchema } from '../../agent/config/schema.js';
-import { Station, type StationDeps } from '../../agent/station.js';
+import { Station, STOP_BUDGET_MS, type StationDeps } from '../../agent/station.js';
 import { Store } from '../../agent/store/store.js';
 import { HalError } from '../../hal/errors.js';
 import type { HostDriver } from '../../hal/host/types.js';
@@ -9,6 +9,7 @@ import { Outbox } from '../../telemetry/outbox.js';
 import { Telemetry } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
+import { waitUntil } from '../support/peers.js';
 import { quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
 
 const station = { id: 'test-01', province: '00', regency: '0000' };
@@ -146,13 +147,32 @@ describe('station loop', () => {
     expect(t.events()).toEqual(['supply.film.low raised', 'supply.film.empty raised']);
   });
 
-  it('stop() sends one last health', async () => {
+  it('stop() sends exactly one last health and polls no more', async () => {
     const t = await setup({ healthSeconds: 3600 });
     await t.s.start();
+    t.clock.advance(0);
+    await waitUntil('the first poll', () => t.health().length === 1);
     await t.s.stop();
-    expect(t.health().length).toBeGreaterThanOrEqual(1);
-    const n = t.health().length;
-    t.clock.advance(10_000);
-    expect(t.health().length).toBe(n);
+    expect(t.health()).toHaveLength(2);
+    t.clock.advance(60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(t.health()).toHaveLength(2);
+  });
+
+  it('stop() ends promptly with a last health even while a UPS read hangs', async () => {
+    let reads = 0;
+    const hung: UpsDriver = { driver: 'nut', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => (reads++, new Promise(() => undefined)) };
+    const t = await setup({ ups: hung, pollSeconds: 5, healthSeconds: 3600 });
+    await t.s.start();
+    t.clock.advance(1);
+    await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    await t.s.stop();
+    expect(Date.now() - started).toBeLessThan(STOP_BUDGET_MS + 1000);
+    const last = t.health().at(-1)?.payload as { ups: { status: string; error: string } };
+    expect(last.ups.status).toBe('unknown');
+    expect(last.ups.error).toMatch(/did not answer.*Check the UPS data cable/);
+    // The hung read was waited on again, never started a second time.
+    expect(reads).toBe(1);
   });
 });

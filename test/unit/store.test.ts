@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AgentError } from '../../agent/errors.js';
 import { describe, expect, it } from 'vitest';
 import { Db } from '../../agent/store/db.js';
 import { SCHEMA_VERSION } from '../../agent/store/migrations.js';
@@ -55,6 +57,16 @@ describe('store', () => {
     await db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     await db.close();
     await expect(Store.open(dir)).rejects.toMatchObject({ code: 'store-newer-schema' });
+  });
+
+  it('a file that is not a database is named, with what to do, not a bare SQLite code', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, DB_FILE), 'this is not a database, it is a text file that happens to have the name');
+    const err = (await Store.open(dir).catch((e: unknown) => e)) as AgentError;
+    expect(err).toBeInstanceOf(AgentError);
+    expect(err.code).toBe('store-open');
+    expect(err.message).toContain(join(dir, DB_FILE));
+    expect(err.hint).toMatch(/move it aside/);
   });
 
   it('keeps active alerts for the next start', async () => {
