@@ -70,8 +70,9 @@ export const ALERT_RULES: readonly AlertRule[] = [
     code: 'ups.on_battery',
     severity: 'warning',
     evaluate(h) {
-      if (h.ups.status === 'unknown') return 'unknown';
-      const active = h.ups.status !== 'online';
+      const onBattery = h.ups.onBattery ?? (h.ups.status === 'on_battery' ? true : h.ups.status === 'online' ? false : null);
+      if (onBattery === null) return 'unknown';
+      const active = onBattery;
       const charge = h.ups.chargePercent === null ? 'charge unknown' : `charge ${h.ups.chargePercent} %`;
       return { active, message: active ? `mains power lost, running on battery (${charge})` : 'mains power is back' };
     },

@@ -56,15 +56,11 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
 
   const startedAt = new Date(clock.now()).toISOString();
   const topics = stationTopics(config.mqtt.topicPrefix, config.station);
-  const status = (online: boolean, reason?: 'lost' | 'shutdown'): StatusPayload => ({
-    schema: 'station.status/1',
-    station: config.station.id,
-    ts: new Date(clock.now()).toISOString(),
-    online,
-    ...(reason ? { reason } : {}),
-    version: VERSION,
-    startedAt,
-  });
+  /** The birth (no reason) or an offline status with why. */
+  const status = (reason?: 'lost' | 'shutdown'): StatusPayload => {
+    const common = { schema: 'station.status/1' as const, station: config.station.id, ts: new Date(clock.now()).toISOString(), version: VERSION, startedAt };
+    return reason ? { ...common, online: false, reason } : { ...common, online: true };
+  };
   const connection = new MqttConnection({
     url: broker?.url ?? config.mqtt.url,
     clientId: config.mqtt.clientId ?? `station-${config.station.id}`,
@@ -75,8 +71,8 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     protocolVersion: broker ? 4 : config.mqtt.protocolVersion,
     backoff: { initialMs: config.mqtt.reconnect.initialSeconds * 1000, maxMs: config.mqtt.reconnect.maxSeconds * 1000 },
     topics,
-    birth: () => status(true),
-    will: () => status(false, 'lost'),
+    birth: () => status(),
+    will: () => status('lost'),
     clock,
     log: log.child({ part: 'mqtt' }),
   });
@@ -124,7 +120,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
         log.info('stopping');
         await station.stop().catch((err: Error) => log.error({ err }, 'last health not sent'));
         await sender.flush();
-        await connection.stop(status(false, 'shutdown'), 1000);
+        await connection.stop(status('shutdown'), 1000);
         sender.down();
         await sender.flush();
         for (const part of [printer, ups, host]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));

@@ -50,6 +50,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
       : {
           driver: r.ups.driver,
           status: 'unknown',
+          onBattery: null,
           chargePercent: null,
           runtimeSeconds: null,
           inputVoltage: null,

@@ -44,6 +44,7 @@ export const healthSchema = z.object({
   ups: z.object({
     driver: z.string(),
     status: z.enum(UPS_STATUSES),
+    onBattery: z.boolean().nullable().describe('mains lost; null when unknown (a UPS can be low_battery on mains while recharging)'),
     chargePercent: nullableNumber,
     runtimeSeconds: nullableNumber,
     inputVoltage: nullableNumber,
@@ -112,15 +113,19 @@ export const eventSchema = z.object({
   message: z.string().describe('human text, no personal data'),
 });
 
-export const statusSchema = z.object({
+const statusCommon = {
   schema: z.literal('station.status/1'),
   station,
   ts,
-  online: z.boolean(),
-  reason: z.enum(['lost', 'shutdown']).optional().describe('why offline; absent when online'),
   version: z.string().optional(),
   startedAt: ts.optional(),
-});
+};
+
+/** Online (the birth, on every connect) or offline with why: the Will ("lost") or a clean stop. */
+export const statusSchema = z.discriminatedUnion('online', [
+  z.object({ ...statusCommon, online: z.literal(true) }),
+  z.object({ ...statusCommon, online: z.literal(false), reason: z.enum(['lost', 'shutdown']).describe('lost: the Will; shutdown: a clean stop') }),
+]);
 
 export const COMMAND_NAMES = ['snapshot'] as const;
 

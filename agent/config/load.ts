@@ -50,6 +50,10 @@ function resolvePaths(config: Config, baseDir: string): Config {
   return c;
 }
 
+/** Contract keys and drivers that later versions add: named as such, not as typos. */
+const LATER_KEYS: Record<string, string> = { records: 'the record source (records)', dashboard: 'the dashboard (dashboard)' };
+const LATER_DRIVERS = ['ipp', 'nut', 'hid', 'http'];
+
 /** Never echo a secret back: user:password@ in a URL is blanked in messages. */
 function redactUserinfo(s: string): string {
   return s.replace(/(:\/\/)[^/@\s]*@/g, '$1[redacted]@');
@@ -67,10 +71,11 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((k) => ({
-        path: path ? `${path}.${k}` : k,
-        message: 'unknown key; check its spelling against the configuration reference',
-      }));
+      return issue.keys.map((k) => {
+        const full = path ? `${path}.${k}` : k;
+        const later = LATER_KEYS[full];
+        return { path: full, message: later ? `${later} is not supported by this version of the agent yet; remove the key or upgrade` : 'unknown key; check its spelling against the configuration reference' };
+      });
     case 'invalid_type':
       return [{ path, message: input === undefined ? `missing; expected ${issue.expected}` : `expected ${issue.expected}, given ${show(input)}` }];
     case 'invalid_value':
@@ -80,7 +85,8 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
       const options = (issue as { options?: unknown[] }).options;
       if (discriminator && options) {
         const given = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[discriminator] : input;
-        return [{ path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, given ${show(given)}` }];
+        const later = typeof given === 'string' && LATER_DRIVERS.includes(given) ? ` (the "${given}" driver is not in this version of the agent yet)` : '';
+        return [{ path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, given ${show(given)}${later}` }];
       }
       return [{ path, message: `${issue.message}, given ${show(input)}` }];
     }

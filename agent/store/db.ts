@@ -1,4 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
+
+/** Which Db's transaction body is running, to catch a call that would wait on itself forever. */
+const inTransaction = new AsyncLocalStorage<Db>();
 
 export type Params = Record<string, unknown> | unknown[];
 
@@ -48,6 +52,10 @@ export class Db implements Queryable {
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    if (inTransaction.getStore() === this) {
+      // Queued behind the transaction it is part of, it would never run: fail loudly instead.
+      return Promise.reject(new Error('database call inside a transaction body: use the tx handle the body was given'));
+    }
     const result = this.tail.then(op, op);
     this.tail = result.catch(() => undefined);
     return result;
@@ -71,7 +79,7 @@ export class Db implements Queryable {
     return this.enqueue(async () => {
       await this.direct.exec('BEGIN IMMEDIATE');
       try {
-        const value = await body(this.direct);
+        const value = await inTransaction.run(this, () => body(this.direct));
         await this.direct.exec('COMMIT');
         return value;
       } catch (err) {

@@ -58,6 +58,7 @@ export class SimUps implements UpsDriver {
     const lowBattery = o.lowBattery ?? (!mains && this.charge <= this.opts.lowBatteryPercent);
     return {
       status: lowBattery ? 'low_battery' : mains ? 'online' : 'on_battery',
+      onBattery: !mains,
       chargePercent: Math.round(this.charge * 10) / 10,
       runtimeSeconds: o.runtimeSeconds ?? Math.round(this.fullRuntimeSeconds() * (this.charge / 100)),
       inputVoltage: o.inputVoltage ?? (mains ? this.opts.inputVoltage : 0),

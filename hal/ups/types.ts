@@ -6,6 +6,8 @@ export type UpsStatus = (typeof UPS_STATUSES)[number];
 /** What a UPS reports. A number it does not report is null, never 0 or 100. */
 export interface UpsReading {
   status: UpsStatus;
+  /** Running from the battery (mains lost). Apart from status: a UPS can be low on mains, recharging. */
+  onBattery: boolean | null;
   chargePercent: number | null;
   runtimeSeconds: number | null;
   inputVoltage: number | null;

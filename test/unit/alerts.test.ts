@@ -73,9 +73,9 @@ describe('alert rules', () => {
 
   it('mains lost raises ups.on_battery; low battery adds ups.low_battery; a lost link raises comm_lost only', () => {
     const b = book();
-    expect(b.evaluate(healthyBody({ ups: { status: 'on_battery', chargePercent: 90 } })).map((t) => t.code)).toEqual(['ups.on_battery']);
-    expect(b.evaluate(healthyBody({ ups: { status: 'low_battery' } })).map((t) => t.code)).toEqual(['ups.low_battery']);
-    const lost = b.evaluate(healthyBody({ ups: { status: 'unknown', chargePercent: null, error: 'no answer' } }));
+    expect(b.evaluate(healthyBody({ ups: { status: 'on_battery', onBattery: true, chargePercent: 90 } })).map((t) => t.code)).toEqual(['ups.on_battery']);
+    expect(b.evaluate(healthyBody({ ups: { status: 'low_battery', onBattery: true } })).map((t) => t.code)).toEqual(['ups.low_battery']);
+    const lost = b.evaluate(healthyBody({ ups: { status: 'unknown', onBattery: null, chargePercent: null, error: 'no answer' } }));
     expect(lost.map((t) => `${t.code} ${t.state}`)).toEqual(['ups.comm_lost raised']);
     expect(b.codes()).toEqual(['ups.comm_lost', 'ups.low_battery', 'ups.on_battery']);
     expect(b.evaluate(healthyBody()).map((t) => `${t.code} ${t.state}`)).toEqual([
@@ -83,6 +83,11 @@ describe('alert rules', () => {
       'ups.on_battery cleared',
       'ups.low_battery cleared',
     ]);
+  });
+
+  it('low battery on mains (recharging after a cut) is low_battery, not "mains lost"', () => {
+    const t = book().evaluate(healthyBody({ ups: { status: 'low_battery', onBattery: false, chargePercent: 15 } }));
+    expect(t.map((x) => x.code)).toEqual(['ups.low_battery']);
   });
 
   it('no UPS configured raises nothing', () => {

@@ -128,6 +128,13 @@ colour: blue
     expect(err.message).not.toContain('hunter2');
   });
 
+  it('keys and drivers of later versions are named as such, not as typos', () => {
+    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: nut }\nrecords: { driver: sim }'))));
+    const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
+    expect(byPath.get('records')).toMatch(/not supported by this version/);
+    expect(byPath.get('ups.driver')).toMatch(/"nut" driver is not in this version/);
+  });
+
   it('cert without key is refused', () => {
     const err = problemsOf(() =>
       loadConfig(write('tls.yaml', VALID_YAML.replace('topicPrefix: ektp/v1', 'topicPrefix: ektp/v1\n  cert: client.crt'))),

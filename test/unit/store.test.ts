@@ -51,6 +51,14 @@ describe('store', () => {
     await store.close();
   });
 
+  it('a call on the queue from inside a transaction body fails at once instead of deadlocking', async () => {
+    const store = await Store.open(tempDir());
+    await expect(store.db.transaction(() => store.setState('k', 1))).rejects.toThrow(/use the tx handle/);
+    await store.setState('k', 2);
+    expect((await store.getState<number>('k'))?.value).toBe(2);
+    await store.close();
+  });
+
   it('refuses a database written by a newer agent instead of damaging it', async () => {
     const dir = tempDir();
     const db = await Db.open(join(dir, DB_FILE));

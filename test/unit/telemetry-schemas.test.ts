@@ -33,8 +33,11 @@ describe('payload JSON Schemas', () => {
 
   it('status: the Will and the shutdown message', () => {
     const status = { schema: 'station.status/1', station: 'x-01', ts: envelope.ts };
+    expect(payloadErrors(validators, { ...status, online: true, version: '1.0.0' })).toEqual([]);
     expect(payloadErrors(validators, { ...status, online: false, reason: 'lost' })).toEqual([]);
+    expect(payloadErrors(validators, { ...status, online: false, reason: 'shutdown' })).toEqual([]);
     expect(payloadErrors(validators, { ...status, online: false, reason: 'crashed' })).not.toEqual([]);
+    expect(payloadErrors(validators, { ...status, online: false })).not.toEqual([]);
   });
 });
 

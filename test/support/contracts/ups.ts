@@ -31,6 +31,7 @@ export function upsContract(name: string, make: () => Promise<UpsHarness>): void
       const r = await h.driver.read();
       expect(UPS_STATUSES).toContain(r.status);
       expect(r.status).toBe('online');
+      expect(r.onBattery).not.toBe(true);
       if (r.chargePercent !== null) expect(r.chargePercent).toBeGreaterThanOrEqual(0);
       if (r.chargePercent !== null) expect(r.chargePercent).toBeLessThanOrEqual(100);
       for (const v of [r.runtimeSeconds, r.inputVoltage, r.loadPercent]) if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
@@ -40,6 +41,7 @@ export function upsContract(name: string, make: () => Promise<UpsHarness>): void
       await h.setMains(false);
       const first = await h.driver.read();
       expect(first.status).toBe('on_battery');
+      expect(first.onBattery).toBe(true);
       await h.advance(60_000);
       const later = await h.driver.read();
       if (first.chargePercent !== null && later.chargePercent !== null) expect(later.chargePercent).toBeLessThanOrEqual(first.chargePercent);
