@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../../agent/store/store.js';
+import { ManualClock } from '../../hal/clock.js';
+import { backoffDelay } from '../../telemetry/connection.js';
+import { Outbox, type OutboxLimits } from '../../telemetry/outbox.js';
+import { Sender, type Transport } from '../../telemetry/sender.js';
+import { quietLog, tempDir } from '../support/sim.js';
+import { waitUntil } from '../support/peers.js';
+
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+async function setup(limits: Partial<OutboxLimits> = {}, dir = tempDir()) {
+  const store = await Store.open(dir);
+  stores.push(store);
+  const clock = new ManualClock();
+  const outbox = new Outbox(store.db, { maxMessages: 1000, maxBytes: 10_000_000, maxAgeSeconds: 86_400, ...limits }, clock);
+  await outbox.init();
+  const add = (kind: 'health' | 'event') => outbox.add(kind, `t/${kind}`, (seq) => ({ seq, kind, pad: 'x'.repeat(50) }));
+  const seqs = async () => (await outbox.page(0, Number.MAX_SAFE_INTEGER, 100_000)).map((m) => `${m.kind[0]}${m.seq}`);
+  return { store, clock, outbox, add, seqs, dir };
+}
+
+/** A broker stand-in that acknowledges when told to, and records what it was given. */
+class FakeBroker implements Transport {
+  got: { topic: string; seq: number; retain: boolean }[] = [];
+  private pending: (() => void)[] = [];
+  autoAck = true;
+  publish(topic: string, payload: string, retain: boolean): Promise<void> {
+    this.got.push({ topic, seq: (JSON.parse(payload) as { seq: number }).seq, retain });
+    if (this.autoAck) return Promise.resolve();
+    return new Promise((resolve) => this.pending.push(resolve));
+  }
+  ackAll(): void {
+    for (const r of this.pending.splice(0)) r();
+  }
+}
+
+describe('outbox', () => {
+  it('stores each message with its seq and keeps it until acknowledged', async () => {
+    const t = await setup();
+    await t.add('health');
+    await t.add('event');
+    expect(await t.seqs()).toEqual(['h1', 'e2']);
+    expect(t.outbox.stats()).toMatchObject({ backlog: 2, lastSeq: 2 });
+    await t.outbox.ack([1]);
+    expect(await t.seqs()).toEqual(['e2']);
+    expect(t.outbox.stats().backlog).toBe(1);
+  });
+
+  it('past its message cap, thins the oldest health samples (every other one) and keeps every event', async () => {
+    const t = await setup({ maxMessages: 10 });
+    for (let i = 0; i < 10; i++) await t.add(i % 5 === 0 ? 'event' : 'health');
+    const { dropped } = await t.add('health');
+    expect(dropped).toEqual({ health: 1, event: 0 });
+    // h3 (the second-oldest health) went: h2, the oldest, still marks the start of the outage.
+    expect(await t.seqs()).toEqual(['e1', 'h2', 'h4', 'h5', 'e6', 'h7', 'h8', 'h9', 'h10', 'h11']);
+    for (let i = 0; i < 20; i++) await t.add('health');
+    const kept = await t.seqs();
+    expect(kept).toHaveLength(10);
+    expect(kept.filter((s) => s.startsWith('e'))).toEqual(['e1', 'e6']);
+    expect(t.outbox.stats().dropped).toEqual({ health: 21, event: 0 });
+  });
+
+  it('drops events only when nothing but events is left, and counts them apart', async () => {
+    const t = await setup({ maxMessages: 10 });
+    for (let i = 0; i < 12; i++) await t.add('event');
+    expect(await t.seqs()).toEqual(['e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11', 'e12']);
+    expect(t.outbox.stats().dropped).toEqual({ health: 0, event: 2 });
+  });
+
+  it('keeps within its byte cap', async () => {
+    const t = await setup({ maxBytes: 2000 });
+    for (let i = 0; i < 100; i++) await t.add('health');
+    expect(t.outbox.stats().backlogBytes).toBeLessThanOrEqual(2000);
+    expect(t.outbox.stats().backlog).toBeGreaterThan(10);
+  });
+
+  it('drops what is older than its max age', async () => {
+    const t = await setup({ maxAgeSeconds: 3600 });
+    await t.add('event');
+    t.clock.advance(3_600_001);
+    await t.add('health');
+    expect(await t.seqs()).toEqual(['h2']);
+    expect(t.outbox.stats().dropped).toEqual({ health: 0, event: 1 });
+  });
+
+  it('counters survive a restart: backlog, bytes and dropped', async () => {
+    const t = await setup({ maxMessages: 10 });
+    for (let i = 0; i < 12; i++) await t.add('health');
+    const before = t.outbox.stats();
+    await t.store.close();
+    stores.pop();
+    const again = await setup({ maxMessages: 10 }, t.dir);
+    expect(again.outbox.stats()).toEqual(before);
+  });
+});
+
+describe('sender', () => {
+  it('replays the stored backlog oldest first with retain off, sends live messages at once with health retained', async () => {
+    const t = await setup();
+    const sender = new Sender(t.outbox, quietLog, { window: 3, pageSize: 2 });
+    for (let i = 0; i < 7; i++) await t.add(i % 2 ? 'event' : 'health');
+    const broker = new FakeBroker();
+    broker.autoAck = false;
+    sender.up(broker);
+    await waitUntil('a full window', () => broker.got.length === 3);
+    await t.add('health'); // live, while the backlog is still going out
+    expect(broker.got.map((g) => g.seq)).toEqual([1, 2, 3, 8]);
+    for (let i = 0; i < 10; i++) {
+      broker.ackAll();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await sender.drained();
+    const backlog = broker.got.filter((g) => g.seq < 8);
+    expect(backlog.map((g) => g.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(backlog.every((g) => !g.retain)).toBe(true);
+    expect(broker.got.find((g) => g.seq === 8)?.retain).toBe(true);
+    expect(t.outbox.stats().backlog).toBe(0);
+  });
+
+  it('what was in flight when the session dropped is sent again on the next one', async () => {
+    const t = await setup();
+    const sender = new Sender(t.outbox, quietLog);
+    const first = new FakeBroker();
+    first.autoAck = false;
+    sender.up(first);
+    await t.add('event');
+    await t.add('health');
+    expect(first.got.map((g) => g.seq)).toEqual([1, 2]);
+    sender.down();
+    first.ackAll(); // a late acknowledgement from the dead session still counts
+    await sender.flush();
+    await t.add('event');
+    const second = new FakeBroker();
+    sender.up(second);
+    await sender.drained();
+    expect(second.got.map((g) => g.seq)).toEqual([3]);
+    expect(t.outbox.stats().backlog).toBe(0);
+  });
+
+  it('a message the broker refuses (not authorised) is dropped and counted, not re-sent forever', async () => {
+    const t = await setup();
+    const sender = new Sender(t.outbox, quietLog);
+    sender.up({ publish: () => Promise.reject(Object.assign(new Error('Publish error: Not authorized'), { code: 135 })) });
+    await t.add('event');
+    await sender.drained();
+    await waitUntil('the refusal to be recorded', () => sender.refused === 1);
+    await sender.flush();
+    expect(t.outbox.stats().backlog).toBe(0);
+  });
+});
+
+describe('reconnect backoff', () => {
+  it('doubles up to the cap, with half of each delay random', () => {
+    const o = { initialMs: 1000, maxMs: 60_000 };
+    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, o, () => 0))).toEqual([500, 1000, 2000, 4000, 30_000]);
+    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, o, () => 1))).toEqual([1000, 2000, 4000, 8000, 60_000]);
+    const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(5, o)));
+    expect(spread.size).toBeGreaterThan(10);
+  });
+});
