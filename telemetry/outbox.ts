@@ -102,12 +102,13 @@ export class Outbox {
     return { payload, dropped };
   }
 
-  /** Stored messages with afterSeq < seq < beforeSeq, oldest first. */
-  page(afterSeq: number, beforeSeq: number, limit: number): Promise<OutboxMessage[]> {
-    return this.db.all<OutboxMessage>(
-      'SELECT seq, kind, topic, payload, created_at AS createdAt, bytes FROM outbox WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?',
-      [afterSeq, beforeSeq, limit],
-    );
+  /** Stored messages (of one kind, if given) with afterSeq < seq < beforeSeq, oldest first. */
+  page(afterSeq: number, beforeSeq: number, limit: number, kind?: OutboxKind): Promise<OutboxMessage[]> {
+    const cols = 'SELECT seq, kind, topic, payload, created_at AS createdAt, bytes FROM outbox';
+    const before = Number.isFinite(beforeSeq) ? beforeSeq : Number.MAX_SAFE_INTEGER;
+    return kind
+      ? this.db.all<OutboxMessage>(`${cols} WHERE kind = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`, [kind, afterSeq, before, limit])
+      : this.db.all<OutboxMessage>(`${cols} WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?`, [afterSeq, before, limit]);
   }
 
   /** The broker acknowledged these: forget them. */

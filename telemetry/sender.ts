@@ -8,6 +8,15 @@ export interface SenderOptions {
   pageSize: number;
 }
 
+interface Session {
+  transport: Transport;
+  id: number;
+  /** Messages from this seq on were stored during the session. */
+  liveFrom: number;
+  /** Events from this seq on go out at once; earlier live events wait for the replay. */
+  eventsLiveFrom: number;
+}
+
 export interface Transport {
   publish(topic: string, payload: string, retain: boolean): Promise<void>;
 }
@@ -17,13 +26,16 @@ const REFUSED = new Set([0x87, 0x90, 0x97, 0x99]);
 
 /**
  * Moves the outbox to the broker. On each session: messages stored before it began (the
- * backlog) are replayed oldest first with retain off, while messages stored during it (live)
- * go out at once, health retained, so the retained health is always the newest snapshot.
+ * backlog) are replayed oldest first with retain off. Live health goes out at once, retained,
+ * so the dashboard sees the current state (and the retained health is always the newest
+ * snapshot) while the history is still arriving. Live events wait for the replay to pass
+ * them, so the event stream stays in seq order. Each stream a consumer can tell apart
+ * (events; replayed health, retain off; live health, retain on) is in seq order.
  * A message leaves the outbox only when its PUBACK arrives; whatever was in flight when a
  * session ends stays and is sent again on the next one (so duplicates are possible, never gaps).
  */
 export class Sender {
-  private session: { transport: Transport; liveFrom: number; id: number } | undefined;
+  private session: Session | undefined;
   private sessionId = 0;
   private acked: number[] = [];
   private flushing: Promise<void> | undefined;
@@ -47,7 +59,7 @@ export class Sender {
   /** A session is up: replay what is stored, send what comes. */
   up(transport: Transport): void {
     const id = ++this.sessionId;
-    this.session = { transport, liveFrom: this.outbox.stats().lastSeq + 1, id };
+    this.session = { transport, liveFrom: this.outbox.stats().lastSeq + 1, eventsLiveFrom: Number.POSITIVE_INFINITY, id };
     this.inFlight = 0;
     const replay: Promise<void> = this.replay(id)
       .catch((err: Error) => this.log.error({ err: err.message }, 'outbox replay failed; it resumes on the next connection'))
@@ -80,26 +92,35 @@ export class Sender {
   private live(m: OutboxMessage): void {
     const s = this.session;
     if (!s || m.seq < s.liveFrom) return;
+    if (m.kind === 'event' && m.seq < s.eventsLiveFrom) return; // the replay will send it, in order
     this.send(s, m, m.kind === 'health');
   }
 
   private async replay(id: number): Promise<void> {
-    let after = 0;
     const started = Date.now();
     let sent = 0;
-    for (;;) {
-      const s = this.session;
-      if (!s || s.id !== id) return;
-      const rows = await this.outbox.page(after, s.liveFrom, this.opts.pageSize);
-      if (rows.length === 0) break;
-      for (const m of rows) {
-        while (this.inFlight >= this.opts.window && this.session?.id === id) await new Promise<void>((r) => (this.wake = r));
-        if (this.session?.id !== id) return;
-        this.send(s, m, false);
-        after = m.seq;
-        sent += 1;
+    const drain = async (afterSeq: number, beforeSeq: number, kind?: 'event'): Promise<boolean> => {
+      let after = afterSeq;
+      for (;;) {
+        const s = this.session;
+        if (!s || s.id !== id) return false;
+        const rows = await this.outbox.page(after, beforeSeq, this.opts.pageSize, kind);
+        if (rows.length === 0) return true;
+        for (const m of rows) {
+          while (this.inFlight >= this.opts.window && this.session?.id === id) await new Promise<void>((r) => (this.wake = r));
+          if (this.session?.id !== id) return false;
+          this.send(s, m, false);
+          after = m.seq;
+          sent += 1;
+        }
       }
-    }
+    };
+    const s = this.session;
+    if (!s || s.id !== id) return;
+    // 1. the backlog; 2. events stored during the replay, then every new event goes out live.
+    if (!(await drain(0, s.liveFrom))) return;
+    s.eventsLiveFrom = this.outbox.stats().lastSeq + 1;
+    if (!(await drain(s.liveFrom - 1, s.eventsLiveFrom, 'event'))) return;
     if (sent > 0) this.log.info({ messages: sent, ms: Date.now() - started }, 'outbox backlog replayed');
   }
 

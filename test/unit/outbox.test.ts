@@ -107,7 +107,8 @@ describe('sender', () => {
     broker.autoAck = false;
     sender.up(broker);
     await waitUntil('a full window', () => broker.got.length === 3);
-    await t.add('health'); // live, while the backlog is still going out
+    await t.add('health'); // live health, while the backlog is still going out: sent at once
+    await t.add('event'); // live event: waits for the replay to pass it
     expect(broker.got.map((g) => g.seq)).toEqual([1, 2, 3, 8]);
     for (let i = 0; i < 10; i++) {
       broker.ackAll();
@@ -118,6 +119,11 @@ describe('sender', () => {
     expect(backlog.map((g) => g.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(backlog.every((g) => !g.retain)).toBe(true);
     expect(broker.got.find((g) => g.seq === 8)?.retain).toBe(true);
+    expect(broker.got.filter((g) => g.topic === 't/event').map((g) => g.seq)).toEqual([2, 4, 6, 9]);
+    broker.autoAck = true;
+    await t.add('event'); // after the replay, events go out at once
+    expect(broker.got.at(-1)).toMatchObject({ seq: 10, retain: false });
+    await sender.drained();
     expect(t.outbox.stats().backlog).toBe(0);
   });
 
