@@ -13,13 +13,13 @@ export interface Mosquitto {
 }
 
 /**
- * A private Mosquitto on a free loopback port, configured in a temporary folder.
+ * A private Mosquitto on a free loopback port (or `port`, to restart one on the same port), configured in a temporary folder.
  * `extra` lines are appended to the config (auth, ACL, TLS). Runs as root (`user root`) so it
  * can read the files the test writes.
  */
-export async function startMosquitto(extra: string[] = [], opts: { anonymous?: boolean } = {}): Promise<Mosquitto> {
-  const dir = mkdtempSync(join(tmpdir(), 'mosq-'));
-  const port = await freePort();
+export async function startMosquitto(extra: string[] = [], opts: { anonymous?: boolean; port?: number; dir?: string; persistence?: boolean } = {}): Promise<Mosquitto> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'mosq-'));
+  const port = opts.port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
@@ -28,7 +28,7 @@ export async function startMosquitto(extra: string[] = [], opts: { anonymous?: b
       'per_listener_settings false',
       `listener ${port} 127.0.0.1`,
       `allow_anonymous ${opts.anonymous ?? true}`,
-      'persistence false',
+      ...(opts.persistence ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 1'] : ['persistence false']),
       'log_dest stderr',
       'log_type all',
       ...extra,

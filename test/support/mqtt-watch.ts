@@ -13,7 +13,7 @@ export class MqttWatch {
   readonly messages: Seen[] = [];
   private constructor(readonly client: MqttClient) {}
 
-  static async start(url: string, filter: string, opts: mqtt.IClientOptions = {}): Promise<MqttWatch> {
+  static async start(url: string, filter: string, opts: mqtt.IClientOptions = {}, sub: Partial<mqtt.IClientSubscribeOptions> = {}): Promise<MqttWatch> {
     const client = await mqtt.connectAsync(url, { reconnectPeriod: 200, ...opts });
     const watch = new MqttWatch(client);
     client.on('message', (topic, buf, packet) => {
@@ -25,7 +25,7 @@ export class MqttWatch {
       }
       watch.messages.push({ topic, kind: topic.split('/').pop() ?? '', payload, retain: packet.retain, at: Date.now() });
     });
-    await client.subscribeAsync(filter, { qos: 1 });
+    await client.subscribeAsync(filter, { qos: 1, ...sub });
     return watch;
   }
 
