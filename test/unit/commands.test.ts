@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../hal/clock.js';
+import { CommandHandler, MAX_COMMAND_BYTES } from '../../telemetry/commands.js';
+import { stationTopics } from '../../telemetry/topics.js';
+import { quietLog } from '../support/sim.js';
+
+const topics = stationTopics('ektp/v1', { id: 's1', province: 'p', regency: 'r' });
+
+function setup(snapshot: () => Promise<{ seq?: number }> = () => Promise.resolve({ seq: 42 })) {
+  let runs = 0;
+  const handler = new CommandHandler(topics, 's1', { snapshot: () => (runs++, snapshot()) }, new ManualClock(), quietLog);
+  const replies: { topic: string; body: Record<string, unknown> }[] = [];
+  const transport = { publish: (topic: string, payload: string) => (replies.push({ topic, body: JSON.parse(payload) as Record<string, unknown> }), Promise.resolve()) };
+  const send = (name: string, body: string, retained = false) => handler.handle(topics.cmd(name), Buffer.from(body), retained, transport);
+  return { send, replies, runs: () => runs };
+}
+
+describe('commands', () => {
+  it('runs a valid snapshot request and answers on its reply topic with the id', async () => {
+    const t = setup();
+    await t.send('snapshot', '{"id":"r-1"}');
+    expect(t.runs()).toBe(1);
+    expect(t.replies).toEqual([{ topic: topics.cmdReply('snapshot'), body: expect.objectContaining({ status: 'ok', id: 'r-1', seq: 42, command: 'snapshot' }) as object }]);
+  });
+
+  it('an empty body is a request without an id', async () => {
+    const t = setup();
+    await t.send('snapshot', '');
+    expect(t.replies[0]?.body).toMatchObject({ status: 'ok', id: null });
+  });
+
+  for (const [what, name, body, retained, error] of [
+    ['an unknown command', 'reboot', '{}', false, /unknown command "reboot"/],
+    ['a body that is not JSON', 'snapshot', '{id: 1', false, /not JSON/],
+    ['an unknown key', 'snapshot', '{"rm": "-rf"}', false, /invalid request.*rm/],
+    ['a bad id', 'snapshot', '{"id": "a b/c"}', false, /invalid request.*id/],
+    ['a retained request', 'snapshot', '{}', true, /retained commands are refused/],
+    ['a request too large', 'snapshot', JSON.stringify({ id: 'x'.repeat(MAX_COMMAND_BYTES) }), false, /too large/],
+  ] as const) {
+    it(`${what} is answered with an error and never run`, async () => {
+      const t = setup();
+      await t.send(name, body, retained);
+      expect(t.runs()).toBe(0);
+      expect(t.replies).toHaveLength(1);
+      expect(t.replies[0]?.topic).toBe(topics.cmdReply(name));
+      expect(t.replies[0]?.body).toMatchObject({ status: 'error', error: expect.stringMatching(error) as string });
+    });
+  }
+
+  it('a command that fails is answered with its error', async () => {
+    const t = setup(() => Promise.reject(new Error('store is read-only')));
+    await t.send('snapshot', '{"id":"r-2"}');
+    expect(t.replies[0]?.body).toMatchObject({ status: 'error', id: 'r-2', error: 'failed: store is read-only' });
+  });
+
+  it('ignores topics that are not its own commands', async () => {
+    const t = setup();
+    const transport = { publish: () => Promise.resolve() };
+    const other = new CommandHandler(topics, 's1', { snapshot: () => Promise.resolve({}) }, new ManualClock(), quietLog);
+    expect(await other.handle('ektp/v1/p/r/s2/cmd/snapshot', Buffer.from('{}'), false, transport)).toBeUndefined();
+    expect(await other.handle(`${topics.base}/cmd/snapshot/reply`, Buffer.from('{}'), false, transport)).toBeUndefined();
+    expect(t.replies).toEqual([]);
+  });
+});
