@@ -5,13 +5,9 @@ import { SystemHost } from '../hal/host/system.js';
 import { createPrinter } from '../hal/printer/index.js';
 import { createUps } from '../hal/ups/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../telemetry/broker.js';
-import type { StatusPayload } from '../telemetry/payloads.js';
 import { CommandHandler } from '../telemetry/commands.js';
-import { MqttConnection } from '../telemetry/connection.js';
-import { Outbox, type OutboxLimits } from '../telemetry/outbox.js';
-import { Sender } from '../telemetry/sender.js';
-import { Telemetry } from '../telemetry/telemetry.js';
-import { stationTopics } from '../telemetry/topics.js';
+import type { OutboxLimits } from '../telemetry/outbox.js';
+import { createTelemetryStack } from '../telemetry/stack.js';
 import type { Config } from './config/schema.js';
 import { readMqttSecrets } from './config/secrets.js';
 import { Station } from './station.js';
@@ -54,40 +50,26 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
   const ups = await createUps(config.ups, { ...ctx, log: log.child({ part: 'ups' }) });
   const host = new SystemHost(config.dataDir, { ...ctx, log: log.child({ part: 'host' }) });
 
-  const startedAt = new Date(clock.now()).toISOString();
-  const topics = stationTopics(config.mqtt.topicPrefix, config.station);
-  /** The birth (no reason) or an offline status with why. */
-  const status = (reason?: 'lost' | 'shutdown'): StatusPayload => {
-    const common = { schema: 'station.status/1' as const, station: config.station.id, ts: new Date(clock.now()).toISOString(), version: VERSION, startedAt };
-    return reason ? { ...common, online: false, reason } : { ...common, online: true };
-  };
-  const connection = new MqttConnection({
-    url: broker?.url ?? config.mqtt.url,
-    clientId: config.mqtt.clientId ?? `station-${config.station.id}`,
-    username: config.mqtt.username,
-    ...secrets,
-    keepaliveSeconds: config.mqtt.keepaliveSeconds,
-    // Aedes speaks MQTT 3.1.1 only.
-    protocolVersion: broker ? 4 : config.mqtt.protocolVersion,
-    backoff: { initialMs: config.mqtt.reconnect.initialSeconds * 1000, maxMs: config.mqtt.reconnect.maxSeconds * 1000 },
-    topics,
-    birth: () => status(),
-    will: () => status('lost'),
-    clock,
-    log: log.child({ part: 'mqtt' }),
-  });
-  const outbox = new Outbox(store.db, outboxLimits(config.outbox), clock);
-  await outbox.init();
-  const sender = new Sender(outbox, log.child({ part: 'outbox' }));
-  const telemetry = new Telemetry(
+  const tstack = await createTelemetryStack({
     store,
-    outbox,
-    () => ({ connected: connection.isConnected, lastError: connection.lastErrorText, refused: sender.refused }),
-    config.station.id,
-    topics,
+    station: config.station,
+    topicPrefix: config.mqtt.topicPrefix,
+    mqtt: {
+      url: broker?.url ?? config.mqtt.url,
+      clientId: config.mqtt.clientId ?? `station-${config.station.id}`,
+      username: config.mqtt.username,
+      ...secrets,
+      keepaliveSeconds: config.mqtt.keepaliveSeconds,
+      // Aedes speaks MQTT 3.1.1 only.
+      protocolVersion: broker ? 4 : config.mqtt.protocolVersion,
+      backoff: { initialMs: config.mqtt.reconnect.initialSeconds * 1000, maxMs: config.mqtt.reconnect.maxSeconds * 1000 },
+    },
+    outbox: outboxLimits(config.outbox),
+    version: VERSION,
     clock,
-    log.child({ part: 'telemetry' }),
-  );
+    log,
+  });
+  const { connection, telemetry, topics } = tstack;
   const station = new Station({ config, printer, ups, host, telemetry, store, clock, log, version: VERSION });
   const commands = new CommandHandler(
     topics,
@@ -96,19 +78,17 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     clock,
     log.child({ part: 'commands' }),
   );
-  connection.on('up', () => {
-    sender.up(connection);
-    station.requestHealth();
-  });
-  connection.on('down', () => sender.down());
+  // A fresh health after every reconnect: the retained one then is current, not from before.
+  connection.on('up', () => station.requestHealth());
   connection.on('message', (topic, payload, retained) => {
     void commands.handle(topic, payload, retained, connection);
   });
+  const startedAt = new Date(clock.now()).toISOString();
 
   await startPart('printer driver', printer, log);
   await startPart('UPS driver', ups, log);
   await startPart('host readings', host, log);
-  connection.start();
+  tstack.start();
   await store.setState(AGENT_STATE_KEY, { state: 'running', pid: process.pid, version: VERSION, startedAt });
   await station.start();
   log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
@@ -119,10 +99,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       stopped ??= (async () => {
         log.info('stopping');
         await station.stop().catch((err: Error) => log.error({ err }, 'last health not sent'));
-        await sender.flush();
-        await connection.stop(status('shutdown'), 1000);
-        sender.down();
-        await sender.flush();
+        await tstack.stop();
         for (const part of [printer, ups, host]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));
         await broker?.close();
         await store.setState(AGENT_STATE_KEY, { state: 'stopped', pid: process.pid, version: VERSION, startedAt, stoppedAt: new Date(clock.now()).toISOString() });
