@@ -119,13 +119,21 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       this.lastError = undefined;
       this.lastErrorText = null;
       o.log.info({ url: o.url }, 'connected to the MQTT broker');
-      client.subscribe(o.topics.cmdFilter, { qos: 1 }, (err) => {
-        if (err) o.log.error({ err: err.message, topic: o.topics.cmdFilter }, "cannot subscribe to commands: check the broker's ACL");
-      });
-      client.publish(o.topics.status, JSON.stringify(o.birth()), { qos: 1, retain: true }, (err) => {
-        if (err) o.log.warn({ err: err.message }, 'birth status not acknowledged');
-      });
-      this.emit('up', client);
+      // The session can end under us between these calls (mqtt.js then refuses them by
+      // throwing): each step checks it is still the live session, and nothing escapes.
+      try {
+        client.subscribe(o.topics.cmdFilter, { qos: 1 }, (err) => {
+          if (err) o.log.error({ err: err.message, topic: o.topics.cmdFilter }, "cannot subscribe to commands: check the broker's ACL");
+        });
+        if (this.client !== client || !client.connected) return;
+        client.publish(o.topics.status, JSON.stringify(o.birth()), { qos: 1, retain: true }, (err) => {
+          if (err) o.log.warn({ err: err.message }, 'birth status not acknowledged');
+        });
+      } catch (err) {
+        o.log.warn({ err: (err as Error).message }, 'the MQTT session ended while it was starting');
+        return;
+      }
+      if (this.client === client && this.connected) this.emit('up', client);
     });
     client.on('message', (topic, payload, packet) => this.emit('message', topic, payload, packet.retain));
     client.on('error', (err) => {
@@ -140,7 +148,8 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       this.connected = false;
       this.client = undefined;
       client.removeAllListeners('message');
-      client.end(true);
+      // Not from inside mqtt.js's own close handling: it may still be using the client.
+      setImmediate(() => client.end(true));
       if (wasUp) {
         o.log.warn({ url: o.url }, 'MQTT connection lost; telemetry stays in the outbox and is sent on reconnect');
         this.emit('down');

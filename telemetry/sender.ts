@@ -117,10 +117,20 @@ export class Sender {
     };
     const s = this.session;
     if (!s || s.id !== id) return;
-    // 1. the backlog; 2. events stored during the replay, then every new event goes out live.
+    // 1. the backlog; 2. events stored meanwhile, until a pass finds none newer; 3. events go
+    // out live. The check and the switch run with no await between them, so no event stored
+    // in between can overtake an older one still being read from the outbox.
     if (!(await drain(0, s.liveFrom))) return;
-    s.eventsLiveFrom = this.outbox.stats().lastSeq + 1;
-    if (!(await drain(s.liveFrom - 1, s.eventsLiveFrom, 'event'))) return;
+    let after = s.liveFrom - 1;
+    for (;;) {
+      const bound = this.outbox.stats().lastSeq + 1;
+      if (!(await drain(after, bound, 'event'))) return;
+      if (this.outbox.stats().lastSeq + 1 === bound) {
+        s.eventsLiveFrom = bound;
+        break;
+      }
+      after = bound - 1;
+    }
     if (sent > 0) this.log.info({ messages: sent, ms: Date.now() - started }, 'outbox backlog replayed');
   }
 
