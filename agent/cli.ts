@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=128
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from './config/load.js';
 import { runAgent } from './daemon.js';

@@ -17,6 +17,8 @@ interface Session {
   eventsLiveFrom: number;
 }
 
+export const DEFAULT_SENDER_OPTIONS: SenderOptions = { window: 1000, pageSize: 500 };
+
 export interface Transport {
   publish(topic: string, payload: string, retain: boolean): Promise<void>;
 }
@@ -47,7 +49,7 @@ export class Sender {
   constructor(
     private readonly outbox: Outbox,
     private readonly log: Logger,
-    private readonly opts: SenderOptions = { window: 1000, pageSize: 500 },
+    private readonly opts: SenderOptions = DEFAULT_SENDER_OPTIONS,
   ) {
     outbox.onAppend((m) => this.live(m));
   }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { AGENT_NODE_FLAGS } from '../../agent/runtime-flags.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../agent/log.js';
 import { known, SystemHost } from '../../hal/host/system.js';
@@ -52,5 +55,18 @@ describe('logging', () => {
     expect(line.mqtt.username).toBe('station-1');
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain('PRIVATE KEY');
+  });
+});
+
+describe('launch flags', () => {
+  it('the CLI shebang and npm start run node with the agent flags the benchmark measured', () => {
+    const root = join(import.meta.dirname, '../..');
+    const shebang = readFileSync(join(root, 'agent/cli.ts'), 'utf8').split('\n')[0] ?? '';
+    const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    for (const flag of AGENT_NODE_FLAGS) {
+      expect(shebang).toContain(flag);
+      expect(start).toContain(flag);
+    }
+    expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node /);
   });
 });
