@@ -22,9 +22,11 @@ export class Store {
   private constructor(
     readonly db: Db,
     readonly file: string,
+    /** False for the in-memory stand-in: nothing written survives a restart. */
+    readonly durable = true,
   ) {}
 
-  static async open(dataDir: string): Promise<Store> {
+  static async open(dataDir: string, now: () => number = Date.now): Promise<Store> {
     try {
       mkdirSync(dataDir, { recursive: true });
     } catch (err) {
@@ -38,12 +40,31 @@ export class Store {
     });
     try {
       await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-      await migrate(db, file);
+      await Store.prepare(db, file, now);
     } catch (err) {
       await db.close().catch(() => undefined);
       throw err instanceof AgentError ? err : openError(file, err as Error);
     }
     return new Store(db, file);
+  }
+
+  /**
+   * A store in memory, for when the file cannot be used (damaged, disk full at start): the
+   * agent keeps running and says so, instead of restarting in a loop. Nothing in it survives.
+   */
+  static async openInMemory(now: () => number = Date.now): Promise<Store> {
+    const db = await Db.open(':memory:');
+    await Store.prepare(db, ':memory:', now);
+    return new Store(db, ':memory:', false);
+  }
+
+  private static async prepare(db: Db, file: string, now: () => number): Promise<void> {
+    const applied = await migrate(db, file);
+    if (applied.includes(1)) {
+      // A new database starts its seq at the clock (ms since 1970), not at 1, so a station
+      // whose database was replaced (reinstall, a damaged file) still counts upwards.
+      await db.run("UPDATE counters SET value = ? WHERE name = 'seq'", [Math.max(0, Math.floor(now()))]);
+    }
   }
 
   /** Open an existing store without changing it (for `status` while the daemon runs). */

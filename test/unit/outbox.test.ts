@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function setup(limits: Partial<OutboxLimits> = {}, dir = tempDir()) {
-  const store = await Store.open(dir);
+  const store = await Store.open(dir, () => 0);
   stores.push(store);
   const clock = new ManualClock();
   const outbox = new Outbox(store.db, { maxMessages: 1000, maxBytes: 10_000_000, maxAgeSeconds: 86_400, ...limits }, clock);

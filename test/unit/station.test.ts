@@ -32,7 +32,7 @@ async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSecond
   const printer = simPrinterHarness();
   const clock = printer.clock;
   const ups = simUpsHarness({}, clock);
-  const store = await Store.open(tempDir());
+  const store = await Store.open(tempDir(), () => 0);
   stores.push(store);
   // What the Sender would publish live: every message as it is committed to the outbox.
   const sent: { topic: string; payload: Record<string, unknown>; retain: boolean }[] = [];

@@ -26,11 +26,17 @@ describe('store', () => {
     await b.close();
   });
 
+  it('a new store starts seq at the clock, so a replaced database still counts upwards', async () => {
+    const store = await Store.open(tempDir(), () => 1_767_600_000_000);
+    expect(await store.db.transaction((tx) => Store.nextSeq(tx))).toBe(1_767_600_000_001);
+    await store.close();
+  });
+
   it('seq strictly increases across restarts', async () => {
     const dir = tempDir();
     const seen: number[] = [];
     for (let run = 0; run < 3; run++) {
-      const store = await Store.open(dir);
+      const store = await Store.open(dir, () => 0);
       for (let i = 0; i < 4; i++) seen.push(await store.db.transaction((tx) => Store.nextSeq(tx)));
       await store.close();
     }
@@ -38,7 +44,7 @@ describe('store', () => {
   });
 
   it('concurrent transactions each get their own seq; a rolled-back one gives its number back', async () => {
-    const store = await Store.open(tempDir());
+    const store = await Store.open(tempDir(), () => 0);
     const got = await Promise.all(Array.from({ length: 20 }, () => store.db.transaction((tx) => Store.nextSeq(tx))));
     expect(new Set(got).size).toBe(20);
     await expect(
@@ -52,7 +58,7 @@ describe('store', () => {
   });
 
   it('a call on the queue from inside a transaction body fails at once instead of deadlocking', async () => {
-    const store = await Store.open(tempDir());
+    const store = await Store.open(tempDir(), () => 0);
     await expect(store.db.transaction(() => store.setState('k', 1))).rejects.toThrow(/use the tx handle/);
     await store.setState('k', 2);
     expect((await store.getState<number>('k'))?.value).toBe(2);
