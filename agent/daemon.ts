@@ -10,6 +10,7 @@ import type { OutboxLimits } from '../telemetry/outbox.js';
 import { createTelemetryStack } from '../telemetry/stack.js';
 import type { Config } from './config/schema.js';
 import { readMqttSecrets } from './config/secrets.js';
+import { AgentError } from './errors.js';
 import { Station } from './station.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
@@ -18,6 +19,22 @@ export const AGENT_STATE_KEY = 'agent.state';
 
 export function outboxLimits(o: Config['outbox']): OutboxLimits {
   return { maxMessages: o.maxMessages, maxBytes: Math.round(o.maxMegabytes * 1_048_576), maxAgeSeconds: o.maxAgeDays * 86_400 };
+}
+
+/**
+ * The store, or, when its file cannot be used (damaged, unwritable, disk full), an in-memory
+ * stand-in and the problem to report: a daemon that exits here would be restarted into the
+ * same failure forever, and the station would go dark. A newer schema still stops the agent.
+ */
+async function openStore(dataDir: string, log: Logger): Promise<{ store: Store; problem?: string }> {
+  try {
+    return { store: await Store.open(dataDir) };
+  } catch (err) {
+    if (!(err instanceof AgentError) || (err.code !== 'store-open' && err.code !== 'store-dir')) throw err;
+    const problem = `${err.message} ${err.hint ?? ''} The agent runs on a temporary in-memory store until then: nothing is kept across a restart.`;
+    log.error({ code: err.code }, problem);
+    return { store: await Store.openInMemory(), problem };
+  }
 }
 
 export interface AgentHandle {
@@ -37,7 +54,7 @@ async function startPart(name: string, part: Lifecycle, log: Logger): Promise<vo
 export async function runAgent(config: Config, log: Logger, opts: { configSource: string; clock?: Clock }): Promise<AgentHandle> {
   const clock = opts.clock ?? systemClock;
   const secrets = readMqttSecrets(config.mqtt, opts.configSource);
-  const store = await Store.open(config.dataDir);
+  const { store, problem: storeProblem } = await openStore(config.dataDir, log);
   let broker: EmbeddedBroker | undefined;
   try {
     broker = config.mqtt.url === 'embedded' ? await startEmbeddedBroker(config.mqtt.embedded.host, config.mqtt.embedded.port, log) : undefined;
@@ -88,8 +105,10 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
   await startPart('printer driver', printer, log);
   await startPart('UPS driver', ups, log);
   await startPart('host readings', host, log);
+  if (storeProblem) await telemetry.reportStoreProblem(storeProblem);
   tstack.start();
-  await store.setState(AGENT_STATE_KEY, { state: 'running', pid: process.pid, version: VERSION, startedAt });
+  // A full disk must not stop the start: the failure is reported by the first health.
+  await store.setState(AGENT_STATE_KEY, { state: 'running', pid: process.pid, version: VERSION, startedAt }).catch((err: Error) => log.warn({ err: err.message }, 'agent state not recorded'));
   await station.start();
   log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
 
@@ -102,7 +121,9 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
         await tstack.stop();
         for (const part of [printer, ups, host]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));
         await broker?.close();
-        await store.setState(AGENT_STATE_KEY, { state: 'stopped', pid: process.pid, version: VERSION, startedAt, stoppedAt: new Date(clock.now()).toISOString() });
+        await store
+          .setState(AGENT_STATE_KEY, { state: 'stopped', pid: process.pid, version: VERSION, startedAt, stoppedAt: new Date(clock.now()).toISOString() })
+          .catch((err: Error) => log.warn({ err: err.message }, 'agent state not recorded'));
         await store.close();
         log.info('stopped cleanly');
       })();

@@ -157,10 +157,12 @@ export class Station {
         () => this.pending.get(part) === mine && this.pending.delete(part),
       );
     }
+    const signal = this.abort.signal;
+    let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
-      const signal = this.abort.signal;
-      if (signal.aborted) reject(new Error('the agent is stopping'));
-      signal.addEventListener('abort', () => reject(new Error('the agent is stopping')), { once: true });
+      onAbort = () => reject(new Error('the agent is stopping'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
     });
     aborted.catch(() => undefined);
     try {
@@ -168,6 +170,9 @@ export class Station {
     } catch (err) {
       const e = err as Error;
       return { ok: false, error: e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message };
+    } finally {
+      // One listener per read would pile up on the long-lived signal over months of polling.
+      if (onAbort) signal.removeEventListener('abort', onAbort);
     }
   }
 }

@@ -85,6 +85,8 @@ export class Outbox {
   ): Promise<{ payload: T; dropped: Dropped }> {
     const createdAt = this.clock.now();
     const { payload, message } = await this.db.transaction(async (tx) => {
+      // Seqs handed out while the store could not be written (reserveSeq) are never reused.
+      await tx.run("UPDATE counters SET value = MAX(value, ?) WHERE name = 'seq'", [this.lastSeq]);
       const seq = await Store.nextSeq(tx);
       const p = build(seq);
       const text = JSON.stringify(p);
@@ -100,6 +102,12 @@ export class Outbox {
     for (const fn of this.listeners) fn(message);
     const dropped = await this.enforce();
     return { payload, dropped };
+  }
+
+  /** A seq for a message that cannot be stored (disk full): from memory, never handed out twice. */
+  reserveSeq(): number {
+    this.lastSeq += 1;
+    return this.lastSeq;
   }
 
   /** Stored messages (of one kind, if given) with afterSeq < seq < beforeSeq, oldest first. */

@@ -76,6 +76,10 @@ export const healthSchema = z.object({
     refused: z.number().int().describe('messages the broker refused (ACL), since the agent started'),
     lastError: z.string().nullable().describe('the last connection problem and the setting to check; null when connected'),
   }),
+  store: z.object({
+    durable: z.boolean().describe('false while the agent runs on an in-memory stand-in for a database file it cannot use'),
+    error: z.string().nullable().describe('the last storage problem and what to do; null when writes succeed'),
+  }),
   alerts: z.array(z.string()).describe('codes of the alerts raised now'),
 });
 
@@ -149,7 +153,7 @@ export type SupplyPayload = z.infer<typeof supplySchema>;
 export type HealthBody = Omit<HealthPayload, 'schema' | 'station' | 'ts' | 'seq'>;
 export type TelemetryStatus = HealthPayload['telemetry'];
 /** What the station loop builds; the telemetry layer adds its own section. */
-export type StationBody = Omit<HealthBody, 'telemetry'>;
+export type StationBody = Omit<HealthBody, 'telemetry' | 'store'>;
 export type EventBody = Omit<EventPayload, 'schema' | 'station' | 'ts' | 'seq'>;
 
 /** Every published payload, by schema id; the JSON Schema files are named after these. */

@@ -58,6 +58,7 @@ export async function createTelemetryStack(o: TelemetryStackOptions): Promise<Te
     topics,
     o.clock,
     o.log.child({ part: 'telemetry' }),
+    (topic, payload, retain) => connection.publish(topic, payload, retain),
   );
   connection.on('up', () => sender.up(connection));
   connection.on('down', () => sender.down());

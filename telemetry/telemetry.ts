@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Queryable } from '../agent/store/db.js';
-import type { Store } from '../agent/store/store.js';
+import { openError, type Store } from '../agent/store/store.js';
 import type { Clock } from '../hal/clock.js';
 import type { Dropped, Outbox } from './outbox.js';
 import type { EventBody, EventPayload, HealthPayload, StationBody, TelemetryStatus } from './payloads.js';
@@ -29,6 +29,8 @@ export interface LinkStatus {
  */
 export class Telemetry implements TelemetrySink {
   private droppedRaised = false;
+  /** The storage problem raised as store.error, if any. */
+  private storeProblem: string | null = null;
 
   constructor(
     private readonly store: Store,
@@ -38,6 +40,8 @@ export class Telemetry implements TelemetrySink {
     private readonly topics: StationTopics,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Publishing without the outbox, for when the store cannot be written. */
+    private readonly direct: (topic: string, payload: string, retain: boolean) => Promise<void> = () => Promise.reject(new Error('no direct path')),
   ) {}
 
   status(): TelemetryStatus {
@@ -55,31 +59,83 @@ export class Telemetry implements TelemetrySink {
     };
   }
 
+  /**
+   * Say that the store cannot be used (raised once per problem; `store.error`, critical).
+   * Called at start when the agent runs on an in-memory stand-in, and on a failed write.
+   */
+  async reportStoreProblem(text: string): Promise<void> {
+    if (this.storeProblem === text) return;
+    this.storeProblem = text;
+    this.log.error(`storage: ${text}`);
+    await this.event({ code: 'store.error', state: 'raised', severity: 'critical', message: text });
+  }
+
   async health(body: StationBody): Promise<HealthPayload> {
     if (this.droppedRaised && this.link().connected && this.outbox.stats().backlog === 0) {
       this.droppedRaised = false;
       await this.event({ code: 'telemetry.dropped', state: 'cleared', severity: 'warning', message: 'the telemetry backlog has been delivered' });
     }
     let built: HealthPayload | undefined;
-    const { payload, dropped } = await this.outbox.add(
-      'health',
-      this.topics.health,
-      (seq) => (built = { schema: 'station.health/1', station: this.stationId, ts: this.isoNow(), seq, ...body, telemetry: this.status() }),
-      (tx) => this.store.setState(LAST_HEALTH_KEY, built, new Date(this.clock.now()), tx),
+    const build = (seq: number): HealthPayload =>
+      (built = {
+        schema: 'station.health/1',
+        station: this.stationId,
+        ts: this.isoNow(),
+        seq,
+        ...body,
+        telemetry: this.status(),
+        store: { durable: this.store.durable, error: this.storeProblem },
+      });
+    const { payload, dropped } = await this.stored('health', this.topics.health, build, true, (tx) =>
+      this.store.setState(LAST_HEALTH_KEY, built, new Date(this.clock.now()), tx),
     );
     await this.reportDropped(dropped);
     return payload;
   }
 
   async event(body: EventBody, alsoInTx?: (tx: Queryable) => Promise<void>): Promise<EventPayload> {
-    const { payload, dropped } = await this.outbox.add(
-      'event',
-      this.topics.event,
-      (seq): EventPayload => ({ schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq, ...body }),
-      alsoInTx,
-    );
+    const build = (seq: number): EventPayload => ({ schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq, ...body });
+    const { payload, dropped } = await this.stored('event', this.topics.event, build, false, alsoInTx);
     await this.reportDropped(dropped);
     return payload;
+  }
+
+  /**
+   * Through the outbox; when the store cannot be written (disk full, a damaged file), the
+   * message is published directly, best effort, and store.error is raised; the next write
+   * that succeeds clears it.
+   */
+  private async stored<T extends { seq: number }>(
+    kind: 'health' | 'event',
+    topic: string,
+    build: (seq: number) => T,
+    retain: boolean,
+    alsoInTx?: (tx: Queryable) => Promise<void>,
+  ): Promise<{ payload: T; dropped: Dropped }> {
+    try {
+      const result = await this.outbox.add(kind, topic, build, alsoInTx);
+      if (this.storeProblem !== null && this.store.durable) {
+        this.storeProblem = null;
+        this.log.info('storage: writes succeed again');
+        await this.event({ code: 'store.error', state: 'cleared', severity: 'critical', message: 'telemetry is stored again' });
+      }
+      return result;
+    } catch (err) {
+      const problem = openError(this.store.file, err as Error);
+      const text = `cannot store telemetry in ${this.store.file}: ${(err as Error).message}. ${problem.hint ?? ''} Until then messages are sent without being kept.`;
+      if (this.storeProblem !== text) {
+        this.storeProblem = text;
+        this.log.error(`storage: ${text}`);
+        this.sendDirect(this.topics.event, { schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq: this.outbox.reserveSeq(), code: 'store.error', state: 'raised', severity: 'critical', message: text }, false);
+      }
+      const payload = build(this.outbox.reserveSeq());
+      this.sendDirect(topic, payload, retain);
+      return { payload, dropped: { health: 0, event: 0 } };
+    }
+  }
+
+  private sendDirect(topic: string, payload: object, retain: boolean): void {
+    this.direct(topic, JSON.stringify(payload), retain).catch((err: Error) => this.log.debug({ topic, err: err.message }, 'direct publish failed'));
   }
 
   private async reportDropped(d: Dropped): Promise<void> {

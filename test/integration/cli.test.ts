@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startAgent, testConfig } from '../support/agent.js';
@@ -130,6 +130,29 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('broker login with a p
         return (JSON.parse(r.stdout) as { stale: boolean }).stale === false;
       });
       expect(agent.proc.output).not.toContain('wrong-password');
+    } finally {
+      await agent.proc.stop();
+    }
+  });
+});
+
+describe('a damaged database file', () => {
+  it('does not stop the agent: it runs on a stand-in store, says so in health and raises store.error with what to do', async () => {
+    const port = await freePort();
+    const dir = tempDir();
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'station.db'), 'not a database: this file was damaged by a power cut');
+    const agent = startAgent(testConfig('embedded', { mqtt: { url: 'embedded', embedded: { port } } }), dir);
+    try {
+      await agent.proc.waitForOutput(/station agent running/);
+      const watch = await MqttWatch.start(`mqtt://127.0.0.1:${port}`, 'ektp/#');
+      const health = await watch.waitFor('health', (m) => m.kind === 'health');
+      expect(health.payload.store).toMatchObject({ durable: false, error: expect.stringMatching(/move it aside/) as string });
+      expect(health.payload.alerts).toEqual([]);
+      await watch.stop();
+      agent.proc.child.kill('SIGTERM');
+      expect((await agent.proc.exited).code).toBe(0);
+      expect(agent.proc.output).toMatch(/store\.error|temporary in-memory store/);
     } finally {
       await agent.proc.stop();
     }

@@ -147,6 +147,17 @@ describe('station loop', () => {
     expect(t.events()).toEqual(['supply.film.low raised', 'supply.film.empty raised']);
   });
 
+  it('polls for a long time without gathering listeners or warnings', async () => {
+    const t = await setup();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    for (let i = 0; i < 50; i++) await t.s.tick();
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([]);
+  });
+
   it('stop() sends exactly one last health and polls no more', async () => {
     const t = await setup({ healthSeconds: 3600 });
     await t.s.start();
