@@ -9,7 +9,7 @@ import { payloadErrors, schemaValidators } from '../support/schemas.js';
 const dir = join(import.meta.dirname, '../../telemetry/schemas');
 const validators = schemaValidators(dir);
 const telemetry = { connected: true, backlog: 0, backlogBytes: 0, oldestBacklogSeconds: null, dropped: 0, droppedEvents: 0, refused: 0, lastError: null };
-const envelope = { schema: 'station.health/1', station: 'x-01', ts: '2026-01-05T08:00:00.000Z', seq: 1, telemetry };
+const envelope = { schema: 'station.health/1', station: 'x-01', ts: '2026-01-05T08:00:00.000Z', seq: 1, telemetry, store: { durable: true, error: null } };
 
 describe('payload JSON Schemas', () => {
   it('the committed files are what the zod payloads render (run `npm run schemas` after a change)', () => {
