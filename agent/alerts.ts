@@ -111,6 +111,25 @@ export const ALERT_RULES: readonly AlertRule[] = [
   ...supplyRules('film'),
   ...supplyRules('blanks'),
   {
+    code: 'jobs.needs_verification',
+    severity: 'warning',
+    evaluate(h) {
+      const n = h.jobs.needsVerification;
+      if (n === null) return 'unknown';
+      return {
+        active: n > 0,
+        message: n > 0 ? `${n} card${n === 1 ? '' : 's'} may or may not have printed: check the printer output, then station-agent jobs verify ID --printed|--not-printed|--spoiled` : 'no card waits for verification',
+      };
+    },
+  },
+  {
+    code: 'jobs.held',
+    severity: 'warning',
+    evaluate(h) {
+      return { active: h.jobs.held !== null, message: h.jobs.held !== null ? `printing is held: ${h.jobs.held}` : 'printing resumed' };
+    },
+  },
+  {
     code: 'host.disk_low',
     severity: 'warning',
     evaluate(h, wasActive, limits) {

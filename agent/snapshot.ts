@@ -2,6 +2,7 @@ import type { HostReading } from '../hal/host/types.js';
 import type { PrinterReading } from '../hal/printer/types.js';
 import type { UpsReading } from '../hal/ups/types.js';
 import type { StationBody } from '../telemetry/payloads.js';
+import type { JobsSummary } from './jobs/engine.js';
 
 /** One poll's outcome per driver: a reading, or why there is none. */
 export type Polled<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -14,6 +15,7 @@ export interface Readings {
 
 export interface SnapshotContext {
   station: { province: string; regency: string };
+  jobs?: JobsSummary;
   version: string;
   startedAt: Date;
   now: Date;
@@ -64,9 +66,21 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
       diskFreeBytes: h?.diskFreeBytes ?? null,
       uptimeSeconds: h?.uptimeSeconds ?? null,
     },
-    // The blank-card ledger and the job engine are not kept yet: unknown, not zero.
-    stock: { blanksOnHand: null },
-    jobs: { queued: null, printing: null, printedToday: null, failedToday: null, needsVerification: null },
+    // Without a job engine (or before its first look) the counts are unknown, not zero.
+    stock: { blanksOnHand: ctx.jobs?.blanksOnHand ?? null },
+    jobs: ctx.jobs
+      ? {
+          queued: ctx.jobs.queued,
+          fetching: ctx.jobs.fetching,
+          ready: ctx.jobs.ready,
+          printing: ctx.jobs.printing,
+          printedToday: ctx.jobs.printedToday,
+          failedToday: ctx.jobs.failedToday,
+          needsVerification: ctx.jobs.needsVerification,
+          held: ctx.jobs.held,
+          utilisation: ctx.jobs.utilisation,
+        }
+      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, held: null, utilisation: null },
     alerts: [],
   };
 }

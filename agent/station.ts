@@ -7,6 +7,7 @@ import type { UpsDriver } from '../hal/ups/types.js';
 import type { HealthPayload, StationBody } from '../telemetry/payloads.js';
 import type { TelemetrySink } from '../telemetry/telemetry.js';
 import { AlertBook, ALERT_RULES } from './alerts.js';
+import type { JobsSummary } from './jobs/engine.js';
 import type { Config } from './config/schema.js';
 import { buildHealth, stateKey, type Polled } from './snapshot.js';
 import { Store } from './store/store.js';
@@ -21,6 +22,10 @@ export interface StationDeps {
   clock: Clock;
   log: Logger;
   version: string;
+  /** The print queue's summary, when a job engine runs. */
+  jobs?: () => JobsSummary;
+  /** Called with every snapshot (the job engine's gate looks again). */
+  onSnapshot?: (body: StationBody) => void;
 }
 
 /**
@@ -36,6 +41,7 @@ export class Station {
   private inFlight: Promise<unknown> | undefined;
   private stopping = false;
   private forceNext = false;
+  private latestBody: StationBody | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly pending = new Map<string, Promise<unknown>>();
   private abort = new AbortController();
@@ -79,6 +85,11 @@ export class Station {
     return health;
   }
 
+  /** The latest snapshot (the job engine's gate reads it). */
+  latest(): StationBody | undefined {
+    return this.latestBody;
+  }
+
   /** Publish health on the next poll whatever changed (after a reconnect, say). */
   requestHealth(): void {
     this.forceNext = true;
@@ -105,7 +116,7 @@ export class Station {
     const now = new Date(this.d.clock.now());
     const body = buildHealth(
       { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
-      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now },
+      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs: this.d.jobs?.() },
     );
     for (const t of book.evaluate(body)) {
       await this.d.telemetry.event(t, (tx) =>
@@ -117,6 +128,8 @@ export class Station {
       this.d.log[t.state === 'raised' ? 'warn' : 'info']({ alert: t.code }, `${t.state}: ${t.message}`);
     }
     body.alerts = book.codes();
+    this.latestBody = body;
+    this.d.onSnapshot?.(body);
     const key = stateKey(body);
     const due = now.getTime() - this.lastHealthAt >= this.d.config.intervals.healthSeconds * 1000;
     let health: HealthPayload | undefined;

@@ -46,13 +46,15 @@ function resolvePaths(config: Config, baseDir: string): Config {
   c.mqtt.cert = opt(c.mqtt.cert);
   c.mqtt.key = opt(c.mqtt.key);
   if (c.printer.driver === 'sim') c.printer.sim.stateFile = opt(c.printer.sim.stateFile);
+  if (c.printer.driver === 'sim') c.printer.sim.outputDir = opt(c.printer.sim.outputDir);
   if (c.ups.driver === 'sim') c.ups.sim.stateFile = opt(c.ups.sim.stateFile);
+  if (c.records?.driver === 'http') c.records.http.tokenFile = opt(c.records.http.tokenFile);
   return c;
 }
 
 /** Contract keys and drivers that later versions add: named as such, not as typos. */
-const LATER_KEYS: Record<string, string> = { records: 'the record source (records)', dashboard: 'the dashboard (dashboard)' };
-const LATER_DRIVERS = ['ipp', 'nut', 'hid', 'http'];
+const LATER_KEYS: Record<string, string> = { dashboard: 'the dashboard (dashboard)' };
+const LATER_DRIVERS = ['ipp', 'nut', 'hid'];
 
 /** Never echo a secret back: user:password@ in a URL is blanked in messages. */
 function redactUserinfo(s: string): string {

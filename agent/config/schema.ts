@@ -71,7 +71,9 @@ const supplyCapacity = z.number().int().min(1).max(1_000_000);
 export const simPrinterSchema = z.strictObject({
   /** JSON file re-read on change to inject supply levels and faults (see README). */
   stateFile: filePath.optional(),
-  printSeconds: z.number().min(0.01).max(600).default(20),
+  secondsPerCard: z.number().min(0.01).max(600).default(20),
+  /** Every card that comes out is written here as <recordId>--<unique>.pdf (what "really came out"). */
+  outputDir: filePath.optional(),
   /** Demo load: cards printed per hour by the simulated office, 0 for none. */
   cardsPerHour: z.number().min(0).max(3600).default(0),
   capacity: z
@@ -100,6 +102,42 @@ export const upsSchema = z.discriminatedUnion('driver', [
   z.strictObject({ driver: z.literal('sim'), sim: simUpsSchema.prefault({}) }),
   z.strictObject({ driver: z.literal('none') }),
 ]);
+
+export const simRecordsSchema = z.strictObject({
+  /** Time the simulated central server takes per record (a slow server is the usual case). */
+  latencyMs: z.number().min(0).max(600_000).default(1500),
+  /** Share of fetches that fail (a flapping server), 0 to 1. */
+  failureRate: z.number().min(0).max(1).default(0),
+  /** Record ids that this server never has (answered as not found). */
+  missing: z.array(z.string()).default([]),
+});
+
+export const httpRecordsSchema = z.strictObject({
+  /** Base URL of the record service: GET {url}/records/{recordId} (see README). */
+  url: z.string().regex(/^https?:\/\/[^\s@]+$/, 'expected http://HOST[:PORT][/PATH] or https://...'),
+  /** A bearer token for the service, read from this file. */
+  tokenFile: filePath.optional(),
+  timeoutSeconds: z.number().min(0.1).max(600).default(20),
+  retries: z.number().int().min(0).max(20).default(3),
+});
+
+export const recordsSchema = z.discriminatedUnion('driver', [
+  z.strictObject({ driver: z.literal('sim'), sim: simRecordsSchema.prefault({}) }),
+  z.strictObject({ driver: z.literal('http'), http: httpRecordsSchema }),
+]);
+
+export const jobsSchema = z.strictObject({
+  /** Records fetched ahead of the printer (besides the card printing now); 0 fetches each just in time. */
+  prefetch: z.number().int().min(0).max(50).default(3),
+  /** Fetch attempts before a record is set aside as failed (a person can retry it). */
+  maxFetchAttempts: z.number().int().min(1).max(100).default(5),
+  /** First wait after a failed fetch; doubles each attempt, up to 5 minutes. */
+  retryAfterSeconds: z.number().min(0.01).max(3600).default(10),
+  /** Time one card takes, for the on-battery gate (runtime left must exceed this plus the margin). */
+  secondsPerCard: z.number().min(1).max(600).default(30),
+  /** Extra runtime kept in reserve on battery before a new card is started. */
+  batteryMarginSeconds: z.number().min(0).max(3600).default(120),
+});
 
 export const intervalsSchema = z
   .strictObject({
@@ -137,6 +175,9 @@ export const configSchema = z.strictObject({
   mqtt: mqttSchema,
   printer: printerSchema,
   ups: upsSchema,
+  /** Where print-ready records come from; without it jobs wait (held: no record source). */
+  records: recordsSchema.optional(),
+  jobs: jobsSchema.prefault({}),
   intervals: intervalsSchema.prefault({}),
   alerts: alertsSchema.prefault({}),
   outbox: outboxSchema.prefault({}),
@@ -149,12 +190,15 @@ export type PrinterConfig = Config['printer'];
 export type UpsConfig = Config['ups'];
 export type SimPrinterOptions = z.infer<typeof simPrinterSchema>;
 export type SimUpsOptions = z.infer<typeof simUpsSchema>;
+export type RecordsConfig = NonNullable<Config['records']>;
+export type JobsConfig = Config['jobs'];
 
 /** What `station-agent run` uses without --config: everything simulated, an in-process broker. */
 export const DEMO_CONFIG: ConfigInput = {
   station: { id: 'demo-01', province: '00', regency: '0000', name: 'Demo station (simulated hardware)' },
   dataDir: './data',
   mqtt: { url: 'embedded' },
-  printer: { driver: 'sim', sim: { cardsPerHour: 120, printSeconds: 15, stateFile: './printer-state.json' } },
+  printer: { driver: 'sim', sim: { secondsPerCard: 15, stateFile: './printer-state.json', outputDir: './printed-cards' } },
   ups: { driver: 'sim', sim: { stateFile: './ups-state.json' } },
+  records: { driver: 'sim', sim: { latencyMs: 4000, failureRate: 0.05 } },
 };

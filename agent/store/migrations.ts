@@ -45,6 +45,47 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO counters (name, value) VALUES ('dropped.health', 0), ('dropped.event', 0);
     `,
   },
+  {
+    version: 3,
+    name: 'print jobs, their audit trail, the blank-card ledger',
+    sql: `
+      -- One row per record id, ever: the at-most-once guard lives in the primary key.
+      CREATE TABLE jobs (
+        record_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('queued','fetching','ready','printing','printed','failed','spoiled','needs_verification','cancelled')),
+        fetch_attempts INTEGER NOT NULL DEFAULT 0,
+        next_fetch_at INTEGER NOT NULL DEFAULT 0,
+        printer_job_id TEXT,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX jobs_state ON jobs (state, seq);
+      CREATE TABLE job_events (
+        id INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        reason TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX job_events_record ON job_events (record_id, id);
+      CREATE INDEX job_events_to_at ON job_events (to_state, at);
+      -- Append-only: every blank card received, printed, spoiled or adjusted after a count.
+      CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('receive','print','spoil','adjust')),
+        qty INTEGER NOT NULL,
+        batch TEXT,
+        reason TEXT,
+        record_id TEXT
+      ) STRICT;
+      CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+      CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

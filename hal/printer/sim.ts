@@ -1,3 +1,5 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { SimPrinterOptions } from '../../agent/config/schema.js';
 import type { DriverContext } from '../driver.js';
@@ -38,6 +40,7 @@ const NAMES: Record<Kind, string> = { ribbon: 'YMCKO ribbon', film: 'Retransfer 
 
 interface Job {
   printerJobId: string;
+  req: PrintRequest | undefined;
   done: (outcome: { ok: true } | { ok: false; error: HalError }) => void;
   cancelTimer: () => void;
 }
@@ -71,7 +74,10 @@ export class SimPrinter implements PrinterDriver {
   }
 
   stop(): Promise<void> {
-    if (this.job) this.finish(this.job, { ok: false, error: new HalError('aborted', 'the printer driver was stopped mid-card') });
+    // A real printer goes on with its card when the agent stops, and nobody hears how it ended:
+    // the job is left unanswered (the job engine verifies it after a restart), never failed.
+    this.job?.cancelTimer();
+    this.job = undefined;
     this.nextDemoAt = undefined;
     return Promise.resolve();
   }
@@ -84,7 +90,7 @@ export class SimPrinter implements PrinterDriver {
 
   async print(req: PrintRequest): Promise<PrintResult> {
     await this.refresh();
-    return this.startCard(req.jobId);
+    return this.startCard(req.jobId, req);
   }
 
   private async refresh(): Promise<void> {
@@ -145,7 +151,7 @@ export class SimPrinter implements PrinterDriver {
     this.startCard(`demo-${this.jobCounter + 1}`).catch(() => undefined);
   }
 
-  private startCard(jobId: string): Promise<PrintResult> {
+  private startCard(jobId: string, req?: PrintRequest): Promise<PrintResult> {
     if (this.job) return Promise.reject(new HalError('busy', 'the printer is already printing a card'));
     const reasons = this.reasons();
     const state = this.state(reasons);
@@ -159,10 +165,11 @@ export class SimPrinter implements PrinterDriver {
     return new Promise<PrintResult>((resolve, reject) => {
       const job: Job = {
         printerJobId,
+        req,
         done: (o) => (o.ok ? resolve({ printerJobId }) : reject(o.error)),
         cancelTimer: () => undefined,
       };
-      job.cancelTimer = this.ctx.clock.setTimer(() => this.complete(job), this.opts.printSeconds * 1000);
+      job.cancelTimer = this.ctx.clock.setTimer(() => this.complete(job), this.opts.secondsPerCard * 1000);
       this.job = job;
     });
   }
@@ -174,11 +181,28 @@ export class SimPrinter implements PrinterDriver {
     this.applyOverrides();
     const fault = (this.overrides.reasons ?? []).find((r) => r === 'media-jam' || r === 'cover-open');
     if (this.overrides.state === 'offline' || fault) {
+      this.writeCard(job, 'spoiled');
       this.finish(job, { ok: false, error: new HalError('aborted', `the card was spoiled: ${fault ?? 'printer went offline'}`) });
       return;
     }
+    this.writeCard(job, 'ok');
     this.printedTotal += 1;
     this.finish(job, { ok: true });
+  }
+
+  /**
+   * The physical card, as a file in outputDir: <recordId>--<unique>.pdf (spoiled ones marked),
+   * written before the job is reported done, as a real card leaves the printer before the
+   * printer says so. Tests count these to see what really came out.
+   */
+  private writeCard(job: Job, outcome: 'ok' | 'spoiled'): void {
+    const dir = this.opts.outputDir;
+    if (!dir || !job.req) return;
+    mkdirSync(dir, { recursive: true });
+    const unique = `${job.printerJobId}-${process.pid}-${this.ctx.clock.now()}${outcome === 'spoiled' ? '-spoiled' : ''}`;
+    const file = join(dir, `${job.req.recordId}--${unique}.pdf`);
+    writeFileSync(`${file}.tmp`, job.req.document);
+    renameSync(`${file}.tmp`, file);
   }
 
   private finish(job: Job, outcome: { ok: true } | { ok: false; error: HalError }): void {

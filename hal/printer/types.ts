@@ -35,6 +35,8 @@ export interface PrinterReading {
 export interface PrintRequest {
   /** The agent's opaque job id (no personal data). */
   jobId: string;
+  /** The record the card is for (an opaque id, not a NIK); printers show it as the job name. */
+  recordId: string;
   document: Buffer;
   mimeType: string;
 }

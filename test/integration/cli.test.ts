@@ -33,11 +33,11 @@ describe('the command line', () => {
   it('a configuration with several mistakes names every one and exits 78, for run and status alike', async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'station: { id: "a b", province: "53" }\nmqtt: { url: "http://x" }\nprinter: { driver: sim, sim: { printSeconds: -1 } }\nups: { driver: apc }\ninterval: {}\n');
+    writeFileSync(file, 'station: { id: "a b", province: "53" }\nmqtt: { url: "http://x" }\nprinter: { driver: sim, sim: { secondsPerCard: -1 } }\nups: { driver: apc }\ninterval: {}\n');
     for (const cmd of ['run', 'status']) {
       const r = await runCli([cmd, '--config', file]);
       expect(r.code, cmd).toBe(78);
-      for (const path of ['station.id', 'station.regency', 'mqtt.url', 'printer.sim.printSeconds', 'ups.driver', 'interval']) {
+      for (const path of ['station.id', 'station.regency', 'mqtt.url', 'printer.sim.secondsPerCard', 'ups.driver', 'interval']) {
         expect(r.stderr, `${cmd} names ${path}`).toContain(`- ${path}:`);
       }
       expect(r.stderr).toMatch(/6 problems/);

@@ -46,7 +46,7 @@ export function testConfig(mqttUrl: string, over: Record<string, unknown> = {}):
     station: { id: 'it-01', province: '99', regency: '9901', name: 'Integration test station' },
     dataDir: './data',
     mqtt: { url: mqttUrl },
-    printer: { driver: 'sim', sim: { stateFile: 'printer-state.json', printSeconds: 1 } },
+    printer: { driver: 'sim', sim: { stateFile: 'printer-state.json', secondsPerCard: 1 } },
     ups: { driver: 'sim', sim: { stateFile: 'ups-state.json' } },
     intervals: { pollSeconds: 0.5, healthSeconds: 2 },
     log: { level: 'debug' },

@@ -35,7 +35,7 @@ export function healthyBody(p: Patch = {}): StationBody {
     ups: { driver: 'sim', status: 'online', onBattery: false, chargePercent: 100, runtimeSeconds: 1800, inputVoltage: 220, loadPercent: 30, model: null, error: null, ...p.ups },
     host: { cpuPercent: 5, memUsedPercent: 40, diskFreeBytes: 50 * 2 ** 30, uptimeSeconds: 100, ...p.host },
     stock: { blanksOnHand: null },
-    jobs: { queued: null, printing: null, printedToday: null, failedToday: null, needsVerification: null },
+    jobs: { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, held: null, utilisation: null },
     alerts: [],
   };
 }

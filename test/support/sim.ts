@@ -50,7 +50,7 @@ export function tempDir(prefix = 'agent-test-'): string {
 export function simPrinterHarness(opts: Record<string, unknown> = {}): PrinterHarness & { clock: ManualClock; file: StateFile<SimPrinterState>; sim: SimPrinter } {
   const file = new StateFile<SimPrinterState>(join(tempDir(), 'printer.json'));
   const clock = new ManualClock();
-  const sim = new SimPrinter(simPrinterSchema.parse({ stateFile: file.path, printSeconds: 20, ...opts }), { clock, log: quietLog });
+  const sim = new SimPrinter(simPrinterSchema.parse({ stateFile: file.path, secondsPerCard: 20, ...opts }), { clock, log: quietLog });
   return {
     driver: sim,
     sim,

@@ -55,7 +55,7 @@ describe('configuration', () => {
     expect(c.dataDir).toBe(join(dir, 'state'));
     expect(c.mqtt.passwordFile).toBe(join(dir, 'secrets/mqtt.pass'));
     expect(c.printer.driver === 'sim' && c.printer.sim.stateFile).toBe(join(dir, 'printer.json'));
-    expect(c.printer.driver === 'sim' && c.printer.sim.printSeconds).toBe(20);
+    expect(c.printer.driver === 'sim' && c.printer.sim.secondsPerCard).toBe(20);
     expect(c.alerts.supplyLowPercent).toBe(10);
   });
 
@@ -129,9 +129,9 @@ colour: blue
   });
 
   it('keys and drivers of later versions are named as such, not as typos', () => {
-    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: nut }\nrecords: { driver: sim }'))));
+    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: nut }\ndashboard: { listen: "127.0.0.1:8080" }'))));
     const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
-    expect(byPath.get('records')).toMatch(/not supported by this version/);
+    expect(byPath.get('dashboard')).toMatch(/not supported by this version/);
     expect(byPath.get('ups.driver')).toMatch(/"nut" driver is not in this version/);
   });
 

@@ -4,11 +4,11 @@ import { HalError } from '../../hal/errors.js';
 import { waitUntil } from '../support/peers.js';
 import { simPrinterHarness, simUpsHarness, untilSettled } from '../support/sim.js';
 
-const card = { jobId: 'job-1', document: Buffer.from('card'), mimeType: 'application/pdf' };
+const card = { jobId: 'job-1', recordId: 'REC-1', document: Buffer.from('card'), mimeType: 'application/pdf' };
 
 describe('simulated printer', () => {
   it('spends one blank, one ribbon panel and one film image per card, and is printing meanwhile', async () => {
-    const h = simPrinterHarness({ printSeconds: 10 });
+    const h = simPrinterHarness({ secondsPerCard: 10 });
     await h.driver.start();
     const done = h.driver.print(card);
     await waitUntil('the card to start', async () => (await h.driver.read()).state === 'printing');
@@ -36,7 +36,7 @@ describe('simulated printer', () => {
   });
 
   it('a jam during a card spoils it: the blank and the ribbon are spent, nothing is counted printed', async () => {
-    const h = simPrinterHarness({ printSeconds: 10 });
+    const h = simPrinterHarness({ secondsPerCard: 10 });
     await h.driver.start();
     const done = h.driver.print(card);
     await waitUntil('the card to start', async () => (await h.driver.read()).state === 'printing');
@@ -52,7 +52,7 @@ describe('simulated printer', () => {
   });
 
   it('numbers in the state file are pinned while there, then evolve from them; conditions lift when removed', async () => {
-    const h = simPrinterHarness({ printSeconds: 1 });
+    const h = simPrinterHarness({ secondsPerCard: 1 });
     await h.driver.start();
     h.file.write({ ribbon: { remaining: 40 }, state: 'offline' });
     expect((await h.driver.read()).state).toBe('offline');
@@ -67,7 +67,7 @@ describe('simulated printer', () => {
   });
 
   it('the demo load prints cards on its own at the configured rate', async () => {
-    const h = simPrinterHarness({ cardsPerHour: 60, printSeconds: 10 });
+    const h = simPrinterHarness({ cardsPerHour: 60, secondsPerCard: 10 });
     await h.driver.start();
     for (let minute = 0; minute < 10; minute++) {
       await h.driver.read();

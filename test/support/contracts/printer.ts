@@ -17,7 +17,7 @@ export interface PrinterHarness {
   close(): Promise<void>;
 }
 
-const doc = { jobId: 'contract-job', document: Buffer.from('%PDF-1.4 contract test card'), mimeType: 'application/pdf' };
+const doc = { jobId: 'contract-job', recordId: 'REC-CONTRACT', document: Buffer.from('%PDF-1.4 contract test card'), mimeType: 'application/pdf' };
 
 function supply(r: PrinterReading, kind: Consumable) {
   const s = r.supplies.find((x) => x.kind === kind);

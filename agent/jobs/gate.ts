@@ -1,0 +1,34 @@
+import type { StationBody } from '../../telemetry/payloads.js';
+import type { JobsConfig } from '../config/schema.js';
+
+export interface GateContext {
+  hasSource: boolean;
+  durable: boolean;
+}
+
+/**
+ * Why no new card may start now, or null when one may. A card in progress is always finished;
+ * this only decides whether the next one starts. Unknown is treated as "no": a printer that
+ * cannot be read, or a UPS on battery whose runtime is unknown, holds the queue.
+ */
+export function holdReason(h: StationBody | undefined, cfg: JobsConfig, ctx: GateContext): string | null {
+  if (!ctx.hasSource) return 'no record source is configured (records in the configuration)';
+  if (!ctx.durable) return 'the database cannot be used (store.error): printing waits, so that no record can be printed twice';
+  if (!h) return 'waiting for the first reading of the printer and the UPS';
+  const p = h.printer;
+  if (p.state === 'unknown') return `the printer cannot be read (${p.error ?? 'no reason given'})`;
+  if (p.state === 'offline') return 'the printer is offline';
+  for (const kind of ['ribbon', 'film', 'blanks'] as const) {
+    const s = p.supplies.find((x) => x.kind === kind);
+    if (s && (s.status === 'empty' || s.remaining === 0)) return `${kind} is empty: refill it and printing resumes by itself`;
+  }
+  if (p.state === 'stopped') return `the printer is stopped (${p.reasons.join(', ') || 'no reason given'})`;
+  const u = h.ups;
+  if (u.status === 'low_battery') return 'the UPS battery is low: printing waits for mains power';
+  if (u.onBattery === true || u.status === 'on_battery') {
+    const need = cfg.secondsPerCard + cfg.batteryMarginSeconds;
+    if (u.runtimeSeconds === null) return 'on battery and the runtime left is unknown: printing waits for mains power';
+    if (u.runtimeSeconds < need) return `on battery with ${Math.round(u.runtimeSeconds)} s left, less than the ${need} s a card needs with its margin`;
+  }
+  return null;
+}

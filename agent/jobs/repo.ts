@@ -1,0 +1,209 @@
+import { AgentError, EXIT } from '../errors.js';
+import { Ledger } from '../stock.js';
+import type { Db, Queryable } from '../store/db.js';
+
+export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** States a record may be added again from: its card was never made, or was spoiled. */
+const READDABLE: readonly JobState[] = ['failed', 'spoiled', 'cancelled'];
+
+export interface Job {
+  recordId: string;
+  state: JobState;
+  fetchAttempts: number;
+  nextFetchAt: number;
+  printerJobId: string | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface JobCounts {
+  queued: number;
+  fetching: number;
+  ready: number;
+  printing: number;
+  needsVerification: number;
+  printedToday: number;
+  failedToday: number;
+}
+
+/** Opaque record ids only: a NIK (16 digits) would put personal data in logs and telemetry. */
+const RECORD_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function checkRecordId(id: string): string | undefined {
+  if (!RECORD_ID.test(id)) return 'a record id is 1 to 64 letters, digits, ".", "_" or "-"';
+  if (/^\d{16}$/.test(id)) return 'this looks like a NIK; add the record id from the print-ready list, never a NIK';
+  return undefined;
+}
+
+const COLS =
+  'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt';
+
+/** The print queue in SQLite: one row per record ever, every move recorded with time and reason. */
+export class JobRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Queue records; a record printed or in flight is refused with why, one that failed or was spoiled is queued again. */
+  async add(ids: readonly string[]): Promise<{ added: string[]; requeued: string[]; refused: { recordId: string; why: string }[] }> {
+    const out = { added: [] as string[], requeued: [] as string[], refused: [] as { recordId: string; why: string }[] };
+    for (const id of ids) {
+      const bad = checkRecordId(id);
+      if (bad) {
+        out.refused.push({ recordId: id, why: bad });
+        continue;
+      }
+      await this.db.transaction(async (tx) => {
+        const at = this.now();
+        const existing = await tx.get<{ state: JobState; updated_at: number }>('SELECT state, updated_at FROM jobs WHERE record_id = ?', [id]);
+        if (!existing) {
+          const seq = (await tx.get<{ n: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs'))?.n ?? 1;
+          await tx.run('INSERT INTO jobs (record_id, state, created_at, updated_at, seq) VALUES (?, ?, ?, ?, ?)', [id, 'queued', at, at, seq]);
+          await JobRepo.audit(tx, id, null, 'queued', at, 'added');
+          out.added.push(id);
+        } else if (READDABLE.includes(existing.state)) {
+          await JobRepo.move(tx, id, [existing.state], 'queued', at, `added again after ${existing.state}`, { fetch_attempts: 0, next_fetch_at: 0, last_error: null });
+          out.requeued.push(id);
+        } else if (existing.state === 'printed') {
+          out.refused.push({ recordId: id, why: `already printed (${new Date(existing.updated_at).toISOString()}); a record is printed at most once` });
+        } else {
+          out.refused.push({ recordId: id, why: `already in the queue (${existing.state})` });
+        }
+      });
+    }
+    return out;
+  }
+
+  static async audit(tx: Queryable, recordId: string, from: JobState | null, to: JobState, at: number, reason: string): Promise<void> {
+    await tx.run('INSERT INTO job_events (record_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?)', [recordId, from, to, at, reason]);
+  }
+
+  /**
+   * Move a job from one of `from` to `to`, with the audit entry, inside `tx`. Refuses (throws)
+   * if the job is not in one of `from`: two writers can never both move the same job.
+   */
+  static async move(
+    tx: Queryable,
+    recordId: string,
+    from: readonly JobState[],
+    to: JobState,
+    at: number,
+    reason: string,
+    set: Partial<Record<'fetch_attempts' | 'next_fetch_at' | 'printer_job_id' | 'last_error', string | number | null>> = {},
+  ): Promise<JobState> {
+    const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
+    if (!row) throw new AgentError('job-unknown', `no job for record ${recordId}`, { hint: 'See station-agent jobs list.', exitCode: EXIT.usage });
+    if (!from.includes(row.state)) {
+      throw new AgentError('job-state', `record ${recordId} is ${row.state}, not ${from.join(' or ')}`, { exitCode: EXIT.usage });
+    }
+    const keys = Object.keys(set);
+    await tx.run(`UPDATE jobs SET state = ?, updated_at = ?${keys.map((k) => `, ${k} = ?`).join('')} WHERE record_id = ?`, [
+      to,
+      at,
+      ...keys.map((k) => set[k as keyof typeof set] ?? null),
+      recordId,
+    ]);
+    await JobRepo.audit(tx, recordId, row.state, to, at, reason);
+    return row.state;
+  }
+
+  transition(recordId: string, from: readonly JobState[], to: JobState, reason: string, set: Parameters<typeof JobRepo.move>[6] = {}): Promise<JobState> {
+    return this.db.transaction((tx) => JobRepo.move(tx, recordId, from, to, this.now(), reason, set));
+  }
+
+  /** A person settles a job whose outcome was uncertain. */
+  async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled'): Promise<JobState> {
+    const at = this.now();
+    return this.db.transaction(async (tx) => {
+      if (outcome === 'printed') {
+        await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, 'verified by a person: the card was printed');
+        await Ledger.post(tx, { kind: 'print', qty: -1, at, recordId });
+        return 'printed';
+      }
+      if (outcome === 'spoiled') {
+        await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, 'verified by a person: the card was spoiled');
+        await Ledger.post(tx, { kind: 'spoil', qty: -1, at, recordId });
+        return 'spoiled';
+      }
+      await JobRepo.move(tx, recordId, ['needs_verification'], 'queued', at, 'verified by a person: no card came out; printing it again', { fetch_attempts: 0, next_fetch_at: 0 });
+      return 'queued';
+    });
+  }
+
+  cancel(recordId: string): Promise<JobState> {
+    return this.transition(recordId, ['queued', 'failed'], 'cancelled', 'cancelled by a person');
+  }
+
+  /**
+   * After a crash or power cut: a job left `printing` may or may not have come out, so it is
+   * held for a person (never sent again by itself); fetched data lived in memory only, so
+   * `fetching` and `ready` go back to `queued`.
+   */
+  async recoverAfterRestart(): Promise<{ needsVerification: string[]; requeued: string[] }> {
+    const at = this.now();
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ record_id: string; state: JobState }>("SELECT record_id, state FROM jobs WHERE state IN ('printing', 'fetching', 'ready')");
+      const out = { needsVerification: [] as string[], requeued: [] as string[] };
+      for (const r of rows) {
+        if (r.state === 'printing') {
+          await JobRepo.move(tx, r.record_id, ['printing'], 'needs_verification', at, 'the agent stopped while this card was printing; a person must check whether it came out');
+          out.needsVerification.push(r.record_id);
+        } else {
+          await JobRepo.move(tx, r.record_id, [r.state], 'queued', at, 'the agent restarted; the record is fetched again');
+          out.requeued.push(r.record_id);
+        }
+      }
+      return out;
+    });
+  }
+
+  nextToFetch(limit: number): Promise<{ recordId: string; fetchAttempts: number }[]> {
+    return this.db.all('SELECT record_id AS recordId, fetch_attempts AS fetchAttempts FROM jobs WHERE state = ? AND next_fetch_at <= ? ORDER BY seq LIMIT ?', [
+      'queued',
+      this.now(),
+      limit,
+    ]);
+  }
+
+  list(): Promise<Job[]> {
+    return this.db.all<Job>(`SELECT ${COLS} FROM jobs ORDER BY seq`);
+  }
+
+  get(recordId: string): Promise<Job | undefined> {
+    return this.db.get<Job>(`SELECT ${COLS} FROM jobs WHERE record_id = ?`, [recordId]);
+  }
+
+  history(recordId: string): Promise<{ from: JobState | null; to: JobState; at: number; reason: string }[]> {
+    return this.db.all('SELECT from_state AS "from", to_state AS "to", at, reason FROM job_events WHERE record_id = ? ORDER BY id', [recordId]);
+  }
+
+  async counts(sinceMs: number): Promise<JobCounts> {
+    const rows = await this.db.all<{ state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
+    const n = (s: JobState) => rows.find((r) => r.state === s)?.n ?? 0;
+    const today = await this.db.all<{ to_state: JobState; n: number }>(
+      "SELECT to_state, COUNT(*) AS n FROM job_events WHERE at >= ? AND to_state IN ('printed', 'failed') GROUP BY to_state",
+      [sinceMs],
+    );
+    const t = (s: JobState) => today.find((r) => r.to_state === s)?.n ?? 0;
+    return {
+      queued: n('queued'),
+      fetching: n('fetching'),
+      ready: n('ready'),
+      printing: n('printing'),
+      needsVerification: n('needs_verification'),
+      printedToday: t('printed'),
+      failedToday: t('failed'),
+    };
+  }
+}
+
+/** Local midnight of the day of `now`, in ms: "today" as the office counts it. */
+export function startOfLocalDay(now: number): number {
+  const d = new Date(now);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../../agent/config/schema.js';
+import type { DriverContext } from '../driver.js';
+import { HalError } from '../errors.js';
+import { printRecordSchema, type PrintRecord, type RecordSource } from './types.js';
+
+type HttpOptions = Extract<NonNullable<Config['records']>, { driver: 'http' }>['http'];
+
+/**
+ * The record service over HTTP (contract in the README): GET {url}/records/{recordId} answers
+ * 200 with the record as JSON, 404 when the record is not print-ready, 5xx when the service
+ * cannot answer now. Timeouts and 5xx are retried with backoff; each failure says what to check.
+ */
+export class HttpRecords implements RecordSource {
+  readonly driver = 'http';
+  private token: string | undefined;
+
+  constructor(
+    private readonly opts: HttpOptions,
+    private readonly ctx: DriverContext,
+  ) {}
+
+  start(): Promise<void> {
+    if (this.opts.tokenFile) this.token = readFileSync(this.opts.tokenFile, 'utf8').trim();
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async fetch(recordId: string): Promise<PrintRecord> {
+    let last: HalError | undefined;
+    for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** (attempt - 1))));
+      try {
+        return await this.once(recordId);
+      } catch (err) {
+        last = err instanceof HalError ? err : new HalError('unavailable', (err as Error).message);
+        if (last.code === 'not-found' || last.code === 'invalid' || last.code === 'refused') throw last;
+      }
+    }
+    throw last ?? new HalError('unavailable', 'no attempt made');
+  }
+
+  private async once(recordId: string): Promise<PrintRecord> {
+    const url = `${this.opts.url.replace(/\/$/, '')}/records/${encodeURIComponent(recordId)}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        signal: AbortSignal.timeout(this.opts.timeoutSeconds * 1000),
+      });
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      if (e.name === 'TimeoutError') throw new HalError('timeout', `the record service did not answer within ${this.opts.timeoutSeconds} s`, 'Check the network to the central server; records.http.timeoutSeconds sets the wait.');
+      const code = e.cause?.code ?? e.message;
+      throw new HalError('unavailable', `cannot reach the record service at ${this.opts.url} (${code})`, 'Check records.http.url and the network to the central server.');
+    }
+    if (res.status === 404) throw new HalError('not-found', `record ${recordId} is not print-ready on the server (HTTP 404)`);
+    if (res.status === 401 || res.status === 403) {
+      throw new HalError('refused', `the record service refused this station (HTTP ${res.status})`, 'Check records.http.tokenFile.');
+    }
+    if (!res.ok) throw new HalError('unavailable', `the record service answered HTTP ${res.status}`, 'The central server has a problem; the agent retries.');
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      throw new HalError('invalid', 'the record service answered something that is not JSON');
+    }
+    const parsed = printRecordSchema.safeParse(body);
+    if (!parsed.success) {
+      // Paths only, never values: the body is personal data.
+      const where = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(top)'))].join(', ');
+      throw new HalError('invalid', `the record service answered a record that does not match the contract (fields: ${where})`);
+    }
+    if (parsed.data.recordId !== recordId) throw new HalError('invalid', `asked for record ${recordId}, the service answered another record`);
+    this.ctx.log.debug({ recordId }, 'record fetched');
+    return parsed.data;
+  }
+}
