@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../hal/clock.js';
+import { CLOCK_FLOOR_MS, systemClock, type Clock } from '../hal/clock.js';
 import type { DriverContext, Lifecycle } from '../hal/driver.js';
 import { SystemHost } from '../hal/host/system.js';
 import { createPrinter } from '../hal/printer/index.js';
@@ -28,12 +28,12 @@ export function outboxLimits(o: Config['outbox']): OutboxLimits {
  */
 async function openStore(dataDir: string, log: Logger): Promise<{ store: Store; problem?: string }> {
   try {
-    return { store: await Store.open(dataDir) };
+    return { store: await Store.open(dataDir, Date.now, CLOCK_FLOOR_MS) };
   } catch (err) {
     if (!(err instanceof AgentError) || (err.code !== 'store-open' && err.code !== 'store-dir')) throw err;
     const problem = `${err.message} ${err.hint ?? ''} The agent runs on a temporary in-memory store until then: nothing is kept across a restart.`;
     log.error({ code: err.code }, problem);
-    return { store: await Store.openInMemory(), problem };
+    return { store: await Store.openInMemory(Date.now, CLOCK_FLOOR_MS, dataDir), problem };
   }
 }
 
@@ -88,18 +88,27 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
   });
   const { connection, telemetry, topics } = tstack;
   const station = new Station({ config, printer, ups, host, telemetry, store, clock, log, version: VERSION });
+  // Requests that arrive while a snapshot is being taken share it: a flood of them (or a hung
+  // driver) cannot queue polls without end.
+  let pendingSnapshot: Promise<{ seq: number }> | undefined;
+  const snapshotOnce = () =>
+    (pendingSnapshot ??= station
+      .snapshot()
+      .then((h) => ({ seq: h.seq }))
+      .finally(() => (pendingSnapshot = undefined)));
   const commands = new CommandHandler(
     topics,
     config.station.id,
-    { snapshot: async () => ({ seq: (await station.snapshot()).seq }) },
+    { snapshot: () => snapshotOnce() },
     clock,
     log.child({ part: 'commands' }),
   );
   // A fresh health after every reconnect: the retained one then is current, not from before.
   connection.on('up', () => station.requestHealth());
-  connection.on('message', (topic, payload, retained) => {
+  const onCommand = (topic: string, payload: Buffer, retained: boolean) => {
     void commands.handle(topic, payload, retained, connection);
-  });
+  };
+  connection.on('message', onCommand);
   const startedAt = new Date(clock.now()).toISOString();
 
   await startPart('printer driver', printer, log);
@@ -117,6 +126,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     stop() {
       stopped ??= (async () => {
         log.info('stopping');
+        connection.off('message', onCommand); // no command runs after the last health
         await station.stop().catch((err: Error) => log.error({ err }, 'last health not sent'));
         await tstack.stop();
         for (const part of [printer, ups, host]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));

@@ -21,7 +21,7 @@ export class ManualClock implements Clock {
   private timers: { at: number; fn: () => void; id: number }[] = [];
   private nextId = 0;
 
-  constructor(private t = Date.UTC(2026, 0, 5, 8, 0, 0)) {}
+  constructor(private t = Date.UTC(2027, 0, 5, 8, 0, 0)) {}
 
   now(): number {
     return this.t;
@@ -48,3 +48,9 @@ export class ManualClock implements Clock {
     this.t = end;
   }
 }
+
+/**
+ * No real reading is older than this release. A PC whose clock battery died boots far in the
+ * past; times before this floor are known to be wrong, so nothing is aged out or seeded by them.
+ */
+export const CLOCK_FLOOR_MS = Date.UTC(2026, 10, 1);

@@ -80,6 +80,8 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
   private stopped = false;
   private lastError: string | undefined;
   lastErrorText: string | null = null;
+  /** The broker's limit on QoS 1 messages in flight, from its MQTT 5 CONNACK. */
+  receiveMaximum: number | undefined;
 
   constructor(private readonly o: ConnectionOptions) {
     super();
@@ -113,8 +115,13 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
     };
     const client = mqtt.connect(o.url, options);
     this.client = client;
-    client.on('connect', () => {
+    client.on('connect', (connack) => {
+      if (this.client !== client) {
+        client.end(true);
+        return;
+      }
       this.connected = true;
+      this.receiveMaximum = connack.properties?.receiveMaximum;
       this.attempt = 0;
       this.lastError = undefined;
       this.lastErrorText = null;
@@ -122,7 +129,9 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       // The session can end under us between these calls (mqtt.js then refuses them by
       // throwing): each step checks it is still the live session, and nothing escapes.
       try {
-        client.subscribe(o.topics.cmdFilter, { qos: 1 }, (err) => {
+        // Retain-as-published (MQTT 5): a retained command shows as retained even when it
+        // arrives live, so it is refused rather than run.
+        client.subscribe(o.topics.cmdFilter, { qos: 1, ...(o.protocolVersion === 5 ? { rap: true } : {}) }, (err) => {
           if (err) o.log.error({ err: err.message, topic: o.topics.cmdFilter }, "cannot subscribe to commands: check the broker's ACL");
         });
         if (this.client !== client || !client.connected) return;

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../agent/store/db.js';
 import { Store } from '../agent/store/store.js';
-import type { Clock } from '../hal/clock.js';
+import { CLOCK_FLOOR_MS, type Clock } from '../hal/clock.js';
 
 export type OutboxKind = 'health' | 'event';
 
@@ -36,8 +36,8 @@ export interface OutboxStats {
 /**
  * Every health sample and event, stored with the seq it takes (one transaction) before it is
  * published, and deleted only when the broker acknowledges it. Bounded by count, bytes and
- * age: past a bound, the oldest health samples are thinned (every other one first, so the
- * history that remains still spans the outage) and events are kept while any health is left.
+ * age: past a bound, health samples are thinned (every other one, so the history that
+ * remains still spans the outage) and events are kept while any health is left.
  */
 export class Outbox {
   private count = 0;
@@ -51,6 +51,9 @@ export class Outbox {
     private readonly db: Db,
     private readonly limits: OutboxLimits,
     private readonly clock: Clock,
+    /** Told of every seq the database may not keep (reserved, or stored in a stand-in). */
+    private readonly guardSeq: ((seq: number) => void) | undefined = undefined,
+    private readonly durable = true,
   ) {}
 
   async init(): Promise<void> {
@@ -99,14 +102,17 @@ export class Outbox {
     this.bytes += message.bytes;
     this.oldestAt ??= createdAt;
     this.lastSeq = message.seq;
+    if (!this.durable) this.guardSeq?.(message.seq);
     for (const fn of this.listeners) fn(message);
-    const dropped = await this.enforce();
+    // The message is stored and on its way: a failure to trim the outbox must not undo that.
+    const dropped = await this.enforce().catch(() => ({ health: 0, event: 0 }));
     return { payload, dropped };
   }
 
   /** A seq for a message that cannot be stored (disk full): from memory, never handed out twice. */
   reserveSeq(): number {
     this.lastSeq += 1;
+    this.guardSeq?.(this.lastSeq);
     return this.lastSeq;
   }
 
@@ -135,7 +141,8 @@ export class Outbox {
   async enforce(): Promise<Dropped> {
     const { maxMessages, maxBytes, maxAgeSeconds } = this.limits;
     const cutoff = this.clock.now() - maxAgeSeconds * 1000;
-    const tooOld = this.oldestAt !== null && this.oldestAt < cutoff;
+    // Rows stamped before the clock floor were stored under a wrong clock: their age is unknown.
+    const tooOld = this.oldestAt !== null && this.oldestAt < cutoff && this.oldestAt >= CLOCK_FLOOR_MS;
     if (this.count <= maxMessages && this.bytes <= maxBytes && !tooOld) return { health: 0, event: 0 };
     const result = await this.db.transaction(async (tx) => {
       const dropped: Dropped = { health: 0, event: 0 };
@@ -157,12 +164,15 @@ export class Outbox {
         const avg = count > 0 ? bytes / count : 1;
         return Math.max(count - maxMessages, bytes > maxBytes ? Math.ceil((bytes - maxBytes) / avg) : 0);
       };
-      await remove(await tx.all<{ seq: number }>('SELECT seq FROM outbox WHERE created_at < ?', [cutoff]));
+      await remove(await tx.all<{ seq: number }>('SELECT seq FROM outbox WHERE created_at < ? AND created_at >= ?', [cutoff, CLOCK_FLOOR_MS]));
       let n = need();
       if (n > 0) {
-        const health = await tx.all<{ seq: number }>("SELECT seq FROM outbox WHERE kind = 'health' ORDER BY seq LIMIT ?", [2 * n]);
-        // Every other one of the oldest first, so what remains still spans the outage.
-        await remove([...health.filter((_, i) => i % 2 === 1), ...health.filter((_, i) => i % 2 === 0)].slice(0, n));
+        // Thin the health samples where they are densest: drop those whose loss opens the
+        // smallest gap in time, so what remains spans the outage evenly and no hole grows.
+        // A tenth of the cap more than `need` goes at once, so this runs now and then, not at every add.
+        const health = await tx.all<{ seq: number; created_at: number }>("SELECT seq, created_at FROM outbox WHERE kind = 'health' ORDER BY seq");
+        const victims = thinEvenly(health, n + Math.ceil(maxMessages / 10));
+        await remove(victims.map((seq) => ({ seq })));
         n = need();
       }
       if (n > 0) {
@@ -186,4 +196,29 @@ export class Outbox {
     const row = await q.get<{ created_at: number }>('SELECT created_at FROM outbox ORDER BY seq LIMIT 1');
     return row?.created_at ?? null;
   }
+}
+
+/**
+ * Which of `rows` (in time order) to drop, `count` of them at most, keeping the first and the
+ * last: each pass drops, among rows whose neighbours both stay, those whose loss opens the
+ * smallest gap, until enough are chosen. The survivors end up evenly spread in time.
+ */
+export function thinEvenly(rows: readonly { seq: number; created_at: number }[], count: number): number[] {
+  let keep = [...rows];
+  const out: number[] = [];
+  while (out.length < count && keep.length > 2) {
+    const costs = keep.slice(1, -1).map((r, i) => ({ i: i + 1, gap: (keep[i + 2]?.created_at ?? 0) - (keep[i]?.created_at ?? 0), seq: r.seq }));
+    costs.sort((a, b) => a.gap - b.gap || a.seq - b.seq);
+    const taken = new Set<number>();
+    for (const c of costs) {
+      if (out.length >= count) break;
+      if (taken.has(c.i - 1) || taken.has(c.i + 1)) continue; // never both neighbours in one pass
+      taken.add(c.i);
+      out.push(c.seq);
+      if (taken.size >= Math.ceil((keep.length - 2) / 2)) break;
+    }
+    if (taken.size === 0) break;
+    keep = keep.filter((_, i) => !taken.has(i));
+  }
+  return out;
 }

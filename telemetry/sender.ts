@@ -23,8 +23,13 @@ export interface Transport {
   publish(topic: string, payload: string, retain: boolean): Promise<void>;
 }
 
-/** PUBACK reason codes (MQTT 5) that mean the broker will never take this message. */
-const REFUSED = new Set([0x87, 0x90, 0x97, 0x99]);
+/**
+ * PUBACK reason codes (MQTT 5) that mean the broker will never take this message: not
+ * authorised, topic name invalid, payload format invalid. (0x97, quota exceeded, is a passing
+ * limit: that message is sent again.)
+ */
+const REFUSED = new Set([0x87, 0x90, 0x99]);
+const REWIND_DELAY_MS = 1000;
 
 /**
  * Moves the outbox to the broker. On each session: messages stored before it began (the
@@ -45,12 +50,15 @@ export class Sender {
   private wake: (() => void) | undefined;
   private replaying: Promise<void> | undefined;
   refused = 0;
+  private window: number;
+  private rewinding = 0;
 
   constructor(
     private readonly outbox: Outbox,
     private readonly log: Logger,
     private readonly opts: SenderOptions = DEFAULT_SENDER_OPTIONS,
   ) {
+    this.window = opts.window;
     outbox.onAppend((m) => this.live(m));
   }
 
@@ -58,8 +66,12 @@ export class Sender {
     return this.replaying !== undefined;
   }
 
-  /** A session is up: replay what is stored, send what comes. */
-  up(transport: Transport): void {
+  /**
+   * A session is up: replay what is stored, send what comes. `receiveMaximum` is the broker's
+   * limit on messages in flight (MQTT 5 CONNACK); mqtt.js does not enforce it, so we do.
+   */
+  up(transport: Transport, receiveMaximum?: number): void {
+    this.window = Math.max(1, Math.min(this.opts.window, receiveMaximum ?? Number.POSITIVE_INFINITY));
     const id = ++this.sessionId;
     this.session = { transport, liveFrom: this.outbox.stats().lastSeq + 1, eventsLiveFrom: Number.POSITIVE_INFINITY, id };
     this.inFlight = 0;
@@ -109,7 +121,7 @@ export class Sender {
         const rows = await this.outbox.page(after, beforeSeq, this.opts.pageSize, kind);
         if (rows.length === 0) return true;
         for (const m of rows) {
-          while (this.inFlight >= this.opts.window && this.session?.id === id) await new Promise<void>((r) => (this.wake = r));
+          while (this.inFlight >= this.window && this.session?.id === id) await new Promise<void>((r) => (this.wake = r));
           if (this.session?.id !== id) return false;
           this.send(s, m, false);
           after = m.seq;
@@ -148,8 +160,14 @@ export class Sender {
           this.settled(s.id, m.seq);
           return;
         }
-        if (this.session?.id === s.id) this.inFlight -= 1;
-        this.wakeUp();
+        if (this.session?.id !== s.id || this.rewinding === s.id) return; // the next session replays it
+        // The broker turned this one down for now, while later ones went on: after a pause,
+        // start this session's sending over from the outbox, so it is not left until a reconnect.
+        this.rewinding = s.id;
+        this.log.warn({ topic: m.topic, seq: m.seq, err: err.message }, 'the broker did not take a message; sending the backlog again shortly');
+        setTimeout(() => {
+          if (this.session?.id === s.id) this.up(s.transport, this.window);
+        }, REWIND_DELAY_MS).unref();
       },
     );
   }

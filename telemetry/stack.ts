@@ -47,7 +47,7 @@ export async function createTelemetryStack(o: TelemetryStackOptions): Promise<Te
     clock: o.clock,
     log: o.log.child({ part: 'mqtt' }),
   });
-  const outbox = new Outbox(o.store.db, o.outbox, o.clock);
+  const outbox = new Outbox(o.store.db, o.outbox, o.clock, (seq) => o.store.guardSeq(seq), o.store.durable);
   await outbox.init();
   const sender = new Sender(outbox, o.log.child({ part: 'outbox' }));
   const telemetry = new Telemetry(
@@ -60,7 +60,7 @@ export async function createTelemetryStack(o: TelemetryStackOptions): Promise<Te
     o.log.child({ part: 'telemetry' }),
     (topic, payload, retain) => connection.publish(topic, payload, retain),
   );
-  connection.on('up', () => sender.up(connection));
+  connection.on('up', () => sender.up(connection, connection.receiveMaximum));
   connection.on('down', () => sender.down());
   return {
     topics,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AgentError } from '../errors.js';
 import { Db, type Queryable } from './db.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
+import { SeqGuard } from './seq-guard.js';
 
 export const DB_FILE = 'station.db';
 
@@ -24,9 +25,10 @@ export class Store {
     readonly file: string,
     /** False for the in-memory stand-in: nothing written survives a restart. */
     readonly durable = true,
+    private readonly guard?: SeqGuard,
   ) {}
 
-  static async open(dataDir: string, now: () => number = Date.now): Promise<Store> {
+  static async open(dataDir: string, now: () => number = Date.now, clockFloor = 0): Promise<Store> {
     try {
       mkdirSync(dataDir, { recursive: true });
     } catch (err) {
@@ -40,31 +42,42 @@ export class Store {
     });
     try {
       await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-      await Store.prepare(db, file, now);
+      await Store.prepare(db, file, now, clockFloor);
     } catch (err) {
       await db.close().catch(() => undefined);
       throw err instanceof AgentError ? err : openError(file, err as Error);
     }
-    return new Store(db, file);
+    const guard = SeqGuard.open(dataDir);
+    // Seqs handed out while this file could not be written (or was stood in for) come first.
+    await db.run("UPDATE counters SET value = MAX(value, ?) WHERE name = 'seq'", [guard.read()]).catch(() => undefined);
+    return new Store(db, file, true, guard);
   }
 
   /**
    * A store in memory, for when the file cannot be used (damaged, disk full at start): the
    * agent keeps running and says so, instead of restarting in a loop. Nothing in it survives.
    */
-  static async openInMemory(now: () => number = Date.now): Promise<Store> {
+  static async openInMemory(now: () => number = Date.now, clockFloor = 0, dataDir?: string): Promise<Store> {
     const db = await Db.open(':memory:');
-    await Store.prepare(db, ':memory:', now);
-    return new Store(db, ':memory:', false);
+    await Store.prepare(db, ':memory:', now, clockFloor);
+    const guard = dataDir === undefined ? undefined : SeqGuard.open(dataDir);
+    if (guard) await db.run("UPDATE counters SET value = MAX(value, ?) WHERE name = 'seq'", [guard.read()]);
+    return new Store(db, ':memory:', false, guard);
   }
 
-  private static async prepare(db: Db, file: string, now: () => number): Promise<void> {
+  private static async prepare(db: Db, file: string, now: () => number, clockFloor: number): Promise<void> {
     const applied = await migrate(db, file);
     if (applied.includes(1)) {
       // A new database starts its seq at the clock (ms since 1970), not at 1, so a station
-      // whose database was replaced (reinstall, a damaged file) still counts upwards.
-      await db.run("UPDATE counters SET value = ? WHERE name = 'seq'", [Math.max(0, Math.floor(now()))]);
+      // whose database was replaced (reinstall, a damaged file) still counts upwards. A clock
+      // below the floor is known to be wrong and is not trusted.
+      await db.run("UPDATE counters SET value = ? WHERE name = 'seq'", [Math.max(0, Math.floor(now()), clockFloor)]);
     }
+  }
+
+  /** Note a seq handed out that the database does not hold (disk full, or the stand-in). */
+  guardSeq(seq: number): void {
+    this.guard?.write(seq);
   }
 
   /** Open an existing store without changing it (for `status` while the daemon runs). */
@@ -129,6 +142,7 @@ export class Store {
   }
 
   close(): Promise<void> {
+    this.guard?.close();
     return this.db.close();
   }
 }

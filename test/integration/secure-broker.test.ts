@@ -86,6 +86,10 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto') || !peerAvailable('open
       expect(bad.payload.error).toMatch(/invalid request.*force/);
       await send('snapshot', 'not json');
       await watch.waitFor('reply to non-JSON', (m) => m.topic === `${base}/cmd/snapshot/reply` && /not JSON/.test(String(m.payload.error)));
+      // A retained request arriving live is still seen as retained (MQTT 5 retain-as-published) and refused.
+      await send('snapshot', '{"id":"retained-1"}', true);
+      await watch.waitFor('reply to a retained request', (m) => m.topic === `${base}/cmd/snapshot/reply` && /retained commands are refused/.test(String(m.payload.error)));
+      await send('snapshot', '', true); // clear it from the broker
       expect(agent.proc.output).toMatch(/command refused/);
       expect(agent.proc.output).not.toContain('station-secret-1');
     } finally {

@@ -18,7 +18,11 @@ async function setup(limits: Partial<OutboxLimits> = {}, dir = tempDir()) {
   const clock = new ManualClock();
   const outbox = new Outbox(store.db, { maxMessages: 1000, maxBytes: 10_000_000, maxAgeSeconds: 86_400, ...limits }, clock);
   await outbox.init();
-  const add = (kind: 'health' | 'event') => outbox.add(kind, `t/${kind}`, (seq) => ({ seq, kind, pad: 'x'.repeat(50) }));
+  // Ten seconds apart, as health samples come.
+  const add = (kind: 'health' | 'event') => {
+    clock.advance(10_000);
+    return outbox.add(kind, `t/${kind}`, (seq) => ({ seq, kind, pad: 'x'.repeat(50) }));
+  };
   const seqs = async () => (await outbox.page(0, Number.MAX_SAFE_INTEGER, 100_000)).map((m) => `${m.kind[0]}${m.seq}`);
   return { store, clock, outbox, add, seqs, dir };
 }
@@ -50,18 +54,41 @@ describe('outbox', () => {
     expect(t.outbox.stats().backlog).toBe(1);
   });
 
-  it('past its message cap, thins the oldest health samples (every other one) and keeps every event', async () => {
+  it('past its message cap, thins health where it is densest, keeps the first and last, and keeps every event', async () => {
     const t = await setup({ maxMessages: 10 });
     for (let i = 0; i < 10; i++) await t.add(i % 5 === 0 ? 'event' : 'health');
     const { dropped } = await t.add('health');
-    expect(dropped).toEqual({ health: 1, event: 0 });
-    // h3 (the second-oldest health) went: h2, the oldest, still marks the start of the outage.
-    expect(await t.seqs()).toEqual(['e1', 'h2', 'h4', 'h5', 'e6', 'h7', 'h8', 'h9', 'h10', 'h11']);
+    // Health every 10 s, events at 10 and 60 s: h3 and h8 sit where samples are densest
+    // (h5 and h7 have the event's gap beside them); one over the cap, plus a tenth of the cap.
+    expect(dropped).toEqual({ health: 2, event: 0 });
+    expect(await t.seqs()).toEqual(['e1', 'h2', 'h4', 'h5', 'e6', 'h7', 'h9', 'h10', 'h11']);
     for (let i = 0; i < 20; i++) await t.add('health');
     const kept = await t.seqs();
-    expect(kept).toHaveLength(10);
+    expect(kept.length).toBeLessThanOrEqual(10);
     expect(kept.filter((s) => s.startsWith('e'))).toEqual(['e1', 'e6']);
-    expect(t.outbox.stats().dropped).toEqual({ health: 21, event: 0 });
+    expect(t.outbox.stats().dropped).toEqual({ health: 31 - kept.length, event: 0 });
+  });
+
+  it('thins over a long outage: what remains spans it evenly, not one growing hole', async () => {
+    const t = await setup({ maxMessages: 40 });
+    for (let i = 0; i < 200; i++) await t.add('health');
+    const kept = (await t.seqs()).map((x) => Number(x.slice(1)));
+    expect(kept.length).toBeLessThanOrEqual(40);
+    expect(kept[0]).toBe(1); // the start of the outage is still there
+    expect(kept.filter((s) => s <= 100).length).toBeGreaterThanOrEqual(5); // the first half is not one hole
+    const gaps = kept.slice(1).map((s, i) => s - (kept[i] ?? 0));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(16);
+  });
+
+  it('a clock that was wrong (before the floor) when a message was stored does not age it out', async () => {
+    const t = await setup({ maxAgeSeconds: 3600 });
+    const wrong = new ManualClock(Date.UTC(2001, 0, 1));
+    const outbox = new Outbox(t.store.db, { maxMessages: 1000, maxBytes: 10_000_000, maxAgeSeconds: 3600 }, wrong);
+    await outbox.init();
+    await outbox.add('event', 't/event', (seq) => ({ seq }));
+    await t.outbox.init();
+    await t.add('health'); // the right clock now: 26 years "later"
+    expect(await t.seqs()).toEqual(['e1', 'h2']);
   });
 
   it('drops events only when nothing but events is left, and counts them apart', async () => {
@@ -156,6 +183,39 @@ describe('sender', () => {
     await waitUntil('the refusal to be recorded', () => sender.refused === 1);
     await sender.flush();
     expect(t.outbox.stats().backlog).toBe(0);
+  });
+});
+
+describe('sender when the broker turns one message down for now', () => {
+  it('sends the backlog again from the outbox, so the message is not left behind; a broker limit on messages in flight is kept', async () => {
+    const t = await setup();
+    const sender = new Sender(t.outbox, quietLog);
+    let inFlight = 0;
+    let most = 0;
+    let refusedOnce = false;
+    const got: number[] = [];
+    sender.up(
+      {
+        publish: async (_topic, payload) => {
+          const seq = (JSON.parse(payload) as { seq: number }).seq;
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          await new Promise((r) => setTimeout(r, 1));
+          inFlight -= 1;
+          if (seq === 2 && !refusedOnce) {
+            refusedOnce = true;
+            throw Object.assign(new Error('Publish error: Quota exceeded'), { code: 0x97 });
+          }
+          got.push(seq);
+        },
+      },
+      2,
+    );
+    for (let i = 0; i < 6; i++) await t.add('event');
+    await waitUntil('every message acknowledged', () => t.outbox.stats().backlog === 0, 5000);
+    expect(got).toContain(2);
+    expect(most).toBeLessThanOrEqual(2);
+    expect(sender.refused).toBe(0);
   });
 });
 

@@ -35,6 +35,40 @@ async function setup(store: Store) {
   return { outbox, telemetry, stored, storedEvents, direct };
 }
 
+describe('seq never repeats nor goes back, whatever the store went through', () => {
+  it('seqs handed out while the disk was full are not handed out again after a restart', async () => {
+    const dir = tempDir();
+    const a = await Store.open(dir, () => 0);
+    const outboxA = new Outbox(a.db, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock(), (seq) => a.guardSeq(seq));
+    await outboxA.init();
+    await outboxA.add('health', 't/health', (seq) => ({ seq }));
+    const reserved = [outboxA.reserveSeq(), outboxA.reserveSeq()];
+    await a.close();
+    const b = await Store.open(dir, () => 0);
+    stores.push(b);
+    const outboxB = new Outbox(b.db, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock());
+    await outboxB.init();
+    const { payload } = await outboxB.add('health', 't/health', (seq) => ({ seq }));
+    expect(payload.seq).toBeGreaterThan(Math.max(...reserved));
+  });
+
+  it('after running on the in-memory stand-in, the real database counts on from above it', async () => {
+    const dir = tempDir();
+    const real = await Store.open(dir, () => 0);
+    await real.close();
+    const stand = await Store.openInMemory(() => 5_000_000, 0, dir);
+    const outboxS = new Outbox(stand.db, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock(), (seq) => stand.guardSeq(seq), false);
+    await outboxS.init();
+    const { payload: last } = await outboxS.add('event', 't/event', (seq) => ({ seq }));
+    await stand.close();
+    const back = await Store.open(dir, () => 0);
+    stores.push(back);
+    const outboxB = new Outbox(back.db, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock());
+    await outboxB.init();
+    expect((await outboxB.add('event', 't/event', (seq) => ({ seq }))).payload.seq).toBeGreaterThan(last.seq);
+  });
+});
+
 describe('telemetry when the store cannot be written', () => {
   it('disk full: messages go out directly with fresh seqs, store.error is raised once, and cleared when writes succeed again', async () => {
     const store = await Store.open(tempDir(), () => 0);
