@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-old-space-size=128
 import { Command, CommanderError, Option } from 'commander';
+import { addQueueCommands } from './cli-queue.js';
 import { loadConfig } from './config/load.js';
 import { runAgent } from './daemon.js';
 import { AgentError, describeError, EXIT } from './errors.js';
@@ -68,6 +69,8 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
       const report = await readStatus(loadConfig(opts.config));
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report)}\n`);
     });
+
+  addQueueCommands(program, configOption, VERSION);
 
   return program;
 }

@@ -3,7 +3,9 @@ import { CLOCK_FLOOR_MS, systemClock, type Clock } from '../hal/clock.js';
 import type { DriverContext, Lifecycle } from '../hal/driver.js';
 import { SystemHost } from '../hal/host/system.js';
 import { createPrinter } from '../hal/printer/index.js';
+import { createRecordSource } from '../hal/records/index.js';
 import { createUps } from '../hal/ups/index.js';
+import type { StationBody } from '../telemetry/payloads.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../telemetry/broker.js';
 import { CommandHandler } from '../telemetry/commands.js';
 import type { OutboxLimits } from '../telemetry/outbox.js';
@@ -11,6 +13,7 @@ import { createTelemetryStack } from '../telemetry/stack.js';
 import type { Config } from './config/schema.js';
 import { readMqttSecrets } from './config/secrets.js';
 import { AgentError } from './errors.js';
+import { JobEngine } from './jobs/engine.js';
 import { Station } from './station.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
@@ -87,7 +90,24 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     log,
   });
   const { connection, telemetry, topics } = tstack;
-  const station = new Station({ config, printer, ups, host, telemetry, store, clock, log, version: VERSION });
+  const source = config.records ? await createRecordSource(config.records, { ...ctx, log: log.child({ part: 'records' }) }) : undefined;
+  // The engine reads the station's latest snapshot for its gate; the station reads the engine's summary.
+  let latest: () => StationBody | undefined = () => undefined;
+  const engine = new JobEngine({ store, source, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest() });
+  const station = new Station({
+    config,
+    printer,
+    ups,
+    host,
+    telemetry,
+    store,
+    clock,
+    log,
+    version: VERSION,
+    jobs: () => engine.summary(),
+    onSnapshot: () => engine.kick(),
+  });
+  latest = () => station.latest();
   // Requests that arrive while a snapshot is being taken share it: a flood of them (or a hung
   // driver) cannot queue polls without end.
   let pendingSnapshot: Promise<{ seq: number }> | undefined;
@@ -118,7 +138,9 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
   tstack.start();
   // A full disk must not stop the start: the failure is reported by the first health.
   await store.setState(AGENT_STATE_KEY, { state: 'running', pid: process.pid, version: VERSION, startedAt }).catch((err: Error) => log.warn({ err: err.message }, 'agent state not recorded'));
+  if (source) await startPart('record source', source, log);
   await station.start();
+  await engine.start();
   log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
 
   let stopped: Promise<void> | undefined;
@@ -127,9 +149,11 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       stopped ??= (async () => {
         log.info('stopping');
         connection.off('message', onCommand); // no command runs after the last health
+        // No new card; the one printing gets a moment, else it is verified after the restart.
+        await engine.stop(1000).catch((err: Error) => log.error({ err }, 'print queue stop failed'));
         await station.stop().catch((err: Error) => log.error({ err }, 'last health not sent'));
         await tstack.stop();
-        for (const part of [printer, ups, host]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));
+        for (const part of [printer, ups, host, ...(source ? [source] : [])]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));
         await broker?.close();
         await store
           .setState(AGENT_STATE_KEY, { state: 'stopped', pid: process.pid, version: VERSION, startedAt, stoppedAt: new Date(clock.now()).toISOString() })

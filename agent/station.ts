@@ -191,4 +191,4 @@ export class Station {
 }
 
 /** The station's share of the CLI's 5 s stop deadline. */
-export const STOP_BUDGET_MS = 2000;
+export const STOP_BUDGET_MS = 1500;

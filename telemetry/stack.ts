@@ -71,7 +71,7 @@ export async function createTelemetryStack(o: TelemetryStackOptions): Promise<Te
     start: () => connection.start(),
     async stop() {
       await sender.flush();
-      await connection.stop(status('shutdown'), 1000);
+      await connection.stop(status('shutdown'), 700);
       sender.down();
       await sender.flush();
     },
