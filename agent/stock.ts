@@ -63,8 +63,8 @@ export class Ledger {
     const rows = await q.all<{ kind: LedgerKind; total: number; n: number }>('SELECT kind, SUM(qty) AS total, COUNT(*) AS n FROM ledger GROUP BY kind');
     const sum = (k: LedgerKind) => rows.find((r) => r.kind === k)?.total ?? 0;
     const received = sum('receive');
-    const printed = -sum('print');
-    const spoiled = -sum('spoil');
+    const printed = 0 - sum('print'); // 0 - x, not -x: no -0 in the figures
+    const spoiled = 0 - sum('spoil');
     const adjusted = sum('adjust');
     const kept = rows.some((r) => (r.kind === 'receive' || r.kind === 'adjust') && r.n > 0);
     return { received, printed, spoiled, adjusted, onHand: received + adjusted - printed - spoiled, kept };

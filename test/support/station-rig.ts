@@ -1,0 +1,60 @@
+import { jobsSchema, simRecordsSchema } from '../../agent/config/schema.js';
+import { JobEngine } from '../../agent/jobs/engine.js';
+import { Store } from '../../agent/store/store.js';
+import { SimRecords } from '../../hal/records/sim.js';
+import type { StationBody } from '../../telemetry/payloads.js';
+import { healthyBody } from './health.js';
+import { quietLog, simPrinterHarness, tempDir } from './sim.js';
+
+/**
+ * A print station on simulated parts and a manual clock: the engine, the sim printer writing
+ * its cards to a folder, the sim record source, and a snapshot the test can change (the gate's input).
+ */
+export async function stationRig(opts: { jobs?: Record<string, unknown>; records?: Record<string, unknown>; printer?: Record<string, unknown>; random?: () => number } = {}) {
+  const dir = tempDir('rig-');
+  const outputDir = `${dir}/out`;
+  const printer = simPrinterHarness({ secondsPerCard: 10, outputDir, ...opts.printer });
+  const clock = printer.clock;
+  const store = await Store.open(dir, () => 0);
+  const source = new SimRecords(simRecordsSchema.parse({ latencyMs: 5000, ...opts.records }), { clock, log: quietLog }, opts.random);
+  let snapshot: StationBody | undefined = healthyBody();
+  const engine = new JobEngine({
+    store,
+    source,
+    printer: printer.driver,
+    config: jobsSchema.parse({ retryAfterSeconds: 10, ...opts.jobs }),
+    clock,
+    log: quietLog,
+    snapshot: () => snapshot,
+  });
+  await printer.driver.start();
+  /** Let simulated time pass in steps, with real pauses so the engine's own I/O can run. */
+  const run = async (ms: number, stepMs = 1000) => {
+    for (let t = 0; t < ms; t += stepMs) {
+      clock.advance(stepMs);
+      await engine.step();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  };
+  const until = async (what: string, cond: () => boolean | Promise<boolean>, maxSimMs = 3_600_000, stepMs = 1000) => {
+    for (let t = 0; t < maxSimMs; t += stepMs) {
+      if (await cond()) return;
+      clock.advance(stepMs);
+      await engine.step();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    throw new Error(`not within ${maxSimMs / 1000} simulated seconds: ${what}`);
+  };
+  return {
+    dir,
+    outputDir,
+    store,
+    engine,
+    printer,
+    clock,
+    run,
+    until,
+    setSnapshot: (s: StationBody | undefined) => (snapshot = s),
+    states: async () => Object.fromEntries((await engine.repo.list()).map((j) => [j.recordId, j.state])),
+  };
+}

@@ -1,0 +1,145 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jobsSchema } from '../../agent/config/schema.js';
+import { JobEngine } from '../../agent/jobs/engine.js';
+import { Ledger } from '../../agent/stock.js';
+import { syntheticRecord } from '../../hal/records/sim.js';
+import { healthyBody } from '../support/health.js';
+import { quietLog } from '../support/sim.js';
+import { stationRig } from '../support/station-rig.js';
+
+type Rig = Awaited<ReturnType<typeof stationRig>>;
+const rigs: Rig[] = [];
+afterEach(async () => {
+  for (const r of rigs.splice(0)) {
+    await r.engine.stop(0);
+    await r.store.close();
+  }
+});
+async function rig(opts: Parameters<typeof stationRig>[0] = {}) {
+  const r = await stationRig(opts);
+  rigs.push(r);
+  await r.engine.start();
+  return r;
+}
+const ids = (n: number, prefix = 'REC') => Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(3, '0')}`);
+const printedFiles = (r: Rig) => {
+  try {
+    return readdirSync(r.outputDir).filter((f) => f.endsWith('.pdf'));
+  } catch {
+    return [];
+  }
+};
+
+describe('print jobs', () => {
+  it('prints every queued record once, in queue order, and posts each card to the ledger', async () => {
+    const r = await rig();
+    await new Ledger(r.store.db).receive(50, 'B-1');
+    await r.engine.repo.add(ids(6));
+    await r.until('all printed', async () => Object.values(await r.states()).every((s) => s === 'printed'));
+    const files = printedFiles(r).sort((a, b) => Number(a.split('--sim-')[1]?.split('-')[0]) - Number(b.split('--sim-')[1]?.split('-')[0]));
+    expect(files.map((f) => f.split('--')[0])).toEqual(ids(6));
+    expect(await new Ledger(r.store.db).summary()).toMatchObject({ received: 50, printed: 6, spoiled: 0, onHand: 44 });
+    expect(readFileSync(join(r.outputDir, files[0] ?? '')).subarray(0, 8).toString()).toBe('%PDF-1.4');
+  });
+
+  it('refuses a record that was printed or is in flight, and says why', async () => {
+    const r = await rig();
+    await r.engine.repo.add(['A-1', 'A-2']);
+    await r.until('A-1 printed', async () => (await r.states())['A-1'] === 'printed');
+    const again = await r.engine.repo.add(['A-1', 'A-2', 'A-3']);
+    expect(again.added).toEqual(['A-3']);
+    expect(again.refused.map((x) => `${x.recordId}: ${x.why.split(' (')[0]}`)).toEqual(['A-1: already printed', 'A-2: already in the queue']);
+  });
+
+  it('fetches ahead of the printer, no further than the prefetch window', async () => {
+    const r = await rig({ jobs: { prefetch: 2 }, records: { latencyMs: 1000 }, printer: { secondsPerCard: 60 } });
+    await r.engine.repo.add(ids(10));
+    await r.run(5000);
+    const s = r.engine.summary();
+    expect(s.printing).toBe(1);
+    expect(s.fetching + s.ready).toBe(2);
+    expect(s.queued).toBe(7);
+  });
+
+  it('a record the server does not have is set aside as failed without holding the rest; a flapping server is retried', async () => {
+    let n = 0;
+    const r = await rig({ records: { missing: ['GONE-1'], failureRate: 0.5, latencyMs: 500 }, random: () => (n++ % 2 === 0 ? 0.1 : 0.9) });
+    await r.engine.repo.add(['OK-1', 'GONE-1', 'OK-2']);
+    await r.until('done', async () => Object.values(await r.states()).every((s) => s === 'printed' || s === 'failed'));
+    expect(await r.states()).toEqual({ 'OK-1': 'printed', 'GONE-1': 'failed', 'OK-2': 'printed' });
+    expect((await r.engine.repo.get('GONE-1'))?.lastError).toMatch(/not print-ready/);
+    const history = await r.engine.repo.history('OK-1');
+    expect(history.filter((h) => h.reason.startsWith('fetch failed')).length).toBeGreaterThanOrEqual(1);
+    expect((await r.engine.repo.add(['GONE-1'])).requeued).toEqual(['GONE-1']);
+  });
+
+  it('film empty holds the queue (the card in progress finishes) and printing resumes by itself after a refill', async () => {
+    const r = await rig({ records: { latencyMs: 100 } });
+    await r.engine.repo.add(ids(4));
+    await r.until('first card printing', () => r.engine.summary().printing === 1);
+    const empty = healthyBody({ film: { status: 'empty', remaining: 0, levelPercent: 0 }, printer: { state: 'stopped', reasons: ['film-empty'] } });
+    r.setSnapshot(empty);
+    await r.run(60_000);
+    expect(Object.values(await r.states()).filter((s) => s === 'printed')).toHaveLength(1);
+    expect(r.engine.summary().held).toMatch(/film is empty/);
+    r.setSnapshot(healthyBody());
+    await r.until('all printed', async () => Object.values(await r.states()).every((s) => s === 'printed'));
+    expect(r.engine.summary().held).toBeNull();
+  });
+
+  it('mains lost with little runtime holds new cards while the current one finishes; enough runtime does not', async () => {
+    const r = await rig({ records: { latencyMs: 100 }, jobs: { secondsPerCard: 30, batteryMarginSeconds: 120 } });
+    await r.engine.repo.add(ids(3));
+    await r.until('first card printing', () => r.engine.summary().printing === 1);
+    r.setSnapshot(healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds: 100 } }));
+    await r.run(60_000);
+    expect(Object.values(await r.states()).filter((s) => s === 'printed')).toHaveLength(1);
+    expect(r.engine.summary().held).toMatch(/on battery with 100 s left/);
+    r.setSnapshot(healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds: 900 } }));
+    await r.until('all printed', async () => Object.values(await r.states()).every((s) => s === 'printed'));
+  });
+
+  it('after a crash, a card left printing needs a person to verify it and is never sent again by itself', async () => {
+    const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 60 } });
+    await r.engine.repo.add(['C-1', 'C-2']);
+    await r.until('C-1 printing', async () => (await r.states())['C-1'] === 'printing');
+    // The agent dies: a new engine starts on the same database (the old one's printer is gone).
+    await r.engine.stop(0);
+    const r2 = await stationRig({ records: { latencyMs: 100 } });
+    rigs.push(r2);
+    const engine = new JobEngine({ store: r.store, source: undefined, printer: r2.printer.driver, config: jobsSchema.parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
+    await engine.start();
+    expect(await r.states()).toMatchObject({ 'C-1': 'needs_verification', 'C-2': 'queued' });
+    expect((await engine.repo.history('C-1')).at(-1)?.reason).toMatch(/a person must check/);
+    await engine.stop(0);
+    expect(await engine.repo.verify('C-1', 'not-printed')).toBe('queued');
+    expect((await engine.repo.add(['C-1'])).refused[0]?.why).toMatch(/already in the queue/);
+  });
+
+  it('a card spoiled by a jam is counted as spoiled in the ledger and can be added again', async () => {
+    const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 30 } });
+    await r.engine.repo.add(['J-1']);
+    await r.until('printing', () => r.engine.summary().printing === 1);
+    r.printer.file.write({ reasons: ['media-jam'] });
+    await r.printer.driver.read();
+    await r.until('spoiled', async () => (await r.states())['J-1'] === 'spoiled');
+    expect(await new Ledger(r.store.db).summary()).toMatchObject({ printed: 0, spoiled: 1 });
+    expect((await r.engine.repo.add(['J-1'])).requeued).toEqual(['J-1']);
+  });
+
+  it('keeps no personal data: no synthetic name or NIK in the database file once the cards are printed', async () => {
+    const r = await rig({ records: { latencyMs: 100 } });
+    await r.engine.repo.add(ids(5, 'P'));
+    await r.until('all printed', async () => Object.values(await r.states()).every((s) => s === 'printed'));
+    await r.engine.stop(0);
+    await r.store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    const bytes = readFileSync(join(r.dir, 'station.db')).toString('latin1');
+    for (const id of ids(5, 'P')) {
+      const person = syntheticRecord(id);
+      expect(bytes).not.toContain(person.name);
+      expect(bytes).not.toContain(person.nik);
+    }
+  });
+});
