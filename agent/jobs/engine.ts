@@ -128,7 +128,8 @@ export class JobEngine {
       if (id) {
         this.current = this.print(id).finally(() => {
           this.current = undefined;
-          this.kick();
+          // Straight on to the next card (a timer would leave the printer idle a moment per card).
+          if (!this.stopping) void this.step();
         });
       }
     }
