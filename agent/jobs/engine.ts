@@ -59,7 +59,8 @@ export class JobEngine {
   }
 
   async start(): Promise<void> {
-    const r = await this.repo.recoverAfterRestart();
+    const r = await this.repo.recoverAfterRestart(this.d.printer.jobOutcome?.bind(this.d.printer));
+    if (r.proven.length > 0) this.d.log.info({ records: r.proven }, "cards settled as printed from the printer's job history");
     if (r.needsVerification.length > 0) {
       this.d.log.warn({ records: r.needsVerification }, 'cards that were printing when the agent stopped need a person to verify them (station-agent jobs verify)');
     }
@@ -196,7 +197,7 @@ export class JobEngine {
       return;
     }
     // Durable before the printer is told: after a crash this job is verified, never re-sent.
-    await this.repo.transition(recordId, ['ready'], 'printing', `sent to the printer as ${jobId}`);
+    await this.repo.transition(recordId, ['ready'], 'printing', `sent to the printer as ${jobId}`, { agent_job_id: jobId });
     let keepRecord = false;
     try {
       const result = await this.d.printer.print({ jobId, recordId, document, mimeType: CARD_MIME });

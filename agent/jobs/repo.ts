@@ -93,7 +93,7 @@ export class JobRepo {
     to: JobState,
     at: number,
     reason: string,
-    set: Partial<Record<'fetch_attempts' | 'next_fetch_at' | 'printer_job_id' | 'last_error', string | number | null>> = {},
+    set: Partial<Record<'fetch_attempts' | 'next_fetch_at' | 'agent_job_id' | 'printer_job_id' | 'last_error', string | number | null>> = {},
   ): Promise<JobState> {
     const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
     if (!row) throw new AgentError('job-unknown', `no job for record ${recordId}`, { hint: 'See station-agent jobs list.', exitCode: EXIT.usage });
@@ -143,13 +143,26 @@ export class JobRepo {
    * held for a person (never sent again by itself); fetched data lived in memory only, so
    * `fetching` and `ready` go back to `queued`.
    */
-  async recoverAfterRestart(): Promise<{ needsVerification: string[]; requeued: string[] }> {
+  async recoverAfterRestart(
+    proof?: (agentJobId: string) => Promise<'completed' | 'aborted' | 'unknown'>,
+  ): Promise<{ needsVerification: string[]; requeued: string[]; proven: string[] }> {
     const at = this.now();
+    // Ask the printer first (outside the transaction: it is a network call).
+    const printing = await this.db.all<{ record_id: string; agent_job_id: string | null }>("SELECT record_id, agent_job_id FROM jobs WHERE state = 'printing'");
+    const outcomes = new Map<string, 'completed' | 'aborted' | 'unknown'>();
+    for (const p of printing) {
+      if (proof && p.agent_job_id) outcomes.set(p.record_id, await proof(p.agent_job_id).catch(() => 'unknown' as const));
+    }
     return this.db.transaction(async (tx) => {
       const rows = await tx.all<{ record_id: string; state: JobState }>("SELECT record_id, state FROM jobs WHERE state IN ('printing', 'fetching', 'ready')");
-      const out = { needsVerification: [] as string[], requeued: [] as string[] };
+      const out = { needsVerification: [] as string[], requeued: [] as string[], proven: [] as string[] };
       for (const r of rows) {
-        if (r.state === 'printing') {
+        const outcome = outcomes.get(r.record_id);
+        if (r.state === 'printing' && outcome === 'completed') {
+          await JobRepo.move(tx, r.record_id, ['printing'], 'printed', at, "the printer's job history shows this card completed");
+          await Ledger.post(tx, { kind: 'print', qty: -1, at, recordId: r.record_id });
+          out.proven.push(r.record_id);
+        } else if (r.state === 'printing') {
           await JobRepo.move(tx, r.record_id, ['printing'], 'needs_verification', at, 'the agent stopped while this card was printing; a person must check whether it came out');
           out.needsVerification.push(r.record_id);
         } else {

@@ -55,6 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
         state TEXT NOT NULL CHECK (state IN ('queued','fetching','ready','printing','printed','failed','spoiled','needs_verification','cancelled')),
         fetch_attempts INTEGER NOT NULL DEFAULT 0,
         next_fetch_at INTEGER NOT NULL DEFAULT 0,
+        agent_job_id TEXT,
         printer_job_id TEXT,
         last_error TEXT,
         created_at INTEGER NOT NULL,

@@ -58,4 +58,10 @@ export interface PrinterDriver extends Lifecycle {
    * `not-ready` (nothing was started) or `aborted` (started, outcome is a spoiled card).
    */
   print(req: PrintRequest): Promise<PrintResult>;
+  /**
+   * Optional proof after a crash: what the printer knows of a job the agent sent (by the
+   * agent's job id, sent as the job name). Drivers that cannot tell leave this out, and the job
+   * waits for a person.
+   */
+  jobOutcome?(jobId: string): Promise<'completed' | 'aborted' | 'unknown'>;
 }

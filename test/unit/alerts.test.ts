@@ -90,6 +90,16 @@ describe('alert rules', () => {
     expect(t.map((x) => x.code)).toEqual(['ups.low_battery']);
   });
 
+  it('cards needing verification and a held queue raise their alerts, with what to do', () => {
+    const b = book();
+    const jobs = (over: Partial<StationBody['jobs']>) => ({ ...healthyBody(), jobs: { ...healthyBody().jobs, queued: 2, needsVerification: 0, ...over } });
+    const t = b.evaluate(jobs({ needsVerification: 2, held: 'film is empty: refill it and printing resumes by itself' }));
+    expect(t.map((x) => `${x.code} ${x.state}`)).toEqual(['jobs.needs_verification raised', 'jobs.held raised']);
+    expect(t[0]?.message).toMatch(/2 cards.*jobs verify/);
+    expect(t[1]?.message).toMatch(/film is empty/);
+    expect(b.evaluate(jobs({})).map((x) => `${x.code} ${x.state}`)).toEqual(['jobs.needs_verification cleared', 'jobs.held cleared']);
+  });
+
   it('no UPS configured raises nothing', () => {
     expect(book().evaluate(healthyBody({ ups: { driver: 'none', status: 'unknown', error: 'none' } }))).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
+import type { PrinterDriver } from '../../hal/printer/types.js';
 import { Ledger } from '../../agent/stock.js';
 import { syntheticRecord } from '../../hal/records/sim.js';
 import { healthyBody } from '../support/health.js';
@@ -116,6 +117,28 @@ describe('print jobs', () => {
     await engine.stop(0);
     expect(await engine.repo.verify('C-1', 'not-printed')).toBe('queued');
     expect((await engine.repo.add(['C-1'])).refused[0]?.why).toMatch(/already in the queue/);
+  });
+
+  it("after a crash, the printer's own job history settles a card it can prove completed", async () => {
+    const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 60 } });
+    await r.engine.repo.add(['P-1']);
+    await r.until('P-1 printing', async () => (await r.states())['P-1'] === 'printing');
+    await r.engine.stop(0);
+    const asked: string[] = [];
+    const proving: PrinterDriver = {
+      driver: 'proving',
+      start: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+      read: () => r.printer.driver.read(),
+      print: (req) => r.printer.driver.print(req),
+      jobOutcome: (jobId) => (asked.push(jobId), Promise.resolve('completed')),
+    };
+    const engine = new JobEngine({ store: r.store, source: undefined, printer: proving, config: jobsSchema.parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+    await engine.start();
+    await engine.stop(0);
+    expect(asked).toEqual([expect.stringMatching(/^P-1@\d+$/) as string]);
+    expect(await r.states()).toEqual({ 'P-1': 'printed' });
+    expect(await new Ledger(r.store.db).summary()).toMatchObject({ printed: 1 });
   });
 
   it('a card spoiled by a jam is counted as spoiled in the ledger and can be added again', async () => {
