@@ -33,6 +33,11 @@ export interface EngineDeps {
 }
 
 const STEP_MS = 500;
+/** After the printer refused to start a card, ask again no sooner than this. */
+const PRINT_RETRY_MS = 2000;
+/** Counts and the ledger are summed at most this often, or when something changed. */
+const SUMMARY_MS = 2000;
+const RECONCILE_MS = 10_000;
 
 /**
  * The print queue at work: records are fetched ahead of the printer (at most `prefetch` beyond
@@ -51,6 +56,15 @@ export class JobEngine {
   private stepping: Promise<void> | undefined;
   private again = false;
   private stopping = false;
+  private currentId: string | undefined;
+  private printRetryAt = 0;
+  private writeTrouble: string | undefined;
+  private readonly unwritten = new Map<string, Outcome>();
+  private lastReconcileAt = 0;
+  private lastSummaryAt = -Infinity;
+  private summaryDirty = true;
+  private counts: JobCounts = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, printedToday: 0, failedToday: 0 };
+  private blanksOnHand: number | null = null;
 
   constructor(private readonly d: EngineDeps) {
     this.repo = new JobRepo(d.store.db, () => d.clock.now());
@@ -72,7 +86,11 @@ export class JobEngine {
     this.stopping = true;
     this.cancelTimer?.();
     await this.stepping;
-    if (this.current) await Promise.race([this.current, new Promise((r) => setTimeout(r, waitMs))]);
+    if (this.current) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.current, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+      clearTimeout(timer);
+    }
   }
 
   summary(): JobsSummary {
@@ -115,31 +133,89 @@ export class JobEngine {
 
   private async stepOnce(): Promise<void> {
     const { config, source } = this.d;
-    const held = holdReason(this.d.snapshot(), config, { hasSource: source !== undefined, durable: this.d.store.durable });
-    if (source && !this.stopping) {
+    const now = this.d.clock.now();
+    await this.retryUnwritten();
+    if (now - this.lastReconcileAt >= RECONCILE_MS) await this.reconcile(now);
+    const durable = this.d.store.durable && this.writeTrouble === undefined;
+    const held = holdReason(this.d.snapshot(), config, { hasSource: source !== undefined, durable });
+    if (source && !this.stopping && durable) {
       const room = config.prefetch + 1 - this.inFetch.size - this.records.size;
       if (room > 0) {
         const next = (await this.repo.nextToFetch(room + this.inFetch.size)).filter((j) => !this.inFetch.has(j.recordId));
         for (const j of next.slice(0, room)) this.fetch(j.recordId, j.fetchAttempts, source);
       }
     }
-    if (!this.current && !held && !this.stopping && this.records.size > 0) {
+    if (!this.current && !held && !this.stopping && this.records.size > 0 && now >= this.printRetryAt) {
       const ready = await this.d.store.db.all<{ record_id: string }>("SELECT record_id FROM jobs WHERE state = 'ready' ORDER BY seq");
       const id = ready.map((r) => r.record_id).find((x) => this.records.has(x));
       if (id) {
-        this.current = this.print(id).finally(() => {
-          this.current = undefined;
-          // Straight on to the next card (a timer would leave the printer idle a moment per card).
-          if (!this.stopping) void this.step();
-        });
+        this.currentId = id;
+        this.current = this.print(id)
+          .catch((err: Error) => this.d.log.error({ recordId: id, err: err.message }, 'card bookkeeping failed'))
+          .finally(() => {
+            this.current = undefined;
+            this.currentId = undefined;
+            this.summaryDirty = true;
+            // Straight on to the next card (a timer would leave the printer idle a moment per card).
+            if (!this.stopping) void this.step();
+          });
       }
     }
-    const now = this.d.clock.now();
-    const counts = await this.repo.counts(startOfLocalDay(now));
-    const stock = await Ledger.summaryIn(this.d.store.db);
-    const waiting = counts.queued + counts.fetching + counts.ready + counts.printing > 0;
+    if (this.summaryDirty || now - this.lastSummaryAt >= SUMMARY_MS) {
+      this.summaryDirty = false;
+      this.lastSummaryAt = now;
+      this.counts = await this.repo.counts(startOfLocalDay(now));
+      const stock = await Ledger.summaryIn(this.d.store.db);
+      this.blanksOnHand = stock.kept ? stock.onHand : null;
+    }
+    const c = this.counts;
+    const waiting = c.queued + c.fetching + c.ready + c.printing > 0;
     this.utilisation.record(now, waiting, this.current !== undefined);
-    this.summaryCache = { ...counts, held: waiting ? held : null, utilisation: this.utilisation.share(now), blanksOnHand: stock.kept ? stock.onHand : null };
+    const why = this.writeTrouble ? `the database cannot be written (${this.writeTrouble}): printing waits` : held;
+    this.summaryCache = { ...c, held: waiting ? why : null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand };
+  }
+
+  /** A write failed: hold the queue (no card may start that could not be recorded) until writes work. */
+  private writeFailed(err: Error): void {
+    if (this.writeTrouble === undefined) this.d.log.error({ err: err.message }, 'print queue cannot write to the database; printing is held');
+    this.writeTrouble = err.message;
+  }
+
+  /** Outcomes the printer gave that could not be written yet are written first; then a probe write. */
+  private async retryUnwritten(): Promise<void> {
+    for (const [recordId, o] of [...this.unwritten]) await this.settle(recordId, o);
+    if (this.writeTrouble !== undefined && this.unwritten.size === 0) {
+      try {
+        await this.d.store.setState('jobs.probe', this.d.clock.now());
+        this.writeTrouble = undefined;
+        this.d.log.info('print queue can write to the database again');
+      } catch {
+        // still failing: stay held
+      }
+    }
+  }
+
+  /**
+   * Rows that say a record is being fetched, is ready or is printing, with no such work in this
+   * process (a write that failed halfway): fetching and ready go back to the queue; printing
+   * (outcome unknown) waits for a person.
+   */
+  private async reconcile(now: number): Promise<void> {
+    this.lastReconcileAt = now;
+    const rows = await this.d.store.db.all<{ record_id: string; state: 'fetching' | 'ready' | 'printing' }>(
+      "SELECT record_id, state FROM jobs WHERE state IN ('fetching', 'ready', 'printing')",
+    );
+    for (const r of rows) {
+      const busy =
+        (r.state === 'fetching' && this.inFetch.has(r.record_id)) ||
+        (r.state === 'ready' && this.records.has(r.record_id)) ||
+        (r.state === 'printing' && (this.currentId === r.record_id || this.unwritten.has(r.record_id)));
+      if (busy) continue;
+      const to = r.state === 'printing' ? 'needs_verification' : 'queued';
+      await this.repo
+        .transition(r.record_id, [r.state], to, to === 'queued' ? 'no work in progress for it: queued again' : 'its outcome was never recorded; a person must check the card')
+        .catch((err: Error) => this.writeFailed(err));
+    }
   }
 
   private fetch(recordId: string, attempts: number, source: RecordSource): void {
@@ -152,11 +228,17 @@ export class JobEngine {
       }
       try {
         const record = await source.fetch(recordId);
-        await this.repo.transition(recordId, ['fetching'], 'ready', 'record fetched');
-        this.records.set(recordId, record);
+        this.records.set(recordId, record); // before the move, so a reconcile never sees it missing
+        try {
+          await this.repo.transition(recordId, ['fetching'], 'ready', 'record fetched');
+        } catch (err) {
+          this.records.delete(recordId);
+          throw err;
+        }
       } catch (err) {
-        await this.fetchFailed(recordId, attempts + 1, err as Error);
+        await this.fetchFailed(recordId, attempts + 1, err as Error).catch((e: Error) => this.writeFailed(e));
       }
+      this.summaryDirty = true;
     })()
       .catch((err: Error) => this.d.log.error({ recordId, err: err.message }, 'fetch bookkeeping failed'))
       .finally(() => {
@@ -186,7 +268,6 @@ export class JobEngine {
   private async print(recordId: string): Promise<void> {
     const record = this.records.get(recordId);
     if (!record) return;
-    const db = this.d.store.db;
     const jobId = `${recordId}@${this.d.clock.now()}`;
     let document: Buffer;
     try {
@@ -197,35 +278,60 @@ export class JobEngine {
       return;
     }
     // Durable before the printer is told: after a crash this job is verified, never re-sent.
-    await this.repo.transition(recordId, ['ready'], 'printing', `sent to the printer as ${jobId}`, { agent_job_id: jobId });
-    let keepRecord = false;
+    try {
+      await this.repo.transition(recordId, ['ready'], 'printing', `sent to the printer as ${jobId}`, { agent_job_id: jobId });
+    } catch (err) {
+      this.writeFailed(err as Error);
+      return; // nothing was sent; the record stays ready in memory
+    }
+    let outcome: Outcome;
     try {
       const result = await this.d.printer.print({ jobId, recordId, document, mimeType: CARD_MIME });
-      const at = this.d.clock.now();
-      await db.transaction(async (tx) => {
-        await JobRepo.move(tx, recordId, ['printing'], 'printed', at, `printed (printer job ${result.printerJobId})`, { printer_job_id: result.printerJobId });
-        await Ledger.post(tx, { kind: 'print', qty: -1, at, recordId });
-      });
+      outcome = { to: 'printed', reason: `printed (printer job ${result.printerJobId})`, printerJobId: result.printerJobId };
       this.d.log.info({ recordId, printerJobId: result.printerJobId }, 'card printed');
     } catch (err) {
       const e = err as Error;
-      const at = this.d.clock.now();
       if (e instanceof HalError && (e.code === 'not-ready' || e.code === 'busy')) {
-        keepRecord = true; // nothing was started: the card waits for the printer
-        await this.repo.transition(recordId, ['printing'], 'ready', `the printer did not start it: ${e.message}`);
+        // Nothing was started. Wait before asking again: the printer's state may be newer than our last reading.
+        this.printRetryAt = this.d.clock.now() + PRINT_RETRY_MS;
+        outcome = { to: 'ready', reason: `the printer did not start it: ${e.message}` };
       } else if (e instanceof HalError && e.code === 'aborted') {
-        await db.transaction(async (tx) => {
-          await JobRepo.move(tx, recordId, ['printing'], 'spoiled', at, e.message);
-          await Ledger.post(tx, { kind: 'spoil', qty: -1, at, recordId });
-        });
+        outcome = { to: 'spoiled', reason: e.message };
         this.d.log.warn({ recordId }, `card spoiled: ${e.message}; add the record again to reprint it`);
       } else {
-        await this.repo.transition(recordId, ['printing'], 'needs_verification', `the printer's answer is unknown (${e.message}); a person must check the card`);
+        outcome = { to: 'needs_verification', reason: `the printer's answer is unknown (${e.message}); a person must check the card` };
         this.d.log.warn({ recordId }, 'card outcome unknown; it needs a person to verify it');
       }
-    } finally {
-      // The record is personal data: gone from memory once its card is done, one way or another.
-      if (!keepRecord) this.records.delete(recordId);
+    }
+    // The record is personal data: gone from memory once its card is done, one way or another.
+    if (outcome.to !== 'ready') this.records.delete(recordId);
+    await this.settle(recordId, outcome);
+  }
+
+  /**
+   * Write what the printer said, with its ledger entry. If the write fails the outcome is kept
+   * and written on a later step (a printed card is never downgraded to "unknown"); meanwhile
+   * the queue is held.
+   */
+  private async settle(recordId: string, o: Outcome): Promise<void> {
+    const at = this.d.clock.now();
+    try {
+      await this.d.store.db.transaction(async (tx) => {
+        await JobRepo.move(tx, recordId, ['printing'], o.to, at, o.reason, o.printerJobId ? { printer_job_id: o.printerJobId } : {});
+        if (o.to === 'printed') await Ledger.post(tx, { kind: 'print', qty: -1, at, recordId });
+        if (o.to === 'spoiled') await Ledger.post(tx, { kind: 'spoil', qty: -1, at, recordId });
+      });
+      this.unwritten.delete(recordId);
+      this.summaryDirty = true;
+    } catch (err) {
+      this.unwritten.set(recordId, o);
+      this.writeFailed(err as Error);
     }
   }
+}
+
+interface Outcome {
+  to: 'printed' | 'ready' | 'spoiled' | 'needs_verification';
+  reason: string;
+  printerJobId?: string;
 }

@@ -1,3 +1,4 @@
+import { withTimeout } from '../../hal/errors.js';
 import { AgentError, EXIT } from '../errors.js';
 import { Ledger } from '../stock.js';
 import type { Db, Queryable } from '../store/db.js';
@@ -34,7 +35,8 @@ const RECORD_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function checkRecordId(id: string): string | undefined {
   if (!RECORD_ID.test(id)) return 'a record id is 1 to 64 letters, digits, ".", "_" or "-"';
-  if (/^\d{16}$/.test(id)) return 'this looks like a NIK; add the record id from the print-ready list, never a NIK';
+  // 16 digits in a row, with or without separators or letters around them: a NIK, however written.
+  if (/\d{4}[ .-]?\d{4}[ .-]?\d{4}[ .-]?\d{4}/.test(id)) return 'this looks like a NIK; add the record id from the print-ready list, never a NIK';
   return undefined;
 }
 
@@ -151,7 +153,10 @@ export class JobRepo {
     const printing = await this.db.all<{ record_id: string; agent_job_id: string | null }>("SELECT record_id, agent_job_id FROM jobs WHERE state = 'printing'");
     const outcomes = new Map<string, 'completed' | 'aborted' | 'unknown'>();
     for (const p of printing) {
-      if (proof && p.agent_job_id) outcomes.set(p.record_id, await proof(p.agent_job_id).catch(() => 'unknown' as const));
+      if (proof && p.agent_job_id) {
+        // A printer that does not answer must not hold up the start: unknown, then a person decides.
+        outcomes.set(p.record_id, await withTimeout(proof(p.agent_job_id), 5000, "the printer's job history").catch(() => 'unknown' as const));
+      }
     }
     return this.db.transaction(async (tx) => {
       const rows = await tx.all<{ record_id: string; state: JobState }>("SELECT record_id, state FROM jobs WHERE state IN ('printing', 'fetching', 'ready')");

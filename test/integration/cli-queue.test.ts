@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { JobRepo } from '../../agent/jobs/repo.js';
+import { Store } from '../../agent/store/store.js';
 import { CLI, runCli, testConfig } from '../support/agent.js';
 import { tempDir } from '../support/sim.js';
 
@@ -42,6 +44,33 @@ describe('jobs and stock from the command line', () => {
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toMatch(/no job for record NOPE/);
     expect((await runCli(['jobs', 'cancel', 'REC-1', '--config', cfg])).stdout).toContain('REC-1: cancelled');
+  });
+
+  it('jobs verify settles uncertain cards: printed and spoiled are posted to the ledger, not-printed is queued again', async () => {
+    const dir = tempDir();
+    const cfg = configIn(dir);
+    await runCli(['jobs', 'add', 'V-1', 'V-2', 'V-3', '--config', cfg]);
+    // Three cards left printing by a crash (as the engine would leave them).
+    const store = await Store.open(join(dir, 'data'));
+    for (const id of ['V-1', 'V-2', 'V-3']) {
+      await store.db.transaction(async (tx) => {
+        await JobRepo.move(tx, id, ['queued'], 'fetching', 1, 'test');
+        await JobRepo.move(tx, id, ['fetching'], 'ready', 2, 'test');
+        await JobRepo.move(tx, id, ['ready'], 'printing', 3, 'test');
+      });
+    }
+    await store.close();
+    const restarted = await Store.open(join(dir, 'data'));
+    expect((await new JobRepo(restarted.db).recoverAfterRestart()).needsVerification).toEqual(['V-1', 'V-2', 'V-3']);
+    await restarted.close();
+    expect((await runCli(['jobs', 'verify', 'V-1', '--printed', '--config', cfg])).stdout).toContain('V-1: printed');
+    expect((await runCli(['jobs', 'verify', 'V-2', '--spoiled', '--config', cfg])).stdout).toContain('V-2: spoiled');
+    expect((await runCli(['jobs', 'verify', 'V-3', '--not-printed', '--config', cfg])).stdout).toContain('V-3: queued (it will be printed again)');
+    const stock = JSON.parse((await runCli(['stock', 'show', '--json', '--config', cfg])).stdout) as Record<string, number>;
+    expect(stock).toMatchObject({ printed: 1, spoiled: 1 });
+    const twice = await runCli(['jobs', 'verify', 'V-1', '--printed', '--config', cfg]);
+    expect(twice.code).toBe(64);
+    expect(twice.stderr).toMatch(/V-1 is printed, not needs_verification/);
   });
 
   it('stock receive, count and show keep received + adjusted = printed + spoiled + on hand', async () => {

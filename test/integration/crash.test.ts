@@ -62,9 +62,15 @@ describe('printing through crashes', () => {
       const db = await Db.open(join(dir, 'data', 'station.db'), { readOnly: true });
       const interrupted = await db.all<{ record_id: string }>("SELECT DISTINCT record_id FROM job_events WHERE from_state = 'printing' AND to_state = 'needs_verification'");
       expect(interrupted.map((r) => r.record_id).sort()).toEqual(held.map((j) => j.recordId).sort());
-      const sentTwice = await db.all("SELECT record_id FROM job_events WHERE to_state = 'printing' GROUP BY record_id HAVING COUNT(*) > 1");
+      // Sent to the printer: every move into printing, less those the printer refused to start.
+      const sentTwice = await db.all(
+        `SELECT record_id FROM job_events GROUP BY record_id
+         HAVING SUM(to_state = 'printing') - SUM(from_state = 'printing' AND to_state = 'ready') > 1`,
+      );
       expect(sentTwice).toEqual([]);
       expect(printed.length + held.length).toBe(JOBS);
+      // A card prints most of the time, so kills land on one: recovery was really exercised.
+      expect(held.length).toBeGreaterThanOrEqual(1);
       expect(held.length).toBeLessThanOrEqual(KILLS);
       // The ledger balances, and matches the jobs.
       const stock = JSON.parse((await runCli(['stock', 'show', '--json', '--config', cfgFile])).stdout) as Record<string, number>;

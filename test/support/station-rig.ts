@@ -50,6 +50,7 @@ export async function stationRig(opts: { jobs?: Record<string, unknown>; records
     outputDir,
     store,
     engine,
+    source,
     printer,
     clock,
     run,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
+import { HalError } from '../../hal/errors.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
 import { Ledger } from '../../agent/stock.js';
 import { syntheticRecord } from '../../hal/records/sim.js';
@@ -106,17 +107,64 @@ describe('print jobs', () => {
     const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 60 } });
     await r.engine.repo.add(['C-1', 'C-2']);
     await r.until('C-1 printing', async () => (await r.states())['C-1'] === 'printing');
-    // The agent dies: a new engine starts on the same database (the old one's printer is gone).
+    // The agent dies: a new engine, with a working record source and printer, starts on the same database.
     await r.engine.stop(0);
-    const r2 = await stationRig({ records: { latencyMs: 100 } });
+    const r2 = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
     rigs.push(r2);
-    const engine = new JobEngine({ store: r.store, source: undefined, printer: r2.printer.driver, config: jobsSchema.parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: r2.source, printer: r2.printer.driver, config: jobsSchema.parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
-    expect(await r.states()).toMatchObject({ 'C-1': 'needs_verification', 'C-2': 'queued' });
-    expect((await engine.repo.history('C-1')).at(-1)?.reason).toMatch(/a person must check/);
+    for (let i = 0; i < 120; i++) {
+      r2.clock.advance(1000);
+      await engine.step();
+      await new Promise((res) => setTimeout(res, 1));
+    }
+    expect(await r.states()).toEqual({ 'C-1': 'needs_verification', 'C-2': 'printed' });
+    const c1 = await engine.repo.history('C-1');
+    expect(c1.at(-1)?.reason).toMatch(/a person must check/);
+    expect(c1.filter((h) => h.to === 'printing')).toHaveLength(1);
+    expect(c1.filter((h) => h.to === 'fetching')).toHaveLength(1);
     await engine.stop(0);
     expect(await engine.repo.verify('C-1', 'not-printed')).toBe('queued');
     expect((await engine.repo.add(['C-1'])).refused[0]?.why).toMatch(/already in the queue/);
+  });
+
+  it('a printer that keeps refusing to start a card is asked again after a pause, not in a tight loop', async () => {
+    const r = await rig({ records: { latencyMs: 100 } });
+    let asked = 0;
+    const refusing: PrinterDriver = {
+      driver: 'refusing',
+      start: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+      read: () => r.printer.driver.read(),
+      print: () => (asked++, Promise.reject(new HalError('busy', 'the printer is already printing a card'))),
+    };
+    const engine = new JobEngine({ store: r.store, source: r.source, printer: refusing, config: jobsSchema.parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+    await r.engine.stop(0);
+    await engine.start();
+    await engine.repo.add(['B-1']);
+    for (let i = 0; i < 20; i++) {
+      r.clock.advance(500);
+      await engine.step();
+      await new Promise((res) => setTimeout(res, 1));
+    }
+    await engine.stop(0);
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(asked).toBeLessThanOrEqual(6); // 10 s, one try per 2 s at most
+    expect((await r.states())['B-1']).toBe('ready');
+  });
+
+  it('a database that cannot be written holds the queue without crashing, and a printed card is recorded as printed once it can be', async () => {
+    const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 20 } });
+    await r.engine.repo.add(['W-1', 'W-2']);
+    await r.until('W-1 printing', async () => (await r.states())['W-1'] === 'printing');
+    await r.store.db.exec('PRAGMA query_only = ON'); // every write now fails, as on a full disk
+    await r.run(30_000);
+    expect(r.engine.summary().held ?? '').toMatch(/database cannot be written/);
+    expect((await r.states())['W-2']).not.toBe('printing');
+    await r.store.db.exec('PRAGMA query_only = OFF');
+    await r.until('both printed', async () => Object.values(await r.states()).every((x) => x === 'printed'));
+    expect((await r.engine.repo.history('W-1')).map((h) => h.to)).not.toContain('needs_verification');
+    expect(await new Ledger(r.store.db).summary()).toMatchObject({ printed: 2 });
   });
 
   it("after a crash, the printer's own job history settles a card it can prove completed", async () => {
