@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-old-space-size=128
 import { Command, CommanderError, Option } from 'commander';
 import { addQueueCommands } from './cli-queue.js';
+import { diagnose, formatReport, publishReport } from './diagnose/run.js';
 import { loadConfig } from './config/load.js';
 import { runAgent } from './daemon.js';
 import { AgentError, describeError, EXIT } from './errors.js';
@@ -68,6 +69,26 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
     .action(async (opts: { config?: string; json?: boolean }) => {
       const report = await readStatus(loadConfig(opts.config));
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report)}\n`);
+    });
+
+  subcommand(program, 'diagnose', 'check everything a station needs and say what to do: config, data, database, clock, printer, UPS, broker, record server, the agent, the PC')
+    .addOption(configOption())
+    .option('--json', 'print the report as JSON: {status, checks: [{id, status, title, facts, hint}]}')
+    .addOption(new Option('--lang <lang>', 'language of the report').choices(['id', 'en']).default('en'))
+    .option('--publish', "also publish the report, retained, on the station's diagnostics topic")
+    .addHelpText('after', '\nExit codes: 0 all passed, 1 warnings, 2 failures. Usable whether or not the agent runs.')
+    .action(async (opts: { config?: string; json?: boolean; lang: 'id' | 'en'; publish?: boolean }) => {
+      const tty = process.stderr.isTTY === true && !opts.json;
+      const { report, config } = await diagnose(opts.config, opts.lang, (r) => {
+        if (tty) process.stderr.write(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)\n`);
+      });
+      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report, process.stdout.isTTY === true)}\n`);
+      if (opts.publish && config) {
+        await publishReport(config, opts.config ?? '(demo defaults)', report).catch((err: Error) =>
+          process.stderr.write(`station-agent: the report was not published: ${err.message}\n`),
+        );
+      }
+      process.exitCode = report.status === 'pass' ? 0 : report.status === 'warn' ? 1 : 2;
     });
 
   addQueueCommands(program, configOption, VERSION);

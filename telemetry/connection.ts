@@ -40,6 +40,16 @@ export interface ConnectionOptions {
   random?: () => number;
 }
 
+/** The same advice in Indonesian, for the technician's report. */
+export function explainMqttErrorId(err: Error & { code?: unknown }, url: string): string {
+  const code = err.code;
+  if (code === 4 || code === 134 || code === 5 || code === 135) return 'broker menolak login: periksa mqtt.username dan mqtt.passwordFile, lalu file kata sandi dan ACL di broker';
+  if (code === 'ECONNREFUSED') return `tidak ada yang menerima sambungan di ${url}: periksa mqtt.url dan pastikan broker berjalan`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `nama host broker di ${url} tidak dikenal: periksa mqtt.url dan DNS`;
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO|ISSUER|ALTNAME/.test(code)) return `sertifikat TLS broker tidak diterima (${code}): periksa mqtt.ca dan nama host di mqtt.url`;
+  return `${err.message}: periksa mqtt.url dan jaringan`;
+}
+
 /** Turn a connection error into what a technician should check. */
 export function explainMqttError(err: Error & { code?: unknown }, url: string): string {
   const code = err.code;

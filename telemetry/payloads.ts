@@ -149,7 +149,27 @@ export const commandReplySchema = z.object({
   seq: seq.optional().describe('snapshot: the seq of the health it published'),
 });
 
+/** The technician's report (station-agent diagnose --publish), retained on `diagnostics`. */
+export const diagnosticsSchema = z.object({
+  schema: z.literal('station.diagnostics/1'),
+  station,
+  ts,
+  lang: z.enum(['en', 'id']),
+  status: z.enum(['pass', 'warn', 'fail']).describe('the worst of the checks'),
+  checks: z.array(
+    z.object({
+      id: z.string().describe('config, data-dir, store, clock, daemon, host, printer, ups, mqtt, records'),
+      status: z.enum(['pass', 'warn', 'fail']),
+      title: z.string(),
+      facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).describe('what was measured; counts and states, no personal data'),
+      hint: z.string().nullable().describe('the next step, for anything not passing'),
+      ms: z.number(),
+    }),
+  ),
+});
+
 export type HealthPayload = z.infer<typeof healthSchema>;
+export type DiagnosticsPayload = z.infer<typeof diagnosticsSchema>;
 export type EventPayload = z.infer<typeof eventSchema>;
 export type StatusPayload = z.infer<typeof statusSchema>;
 export type CommandReplyPayload = z.infer<typeof commandReplySchema>;
@@ -167,4 +187,5 @@ export const PAYLOAD_SCHEMAS = {
   'station.event/1': eventSchema,
   'station.status/1': statusSchema,
   'station.cmd-reply/1': commandReplySchema,
+  'station.diagnostics/1': diagnosticsSchema,
 } as const;

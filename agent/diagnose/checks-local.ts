@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { statfs, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock, CLOCK_FLOOR_MS } from '../../hal/clock.js';
+import { SystemHost } from '../../hal/host/system.js';
+import type { HealthPayload } from '../../telemetry/payloads.js';
+import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
+import type { Config } from '../config/schema.js';
+import { AGENT_STATE_KEY } from '../daemon.js';
+import type { AgentState } from '../status.js';
+import { Store } from '../store/store.js';
+import { fail, pass, warn, type Check } from './types.js';
+import type { Logger } from 'pino';
+
+const MB = 1_048_576;
+
+export function localChecks(config: Config, log: Logger): Check[] {
+  return [
+    {
+      id: 'data-dir',
+      title: { en: 'Data folder writable, with free space', id: 'Folder data bisa ditulis dan masih ada ruang' },
+      timeoutMs: 3000,
+      async run() {
+        const probe = join(config.dataDir, `.diagnose-${randomUUID()}`);
+        try {
+          await writeFile(probe, 'probe');
+          await unlink(probe);
+        } catch (err) {
+          return fail(
+            { dataDir: config.dataDir, error: (err as NodeJS.ErrnoException).code ?? (err as Error).message },
+            { en: `The agent cannot write ${config.dataDir}: check that it exists and that the agent's user owns it (dataDir).`, id: `Agen tidak bisa menulis ke ${config.dataDir}: periksa folder itu ada dan dimiliki user agen (dataDir).` },
+          );
+        }
+        const s = await statfs(config.dataDir);
+        const freeMb = Math.round((s.bavail * s.bsize) / MB);
+        if (freeMb < config.alerts.diskLowMb) {
+          return warn({ dataDir: config.dataDir, freeMb }, { en: `Only ${freeMb} MB free: free space on this disk (logs, old files).`, id: `Hanya ${freeMb} MB tersisa: kosongkan ruang di disk ini (log, file lama).` });
+        }
+        return pass({ dataDir: config.dataDir, freeMb });
+      },
+    },
+    {
+      id: 'store',
+      title: { en: 'Database sound', id: 'Basis data utuh' },
+      timeoutMs: 5000,
+      async run() {
+        let store: Store | undefined;
+        try {
+          store = await Store.openReadOnly(config.dataDir);
+          if (!store) return warn({ dataDir: config.dataDir }, { en: 'No database yet: start the agent once.', id: 'Belum ada basis data: jalankan agen sekali.' });
+          const check = await store.db.get<{ quick_check: string }>('PRAGMA quick_check');
+          const backlog = (await store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox'))?.n ?? 0;
+          const verify = (await store.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE state = 'needs_verification'"))?.n ?? 0;
+          const facts = { file: store.file, integrity: check?.quick_check ?? null, outboxBacklog: backlog, cardsToVerify: verify };
+          if (check?.quick_check !== 'ok') {
+            return fail(facts, { en: 'The database is damaged: stop the agent, keep a copy of station.db for support, move it aside, start again.', id: 'Basis data rusak: hentikan agen, simpan salinan station.db untuk dukungan, pindahkan, lalu jalankan lagi.' });
+          }
+          if (verify > 0) {
+            return warn(facts, { en: `${verify} card(s) may or may not have printed: check the printer output, then station-agent jobs verify ID --printed|--not-printed|--spoiled.`, id: `${verify} kartu belum pasti tercetak: periksa hasil printer, lalu station-agent jobs verify ID --printed|--not-printed|--spoiled.` });
+          }
+          return pass(facts);
+        } catch (err) {
+          return fail({ error: (err as Error).message }, { en: 'The database cannot be opened: see the error; check dataDir and its permissions.', id: 'Basis data tidak bisa dibuka: lihat galatnya; periksa dataDir dan izinnya.' });
+        } finally {
+          await store?.close();
+        }
+      },
+    },
+    {
+      id: 'clock',
+      title: { en: 'Clock sane', id: 'Jam komputer wajar' },
+      timeoutMs: 1000,
+      run() {
+        const now = Date.now();
+        const facts = { now: new Date(now).toISOString() };
+        if (now < CLOCK_FLOOR_MS) {
+          return Promise.resolve(fail(facts, { en: 'The PC clock is in the past (a flat clock battery?): set the date and time, and replace the battery.', id: 'Jam komputer mundur (baterai CMOS habis?): atur tanggal dan jam, ganti baterainya.' }));
+        }
+        return Promise.resolve(pass(facts));
+      },
+    },
+    {
+      id: 'daemon',
+      title: { en: 'Agent running', id: 'Agen berjalan' },
+      timeoutMs: 3000,
+      async run() {
+        const store = await Store.openReadOnly(config.dataDir).catch(() => undefined);
+        if (!store) return warn({ running: false }, { en: 'The agent has not run here yet: start the service (station-agent run).', id: 'Agen belum pernah berjalan di sini: jalankan layanannya (station-agent run).' });
+        try {
+          const state = (await store.getState<AgentState>(AGENT_STATE_KEY))?.value;
+          const health = (await store.getState<HealthPayload>(LAST_HEALTH_KEY))?.value;
+          const age = health ? Math.round((Date.now() - Date.parse(health.ts)) / 1000) : null;
+          const alive = state?.state === 'running' && isAlive(state.pid);
+          const facts = { running: alive, pid: alive ? (state?.pid ?? null) : null, lastHealthSecondsAgo: age, alerts: health?.alerts.join(', ') ?? null };
+          if (!alive) return warn(facts, { en: 'The agent is not running: start the service, or look at its log for why it stopped.', id: 'Agen tidak berjalan: jalankan layanannya, atau lihat lognya mengapa berhenti.' });
+          if (age === null || age > 3 * config.intervals.healthSeconds) {
+            return warn(facts, { en: 'The agent runs but has not recorded health lately: look at its log.', id: 'Agen berjalan tetapi belum mencatat kesehatan akhir-akhir ini: lihat lognya.' });
+          }
+          return pass(facts);
+        } finally {
+          await store.close();
+        }
+      },
+    },
+    {
+      id: 'host',
+      title: { en: 'PC: processor, memory, disk', id: 'PC: prosesor, memori, disk' },
+      timeoutMs: 3000,
+      async run() {
+        const host = new SystemHost(config.dataDir, { clock: systemClock, log });
+        await host.start();
+        const r = await host.read();
+        const facts = { cpuPercent: r.cpuPercent, memUsedPercent: r.memUsedPercent, diskFreeMb: r.diskFreeBytes === null ? null : Math.round(r.diskFreeBytes / MB), uptimeSeconds: r.uptimeSeconds };
+        if (r.memUsedPercent !== null && r.memUsedPercent > 95) {
+          return warn(facts, { en: 'Memory almost full: close other programs or restart the PC.', id: 'Memori hampir penuh: tutup program lain atau mulai ulang PC.' });
+        }
+        return pass(facts);
+      },
+    },
+  ];
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,139 @@
+import mqtt from 'mqtt';
+import type { Logger } from 'pino';
+import { systemClock } from '../../hal/clock.js';
+import { HalError } from '../../hal/errors.js';
+import { createPrinter } from '../../hal/printer/index.js';
+import { createRecordSource } from '../../hal/records/index.js';
+import { createUps } from '../../hal/ups/index.js';
+import { explainMqttError, explainMqttErrorId } from '../../telemetry/connection.js';
+import { stationTopics } from '../../telemetry/topics.js';
+import type { Config } from '../config/schema.js';
+import { readMqttSecrets } from '../config/secrets.js';
+import { fail, pass, warn, type Check, type Facts } from './types.js';
+
+const hintOf = (err: unknown) => (err instanceof HalError && err.hint ? ` ${err.hint}` : '');
+
+export function peerChecks(config: Config, configSource: string, log: Logger): Check[] {
+  const ctx = { clock: systemClock, log };
+  const checks: Check[] = [
+    {
+      id: 'printer',
+      title: { en: 'Card printer: state and supplies', id: 'Printer kartu: keadaan dan persediaan' },
+      timeoutMs: 5000,
+      async run() {
+        const printer = await createPrinter(config.printer, ctx);
+        try {
+          await printer.start();
+          const r = await printer.read();
+          const facts: Facts = { driver: printer.driver, state: r.state, reasons: r.reasons.join(', ') || null };
+          for (const s of r.supplies) facts[s.kind] = `${s.status}${s.levelPercent === null ? '' : ` ${s.levelPercent} %`}`;
+          const empty = r.supplies.filter((s) => s.status === 'empty').map((s) => s.kind);
+          const low = r.supplies.filter((s) => s.status === 'low').map((s) => s.kind);
+          if (r.state === 'offline') return fail(facts, { en: 'The printer is offline: check its power, cable and that it is not paused.', id: 'Printer offline: periksa daya, kabel, dan pastikan tidak dijeda.' });
+          if (empty.length > 0) return fail(facts, { en: `Empty: ${empty.join(', ')}. Replace it; printing resumes by itself.`, id: `Habis: ${empty.join(', ')}. Ganti; pencetakan berlanjut sendiri.` });
+          if (r.state === 'stopped') return fail(facts, { en: `The printer is stopped (${facts.reasons ?? 'no reason given'}): clear the fault on the printer.`, id: `Printer berhenti (${facts.reasons ?? 'tanpa alasan'}): atasi gangguan di printer.` });
+          if (low.length > 0) return warn(facts, { en: `Low: ${low.join(', ')}. Have a replacement ready.`, id: `Menipis: ${low.join(', ')}. Siapkan penggantinya.` });
+          return pass(facts);
+        } catch (err) {
+          return fail({ driver: printer.driver, error: (err as Error).message }, { en: `The printer cannot be read.${hintOf(err)} Check its cable and the printer settings.`, id: `Printer tidak bisa dibaca.${hintOf(err)} Periksa kabel dan pengaturan printer.` });
+        } finally {
+          await printer.stop();
+        }
+      },
+    },
+    {
+      id: 'ups',
+      title: { en: 'UPS and mains power', id: 'UPS dan listrik PLN' },
+      timeoutMs: 5000,
+      async run() {
+        const ups = await createUps(config.ups, ctx);
+        try {
+          await ups.start();
+          const r = await ups.read();
+          const facts: Facts = { driver: ups.driver, status: r.status, chargePercent: r.chargePercent, runtimeSeconds: r.runtimeSeconds, inputVoltage: r.inputVoltage };
+          if (r.status === 'low_battery') return fail(facts, { en: 'UPS battery low: save work; printing waits for mains power.', id: 'Baterai UPS lemah: simpan pekerjaan; pencetakan menunggu listrik PLN.' });
+          if (r.onBattery) return warn(facts, { en: 'Running on battery: mains power is off (a generator?).', id: 'Berjalan dengan baterai: listrik PLN padam (nyalakan genset?).' });
+          return pass(facts);
+        } catch (err) {
+          if (err instanceof HalError && err.code === 'not-configured') return warn({ driver: 'none' }, { en: 'No UPS configured: a power cut spoils the card printing.', id: 'Tidak ada UPS: listrik padam merusak kartu yang sedang dicetak.' });
+          return fail({ driver: ups.driver, error: (err as Error).message }, { en: `The UPS cannot be read.${hintOf(err)} Check the UPS data cable and the UPS service.`, id: `UPS tidak bisa dibaca.${hintOf(err)} Periksa kabel data UPS dan layanan UPS.` });
+        } finally {
+          await ups.stop();
+        }
+      },
+    },
+    {
+      id: 'mqtt',
+      title: { en: 'Provincial broker: connect, login, publish', id: 'Broker provinsi: sambung, login, kirim' },
+      timeoutMs: 6000,
+      run: () => mqttCheck(config, configSource),
+    },
+  ];
+  if (config.records) {
+    const records = config.records;
+    checks.push({
+      id: 'records',
+      title: { en: 'Central record server', id: 'Server data pusat' },
+      timeoutMs: 8000,
+      async run() {
+        const source = await createRecordSource(records, ctx);
+        const t0 = Date.now();
+        try {
+          await source.start();
+          await source.fetch('DIAGNOSE-PROBE');
+          return pass({ driver: source.driver, latencyMs: Date.now() - t0 });
+        } catch (err) {
+          const facts = { driver: source.driver, latencyMs: Date.now() - t0, error: (err as Error).message };
+          // "No such record" proves the server answers: that is all this check asks.
+          if (err instanceof HalError && err.code === 'not-found') return pass({ driver: source.driver, latencyMs: facts.latencyMs });
+          return fail(facts, { en: `The central server does not answer.${hintOf(err)}`, id: `Server pusat tidak menjawab.${hintOf(err)}` });
+        } finally {
+          await source.stop();
+        }
+      },
+    });
+  }
+  return checks;
+}
+
+async function mqttCheck(config: Config, configSource: string) {
+  const m = config.mqtt;
+  const url = m.url === 'embedded' ? `mqtt://${m.embedded.host}:${m.embedded.port}` : m.url;
+  const facts: Facts = { url, tls: url.startsWith('mqtts:'), username: m.username ?? null };
+  let secrets;
+  try {
+    secrets = readMqttSecrets(m, configSource);
+  } catch (err) {
+    return fail(facts, { en: (err as Error).message, id: `file rahasia MQTT tidak bisa dibaca: ${(err as Error).message}` });
+  }
+  const topics = stationTopics(m.topicPrefix, config.station);
+  const client = mqtt.connect(url, {
+    clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
+    username: m.username,
+    ...secrets,
+    protocolVersion: m.url === 'embedded' ? 4 : m.protocolVersion,
+    reconnectPeriod: 0,
+    connectTimeout: 4000,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+      client.once('close', () => reject(Object.assign(new Error('connection closed'), { code: 'ECONNREFUSED' })));
+    });
+    const t0 = Date.now();
+    await client.publishAsync(`${topics.diagnostics}/probe`, JSON.stringify({ probe: true }), { qos: 1 });
+    return pass({ ...facts, publishAckMs: Date.now() - t0 });
+  } catch (err) {
+    const embedded = m.url === 'embedded';
+    return fail(
+      { ...facts, error: (err as Error).message },
+      {
+        en: `${explainMqttError(err as Error, url)}.${embedded ? ' The embedded broker runs inside the agent: is the agent running?' : ''}`,
+        id: `${explainMqttErrorId(err as Error, url)}.${embedded ? ' Broker bawaan berjalan di dalam agen: apakah agen berjalan?' : ''}`,
+      },
+    );
+  } finally {
+    client.end(true);
+  }
+}

@@ -1,0 +1,137 @@
+import mqtt from 'mqtt';
+import { pino } from 'pino';
+import type { DiagnosticsPayload } from '../../telemetry/payloads.js';
+import { stationTopics } from '../../telemetry/topics.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { readMqttSecrets } from '../config/secrets.js';
+import { ConfigError } from '../errors.js';
+import { localChecks } from './checks-local.js';
+import { peerChecks } from './checks-peers.js';
+import type { Check, CheckResult, CheckStatus, Lang, Text } from './types.js';
+
+const WORD: Record<Lang, Record<CheckStatus, string>> = {
+  en: { pass: 'PASS', warn: 'WARN', fail: 'FAIL' },
+  id: { pass: 'OK', warn: 'PERINGATAN', fail: 'GAGAL' },
+};
+
+/** Each check in parallel, each with its own time limit: the run ends in seconds even when every peer is down. */
+async function runChecks(checks: Check[], onDone: (r: CheckResult) => void): Promise<CheckResult[]> {
+  return Promise.all(
+    checks.map(async (c): Promise<CheckResult> => {
+      const t0 = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<CheckResult>((resolve) => {
+        timer = setTimeout(
+          () =>
+            resolve({
+              id: c.id,
+              title: c.title,
+              status: 'fail',
+              facts: { timeoutSeconds: c.timeoutMs / 1000 },
+              hint: { en: `No answer within ${c.timeoutMs / 1000} s: the part is hung or unreachable.`, id: `Tidak ada jawaban dalam ${c.timeoutMs / 1000} detik: bagian ini macet atau tak terjangkau.` },
+              ms: c.timeoutMs,
+            }),
+          c.timeoutMs,
+        );
+      });
+      const done = c.run().then(
+        (v) => ({ ...v, id: c.id, title: c.title, ms: Date.now() - t0 }),
+        (err: Error) => ({ id: c.id, title: c.title, status: 'fail' as const, facts: { error: err.message }, hint: { en: err.message, id: err.message }, ms: Date.now() - t0 }),
+      );
+      const r = await Promise.race([done, timeout]);
+      clearTimeout(timer);
+      onDone(r);
+      return r;
+    }),
+  );
+}
+
+export function overall(results: CheckResult[]): CheckStatus {
+  return results.some((r) => r.status === 'fail') ? 'fail' : results.some((r) => r.status === 'warn') ? 'warn' : 'pass';
+}
+
+export async function diagnose(configFile: string | undefined, lang: Lang, onDone: (r: CheckResult) => void = () => undefined): Promise<{ report: DiagnosticsPayload; config?: Config }> {
+  const log = pino({ level: 'silent' });
+  const ts = new Date().toISOString();
+  let config: Config;
+  try {
+    config = loadConfig(configFile);
+  } catch (err) {
+    const problems = err instanceof ConfigError ? err.problems.map((p) => `${p.path || '(file)'}: ${p.message}`).join('; ') : (err as Error).message;
+    const result: CheckResult = {
+      id: 'config',
+      title: { en: 'Configuration valid', id: 'Konfigurasi benar' },
+      status: 'fail',
+      facts: { file: configFile ?? null, problems },
+      hint: { en: 'Fix the keys named above (README "Configuration").', id: 'Perbaiki kunci yang disebut di atas (README "Configuration").' },
+      ms: 0,
+    };
+    onDone(result);
+    return { report: toReport('unknown', ts, lang, [result]) };
+  }
+  const configCheck: CheckResult = {
+    id: 'config',
+    title: { en: 'Configuration valid', id: 'Konfigurasi benar' },
+    status: 'pass',
+    facts: { file: configFile ?? '(demo defaults)', station: config.station.id },
+    hint: null,
+    ms: 0,
+  };
+  onDone(configCheck);
+  const results = await runChecks([...localChecks(config, log), ...peerChecks(config, configFile ?? '(demo defaults)', log)], onDone);
+  return { report: toReport(config.station.id, ts, lang, [configCheck, ...results]), config };
+}
+
+function toReport(station: string, ts: string, lang: Lang, results: CheckResult[]): DiagnosticsPayload {
+  return {
+    schema: 'station.diagnostics/1',
+    station,
+    ts,
+    lang,
+    status: overall(results),
+    checks: results.map((r) => ({ id: r.id, status: r.status, title: r.title[lang], facts: r.facts, hint: r.hint ? r.hint[lang] : null, ms: r.ms })),
+  };
+}
+
+/** The report as a person reads it; colour only where the output is a terminal. */
+export function formatReport(report: DiagnosticsPayload, colour: boolean): string {
+  const lang = report.lang;
+  const paint = (s: CheckStatus, text: string) => (colour ? `${{ pass: '\x1b[32m', warn: '\x1b[33m', fail: '\x1b[31m' }[s]}${text}\x1b[0m` : text);
+  const head: Text = { en: `Station ${report.station}, ${report.ts}`, id: `Stasiun ${report.station}, ${report.ts}` };
+  const lines = [head[lang], ''];
+  for (const c of report.checks) {
+    lines.push(`${paint(c.status, `[${WORD[lang][c.status]}]`.padEnd(13))} ${c.title}`);
+    const facts = Object.entries(c.facts)
+      .filter(([, v]) => v !== null && v !== '')
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join('  ');
+    if (facts) lines.push(`              ${facts}`);
+    if (c.hint) lines.push(`              -> ${c.hint}`);
+  }
+  const verdict: Text = {
+    en: { pass: 'Everything passed.', warn: 'Warnings: see the lines above.', fail: 'Failures: fix the lines marked FAIL first.' }[report.status],
+    id: { pass: 'Semua baik.', warn: 'Ada peringatan: lihat baris di atas.', fail: 'Ada kegagalan: perbaiki dulu baris GAGAL.' }[report.status],
+  };
+  lines.push('', paint(report.status, verdict[lang]));
+  return lines.join('\n');
+}
+
+/** Publish the report, retained, on the station's diagnostics topic. */
+export async function publishReport(config: Config, configSource: string, report: DiagnosticsPayload): Promise<void> {
+  const m = config.mqtt;
+  const url = m.url === 'embedded' ? `mqtt://${m.embedded.host}:${m.embedded.port}` : m.url;
+  const client = await mqtt.connectAsync(url, {
+    clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
+    username: m.username,
+    ...readMqttSecrets(m, configSource),
+    protocolVersion: m.url === 'embedded' ? 4 : m.protocolVersion,
+    reconnectPeriod: 0,
+    connectTimeout: 4000,
+  });
+  try {
+    await client.publishAsync(stationTopics(m.topicPrefix, config.station).diagnostics, JSON.stringify(report), { qos: 1, retain: true });
+  } finally {
+    await client.endAsync();
+  }
+}
