@@ -48,13 +48,14 @@ function resolvePaths(config: Config, baseDir: string): Config {
   if (c.printer.driver === 'sim') c.printer.sim.stateFile = opt(c.printer.sim.stateFile);
   if (c.printer.driver === 'sim') c.printer.sim.outputDir = opt(c.printer.sim.outputDir);
   if (c.ups.driver === 'sim') c.ups.sim.stateFile = opt(c.ups.sim.stateFile);
+  if (c.ups.driver === 'nut') c.ups.passwordFile = opt(c.ups.passwordFile);
   if (c.records?.driver === 'http') c.records.http.tokenFile = opt(c.records.http.tokenFile);
   return c;
 }
 
 /** Contract keys and drivers that later versions add: named as such, not as typos. */
 const LATER_KEYS: Record<string, string> = { dashboard: 'the dashboard (dashboard)' };
-const LATER_DRIVERS = ['ipp', 'nut', 'hid'];
+const LATER_DRIVERS = ['ipp', 'hid'];
 
 /** Never echo a secret back: user:password@ in a URL is blanked in messages. */
 function redactUserinfo(s: string): string {

@@ -100,6 +100,17 @@ export const simUpsSchema = z.strictObject({
 
 export const upsSchema = z.discriminatedUnion('driver', [
   z.strictObject({ driver: z.literal('sim'), sim: simUpsSchema.prefault({}) }),
+  z.strictObject({
+    driver: z.literal('nut'),
+    /** upsd's address; loopback when the UPS hangs off this PC. */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.default(3493),
+    /** The UPS's name in ups.conf (upsc -l lists them). */
+    name: z.string().min(1).default('ups'),
+    username: z.string().min(1).optional(),
+    passwordFile: filePath.optional(),
+    timeoutSeconds: z.number().min(0.1).max(60).default(3),
+  }),
   z.strictObject({ driver: z.literal('none') }),
 ]);
 

@@ -9,6 +9,10 @@ export async function createUps(config: UpsConfig, ctx: DriverContext): Promise<
       const { SimUps } = await import('./sim.js');
       return new SimUps(config.sim, ctx);
     }
+    case 'nut': {
+      const { NutUps } = await import('./nut/client.js');
+      return new NutUps(config, ctx);
+    }
     case 'none': {
       const { NoUps } = await import('./none.js');
       return new NoUps();

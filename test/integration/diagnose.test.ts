@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startAgent, testConfig } from '../support/agent.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';
-import { peerAvailable } from '../support/peers.js';
+import { startNut, UPSD } from '../support/nut.js';
+import { peerAvailable, waitUntil } from '../support/peers.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { tempDir } from '../support/sim.js';
 
@@ -105,6 +106,22 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('station-agent diagnos
     for (const id of ['printer', 'ups', 'mqtt', 'records']) expect(check(report, id)?.status, id).toBe('fail');
     expect(check(report, 'ups')?.hint).toMatch(/UPS data cable/);
     for (const c of report.checks.filter((x) => x.status !== 'pass')) expect(c.hint, c.id).toMatch(/\S/);
+  });
+
+  it.skipIf(!peerAvailable('NUT upsd', UPSD))('the NUT driver killed: the UPS check fails with a hint about the NUT driver', async () => {
+    const nut = await startNut();
+    try {
+      const { dir, config } = stationConfig({}, { ups: { driver: 'nut', port: nut.port, name: 'ups' } });
+      const file = join(dir, 'agent.yaml');
+      writeFileSync(file, stringify(config));
+      await waitUntil('upsd to report the UPS', async () => check((await diagnose(file)).report, 'ups')?.status === 'pass', 10_000, 300);
+      await nut.killDriver();
+      await waitUntil('the UPS check to fail', async () => check((await diagnose(file)).report, 'ups')?.status === 'fail', 10_000, 300);
+      const { report } = await diagnose(file, '--lang', 'en');
+      expect(check(report, 'ups')?.hint).toMatch(/NUT driver for this UPS is not running/);
+    } finally {
+      await nut.stop();
+    }
   });
 
   it('a broken configuration is one failing check naming the keys, exit 2', async () => {

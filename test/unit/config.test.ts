@@ -129,10 +129,10 @@ colour: blue
   });
 
   it('keys and drivers of later versions are named as such, not as typos', () => {
-    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: nut }\ndashboard: { listen: "127.0.0.1:8080" }'))));
+    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('printer: { driver: sim, sim: { stateFile: printer.json } }', 'printer: { driver: ipp }\ndashboard: { listen: "127.0.0.1:8080" }'))));
     const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
     expect(byPath.get('dashboard')).toMatch(/not supported by this version/);
-    expect(byPath.get('ups.driver')).toMatch(/"nut" driver is not in this version/);
+    expect(byPath.get('printer.driver')).toMatch(/"ipp" driver is not in this version/);
   });
 
   it('cert without key is refused', () => {

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import type { Config } from '../../../agent/config/schema.js';
+import type { DriverContext } from '../../driver.js';
+import { HalError } from '../../errors.js';
+import type { UpsDriver, UpsReading } from '../types.js';
+import { errorCode, parseListVar, toReading } from './codec.js';
+
+type NutOptions = Extract<Config['ups'], { driver: 'nut' }>;
+
+/** What each of upsd's errors means for a technician. */
+function nutError(code: string, o: NutOptions): HalError {
+  switch (code) {
+    case 'DRIVER-NOT-CONNECTED':
+      return new HalError('comm-lost', 'upsd has no connection to the UPS driver', 'The NUT driver for this UPS is not running: start it (upsdrvctl start) and check the UPS cable.');
+    case 'DATA-STALE':
+      return new HalError('comm-lost', 'upsd says the UPS data is stale', 'The NUT driver stopped updating: check the UPS data cable, then restart the NUT driver.');
+    case 'UNKNOWN-UPS':
+      return new HalError('comm-lost', `upsd knows no UPS named "${o.name}"`, 'Check ups.name against the names in ups.conf (upsc -l).');
+    case 'ACCESS-DENIED':
+    case 'USERNAME-REQUIRED':
+    case 'PASSWORD-REQUIRED':
+    case 'INVALID-PASSWORD':
+      return new HalError('comm-lost', `upsd refused the login (${code})`, 'Check ups.username and ups.passwordFile against upsd.users.');
+    default:
+      return new HalError('comm-lost', `upsd answered ERR ${code}`, 'Check the NUT services (upsd and the UPS driver).');
+  }
+}
+
+/**
+ * A client of upsd (NUT's network protocol, TCP 3493): one connection, kept open and reused;
+ * each read is `LIST VAR <ups>`. A refused or dropped connection, a timeout, or an ERR answer
+ * makes the read fail with the reason (the station reports the UPS unknown and raises
+ * ups.comm_lost); the next read connects again, no sooner than the backoff allows.
+ */
+export class NutUps implements UpsDriver {
+  readonly driver = 'nut';
+  private socket: Socket | undefined;
+  private buffer = '';
+  private waiting: ((line: string | Error) => void) | undefined;
+  private lines: string[] = [];
+  private nextTryAt = 0;
+  private failures = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly o: NutOptions,
+    private readonly ctx: DriverContext,
+  ) {}
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    this.drop();
+    return Promise.resolve();
+  }
+
+  read(): Promise<UpsReading> {
+    const run = this.chain.then(() => this.readOnce());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readOnce(): Promise<UpsReading> {
+    try {
+      if (!this.socket) await this.connect();
+      const answer = await this.request(`LIST VAR ${this.o.name}`, `END LIST VAR ${this.o.name}`);
+      const r = toReading(parseListVar(answer, this.o.name));
+      this.failures = 0;
+      if (r.status === 'unknown') {
+        throw new HalError('comm-lost', `upsd reports no line status yet (ups.status "${r.statusTokens.join(' ')}")`, 'The NUT driver is starting or has lost the UPS: wait a few seconds, then check the UPS cable.');
+      }
+      return r;
+    } catch (err) {
+      if (!(err instanceof HalError && err.code === 'comm-lost' && this.socket)) this.drop();
+      this.failures += 1;
+      this.nextTryAt = this.ctx.clock.now() + Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+      throw err;
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.ctx.clock.now() < this.nextTryAt) throw new HalError('comm-lost', 'upsd unreachable (waiting before trying again)', 'Check that upsd runs and ups.host / ups.port.');
+    const socket = createConnection({ host: this.o.host, port: this.o.port });
+    socket.setEncoding('utf8');
+    this.socket = socket;
+    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err));
+    socket.on('close', () => this.fail(Object.assign(new Error('connection closed by upsd'), { code: 'ECONNRESET' })));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HalError('timeout', `no answer from upsd at ${this.o.host}:${this.o.port}`, 'Check ups.host and ups.port, and the network.')), this.o.timeoutSeconds * 1000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(
+          err.code === 'ECONNREFUSED'
+            ? new HalError('comm-lost', `upsd refuses connections at ${this.o.host}:${this.o.port}`, 'Start the NUT server (upsd), or check ups.host and ups.port.')
+            : new HalError('comm-lost', `cannot reach upsd: ${err.code ?? err.message}`, 'Check ups.host and ups.port, and the network.'),
+        );
+      });
+    });
+    if (this.o.username) {
+      await this.request(`USERNAME ${this.o.username}`);
+      const password = this.o.passwordFile ? readFileSync(this.o.passwordFile, 'utf8').replace(/\r?\n$/, '') : '';
+      await this.request(`PASSWORD ${password}`);
+    }
+  }
+
+  /** Send one command; resolve with its answer lines (up to `end`, or the single OK line). */
+  private async request(cmd: string, end?: string): Promise<string[]> {
+    const socket = this.socket;
+    if (!socket) throw new HalError('comm-lost', 'not connected to upsd');
+    this.lines = [];
+    socket.write(`${cmd}\n`);
+    const deadline = Date.now() + this.o.timeoutSeconds * 1000;
+    const out: string[] = [];
+    for (;;) {
+      const line = await this.nextLine(deadline - Date.now());
+      const code = errorCode(line);
+      if (code) throw nutError(code, this.o);
+      out.push(line);
+      if (!end || line === end) return out;
+    }
+  }
+
+  private nextLine(ms: number): Promise<string> {
+    const ready = this.lines.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        reject(new HalError('timeout', 'upsd did not answer in time', 'upsd or its driver is hung: restart the NUT services.'));
+      }, Math.max(1, ms));
+      this.waiting = (v) => {
+        clearTimeout(timer);
+        this.waiting = undefined;
+        if (v instanceof Error) reject(v);
+        else resolve(v);
+      };
+    });
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    let i: number;
+    while ((i = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, i).replace(/\r$/, '');
+      this.buffer = this.buffer.slice(i + 1);
+      if (this.waiting) this.waiting(line);
+      else this.lines.push(line);
+    }
+  }
+
+  private fail(err: NodeJS.ErrnoException): void {
+    const e = new HalError('comm-lost', `the connection to upsd ended (${err.code ?? err.message})`, 'Check that upsd runs (it may have been restarted).');
+    this.drop();
+    this.waiting?.(e);
+  }
+
+  private drop(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    this.buffer = '';
+    this.lines = [];
+    if (s) {
+      s.removeAllListeners('data');
+      s.on('error', () => undefined);
+      s.destroy();
+    }
+  }
+}
