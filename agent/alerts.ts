@@ -80,9 +80,14 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     code: 'ups.low_battery',
     severity: 'critical',
-    evaluate(h) {
+    evaluate(h, _was, limits) {
       if (h.ups.status === 'unknown') return 'unknown';
-      const active = h.ups.status === 'low_battery';
+      // The UPS's own flag, or on battery with charge or runtime under the configured limits.
+      const u = h.ups;
+      const underLimits =
+        u.onBattery === true &&
+        ((u.chargePercent !== null && u.chargePercent <= limits.lowBatteryPercent) || (u.runtimeSeconds !== null && u.runtimeSeconds <= limits.lowRuntimeSeconds));
+      const active = u.status === 'low_battery' || underLimits;
       const runtime = h.ups.runtimeSeconds === null ? 'runtime unknown' : `about ${Math.round(h.ups.runtimeSeconds / 60)} min left`;
       return { active, message: active ? `UPS battery low (${runtime})` : 'UPS battery no longer low' };
     },

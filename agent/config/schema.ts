@@ -165,6 +165,10 @@ export const alertsSchema = z.strictObject({
   supplyLowPercent: z.number().min(0).max(100).default(10),
   /** A raised low alert clears only above supplyLowPercent + this band, so it does not flap. */
   hysteresisPercent: z.number().min(0).max(50).default(5),
+  /** On battery, low battery is raised at or under this charge even if the UPS does not say so. */
+  lowBatteryPercent: z.number().min(0).max(100).default(20),
+  /** On battery, low battery is raised at or under this runtime even if the UPS does not say so. */
+  lowRuntimeSeconds: z.number().min(0).max(86_400).default(180),
   /** host.disk_low under this much free space in dataDir (clears 10 % above it). */
   diskLowMb: z.number().min(0).default(1024),
 });

@@ -24,7 +24,8 @@ export function holdReason(h: StationBody | undefined, cfg: JobsConfig, ctx: Gat
   }
   if (p.state === 'stopped') return `the printer is stopped (${p.reasons.join(', ') || 'no reason given'})`;
   const u = h.ups;
-  if (u.status === 'low_battery') return 'the UPS battery is low: printing waits for mains power';
+  // The UPS's own flag, or the power rules' verdict (charge or runtime under the limits).
+  if (u.status === 'low_battery' || h.alerts.includes('ups.low_battery')) return 'the UPS battery is low: printing waits for mains power';
   if (u.onBattery === true || u.status === 'on_battery') {
     const need = cfg.secondsPerCard + cfg.batteryMarginSeconds;
     if (u.runtimeSeconds === null) return 'on battery and the runtime left is unknown: printing waits for mains power';

@@ -3,7 +3,7 @@ import { AlertBook, ALERT_RULES, type AlertLimits, type AlertTransition } from '
 import type { StationBody } from '../../telemetry/payloads.js';
 import { healthyBody } from '../support/health.js';
 
-const limits: AlertLimits = { supplyLowPercent: 10, hysteresisPercent: 5, diskLowMb: 1024 };
+const limits: AlertLimits = { supplyLowPercent: 10, hysteresisPercent: 5, diskLowMb: 1024, lowBatteryPercent: 20, lowRuntimeSeconds: 180 };
 const at = new Date('2026-01-05T08:00:00Z');
 /** evaluate + commit, as the station does once each event is stored. */
 class Book extends AlertBook {
@@ -98,6 +98,15 @@ describe('alert rules', () => {
     expect(t[0]?.message).toMatch(/2 cards.*jobs verify/);
     expect(t[1]?.message).toMatch(/film is empty/);
     expect(b.evaluate(jobs({})).map((x) => `${x.code} ${x.state}`)).toEqual(['jobs.needs_verification cleared', 'jobs.held cleared']);
+  });
+
+  it('on battery, low charge or runtime under the configured limits is low battery even without the UPS flag', () => {
+    const ob = (over: Partial<StationBody['ups']>) => healthyBody({ ups: { status: 'on_battery', onBattery: true, chargePercent: 80, runtimeSeconds: 1200, ...over } });
+    expect(book().evaluate(ob({ chargePercent: 20 })).map((t) => t.code)).toEqual(['ups.on_battery', 'ups.low_battery']);
+    expect(book().evaluate(ob({ runtimeSeconds: 170 })).map((t) => t.code)).toEqual(['ups.on_battery', 'ups.low_battery']);
+    expect(book().evaluate(ob({})).map((t) => t.code)).toEqual(['ups.on_battery']);
+    // On mains, a low charge is the battery recharging, not an alarm.
+    expect(book().evaluate(healthyBody({ ups: { status: 'online', onBattery: false, chargePercent: 10 } }))).toEqual([]);
   });
 
   it('no UPS configured raises nothing', () => {
