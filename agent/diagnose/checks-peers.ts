@@ -51,7 +51,8 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           await ups.start();
           const r = await ups.read();
           const facts: Facts = { driver: ups.driver, status: r.status, chargePercent: r.chargePercent, runtimeSeconds: r.runtimeSeconds, inputVoltage: r.inputVoltage };
-          if (r.status === 'low_battery') return fail(facts, { en: 'UPS battery low: save work; printing waits for mains power.', id: 'Baterai UPS lemah: simpan pekerjaan; pencetakan menunggu listrik PLN.' });
+          if (r.status === 'low_battery' && r.onBattery !== false) return fail(facts, { en: 'UPS battery low: save work; printing waits for mains power.', id: 'Baterai UPS lemah: simpan pekerjaan; pencetakan menunggu listrik PLN.' });
+          if (r.status === 'low_battery') return warn(facts, { en: 'Mains is on but the UPS battery is low (recharging): printing waits until it has charged.', id: 'Listrik PLN menyala tetapi baterai UPS lemah (sedang diisi): pencetakan menunggu sampai terisi.' });
           if (r.onBattery) return warn(facts, { en: 'Running on battery: mains power is off (a generator?).', id: 'Berjalan dengan baterai: listrik PLN padam (nyalakan genset?).' });
           return pass(facts);
         } catch (err) {
@@ -122,8 +123,22 @@ async function mqttCheck(config: Config, configSource: string) {
       client.once('close', () => reject(Object.assign(new Error('connection closed'), { code: 'ECONNREFUSED' })));
     });
     const t0 = Date.now();
-    await client.publishAsync(`${topics.diagnostics}/probe`, JSON.stringify({ probe: true }), { qos: 1 });
-    return pass({ ...facts, publishAckMs: Date.now() - t0 });
+    try {
+      await client.publishAsync(`${topics.diagnostics}/probe`, JSON.stringify({ probe: true }), { qos: 1 });
+    } catch (err) {
+      // Logged in, but the broker refused the message itself (MQTT 5 reason code): the ACL, not the password.
+      const code = (err as { code?: unknown }).code;
+      return fail(
+        { ...facts, login: 'accepted', publishReasonCode: typeof code === 'number' ? code : null },
+        { en: `The login works but the broker refuses this station's messages (${(err as Error).message}): check the broker's ACL for ${topics.base}/#.`, id: `Login berhasil tetapi broker menolak pesan stasiun ini (${(err as Error).message}): periksa ACL broker untuk ${topics.base}/#.` },
+      );
+    }
+    const verified = m.url === 'embedded' || m.protocolVersion === 5;
+    const result = { ...facts, publishAckMs: Date.now() - t0, aclVerified: verified };
+    if (!verified) {
+      return warn(result, { en: 'Connected and acknowledged, but MQTT 3.1.1 cannot tell whether the ACL took the message: use mqtt.protocolVersion 5 to check it.', id: 'Tersambung dan diakui, tetapi MQTT 3.1.1 tidak bisa memastikan ACL menerima pesan: gunakan mqtt.protocolVersion 5.' });
+    }
+    return pass(result);
   } catch (err) {
     const embedded = m.url === 'embedded';
     return fail(

@@ -1,4 +1,5 @@
 import mqtt from 'mqtt';
+import { withTimeout } from '../../hal/errors.js';
 import { pino } from 'pino';
 import type { DiagnosticsPayload } from '../../telemetry/payloads.js';
 import { stationTopics } from '../../telemetry/topics.js';
@@ -37,7 +38,7 @@ async function runChecks(checks: Check[], onDone: (r: CheckResult) => void): Pro
       });
       const done = c.run().then(
         (v) => ({ ...v, id: c.id, title: c.title, ms: Date.now() - t0 }),
-        (err: Error) => ({ id: c.id, title: c.title, status: 'fail' as const, facts: { error: err.message }, hint: { en: err.message, id: err.message }, ms: Date.now() - t0 }),
+        (err: Error) => ({ id: c.id, title: c.title, status: 'fail' as const, facts: { error: err.message }, hint: { en: `Error: ${err.message}`, id: `Galat: ${err.message}` }, ms: Date.now() - t0 }),
       );
       const r = await Promise.race([done, timeout]);
       clearTimeout(timer);
@@ -130,8 +131,9 @@ export async function publishReport(config: Config, configSource: string, report
     connectTimeout: 4000,
   });
   try {
-    await client.publishAsync(stationTopics(m.topicPrefix, config.station).diagnostics, JSON.stringify(report), { qos: 1, retain: true });
+    // A broker that takes the connection but never acknowledges must not hold the technician.
+    await withTimeout(client.publishAsync(stationTopics(m.topicPrefix, config.station).diagnostics, JSON.stringify(report), { qos: 1, retain: true }), 5000, 'the broker');
   } finally {
-    await client.endAsync();
+    client.end(true);
   }
 }

@@ -57,7 +57,13 @@ export class HttpRecords implements RecordSource {
       const code = e.cause?.code ?? e.message;
       throw new HalError('unavailable', `cannot reach the record service at ${this.opts.url} (${code})`, 'Check records.http.url and the network to the central server.');
     }
-    if (res.status === 404) throw new HalError('not-found', `record ${recordId} is not print-ready on the server (HTTP 404)`);
+    if (res.status === 404) {
+      // The service answers 404 in JSON; any other 404 is some other server at this URL.
+      if (!(res.headers.get('content-type') ?? '').includes('json')) {
+        throw new HalError('unavailable', `HTTP 404 from ${url} is not the record service's answer`, 'Check records.http.url (its base path).');
+      }
+      throw new HalError('not-found', `record ${recordId} is not print-ready on the server (HTTP 404)`);
+    }
     if (res.status === 401 || res.status === 403) {
       throw new HalError('refused', `the record service refused this station (HTTP ${res.status})`, 'Check records.http.tokenFile.');
     }

@@ -77,9 +77,24 @@ describe.skipIf(!hasNut)('the NUT driver against upsd + dummy-ups', () => {
     const driver = driverFor(nut);
     await nut.stop();
     const err = (await driver.read().catch((e: unknown) => e)) as Error & { hint: string };
-    expect(err.message).toMatch(/refuses connections|connection to upsd ended/);
-    expect(err.hint).toMatch(/upsd/);
+    expect(err.message).toMatch(/^upsd refuses connections/);
+    expect(err.hint).toMatch(/Start the NUT server \(upsd\)/);
     nut = undefined;
+  });
+
+  it('upsd down for a while and back: the driver connects again by itself', async () => {
+    nut = await startNut();
+    const driver = driverFor(nut);
+    await settle(driver, (s) => s === 'online');
+    await nut.stopUpsd();
+    // Poll through the outage as the station does, long enough for the backoff to grow.
+    const end = Date.now() + 8000;
+    while (Date.now() < end) {
+      await driver.read().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await nut.startUpsd();
+    await settle(driver, (s) => s === 'online');
   });
 
   it('a UPS name upsd does not know is named with the setting to check', async () => {

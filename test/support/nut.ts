@@ -15,6 +15,8 @@ export interface Nut {
   setVars(vars: Record<string, string | number>): void;
   killDriver(): Promise<void>;
   startDriver(): Promise<void>;
+  stopUpsd(): Promise<void>;
+  startUpsd(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,8 +45,12 @@ export async function startNut(vars: Record<string, string | number> = {}): Prom
     await waitUntil('dummy-ups to create its socket', () => spawnSync('sh', ['-c', `ls ${dir}/dummy-ups-ups* >/dev/null 2>&1`]).status === 0, 5000);
   };
   await startDriver();
-  const upsd = new Proc(UPSD, ['-u', 'root', '-F'], { env });
-  await upsd.waitForOutput(new RegExp(`listening on 127.0.0.1 port ${port}`), 5000);
+  let upsd: Proc | undefined;
+  const startUpsd = async () => {
+    upsd = new Proc(UPSD, ['-u', 'root', '-F'], { env });
+    await upsd.waitForOutput(new RegExp(`listening on 127.0.0.1 port ${port}`), 5000);
+  };
+  await startUpsd();
   return {
     port,
     dir,
@@ -56,8 +62,12 @@ export async function startNut(vars: Record<string, string | number> = {}): Prom
       await driver?.stop();
     },
     startDriver,
+    startUpsd,
+    async stopUpsd() {
+      await upsd?.stop();
+    },
     async stop() {
-      await upsd.stop();
+      await upsd?.stop();
       await driver?.stop();
     },
   };

@@ -128,6 +128,19 @@ describe('the HTTP record source', () => {
     expect(err.message).not.toContain('CONTOH');
   });
 
+  it('a 404 that is not the service JSON answer (a wrong base path) is not taken for "no such record"', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<h1>Not Found</h1>');
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const addr = server.address();
+    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const err = (await source(url, { retries: 0 }).fetch('R-1').catch((e: unknown) => e)) as Error & { code: string; hint: string };
+    expect(err.code).toBe('unavailable');
+    expect(err.hint).toMatch(/records\.http\.url/);
+  });
+
   it('an unreachable service says which setting to check', async () => {
     const err = (await source('http://127.0.0.1:1', { retries: 0 }).fetch('R-1').catch((e: unknown) => e)) as Error & { code: string; hint: string };
     expect(err.code).toBe('unavailable');

@@ -8,6 +8,11 @@ import { errorCode, parseListVar, toReading } from './codec.js';
 
 type NutOptions = Extract<Config['ups'], { driver: 'nut' }>;
 
+/** A word for the NUT protocol: quoted, with backslash and double quote escaped. */
+function quote(s: string): string {
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
 /** What each of upsd's errors means for a technician. */
 function nutError(code: string, o: NutOptions): HalError {
   switch (code) {
@@ -64,9 +69,14 @@ export class NutUps implements UpsDriver {
   }
 
   private async readOnce(): Promise<UpsReading> {
+    // Waiting out the backoff is not a new failure: it must not push the next try further away.
+    if (!this.socket && this.ctx.clock.now() < this.nextTryAt) {
+      throw new HalError('comm-lost', 'upsd unreachable (waiting before trying again)', 'Check that upsd runs and ups.host / ups.port.');
+    }
+    const deadline = Date.now() + this.o.timeoutSeconds * 1000;
     try {
-      if (!this.socket) await this.connect();
-      const answer = await this.request(`LIST VAR ${this.o.name}`, `END LIST VAR ${this.o.name}`);
+      if (!this.socket) await this.connect(deadline);
+      const answer = await this.request(`LIST VAR ${this.o.name}`, deadline, `END LIST VAR ${this.o.name}`);
       const r = toReading(parseListVar(answer, this.o.name));
       this.failures = 0;
       if (r.status === 'unknown') {
@@ -81,16 +91,17 @@ export class NutUps implements UpsDriver {
     }
   }
 
-  private async connect(): Promise<void> {
-    if (this.ctx.clock.now() < this.nextTryAt) throw new HalError('comm-lost', 'upsd unreachable (waiting before trying again)', 'Check that upsd runs and ups.host / ups.port.');
+  private async connect(deadline: number): Promise<void> {
     const socket = createConnection({ host: this.o.host, port: this.o.port });
     socket.setEncoding('utf8');
     this.socket = socket;
-    socket.on('data', (chunk: string) => this.onData(chunk));
-    socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err));
-    socket.on('close', () => this.fail(Object.assign(new Error('connection closed by upsd'), { code: 'ECONNRESET' })));
+    // Each handler acts only for the socket it was set on: a dropped socket closing later must
+    // not end the one that replaced it.
+    socket.on('data', (chunk: string) => this.socket === socket && this.onData(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.socket === socket && this.fail(err));
+    socket.on('close', () => this.socket === socket && this.fail(Object.assign(new Error('connection closed by upsd'), { code: 'ECONNRESET' })));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HalError('timeout', `no answer from upsd at ${this.o.host}:${this.o.port}`, 'Check ups.host and ups.port, and the network.')), this.o.timeoutSeconds * 1000);
+      const timer = setTimeout(() => reject(new HalError('timeout', `no answer from upsd at ${this.o.host}:${this.o.port}`, 'Check ups.host and ups.port, and the network.')), Math.max(1, deadline - Date.now()));
       socket.once('connect', () => {
         clearTimeout(timer);
         resolve();
@@ -105,19 +116,29 @@ export class NutUps implements UpsDriver {
       });
     });
     if (this.o.username) {
-      await this.request(`USERNAME ${this.o.username}`);
-      const password = this.o.passwordFile ? readFileSync(this.o.passwordFile, 'utf8').replace(/\r?\n$/, '') : '';
-      await this.request(`PASSWORD ${password}`);
+      let password = '';
+      try {
+        password = this.o.passwordFile ? readFileSync(this.o.passwordFile, 'utf8').replace(/\r?\n$/, '') : '';
+      } catch (err) {
+        this.drop();
+        throw new HalError('comm-lost', `cannot read ups.passwordFile (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'Check ups.passwordFile and that the agent may read it.');
+      }
+      try {
+        await this.request(`USERNAME ${quote(this.o.username)}`, deadline);
+        await this.request(`PASSWORD ${quote(password)}`, deadline);
+      } catch (err) {
+        this.drop(); // never go on unauthenticated on this connection
+        throw err;
+      }
     }
   }
 
   /** Send one command; resolve with its answer lines (up to `end`, or the single OK line). */
-  private async request(cmd: string, end?: string): Promise<string[]> {
+  private async request(cmd: string, deadline: number, end?: string): Promise<string[]> {
     const socket = this.socket;
     if (!socket) throw new HalError('comm-lost', 'not connected to upsd');
     this.lines = [];
     socket.write(`${cmd}\n`);
-    const deadline = Date.now() + this.o.timeoutSeconds * 1000;
     const out: string[] = [];
     for (;;) {
       const line = await this.nextLine(deadline - Date.now());
