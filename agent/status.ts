@@ -42,7 +42,8 @@ export async function readStatus(config: Config, now = Date.now()): Promise<Stat
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it exists, under another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

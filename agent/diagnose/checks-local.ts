@@ -7,7 +7,7 @@ import type { HealthPayload } from '../../telemetry/payloads.js';
 import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
 import type { Config } from '../config/schema.js';
 import { AGENT_STATE_KEY } from '../daemon.js';
-import type { AgentState } from '../status.js';
+import { processAlive, type AgentState } from '../status.js';
 import { Store } from '../store/store.js';
 import { fail, pass, warn, type Check } from './types.js';
 import type { Logger } from 'pino';
@@ -90,7 +90,7 @@ export function localChecks(config: Config, log: Logger): Check[] {
           const state = (await store.getState<AgentState>(AGENT_STATE_KEY))?.value;
           const health = (await store.getState<HealthPayload>(LAST_HEALTH_KEY))?.value;
           const age = health ? Math.round((Date.now() - Date.parse(health.ts)) / 1000) : null;
-          const alive = state?.state === 'running' && isAlive(state.pid);
+          const alive = state?.state === 'running' && processAlive(state.pid);
           const facts = { running: alive, pid: alive ? (state?.pid ?? null) : null, lastHealthSecondsAgo: age, alerts: health?.alerts.join(', ') ?? null };
           if (!alive) return warn(facts, { en: 'The agent is not running: start the service, or look at its log for why it stopped.', id: 'Agen tidak berjalan: jalankan layanannya, atau lihat lognya mengapa berhenti.' });
           if (age === null || age > 3 * config.intervals.healthSeconds) {
@@ -118,13 +118,4 @@ export function localChecks(config: Config, log: Logger): Check[] {
       },
     },
   ];
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
