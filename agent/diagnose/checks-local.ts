@@ -3,11 +3,8 @@ import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, CLOCK_FLOOR_MS } from '../../hal/clock.js';
 import { SystemHost } from '../../hal/host/system.js';
-import type { HealthPayload } from '../../telemetry/payloads.js';
-import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
 import type { Config } from '../config/schema.js';
-import { AGENT_STATE_KEY } from '../daemon.js';
-import { processAlive, type AgentState } from '../status.js';
+import { readStatus } from '../status.js';
 import { Store } from '../store/store.js';
 import { fail, pass, warn, type Check } from './types.js';
 import type { Logger } from 'pino';
@@ -84,22 +81,14 @@ export function localChecks(config: Config, log: Logger): Check[] {
       title: { en: 'Agent running', id: 'Agen berjalan' },
       timeoutMs: 3000,
       async run() {
-        const store = await Store.openReadOnly(config.dataDir).catch(() => undefined);
-        if (!store) return warn({ running: false }, { en: 'The agent has not run here yet: start the service (station-agent run).', id: 'Agen belum pernah berjalan di sini: jalankan layanannya (station-agent run).' });
-        try {
-          const state = (await store.getState<AgentState>(AGENT_STATE_KEY))?.value;
-          const health = (await store.getState<HealthPayload>(LAST_HEALTH_KEY))?.value;
-          const age = health ? Math.round((Date.now() - Date.parse(health.ts)) / 1000) : null;
-          const alive = state?.state === 'running' && processAlive(state.pid);
-          const facts = { running: alive, pid: alive ? (state?.pid ?? null) : null, lastHealthSecondsAgo: age, alerts: health?.alerts.join(', ') ?? null };
-          if (!alive) return warn(facts, { en: 'The agent is not running: start the service, or look at its log for why it stopped.', id: 'Agen tidak berjalan: jalankan layanannya, atau lihat lognya mengapa berhenti.' });
-          if (age === null || age > 3 * config.intervals.healthSeconds) {
-            return warn(facts, { en: 'The agent runs but has not recorded health lately: look at its log.', id: 'Agen berjalan tetapi belum mencatat kesehatan akhir-akhir ini: lihat lognya.' });
-          }
-          return pass(facts);
-        } finally {
-          await store.close();
-        }
+        // The same reading as `station-agent status`: one place decides "running" and "stale".
+        const st = await readStatus(config).catch(() => undefined);
+        if (!st?.agent) return warn({ running: false }, { en: 'The agent has not run here yet: start the service (station-agent run).', id: 'Agen belum pernah berjalan di sini: jalankan layanannya (station-agent run).' });
+        const running = st.agent.state === 'running';
+        const facts = { running, pid: running ? st.agent.pid : null, lastHealthSecondsAgo: st.ageSeconds, alerts: st.health?.alerts.join(', ') ?? null };
+        if (!running) return warn(facts, { en: 'The agent is not running: start the service, or look at its log for why it stopped.', id: 'Agen tidak berjalan: jalankan layanannya, atau lihat lognya mengapa berhenti.' });
+        if (st.stale) return warn(facts, { en: 'The agent runs but has not recorded health lately: look at its log.', id: 'Agen berjalan tetapi belum mencatat kesehatan akhir-akhir ini: lihat lognya.' });
+        return pass(facts);
       },
     },
     {
