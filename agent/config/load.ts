@@ -50,12 +50,13 @@ function resolvePaths(config: Config, baseDir: string): Config {
   if (c.ups.driver === 'sim') c.ups.sim.stateFile = opt(c.ups.sim.stateFile);
   if (c.ups.driver === 'nut') c.ups.passwordFile = opt(c.ups.passwordFile);
   if (c.records?.driver === 'http') c.records.http.tokenFile = opt(c.records.http.tokenFile);
+  if (c.log.file) c.log.file.path = abs(c.log.file.path);
   return c;
 }
 
 /** Contract keys and drivers that later versions add: named as such, not as typos. */
 const LATER_KEYS: Record<string, string> = { dashboard: 'the dashboard (dashboard)' };
-const LATER_DRIVERS = ['ipp', 'hid'];
+const LATER_DRIVERS = ['hid'];
 
 /** Never echo a secret back: user:password@ in a URL is blanked in messages. */
 function redactUserinfo(s: string): string {

@@ -17,17 +17,28 @@ const idField = (what: string) => z.preprocess((v) => (Number.isInteger(v) ? Str
 const port = z.number().int().min(1).max(65535);
 const filePath = z.string().min(1);
 
-export const stationSchema = z.strictObject({
-  id: idField('station id'),
-  province: idField('province'),
-  regency: idField('regency'),
-  name: z.string().optional(),
-});
+export const stationSchema = z
+  .strictObject({
+    id: idField('station id').describe(
+      'The station\'s id, unique in the country and fixed for its life: the last level of its MQTT topics and the `station` of every payload. Usually the regency code, a dash and a number, e.g. "5371-01". Letters, digits, ".", "_" or "-".',
+    ),
+    province: idField('province').describe(
+      'The two-digit province code (Kemendagri), e.g. "53" for Nusa Tenggara Timur; a topic level. A number in YAML is taken as its text.',
+    ),
+    regency: idField('regency').describe(
+      'The four-digit regency or city code, e.g. "5371" for Kota Kupang; a topic level. A number in YAML is taken as its text.',
+    ),
+    name: z.string().optional().describe('The office\'s name, for people (diagnose, the dashboard); free text, never part of a topic.'),
+  })
+  .describe('Who this station is. Set once at installation; changing id, province or regency moves the station to new topics.');
 
 export const mqttSchema = z
   .strictObject({
     url: z
       .string()
+      .describe(
+        'The provincial broker: mqtt://HOST:PORT, or mqtts://HOST:PORT for TLS (usually port 8883). "embedded" runs a small broker inside the agent instead (the demo, or a one-PC setup). Never put a user or password in the URL.',
+      )
       .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), {
         message: 'no user or password in the URL (it would be logged): put the user in mqtt.username and the password in the file named by mqtt.passwordFile',
         abort: true,
@@ -36,26 +47,48 @@ export const mqttSchema = z
         (u) => u === 'embedded' || /^mqtts?:\/\/[^\s/@]+(:\d+)?\/?$/.test(u),
         'expected "embedded", mqtt://HOST:PORT or mqtts://HOST:PORT',
       ),
-    username: z.string().min(1).optional(),
+    username: z.string().min(1).optional().describe('Broker login name, usually "station-" and the station id; the broker\'s ACL lets it write only its own topics.'),
     /** The password is read from this file, never given inline or on the command line. */
-    passwordFile: filePath.optional(),
-    ca: filePath.optional(),
-    cert: filePath.optional(),
-    key: filePath.optional(),
+    passwordFile: filePath
+      .optional()
+      .describe('File holding the broker password (mode 0640 or 0600, readable by the agent\'s user only); a trailing newline is ignored. Needs username.'),
+    ca: filePath.optional().describe('PEM file of the CA that signed the broker\'s certificate, for mqtts://. Without it the system\'s CAs are trusted.'),
+    cert: filePath.optional().describe('PEM client certificate, for brokers that log stations in by certificate; give key with it.'),
+    key: filePath.optional().describe('PEM private key of cert; keep it readable by the agent\'s user only.'),
     topicPrefix: z
       .string()
       .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'expected topic levels like "ektp/v1" (no "+", "#", spaces, or leading/trailing "/")')
-      .default('ektp/v1'),
-    clientId: z.string().min(1).optional(),
-    keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
+      .default('ektp/v1')
+      .describe('First levels of every topic; change only together with the province\'s dashboard and broker ACL.'),
+    clientId: z.string().min(1).optional().describe('MQTT client id; default "station-" and the station id. Two clients with one id knock each other off the broker.'),
+    keepaliveSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(30)
+      .describe('MQTT keepalive, in seconds. The broker publishes the Will (offline) about 1.5 times this after the station falls silent; lower it to notice a lost station sooner, raise it on a metered link.'),
     /** 5 lets the broker say when it refuses a message (ACL); 4 for brokers without MQTT 5. */
-    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+    protocolVersion: z
+      .union([z.literal(4), z.literal(5)])
+      .default(5)
+      .describe('MQTT protocol version: 5 lets the broker say when its ACL refuses a message; 4 (3.1.1) only for brokers without MQTT 5. The embedded broker always uses 4.'),
     /** Reconnect backoff: doubles from initialSeconds up to maxSeconds, with jitter. */
     reconnect: z
-      .strictObject({ initialSeconds: z.number().min(0.05).max(600).default(1), maxSeconds: z.number().min(0.1).max(3600).default(60) })
-      .prefault({}),
+      .strictObject({
+        initialSeconds: z.number().min(0.05).max(600).default(1).describe('First wait before reconnecting, in seconds; each failed attempt doubles it.'),
+        maxSeconds: z.number().min(0.1).max(3600).default(60).describe('Longest wait between reconnect attempts, in seconds. Half of each wait is random, so a province\'s stations do not return in lockstep.'),
+      })
+      .prefault({})
+      .describe('Reconnect back-off after the broker is lost.'),
     /** Where the in-process broker listens when url is "embedded". Loopback unless configured. */
-    embedded: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(1883) }).prefault({}),
+    embedded: z
+      .strictObject({
+        host: z.string().default('127.0.0.1').describe('Address the embedded broker listens on; keep loopback unless another PC must reach it.'),
+        port: port.default(1883).describe('TCP port of the embedded broker.'),
+      })
+      .prefault({})
+      .describe('Only used when url is "embedded".'),
   })
   .refine((m) => (m.cert === undefined) === (m.key === undefined), {
     message: 'cert and key go together: give both for a client certificate, or neither',
@@ -64,7 +97,8 @@ export const mqttSchema = z
   .refine((m) => m.passwordFile === undefined || m.username !== undefined, {
     message: 'passwordFile needs a username',
     path: ['username'],
-  });
+  })
+  .describe('The MQTT broker the station reports to: health, events, status, and commands from the province.');
 
 const supplyCapacity = z.number().int().min(1).max(1_000_000);
 
@@ -83,77 +117,154 @@ export const simPrinterSchema = z.strictObject({
   lowPercent: z.number().min(0).max(100).default(10),
 });
 
+const supplyMapping = z.strictObject({
+  match: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Part of the name the printer gives this consumable (a marker, printer-supply or input-tray name), case-insensitive. Without it: ribbon by type ink-ribbon/ribbon-wax or a name with "ribbon", film by type transfer-unit or a name with "film"/"retransfer", blanks by the first input tray that counts its cards.'),
+  capacity: supplyCapacity
+    .optional()
+    .describe('Cards a full one prints (e.g. 200 for a YMCKO ribbon), to turn the percentage the printer reports into cards left. Without it the cards left are learned from use.'),
+});
+
+export const ippPrinterSchema = z.strictObject({
+  driver: z.literal('ipp'),
+  url: z
+    .string()
+    .regex(/^(ipps?|https?):\/\/[^\s@/]+\/\S*$/, 'expected ipp://HOST[:PORT]/PATH, e.g. ipp://localhost:631/printers/card (a CUPS queue) or ipp://printer.local/ipp/print')
+    .describe('The card printer: its CUPS queue (ipp://localhost:631/printers/NAME) or the printer\'s own IPP address. ipps:// for TLS.'),
+  timeoutSeconds: z.number().min(0.1).max(120).default(5).describe('Longest wait for one IPP answer.'),
+  jobPollSeconds: z.number().min(0.05).max(60).default(1).describe('How often a card being printed is asked after (Get-Job-Attributes).'),
+  jobTimeoutSeconds: z
+    .number()
+    .min(1)
+    .max(86_400)
+    .default(600)
+    .describe('A card the printer has not finished after this long (a jam nobody clears) is set aside for a person to verify.'),
+  supplies: z
+    .strictObject({ ribbon: supplyMapping.optional(), film: supplyMapping.optional(), blanks: supplyMapping.optional() })
+    .prefault({})
+    .describe('Where ribbon, film and blanks are among what the printer reports, for a vendor driver that names them its own way.'),
+});
+
 export const printerSchema = z.discriminatedUnion('driver', [
   z.strictObject({ driver: z.literal('sim'), sim: simPrinterSchema.prefault({}) }),
+  ippPrinterSchema,
 ]);
 
 export const simUpsSchema = z.strictObject({
-  stateFile: filePath.optional(),
+  stateFile: filePath
+    .optional()
+    .describe('JSON file read at every poll to inject mains loss, low battery or a pulled cable (see README "Injecting faults").'),
   /** Runtime on a full battery at the simulated load. */
-  runtimeAtFullMinutes: z.number().min(0.1).max(1440).default(30),
+  runtimeAtFullMinutes: z.number().min(0.1).max(1440).default(30).describe('Simulated runtime on a full battery, in minutes.'),
   /** Time to charge an empty battery on mains. */
-  rechargeMinutes: z.number().min(0.1).max(1440).default(240),
-  lowBatteryPercent: z.number().min(0).max(100).default(20),
-  inputVoltage: z.number().min(0).max(500).default(220),
-  loadPercent: z.number().min(0).max(200).default(35),
+  rechargeMinutes: z.number().min(0.1).max(1440).default(240).describe('Simulated time to charge an empty battery on mains, in minutes.'),
+  lowBatteryPercent: z.number().min(0).max(100).default(20).describe('Charge, in percent, at which the simulated UPS itself says "low battery".'),
+  inputVoltage: z.number().min(0).max(500).default(220).describe('Simulated mains voltage, in volts, while on mains.'),
+  loadPercent: z.number().min(0).max(200).default(35).describe('Simulated load, in percent of the UPS\'s rating.'),
 });
 
-export const upsSchema = z.discriminatedUnion('driver', [
-  z.strictObject({ driver: z.literal('sim'), sim: simUpsSchema.prefault({}) }),
-  z.strictObject({
-    driver: z.literal('nut'),
-    /** upsd's address; loopback when the UPS hangs off this PC. */
-    host: z.string().min(1).default('127.0.0.1'),
-    port: port.default(3493),
-    /** The UPS's name in ups.conf (upsc -l lists them). */
-    name: z.string().min(1).default('ups'),
-    username: z.string().min(1).optional(),
-    passwordFile: filePath.optional(),
-    timeoutSeconds: z.number().min(0.1).max(60).default(3),
-  }),
-  z.strictObject({ driver: z.literal('none') }),
-]);
+export const upsSchema = z
+  .discriminatedUnion('driver', [
+    z.strictObject({
+      driver: z.literal('sim').describe('a simulated UPS, for the demo and tests'),
+      sim: simUpsSchema.prefault({}).describe('The simulated UPS\'s battery model.'),
+    }),
+    z.strictObject({
+      driver: z.literal('nut').describe('read the UPS from NUT\'s upsd over its network protocol (the usual choice on Linux)'),
+      /** upsd's address; loopback when the UPS hangs off this PC. */
+      host: z.string().min(1).default('127.0.0.1').describe('Address of upsd; 127.0.0.1 when the UPS hangs off this PC.'),
+      port: port.default(3493).describe('TCP port of upsd.'),
+      /** The UPS's name in ups.conf (upsc -l lists them). */
+      name: z.string().min(1).default('ups').describe('The UPS\'s name in NUT\'s ups.conf (`upsc -l` lists them).'),
+      username: z.string().min(1).optional().describe('upsd login (upsd.users); reading needs none on a default NUT install.'),
+      passwordFile: filePath.optional().describe('File holding the upsd password, for username.'),
+      timeoutSeconds: z
+        .number()
+        .min(0.1)
+        .max(60)
+        .default(3)
+        .describe('How long to wait for upsd to answer, in seconds, before the UPS counts as unreadable (ups.comm_lost).'),
+    }),
+    z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') }),
+  ])
+  .describe('The UPS that keeps the station running through a power cut. Required in a file: a station says which it has.');
 
 export const simRecordsSchema = z.strictObject({
   /** Time the simulated central server takes per record (a slow server is the usual case). */
-  latencyMs: z.number().min(0).max(600_000).default(1500),
+  latencyMs: z.number().min(0).max(600_000).default(1500).describe('Time the simulated central server takes per record, in milliseconds.'),
   /** Share of fetches that fail (a flapping server), 0 to 1. */
-  failureRate: z.number().min(0).max(1).default(0),
+  failureRate: z.number().min(0).max(1).default(0).describe('Share of simulated fetches that fail, from 0 (none) to 1 (all).'),
   /** Record ids that this server never has (answered as not found). */
-  missing: z.array(z.string()).default([]),
+  missing: z.array(z.string()).default([]).describe('Record ids the simulated server never has (answered "not found").'),
 });
 
 export const httpRecordsSchema = z.strictObject({
   /** Base URL of the record service: GET {url}/records/{recordId} (see README). */
-  url: z.string().regex(/^https?:\/\/[^\s@]+$/, 'expected http://HOST[:PORT][/PATH] or https://...'),
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^\s@]+$/, 'expected http://HOST[:PORT][/PATH] or https://...')
+    .describe('Base URL of the record service; the agent asks GET {url}/records/{recordId} (contract in README).'),
   /** A bearer token for the service, read from this file. */
-  tokenFile: filePath.optional(),
-  timeoutSeconds: z.number().min(0.1).max(600).default(20),
-  retries: z.number().int().min(0).max(20).default(3),
+  tokenFile: filePath.optional().describe('File holding the bearer token sent to the record service, if it wants one.'),
+  timeoutSeconds: z.number().min(0.1).max(600).default(20).describe('How long one fetch may take, in seconds, before it counts as failed.'),
+  retries: z.number().int().min(0).max(20).default(3).describe('Quick retries within one fetch attempt on a 5xx answer or a network error.'),
 });
 
-export const recordsSchema = z.discriminatedUnion('driver', [
-  z.strictObject({ driver: z.literal('sim'), sim: simRecordsSchema.prefault({}) }),
-  z.strictObject({ driver: z.literal('http'), http: httpRecordsSchema }),
-]);
+export const recordsSchema = z
+  .discriminatedUnion('driver', [
+    z.strictObject({
+      driver: z.literal('sim').describe('a simulated central server that makes synthetic records (demo, tests)'),
+      sim: simRecordsSchema.prefault({}).describe('The simulated server\'s behaviour.'),
+    }),
+    z.strictObject({
+      driver: z.literal('http').describe('the record service over HTTP(S)'),
+      http: httpRecordsSchema.describe('Where the record service is and how to reach it.'),
+    }),
+  ])
+  .describe('Where print-ready records come from. Without it, queued jobs wait (held: no record source).');
 
 export const jobsSchema = z.strictObject({
   /** Records fetched ahead of the printer (besides the card printing now); 0 fetches each just in time. */
-  prefetch: z.number().int().min(0).max(50).default(3),
+  prefetch: z
+    .number()
+    .int()
+    .min(0)
+    .max(50)
+    .default(3)
+    .describe('Records fetched ahead of the printer, besides the card printing now, so a slow central server does not leave the printer idle; 0 fetches each just in time.'),
   /** Fetch attempts before a record is set aside as failed (a person can retry it). */
-  maxFetchAttempts: z.number().int().min(1).max(100).default(5),
+  maxFetchAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe('Fetch attempts before a record is set aside as failed (add it again to retry); the others go on meanwhile.'),
   /** First wait after a failed fetch; doubles each attempt, up to 5 minutes. */
-  retryAfterSeconds: z.number().min(0.01).max(3600).default(10),
+  retryAfterSeconds: z.number().min(0.01).max(3600).default(10).describe('First wait after a failed fetch, in seconds; it doubles each attempt, up to 5 minutes.'),
   /** Time one card takes, for the on-battery gate (runtime left must exceed this plus the margin). */
-  secondsPerCard: z.number().min(1).max(600).default(30),
+  secondsPerCard: z
+    .number()
+    .min(1)
+    .max(600)
+    .default(30)
+    .describe('Time one card takes on this printer, in seconds: on battery a new card starts only if the UPS runtime left exceeds this plus batteryMarginSeconds.'),
   /** Extra runtime kept in reserve on battery before a new card is started. */
-  batteryMarginSeconds: z.number().min(0).max(3600).default(120),
+  batteryMarginSeconds: z.number().min(0).max(3600).default(120).describe('Runtime, in seconds, kept in reserve on battery before a new card is started.'),
 });
 
 export const intervalsSchema = z
   .strictObject({
-    pollSeconds: z.number().min(0.1).max(3600).default(2),
-    healthSeconds: z.number().min(0.1).max(86_400).default(10),
+    pollSeconds: z.number().min(0.1).max(3600).default(2).describe('How often the printer, UPS and PC are read, in seconds. Alerts react within one poll.'),
+    healthSeconds: z
+      .number()
+      .min(0.1)
+      .max(86_400)
+      .default(10)
+      .describe('How often health is published, in seconds (also at once on any state change); at least pollSeconds. Raise it on a metered link: each sample is about 1 KB.'),
   })
   .refine((i) => i.healthSeconds >= i.pollSeconds, {
     message: 'healthSeconds must be at least pollSeconds',
@@ -162,48 +273,93 @@ export const intervalsSchema = z
 
 export const alertsSchema = z.strictObject({
   /** A supply is low at or under this level even if the printer does not say so. */
-  supplyLowPercent: z.number().min(0).max(100).default(10),
+  supplyLowPercent: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(10)
+    .describe('supply.*.low is raised at or under this level, in percent, even if the printer does not say so. Raise it where refills take long to arrive.'),
   /** A raised low alert clears only above supplyLowPercent + this band, so it does not flap. */
-  hysteresisPercent: z.number().min(0).max(50).default(5),
+  hysteresisPercent: z.number().min(0).max(50).default(5).describe('A raised low alert clears only above supplyLowPercent plus this, in percent, so it does not flap.'),
   /** On battery, low battery is raised at or under this charge even if the UPS does not say so. */
-  lowBatteryPercent: z.number().min(0).max(100).default(20),
+  lowBatteryPercent: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(20)
+    .describe('On battery, ups.low_battery is raised (and new cards held) at or under this charge, in percent, even if the UPS does not say so.'),
   /** On battery, low battery is raised at or under this runtime even if the UPS does not say so. */
-  lowRuntimeSeconds: z.number().min(0).max(86_400).default(180),
+  lowRuntimeSeconds: z
+    .number()
+    .min(0)
+    .max(86_400)
+    .default(180)
+    .describe('On battery, ups.low_battery is raised (and new cards held) at or under this runtime, in seconds, even if the UPS does not say so.'),
   /** host.disk_low under this much free space in dataDir (clears 10 % above it). */
-  diskLowMb: z.number().min(0).default(1024),
+  diskLowMb: z.number().min(0).default(1024).describe('host.disk_low is raised under this much free space in dataDir, in megabytes (it clears 10 % above).'),
 });
 
 export const outboxSchema = z.strictObject({
   /** Past any bound, the oldest health samples are thinned first; events are kept. */
-  maxMessages: z.number().int().min(10).default(100_000),
-  maxMegabytes: z.number().min(0.01).default(128),
-  maxAgeDays: z.number().min(0.001).default(30),
+  maxMessages: z
+    .number()
+    .int()
+    .min(10)
+    .default(100_000)
+    .describe('Messages kept while the broker cannot be reached (100,000 is about 11 days of health at 10 s). Past any bound the oldest health samples are thinned first; events are kept.'),
+  maxMegabytes: z.number().min(0.01).default(128).describe('Disk the outbox may use, in megabytes.'),
+  maxAgeDays: z.number().min(0.001).default(30).describe('Undelivered messages older than this, in days, are dropped (and counted in telemetry.dropped).'),
+});
+
+export const logFileSchema = z.strictObject({
+  path: filePath.describe(
+    'Base name of the log files, e.g. C:\\ProgramData\\station-agent\\logs\\agent.log; the date and a number are added (agent.2026-11-22.1.log). Its folder is made if missing.',
+  ),
+  maxMegabytes: z.number().min(0.1).max(1024).default(10).describe('A file is closed and a new one started at this size, in megabytes (and at midnight).'),
+  keepFiles: z
+    .number()
+    .int()
+    .min(2)
+    .max(1000)
+    .default(14)
+    .describe('Files kept, the current one included; older ones are deleted. With one file a day this is about as many days; the disk used stays under keepFiles times maxMegabytes.'),
 });
 
 export const logSchema = z.strictObject({
-  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+    .default('info')
+    .describe('Least severe level written. debug and trace help a technician find a fault; no level writes personal data or secrets. Re-read without a restart on SIGHUP (`systemctl reload station-agent`).'),
+  file: logFileSchema
+    .optional()
+    .describe('Write the log to files rotated by size and by day, instead of standard output. For Windows; under systemd leave it out: the journal keeps and rotates the log.'),
 });
 
-export const configSchema = z.strictObject({
-  station: stationSchema,
-  dataDir: filePath.default('./data'),
-  mqtt: mqttSchema,
-  printer: printerSchema,
-  ups: upsSchema,
-  /** Where print-ready records come from; without it jobs wait (held: no record source). */
-  records: recordsSchema.optional(),
-  jobs: jobsSchema.prefault({}),
-  intervals: intervalsSchema.prefault({}),
-  alerts: alertsSchema.prefault({}),
-  outbox: outboxSchema.prefault({}),
-  log: logSchema.prefault({}),
-});
+export const configSchema = z
+  .strictObject({
+    station: stationSchema,
+    dataDir: filePath
+      .default('./data')
+      .describe('Folder of the station\'s SQLite database (station.db): the print queue, the blank-card ledger, the telemetry outbox. Keep it on a local disk; back it up with the agent stopped.'),
+    mqtt: mqttSchema,
+    printer: printerSchema,
+    ups: upsSchema,
+    /** Where print-ready records come from; without it jobs wait (held: no record source). */
+    records: recordsSchema.optional(),
+    jobs: jobsSchema.prefault({}).describe('The print queue: fetching records ahead, retries, and the on-battery gate.'),
+    intervals: intervalsSchema.prefault({}).describe('How often hardware is read and health is published.'),
+    alerts: alertsSchema.prefault({}).describe('Thresholds of the alerts the agent raises on its own.'),
+    outbox: outboxSchema.prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
+    log: logSchema.prefault({}).describe('The agent\'s own log.'),
+  })
+  .describe('station-agent configuration (YAML or JSON).');
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type PrinterConfig = Config['printer'];
 export type UpsConfig = Config['ups'];
 export type SimPrinterOptions = z.infer<typeof simPrinterSchema>;
+export type IppPrinterOptions = z.infer<typeof ippPrinterSchema>;
 export type SimUpsOptions = z.infer<typeof simUpsSchema>;
 export type RecordsConfig = NonNullable<Config['records']>;
 export type JobsConfig = Config['jobs'];

@@ -12,5 +12,9 @@ export async function createPrinter(config: PrinterConfig, ctx: DriverContext): 
       const { SimPrinter } = await import('./sim.js');
       return new SimPrinter(config.sim, ctx);
     }
+    case 'ipp': {
+      const { IppPrinter } = await import('./ipp/driver.js');
+      return new IppPrinter(config, ctx);
+    }
   }
 }

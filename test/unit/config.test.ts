@@ -88,7 +88,7 @@ colour: blue
     expect(byPath.get('station.province')).toMatch(/expected string, given \[53\]/);
     expect(byPath.get('mqtt.url')).toMatch(/mqtt:\/\/HOST:PORT.*given "tcp:\/\/broker"/);
     expect(byPath.get('mqtt.topicPrefx')).toMatch(/unknown key/);
-    expect(byPath.get('printer.driver')).toMatch(/expected one of "sim", given "fargo"/);
+    expect(byPath.get('printer.driver')).toMatch(/expected one of "sim", "ipp", given "fargo"/);
     expect(byPath.get('ups.sim.loadPercent')).toMatch(/expected number, given "high"/);
     expect(byPath.get('intervals.pollSeconds')).toMatch(/>=0\.1.*given 0/);
     expect(byPath.get('colour')).toMatch(/unknown key/);
@@ -129,10 +129,24 @@ colour: blue
   });
 
   it('keys and drivers of later versions are named as such, not as typos', () => {
-    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('printer: { driver: sim, sim: { stateFile: printer.json } }', 'printer: { driver: ipp }\ndashboard: { listen: "127.0.0.1:8080" }'))));
+    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('printer: { driver: sim, sim: { stateFile: printer.json } }', 'printer: { driver: sim }\ndashboard: { listen: "127.0.0.1:8080" }').replace('ups: { driver: none }', 'ups: { driver: hid }'))));
     const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
     expect(byPath.get('dashboard')).toMatch(/not supported by this version/);
-    expect(byPath.get('printer.driver')).toMatch(/"ipp" driver is not in this version/);
+    expect(byPath.get('ups.driver')).toMatch(/"hid" driver is not in this version/);
+  });
+
+  it('an IPP printer needs a URL with a path; a CUPS queue URL is taken with its defaults', () => {
+    const bad = problemsOf(() => loadConfig(write('ipp-bad.yaml', VALID_YAML.replace('printer: { driver: sim, sim: { stateFile: printer.json } }', 'printer: { driver: ipp, url: "localhost:631" }'))));
+    expect(bad.problems).toEqual([expect.objectContaining({ path: 'printer.url', message: expect.stringMatching(/ipp:\/\/HOST\[:PORT\]\/PATH/) as string })]);
+    const good = loadConfig(write('ipp.yaml', VALID_YAML.replace('printer: { driver: sim, sim: { stateFile: printer.json } }', 'printer: { driver: ipp, url: "ipp://localhost:631/printers/card", supplies: { film: { match: Transfer, capacity: 500 } } }')));
+    expect(good.printer).toEqual({
+      driver: 'ipp',
+      url: 'ipp://localhost:631/printers/card',
+      timeoutSeconds: 5,
+      jobPollSeconds: 1,
+      jobTimeoutSeconds: 600,
+      supplies: { film: { match: 'Transfer', capacity: 500 } },
+    });
   });
 
   it('cert without key is refused', () => {

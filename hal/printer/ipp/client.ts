@@ -1,0 +1,154 @@
+/**
+ * IPP over HTTP: requests built and answers parsed with the `ipp` package (the IPP binary
+ * encoding of RFC 8010), sent with Node's own http client so that every call has a deadline and
+ * an answer-size cap. The transport is a seam: tests feed the client garbage through it.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import ipp from 'ipp';
+import { HalError } from '../../errors.js';
+
+export type Attrs = Record<string, unknown>;
+
+/** Sends one encoded IPP request, resolves with the raw answer body. */
+export interface IppTransport {
+  send(body: Buffer, timeoutMs: number): Promise<Buffer>;
+}
+
+export interface IppAnswer {
+  /** e.g. successful-ok, server-error-busy, client-error-not-found. */
+  status: string;
+  printer: Attrs;
+  jobs: Attrs[];
+}
+
+/** Errors that mean the request never reached the printer: nothing was started. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+export function httpTransport(url: URL): IppTransport {
+  const secure = url.protocol === 'ipps:' || url.protocol === 'https:';
+  const port = url.port === '' ? 631 : Number(url.port);
+  return {
+    send(body, timeoutMs) {
+      return new Promise<Buffer>((resolve, reject) => {
+        const req = (secure ? httpsRequest : httpRequest)(
+          {
+            host: url.hostname.replace(/^\[|\]$/g, ''),
+            port,
+            path: `${url.pathname}${url.search}`,
+            method: 'POST',
+            headers: { 'Content-Type': 'application/ipp', 'Content-Length': body.length },
+            timeout: timeoutMs,
+          },
+          (res) => {
+            if (res.statusCode !== 200) {
+              res.resume();
+              reject(new HalError('protocol', `the printer answered HTTP ${res.statusCode ?? '?'} instead of an IPP answer`, 'Check printer.url: the path of a CUPS queue is /printers/NAME.'));
+              return;
+            }
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (c: Buffer) => {
+              size += c.length;
+              if (size > MAX_ANSWER_BYTES) {
+                req.destroy(new HalError('protocol', `the printer's answer is larger than ${MAX_ANSWER_BYTES} bytes`));
+                return;
+              }
+              chunks.push(c);
+            });
+            res.on('end', () => resolve(Buffer.concat(chunks)));
+            res.on('error', reject);
+          },
+        );
+        req.on('timeout', () => req.destroy(new HalError('timeout', `the printer did not answer within ${timeoutMs} ms`)));
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          if (err instanceof HalError) reject(err);
+          else if (err.code !== undefined && NOT_SENT.has(err.code)) reject(new HalError('unreachable', `cannot reach the printer at ${url.host}: ${err.code}`, 'Check that the printer (or CUPS) is running and printer.url.'));
+          else reject(new HalError('connection', `the connection to the printer failed: ${err.code ?? err.message}`));
+        });
+        req.end(body);
+      });
+    },
+  };
+}
+
+let requestId = 0;
+
+/** Encode one IPP request. Operation attributes go in order: charset, language, printer-uri, the rest. */
+export function encodeRequest(operation: string, printerUri: string, attrs: Attrs, data?: Buffer): Buffer {
+  const msg = {
+    version: '2.0',
+    operation,
+    id: (requestId = (requestId % 0x7fffffff) + 1),
+    'operation-attributes-tag': {
+      'attributes-charset': 'utf-8',
+      'attributes-natural-language': 'en',
+      'printer-uri': printerUri,
+      ...attrs,
+    },
+    ...(data ? { data } : {}),
+  };
+  try {
+    return ipp.serialize(msg);
+  } catch (err) {
+    // The package throws strings for attributes it does not know: a programming error here.
+    throw new Error(`cannot encode IPP ${operation}: ${String(err)}`);
+  }
+}
+
+function group(v: unknown): Attrs[] {
+  if (v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list.filter((g): g is Attrs => typeof g === 'object' && g !== null && !Array.isArray(g));
+}
+
+/**
+ * Parse one IPP answer. The package's parser was written for well-formed input: it throws
+ * RangeErrors on truncation and prints to stdout on odd tags. Both are contained here, and
+ * anything that is not a recognisable answer becomes HalError('protocol').
+ */
+export function decodeAnswer(buf: Buffer): IppAnswer {
+  if (buf.length < 8) throw new HalError('protocol', `the printer's answer is too short to be IPP (${buf.length} bytes)`);
+  const major = buf[0] ?? 0;
+  if (major < 1 || major > 2) throw new HalError('protocol', `the printer's answer is not IPP (version byte ${major})`);
+  let parsed: unknown;
+  const log = console.log;
+  console.log = () => undefined; // the parser's own chatter must not reach the agent's JSON log
+  try {
+    parsed = ipp.parse(buf);
+  } catch (err) {
+    throw new HalError('protocol', `the printer's answer is not valid IPP (${(err as Error).message ?? String(err)})`);
+  } finally {
+    console.log = log;
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new HalError('protocol', "the printer's answer is not valid IPP");
+  const p = parsed as Attrs;
+  const status = p.statusCode;
+  if (typeof status !== 'string') {
+    const code = buf.readUInt16BE(2);
+    throw new HalError('protocol', `the printer's answer has an unknown IPP status 0x${code.toString(16).padStart(4, '0')}`);
+  }
+  const printers = group(p['printer-attributes-tag']);
+  return { status, printer: Object.assign({}, ...printers) as Attrs, jobs: group(p['job-attributes-tag']) };
+}
+
+export class IppClient {
+  constructor(
+    readonly printerUri: string,
+    private readonly transport: IppTransport,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async call(operation: string, attrs: Attrs = {}, data?: Buffer): Promise<IppAnswer> {
+    const body = encodeRequest(operation, this.printerUri, attrs, data);
+    return decodeAnswer(await this.transport.send(body, this.timeoutMs));
+  }
+}
+
+/** The printer-uri to put in requests: ipp(s):// whatever scheme the URL was written with. */
+export function printerUriOf(url: URL): string {
+  const scheme = url.protocol === 'https:' || url.protocol === 'ipps:' ? 'ipps:' : 'ipp:';
+  return `${scheme}//${url.host}${url.pathname}`;
+}
