@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { loadConfig, validate } from '../../agent/config/load.js';
+import { configKeys, renderConfigReference, undescribedKeys } from '../../agent/config/reference.js';
+import { printerSchema } from '../../agent/config/schema.js';
+import { ConfigError } from '../../agent/errors.js';
+
+const docs = join(import.meta.dirname, '../../docs');
+
+describe('configuration reference (docs/configuration.md)', () => {
+  it('the committed file is what the schema renders (run `npm run docs` after a change)', () => {
+    expect(readFileSync(join(docs, 'configuration.md'), 'utf8')).toBe(renderConfigReference());
+  });
+
+  it('every key of the schema has a description', () => {
+    expect(undescribedKeys()).toEqual([]);
+  });
+
+  it('names each key by its dotted path, with its type, default and allowed values', () => {
+    const text = renderConfigReference();
+    expect(text).toContain('| `mqtt.reconnect.maxSeconds` | number | `60` | 0.1 to 3600 |');
+    expect(text).toContain('| `ups.host` (driver: nut) | string | `"127.0.0.1"` | not empty |');
+    expect(text).toContain('| `log.level` | string | `"info"` | `"fatal"`, `"error"`, `"warn"`, `"info"`, `"debug"`, `"trace"` |');
+    expect(text).toContain('| `station.id` | string | **required** |');
+    // Every key the walk finds is in the document.
+    for (const k of configKeys()) expect(text, k.path).toContain(`\`${k.path}\``);
+  });
+
+  it('finds a key without a description at any depth and inside a driver union', () => {
+    const toy = z.strictObject({
+      a: z.number().default(1).describe('described'),
+      b: z.strictObject({ c: z.string().describe('described'), d: z.boolean().optional() }).describe('described'),
+      e: z.discriminatedUnion('driver', [
+        z.strictObject({ driver: z.literal('x').describe('described'), f: z.number() }),
+        z.strictObject({ driver: z.literal('y') }),
+      ]),
+    });
+    expect(undescribedKeys(toy)).toEqual(['b.d', 'e', 'e.f (driver: x)', 'e.driver (driver: y)']);
+    const text = renderConfigReference(toy);
+    expect(text).toContain('| `b.d` | boolean | — |  |  |');
+    expect(text).toContain('| `e.f` (driver: x) | number | **required** |');
+  });
+});
+
+describe('the example station configuration (docs/station.example.yaml)', () => {
+  const file = join(docs, 'station.example.yaml');
+  const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+  it('is a valid configuration for a station with a NUT UPS, a CUPS printer and a TLS broker', () => {
+    // The ipp printer driver arrives separately: until the schema accepts it, everything but
+    // the printer must still be valid, and the printer must be the only complaint.
+    const ippKnown = printerSchema.safeParse(raw.printer).success;
+    if (!ippKnown) {
+      expect(() => validate({ ...raw, printer: { driver: 'sim' } }, file, docs)).not.toThrow();
+      try {
+        loadConfig(file);
+        expect.unreachable('the example loaded although its printer driver is unknown');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).problems.map((p) => p.path)).toEqual(['printer.driver']);
+      }
+      return;
+    }
+    const config = loadConfig(file);
+    expect(config.ups).toMatchObject({ driver: 'nut', host: '127.0.0.1', port: 3493, name: 'ups' });
+    expect(config.printer).toMatchObject({ driver: 'ipp', url: 'ipp://localhost:631/printers/card' });
+    expect(config.mqtt.url).toMatch(/^mqtts:\/\//);
+    expect(config.mqtt).toMatchObject({
+      passwordFile: '/etc/station-agent/mqtt.pass',
+      ca: '/etc/station-agent/ca.crt',
+      cert: '/etc/station-agent/station.crt',
+      key: '/etc/station-agent/station.key',
+    });
+    expect(config.dataDir).toBe('/var/lib/station-agent');
+  });
+});
