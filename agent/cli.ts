@@ -5,7 +5,7 @@ import { diagnose, formatReport, publishReport } from './diagnose/run.js';
 import { loadConfig } from './config/load.js';
 import { runAgent } from './daemon.js';
 import { AgentError, describeError, EXIT } from './errors.js';
-import { createLogger } from './log.js';
+import { createLogger, openLogFile, reloadLevelOn } from './log.js';
 import { formatStatus, readStatus } from './status.js';
 import { VERSION } from './version.js';
 
@@ -16,7 +16,8 @@ function subcommand(program: Command, name: string, description: string): Comman
 }
 
 function configOption() {
-  return new Option('-c, --config <file>', 'configuration file (YAML or JSON); without it the simulated demo runs');
+  // The environment variable lets an installed wrapper point every command at the station's file.
+  return new Option('-c, --config <file>', 'configuration file (YAML or JSON); without it the simulated demo runs').env('STATION_AGENT_CONFIG');
 }
 
 /** Commands share --help/--version, usage errors exit 64 and configuration errors 78. */
@@ -34,11 +35,14 @@ export function buildProgram(): Command {
       `
 Without --config: simulated printer and UPS, an embedded MQTT broker on 127.0.0.1:1883,
 data in ./data. Watch it with:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
+SIGHUP re-reads log.level from the configuration file (systemctl reload station-agent).
 Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
     )
     .action(async (opts: { config?: string }) => {
       const config = loadConfig(opts.config);
-      const log = createLogger({ level: config.log.level });
+      const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
+      // SIGHUP re-reads log.level (systemctl reload); Windows has no such signal.
+      const stopReload = process.platform === 'win32' ? () => undefined : reloadLevelOn('SIGHUP', log, () => loadConfig(opts.config).log.level);
       log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
       // Listen for the stop signal before starting, so a stop during start-up is clean too.
       const signalled = new Promise<NodeJS.Signals>((resolve) => {
@@ -47,6 +51,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
       });
       const agent = await runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' });
       const signal = await signalled;
+      stopReload();
       log.info({ signal }, 'signal received');
       const deadline = setTimeout(() => {
         log.error(`clean stop took over ${STOP_DEADLINE_MS} ms; exiting anyway`);

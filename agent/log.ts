@@ -1,5 +1,7 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
+import pinoRoll, { type RollingStream } from 'pino-roll';
+import { ConfigError } from './errors.js';
 
 export type { Logger };
 
@@ -22,7 +24,7 @@ export interface LogOptions {
   level?: LevelWithSilent;
   /** Human-readable output; defaults to true when stdout is a terminal. */
   pretty?: boolean;
-  destination?: NodeJS.WritableStream;
+  destination?: DestinationStream;
 }
 
 export function createLogger(opts: LogOptions = {}): Logger {
@@ -37,4 +39,64 @@ export function createLogger(opts: LogOptions = {}): Logger {
     return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: opts.destination ?? 1, sync: true }));
   }
   return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: true }));
+}
+
+export interface LogFileOptions {
+  /** Base name: agent.log becomes agent.2026-11-22.1.log, agent.2026-11-22.2.log, ... */
+  path: string;
+  maxMegabytes: number;
+  /** Files kept, the one being written included. */
+  keepFiles: number;
+}
+
+/**
+ * A destination that writes files rotated by size and by day, for a service manager that
+ * does not keep and rotate the log itself (Windows; under systemd the journal does). Old files
+ * are deleted past keepFiles, those of earlier runs too, so the disk used stays bounded
+ * across restarts. Writes are synchronous, like stdout's, so a crash loses no line.
+ */
+export async function openLogFile(opts: LogFileOptions, source = '(configuration)'): Promise<RollingStream> {
+  const stream = await pinoRoll({
+    file: opts.path,
+    size: `${Math.max(1, Math.round(opts.maxMegabytes * 1024))}k`,
+    frequency: 'daily',
+    dateFormat: 'yyyy-MM-dd',
+    mkdir: true,
+    sync: true,
+    limit: { count: opts.keepFiles, removeOtherLogFiles: true },
+  }).catch((err: Error) => {
+    throw new ConfigError(source, [{ path: 'log.file.path', message: `cannot write log files at ${opts.path}: ${err.message}` }]);
+  });
+  // A failed roll or clean-up must not take the daemon down; the next write says so again.
+  stream.on('error', (err: Error) => process.stderr.write(`station-agent: log file ${opts.path}: ${err.message}\n`));
+  return stream;
+}
+
+const VERBOSITY: Record<LevelWithSilent, number> = { silent: 0, fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 };
+
+/**
+ * Re-read the log level when `signal` arrives (SIGHUP: `systemctl reload station-agent`), so a
+ * technician can raise it to debug while looking for a fault, without a restart that would
+ * clear the fault. Child loggers follow: pino children without a level of their own read the
+ * root's. A configuration that cannot be read leaves the level as it was, and says why.
+ */
+export function reloadLevelOn(signal: NodeJS.Signals, log: Logger, readLevel: () => LevelWithSilent): () => void {
+  const onSignal = () => {
+    let next: LevelWithSilent;
+    try {
+      next = readLevel();
+    } catch (err) {
+      log.error({ signal, problem: (err as Error).message }, 'log level not changed: the configuration cannot be read');
+      return;
+    }
+    const was = log.level as LevelWithSilent;
+    // Said at the more verbose of the two levels, so the change shows whichever way it goes.
+    if (VERBOSITY[next] > VERBOSITY[was]) log.level = next;
+    log.info({ signal, logLevel: next, was }, next === was ? 'log level unchanged' : 'log level changed; other configuration changes take effect after a restart');
+    log.level = next;
+  };
+  process.on(signal, onSignal);
+  return () => {
+    process.off(signal, onSignal);
+  };
 }
