@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { AGENT_NODE_FLAGS } from '../../agent/runtime-flags.js';
+import { CLI } from '../support/agent.js';
+import { freePort, peerAvailable } from '../support/peers.js';
+import { Proc } from '../support/process.js';
+import { tempDir } from '../support/sim.js';
+
+const REPO = join(import.meta.dirname, '../..');
+const UNIT = 'etc/systemd/system/station-agent.service';
+const hasSystemd = peerAvailable('systemd (systemd-analyze, systemd-sysusers, systemctl)', 'systemd-analyze');
+const isRoot = process.getuid?.() === 0;
+
+function sh(cmd: string, args: string[]): { code: number | null; out: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: REPO });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+function install(root: string, script = 'install-linux.sh', extra: string[] = []) {
+  const r = sh('bash', [join(REPO, 'scripts', script), '--root', root, ...extra]);
+  expect(r.code, r.out).toBe(0);
+  return r.out;
+}
+
+/** A unit file's value for `key` (the last one given wins, as in systemd). */
+function unitValue(text: string, key: string): string | undefined {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${key}=`))
+    .map((l) => l.slice(key.length + 1))
+    .at(-1);
+}
+
+/** Present, even as a symlink whose target exists only on the real system. */
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function systemdVersion(): number {
+  return Number(/systemd (\d+)/.exec(sh('systemctl', ['--version']).out)?.[1] ?? 0);
+}
+
+describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-linux.sh)', () => {
+  it('installs into a root folder; systemd-analyze verify finds nothing to say about the unit', () => {
+    const root = tempDir('install-root-');
+    const out = install(root);
+    expect(out).toMatch(/systemd is not running here|nothing was started|next: edit/);
+    const unitFile = join(root, UNIT);
+    // verify exits 0 even on unknown keys or bad values, which it only prints: any output fails.
+    const v = sh('systemd-analyze', ['verify', unitFile]);
+    expect(v.out.trim()).toBe('');
+    expect(v.code).toBe(0);
+    const unit = readFileSync(unitFile, 'utf8');
+    for (const [key, value] of Object.entries({
+      Type: 'simple',
+      User: 'station-agent',
+      Restart: 'on-failure',
+      NoNewPrivileges: 'yes',
+      ProtectSystem: 'strict',
+      ProtectHome: 'yes',
+      PrivateTmp: 'yes',
+      ReadWritePaths: '/var/lib/station-agent /var/log/station-agent',
+      StateDirectory: 'station-agent',
+      LogsDirectory: 'station-agent',
+      ConfigurationDirectory: 'station-agent',
+      RestartPreventExitStatus: '64 78',
+    })) {
+      expect(unitValue(unit, key), key).toBe(value);
+    }
+    expect(unit).toMatch(/^DeviceAllow=char-hidraw rw$/m);
+    // The restart back-off drop-in only where systemd knows its keys (254 and newer).
+    const dropIn = join(root, 'etc/systemd/system/station-agent.service.d/restart-backoff.conf');
+    expect(existsSync(dropIn)).toBe(systemdVersion() >= 254);
+    // Enabled for boot, the user made in the root's own user list, the udev rule in place.
+    expect(readlinkSync(join(root, 'etc/systemd/system/multi-user.target.wants/station-agent.service'))).toBe('/etc/systemd/system/station-agent.service');
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toMatch(/^station-agent:x:\d+:\d+:.*:\/var\/lib\/station-agent:/m);
+    expect(readFileSync(join(root, 'etc/udev/rules.d/60-station-agent-ups.rules'), 'utf8')).toMatch(/SUBSYSTEM=="hidraw".*GROUP="station-agent"/);
+    // A starter configuration, and only the production packages.
+    expect(existsSync(join(root, 'etc/station-agent/agent.yaml'))).toBe(true);
+    expect(existsSync(join(root, 'opt/station-agent/node_modules/sqlite3'))).toBe(true);
+    expect(existsSync(join(root, 'opt/station-agent/node_modules/vitest'))).toBe(false);
+    // The technicians' command runs this machine's node, as the service's user.
+    const wrapper = readFileSync(join(root, 'usr/local/bin/station-agent'), 'utf8');
+    expect(wrapper).toContain(`NODE=${unitValue(readFileSync(unitFile, 'utf8'), 'ExecStart')?.split(' ')[0]}`);
+    expect(wrapper).toMatch(/runuser -u station-agent/);
+  }, 60_000);
+
+  it("runs the unit's ExecStart by hand: the agent starts, reloads its log level on ExecReload, stops on SIGTERM", async () => {
+    const root = tempDir('install-run-');
+    install(root);
+    const unit = readFileSync(join(root, UNIT), 'utf8');
+    const execStart = unitValue(unit, 'ExecStart') ?? '';
+    for (const flag of AGENT_NODE_FLAGS) expect(execStart).toContain(flag);
+    // The unit's own command line, pointed at the root folder and a test configuration.
+    const config = join(root, 'etc/station-agent/agent.yaml');
+    const port = await freePort();
+    const dataDir = join(root, 'var/lib/station-agent');
+    writeFileSync(
+      config,
+      stringify({
+        station: { id: 'svc-01', province: '99', regency: '9901' },
+        dataDir,
+        mqtt: { url: 'embedded', embedded: { port } },
+        printer: { driver: 'sim' },
+        ups: { driver: 'sim' },
+        intervals: { pollSeconds: 0.5, healthSeconds: 1 },
+      }),
+    );
+    const argv = execStart
+      .split(/\s+/)
+      .map((a) => (a.startsWith('/opt/') ? join(root, a) : a === '/etc/station-agent/agent.yaml' ? config : a));
+    const [node, ...args] = argv;
+    expect(node && existsSync(node)).toBe(true);
+    expect(args.at(-3)).toBe('run');
+    // As the service's user would: an unprivileged uid owning only the data folder.
+    const passwd = /^station-agent:x:(\d+):(\d+):/m.exec(readFileSync(join(root, 'etc/passwd'), 'utf8'));
+    const [uid, gid] = [Number(passwd?.[1]), Number(passwd?.[2])];
+    let proc: Proc;
+    if (isRoot) {
+      chmodSync(root, 0o755); // a temporary folder is root's alone; the service's folders are not
+      chownSync(dataDir, uid, gid);
+      chownSync(config, 0, gid);
+      proc = new Proc('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', node ?? 'node', ...args], { cwd: dataDir });
+    } else {
+      proc = new Proc(node ?? 'node', args, { cwd: dataDir });
+    }
+    try {
+      await proc.waitForOutput(/station agent running/, 15_000);
+      expect(existsSync(join(dataDir, 'station.db'))).toBe(true);
+      // ExecReload, by hand.
+      const reload = (unitValue(unit, 'ExecReload') ?? '').replace('$MAINPID', String(proc.child.pid));
+      const [kill, ...killArgs] = reload.split(/\s+/);
+      writeFileSync(config, readFileSync(config, 'utf8') + 'log: { level: debug }\n');
+      expect(sh(kill ?? 'kill', killArgs).code).toBe(0);
+      await proc.waitForOutput(/log level changed/);
+      expect(proc.child.exitCode).toBeNull();
+      proc.child.kill('SIGTERM');
+      const { code } = await proc.exited;
+      expect(code, proc.output.slice(-2000)).toBe(0);
+      expect(proc.output).toMatch(/stopped cleanly/);
+    } finally {
+      await proc.stop();
+    }
+  }, 60_000);
+
+  it('install is idempotent; uninstall keeps configuration and data unless --purge', () => {
+    const root = tempDir('install-again-');
+    install(root);
+    const config = join(root, 'etc/station-agent/agent.yaml');
+    writeFileSync(config, '# this station\'s own configuration\n');
+    writeFileSync(join(root, 'var/lib/station-agent/station.db'), 'data');
+    const again = install(root);
+    expect(again).toMatch(/kept the existing configuration/);
+    expect(readFileSync(config, 'utf8')).toBe('# this station\'s own configuration\n');
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8').match(/^station-agent:/gm)).toHaveLength(1);
+    expect(sh('systemd-analyze', ['verify', join(root, UNIT)]).out.trim()).toBe('');
+
+    install(root, 'uninstall-linux.sh');
+    for (const gone of [UNIT, 'opt/station-agent', 'usr/local/bin/station-agent', 'etc/udev/rules.d/60-station-agent-ups.rules', 'etc/systemd/system/multi-user.target.wants/station-agent.service']) {
+      expect(present(join(root, gone)), gone).toBe(false);
+    }
+    expect(readFileSync(config, 'utf8')).toBe('# this station\'s own configuration\n');
+    expect(readFileSync(join(root, 'var/lib/station-agent/station.db'), 'utf8')).toBe('data');
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toMatch(/^station-agent:/m);
+
+    install(root, 'uninstall-linux.sh', ['--purge']);
+    for (const gone of ['etc/station-agent', 'var/lib/station-agent', 'var/log/station-agent', 'etc/sysusers.d/station-agent.conf']) {
+      expect(present(join(root, gone)), gone).toBe(false);
+    }
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).not.toMatch(/^station-agent:/m);
+  }, 60_000);
+
+  it('STATION_AGENT_CONFIG stands for --config (the installed command sets it)', async () => {
+    const dir = tempDir('env-config-');
+    const config = join(dir, 'agent.yaml');
+    writeFileSync(config, stringify({ station: { id: 'env-01', province: '99', regency: '9901' }, dataDir: join(dir, 'data'), mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'none' } }));
+    const p = new Proc(process.execPath, [CLI, 'status', '--json'], { env: { STATION_AGENT_CONFIG: config } });
+    const { code } = await p.exited;
+    expect(code, p.output).toBe(0);
+    expect((JSON.parse(p.stdout) as { dataDir: string }).dataDir).toBe(join(dir, 'data'));
+  });
+});
