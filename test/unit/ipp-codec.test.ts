@@ -128,6 +128,19 @@ describe('IPP answers off the wire', () => {
     expect(() => decodeAnswer(Buffer.from('<html>not ipp</html>'))).toThrow(/not IPP/);
   });
 
+  it('lengths the parser would read as negative, or that do not match their type, are refused before it runs', () => {
+    const good = goodAnswer();
+    // The first value length of the printer group (printer-state) set to 0xFFFF: the package
+    // would read it as -1 and walk the buffer without end (this ran the heap out in a test).
+    const at = good.indexOf(Buffer.from('printer-state')) + 'printer-state'.length;
+    const negative = Buffer.from(good);
+    negative.writeUInt16BE(0xffff, at);
+    expect(() => decodeAnswer(negative)).toThrow(/length out of range/);
+    const short = Buffer.concat([good.subarray(0, at), Buffer.from([0, 1, 3]), good.subarray(at + 6)]);
+    expect(() => decodeAnswer(short)).toThrow(/must be 4 bytes/);
+    expect(() => decodeAnswer(good.subarray(0, good.length - 1))).toThrow(/no end-of-attributes/);
+  });
+
   it('garbage, truncated or corrupted answers give a HalError or a well-formed reading, never a crash (fast-check)', async () => {
     const good = goodAnswer();
     const garbage = fc.oneof(

@@ -104,6 +104,76 @@ function group(v: unknown): Attrs[] {
   return list.filter((g): g is Attrs => typeof g === 'object' && g !== null && !Array.isArray(g));
 }
 
+/** Value lengths the package reads whatever the declared length says (RFC 8010 §3.9). */
+const FIXED_LENGTH: Record<number, number> = { 0x21: 4, 0x23: 4, 0x22: 1, 0x33: 8, 0x32: 9, 0x31: 11 };
+
+/**
+ * Walk the RFC 8010 framing before the package parses it. The package reads lengths as signed
+ * and fixed-size values by their type, not their declared length; on hostile bytes that sends
+ * it backwards through the buffer without end (a garbage answer exhausted the heap in tests).
+ * Here every length must be non-negative, fit the buffer and match its type, and collections
+ * must be well nested, so the package's reads stay aligned with the framing.
+ */
+export function checkFraming(buf: Buffer): void {
+  const bad = (why: string, at: number) => new HalError('protocol', `the printer's answer is not valid IPP (${why} at byte ${at})`);
+  let pos = 8;
+  // Per open collection: what may come next ('member' name, its 'value', or 'more' values).
+  const open: ('member' | 'value' | 'more')[] = [];
+  const u16 = (at: number) => {
+    if (at + 2 > buf.length) throw bad('truncated length', at);
+    const n = buf.readUInt16BE(at);
+    if (n >= 0x8000) throw bad('length out of range', at);
+    return n;
+  };
+  while (pos < buf.length) {
+    const start = pos;
+    let tag = buf[pos++] ?? 0;
+    if (tag === 0x03) return; // end-of-attributes: what follows is document data
+    if (tag < 0x10) {
+      if (open.length > 0) throw bad('group inside a collection', start);
+      continue; // a group starts
+    }
+    if (tag === 0x7f) {
+      if (pos + 4 > buf.length) throw bad('truncated extension tag', start);
+      tag = buf.readUInt32BE(pos);
+      if (tag >= 0x80000000) throw bad('extension tag out of range', start);
+      pos += 4;
+    }
+    const nameLength = u16(pos);
+    pos += 2 + nameLength;
+    const valueLength = u16(pos);
+    pos += 2;
+    if (pos + valueLength > buf.length) throw bad('value runs past the end', start);
+    const fixed = FIXED_LENGTH[tag];
+    if (fixed !== undefined && valueLength !== fixed) throw bad(`a value of type 0x${tag.toString(16)} must be ${fixed} bytes`, start);
+    if (tag === 0x35 || tag === 0x36) {
+      // text/nameWithLanguage: language length + language + text length + text, exactly.
+      const lang = u16(pos);
+      if (lang + 2 > valueLength) throw bad('language runs past its value', start);
+      if (2 + lang + 2 + u16(pos + 2 + lang) !== valueLength) throw bad('text does not fill its value', start);
+    }
+    pos += valueLength;
+    const top = open.length - 1;
+    const state = open[top];
+    if (tag === 0x37) {
+      if (state === undefined || state === 'value') throw bad('collection end out of place', start);
+      open.pop();
+      if (open.length > 0) open[open.length - 1] = 'more';
+      continue;
+    }
+    if (tag === 0x4a) {
+      if (state === undefined || state === 'value') throw bad('member name out of place', start);
+      if (nameLength !== 0) throw bad('member name with a name', start);
+      open[top] = 'value';
+      continue;
+    }
+    if (state === 'member') throw bad('collection value without a member name', start);
+    if (state !== undefined) open[top] = 'more';
+    if (tag === 0x34) open.push('member');
+  }
+  throw bad('no end-of-attributes tag', pos);
+}
+
 /**
  * Parse one IPP answer. The package's parser was written for well-formed input: it throws
  * RangeErrors on truncation and prints to stdout on odd tags. Both are contained here, and
@@ -113,6 +183,7 @@ export function decodeAnswer(buf: Buffer): IppAnswer {
   if (buf.length < 8) throw new HalError('protocol', `the printer's answer is too short to be IPP (${buf.length} bytes)`);
   const major = buf[0] ?? 0;
   if (major < 1 || major > 2) throw new HalError('protocol', `the printer's answer is not IPP (version byte ${major})`);
+  checkFraming(buf);
   let parsed: unknown;
   const log = console.log;
   console.log = () => undefined; // the parser's own chatter must not reach the agent's JSON log
