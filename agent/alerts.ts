@@ -22,6 +22,15 @@ export interface AlertTransition {
 
 const SUPPLY_REASON = /^(ribbon|film|media|marker-supply|toner|ink)-(low|empty)$/;
 
+const days = (d: number) => (d < 1 ? 'less than a day' : `about ${Math.round(d)} day${Math.round(d) === 1 ? '' : 's'}`);
+
+/** Days left that count for a consumable: the printer's ribbon and film; for blanks the office stock. */
+function daysLeftOf(h: StationBody, kind: 'ribbon' | 'film' | 'blanks'): number | null {
+  if (kind === 'blanks') return h.stock.daysLeft;
+  if (h.printer.state === 'unknown') return null;
+  return h.printer.supplies.find((s) => s.kind === kind)?.daysLeft ?? null;
+}
+
 function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
   const find = (h: StationBody): SupplyPayload | undefined =>
     h.printer.state === 'unknown' ? undefined : h.printer.supplies.find((s) => s.kind === kind);
@@ -33,14 +42,24 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
       severity: 'warning',
       evaluate(h, wasActive, limits) {
         const s = find(h);
-        if (!s || (s.status === 'unknown' && s.levelPercent === null)) return 'unknown';
-        const saysLow = s.status === 'low' || s.status === 'empty';
-        const level = s.levelPercent;
-        // Raise at the printer's word or at the configured mark; clear only clearly above it.
-        const active = wasActive
-          ? saysLow || (level !== null && level <= limits.supplyLowPercent + limits.hysteresisPercent)
-          : saysLow || (level !== null && level <= limits.supplyLowPercent);
-        return { active, message: `${s.name} (${kind}) is ${active ? 'low' : 'no longer low'}: ${describe(s)}` };
+        const left = daysLeftOf(h, kind);
+        const printerKnows = s !== undefined && !(s.status === 'unknown' && s.levelPercent === null);
+        if (!printerKnows && left === null) return 'unknown';
+        const saysLow = s !== undefined && (s.status === 'low' || s.status === 'empty');
+        const level = s?.levelPercent ?? null;
+        const lead = limits.leadDays[kind];
+        // Raise at the printer's word, at the configured mark, or when it runs out within the
+        // time a new one takes to arrive; clear only clearly above each.
+        const band = wasActive ? 1 : 0;
+        const levelLow = level !== null && level <= limits.supplyLowPercent + band * limits.hysteresisPercent;
+        // One day of margin: use is counted in whole days and levels in whole percent.
+        const soon = left !== null && left <= (lead + 1) * (1 + band * 0.1);
+        const active = saysLow || levelLow || soon;
+        const name = s ? `${s.name} (${kind})` : kind;
+        const what = s ? describe(s) : 'level unknown';
+        const when = left === null ? '' : `; ${days(left)} left${kind === 'blanks' ? ' in the office stock' : ''} at ${h.stock.cardsPerDay ?? '?'} cards a day`;
+        const order = soon ? `, order now: a new one takes ${lead} days` : '';
+        return { active, message: `${name} is ${active ? 'low' : 'no longer low'}: ${what}${when}${active ? order : ''}` };
       },
     },
     {
@@ -55,6 +74,34 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
     },
   ];
 }
+
+/**
+ * One supply running out long before the others: the film gone while thousands of blanks wait
+ * on the shelf. Names both, so the order goes out for the right one.
+ */
+const imbalanceRule: AlertRule = {
+  code: 'supply.imbalance',
+  severity: 'warning',
+  evaluate(h, wasActive, limits) {
+    const known = (['ribbon', 'film', 'blanks'] as const)
+      .map((kind) => ({ kind, left: daysLeftOf(h, kind) }))
+      .filter((x): x is { kind: 'ribbon' | 'film' | 'blanks'; left: number } => x.left !== null)
+      .sort((a, b) => a.left - b.left);
+    const first = known[0];
+    const last = known[known.length - 1];
+    if (!first || !last || first === last) return 'unknown';
+    const within = limits.imbalanceWithinDays * (wasActive ? 1.1 : 1);
+    const ratio = limits.imbalanceRatio * (wasActive ? 0.9 : 1);
+    const active = first.left <= within && last.left >= first.left * ratio && last.left - first.left >= 1;
+    const label = (k: string) => (k === 'blanks' ? 'the blank cards' : k === 'film' ? 'the retransfer film' : 'the ribbon');
+    return {
+      active,
+      message: active
+        ? `${label(first.kind)} runs out in ${days(first.left)}, long before ${label(last.kind)} (${days(last.left)}): order ${first.kind} now, or ${label(last.kind)} will wait unused`
+        : 'supplies run out at a similar pace again',
+    };
+  },
+};
 
 export const ALERT_RULES: readonly AlertRule[] = [
   {
@@ -115,6 +162,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
   ...supplyRules('ribbon'),
   ...supplyRules('film'),
   ...supplyRules('blanks'),
+  imbalanceRule,
   {
     code: 'jobs.needs_verification',
     severity: 'warning',

@@ -14,7 +14,8 @@ import type { Config } from './config/schema.js';
 import { readMqttSecrets } from './config/secrets.js';
 import { AgentError } from './errors.js';
 import { JobEngine } from './jobs/engine.js';
-import { Station } from './station.js';
+import { ConsumablesForecast, type ForecastState } from './forecast.js';
+import { FORECAST_KEY, Station } from './station.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
 
@@ -106,6 +107,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     version: VERSION,
     jobs: () => engine.summary(),
     onSnapshot: () => engine.kick(),
+    forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
   });
   latest = () => station.latest();
   // Requests that arrive while a snapshot is being taken share it: a flood of them (or a hung

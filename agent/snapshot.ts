@@ -42,7 +42,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           driver: r.printer.driver,
           state: p.value.state,
           reasons: p.value.reasons,
-          supplies: p.value.supplies.map((s) => ({ ...s, daysLeft: null })),
+          supplies: p.value.supplies.map((s) => ({ ...s, daysLeft: null, daysLeftReason: 'no forecast kept' })),
           model: p.value.model,
           error: null,
         }
@@ -67,7 +67,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
       uptimeSeconds: h?.uptimeSeconds ?? null,
     },
     // Without a job engine (or before its first look) the counts are unknown, not zero.
-    stock: { blanksOnHand: ctx.jobs?.blanksOnHand ?? null },
+    stock: { blanksOnHand: ctx.jobs?.blanksOnHand ?? null, daysLeft: null, daysLeftReason: 'no forecast kept', cardsPerDay: null },
     jobs: ctx.jobs
       ? {
           queued: ctx.jobs.queued,

@@ -7,6 +7,7 @@ import type { UpsDriver } from '../hal/ups/types.js';
 import type { HealthPayload, StationBody } from '../telemetry/payloads.js';
 import type { TelemetrySink } from '../telemetry/telemetry.js';
 import { AlertBook, ALERT_RULES } from './alerts.js';
+import type { ConsumablesForecast } from './forecast.js';
 import type { JobsSummary } from './jobs/engine.js';
 import type { Config } from './config/schema.js';
 import { buildHealth, stateKey, type Polled } from './snapshot.js';
@@ -26,7 +27,14 @@ export interface StationDeps {
   jobs?: () => JobsSummary;
   /** Called with every snapshot (the job engine's gate looks again). */
   onSnapshot?: (body: StationBody) => void;
+  /** Days left per supply; its learning is kept in the store under FORECAST_KEY. */
+  forecast?: ConsumablesForecast;
 }
+
+/** Where the forecast's learning is kept (store kv). */
+export const FORECAST_KEY = 'forecast';
+/** The forecast's learning is written at most this often (it changes with every card). */
+const FORECAST_SAVE_MS = 60_000;
 
 /**
  * The station loop: poll every driver, build the health snapshot, raise and clear alerts,
@@ -46,6 +54,7 @@ export class Station {
   private readonly pending = new Map<string, Promise<unknown>>();
   private abort = new AbortController();
   private readonly startedAt: Date;
+  private forecastSavedAt = -Infinity;
 
   constructor(private readonly d: StationDeps) {
     this.startedAt = new Date(d.clock.now());
@@ -114,10 +123,12 @@ export class Station {
     // A poll overtaken by stop() publishes nothing: the last poll speaks for the station.
     if (signal.aborted) throw new Error('the agent is stopping');
     const now = new Date(this.d.clock.now());
+    const jobs = this.d.jobs?.();
     const body = buildHealth(
       { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
-      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs: this.d.jobs?.() },
+      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs },
     );
+    if (this.d.forecast) await this.forecast(this.d.forecast, body, now.getTime(), jobs?.cardsUsed ?? null);
     for (const t of book.evaluate(body)) {
       await this.d.telemetry.event(t, (tx) =>
         t.state === 'raised'
@@ -140,6 +151,18 @@ export class Station {
       this.lastKey = key;
     }
     return { body, health };
+  }
+
+  /** Learn from this poll, fill in days left, and keep the learning now and then. */
+  private async forecast(f: ConsumablesForecast, body: StationBody, now: number, cardsUsed: number | null): Promise<void> {
+    f.observe(now, body.printer.supplies, cardsUsed);
+    f.apply(body, now);
+    if (now - this.forecastSavedAt < FORECAST_SAVE_MS) return;
+    const changes = f.takeChanges();
+    if (!changes) return;
+    this.forecastSavedAt = now;
+    // Losing a minute of learning costs nothing; a storage problem is reported by the outbox.
+    await this.d.store.setState(FORECAST_KEY, changes, new Date(now)).catch((err: Error) => this.d.log.warn({ err: err.message }, 'the forecast could not be saved'));
   }
 
   /**

@@ -22,7 +22,8 @@ export const supplySchema = z.object({
   remaining: nullableNumber,
   capacity: nullableNumber,
   status: z.enum(SUPPLY_STATUSES),
-  daysLeft: nullableNumber,
+  daysLeft: nullableNumber.describe('days until it runs out at the recent rate of cards a day; null when it cannot be told (see daysLeftReason)'),
+  daysLeftReason: z.string().nullable().describe('why daysLeft is null (no level, still learning, no use lately); null when it is given'),
 });
 
 export const healthSchema = z.object({
@@ -58,7 +59,12 @@ export const healthSchema = z.object({
     diskFreeBytes: nullableNumber,
     uptimeSeconds: nullableNumber,
   }),
-  stock: z.object({ blanksOnHand: nullableNumber.describe('from the blank-card ledger; null until one is kept') }),
+  stock: z.object({
+    blanksOnHand: nullableNumber.describe('from the blank-card ledger; null until one is kept'),
+    daysLeft: nullableNumber.describe('days the office blank stock (shelf and hopper) lasts at the recent rate; null with daysLeftReason when it cannot be told'),
+    daysLeftReason: z.string().nullable(),
+    cardsPerDay: nullableNumber.describe('cards through the printer a day over the forecast window; null while learning'),
+  }),
   jobs: z.object({
     queued: nullableNumber,
     fetching: nullableNumber.describe('records being fetched from the central server'),
@@ -99,6 +105,7 @@ export const ALERT_CODES = [
   'supply.film.empty',
   'supply.blanks.low',
   'supply.blanks.empty',
+  'supply.imbalance',
   'jobs.needs_verification',
   'jobs.held',
   'host.disk_low',

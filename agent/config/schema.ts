@@ -103,18 +103,21 @@ export const mqttSchema = z
 const supplyCapacity = z.number().int().min(1).max(1_000_000);
 
 export const simPrinterSchema = z.strictObject({
-  /** JSON file re-read on change to inject supply levels and faults (see README). */
-  stateFile: filePath.optional(),
-  secondsPerCard: z.number().min(0.01).max(600).default(20),
-  /** Every card that comes out is written here as <recordId>--<unique>.pdf (what "really came out"). */
-  outputDir: filePath.optional(),
-  /** Demo load: cards printed per hour by the simulated office, 0 for none. */
-  cardsPerHour: z.number().min(0).max(3600).default(0),
+  stateFile: filePath.optional().describe('JSON file re-read on every change, to set supply levels and faults by hand (see README): what a technician does to the real printer.'),
+  secondsPerCard: z.number().min(0.01).max(600).default(20).describe('Time the simulated printer takes per card, in seconds.'),
+  outputDir: filePath
+    .optional()
+    .describe('Every card that comes out is written here as <recordId>--<unique>.pdf: what really came out, for tests and demos.'),
+  cardsPerHour: z.number().min(0).max(3600).default(0).describe('Demo load: cards the simulated office prints per hour outside the print queue, 0 for none.'),
   capacity: z
-    .strictObject({ ribbon: supplyCapacity.default(500), film: supplyCapacity.default(1000), blanks: supplyCapacity.default(100) })
-    .prefault({}),
-  /** The printer's own "low" mark, as a percentage of capacity (like IPP marker-low-levels). */
-  lowPercent: z.number().min(0).max(100).default(10),
+    .strictObject({
+      ribbon: supplyCapacity.default(500).describe('Cards a full simulated ribbon prints.'),
+      film: supplyCapacity.default(1000).describe('Cards a full simulated film prints.'),
+      blanks: supplyCapacity.default(100).describe('Cards the simulated hopper holds.'),
+    })
+    .prefault({})
+    .describe('What the simulated printer starts with, full.'),
+  lowPercent: z.number().min(0).max(100).default(10).describe('The simulated printer\'s own "low" mark, in percent of capacity (like IPP marker-low-levels).'),
 });
 
 const supplyMapping = z.strictObject({
@@ -129,7 +132,7 @@ const supplyMapping = z.strictObject({
 });
 
 export const ippPrinterSchema = z.strictObject({
-  driver: z.literal('ipp'),
+  driver: z.literal('ipp').describe('the card printer over IPP: its CUPS queue or its own IPP service'),
   url: z
     .string()
     .regex(/^(ipps?|https?):\/\/[^\s@/]+\/\S*$/, 'expected ipp://HOST[:PORT]/PATH, e.g. ipp://localhost:631/printers/card (a CUPS queue) or ipp://printer.local/ipp/print')
@@ -143,13 +146,20 @@ export const ippPrinterSchema = z.strictObject({
     .default(600)
     .describe('A card the printer has not finished after this long (a jam nobody clears) is set aside for a person to verify.'),
   supplies: z
-    .strictObject({ ribbon: supplyMapping.optional(), film: supplyMapping.optional(), blanks: supplyMapping.optional() })
+    .strictObject({
+      ribbon: supplyMapping.optional().describe('Where the ribbon is.'),
+      film: supplyMapping.optional().describe('Where the retransfer film is.'),
+      blanks: supplyMapping.optional().describe('Where the card hopper is.'),
+    })
     .prefault({})
     .describe('Where ribbon, film and blanks are among what the printer reports, for a vendor driver that names them its own way.'),
 });
 
 export const printerSchema = z.discriminatedUnion('driver', [
-  z.strictObject({ driver: z.literal('sim'), sim: simPrinterSchema.prefault({}) }),
+  z.strictObject({
+    driver: z.literal('sim').describe('a simulated card printer, for the demo and tests'),
+    sim: simPrinterSchema.prefault({}).describe('The simulated printer.'),
+  }),
   ippPrinterSchema,
 ]);
 
@@ -297,6 +307,37 @@ export const alertsSchema = z.strictObject({
     .describe('On battery, ups.low_battery is raised (and new cards held) at or under this runtime, in seconds, even if the UPS does not say so.'),
   /** host.disk_low under this much free space in dataDir (clears 10 % above it). */
   diskLowMb: z.number().min(0).default(1024).describe('host.disk_low is raised under this much free space in dataDir, in megabytes (it clears 10 % above).'),
+  leadDays: z
+    .strictObject({
+      ribbon: z.number().min(0).max(365).default(7).describe('Days it takes to get a new ribbon to the station.'),
+      film: z.number().min(0).max(365).default(7).describe('Days it takes to get new retransfer film to the station.'),
+      blanks: z.number().min(0).max(365).default(28).describe('Days it takes to get blank cards (often fetched in person from Jakarta).'),
+    })
+    .prefault({})
+    .describe('supply.*.low is also raised when the forecast days left fall to this lead time, so the order arrives before the station stops. For blanks the office stock (the ledger) counts, not the hopper.'),
+  imbalanceRatio: z
+    .number()
+    .min(1.5)
+    .max(100)
+    .default(3)
+    .describe('supply.imbalance is raised when one supply runs out this many times sooner than another (film gone while blanks wait on the shelf).'),
+  imbalanceWithinDays: z
+    .number()
+    .min(1)
+    .max(365)
+    .default(30)
+    .describe('... and the first of them runs out within this many days.'),
+});
+
+export const forecastSchema = z.strictObject({
+  windowDays: z.number().min(1).max(90).default(14).describe('Days of use the cards-a-day rate is taken over.'),
+  cardsPerSupply: z
+    .strictObject({
+      ribbon: supplyCapacity.default(250).describe('Cards a full ribbon prints (a YMCKO panel ribbon: 200-300).'),
+      film: supplyCapacity.default(750).describe('Cards a full roll of retransfer film prints.'),
+    })
+    .prefault({})
+    .describe('Used for cards left until the agent has learned the real figure from the printer\'s levels (after about 20 cards); printer.supplies.*.capacity wins over these.'),
 });
 
 export const outboxSchema = z.strictObject({
@@ -342,13 +383,14 @@ export const configSchema = z
       .default('./data')
       .describe('Folder of the station\'s SQLite database (station.db): the print queue, the blank-card ledger, the telemetry outbox. Keep it on a local disk; back it up with the agent stopped.'),
     mqtt: mqttSchema,
-    printer: printerSchema,
+    printer: printerSchema.describe('The card printer: sim, or ipp for a CUPS queue or an IPP printer.'),
     ups: upsSchema,
     /** Where print-ready records come from; without it jobs wait (held: no record source). */
     records: recordsSchema.optional(),
     jobs: jobsSchema.prefault({}).describe('The print queue: fetching records ahead, retries, and the on-battery gate.'),
     intervals: intervalsSchema.prefault({}).describe('How often hardware is read and health is published.'),
     alerts: alertsSchema.prefault({}).describe('Thresholds of the alerts the agent raises on its own.'),
+    forecast: forecastSchema.prefault({}).describe('How days left are forecast for ribbon, film and blanks.'),
     outbox: outboxSchema.prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
     log: logSchema.prefault({}).describe('The agent\'s own log.'),
   })

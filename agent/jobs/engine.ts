@@ -18,6 +18,8 @@ export interface JobsSummary extends JobCounts {
   /** Share of the last hour the printer was printing while work was waiting; null without work. */
   utilisation: number | null;
   blanksOnHand: number | null;
+  /** Cards through the printer (printed and spoiled) since the ledger began; the forecast's usage. */
+  cardsUsed: number | null;
 }
 
 export interface EngineDeps {
@@ -65,11 +67,12 @@ export class JobEngine {
   private summaryDirty = true;
   private counts: JobCounts = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, printedToday: 0, failedToday: 0 };
   private blanksOnHand: number | null = null;
+  private cardsUsed: number | null = null;
 
   constructor(private readonly d: EngineDeps) {
     this.repo = new JobRepo(d.store.db, () => d.clock.now());
     const zero = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, printedToday: 0, failedToday: 0 };
-    this.summaryCache = { ...zero, held: null, utilisation: null, blanksOnHand: null };
+    this.summaryCache = { ...zero, held: null, utilisation: null, blanksOnHand: null, cardsUsed: null };
   }
 
   async start(): Promise<void> {
@@ -167,12 +170,13 @@ export class JobEngine {
       this.counts = await this.repo.counts(startOfLocalDay(now));
       const stock = await Ledger.summaryIn(this.d.store.db);
       this.blanksOnHand = stock.kept ? stock.onHand : null;
+      this.cardsUsed = stock.printed + stock.spoiled;
     }
     const c = this.counts;
     const waiting = c.queued + c.fetching + c.ready + c.printing > 0;
     this.utilisation.record(now, waiting, this.current !== undefined);
     const why = this.writeTrouble ? `the database cannot be written (${this.writeTrouble}): printing waits` : held;
-    this.summaryCache = { ...c, held: waiting ? why : null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand };
+    this.summaryCache = { ...c, held: waiting ? why : null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed };
   }
 
   /** A write failed: hold the queue (no card may start that could not be recorded) until writes work. */

@@ -5,6 +5,7 @@ type Patch = {
   ups?: Partial<StationBody['ups']>;
   host?: Partial<StationBody['host']>;
   film?: Partial<SupplyPayload>;
+  stock?: Partial<StationBody['stock']>;
 };
 
 /** A healthy station's health body, with parts replaced: the input for alert-rule tests. */
@@ -17,6 +18,7 @@ export function healthyBody(p: Patch = {}): StationBody {
     capacity: 100,
     status: 'ok',
     daysLeft: null,
+    daysLeftReason: 'no forecast kept',
     ...over,
   });
   return {
@@ -34,7 +36,7 @@ export function healthyBody(p: Patch = {}): StationBody {
     },
     ups: { driver: 'sim', status: 'online', onBattery: false, chargePercent: 100, runtimeSeconds: 1800, inputVoltage: 220, loadPercent: 30, model: null, error: null, ...p.ups },
     host: { cpuPercent: 5, memUsedPercent: 40, diskFreeBytes: 50 * 2 ** 30, uptimeSeconds: 100, ...p.host },
-    stock: { blanksOnHand: null },
+    stock: { blanksOnHand: null, daysLeft: null, daysLeftReason: 'no forecast kept', cardsPerDay: null, ...p.stock },
     jobs: { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, held: null, utilisation: null },
     alerts: [],
   };

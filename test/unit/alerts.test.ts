@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AlertBook, ALERT_RULES, type AlertLimits, type AlertTransition } from '../../agent/alerts.js';
+import { alertsSchema } from '../../agent/config/schema.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import { healthyBody } from '../support/health.js';
 
-const limits: AlertLimits = { supplyLowPercent: 10, hysteresisPercent: 5, diskLowMb: 1024, lowBatteryPercent: 20, lowRuntimeSeconds: 180 };
+const limits: AlertLimits = alertsSchema.parse({});
 const at = new Date('2026-01-05T08:00:00Z');
 /** evaluate + commit, as the station does once each event is stored. */
 class Book extends AlertBook {
