@@ -70,19 +70,21 @@ describe('launch flags', () => {
     expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node /);
   });
 
-  it('the service launchers run node with the same flags: the systemd unit, the installed command, the WinSW service', () => {
+  it('the service launchers run node with the same flags: the systemd unit, the WinSW service, the installed commands', () => {
     const root = join(import.meta.dirname, '../..');
     const unit = readFileSync(join(root, 'deploy/linux/station-agent.service'), 'utf8');
     const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1] ?? '';
     const wrapper = readFileSync(join(root, 'deploy/linux/station-agent.sh'), 'utf8');
     const flags = /^FLAGS=(.*)$/m.exec(wrapper)?.[1] ?? '';
-    const winsw = /<arguments>(.*)<\/arguments>/.exec(readFileSync(join(root, 'deploy/windows/station-agent.xml'), 'utf8'))?.[1] ?? '';
+    const winsw = /<arguments>(.*)<\/arguments>/.exec(readFileSync(join(root, 'deploy/windows/station-agent-service.xml'), 'utf8'))?.[1] ?? '';
+    const cmd = /^set FLAGS=(.*?)\r?$/m.exec(readFileSync(join(root, 'deploy/windows/station-agent.cmd'), 'utf8'))?.[1] ?? '';
     expect(execStart).toMatch(/^\/usr\/bin\/node .*dist\/agent\/cli\.js run --config /);
     expect(winsw).toMatch(/dist\\agent\\cli\.js" run --config /);
     for (const flag of AGENT_NODE_FLAGS) {
       // Flags go before the script: after it they would be the agent's arguments, not Node's.
       expect(execStart.slice(0, execStart.indexOf('cli.js'))).toContain(flag);
       expect(flags.split(' ')).toContain(flag);
+      expect(cmd.split(' ')).toContain(flag);
       expect(winsw.slice(0, winsw.indexOf('cli.js'))).toContain(flag);
     }
   });
