@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +79,13 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     // The restart back-off drop-in only where systemd knows its keys (254 and newer).
     const dropIn = join(root, 'etc/systemd/system/station-agent.service.d/restart-backoff.conf');
     expect(existsSync(dropIn)).toBe(systemdVersion() >= 254);
+    // The drop-in itself: systemd before 254 knows every key in it but those two.
+    const withDropIn = tempDir('unit-dropin-');
+    cpSync(join(REPO, 'deploy/linux/station-agent.service'), join(withDropIn, 'station-agent.service'));
+    cpSync(join(REPO, 'deploy/linux/station-agent.service.d'), join(withDropIn, 'station-agent.service.d'), { recursive: true });
+    const said = sh('systemd-analyze', ['verify', join(withDropIn, 'station-agent.service')]).out.trim().split('\n').filter(Boolean);
+    const unknown = said.map((l) => /Unknown key '(\w+)' in section \[Service\]/.exec(l)?.[1] ?? l);
+    expect(unknown).toEqual(systemdVersion() >= 254 ? [] : ['RestartSteps', 'RestartMaxDelaySec']);
     // Enabled for boot, the user made in the root's own user list, the udev rule in place.
     expect(readlinkSync(join(root, 'etc/systemd/system/multi-user.target.wants/station-agent.service'))).toBe('/etc/systemd/system/station-agent.service');
     expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toMatch(/^station-agent:x:\d+:\d+:.*:\/var\/lib\/station-agent:/m);
