@@ -66,11 +66,15 @@ mkdir -p "$new/docs" "$new/deploy"
 cp -a "$SRC/docs/." "$new/docs/" 2>/dev/null || true
 cp -a "$SRC/deploy/linux" "$new/deploy/"
 cp -a "$SRC/README.md" "$new/" 2>/dev/null || true
-(cd "$SRC" && npm ls --omit=dev --all --parseable 2>/dev/null) | tail -n +2 | sed "s#^$SRC/##" | sort -u > "$new/.production-packages"
+# npm ls exits non-zero on a mere warning (an extraneous package): its list is what counts.
+(cd "$SRC" && npm ls --omit=dev --all --parseable 2>/dev/null || true) | tail -n +2 | sed "s#^$SRC/##" | sort -u > "$new/.production-packages"
 [ -s "$new/.production-packages" ] || die "could not list the production packages (npm ls): is $SRC/node_modules complete (npm ci)?"
 (cd "$SRC" && xargs -a "$new/.production-packages" cp -a --parents -t "$new")
 rm -f "$new/.production-packages"
 chmod -R u=rwX,go=rX "$new"
+# The copy must start (every module the CLI loads, SQLite's native one included) before it
+# replaces the program that runs now.
+"$NODE" "$new/dist/agent/cli.js" --version >/dev/null || die "the copied program in $new does not start; the installed one is unchanged"
 if [ -d "$R$PREFIX" ]; then
   rm -rf "$R$PREFIX.old"
   mv "$R$PREFIX" "$R$PREFIX.old"
