@@ -7,9 +7,9 @@ import { runAgent } from './daemon.js';
 import { AgentError, describeError, EXIT } from './errors.js';
 import { createLogger, openLogFile, reloadLevelOn } from './log.js';
 import { formatStatus, readStatus } from './status.js';
+import { untilSignal } from './until-signal.js';
 import { VERSION } from './version.js';
-
-const STOP_DEADLINE_MS = 5000;
+import { addDashboardCommand } from '../dashboard/cli.js';
 
 function subcommand(program: Command, name: string, description: string): Command {
   return program.command(name).description(description).version(VERSION, '-V, --version');
@@ -44,27 +44,10 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
       // SIGHUP re-reads log.level (systemctl reload); Windows has no such signal.
       const stopReload = process.platform === 'win32' ? () => undefined : reloadLevelOn('SIGHUP', log, () => loadConfig(opts.config).log.level);
       log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
-      // Listen for the stop signal before starting, so a stop during start-up is clean too.
-      const signalled = new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
-      });
-      const agent = await runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' });
-      const signal = await signalled;
-      stopReload();
-      log.info({ signal }, 'signal received');
-      const deadline = setTimeout(() => {
-        log.error(`clean stop took over ${STOP_DEADLINE_MS} ms; exiting anyway`);
-        process.exit(EXIT.failure);
-      }, STOP_DEADLINE_MS);
-      deadline.unref();
       try {
-        await agent.stop();
-      } catch (err) {
-        log.error({ err }, 'stop failed');
-        process.exitCode = EXIT.failure;
+        await untilSignal(log, () => runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' }));
       } finally {
-        clearTimeout(deadline);
+        stopReload();
       }
     });
 
@@ -97,6 +80,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
     });
 
   addQueueCommands(program, configOption, VERSION);
+  addDashboardCommand(program, VERSION);
 
   return program;
 }

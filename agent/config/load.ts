@@ -13,6 +13,11 @@ import { configSchema, DEMO_CONFIG, type Config } from './schema.js';
  */
 export function loadConfig(path?: string): Config {
   if (path === undefined) return validate(DEMO_CONFIG, '(demo defaults)', process.cwd());
+  return validate(readConfigFile(path), path, dirname(resolve(path)));
+}
+
+/** A configuration file's contents, parsed but not yet validated; {} for an empty file. */
+export function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -26,14 +31,18 @@ export function loadConfig(path?: string): Config {
     const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
     throw new ConfigError(path, [{ path: '', message: `not valid YAML or JSON${where}: ${(err as Error).message.split('\n')[0]}` }]);
   }
-  if (raw === null || raw === undefined) raw = {};
-  return validate(raw, path, dirname(resolve(path)));
+  return raw ?? {};
 }
 
 export function validate(raw: unknown, source: string, baseDir: string): Config {
-  const result = configSchema.safeParse(raw, { reportInput: true });
+  return resolvePaths(validateWith(configSchema, raw, source), baseDir);
+}
+
+/** Any schema of ours, with every problem named by its path, what was given and what was expected. */
+export function validateWith<S extends z.ZodType>(schema: S, raw: unknown, source: string): z.infer<S> {
+  const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new ConfigError(source, result.error.issues.flatMap(describeIssue));
-  return resolvePaths(result.data, baseDir);
+  return result.data;
 }
 
 function resolvePaths(config: Config, baseDir: string): Config {
@@ -55,7 +64,7 @@ function resolvePaths(config: Config, baseDir: string): Config {
 }
 
 /** Contract keys and drivers that later versions add: named as such, not as typos. */
-const LATER_KEYS: Record<string, string> = { dashboard: 'the dashboard (dashboard)' };
+const LATER_KEYS: Record<string, string> = {};
 const LATER_DRIVERS = ['hid'];
 
 /** Never echo a secret back: user:password@ in a URL is blanked in messages. */

@@ -3,6 +3,7 @@
  * Every key here is part of the contract in ARCHITECTURE.md; add keys freely, never rename.
  */
 import { z } from 'zod';
+import { dashboardSectionSchema } from '../../dashboard/section.js';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
 const topicSafe = (what: string) =>
@@ -393,6 +394,7 @@ export const configSchema = z
     forecast: forecastSchema.prefault({}).describe('How days left are forecast for ribbon, film and blanks.'),
     outbox: outboxSchema.prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
     log: logSchema.prefault({}).describe('The agent\'s own log.'),
+    dashboard: dashboardSectionSchema.optional(),
   })
   .describe('station-agent configuration (YAML or JSON).');
 

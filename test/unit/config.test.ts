@@ -129,10 +129,18 @@ colour: blue
   });
 
   it('keys and drivers of later versions are named as such, not as typos', () => {
-    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('printer: { driver: sim, sim: { stateFile: printer.json } }', 'printer: { driver: sim }\ndashboard: { listen: "127.0.0.1:8080" }').replace('ups: { driver: none }', 'ups: { driver: hid }'))));
+    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: hid }'))));
     const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
-    expect(byPath.get('dashboard')).toMatch(/not supported by this version/);
     expect(byPath.get('ups.driver')).toMatch(/"hid" driver is not in this version/);
+  });
+
+  it('a station file may carry the dashboard section; its keys are checked like the rest', () => {
+    const ok = loadConfig(write('with-dash.yaml', `${VALID_YAML}\ndashboard: { listen: "127.0.0.1:8081", provinces: [53] }\n`));
+    expect(ok.dashboard).toMatchObject({ listen: '127.0.0.1:8081', provinces: ['53'] });
+    const err = problemsOf(() => loadConfig(write('bad-dash.yaml', `${VALID_YAML}\ndashboard: { listen: "8080", lisen: 1 }\n`)));
+    const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
+    expect(byPath.get('dashboard.listen')).toMatch(/HOST:PORT/);
+    expect(byPath.get('dashboard.lisen')).toMatch(/unknown key/);
   });
 
   it('an IPP printer needs a URL with a path; a CUPS queue URL is taken with its defaults', () => {

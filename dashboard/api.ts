@@ -1,0 +1,108 @@
+/**
+ * The JSON API under /api/ (documented in docs/dashboard.md): what the page reads, and what
+ * provincial scripts and Grafana read. Every query parameter is checked; a bad one is a 400
+ * that names it and what was expected.
+ */
+import type { DashboardSection } from './section.js';
+import { type Fleet, type Problem, type StationRow, toRow } from './fleet.js';
+import type { Ingest } from './ingest.js';
+import { HttpError } from './server.js';
+import type { DashboardStore } from './store.js';
+import { lending, ranking } from './views.js';
+
+const PROBLEMS: readonly Problem[] = ['offline', 'power', 'printer', 'supplies', 'jobs', 'stale'];
+const DAY_MS = 86_400_000;
+
+export interface ApiDeps {
+  fleet: Fleet;
+  ingest: Ingest;
+  store: DashboardStore;
+  cfg: DashboardSection;
+  now: () => number;
+  staleAfterMs: number;
+  started: number;
+  extraMetrics?: () => Record<string, unknown>;
+}
+
+function intParam(url: URL, name: string, def: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, `${name}: expected a whole number from ${min} to ${max}, given ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export class Api {
+  constructor(private readonly d: ApiDeps) {}
+
+  rows(): StationRow[] {
+    return this.d.fleet.rows(this.d.now(), this.d.staleAfterMs);
+  }
+
+  row(station: string): StationRow | undefined {
+    const e = this.d.fleet.entries.get(station);
+    return e ? toRow(e, this.d.now(), this.d.staleAfterMs) : undefined;
+  }
+
+  /** The last 7 local days, newest first. */
+  days(): string[] {
+    const now = this.d.now();
+    return Array.from({ length: 7 }, (_, i) => this.d.ingest.day(now - i * DAY_MS));
+  }
+
+  async handle(method: string, url: URL, body: unknown): Promise<unknown> {
+    const path = url.pathname;
+    if (method === 'GET' && path === '/api/stations') return this.stations(url);
+    const station = /^\/api\/stations\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];
+    if (method === 'GET' && station) return this.station(station, url);
+    if (method === 'GET' && path === '/api/ranking') return ranking(this.rows(), this.d.ingest.daily, this.days(), this.d.cfg);
+    if (method === 'GET' && path === '/api/lending') return lending(this.rows(), this.d.cfg);
+    if (method === 'GET' && path === '/api/alerts') return this.d.store.events(intParam(url, 'limit', 200, 1, 5000), url.searchParams.get('station') ?? undefined);
+    const ack = /^\/api\/alerts\/(\d+)\/ack$/.exec(path)?.[1];
+    if (method === 'POST' && ack) return this.ack(Number(ack), body);
+    if (method === 'GET' && path === '/api/metrics') return this.metrics();
+    if (method === 'GET' && path === '/api/config') return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay };
+    throw new HttpError(404, `no API ${method} ${path}; see docs/dashboard.md`);
+  }
+
+  private stations(url: URL): StationRow[] {
+    const regency = url.searchParams.get('regency');
+    const problem = url.searchParams.get('problem');
+    if (problem !== null && !PROBLEMS.includes(problem as Problem)) throw new HttpError(400, `problem: expected one of ${PROBLEMS.join(', ')}, given ${JSON.stringify(problem)}`);
+    return this.rows().filter((r) => (regency === null || r.regency === regency) && (problem === null || r.problems.includes(problem as Problem)));
+  }
+
+  private async station(id: string, url: URL): Promise<unknown> {
+    const row = this.row(id);
+    if (!row) throw new HttpError(404, `no station ${JSON.stringify(id)} has reported to this dashboard`);
+    const days = intParam(url, 'days', 7, 1, this.d.cfg.historyDays);
+    const since = this.d.now() - days * DAY_MS;
+    const byDay = this.d.ingest.daily.get(id) ?? new Map<string, number>();
+    return {
+      row,
+      health: this.d.fleet.entries.get(id)?.health ?? null,
+      diagnostics: this.d.ingest.diagnostics.get(id) ?? null,
+      samples: await this.d.store.samples(id, since),
+      daily: [...byDay.entries()].filter(([day]) => day >= this.d.ingest.day(since)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, printed]) => ({ day, printed })),
+      alerts: await this.d.store.events(50, id),
+    };
+  }
+
+  private async ack(id: number, body: unknown): Promise<unknown> {
+    const by = (body as { by?: unknown } | undefined)?.by;
+    if (by !== undefined && (typeof by !== 'string' || by.length > 40)) throw new HttpError(400, 'by: expected text of at most 40 characters (initials or a role, not a full name)');
+    const e = await this.d.store.ack(id, by ?? 'dashboard', new Date(this.d.now()).toISOString());
+    if (!e) throw new HttpError(404, `no alert ${id}`);
+    return e;
+  }
+
+  private metrics(): unknown {
+    return {
+      stations: this.d.fleet.entries.size,
+      uptimeSeconds: Math.round((this.d.now() - this.d.started) / 1000),
+      ingest: this.d.ingest.metrics(),
+      rssBytes: process.memoryUsage().rss,
+      ...this.d.extraMetrics?.(),
+    };
+  }
+}

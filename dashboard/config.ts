@@ -1,0 +1,56 @@
+/**
+ * The dashboard's settings: the `dashboard` section of the contract's configuration, and the
+ * whole file `station-agent dashboard --config` reads (mqtt, dataDir, log, dashboard). A
+ * station's own file may carry a dashboard section too; the station keys are then ignored.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { readConfigFile, validateWith } from '../agent/config/load.js';
+import { logSchema, mqttSchema } from '../agent/config/schema.js';
+import { dashboardSectionSchema, isLoopback } from './section.js';
+
+/** The dashboard's own file: the station keys may be present (one file for both) and are not read. */
+export const dashboardConfigSchema = z
+  .strictObject({
+    dataDir: z
+      .string()
+      .min(1)
+      .default('./dashboard-data')
+      .describe('Folder of the dashboard\'s SQLite database (dashboard.db).'),
+    mqtt: mqttSchema.prefault({ url: 'mqtt://127.0.0.1:1883' }),
+    log: logSchema.prefault({}),
+    dashboard: dashboardSectionSchema.prefault({}),
+    station: z.unknown().optional(),
+    printer: z.unknown().optional(),
+    ups: z.unknown().optional(),
+    records: z.unknown().optional(),
+    jobs: z.unknown().optional(),
+    intervals: z.unknown().optional(),
+    alerts: z.unknown().optional(),
+    forecast: z.unknown().optional(),
+    outbox: z.unknown().optional(),
+  })
+  .refine((c) => c.mqtt.url !== 'embedded', { message: 'the dashboard connects to the province\'s broker: expected mqtt://HOST:PORT or mqtts://HOST:PORT', path: ['mqtt', 'url'] })
+  .refine((c) => isLoopback(c.dashboard.listen) || c.dashboard.tokenFile !== undefined, {
+    message: 'listening beyond this PC needs dashboard.tokenFile (a file holding the access token)',
+    path: ['dashboard', 'tokenFile'],
+  });
+
+export type DashboardConfig = z.infer<typeof dashboardConfigSchema>;
+
+
+/** The dashboard's configuration; without a file, its defaults (broker on 127.0.0.1:1883). */
+export function loadDashboardConfig(path?: string): DashboardConfig {
+  const raw = path === undefined ? {} : readConfigFile(path);
+  const c = validateWith(dashboardConfigSchema, raw, path ?? '(dashboard defaults)');
+  const base = path === undefined ? process.cwd() : dirname(resolve(path));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const opt = (p: string | undefined) => (p === undefined ? undefined : abs(p));
+  return {
+    ...c,
+    dataDir: abs(c.dataDir),
+    mqtt: { ...c.mqtt, passwordFile: opt(c.mqtt.passwordFile), ca: opt(c.mqtt.ca), cert: opt(c.mqtt.cert), key: opt(c.mqtt.key) },
+    dashboard: { ...c.dashboard, tokenFile: opt(c.dashboard.tokenFile) },
+    log: c.log.file ? { ...c.log, file: { ...c.log.file, path: abs(c.log.file.path) } } : c.log,
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The fleet as the dashboard knows it: one entry per station, built only from the contract's
+ * payloads (status, health, event), and the table row each entry shows. Pure: no clock of its
+ * own, no I/O; the ingest feeds it and the store saves it.
+ */
+import type { HealthPayload, StatusPayload } from '../telemetry/payloads.js';
+
+export const WATCHED_KINDS = ['ribbon', 'film', 'blanks'] as const;
+export type WatchedKind = (typeof WATCHED_KINDS)[number];
+
+/** Alerts that stop printing or will in minutes; everything else raised is a warning. */
+const CRITICAL = new Set([
+  'ups.low_battery',
+  'printer.offline',
+  'printer.error',
+  'supply.ribbon.empty',
+  'supply.film.empty',
+  'supply.blanks.empty',
+  'store.error',
+]);
+
+export type Problem = 'offline' | 'power' | 'printer' | 'supplies' | 'jobs' | 'stale';
+
+export interface StationEntry {
+  station: string;
+  province: string;
+  regency: string;
+  /** null until a status message says either way. */
+  online: boolean | null;
+  offlineReason: 'lost' | 'shutdown' | null;
+  /** When the dashboard last received anything from the station (its own clock, ms). */
+  lastSeenMs: number | null;
+  health: HealthPayload | null;
+  /** When the health above arrived (ms): older than staleAfterMs it is shown as stale. */
+  healthAtMs: number | null;
+}
+
+export interface SupplyCell {
+  levelPercent: number | null;
+  daysLeft: number | null;
+  status: 'ok' | 'low' | 'empty' | 'unknown';
+}
+
+export interface StationRow {
+  station: string;
+  province: string;
+  regency: string;
+  online: boolean | null;
+  offlineReason: 'lost' | 'shutdown' | null;
+  lastSeen: string | null;
+  /** The health shown is older than the staleness limit (or the station is offline). */
+  stale: boolean;
+  healthTs: string | null;
+  power: { status: string; chargePercent: number | null; runtimeSeconds: number | null } | null;
+  printer: { state: string; model: string | null } | null;
+  supplies: Record<WatchedKind, SupplyCell>;
+  blanksOnHand: number | null;
+  queued: number | null;
+  printedToday: number | null;
+  cardsPerDay: number | null;
+  alerts: string[];
+  problems: Problem[];
+  /** 3 stopped or about to, 2 needs attention, 1 look at it, 0 fine: the table sorts by it. */
+  severity: 0 | 1 | 2 | 3;
+}
+
+const UNKNOWN_CELL: SupplyCell = { levelPercent: null, daysLeft: null, status: 'unknown' };
+
+/** The worst of the supplies of one kind (a printer may report two ribbons). */
+export function supplyCell(h: HealthPayload | null, kind: WatchedKind): SupplyCell {
+  if (!h) return UNKNOWN_CELL;
+  if (kind === 'blanks') {
+    const hopper = h.printer.supplies.find((s) => s.kind === 'blanks');
+    // The office stock (ledger) lasts longer than the hopper; its forecast is what runs out.
+    return {
+      levelPercent: hopper?.levelPercent ?? null,
+      daysLeft: h.stock.daysLeft ?? hopper?.daysLeft ?? null,
+      status: h.stock.blanksOnHand === 0 ? 'empty' : (hopper?.status ?? 'unknown'),
+    };
+  }
+  const order = { empty: 0, low: 1, ok: 2, unknown: 3 } as const;
+  const of = h.printer.supplies.filter((s) => s.kind === kind);
+  if (of.length === 0) return UNKNOWN_CELL;
+  const worst = of.reduce((a, b) => (order[b.status] < order[a.status] || (b.status === a.status && (b.daysLeft ?? Infinity) < (a.daysLeft ?? Infinity)) ? b : a));
+  return { levelPercent: worst.levelPercent, daysLeft: worst.daysLeft, status: worst.status };
+}
+
+export function alertSeverity(code: string): 'critical' | 'warning' {
+  return CRITICAL.has(code) ? 'critical' : 'warning';
+}
+
+function problemOf(code: string): Problem {
+  if (code.startsWith('ups.')) return 'power';
+  if (code.startsWith('printer.')) return 'printer';
+  if (code.startsWith('supply.')) return 'supplies';
+  if (code.startsWith('jobs.') || code.startsWith('records.')) return 'jobs';
+  return 'stale';
+}
+
+export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number): StationRow {
+  const h = e.health;
+  const stale = h === null || e.online === false || e.healthAtMs === null || nowMs - e.healthAtMs > staleAfterMs;
+  const alerts = h ? [...h.alerts].sort() : [];
+  const problems = new Set<Problem>();
+  if (e.online === false) problems.add('offline');
+  else if (stale) problems.add('stale');
+  for (const a of alerts) problems.add(problemOf(a));
+  let severity: StationRow['severity'] = 0;
+  if (alerts.length > 0 || stale) severity = 1;
+  if (alerts.some((a) => !CRITICAL.has(a))) severity = 2;
+  if (e.online === false || alerts.some((a) => CRITICAL.has(a))) severity = 3;
+  return {
+    station: e.station,
+    province: e.province,
+    regency: e.regency,
+    online: e.online,
+    offlineReason: e.offlineReason,
+    lastSeen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
+    stale,
+    healthTs: h?.ts ?? null,
+    power: h ? { status: h.ups.status, chargePercent: h.ups.chargePercent, runtimeSeconds: h.ups.runtimeSeconds } : null,
+    printer: h ? { state: h.printer.state, model: h.printer.model } : null,
+    supplies: { ribbon: supplyCell(h, 'ribbon'), film: supplyCell(h, 'film'), blanks: supplyCell(h, 'blanks') },
+    blanksOnHand: h?.stock.blanksOnHand ?? null,
+    queued: h?.jobs.queued ?? null,
+    printedToday: h?.jobs.printedToday ?? null,
+    cardsPerDay: h?.stock.cardsPerDay ?? null,
+    alerts,
+    problems: [...problems].sort(),
+    severity,
+  };
+}
+
+/** Worst first; among equals the supply that runs out soonest, then by id. */
+export function compareRows(a: StationRow, b: StationRow): number {
+  if (a.severity !== b.severity) return b.severity - a.severity;
+  const soonest = (r: StationRow) => Math.min(...WATCHED_KINDS.map((k) => r.supplies[k].daysLeft ?? Infinity));
+  const d = soonest(a) - soonest(b);
+  if (d !== 0 && !Number.isNaN(d)) return d;
+  return a.station < b.station ? -1 : a.station > b.station ? 1 : 0;
+}
+
+/** What the topic says about where a station belongs: `{prefix}/{province}/{regency}/{station}/{kind}`. */
+export interface TopicPlace {
+  province: string;
+  regency: string;
+  station: string;
+  kind: string;
+}
+
+export class Fleet {
+  readonly entries = new Map<string, StationEntry>();
+
+  entry(place: TopicPlace): StationEntry {
+    let e = this.entries.get(place.station);
+    if (!e) {
+      e = { station: place.station, province: place.province, regency: place.regency, online: null, offlineReason: null, lastSeenMs: null, health: null, healthAtMs: null };
+      this.entries.set(place.station, e);
+    }
+    // A station moved to another regency keeps its history; the newest topic tells where it is.
+    e.province = place.province;
+    e.regency = place.regency;
+    return e;
+  }
+
+  applyStatus(place: TopicPlace, p: StatusPayload, atMs: number): void {
+    const e = this.entry(place);
+    e.online = p.online;
+    e.offlineReason = p.online ? null : p.reason;
+    // The Will is sent by the broker, not the station: it is not a sign of life.
+    if (p.online) e.lastSeenMs = atMs;
+  }
+
+  /** False for a duplicate or an older sample than the one held (a replayed backlog). */
+  applyHealth(place: TopicPlace, p: HealthPayload, atMs: number): boolean {
+    const e = this.entry(place);
+    e.lastSeenMs = atMs;
+    if (e.health && p.seq <= e.health.seq) return false;
+    e.health = p;
+    e.healthAtMs = atMs;
+    return true;
+  }
+
+  seen(place: TopicPlace, atMs: number): void {
+    this.entry(place).lastSeenMs = atMs;
+  }
+
+  rows(nowMs: number, staleAfterMs: number): StationRow[] {
+    return [...this.entries.values()].map((e) => toRow(e, nowMs, staleAfterMs)).sort(compareRows);
+  }
+}

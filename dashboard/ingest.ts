@@ -1,0 +1,201 @@
+/**
+ * From the broker into the fleet: every message on the watched provinces is parsed, checked
+ * against the contract's JSON Schemas and against its own topic, and only then applied. A bad
+ * message is counted and logged (topic and reason, never its contents) and never shown.
+ */
+import { EventEmitter } from 'node:events';
+import type { ValidateFunction } from 'ajv';
+import type { Logger } from 'pino';
+import type { EventPayload, HealthPayload, StatusPayload } from '../telemetry/payloads.js';
+import { payloadErrors } from '../telemetry/validate.js';
+import type { Fleet, TopicPlace } from './fleet.js';
+import { sampleOf, type DashboardStore, type Sample, type StoredEvent } from './store.js';
+
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+const KINDS = new Set(['status', 'health', 'event', 'diagnostics']);
+/** A chart point at least this often per station while it reports... */
+const SAMPLE_EVERY_MS = 5 * 60_000;
+/** ...and sooner, but no more often than this, when power changed or a level moved 2 points. */
+const SAMPLE_SOONEST_MS = 30_000;
+const SAMPLE_LEVEL_STEP = 2;
+const LAG_WINDOW = 2000;
+
+export interface IngestMetrics {
+  messages: number;
+  applied: number;
+  duplicates: number;
+  invalid: Record<string, number>;
+  /** Publish-to-applied delay of recent health messages, by the stations' own timestamps. */
+  lagMs: { p50: number | null; p95: number | null; max: number | null; samples: number };
+}
+
+interface IngestEvents {
+  /** Stations whose row may have changed. */
+  changed: [stations: string[]];
+  alert: [event: StoredEvent];
+}
+
+function moved(a: Sample, b: Sample): boolean {
+  const step = (x: number | null, y: number | null) => x !== y && (x === null || y === null || Math.abs(x - y) >= SAMPLE_LEVEL_STEP);
+  return a.ups !== b.ups || step(a.ribbon, b.ribbon) || step(a.film, b.film) || step(a.blanks, b.blanks) || step(a.chargePercent, b.chargePercent);
+}
+
+export class Ingest extends EventEmitter<IngestEvents> {
+  private readonly dirty = new Set<string>();
+  private pendingSamples: { station: string; sample: Sample }[] = [];
+  private pendingDaily = new Map<string, { station: string; day: string; printed: number }>();
+  private readonly lastSample = new Map<string, { atMs: number; sample: Sample }>();
+  private readonly lags: number[] = [];
+  private lagNext = 0;
+  private readonly invalid: Record<string, number> = {};
+  private readonly loggedAt = new Map<string, number>();
+  private readonly dayFormat: Intl.DateTimeFormat;
+  readonly diagnostics = new Map<string, { status: string; ts: string }>();
+  /** Cards per day as the ranking reads them: station → day → most printedToday seen. */
+  readonly daily = new Map<string, Map<string, number>>();
+  private counts = { messages: 0, applied: 0, duplicates: 0 };
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly o: { prefix: string; fleet: Fleet; store: DashboardStore; validators: Map<string, ValidateFunction>; log: Logger; now: () => number; timeZone?: string },
+  ) {
+    super();
+    this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+
+  /** The local day (YYYY-MM-DD, in dashboard.timeZone) of a time. */
+  day(ms: number): string {
+    return this.dayFormat.format(new Date(ms));
+  }
+
+  /** `{prefix}/{province}/{regency}/{station}/{kind}`, or null for anything else under the prefix. */
+  place(topic: string): TopicPlace | null {
+    if (!topic.startsWith(`${this.o.prefix}/`)) return null;
+    const parts = topic.slice(this.o.prefix.length + 1).split('/');
+    if (parts.length !== 4) return null;
+    const [province, regency, station, kind] = parts as [string, string, string, string];
+    return KINDS.has(kind) && province && regency && station ? { province, regency, station, kind } : null;
+  }
+
+  /** retained: a stored copy the broker hands on subscribing, not a report made now. */
+  async handle(topic: string, payload: Buffer, retained = false): Promise<void> {
+    const place = this.place(topic);
+    // Requests and replies (cmd/...) share the subtree; they are not the dashboard's to show.
+    if (!place) return;
+    this.counts.messages++;
+    const at = this.o.now();
+    if (payload.length === 0) return; // a cleared retained message
+    if (payload.length > MAX_PAYLOAD_BYTES) return this.reject(topic, place, 'too-large', `${payload.length} bytes`);
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return this.reject(topic, place, 'not-json', 'not valid JSON');
+    }
+    const errors = payloadErrors(this.o.validators, body);
+    if (errors.length > 0) return this.reject(topic, place, 'schema', errors.slice(0, 3).join('; '));
+    const p = body as { schema: string; station: string };
+    if (p.station !== place.station) return this.reject(topic, place, 'wrong-station', `payload says station ${JSON.stringify(p.station)}`);
+    if (!p.schema.startsWith(`station.${place.kind}/`)) return this.reject(topic, place, 'wrong-topic', `${p.schema} on ${place.kind}`);
+    this.counts.applied++;
+    switch (place.kind) {
+      case 'status':
+        this.o.fleet.applyStatus(place, body as StatusPayload, at);
+        break;
+      case 'health':
+        this.health(place, body as HealthPayload, at, retained);
+        break;
+      case 'event':
+        await this.event(place, body as EventPayload, at);
+        break;
+      case 'diagnostics': {
+        const d = body as { status: string; ts: string };
+        this.diagnostics.set(place.station, { status: d.status, ts: d.ts });
+        this.o.fleet.seen(place, at);
+        break;
+      }
+    }
+    this.dirty.add(place.station);
+  }
+
+  private health(place: TopicPlace, h: HealthPayload, at: number, retained: boolean): void {
+    const ts = Date.parse(h.ts);
+    const current = this.o.fleet.applyHealth(place, h, at);
+    // A retained copy was made before we asked for it: its age is not the dashboard's lag.
+    if (!current) this.counts.duplicates++;
+    else if (!retained) this.recordLag(at - ts);
+    // Replayed samples still fill the history and the day's count; only the table ignores them.
+    const sample = sampleOf(h);
+    const last = this.lastSample.get(place.station);
+    if (!last || Math.abs(ts - last.atMs) >= SAMPLE_EVERY_MS || (Math.abs(ts - last.atMs) >= SAMPLE_SOONEST_MS && moved(last.sample, sample))) {
+      this.lastSample.set(place.station, { atMs: ts, sample });
+      this.pendingSamples.push({ station: place.station, sample });
+    }
+    if (h.jobs.printedToday !== null) {
+      const day = this.day(ts);
+      let byDay = this.daily.get(place.station);
+      if (!byDay) this.daily.set(place.station, (byDay = new Map<string, number>()));
+      if ((byDay.get(day) ?? -1) < h.jobs.printedToday) {
+        byDay.set(day, h.jobs.printedToday);
+        this.pendingDaily.set(`${place.station}|${day}`, { station: place.station, day, printed: h.jobs.printedToday });
+      }
+    }
+  }
+
+  private async event(place: TopicPlace, e: EventPayload, at: number): Promise<void> {
+    this.o.fleet.seen(place, at);
+    const stored = await this.o.store.addEvent({ station: e.station, province: place.province, regency: place.regency, ts: e.ts, seq: e.seq, code: e.code, state: e.state, severity: e.severity, message: e.message });
+    if (stored) this.emit('alert', stored);
+    else this.counts.duplicates++;
+  }
+
+  private reject(topic: string, place: TopicPlace, reason: string, detail: string): void {
+    this.invalid[reason] = (this.invalid[reason] ?? 0) + 1;
+    // One line per station and reason a minute: a station stuck on a bad build must not flood the log.
+    const key = `${place.station}|${reason}`;
+    const now = this.o.now();
+    if ((this.loggedAt.get(key) ?? -Infinity) + 60_000 > now) return;
+    this.loggedAt.set(key, now);
+    this.o.log.warn({ topic, reason, detail, invalid: this.invalid[reason] }, 'message refused: not shown on the dashboard');
+  }
+
+  private recordLag(ms: number): void {
+    if (this.lags.length < LAG_WINDOW) this.lags.push(ms);
+    else this.lags[this.lagNext] = ms;
+    this.lagNext = (this.lagNext + 1) % LAG_WINDOW;
+  }
+
+  metrics(): IngestMetrics {
+    const sorted = [...this.lags].sort((a, b) => a - b);
+    const at = (q: number) => (sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null));
+    return { ...this.counts, invalid: { ...this.invalid }, lagMs: { p50: at(0.5), p95: at(0.95), max: sorted.length ? (sorted[sorted.length - 1] ?? null) : null, samples: sorted.length } };
+  }
+
+  /** Write what changed since the last flush in one transaction, and tell the page. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.dirty.size === 0 && this.pendingSamples.length === 0 && this.pendingDaily.size === 0) return;
+      const stations = [...this.dirty];
+      this.dirty.clear();
+      const samples = this.pendingSamples;
+      const daily = [...this.pendingDaily.values()];
+      this.pendingSamples = [];
+      this.pendingDaily = new Map();
+      const entries = stations.map((s) => this.o.fleet.entries.get(s)).filter((e) => e !== undefined);
+      this.emit('changed', stations);
+      try {
+        await this.o.store.flush(entries, samples, daily);
+      } catch (err) {
+        // The picture in memory stays right; the file catches up at the next flush.
+        for (const s of stations) this.dirty.add(s);
+        this.pendingSamples = [...samples, ...this.pendingSamples];
+        for (const d of daily) {
+          const key = `${d.station}|${d.day}`;
+          if ((this.pendingDaily.get(key)?.printed ?? -1) < d.printed) this.pendingDaily.set(key, d);
+        }
+        this.o.log.error({ err }, 'dashboard database write failed');
+      }
+    });
+    return this.flushing;
+  }
+}

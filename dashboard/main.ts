@@ -1,0 +1,144 @@
+/**
+ * `station-agent dashboard`: subscribe to the provinces, keep the fleet, serve the page.
+ * Started parts are stopped in reverse on the way out, and a failure while starting undoes
+ * what had started.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { readMqttSecrets } from '../agent/config/secrets.js';
+import { ConfigError } from '../agent/errors.js';
+import { explainMqttError } from '../telemetry/connection.js';
+import { schemaValidators } from '../telemetry/validate.js';
+import { Api } from './api.js';
+import type { DashboardConfig } from './config.js';
+import { Fleet, toRow } from './fleet.js';
+import { Ingest } from './ingest.js';
+import { splitListen } from './section.js';
+import { DashboardServer } from './server.js';
+import { DashboardStore } from './store.js';
+
+const FLUSH_MS = 1000;
+const PRUNE_MS = 3600_000;
+/** A health older than this is shown as stale: three missed reports at the default 10 s, and some. */
+const STALE_AFTER_MS = 60_000;
+
+export interface RunningDashboard {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function subscriptions(prefix: string, provinces: string[]): string[] {
+  return provinces.length === 0 ? [`${prefix}/#`] : provinces.map((p) => `${prefix}/${p}/#`);
+}
+
+function readToken(cfg: DashboardConfig, source: string): Buffer | null {
+  const file = cfg.dashboard.tokenFile;
+  if (!file) return null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new ConfigError(source, [{ path: 'dashboard.tokenFile', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` }]);
+  }
+  if (text.length < 16) throw new ConfigError(source, [{ path: 'dashboard.tokenFile', message: `the token in ${file} has ${text.length} characters; expected at least 16 (e.g. openssl rand -hex 16)` }]);
+  return Buffer.from(text);
+}
+
+export async function runDashboard(cfg: DashboardConfig, log: Logger, source: string): Promise<RunningDashboard> {
+  const secrets = readMqttSecrets(cfg.mqtt, source);
+  const token = readToken(cfg, source);
+  const now = () => Date.now();
+  const started = now();
+  const store = await DashboardStore.open(cfg.dataDir);
+  const fleet = new Fleet();
+  for (const e of await store.loadStations()) fleet.entries.set(e.station, e);
+  const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(), log, now, timeZone: cfg.dashboard.timeZone });
+  const weekAgo = ingest.day(now() - 8 * 86_400_000);
+  for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
+  log.info({ stations: fleet.entries.size }, 'dashboard database loaded');
+
+  const { host, port } = splitListen(cfg.dashboard.listen);
+  const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: client.connected, pageClients: server.clients }) });
+  const server = new DashboardServer({ host, port, token, api, log });
+  try {
+    await server.start();
+  } catch (err) {
+    await store.close();
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+      throw new ConfigError(source, [{ path: 'dashboard.listen', message: `cannot listen on ${cfg.dashboard.listen} (${e.code}): choose another port or address` }]);
+    }
+    throw err;
+  }
+  ingest.on('changed', (stations) => {
+    const rows = stations.flatMap((s) => {
+      const e = fleet.entries.get(s);
+      return e ? [toRow(e, now(), STALE_AFTER_MS)] : [];
+    });
+    if (rows.length > 0) server.broadcast('rows', rows);
+  });
+  ingest.on('alert', (e) => server.broadcast('alert', e));
+
+  const filters = subscriptions(cfg.mqtt.topicPrefix, cfg.dashboard.provinces);
+  const client: MqttClient = mqtt.connect(cfg.mqtt.url, {
+    // A fixed id and a kept session: events sent while the dashboard restarts wait at the broker.
+    clientId: `dashboard-${hostname()}-${port}`.slice(0, 64),
+    clean: false,
+    protocolVersion: cfg.mqtt.protocolVersion,
+    ...(cfg.mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 86_400 } } : {}),
+    username: cfg.mqtt.username,
+    password: secrets.password,
+    ca: secrets.ca,
+    cert: secrets.cert,
+    key: secrets.key,
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+  });
+  client.on('connect', () => {
+    log.info({ url: cfg.mqtt.url, filters }, 'connected to the broker');
+    client.subscribe(filters, { qos: 1 }, (err) => {
+      if (err) log.error({ err }, 'subscription refused: check the broker ACL for the dashboard user');
+    });
+  });
+  let lastError = '';
+  client.on('error', (err) => {
+    // A 3.1.1-only broker (Aedes, old Mosquitto) refuses MQTT 5 outright: speak 3.1.1 to it.
+    if (client.options.protocolVersion === 5 && (err as { code?: unknown }).code === 1) {
+      log.warn('the broker does not speak MQTT 5; using MQTT 3.1.1 (set mqtt.protocolVersion: 4 to skip this)');
+      client.options.protocolVersion = 4;
+      delete client.options.properties;
+      return;
+    }
+    const why = explainMqttError(err, cfg.mqtt.url);
+    if (why !== lastError) log.warn(why);
+    lastError = why;
+  });
+  client.on('message', (topic, payload, packet) => {
+    ingest.handle(topic, payload, packet.retain).catch((err: unknown) => log.error({ err, topic }, 'message could not be applied'));
+  });
+
+  const flushTimer = setInterval(() => {
+    void ingest.flush();
+  }, FLUSH_MS);
+  const prune = () => store.prune(now() - cfg.dashboard.historyDays * 86_400_000).catch((err: unknown) => log.error({ err }, 'pruning old history failed'));
+  void prune();
+  const pruneTimer = setInterval(() => void prune(), PRUNE_MS);
+  // Rows go stale by time alone, with no message to say so: the page re-reads the table on a tick.
+  const staleTimer = setInterval(() => server.broadcast('tick', { now: new Date(now()).toISOString() }), 15_000);
+  log.info({ url: server.address }, `dashboard at ${server.address}`);
+
+  return {
+    url: server.address,
+    async stop() {
+      clearInterval(flushTimer);
+      clearInterval(pruneTimer);
+      clearInterval(staleTimer);
+      await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+      await server.stop();
+      await ingest.flush();
+      await store.close();
+    },
+  };
+}

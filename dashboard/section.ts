@@ -1,0 +1,94 @@
+/**
+ * The `dashboard` section of the contract's configuration. Apart from dashboard/config.ts so
+ * the agent's schema can accept the section without importing the rest of the dashboard.
+ */
+import { z } from 'zod';
+
+const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
+const code = z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), z.string().regex(TOPIC_SAFE, 'expected a code like "53" or "5371"'));
+
+/** host:port; the host is an address to bind, not a URL. */
+const listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT, e.g. "127.0.0.1:8080" or "0.0.0.0:8080"')
+  .refine((s) => {
+    const port = Number(s.slice(s.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
+  }, 'the port must be 1 to 65535');
+
+export const dashboardSectionSchema = z
+  .strictObject({
+    listen: listen
+      .default('127.0.0.1:8080')
+      .describe('Address and port of the web page and /api/. Loopback unless set otherwise; any other address needs tokenFile.'),
+    tokenFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('File holding the access token people and scripts present (login page, or "Authorization: Bearer"). Required when listen is not a loopback address.'),
+    provinces: z
+      .array(code)
+      .default([])
+      .describe('Province codes to watch, e.g. ["53"]; empty watches every province under mqtt.topicPrefix.'),
+    timeZone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected an IANA time zone such as "Asia/Makassar"')
+      .optional()
+      .describe('Time zone of the days in the output ranking, e.g. "Asia/Makassar" (WITA); the PC\'s own zone when not set.'),
+    leadDays: z
+      .strictObject({
+        ribbon: z.number().min(0).max(365).default(7).describe('Days a ribbon takes to reach a station.'),
+        film: z.number().min(0).max(365).default(7).describe('Days retransfer film takes to reach a station.'),
+        blanks: z.number().min(0).max(365).default(28).describe('Days blank cards take to reach a station.'),
+      })
+      .prefault({})
+      .describe('A station whose supply runs out inside this many days gets lending suggestions.'),
+    reserveDays: z
+      .number()
+      .min(0)
+      .max(365)
+      .default(14)
+      .describe('A station lends only what it holds beyond its own lead time plus this many days of its own use.'),
+    minCardsPerDay: z
+      .number()
+      .min(0)
+      .default(15)
+      .describe('The output ranking flags stations printing fewer cards a day than this over the last week.'),
+    backlogDays: z
+      .number()
+      .min(0)
+      .default(5)
+      .describe('The output ranking flags stations whose queue would take more than this many days at their own rate.'),
+    historyDays: z.number().int().min(1).max(3650).default(90).describe('Days of history (supplies, power, cards a day, alerts) kept in the dashboard\'s database.'),
+    regencies: z
+      .record(
+        code,
+        z.strictObject({
+          name: z.string().optional().describe('The regency\'s name for people.'),
+          lat: z.number().min(-90).max(90).describe('Latitude of the regency\'s office, in degrees.'),
+          lon: z.number().min(-180).max(180).describe('Longitude of the regency\'s office, in degrees.'),
+        }),
+      )
+      .default({})
+      .describe('Where each regency is, by code, to offer the nearest lender first. Regencies not listed come after those that are, by surplus.'),
+  })
+  .describe('The provincial dashboard (`station-agent dashboard` only; the agent ignores it).');
+
+export type DashboardSection = z.infer<typeof dashboardSectionSchema>;
+
+export function splitListen(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
+}
+
+export function isLoopback(listen: string): boolean {
+  const { host } = splitListen(listen);
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}

@@ -1,0 +1,210 @@
+/**
+ * The dashboard's own SQLite file: the last state of every station (so a restart shows the
+ * picture at once), a bounded history for the charts, cards printed per day, and the alert
+ * feed with its acknowledgements. WAL with synchronous=NORMAL: a crash of the dashboard loses
+ * nothing committed, a power cut may lose the last second, which the broker's retained
+ * messages give back on the next start; acknowledgements are written at once.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Db } from '../agent/store/db.js';
+import type { HealthPayload } from '../telemetry/payloads.js';
+import type { StationEntry } from './fleet.js';
+
+export const DASHBOARD_DB = 'dashboard.db';
+const VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS stations (
+  station TEXT PRIMARY KEY, province TEXT NOT NULL, regency TEXT NOT NULL,
+  online INTEGER, offline_reason TEXT, last_seen_ms INTEGER, health TEXT, health_at_ms INTEGER);
+CREATE TABLE IF NOT EXISTS samples (
+  station TEXT NOT NULL, ts_ms INTEGER NOT NULL, sample TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS samples_by_station ON samples (station, ts_ms);
+CREATE TABLE IF NOT EXISTS daily (
+  station TEXT NOT NULL, day TEXT NOT NULL, printed INTEGER NOT NULL, PRIMARY KEY (station, day));
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY, station TEXT NOT NULL, province TEXT NOT NULL, regency TEXT NOT NULL,
+  ts TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, state TEXT NOT NULL, severity TEXT NOT NULL,
+  message TEXT NOT NULL, acked_at TEXT, acked_by TEXT, UNIQUE (station, seq));
+CREATE INDEX IF NOT EXISTS events_by_time ON events (ts);
+`;
+
+/** What the charts draw: a few numbers per sample, not the whole health. */
+export interface Sample {
+  ts: string;
+  ribbon: number | null;
+  film: number | null;
+  blanks: number | null;
+  blanksOnHand: number | null;
+  printedToday: number | null;
+  ups: string;
+  chargePercent: number | null;
+}
+
+export interface StoredEvent {
+  id: number;
+  station: string;
+  province: string;
+  regency: string;
+  ts: string;
+  seq: number;
+  code: string;
+  state: 'raised' | 'cleared';
+  severity: string;
+  message: string;
+  ackedAt: string | null;
+  ackedBy: string | null;
+}
+
+export function sampleOf(h: HealthPayload): Sample {
+  const level = (kind: string) => h.printer.supplies.find((s) => s.kind === kind)?.levelPercent ?? null;
+  return {
+    ts: h.ts,
+    ribbon: level('ribbon'),
+    film: level('film'),
+    blanks: level('blanks'),
+    blanksOnHand: h.stock.blanksOnHand,
+    printedToday: h.jobs.printedToday,
+    ups: h.ups.status,
+    chargePercent: h.ups.chargePercent,
+  };
+}
+
+interface StationRowDb {
+  station: string;
+  province: string;
+  regency: string;
+  online: number | null;
+  offline_reason: string | null;
+  last_seen_ms: number | null;
+  health: string | null;
+  health_at_ms: number | null;
+}
+
+interface EventRowDb {
+  id: number;
+  station: string;
+  province: string;
+  regency: string;
+  ts: string;
+  seq: number;
+  code: string;
+  state: 'raised' | 'cleared';
+  severity: string;
+  message: string;
+  acked_at: string | null;
+  acked_by: string | null;
+}
+
+const toEvent = (r: EventRowDb): StoredEvent => ({ ...r, ackedAt: r.acked_at, ackedBy: r.acked_by });
+
+export class DashboardStore {
+  private constructor(private readonly db: Db) {}
+
+  static async open(dataDir: string): Promise<DashboardStore> {
+    mkdirSync(dataDir, { recursive: true });
+    const db = await Db.open(join(dataDir, DASHBOARD_DB));
+    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    const v = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
+    if (v > VERSION) {
+      await db.close();
+      throw new Error(`${join(dataDir, DASHBOARD_DB)} was written by a newer dashboard (schema ${v}, this one knows ${VERSION}): upgrade the dashboard or start it on another dataDir`);
+    }
+    await db.exec(SCHEMA);
+    await db.exec(`PRAGMA user_version = ${VERSION}`);
+    return new DashboardStore(db);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async loadStations(): Promise<StationEntry[]> {
+    const rows = await this.db.all<StationRowDb>('SELECT * FROM stations');
+    return rows.map((r) => ({
+      station: r.station,
+      province: r.province,
+      regency: r.regency,
+      online: r.online === null ? null : r.online === 1,
+      offlineReason: r.offline_reason === 'lost' || r.offline_reason === 'shutdown' ? r.offline_reason : null,
+      lastSeenMs: r.last_seen_ms,
+      health: r.health === null ? null : (JSON.parse(r.health) as HealthPayload),
+      healthAtMs: r.health_at_ms,
+    }));
+  }
+
+  /** One transaction for everything that changed since the last flush. */
+  async flush(entries: StationEntry[], samples: { station: string; sample: Sample }[], daily: { station: string; day: string; printed: number }[]): Promise<void> {
+    if (entries.length + samples.length + daily.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const e of entries) {
+        await tx.run(
+          `INSERT INTO stations VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station) DO UPDATE SET
+             province = excluded.province, regency = excluded.regency, online = excluded.online, offline_reason = excluded.offline_reason,
+             last_seen_ms = excluded.last_seen_ms, health = excluded.health, health_at_ms = excluded.health_at_ms`,
+          [e.station, e.province, e.regency, e.online === null ? null : e.online ? 1 : 0, e.offlineReason, e.lastSeenMs, e.health ? JSON.stringify(e.health) : null, e.healthAtMs],
+        );
+      }
+      for (const s of samples) await tx.run('INSERT INTO samples VALUES (?, ?, ?)', [s.station, Date.parse(s.sample.ts), JSON.stringify(s.sample)]);
+      for (const d of daily) {
+        await tx.run('INSERT INTO daily VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET printed = MAX(printed, excluded.printed)', [d.station, d.day, d.printed]);
+      }
+    });
+  }
+
+  /** False for a message already held (QoS 1 duplicate, or a replay of one already seen). */
+  async addEvent(e: Omit<StoredEvent, 'id' | 'ackedAt' | 'ackedBy'>): Promise<StoredEvent | null> {
+    const r = await this.db.run('INSERT OR IGNORE INTO events (station, province, regency, ts, seq, code, state, severity, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      e.station,
+      e.province,
+      e.regency,
+      e.ts,
+      e.seq,
+      e.code,
+      e.state,
+      e.severity,
+      e.message,
+    ]);
+    return r.changes === 0 ? null : { ...e, id: r.lastID, ackedAt: null, ackedBy: null };
+  }
+
+  async events(limit: number, station?: string): Promise<StoredEvent[]> {
+    const rows = station
+      ? await this.db.all<EventRowDb>('SELECT * FROM events WHERE station = ? ORDER BY ts DESC, id DESC LIMIT ?', [station, limit])
+      : await this.db.all<EventRowDb>('SELECT * FROM events ORDER BY ts DESC, id DESC LIMIT ?', [limit]);
+    return rows.map(toEvent);
+  }
+
+  async ack(id: number, by: string, at: string): Promise<StoredEvent | null> {
+    await this.db.run('UPDATE events SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL', [at, by, id]);
+    const row = await this.db.get<EventRowDb>('SELECT * FROM events WHERE id = ?', [id]);
+    return row ? toEvent(row) : null;
+  }
+
+  async samples(station: string, sinceMs: number): Promise<Sample[]> {
+    const rows = await this.db.all<{ sample: string }>('SELECT sample FROM samples WHERE station = ? AND ts_ms >= ? ORDER BY ts_ms', [station, sinceMs]);
+    return rows.map((r) => JSON.parse(r.sample) as Sample);
+  }
+
+  async daily(sinceDay: string): Promise<Map<string, Map<string, number>>> {
+    const rows = await this.db.all<{ station: string; day: string; printed: number }>('SELECT station, day, printed FROM daily WHERE day >= ?', [sinceDay]);
+    const out = new Map<string, Map<string, number>>();
+    for (const r of rows) {
+      let m = out.get(r.station);
+      if (!m) out.set(r.station, (m = new Map<string, number>()));
+      m.set(r.day, r.printed);
+    }
+    return out;
+  }
+
+  /** Keep historyDays of samples, days and events. */
+  async prune(beforeMs: number): Promise<void> {
+    const day = new Date(beforeMs).toISOString().slice(0, 10);
+    await this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM samples WHERE ts_ms < ?', [beforeMs]);
+      await tx.run('DELETE FROM daily WHERE day < ?', [day]);
+      await tx.run('DELETE FROM events WHERE ts < ?', [new Date(beforeMs).toISOString()]);
+    });
+  }
+}
