@@ -4,7 +4,7 @@ import { translate } from '/i18n.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
 const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'stale'];
-const state = { lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
+const state = { live: false, lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
 const $ = (id) => document.getElementById(id);
 const t = (key, vars) => translate(state.lang, key, vars);
 
@@ -158,11 +158,17 @@ async function route() {
   else if (state.view === 'station') await renderStation(state.station);
 }
 
+function showLive() {
+  $('live').className = `live ${state.live ? 'on' : 'off'}`;
+  $('live').textContent = t(state.live ? 'live' : 'offline');
+}
+
 function translatePage() {
   document.documentElement.lang = state.lang;
   for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
   $('lang').textContent = state.lang === 'id' ? 'EN' : 'ID';
   document.title = t('title');
+  showLive();
 }
 
 /** Many rows arrive at once: draw at most once a frame, and only the view on screen. */
@@ -184,8 +190,8 @@ async function loadAll() {
 
 function listen() {
   const es = new EventSource('/api/stream');
-  es.onopen = () => { $('live').className = 'live on'; $('live').textContent = t('live'); };
-  es.onerror = () => { $('live').className = 'live off'; $('live').textContent = t('offline'); };
+  es.onopen = () => { state.live = true; showLive(); };
+  es.onerror = () => { state.live = false; showLive(); };
   es.addEventListener('rows', (m) => {
     for (const r of JSON.parse(m.data)) state.rows.set(r.station, r);
     redrawSoon();

@@ -37,6 +37,8 @@ export function lineChart(series, yMax = 100) {
       pen = true;
     }
     svg.append(el('path', { d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'data-series': s.name }));
+    // Dots too: a lone reading between unknowns has no line to be part of.
+    for (const [t, v] of s.points) if (v !== null && v !== undefined) svg.append(el('circle', { cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 2.5, fill: s.color }));
   }
   return svg;
 }

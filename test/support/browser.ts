@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -8,7 +5,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 /**
  * Debian's Chromium, headless, driven by playwright-core (never a downloaded browser). The
  * flags keep it off the network: this machine refuses outside connections, and a browser that
- * tries them at start-up slows every test down.
+ * tries them at start-up slows every test down. Playwright gives each launch a new empty profile.
  */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -22,7 +19,6 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`,
     ],
   });
 }

@@ -219,7 +219,7 @@ describe('lending suggestions', () => {
       ['5371-04', 'forecast'],
       ['5371-02', 'level'],
     ]);
-    const stale = toRow({ ...new Fleet().entry({ province: '53', regency: '5371', station: 'x' }), health: health('x', '5371', (h) => supply(h, 'ribbon', 90, 100)), healthAtMs: T0 - 3600_000 }, T0, 60_000);
+    const stale = toRow({ ...new Fleet().entry({ province: '53', regency: '5371', station: 'x', kind: 'health' }), health: health('x', '5371', (h) => supply(h, 'ribbon', 90, 100)), healthAtMs: T0 - 3600_000 }, T0, 60_000);
     expect(lending([...rows.filter((r) => r.station !== '5371-04'), { ...stale, station: '5371-09' }], cfg).find((s) => s.kind === 'ribbon')?.lenders.map((l) => l.station)).toEqual(['5371-02']);
   });
 });

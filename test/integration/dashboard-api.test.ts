@@ -1,0 +1,98 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rng, SimStation } from '../../scripts/fleet-model.js';
+import { runCli } from '../support/agent.js';
+import { reopenDashboard, startDashboard } from '../support/dashboard.js';
+import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { freePort, peerAvailable, waitUntil } from '../support/peers.js';
+import { tempDir } from '../support/sim.js';
+
+const hasMosquitto = peerAvailable('Mosquitto', 'mosquitto');
+const TOKEN = 'f3a9c2d47e8b1a6059cd2e7f81b4a3d6';
+
+async function publish(url: string, topic: string, payload: string, retain = false): Promise<void> {
+  const c = await mqtt.connectAsync(url);
+  await c.publishAsync(topic, payload, { qos: 1, retain });
+  await c.endAsync();
+}
+
+describe.skipIf(!hasMosquitto)('the dashboard API and its guard', () => {
+  let mosq: Mosquitto;
+  beforeAll(async () => {
+    mosq = await startMosquitto();
+  });
+  afterAll(async () => {
+    await mosq.stop();
+  });
+
+  it('refuses to listen beyond loopback without a token, naming the setting (exit 78)', async () => {
+    const dir = tempDir('dash-cfg-');
+    const file = join(dir, 'd.yaml');
+    writeFileSync(file, `mqtt: { url: "${mosq.url}" }\ndashboard: { listen: "0.0.0.0:${await freePort()}" }\n`);
+    const r = await runCli(['dashboard', '--config', file]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/dashboard\.tokenFile: listening beyond this PC needs dashboard\.tokenFile/);
+  });
+
+  it('with a token file every API call and the page need the token; the login page sets it', async () => {
+    const dir = tempDir('dash-tok-');
+    writeFileSync(join(dir, 'token'), `${TOKEN}\n`);
+    const dash = await startDashboard(mosq.url, { tokenFile: 'token' }, dir);
+    try {
+      expect((await fetch(`${dash.url}/api/stations`)).status).toBe(401);
+      expect((await fetch(`${dash.url}/api/stations`, { headers: { authorization: 'Bearer wrong-token-of-same-size-000000' } })).status).toBe(401);
+      expect((await fetch(`${dash.url}/api/stations`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+      const page = await fetch(`${dash.url}/`, { redirect: 'manual' });
+      expect([page.status, page.headers.get('location')]).toEqual([303, '/login']);
+      const wrong = await fetch(`${dash.url}/login`, { method: 'POST', body: new URLSearchParams({ token: 'nope' }), redirect: 'manual' });
+      expect(wrong.status).toBe(401);
+      const login = await fetch(`${dash.url}/login`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+      const cookie = login.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+      const withCookie = await fetch(`${dash.url}/`, { headers: { cookie: cookie.split(';')[0] ?? '' } });
+      expect(withCookie.status).toBe(200);
+      expect(await withCookie.text()).toContain('<script type="module" src="/app.js">');
+    } finally {
+      await dash.stop();
+    }
+  });
+
+  it('counts bad messages and never shows them; a bad query names the parameter; a restart without the broker shows the picture at once', async () => {
+    const dash = await startDashboard(mosq.url, { provinces: ['53'] });
+    const s = new SimStation(0, rng(3));
+    const id = s.identity.id;
+    const base = `ektp/v1/53/${s.identity.regency}/${id}`;
+    await publish(mosq.url, `${base}/health`, '{"schema":"station.health/1","station":"x"}');
+    await publish(mosq.url, `${base}/health`, 'garbage');
+    await publish(mosq.url, `ektp/v1/53/${s.identity.regency}/other/health`, JSON.stringify(s.health(new Date().toISOString(), 1)));
+    await publish(mosq.url, `${base}/health`, JSON.stringify(s.health(new Date().toISOString(), 2)), true);
+    await waitUntil('the good health', async () => (await dash.api<unknown[]>('/api/stations')).length === 1);
+    const m = await dash.api<{ ingest: { invalid: Record<string, number> } }>('/api/metrics');
+    expect(m.ingest.invalid).toEqual({ schema: 1, 'not-json': 1, 'wrong-station': 1 });
+    expect((await dash.api<{ station: string }[]>('/api/stations')).map((r) => r.station)).toEqual([id]);
+    expect(dash.proc.output).toMatch(/message refused: not shown on the dashboard/);
+
+    const bad = await fetch(`${dash.url}/api/stations?problem=fire`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/problem: expected one of offline, power/);
+
+    // SIGTERM: a clean stop, exit 0.
+    dash.proc.child.kill('SIGTERM');
+    expect((await dash.proc.exited).code).toBe(0);
+    await mosq.stop();
+    try {
+      // The same folder, its broker gone: it must serve what its database holds.
+      const again = await reopenDashboard(dash.dir, false);
+      try {
+        const rows = await again.api<{ station: string; stale: boolean }[]>('/api/stations');
+        expect(rows.map((r) => r.station)).toEqual([id]);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      mosq = await startMosquitto([], { port: mosq.port, dir: mosq.dir });
+    }
+  });
+});
