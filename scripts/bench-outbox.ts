@@ -9,15 +9,15 @@
  *
  * The last line printed is one JSON object with the figures.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { AGENT_NODE_FLAGS } from '../agent/runtime-flags.js';
+import { arg, startMosquitto } from './bench-support.js';
 import { Store } from '../agent/store/store.js';
 import { systemClock } from '../hal/clock.js';
 import { DEFAULT_SENDER_OPTIONS } from '../telemetry/sender.js';
@@ -45,22 +45,6 @@ function samplePayload(seq: number): string {
     jobs: { queued: null, printing: null, printedToday: null, failedToday: null, needsVerification: null },
     telemetry: { connected: false, backlog: seq, backlogBytes: seq * 1300, oldestBacklogSeconds: seq * 10, dropped: 0, droppedEvents: 0, refused: 0, lastError: 'nothing accepts connections' },
     alerts: [],
-  });
-}
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
   });
 }
 
@@ -148,25 +132,6 @@ function runChild(args: string[]): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`benchmark child ${args[0] ?? ''} exited ${code}`))));
   });
-}
-
-async function startMosquitto(): Promise<{ url: string; stop: () => void }> {
-  if (spawnSync('sh', ['-c', 'command -v mosquitto']).status !== 0) throw new Error('mosquitto is not installed (apt-get install mosquitto); the benchmark needs a real broker');
-  const dir = mkdtempSync(join(tmpdir(), 'bench-mosq-'));
-  const port = await freePort();
-  writeFileSync(join(dir, 'm.conf'), ['user root', `listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'max_inflight_messages 0', ''].join('\n'));
-  const proc = spawn('mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
-  const url = `mqtt://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const ok = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 }).then(
-      (c) => c.endAsync().then(() => true),
-      () => false,
-    );
-    if (ok) return { url, stop: () => proc.kill('SIGTERM') };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('mosquitto did not start');
 }
 
 async function main(): Promise<void> {

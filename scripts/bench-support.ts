@@ -1,0 +1,44 @@
+/** What the benchmarks share: arguments, a free port, and a private Mosquitto. */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+
+/** `--name value` from the command line, or the fallback. */
+export function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** A private Mosquitto on loopback with no per-client caps, so the broker is never what limits a run. */
+export async function startMosquitto(extra: string[] = []): Promise<{ url: string; pid: number; stop: () => void }> {
+  if (spawnSync('sh', ['-c', 'command -v mosquitto']).status !== 0) throw new Error('mosquitto is not installed (apt-get install mosquitto); the benchmark needs a real broker');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-mosq-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'm.conf'), ['user root', `listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'max_inflight_messages 0', ...extra, ''].join('\n'));
+  const proc = spawn('mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
+  const url = `mqtt://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 }).then(
+      (c) => c.endAsync().then(() => true),
+      () => false,
+    );
+    if (ok) return { url, pid: proc.pid ?? 0, stop: () => proc.kill('SIGTERM') };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  proc.kill('SIGKILL');
+  throw new Error('mosquitto did not start');
+}
