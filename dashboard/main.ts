@@ -109,6 +109,8 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
       log.warn('the broker does not speak MQTT 5; using MQTT 3.1.1 (set mqtt.protocolVersion: 4 to skip this)');
       client.options.protocolVersion = 4;
       delete client.options.properties;
+      // mqtt.js does not retry a refused CONNECT by itself.
+      client.once('close', () => client.reconnect());
       return;
     }
     const why = explainMqttError(err, cfg.mqtt.url);

@@ -7,7 +7,8 @@ import { runCli } from '../support/agent.js';
 import { reopenDashboard, startDashboard } from '../support/dashboard.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort, peerAvailable, waitUntil } from '../support/peers.js';
-import { tempDir } from '../support/sim.js';
+import { quietLog, tempDir } from '../support/sim.js';
+import { startEmbeddedBroker } from '../../telemetry/broker.js';
 
 const hasMosquitto = peerAvailable('Mosquitto', 'mosquitto');
 const TOKEN = 'f3a9c2d47e8b1a6059cd2e7f81b4a3d6';
@@ -25,6 +26,21 @@ describe.skipIf(!hasMosquitto)('the dashboard API and its guard', () => {
   });
   afterAll(async () => {
     await mosq.stop();
+  });
+
+  it('speaks MQTT 3.1.1 to a broker that refuses 5 (the fleet simulator\'s embedded one), and ingests', async () => {
+    const port = await freePort();
+    const broker = await startEmbeddedBroker('127.0.0.1', port, quietLog);
+    const dash = await startDashboard(`mqtt://127.0.0.1:${port}`);
+    try {
+      expect(dash.proc.output).toMatch(/does not speak MQTT 5; using MQTT 3\.1\.1/);
+      const s = new SimStation(1, rng(5));
+      await publish(`mqtt://127.0.0.1:${port}`, `ektp/v1/53/${s.identity.regency}/${s.identity.id}/health`, JSON.stringify(s.health(new Date().toISOString(), 1)));
+      await waitUntil('the station over 3.1.1', async () => (await dash.api<unknown[]>('/api/stations')).length === 1);
+    } finally {
+      await dash.stop();
+      await broker.close();
+    }
   });
 
   it('refuses to listen beyond loopback without a token, naming the setting (exit 78)', async () => {
