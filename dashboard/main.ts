@@ -98,8 +98,10 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
   });
   client.on('connect', () => {
     log.info({ url: cfg.mqtt.url, filters }, 'connected to the broker');
-    client.subscribe(filters, { qos: 1 }, (err) => {
-      if (err) log.error({ err }, 'subscription refused: check the broker ACL for the dashboard user');
+    client.subscribe(filters, { qos: 1 }, (err, granted) => {
+      const refused = (granted ?? []).filter((g) => g.qos >= 128).map((g) => g.topic);
+      if (err || refused.length > 0) log.error({ err, refused }, 'subscription refused: check the broker ACL for the dashboard user');
+      else log.info({ filters }, 'subscribed: receiving the stations');
     });
   });
   let lastError = '';

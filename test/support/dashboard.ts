@@ -25,7 +25,7 @@ export async function startDashboard(mqttUrl: string, dashboard: Record<string, 
 /** Start the dashboard again on the folder of an earlier one (its config and database). */
 export async function reopenDashboard(dir: string, waitForBroker: boolean): Promise<DashboardUnderTest> {
   const proc = new Proc(process.execPath, [CLI, 'dashboard', '--config', join(dir, 'dashboard.yaml')], { cwd: dir });
-  await proc.waitForOutput(waitForBroker ? /connected to the broker/ : /dashboard at http/, 15_000);
+  await proc.waitForOutput(waitForBroker ? /subscribed: receiving the stations/ : /dashboard at http/, 15_000);
   const url = /dashboard at (http:\/\/[\d.:]+)/.exec(proc.output)?.[1] ?? '';
   return {
     url,
