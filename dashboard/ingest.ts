@@ -165,6 +165,11 @@ export class Ingest extends EventEmitter<IngestEvents> {
     this.lagNext = (this.lagNext + 1) % LAG_WINDOW;
   }
 
+  /** Forget cards-per-day figures before `sinceDay` (the database keeps historyDays of them). */
+  forgetDaysBefore(sinceDay: string): void {
+    for (const byDay of this.daily.values()) for (const day of byDay.keys()) if (day < sinceDay) byDay.delete(day);
+  }
+
   metrics(): IngestMetrics {
     const sorted = [...this.lags].sort((a, b) => a - b);
     const at = (q: number) => (sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null));

@@ -126,7 +126,11 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
   const flushTimer = setInterval(() => {
     void ingest.flush();
   }, FLUSH_MS);
-  const prune = () => store.prune(now() - cfg.dashboard.historyDays * 86_400_000).catch((err: unknown) => log.error({ err }, 'pruning old history failed'));
+  const prune = () => {
+    // The ranking reads the last 7 days from memory; older days live on in the database only.
+    ingest.forgetDaysBefore(ingest.day(now() - 8 * 86_400_000));
+    return store.prune(now() - cfg.dashboard.historyDays * 86_400_000).catch((err: unknown) => log.error({ err }, 'pruning old history failed'));
+  };
   void prune();
   const pruneTimer = setInterval(() => void prune(), PRUNE_MS);
   // Rows go stale by time alone, with no message to say so: the page re-reads the table on a tick.

@@ -13,6 +13,7 @@ import type { Api } from './api.js';
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js' };
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 const MAX_BODY = 4096;
+const MAX_STREAM_BACKLOG = 4 * 1024 * 1024;
 const COOKIE = 'dashboard_token';
 
 function webDir(): string {
@@ -87,7 +88,16 @@ export class DashboardServer {
   /** Push to every open page: named SSE event with a JSON body. */
   broadcast(event: string, data: unknown): void {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const res of this.streams) res.write(frame);
+    for (const res of this.streams) {
+      // A page that stopped reading (a sleeping laptop) must not pile up the province's updates
+      // in memory: it is cut off, and its EventSource reconnects and re-reads the table.
+      if (res.writableLength > MAX_STREAM_BACKLOG) {
+        this.streams.delete(res);
+        res.destroy();
+        continue;
+      }
+      res.write(frame);
+    }
   }
 
   get clients(): number {

@@ -223,3 +223,49 @@ describe('lending suggestions', () => {
     expect(lending([...rows.filter((r) => r.station !== '5371-04'), { ...stale, station: '5371-09' }], cfg).find((s) => s.kind === 'ribbon')?.lenders.map((l) => l.station)).toEqual(['5371-02']);
   });
 });
+
+describe('the live stream', () => {
+  it('cuts off a page that stopped reading instead of holding the province\'s updates in memory; a reading page stays', async () => {
+    const { DashboardServer } = await import('../../dashboard/server.js');
+    const { connect } = await import('node:net');
+    const api = { handle: () => Promise.resolve([]) } as unknown as ConstructorParameters<typeof DashboardServer>[0]['api'];
+    const server = new DashboardServer({ host: '127.0.0.1', port: 0, token: null, api, log: quietLog });
+    await server.start();
+    const port = Number(new URL(server.address).port);
+    const open = (read: boolean) =>
+      new Promise<import('node:net').Socket>((resolve) => {
+        const s = connect(port, '127.0.0.1', () => s.write('GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n'));
+        s.once('data', () => {
+          if (!read) s.pause();
+          resolve(s);
+        });
+        if (read) s.on('data', () => undefined);
+      });
+    const asleep = await open(false);
+    const awake = await open(true);
+    try {
+      expect(server.clients).toBe(2);
+      const big = 'x'.repeat(1024 * 1024);
+      for (let i = 0; i < 40 && server.clients > 1; i++) {
+        server.broadcast('rows', big);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(server.clients).toBe(1);
+    } finally {
+      asleep.destroy();
+      awake.destroy();
+      await server.stop();
+    }
+  });
+});
+
+describe('cards per day in memory', () => {
+  it('forgets days older than the ranking reads, keeps the rest', async () => {
+    const { ingest, send } = await rig();
+    await send('5371/5371-01/health', health('5371-01', '5371', (h) => (h.jobs.printedToday = 5), 1, T0 - 10 * 86_400_000));
+    await send('5371/5371-01/health', health('5371-01', '5371', (h) => (h.jobs.printedToday = 7), 2, T0));
+    expect([...(ingest.daily.get('5371-01')?.keys() ?? [])]).toEqual(['2026-11-10', '2026-11-20']);
+    ingest.forgetDaysBefore('2026-11-12');
+    expect([...(ingest.daily.get('5371-01')?.entries() ?? [])]).toEqual([['2026-11-20', 7]]);
+  });
+});
