@@ -55,6 +55,14 @@ describe('the documents name only commands and options the CLI has', () => {
     expect(namesOption('  --json-lines', '--json')).toBe(false);
   });
 
+  it('nothing is chained after diagnose with &&: it exits 1 or 2 on a fresh station (no database yet, agent not running), so what follows would never run', () => {
+    for (const doc of Object.keys(DOCS)) {
+      const text = readFileSync(join(REPO, doc), 'utf8');
+      const chained = [...codeLines(text), ...inlineSpans(text)].filter((l) => /station-agent\s+diagnose\b[^#]*&&/.test(l));
+      expect(chained, `${doc}: put the command after diagnose on a line of its own (see docs/technician.md section 2)`).toEqual([]);
+    }
+  });
+
   for (const [doc, least] of Object.entries(DOCS)) {
     it(doc, async () => {
       const commands = documentedCommands(readFileSync(join(REPO, doc), 'utf8'));
