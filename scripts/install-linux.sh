@@ -71,6 +71,9 @@ cp -a "$SRC/README.md" "$new/" 2>/dev/null || true
 [ -s "$new/.production-packages" ] || die "could not list the production packages (npm ls): is $SRC/node_modules complete (npm ci)?"
 (cd "$SRC" && xargs -a "$new/.production-packages" cp -a --parents -t "$new")
 rm -f "$new/.production-packages"
+# Root's, whoever owns the checkout: cp -a keeps its owner (uid 1000, say), and that user could
+# then change code the service and root run.
+if [ "$(id -u)" = 0 ]; then chown -R 0:0 "$new"; fi
 chmod -R u=rwX,go=rX "$new"
 # The copy must start (every module the CLI loads, SQLite's native one included) before it
 # replaces the program that runs now.

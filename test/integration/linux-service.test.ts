@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,27 @@ function present(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A built checkout as a person has it, made from an installed program (dist, docs, deploy, the
+ * production packages) plus the scripts; and the root folder that program was installed into.
+ */
+function checkout(prefix: string): { src: string; root: string } {
+  const root = tempDir(`${prefix}root-`);
+  install(root);
+  const src = tempDir(`${prefix}src-`);
+  cpSync(join(root, 'opt/station-agent'), src, { recursive: true, verbatimSymlinks: true });
+  cpSync(join(REPO, 'scripts'), join(src, 'scripts'), { recursive: true });
+  return { src, root };
+}
+
+/** Every path under `dir` (itself included) whose owner is not uid 0 / gid 0. */
+function notRootOwned(dir: string): string[] {
+  const { uid, gid } = lstatSync(dir);
+  const here = uid === 0 && gid === 0 ? [] : [`${dir} (${uid}:${gid})`];
+  if (!lstatSync(dir).isDirectory()) return here;
+  return [...here, ...readdirSync(dir).flatMap((name) => notRootOwned(join(dir, name)))];
 }
 
 function systemdVersion(): number {
@@ -183,6 +204,21 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
       expect(present(join(root, gone)), gone).toBe(false);
     }
     expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).not.toMatch(/^station-agent:/m);
+  }, 60_000);
+
+  // Only root can give a checkout to another user, and only root's install changes owners.
+  it.runIf(isRoot)("the installed program is root's even when the checkout belongs to another user", () => {
+    const { src } = checkout('owned-');
+    expect(sh('chown', ['-R', 'nobody:', src]).code).toBe(0);
+    expect(lstatSync(join(src, 'dist/agent/cli.js')).uid).not.toBe(0);
+    const root = tempDir('owned-install-');
+    const r = sh('bash', [join(src, 'scripts/install-linux.sh'), '--root', root]);
+    expect(r.code, r.out).toBe(0);
+    // Anything the checkout's owner could still write would be code the service (and root, through
+    // the station-agent command) runs.
+    expect(notRootOwned(join(root, 'opt/station-agent'))).toEqual([]);
+    expect(lstatSync(join(root, 'usr/local/bin/station-agent')).uid).toBe(0);
+    expect(lstatSync(join(root, UNIT)).uid).toBe(0);
   }, 60_000);
 
   it('STATION_AGENT_CONFIG stands for --config (the installed command sets it)', async () => {
