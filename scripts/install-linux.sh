@@ -66,7 +66,8 @@ mkdir -p "$new/docs" "$new/deploy"
 cp -a "$SRC/docs/." "$new/docs/" 2>/dev/null || true
 cp -a "$SRC/deploy/linux" "$new/deploy/"
 cp -a "$SRC/README.md" "$new/" 2>/dev/null || true
-# npm ls exits non-zero on a mere warning (an extraneous package): its list is what counts.
+# npm ls exits non-zero on a mere warning (an extraneous package), so its status is not used:
+# a package missing from its list is caught when the copy is checked below.
 (cd "$SRC" && npm ls --omit=dev --all --parseable 2>/dev/null || true) | tail -n +2 | sed "s#^$SRC/##" | sort -u > "$new/.production-packages"
 [ -s "$new/.production-packages" ] || die "could not list the production packages (npm ls): is $SRC/node_modules complete (npm ci)?"
 (cd "$SRC" && xargs -a "$new/.production-packages" cp -a --parents -t "$new")
@@ -75,6 +76,18 @@ rm -f "$new/.production-packages"
 # then change code the service and root run.
 if [ "$(id -u)" = 0 ]; then chown -R 0:0 "$new"; fi
 chmod -R u=rwX,go=rX "$new"
+# Every production package must load from the copy: `--version` alone loads only what the CLI
+# imports up front, not a driver's package (ipp, say) imported once the configuration names it.
+# Importing, not only resolving, also catches a package whose own dependencies are missing.
+broken=$(cd "$new" && "$NODE" --input-type=module -e '
+  const { readFileSync } = await import("node:fs");
+  const deps = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies ?? {});
+  const bad = [];
+  for (const name of deps) await import(name).catch((e) => bad.push(`${name} (${e.code ?? e.message})`));
+  console.log(bad.join(", "));
+  process.exit(0);
+') || die "could not check the production packages in $new with $NODE; the installed one is unchanged"
+[ -z "$broken" ] || die "production package(s) cannot be loaded from the copy: $broken. Run 'npm ci' in $SRC (it installs every package in package-lock.json), then this script again; the installed one is unchanged"
 # The copy must start (every module the CLI loads, SQLite's native one included) before it
 # replaces the program that runs now.
 "$NODE" "$new/dist/agent/cli.js" --version >/dev/null || die "the copied program in $new does not start; the installed one is unchanged"

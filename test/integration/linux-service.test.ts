@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -219,6 +219,18 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     expect(notRootOwned(join(root, 'opt/station-agent'))).toEqual([]);
     expect(lstatSync(join(root, 'usr/local/bin/station-agent')).uid).toBe(0);
     expect(lstatSync(join(root, UNIT)).uid).toBe(0);
+  }, 60_000);
+
+  it('refuses a checkout missing a production package, naming it and what to do, and keeps the installed program', () => {
+    // ipp is imported only when the configuration names the ipp printer driver: `--version` never loads it.
+    const { src, root } = checkout('missing-');
+    rmSync(join(src, 'node_modules/ipp'), { recursive: true });
+    const r = sh('bash', [join(src, 'scripts/install-linux.sh'), '--root', root]);
+    expect(r.code, r.out).not.toBe(0);
+    expect(r.out).toMatch(/cannot be loaded from the copy: ipp \(ERR_MODULE_NOT_FOUND\)/);
+    expect(r.out).toMatch(/npm ci/);
+    expect(r.out).toMatch(/installed one is unchanged/);
+    expect(existsSync(join(root, 'opt/station-agent/node_modules/ipp/package.json'))).toBe(true);
   }, 60_000);
 
   it('STATION_AGENT_CONFIG stands for --config (the installed command sets it)', async () => {
