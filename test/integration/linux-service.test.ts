@@ -92,7 +92,7 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
       StateDirectory: 'station-agent',
       LogsDirectory: 'station-agent',
       ConfigurationDirectory: 'station-agent',
-      RestartPreventExitStatus: '64 78',
+      RestartPreventExitStatus: '64 65 78',
     })) {
       expect(unitValue(unit, key), key).toBe(value);
     }

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EXIT } from '../../agent/errors.js';
 import { Db } from '../../agent/store/db.js';
 import { MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../agent/store/migrations.js';
 import { DB_FILE, Store } from '../../agent/store/store.js';
@@ -169,7 +170,7 @@ describe('upgrades: the database migrates forward on start, and nothing queued i
 });
 
 describe('downgrades are refused', () => {
-  it('`station-agent run` on a database from a newer agent exits 1 naming both versions and what to do, and leaves the file alone', async () => {
+  it('`station-agent run` on a database from a newer agent exits 65, which the unit does not restart, naming both versions and what to do, and leaves the file alone', async () => {
     const dir = tempDir('downgrade-');
     const dataDir = join(dir, 'data');
     const db = await databaseAt(SCHEMA_VERSION, dataDir);
@@ -181,15 +182,20 @@ describe('downgrades are refused', () => {
 
     const agent = startAgent(testConfig('embedded', { mqtt: { url: 'embedded', embedded: { port: await freePort() } } }), dir);
     const { code } = await agent.proc.exited;
-    expect(code).toBe(1);
+    // Not 1: systemd would restart it into the same refusal forever (RestartPreventExitStatus).
+    expect(code, agent.proc.output).toBe(EXIT.newerData);
+    expect(EXIT.newerData).toBe(65);
     const err = agent.proc.stderr;
     expect(err).toContain(`schema version ${SCHEMA_VERSION + 1}, newer than this agent understands (${SCHEMA_VERSION})`);
     expect(err).toContain(file);
     expect(err).toMatch(/What to do: .*Install that version again/);
     // The queue commands refuse too, and nothing was written.
     const jobs = await runCli(['jobs', 'list', '--config', agent.configFile]);
-    expect(jobs.code).toBe(1);
+    expect(jobs.code).toBe(65);
     expect(jobs.stderr).toContain(`newer than this agent understands (${SCHEMA_VERSION})`);
+    const status = await runCli(['status', '--config', agent.configFile]);
+    expect(status.code, status.stderr).toBe(65);
+    expect(status.stderr).toContain(`schema version ${SCHEMA_VERSION + 1}; this agent reads ${SCHEMA_VERSION}`);
     const check = await Db.open(file, { readOnly: true });
     expect(await schemaVersion(check)).toBe(SCHEMA_VERSION + 1);
     await check.close();
