@@ -123,10 +123,10 @@ sed -i "s#^ExecStart=/usr/bin/node #ExecStart=$NODE #" "$R/etc/systemd/system/st
 SYSTEMD_VERSION=$(systemctl --version 2>/dev/null | awk 'NR==1 {print $2}' | grep -Eo '^[0-9]+' || echo 0)
 if [ "${SYSTEMD_VERSION:-0}" -ge 254 ]; then
   install -D -m 0644 "$SRC/deploy/linux/station-agent.service.d/restart-backoff.conf" "$R/etc/systemd/system/station-agent.service.d/restart-backoff.conf"
-  say "systemd $SYSTEMD_VERSION: restarts back off from 5 s to 5 minutes"
+  say "systemd $SYSTEMD_VERSION: restarts back off from 5 s to 5 minutes, for as long as it takes"
 else
   rm -f "$R/etc/systemd/system/station-agent.service.d/restart-backoff.conf"
-  say "systemd ${SYSTEMD_VERSION:-unknown}: restarts every 5 s, at most 10 in 15 minutes (a growing back-off needs systemd 254)"
+  say "systemd ${SYSTEMD_VERSION:-unknown}: restarts every 15 s for as long as it takes (a growing back-off needs systemd 254)"
 fi
 install -D -m 0644 "$SRC/deploy/linux/60-station-agent-ups.rules" "$R/etc/udev/rules.d/60-station-agent-ups.rules"
 if [ ! -e "$R/etc/systemd/journald.conf.d/station-agent.conf" ]; then

@@ -93,6 +93,9 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
       LogsDirectory: 'station-agent',
       ConfigurationDirectory: 'station-agent',
       RestartPreventExitStatus: '64 65 78',
+      // Before systemd 254 restarts cannot back off: a fixed wait, and no start limit to stay failed at.
+      RestartSec: '15s',
+      StartLimitIntervalSec: '0',
     })) {
       expect(unitValue(unit, key), key).toBe(value);
     }
@@ -107,6 +110,11 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     const said = sh('systemd-analyze', ['verify', join(withDropIn, 'station-agent.service')]).out.trim().split('\n').filter(Boolean);
     const unknown = said.map((l) => /Unknown key '(\w+)' in section \[Service\]/.exec(l)?.[1] ?? l);
     expect(unknown).toEqual(systemdVersion() >= 254 ? [] : ['RestartSteps', 'RestartMaxDelaySec']);
+    // With the drop-in too it keeps trying: no start limit comes back with the back-off.
+    const dropInText = readFileSync(join(REPO, 'deploy/linux/station-agent.service.d/restart-backoff.conf'), 'utf8');
+    expect(unitValue(`${unit}\n${dropInText}`, 'StartLimitIntervalSec')).toBe('0');
+    expect(unitValue(`${unit}\n${dropInText}`, 'RestartMaxDelaySec')).toBe('5min');
+    expect(out).toMatch(systemdVersion() >= 254 ? /restarts back off from 5 s to 5 minutes/ : /restarts every 15 s for as long as it takes/);
     // Enabled for boot, the user made in the root's own user list, the udev rule in place.
     expect(readlinkSync(join(root, 'etc/systemd/system/multi-user.target.wants/station-agent.service'))).toBe('/etc/systemd/system/station-agent.service');
     expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toMatch(/^station-agent:x:\d+:\d+:.*:\/var\/lib\/station-agent:/m);
