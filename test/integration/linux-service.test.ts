@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { AGENT_NODE_FLAGS } from '../../agent/runtime-flags.js';
 import { CLI } from '../support/agent.js';
+import { NotifySocket } from '../support/notify-socket.js';
 import { freePort, peerAvailable } from '../support/peers.js';
 import { Proc } from '../support/process.js';
 import { tempDir } from '../support/sim.js';
@@ -81,7 +82,10 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     expect(v.code).toBe(0);
     const unit = readFileSync(unitFile, 'utf8');
     for (const [key, value] of Object.entries({
-      Type: 'simple',
+      Type: 'notify',
+      // systemd-notify, a child of the agent, sends its messages.
+      NotifyAccess: 'all',
+      WatchdogSec: '2min',
       User: 'station-agent',
       Restart: 'on-failure',
       NoNewPrivileges: 'yes',
@@ -129,7 +133,7 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     expect(wrapper).toMatch(/runuser -u station-agent/);
   }, 60_000);
 
-  it("runs the unit's ExecStart by hand: the agent starts, reloads its log level on ExecReload, stops on SIGTERM", async () => {
+  it("runs the unit's ExecStart by hand: the agent says READY=1 and pings the watchdog, reloads its log level on ExecReload, stops on SIGTERM", async () => {
     const root = tempDir('install-run-');
     install(root);
     const unit = readFileSync(join(root, UNIT), 'utf8');
@@ -159,18 +163,26 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     // As the service's user would: an unprivileged uid owning only the data folder.
     const passwd = /^station-agent:x:(\d+):(\d+):/m.exec(readFileSync(join(root, 'etc/passwd'), 'utf8'));
     const [uid, gid] = [Number(passwd?.[1]), Number(passwd?.[2])];
+    // What systemd gives a Type=notify unit with WatchdogSec=2min: a socket to notify, the timeout.
+    expect(unitValue(unit, 'WatchdogSec')).toBe('2min');
+    const notify = await NotifySocket.start();
+    const env = { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: String(120 * 1_000_000) };
     let proc: Proc;
     if (isRoot) {
       chmodSync(root, 0o755); // a temporary folder is root's alone; the service's folders are not
       chownSync(dataDir, uid, gid);
       chownSync(config, 0, gid);
-      proc = new Proc('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', node ?? 'node', ...args], { cwd: dataDir });
+      proc = new Proc('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', node ?? 'node', ...args], { cwd: dataDir, env });
     } else {
-      proc = new Proc(node ?? 'node', args, { cwd: dataDir });
+      proc = new Proc(node ?? 'node', args, { cwd: dataDir, env });
     }
     try {
       await proc.waitForOutput(/station agent running/, 15_000);
       expect(existsSync(join(dataDir, 'station.db'))).toBe(true);
+      // Ready, with the watchdog's first ping, from the agent's systemd-notify child.
+      await notify.waitFor('READY=1', (m) => m.split('\n').includes('READY=1'));
+      expect(notify.messages).toEqual(['READY=1\nWATCHDOG=1']);
+      expect(proc.output).toMatch(/systemd watchdog: the station loop pings it/);
       // ExecReload, by hand.
       const reload = (unitValue(unit, 'ExecReload') ?? '').replace('$MAINPID', String(proc.child.pid));
       const [kill, ...killArgs] = reload.split(/\s+/);
@@ -182,8 +194,11 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
       const { code } = await proc.exited;
       expect(code, proc.output.slice(-2000)).toBe(0);
       expect(proc.output).toMatch(/stopped cleanly/);
+      expect(notify.messages.at(-1)).toBe('STOPPING=1');
+      expect(proc.output).not.toMatch(/systemd notification not sent/);
     } finally {
       await proc.stop();
+      await notify.stop();
     }
   }, 60_000);
 
