@@ -15,7 +15,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --root) ROOT=${2:?--root needs a folder}; shift 2 ;;
     --root=*) ROOT=${1#--root=}; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "install-linux.sh: unknown argument $1 (see --help)" >&2; exit 64 ;;
   esac
 done

@@ -256,6 +256,21 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     expect(existsSync(join(root, 'opt/station-agent/node_modules/ipp/package.json'))).toBe(true);
   }, 60_000);
 
+  it('--help prints the comment at the top of each script, and no code', () => {
+    for (const script of ['install-linux.sh', 'uninstall-linux.sh']) {
+      const path = join(REPO, 'scripts', script);
+      const r = sh('bash', [path, '--help']);
+      expect(r.code, r.out).toBe(0);
+      const comment = readFileSync(path, 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('#')))
+        .map((l) => l.replace(/^# ?/, ''));
+      expect(r.out.trimEnd().split('\n'), script).toEqual(comment);
+      expect(r.out).not.toMatch(/set -euo pipefail/);
+    }
+  });
+
   it('STATION_AGENT_CONFIG stands for --config (the installed command sets it)', async () => {
     const dir = tempDir('env-config-');
     const config = join(dir, 'agent.yaml');
