@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -255,6 +255,23 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     expect(r.out).toMatch(/installed one is unchanged/);
     expect(existsSync(join(root, 'opt/station-agent/node_modules/ipp/package.json'))).toBe(true);
   }, 60_000);
+
+  // Only root may write under /root, where a Node.js from nvm would be.
+  it.runIf(isRoot)('refuses a Node.js under /root or /home, which the service cannot see (ProtectHome=yes)', () => {
+    const bin = mkdtempSync('/root/station-agent-test-node-');
+    try {
+      // A working node, as nvm would put it, first on the PATH.
+      writeFileSync(join(bin, 'node'), `#!/bin/sh\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+      const root = tempDir('home-node-');
+      const r = spawnSync('bash', [join(REPO, 'scripts/install-linux.sh'), '--root', root], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
+      expect(r.status, r.stdout + r.stderr).not.toBe(0);
+      expect(r.stderr).toContain(`Node.js at ${join(bin, 'node')} is under /root or /home, which the service cannot see (ProtectHome=yes)`);
+      expect(r.stderr).toMatch(/install Node\.js 20 for the whole PC/);
+      expect(existsSync(join(root, 'opt/station-agent'))).toBe(false);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
 
   it('--help prints the comment at the top of each script, and no code', () => {
     for (const script of ['install-linux.sh', 'uninstall-linux.sh']) {
