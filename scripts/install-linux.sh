@@ -71,6 +71,8 @@ mkdir -p "$new/docs" "$new/deploy"
 cp -a "$SRC/docs/." "$new/docs/" 2>/dev/null || true
 cp -a "$SRC/deploy/linux" "$new/deploy/"
 cp -a "$SRC/README.md" "$new/" 2>/dev/null || true
+# The uninstall script too, so removing the agent does not need the checkout it came from.
+install -D -m 0755 "$SRC/scripts/uninstall-linux.sh" "$new/scripts/uninstall-linux.sh"
 # npm ls exits non-zero on a mere warning (an extraneous package), so its status is not used:
 # a package missing from its list is caught when the copy is checked below.
 (cd "$SRC" && npm ls --omit=dev --all --parseable 2>/dev/null || true) | tail -n +2 | sed "s#^$SRC/##" | sort -u > "$new/.production-packages"
@@ -102,7 +104,7 @@ if [ -d "$R$PREFIX" ]; then
 fi
 mv "$new" "$R$PREFIX"
 rm -rf "$R$PREFIX.old"
-say "program installed in $R$PREFIX ($(du -sh "$R$PREFIX" | cut -f1))"
+say "program installed in $R$PREFIX ($(du -sh "$R$PREFIX" | cut -f1)); to remove it: sudo $PREFIX/scripts/uninstall-linux.sh"
 
 # 3. The command technicians type, running as the service's user with the station's file.
 install -D -m 0755 "$SRC/deploy/linux/station-agent.sh" "$R/usr/local/bin/station-agent"

@@ -214,8 +214,22 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     expect(readFileSync(join(root, 'etc/passwd'), 'utf8').match(/^station-agent:/gm)).toHaveLength(1);
     expect(sh('systemd-analyze', ['verify', join(root, UNIT)]).out.trim()).toBe('');
 
-    install(root, 'uninstall-linux.sh');
-    for (const gone of [UNIT, 'opt/station-agent', 'usr/local/bin/station-agent', 'etc/udev/rules.d/60-station-agent-ups.rules', 'etc/systemd/system/multi-user.target.wants/station-agent.service']) {
+    // Removal needs no checkout: the uninstall script is installed with the program.
+    const installed = join(root, 'opt/station-agent/scripts/uninstall-linux.sh');
+    expect(lstatSync(installed).mode & 0o777).toBe(0o755);
+    const removed = sh('bash', [installed, '--root', root]);
+    expect(removed.code, removed.out).toBe(0);
+    // The script just removed itself: the way to purge is said in full.
+    expect(removed.out).toContain(`remove them too with: rm -rf ${root}/etc/station-agent ${root}/var/lib/station-agent`);
+    for (const gone of [
+      UNIT,
+      'opt/station-agent',
+      'usr/local/bin/station-agent',
+      'etc/udev/rules.d/60-station-agent-ups.rules',
+      'etc/systemd/system/multi-user.target.wants/station-agent.service',
+      // Compared with the installed copy before the program folder went.
+      'etc/systemd/journald.conf.d/station-agent.conf',
+    ]) {
       expect(present(join(root, gone)), gone).toBe(false);
     }
     expect(readFileSync(config, 'utf8')).toBe('# this station\'s own configuration\n');
