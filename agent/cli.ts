@@ -20,7 +20,7 @@ function configOption() {
   return new Option('-c, --config <file>', 'configuration file (YAML or JSON); without it the simulated demo runs').env('STATION_AGENT_CONFIG');
 }
 
-/** Commands share --help/--version, usage errors exit 64 and configuration errors 78. */
+/** Commands share --help/--version, usage errors exit 64, a newer database 65 and configuration errors 78. */
 export function buildProgram(): Command {
   const program = new Command('station-agent')
     .description('Agent for an e-KTP card-printing station: watches the printer, its supplies and the UPS, and reports to the province over MQTT.')
@@ -36,7 +36,8 @@ export function buildProgram(): Command {
 Without --config: simulated printer and UPS, an embedded MQTT broker on 127.0.0.1:1883,
 data in ./data. Watch it with:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
 SIGHUP re-reads log.level from the configuration file (systemctl reload station-agent).
-Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
+Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer agent,
+78 configuration error.`,
     )
     .action(async (opts: { config?: string }) => {
       const config = loadConfig(opts.config);

@@ -17,6 +17,7 @@ import { JobEngine } from './jobs/engine.js';
 import { ConsumablesForecast, type ForecastState } from './forecast.js';
 import { FORECAST_KEY, Station } from './station.js';
 import { Store } from './store/store.js';
+import { SystemdNotifier } from './systemd-notify.js';
 import { VERSION } from './version.js';
 
 export const AGENT_STATE_KEY = 'agent.state';
@@ -55,8 +56,10 @@ async function startPart(name: string, part: Lifecycle, log: Logger): Promise<vo
   }
 }
 
-export async function runAgent(config: Config, log: Logger, opts: { configSource: string; clock?: Clock }): Promise<AgentHandle> {
+export async function runAgent(config: Config, log: Logger, opts: { configSource: string; clock?: Clock; notifier?: SystemdNotifier }): Promise<AgentHandle> {
   const clock = opts.clock ?? systemClock;
+  // Does nothing unless systemd started the agent as Type=notify (NOTIFY_SOCKET set).
+  const notifier = opts.notifier ?? SystemdNotifier.fromEnv(process.env, config.intervals.pollSeconds * 1000, clock, log.child({ part: 'systemd' }));
   const secrets = readMqttSecrets(config.mqtt, opts.configSource);
   const { store, problem: storeProblem } = await openStore(config.dataDir, log);
   let broker: EmbeddedBroker | undefined;
@@ -106,7 +109,11 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     log,
     version: VERSION,
     jobs: () => engine.summary(),
-    onSnapshot: () => engine.kick(),
+    // Every poll that gets this far pings systemd's watchdog: a loop that hangs stops pinging.
+    onSnapshot: () => {
+      engine.kick();
+      notifier.alive();
+    },
     forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
   });
   latest = () => station.latest();
@@ -144,12 +151,14 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
   await station.start();
   await engine.start();
   log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
+  notifier.ready();
 
   let stopped: Promise<void> | undefined;
   return {
     stop() {
       stopped ??= (async () => {
         log.info('stopping');
+        notifier.stopping();
         connection.off('message', onCommand); // no command runs after the last health
         // No new card; the one printing gets a moment, else it is verified after the restart.
         await engine.stop(1000).catch((err: Error) => log.error({ err }, 'print queue stop failed'));
@@ -161,6 +170,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
           .setState(AGENT_STATE_KEY, { state: 'stopped', pid: process.pid, version: VERSION, startedAt, stoppedAt: new Date(clock.now()).toISOString() })
           .catch((err: Error) => log.warn({ err: err.message }, 'agent state not recorded'));
         await store.close();
+        await notifier.flush();
         log.info('stopped cleanly');
       })();
       return stopped;

@@ -72,6 +72,8 @@ export async function openLogFile(opts: LogFileOptions, source = '(configuration
   return stream;
 }
 
+const ignore = () => undefined;
+
 const VERBOSITY: Record<LevelWithSilent, number> = { silent: 0, fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 };
 
 /**
@@ -79,6 +81,10 @@ const VERBOSITY: Record<LevelWithSilent, number> = { silent: 0, fatal: 1, error:
  * technician can raise it to debug while looking for a fault, without a restart that would
  * clear the fault. Child loggers follow: pino children without a level of their own read the
  * root's. A configuration that cannot be read leaves the level as it was, and says why.
+ *
+ * The function returned stops the re-reading but keeps catching the signal, doing nothing:
+ * with no listener Node dies of SIGHUP, and a `systemctl reload` during the clean stop would
+ * cut it short (no last health, the card in the printer not given its moment).
  */
 export function reloadLevelOn(signal: NodeJS.Signals, log: Logger, readLevel: () => LevelWithSilent): () => void {
   const onSignal = () => {
@@ -98,5 +104,6 @@ export function reloadLevelOn(signal: NodeJS.Signals, log: Logger, readLevel: ()
   process.on(signal, onSignal);
   return () => {
     process.off(signal, onSignal);
+    process.on(signal, ignore);
   };
 }

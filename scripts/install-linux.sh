@@ -15,7 +15,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --root) ROOT=${2:?--root needs a folder}; shift 2 ;;
     --root=*) ROOT=${1#--root=}; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "install-linux.sh: unknown argument $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -34,6 +34,11 @@ die() { printf 'install-linux: %s\n' "$*" >&2; exit 1; }
 NODE=$(command -v node || true)
 [ -n "$NODE" ] || die "Node.js is not installed: install Node.js 20 (20.17 or newer), then run this again"
 NODE=$(readlink -f "$NODE")
+# The service cannot see /root or /home (ProtectHome=yes): a Node.js from nvm or a home folder
+# would run by hand and then fail as a service with "No such file or directory".
+case "$NODE" in
+  /root/*|/home/*) die "Node.js at $NODE is under /root or /home, which the service cannot see (ProtectHome=yes): install Node.js 20 for the whole PC (the nodejs.org or NodeSource packages put it in /usr/bin), make sure 'command -v node' finds that one (with nvm: 'nvm deactivate'), then run this again" ;;
+esac
 "$NODE" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=17)?0:1)' \
   || die "Node.js $("$NODE" --version) at $NODE is too old: the agent needs 20.17 or newer"
 
@@ -66,12 +71,30 @@ mkdir -p "$new/docs" "$new/deploy"
 cp -a "$SRC/docs/." "$new/docs/" 2>/dev/null || true
 cp -a "$SRC/deploy/linux" "$new/deploy/"
 cp -a "$SRC/README.md" "$new/" 2>/dev/null || true
-# npm ls exits non-zero on a mere warning (an extraneous package): its list is what counts.
+# The uninstall script too, so removing the agent does not need the checkout it came from.
+install -D -m 0755 "$SRC/scripts/uninstall-linux.sh" "$new/scripts/uninstall-linux.sh"
+# npm ls exits non-zero on a mere warning (an extraneous package), so its status is not used:
+# a package missing from its list is caught when the copy is checked below.
 (cd "$SRC" && npm ls --omit=dev --all --parseable 2>/dev/null || true) | tail -n +2 | sed "s#^$SRC/##" | sort -u > "$new/.production-packages"
 [ -s "$new/.production-packages" ] || die "could not list the production packages (npm ls): is $SRC/node_modules complete (npm ci)?"
 (cd "$SRC" && xargs -a "$new/.production-packages" cp -a --parents -t "$new")
 rm -f "$new/.production-packages"
+# Root's, whoever owns the checkout: cp -a keeps its owner (uid 1000, say), and that user could
+# then change code the service and root run.
+if [ "$(id -u)" = 0 ]; then chown -R 0:0 "$new"; fi
 chmod -R u=rwX,go=rX "$new"
+# Every production package must load from the copy: `--version` alone loads only what the CLI
+# imports up front, not a driver's package (ipp, say) imported once the configuration names it.
+# Importing, not only resolving, also catches a package whose own dependencies are missing.
+broken=$(cd "$new" && "$NODE" --input-type=module -e '
+  const { readFileSync } = await import("node:fs");
+  const deps = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies ?? {});
+  const bad = [];
+  for (const name of deps) await import(name).catch((e) => bad.push(`${name} (${e.code ?? e.message})`));
+  console.log(bad.join(", "));
+  process.exit(0);
+') || die "could not check the production packages in $new with $NODE; the installed one is unchanged"
+[ -z "$broken" ] || die "production package(s) cannot be loaded from the copy: $broken. Run 'npm ci' in $SRC (it installs every package in package-lock.json), then this script again; the installed one is unchanged"
 # The copy must start (every module the CLI loads, SQLite's native one included) before it
 # replaces the program that runs now.
 "$NODE" "$new/dist/agent/cli.js" --version >/dev/null || die "the copied program in $new does not start; the installed one is unchanged"
@@ -81,7 +104,7 @@ if [ -d "$R$PREFIX" ]; then
 fi
 mv "$new" "$R$PREFIX"
 rm -rf "$R$PREFIX.old"
-say "program installed in $R$PREFIX ($(du -sh "$R$PREFIX" | cut -f1))"
+say "program installed in $R$PREFIX ($(du -sh "$R$PREFIX" | cut -f1)); to remove it: sudo $PREFIX/scripts/uninstall-linux.sh"
 
 # 3. The command technicians type, running as the service's user with the station's file.
 install -D -m 0755 "$SRC/deploy/linux/station-agent.sh" "$R/usr/local/bin/station-agent"
@@ -107,10 +130,10 @@ sed -i "s#^ExecStart=/usr/bin/node #ExecStart=$NODE #" "$R/etc/systemd/system/st
 SYSTEMD_VERSION=$(systemctl --version 2>/dev/null | awk 'NR==1 {print $2}' | grep -Eo '^[0-9]+' || echo 0)
 if [ "${SYSTEMD_VERSION:-0}" -ge 254 ]; then
   install -D -m 0644 "$SRC/deploy/linux/station-agent.service.d/restart-backoff.conf" "$R/etc/systemd/system/station-agent.service.d/restart-backoff.conf"
-  say "systemd $SYSTEMD_VERSION: restarts back off from 5 s to 5 minutes"
+  say "systemd $SYSTEMD_VERSION: restarts back off from 5 s to 5 minutes, for as long as it takes"
 else
   rm -f "$R/etc/systemd/system/station-agent.service.d/restart-backoff.conf"
-  say "systemd ${SYSTEMD_VERSION:-unknown}: restarts every 5 s, at most 10 in 15 minutes (a growing back-off needs systemd 254)"
+  say "systemd ${SYSTEMD_VERSION:-unknown}: restarts every 15 s for as long as it takes (a growing back-off needs systemd 254)"
 fi
 install -D -m 0644 "$SRC/deploy/linux/60-station-agent-ups.rules" "$R/etc/udev/rules.d/60-station-agent-ups.rules"
 if [ ! -e "$R/etc/systemd/journald.conf.d/station-agent.conf" ]; then

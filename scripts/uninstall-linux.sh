@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Remove the station agent's service and program.
+# Remove the station agent's service and program. The install puts this script in
+# /opt/station-agent/scripts/ too: run it from there or from a checkout.
 #
 #   sudo scripts/uninstall-linux.sh            keeps /etc/station-agent (configuration, secrets),
 #                                              /var/lib/station-agent (the database: print queue,
@@ -15,7 +16,7 @@ while [ $# -gt 0 ]; do
     --purge) PURGE=yes; shift ;;
     --root) ROOT=${2:?--root needs a folder}; shift 2 ;;
     --root=*) ROOT=${1#--root=}; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "uninstall-linux.sh: unknown argument $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -33,16 +34,18 @@ elif command -v systemctl >/dev/null && [ -e "$R/etc/systemd/system/station-agen
   systemctl --root="$ROOT" disable station-agent.service 2>/dev/null || true
 fi
 
-rm -f "$R/etc/systemd/system/station-agent.service"
-rm -rf "$R/etc/systemd/system/station-agent.service.d"
-rm -f "$R/etc/udev/rules.d/60-station-agent-ups.rules"
-rm -f "$R/usr/local/bin/station-agent"
-rm -rf "$R/opt/station-agent" "$R/opt/station-agent.new" "$R/opt/station-agent.old"
-# The journal's bounds, only if they are still the ones the install wrote.
+# The journal's bounds, only if they are still the ones the install wrote; compared first, as
+# the copy to compare with may be in the program folder removed next.
 journald="$R/etc/systemd/journald.conf.d/station-agent.conf"
 if [ -f "$journald" ] && [ -f "$SRC/deploy/linux/journald.conf" ] && cmp -s "$journald" "$SRC/deploy/linux/journald.conf"; then
   rm -f "$journald"
 fi
+rm -f "$R/etc/systemd/system/station-agent.service"
+rm -rf "$R/etc/systemd/system/station-agent.service.d"
+rm -f "$R/etc/udev/rules.d/60-station-agent-ups.rules"
+rm -f "$R/usr/local/bin/station-agent"
+# This script may be in there: bash goes on reading it from the file it has open.
+rm -rf "$R/opt/station-agent" "$R/opt/station-agent.new" "$R/opt/station-agent.old"
 say "service, program and command removed"
 
 if [ "$PURGE" = yes ]; then
@@ -59,7 +62,11 @@ if [ "$PURGE" = yes ]; then
   say "purged: configuration, database, logs and the station-agent user are gone"
 else
   say "kept: $R/etc/station-agent (configuration), $R/var/lib/station-agent (database), $R/var/log/station-agent and the station-agent user"
-  say "remove them too with: $0 --purge"
+  if [ -e "$0" ]; then
+    say "remove them too with: $0 --purge"
+  else
+    say "remove them too with: rm -rf $R/etc/station-agent $R/var/lib/station-agent $R/var/log/station-agent $R/etc/sysusers.d/station-agent.conf; userdel station-agent"
+  fi
 fi
 
 if [ "$LIVE" = yes ]; then

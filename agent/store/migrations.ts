@@ -1,4 +1,4 @@
-import { AgentError } from '../errors.js';
+import { AgentError, EXIT } from '../errors.js';
 import type { Db } from './db.js';
 
 /**
@@ -103,7 +103,7 @@ export async function migrate(db: Db, file: string): Promise<number[]> {
     throw new AgentError(
       'store-newer-schema',
       `The database ${file} has schema version ${current}, newer than this agent understands (${SCHEMA_VERSION}).`,
-      { hint: 'A newer agent wrote it. Install that version again (downgrades are refused so no data is damaged).' },
+      { hint: 'A newer agent wrote it. Install that version again (downgrades are refused so no data is damaged).', exitCode: EXIT.newerData },
     );
   }
   const applied: number[] = [];
@@ -115,5 +115,20 @@ export async function migrate(db: Db, file: string): Promise<number[]> {
     });
     applied.push(m.version);
   }
+  await addAgentJobIdWhereMissing(db);
   return applied;
+}
+
+/**
+ * Version 3 was edited once after it was first committed: abc44b9 added jobs.agent_job_id, so
+ * the databases that 942c5c3 to 04c345f made at version 3 lack it, and every card sent to the
+ * printer failed on them ("no such column: agent_job_id"). They get the column here; its
+ * absence is the only sign of them, as their version number is the same. Never again: the
+ * released migrations are pinned (test/unit/migrations-pinned.test.ts).
+ */
+async function addAgentJobIdWhereMissing(db: Db): Promise<void> {
+  const columns = await db.all<{ name: string }>("SELECT name FROM pragma_table_info('jobs')");
+  if (columns.length > 0 && !columns.some((c) => c.name === 'agent_job_id')) {
+    await db.exec('ALTER TABLE jobs ADD COLUMN agent_job_id TEXT');
+  }
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentError } from '../errors.js';
+import { AgentError, EXIT } from '../errors.js';
 import { Db, type Queryable } from './db.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
 import { SeqGuard } from './seq-guard.js';
@@ -96,6 +96,7 @@ export class Store {
       await db.close();
       throw new AgentError('store-schema', `The database ${file} has schema version ${version}; this agent reads ${SCHEMA_VERSION}.`, {
         hint: version === 0 ? 'Start the agent once so it creates its tables.' : 'Use the agent version that wrote it.',
+        exitCode: version === 0 ? EXIT.failure : EXIT.newerData,
       });
     }
     return new Store(db, file);

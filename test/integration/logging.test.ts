@@ -97,6 +97,29 @@ describe('the agent log', () => {
     expect((await agent.proc.exited).code).toBe(0);
   }, 60_000);
 
+  it('a SIGHUP during the clean stop (systemctl reload then) does not cut it short', async () => {
+    const dir = tempDir('log-hup-stop-');
+    const config = testConfig('embedded', {
+      mqtt: { url: 'embedded', embedded: { port: await freePort() } },
+      // A card that takes 5 s: the stop gives it its second, so the stop is still going when SIGHUP comes.
+      printer: { driver: 'sim', sim: { stateFile: 'printer-state.json', secondsPerCard: 5 } },
+      records: { driver: 'sim', sim: { latencyMs: 10 } },
+      log: { level: 'info' },
+    });
+    agent = startAgent(config, dir);
+    const cfg = agent.configFile;
+    await agent.proc.waitForOutput(/station agent running/);
+    expect((await runCli(['stock', 'receive', '10', '--batch', 'HUP-1', '--config', cfg])).code).toBe(0);
+    expect((await runCli(['jobs', 'add', 'HUP-0001', '--config', cfg])).code).toBe(0);
+    await waitUntil('the card printing', async () => (await runCli(['jobs', 'list', '--json', '--config', cfg])).stdout.includes('"printing"'));
+    agent.proc.child.kill('SIGTERM');
+    await agent.proc.waitForOutput(/"msg":"stopping"/);
+    agent.proc.child.kill('SIGHUP');
+    const { code, signal } = await agent.proc.exited;
+    expect({ code, signal }, agent.proc.output.slice(-2000)).toEqual({ code: 0, signal: null });
+    expect(agent.proc.output).toMatch(/stopped cleanly/);
+  }, 30_000);
+
   it('at trace level, with records and password files, no NIK, name or password is ever written', async () => {
     const dir = tempDir('log-pii-');
     const port = await freePort();

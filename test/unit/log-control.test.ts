@@ -61,14 +61,14 @@ describe('log level at run time', () => {
     expect(last?.level).toBe(50);
   });
 
-  it('after stop, the signal no longer changes anything', () => {
+  it('after stop, the signal no longer changes anything, and is still caught (Node would die of an uncaught SIGHUP)', () => {
     const log = createLogger({ level: 'info', destination: sink().stream, pretty: false });
+    const was = process.listenerCount(SIGNAL);
     const stop = reloadLevelOn(SIGNAL, log, () => 'debug');
     stop();
-    const before = process.listenerCount(SIGNAL);
     process.emit(SIGNAL);
     expect(log.level).toBe('info');
-    expect(before).toBe(0);
+    expect(process.listenerCount(SIGNAL)).toBe(was + 1);
   });
 });
 
