@@ -4,13 +4,12 @@
  * that names it and what was expected.
  */
 import type { DashboardSection } from './section.js';
-import { type Fleet, type Problem, type StationRow, toRow } from './fleet.js';
+import { type Fleet, type Problem, PROBLEMS, type StationRow, toRow } from './fleet.js';
 import type { Ingest } from './ingest.js';
 import { HttpError } from './server.js';
 import type { DashboardStore } from './store.js';
 import { lending, ranking } from './views.js';
 
-const PROBLEMS: readonly Problem[] = ['offline', 'power', 'printer', 'supplies', 'jobs', 'stale'];
 const DAY_MS = 86_400_000;
 
 export interface ApiDeps {
@@ -77,13 +76,12 @@ export class Api {
     if (!row) throw new HttpError(404, `no station ${JSON.stringify(id)} has reported to this dashboard`);
     const days = intParam(url, 'days', 7, 1, this.d.cfg.historyDays);
     const since = this.d.now() - days * DAY_MS;
-    const byDay = this.d.ingest.daily.get(id) ?? new Map<string, number>();
     return {
       row,
       health: this.d.fleet.entries.get(id)?.health ?? null,
       diagnostics: this.d.ingest.diagnostics.get(id) ?? null,
       samples: await this.d.store.samples(id, since),
-      daily: [...byDay.entries()].filter(([day]) => day >= this.d.ingest.day(since)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, printed]) => ({ day, printed })),
+      daily: await this.d.store.dailyOf(id, this.d.ingest.day(since)),
       alerts: await this.d.store.events(50, id),
     };
   }

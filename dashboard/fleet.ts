@@ -19,7 +19,8 @@ const CRITICAL = new Set([
   'store.error',
 ]);
 
-export type Problem = 'offline' | 'power' | 'printer' | 'supplies' | 'jobs' | 'stale';
+export const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'] as const;
+export type Problem = (typeof PROBLEMS)[number];
 
 export interface StationEntry {
   station: string;
@@ -71,12 +72,11 @@ export function supplyCell(h: HealthPayload | null, kind: WatchedKind): SupplyCe
   if (!h) return UNKNOWN_CELL;
   if (kind === 'blanks') {
     const hopper = h.printer.supplies.find((s) => s.kind === 'blanks');
-    // The office stock (ledger) lasts longer than the hopper; its forecast is what runs out.
-    return {
-      levelPercent: hopper?.levelPercent ?? null,
-      daysLeft: h.stock.daysLeft ?? hopper?.daysLeft ?? null,
-      status: h.stock.blanksOnHand === 0 ? 'empty' : (hopper?.status ?? 'unknown'),
-    };
+    // The office stock (the ledger) is what runs out, not the hopper a clerk refills from the
+    // shelf; the hopper speaks only where no ledger is kept.
+    const onHand = h.stock.blanksOnHand;
+    const status = onHand === null ? (hopper?.status ?? 'unknown') : onHand === 0 ? 'empty' : h.alerts.includes('supply.blanks.low') ? 'low' : 'ok';
+    return { levelPercent: hopper?.levelPercent ?? null, daysLeft: onHand === null ? (hopper?.daysLeft ?? null) : h.stock.daysLeft, status };
   }
   const order = { empty: 0, low: 1, ok: 2, unknown: 3 } as const;
   const of = h.printer.supplies.filter((s) => s.kind === kind);
@@ -94,7 +94,7 @@ function problemOf(code: string): Problem {
   if (code.startsWith('printer.')) return 'printer';
   if (code.startsWith('supply.')) return 'supplies';
   if (code.startsWith('jobs.') || code.startsWith('records.')) return 'jobs';
-  return 'stale';
+  return 'host'; // host.disk_low, store.error, telemetry.dropped, and codes of later versions
 }
 
 export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number): StationRow {
@@ -107,8 +107,9 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number): Sta
   for (const a of alerts) problems.add(problemOf(a));
   let severity: StationRow['severity'] = 0;
   if (alerts.length > 0 || stale) severity = 1;
-  if (alerts.some((a) => !CRITICAL.has(a))) severity = 2;
-  if (e.online === false || alerts.some((a) => CRITICAL.has(a))) severity = 3;
+  // A clean stop (the office closed for the night) needs a look; a lost connection is an outage.
+  if (alerts.some((a) => !CRITICAL.has(a)) || e.offlineReason === 'shutdown') severity = 2;
+  if (e.offlineReason === 'lost' || alerts.some((a) => CRITICAL.has(a))) severity = 3;
   return {
     station: e.station,
     province: e.province,
@@ -157,32 +158,47 @@ export class Fleet {
       e = { station: place.station, province: place.province, regency: place.regency, online: null, offlineReason: null, lastSeenMs: null, health: null, healthAtMs: null };
       this.entries.set(place.station, e);
     }
-    // A station moved to another regency keeps its history; the newest topic tells where it is.
-    e.province = place.province;
-    e.regency = place.regency;
     return e;
   }
 
-  applyStatus(place: TopicPlace, p: StatusPayload, atMs: number): void {
+  /** A message from a place the station has left (a retained copy under its old regency) is not about it now. */
+  private elsewhere(e: StationEntry, place: TopicPlace): boolean {
+    return e.health !== null && (e.province !== place.province || e.regency !== place.regency);
+  }
+
+  /**
+   * retained: a copy the broker kept, handed over on subscribing; it is not a sign of life now,
+   * and its age is the age of its own timestamp, not of its arrival.
+   */
+  applyStatus(place: TopicPlace, p: StatusPayload, atMs: number, retained = false): void {
     const e = this.entry(place);
+    if (this.elsewhere(e, place)) return;
     e.online = p.online;
     e.offlineReason = p.online ? null : p.reason;
     // The Will is sent by the broker, not the station: it is not a sign of life.
-    if (p.online) e.lastSeenMs = atMs;
+    if (p.online && !retained) e.lastSeenMs = atMs;
   }
 
   /** False for a duplicate or an older sample than the one held (a replayed backlog). */
-  applyHealth(place: TopicPlace, p: HealthPayload, atMs: number): boolean {
+  applyHealth(place: TopicPlace, p: HealthPayload, atMs: number, retained = false): boolean {
     const e = this.entry(place);
-    e.lastSeenMs = atMs;
-    if (e.health && p.seq <= e.health.seq) return false;
+    const madeAt = Math.min(atMs, Date.parse(p.ts));
+    if (e.health && p.seq <= e.health.seq) {
+      if (!retained && !this.elsewhere(e, place)) e.lastSeenMs = Math.max(e.lastSeenMs ?? 0, atMs);
+      return false;
+    }
+    // Only a newer health moves a station to another regency: the newest report says where it is.
+    e.province = place.province;
+    e.regency = place.regency;
     e.health = p;
-    e.healthAtMs = atMs;
+    e.healthAtMs = retained ? madeAt : atMs;
+    e.lastSeenMs = retained ? Math.max(e.lastSeenMs ?? 0, madeAt) : atMs;
     return true;
   }
 
   seen(place: TopicPlace, atMs: number): void {
-    this.entry(place).lastSeenMs = atMs;
+    const e = this.entry(place);
+    if (!this.elsewhere(e, place)) e.lastSeenMs = atMs;
   }
 
   rows(nowMs: number, staleAfterMs: number): StationRow[] {

@@ -51,7 +51,7 @@ export class Ingest extends EventEmitter<IngestEvents> {
   private readonly loggedAt = new Map<string, number>();
   private readonly dayFormat: Intl.DateTimeFormat;
   readonly diagnostics = new Map<string, { status: string; ts: string }>();
-  /** Cards per day as the ranking reads them: station → day → most printedToday seen. */
+  /** Cards per day as the ranking reads them (the last week): station → local day → cards. */
   readonly daily = new Map<string, Map<string, number>>();
   private counts = { messages: 0, applied: 0, duplicates: 0 };
   private flushing: Promise<void> = Promise.resolve();
@@ -100,7 +100,7 @@ export class Ingest extends EventEmitter<IngestEvents> {
     this.counts.applied++;
     switch (place.kind) {
       case 'status':
-        this.o.fleet.applyStatus(place, body as StatusPayload, at);
+        this.o.fleet.applyStatus(place, body as StatusPayload, at, retained);
         break;
       case 'health':
         this.health(place, body as HealthPayload, at, retained);
@@ -120,26 +120,39 @@ export class Ingest extends EventEmitter<IngestEvents> {
 
   private health(place: TopicPlace, h: HealthPayload, at: number, retained: boolean): void {
     const ts = Date.parse(h.ts);
-    const current = this.o.fleet.applyHealth(place, h, at);
+    const before = this.o.fleet.entries.get(place.station)?.health ?? null;
+    const current = this.o.fleet.applyHealth(place, h, at, retained);
     // A retained copy was made before we asked for it: its age is not the dashboard's lag.
     if (!current) this.counts.duplicates++;
     else if (!retained) this.recordLag(at - ts);
-    // Replayed samples still fill the history and the day's count; only the table ignores them.
+    // Replayed samples still fill the history; only the table ignores them.
     const sample = sampleOf(h);
     const last = this.lastSample.get(place.station);
     if (!last || Math.abs(ts - last.atMs) >= SAMPLE_EVERY_MS || (Math.abs(ts - last.atMs) >= SAMPLE_SOONEST_MS && moved(last.sample, sample))) {
       this.lastSample.set(place.station, { atMs: ts, sample });
       this.pendingSamples.push({ station: place.station, sample });
     }
-    if (h.jobs.printedToday !== null) {
-      const day = this.day(ts);
-      let byDay = this.daily.get(place.station);
-      if (!byDay) this.daily.set(place.station, (byDay = new Map<string, number>()));
-      if ((byDay.get(day) ?? -1) < h.jobs.printedToday) {
-        byDay.set(day, h.jobs.printedToday);
-        this.pendingDaily.set(`${place.station}|${day}`, { station: place.station, day, printed: h.jobs.printedToday });
-      }
-    }
+    if (current) this.countCards(place.station, before, h);
+  }
+
+  /**
+   * Cards printed, added to the local day of each report: the rise of printedToday since the
+   * previous report, or all of it when the counter started again (the station's midnight, or a
+   * new day here). A backlog replayed after an outage is older than the report that came live
+   * at reconnection, which already carries the rise, so replays are not counted again.
+   */
+  private countCards(station: string, before: HealthPayload | null, h: HealthPayload): void {
+    const printed = h.jobs.printedToday;
+    if (printed === null) return;
+    const day = this.day(Date.parse(h.ts));
+    const prev = before?.jobs.printedToday ?? null;
+    const sameDay = before !== null && this.day(Date.parse(before.ts)) === day;
+    const cards = prev !== null && sameDay && printed >= prev ? printed - prev : printed;
+    let byDay = this.daily.get(station);
+    if (!byDay) this.daily.set(station, (byDay = new Map<string, number>()));
+    byDay.set(day, (byDay.get(day) ?? 0) + cards);
+    const key = `${station}|${day}`;
+    this.pendingDaily.set(key, { station, day, printed: (this.pendingDaily.get(key)?.printed ?? 0) + cards });
   }
 
   private async event(place: TopicPlace, e: EventPayload, at: number): Promise<void> {
@@ -196,7 +209,7 @@ export class Ingest extends EventEmitter<IngestEvents> {
         this.pendingSamples = [...samples, ...this.pendingSamples];
         for (const d of daily) {
           const key = `${d.station}|${d.day}`;
-          if ((this.pendingDaily.get(key)?.printed ?? -1) < d.printed) this.pendingDaily.set(key, d);
+          this.pendingDaily.set(key, { ...d, printed: d.printed + (this.pendingDaily.get(key)?.printed ?? 0) });
         }
         this.o.log.error({ err }, 'dashboard database write failed');
       }

@@ -2,6 +2,7 @@
  * The `dashboard` section of the contract's configuration. Apart from dashboard/config.ts so
  * the agent's schema can accept the section without importing the rest of the dashboard.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
@@ -88,7 +89,8 @@ export function splitListen(listen: string): { host: string; port: number } {
   return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
 }
 
+/** Only an address that cannot be anything but this PC: a name like "127.example.com" is not one. */
 export function isLoopback(listen: string): boolean {
   const { host } = splitListen(listen);
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }

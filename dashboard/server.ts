@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Api } from './api.js';
@@ -128,6 +129,9 @@ export class DashboardServer {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('content-security-policy', "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
     res.setHeader('referrer-policy', 'no-referrer');
+    // Without a token the page is open to this PC only; a web page elsewhere that points a name
+    // of its own at 127.0.0.1 (DNS rebinding) must not read the fleet or acknowledge alerts.
+    if (!this.o.token && !loopbackHost(req.headers.host)) return send(res, 403, { error: 'this dashboard answers only to http://127.0.0.1 or http://localhost; to reach it from elsewhere set dashboard.listen and dashboard.tokenFile' });
     if (url.pathname === '/login') return this.login(req, res);
     // The login page's own style is public; nothing in it is about the fleet.
     if (!this.authorised(req) && url.pathname !== '/app.css') {
@@ -176,6 +180,12 @@ export class DashboardServer {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(loginPage(''));
   }
+}
+
+function loopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '[::1]' || (isIP(name) === 4 && name.startsWith('127.'));
 }
 
 function loginPage(error: string): string {

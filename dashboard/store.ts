@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS stations (
 CREATE TABLE IF NOT EXISTS samples (
   station TEXT NOT NULL, ts_ms INTEGER NOT NULL, sample TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS samples_by_station ON samples (station, ts_ms);
+CREATE INDEX IF NOT EXISTS samples_by_time ON samples (ts_ms);
 CREATE TABLE IF NOT EXISTS daily (
   station TEXT NOT NULL, day TEXT NOT NULL, printed INTEGER NOT NULL, PRIMARY KEY (station, day));
 CREATE TABLE IF NOT EXISTS events (
@@ -148,7 +149,7 @@ export class DashboardStore {
       }
       for (const s of samples) await tx.run('INSERT INTO samples VALUES (?, ?, ?)', [s.station, Date.parse(s.sample.ts), JSON.stringify(s.sample)]);
       for (const d of daily) {
-        await tx.run('INSERT INTO daily VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET printed = MAX(printed, excluded.printed)', [d.station, d.day, d.printed]);
+        await tx.run('INSERT INTO daily VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET printed = printed + excluded.printed', [d.station, d.day, d.printed]);
       }
     });
   }
@@ -198,13 +199,24 @@ export class DashboardStore {
     return out;
   }
 
+  async dailyOf(station: string, sinceDay: string): Promise<{ day: string; printed: number }[]> {
+    return this.db.all('SELECT day, printed FROM daily WHERE station = ? AND day >= ? ORDER BY day', [station, sinceDay]);
+  }
+
   /** Keep historyDays of samples, days and events. */
   async prune(beforeMs: number): Promise<void> {
     const day = new Date(beforeMs).toISOString().slice(0, 10);
-    await this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM samples WHERE ts_ms < ?', [beforeMs]);
-      await tx.run('DELETE FROM daily WHERE day < ?', [day]);
-      await tx.run('DELETE FROM events WHERE ts < ?', [new Date(beforeMs).toISOString()]);
-    });
+    const iso = new Date(beforeMs).toISOString();
+    // In slices, each its own statement: ingest's writes queue between them instead of
+    // waiting behind one delete of a day's worth of samples for thousands of stations.
+    const slice = async (table: string, where: string, value: unknown) => {
+      for (;;) {
+        const r = await this.db.run(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT 5000)`, [value]);
+        if (r.changes < 5000) return;
+      }
+    };
+    await slice('samples', 'ts_ms < ?', beforeMs);
+    await slice('daily', 'day < ?', day);
+    await slice('events', 'ts < ?', iso);
   }
 }

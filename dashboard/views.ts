@@ -10,14 +10,15 @@ export interface RankingRow {
   station: string;
   province: string;
   regency: string;
+  /** Cards printed today; null when the station has not reported today. */
   today: number | null;
-  /** Cards over the last 7 days (today included), from the highest printedToday of each day. */
-  week: number;
-  /** Days of the 7 with any figure. */
-  daysReported: number;
+  /** Cards over the last 7 days (today included); null when it reported on none of them. */
+  week: number | null;
+  /** Days of the 7 since the station first reported: a silent day after that counts as none printed. */
+  days: number;
   perDay: number | null;
   queued: number | null;
-  /** Days the queue would take at the station's own rate; null when it prints nothing. */
+  /** Days the queue would take at the station's own rate; null when that cannot be told. */
   backlogDays: number | null;
   flags: ('below_threshold' | 'backlog')[];
 }
@@ -26,17 +27,19 @@ export interface RankingRow {
 export function ranking(rows: StationRow[], daily: Map<string, Map<string, number>>, days: string[], cfg: Pick<DashboardSection, 'minCardsPerDay' | 'backlogDays'>): RankingRow[] {
   const out = rows.map((r): RankingRow => {
     const byDay = daily.get(r.station);
-    const figures = days.map((d) => byDay?.get(d)).filter((n): n is number => n !== undefined);
-    const week = figures.reduce((a, b) => a + b, 0);
-    const perDay = figures.length === 0 ? null : week / figures.length;
-    const backlogDays = r.queued === null || perDay === null || perDay === 0 ? (r.queued ? Infinity : null) : r.queued / perDay;
+    const reported = days.filter((d) => byDay?.has(d));
+    const week = reported.length === 0 ? null : reported.reduce((a, d) => a + (byDay?.get(d) ?? 0), 0);
+    // From the oldest day it reported (within the 7) to today.
+    const span = reported.length === 0 ? 0 : days.indexOf(reported[reported.length - 1] ?? '') + 1;
+    const perDay = week === null ? null : week / span;
+    const backlogDays = r.queued === null || perDay === null ? null : perDay === 0 ? (r.queued > 0 ? Infinity : 0) : r.queued / perDay;
     const flags: RankingRow['flags'] = [];
     if (perDay !== null && perDay < cfg.minCardsPerDay) flags.push('below_threshold');
     if (backlogDays !== null && backlogDays > cfg.backlogDays) flags.push('backlog');
-    const today = days[0] === undefined ? null : (byDay?.get(days[0]) ?? r.printedToday);
-    return { station: r.station, province: r.province, regency: r.regency, today, week, daysReported: figures.length, perDay, queued: r.queued, backlogDays: backlogDays === Infinity ? null : backlogDays, flags };
+    const today = days[0] === undefined ? null : (byDay?.get(days[0]) ?? null);
+    return { station: r.station, province: r.province, regency: r.regency, today, week, days: span, perDay, queued: r.queued, backlogDays: backlogDays === Infinity ? null : backlogDays, flags };
   });
-  return out.sort((a, b) => b.week - a.week || (a.station < b.station ? -1 : 1));
+  return out.sort((a, b) => (b.week ?? -1) - (a.week ?? -1) || (a.station < b.station ? -1 : 1));
 }
 
 export interface Lender {
@@ -98,38 +101,66 @@ function lenderFor(r: StationRow, kind: WatchedKind, cfg: DashboardSection): Omi
   return held ? { ...common, spareDays: null, basis: 'level' } : null;
 }
 
+function compareLenders(x: Lender, y: Lender): number {
+  return (
+    (x.distanceKm ?? FAR) - (y.distanceKm ?? FAR) ||
+    (x.basis === y.basis ? 0 : x.basis === 'forecast' ? -1 : 1) ||
+    (y.spareDays ?? 0) - (x.spareDays ?? 0) ||
+    (y.levelPercent ?? 0) - (x.levelPercent ?? 0) ||
+    (x.station < y.station ? -1 : 1)
+  );
+}
+
+const SHOWN = 5;
+
 /**
  * For each station whose film, ribbon or blanks run out inside the lead time, the stations of
  * the same province that hold more than they need: nearest regency first, then most spare.
  * Film and ribbon only fit the same printer model, so a known different model is left out.
+ * Linear in the fleet: the possible lenders are listed once per province and kind, and ranked
+ * once per (regency, printer model) of the stations in need, not once per station.
  */
 export function lending(rows: StationRow[], cfg: DashboardSection): LendingSuggestion[] {
+  const candidates = new Map<string, { row: StationRow; lender: Omit<Lender, 'distanceKm' | 'sameModel'> }[]>();
+  for (const kind of WATCHED_KINDS) {
+    for (const r of rows) {
+      const lender = lenderFor(r, kind, cfg);
+      if (!lender) continue;
+      const key = `${kind}|${r.province}`;
+      const list = candidates.get(key) ?? [];
+      list.push({ row: r, lender });
+      candidates.set(key, list);
+    }
+  }
+  const ranked = new Map<string, Lender[]>();
+  const rank = (kind: WatchedKind, province: string, regency: string, model: string | null): Lender[] => {
+    const key = `${kind}|${province}|${regency}|${model ?? ''}`;
+    let best = ranked.get(key);
+    if (best) return best;
+    best = [];
+    for (const { row, lender } of candidates.get(`${kind}|${province}`) ?? []) {
+      const theirs = row.printer?.model ?? null;
+      const sameModel = kind === 'blanks' ? null : model === null || theirs === null ? null : model === theirs;
+      if (sameModel === false) continue;
+      const l: Lender = { ...lender, distanceKm: distance(cfg, regency, row.regency), sameModel };
+      // Keep the best few (one more than shown: the station in need may be among them).
+      if (best.length === SHOWN + 1 && compareLenders(l, best[SHOWN]!) >= 0) continue;
+      best.push(l);
+      best.sort(compareLenders);
+      if (best.length > SHOWN + 1) best.pop();
+    }
+    ranked.set(key, best);
+    return best;
+  };
   const out: LendingSuggestion[] = [];
   for (const r of rows) {
     for (const kind of WATCHED_KINDS) {
       if (!needs(r, kind, cfg.leadDays[kind])) continue;
-      const lenders: Lender[] = [];
-      for (const other of rows) {
-        if (other.station === r.station || other.province !== r.province) continue;
-        const l = lenderFor(other, kind, cfg);
-        if (!l) continue;
-        const a = r.printer?.model ?? null;
-        const b = other.printer?.model ?? null;
-        const sameModel = kind === 'blanks' ? null : a === null || b === null ? null : a === b;
-        if (sameModel === false) continue;
-        lenders.push({ ...l, distanceKm: distance(cfg, r.regency, other.regency), sameModel });
-      }
-      lenders.sort(
-        (x, y) =>
-          (x.distanceKm ?? FAR) - (y.distanceKm ?? FAR) ||
-          (x.basis === y.basis ? 0 : x.basis === 'forecast' ? -1 : 1) ||
-          (y.spareDays ?? 0) - (x.spareDays ?? 0) ||
-          (y.levelPercent ?? 0) - (x.levelPercent ?? 0),
-      );
+      const lenders = rank(kind, r.province, r.regency, r.printer?.model ?? null).filter((l) => l.station !== r.station).slice(0, SHOWN);
       const c = r.supplies[kind];
-      out.push({ station: r.station, regency: r.regency, kind, daysLeft: c.daysLeft, status: c.status, lenders: lenders.slice(0, 5) });
+      out.push({ station: r.station, regency: r.regency, kind, daysLeft: c.daysLeft, status: c.status, lenders });
     }
   }
-  const urgency = (s: LendingSuggestion) => (s.status === 'empty' ? -1 : (s.daysLeft ?? FAR));
+  const urgency = (x: LendingSuggestion) => (x.status === 'empty' ? -1 : (x.daysLeft ?? FAR));
   return out.sort((a, b) => urgency(a) - urgency(b) || (a.station < b.station ? -1 : 1));
 }

@@ -43,6 +43,7 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
   const stations = Array.from({ length: o.stations }, (_, i) => new SimStation(i, random));
   const clients: MqttClient[] = [];
   const timers: NodeJS.Timeout[] = [];
+  const reporting = new Map<SimStation, NodeJS.Timeout>();
   let published = 0;
   let stopping = false;
 
@@ -77,17 +78,24 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
     // Spread the reports over the period, as real stations started at different times would.
     const first = setTimeout(() => {
       tick();
-      timers.push(setInterval(tick, o.healthSeconds * 1000));
+      const every = setInterval(tick, o.healthSeconds * 1000);
+      timers.push(every);
+      reporting.set(s, every);
     }, random() * o.healthSeconds * 1000);
     timers.push(first);
+    reporting.set(s, first);
     return c;
   };
 
   const swap = (s: SimStation, old: MqttClient, seq: { n: number }) => {
+    // The station comes back as one: its old reporting stops, so it does not use supplies twice.
+    clearTimeout(reporting.get(s));
+    clearInterval(reporting.get(s));
     old.end(true);
     const i = clients.indexOf(old);
     const fresh = connect(s, seq);
     if (i >= 0) clients[i] = fresh;
+    else clients.push(fresh);
   };
 
   for (const [i, s] of stations.entries()) {

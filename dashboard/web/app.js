@@ -3,7 +3,7 @@ import { barChart, lineChart } from '/charts.js';
 import { translate } from '/i18n.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
-const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'stale'];
+const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'];
 const state = { live: false, lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
 const $ = (id) => document.getElementById(id);
 const t = (key, vars) => translate(state.lang, key, vars);
@@ -88,7 +88,7 @@ async function renderRanking() {
   $('ranking').tHead.innerHTML = `<tr>${['station', 'regency', 'today', 'week', 'perDay', 'queue', 'backlog', 'flags'].map((k) => `<th>${t(k)}</th>`).join('')}</tr>`;
   $('ranking').tBodies[0].innerHTML = rows.map((r) => `<tr data-station="${esc(r.station)}" class="${r.flags.length ? 'sev-2' : 'sev-0'}">
     <td><a href="#/station/${encodeURIComponent(r.station)}">${esc(r.station)}</a></td><td>${esc(r.regency)}</td>
-    <td class="num">${num(r.today)}</td><td class="num">${r.week}</td><td class="num">${num(r.perDay, 1)}</td><td class="num">${num(r.queued)}</td><td class="num">${num(r.backlogDays, 1)}</td>
+    <td class="num">${num(r.today)}</td><td class="num">${num(r.week)}</td><td class="num">${num(r.perDay, 1)}</td><td class="num">${num(r.queued)}</td><td class="num">${num(r.backlogDays, 1)}</td>
     <td>${r.flags.map((f) => `<span class="badge warn" data-flag="${f}">${t(f === 'backlog' ? 'backlog_flag' : f)}</span>`).join(' ')}</td></tr>`).join('');
 }
 
@@ -191,7 +191,8 @@ async function loadAll() {
 
 function listen() {
   const es = new EventSource('/api/stream');
-  es.onopen = () => { state.live = true; showLive(); };
+  // Whatever happened while the stream was down (rows, alerts) is read again on every (re)connect.
+  es.onopen = async () => { state.live = true; showLive(); await loadAll(); await route(); };
   es.onerror = () => { state.live = false; showLive(); };
   es.addEventListener('rows', (m) => {
     for (const r of JSON.parse(m.data)) state.rows.set(r.station, r);

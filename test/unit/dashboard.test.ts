@@ -142,25 +142,97 @@ describe('ingest', () => {
     expect(e).toMatchObject({ station: '5371-01', health: { jobs: { printedToday: 42 } }, healthAtMs: T0 });
     // 02:00 UTC is 10:00 in Kupang (WITA): the day is the office's day.
     expect((await again.daily('2026-11-01')).get('5371-01')?.get('2026-11-20')).toBe(42);
+    expect(await again.dailyOf('5371-01', '2026-11-01')).toEqual([{ day: '2026-11-20', printed: 42 }]);
     expect(await again.samples('5371-01', 0)).toHaveLength(1);
   });
 });
 
 describe('output ranking', () => {
-  it('flags a station under the cards-a-day threshold and one whose queue would take too long', async () => {
+  it('flags a station under the cards-a-day threshold and one whose queue would take too long; a silent day counts as none printed', async () => {
     const { fleet } = await rig();
     const place = (id: string) => ({ province: '53', regency: id.slice(0, 4), station: id, kind: 'health' });
     fleet.applyHealth(place('5371-01'), health('5371-01', '5371', (h) => (h.jobs.queued = 100)), T0);
     fleet.applyHealth(place('5303-01'), health('5303-01', '5303', (h) => (h.jobs.queued = 2000)), T0);
-    const days = ['2026-11-20', '2026-11-19', '2026-11-18'];
+    fleet.applyHealth(place('5310-01'), health('5310-01', '5310', (h) => (h.jobs.queued = 0)), T0);
+    fleet.applyHealth(place('5310-02'), health('5310-02', '5310', (h) => (h.jobs.queued = 0)), T0);
+    const days = ['2026-11-20', '2026-11-19', '2026-11-18', '2026-11-17'];
     const daily = new Map([
-      ['5371-01', new Map([['2026-11-20', 150], ['2026-11-19', 140], ['2026-11-18', 160]])],
+      ['5371-01', new Map([['2026-11-20', 150], ['2026-11-19', 140], ['2026-11-18', 160], ['2026-11-17', 150]])],
       ['5303-01', new Map([['2026-11-20', 12], ['2026-11-19', 9]])],
+      // Printed 40 four days ago, then nothing heard: 10 a day, not 40.
+      ['5310-01', new Map([['2026-11-17', 40]])],
     ]);
     const r = ranking(rowsOf(fleet), daily, days, cfg);
-    expect(r.map((x) => [x.station, x.week, x.perDay, x.flags])).toEqual([
-      ['5371-01', 450, 150, []],
-      ['5303-01', 21, 10.5, ['below_threshold', 'backlog']],
+    expect(r.map((x) => [x.station, x.today, x.week, x.days, x.perDay, x.flags])).toEqual([
+      ['5371-01', 150, 600, 4, 150, []],
+      ['5310-01', null, 40, 4, 10, ['below_threshold']],
+      ['5303-01', 12, 21, 2, 10.5, ['below_threshold', 'backlog']],
+      // Never reported a count: unknown, not zero, and not flagged on a guess.
+      ['5310-02', null, null, 0, null, []],
+    ]);
+  });
+
+  it('counts the rise of printedToday per local day: a reset starts again, a replayed backlog is not counted twice', async () => {
+    const { send, ingest } = await rig();
+    const at = (iso: string, printed: number, seq: number) => health('5371-01', '5371', (h) => (h.jobs.printedToday = printed), seq, Date.parse(iso));
+    // 2026-11-19 in WITA: 10, then 25 (15 more).
+    await send('5371/5371-01/health', at('2026-11-19T02:00:00Z', 10, 1));
+    await send('5371/5371-01/health', at('2026-11-19T08:00:00Z', 25, 2));
+    // Next day, the station's counter started again at its midnight: 4.
+    await send('5371/5371-01/health', at('2026-11-20T01:00:00Z', 4, 3));
+    // Back from an outage: the live report first (30), then the backlog replayed (seq 4, 5).
+    await send('5371/5371-01/health', at('2026-11-20T06:00:00Z', 30, 6));
+    await send('5371/5371-01/health', at('2026-11-20T03:00:00Z', 12, 4));
+    await send('5371/5371-01/health', at('2026-11-20T04:00:00Z', 20, 5));
+    expect([...(ingest.daily.get('5371-01')?.entries() ?? [])]).toEqual([
+      ['2026-11-19', 25],
+      ['2026-11-20', 30],
+    ]);
+  });
+});
+
+describe('stations that move, retained copies, blanks', () => {
+  it('a station moved to another regency stays there: old retained messages from the old topic do not move it back or turn it offline', async () => {
+    const { send, fleet } = await rig();
+    await send('5303/5371-01/health', health('5371-01', '5303', () => undefined, 10));
+    await send('5303/5371-01/status', { schema: 'station.status/1', station: '5371-01', ts: new Date(T0).toISOString(), online: true });
+    await send('5371/5371-01/status', { schema: 'station.status/1', station: '5371-01', ts: new Date(T0 - 86_400_000).toISOString(), online: false, reason: 'shutdown' }, true);
+    await send('5371/5371-01/health', health('5371-01', '5371', () => undefined, 3, T0 - 86_400_000), true);
+    expect(byId(rowsOf(fleet), '5371-01')).toMatchObject({ regency: '5303', online: true });
+  });
+
+  it('a retained health a week old is stale at once, and its station was last seen a week ago', async () => {
+    const { send, fleet, at } = await rig();
+    const weekAgo = T0 - 7 * 86_400_000;
+    at(T0);
+    await send('5371/5371-01/health', health('5371-01', '5371', () => undefined, 1, weekAgo), true);
+    await send('5371/5371-01/status', { schema: 'station.status/1', station: '5371-01', ts: new Date(weekAgo).toISOString(), online: true }, true);
+    expect(byId(rowsOf(fleet), '5371-01')).toMatchObject({ stale: true, lastSeen: new Date(weekAgo).toISOString() });
+  });
+
+  it('blanks run out when the office stock does, not when the hopper is empty with thousands on the shelf', async () => {
+    const { send, fleet } = await rig();
+    const hopperEmpty = (h: HealthPayload) => {
+      Object.assign(h.printer.supplies.find((x) => x.kind === 'blanks')!, { levelPercent: 0, remaining: 0, status: 'empty' });
+    };
+    await send('5371/5371-01/health', health('5371-01', '5371', (h) => (hopperEmpty(h), (h.stock.blanksOnHand = 4000), (h.stock.daysLeft = 50))));
+    await send('5371/5371-02/health', health('5371-02', '5371', (h) => ((h.stock.blanksOnHand = 0), (h.stock.daysLeft = 0))));
+    const rows = rowsOf(fleet);
+    expect(byId(rows, '5371-01')?.supplies.blanks).toEqual({ levelPercent: 0, daysLeft: 50, status: 'ok' });
+    expect(byId(rows, '5371-02')?.supplies.blanks.status).toBe('empty');
+    const blanks = lending(rows, cfg).filter((x) => x.kind === 'blanks');
+    expect(blanks.map((x) => [x.station, x.lenders.map((l) => l.station)])).toEqual([['5371-02', ['5371-01']]]);
+  });
+
+  it('a clean stop needs a look (severity 2); a lost connection is an outage (3)', async () => {
+    const { send, fleet } = await rig();
+    for (const [id, reason] of [['5371-01', 'shutdown'], ['5371-02', 'lost']] as const) {
+      await send(`5371/${id}/health`, health(id, '5371'));
+      await send(`5371/${id}/status`, { schema: 'station.status/1', station: id, ts: new Date(T0).toISOString(), online: false, reason });
+    }
+    expect(rowsOf(fleet).map((r) => [r.station, r.severity])).toEqual([
+      ['5371-02', 3],
+      ['5371-01', 2],
     ]);
   });
 });
@@ -234,7 +306,7 @@ describe('the live stream', () => {
     const port = Number(new URL(server.address).port);
     const open = (read: boolean) =>
       new Promise<import('node:net').Socket>((resolve) => {
-        const s = connect(port, '127.0.0.1', () => s.write('GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n'));
+        const s = connect(port, '127.0.0.1', () => s.write(`GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
         s.once('data', () => {
           if (!read) s.pause();
           resolve(s);
@@ -254,6 +326,51 @@ describe('the live stream', () => {
     } finally {
       asleep.destroy();
       awake.destroy();
+      await server.stop();
+    }
+  });
+});
+
+describe('dashboard configuration', () => {
+  it('listening beyond loopback needs a token, and only an address, not a look-alike name, counts as loopback', async () => {
+    const { dashboardConfigSchema } = await import('../../dashboard/config.js');
+    const needsToken = (listen: string) => !dashboardConfigSchema.safeParse({ dashboard: { listen } }).success;
+    expect(['127.0.0.1:8080', 'localhost:8080', '[::1]:8080'].map(needsToken)).toEqual([false, false, false]);
+    expect(['0.0.0.0:8080', '10.1.2.3:8080', '127.example.com:8080'].map(needsToken)).toEqual([true, true, true]);
+    expect(dashboardConfigSchema.safeParse({ dashboard: { listen: '0.0.0.0:8080', tokenFile: '/etc/t' } }).success).toBe(true);
+  });
+
+  it('the example configuration loads', async () => {
+    const { loadDashboardConfig } = await import('../../dashboard/config.js');
+    const c = loadDashboardConfig(new URL('../../docs/dashboard.example.yaml', import.meta.url).pathname);
+    expect(c.dashboard.provinces).toEqual(['53']);
+    expect(Object.keys(c.dashboard.regencies)).toHaveLength(22);
+  });
+});
+
+describe('the page without a token', () => {
+  it('answers only to this PC\'s own names: a page elsewhere that points its name at 127.0.0.1 gets nothing', async () => {
+    const { DashboardServer } = await import('../../dashboard/server.js');
+    const { request } = await import('node:http');
+    const api = { handle: () => Promise.resolve(['fleet']) } as unknown as ConstructorParameters<typeof DashboardServer>[0]['api'];
+    const server = new DashboardServer({ host: '127.0.0.1', port: 0, token: null, api, log: quietLog });
+    await server.start();
+    const port = Number(new URL(server.address).port);
+    const get = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/api/stations', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await get(`127.0.0.1:${port}`)).toBe(200);
+      expect(await get(`localhost:${port}`)).toBe(200);
+      expect(await get(`attacker.example:${port}`)).toBe(403);
+      expect(await get(`127.attacker.example:${port}`)).toBe(403);
+    } finally {
       await server.stop();
     }
   });
