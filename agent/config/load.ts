@@ -56,7 +56,7 @@ function resolvePaths(config: Config, baseDir: string): Config {
 
 /** Contract keys and drivers that later versions add: named as such, not as typos. */
 const LATER_KEYS: Record<string, string> = { dashboard: 'the dashboard (dashboard)' };
-const LATER_DRIVERS = ['hid'];
+const LATER_DRIVERS: string[] = [];
 
 /** Never echo a secret back: user:password@ in a URL is blanked in messages. */
 function redactUserinfo(s: string): string {

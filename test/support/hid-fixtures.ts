@@ -20,6 +20,7 @@ export interface NutHidField {
 export interface NutOracle {
   device: string;
   usb: string;
+  firmware?: string;
   nutVersion: string;
   source: string;
   upsc: Record<string, number | string | null>;

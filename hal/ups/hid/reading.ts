@@ -27,6 +27,11 @@ export class FieldValues {
     for (const d of decoded) for (const v of d.values) this.values.set(v.field, v.value);
   }
 
+  /** Values of a report that could not be read this time are unknown, not the previous ones. */
+  forget(fields: readonly HidField[]): void {
+    for (const f of fields) this.values.set(f, null);
+  }
+
   get(field: HidField): number | null | undefined {
     return this.values.get(field);
   }
