@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-old-space-size=128
 import { Command, CommanderError, Option } from 'commander';
 import { addQueueCommands } from './cli-queue.js';
+import { addUpsCommands } from './cli-ups.js';
 import { diagnose, formatReport, publishReport } from './diagnose/run.js';
 import { loadConfig } from './config/load.js';
 import { runAgent } from './daemon.js';
@@ -97,6 +98,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
     });
 
   addQueueCommands(program, configOption, VERSION);
+  addUpsCommands(program, VERSION);
 
   return program;
 }

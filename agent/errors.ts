@@ -1,8 +1,9 @@
 /**
  * Errors that reach a person carry a code, what went wrong, and the next step to take.
- * The CLI maps them to sysexits-style exit codes (64 usage, 78 configuration).
+ * The CLI maps them to sysexits-style exit codes (64 usage, 65 malformed input, 66 an input
+ * file that cannot be read, 73 an output that cannot be written, 78 configuration).
  */
-export const EXIT = { ok: 0, failure: 1, usage: 64, config: 78 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 64, dataError: 65, noInput: 66, cantCreate: 73, config: 78 } as const;
 
 export class AgentError extends Error {
   readonly code: string;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../hal/clock.js';
 import { HalError } from '../../hal/errors.js';
-import { decodeCapture } from '../../hal/ups/hid/capture.js';
+import { decodeCapture, parseDescriptorHex, parseReportsHex } from '../../hal/ups/hid/capture.js';
+import { captureUps, descriptorText, reportsText } from '../../hal/ups/hid/dump.js';
 import { HidUps } from '../../hal/ups/hid/driver.js';
 import { chooseDevice, loadNodeHid, openNodeHid } from '../../hal/ups/hid/node-hid.js';
 import { USAGE } from '../../hal/ups/hid/usages.js';
@@ -120,5 +121,25 @@ describe('node-hid transport', () => {
     expect(chooseDevice([kbd, apc, cps], { path: '/dev/hidraw1' })).toBe(apc);
     expect(() => chooseDevice([kbd], {})).toThrow(/no USB HID device of the HID Power Device class is attached/);
     expect(() => chooseDevice([kbd, apc, cps], {})).toThrow(/2 USB devices of the HID Power Device class: 051d:0002 Back-UPS \(\/dev\/hidraw1\); 0764:0501 \(\/dev\/hidraw2\)/);
+  });
+});
+
+describe('ups dump capture', () => {
+  it.each(HID_FIXTURES)('%s: what dump writes decodes to what the driver reads', async (name) => {
+    const replay = ReplayUps.fromFixture(name);
+    const t = await replay.open({});
+    replay.set(USAGE.acPresent, 0); // pushes input reports, which dump collects too
+    const capture = await captureUps(t, 30, (ms) => new Promise((r) => setTimeout(r, ms)));
+    expect(replay.inputs).toEqual([]);
+    expect(capture.descriptorError).toBeNull();
+    const descriptorFile = descriptorText(capture);
+    const reportsFile = reportsText(capture, new Date(Date.UTC(2027, 0, 5)));
+    expect(descriptorFile).toMatch(/^# USB HID report descriptor of /);
+    // Every feature report the descriptor has is asked for; the ones the capture lacks are listed as refused.
+    expect(capture.refused.length + capture.reports.length).toBeGreaterThanOrEqual(replay.features.size);
+    const decoded = decodeCapture(parseDescriptorHex(descriptorFile), parseReportsHex(reportsFile), { vendorId: replay.info.vendorId, productId: replay.info.productId });
+    expect([...parseDescriptorHex(descriptorFile)]).toEqual([...replay.descriptorBytes]);
+    const driver = driverOn(replay);
+    expect({ ...(await driver.read()), model: null }).toEqual(decoded.reading);
   });
 });

@@ -111,7 +111,7 @@ export function decodeReport(desc: ReportDescriptor, bytes: Uint8Array, kinds: r
     throw new HidError(
       'hid-report-length',
       `report ${hex2(id)} is ${bytes.length} bytes long; the descriptor gives it ${describeLayouts(layouts)} (report id byte included)`,
-      RECAPTURE_HINT,
+      `Check that the reports and the descriptor come from the same UPS. ${RECAPTURE_HINT}`,
     );
   }
   return fitting.map((layout) => ({ layout, values: layout.fields.map((field) => ({ field, value: fieldValue(field, data) })) }));

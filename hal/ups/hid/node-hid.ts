@@ -85,7 +85,7 @@ export function chooseDevice(devices: readonly NodeHidDevice[], sel: HidSelector
     throw new HalError(
       'hid-not-found',
       `no USB HID device ${wanted} is attached${devices.length ? ` (HID devices seen: ${devices.map(describe).join('; ')})` : ''}`,
-      'Check the UPS USB cable and that the UPS is on (lsusb lists it); set ups.vendorId/productId or ups.path to choose it.',
+      'Check the UPS USB cable and that the UPS is on (lsusb lists it); choose it with ups.vendorId/productId or ups.path (ups dump: --vendor, --product, --path).',
     );
   }
   const first = pick[0];
