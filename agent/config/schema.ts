@@ -182,11 +182,23 @@ const usbId = (what: string) =>
     .union([z.number().int().min(0).max(0xffff), z.string().regex(/^(0x)?[0-9a-fA-F]{4}$/, `expected a USB ${what} id of 4 hex digits, e.g. "0x051d"`)])
     .transform((v) => (typeof v === 'number' ? v : parseInt(v.replace(/^0x/i, ''), 16)));
 
+/** Keys every real or simulated UPS driver takes. */
+const upsCommon = {
+  lowBatteryCommand: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      'A command run once per power cut when, on battery, the battery goes low or the UPS announces its shutdown (like NUT upsmon\'s SHUTDOWNCMD), as a list: program, then arguments, e.g. ["/usr/sbin/shutdown", "-h", "+1"]. Never run through a shell; its exit and last output are logged. Off when absent.',
+    ),
+};
+
 export const upsSchema = z
   .discriminatedUnion('driver', [
     z.strictObject({
       driver: z.literal('sim').describe('a simulated UPS, for the demo and tests'),
       sim: simUpsSchema.prefault({}).describe('The simulated UPS\'s battery model.'),
+      ...upsCommon,
     }),
     z.strictObject({
       driver: z.literal('nut').describe('read the UPS from NUT\'s upsd over its network protocol (the usual choice on Linux)'),
@@ -203,6 +215,7 @@ export const upsSchema = z
         .max(60)
         .default(3)
         .describe('How long to wait for upsd to answer, in seconds, before the UPS counts as unreadable (ups.comm_lost).'),
+      ...upsCommon,
     }),
     z.strictObject({
       driver: z.literal('hid').describe('read a USB UPS directly (HID Power Device class: APC, CyberPower, Eaton, ...); needs the node-hid package and, on Linux, the udev rule'),
@@ -216,6 +229,7 @@ export const upsSchema = z
         .default(true)
         .describe('Ask the UPS for its feature reports at every poll, as NUT does. false: ask once on connecting, then read only the input reports the UPS sends when something changes (for UPSes that stall on frequent requests).'),
       timeoutSeconds: z.number().min(0.1).max(60).default(3).describe('How long to wait for the UPS to answer over USB, in seconds, before it counts as unreadable (ups.comm_lost).'),
+      ...upsCommon,
     }),
     z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') }),
   ])
