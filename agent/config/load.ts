@@ -49,6 +49,7 @@ function resolvePaths(config: Config, baseDir: string): Config {
   if (c.printer.driver === 'sim') c.printer.sim.outputDir = opt(c.printer.sim.outputDir);
   if (c.ups.driver === 'sim') c.ups.sim.stateFile = opt(c.ups.sim.stateFile);
   if (c.ups.driver === 'nut') c.ups.passwordFile = opt(c.ups.passwordFile);
+  if (c.ups.driver === 'nut' && c.ups.tls) c.ups.tls.ca = opt(c.ups.tls.ca);
   if (c.records?.driver === 'http') c.records.http.tokenFile = opt(c.records.http.tokenFile);
   if (c.log.file) c.log.file.path = abs(c.log.file.path);
   return c;

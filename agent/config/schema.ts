@@ -215,6 +215,12 @@ export const upsSchema = z
         .max(60)
         .default(3)
         .describe('How long to wait for upsd to answer, in seconds, before the UPS counts as unreadable (ups.comm_lost).'),
+      tls: z
+        .strictObject({
+          ca: filePath.optional().describe('PEM file of the CA that signed upsd\'s certificate. Without it the system\'s CAs are trusted.'),
+        })
+        .optional()
+        .describe('Talk to upsd over TLS (STARTTLS, as upsmon does with CERTVERIFY): needed when upsd is on another PC. upsd must have a certificate (CERTFILE or CERTPATH in upsd.conf); the connection fails rather than fall back to plain text.'),
       ...upsCommon,
     }),
     z.strictObject({
