@@ -104,12 +104,14 @@ const imbalanceRule: AlertRule = {
 };
 
 export const ALERT_RULES: readonly AlertRule[] = [
+  // The three power alerts read the power state machine's verdict (agent/power.ts), which the
+  // print gate reads too: one judgement of the power, never two that could disagree.
   {
     code: 'ups.comm_lost',
     severity: 'warning',
     evaluate(h) {
-      if (h.ups.driver === 'none') return { active: false, message: 'no UPS configured' };
-      const active = h.ups.status === 'unknown';
+      if (h.ups.powerState === 'none') return { active: false, message: 'no UPS configured' };
+      const active = h.ups.powerState === 'comm_lost';
       return { active, message: active ? `UPS cannot be read: ${h.ups.error ?? 'no reason given'}` : 'UPS readings are back' };
     },
   },
@@ -117,6 +119,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     code: 'ups.on_battery',
     severity: 'warning',
     evaluate(h) {
+      if (h.ups.powerState === 'comm_lost' || h.ups.powerState === 'none') return 'unknown';
       const onBattery = h.ups.onBattery ?? (h.ups.status === 'on_battery' ? true : h.ups.status === 'online' ? false : null);
       if (onBattery === null) return 'unknown';
       const active = onBattery;
@@ -127,16 +130,14 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     code: 'ups.low_battery',
     severity: 'critical',
-    evaluate(h, _was, limits) {
-      if (h.ups.status === 'unknown') return 'unknown';
-      // The UPS's own flag, or on battery with charge or runtime under the configured limits.
-      const u = h.ups;
-      const underLimits =
-        u.onBattery === true &&
-        ((u.chargePercent !== null && u.chargePercent <= limits.lowBatteryPercent) || (u.runtimeSeconds !== null && u.runtimeSeconds <= limits.lowRuntimeSeconds));
-      const active = u.status === 'low_battery' || underLimits;
+    evaluate(h) {
+      const state = h.ups.powerState;
+      // Unreadable: keep what it was; an outage may still be going on.
+      if (state === 'comm_lost' || state === 'none') return 'unknown';
+      const active = state === 'low_battery' || state === 'shutdown_imminent';
       const runtime = h.ups.runtimeSeconds === null ? 'runtime unknown' : `about ${Math.round(h.ups.runtimeSeconds / 60)} min left`;
-      return { active, message: active ? `UPS battery low (${runtime})` : 'UPS battery no longer low' };
+      const what = state === 'shutdown_imminent' ? `UPS about to cut the power (shutdown imminent, ${runtime})` : `UPS battery low (${runtime})`;
+      return { active, message: active ? what : 'UPS battery no longer low' };
     },
   },
   {

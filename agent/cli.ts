@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-old-space-size=128
 import { Command, CommanderError, Option } from 'commander';
 import { addQueueCommands } from './cli-queue.js';
+import { addUpsCommands } from './cli-ups.js';
 import { diagnose, formatReport, publishReport } from './diagnose/run.js';
 import { loadConfig } from './config/load.js';
 import { runAgent } from './daemon.js';
@@ -82,6 +83,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
 
   addQueueCommands(program, configOption, VERSION);
   addDashboardCommand(program, VERSION);
+  addUpsCommands(program, VERSION);
 
   return program;
 }

@@ -1,10 +1,11 @@
 /**
  * Errors that reach a person carry a code, what went wrong, and the next step to take.
- * The CLI maps them to sysexits-style exit codes: 64 usage, 65 a database from a newer agent
- * (EX_DATAERR), 78 configuration. The systemd unit does not restart on those three: a restart
- * cannot fix them, and a loop of them fills the journal and hides the message.
+ * The CLI maps them to sysexits-style exit codes: 64 usage, 65 malformed input (EX_DATAERR: a
+ * database from a newer agent, a malformed capture), 66 an input file that cannot be read, 73 an
+ * output that cannot be written, 78 configuration. The systemd unit does not restart on 64, 65
+ * and 78: a restart cannot fix them, and a loop of them fills the journal and hides the message.
  */
-export const EXIT = { ok: 0, failure: 1, usage: 64, newerData: 65, config: 78 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 64, dataError: 65, noInput: 66, cantCreate: 73, config: 78 } as const;
 
 export class AgentError extends Error {
   readonly code: string;

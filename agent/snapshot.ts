@@ -3,6 +3,7 @@ import type { PrinterReading } from '../hal/printer/types.js';
 import type { UpsReading } from '../hal/ups/types.js';
 import type { StationBody } from '../telemetry/payloads.js';
 import type { JobsSummary } from './jobs/engine.js';
+import type { PowerView, UpsBody } from './power.js';
 
 /** One poll's outcome per driver: a reading, or why there is none. */
 export type Polled<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -15,6 +16,8 @@ export interface Readings {
 
 export interface SnapshotContext {
   station: { province: string; regency: string };
+  /** The power state machine's verdict on this reading (agent/power.ts). */
+  power: (ups: UpsBody) => PowerView;
   jobs?: JobsSummary;
   version: string;
   startedAt: Date;
@@ -29,6 +32,32 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
   const p = r.printer.polled;
   const u = r.ups.polled;
   const h = r.host.ok ? r.host.value : undefined;
+  // The contract's fields only: a driver's extras (NUT's status tokens, HID's charging flag) stay in the driver.
+  const ups: UpsBody = u.ok
+    ? {
+        driver: r.ups.driver,
+        status: u.value.status,
+        onBattery: u.value.onBattery,
+        chargePercent: u.value.chargePercent,
+        runtimeSeconds: u.value.runtimeSeconds,
+        inputVoltage: u.value.inputVoltage,
+        loadPercent: u.value.loadPercent,
+        model: u.value.model,
+        error: null,
+        shutdownImminent: u.value.shutdownImminent ?? null,
+      }
+    : {
+        driver: r.ups.driver,
+        status: 'unknown',
+        onBattery: null,
+        chargePercent: null,
+        runtimeSeconds: null,
+        inputVoltage: null,
+        loadPercent: null,
+        model: null,
+        error: u.error,
+        shutdownImminent: null,
+      };
   return {
     province: ctx.station.province,
     regency: ctx.station.regency,
@@ -47,19 +76,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           error: null,
         }
       : { driver: r.printer.driver, state: 'unknown', reasons: [], supplies: [], model: null, error: p.error },
-    ups: u.ok
-      ? { driver: r.ups.driver, ...u.value, error: null }
-      : {
-          driver: r.ups.driver,
-          status: 'unknown',
-          onBattery: null,
-          chargePercent: null,
-          runtimeSeconds: null,
-          inputVoltage: null,
-          loadPercent: null,
-          model: null,
-          error: u.error,
-        },
+    ups: withPower(ctx, ups),
     host: {
       cpuPercent: h?.cpuPercent ?? null,
       memUsedPercent: h?.memUsedPercent ?? null,
@@ -85,6 +102,10 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
   };
 }
 
+function withPower(ctx: SnapshotContext, ups: UpsBody): StationBody['ups'] {
+  return { ...ups, powerState: ctx.power(ups).state };
+}
+
 /**
  * The discrete part of a snapshot; a change here is a state change that is published at once.
  * Levels and counters are left out so that every printed card does not force a message.
@@ -96,6 +117,7 @@ export function stateKey(h: StationBody): string {
     h.printer.supplies.map((s) => [s.kind, s.status]),
     h.printer.error !== null,
     h.ups.status,
+    h.ups.powerState,
     h.ups.error !== null,
     h.alerts,
   ]);

@@ -10,6 +10,8 @@ import { AlertBook, ALERT_RULES } from './alerts.js';
 import type { ConsumablesForecast } from './forecast.js';
 import type { JobsSummary } from './jobs/engine.js';
 import type { Config } from './config/schema.js';
+import { LowBatteryCommand } from './power-command.js';
+import { PowerMachine, type PowerView } from './power.js';
 import { buildHealth, stateKey, type Polled } from './snapshot.js';
 import { Store } from './store/store.js';
 
@@ -29,6 +31,8 @@ export interface StationDeps {
   onSnapshot?: (body: StationBody) => void;
   /** Days left per supply; its learning is kept in the store under FORECAST_KEY. */
   forecast?: ConsumablesForecast;
+  /** ups.lowBatteryCommand: argv run once per low-battery outage; none when absent. */
+  lowBatteryCommand?: readonly string[];
 }
 
 /** Where the forecast's learning is kept (store kv). */
@@ -55,9 +59,17 @@ export class Station {
   private abort = new AbortController();
   private readonly startedAt: Date;
   private forecastSavedAt = -Infinity;
+  private readonly power = new PowerMachine();
+  private readonly lowBattery: LowBatteryCommand;
 
   constructor(private readonly d: StationDeps) {
     this.startedAt = new Date(d.clock.now());
+    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log);
+  }
+
+  /** The last low-battery command started has ended (tests). */
+  lowBatteryCommandSettled(): Promise<void> {
+    return this.lowBattery.settled();
   }
 
   private get pollMs(): number {
@@ -124,10 +136,16 @@ export class Station {
     if (signal.aborted) throw new Error('the agent is stopping');
     const now = new Date(this.d.clock.now());
     const jobs = this.d.jobs?.();
+    const before = this.power.state;
+    let power: PowerView | undefined;
     const body = buildHealth(
       { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
-      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs },
+      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs, power: (u) => (power = this.power.next(u, this.d.config.alerts)) },
     );
+    if (power) {
+      if (before !== undefined && before !== power.state) this.d.log.info({ from: before, to: power.state, why: power.why }, `power: ${before} -> ${power.state}`);
+      this.lowBattery.observe(power);
+    }
     if (this.d.forecast) await this.forecast(this.d.forecast, body, now.getTime(), jobs?.cardsUsed ?? null);
     for (const t of book.evaluate(body)) {
       await this.d.telemetry.event(t, (tx) =>

@@ -37,7 +37,7 @@ function healthy(): StationBody {
   return {
     province: '00', regency: '0000', agent: { version: 'bench', startedAt: new Date().toISOString(), uptimeSeconds: 0 },
     printer: { driver: 'sim', state: 'idle', reasons: [], supplies: [supply('ribbon'), supply('film'), supply('blanks')], model: null, error: null },
-    ups: { driver: 'sim', status: 'online', onBattery: false, chargePercent: 100, runtimeSeconds: 1800, inputVoltage: 220, loadPercent: 30, model: null, error: null },
+    ups: { driver: 'sim', status: 'online', onBattery: false, chargePercent: 100, runtimeSeconds: 1800, inputVoltage: 220, loadPercent: 30, model: null, error: null, shutdownImminent: false, powerState: 'online' },
     host: { cpuPercent: null, memUsedPercent: null, diskFreeBytes: null, uptimeSeconds: null },
     stock: { blanksOnHand: null, daysLeft: null, daysLeftReason: 'no forecast kept', cardsPerDay: null },
     jobs: { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, held: null, utilisation: null },

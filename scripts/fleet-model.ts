@@ -175,6 +175,8 @@ export class SimStation {
         loadPercent: 35,
         model: 'Simulated UPS',
         error: null,
+        shutdownImminent: false,
+        powerState: this.onBattery ? (this.charge <= 20 ? 'low_battery' : 'on_battery') : 'online',
       },
       host: { cpuPercent: 12, memUsedPercent: 40, diskFreeBytes: 50e9, uptimeSeconds: Math.round(this.clockSeconds) },
       stock: { blanksOnHand: this.blanksOnHand + this.hopper, daysLeft: days(this.blanksOnHand + this.hopper), daysLeftReason: null, cardsPerDay: this.cardsPerDay },

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { PRINTER_STATES, SUPPLY_KINDS, SUPPLY_STATUSES } from '../hal/printer/types.js';
-import { UPS_STATUSES } from '../hal/ups/types.js';
+import { POWER_STATES, UPS_STATUSES } from '../hal/ups/types.js';
 
 const nullableNumber = z.number().nullable();
 const ts = z.iso.datetime({ offset: false }).describe('RFC 3339 UTC time the message was made');
@@ -52,6 +52,13 @@ export const healthSchema = z.object({
     loadPercent: nullableNumber,
     model: z.string().nullable(),
     error: reason,
+    // Optional in the schema (this agent always sends them) so a consumer validating against it
+    // still takes health from agents that predate them.
+    shutdownImminent: z.boolean().nullable().optional().describe("the UPS will cut its output soon (NUT's FSD, HID ShutdownImminent); null when it cannot say"),
+    powerState: z
+      .enum(POWER_STATES)
+      .optional()
+      .describe('the power as the agent judges it: low_battery also when on battery under the configured charge or runtime limits, and it stays so until mains returns; comm_lost when the UPS cannot be read; none without a UPS'),
   }),
   host: z.object({
     cpuPercent: nullableNumber,

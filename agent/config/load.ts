@@ -58,14 +58,11 @@ function resolvePaths(config: Config, baseDir: string): Config {
   if (c.printer.driver === 'sim') c.printer.sim.outputDir = opt(c.printer.sim.outputDir);
   if (c.ups.driver === 'sim') c.ups.sim.stateFile = opt(c.ups.sim.stateFile);
   if (c.ups.driver === 'nut') c.ups.passwordFile = opt(c.ups.passwordFile);
+  if (c.ups.driver === 'nut' && c.ups.tls) c.ups.tls.ca = opt(c.ups.tls.ca);
   if (c.records?.driver === 'http') c.records.http.tokenFile = opt(c.records.http.tokenFile);
   if (c.log.file) c.log.file.path = abs(c.log.file.path);
   return c;
 }
-
-/** Contract keys and drivers that later versions add: named as such, not as typos. */
-const LATER_KEYS: Record<string, string> = {};
-const LATER_DRIVERS = ['hid'];
 
 /** Never echo a secret back: user:password@ in a URL is blanked in messages. */
 function redactUserinfo(s: string): string {
@@ -84,11 +81,7 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((k) => {
-        const full = path ? `${path}.${k}` : k;
-        const later = LATER_KEYS[full];
-        return { path: full, message: later ? `${later} is not supported by this version of the agent yet; remove the key or upgrade` : 'unknown key; check its spelling against the configuration reference' };
-      });
+      return issue.keys.map((k) => ({ path: path ? `${path}.${k}` : k, message: 'unknown key; check its spelling against the configuration reference' }));
     case 'invalid_type':
       return [{ path, message: input === undefined ? `missing; expected ${issue.expected}` : `expected ${issue.expected}, given ${show(input)}` }];
     case 'invalid_value':
@@ -98,8 +91,7 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
       const options = (issue as { options?: unknown[] }).options;
       if (discriminator && options) {
         const given = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[discriminator] : input;
-        const later = typeof given === 'string' && LATER_DRIVERS.includes(given) ? ` (the "${given}" driver is not in this version of the agent yet)` : '';
-        return [{ path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, given ${show(given)}${later}` }];
+        return [{ path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, given ${show(given)}` }];
       }
       return [{ path, message: `${issue.message}, given ${show(input)}` }];
     }

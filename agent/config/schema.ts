@@ -177,11 +177,29 @@ export const simUpsSchema = z.strictObject({
   loadPercent: z.number().min(0).max(200).default(35).describe('Simulated load, in percent of the UPS\'s rating.'),
 });
 
+/** USB ids as lsusb prints them ("051d"), with or without 0x; a YAML 0x051d arrives as a number. */
+const usbId = (what: string) =>
+  z
+    .union([z.number().int().min(0).max(0xffff), z.string().regex(/^(0x)?[0-9a-fA-F]{4}$/, `expected a USB ${what} id of 4 hex digits, e.g. "0x051d"`)])
+    .transform((v) => (typeof v === 'number' ? v : parseInt(v.replace(/^0x/i, ''), 16)));
+
+/** Keys every real or simulated UPS driver takes. */
+const upsCommon = {
+  lowBatteryCommand: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      'A command run once per power cut when, on battery, the battery goes low or the UPS announces its shutdown (like NUT upsmon\'s SHUTDOWNCMD), as a list: program, then arguments, e.g. ["/usr/sbin/shutdown", "-h", "+1"]. Never run through a shell; its exit and last output are logged. Off when absent.',
+    ),
+};
+
 export const upsSchema = z
   .discriminatedUnion('driver', [
     z.strictObject({
       driver: z.literal('sim').describe('a simulated UPS, for the demo and tests'),
       sim: simUpsSchema.prefault({}).describe('The simulated UPS\'s battery model.'),
+      ...upsCommon,
     }),
     z.strictObject({
       driver: z.literal('nut').describe('read the UPS from NUT\'s upsd over its network protocol (the usual choice on Linux)'),
@@ -198,6 +216,27 @@ export const upsSchema = z
         .max(60)
         .default(3)
         .describe('How long to wait for upsd to answer, in seconds, before the UPS counts as unreadable (ups.comm_lost).'),
+      tls: z
+        .strictObject({
+          ca: filePath.optional().describe('PEM file of the CA that signed upsd\'s certificate. Without it the system\'s CAs are trusted.'),
+        })
+        .optional()
+        .describe('Talk to upsd over TLS (STARTTLS, as upsmon does with CERTVERIFY): needed when upsd is on another PC. upsd must have a certificate (CERTFILE or CERTPATH in upsd.conf); the connection fails rather than fall back to plain text.'),
+      ...upsCommon,
+    }),
+    z.strictObject({
+      driver: z.literal('hid').describe('read a USB UPS directly (HID Power Device class: APC, CyberPower, Eaton, ...); needs the node-hid package and, on Linux, the udev rule'),
+      vendorId: usbId('vendor')
+        .optional()
+        .describe('USB vendor id of the UPS as lsusb shows it: "051d" APC, "0764" CyberPower, "0463" Eaton. Without vendorId, productId and path, the one HID Power Device attached is used.'),
+      productId: usbId('product').optional().describe('USB product id of the UPS as lsusb shows it, e.g. "0002" for an APC Back-UPS.'),
+      path: z.string().min(1).optional().describe('Device path (Linux: /dev/hidrawN), to choose one of several UPSes attached.'),
+      pollFeatureReports: z
+        .boolean()
+        .default(true)
+        .describe('Ask the UPS for its feature reports at every poll, as NUT does. false: ask once on connecting, then read only the input reports the UPS sends when something changes (for UPSes that stall on frequent requests).'),
+      timeoutSeconds: z.number().min(0.1).max(60).default(3).describe('How long to wait for the UPS to answer over USB, in seconds, before it counts as unreadable (ups.comm_lost).'),
+      ...upsCommon,
     }),
     z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') }),
   ])

@@ -24,9 +24,11 @@ export function holdReason(h: StationBody | undefined, cfg: JobsConfig, ctx: Gat
   }
   if (p.state === 'stopped') return `the printer is stopped (${p.reasons.join(', ') || 'no reason given'})`;
   const u = h.ups;
-  // The UPS's own flag, or the power rules' verdict (charge or runtime under the limits).
-  if (u.status === 'low_battery' || h.alerts.includes('ups.low_battery')) return 'the UPS battery is low: printing waits for mains power';
-  if (u.onBattery === true || u.status === 'on_battery') {
+  // The power state machine's verdict (agent/power.ts); a low battery raised earlier and not yet
+  // cleared still holds while the UPS cannot be read.
+  if (u.powerState === 'shutdown_imminent') return 'the UPS is about to cut the power (shutdown imminent): printing waits for mains power';
+  if (u.powerState === 'low_battery' || h.alerts.includes('ups.low_battery')) return 'the UPS battery is low: printing waits for mains power';
+  if (u.powerState === 'on_battery') {
     const need = cfg.secondsPerCard + cfg.batteryMarginSeconds;
     if (u.runtimeSeconds === null) return 'on battery and the runtime left is unknown: printing waits for mains power';
     if (u.runtimeSeconds < need) return `on battery with ${Math.round(u.runtimeSeconds)} s left, less than the ${need} s a card needs with its margin`;

@@ -103,7 +103,7 @@ export async function migrate(db: Db, file: string): Promise<number[]> {
     throw new AgentError(
       'store-newer-schema',
       `The database ${file} has schema version ${current}, newer than this agent understands (${SCHEMA_VERSION}).`,
-      { hint: 'A newer agent wrote it. Install that version again (downgrades are refused so no data is damaged).', exitCode: EXIT.newerData },
+      { hint: 'A newer agent wrote it. Install that version again (downgrades are refused so no data is damaged).', exitCode: EXIT.dataError },
     );
   }
   const applied: number[] = [];

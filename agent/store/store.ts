@@ -96,7 +96,7 @@ export class Store {
       await db.close();
       throw new AgentError('store-schema', `The database ${file} has schema version ${version}; this agent reads ${SCHEMA_VERSION}.`, {
         hint: version === 0 ? 'Start the agent once so it creates its tables.' : 'Use the agent version that wrote it.',
-        exitCode: version === 0 ? EXIT.failure : EXIT.newerData,
+        exitCode: version === 0 ? EXIT.failure : EXIT.dataError,
       });
     }
     return new Store(db, file);

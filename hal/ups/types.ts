@@ -3,6 +3,10 @@ import type { Lifecycle } from '../driver.js';
 export const UPS_STATUSES = ['online', 'on_battery', 'low_battery', 'unknown'] as const;
 export type UpsStatus = (typeof UPS_STATUSES)[number];
 
+/** The station's power as the agent judges it (agent/power.ts), from the reading and the limits. */
+export const POWER_STATES = ['online', 'on_battery', 'low_battery', 'shutdown_imminent', 'comm_lost', 'none'] as const;
+export type PowerState = (typeof POWER_STATES)[number];
+
 /** What a UPS reports. A number it does not report is null, never 0 or 100. */
 export interface UpsReading {
   status: UpsStatus;
@@ -13,6 +17,8 @@ export interface UpsReading {
   inputVoltage: number | null;
   loadPercent: number | null;
   model: string | null;
+  /** The UPS will cut its output soon (NUT's FSD, HID ShutdownImminent); null or absent when it cannot say. */
+  shutdownImminent?: boolean | null;
 }
 
 export interface UpsDriver extends Lifecycle {

@@ -28,7 +28,7 @@ describe.skipIf(!hasNut)('power through NUT, end to end', () => {
     try {
       await agent.proc.waitForOutput(/station agent running/);
       const watch = await MqttWatch.start(`mqtt://127.0.0.1:${port}`, 'ektp/v1/99/9901/it-01/+');
-      const ups = (m: Seen) => m.payload.ups as { status: string; chargePercent: number | null; onBattery: boolean | null; error: string | null };
+      const ups = (m: Seen) => m.payload.ups as { status: string; chargePercent: number | null; onBattery: boolean | null; error: string | null; powerState: string; shutdownImminent: boolean | null };
       await watch.waitFor('health online', (m) => m.kind === 'health' && ups(m).status === 'online', 15_000);
       // The bound: two poll periods after upsd reports the change, plus a little for the broker.
       const within = 2 * POLL_MS + 500;
@@ -45,13 +45,20 @@ describe.skipIf(!hasNut)('power through NUT, end to end', () => {
       const ob = await watch.waitFor('health on battery', (m) => m.kind === 'health' && ups(m).status === 'on_battery');
       expect(ups(ob)).toMatchObject({ onBattery: true, chargePercent: 70 });
       await step('ups.low_battery raised', async () => (nut.setVars({ 'ups.status': 'OB DISCHRG LB', 'battery.charge': 15 }), upsdReports(nut, 'OB DISCHRG LB')), event('ups.low_battery', 'raised'));
+      // upsmon on the NUT server forces the shutdown: the power state machine's last step.
+      const fsd = await step(
+        'health shutdown imminent',
+        async () => (nut.setVars({ 'ups.status': 'FSD OB DISCHRG LB' }), upsdReports(nut, 'FSD OB DISCHRG LB')),
+        (m) => m.kind === 'health' && ups(m).powerState === 'shutdown_imminent',
+      );
+      expect(ups(fsd)).toMatchObject({ shutdownImminent: true, onBattery: true, status: 'low_battery' });
       await step('ups.on_battery cleared', async () => (nut.setVars({ 'ups.status': 'OL CHRG', 'battery.charge': 16 }), upsdReports(nut, 'OL CHRG')), event('ups.on_battery', 'cleared'));
       await watch.waitFor('ups.low_battery cleared', event('ups.low_battery', 'cleared'));
       const lost = await step('ups.comm_lost raised', async () => (await nut.killDriver(), upsdFails(nut)), event('ups.comm_lost', 'raised'));
       expect(String(lost.payload.message)).toMatch(/NUT driver/);
       // Nothing stale shown as current: the health after the loss has no numbers, only the reason.
       const unknown = await watch.waitFor('health unknown', (m) => m.kind === 'health' && ups(m).status === 'unknown');
-      expect(ups(unknown)).toMatchObject({ chargePercent: null, onBattery: null });
+      expect(ups(unknown)).toMatchObject({ chargePercent: null, onBattery: null, powerState: 'comm_lost', shutdownImminent: null });
       expect(ups(unknown).error).toMatch(/NUT driver/);
       await step('ups.comm_lost cleared', async () => (await nut.startDriver(), upsdReports(nut, 'OL CHRG')), event('ups.comm_lost', 'cleared'));
       await watch.stop();

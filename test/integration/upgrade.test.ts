@@ -198,8 +198,8 @@ describe.runIf(hasSqlite3)('downgrades are refused', () => {
     const agent = startAgent(testConfig('embedded', { mqtt: { url: 'embedded', embedded: { port: await freePort() } } }), dir);
     const { code } = await agent.proc.exited;
     // Not 1: systemd would restart it into the same refusal forever (RestartPreventExitStatus).
-    expect(code, agent.proc.output).toBe(EXIT.newerData);
-    expect(EXIT.newerData).toBe(65);
+    expect(code, agent.proc.output).toBe(EXIT.dataError);
+    expect(EXIT.dataError).toBe(65);
     const err = agent.proc.stderr;
     expect(err).toContain(`schema version ${SCHEMA_VERSION + 1}, newer than this agent understands (${SCHEMA_VERSION})`);
     expect(err).toContain(file);

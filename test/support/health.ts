@@ -1,3 +1,4 @@
+import { powerView, type UpsBody } from '../../agent/power.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 
 type Patch = {
@@ -7,6 +8,11 @@ type Patch = {
   film?: Partial<SupplyPayload>;
   stock?: Partial<StationBody['stock']>;
 };
+
+/** The power state of a patched UPS, as a first poll with the default limits judges it, unless given. */
+function withPower(u: UpsBody & { powerState?: StationBody['ups']['powerState'] }): StationBody['ups'] {
+  return { ...u, powerState: u.powerState ?? powerView(u, { lowBatteryPercent: 20, lowRuntimeSeconds: 180 }).state };
+}
 
 /** A healthy station's health body, with parts replaced: the input for alert-rule tests. */
 export function healthyBody(p: Patch = {}): StationBody {
@@ -34,7 +40,7 @@ export function healthyBody(p: Patch = {}): StationBody {
       error: null,
       ...p.printer,
     },
-    ups: { driver: 'sim', status: 'online', onBattery: false, chargePercent: 100, runtimeSeconds: 1800, inputVoltage: 220, loadPercent: 30, model: null, error: null, ...p.ups },
+    ups: withPower({ driver: 'sim', status: 'online', onBattery: false, chargePercent: 100, runtimeSeconds: 1800, inputVoltage: 220, loadPercent: 30, model: null, error: null, shutdownImminent: false, ...p.ups }),
     host: { cpuPercent: 5, memUsedPercent: 40, diskFreeBytes: 50 * 2 ** 30, uptimeSeconds: 100, ...p.host },
     stock: { blanksOnHand: null, daysLeft: null, daysLeftReason: 'no forecast kept', cardsPerDay: null, ...p.stock },
     jobs: { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, held: null, utilisation: null },

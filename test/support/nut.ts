@@ -1,9 +1,10 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { freePort, waitUntil } from './peers.js';
 import { Proc } from './process.js';
+import type { TestPki } from './tls.js';
 
 export const UPSD = '/lib/nut/upsd';
 export const DUMMY_UPS = '/lib/nut/dummy-ups';
@@ -20,15 +21,33 @@ export interface Nut {
   stop(): Promise<void>;
 }
 
+export const CERTUTIL = 'certutil';
+export const PK12UTIL = 'pk12util';
+
+/**
+ * Debian builds upsd with NSS, not OpenSSL: its certificate lives in an NSS database
+ * (upsd.conf CERTPATH, CERTIDENT), made here from the test PKI with certutil and pk12util
+ * (package libnss3-tools).
+ */
+function nssDatabase(pki: TestPki, dir: string): string {
+  mkdirSync(dir);
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: pki.dir, stdio: 'pipe' });
+  run('openssl', ['pkcs12', '-export', '-in', pki.serverCert, '-inkey', pki.serverKey, '-certfile', pki.ca, '-name', 'upsd', '-out', 'upsd.p12', '-passout', 'pass:']);
+  run(CERTUTIL, ['-N', '-d', `sql:${dir}`, '--empty-password']);
+  run(PK12UTIL, ['-i', 'upsd.p12', '-d', `sql:${dir}`, '-W', '']);
+  return dir;
+}
+
 const BASE = { 'ups.status': 'OL', 'battery.charge': 100, 'battery.runtime': 3600, 'input.voltage': 220, 'ups.load': 30, 'device.mfr': 'Dummy', 'device.model': 'Test UPS' };
 
 /** NUT 2.8 as PEERS.md says: dummy-ups and upsd run directly (not the Debian wrappers), on a free loopback port. */
-export async function startNut(vars: Record<string, string | number> = {}): Promise<Nut> {
+export async function startNut(vars: Record<string, string | number> = {}, opts: { tls?: TestPki } = {}): Promise<Nut> {
   const dir = mkdtempSync(join(tmpdir(), 'nut-'));
   const port = await freePort();
   const env = { NUT_CONFPATH: dir, NUT_STATEPATH: dir, NUT_ALTPIDPATH: dir };
   writeFileSync(join(dir, 'ups.conf'), '[ups]\n  driver = dummy-ups\n  port = ups.dev\n  pollinterval = 1\n');
-  writeFileSync(join(dir, 'upsd.conf'), `LISTEN 127.0.0.1 ${port}\nMAXAGE 15\n`);
+  const tls = opts.tls ? `CERTPATH ${nssDatabase(opts.tls, join(dir, 'nss'))}\nCERTIDENT "upsd" ""\n` : '';
+  writeFileSync(join(dir, 'upsd.conf'), `LISTEN 127.0.0.1 ${port}\nMAXAGE 15\n${tls}`);
   writeFileSync(join(dir, 'upsd.users'), '[admin]\n  password = adminpass\n  actions = SET FSD\n  instcmds = ALL\n');
   let mtime = Math.floor(Date.now() / 1000);
   let current: Record<string, string | number> = { ...BASE, ...vars };

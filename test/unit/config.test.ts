@@ -128,10 +128,11 @@ colour: blue
     expect(err.message).not.toContain('hunter2');
   });
 
-  it('keys and drivers of later versions are named as such, not as typos', () => {
-    const err = problemsOf(() => loadConfig(write('later.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: hid }'))));
-    const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
-    expect(byPath.get('ups.driver')).toMatch(/"hid" driver is not in this version/);
+  it('a USB HID UPS takes its ids as lsusb prints them, and names a bad one', () => {
+    const c = loadConfig(write('hid.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: hid, vendorId: "051d", productId: 0x0002 }')));
+    expect(c.ups).toEqual({ driver: 'hid', vendorId: 0x051d, productId: 2, pollFeatureReports: true, timeoutSeconds: 3 });
+    const bad = problemsOf(() => loadConfig(write('hid-bad.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: hid, vendorId: "APC" }'))));
+    expect(bad.problems).toEqual([expect.objectContaining({ path: 'ups.vendorId' })]);
   });
 
   it('a station file may carry the dashboard section; its keys are checked like the rest', () => {

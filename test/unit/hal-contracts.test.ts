@@ -1,7 +1,11 @@
 import { printerContract } from '../support/contracts/printer.js';
 import { upsContract } from '../support/contracts/ups.js';
+import { HID_FIXTURES } from '../support/hid-fixtures.js';
+import { hidReplayHarness } from '../support/hid-replay.js';
 import { simPrinterHarness, simUpsHarness } from '../support/sim.js';
 
 // The simulators pass the same contract as the real drivers (those suites run in test/integration).
 printerContract('sim', () => Promise.resolve(simPrinterHarness()));
 upsContract('sim', () => Promise.resolve(simUpsHarness()));
+// The USB HID driver on captures of real UPSes, replayed byte for byte (no HID device can be made here).
+for (const name of HID_FIXTURES) upsContract(`hid (${name} replayed)`, () => Promise.resolve(hidReplayHarness(name)));

@@ -95,7 +95,8 @@ describe('print jobs', () => {
     const r = await rig({ records: { latencyMs: 100 }, jobs: { secondsPerCard: 30, batteryMarginSeconds: 120 } });
     await r.engine.repo.add(ids(3));
     await r.until('first card printing', () => r.engine.summary().printing === 1);
-    r.setSnapshot(healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds: 100 } }));
+    // As on battery, not yet low (alerts.lowRuntimeSeconds set under the 150 s a card needs).
+    r.setSnapshot(healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds: 100, powerState: 'on_battery' } }));
     await r.run(60_000);
     expect(Object.values(await r.states()).filter((s) => s === 'printed')).toHaveLength(1);
     expect(r.engine.summary().held).toMatch(/on battery with 100 s left/);

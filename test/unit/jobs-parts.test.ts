@@ -47,9 +47,16 @@ describe('the gate', () => {
     expect(holdReason(healthyBody({ printer: { state: 'unknown', error: 'timeout' } }), cfg, ctx)).toMatch(/cannot be read/);
     expect(holdReason(healthyBody({ film: { status: 'empty' } }), cfg, ctx)).toMatch(/film is empty/);
     expect(holdReason(healthyBody({ ups: { status: 'low_battery', onBattery: false } }), cfg, ctx)).toMatch(/battery is low/);
-    expect(holdReason(healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds: 149 } }), cfg, ctx)).toMatch(/149 s left/);
-    expect(holdReason(healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds: 150 } }), cfg, ctx)).toBeNull();
-    expect(holdReason(healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds: null } }), cfg, ctx)).toMatch(/unknown/);
+    // powerState on_battery as given: with alerts.lowRuntimeSeconds under the 150 s a card needs.
+    const ob = (runtimeSeconds: number | null) => healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds, powerState: 'on_battery' } });
+    expect(holdReason(ob(149), cfg, ctx)).toMatch(/149 s left/);
+    expect(holdReason(ob(150), cfg, ctx)).toBeNull();
+    expect(holdReason(ob(null), cfg, ctx)).toMatch(/unknown/);
+    // With the default limits (180 s), 149 s on battery is already a low battery.
+    expect(holdReason(healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds: 149 } }), cfg, ctx)).toMatch(/battery is low/);
+    expect(holdReason(healthyBody({ ups: { status: 'on_battery', onBattery: true, shutdownImminent: true } }), cfg, ctx)).toMatch(/shutdown imminent/);
+    // A UPS that cannot be read does not stop the printing (one bad part does not stop the rest).
+    expect(holdReason(healthyBody({ ups: { status: 'unknown', onBattery: null, error: 'no answer' } }), cfg, ctx)).toBeNull();
   });
 });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertsSchema, intervalsSchema } from '../../agent/config/schema.js';
 import { Station, STOP_BUDGET_MS, type StationDeps } from '../../agent/station.js';
@@ -28,7 +30,7 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSeconds?: number } = {}) {
+async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSeconds?: number; lowBatteryCommand?: string[] } = {}) {
   const printer = simPrinterHarness();
   const clock = printer.clock;
   const ups = simUpsHarness({}, clock);
@@ -56,6 +58,7 @@ async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSecond
     clock,
     log: quietLog,
     version: 'test',
+    lowBatteryCommand: opts.lowBatteryCommand,
   };
   const s = new Station(deps);
   await printer.driver.start();
@@ -125,6 +128,30 @@ describe('station loop', () => {
     expect(body.ups.error).toMatch(/did not answer/);
     expect(body.printer.state).toBe('idle');
     expect(t.events()).toEqual(['ups.comm_lost raised']);
+  });
+
+  it('power: health.ups.powerState, the ups alerts and the low-battery command follow the state machine', async () => {
+    const ran = join(tempDir(), 'ran');
+    const t = await setup({ lowBatteryCommand: [process.execPath, '-e', `require('fs').appendFileSync(${JSON.stringify(ran)}, 'x')`] });
+    expect((await t.s.tick()).ups).toMatchObject({ powerState: 'online', shutdownImminent: null });
+    await t.ups.setMains(false);
+    expect((await t.s.tick()).ups.powerState).toBe('on_battery');
+    await t.ups.setLowBattery(true);
+    expect((await t.s.tick()).ups.powerState).toBe('low_battery');
+    await t.s.lowBatteryCommandSettled();
+    // The UPS takes its flag back mid-outage: the battery stays low until mains returns.
+    await t.ups.setLowBattery(undefined);
+    await t.ups.advance(2000);
+    const still = await t.s.tick();
+    expect(still.ups).toMatchObject({ status: 'on_battery', powerState: 'low_battery' });
+    expect(still.alerts).toContain('ups.low_battery');
+    await t.ups.setMains(true);
+    expect((await t.s.tick()).ups.powerState).toBe('online');
+    expect(t.events()).toEqual(['ups.on_battery raised', 'ups.low_battery raised', 'ups.on_battery cleared', 'ups.low_battery cleared']);
+    await t.s.lowBatteryCommandSettled();
+    expect(readFileSync(ran, 'utf8')).toBe('x');
+    const last = t.health().at(-1)?.payload ?? {};
+    expect(payloadErrors(validators, last)).toEqual([]);
   });
 
   it('a printer that cannot be reached is unknown, not idle, and the UPS is still read', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createConnection, type Socket } from 'node:net';
+import { createConnection, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { Config } from '../../../agent/config/schema.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
@@ -20,6 +21,9 @@ function nutError(code: string, o: NutOptions): HalError {
       return new HalError('comm-lost', 'upsd has no connection to the UPS driver', 'The NUT driver for this UPS is not running: start it (upsdrvctl start) and check the UPS cable.');
     case 'DATA-STALE':
       return new HalError('comm-lost', 'upsd says the UPS data is stale', 'The NUT driver stopped updating: check the UPS data cable, then restart the NUT driver.');
+    case 'FEATURE-NOT-CONFIGURED':
+    case 'FEATURE-NOT-SUPPORTED':
+      return new HalError('comm-lost', `upsd cannot do TLS (ERR ${code}); the agent does not fall back to plain text`, 'Give upsd a certificate (CERTPATH and CERTIDENT, or CERTFILE, in upsd.conf) and restart it, or remove ups.tls.');
     case 'UNKNOWN-UPS':
       return new HalError('comm-lost', `upsd knows no UPS named "${o.name}"`, 'Check ups.name against the names in ups.conf (upsc -l).');
     case 'ACCESS-DENIED':
@@ -91,8 +95,8 @@ export class NutUps implements UpsDriver {
     }
   }
 
-  private async connect(deadline: number): Promise<void> {
-    const socket = createConnection({ host: this.o.host, port: this.o.port });
+  /** Take lines from this socket (the plain one, then the TLS one over it). */
+  private attach(socket: Socket): void {
     socket.setEncoding('utf8');
     this.socket = socket;
     // Each handler acts only for the socket it was set on: a dropped socket closing later must
@@ -100,6 +104,43 @@ export class NutUps implements UpsDriver {
     socket.on('data', (chunk: string) => this.socket === socket && this.onData(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => this.socket === socket && this.fail(err));
     socket.on('close', () => this.socket === socket && this.fail(Object.assign(new Error('connection closed by upsd'), { code: 'ECONNRESET' })));
+  }
+
+  /**
+   * STARTTLS, as upsmon does: upsd answers OK STARTTLS on the plain connection and the TLS
+   * handshake follows on the same socket. The certificate is checked against ups.tls.ca (or the
+   * system's CAs) and the host name; anything short of that is an error, never plain text.
+   */
+  private async startTls(plain: Socket, deadline: number): Promise<void> {
+    const tls = this.o.tls;
+    if (!tls) return;
+    let ca: Buffer | undefined;
+    try {
+      ca = tls.ca ? readFileSync(tls.ca) : undefined;
+    } catch (err) {
+      throw new HalError('comm-lost', `cannot read ups.tls.ca (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'Check ups.tls.ca and that the agent may read it.');
+    }
+    await this.request('STARTTLS', deadline);
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('close');
+    const secure = tlsConnect({ socket: plain, ca, host: this.o.host, servername: isIP(this.o.host) ? undefined : this.o.host });
+    this.attach(secure);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HalError('timeout', 'the TLS handshake with upsd did not finish in time', 'Check that upsd has TLS configured.')), Math.max(1, deadline - Date.now()));
+      secure.once('secureConnect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      secure.once('error', (err: Error) => {
+        clearTimeout(timer);
+        reject(new HalError('comm-lost', `TLS with upsd failed: ${err.message}`, "Check ups.tls.ca against the CA that signed upsd's certificate, and that the certificate names ups.host."));
+      });
+    });
+  }
+
+  private async connect(deadline: number): Promise<void> {
+    const socket = createConnection({ host: this.o.host, port: this.o.port });
+    this.attach(socket);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new HalError('timeout', `no answer from upsd at ${this.o.host}:${this.o.port}`, 'Check ups.host and ups.port, and the network.')), Math.max(1, deadline - Date.now()));
       socket.once('connect', () => {
@@ -115,6 +156,12 @@ export class NutUps implements UpsDriver {
         );
       });
     });
+    try {
+      await this.startTls(socket, deadline);
+    } catch (err) {
+      this.drop();
+      throw err;
+    }
     if (this.o.username) {
       let password = '';
       try {

@@ -74,6 +74,8 @@ export function toReading(vars: Map<string, string>): UpsReading & { statusToken
     inputVoltage: num(vars.get('input.voltage')),
     loadPercent: num(vars.get('ups.load')),
     model: [mfr, model].filter(Boolean).join(' ') || null,
+    // FSD: upsmon on the UPS's server has started the shutdown; a status without OL/OB says nothing.
+    shutdownImminent: tokens.includes('FSD') ? true : ol || ob ? false : null,
     statusTokens: tokens,
   };
 }

@@ -1,0 +1,176 @@
+import type { Config } from '../../../agent/config/schema.js';
+import type { DriverContext } from '../../driver.js';
+import { HalError, withTimeout } from '../../errors.js';
+import type { UpsDriver } from '../types.js';
+import { decodeReport } from './decode.js';
+import { parseDescriptor, reportKey, type ReportDescriptor } from './descriptor.js';
+import { HidError } from './error.js';
+import { applyQuirks } from './quirks.js';
+import { FieldValues, formatModel, looksLikeUps, toReading, type HidReading } from './reading.js';
+import { hex4, type HidTransport, type OpenHid } from './transport.js';
+import { USAGE } from './usages.js';
+
+export type HidOptions = Extract<Config['ups'], { driver: 'hid' }>;
+
+/** Usages a reading is made of: only the feature reports holding one are asked for each poll. */
+const READING_USAGES = new Set<number>([
+  USAGE.remainingCapacity,
+  USAGE.fullChargeCapacity,
+  USAGE.capacityMode,
+  USAGE.runTimeToEmpty,
+  USAGE.voltage,
+  USAGE.percentLoad,
+  USAGE.acPresent,
+  USAGE.charging,
+  USAGE.discharging,
+  USAGE.belowRemainingCapacityLimit,
+  USAGE.remainingTimeLimitExpired,
+  USAGE.shutdownImminent,
+  USAGE.needReplacement,
+]);
+
+/** Input reports read per poll at most: a UPS pushes a few on a change, never a flood. */
+const MAX_INPUTS_PER_POLL = 32;
+
+interface Session {
+  transport: HidTransport;
+  descriptor: ReportDescriptor;
+  values: FieldValues;
+  featureReports: { id: number; length: number }[];
+  model: string | null;
+}
+
+/**
+ * A USB HID Power Device read directly: on start (and after any failure) it opens the UPS,
+ * reads and parses its report descriptor and applies the vendor's quirks; each read asks for
+ * the feature reports that hold the reading and drains the input reports the UPS pushed. Any
+ * USB failure closes the device; the next read opens it again, no sooner than the backoff.
+ */
+export class HidUps implements UpsDriver {
+  readonly driver = 'hid';
+  private session: Session | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private failures = 0;
+  private nextTryAt = 0;
+
+  constructor(
+    private readonly o: HidOptions,
+    private readonly ctx: DriverContext,
+    private readonly open: OpenHid,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.serial(() => this.ensureSession());
+  }
+
+  async stop(): Promise<void> {
+    await this.serial(() => this.drop());
+  }
+
+  read(): Promise<HidReading> {
+    return this.serial(() => this.readOnce());
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private get ms(): number {
+    return this.o.timeoutSeconds * 1000;
+  }
+
+  private async readOnce(): Promise<HidReading> {
+    try {
+      const s = await this.ensureSession();
+      if (this.o.pollFeatureReports) await this.pollFeatures(s);
+      await this.drainInputs(s);
+      const reading = toReading(s.descriptor, s.values, { vendorId: s.transport.info.vendorId, model: s.model });
+      if (reading.onBattery === null && reading.status !== 'low_battery') {
+        throw new HalError('comm-lost', 'the UPS reports neither mains present (ACPresent) nor discharging', 'The UPS is starting up or does not report its line status over USB: wait a few seconds; if it lasts, read it through NUT (ups.driver: nut).');
+      }
+      this.failures = 0;
+      return reading;
+    } catch (err) {
+      await this.drop();
+      this.failures += 1;
+      this.nextTryAt = this.ctx.clock.now() + Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+      throw err instanceof HalError ? err : new HalError('comm-lost', `lost the USB UPS: ${(err as Error).message}`, 'Check the UPS USB cable; the agent opens the UPS again by itself.');
+    }
+  }
+
+  private async ensureSession(): Promise<Session> {
+    if (this.session) return this.session;
+    // Waiting out the backoff is not a new failure: it must not push the next try further away.
+    if (this.ctx.clock.now() < this.nextTryAt) throw new HalError('comm-lost', 'the USB UPS could not be opened (waiting before trying again)', 'Check the UPS USB cable.');
+    const transport = await withTimeout(this.open({ vendorId: this.o.vendorId, productId: this.o.productId, path: this.o.path }), this.ms, 'opening the USB UPS');
+    try {
+      const raw = await withTimeout(transport.reportDescriptor(), this.ms, 'the USB UPS (report descriptor)');
+      const { descriptor, applied } = applyQuirks(parseDescriptor(raw), transport.info.vendorId, transport.info.productId);
+      const id = `${hex4(transport.info.vendorId)}:${hex4(transport.info.productId)}`;
+      if (!looksLikeUps(descriptor)) {
+        throw new HidError('hid-descriptor-invalid', `the USB device ${id} describes no UPS values (no ACPresent, RemainingCapacity or RunTimeToEmpty)`, 'It is not a HID Power Device, or it carries a serial protocol over USB: read it through NUT (nutdrv_qx, blazer_usb).');
+      }
+      if (applied.length > 0) this.ctx.log.info({ ups: id, quirks: applied }, 'applied vendor fixes to the report descriptor');
+      const featureReports = [...descriptor.reports.values()]
+        .filter((l) => l.kind === 'feature' && l.fields.some((f) => READING_USAGES.has(f.usage)))
+        .map((l) => ({ id: l.reportId, length: l.byteLength + 1 }));
+      const session: Session = { transport, descriptor, values: new FieldValues(), featureReports, model: formatModel(transport.info.vendorId, transport.info.manufacturer, transport.info.product) };
+      // Without polling, the values start from one full read and follow the input reports.
+      if (!this.o.pollFeatureReports) await this.pollFeatures(session);
+      this.session = session;
+      this.ctx.log.info({ ups: id, path: transport.info.path, model: session.model, featureReports: featureReports.length }, 'USB UPS opened');
+      return session;
+    } catch (err) {
+      await transport.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * One report the UPS refuses (many stall on a report they describe but do not implement)
+   * leaves its values unknown; all refused, or one hanging, is a lost UPS.
+   */
+  private async pollFeatures(s: Session): Promise<void> {
+    let refused = 0;
+    let last: Error | undefined;
+    for (const r of s.featureReports) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await withTimeout(s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`);
+      } catch (err) {
+        if (err instanceof HalError && err.code === 'timeout') throw err;
+        refused += 1;
+        last = err as Error;
+        s.values.forget(s.descriptor.reports.get(reportKey('feature', r.id))?.fields ?? []);
+        continue;
+      }
+      s.values.update(decodeReport(s.descriptor, bytes, ['feature']));
+    }
+    if (refused > 0 && refused === s.featureReports.length) throw new HalError('comm-lost', `the USB UPS answers no feature report (${last?.message ?? 'no answer'})`, 'Check the UPS USB cable; the agent opens the UPS again by itself.');
+    if (refused > 0) this.ctx.log.debug({ refused, of: s.featureReports.length, err: last?.message }, 'some feature reports were refused');
+  }
+
+  private async drainInputs(s: Session): Promise<void> {
+    for (let i = 0; i < MAX_INPUTS_PER_POLL; i++) {
+      const data = await withTimeout(s.transport.readInput(0), this.ms, 'the USB UPS (input reports)');
+      if (!data) return;
+      // hidraw leaves out the id byte of a device without report ids; put back the 0 decode expects.
+      const bytes = s.descriptor.usesReportIds ? data : Uint8Array.from([0, ...data]);
+      try {
+        s.values.update(decodeReport(s.descriptor, bytes, ['input']));
+      } catch (err) {
+        // A vendor report the descriptor does not describe says nothing about power: skip it.
+        if (!(err instanceof HidError)) throw err;
+        this.ctx.log.debug({ err: err.message }, 'input report skipped');
+      }
+    }
+  }
+
+  private async drop(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    if (s) await s.transport.close().catch((err: Error) => this.ctx.log.debug({ err: err.message }, 'closing the USB UPS failed'));
+  }
+}

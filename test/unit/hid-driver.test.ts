@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../hal/clock.js';
+import { HalError } from '../../hal/errors.js';
+import { decodeCapture, parseDescriptorHex, parseReportsHex } from '../../hal/ups/hid/capture.js';
+import { captureUps, descriptorText, reportsText } from '../../hal/ups/hid/dump.js';
+import { HidUps } from '../../hal/ups/hid/driver.js';
+import { chooseDevice, loadNodeHid, openNodeHid } from '../../hal/ups/hid/node-hid.js';
+import { USAGE } from '../../hal/ups/hid/usages.js';
+import { bytesOf, HID_FIXTURES, loadHidFixture } from '../support/hid-fixtures.js';
+import { hidOptions, ReplayUps } from '../support/hid-replay.js';
+import { quietLog } from '../support/sim.js';
+
+const driverOn = (replay: ReplayUps, extra: Parameters<typeof hidOptions>[0] = {}) => new HidUps(hidOptions(extra), { clock: new ManualClock(), log: quietLog }, replay.open);
+const errorOf = async (p: Promise<unknown>): Promise<HalError> => {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof HalError)) throw new Error(`expected a HalError, got ${String(e)}`);
+  return e;
+};
+
+describe('HID driver on replayed captures', () => {
+  it.each(HID_FIXTURES)('%s: the driver reads what the capture decodes to, asking only for the reports a reading needs', async (name) => {
+    const fx = loadHidFixture(name);
+    const replay = ReplayUps.fromFixture(name);
+    const driver = driverOn(replay);
+    await driver.start();
+    const r = await driver.read();
+    const { reading } = decodeCapture(fx.descriptor, fx.reports, { vendorId: fx.vendorId, productId: fx.productId });
+    expect({ ...r, model: null }).toEqual(reading);
+    expect(r.model).toBeTruthy();
+    const featureIds = new Set([...replay.descriptor.reports.values()].filter((l) => l.kind === 'feature').map((l) => l.reportId));
+    expect(new Set(replay.requests).size).toBeLessThan(featureIds.size);
+    await driver.stop();
+  });
+
+  it("APC: NUT's model name (up to FW:), and a report the UPS refuses reads null while the rest read", async () => {
+    const replay = ReplayUps.fromFixture('apc-back-ups-xs-1400u');
+    const r = await driverOn(replay).read();
+    expect(r.model).toBe('APC Back-UPS XS 1400U');
+    // Report 0x31 (input voltage) is not in the capture: the replay refuses it like a stalled UPS.
+    expect(replay.requests).toContain(0x31);
+    expect(r).toMatchObject({ inputVoltage: null, chargePercent: 100, status: 'online' });
+  });
+
+  it('a refused report forgets its old value instead of showing it as current', async () => {
+    const replay = ReplayUps.fromFixture('cyberpower-cp1500pfclcd');
+    const driver = driverOn(replay);
+    expect((await driver.read()).loadPercent).toBe(3);
+    replay.features.delete(0x13);
+    expect((await driver.read()).loadPercent).toBeNull();
+  });
+
+  it('every report refused is a lost UPS; it is opened again after the backoff', async () => {
+    const replay = ReplayUps.fromFixture('eaton-5sc-750');
+    const clock = new ManualClock();
+    const driver = new HidUps(hidOptions(), { clock, log: quietLog }, replay.open);
+    await driver.read();
+    const saved = new Map(replay.features);
+    replay.features.clear();
+    expect(await errorOf(driver.read())).toMatchObject({ code: 'comm-lost', message: expect.stringMatching(/answers no feature report/) as string });
+    replay.features.clear();
+    for (const [k, v] of saved) replay.features.set(k, v);
+    expect((await errorOf(driver.read())).message).toMatch(/waiting before trying again/);
+    clock.advance(2000);
+    expect((await driver.read()).status).toBe('online');
+    expect(replay.opens).toBe(2);
+  });
+
+  it('without feature polling, input reports the UPS pushes carry the changes', async () => {
+    const replay = ReplayUps.fromFixture('apc-back-ups-xs-1400u');
+    const driver = driverOn(replay, { pollFeatureReports: false });
+    expect((await driver.read()).status).toBe('online');
+    const asked = replay.requests.length;
+    replay.set(USAGE.acPresent, 0);
+    replay.set(USAGE.discharging, 1);
+    expect(await driver.read()).toMatchObject({ status: 'on_battery', onBattery: true });
+    replay.set(USAGE.shutdownImminent, 1);
+    expect(await driver.read()).toMatchObject({ status: 'low_battery', shutdownImminent: true });
+    expect(replay.requests.length).toBe(asked);
+  });
+
+  it('a device that describes no UPS values is refused with what to use instead', async () => {
+    // A 27-byte vendor-page descriptor as serial-over-HID UPSes have (no Power Device usages).
+    const vendorOnly = bytesOf('06 00 ff 09 01 a1 01 15 00 26 ff 00 75 08 95 08 09 01 81 02 09 01 91 02 c0');
+    const driver = driverOn(new ReplayUps(vendorOnly, []));
+    const err = await errorOf(driver.start());
+    expect(err.message).toMatch(/describes no UPS values/);
+    expect(err.hint).toMatch(/NUT \(nutdrv_qx/);
+  });
+});
+
+describe('node-hid transport', () => {
+  it('node-hid missing: the package to install', async () => {
+    const err = await errorOf(loadNodeHid(() => Promise.reject(Object.assign(new Error("Cannot find package 'node-hid'"), { code: 'ERR_MODULE_NOT_FOUND' }))));
+    expect(err.code).toBe('hid-unavailable');
+    expect(err.hint).toMatch(/npm install node-hid/);
+  });
+
+  it('libusb missing: the Debian package to install', async () => {
+    const err = await errorOf(loadNodeHid(() => Promise.reject(new Error('libusb-1.0.so.0: cannot open shared object file: No such file or directory'))));
+    expect(err.message).toMatch(/libusb-1\.0\.so\.0 is missing/);
+    expect(err.hint).toMatch(/apt-get install libusb-1\.0-0 libudev1/);
+  });
+
+  it('the real node-hid loads here; with no UPS attached, says so and what to check', async () => {
+    const err = await errorOf(openNodeHid({ vendorId: 0x051d }));
+    expect(err.code).toBe('hid-not-found');
+    expect(err.message).toMatch(/no USB HID device matching vendor 051d/);
+    expect(err.hint).toMatch(/USB cable/);
+  });
+
+  const kbd = { vendorId: 0x046d, productId: 0xc31c, path: '/dev/hidraw0', usagePage: 1 };
+  const apc = { vendorId: 0x051d, productId: 0x0002, path: '/dev/hidraw1', usagePage: 0x84, product: 'Back-UPS' };
+  const cps = { vendorId: 0x0764, productId: 0x0501, path: '/dev/hidraw2', usagePage: 0x84 };
+
+  it('chooses the Power Device, by ids or path when several', () => {
+    expect(chooseDevice([kbd, apc], {})).toBe(apc);
+    expect(chooseDevice([kbd, apc, cps], { vendorId: 0x0764 })).toBe(cps);
+    expect(chooseDevice([kbd, apc, cps], { path: '/dev/hidraw1' })).toBe(apc);
+    expect(() => chooseDevice([kbd], {})).toThrow(/no USB HID device of the HID Power Device class is attached/);
+    expect(() => chooseDevice([kbd, apc, cps], {})).toThrow(/2 USB devices of the HID Power Device class: 051d:0002 Back-UPS \(\/dev\/hidraw1\); 0764:0501 \(\/dev\/hidraw2\)/);
+  });
+});
+
+describe('ups dump capture', () => {
+  it.each(HID_FIXTURES)('%s: what dump writes decodes to what the driver reads', async (name) => {
+    const replay = ReplayUps.fromFixture(name);
+    const t = await replay.open({});
+    replay.set(USAGE.acPresent, 0); // pushes input reports, which dump collects too
+    const capture = await captureUps(t, 30, (ms) => new Promise((r) => setTimeout(r, ms)));
+    expect(replay.inputs).toEqual([]);
+    expect(capture.descriptorError).toBeNull();
+    const descriptorFile = descriptorText(capture);
+    const reportsFile = reportsText(capture, new Date(Date.UTC(2027, 0, 5)));
+    expect(descriptorFile).toMatch(/^# USB HID report descriptor of /);
+    // Every feature report the descriptor has is asked for; the ones the capture lacks are listed as refused.
+    expect(capture.refused.length + capture.reports.length).toBeGreaterThanOrEqual(replay.features.size);
+    const decoded = decodeCapture(parseDescriptorHex(descriptorFile), parseReportsHex(reportsFile), { vendorId: replay.info.vendorId, productId: replay.info.productId });
+    expect([...parseDescriptorHex(descriptorFile)]).toEqual([...replay.descriptorBytes]);
+    const driver = driverOn(replay);
+    expect({ ...(await driver.read()), model: null }).toEqual(decoded.reading);
+  });
+});
