@@ -1,8 +1,10 @@
 /**
  * Dashboard benchmark: N simulated stations (scripts/fleet.ts, one process, one MQTT client
  * each) publish health every 10 s to Mosquitto; the real dashboard (the CLI, its own process)
- * ingests it. Measured over a window once every station is in: the dashboard's CPU share and
- * RSS, its ingest lag (publish to applied, by the stations' timestamps), and, in the same run,
+ * ingests it, while one page watches (its live stream read in full, and the stations, lending
+ * and ranking it fetches every 15 s). Measured over a window once every station is in: the
+ * dashboard's CPU share and RSS, its ingest lag (publish to applied, by the stations'
+ * timestamps), the watching page's API times, and, in the same run,
  * the same figures for a bare mqtt.js subscriber (the baseline: what receiving alone costs).
  * Then the page's time to first render for 1,000 stations in headless Chromium.
  *
@@ -113,11 +115,29 @@ async function ingest(stations: number, seconds: number) {
     const m0 = await dashboardApi<{ ingest: { applied: number } }>(dash.base, '/api/metrics');
     const t0 = Date.now();
     const lagSnapshots: { p95: number; max: number }[] = [];
+    // One page watching: its live stream read in full, and what it fetches on each 15 s tick.
+    const watcher = new AbortController();
+    let streamBytes = 0;
+    const stream = fetch(`${dash.base}/api/stream`, { signal: watcher.signal }).then(async (res) => {
+      for await (const chunk of res.body ?? []) streamBytes += (chunk as Uint8Array).length;
+    }).catch(() => undefined);
+    const apiMs: Record<string, number[]> = { stations: [], lending: [], ranking: [] };
+    let nextTick = Date.now();
     while (Date.now() - t0 < seconds * 1000) {
+      if (Date.now() >= nextTick) {
+        nextTick += 15_000;
+        for (const route of Object.keys(apiMs)) {
+          const a = Date.now();
+          await (await fetch(`${dash.base}/api/${route}`)).arrayBuffer();
+          apiMs[route]?.push(Date.now() - a);
+        }
+      }
       await sleep(1000);
       const m = await dashboardApi<{ ingest: { lagMs: { p95: number | null; max: number | null } } }>(dash.base, '/api/metrics');
       lagSnapshots.push({ p95: m.ingest.lagMs.p95 ?? 0, max: m.ingest.lagMs.max ?? 0 });
     }
+    watcher.abort();
+    await stream;
     const wall = (Date.now() - t0) / 1000;
     const d1 = procStats(dash.child.pid ?? 0);
     const s1 = procStats(sub.pid ?? 0);
@@ -140,6 +160,7 @@ async function ingest(stations: number, seconds: number) {
       baselineLagMs: baseLag,
       cpuRatio: Math.round(((d1.cpuSeconds - d0.cpuSeconds) / Math.max(0.01, s1.cpuSeconds - s0.cpuSeconds)) * 100) / 100,
       pageRenderMsAllStations: render10k.median,
+      watchingPage: { streamKBPerSecond: Math.round(streamBytes / 1024 / wall), apiMsMax: Object.fromEntries(Object.entries(apiMs).map(([k, v]) => [k, Math.max(...v)])) },
       renderMeasuredAfterSeconds: Math.round((t1 - t0) / 1000),
     };
   } finally {
