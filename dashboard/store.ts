@@ -83,22 +83,10 @@ interface StationRowDb {
   health_at_ms: number | null;
 }
 
-interface EventRowDb {
-  id: number;
-  station: string;
-  province: string;
-  regency: string;
-  ts: string;
-  seq: number;
-  code: string;
-  state: 'raised' | 'cleared';
-  severity: string;
-  message: string;
-  acked_at: string | null;
-  acked_by: string | null;
-}
+/** The same, as SQLite names its columns. */
+type EventRowDb = Omit<StoredEvent, 'ackedAt' | 'ackedBy'> & { acked_at: string | null; acked_by: string | null };
 
-const toEvent = (r: EventRowDb): StoredEvent => ({ ...r, ackedAt: r.acked_at, ackedBy: r.acked_by });
+const toEvent = ({ acked_at, acked_by, ...r }: EventRowDb): StoredEvent => ({ ...r, ackedAt: acked_at, ackedBy: acked_by });
 
 export class DashboardStore {
   private constructor(private readonly db: Db) {}
