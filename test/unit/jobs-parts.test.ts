@@ -46,7 +46,9 @@ describe('the gate', () => {
     expect(holdReason(undefined, cfg, ctx)).toMatch(/first reading/);
     expect(holdReason(healthyBody({ printer: { state: 'unknown', error: 'timeout' } }), cfg, ctx)).toMatch(/cannot be read/);
     expect(holdReason(healthyBody({ film: { status: 'empty' } }), cfg, ctx)).toMatch(/film is empty/);
-    expect(holdReason(healthyBody({ ups: { status: 'low_battery', onBattery: false } }), cfg, ctx)).toMatch(/battery is low/);
+    // On mains but the battery still low (recharging after a cut): held, and said as it is.
+    expect(holdReason(healthyBody({ ups: { status: 'low_battery', onBattery: false } }), cfg, ctx)).toMatch(/mains is back but the UPS battery is still low/);
+    expect(holdReason(healthyBody({ ups: { status: 'low_battery', onBattery: true } }), cfg, ctx)).toMatch(/battery is low: printing waits for mains power/);
     // powerState on_battery as given: with alerts.lowRuntimeSeconds under the 150 s a card needs.
     const ob = (runtimeSeconds: number | null) => healthyBody({ ups: { status: 'on_battery', onBattery: true, runtimeSeconds, powerState: 'on_battery' } });
     expect(holdReason(ob(149), cfg, ctx)).toMatch(/149 s left/);
