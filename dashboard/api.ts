@@ -8,9 +8,11 @@ import { type Fleet, type Problem, PROBLEMS, type StationRow, toRow } from './fl
 import type { Ingest } from './ingest.js';
 import { HttpError } from './server.js';
 import type { DashboardStore } from './store.js';
-import { lending, ranking } from './views.js';
+import { lending, type LendingSuggestion, ranking } from './views.js';
 
 const DAY_MS = 86_400_000;
+const ROWS_FRESH_MS = 1000;
+const LENDING_FRESH_MS = 5000;
 
 export interface ApiDeps {
   fleet: Fleet;
@@ -34,8 +36,34 @@ function intParam(url: URL, name: string, def: number, min: number, max: number)
 export class Api {
   constructor(private readonly d: ApiDeps) {}
 
+  private cached: { rows?: { at: number; value: StationRow[] }; lending?: { at: number; value: LendingSuggestion[] } } = {};
+
+  /** What changed reached the fleet (an ingest flush): the next request makes the rows again. */
+  invalidate(): void {
+    delete this.cached.rows;
+  }
+
+  /**
+   * The fleet's rows, made again only after a change or a second (staleness goes by time), so
+   * the pages asking on the same 15 s tick share one computation at 10,000 stations.
+   */
   rows(): StationRow[] {
-    return this.d.fleet.rows(this.d.now(), this.d.staleAfterMs);
+    const now = this.d.now();
+    const c = this.cached.rows;
+    if (c && now - c.at < ROWS_FRESH_MS) return c.value;
+    const value = this.d.fleet.rows(now, this.d.staleAfterMs);
+    this.cached.rows = { at: now, value };
+    return value;
+  }
+
+  /** Lending changes as fast as supplies do (days, not seconds): reused for a few seconds. */
+  private lending(): LendingSuggestion[] {
+    const now = this.d.now();
+    const c = this.cached.lending;
+    if (c && now - c.at < LENDING_FRESH_MS) return c.value;
+    const value = lending(this.rows(), this.d.cfg);
+    this.cached.lending = { at: now, value };
+    return value;
   }
 
   row(station: string): StationRow | undefined {
@@ -55,7 +83,7 @@ export class Api {
     const station = /^\/api\/stations\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];
     if (method === 'GET' && station) return this.station(station, url);
     if (method === 'GET' && path === '/api/ranking') return ranking(this.rows(), this.d.ingest.daily, this.days(), this.d.cfg);
-    if (method === 'GET' && path === '/api/lending') return lending(this.rows(), this.d.cfg);
+    if (method === 'GET' && path === '/api/lending') return this.lending();
     if (method === 'GET' && path === '/api/alerts') return this.d.store.events(intParam(url, 'limit', 200, 1, 5000), url.searchParams.get('station') ?? undefined);
     const ack = /^\/api\/alerts\/(\d+)\/ack$/.exec(path)?.[1];
     if (method === 'POST' && ack) return this.ack(Number(ack), body);

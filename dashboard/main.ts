@@ -73,6 +73,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     throw err;
   }
   ingest.on('changed', (stations) => {
+    api.invalidate();
     const rows = stations.flatMap((s) => {
       const e = fleet.entries.get(s);
       return e ? [toRow(e, now(), STALE_AFTER_MS)] : [];
