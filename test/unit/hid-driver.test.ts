@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../hal/clock.js';
 import { HalError } from '../../hal/errors.js';
@@ -5,6 +6,7 @@ import { decodeCapture, parseDescriptorHex, parseReportsHex } from '../../hal/up
 import { captureUps, descriptorText, reportsText } from '../../hal/ups/hid/dump.js';
 import { HidUps } from '../../hal/ups/hid/driver.js';
 import { chooseDevice, loadNodeHid, openNodeHid } from '../../hal/ups/hid/node-hid.js';
+import type { OpenHid } from '../../hal/ups/hid/transport.js';
 import { USAGE } from '../../hal/ups/hid/usages.js';
 import { bytesOf, HID_FIXTURES, loadHidFixture } from '../support/hid-fixtures.js';
 import { hidOptions, ReplayUps } from '../support/hid-replay.js';
@@ -50,6 +52,38 @@ describe('HID driver on replayed captures', () => {
     expect((await driver.read()).loadPercent).toBe(3);
     replay.features.delete(0x13);
     expect((await driver.read()).loadPercent).toBeNull();
+  });
+
+  it('a feature report longer than described reads its described bytes (APC Back-UPS ES/CS), said once; a short one reads null', async () => {
+    const replay = ReplayUps.fromFixture('cyberpower-cp1500pfclcd');
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+    let extra = (_id: number) => 2;
+    const open: OpenHid = async (sel) => {
+      const t = await replay.open(sel);
+      return {
+        ...t,
+        getFeatureReport: async (id, length) => {
+          const r = await t.getFeatureReport(id, length);
+          const n = extra(id);
+          return n >= 0 ? Uint8Array.from([...r, ...new Uint8Array(n).fill(0xee)]) : r.subarray(0, r.length + n);
+        },
+      };
+    };
+    const driver = new HidUps(hidOptions(), { clock: new ManualClock(), log }, open);
+    const want = { ...(await driverOn(ReplayUps.fromFixture('cyberpower-cp1500pfclcd')).read()) };
+    expect(await driver.read()).toEqual(want);
+    expect(await driver.read()).toEqual(want);
+    const warned = lines.filter((l) => /longer than its descriptor says/.test(String(l.msg)));
+    expect(warned.length).toBeGreaterThan(0);
+    expect(new Set(warned.map((l) => l.reportId)).size).toBe(warned.length);
+    // One byte short of every report: no values at all, so the UPS is lost (refused), not misread.
+    extra = () => -1;
+    expect((await errorOf(driver.read())).message).toMatch(/answers no feature report \(.*report 0x[0-9a-f]+ is \d+ bytes long/);
+    // Short only for the load's report: that value is unknown, the rest still read.
+    extra = (id) => (id === 0x13 ? -1 : 0);
+    const again = new HidUps(hidOptions(), { clock: new ManualClock(), log }, open);
+    expect(await again.read()).toEqual({ ...want, loadPercent: null });
   });
 
   it('every report refused is a lost UPS; it is opened again after the backoff', async () => {

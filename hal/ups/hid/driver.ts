@@ -2,7 +2,7 @@ import type { Config } from '../../../agent/config/schema.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError, withTimeout } from '../../errors.js';
 import type { UpsDriver } from '../types.js';
-import { decodeReport } from './decode.js';
+import { decodeReport, type DecodedReport } from './decode.js';
 import { parseDescriptor, reportKey, type ReportDescriptor } from './descriptor.js';
 import { HidError } from './error.js';
 import { applyQuirks } from './quirks.js';
@@ -52,6 +52,8 @@ export class HidUps implements UpsDriver {
   private chain: Promise<unknown> = Promise.resolve();
   private failures = 0;
   private nextTryAt = 0;
+  /** Feature report ids already logged as longer than described: said once, not every poll. */
+  private readonly longReports = new Set<number>();
 
   constructor(
     private readonly o: HidOptions,
@@ -136,20 +138,35 @@ export class HidUps implements UpsDriver {
     let refused = 0;
     let last: Error | undefined;
     for (const r of s.featureReports) {
-      let bytes: Uint8Array;
+      let decoded: DecodedReport[];
       try {
-        bytes = await withTimeout(s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`);
+        const bytes = await withTimeout(s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`);
+        decoded = decodeReport(s.descriptor, this.described(r, bytes), ['feature']);
       } catch (err) {
         if (err instanceof HalError && err.code === 'timeout') throw err;
+        // A report of the wrong id or too short (HidError) says nothing reliable: refused, like a stall.
         refused += 1;
         last = err as Error;
         s.values.forget(s.descriptor.reports.get(reportKey('feature', r.id))?.fields ?? []);
         continue;
       }
-      s.values.update(decodeReport(s.descriptor, bytes, ['feature']));
+      s.values.update(decoded);
     }
     if (refused > 0 && refused === s.featureReports.length) throw new HalError('comm-lost', `the USB UPS answers no feature report (${last?.message ?? 'no answer'})`, 'Check the UPS USB cable; the agent opens the UPS again by itself.');
     if (refused > 0) this.ctx.log.debug({ refused, of: s.featureReports.length, err: last?.message }, 'some feature reports were refused');
+  }
+
+  /**
+   * A feature report longer than described is cut to the described bytes, as NUT does: APC
+   * Back-UPS ES/CS send longer ones, and their described part reads right. Said once per report.
+   */
+  private described(r: { id: number; length: number }, bytes: Uint8Array): Uint8Array {
+    if (bytes.length <= r.length) return bytes;
+    if (!this.longReports.has(r.id)) {
+      this.longReports.add(r.id);
+      this.ctx.log.warn({ reportId: r.id, length: bytes.length, described: r.length }, `the UPS sends feature report 0x${r.id.toString(16)} ${bytes.length - r.length} byte(s) longer than its descriptor says; reading the described ${r.length} bytes`);
+    }
+    return bytes.subarray(0, r.length);
   }
 
   private async drainInputs(s: Session): Promise<void> {
