@@ -115,6 +115,20 @@ describe('HID driver on replayed captures', () => {
     expect(replay.requests.length).toBe(asked);
   });
 
+  it('APC: an old input report (on battery) does not outvote a later feature poll (AC present)', async () => {
+    const replay = ReplayUps.fromFixture('apc-back-ups-xs-1400u');
+    const driver = driverOn(replay);
+    expect((await driver.read()).status).toBe('online');
+    replay.set(USAGE.acPresent, 0);
+    replay.set(USAGE.discharging, 1);
+    expect(await driver.read()).toMatchObject({ status: 'on_battery', onBattery: true });
+    // Mains back: the feature reports say so, but no input report is pushed this time.
+    replay.set(USAGE.acPresent, 1);
+    replay.set(USAGE.discharging, 0);
+    replay.inputs.length = 0;
+    expect(await driver.read()).toMatchObject({ status: 'online', onBattery: false, discharging: false });
+  });
+
   it('a device that describes no UPS values is refused with what to use instead', async () => {
     // A 27-byte vendor-page descriptor as serial-over-HID UPSes have (no Power Device usages).
     const vendorOnly = bytesOf('06 00 ff 09 01 a1 01 15 00 26 ff 00 75 08 95 08 09 01 81 02 09 01 91 02 c0');
