@@ -190,4 +190,22 @@ describe('ups dump capture', () => {
     const driver = driverOn(replay);
     expect({ ...(await driver.read()), model: null }).toEqual(decoded.reading);
   });
+
+  it('a UPS without report ids: the input reports hidraw gives without the id byte still decode', async () => {
+    // By hand: UPS.PowerSummary with input ACPresent, Charging, Discharging (3 bits, 5 padding)
+    // and RemainingCapacity (8 bits), and a feature RemainingCapacity; no Report ID item at all.
+    const noIds = bytesOf(
+      '05 84 09 04 a1 01 09 24 a1 02 05 85 09 d0 09 44 09 45 15 00 25 01 75 01 95 03 81 02 75 05 95 01 81 03 09 66 15 00 25 64 75 08 95 01 81 02 09 66 b1 02 c0 c0',
+    );
+    const replay = new ReplayUps(noIds, [bytesOf('00 5a')], { vendorId: 0x09ae, productId: 0x0001, path: '/dev/hidraw-replay', manufacturer: null, product: 'no ids' });
+    expect(replay.descriptor.usesReportIds).toBe(false);
+    replay.inputs.push(bytesOf('00 04 50')); // discharging, no mains, 80 %; hidraw hands over "04 50"
+    const capture = await captureUps(await replay.open({}), 30, (ms) => new Promise((r) => setTimeout(r, ms)));
+    const reportsFile = reportsText(capture, new Date(Date.UTC(2027, 0, 5)));
+    expect(reportsFile).toMatch(/^00 04 50$/m);
+    const decoded = decodeCapture(parseDescriptorHex(descriptorText(capture)), parseReportsHex(reportsFile));
+    expect(decoded.reading).toMatchObject({ status: 'on_battery', onBattery: true, chargePercent: 80, discharging: true });
+    replay.inputs.push(bytesOf('00 04 50'));
+    expect({ ...(await driverOn(replay).read()), model: null }).toEqual(decoded.reading);
+  });
 });
