@@ -56,6 +56,18 @@ describe('HID report descriptor parser', () => {
     expect(only('55 fe 75 08 95 01 81 02').unitExponent).toBe(-2);
   });
 
+  it('a malformed unit exponent: a one-byte item keeps its low nibble (as NUT), a wider one out of -8..7 reads null, never a clamped scale', () => {
+    // 0x1e: the low nibble 0xe is -2, so 2290 reads 22.9, not 2290 × 10^7.
+    const oneByte = only('15 00 26 ff 7f 55 1e 75 10 95 01 81 02');
+    expect(oneByte.unitExponent).toBe(-2);
+    expect(fieldValue(oneByte, Uint8Array.from([0xf2, 0x08]))).toBeCloseTo(22.9, 9);
+    expect(only('56 fe ff 75 08 95 01 81 02').unitExponent).toBe(-2);
+    const wide = only('15 00 26 ff 00 56 fe 00 75 08 95 01 81 02');
+    expect(wide.unitExponent).toBeNull();
+    expect(fieldValue(wide, Uint8Array.from([100]))).toBeNull();
+    expect(decodeReport(parse('15 00 26 ff 00 57 00 01 00 00 75 08 95 01 81 02'), Uint8Array.from([0, 100]))[0]?.values[0]?.value).toBeNull();
+  });
+
   it('takes 32-bit usages whole, and expands usage minimum..maximum', () => {
     expect(only('05 84 0b 16 00 86 ff 75 18 95 01 b1 02').usage).toBe(0xff860016);
     const d = parse('05 85 19 44 29 46 75 01 95 03 81 02 75 05 95 01 81 01');
