@@ -129,6 +129,53 @@ describe('HID driver on replayed captures', () => {
     expect(await driver.read()).toMatchObject({ status: 'online', onBattery: false, discharging: false });
   });
 
+  it('a UPS that opens only after the open timed out is closed when it arrives, not left held', async () => {
+    const replay = ReplayUps.fromFixture('eaton-5sc-750');
+    let closed = 0;
+    const open: OpenHid = async (sel) => {
+      const t = await replay.open(sel);
+      await new Promise((r) => setTimeout(r, 250));
+      return { ...t, close: () => ((closed += 1), Promise.resolve()) };
+    };
+    const driver = new HidUps(hidOptions({ timeoutSeconds: 0.1 }), { clock: new ManualClock(), log: quietLog }, open);
+    expect((await errorOf(driver.read())).message).toMatch(/opening the USB UPS did not answer within 100 ms/);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(closed).toBe(1);
+  });
+
+  it('a close that hangs does not wedge the driver: stop and the next read still end', async () => {
+    const replay = ReplayUps.fromFixture('eaton-5sc-750');
+    const open: OpenHid = async (sel) => ({ ...(await replay.open(sel)), close: () => new Promise<void>(() => undefined) });
+    const clock = new ManualClock();
+    const driver = new HidUps(hidOptions({ timeoutSeconds: 0.1 }), { clock, log: quietLog }, open);
+    expect((await driver.read()).status).toBe('online');
+    const deadline = <T,>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still waiting after 2 s')), 2000))]);
+    await deadline(driver.stop());
+    expect((await deadline(driver.read())).status).toBe('online');
+  });
+
+  it('hid-unsupported (Windows) is permanent: the same message at once, and the UPS is not opened again', async () => {
+    let opens = 0;
+    const open: OpenHid = () => {
+      opens += 1;
+      return Promise.resolve({
+        info: { vendorId: 0x051d, productId: 0x0002, path: '\\\\?\\hid#vid_051d', manufacturer: null, product: null },
+        reportDescriptor: () => Promise.reject(new HalError('hid-unsupported', 'cannot read the report descriptor of \\\\?\\hid#vid_051d on win32', 'On this PC, read the UPS through NUT (ups.driver: nut).')),
+        getFeatureReport: () => Promise.reject(new Error('unused')),
+        readInput: () => Promise.resolve(null),
+        close: () => Promise.resolve(),
+      });
+    };
+    const clock = new ManualClock();
+    const driver = new HidUps(hidOptions(), { clock, log: quietLog }, open);
+    expect(await errorOf(driver.start())).toMatchObject({ code: 'hid-unsupported', hint: expect.stringMatching(/ups\.driver: nut/) as string });
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      expect(await errorOf(driver.read())).toMatchObject({ code: 'hid-unsupported', message: expect.stringMatching(/on win32/) as string });
+    }
+    expect(opens).toBe(1);
+  });
+
   it('a device that describes no UPS values is refused with what to use instead', async () => {
     // A 27-byte vendor-page descriptor as serial-over-HID UPSes have (no Power Device usages).
     const vendorOnly = bytesOf('06 00 ff 09 01 a1 01 15 00 26 ff 00 75 08 95 08 09 01 81 02 09 01 91 02 c0');
