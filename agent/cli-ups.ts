@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { HalError } from '../hal/errors.js';
 import { decodeCapture, parseDescriptorHex, parseReportsHex, type DecodedCapture } from '../hal/ups/hid/capture.js';
-import { HidError } from '../hal/ups/hid/error.js';
+import { HidError, RECAPTURE_HINT } from '../hal/ups/hid/error.js';
 import type { HidReading } from '../hal/ups/hid/reading.js';
 import { hex4 } from '../hal/ups/hid/transport.js';
 import { AgentError, EXIT } from './errors.js';
@@ -15,9 +15,9 @@ import { AgentError, EXIT } from './errors.js';
  */
 
 const EXIT_CODES = `
-Exit codes: 0 done, 1 no UPS could be read, 64 usage error, 65 the capture is malformed
-(the message names the file and byte or line), 66 a file cannot be read, 73 the output folder
-cannot be written.`;
+Exit codes: 0 done, 1 no UPS could be read, 64 usage error, 65 the capture is malformed or the
+reports file holds no reports (the message names the file and byte or line), 66 a file cannot
+be read, 73 the output folder cannot be written.`;
 
 function usbId(what: string) {
   return (value: string): number => {
@@ -87,6 +87,10 @@ export function addUpsCommands(program: Command, version: string): void {
       }
       try {
         lines = parseReportsHex(reportsText);
+        // No report at all would decode to a reading of nothing but unknowns, as if the UPS said so.
+        if (lines.length === 0) {
+          throw new HidError('hid-reports-empty', 'the file holds no reports (only blank lines or # comments); expected one report a line, hex, report id first', `Give the .reports.hex file that station-agent ups dump wrote; if that one is empty, the UPS sent nothing: ${RECAPTURE_HINT}`);
+        }
       } catch (err) {
         malformed(opts.reports, err);
       }

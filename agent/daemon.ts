@@ -116,6 +116,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     },
     forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
     lowBatteryCommand: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommand,
+    lowBatteryCommandTimeoutSeconds: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommandTimeoutSeconds,
   });
   latest = () => station.latest();
   // Requests that arrive while a snapshot is being taken share it: a flood of them (or a hung

@@ -33,6 +33,8 @@ export interface StationDeps {
   forecast?: ConsumablesForecast;
   /** ups.lowBatteryCommand: argv run once per low-battery outage; none when absent. */
   lowBatteryCommand?: readonly string[];
+  /** ups.lowBatteryCommandTimeoutSeconds: the command is stopped past it. */
+  lowBatteryCommandTimeoutSeconds?: number;
 }
 
 /** Where the forecast's learning is kept (store kv). */
@@ -64,7 +66,7 @@ export class Station {
 
   constructor(private readonly d: StationDeps) {
     this.startedAt = new Date(d.clock.now());
-    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log);
+    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log, { timeoutMs: d.lowBatteryCommandTimeoutSeconds === undefined ? undefined : d.lowBatteryCommandTimeoutSeconds * 1000 });
   }
 
   /** The last low-battery command started has ended (tests). */

@@ -74,6 +74,19 @@ describe('station-agent ups decode', () => {
     expect(truncated.code).toBe(65);
     expect(truncated.stderr).toMatch(/d\.hex: item 0x09 needs 1 data byte\(s\) but the descriptor ends \(at byte 12/);
   });
+
+  it('a reports file that holds no reports exits 65 and says so, rather than a reading of unknowns', async () => {
+    const fx = loadHidFixture('eaton-5sc-750');
+    const reports = join(tempDir(), 'empty.reports.hex');
+    writeFileSync(reports, '# reports of 0463:ffff, 2027-01-05T08:00:00.000Z: one a line, report id first\n\n');
+    const r = await runCli(['ups', 'decode', '--descriptor', fx.descriptorFile, '--reports', reports]);
+    expect(r.code).toBe(65);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/empty\.reports\.hex: the file holds no reports/);
+    expect(r.stderr).toMatch(/What to do: Give the \.reports\.hex file that station-agent ups dump wrote/);
+    const help = await runCli(['ups', 'decode', '--help']);
+    expect(help.stdout).toMatch(/65 the capture is malformed or the\s+reports file holds no reports/);
+  });
 });
 
 describe('station-agent ups dump', () => {

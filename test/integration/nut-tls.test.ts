@@ -61,6 +61,18 @@ describe.skipIf(!hasPeers)('NUT over TLS (STARTTLS) against upsd with a certific
     expect((err as HalError).hint).toMatch(/ups\.tls\.ca/);
   });
 
+  it('a certificate from the right CA that names another host is refused, by address and by name', async () => {
+    pki = makeTestPki();
+    nut = await startNut({}, { tls: { ...pki, serverCert: pki.otherHostCert, serverKey: pki.otherHostKey } });
+    expect(await askStartTls(nut.port)).toBe('OK STARTTLS');
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const err = await driver(nut, { ca: pki.ca }, host).read().catch((e: unknown) => e);
+      expect(err, host).toBeInstanceOf(HalError);
+      expect((err as HalError).message, host).toMatch(new RegExp(`^TLS with upsd failed: Hostname/IP does not match certificate's altnames: (IP|Host): ${host.replace(/\./g, '\\.')}`));
+      expect((err as HalError).hint, host).toMatch(/certificate names ups\.host/);
+    }
+  });
+
   it('upsd without a certificate: an error, never a fall-back to plain text', async () => {
     nut = await startNut();
     const plain = driver(nut, undefined);

@@ -85,7 +85,12 @@ export class ReplayUps {
         if (r.length !== length) return Promise.reject(new Error(`asked ${length} bytes of report 0x${id.toString(16)}, it has ${r.length}`));
         return Promise.resolve(Uint8Array.from(r));
       },
-      readInput: () => (this.check(), Promise.resolve(this.inputs.shift() ?? null)),
+      readInput: () => {
+        this.check();
+        const r = this.inputs.shift();
+        // Linux hidraw gives a device without report ids its input reports without the id byte.
+        return Promise.resolve(r === undefined ? null : this.descriptor.usesReportIds ? r : r.subarray(1));
+      },
       close: () => Promise.resolve(),
     });
   };

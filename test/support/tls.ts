@@ -10,6 +10,9 @@ export interface TestPki {
   serverKey: string;
   /** A CA that did not sign the server's certificate. */
   otherCa: string;
+  /** Signed by the same CA, but for another host (upsd.other.example) only. */
+  otherHostCert: string;
+  otherHostKey: string;
 }
 
 function openssl(args: string[], cwd: string): void {
@@ -25,5 +28,16 @@ export function makeTestPki(): TestPki {
   openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext'], dir);
-  return { dir, ca: join(dir, 'ca.crt'), serverCert: join(dir, 'server.crt'), serverKey: join(dir, 'server.key'), otherCa: join(dir, 'other-ca.crt') };
+  openssl(['req', ...ec, '-keyout', 'other-host.key', '-out', 'other-host.csr', '-subj', '/CN=upsd.other.example'], dir);
+  writeFileSync(join(dir, 'other-san.ext'), 'subjectAltName=DNS:upsd.other.example\n');
+  openssl(['x509', '-req', '-in', 'other-host.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'other-host.crt', '-days', '2', '-extfile', 'other-san.ext'], dir);
+  return {
+    dir,
+    ca: join(dir, 'ca.crt'),
+    serverCert: join(dir, 'server.crt'),
+    serverKey: join(dir, 'server.key'),
+    otherCa: join(dir, 'other-ca.crt'),
+    otherHostCert: join(dir, 'other-host.crt'),
+    otherHostKey: join(dir, 'other-host.key'),
+  };
 }

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../hal/clock.js';
 import { HalError } from '../../hal/errors.js';
@@ -5,6 +6,7 @@ import { decodeCapture, parseDescriptorHex, parseReportsHex } from '../../hal/up
 import { captureUps, descriptorText, reportsText } from '../../hal/ups/hid/dump.js';
 import { HidUps } from '../../hal/ups/hid/driver.js';
 import { chooseDevice, loadNodeHid, openNodeHid } from '../../hal/ups/hid/node-hid.js';
+import type { OpenHid } from '../../hal/ups/hid/transport.js';
 import { USAGE } from '../../hal/ups/hid/usages.js';
 import { bytesOf, HID_FIXTURES, loadHidFixture } from '../support/hid-fixtures.js';
 import { hidOptions, ReplayUps } from '../support/hid-replay.js';
@@ -52,6 +54,38 @@ describe('HID driver on replayed captures', () => {
     expect((await driver.read()).loadPercent).toBeNull();
   });
 
+  it('a feature report longer than described reads its described bytes (APC Back-UPS ES/CS), said once; a short one reads null', async () => {
+    const replay = ReplayUps.fromFixture('cyberpower-cp1500pfclcd');
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+    let extra = (_id: number) => 2;
+    const open: OpenHid = async (sel) => {
+      const t = await replay.open(sel);
+      return {
+        ...t,
+        getFeatureReport: async (id, length) => {
+          const r = await t.getFeatureReport(id, length);
+          const n = extra(id);
+          return n >= 0 ? Uint8Array.from([...r, ...new Uint8Array(n).fill(0xee)]) : r.subarray(0, r.length + n);
+        },
+      };
+    };
+    const driver = new HidUps(hidOptions(), { clock: new ManualClock(), log }, open);
+    const want = { ...(await driverOn(ReplayUps.fromFixture('cyberpower-cp1500pfclcd')).read()) };
+    expect(await driver.read()).toEqual(want);
+    expect(await driver.read()).toEqual(want);
+    const warned = lines.filter((l) => /longer than its descriptor says/.test(String(l.msg)));
+    expect(warned.length).toBeGreaterThan(0);
+    expect(new Set(warned.map((l) => l.reportId)).size).toBe(warned.length);
+    // One byte short of every report: no values at all, so the UPS is lost (refused), not misread.
+    extra = () => -1;
+    expect((await errorOf(driver.read())).message).toMatch(/answers no feature report \(.*report 0x[0-9a-f]+ is \d+ bytes long/);
+    // Short only for the load's report: that value is unknown, the rest still read.
+    extra = (id) => (id === 0x13 ? -1 : 0);
+    const again = new HidUps(hidOptions(), { clock: new ManualClock(), log }, open);
+    expect(await again.read()).toEqual({ ...want, loadPercent: null });
+  });
+
   it('every report refused is a lost UPS; it is opened again after the backoff', async () => {
     const replay = ReplayUps.fromFixture('eaton-5sc-750');
     const clock = new ManualClock();
@@ -79,6 +113,67 @@ describe('HID driver on replayed captures', () => {
     replay.set(USAGE.shutdownImminent, 1);
     expect(await driver.read()).toMatchObject({ status: 'low_battery', shutdownImminent: true });
     expect(replay.requests.length).toBe(asked);
+  });
+
+  it('APC: an old input report (on battery) does not outvote a later feature poll (AC present)', async () => {
+    const replay = ReplayUps.fromFixture('apc-back-ups-xs-1400u');
+    const driver = driverOn(replay);
+    expect((await driver.read()).status).toBe('online');
+    replay.set(USAGE.acPresent, 0);
+    replay.set(USAGE.discharging, 1);
+    expect(await driver.read()).toMatchObject({ status: 'on_battery', onBattery: true });
+    // Mains back: the feature reports say so, but no input report is pushed this time.
+    replay.set(USAGE.acPresent, 1);
+    replay.set(USAGE.discharging, 0);
+    replay.inputs.length = 0;
+    expect(await driver.read()).toMatchObject({ status: 'online', onBattery: false, discharging: false });
+  });
+
+  it('a UPS that opens only after the open timed out is closed when it arrives, not left held', async () => {
+    const replay = ReplayUps.fromFixture('eaton-5sc-750');
+    let closed = 0;
+    const open: OpenHid = async (sel) => {
+      const t = await replay.open(sel);
+      await new Promise((r) => setTimeout(r, 250));
+      return { ...t, close: () => ((closed += 1), Promise.resolve()) };
+    };
+    const driver = new HidUps(hidOptions({ timeoutSeconds: 0.1 }), { clock: new ManualClock(), log: quietLog }, open);
+    expect((await errorOf(driver.read())).message).toMatch(/opening the USB UPS did not answer within 100 ms/);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(closed).toBe(1);
+  });
+
+  it('a close that hangs does not wedge the driver: stop and the next read still end', async () => {
+    const replay = ReplayUps.fromFixture('eaton-5sc-750');
+    const open: OpenHid = async (sel) => ({ ...(await replay.open(sel)), close: () => new Promise<void>(() => undefined) });
+    const clock = new ManualClock();
+    const driver = new HidUps(hidOptions({ timeoutSeconds: 0.1 }), { clock, log: quietLog }, open);
+    expect((await driver.read()).status).toBe('online');
+    const deadline = <T,>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still waiting after 2 s')), 2000))]);
+    await deadline(driver.stop());
+    expect((await deadline(driver.read())).status).toBe('online');
+  });
+
+  it('hid-unsupported (Windows) is permanent: the same message at once, and the UPS is not opened again', async () => {
+    let opens = 0;
+    const open: OpenHid = () => {
+      opens += 1;
+      return Promise.resolve({
+        info: { vendorId: 0x051d, productId: 0x0002, path: '\\\\?\\hid#vid_051d', manufacturer: null, product: null },
+        reportDescriptor: () => Promise.reject(new HalError('hid-unsupported', 'cannot read the report descriptor of \\\\?\\hid#vid_051d on win32', 'On this PC, read the UPS through NUT (ups.driver: nut).')),
+        getFeatureReport: () => Promise.reject(new Error('unused')),
+        readInput: () => Promise.resolve(null),
+        close: () => Promise.resolve(),
+      });
+    };
+    const clock = new ManualClock();
+    const driver = new HidUps(hidOptions(), { clock, log: quietLog }, open);
+    expect(await errorOf(driver.start())).toMatchObject({ code: 'hid-unsupported', hint: expect.stringMatching(/ups\.driver: nut/) as string });
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      expect(await errorOf(driver.read())).toMatchObject({ code: 'hid-unsupported', message: expect.stringMatching(/on win32/) as string });
+    }
+    expect(opens).toBe(1);
   });
 
   it('a device that describes no UPS values is refused with what to use instead', async () => {
@@ -141,5 +236,23 @@ describe('ups dump capture', () => {
     expect([...parseDescriptorHex(descriptorFile)]).toEqual([...replay.descriptorBytes]);
     const driver = driverOn(replay);
     expect({ ...(await driver.read()), model: null }).toEqual(decoded.reading);
+  });
+
+  it('a UPS without report ids: the input reports hidraw gives without the id byte still decode', async () => {
+    // By hand: UPS.PowerSummary with input ACPresent, Charging, Discharging (3 bits, 5 padding)
+    // and RemainingCapacity (8 bits), and a feature RemainingCapacity; no Report ID item at all.
+    const noIds = bytesOf(
+      '05 84 09 04 a1 01 09 24 a1 02 05 85 09 d0 09 44 09 45 15 00 25 01 75 01 95 03 81 02 75 05 95 01 81 03 09 66 15 00 25 64 75 08 95 01 81 02 09 66 b1 02 c0 c0',
+    );
+    const replay = new ReplayUps(noIds, [bytesOf('00 5a')], { vendorId: 0x09ae, productId: 0x0001, path: '/dev/hidraw-replay', manufacturer: null, product: 'no ids' });
+    expect(replay.descriptor.usesReportIds).toBe(false);
+    replay.inputs.push(bytesOf('00 04 50')); // discharging, no mains, 80 %; hidraw hands over "04 50"
+    const capture = await captureUps(await replay.open({}), 30, (ms) => new Promise((r) => setTimeout(r, ms)));
+    const reportsFile = reportsText(capture, new Date(Date.UTC(2027, 0, 5)));
+    expect(reportsFile).toMatch(/^00 04 50$/m);
+    const decoded = decodeCapture(parseDescriptorHex(descriptorText(capture)), parseReportsHex(reportsFile));
+    expect(decoded.reading).toMatchObject({ status: 'on_battery', onBattery: true, chargePercent: 80, discharging: true });
+    replay.inputs.push(bytesOf('00 04 50'));
+    expect({ ...(await driverOn(replay).read()), model: null }).toEqual(decoded.reading);
   });
 });

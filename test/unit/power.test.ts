@@ -112,6 +112,28 @@ describe('ups.lowBatteryCommand', () => {
     cmd.observe(view('shutdown_imminent', true));
     await cmd.settled();
     expect(String(lines.find((l) => l.level === 50)?.msg)).toMatch(/could not be started \(ENOENT\): check that \/nonexistent\/shutdown-now exists/);
+    // Once: the 'close' that follows a failed start is not a second failure.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lines.filter((l) => l.level === 50)).toHaveLength(1);
+  });
+
+  it('a command that hangs is stopped after its timeout (SIGTERM), and the log says it timed out', async () => {
+    const { log, lines } = capturingLog();
+    const cmd = new LowBatteryCommand([process.execPath, '-e', "console.log('waiting'); setInterval(() => {}, 1000)"], log, { timeoutMs: 300, killGraceMs: 5000 });
+    const t0 = Date.now();
+    cmd.observe(view('low_battery', true));
+    await cmd.settled();
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(String(lines.find((l) => l.timeoutSeconds === 0.3)?.msg)).toMatch(/still running after 0\.3 s: stopping it \(SIGTERM, then SIGKILL.*raise ups\.lowBatteryCommandTimeoutSeconds/);
+    expect(lines.find((l) => String(l.msg).startsWith('ups.lowBatteryCommand failed'))).toMatchObject({ msg: 'ups.lowBatteryCommand failed (stopped after its timeout, signal SIGTERM)', signal: 'SIGTERM', timedOut: true });
+  });
+
+  it('one that ignores SIGTERM is killed (SIGKILL) after the grace time', async () => {
+    const { log, lines } = capturingLog();
+    const cmd = new LowBatteryCommand([process.execPath, '-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"], log, { timeoutMs: 500, killGraceMs: 200 });
+    cmd.observe(view('shutdown_imminent', true));
+    await cmd.settled();
+    expect(lines.find((l) => String(l.msg).startsWith('ups.lowBatteryCommand failed'))).toMatchObject({ signal: 'SIGKILL', timedOut: true });
   });
 
   it('off when not configured', async () => {

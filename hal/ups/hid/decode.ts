@@ -68,7 +68,9 @@ function scale(value: number, exponent: number): number {
   return exponent >= 0 ? value * 10 ** exponent : value / 10 ** -exponent;
 }
 
-export function physicalValue(field: HidField, logical: number): number {
+/** Null when the field's unit exponent is malformed: its scale is unknown. */
+export function physicalValue(field: HidField, logical: number): number | null {
+  if (field.unitExponent === null) return null;
   let v = logical;
   const { physicalMin: pmin, physicalMax: pmax, logicalMin: lmin, logicalMax: lmax } = field;
   // HID: physical extents undefined (or both 0) mean physical = logical.
@@ -119,6 +121,7 @@ export function decodeReport(desc: ReportDescriptor, bytes: Uint8Array, kinds: r
 
 /** Write a physical value into a report's data bytes (the inverse of fieldValue), for replay and tests. */
 export function encodeField(field: HidField, data: Uint8Array, value: number): void {
+  if (field.unitExponent === null) throw new RangeError('this field has a malformed unit exponent: no value can be written to it');
   let v = scale(value, -(field.unitExponent + siExponent(field.unit)));
   const { physicalMin: pmin, physicalMax: pmax, logicalMin: lmin, logicalMax: lmax } = field;
   if (pmin !== null && pmax !== null && !(pmin === 0 && pmax === 0) && pmax > pmin && lmax > lmin) {

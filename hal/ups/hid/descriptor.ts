@@ -33,7 +33,8 @@ export interface HidField {
   physicalMin: number | null;
   physicalMax: number | null;
   unit: number;
-  unitExponent: number;
+  /** Power of ten of the value (-8..7); null when the descriptor's Unit Exponent is malformed, so the value is unknown. */
+  unitExponent: number | null;
   /** The main item's data bits: 0x01 constant, 0x02 variable (else array), 0x04 relative, 0x40 null state. */
   flags: number;
 }
@@ -68,7 +69,7 @@ interface Globals {
   physicalMin: Raw | null;
   physicalMax: Raw | null;
   unit: number;
-  unitExponent: number;
+  unitExponent: number | null;
   reportSize: number;
   reportCount: number;
   reportId: number;
@@ -210,9 +211,12 @@ export function parseDescriptor(bytes: Uint8Array): ReportDescriptor {
         g.physicalMax = { value, size };
         break;
       case 0x5: {
-        // A 4-bit two's complement nibble (HID 6.2.2.7): 0x0E is -2.
+        // A 4-bit two's complement nibble (HID 6.2.2.7): 0x0E is -2. In a one-byte item only the
+        // low nibble counts (0x1e is -2 too, as NUT reads it). A wider value outside -8..7 has
+        // no meaning: the fields it applies to read null, never a scale made up by clamping.
+        const nibble = (n: number) => (n >= 8 ? n - 16 : n);
         const s = signed(value, size);
-        g.unitExponent = value <= 0xf ? (value >= 8 ? value - 16 : value) : Math.max(-8, Math.min(7, s));
+        g.unitExponent = size <= 1 ? nibble(value & 0xf) : s >= -8 && s <= 7 ? s : null;
         break;
       }
       case 0x6:

@@ -2,7 +2,7 @@ import type { Config } from '../../../agent/config/schema.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError, withTimeout } from '../../errors.js';
 import type { UpsDriver } from '../types.js';
-import { decodeReport } from './decode.js';
+import { decodeReport, type DecodedReport } from './decode.js';
 import { parseDescriptor, reportKey, type ReportDescriptor } from './descriptor.js';
 import { HidError } from './error.js';
 import { applyQuirks } from './quirks.js';
@@ -44,7 +44,8 @@ interface Session {
  * A USB HID Power Device read directly: on start (and after any failure) it opens the UPS,
  * reads and parses its report descriptor and applies the vendor's quirks; each read asks for
  * the feature reports that hold the reading and drains the input reports the UPS pushed. Any
- * USB failure closes the device; the next read opens it again, no sooner than the backoff.
+ * USB failure closes the device; the next read opens it again, no sooner than the backoff,
+ * except on a system the driver cannot read at all (hid-unsupported), which fails for good.
  */
 export class HidUps implements UpsDriver {
   readonly driver = 'hid';
@@ -52,6 +53,10 @@ export class HidUps implements UpsDriver {
   private chain: Promise<unknown> = Promise.resolve();
   private failures = 0;
   private nextTryAt = 0;
+  /** Feature report ids already logged as longer than described: said once, not every poll. */
+  private readonly longReports = new Set<number>();
+  /** Set when the driver cannot work on this system at all (hid-unsupported): no more opening. */
+  private unsupported: HalError | undefined;
 
   constructor(
     private readonly o: HidOptions,
@@ -102,9 +107,23 @@ export class HidUps implements UpsDriver {
 
   private async ensureSession(): Promise<Session> {
     if (this.session) return this.session;
+    // Opening again cannot help on a system this driver cannot read (Windows): say why at once, every time.
+    if (this.unsupported) throw this.unsupported;
     // Waiting out the backoff is not a new failure: it must not push the next try further away.
     if (this.ctx.clock.now() < this.nextTryAt) throw new HalError('comm-lost', 'the USB UPS could not be opened (waiting before trying again)', 'Check the UPS USB cable.');
-    const transport = await withTimeout(this.open({ vendorId: this.o.vendorId, productId: this.o.productId, path: this.o.path }), this.ms, 'opening the USB UPS');
+    const opening = this.open({ vendorId: this.o.vendorId, productId: this.o.productId, path: this.o.path });
+    let transport: HidTransport;
+    try {
+      transport = await withTimeout(opening, this.ms, 'opening the USB UPS');
+    } catch (err) {
+      // An open that answers after its timeout would hold the UPS open for nobody: close it when it comes.
+      opening.then(
+        (late) => void this.closeBounded(late),
+        () => undefined,
+      );
+      if (err instanceof HalError && err.code === 'hid-unsupported') this.unsupported = err;
+      throw err;
+    }
     try {
       const raw = await withTimeout(transport.reportDescriptor(), this.ms, 'the USB UPS (report descriptor)');
       const { descriptor, applied } = applyQuirks(parseDescriptor(raw), transport.info.vendorId, transport.info.productId);
@@ -123,7 +142,8 @@ export class HidUps implements UpsDriver {
       this.ctx.log.info({ ups: id, path: transport.info.path, model: session.model, featureReports: featureReports.length }, 'USB UPS opened');
       return session;
     } catch (err) {
-      await transport.close().catch(() => undefined);
+      if (err instanceof HalError && err.code === 'hid-unsupported') this.unsupported = err;
+      await this.closeBounded(transport);
       throw err;
     }
   }
@@ -136,20 +156,35 @@ export class HidUps implements UpsDriver {
     let refused = 0;
     let last: Error | undefined;
     for (const r of s.featureReports) {
-      let bytes: Uint8Array;
+      let decoded: DecodedReport[];
       try {
-        bytes = await withTimeout(s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`);
+        const bytes = await withTimeout(s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`);
+        decoded = decodeReport(s.descriptor, this.described(r, bytes), ['feature']);
       } catch (err) {
         if (err instanceof HalError && err.code === 'timeout') throw err;
+        // A report of the wrong id or too short (HidError) says nothing reliable: refused, like a stall.
         refused += 1;
         last = err as Error;
         s.values.forget(s.descriptor.reports.get(reportKey('feature', r.id))?.fields ?? []);
         continue;
       }
-      s.values.update(decodeReport(s.descriptor, bytes, ['feature']));
+      s.values.update(decoded);
     }
     if (refused > 0 && refused === s.featureReports.length) throw new HalError('comm-lost', `the USB UPS answers no feature report (${last?.message ?? 'no answer'})`, 'Check the UPS USB cable; the agent opens the UPS again by itself.');
     if (refused > 0) this.ctx.log.debug({ refused, of: s.featureReports.length, err: last?.message }, 'some feature reports were refused');
+  }
+
+  /**
+   * A feature report longer than described is cut to the described bytes, as NUT does: APC
+   * Back-UPS ES/CS send longer ones, and their described part reads right. Said once per report.
+   */
+  private described(r: { id: number; length: number }, bytes: Uint8Array): Uint8Array {
+    if (bytes.length <= r.length) return bytes;
+    if (!this.longReports.has(r.id)) {
+      this.longReports.add(r.id);
+      this.ctx.log.warn({ reportId: r.id, length: bytes.length, described: r.length }, `the UPS sends feature report 0x${r.id.toString(16)} ${bytes.length - r.length} byte(s) longer than its descriptor says; reading the described ${r.length} bytes`);
+    }
+    return bytes.subarray(0, r.length);
   }
 
   private async drainInputs(s: Session): Promise<void> {
@@ -171,6 +206,11 @@ export class HidUps implements UpsDriver {
   private async drop(): Promise<void> {
     const s = this.session;
     this.session = undefined;
-    if (s) await s.transport.close().catch((err: Error) => this.ctx.log.debug({ err: err.message }, 'closing the USB UPS failed'));
+    if (s) await this.closeBounded(s.transport);
+  }
+
+  /** Close, waiting no longer than the USB timeout: a hung close must not wedge every later read behind it. */
+  private async closeBounded(t: HidTransport): Promise<void> {
+    await withTimeout(t.close(), this.ms, 'closing the USB UPS').catch((err: Error) => this.ctx.log.debug({ err: err.message }, 'closing the USB UPS failed'));
   }
 }

@@ -26,8 +26,10 @@ export async function captureUps(t: HidTransport, inputMs: number, sleep: (ms: n
   const descriptor = await t.reportDescriptor();
   const out: UpsCapture = { vendorId: t.info.vendorId, productId: t.info.productId, product: t.info.product, descriptor, reports: [], refused: [], descriptorError: null };
   let features: { id: number; length: number }[] = [];
+  let usesReportIds = true;
   try {
     const d = parseDescriptor(descriptor);
+    usesReportIds = d.usesReportIds;
     features = [...d.reports.values()].filter((l) => l.kind === 'feature').map((l) => ({ id: l.reportId, length: l.byteLength + 1 }));
   } catch (err) {
     if (!(err instanceof HidError)) throw err;
@@ -43,7 +45,8 @@ export async function captureUps(t: HidTransport, inputMs: number, sleep: (ms: n
   const end = Date.now() + inputMs;
   while (Date.now() < end) {
     const r = await t.readInput(Math.max(1, Math.min(250, end - Date.now())));
-    if (r) out.reports.push(r);
+    // hidraw leaves out the id byte of a device without report ids; the file has it, as decode expects (the driver does the same).
+    if (r) out.reports.push(usesReportIds ? r : Uint8Array.from([0, ...r]));
     else await sleep(10);
   }
   return out;

@@ -10,7 +10,8 @@ export type HidErrorCode =
   | 'hid-report-invalid'
   | 'hid-report-unknown'
   | 'hid-report-length'
-  | 'hid-hex-invalid';
+  | 'hid-hex-invalid'
+  | 'hid-reports-empty';
 
 export class HidError extends HalError {
   constructor(

@@ -19,21 +19,32 @@ export interface HidReading extends UpsReading {
   needReplacement: boolean | null;
 }
 
-/** The latest value of each field, from the latest report that carried it. */
+/**
+ * The latest value of each field, from the latest report that carried it, with when it was set
+ * (a sequence number: one per report decoded), so that the freshest of two fields can win.
+ */
 export class FieldValues {
-  private readonly values = new Map<HidField, number | null>();
+  private readonly values = new Map<HidField, { value: number | null; seq: number }>();
+  private seq = 0;
 
   update(decoded: readonly DecodedReport[]): void {
-    for (const d of decoded) for (const v of d.values) this.values.set(v.field, v.value);
+    this.seq += 1;
+    for (const d of decoded) for (const v of d.values) this.values.set(v.field, { value: v.value, seq: this.seq });
   }
 
   /** Values of a report that could not be read this time are unknown, not the previous ones. */
   forget(fields: readonly HidField[]): void {
-    for (const f of fields) this.values.set(f, null);
+    this.seq += 1;
+    for (const f of fields) this.values.set(f, { value: null, seq: this.seq });
   }
 
   get(field: HidField): number | null | undefined {
-    return this.values.get(field);
+    return this.values.get(field)?.value;
+  }
+
+  /** When the field was last set (higher is later); 0 when never. */
+  setAt(field: HidField): number {
+    return this.values.get(field)?.seq ?? 0;
   }
 
   clear(): void {
@@ -44,18 +55,24 @@ export class FieldValues {
 type Rank = (f: HidField) => number;
 
 /**
- * The value of the best-ranked field with this usage that has one. Input reports come first at
- * equal rank: they are what the UPS pushed most recently.
+ * The value of the best-ranked field with this usage that has one; at equal rank the most
+ * recently set. An input report's value never expires, so it must not outvote a later feature
+ * poll of the same usage (on battery in an old input, AC present in this poll: online).
  */
 function pick(desc: ReportDescriptor, values: FieldValues, usage: number, rank: Rank): number | null {
-  const candidates = desc.fields
-    .filter((f) => f.usage === usage && (f.flags & 0x02) !== 0 && rank(f) >= 0)
-    .sort((a, b) => rank(a) - rank(b) || (a.kind === 'input' ? 0 : 1) - (b.kind === 'input' ? 0 : 1));
-  for (const f of candidates) {
-    const v = values.get(f);
-    if (v !== undefined && v !== null) return v;
+  let best: { rank: number; seq: number; input: boolean; value: number } | undefined;
+  for (const f of desc.fields) {
+    if (f.usage !== usage || (f.flags & 0x02) === 0) continue;
+    const r = rank(f);
+    const value = values.get(f);
+    if (r < 0 || value === undefined || value === null) continue;
+    const seq = values.setAt(f);
+    const input = f.kind === 'input';
+    // Set by the same report (an input and a feature layout of one id): the input, as the UPS pushed it.
+    const later = best !== undefined && r === best.rank && (seq > best.seq || (seq === best.seq && input && !best.input));
+    if (!best || r < best.rank || later) best = { rank: r, seq, input, value };
   }
-  return null;
+  return best ? best.value : null;
 }
 
 const summaryFirst: Rank = (f) => (within(f, USAGE.powerSummary) ? 0 : within(f, USAGE.battery) ? 1 : 2);
