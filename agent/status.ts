@@ -74,7 +74,7 @@ export function formatStatus(r: StatusReport): string {
   }
   const u = h.ups;
   lines.push(
-    `UPS: ${u.status}, charge ${n(u.chargePercent, ' %')}, runtime ${u.runtimeSeconds === null ? 'unknown' : `${Math.round(u.runtimeSeconds / 60)} min`}, input ${n(u.inputVoltage, ' V')}, load ${n(u.loadPercent, ' %')}${u.error ? ` (${u.error})` : ''}`,
+    `UPS: ${u.status}${u.powerState && u.powerState !== u.status ? ` (power: ${u.powerState.replaceAll('_', ' ')})` : ''}, charge ${n(u.chargePercent, ' %')}, runtime ${u.runtimeSeconds === null ? 'unknown' : `${Math.round(u.runtimeSeconds / 60)} min`}, input ${n(u.inputVoltage, ' V')}, load ${n(u.loadPercent, ' %')}${u.error ? ` (${u.error})` : ''}`,
   );
   lines.push(`Alerts: ${h.alerts.length ? h.alerts.join(', ') : 'none'}`);
   return lines.join('\n');

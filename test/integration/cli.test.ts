@@ -73,6 +73,7 @@ describe('the embedded broker (the demo default)', () => {
       const after = await runCli(['status', '--config', agent.configFile]);
       expect(after.stdout).toMatch(/Station it-01 .* agent stopped at/);
       expect(after.stdout).toMatch(/Printer: idle/);
+      expect(after.stdout).toMatch(/UPS: online, charge \d+ %/);
     } finally {
       await agent.proc.stop();
     }
