@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { leadDaysSchema } from '../agent/config/fields.js';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
 const code = z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), z.string().regex(TOPIC_SAFE, 'expected a code like "53" or "5371"'));
@@ -43,14 +44,7 @@ export const dashboardSectionSchema = z
       }, 'expected an IANA time zone such as "Asia/Makassar"')
       .optional()
       .describe('Time zone of the days in the output ranking, e.g. "Asia/Makassar" (WITA); the PC\'s own zone when not set.'),
-    leadDays: z
-      .strictObject({
-        ribbon: z.number().min(0).max(365).default(7).describe('Days a ribbon takes to reach a station.'),
-        film: z.number().min(0).max(365).default(7).describe('Days retransfer film takes to reach a station.'),
-        blanks: z.number().min(0).max(365).default(28).describe('Days blank cards take to reach a station.'),
-      })
-      .prefault({})
-      .describe('A station whose supply runs out inside this many days gets lending suggestions.'),
+    leadDays: leadDaysSchema.describe('A station whose supply runs out inside this many days gets lending suggestions.'),
     reserveDays: z
       .number()
       .min(0)

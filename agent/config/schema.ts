@@ -15,7 +15,7 @@ const topicSafe = (what: string) =>
 /** YAML reads `province: 53` as a number; an id is text, so whole numbers are taken as written. */
 const idField = (what: string) => z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), topicSafe(what));
 
-import { filePath, port } from './fields.js';
+import { filePath, leadDaysSchema, port } from './fields.js';
 import { httpRecordsSchema, ippPrinterSchema, printerSchema, recordsSchema, simPrinterSchema, simRecordsSchema, simUpsSchema, supplyCapacity, upsSchema } from './hardware.js';
 
 export { httpRecordsSchema, ippPrinterSchema, printerSchema, recordsSchema, simPrinterSchema, simRecordsSchema, simUpsSchema, upsSchema };
@@ -175,14 +175,7 @@ export const alertsSchema = z.strictObject({
     .describe('On battery, ups.low_battery is raised (and new cards held) at or under this runtime, in seconds, even if the UPS does not say so.'),
   /** host.disk_low under this much free space in dataDir (clears 10 % above it). */
   diskLowMb: z.number().min(0).default(1024).describe('host.disk_low is raised under this much free space in dataDir, in megabytes (it clears 10 % above).'),
-  leadDays: z
-    .strictObject({
-      ribbon: z.number().min(0).max(365).default(7).describe('Days it takes to get a new ribbon to the station.'),
-      film: z.number().min(0).max(365).default(7).describe('Days it takes to get new retransfer film to the station.'),
-      blanks: z.number().min(0).max(365).default(28).describe('Days it takes to get blank cards (often fetched in person from Jakarta).'),
-    })
-    .prefault({})
-    .describe('supply.*.low is also raised when the forecast days left fall to this lead time, so the order arrives before the station stops. For blanks the office stock (the ledger) counts, not the hopper.'),
+  leadDays: leadDaysSchema.describe('supply.*.low is also raised when the forecast days left fall to this lead time, so the order arrives before the station stops. For blanks the office stock (the ledger) counts, not the hopper.'),
   imbalanceRatio: z
     .number()
     .min(1.5)

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 /**
  * Real peers (Mosquitto, NUT, ippeveprinter, CUPS) are started by the tests themselves.
@@ -19,17 +18,7 @@ export function peerAvailable(name: string, binary: string): boolean {
 }
 
 /** A free TCP port on loopback (the OS picks one; it is released before the peer binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../scripts/bench-support.js';
 
 export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, stepMs = 25): Promise<void> {
   const end = Date.now() + timeoutMs;
