@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config/load.js';
-import { AgentError, EXIT } from './errors.js';
+import { AgentError, EXIT } from '../platform/errors.js';
 import { JobRepo } from './jobs/repo.js';
 import { Ledger } from './stock.js';
 import { Store } from './store/store.js';

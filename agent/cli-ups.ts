@@ -6,7 +6,7 @@ import { decodeCapture, parseDescriptorHex, parseReportsHex, type DecodedCapture
 import { HidError, RECAPTURE_HINT } from '../hal/ups/hid/error.js';
 import type { HidReading } from '../hal/ups/hid/reading.js';
 import { hex4 } from '../hal/ups/hid/transport.js';
-import { AgentError, EXIT } from './errors.js';
+import { AgentError, EXIT } from '../platform/errors.js';
 
 /**
  * `station-agent ups decode | dump`: the USB HID UPS on the bench, for technicians and bug

@@ -5,10 +5,10 @@ import { addUpsCommands } from './cli-ups.js';
 import { diagnose, formatReport, publishReport } from './diagnose/run.js';
 import { loadConfig } from './config/load.js';
 import { runAgent } from './daemon.js';
-import { AgentError, describeError, EXIT } from './errors.js';
-import { createLogger, openLogFile, reloadLevelOn } from './log.js';
+import { AgentError, describeError, EXIT } from '../platform/errors.js';
+import { createLogger, openLogFile, reloadLevelOn } from '../platform/log.js';
 import { formatStatus, readStatus } from './status.js';
-import { untilSignal } from './until-signal.js';
+import { untilSignal } from '../platform/until-signal.js';
 import { VERSION } from './version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
 

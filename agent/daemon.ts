@@ -12,7 +12,7 @@ import type { OutboxLimits } from '../telemetry/outbox.js';
 import { createTelemetryStack } from '../telemetry/stack.js';
 import type { Config } from './config/schema.js';
 import { readMqttSecrets } from './config/secrets.js';
-import { AgentError } from './errors.js';
+import { AgentError } from '../platform/errors.js';
 import { JobEngine } from './jobs/engine.js';
 import { ConsumablesForecast, type ForecastState } from './forecast.js';
 import { FORECAST_KEY, Station } from './station.js';

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
-import { createLogger, openLogFile } from '../agent/log.js';
-import { untilSignal } from '../agent/until-signal.js';
+import { createLogger, openLogFile } from '../platform/log.js';
+import { untilSignal } from '../platform/until-signal.js';
 import { loadDashboardConfig } from './config.js';
 import { runDashboard } from './main.js';
 

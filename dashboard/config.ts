@@ -5,7 +5,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { readConfigFile, validateWith } from '../agent/config/load.js';
+import { readConfigFile, validateWith } from '../platform/config-file.js';
 import { logSchema, mqttSchema } from '../agent/config/schema.js';
 import { dashboardSectionSchema, isLoopback } from './section.js';
 

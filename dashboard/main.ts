@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { readMqttSecrets } from '../agent/config/secrets.js';
-import { ConfigError } from '../agent/errors.js';
+import { ConfigError } from '../platform/errors.js';
 import { explainMqttError } from '../telemetry/connection.js';
 import { schemaValidators } from '../telemetry/validate.js';
 import { Api } from './api.js';

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Db } from '../agent/store/db.js';
+import { Db } from '../platform/db.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
 import type { StationEntry } from './fleet.js';
 

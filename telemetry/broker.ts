@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
-import { AgentError } from '../agent/errors.js';
+import { AgentError } from '../platform/errors.js';
 
 export interface EmbeddedBroker {
   url: string;

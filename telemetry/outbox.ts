@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../agent/store/db.js';
+import type { Db, Queryable } from '../platform/db.js';
 import { Store } from '../agent/store/store.js';
 import { CLOCK_FLOOR_MS, type Clock } from '../hal/clock.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Queryable } from '../agent/store/db.js';
+import type { Queryable } from '../platform/db.js';
 import { openError, type Store } from '../agent/store/store.js';
 import type { Clock } from '../hal/clock.js';
 import type { Dropped, Outbox } from './outbox.js';

@@ -6,7 +6,7 @@ import { stationTopics } from '../../telemetry/topics.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../config/secrets.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../platform/errors.js';
 import { localChecks } from './checks-local.js';
 import { peerChecks } from './checks-peers.js';
 import type { Check, CheckResult, CheckStatus, Lang, Text } from './types.js';

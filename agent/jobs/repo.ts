@@ -1,7 +1,7 @@
 import { withTimeout } from '../../hal/errors.js';
-import { AgentError, EXIT } from '../errors.js';
+import { AgentError, EXIT } from '../../platform/errors.js';
 import { Ledger } from '../stock.js';
-import type { Db, Queryable } from '../store/db.js';
+import type { Db, Queryable } from '../../platform/db.js';
 
 export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];

@@ -1,5 +1,5 @@
-import { AgentError, EXIT } from '../errors.js';
-import type { Db } from './db.js';
+import { AgentError, EXIT } from '../../platform/errors.js';
+import type { Db } from '../../platform/db.js';
 
 /**
  * Versioned, forward-only schema migrations. The version lives in SQLite's own

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentError, EXIT } from '../errors.js';
-import { Db, type Queryable } from './db.js';
+import { AgentError, EXIT } from '../../platform/errors.js';
+import { Db, type Queryable } from '../../platform/db.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
 import { SeqGuard } from './seq-guard.js';
 

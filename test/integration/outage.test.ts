@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Db } from '../../agent/store/db.js';
+import { Db } from '../../platform/db.js';
 import { startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch, type Seen } from '../support/mqtt-watch.js';

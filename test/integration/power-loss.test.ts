@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Db } from '../../agent/store/db.js';
+import { Db } from '../../platform/db.js';
 import { SCHEMA_VERSION, schemaVersion } from '../../agent/store/migrations.js';
 import { DB_FILE } from '../../agent/store/store.js';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../agent/config/load.js';
 import { readMqttSecrets } from '../../agent/config/secrets.js';
-import { ConfigError, EXIT } from '../../agent/errors.js';
+import { ConfigError, EXIT } from '../../platform/errors.js';
 import { tempDir } from '../support/sim.js';
 
 const VALID_YAML = `

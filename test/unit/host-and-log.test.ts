@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AGENT_NODE_FLAGS } from '../../agent/runtime-flags.js';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../agent/log.js';
+import { createLogger } from '../../platform/log.js';
 import { known, SystemHost } from '../../hal/host/system.js';
 import { quietLog, tempDir } from '../support/sim.js';
 import { systemClock } from '../../hal/clock.js';

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../agent/errors.js';
-import { createLogger, openLogFile, reloadLevelOn } from '../../agent/log.js';
+import { ConfigError } from '../../platform/errors.js';
+import { createLogger, openLogFile, reloadLevelOn } from '../../platform/log.js';
 import { tempDir } from '../support/sim.js';
 
 function sink(): { stream: Writable; lines: () => { level: number; msg: string; part?: string }[] } {

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentError } from '../../agent/errors.js';
+import { AgentError } from '../../platform/errors.js';
 import { describe, expect, it } from 'vitest';
-import { Db } from '../../agent/store/db.js';
+import { Db } from '../../platform/db.js';
 import { SCHEMA_VERSION } from '../../agent/store/migrations.js';
 import { DB_FILE, Store } from '../../agent/store/store.js';
 import { tempDir } from '../support/sim.js';
