@@ -3,18 +3,17 @@
  * whole file `station-agent dashboard --config` reads (mqtt, dataDir, log, dashboard). A
  * station's own file may carry a dashboard section too; the station keys are then ignored.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { readConfigFile, validateWith } from '../platform/config-file.js';
+import { filePath } from '../hal/config-fields.js';
+import { readConfigFile, resolveFilePaths, validateWith } from '../platform/config-file.js';
 import { logSchema, mqttSchema } from '../agent/config/schema.js';
 import { dashboardSectionSchema, isLoopback } from './section.js';
 
 /** The dashboard's own file: the station keys may be present (one file for both) and are not read. */
 export const dashboardConfigSchema = z
   .strictObject({
-    dataDir: z
-      .string()
-      .min(1)
+    dataDir: filePath
       .default('./dashboard-data')
       .describe('Folder of the dashboard\'s SQLite database (dashboard.db).'),
     mqtt: mqttSchema.prefault({ url: 'mqtt://127.0.0.1:1883' }),
@@ -43,14 +42,5 @@ export type DashboardConfig = z.infer<typeof dashboardConfigSchema>;
 export function loadDashboardConfig(path?: string): DashboardConfig {
   const raw = path === undefined ? {} : readConfigFile(path);
   const c = validateWith(dashboardConfigSchema, raw, path ?? '(dashboard defaults)');
-  const base = path === undefined ? process.cwd() : dirname(resolve(path));
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
-  const opt = (p: string | undefined) => (p === undefined ? undefined : abs(p));
-  return {
-    ...c,
-    dataDir: abs(c.dataDir),
-    mqtt: { ...c.mqtt, passwordFile: opt(c.mqtt.passwordFile), ca: opt(c.mqtt.ca), cert: opt(c.mqtt.cert), key: opt(c.mqtt.key) },
-    dashboard: { ...c.dashboard, tokenFile: opt(c.dashboard.tokenFile) },
-    log: c.log.file ? { ...c.log, file: { ...c.log.file, path: abs(c.log.file.path) } } : c.log,
-  };
+  return resolveFilePaths(dashboardConfigSchema, c, path === undefined ? process.cwd() : dirname(resolve(path)));
 }

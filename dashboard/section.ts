@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { filePath } from '../hal/config-fields.js';
 import { leadDaysSchema } from '../agent/config/fields.js';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
@@ -23,9 +24,7 @@ export const dashboardSectionSchema = z
     listen: listen
       .default('127.0.0.1:8080')
       .describe('Address and port of the web page and /api/. Loopback unless set otherwise; any other address needs tokenFile.'),
-    tokenFile: z
-      .string()
-      .min(1)
+    tokenFile: filePath
       .optional()
       .describe('File holding the access token people and scripts present (login page, or "Authorization: Bearer"). Required when listen is not a loopback address.'),
     provinces: z

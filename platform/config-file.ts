@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { FILE_PATH_MARK } from '../hal/config-fields.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 
 /** A configuration file's contents, parsed but not yet validated; {} for an empty file. */
@@ -34,22 +35,45 @@ export function validateWith<S extends z.ZodType>(schema: S, raw: unknown, sourc
   return result.data;
 }
 
+/** The part of a JSON Schema the walk below reads. */
+interface Node {
+  properties?: Record<string, Node>;
+  oneOf?: Node[];
+  anyOf?: Node[];
+  const?: unknown;
+  [FILE_PATH_MARK]?: boolean;
+}
+
+const jsonSchemas = new WeakMap<z.ZodType, Node>();
+
 /**
- * Make the file paths named by `keys` (dotted, e.g. "mqtt.ca") absolute against `baseDir`, in
- * place: a relative path in a file is taken from the file's own folder, so a service finds it
- * whatever its working folder. Keys that are absent, or not text, are left as they are.
+ * A copy of `value` (already validated by `schema`) with every key the schema marks as a file
+ * path (hal/config-fields.ts `filePath`) made absolute against `baseDir`: a relative path in a
+ * file is taken from the file's own folder, so a service finds it whatever its working folder.
+ * Inside a union (the drivers of a family) the member whose constants match the value is followed.
  */
-export function resolveFileKeys(section: unknown, keys: readonly string[], baseDir: string): void {
-  for (const key of keys) {
-    const parts = key.split('.');
-    const last = parts.pop();
-    let node: unknown = section;
-    for (const p of parts) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[p] : undefined;
-    if (last === undefined || typeof node !== 'object' || node === null) continue;
-    const obj = node as Record<string, unknown>;
-    const value = obj[last];
-    if (typeof value === 'string' && !isAbsolute(value)) obj[last] = resolve(baseDir, value);
+export function resolveFilePaths<T>(schema: z.ZodType, value: T, baseDir: string): T {
+  let root = jsonSchemas.get(schema);
+  if (!root) {
+    root = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Node;
+    jsonSchemas.set(schema, root);
   }
+  const walk = (node: Node, v: unknown): unknown => {
+    if (node[FILE_PATH_MARK] === true && typeof v === 'string') return isAbsolute(v) ? v : resolve(baseDir, v);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const obj = v as Record<string, unknown>;
+    const members = node.oneOf ?? node.anyOf;
+    if (members) {
+      const fits = (m: Node) => m.properties !== undefined && Object.entries(m.properties).every(([k, p]) => p.const === undefined || p.const === obj[k]);
+      const member = members.find(fits);
+      return member ? walk(member, obj) : obj;
+    }
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      if (key in obj) obj[key] = walk(child, obj[key]);
+    }
+    return obj;
+  };
+  return walk(root, structuredClone(value)) as T;
 }
 
 /** Never echo a secret back: user:password@ in a URL is blanked in messages. */

@@ -14,13 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { renderCard, CARD_MIME } from '../agent/card/render.js';
-import { jobsSchema, simPrinterSchema, simRecordsSchema } from '../agent/config/schema.js';
+import { simPrinterSchema } from '../hal/printer/sim/config.js';
+import { simRecordsSchema } from '../hal/records/sim/config.js';
+import { jobsSchema } from '../agent/config/schema.js';
 import { JobEngine } from '../agent/jobs/engine.js';
 import { Store } from '../agent/store/store.js';
 import { systemClock } from '../hal/clock.js';
 import { HalError } from '../hal/errors.js';
-import { SimPrinter } from '../hal/printer/sim.js';
-import { SimRecords } from '../hal/records/sim.js';
+import { SimPrinter } from '../hal/printer/sim/driver.js';
+import { SimRecords } from '../hal/records/sim/driver.js';
 import type { StationBody } from '../telemetry/payloads.js';
 
 const log = pino({ level: 'silent' });

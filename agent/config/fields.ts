@@ -1,8 +1,5 @@
-/** Field types shared by the sections of the configuration schema. */
+/** The lead-times schema, shared by the agent's warnings and the dashboard's lending. */
 import { z } from 'zod';
-
-export const port = z.number().int().min(1).max(65535);
-export const filePath = z.string().min(1);
 
 /** Days a refill of each supply takes to reach a station: the agent warns that far ahead, the dashboard looks for lenders. */
 export const leadDaysSchema = z

@@ -15,10 +15,11 @@ const topicSafe = (what: string) =>
 /** YAML reads `province: 53` as a number; an id is text, so whole numbers are taken as written. */
 const idField = (what: string) => z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), topicSafe(what));
 
-import { filePath, leadDaysSchema, port } from './fields.js';
-import { httpRecordsSchema, ippPrinterSchema, printerSchema, recordsSchema, simPrinterSchema, simRecordsSchema, simUpsSchema, supplyCapacity, upsSchema } from './hardware.js';
-
-export { httpRecordsSchema, ippPrinterSchema, printerSchema, recordsSchema, simPrinterSchema, simRecordsSchema, simUpsSchema, upsSchema };
+import { filePath, port, supplyCapacity } from '../../hal/config-fields.js';
+import { printerSchema } from '../../hal/printer/index.js';
+import { recordsSchema } from '../../hal/records/index.js';
+import { upsSchema } from '../../hal/ups/index.js';
+import { leadDaysSchema } from './fields.js';
 
 export const stationSchema = z
   .strictObject({
@@ -260,12 +261,6 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-export type PrinterConfig = Config['printer'];
-export type UpsConfig = Config['ups'];
-export type SimPrinterOptions = z.infer<typeof simPrinterSchema>;
-export type IppPrinterOptions = z.infer<typeof ippPrinterSchema>;
-export type SimUpsOptions = z.infer<typeof simUpsSchema>;
-export type RecordsConfig = NonNullable<Config['records']>;
 export type JobsConfig = Config['jobs'];
 
 /** What `station-agent run` uses without --config: everything simulated, an in-process broker. */

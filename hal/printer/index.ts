@@ -1,20 +1,17 @@
-import type { PrinterConfig } from '../../agent/config/schema.js';
-import type { DriverContext } from '../driver.js';
+/**
+ * The printer family's table of drivers: the only place that names them all. A new driver is
+ * a folder beside sim/ and ipp/ (its driver and its config.ts) and one line here.
+ */
+import type { z } from 'zod';
+import { createDriver, familySchema, type DriverContext } from '../driver.js';
+import { ippPrinter } from './ipp/config.js';
+import { simPrinter } from './sim/config.js';
 import type { PrinterDriver } from './types.js';
 
-/**
- * Config `printer.driver` → driver. Imports are lazy so a driver's dependencies (an IPP
- * client, a native module) load only when that driver is configured.
- */
-export async function createPrinter(config: PrinterConfig, ctx: DriverContext): Promise<PrinterDriver> {
-  switch (config.driver) {
-    case 'sim': {
-      const { SimPrinter } = await import('./sim.js');
-      return new SimPrinter(config.sim, ctx);
-    }
-    case 'ipp': {
-      const { IppPrinter } = await import('./ipp/driver.js');
-      return new IppPrinter(config, ctx);
-    }
-  }
-}
+const PRINTER_DRIVERS = [simPrinter, ippPrinter] as const;
+
+export const printerSchema = familySchema(PRINTER_DRIVERS);
+export type PrinterConfig = z.infer<typeof printerSchema>;
+
+/** Config `printer.driver` → driver, its code imported only now. */
+export const createPrinter = (c: PrinterConfig, ctx: DriverContext): Promise<PrinterDriver> => createDriver<PrinterDriver>(PRINTER_DRIVERS, c, ctx);

@@ -1,17 +1,17 @@
-import type { RecordsConfig } from '../../agent/config/schema.js';
-import type { DriverContext } from '../driver.js';
+/**
+ * The record sources' table of drivers: the only place that names them all. A new source is a
+ * folder beside sim/ and http/ (its driver and its config.ts) and one line here.
+ */
+import type { z } from 'zod';
+import { createDriver, familySchema, type DriverContext } from '../driver.js';
+import { httpRecords } from './http/config.js';
+import { simRecords } from './sim/config.js';
 import type { RecordSource } from './types.js';
 
-/** Config `records.driver` → record source, imported lazily. */
-export async function createRecordSource(config: RecordsConfig, ctx: DriverContext): Promise<RecordSource> {
-  switch (config.driver) {
-    case 'sim': {
-      const { SimRecords } = await import('./sim.js');
-      return new SimRecords(config.sim, ctx);
-    }
-    case 'http': {
-      const { HttpRecords } = await import('./http.js');
-      return new HttpRecords(config.http, ctx);
-    }
-  }
-}
+const RECORD_DRIVERS = [simRecords, httpRecords] as const;
+
+export const recordsSchema = familySchema(RECORD_DRIVERS).describe('Where print-ready records come from. Without it, queued jobs wait (held: no record source).');
+export type RecordsConfig = z.infer<typeof recordsSchema>;
+
+/** Config `records.driver` → record source, its code imported only now. */
+export const createRecordSource = (c: RecordsConfig, ctx: DriverContext): Promise<RecordSource> => createDriver<RecordSource>(RECORD_DRIVERS, c, ctx);

@@ -1,27 +1,19 @@
-import type { UpsConfig } from '../../agent/config/schema.js';
-import type { DriverContext } from '../driver.js';
+/**
+ * The UPS family's table of drivers: the only place that names them all. A new driver is a
+ * folder beside sim/, nut/, hid/ and none/ (its driver and its config.ts) and one line here.
+ */
+import type { z } from 'zod';
+import { createDriver, familySchema, type DriverContext } from '../driver.js';
+import { hidUps } from './hid/config.js';
+import { noUps } from './none/config.js';
+import { nutUps } from './nut/config.js';
+import { simUps } from './sim/config.js';
 import type { UpsDriver } from './types.js';
 
-/** Config `ups.driver` → driver, imported lazily (the HID driver loads a native module). */
-export async function createUps(config: UpsConfig, ctx: DriverContext): Promise<UpsDriver> {
-  switch (config.driver) {
-    case 'sim': {
-      const { SimUps } = await import('./sim.js');
-      return new SimUps(config.sim, ctx);
-    }
-    case 'nut': {
-      const { NutUps } = await import('./nut/client.js');
-      return new NutUps(config, ctx);
-    }
-    case 'hid': {
-      // node-hid itself is loaded only when the UPS is opened, so a missing native module is a
-      // reading error with a hint, not a crash at start.
-      const [{ HidUps }, { openNodeHid }] = await Promise.all([import('./hid/driver.js'), import('./hid/node-hid.js')]);
-      return new HidUps(config, ctx, (sel) => openNodeHid(sel));
-    }
-    case 'none': {
-      const { NoUps } = await import('./none.js');
-      return new NoUps();
-    }
-  }
-}
+const UPS_DRIVERS = [simUps, nutUps, hidUps, noUps] as const;
+
+export const upsSchema = familySchema(UPS_DRIVERS).describe('The UPS that keeps the station running through a power cut. Required in a file: a station says which it has.');
+export type UpsConfig = z.infer<typeof upsSchema>;
+
+/** Config `ups.driver` → driver, its code imported only now. */
+export const createUps = (c: UpsConfig, ctx: DriverContext): Promise<UpsDriver> => createDriver<UpsDriver>(UPS_DRIVERS, c, ctx);

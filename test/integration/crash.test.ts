@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Db } from '../../platform/db.js';
-import { syntheticRecord } from '../../hal/records/sim.js';
+import { syntheticRecord } from '../../hal/records/sim/driver.js';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { MqttWatch } from '../support/mqtt-watch.js';
 import { freePort, waitUntil } from '../support/peers.js';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printerSchema } from '../../agent/config/schema.js';
+import { printerSchema } from '../../hal/printer/index.js';
 import { systemClock } from '../../hal/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { IppPrinter } from '../../hal/printer/ipp/driver.js';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syntheticRecord } from '../../hal/records/sim.js';
+import { syntheticRecord } from '../../hal/records/sim/driver.js';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { freePort, waitUntil } from '../support/peers.js';
 import { tempDir } from '../support/sim.js';

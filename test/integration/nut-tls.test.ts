@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { upsSchema } from '../../agent/config/schema.js';
+import { upsSchema } from '../../hal/ups/index.js';
 import { systemClock } from '../../hal/clock.js';
 import { HalError } from '../../hal/errors.js';
-import { NutUps } from '../../hal/ups/nut/client.js';
+import { NutUps } from '../../hal/ups/nut/driver.js';
 import { CERTUTIL, DUMMY_UPS, PK12UTIL, startNut, UPSD, type Nut } from '../support/nut.js';
 import { peerAvailable, waitUntil } from '../support/peers.js';
 import { quietLog } from '../support/sim.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { upsSchema } from '../../agent/config/schema.js';
+import { upsSchema } from '../../hal/ups/index.js';
 import { systemClock } from '../../hal/clock.js';
-import { NutUps } from '../../hal/ups/nut/client.js';
+import { NutUps } from '../../hal/ups/nut/driver.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
 import { upsContract } from '../support/contracts/ups.js';
 import { startNut, DUMMY_UPS, UPSD, type Nut } from '../support/nut.js';

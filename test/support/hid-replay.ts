@@ -1,9 +1,10 @@
-import { upsSchema } from '../../agent/config/schema.js';
+import { upsSchema } from '../../hal/ups/index.js';
 import { ManualClock } from '../../hal/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { encodeField } from '../../hal/ups/hid/decode.js';
 import { parseDescriptor, reportKey, type ReportDescriptor, type ReportKind } from '../../hal/ups/hid/descriptor.js';
-import { HidUps, type HidOptions } from '../../hal/ups/hid/driver.js';
+import type { HidOptions } from '../../hal/ups/hid/config.js';
+import { HidUps } from '../../hal/ups/hid/driver.js';
 import type { HidDeviceInfo, HidSelector, HidTransport } from '../../hal/ups/hid/transport.js';
 import { USAGE } from '../../hal/ups/hid/usages.js';
 import type { UpsHarness } from './contracts/ups.js';

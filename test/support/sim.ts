@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { simPrinterSchema, simUpsSchema } from '../../agent/config/schema.js';
+import { simPrinterSchema } from '../../hal/printer/sim/config.js';
+import { simUpsSchema } from '../../hal/ups/sim/config.js';
 import { ManualClock } from '../../hal/clock.js';
-import { SimPrinter, type SimPrinterState } from '../../hal/printer/sim.js';
-import { SimUps, type SimUpsState } from '../../hal/ups/sim.js';
+import { SimPrinter, type SimPrinterState } from '../../hal/printer/sim/driver.js';
+import { SimUps, type SimUpsState } from '../../hal/ups/sim/driver.js';
 import type { PrinterHarness } from './contracts/printer.js';
 import type { UpsHarness } from './contracts/ups.js';
 

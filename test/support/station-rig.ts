@@ -1,7 +1,8 @@
-import { jobsSchema, simRecordsSchema } from '../../agent/config/schema.js';
+import { jobsSchema } from '../../agent/config/schema.js';
+import { simRecordsSchema } from '../../hal/records/sim/config.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
 import { Store } from '../../agent/store/store.js';
-import { SimRecords } from '../../hal/records/sim.js';
+import { SimRecords } from '../../hal/records/sim/driver.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import { healthyBody } from './health.js';
 import { quietLog, simPrinterHarness, tempDir } from './sim.js';

@@ -47,6 +47,27 @@ describe('configuration', () => {
     expect(c.intervals).toEqual({ pollSeconds: 2, healthSeconds: 10 });
   });
 
+  it('every key that names a file, the agent\'s and each driver\'s own, is taken from the file\'s folder', () => {
+    const withFiles = `${VALID_YAML}`
+      .replace('passwordFile: secrets/mqtt.pass', 'passwordFile: m/pass\n  ca: m/ca.crt\n  cert: m/c.crt\n  key: m/c.key')
+      .replace('{ stateFile: printer.json }', '{ stateFile: p/state.json, outputDir: p/out }')
+      .replace('ups: { driver: none }', 'ups: { driver: sim, sim: { stateFile: u/ups.json } }\nlog: { file: { path: l/agent.log } }\nrecords: { driver: http, http: { url: "http://records.example", tokenFile: r/token } }');
+    const file = write('agent.yaml', withFiles);
+    const dir = join(file, '..');
+    const c = loadConfig(file);
+    expect([c.dataDir, c.mqtt.passwordFile, c.mqtt.ca, c.mqtt.cert, c.mqtt.key, c.log.file?.path]).toEqual(
+      ['state', 'm/pass', 'm/ca.crt', 'm/c.crt', 'm/c.key', 'l/agent.log'].map((p) => join(dir, p)),
+    );
+    expect(c.printer.driver === 'sim' && [c.printer.sim.stateFile, c.printer.sim.outputDir]).toEqual([join(dir, 'p/state.json'), join(dir, 'p/out')]);
+    expect(c.ups.driver === 'sim' && c.ups.sim.stateFile).toBe(join(dir, 'u/ups.json'));
+    expect(c.records?.driver === 'http' && c.records.http.tokenFile).toBe(join(dir, 'r/token'));
+    // A URL is not a file: left as given.
+    expect(c.records?.driver === 'http' && c.records.http.url).toBe('http://records.example');
+
+    const nut = loadConfig(write('nut.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: nut, username: u, passwordFile: n/pass, tls: { ca: /etc/nut/ca.crt } }')));
+    expect(nut.ups.driver === 'nut' && [nut.ups.passwordFile, nut.ups.tls?.ca]).toEqual([join(nut.dataDir, '..', 'n/pass'), '/etc/nut/ca.crt']);
+  });
+
   it('loads YAML, fills defaults and resolves relative paths against the file’s folder', () => {
     const file = write('agent.yaml', VALID_YAML);
     const dir = join(file, '..');

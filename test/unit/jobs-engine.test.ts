@@ -6,7 +6,7 @@ import { JobEngine } from '../../agent/jobs/engine.js';
 import { HalError } from '../../hal/errors.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
 import { Ledger } from '../../agent/stock.js';
-import { syntheticRecord } from '../../hal/records/sim.js';
+import { syntheticRecord } from '../../hal/records/sim/driver.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';
 import { stationRig } from '../support/station-rig.js';

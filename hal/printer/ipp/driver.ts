@@ -1,4 +1,4 @@
-import type { IppPrinterOptions } from '../../../agent/config/schema.js';
+import type { IppPrinterOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import type { PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';

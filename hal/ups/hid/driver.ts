@@ -1,4 +1,4 @@
-import type { Config } from '../../../agent/config/schema.js';
+import type { HidOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError, withTimeout } from '../../errors.js';
 import type { UpsDriver } from '../types.js';
@@ -9,8 +9,6 @@ import { applyQuirks } from './quirks.js';
 import { FieldValues, formatModel, looksLikeUps, toReading, type HidReading } from './reading.js';
 import { hex4, type HidTransport, type OpenHid } from './transport.js';
 import { USAGE } from './usages.js';
-
-export type HidOptions = Extract<Config['ups'], { driver: 'hid' }>;
 
 /** Usages a reading is made of: only the feature reports holding one are asked for each poll. */
 const READING_USAGES = new Set<number>([

@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createConnection, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { Config } from '../../../agent/config/schema.js';
+import type { NutOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import type { UpsDriver, UpsReading } from '../types.js';
 import { errorCode, parseListVar, toReading } from './codec.js';
-
-type NutOptions = Extract<Config['ups'], { driver: 'nut' }>;
 
 /** A word for the NUT protocol: quoted, with backslash and double quote escaped. */
 function quote(s: string): string {

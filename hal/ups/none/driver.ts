@@ -1,5 +1,5 @@
-import { HalError } from '../errors.js';
-import type { UpsDriver, UpsReading } from './types.js';
+import { HalError } from '../../errors.js';
+import type { UpsDriver, UpsReading } from '../types.js';
 
 /** For a station without a UPS: every read says so, and the station reports status unknown. */
 export class NoUps implements UpsDriver {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { SimUpsOptions } from '../../agent/config/schema.js';
-import type { DriverContext } from '../driver.js';
-import { HalError } from '../errors.js';
-import { SimStateFile } from '../sim-state-file.js';
-import type { UpsDriver, UpsReading } from './types.js';
+import type { SimUpsOptions } from './config.js';
+import type { DriverContext } from '../../driver.js';
+import { HalError } from '../../errors.js';
+import { SimStateFile } from '../../sim-state-file.js';
+import type { UpsDriver, UpsReading } from '../types.js';
 
 /**
  * The state file's shape. Numbers given are pinned while in the file (the simulation goes on

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '../../agent/config/schema.js';
-import type { DriverContext } from '../driver.js';
-import { HalError } from '../errors.js';
-import { printRecordSchema, type PrintRecord, type RecordSource } from './types.js';
-
-type HttpOptions = Extract<NonNullable<Config['records']>, { driver: 'http' }>['http'];
+import type { HttpRecordsOptions } from './config.js';
+import type { DriverContext } from '../../driver.js';
+import { HalError } from '../../errors.js';
+import { printRecordSchema, type PrintRecord, type RecordSource } from '../types.js';
 
 /**
  * The record service over HTTP (contract in the README): GET {url}/records/{recordId} answers
@@ -16,7 +14,7 @@ export class HttpRecords implements RecordSource {
   private token: string | undefined;
 
   constructor(
-    private readonly opts: HttpOptions,
+    private readonly opts: HttpRecordsOptions,
     private readonly ctx: DriverContext,
   ) {}
 

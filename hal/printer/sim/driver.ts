@@ -1,10 +1,10 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { SimPrinterOptions } from '../../agent/config/schema.js';
-import type { DriverContext } from '../driver.js';
-import { HalError } from '../errors.js';
-import { SimStateFile } from '../sim-state-file.js';
+import type { SimPrinterOptions } from './config.js';
+import type { DriverContext } from '../../driver.js';
+import { HalError } from '../../errors.js';
+import { SimStateFile } from '../../sim-state-file.js';
 import {
   BLOCKING_REASONS,
   type PrintRequest,
@@ -13,7 +13,7 @@ import {
   type PrinterReading,
   type PrinterState,
   type SupplyReading,
-} from './types.js';
+} from '../types.js';
 
 const counterOverride = z.strictObject({
   remaining: z.number().int().min(0).optional(),

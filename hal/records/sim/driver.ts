@@ -1,9 +1,7 @@
-import type { Config } from '../../agent/config/schema.js';
-import type { DriverContext } from '../driver.js';
-import { HalError } from '../errors.js';
-import type { PrintRecord, RecordSource } from './types.js';
-
-type SimOptions = Extract<NonNullable<Config['records']>, { driver: 'sim' }>['sim'];
+import type { SimRecordsOptions } from './config.js';
+import type { DriverContext } from '../../driver.js';
+import { HalError } from '../../errors.js';
+import type { PrintRecord, RecordSource } from '../types.js';
 
 /** A small deterministic hash, so one record id always gives the same synthetic person. */
 function hash(s: string): number {
@@ -46,7 +44,7 @@ export class SimRecords implements RecordSource {
   private readonly timers = new Set<() => void>();
 
   constructor(
-    private readonly opts: SimOptions,
+    private readonly opts: SimRecordsOptions,
     private readonly ctx: DriverContext,
     private readonly random: () => number = Math.random,
   ) {}

@@ -1,0 +1,28 @@
+/** The HTTP record service's configuration, and its line in the record sources' table. */
+import { z } from 'zod';
+import { filePath } from '../../config-fields.js';
+import { defineDriver } from '../../driver.js';
+
+export const httpRecordsSchema = z.strictObject({
+  /** Base URL of the record service: GET {url}/records/{recordId} (see README). */
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^\s@]+$/, 'expected http://HOST[:PORT][/PATH] or https://...')
+    .describe('Base URL of the record service; the agent asks GET {url}/records/{recordId} (contract in README).'),
+  /** A bearer token for the service, read from this file. */
+  tokenFile: filePath.optional().describe('File holding the bearer token sent to the record service, if it wants one.'),
+  timeoutSeconds: z.number().min(0.1).max(600).default(20).describe('How long one fetch may take, in seconds, before it counts as failed.'),
+  retries: z.number().int().min(0).max(20).default(3).describe('Quick retries within one fetch attempt on a 5xx answer or a network error.'),
+});
+export type HttpRecordsOptions = z.infer<typeof httpRecordsSchema>;
+
+export const httpRecords = defineDriver({
+  schema: z.strictObject({
+    driver: z.literal('http').describe('the record service over HTTP(S)'),
+    http: httpRecordsSchema.describe('Where the record service is and how to reach it.'),
+  }),
+  async load() {
+    const { HttpRecords } = await import('./driver.js');
+    return (c, ctx) => new HttpRecords(c.http, ctx);
+  },
+});

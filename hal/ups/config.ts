@@ -1,0 +1,21 @@
+/**
+ * Keys every UPS driver's section takes besides its own (all but `none`): what to do when the
+ * battery runs low, as NUT's upsmon takes SHUTDOWNCMD beside the UPS it watches.
+ */
+import { z } from 'zod';
+
+export const lowBatteryKeys = {
+  lowBatteryCommand: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      'A command run once per power cut when, on battery, the battery goes low or the UPS announces its shutdown (like NUT upsmon\'s SHUTDOWNCMD), as a list: program, then arguments, e.g. ["/usr/sbin/shutdown", "-h", "+1"]. Never run through a shell; its exit and last output are logged. Off when absent.',
+    ),
+  lowBatteryCommandTimeoutSeconds: z
+    .number()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe('How long ups.lowBatteryCommand may run, in seconds; past it the agent stops it (SIGTERM, then SIGKILL 5 s later) and logs that it timed out.'),
+};

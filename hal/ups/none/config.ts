@@ -1,0 +1,11 @@
+/** "No UPS at this station", and its line in the UPS family's table. */
+import { z } from 'zod';
+import { defineDriver } from '../../driver.js';
+
+export const noUps = defineDriver({
+  schema: z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') }),
+  async load() {
+    const { NoUps } = await import('./driver.js');
+    return () => new NoUps();
+  },
+});
