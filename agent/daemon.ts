@@ -8,7 +8,7 @@ import { createUps } from '../hal/ups/index.js';
 import type { StationBody } from '../telemetry/payloads.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../telemetry/broker.js';
 import { CommandHandler } from '../telemetry/commands.js';
-import type { OutboxLimits } from '../telemetry/outbox.js';
+import { outboxLimits } from '../telemetry/config.js';
 import { createTelemetryStack } from '../telemetry/stack.js';
 import type { Config } from './config/schema.js';
 import { readMqttSecrets } from './config/secrets.js';
@@ -21,10 +21,6 @@ import { SystemdNotifier } from './systemd-notify.js';
 import { VERSION } from './version.js';
 
 export const AGENT_STATE_KEY = 'agent.state';
-
-export function outboxLimits(o: Config['outbox']): OutboxLimits {
-  return { maxMessages: o.maxMessages, maxBytes: Math.round(o.maxMegabytes * 1_048_576), maxAgeSeconds: o.maxAgeDays * 86_400 };
-}
 
 /**
  * The store, or, when its file cannot be used (damaged, unwritable, disk full), an in-memory

@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { filePath } from '../hal/config-fields.js';
 import { readConfigFile, resolveFilePaths, validateWith } from '../platform/config-file.js';
-import { logSchema, mqttSchema } from '../agent/config/schema.js';
+import { logSchema } from '../platform/log.js';
+import { mqttSchema } from '../telemetry/config.js';
 import { dashboardSectionSchema, isLoopback } from './section.js';
 
 /** The dashboard's own file: the station keys may be present (one file for both) and are not read. */

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { filePath } from '../hal/config-fields.js';
-import { leadDaysSchema } from '../agent/config/fields.js';
+import { leadDaysSchema } from '../telemetry/config.js';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
 const code = z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), z.string().regex(TOPIC_SAFE, 'expected a code like "53" or "5371"'));

@@ -47,10 +47,11 @@ export class ConfigError extends AgentError {
   }
 }
 
-/** A message for a person: the error text, then what to do. */
+/** A message for a person: the error text, then what to do (any error that carries a hint says it). */
 export function describeError(err: unknown): string {
-  if (err instanceof AgentError) {
-    return err.hint ? `${err.message}\nWhat to do: ${err.hint}` : err.message;
+  if (err instanceof Error) {
+    const hint = (err as { hint?: unknown }).hint;
+    return typeof hint === 'string' && hint ? `${err.message}\nWhat to do: ${hint}` : err.message;
   }
-  return err instanceof Error ? err.message : String(err);
+  return String(err);
 }

@@ -1,6 +1,8 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 import pinoRoll, { type RollingStream } from 'pino-roll';
+import { z } from 'zod';
+import { filePath } from '../hal/config-fields.js';
 import { ConfigError } from './errors.js';
 
 export type { Logger };
@@ -19,6 +21,31 @@ export const REDACT_PATHS = [
   '*.secrets',
   'headers.authorization',
 ];
+
+/** The `log` section of a configuration file (the agent's and the dashboard's). */
+export const logFileSchema = z.strictObject({
+  path: filePath.describe(
+    'Base name of the log files, e.g. C:\\ProgramData\\station-agent\\logs\\agent.log; the date and a number are added (agent.2026-11-22.1.log). Its folder is made if missing.',
+  ),
+  maxMegabytes: z.number().min(0.1).max(1024).default(10).describe('A file is closed and a new one started at this size, in megabytes (and at midnight).'),
+  keepFiles: z
+    .number()
+    .int()
+    .min(2)
+    .max(1000)
+    .default(14)
+    .describe('Files kept, the current one included; older ones are deleted. With one file a day this is about as many days; the disk used stays under keepFiles times maxMegabytes.'),
+});
+
+export const logSchema = z.strictObject({
+  level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+    .default('info')
+    .describe('Least severe level written. debug and trace help a technician find a fault; no level writes personal data or secrets. Re-read without a restart on SIGHUP (`systemctl reload station-agent`).'),
+  file: logFileSchema
+    .optional()
+    .describe('Write the log to files rotated by size and by day, instead of standard output. For Windows; under systemd leave it out: the journal keeps and rotates the log.'),
+});
 
 export interface LogOptions {
   level?: LevelWithSilent;

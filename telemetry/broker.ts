@@ -1,7 +1,18 @@
 import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
-import { AgentError } from '../platform/errors.js';
+
+/** The embedded broker could not start; `hint` says what to change (the CLI prints it). */
+export class BrokerError extends Error {
+  readonly code = 'broker-listen';
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'BrokerError';
+  }
+}
 
 export interface EmbeddedBroker {
   url: string;
@@ -26,12 +37,12 @@ export async function startEmbeddedBroker(host: string, port: number, log: Logge
   } catch (err) {
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     const code = (err as NodeJS.ErrnoException).code;
-    throw new AgentError('broker-listen', `The embedded MQTT broker cannot listen on ${host}:${port} (${code ?? (err as Error).message}).`, {
-      hint:
-        code === 'EADDRINUSE'
-          ? `Another program (perhaps Mosquitto) already uses port ${port}: stop it, set mqtt.embedded.port, or point mqtt.url at that broker.`
-          : 'Check mqtt.embedded.host and mqtt.embedded.port.',
-    });
+    throw new BrokerError(
+      `The embedded MQTT broker cannot listen on ${host}:${port} (${code ?? (err as Error).message}).`,
+      code === 'EADDRINUSE'
+        ? `Another program (perhaps Mosquitto) already uses port ${port}: stop it, set mqtt.embedded.port, or point mqtt.url at that broker.`
+        : 'Check mqtt.embedded.host and mqtt.embedded.port.',
+    );
   }
   const url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ url }, 'embedded MQTT broker listening');

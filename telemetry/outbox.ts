@@ -1,6 +1,5 @@
-import type { Db, Queryable } from '../platform/db.js';
-import { Store } from '../agent/store/store.js';
 import { CLOCK_FLOOR_MS, type Clock } from '../hal/clock.js';
+import type { SqlDatabase, SqlQueryable, TelemetryStorage } from './storage.js';
 
 export type OutboxKind = 'health' | 'event';
 
@@ -47,14 +46,15 @@ export class Outbox {
   private dropped: Dropped = { health: 0, event: 0 };
   private readonly listeners: ((m: OutboxMessage) => void)[] = [];
 
+  private readonly db: SqlDatabase;
+
   constructor(
-    private readonly db: Db,
+    private readonly storage: TelemetryStorage,
     private readonly limits: OutboxLimits,
     private readonly clock: Clock,
-    /** Told of every seq the database may not keep (reserved, or stored in a stand-in). */
-    private readonly guardSeq: ((seq: number) => void) | undefined = undefined,
-    private readonly durable = true,
-  ) {}
+  ) {
+    this.db = storage.db;
+  }
 
   async init(): Promise<void> {
     const r = await this.db.get<{ n: number; b: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outbox');
@@ -84,13 +84,13 @@ export class Outbox {
     kind: OutboxKind,
     topic: string,
     build: (seq: number) => T,
-    alsoInTx?: (tx: Queryable) => Promise<void>,
+    alsoInTx?: (tx: SqlQueryable) => Promise<void>,
   ): Promise<{ payload: T; dropped: Dropped }> {
     const createdAt = this.clock.now();
     const { payload, message } = await this.db.transaction(async (tx) => {
       // Seqs handed out while the store could not be written (reserveSeq) are never reused.
       await tx.run("UPDATE counters SET value = MAX(value, ?) WHERE name = 'seq'", [this.lastSeq]);
-      const seq = await Store.nextSeq(tx);
+      const seq = await this.storage.nextSeq(tx);
       const p = build(seq);
       const text = JSON.stringify(p);
       const m: OutboxMessage = { seq, kind, topic, payload: text, createdAt, bytes: Buffer.byteLength(text) + Buffer.byteLength(topic) };
@@ -102,7 +102,8 @@ export class Outbox {
     this.bytes += message.bytes;
     this.oldestAt ??= createdAt;
     this.lastSeq = message.seq;
-    if (!this.durable) this.guardSeq?.(message.seq);
+    // Told of every seq the database may not keep (stored in a stand-in).
+    if (!this.storage.durable) this.storage.guardSeq(message.seq);
     for (const fn of this.listeners) fn(message);
     // The message is stored and on its way: a failure to trim the outbox must not undo that.
     const dropped = await this.enforce().catch(() => ({ health: 0, event: 0 }));
@@ -112,7 +113,7 @@ export class Outbox {
   /** A seq for a message that cannot be stored (disk full): from memory, never handed out twice. */
   reserveSeq(): number {
     this.lastSeq += 1;
-    this.guardSeq?.(this.lastSeq);
+    this.storage.guardSeq(this.lastSeq);
     return this.lastSeq;
   }
 
@@ -192,7 +193,7 @@ export class Outbox {
     return result.dropped;
   }
 
-  private async oldest(q: Queryable): Promise<number | null> {
+  private async oldest(q: SqlQueryable): Promise<number | null> {
     const row = await q.get<{ created_at: number }>('SELECT created_at FROM outbox ORDER BY seq LIMIT 1');
     return row?.created_at ?? null;
   }

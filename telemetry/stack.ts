@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import type { Store } from '../agent/store/store.js';
 import type { Clock } from '../hal/clock.js';
 import { MqttConnection, type ConnectionOptions } from './connection.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
 import type { StatusPayload } from './payloads.js';
 import { Sender } from './sender.js';
+import type { TelemetryStorage } from './storage.js';
 import { Telemetry } from './telemetry.js';
 import { stationTopics, type StationIdentity, type StationTopics } from './topics.js';
 
 export interface TelemetryStackOptions {
-  store: Store;
+  store: TelemetryStorage;
   station: StationIdentity;
   topicPrefix: string;
   mqtt: Omit<ConnectionOptions, 'topics' | 'birth' | 'will' | 'clock' | 'log'>;
@@ -47,7 +47,7 @@ export async function createTelemetryStack(o: TelemetryStackOptions): Promise<Te
     clock: o.clock,
     log: o.log.child({ part: 'mqtt' }),
   });
-  const outbox = new Outbox(o.store.db, o.outbox, o.clock, (seq) => o.store.guardSeq(seq), o.store.durable);
+  const outbox = new Outbox(o.store, o.outbox, o.clock);
   await outbox.init();
   const sender = new Sender(outbox, o.log.child({ part: 'outbox' }));
   const telemetry = new Telemetry(

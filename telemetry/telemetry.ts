@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import type { Queryable } from '../platform/db.js';
-import { openError, type Store } from '../agent/store/store.js';
 import type { Clock } from '../hal/clock.js';
 import type { Dropped, Outbox } from './outbox.js';
 import type { EventBody, EventPayload, HealthPayload, StationBody, TelemetryStatus } from './payloads.js';
+import type { SqlQueryable, TelemetryStorage } from './storage.js';
 import type { StationTopics } from './topics.js';
 
 export const LAST_HEALTH_KEY = 'health.last';
@@ -12,7 +11,7 @@ export const LAST_HEALTH_KEY = 'health.last';
 export interface TelemetrySink {
   health(body: StationBody): Promise<HealthPayload>;
   /** `alsoInTx` runs in the same transaction that takes the event's seq. */
-  event(body: EventBody, alsoInTx?: (tx: Queryable) => Promise<void>): Promise<EventPayload>;
+  event(body: EventBody, alsoInTx?: (tx: SqlQueryable) => Promise<void>): Promise<EventPayload>;
 }
 
 export interface LinkStatus {
@@ -33,7 +32,7 @@ export class Telemetry implements TelemetrySink {
   private storeProblem: string | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: TelemetryStorage,
     private readonly outbox: Outbox,
     private readonly link: () => LinkStatus,
     private readonly stationId: string,
@@ -93,7 +92,7 @@ export class Telemetry implements TelemetrySink {
     return payload;
   }
 
-  async event(body: EventBody, alsoInTx?: (tx: Queryable) => Promise<void>): Promise<EventPayload> {
+  async event(body: EventBody, alsoInTx?: (tx: SqlQueryable) => Promise<void>): Promise<EventPayload> {
     const build = (seq: number): EventPayload => ({ schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq, ...body });
     const { payload, dropped } = await this.stored('event', this.topics.event, build, false, alsoInTx);
     await this.reportDropped(dropped);
@@ -110,7 +109,7 @@ export class Telemetry implements TelemetrySink {
     topic: string,
     build: (seq: number) => T,
     retain: boolean,
-    alsoInTx?: (tx: Queryable) => Promise<void>,
+    alsoInTx?: (tx: SqlQueryable) => Promise<void>,
   ): Promise<{ payload: T; dropped: Dropped }> {
     try {
       const result = await this.outbox.add(kind, topic, build, alsoInTx);
@@ -121,8 +120,8 @@ export class Telemetry implements TelemetrySink {
       }
       return result;
     } catch (err) {
-      const problem = openError(this.store.file, err as Error);
-      const text = `cannot store telemetry in ${this.store.file}: ${(err as Error).message}. ${problem.hint ?? ''} Until then messages are sent without being kept.`;
+      const hint = this.store.writeProblemHint(err as Error);
+      const text = `cannot store telemetry in ${this.store.file}: ${(err as Error).message}. ${hint ?? ''} Until then messages are sent without being kept.`;
       if (this.storeProblem !== text) {
         this.storeProblem = text;
         this.log.error(`storage: ${text}`);

@@ -1,5 +1,6 @@
 import { AgentError, EXIT } from '../../platform/errors.js';
 import type { Db } from '../../platform/db.js';
+import { OUTBOX_MIGRATION } from '../../telemetry/storage.js';
 
 /**
  * Versioned, forward-only schema migrations. The version lives in SQLite's own
@@ -29,22 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
-  {
-    version: 2,
-    name: 'telemetry outbox',
-    sql: `
-      CREATE TABLE outbox (
-        seq INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,
-        topic TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        bytes INTEGER NOT NULL
-      ) STRICT;
-      CREATE INDEX outbox_kind_seq ON outbox (kind, seq);
-      INSERT INTO counters (name, value) VALUES ('dropped.health', 0), ('dropped.event', 0);
-    `,
-  },
+  { version: 2, ...OUTBOX_MIGRATION },
   {
     version: 3,
     name: 'print jobs, their audit trail, the blank-card ledger',

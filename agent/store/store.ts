@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentError, EXIT } from '../../platform/errors.js';
 import { Db, type Queryable } from '../../platform/db.js';
+import type { TelemetryStorage } from '../../telemetry/storage.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
 import { SeqGuard } from './seq-guard.js';
 
@@ -19,7 +20,7 @@ export interface ActiveAlert {
  * daemon writes; synchronous=FULL because the job engine's "printing" mark must survive a
  * power cut before the printer is told (invariant 1).
  */
-export class Store {
+export class Store implements TelemetryStorage {
   private constructor(
     readonly db: Db,
     readonly file: string,
@@ -103,10 +104,14 @@ export class Store {
   }
 
   /** The next per-station sequence number; call inside the transaction that uses it. */
-  static async nextSeq(tx: Queryable): Promise<number> {
+  async nextSeq(tx: Queryable): Promise<number> {
     const row = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value");
     if (!row) throw new Error('the seq counter row is missing from the counters table');
     return row.value;
+  }
+
+  writeProblemHint(err: Error): string | undefined {
+    return openError(this.file, err).hint;
   }
 
   /** Keep a small piece of state (last health, agent lifecycle); `tx` to write it inside a transaction. */

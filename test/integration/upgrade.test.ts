@@ -93,7 +93,7 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
         expect(after.job_events).toEqual(before.job_events);
         expect(after.ledger).toEqual(before.ledger);
         // seq goes on from where it was: a new database would restart it at the clock.
-        expect(await store.db.transaction((tx) => Store.nextSeq(tx))).toBe(before.seq + 1);
+        expect(await store.db.transaction((tx) => store.nextSeq(tx))).toBe(before.seq + 1);
         const columns = (await store.db.all<{ name: string }>('PRAGMA table_info(jobs)')).map((c) => c.name);
         expect(columns).toContain('agent_job_id');
         expect((await store.db.get<{ integrity_check: string }>('PRAGMA integrity_check'))?.integrity_check).toBe('ok');

@@ -16,7 +16,7 @@ async function setup(limits: Partial<OutboxLimits> = {}, dir = tempDir()) {
   const store = await Store.open(dir, () => 0);
   stores.push(store);
   const clock = new ManualClock();
-  const outbox = new Outbox(store.db, { maxMessages: 1000, maxBytes: 10_000_000, maxAgeSeconds: 86_400, ...limits }, clock);
+  const outbox = new Outbox(store, { maxMessages: 1000, maxBytes: 10_000_000, maxAgeSeconds: 86_400, ...limits }, clock);
   await outbox.init();
   // Ten seconds apart, as health samples come.
   const add = (kind: 'health' | 'event') => {
@@ -83,7 +83,7 @@ describe('outbox', () => {
   it('a clock that was wrong (before the floor) when a message was stored does not age it out', async () => {
     const t = await setup({ maxAgeSeconds: 3600 });
     const wrong = new ManualClock(Date.UTC(2001, 0, 1));
-    const outbox = new Outbox(t.store.db, { maxMessages: 1000, maxBytes: 10_000_000, maxAgeSeconds: 3600 }, wrong);
+    const outbox = new Outbox(t.store, { maxMessages: 1000, maxBytes: 10_000_000, maxAgeSeconds: 3600 }, wrong);
     await outbox.init();
     await outbox.add('event', 't/event', (seq) => ({ seq }));
     await t.outbox.init();

@@ -38,7 +38,7 @@ async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSecond
   stores.push(store);
   // What the Sender would publish live: every message as it is committed to the outbox.
   const sent: { topic: string; payload: Record<string, unknown>; retain: boolean }[] = [];
-  const outbox = new Outbox(store.db, { maxMessages: 10_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
+  const outbox = new Outbox(store, { maxMessages: 10_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
   await outbox.init();
   outbox.onAppend((m) => sent.push({ topic: m.topic, payload: JSON.parse(m.payload) as Record<string, unknown>, retain: m.kind === 'health' }));
   const link = () => ({ connected: true, lastError: null, refused: 0 });

@@ -28,7 +28,7 @@ describe('store', () => {
 
   it('a new store starts seq at the clock, so a replaced database still counts upwards', async () => {
     const store = await Store.open(tempDir(), () => 1_767_600_000_000);
-    expect(await store.db.transaction((tx) => Store.nextSeq(tx))).toBe(1_767_600_000_001);
+    expect(await store.db.transaction((tx) => store.nextSeq(tx))).toBe(1_767_600_000_001);
     await store.close();
   });
 
@@ -37,7 +37,7 @@ describe('store', () => {
     const seen: number[] = [];
     for (let run = 0; run < 3; run++) {
       const store = await Store.open(dir, () => 0);
-      for (let i = 0; i < 4; i++) seen.push(await store.db.transaction((tx) => Store.nextSeq(tx)));
+      for (let i = 0; i < 4; i++) seen.push(await store.db.transaction((tx) => store.nextSeq(tx)));
       await store.close();
     }
     expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
@@ -45,15 +45,15 @@ describe('store', () => {
 
   it('concurrent transactions each get their own seq; a rolled-back one gives its number back', async () => {
     const store = await Store.open(tempDir(), () => 0);
-    const got = await Promise.all(Array.from({ length: 20 }, () => store.db.transaction((tx) => Store.nextSeq(tx))));
+    const got = await Promise.all(Array.from({ length: 20 }, () => store.db.transaction((tx) => store.nextSeq(tx))));
     expect(new Set(got).size).toBe(20);
     await expect(
       store.db.transaction(async (tx) => {
-        await Store.nextSeq(tx);
+        await store.nextSeq(tx);
         throw new Error('publish failed');
       }),
     ).rejects.toThrow('publish failed');
-    expect(await store.db.transaction((tx) => Store.nextSeq(tx))).toBe(21);
+    expect(await store.db.transaction((tx) => store.nextSeq(tx))).toBe(21);
     await store.close();
   });
 

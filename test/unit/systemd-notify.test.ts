@@ -143,7 +143,7 @@ describe('the watchdog is pinged by the station loop', () => {
     const store = await Store.open(tempDir(), () => 0);
     stores.push(store);
     const station = { id: 'wd-01', province: '00', regency: '0000' };
-    const outbox = new Outbox(store.db, { maxMessages: 10_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
+    const outbox = new Outbox(store, { maxMessages: 10_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
     await outbox.init();
     const real = new Telemetry(store, outbox, () => ({ connected: true, lastError: null, refused: 0 }), station.id, stationTopics('ektp/v1', station), clock, quietLog);
     let hang = false;

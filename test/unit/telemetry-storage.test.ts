@@ -17,7 +17,7 @@ afterEach(async () => {
 async function setup(store: Store) {
   stores.push(store);
   const clock = new ManualClock();
-  const outbox = new Outbox(store.db, { maxMessages: 100_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
+  const outbox = new Outbox(store, { maxMessages: 100_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
   await outbox.init();
   const stored: number[] = [];
   const storedEvents: string[] = [];
@@ -39,14 +39,14 @@ describe('seq never repeats nor goes back, whatever the store went through', () 
   it('seqs handed out while the disk was full are not handed out again after a restart', async () => {
     const dir = tempDir();
     const a = await Store.open(dir, () => 0);
-    const outboxA = new Outbox(a.db, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock(), (seq) => a.guardSeq(seq));
+    const outboxA = new Outbox(a, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock());
     await outboxA.init();
     await outboxA.add('health', 't/health', (seq) => ({ seq }));
     const reserved = [outboxA.reserveSeq(), outboxA.reserveSeq()];
     await a.close();
     const b = await Store.open(dir, () => 0);
     stores.push(b);
-    const outboxB = new Outbox(b.db, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock());
+    const outboxB = new Outbox(b, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock());
     await outboxB.init();
     const { payload } = await outboxB.add('health', 't/health', (seq) => ({ seq }));
     expect(payload.seq).toBeGreaterThan(Math.max(...reserved));
@@ -57,13 +57,13 @@ describe('seq never repeats nor goes back, whatever the store went through', () 
     const real = await Store.open(dir, () => 0);
     await real.close();
     const stand = await Store.openInMemory(() => 5_000_000, 0, dir);
-    const outboxS = new Outbox(stand.db, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock(), (seq) => stand.guardSeq(seq), false);
+    const outboxS = new Outbox(stand, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock());
     await outboxS.init();
     const { payload: last } = await outboxS.add('event', 't/event', (seq) => ({ seq }));
     await stand.close();
     const back = await Store.open(dir, () => 0);
     stores.push(back);
-    const outboxB = new Outbox(back.db, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock());
+    const outboxB = new Outbox(back, { maxMessages: 100, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, new ManualClock());
     await outboxB.init();
     expect((await outboxB.add('event', 't/event', (seq) => ({ seq }))).payload.seq).toBeGreaterThan(last.seq);
   });
