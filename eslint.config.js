@@ -1,6 +1,60 @@
 // Type-aware lint: the rules that catch un-awaited promises matter most in a daemon,
 // where a floating promise is an unhandled rejection waiting to kill the process.
+// The layers rule keeps imports running downwards between the top-level folders.
+import { dirname, relative, resolve, sep } from 'node:path';
 import tseslint from 'typescript-eslint';
+
+/**
+ * What each top-level folder may import from the others (relative imports only). hal/ is the
+ * bottom; telemetry/ builds on hal/; platform/ is the plumbing the two programs share; agent/
+ * and dashboard/ are the programs. Only the CLI (agent/cli.ts and agent/cli/), the composition
+ * root, wires the dashboard in. scripts/ and test/ sit on top and may use anything.
+ */
+export const LAYERS = {
+  hal: [],
+  telemetry: ['hal'],
+  platform: ['hal', 'telemetry'],
+  dashboard: ['hal', 'telemetry', 'platform'],
+  agent: ['hal', 'telemetry', 'platform'],
+  scripts: ['hal', 'telemetry', 'platform', 'agent', 'dashboard'],
+  test: ['hal', 'telemetry', 'platform', 'agent', 'dashboard', 'scripts'],
+};
+const COMPOSITION_ROOT = [`agent${sep}cli.ts`, `agent${sep}cli${sep}`];
+
+const importsDownward = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'relative imports only run downwards between the top-level folders (see LAYERS)' },
+    messages: {
+      upward: '{{from}}/ must not import {{to}}/ ({{spec}}): {{from}}/ may import only {{allowed}}. Move what both need below both, or pass it in.',
+    },
+    schema: [],
+  },
+  create(context) {
+    const root = context.cwd;
+    const file = relative(root, context.filename);
+    const from = file.split(sep)[0];
+    const allowed = LAYERS[from];
+    if (!allowed) return {};
+    const mayImportDashboard = COMPOSITION_ROOT.some((p) => file === p || file.startsWith(p));
+    const check = (node) => {
+      const spec = node?.type === 'Literal' && typeof node.value === 'string' ? node.value : undefined;
+      if (!spec || !spec.startsWith('.')) return;
+      const to = relative(root, resolve(dirname(context.filename), spec)).split(sep)[0];
+      if (to === from || allowed.includes(to) || (to === 'dashboard' && mayImportDashboard)) return;
+      if (!(to in LAYERS)) return;
+      context.report({ node, messageId: 'upward', data: { from, to, spec, allowed: allowed.length ? allowed.map((a) => `${a}/`).join(', ') : 'nothing of the project' } });
+    };
+    return {
+      ImportDeclaration: (n) => check(n.source),
+      ExportNamedDeclaration: (n) => check(n.source),
+      ExportAllDeclaration: (n) => check(n.source),
+      ImportExpression: (n) => check(n.source),
+    };
+  },
+};
+
+export const layersPlugin = { rules: { 'imports-downward': importsDownward } };
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'eslint.config.js'] },
@@ -9,12 +63,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { layers: layersPlugin },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'layers/imports-downward': 'error',
     },
   },
   {
@@ -28,6 +84,6 @@ export default tseslint.config(
         ['window', 'document', 'location', 'localStorage', 'fetch', 'EventSource', 'requestAnimationFrame', 'URL', 'console'].map((g) => [g, 'readonly']),
       ),
     },
-    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-undef': 'error' },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-undef': 'error', 'layers/imports-downward': 'off' },
   },
 );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig } from './config/load.js';
+import { loadStationFile } from './cli/station-file.js';
 import { AgentError, EXIT } from '../platform/errors.js';
 import { JobRepo } from './jobs/repo.js';
 import { Ledger } from './stock.js';
@@ -8,7 +8,7 @@ import { Store } from './store/store.js';
 
 /** The queue and the ledger are used from the command line while the daemon runs: same file, WAL. */
 async function withStore<T>(configFile: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await Store.open(loadConfig(configFile).dataDir);
+  const store = await Store.open(loadStationFile(configFile).dataDir);
   try {
     return await fn(store);
   } finally {

@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { addQueueCommands } from './cli-queue.js';
 import { addUpsCommands } from './cli-ups.js';
 import { diagnose, formatReport, publishReport } from './diagnose/run.js';
-import { loadConfig } from './config/load.js';
+import { loadStationFile } from './cli/station-file.js';
 import { runAgent } from './daemon.js';
 import { AgentError, describeError, EXIT } from '../platform/errors.js';
 import { createLogger, openLogFile, reloadLevelOn } from '../platform/log.js';
@@ -41,10 +41,10 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
 78 configuration error.`,
     )
     .action(async (opts: { config?: string }) => {
-      const config = loadConfig(opts.config);
+      const config = loadStationFile(opts.config);
       const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
       // SIGHUP re-reads log.level (systemctl reload); Windows has no such signal.
-      const stopReload = process.platform === 'win32' ? () => undefined : reloadLevelOn('SIGHUP', log, () => loadConfig(opts.config).log.level);
+      const stopReload = process.platform === 'win32' ? () => undefined : reloadLevelOn('SIGHUP', log, () => loadStationFile(opts.config).log.level);
       log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
       try {
         await untilSignal(log, () => runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' }));
@@ -57,7 +57,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
     .addOption(configOption())
     .option('--json', 'print JSON: {dataDir, health, ageSeconds, stale, agent}')
     .action(async (opts: { config?: string; json?: boolean }) => {
-      const report = await readStatus(loadConfig(opts.config));
+      const report = await readStatus(loadStationFile(opts.config));
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report)}\n`);
     });
 
@@ -69,7 +69,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
     .addHelpText('after', '\nExit codes: 0 all passed, 1 warnings, 2 failures. Usable whether or not the agent runs.')
     .action(async (opts: { config?: string; json?: boolean; lang: 'id' | 'en'; publish?: boolean }) => {
       const tty = process.stderr.isTTY === true && !opts.json;
-      const { report, config } = await diagnose(opts.config, opts.lang, (r) => {
+      const { report, config } = await diagnose(opts.config, opts.lang, loadStationFile, (r) => {
         if (tty) process.stderr.write(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)\n`);
       });
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report, process.stdout.isTTY === true)}\n`);

@@ -11,7 +11,7 @@ import { CommandHandler } from '../telemetry/commands.js';
 import { outboxLimits } from '../telemetry/config.js';
 import { createTelemetryStack } from '../telemetry/stack.js';
 import type { Config } from './config/schema.js';
-import { readMqttSecrets } from './config/secrets.js';
+import { readMqttSecrets } from '../platform/mqtt-secrets.js';
 import { AgentError } from '../platform/errors.js';
 import { JobEngine } from './jobs/engine.js';
 import { ConsumablesForecast, type ForecastState } from './forecast.js';

@@ -3,11 +3,11 @@
  * Started parts are stopped in reverse on the way out, and a failure while starting undoes
  * what had started.
  */
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { readMqttSecrets } from '../agent/config/secrets.js';
+import { readSecretFile } from '../hal/secret-file.js';
+import { readMqttSecrets } from '../platform/mqtt-secrets.js';
 import { ConfigError } from '../platform/errors.js';
 import { explainMqttError } from '../telemetry/connection.js';
 import { schemaValidators } from '../telemetry/validate.js';
@@ -36,14 +36,14 @@ export function subscriptions(prefix: string, provinces: string[]): string[] {
 function readToken(cfg: DashboardConfig, source: string): Buffer | null {
   const file = cfg.dashboard.tokenFile;
   if (!file) return null;
-  let text: string;
+  let token: Buffer;
   try {
-    text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    token = readSecretFile(file);
   } catch (err) {
-    throw new ConfigError(source, [{ path: 'dashboard.tokenFile', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` }]);
+    throw new ConfigError(source, [{ path: 'dashboard.tokenFile', message: (err as Error).message }]);
   }
-  if (text.length < 16) throw new ConfigError(source, [{ path: 'dashboard.tokenFile', message: `the token in ${file} has ${text.length} characters; expected at least 16 (e.g. openssl rand -hex 16)` }]);
-  return Buffer.from(text);
+  if (token.length < 16) throw new ConfigError(source, [{ path: 'dashboard.tokenFile', message: `the token in ${file} has ${token.length} characters; expected at least 16 (e.g. openssl rand -hex 16)` }]);
+  return token;
 }
 
 export async function runDashboard(cfg: DashboardConfig, log: Logger, source: string): Promise<RunningDashboard> {

@@ -4,11 +4,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { renderConfigReference, undescribedKeys } from '../agent/config/reference.js';
+import { renderConfigReference, undescribedKeys } from './config-reference.js';
 
 const file = process.argv[2] ?? 'docs/configuration.md';
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, renderConfigReference());
 console.log(`wrote ${file}`);
 const missing = undescribedKeys();
-if (missing.length > 0) console.warn(`keys without a description (add .describe() in agent/config/schema.ts): ${missing.join(', ')}`);
+if (missing.length > 0) console.warn(`keys without a description (add .describe() where the key is defined: agent/config/schema.ts, or the driver's config.ts): ${missing.join(', ')}`);

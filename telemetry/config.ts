@@ -87,6 +87,8 @@ export const outboxSchema = z.strictObject({
   maxAgeDays: z.number().min(0.001).default(30).describe('Undelivered messages older than this, in days, are dropped (and counted in telemetry.dropped).'),
 });
 
+export type MqttSection = z.infer<typeof mqttSchema>;
+
 export function outboxLimits(o: z.infer<typeof outboxSchema>): OutboxLimits {
   return { maxMessages: o.maxMessages, maxBytes: Math.round(o.maxMegabytes * 1_048_576), maxAgeSeconds: o.maxAgeDays * 86_400 };
 }

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
 import { readConfigFile, resolveFilePaths, validateWith } from '../../platform/config-file.js';
 import { configSchema, DEMO_CONFIG, type Config } from './schema.js';
 
@@ -8,11 +9,17 @@ import { configSchema, DEMO_CONFIG, type Config } from './schema.js';
  * relative to the file's own folder, so a service finds them whatever its working folder;
  * the demo's are relative to the working folder.
  */
-export function loadConfig(path?: string): Config {
-  if (path === undefined) return validate(DEMO_CONFIG, '(demo defaults)', process.cwd());
-  return validate(readConfigFile(path), path, dirname(resolve(path)));
+export function loadConfig(path?: string, schema: ConfigSchema = configSchema): Config {
+  if (path === undefined) return validate(DEMO_CONFIG, '(demo defaults)', process.cwd(), schema);
+  return validate(readConfigFile(path), path, dirname(resolve(path)), schema);
 }
 
-export function validate(raw: unknown, source: string, baseDir: string): Config {
-  return resolveFilePaths(configSchema, validateWith(configSchema, raw, source), baseDir);
+/**
+ * The agent's schema, or one that checks more of the same file (the CLI adds the dashboard's
+ * section, which the agent itself does not read).
+ */
+export type ConfigSchema = z.ZodType<Config>;
+
+export function validate(raw: unknown, source: string, baseDir: string, schema: ConfigSchema = configSchema): Config {
+  return resolveFilePaths(schema, validateWith(schema, raw, source), baseDir);
 }

@@ -3,7 +3,6 @@
  * Every key here is part of the contract in ARCHITECTURE.md; add keys freely, never rename.
  */
 import { z } from 'zod';
-import { dashboardSectionSchema } from '../../dashboard/section.js';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
 const topicSafe = (what: string) =>
@@ -153,7 +152,10 @@ export const configSchema = z
     forecast: forecastSchema.prefault({}).describe('How days left are forecast for ribbon, film and blanks.'),
     outbox: outboxSchema.prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
     log: logSchema.prefault({}).describe('The agent\'s own log.'),
-    dashboard: dashboardSectionSchema.optional(),
+    dashboard: z
+      .unknown()
+      .optional()
+      .describe('The provincial dashboard\'s section, when one file serves both: `station-agent dashboard` reads it; the station itself does not.'),
   })
   .describe('station-agent configuration (YAML or JSON).');
 

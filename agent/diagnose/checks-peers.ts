@@ -8,7 +8,7 @@ import { createUps } from '../../hal/ups/index.js';
 import { explainMqttError, explainMqttErrorId } from '../../telemetry/connection.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import type { Config } from '../config/schema.js';
-import { readMqttSecrets } from '../config/secrets.js';
+import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { fail, pass, warn, type Check, type Facts } from './types.js';
 
 const hintOf = (err: unknown) => (err instanceof HalError && err.hint ? ` ${err.hint}` : '');

@@ -5,7 +5,7 @@ import type { DiagnosticsPayload } from '../../telemetry/payloads.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { readMqttSecrets } from '../config/secrets.js';
+import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { ConfigError } from '../../platform/errors.js';
 import { localChecks } from './checks-local.js';
 import { peerChecks } from './checks-peers.js';
@@ -52,12 +52,17 @@ export function overall(results: CheckResult[]): CheckStatus {
   return results.some((r) => r.status === 'fail') ? 'fail' : results.some((r) => r.status === 'warn') ? 'warn' : 'pass';
 }
 
-export async function diagnose(configFile: string | undefined, lang: Lang, onDone: (r: CheckResult) => void = () => undefined): Promise<{ report: DiagnosticsPayload; config?: Config }> {
+export async function diagnose(
+  configFile: string | undefined,
+  lang: Lang,
+  load: (file?: string) => Config = loadConfig,
+  onDone: (r: CheckResult) => void = () => undefined,
+): Promise<{ report: DiagnosticsPayload; config?: Config }> {
   const log = pino({ level: 'silent' });
   const ts = new Date().toISOString();
   let config: Config;
   try {
-    config = loadConfig(configFile);
+    config = load(configFile);
   } catch (err) {
     const problems = err instanceof ConfigError ? err.problems.map((p) => `${p.path || '(file)'}: ${p.message}`).join('; ') : (err as Error).message;
     const result: CheckResult = {

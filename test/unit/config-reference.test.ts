@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '../../agent/config/load.js';
-import { configKeys, renderConfigReference, undescribedKeys } from '../../agent/config/reference.js';
+import { configKeys, renderConfigReference, undescribedKeys } from '../../scripts/config-reference.js';
 
 const docs = join(import.meta.dirname, '../../docs');
 

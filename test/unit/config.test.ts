@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadStationFile } from '../../agent/cli/station-file.js';
 import { loadConfig } from '../../agent/config/load.js';
-import { readMqttSecrets } from '../../agent/config/secrets.js';
+import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { ConfigError, EXIT } from '../../platform/errors.js';
 import { tempDir } from '../support/sim.js';
 
@@ -157,9 +158,9 @@ colour: blue
   });
 
   it('a station file may carry the dashboard section; its keys are checked like the rest', () => {
-    const ok = loadConfig(write('with-dash.yaml', `${VALID_YAML}\ndashboard: { listen: "127.0.0.1:8081", provinces: [53] }\n`));
+    const ok = loadStationFile(write('with-dash.yaml', `${VALID_YAML}\ndashboard: { listen: "127.0.0.1:8081", provinces: [53] }\n`));
     expect(ok.dashboard).toMatchObject({ listen: '127.0.0.1:8081', provinces: ['53'] });
-    const err = problemsOf(() => loadConfig(write('bad-dash.yaml', `${VALID_YAML}\ndashboard: { listen: "8080", lisen: 1 }\n`)));
+    const err = problemsOf(() => loadStationFile(write('bad-dash.yaml', `${VALID_YAML}\ndashboard: { listen: "8080", lisen: 1 }\n`)));
     const byPath = new Map(err.problems.map((p) => [p.path, p.message]));
     expect(byPath.get('dashboard.listen')).toMatch(/HOST:PORT/);
     expect(byPath.get('dashboard.lisen')).toMatch(/unknown key/);

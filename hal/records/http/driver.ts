@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { HttpRecordsOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
+import { readSecretFile } from '../../secret-file.js';
 import { printRecordSchema, type PrintRecord, type RecordSource } from '../types.js';
 
 /**
@@ -19,7 +19,8 @@ export class HttpRecords implements RecordSource {
   ) {}
 
   start(): Promise<void> {
-    if (this.opts.tokenFile) this.token = readFileSync(this.opts.tokenFile, 'utf8').trim();
+    // Unreadable, the source does not start (the daemon logs why); the records then wait.
+    if (this.opts.tokenFile) this.token = readSecretFile(this.opts.tokenFile).toString('utf8');
     return Promise.resolve();
   }
 

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createConnection, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { NutOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
+import { readKeyFile, readSecretFile } from '../../secret-file.js';
 import type { UpsDriver, UpsReading } from '../types.js';
 import { errorCode, parseListVar, toReading } from './codec.js';
 
@@ -114,9 +114,9 @@ export class NutUps implements UpsDriver {
     if (!tls) return;
     let ca: Buffer | undefined;
     try {
-      ca = tls.ca ? readFileSync(tls.ca) : undefined;
+      ca = tls.ca ? readKeyFile(tls.ca) : undefined;
     } catch (err) {
-      throw new HalError('comm-lost', `cannot read ups.tls.ca (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'Check ups.tls.ca and that the agent may read it.');
+      throw new HalError('comm-lost', `ups.tls.ca: ${(err as Error).message}`, 'Check ups.tls.ca and that the agent may read it.');
     }
     await this.request('STARTTLS', deadline);
     plain.removeAllListeners('data');
@@ -163,10 +163,10 @@ export class NutUps implements UpsDriver {
     if (this.o.username) {
       let password = '';
       try {
-        password = this.o.passwordFile ? readFileSync(this.o.passwordFile, 'utf8').replace(/\r?\n$/, '') : '';
+        password = this.o.passwordFile ? readSecretFile(this.o.passwordFile).toString('utf8') : '';
       } catch (err) {
         this.drop();
-        throw new HalError('comm-lost', `cannot read ups.passwordFile (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'Check ups.passwordFile and that the agent may read it.');
+        throw new HalError('comm-lost', `ups.passwordFile: ${(err as Error).message}`, 'Check ups.passwordFile and that the agent may read it.');
       }
       try {
         await this.request(`USERNAME ${quote(this.o.username)}`, deadline);

@@ -1,10 +1,11 @@
 /**
  * The configuration reference (docs/configuration.md), rendered from the zod schema through its
- * JSON Schema, so the document cannot drift from what the agent accepts. `npm run docs` writes
+ * JSON Schema, so the document cannot drift from what the agent accepts: the station file as
+ * the CLI reads it (the agent's sections, each driver's own, and the dashboard's). `npm run docs` writes
  * it; a test fails while the committed file differs, and another while a key has no description.
  */
 import { z } from 'zod';
-import { configSchema } from './schema.js';
+import { stationFileSchema } from '../agent/cli/station-file.js';
 
 /** The part of JSON Schema that z.toJSONSchema emits for this configuration. */
 interface Node {
@@ -39,7 +40,7 @@ export interface KeyDoc {
   section: boolean;
 }
 
-export function configJsonSchema(schema: z.ZodType = configSchema): Node {
+export function configJsonSchema(schema: z.ZodType = stationFileSchema): Node {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Node;
 }
 
@@ -77,7 +78,7 @@ function allowedOf(node: Node): string[] {
 }
 
 /** Every key of the configuration, depth first, in schema order. */
-export function configKeys(schema: z.ZodType = configSchema): KeyDoc[] {
+export function configKeys(schema: z.ZodType = stationFileSchema): KeyDoc[] {
   const out: KeyDoc[] = [];
   const walk = (node: Node, prefix: string, variant: string | undefined) => {
     const required = new Set(node.required ?? []);
@@ -111,7 +112,7 @@ export function configKeys(schema: z.ZodType = configSchema): KeyDoc[] {
 }
 
 /** Keys without a description, named as in the reference (with their driver where it matters). */
-export function undescribedKeys(schema: z.ZodType = configSchema): string[] {
+export function undescribedKeys(schema: z.ZodType = stationFileSchema): string[] {
   return configKeys(schema)
     .filter((k) => !k.description?.trim())
     .map((k) => (k.variant ? `${k.path} (${k.variant})` : k.path));
@@ -126,7 +127,7 @@ function defaultCell(k: KeyDoc): string {
 }
 
 /** docs/configuration.md, as `npm run docs` writes it. */
-export function renderConfigReference(schema: z.ZodType = configSchema): string {
+export function renderConfigReference(schema: z.ZodType = stationFileSchema): string {
   const root = configJsonSchema(schema);
   const keys = configKeys(schema);
   const lines: string[] = [
