@@ -1,16 +1,38 @@
+import type { PrintErrorCode, PrinterErrorCode } from './printer/types.js';
+import type { RecordErrorCode } from './records/types.js';
+import type { HidErrorCode } from './ups/hid/error.js';
+import type { UpsErrorCode } from './ups/types.js';
+
+/** Every code a driver may throw: the union of each interface's own list. */
+export type HalErrorCode = PrinterErrorCode | PrintErrorCode | UpsErrorCode | HidErrorCode | RecordErrorCode;
+
 /**
- * What a driver throws when it cannot do its work. `code` is stable for rules and tests;
- * `hint` tells a technician what to check (a cable, a service, a setting).
+ * What a driver throws when it cannot do its work. `code` is one of its interface's codes,
+ * stable for the code that routes on it (with an exhaustive switch) and for tests; `hint` tells
+ * a technician what to check (a cable, a service, a setting).
  */
 export class HalError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: HalErrorCode,
     message: string,
     readonly hint?: string,
   ) {
     super(message);
     this.name = 'HalError';
   }
+}
+
+/**
+ * The code of `err` if it is a HalError whose code is one of `codes`; else `otherwise`, the
+ * safe reading of an error the interface does not define (a bug, a timeout from outside).
+ */
+export function codeOf<C extends HalErrorCode>(err: unknown, codes: readonly C[], otherwise: C): C {
+  return err instanceof HalError && (codes as readonly HalErrorCode[]).includes(err.code) ? (err.code as C) : otherwise;
+}
+
+/** For the default branch of an exhaustive switch: the compiler proves it is never reached. */
+export function unreachable(value: never): never {
+  throw new Error(`unhandled case: ${String(value)}`);
 }
 
 /** Reject with a HalError if `p` has not settled within `ms`; one hung driver must not stall the loop. */

@@ -1,7 +1,10 @@
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock } from '../../hal/clock.js';
-import { HalError } from '../../hal/errors.js';
+import { codeOf, HalError, unreachable } from '../../hal/errors.js';
+import { RECORD_ERRORS } from '../../hal/records/types.js';
+import { HID_ERRORS } from '../../hal/ups/hid/error.js';
+import { UPS_ERRORS } from '../../hal/ups/types.js';
 import { createPrinter } from '../../hal/printer/index.js';
 import { createRecordSource } from '../../hal/records/index.js';
 import { createUps } from '../../hal/ups/index.js';
@@ -56,8 +59,27 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           if (r.onBattery) return warn(facts, { en: 'Running on battery: mains power is off (a generator?).', id: 'Berjalan dengan baterai: listrik PLN padam (nyalakan genset?).' });
           return pass(facts);
         } catch (err) {
-          if (err instanceof HalError && err.code === 'not-configured') return warn({ driver: 'none' }, { en: 'No UPS configured: a power cut spoils the card printing.', id: 'Tidak ada UPS: listrik padam merusak kartu yang sedang dicetak.' });
-          return fail({ driver: ups.driver, error: (err as Error).message }, { en: `The UPS cannot be read.${hintOf(err)} Check the UPS data cable and the UPS service.`, id: `UPS tidak bisa dibaca.${hintOf(err)} Periksa kabel data UPS dan layanan UPS.` });
+          const code = codeOf(err, [...UPS_ERRORS, ...HID_ERRORS], 'comm-lost');
+          switch (code) {
+            case 'not-configured':
+              return warn({ driver: 'none' }, { en: 'No UPS configured: a power cut spoils the card printing.', id: 'Tidak ada UPS: listrik padam merusak kartu yang sedang dicetak.' });
+            case 'comm-lost':
+            case 'timeout':
+            case 'hid-unavailable':
+            case 'hid-unsupported':
+            case 'hid-not-found':
+            case 'hid-ambiguous':
+            case 'hid-permission':
+            case 'hid-descriptor-invalid':
+            case 'hid-report-invalid':
+            case 'hid-report-unknown':
+            case 'hid-report-length':
+            case 'hid-hex-invalid':
+            case 'hid-reports-empty':
+              return fail({ driver: ups.driver, error: (err as Error).message }, { en: `The UPS cannot be read.${hintOf(err)} Check the UPS data cable and the UPS service.`, id: `UPS tidak bisa dibaca.${hintOf(err)} Periksa kabel data UPS dan layanan UPS.` });
+            default:
+              return unreachable(code);
+          }
         } finally {
           await ups.stop();
         }
@@ -85,9 +107,21 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           return pass({ driver: source.driver, latencyMs: Date.now() - t0 });
         } catch (err) {
           const facts = { driver: source.driver, latencyMs: Date.now() - t0, error: (err as Error).message };
-          // "No such record" proves the server answers: that is all this check asks.
-          if (err instanceof HalError && err.code === 'not-found') return pass({ driver: source.driver, latencyMs: facts.latencyMs });
-          return fail(facts, { en: `The central server does not answer.${hintOf(err)}`, id: `Server pusat tidak menjawab.${hintOf(err)}` });
+          const code = codeOf(err, RECORD_ERRORS, 'unavailable');
+          switch (code) {
+            case 'not-found':
+              // "No such record" proves the server answers: that is all this check asks.
+              return pass({ driver: source.driver, latencyMs: facts.latencyMs });
+            case 'refused':
+              return fail(facts, { en: `The central server refuses this station.${hintOf(err)}`, id: `Server pusat menolak stasiun ini.${hintOf(err)}` });
+            case 'invalid':
+              return fail(facts, { en: `The central server answers, but not as the record service does.${hintOf(err)} Check records.http.url.`, id: `Server pusat menjawab, tetapi bukan sebagai layanan data.${hintOf(err)} Periksa records.http.url.` });
+            case 'unavailable':
+            case 'timeout':
+              return fail(facts, { en: `The central server does not answer.${hintOf(err)}`, id: `Server pusat tidak menjawab.${hintOf(err)}` });
+            default:
+              return unreachable(code);
+          }
         } finally {
           await source.stop();
         }

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../hal/clock.js';
-import { HalError } from '../../hal/errors.js';
-import type { PrinterDriver } from '../../hal/printer/types.js';
-import type { PrintRecord, RecordSource } from '../../hal/records/types.js';
+import { codeOf, unreachable } from '../../hal/errors.js';
+import { PRINT_ERRORS, type PrinterDriver } from '../../hal/printer/types.js';
+import { RECORD_ERRORS, type PrintRecord, type RecordErrorCode, type RecordSource } from '../../hal/records/types.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import { CARD_MIME, renderCard } from '../card/render.js';
 import type { JobsConfig } from '../config/schema.js';
@@ -253,7 +253,7 @@ export class JobEngine {
 
   private async fetchFailed(recordId: string, attempts: number, err: Error): Promise<void> {
     const { config } = this.d;
-    const permanent = err instanceof HalError && (err.code === 'not-found' || err.code === 'invalid');
+    const permanent = retryHelps(codeOf(err, RECORD_ERRORS, 'unavailable')) === false;
     if (permanent || attempts >= config.maxFetchAttempts) {
       const why = `${err.message}${permanent ? '' : ` (after ${attempts} attempts)`}; add it again to retry`;
       this.d.log.warn({ recordId, attempts }, `record set aside: ${why}`);
@@ -295,16 +295,26 @@ export class JobEngine {
       this.d.log.info({ recordId, printerJobId: result.printerJobId }, 'card printed');
     } catch (err) {
       const e = err as Error;
-      if (e instanceof HalError && (e.code === 'not-ready' || e.code === 'busy')) {
-        // Nothing was started. Wait before asking again: the printer's state may be newer than our last reading.
-        this.printRetryAt = this.d.clock.now() + PRINT_RETRY_MS;
-        outcome = { to: 'ready', reason: `the printer did not start it: ${e.message}` };
-      } else if (e instanceof HalError && e.code === 'aborted') {
-        outcome = { to: 'spoiled', reason: e.message };
-        this.d.log.warn({ recordId }, `card spoiled: ${e.message}; add the record again to reprint it`);
-      } else {
-        outcome = { to: 'needs_verification', reason: `the printer's answer is unknown (${e.message}); a person must check the card` };
-        this.d.log.warn({ recordId }, 'card outcome unknown; it needs a person to verify it');
+      // Anything print() does not define leaves the card's fate unknown: a person must look.
+      const code = codeOf(err, PRINT_ERRORS, 'unknown-outcome');
+      switch (code) {
+        case 'not-ready':
+        case 'busy':
+          // Nothing was started. Wait before asking again: the printer's state may be newer than our last reading.
+          this.printRetryAt = this.d.clock.now() + PRINT_RETRY_MS;
+          outcome = { to: 'ready', reason: `the printer did not start it: ${e.message}` };
+          break;
+        case 'aborted':
+          outcome = { to: 'spoiled', reason: e.message };
+          this.d.log.warn({ recordId }, `card spoiled: ${e.message}; add the record again to reprint it`);
+          break;
+        case 'canceled':
+        case 'unknown-outcome':
+          outcome = { to: 'needs_verification', reason: `the printer's answer is unknown (${e.message}); a person must check the card` };
+          this.d.log.warn({ recordId }, 'card outcome unknown; it needs a person to verify it');
+          break;
+        default:
+          return unreachable(code);
       }
     }
     // The record is personal data: gone from memory once its card is done, one way or another.
@@ -338,4 +348,19 @@ interface Outcome {
   to: 'printed' | 'ready' | 'spoiled' | 'needs_verification';
   reason: string;
   printerJobId?: string;
+}
+
+/** Whether fetching again can bring a record the source failed to give. */
+function retryHelps(code: RecordErrorCode): boolean {
+  switch (code) {
+    case 'not-found': // the server has no such print-ready record
+    case 'invalid': // it answers, but not with a record: the same again
+      return false;
+    case 'refused': // credentials: a person fixes them, and the record is fetched then
+    case 'unavailable':
+    case 'timeout':
+      return true;
+    default:
+      return unreachable(code);
+  }
 }

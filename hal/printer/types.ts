@@ -46,6 +46,22 @@ export interface PrintResult {
   printerJobId: string;
 }
 
+/**
+ * What print() rejects with: not-ready and busy (nothing was started: ask again later), aborted
+ * (started, and the printer says the card came out spoiled), canceled (stopped at the printer:
+ * whether a card was used is unknown), unknown-outcome (sent, and its answer was lost).
+ */
+export const PRINT_ERRORS = ['not-ready', 'busy', 'aborted', 'canceled', 'unknown-outcome'] as const;
+export type PrintErrorCode = (typeof PRINT_ERRORS)[number];
+
+/**
+ * What read() (and jobOutcome()) reject with: unreachable (nothing answers), connection (the
+ * connection broke), timeout, protocol (the answer is not what the printer's protocol allows),
+ * ipp-error (an IPP error status).
+ */
+export const PRINTER_ERRORS = ['unreachable', 'connection', 'timeout', 'protocol', 'ipp-error'] as const;
+export type PrinterErrorCode = (typeof PRINTER_ERRORS)[number];
+
 /** Reasons a card cannot be started or finished; each one stops the queue, not the agent. */
 export const BLOCKING_REASONS = ['media-empty', 'media-jam', 'cover-open', 'ribbon-empty', 'film-empty'] as const;
 

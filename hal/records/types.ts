@@ -27,12 +27,16 @@ export const printRecordSchema = z.object({
 });
 export type PrintRecord = z.infer<typeof printRecordSchema>;
 
+/**
+ * What fetch() rejects with: not-found (the server has no such print-ready record: retrying
+ * will not help), invalid (the server answered something that is not a record), refused (the
+ * server refused this station: its credentials), unavailable or timeout (worth retrying).
+ */
+export const RECORD_ERRORS = ['not-found', 'invalid', 'refused', 'unavailable', 'timeout'] as const;
+export type RecordErrorCode = (typeof RECORD_ERRORS)[number];
+
 export interface RecordSource extends Lifecycle {
   readonly driver: string;
-  /**
-   * Fetch one print-ready record. Throws HalError `not-found` (the server has no such
-   * print-ready record: retrying will not help), `unavailable` or `timeout` (worth retrying),
-   * or `invalid` (the server answered something that is not a record).
-   */
+  /** Fetch one print-ready record; rejects with a HalError of RECORD_ERRORS. */
   fetch(recordId: string): Promise<PrintRecord>;
 }

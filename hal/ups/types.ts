@@ -7,6 +7,15 @@ export type UpsStatus = (typeof UPS_STATUSES)[number];
 export const POWER_STATES = ['online', 'on_battery', 'low_battery', 'shutdown_imminent', 'comm_lost', 'none'] as const;
 export type PowerState = (typeof POWER_STATES)[number];
 
+/**
+ * What read() rejects with: comm-lost (no reading: cable, service or device), timeout,
+ * not-configured (no UPS at this station), and the USB HID driver's own: the native module
+ * unavailable, the system unsupported, the device not found, ambiguous, or not permitted; a
+ * HID device that describes itself wrongly throws one of HidErrorCode (hid/error.ts).
+ */
+export const UPS_ERRORS = ['comm-lost', 'timeout', 'not-configured', 'hid-unavailable', 'hid-unsupported', 'hid-not-found', 'hid-ambiguous', 'hid-permission'] as const;
+export type UpsErrorCode = (typeof UPS_ERRORS)[number];
+
 /** What a UPS reports. A number it does not report is null, never 0 or 100. */
 export interface UpsReading {
   status: UpsStatus;

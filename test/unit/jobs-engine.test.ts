@@ -154,6 +154,35 @@ describe('print jobs', () => {
     expect((await r.states())['B-1']).toBe('ready');
   });
 
+  it('each way print() can fail lands the job where it belongs; an error the interface does not define is a card to verify', async () => {
+    const cases: [Error, string][] = [
+      [new HalError('not-ready', 'cover open'), 'ready'],
+      [new HalError('aborted', 'the card was spoiled: media-jam'), 'spoiled'],
+      [new HalError('canceled', 'cancelled at the printer'), 'needs_verification'],
+      [new HalError('unknown-outcome', 'answer lost'), 'needs_verification'],
+      [new HalError('timeout', 'a read code where print has none'), 'needs_verification'],
+      [new TypeError('a bug in a driver'), 'needs_verification'],
+    ];
+    const r = await rig({ records: { latencyMs: 100 } });
+    await r.engine.stop(0);
+    for (const [i, [error, expected]] of cases.entries()) {
+      let asked = 0;
+      const failing: PrinterDriver = { driver: 'failing', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => r.printer.driver.read(), print: () => (asked++, Promise.reject(error)) };
+      const engine = new JobEngine({ store: r.store, source: r.source, printer: failing, config: jobsSchema.parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+      await engine.start();
+      const id = `E-${i}`;
+      await engine.repo.add([id]);
+      // Until the printer was asked and the outcome is written (no longer printing).
+      for (let t = 0; t < 20 && (asked === 0 || (await engine.repo.get(id))?.state === 'printing'); t++) {
+        r.clock.advance(500);
+        await engine.step();
+        await new Promise((res) => setTimeout(res, 1));
+      }
+      await engine.stop(0);
+      expect((await engine.repo.get(id))?.state, `${error.constructor.name} ${(error as HalError).code ?? ''}`).toBe(expected);
+    }
+  });
+
   it('a database that cannot be written holds the queue without crashing, and a printed card is recorded as printed once it can be', async () => {
     const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 20 } });
     await r.engine.repo.add(['W-1', 'W-2']);

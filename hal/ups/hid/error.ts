@@ -5,17 +5,14 @@ import { HalError } from '../../errors.js';
  * `ups decode` exit path; the message says what was found and what was expected, the hint what
  * to do (usually: capture again with `station-agent ups dump`).
  */
-export type HidErrorCode =
-  | 'hid-descriptor-invalid'
-  | 'hid-report-invalid'
-  | 'hid-report-unknown'
-  | 'hid-report-length'
-  | 'hid-hex-invalid'
-  | 'hid-reports-empty';
+export const HID_ERRORS = ['hid-descriptor-invalid', 'hid-report-invalid', 'hid-report-unknown', 'hid-report-length', 'hid-hex-invalid', 'hid-reports-empty'] as const;
+export type HidErrorCode = (typeof HID_ERRORS)[number];
 
 export class HidError extends HalError {
+  declare readonly code: HidErrorCode;
+
   constructor(
-    override readonly code: HidErrorCode,
+    code: HidErrorCode,
     message: string,
     hint?: string,
     /** Byte offset in the descriptor (or line number in a reports file) where it went wrong. */
