@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../hal/clock.js';
 import { HalError, withTimeout } from '../hal/errors.js';
+import { Serial } from '../hal/serial.js';
 import type { HostDriver } from '../hal/host/types.js';
 import type { PrinterDriver } from '../hal/printer/types.js';
 import type { UpsDriver } from '../hal/ups/types.js';
@@ -56,7 +57,7 @@ export class Station {
   private stopping = false;
   private forceNext = false;
   private latestBody: StationBody | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly polls = new Serial();
   private readonly pending = new Map<string, Promise<unknown>>();
   private abort = new AbortController();
   private readonly startedAt: Date;
@@ -120,9 +121,7 @@ export class Station {
 
   private serialized(force: boolean, readTimeoutMs?: number): Promise<{ body: StationBody; health: HealthPayload | undefined }> {
     const signal = this.abort.signal;
-    const run = this.chain.then(() => this.pollOnce(force, signal, readTimeoutMs));
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.polls.run(() => this.pollOnce(force, signal, readTimeoutMs));
   }
 
   private async pollOnce(force: boolean, signal: AbortSignal, readTimeoutMs?: number): Promise<{ body: StationBody; health: HealthPayload | undefined }> {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
+import { Serial } from '../hal/serial.js';
 
 /** Which Db's transaction body is running, to catch a call that would wait on itself forever. */
 const inTransaction = new AsyncLocalStorage<Db>();
@@ -20,7 +21,7 @@ export interface Queryable {
  * between its BEGIN and COMMIT.
  */
 export class Db implements Queryable {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new Serial();
   private readonly direct: Queryable;
 
   private constructor(private readonly raw: sqlite3.Database) {
@@ -56,9 +57,7 @@ export class Db implements Queryable {
       // Queued behind the transaction it is part of, it would never run: fail loudly instead.
       return Promise.reject(new Error('database call inside a transaction body: use the tx handle the body was given'));
     }
-    const result = this.tail.then(op, op);
-    this.tail = result.catch(() => undefined);
-    return result;
+    return this.queue.run(op);
   }
 
   run(sql: string, params?: Params) {

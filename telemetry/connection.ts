@@ -1,25 +1,11 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { Backoff, type BackoffOptions } from '../hal/backoff.js';
 import type { Clock } from '../hal/clock.js';
 import { withTimeout } from '../hal/errors.js';
 import type { StatusPayload } from './payloads.js';
 import type { StationTopics } from './topics.js';
-
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-}
-
-/**
- * Delay before reconnect attempt `attempt` (0-based): exponential, capped, with "equal
- * jitter" (half fixed, half random), so a fleet that lost its broker together does not come
- * back in lockstep, and no attempt follows the previous one at once.
- */
-export function backoffDelay(attempt: number, o: BackoffOptions, random: () => number = Math.random): number {
-  const ceiling = Math.min(o.maxMs, o.initialMs * 2 ** Math.min(attempt, 30));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
 
 export interface ConnectionOptions {
   url: string;
@@ -31,7 +17,8 @@ export interface ConnectionOptions {
   key?: Buffer;
   keepaliveSeconds: number;
   protocolVersion: 4 | 5;
-  backoff: BackoffOptions;
+  /** Waits between reconnect attempts: doubling from initialMs to maxMs, half of each random. */
+  backoff: Pick<BackoffOptions, 'initialMs' | 'maxMs'>;
   topics: StationTopics;
   birth: () => StatusPayload;
   will: () => StatusPayload;
@@ -85,7 +72,7 @@ interface ConnectionEvents {
 export class MqttConnection extends EventEmitter<ConnectionEvents> {
   private client: MqttClient | undefined;
   private connected = false;
-  private attempt = 0;
+  private readonly backoff: Backoff;
   private cancelRetry: (() => void) | undefined;
   private stopped = false;
   private lastError: string | undefined;
@@ -95,6 +82,8 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
 
   constructor(private readonly o: ConnectionOptions) {
     super();
+    // A province's stations lose their broker together: jitter keeps them from returning in lockstep.
+    this.backoff = new Backoff({ ...o.backoff, jitter: true }, o.clock, o.random);
   }
 
   get isConnected(): boolean {
@@ -132,7 +121,7 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       }
       this.connected = true;
       this.receiveMaximum = connack.properties?.receiveMaximum;
-      this.attempt = 0;
+      this.backoff.succeeded();
       this.lastError = undefined;
       this.lastErrorText = null;
       o.log.info({ url: o.url }, 'connected to the MQTT broker');
@@ -174,8 +163,8 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
         this.emit('down');
       }
       if (!this.stopped) {
-        const delay = backoffDelay(this.attempt++, o.backoff, o.random);
-        o.log.debug({ delayMs: delay, attempt: this.attempt }, 'MQTT reconnect scheduled');
+        const delay = this.backoff.failed();
+        o.log.debug({ delayMs: delay }, 'MQTT reconnect scheduled');
         this.cancelRetry = o.clock.setTimer(() => this.connect(), delay);
       }
     });

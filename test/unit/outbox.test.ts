@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../agent/store/store.js';
 import { ManualClock } from '../../hal/clock.js';
-import { backoffDelay } from '../../telemetry/connection.js';
 import { Outbox, type OutboxLimits } from '../../telemetry/outbox.js';
 import { Sender, type Transport } from '../../telemetry/sender.js';
 import { quietLog, tempDir } from '../support/sim.js';
@@ -216,15 +215,5 @@ describe('sender when the broker turns one message down for now', () => {
     expect(got).toContain(2);
     expect(most).toBeLessThanOrEqual(2);
     expect(sender.refused).toBe(0);
-  });
-});
-
-describe('reconnect backoff', () => {
-  it('doubles up to the cap, with half of each delay random', () => {
-    const o = { initialMs: 1000, maxMs: 60_000 };
-    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, o, () => 0))).toEqual([500, 1000, 2000, 4000, 30_000]);
-    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, o, () => 1))).toEqual([1000, 2000, 4000, 8000, 60_000]);
-    const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(5, o)));
-    expect(spread.size).toBeGreaterThan(10);
   });
 });

@@ -1,6 +1,8 @@
 import type { HidOptions } from './config.js';
+import { Backoff } from '../../backoff.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError, withTimeout } from '../../errors.js';
+import { Serial } from '../../serial.js';
 import type { UpsDriver } from '../types.js';
 import { decodeReport, type DecodedReport } from './decode.js';
 import { parseDescriptor, reportKey, type ReportDescriptor } from './descriptor.js';
@@ -27,6 +29,9 @@ const READING_USAGES = new Set<number>([
   USAGE.needReplacement,
 ]);
 
+/** After a failure, the UPS is opened again after 1 s, then 2 s, ... up to 30 s. */
+const REOPEN = { initialMs: 1000, maxMs: 30_000, jitter: false };
+
 /** Input reports read per poll at most: a UPS pushes a few on a change, never a flood. */
 const MAX_INPUTS_PER_POLL = 32;
 
@@ -48,9 +53,8 @@ interface Session {
 export class HidUps implements UpsDriver {
   readonly driver = 'hid';
   private session: Session | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
-  private failures = 0;
-  private nextTryAt = 0;
+  private readonly serial = new Serial();
+  private readonly backoff: Backoff;
   /** Feature report ids already logged as longer than described: said once, not every poll. */
   private readonly longReports = new Set<number>();
   /** Set when the driver cannot work on this system at all (hid-unsupported): no more opening. */
@@ -60,24 +64,20 @@ export class HidUps implements UpsDriver {
     private readonly o: HidOptions,
     private readonly ctx: DriverContext,
     private readonly open: OpenHid,
-  ) {}
+  ) {
+    this.backoff = new Backoff(REOPEN, ctx.clock);
+  }
 
   async start(): Promise<void> {
-    await this.serial(() => this.ensureSession());
+    await this.serial.run(() => this.ensureSession());
   }
 
   async stop(): Promise<void> {
-    await this.serial(() => this.drop());
+    await this.serial.run(() => this.drop());
   }
 
   read(): Promise<HidReading> {
-    return this.serial(() => this.readOnce());
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.serial.run(() => this.readOnce());
   }
 
   private get ms(): number {
@@ -93,12 +93,11 @@ export class HidUps implements UpsDriver {
       if (reading.onBattery === null && reading.status !== 'low_battery') {
         throw new HalError('comm-lost', 'the UPS reports neither mains present (ACPresent) nor discharging', 'The UPS is starting up or does not report its line status over USB: wait a few seconds; if it lasts, read it through NUT (ups.driver: nut).');
       }
-      this.failures = 0;
+      this.backoff.succeeded();
       return reading;
     } catch (err) {
       await this.drop();
-      this.failures += 1;
-      this.nextTryAt = this.ctx.clock.now() + Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+      this.backoff.failed();
       throw err instanceof HalError ? err : new HalError('comm-lost', `lost the USB UPS: ${(err as Error).message}`, 'Check the UPS USB cable; the agent opens the UPS again by itself.');
     }
   }
@@ -108,7 +107,7 @@ export class HidUps implements UpsDriver {
     // Opening again cannot help on a system this driver cannot read (Windows): say why at once, every time.
     if (this.unsupported) throw this.unsupported;
     // Waiting out the backoff is not a new failure: it must not push the next try further away.
-    if (this.ctx.clock.now() < this.nextTryAt) throw new HalError('comm-lost', 'the USB UPS could not be opened (waiting before trying again)', 'Check the UPS USB cable.');
+    if (this.backoff.waiting) throw new HalError('comm-lost', 'the USB UPS could not be opened (waiting before trying again)', 'Check the UPS USB cable.');
     const opening = this.open({ vendorId: this.o.vendorId, productId: this.o.productId, path: this.o.path });
     let transport: HidTransport;
     try {

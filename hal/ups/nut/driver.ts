@@ -1,9 +1,11 @@
 import { createConnection, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { NutOptions } from './config.js';
+import { Backoff } from '../../backoff.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import { readKeyFile, readSecretFile } from '../../secret-file.js';
+import { Serial } from '../../serial.js';
 import type { UpsDriver, UpsReading } from '../types.js';
 import { errorCode, parseListVar, toReading } from './codec.js';
 
@@ -11,6 +13,9 @@ import { errorCode, parseListVar, toReading } from './codec.js';
 function quote(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
+
+/** After a failure, the next connection waits 1 s, then 2 s, ... up to 30 s. */
+const RECONNECT = { initialMs: 1000, maxMs: 30_000, jitter: false };
 
 /** What each of upsd's errors means for a technician. */
 function nutError(code: string, o: NutOptions): HalError {
@@ -46,14 +51,15 @@ export class NutUps implements UpsDriver {
   private buffer = '';
   private waiting: ((line: string | Error) => void) | undefined;
   private lines: string[] = [];
-  private nextTryAt = 0;
-  private failures = 0;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly serial = new Serial();
+  private readonly backoff: Backoff;
 
   constructor(
     private readonly o: NutOptions,
     private readonly ctx: DriverContext,
-  ) {}
+  ) {
+    this.backoff = new Backoff(RECONNECT, ctx.clock);
+  }
 
   start(): Promise<void> {
     return Promise.resolve();
@@ -65,14 +71,12 @@ export class NutUps implements UpsDriver {
   }
 
   read(): Promise<UpsReading> {
-    const run = this.chain.then(() => this.readOnce());
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.serial.run(() => this.readOnce());
   }
 
   private async readOnce(): Promise<UpsReading> {
     // Waiting out the backoff is not a new failure: it must not push the next try further away.
-    if (!this.socket && this.ctx.clock.now() < this.nextTryAt) {
+    if (!this.socket && this.backoff.waiting) {
       throw new HalError('comm-lost', 'upsd unreachable (waiting before trying again)', 'Check that upsd runs and ups.host / ups.port.');
     }
     const deadline = Date.now() + this.o.timeoutSeconds * 1000;
@@ -80,15 +84,14 @@ export class NutUps implements UpsDriver {
       if (!this.socket) await this.connect(deadline);
       const answer = await this.request(`LIST VAR ${this.o.name}`, deadline, `END LIST VAR ${this.o.name}`);
       const r = toReading(parseListVar(answer, this.o.name));
-      this.failures = 0;
+      this.backoff.succeeded();
       if (r.status === 'unknown') {
         throw new HalError('comm-lost', `upsd reports no line status yet (ups.status "${r.statusTokens.join(' ')}")`, 'The NUT driver is starting or has lost the UPS: wait a few seconds, then check the UPS cable.');
       }
       return r;
     } catch (err) {
       if (!(err instanceof HalError && err.code === 'comm-lost' && this.socket)) this.drop();
-      this.failures += 1;
-      this.nextTryAt = this.ctx.clock.now() + Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+      this.backoff.failed();
       throw err;
     }
   }
