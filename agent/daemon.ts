@@ -1,18 +1,19 @@
 import type { Logger } from 'pino';
 import { CLOCK_FLOOR_MS, systemClock, type Clock } from '../hal/clock.js';
-import type { DriverContext, Lifecycle } from '../hal/driver.js';
+import type { DriverContext } from '../hal/driver.js';
 import { SystemHost } from '../hal/host/system.js';
 import { createPrinter } from '../hal/printer/index.js';
 import { createRecordSource } from '../hal/records/index.js';
 import { createUps } from '../hal/ups/index.js';
 import type { StationBody } from '../telemetry/payloads.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../telemetry/broker.js';
+import { startEmbeddedBroker } from '../telemetry/broker.js';
 import { CommandHandler } from '../telemetry/commands.js';
 import { outboxLimits } from '../telemetry/config.js';
 import { createTelemetryStack } from '../telemetry/stack.js';
 import type { Config } from './config/schema.js';
 import { readMqttSecrets } from '../platform/mqtt-secrets.js';
 import { AgentError } from '../platform/errors.js';
+import { Parts } from '../platform/parts.js';
 import { JobEngine } from './jobs/engine.js';
 import { ConsumablesForecast, type ForecastState } from './forecast.js';
 import { FORECAST_KEY, Station } from './station.js';
@@ -43,111 +44,115 @@ export interface AgentHandle {
   stop(): Promise<void>;
 }
 
-/** Start a part, logging rather than throwing: one broken part does not stop the others. */
-async function startPart(name: string, part: Lifecycle, log: Logger): Promise<void> {
-  try {
-    await part.start();
-  } catch (err) {
-    log.error({ err }, `${name} did not start; it will show as unknown until it answers`);
-  }
-}
-
+/**
+ * The running agent, built from its parts in order: the store, the record of the agent's state,
+ * the embedded broker, the drivers, the telemetry stack, the station loop, the print queue and
+ * the commands. They stop in reverse: no command after the last health, the card printing gets
+ * its moment, the last health and the shutdown status go out, then drivers, broker and store
+ * close. A part that fails to start stops those already started; a driver that fails to start
+ * is logged and shows as unknown until it answers.
+ */
 export async function runAgent(config: Config, log: Logger, opts: { configSource: string; clock?: Clock; notifier?: SystemdNotifier }): Promise<AgentHandle> {
   const clock = opts.clock ?? systemClock;
   // Does nothing unless systemd started the agent as Type=notify (NOTIFY_SOCKET set).
   const notifier = opts.notifier ?? SystemdNotifier.fromEnv(process.env, config.intervals.pollSeconds * 1000, clock, log.child({ part: 'systemd' }));
   const secrets = readMqttSecrets(config.mqtt, opts.configSource);
-  const { store, problem: storeProblem } = await openStore(config.dataDir, log);
-  let broker: EmbeddedBroker | undefined;
-  try {
-    broker = config.mqtt.url === 'embedded' ? await startEmbeddedBroker(config.mqtt.embedded.host, config.mqtt.embedded.port, log) : undefined;
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  const ctx: DriverContext = { clock, log };
-  const printer = await createPrinter(config.printer, { ...ctx, log: log.child({ part: 'printer' }) });
-  const ups = await createUps(config.ups, { ...ctx, log: log.child({ part: 'ups' }) });
-  const host = new SystemHost(config.dataDir, { ...ctx, log: log.child({ part: 'host' }) });
+  const { parts, value: topics } = await Parts.build(log, async (parts) => {
+    const { store, problem: storeProblem } = await parts.start('store', () => openStore(config.dataDir, log), ({ store }) => store.close());
+    const startedAt = new Date(clock.now()).toISOString();
+    const agentState = (state: 'running' | 'stopped') =>
+      store
+        .setState(AGENT_STATE_KEY, { state, pid: process.pid, version: VERSION, startedAt, ...(state === 'stopped' ? { stoppedAt: new Date(clock.now()).toISOString() } : {}) })
+        // A full disk must not stop the start: the failure is reported by the first health.
+        .catch((err: Error) => log.warn({ err: err.message }, 'agent state not recorded'));
+    await parts.start('agent state', () => agentState('running'), () => agentState('stopped'));
+    const broker = config.mqtt.url === 'embedded' ? await parts.start('embedded broker', () => startEmbeddedBroker(config.mqtt.embedded.host, config.mqtt.embedded.port, log), (b) => b.close()) : undefined;
 
-  const tstack = await createTelemetryStack({
-    store,
-    station: config.station,
-    topicPrefix: config.mqtt.topicPrefix,
-    mqtt: {
-      url: broker?.url ?? config.mqtt.url,
-      clientId: config.mqtt.clientId ?? `station-${config.station.id}`,
-      username: config.mqtt.username,
-      ...secrets,
-      keepaliveSeconds: config.mqtt.keepaliveSeconds,
-      // Aedes speaks MQTT 3.1.1 only.
-      protocolVersion: broker ? 4 : config.mqtt.protocolVersion,
-      backoff: { initialMs: config.mqtt.reconnect.initialSeconds * 1000, maxMs: config.mqtt.reconnect.maxSeconds * 1000 },
-    },
-    outbox: outboxLimits(config.outbox),
-    version: VERSION,
-    clock,
-    log,
-  });
-  const { connection, telemetry, topics } = tstack;
-  const source = config.records ? await createRecordSource(config.records, { ...ctx, log: log.child({ part: 'records' }) }) : undefined;
-  // The engine reads the station's latest snapshot for its gate; the station reads the engine's summary.
-  let latest: () => StationBody | undefined = () => undefined;
-  const engine = new JobEngine({ store, source, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest() });
-  const station = new Station({
-    config,
-    printer,
-    ups,
-    host,
-    telemetry,
-    store,
-    clock,
-    log,
-    version: VERSION,
-    jobs: () => engine.summary(),
-    // Every poll that gets this far pings systemd's watchdog: a loop that hangs stops pinging.
-    onSnapshot: () => {
-      engine.kick();
-      notifier.alive();
-    },
-    forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
-    lowBatteryCommand: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommand,
-    lowBatteryCommandTimeoutSeconds: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommandTimeoutSeconds,
-  });
-  latest = () => station.latest();
-  // Requests that arrive while a snapshot is being taken share it: a flood of them (or a hung
-  // driver) cannot queue polls without end.
-  let pendingSnapshot: Promise<{ seq: number }> | undefined;
-  const snapshotOnce = () =>
-    (pendingSnapshot ??= station
-      .snapshot()
-      .then((h) => ({ seq: h.seq }))
-      .finally(() => (pendingSnapshot = undefined)));
-  const commands = new CommandHandler(
-    topics,
-    config.station.id,
-    { snapshot: () => snapshotOnce() },
-    clock,
-    log.child({ part: 'commands' }),
-  );
-  // A fresh health after every reconnect: the retained one then is current, not from before.
-  connection.on('up', () => station.requestHealth());
-  const onCommand = (topic: string, payload: Buffer, retained: boolean) => {
-    void commands.handle(topic, payload, retained, connection);
-  };
-  connection.on('message', onCommand);
-  const startedAt = new Date(clock.now()).toISOString();
+    const ctx: DriverContext = { clock, log };
+    const printer = await createPrinter(config.printer, { ...ctx, log: log.child({ part: 'printer' }) });
+    const ups = await createUps(config.ups, { ...ctx, log: log.child({ part: 'ups' }) });
+    const host = new SystemHost(config.dataDir, { ...ctx, log: log.child({ part: 'host' }) });
+    const source = config.records ? await createRecordSource(config.records, { ...ctx, log: log.child({ part: 'records' }) }) : undefined;
+    await parts.optional('printer driver', printer);
+    await parts.optional('UPS driver', ups);
+    await parts.optional('host readings', host);
+    if (source) await parts.optional('record source', source, 'records wait until it answers');
 
-  await startPart('printer driver', printer, log);
-  await startPart('UPS driver', ups, log);
-  await startPart('host readings', host, log);
-  if (storeProblem) await telemetry.reportStoreProblem(storeProblem);
-  tstack.start();
-  // A full disk must not stop the start: the failure is reported by the first health.
-  await store.setState(AGENT_STATE_KEY, { state: 'running', pid: process.pid, version: VERSION, startedAt }).catch((err: Error) => log.warn({ err: err.message }, 'agent state not recorded'));
-  if (source) await startPart('record source', source, log);
-  await station.start();
-  await engine.start();
+    const tstack = await createTelemetryStack({
+      store,
+      station: config.station,
+      topicPrefix: config.mqtt.topicPrefix,
+      mqtt: {
+        url: broker?.url ?? config.mqtt.url,
+        clientId: config.mqtt.clientId ?? `station-${config.station.id}`,
+        username: config.mqtt.username,
+        ...secrets,
+        keepaliveSeconds: config.mqtt.keepaliveSeconds,
+        // Aedes speaks MQTT 3.1.1 only.
+        protocolVersion: broker ? 4 : config.mqtt.protocolVersion,
+        backoff: { initialMs: config.mqtt.reconnect.initialSeconds * 1000, maxMs: config.mqtt.reconnect.maxSeconds * 1000 },
+      },
+      outbox: outboxLimits(config.outbox),
+      version: VERSION,
+      clock,
+      log,
+    });
+    const { connection, telemetry } = tstack;
+    await parts.start(
+      'telemetry',
+      async () => {
+        if (storeProblem) await telemetry.reportStoreProblem(storeProblem);
+        tstack.start();
+      },
+      () => tstack.stop(),
+    );
+
+    // The engine reads the station's latest snapshot for its gate; the station reads the engine's summary.
+    let latest: () => StationBody | undefined = () => undefined;
+    const engine = new JobEngine({ store, source, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest() });
+    const station = new Station({
+      config,
+      printer,
+      ups,
+      host,
+      telemetry,
+      store,
+      clock,
+      log,
+      version: VERSION,
+      jobs: () => engine.summary(),
+      // Every poll that gets this far pings systemd's watchdog: a loop that hangs stops pinging.
+      onSnapshot: () => {
+        engine.kick();
+        notifier.alive();
+      },
+      forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
+      lowBatteryCommand: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommand,
+      lowBatteryCommandTimeoutSeconds: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommandTimeoutSeconds,
+    });
+    latest = () => station.latest();
+    // A fresh health after every reconnect: the retained one then is current, not from before.
+    connection.on('up', () => station.requestHealth());
+    await parts.start('station loop', () => station.start(), () => station.stop());
+    // No new card at stop; the one printing gets a moment, else it is verified after the restart.
+    await parts.start('print queue', () => engine.start(), () => engine.stop(1000));
+
+    // Requests that arrive while a snapshot is being taken share it: a flood of them (or a hung
+    // driver) cannot queue polls without end.
+    let pendingSnapshot: Promise<{ seq: number }> | undefined;
+    const snapshotOnce = () =>
+      (pendingSnapshot ??= station
+        .snapshot()
+        .then((h) => ({ seq: h.seq }))
+        .finally(() => (pendingSnapshot = undefined)));
+    const commands = new CommandHandler(tstack.topics, config.station.id, { snapshot: () => snapshotOnce() }, clock, log.child({ part: 'commands' }));
+    const onCommand = (topic: string, payload: Buffer, retained: boolean) => {
+      void commands.handle(topic, payload, retained, connection);
+    };
+    // First to stop: no command runs after the last health.
+    await parts.start('commands', () => connection.on('message', onCommand), () => void connection.off('message', onCommand));
+    return tstack.topics;
+  });
   log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
   notifier.ready();
 
@@ -157,17 +162,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       stopped ??= (async () => {
         log.info('stopping');
         notifier.stopping();
-        connection.off('message', onCommand); // no command runs after the last health
-        // No new card; the one printing gets a moment, else it is verified after the restart.
-        await engine.stop(1000).catch((err: Error) => log.error({ err }, 'print queue stop failed'));
-        await station.stop().catch((err: Error) => log.error({ err }, 'last health not sent'));
-        await tstack.stop();
-        for (const part of [printer, ups, host, ...(source ? [source] : [])]) await part.stop().catch((err: Error) => log.warn({ err }, 'driver stop failed'));
-        await broker?.close();
-        await store
-          .setState(AGENT_STATE_KEY, { state: 'stopped', pid: process.pid, version: VERSION, startedAt, stoppedAt: new Date(clock.now()).toISOString() })
-          .catch((err: Error) => log.warn({ err: err.message }, 'agent state not recorded'));
-        await store.close();
+        await parts.stop();
         await notifier.flush();
         log.info('stopped cleanly');
       })();

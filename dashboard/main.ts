@@ -7,7 +7,8 @@ import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { readSecretFile } from '../hal/secret-file.js';
-import { readMqttSecrets } from '../platform/mqtt-secrets.js';
+import { readMqttSecrets, type MqttSecrets } from '../platform/mqtt-secrets.js';
+import { Parts } from '../platform/parts.js';
 import { ConfigError } from '../platform/errors.js';
 import { explainMqttError } from '../telemetry/connection.js';
 import { schemaValidators } from '../telemetry/validate.js';
@@ -51,37 +52,71 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
   const token = readToken(cfg, source);
   const now = () => Date.now();
   const started = now();
-  const store = await DashboardStore.open(cfg.dataDir);
-  const fleet = new Fleet();
-  for (const e of await store.loadStations()) fleet.entries.set(e.station, e);
-  const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(), log, now, timeZone: cfg.dashboard.timeZone });
-  const weekAgo = ingest.day(now() - 8 * 86_400_000);
-  for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
-  log.info({ stations: fleet.entries.size }, 'dashboard database loaded');
+  // Started in order, stopped in reverse; a failure while starting stops what had started.
+  const { parts, value: server } = await Parts.build(log, async (parts) => {
+    const store = await parts.start('database', () => DashboardStore.open(cfg.dataDir), (st) => st.close());
+    const fleet = new Fleet();
+    for (const e of await store.loadStations()) fleet.entries.set(e.station, e);
+    const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(), log, now, timeZone: cfg.dashboard.timeZone });
+    const weekAgo = ingest.day(now() - 8 * 86_400_000);
+    for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
+    log.info({ stations: fleet.entries.size }, 'dashboard database loaded');
+    // The last messages taken in are written before the database closes.
+    await parts.start('ingest', () => undefined, () => ingest.flush());
 
-  const { host, port } = splitListen(cfg.dashboard.listen);
-  const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: client.connected, pageClients: server.clients }) });
-  const server = new DashboardServer({ host, port, token, api, log });
-  try {
-    await server.start();
-  } catch (err) {
-    await store.close();
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
-      throw new ConfigError(source, [{ path: 'dashboard.listen', message: `cannot listen on ${cfg.dashboard.listen} (${e.code}): choose another port or address` }]);
-    }
-    throw err;
-  }
-  ingest.on('changed', (stations) => {
-    api.invalidate();
-    const rows = stations.flatMap((s) => {
-      const e = fleet.entries.get(s);
-      return e ? [toRow(e, now(), STALE_AFTER_MS)] : [];
+    const { host, port } = splitListen(cfg.dashboard.listen);
+    const broker: { client?: MqttClient } = {};
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients }) });
+    const server = new DashboardServer({ host, port, token, api, log });
+    await parts.start(
+      'web server',
+      () =>
+        server.start().catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+            throw new ConfigError(source, [{ path: 'dashboard.listen', message: `cannot listen on ${cfg.dashboard.listen} (${err.code}): choose another port or address` }]);
+          }
+          throw err;
+        }),
+      () => server.stop(),
+    );
+    ingest.on('changed', (stations) => {
+      api.invalidate();
+      const rows = stations.flatMap((s) => {
+        const e = fleet.entries.get(s);
+        return e ? [toRow(e, now(), STALE_AFTER_MS)] : [];
+      });
+      if (rows.length > 0) server.broadcast('rows', rows);
     });
-    if (rows.length > 0) server.broadcast('rows', rows);
-  });
-  ingest.on('alert', (e) => server.broadcast('alert', e));
+    ingest.on('alert', (e) => server.broadcast('alert', e));
 
+    broker.client = await parts.start('broker connection', () => connectBroker(cfg, secrets, port, ingest, log), (c) => new Promise<void>((resolve) => c.end(false, {}, () => resolve())));
+
+    const prune = () => {
+      // The ranking reads the last 7 days from memory; older days live on in the database only.
+      ingest.forgetDaysBefore(ingest.day(now() - 8 * 86_400_000));
+      return store.prune(now() - cfg.dashboard.historyDays * 86_400_000).catch((err: unknown) => log.error({ err }, 'pruning old history failed'));
+    };
+    await parts.start(
+      'timers',
+      () => {
+        void prune();
+        return [
+          setInterval(() => void ingest.flush(), FLUSH_MS),
+          setInterval(() => void prune(), PRUNE_MS),
+          // Rows go stale by time alone, with no message to say so: the page re-reads the table on a tick.
+          setInterval(() => server.broadcast('tick', { now: new Date(now()).toISOString() }), 15_000),
+        ];
+      },
+      (timers) => timers.forEach(clearInterval),
+    );
+    return server;
+  });
+  log.info({ url: server.address }, `dashboard at ${server.address}`);
+  return { url: server.address, stop: () => parts.stop() };
+}
+
+/** Subscribe to the watched provinces and hand every message to the ingest. */
+function connectBroker(cfg: DashboardConfig, secrets: MqttSecrets, port: number, ingest: Ingest, log: Logger): MqttClient {
   const filters = subscriptions(cfg.mqtt.topicPrefix, cfg.dashboard.provinces);
   const client: MqttClient = mqtt.connect(cfg.mqtt.url, {
     // A fixed id and a kept session: events sent while the dashboard restarts wait at the broker.
@@ -123,31 +158,5 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
   client.on('message', (topic, payload, packet) => {
     ingest.handle(topic, payload, packet.retain).catch((err: unknown) => log.error({ err, topic }, 'message could not be applied'));
   });
-
-  const flushTimer = setInterval(() => {
-    void ingest.flush();
-  }, FLUSH_MS);
-  const prune = () => {
-    // The ranking reads the last 7 days from memory; older days live on in the database only.
-    ingest.forgetDaysBefore(ingest.day(now() - 8 * 86_400_000));
-    return store.prune(now() - cfg.dashboard.historyDays * 86_400_000).catch((err: unknown) => log.error({ err }, 'pruning old history failed'));
-  };
-  void prune();
-  const pruneTimer = setInterval(() => void prune(), PRUNE_MS);
-  // Rows go stale by time alone, with no message to say so: the page re-reads the table on a tick.
-  const staleTimer = setInterval(() => server.broadcast('tick', { now: new Date(now()).toISOString() }), 15_000);
-  log.info({ url: server.address }, `dashboard at ${server.address}`);
-
-  return {
-    url: server.address,
-    async stop() {
-      clearInterval(flushTimer);
-      clearInterval(pruneTimer);
-      clearInterval(staleTimer);
-      await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
-      await server.stop();
-      await ingest.flush();
-      await store.close();
-    },
-  };
+  return client;
 }

@@ -43,6 +43,11 @@ export class Backoff {
     this.nextAt = 0;
   }
 
+  /** Failures since the last success. */
+  get failuresInARow(): number {
+    return this.failures;
+  }
+
   /** True until the wait after the last failure has passed. */
   get waiting(): boolean {
     return this.clock.now() < this.nextAt;

@@ -164,7 +164,7 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       }
       if (!this.stopped) {
         const delay = this.backoff.failed();
-        o.log.debug({ delayMs: delay }, 'MQTT reconnect scheduled');
+        o.log.debug({ delayMs: delay, attempt: this.backoff.failuresInARow }, 'MQTT reconnect scheduled');
         this.cancelRetry = o.clock.setTimer(() => this.connect(), delay);
       }
     });
