@@ -1,4 +1,5 @@
 import { printerContract } from '../support/contracts/printer.js';
+import { httpRecordsHarness, recordsContract, simRecordsHarness } from '../support/contracts/records.js';
 import { upsContract } from '../support/contracts/ups.js';
 import { HID_FIXTURES } from '../support/hid-fixtures.js';
 import { hidReplayHarness } from '../support/hid-replay.js';
@@ -9,3 +10,6 @@ printerContract('sim', () => Promise.resolve(simPrinterHarness()));
 upsContract('sim', () => Promise.resolve(simUpsHarness()));
 // The USB HID driver on captures of real UPSes, replayed byte for byte (no HID device can be made here).
 for (const name of HID_FIXTURES) upsContract(`hid (${name} replayed)`, () => Promise.resolve(hidReplayHarness(name)));
+// The record sources: the simulator, and the HTTP driver against a loopback server speaking the service's contract.
+recordsContract('sim', simRecordsHarness);
+recordsContract('http', httpRecordsHarness);
