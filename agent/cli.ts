@@ -1,24 +1,21 @@
 #!/usr/bin/env -S node --max-old-space-size=128
 import { Command, CommanderError, Option } from 'commander';
-import { addQueueCommands } from './cli-queue.js';
-import { addUpsCommands } from './cli-ups.js';
+import { configOption } from './cli/common.js';
+import { addJobsCommands } from './cli/jobs.js';
+import { addStockCommands } from './cli/stock.js';
+import { addUpsCommands } from './cli/ups.js';
 import { diagnose, formatReport, publishReport } from './diagnose/run.js';
 import { loadStationFile } from './cli/station-file.js';
-import { runAgent } from './daemon.js';
+import { runAgent } from './process/daemon.js';
 import { AgentError, describeError, EXIT } from '../platform/errors.js';
 import { createLogger, openLogFile, reloadLevelOn } from '../platform/log.js';
-import { formatStatus, readStatus } from './status.js';
+import { formatStatus, readStatus } from './station/status.js';
 import { untilSignal } from '../platform/until-signal.js';
-import { VERSION } from './version.js';
+import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
 
 function subcommand(program: Command, name: string, description: string): Command {
   return program.command(name).description(description).version(VERSION, '-V, --version');
-}
-
-function configOption() {
-  // The environment variable lets an installed wrapper point every command at the station's file.
-  return new Option('-c, --config <file>', 'configuration file (YAML or JSON); without it the simulated demo runs').env('STATION_AGENT_CONFIG');
 }
 
 /** Commands share --help/--version, usage errors exit 64, a newer database 65 and configuration errors 78. */
@@ -81,7 +78,8 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
       process.exitCode = report.status === 'pass' ? 0 : report.status === 'warn' ? 1 : 2;
     });
 
-  addQueueCommands(program, configOption, VERSION);
+  addJobsCommands(program, VERSION);
+  addStockCommands(program, VERSION);
   addDashboardCommand(program, VERSION);
   addUpsCommands(program, VERSION);
 

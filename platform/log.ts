@@ -9,7 +9,7 @@ export type { Logger };
 
 /**
  * Paths pino blanks out wherever they appear, as a second line of defence: secrets are kept
- * out of logged objects by design (see config/secrets.ts), this catches a mistake.
+ * out of logged objects by design (see platform/mqtt-secrets.ts), this catches a mistake.
  */
 export const REDACT_PATHS = [
   'password',

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
-import { AGENT_NODE_FLAGS } from '../agent/runtime-flags.js';
+import { AGENT_NODE_FLAGS } from '../agent/process/runtime-flags.js';
 import { arg, startMosquitto } from './bench-support.js';
 import { Store } from '../agent/store/store.js';
 import { systemClock } from '../hal/clock.js';

@@ -6,7 +6,7 @@
  */
 import type { EventPayload, HealthPayload } from '../telemetry/payloads.js';
 
-/** Regency codes of Nusa Tenggara Timur (province 53), where DOMAIN.md's Kupang story is. */
+/** Regency codes of Nusa Tenggara Timur (province 53), where Kota Kupang (5371) once stopped for lack of film with 4,000 blanks on the shelf. */
 export const NTT_REGENCIES = ['5301', '5302', '5303', '5304', '5305', '5306', '5307', '5308', '5309', '5310', '5311', '5312', '5313', '5314', '5315', '5316', '5317', '5318', '5319', '5320', '5321', '5371'];
 const MODELS = ['FARGO HDP5000 (simulated)', 'Datacard CD800 (simulated)'];
 const RIBBON_PRINTS = 500;

@@ -1,6 +1,7 @@
 /**
  * The one configuration schema: it gives the TypeScript type, the defaults and the validation.
- * Every key here is part of the contract in ARCHITECTURE.md; add keys freely, never rename.
+ * Every key is part of the contract with the stations' files and the province's tools
+ * (docs/configuration.md lists them all): add keys freely, never rename or repurpose one.
  */
 import { z } from 'zod';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { systemClock, CLOCK_FLOOR_MS } from '../../hal/clock.js';
 import { SystemHost } from '../../hal/host/system.js';
 import type { Config } from '../config/schema.js';
-import { readStatus } from '../status.js';
+import { readStatus } from '../station/status.js';
 import { Store } from '../store/store.js';
 import { fail, pass, warn, type Check } from './types.js';
 import type { Logger } from 'pino';

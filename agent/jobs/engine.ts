@@ -6,7 +6,7 @@ import { RECORD_ERRORS, type PrintRecord, type RecordErrorCode, type RecordSourc
 import type { StationBody } from '../../telemetry/payloads.js';
 import { CARD_MIME, renderCard } from '../card/render.js';
 import type { JobsConfig } from '../config/schema.js';
-import { Ledger } from '../stock.js';
+import { Ledger } from '../ledger/blanks.js';
 import type { Store } from '../store/store.js';
 import { holdReason } from './gate.js';
 import { JobRepo, startOfLocalDay, type JobCounts } from './repo.js';

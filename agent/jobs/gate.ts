@@ -24,7 +24,7 @@ export function holdReason(h: StationBody | undefined, cfg: JobsConfig, ctx: Gat
   }
   if (p.state === 'stopped') return `the printer is stopped (${p.reasons.join(', ') || 'no reason given'})`;
   const u = h.ups;
-  // The power state machine's verdict (agent/power.ts); a low battery raised earlier and not yet
+  // The power state machine's verdict (agent/station/power.ts); a low battery raised earlier and not yet
   // cleared still holds while the UPS cannot be read.
   if (u.powerState === 'shutdown_imminent') return 'the UPS is about to cut the power (shutdown imminent): printing waits for mains power';
   if (u.powerState === 'low_battery' || h.alerts.includes('ups.low_battery')) {

@@ -1,6 +1,6 @@
 import { withTimeout } from '../../hal/errors.js';
 import { AgentError, EXIT } from '../../platform/errors.js';
-import { Ledger } from '../stock.js';
+import { Ledger } from '../ledger/blanks.js';
 import type { Db, Queryable } from '../../platform/db.js';
 
 export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;

@@ -18,7 +18,8 @@ export interface ActiveAlert {
 /**
  * The station's one SQLite file in dataDir. WAL lets `station-agent status` read while the
  * daemon writes; synchronous=FULL because the job engine's "printing" mark must survive a
- * power cut before the printer is told (invariant 1).
+ * power cut before the printer is told: after a cut, a card that was sent is found as printing
+ * and set aside for a person, never sent again (at most one good card per record).
  */
 export class Store implements TelemetryStorage {
   private constructor(

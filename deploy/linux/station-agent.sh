@@ -7,7 +7,7 @@
 # database file made by root would stop the service from writing it.
 NODE=/usr/bin/node
 CLI=/opt/station-agent/dist/agent/cli.js
-# The same Node flags as the service and `npm start` (agent/runtime-flags.ts).
+# The same Node flags as the service and `npm start` (agent/process/runtime-flags.ts).
 FLAGS=--max-old-space-size=128
 STATION_AGENT_CONFIG=${STATION_AGENT_CONFIG:-/etc/station-agent/agent.yaml}
 export STATION_AGENT_CONFIG

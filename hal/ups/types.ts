@@ -3,7 +3,7 @@ import type { Lifecycle } from '../driver.js';
 export const UPS_STATUSES = ['online', 'on_battery', 'low_battery', 'unknown'] as const;
 export type UpsStatus = (typeof UPS_STATUSES)[number];
 
-/** The station's power as the agent judges it (agent/power.ts), from the reading and the limits. */
+/** The station's power as the agent judges it (agent/station/power.ts), from the reading and the limits. */
 export const POWER_STATES = ['online', 'on_battery', 'low_battery', 'shutdown_imminent', 'comm_lost', 'none'] as const;
 export type PowerState = (typeof POWER_STATES)[number];
 

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdtempSync, readd
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { AGENT_NODE_FLAGS } from '../../agent/runtime-flags.js';
+import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
 import { CLI } from '../support/agent.js';
 import { NotifySocket } from '../support/notify-socket.js';
 import { freePort, peerAvailable } from '../support/peers.js';

@@ -8,7 +8,7 @@ import { Proc } from './process.js';
 export const CUPSD = '/usr/sbin/cupsd';
 
 /**
- * A card printer's test backend, as PEERS.md describes: it keeps the printer's levels in a
+ * A card printer's test backend, as a CUPS backend reports to CUPS: it keeps the printer's levels in a
  * file, reports them (and any fault the test sets) on stderr the way a card-printer driver
  * does, counts every real card, and spends one percent of ribbon, film and hopper per card.
  * A document that starts with CONTROL is the test talking to the "printer", not a card.

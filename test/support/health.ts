@@ -1,4 +1,4 @@
-import { powerView, type UpsBody } from '../../agent/power.js';
+import { powerView, type UpsBody } from '../../agent/station/power.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 
 type Patch = {

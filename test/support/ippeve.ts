@@ -21,7 +21,7 @@ export interface IppEve {
   stop(): Promise<void>;
 }
 
-/** ippeveprinter as PEERS.md says: a private D-Bus, `-n localhost`, a print command that counts cards. */
+/** ippeveprinter: a private D-Bus (it needs one even with `-r off`), `-n localhost` (127.0.0.1 fails on IPv6), a print command that counts cards. */
 export async function startIppEve(): Promise<IppEve> {
   const dir = mkdtempSync(join(tmpdir(), 'ippeve-'));
   mkdirSync(join(dir, 'spool'));

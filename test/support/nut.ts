@@ -40,7 +40,7 @@ function nssDatabase(pki: TestPki, dir: string): string {
 
 const BASE = { 'ups.status': 'OL', 'battery.charge': 100, 'battery.runtime': 3600, 'input.voltage': 220, 'ups.load': 30, 'device.mfr': 'Dummy', 'device.model': 'Test UPS' };
 
-/** NUT 2.8 as PEERS.md says: dummy-ups and upsd run directly (not the Debian wrappers), on a free loopback port. */
+/** NUT 2.8: dummy-ups and upsd run directly (the Debian wrappers exit when nut.conf says MODE=none), on a free loopback port. */
 export async function startNut(vars: Record<string, string | number> = {}, opts: { tls?: TestPki } = {}): Promise<Nut> {
   const dir = mkdtempSync(join(tmpdir(), 'nut-'));
   const port = await freePort();

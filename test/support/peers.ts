@@ -10,7 +10,7 @@ export function peerAvailable(name: string, binary: string): boolean {
   const found = binary.startsWith('/') ? existsSync(binary) : spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
   if (!found) {
     if (process.env.REQUIRE_PEERS === '1') {
-      throw new Error(`REQUIRE_PEERS=1 but ${name} (${binary}) is not installed; see ../shared/PEERS.md or .ci/run`);
+      throw new Error(`REQUIRE_PEERS=1 but ${name} (${binary}) is not installed; .ci/run installs every peer the tests start (apt-get)`);
     }
     console.warn(`[skipped] ${name} (${binary}) is not installed: these tests do not run here`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertBook, ALERT_RULES, type AlertLimits, type AlertTransition } from '../../agent/alerts.js';
+import { AlertBook, ALERT_RULES, type AlertLimits, type AlertTransition } from '../../agent/station/alerts.js';
 import { alertsSchema } from '../../agent/config/schema.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import { healthyBody } from '../support/health.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AlertBook, ALERT_RULES } from '../../agent/alerts.js';
+import { AlertBook, ALERT_RULES } from '../../agent/station/alerts.js';
 import { alertsSchema, forecastSchema } from '../../agent/config/schema.js';
-import { ConsumablesForecast } from '../../agent/forecast.js';
+import { ConsumablesForecast } from '../../agent/station/forecast.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 import { healthyBody } from '../support/health.js';
 

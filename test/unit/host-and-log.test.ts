@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AGENT_NODE_FLAGS } from '../../agent/runtime-flags.js';
+import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/log.js';
 import { known, SystemHost } from '../../hal/host/system.js';

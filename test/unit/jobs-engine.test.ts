@@ -5,7 +5,7 @@ import { jobsSchema } from '../../agent/config/schema.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
 import { HalError } from '../../hal/errors.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
-import { Ledger } from '../../agent/stock.js';
+import { Ledger } from '../../agent/ledger/blanks.js';
 import { syntheticRecord } from '../../hal/records/sim/driver.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';

@@ -5,7 +5,7 @@ import { CARD_HEIGHT_PT, CARD_WIDTH_PT, jpegSize, renderCard } from '../../agent
 import { holdReason } from '../../agent/jobs/gate.js';
 import { checkRecordId } from '../../agent/jobs/repo.js';
 import { Utilisation } from '../../agent/jobs/utilisation.js';
-import { Ledger } from '../../agent/stock.js';
+import { Ledger } from '../../agent/ledger/blanks.js';
 import { Store } from '../../agent/store/store.js';
 import { HttpRecords } from '../../hal/records/http/driver.js';
 import { syntheticRecord } from '../../hal/records/sim/driver.js';

@@ -29,7 +29,7 @@ describe('layers: imports run downwards, and lint says so', () => {
 
   it('lets a folder import below it and within itself', () => {
     expect(lint('telemetry/connection.ts', "import { withTimeout } from '../hal/errors.js';\nimport { x } from './topics.js';")).toEqual([]);
-    expect(lint('agent/daemon.ts', "import { a } from '../telemetry/stack.js';\nimport { b } from '../platform/db.js';\nimport { c } from '../hal/clock.js';")).toEqual([]);
+    expect(lint('agent/process/daemon.ts', "import { a } from '../../telemetry/stack.js';\nimport { b } from '../../platform/db.js';\nimport { c } from '../../hal/clock.js';")).toEqual([]);
     expect(lint('hal/ups/index.ts', "import { z } from 'zod';\nimport { hidUps } from './hid/config.js';")).toEqual([]);
   });
 

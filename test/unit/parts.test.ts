@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../agent/config/load.js';
-import { AGENT_STATE_KEY, runAgent } from '../../agent/daemon.js';
+import { AGENT_STATE_KEY, runAgent } from '../../agent/process/daemon.js';
 import { Store } from '../../agent/store/store.js';
 import { Parts } from '../../platform/parts.js';
 import { quietLog, tempDir } from '../support/sim.js';

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { LowBatteryCommand } from '../../agent/power-command.js';
-import { PowerMachine, powerView, type PowerView, type UpsBody } from '../../agent/power.js';
+import { LowBatteryCommand } from '../../agent/station/power-command.js';
+import { PowerMachine, powerView, type PowerView, type UpsBody } from '../../agent/station/power.js';
 import { toReading } from '../../hal/ups/nut/codec.js';
 import { tempDir } from '../support/sim.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertsSchema, intervalsSchema } from '../../agent/config/schema.js';
-import { Station, STOP_BUDGET_MS, type StationDeps } from '../../agent/station.js';
+import { Station, STOP_BUDGET_MS, type StationDeps } from '../../agent/station/station.js';
 import { Store } from '../../agent/store/store.js';
 import { HalError } from '../../hal/errors.js';
 import type { HostDriver } from '../../hal/host/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatus } from '../../agent/status.js';
+import { formatStatus } from '../../agent/station/status.js';
 import { rng, SimStation } from '../../scripts/fleet-model.js';
 
 const report = (patch: (u: ReturnType<SimStation['health']>['ups']) => void) => {

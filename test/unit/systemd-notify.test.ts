@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertsSchema, intervalsSchema } from '../../agent/config/schema.js';
-import { Station } from '../../agent/station.js';
+import { Station } from '../../agent/station/station.js';
 import { Store } from '../../agent/store/store.js';
-import { LOOP_SLACK_MS, notifyPlan, SystemdNotifier, systemdNotifyCommand, type NotifySend } from '../../agent/systemd-notify.js';
+import { LOOP_SLACK_MS, notifyPlan, SystemdNotifier, systemdNotifyCommand, type NotifySend } from '../../agent/process/systemd-notify.js';
 import { ManualClock } from '../../hal/clock.js';
 import type { HostDriver } from '../../hal/host/types.js';
 import { Outbox } from '../../telemetry/outbox.js';
@@ -154,7 +154,7 @@ describe('the watchdog is pinged by the station loop', () => {
     const host: HostDriver = { driver: 'fake', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => Promise.resolve({ cpuPercent: 1, memUsedPercent: 1, diskFreeBytes: 2 ** 30, diskTotalBytes: 2 ** 31, uptimeSeconds: 1 }) };
     const r = recorder();
     const notifier = new SystemdNotifier(notifyPlan({ NOTIFY_SOCKET: '/s', WATCHDOG_USEC: UNIT_WATCHDOG_USEC }, PID, 2000), r.send, clock, quietLog);
-    // Wired as agent/daemon.ts wires it.
+    // Wired as agent/process/daemon.ts wires it.
     const s = new Station({
       config: { station, intervals: intervalsSchema.parse({ pollSeconds: 2, healthSeconds: 2 }), alerts: alertsSchema.parse({}) },
       printer: printer.driver,

@@ -1,6 +1,6 @@
-import type { Config } from './config/schema.js';
-import type { AlertCode, StationBody, Severity, SupplyPayload } from '../telemetry/payloads.js';
-import type { ActiveAlert } from './store/store.js';
+import type { Config } from '../config/schema.js';
+import type { AlertCode, StationBody, Severity, SupplyPayload } from '../../telemetry/payloads.js';
+import type { ActiveAlert } from '../store/store.js';
 
 export type AlertLimits = Config['alerts'];
 
@@ -104,7 +104,7 @@ const imbalanceRule: AlertRule = {
 };
 
 export const ALERT_RULES: readonly AlertRule[] = [
-  // The three power alerts read the power state machine's verdict (agent/power.ts), which the
+  // The three power alerts read the power state machine's verdict (agent/station/power.ts), which the
   // print gate reads too: one judgement of the power, never two that could disagree.
   {
     code: 'ups.comm_lost',

@@ -1,20 +1,20 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../hal/clock.js';
-import { HalError, withTimeout } from '../hal/errors.js';
-import { Serial } from '../hal/serial.js';
-import type { HostDriver } from '../hal/host/types.js';
-import type { PrinterDriver } from '../hal/printer/types.js';
-import type { UpsDriver } from '../hal/ups/types.js';
-import type { HealthPayload, StationBody } from '../telemetry/payloads.js';
-import type { TelemetrySink } from '../telemetry/telemetry.js';
+import type { Clock } from '../../hal/clock.js';
+import { HalError, withTimeout } from '../../hal/errors.js';
+import { Serial } from '../../hal/serial.js';
+import type { HostDriver } from '../../hal/host/types.js';
+import type { PrinterDriver } from '../../hal/printer/types.js';
+import type { UpsDriver } from '../../hal/ups/types.js';
+import type { HealthPayload, StationBody } from '../../telemetry/payloads.js';
+import type { TelemetrySink } from '../../telemetry/telemetry.js';
 import { AlertBook, ALERT_RULES } from './alerts.js';
 import type { ConsumablesForecast } from './forecast.js';
-import type { JobsSummary } from './jobs/engine.js';
-import type { Config } from './config/schema.js';
+import type { JobsSummary } from '../jobs/engine.js';
+import type { Config } from '../config/schema.js';
 import { LowBatteryCommand } from './power-command.js';
 import { PowerMachine, type PowerView } from './power.js';
 import { buildHealth, stateKey, type Polled } from './snapshot.js';
-import { Store } from './store/store.js';
+import { Store } from '../store/store.js';
 
 export interface StationDeps {
   config: Pick<Config, 'station' | 'intervals' | 'alerts'>;

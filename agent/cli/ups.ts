@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { HalError } from '../hal/errors.js';
-import { decodeCapture, parseDescriptorHex, parseReportsHex, type DecodedCapture } from '../hal/ups/hid/capture.js';
-import { HidError, RECAPTURE_HINT } from '../hal/ups/hid/error.js';
-import type { HidReading } from '../hal/ups/hid/reading.js';
-import { hex4 } from '../hal/ups/hid/transport.js';
-import { AgentError, EXIT } from '../platform/errors.js';
+import { HalError } from '../../hal/errors.js';
+import { decodeCapture, parseDescriptorHex, parseReportsHex, type DecodedCapture } from '../../hal/ups/hid/capture.js';
+import { HidError, RECAPTURE_HINT } from '../../hal/ups/hid/error.js';
+import type { HidReading } from '../../hal/ups/hid/reading.js';
+import { hex4 } from '../../hal/ups/hid/transport.js';
+import { AgentError, EXIT } from '../../platform/errors.js';
 
 /**
  * `station-agent ups decode | dump`: the USB HID UPS on the bench, for technicians and bug
@@ -118,8 +118,8 @@ export function addUpsCommands(program: Command, version: string): void {
     }, 3)
     .addHelpText('after', `\nStop the agent (or NUT's usbhid-ups) first if it holds the UPS. No serial number is written.${EXIT_CODES}`)
     .action(async (opts: { outDir: string; vendor?: number; product?: number; path?: string; seconds: number }) => {
-      const { openNodeHid } = await import('../hal/ups/hid/node-hid.js');
-      const { captureUps, descriptorText, reportsText } = await import('../hal/ups/hid/dump.js');
+      const { openNodeHid } = await import('../../hal/ups/hid/node-hid.js');
+      const { captureUps, descriptorText, reportsText } = await import('../../hal/ups/hid/dump.js');
       let capture;
       try {
         const t = await openNodeHid({ vendorId: opts.vendor, productId: opts.product, path: opts.path });

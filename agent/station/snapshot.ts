@@ -1,8 +1,8 @@
-import type { HostReading } from '../hal/host/types.js';
-import type { PrinterReading } from '../hal/printer/types.js';
-import type { UpsReading } from '../hal/ups/types.js';
-import type { StationBody } from '../telemetry/payloads.js';
-import type { JobsSummary } from './jobs/engine.js';
+import type { HostReading } from '../../hal/host/types.js';
+import type { PrinterReading } from '../../hal/printer/types.js';
+import type { UpsReading } from '../../hal/ups/types.js';
+import type { StationBody } from '../../telemetry/payloads.js';
+import type { JobsSummary } from '../jobs/engine.js';
 import type { PowerView, UpsBody } from './power.js';
 
 /** One poll's outcome per driver: a reading, or why there is none. */
@@ -16,7 +16,7 @@ export interface Readings {
 
 export interface SnapshotContext {
   station: { province: string; regency: string };
-  /** The power state machine's verdict on this reading (agent/power.ts). */
+  /** The power state machine's verdict on this reading (agent/station/power.ts). */
   power: (ups: UpsBody) => PowerView;
   jobs?: JobsSummary;
   version: string;

@@ -1,5 +1,5 @@
-import { AgentError, EXIT } from '../platform/errors.js';
-import type { Db, Queryable } from '../platform/db.js';
+import { AgentError, EXIT } from '../../platform/errors.js';
+import type { Db, Queryable } from '../../platform/db.js';
 
 export type LedgerKind = 'receive' | 'print' | 'spoil' | 'adjust';
 

@@ -9,8 +9,8 @@
  *   the configured cards per full supply stands in.
  * A forecast without data is null with the reason, never a guess.
  */
-import type { Config } from './config/schema.js';
-import type { StationBody, SupplyPayload } from '../telemetry/payloads.js';
+import type { Config } from '../config/schema.js';
+import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 
 export type ForecastConfig = Config['forecast'];
 type Kind = 'ribbon' | 'film' | 'blanks';

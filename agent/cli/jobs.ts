@@ -1,33 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadStationFile } from './cli/station-file.js';
-import { AgentError, EXIT } from '../platform/errors.js';
-import { JobRepo } from './jobs/repo.js';
-import { Ledger } from './stock.js';
-import { Store } from './store/store.js';
+import type { Command } from 'commander';
+import { AgentError, EXIT } from '../../platform/errors.js';
+import { JobRepo } from '../jobs/repo.js';
+import { configOption, iso, out, withStore } from './common.js';
 
-/** The queue and the ledger are used from the command line while the daemon runs: same file, WAL. */
-async function withStore<T>(configFile: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await Store.open(loadStationFile(configFile).dataDir);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number such as 500');
-  return n;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const out = (s: string): void => {
-  process.stdout.write(`${s}\n`);
-};
-
-export function addQueueCommands(program: Command, configOption: () => Option, version: string): void {
+/** `station-agent jobs ...`: the print queue, usable while the daemon runs (same file, WAL). */
+export function addJobsCommands(program: Command, version: string): void {
   const jobs = program.command('jobs').description('the print queue: add records, list them, settle uncertain cards').version(version, '-V, --version');
 
   jobs
@@ -93,41 +71,5 @@ export function addQueueCommands(program: Command, configOption: () => Option, v
     .action(async (id: string, opts: { config?: string }) => {
       await withStore(opts.config, (s) => new JobRepo(s.db).cancel(id));
       out(`${id}: cancelled`);
-    });
-
-  const stock = program.command('stock').description('the blank-card ledger: deliveries, counts, what is on hand').version(version, '-V, --version');
-
-  stock
-    .command('receive')
-    .description('record a delivery of blank cards')
-    .argument('<n>', 'number of cards received', wholeNumber)
-    .requiredOption('--batch <b>', 'the batch or handover reference of the delivery')
-    .addOption(configOption())
-    .action(async (n: number, opts: { batch: string; config?: string }) => {
-      const s = await withStore(opts.config, (st) => new Ledger(st.db).receive(n, opts.batch));
-      out(`received ${n} (batch ${opts.batch.trim()}); on hand: ${s.onHand}`);
-    });
-
-  stock
-    .command('count')
-    .description('record a physical count; the difference from the ledger is kept as a signed adjustment')
-    .argument('<n>', 'cards counted on hand', wholeNumber)
-    .requiredOption('--reason <r>', 'why the count was made, e.g. "monthly count"')
-    .addOption(configOption())
-    .action(async (n: number, opts: { reason: string; config?: string }) => {
-      const r = await withStore(opts.config, (st) => new Ledger(st.db).count(n, opts.reason));
-      out(`counted ${n}; adjustment ${r.adjustment >= 0 ? '+' : ''}${r.adjustment}; on hand: ${r.summary.onHand}`);
-    });
-
-  stock
-    .command('show')
-    .description('the ledger in sum: received + adjusted = printed + spoiled + on hand')
-    .addOption(configOption())
-    .option('--json', 'print {received, printed, spoiled, adjusted, onHand}')
-    .action(async (opts: { config?: string; json?: boolean }) => {
-      const s = await withStore(opts.config, (st) => new Ledger(st.db).summary());
-      const { kept: _kept, ...figures } = s;
-      if (opts.json) return out(JSON.stringify(figures, null, 2));
-      out(`received ${s.received}, printed ${s.printed}, spoiled ${s.spoiled}, adjusted ${s.adjusted >= 0 ? '+' : ''}${s.adjusted}, on hand ${s.onHand}`);
     });
 }

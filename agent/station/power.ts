@@ -1,6 +1,6 @@
-import type { PowerState } from '../hal/ups/types.js';
-import type { StationBody } from '../telemetry/payloads.js';
-import type { Config } from './config/schema.js';
+import type { PowerState } from '../../hal/ups/types.js';
+import type { StationBody } from '../../telemetry/payloads.js';
+import type { Config } from '../config/schema.js';
 
 /**
  * The station's power, as NUT's upsmon sees it: online → on battery → low battery → shutdown

@@ -1,8 +1,8 @@
-import type { HealthPayload } from '../telemetry/payloads.js';
-import { LAST_HEALTH_KEY } from '../telemetry/telemetry.js';
-import type { Config } from './config/schema.js';
-import { AGENT_STATE_KEY } from './daemon.js';
-import { Store } from './store/store.js';
+import type { HealthPayload } from '../../telemetry/payloads.js';
+import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
+import type { Config } from '../config/schema.js';
+import { AGENT_STATE_KEY } from '../process/daemon.js';
+import { Store } from '../store/store.js';
 
 export interface AgentState {
   /** gone: recorded as running, but no such process (it crashed or the PC lost power). */

@@ -1,0 +1,31 @@
+/** What the CLI's commands share: the config option, the store opened for one command, argument parsers. */
+import { InvalidArgumentError, Option } from 'commander';
+import { Store } from '../store/store.js';
+import { loadStationFile } from './station-file.js';
+
+export function configOption(): Option {
+  // The environment variable lets an installed wrapper point every command at the station's file.
+  return new Option('-c, --config <file>', 'configuration file (YAML or JSON); without it the simulated demo runs').env('STATION_AGENT_CONFIG');
+}
+
+/** The queue and the ledgers are used from the command line while the daemon runs: same file, WAL. */
+export async function withStore<T>(configFile: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await Store.open(loadStationFile(configFile).dataDir);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number such as 500');
+  return n;
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export const out = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
