@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Lifecycle } from '../hal/driver.js';
 
 /**
  * The parts of a running program (a store, a broker, drivers, a connection, loops), started in
@@ -24,7 +25,7 @@ export class Parts {
    * Start a part the others can run without (a driver whose device is off or unplugged): a
    * failure is logged, and the part is stopped with the others all the same.
    */
-  async optional(name: string, part: { start(): Promise<void>; stop(): Promise<void> }, why = 'it shows as unknown until it answers'): Promise<void> {
+  async optional(name: string, part: Lifecycle, why = 'it shows as unknown until it answers'): Promise<void> {
     try {
       await part.start();
     } catch (err) {
