@@ -24,6 +24,11 @@ export const supplySchema = z.object({
   status: z.enum(SUPPLY_STATUSES),
   daysLeft: nullableNumber.describe('days until it runs out at the recent rate of cards a day; null when it cannot be told (see daysLeftReason)'),
   daysLeftReason: z.string().nullable().describe('why daysLeft is null (no level, still learning, no use lately); null when it is given'),
+  // Optional in the schema (this agent always sends it) so health from older agents still validates.
+  source: z
+    .enum(['printer', 'counted'])
+    .optional()
+    .describe('printer: the printer reported the level; counted: the agent counted the cards printed since the roll was installed (an estimate: low at most, never empty)'),
 });
 
 export const healthSchema = z.object({
@@ -71,6 +76,12 @@ export const healthSchema = z.object({
     daysLeft: nullableNumber.describe('days the office blank stock (shelf and hopper) lasts at the recent rate; null with daysLeftReason when it cannot be told'),
     daysLeftReason: z.string().nullable(),
     cardsPerDay: nullableNumber.describe('cards through the printer a day over the forecast window; null while learning'),
+    ribbonRolls: nullableNumber.optional().describe('ribbon rolls on the shelf (the supply ledger); null until one is recorded'),
+    filmRolls: nullableNumber.optional().describe('retransfer film rolls on the shelf (the supply ledger); null until one is recorded'),
+    ribbonDaysLeft: nullableNumber
+      .optional()
+      .describe('days the office\'s ribbon lasts at the recent rate: the roll in the printer and the rolls on the shelf; null when it cannot be told'),
+    filmDaysLeft: nullableNumber.optional().describe('days the office\'s film lasts at the recent rate: the roll in the printer and the rolls on the shelf; null when it cannot be told'),
   }),
   jobs: z.object({
     queued: nullableNumber,

@@ -129,11 +129,11 @@ export const forecastSchema = z.strictObject({
   windowDays: z.number().min(1).max(90).default(14).describe('Days of use the cards-a-day rate is taken over.'),
   cardsPerSupply: z
     .strictObject({
-      ribbon: supplyCapacity.default(250).describe('Cards a full ribbon prints (a YMCKO panel ribbon: 200-300).'),
-      film: supplyCapacity.default(750).describe('Cards a full roll of retransfer film prints.'),
+      ribbon: supplyCapacity.default(500).describe('Cards a ribbon roll prints: about 500 e-KTP, as offices report (400 in one office).'),
+      film: supplyCapacity.default(1500).describe('Cards a roll of retransfer film prints: about three ribbons\' worth, as an office\'s budget of 10 ribbons to 3 films suggests.'),
     })
     .prefault({})
-    .describe('Used for cards left until the agent has learned the real figure from the printer\'s levels (after about 20 cards); printer.supplies.*.capacity wins over these.'),
+    .describe('The yield of a roll, in cards, until the agent knows better: a roll recorded without --yield (station-agent supply replace) is expected to give this until this office\'s used-up rolls have said what they really give; for a printer that reports levels in percent, until the drop per card is learned (after about 20 cards). The box\'s figure (--yield) and printer.supplies.*.capacity win over these.'),
 });
 
 export const configSchema = z

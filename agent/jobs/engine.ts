@@ -5,8 +5,10 @@ import { PRINT_ERRORS, type PrinterDriver } from '../../hal/printer/types.js';
 import { RECORD_ERRORS, type PrintRecord, type RecordErrorCode, type RecordSource } from '../../hal/records/types.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import { CARD_MIME, renderCard } from '../card/render.js';
-import type { JobsConfig } from '../config/schema.js';
+import { forecastSchema, type JobsConfig } from '../config/schema.js';
 import { Ledger } from '../ledger/blanks.js';
+import { postCard } from '../ledger/card.js';
+import { SupplyLedger, type RollKind, type SupplyCount, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import { holdReason } from './gate.js';
 import { JobRepo, startOfLocalDay, type JobCounts } from './repo.js';
@@ -20,6 +22,8 @@ export interface JobsSummary extends JobCounts {
   blanksOnHand: number | null;
   /** Cards through the printer (printed and spoiled) since the ledger began; the forecast's usage. */
   cardsUsed: number | null;
+  /** Ribbon and film as the agent counts them (the supply ledger); null before the first look. */
+  counted: Record<RollKind, SupplyCount> | null;
 }
 
 export interface EngineDeps {
@@ -32,9 +36,12 @@ export interface EngineDeps {
   /** The station's latest snapshot, for the gate. */
   snapshot: () => StationBody | undefined;
   render?: (r: PrintRecord) => Buffer;
+  /** Cards a ribbon and a film roll give until this office's rolls say otherwise (forecast.cardsPerSupply). */
+  rollYields?: Yields;
 }
 
 const STEP_MS = 500;
+const DEFAULT_ROLL_YIELDS: Yields = forecastSchema.parse({}).cardsPerSupply;
 /** After the printer refused to start a card, ask again no sooner than this. */
 const PRINT_RETRY_MS = 2000;
 /** Counts and the ledger are summed at most this often, or when something changed. */
@@ -68,11 +75,12 @@ export class JobEngine {
   private counts: JobCounts = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, printedToday: 0, failedToday: 0 };
   private blanksOnHand: number | null = null;
   private cardsUsed: number | null = null;
+  private counted: Record<RollKind, SupplyCount> | null = null;
 
   constructor(private readonly d: EngineDeps) {
     this.repo = new JobRepo(d.store.db, () => d.clock.now());
     const zero = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, printedToday: 0, failedToday: 0 };
-    this.summaryCache = { ...zero, held: null, utilisation: null, blanksOnHand: null, cardsUsed: null };
+    this.summaryCache = { ...zero, held: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null };
   }
 
   async start(): Promise<void> {
@@ -171,12 +179,13 @@ export class JobEngine {
       const stock = await Ledger.summaryIn(this.d.store.db);
       this.blanksOnHand = stock.kept ? stock.onHand : null;
       this.cardsUsed = stock.printed + stock.spoiled;
+      this.counted = await SupplyLedger.countsIn(this.d.store.db, this.d.rollYields ?? DEFAULT_ROLL_YIELDS);
     }
     const c = this.counts;
     const waiting = c.queued + c.fetching + c.ready + c.printing > 0;
     this.utilisation.record(now, waiting, this.current !== undefined);
     const why = this.writeTrouble ? `the database cannot be written (${this.writeTrouble}): printing waits` : held;
-    this.summaryCache = { ...c, held: waiting ? why : null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed };
+    this.summaryCache = { ...c, held: waiting ? why : null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed, counted: this.counted };
   }
 
   /** A write failed: hold the queue (no card may start that could not be recorded) until writes work. */
@@ -332,8 +341,8 @@ export class JobEngine {
     try {
       await this.d.store.db.transaction(async (tx) => {
         await JobRepo.move(tx, recordId, ['printing'], o.to, at, o.reason, o.printerJobId ? { printer_job_id: o.printerJobId } : {});
-        if (o.to === 'printed') await Ledger.post(tx, { kind: 'print', qty: -1, at, recordId });
-        if (o.to === 'spoiled') await Ledger.post(tx, { kind: 'spoil', qty: -1, at, recordId });
+        if (o.to === 'printed') await postCard(tx, 'print', at, recordId);
+        if (o.to === 'spoiled') await postCard(tx, 'spoil', at, recordId);
       });
       this.unwritten.delete(recordId);
       this.summaryDirty = true;

@@ -20,7 +20,8 @@ export function holdReason(h: StationBody | undefined, cfg: JobsConfig, ctx: Gat
   if (p.state === 'offline') return 'the printer is offline';
   for (const kind of ['ribbon', 'film', 'blanks'] as const) {
     const s = p.supplies.find((x) => x.kind === kind);
-    if (s && (s.status === 'empty' || s.remaining === 0)) return `${kind} is empty: refill it and printing resumes by itself`;
+    // A count reaching zero never holds the queue: it is an estimate; the printer's own word does.
+    if (s && (s.status === 'empty' || (s.source !== 'counted' && s.remaining === 0))) return `${kind} is empty: refill it and printing resumes by itself`;
   }
   if (p.state === 'stopped') return `the printer is stopped (${p.reasons.join(', ') || 'no reason given'})`;
   const u = h.ups;

@@ -1,6 +1,6 @@
 import { withTimeout } from '../../hal/errors.js';
 import { AgentError, EXIT } from '../../platform/errors.js';
-import { Ledger } from '../ledger/blanks.js';
+import { postCard } from '../ledger/card.js';
 import type { Db, Queryable } from '../../platform/db.js';
 
 export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;
@@ -123,12 +123,12 @@ export class JobRepo {
     return this.db.transaction(async (tx) => {
       if (outcome === 'printed') {
         await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, 'verified by a person: the card was printed');
-        await Ledger.post(tx, { kind: 'print', qty: -1, at, recordId });
+        await postCard(tx, 'print', at, recordId);
         return 'printed';
       }
       if (outcome === 'spoiled') {
         await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, 'verified by a person: the card was spoiled');
-        await Ledger.post(tx, { kind: 'spoil', qty: -1, at, recordId });
+        await postCard(tx, 'spoil', at, recordId);
         return 'spoiled';
       }
       await JobRepo.move(tx, recordId, ['needs_verification'], 'queued', at, 'verified by a person: no card came out; printing it again', { fetch_attempts: 0, next_fetch_at: 0 });
@@ -165,7 +165,7 @@ export class JobRepo {
         const outcome = outcomes.get(r.record_id);
         if (r.state === 'printing' && outcome === 'completed') {
           await JobRepo.move(tx, r.record_id, ['printing'], 'printed', at, "the printer's job history shows this card completed");
-          await Ledger.post(tx, { kind: 'print', qty: -1, at, recordId: r.record_id });
+          await postCard(tx, 'print', at, r.record_id);
           out.proven.push(r.record_id);
         } else if (r.state === 'printing') {
           await JobRepo.move(tx, r.record_id, ['printing'], 'needs_verification', at, 'the agent stopped while this card was printing; a person must check whether it came out');

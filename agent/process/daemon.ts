@@ -109,7 +109,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
 
     // The engine reads the station's latest snapshot for its gate; the station reads the engine's summary.
     let latest: () => StationBody | undefined = () => undefined;
-    const engine = new JobEngine({ store, source, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest() });
+    const engine = new JobEngine({ store, source, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply });
     const station = new Station({
       config,
       printer,

@@ -24,18 +24,36 @@ const SUPPLY_REASON = /^(ribbon|film|media|marker-supply|toner|ink)-(low|empty)$
 
 const days = (d: number) => (d < 1 ? 'less than a day' : `about ${Math.round(d)} day${Math.round(d) === 1 ? '' : 's'}`);
 
-/** Days left that count for a consumable: the printer's ribbon and film; for blanks the office stock. */
+/**
+ * Days left that count for a consumable: the office's, where known (blanks on the shelf and in
+ * the hopper; the ribbon or film roll in the printer and those on the shelf), else the roll's.
+ */
 function daysLeftOf(h: StationBody, kind: 'ribbon' | 'film' | 'blanks'): number | null {
   if (kind === 'blanks') return h.stock.daysLeft;
+  const office = kind === 'ribbon' ? h.stock.ribbonDaysLeft : h.stock.filmDaysLeft;
+  if (office !== undefined && office !== null) return office;
   if (h.printer.state === 'unknown') return null;
   return h.printer.supplies.find((s) => s.kind === kind)?.daysLeft ?? null;
+}
+
+/** Spare rolls on the shelf; null for blanks, or when no roll of the kind was ever recorded. */
+function shelfOf(h: StationBody, kind: 'ribbon' | 'film' | 'blanks'): number | null {
+  if (kind === 'blanks') return null;
+  return (kind === 'ribbon' ? h.stock.ribbonRolls : h.stock.filmRolls) ?? null;
 }
 
 function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
   const find = (h: StationBody): SupplyPayload | undefined =>
     h.printer.state === 'unknown' ? undefined : h.printer.supplies.find((s) => s.kind === kind);
   const describe = (s: SupplyPayload) =>
-    s.remaining !== null ? `${s.remaining} left of ${s.capacity ?? '?'}` : s.levelPercent !== null ? `${s.levelPercent} %` : s.status;
+    s.source === 'counted'
+      ? `about ${s.remaining ?? '?'} cards left of ${s.capacity ?? '?'} by count`
+      : s.remaining !== null
+        ? `${s.remaining} left of ${s.capacity ?? '?'}`
+        : s.levelPercent !== null
+          ? `${s.levelPercent} %`
+          : s.status;
+  const shelfWords = (n: number | null) => (n === null ? '' : n === 0 ? ', no spare roll on the shelf' : `, ${n} spare roll${n === 1 ? '' : 's'} on the shelf`);
   return [
     {
       code: `supply.${kind}.low`,
@@ -52,14 +70,19 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
         // time a new one takes to arrive; clear only clearly above each.
         const band = wasActive ? 1 : 0;
         const levelLow = level !== null && level <= limits.supplyLowPercent + band * limits.hysteresisPercent;
+        // A roll running low is no shortage while a spare waits on the shelf: the office is
+        // short only when the shelf is empty too (or its days run out within the lead time).
+        const shelf = shelfOf(h, kind);
+        const rollLow = (saysLow || levelLow) && !(shelf !== null && shelf > 0);
         // One day of margin: use is counted in whole days and levels in whole percent.
         const soon = left !== null && left <= (lead + 1) * (1 + band * 0.1);
-        const active = saysLow || levelLow || soon;
-        const name = s ? `${s.name} (${kind})` : kind;
+        const active = rollLow || soon;
+        const name = !s ? kind : s.source === 'counted' ? `the ${kind} roll` : `${s.name} (${kind})`;
         const what = s ? describe(s) : 'level unknown';
-        const when = left === null ? '' : `; ${days(left)} left${kind === 'blanks' ? ' in the office stock' : ''} at ${h.stock.cardsPerDay ?? '?'} cards a day`;
+        const where = kind === 'blanks' ? ' in the office stock' : shelf !== null && shelf > 0 ? ' with the shelf' : '';
+        const when = left === null ? '' : `; ${days(left)} left${where} at ${h.stock.cardsPerDay ?? '?'} cards a day`;
         const order = soon ? `, order now: a new one takes ${lead} days` : '';
-        return { active, message: `${name} is ${active ? 'low' : 'no longer low'}: ${what}${when}${active ? order : ''}` };
+        return { active, message: `${name} is ${active ? 'low' : 'no longer low'}: ${what}${shelfWords(shelf)}${when}${active ? order : ''}` };
       },
     },
     {
@@ -68,7 +91,8 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
       evaluate(h) {
         const s = find(h);
         if (!s || s.status === 'unknown') return 'unknown';
-        const active = s.status === 'empty' || s.remaining === 0;
+        // Only the printer says empty: a count reaching zero is an estimate (low, by count).
+        const active = s.status === 'empty' || (s.source !== 'counted' && s.remaining === 0);
         return { active, message: active ? `${s.name} (${kind}) is empty: the station cannot print` : `${s.name} (${kind}) refilled: ${describe(s)}` };
       },
     },

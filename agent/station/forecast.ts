@@ -11,6 +11,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
+import type { SupplyCount } from '../ledger/supplies.js';
 
 export type ForecastConfig = Config['forecast'];
 type Kind = 'ribbon' | 'film' | 'blanks';
@@ -84,7 +85,8 @@ export class ConsumablesForecast {
       }
     }
     for (const kind of KINDS) {
-      const sup = supplies.find((x) => x.kind === kind);
+      // Only the printer's own levels teach the drop per card; a counted level is the count itself.
+      const sup = supplies.find((x) => x.kind === kind && x.source !== 'counted');
       if (sup && sup.levelPercent !== null && cardsUsed !== null) this.learn(s.learned[kind], sup.levelPercent, cardsUsed);
     }
   }
@@ -149,8 +151,12 @@ export class ConsumablesForecast {
     return cap !== null && cap > 0 ? 100 / cap : null;
   }
 
-  /** The supplies with cards left and days left filled in, and the office's blank stock in days. */
-  apply(body: StationBody, now: number): void {
+  /**
+   * The supplies with cards left and days left filled in, the office's blank stock in days, and
+   * the office's ribbon and film in days: the roll in the printer and the rolls on the shelf,
+   * each expected to give what this office's rolls give (`counted`, from the supply ledger).
+   */
+  apply(body: StationBody, now: number, counted: Record<'ribbon' | 'film', SupplyCount> | null = null): void {
     const { perDay, reason } = this.rate(now);
     const days = (cards: number | null, what: string): { daysLeft: number | null; daysLeftReason: string | null } => {
       if (cards === null) return { daysLeft: null, daysLeftReason: `the ${what} level is not known` };
@@ -168,7 +174,14 @@ export class ConsumablesForecast {
     });
     const onHand = body.stock.blanksOnHand;
     const stock = onHand === null ? { daysLeft: null, daysLeftReason: 'no blank-card ledger kept yet (station-agent stock receive)' } : days(Math.max(0, onHand), 'blank stock');
-    body.stock = { ...body.stock, ...stock, cardsPerDay: perDay === null ? null : round1(perDay) };
+    // The shelf unknown (no roll of the kind ever recorded), the office's total is unknown too.
+    const office = (kind: 'ribbon' | 'film'): number | null => {
+      const roll = body.printer.supplies.find((x) => x.kind === kind)?.remaining ?? null;
+      const c = counted?.[kind];
+      if (roll === null || !c || c.onShelf === null || perDay === null || perDay === 0) return null;
+      return round1((roll + Math.max(0, c.onShelf) * c.expectedYield) / perDay);
+    };
+    body.stock = { ...body.stock, ...stock, cardsPerDay: perDay === null ? null : round1(perDay), ribbonDaysLeft: office('ribbon'), filmDaysLeft: office('film') };
   }
 }
 

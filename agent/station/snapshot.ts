@@ -1,8 +1,9 @@
 import type { HostReading } from '../../hal/host/types.js';
-import type { PrinterReading } from '../../hal/printer/types.js';
+import type { PrinterReading, SupplyReading } from '../../hal/printer/types.js';
 import type { UpsReading } from '../../hal/ups/types.js';
-import type { StationBody } from '../../telemetry/payloads.js';
+import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 import type { JobsSummary } from '../jobs/engine.js';
+import { ROLL_KINDS, type RollKind, type SupplyCount } from '../ledger/supplies.js';
 import type { PowerView, UpsBody } from './power.js';
 
 /** One poll's outcome per driver: a reading, or why there is none. */
@@ -22,6 +23,8 @@ export interface SnapshotContext {
   version: string;
   startedAt: Date;
   now: Date;
+  /** A supply is low at or under this level (alerts.supplyLowPercent); a counted one is judged by it. */
+  lowPercent: number;
 }
 
 /**
@@ -71,11 +74,11 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           driver: r.printer.driver,
           state: p.value.state,
           reasons: p.value.reasons,
-          supplies: p.value.supplies.map((s) => ({ ...s, daysLeft: null, daysLeftReason: 'no forecast kept' })),
+          supplies: withCounted(p.value.supplies, p.value.reasons, ctx.jobs?.counted ?? null, ctx.lowPercent),
           model: p.value.model,
           error: null,
         }
-      : { driver: r.printer.driver, state: 'unknown', reasons: [], supplies: [], model: null, error: p.error },
+      : { driver: r.printer.driver, state: 'unknown', reasons: [], supplies: withCounted([], [], ctx.jobs?.counted ?? null, ctx.lowPercent), model: null, error: p.error },
     ups: withPower(ctx, ups),
     host: {
       cpuPercent: h?.cpuPercent ?? null,
@@ -84,7 +87,16 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
       uptimeSeconds: h?.uptimeSeconds ?? null,
     },
     // Without a job engine (or before its first look) the counts are unknown, not zero.
-    stock: { blanksOnHand: ctx.jobs?.blanksOnHand ?? null, daysLeft: null, daysLeftReason: 'no forecast kept', cardsPerDay: null },
+    stock: {
+      blanksOnHand: ctx.jobs?.blanksOnHand ?? null,
+      daysLeft: null,
+      daysLeftReason: 'no forecast kept',
+      cardsPerDay: null,
+      ribbonRolls: ctx.jobs?.counted?.ribbon.onShelf ?? null,
+      filmRolls: ctx.jobs?.counted?.film.onShelf ?? null,
+      ribbonDaysLeft: null,
+      filmDaysLeft: null,
+    },
     jobs: ctx.jobs
       ? {
           queued: ctx.jobs.queued,
@@ -100,6 +112,33 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
       : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, held: null, utilisation: null },
     alerts: [],
   };
+}
+
+const COUNTED_NAMES: Record<RollKind, string> = { ribbon: 'Ribbon (counted)', film: 'Retransfer film (counted)' };
+
+/**
+ * The printer's supplies, with ribbon and film counted by the agent where the printer gives no
+ * level of its own (most card printers: the agent prints every card, so it counts). Where the
+ * printer gives a level, the printer wins: it sees the roll, the count only estimates it. A
+ * count is an estimate, so it says low at most; only the printer's own word (a *-empty reason)
+ * says empty.
+ */
+export function withCounted(reported: readonly SupplyReading[], reasons: readonly string[], counted: Record<RollKind, SupplyCount> | null, lowPercent: number): SupplyPayload[] {
+  const out: SupplyPayload[] = reported.map((s) => ({ ...s, daysLeft: null, daysLeftReason: 'no forecast kept', source: 'printer' as const }));
+  for (const kind of ROLL_KINDS) {
+    const c = counted?.[kind];
+    if (!c || c.yield === null || c.remaining === null) continue;
+    const i = out.findIndex((s) => s.kind === kind);
+    const printer = i >= 0 ? out[i] : undefined;
+    if (printer && (printer.levelPercent !== null || printer.remaining !== null)) continue;
+    const levelPercent = Math.round((c.remaining / c.yield) * 100);
+    const printerSays = printer?.status;
+    const status = printerSays === 'empty' || reasons.includes(`${kind}-empty`) ? 'empty' : printerSays === 'low' || levelPercent <= lowPercent ? 'low' : 'ok';
+    const entry: SupplyPayload = { kind, name: COUNTED_NAMES[kind], levelPercent, remaining: c.remaining, capacity: c.yield, status, daysLeft: null, daysLeftReason: 'no forecast kept', source: 'counted' };
+    if (i >= 0) out[i] = entry;
+    else out.push(entry);
+  }
+  return out;
 }
 
 function withPower(ctx: SnapshotContext, ups: UpsBody): StationBody['ups'] {

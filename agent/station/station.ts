@@ -141,13 +141,13 @@ export class Station {
     let power: PowerView | undefined;
     const body = buildHealth(
       { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
-      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs, power: (u) => (power = this.power.next(u, this.d.config.alerts)) },
+      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs, lowPercent: this.d.config.alerts.supplyLowPercent, power: (u) => (power = this.power.next(u, this.d.config.alerts)) },
     );
     if (power) {
       if (before !== undefined && before !== power.state) this.d.log.info({ from: before, to: power.state, why: power.why }, `power: ${before} -> ${power.state}`);
       this.lowBattery.observe(power);
     }
-    if (this.d.forecast) await this.forecast(this.d.forecast, body, now.getTime(), jobs?.cardsUsed ?? null);
+    if (this.d.forecast) await this.forecast(this.d.forecast, body, now.getTime(), jobs?.cardsUsed ?? null, jobs?.counted ?? null);
     for (const t of book.evaluate(body)) {
       await this.d.telemetry.event(t, (tx) =>
         t.state === 'raised'
@@ -173,9 +173,9 @@ export class Station {
   }
 
   /** Learn from this poll, fill in days left, and keep the learning now and then. */
-  private async forecast(f: ConsumablesForecast, body: StationBody, now: number, cardsUsed: number | null): Promise<void> {
+  private async forecast(f: ConsumablesForecast, body: StationBody, now: number, cardsUsed: number | null, counted: JobsSummary['counted']): Promise<void> {
     f.observe(now, body.printer.supplies, cardsUsed);
-    f.apply(body, now);
+    f.apply(body, now, counted);
     if (now - this.forecastSavedAt < FORECAST_SAVE_MS) return;
     const changes = f.takeChanges();
     if (!changes) return;

@@ -73,6 +73,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'the ribbon and film ledger: rolls received, installed, taken out, cards counted',
+    sql: `
+      -- Append-only, like the blank-card ledger. Per kind (ribbon or film): rolls received onto
+      -- the shelf (rolls +N), a roll installed (rolls -1 from the shelf, or 0 for a roll that was
+      -- never shelved; its rated yield in cards), a roll taken out (the cards it gave), and one
+      -- row per card through the printer, posted with the card's blank-ledger entry.
+      CREATE TABLE supply_ledger (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('ribbon','film')),
+        entry TEXT NOT NULL CHECK (entry IN ('receive','install','remove','card')),
+        rolls INTEGER NOT NULL DEFAULT 0,
+        cards INTEGER NOT NULL DEFAULT 0,
+        yield INTEGER,
+        yield_from TEXT CHECK (yield_from IN ('box','learned','default')),
+        lot TEXT,
+        reason TEXT,
+        by TEXT NOT NULL CHECK (by IN ('person','printer','agent')),
+        record_id TEXT
+      ) STRICT;
+      CREATE INDEX supply_ledger_kind ON supply_ledger (kind, entry, id);
+      CREATE TRIGGER supply_ledger_no_update BEFORE UPDATE ON supply_ledger BEGIN SELECT RAISE(ABORT, 'the supply ledger is append-only'); END;
+      CREATE TRIGGER supply_ledger_no_delete BEFORE DELETE ON supply_ledger BEGIN SELECT RAISE(ABORT, 'the supply ledger is append-only'); END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -25,6 +25,7 @@ const RELEASED = [
   { fixture: 'v2.sql', version: 2 },
   { fixture: 'v3.sql', version: 3 },
   { fixture: 'v3-agent-job-id.sql', version: 3 },
+  { fixture: 'v4.sql', version: 4 },
 ];
 const hasSqlite3 = peerAvailable('the sqlite3 command-line shell (loads the database fixtures)', 'sqlite3');
 
@@ -41,7 +42,7 @@ function loadFixture(fixture: string, dataDir: string): string {
 type Row = Record<string, unknown>;
 
 /** Everything a station keeps, table by table (an absent table is empty). */
-async function contents(db: Db): Promise<Record<'kv' | 'alerts_active' | 'outbox' | 'jobs' | 'job_events' | 'ledger', Row[]> & { seq: number }> {
+async function contents(db: Db): Promise<Record<'kv' | 'alerts_active' | 'outbox' | 'jobs' | 'job_events' | 'ledger' | 'supply_ledger', Row[]> & { seq: number }> {
   const tables = new Set((await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")).map((t) => t.name));
   const rows = (table: string, order: string) => (tables.has(table) ? db.all<Row>(`SELECT * FROM ${table} ORDER BY ${order}`) : Promise.resolve([]));
   return {
@@ -51,6 +52,7 @@ async function contents(db: Db): Promise<Record<'kv' | 'alerts_active' | 'outbox
     jobs: await rows('jobs', 'seq'),
     job_events: await rows('job_events', 'id'),
     ledger: await rows('ledger', 'id'),
+    supply_ledger: await rows('supply_ledger', 'id'),
     seq: (await db.get<{ value: number }>("SELECT value FROM counters WHERE name = 'seq'"))?.value ?? 0,
   };
 }
@@ -80,6 +82,7 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
       expect(before.kv.length && before.alerts_active.length).toBeGreaterThan(0);
       if (version >= 2) expect(before.outbox).toHaveLength(3);
       if (version >= 3) expect(before.jobs.length && before.job_events.length && before.ledger.length).toBeGreaterThan(0);
+      if (version >= 4) expect(before.supply_ledger.length).toBeGreaterThan(0);
 
       const store = await Store.open(dataDir);
       try {
@@ -92,6 +95,7 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
         expect(after.jobs).toEqual(before.jobs.map((j) => ({ agent_job_id: null, ...j })));
         expect(after.job_events).toEqual(before.job_events);
         expect(after.ledger).toEqual(before.ledger);
+        expect(after.supply_ledger).toEqual(before.supply_ledger);
         // seq goes on from where it was: a new database would restart it at the clock.
         expect(await store.db.transaction((tx) => store.nextSeq(tx))).toBe(before.seq + 1);
         const columns = (await store.db.all<{ name: string }>('PRAGMA table_info(jobs)')).map((c) => c.name);

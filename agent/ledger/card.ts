@@ -1,0 +1,14 @@
+import type { Queryable } from '../../platform/db.js';
+import { Ledger } from './blanks.js';
+import { SupplyLedger } from './supplies.js';
+
+/**
+ * A card that came out of the printer, printed or spoiled, in the caller's transaction: one
+ * blank off the blank-card ledger, and one card counted against the ribbon and the film in the
+ * printer (a spoiled card used them too). Every way a card is settled goes through here, so
+ * the ledgers cannot disagree after a crash.
+ */
+export async function postCard(tx: Queryable, outcome: 'print' | 'spoil', at: number, recordId: string): Promise<void> {
+  await Ledger.post(tx, { kind: outcome, qty: -1, at, recordId });
+  await SupplyLedger.postCard(tx, at, recordId);
+}
