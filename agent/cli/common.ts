@@ -1,5 +1,6 @@
 /** What the CLI's commands share: the config option, the store opened for one command, argument parsers. */
 import { InvalidArgumentError, Option } from 'commander';
+import type { Config } from '../config/schema.js';
 import { Store } from '../store/store.js';
 import { loadStationFile } from './station-file.js';
 
@@ -9,10 +10,11 @@ export function configOption(): Option {
 }
 
 /** The queue and the ledgers are used from the command line while the daemon runs: same file, WAL. */
-export async function withStore<T>(configFile: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await Store.open(loadStationFile(configFile).dataDir);
+export async function withStore<T>(configFile: string | undefined, fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
+  const config = loadStationFile(configFile);
+  const store = await Store.open(config.dataDir);
   try {
-    return await fn(store);
+    return await fn(store, config);
   } finally {
     await store.close();
   }

@@ -2,6 +2,9 @@ import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock } from '../../hal/clock.js';
 import { codeOf, HalError, unreachable } from '../../hal/errors.js';
+import { ROLL_KINDS, SupplyLedger, type RollKind, type SupplyCount } from '../ledger/supplies.js';
+import { withCounted } from '../station/snapshot.js';
+import { Store } from '../store/store.js';
 import { RECORD_ERRORS } from '../../hal/records/types.js';
 import { HID_ERRORS } from '../../hal/ups/hid/error.js';
 import { UPS_ERRORS } from '../../hal/ups/types.js';
@@ -16,6 +19,17 @@ import { fail, pass, warn, type Check, type Facts } from './types.js';
 
 const hintOf = (err: unknown) => (err instanceof HalError && err.hint ? ` ${err.hint}` : '');
 
+/** The supply ledger's counts, read without changing the database; null without one (a fresh station). */
+async function countedSupplies(config: Config): Promise<Record<RollKind, SupplyCount> | null> {
+  const store = await Store.openReadOnly(config.dataDir).catch(() => undefined);
+  if (!store) return null;
+  try {
+    return await SupplyLedger.countsIn(store.db, config.forecast.cardsPerSupply).catch(() => null);
+  } finally {
+    await store.close();
+  }
+}
+
 export function peerChecks(config: Config, configSource: string, log: Logger): Check[] {
   const ctx = { clock: systemClock, log };
   const checks: Check[] = [
@@ -29,13 +43,24 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           await printer.start();
           const r = await printer.read();
           const facts: Facts = { driver: printer.driver, state: r.state, reasons: r.reasons.join(', ') || null };
-          for (const s of r.supplies) facts[s.kind] = `${s.status}${s.levelPercent === null ? '' : ` ${s.levelPercent} %`}`;
-          const empty = r.supplies.filter((s) => s.status === 'empty').map((s) => s.kind);
-          const low = r.supplies.filter((s) => s.status === 'low').map((s) => s.kind);
+          // Ribbon and film as health shows them: the printer's level, else the agent's count.
+          const supplies = withCounted(r.supplies, r.reasons, await countedSupplies(config), config.alerts.supplyLowPercent);
+          for (const s of supplies) facts[s.kind] = `${s.status}${s.levelPercent === null ? '' : ` ${s.levelPercent} %`}${s.source === 'counted' ? ' (counted)' : ''}`;
+          const empty = supplies.filter((s) => s.status === 'empty').map((s) => s.kind);
+          const low = supplies.filter((s) => s.status === 'low').map((s) => s.kind);
+          const unseen = ROLL_KINDS.filter((k) => !supplies.some((s) => s.kind === k && (s.levelPercent !== null || s.remaining !== null)));
           if (r.state === 'offline') return fail(facts, { en: 'The printer is offline: check its power, cable and that it is not paused.', id: 'Printer offline: periksa daya, kabel, dan pastikan tidak dijeda.' });
           if (empty.length > 0) return fail(facts, { en: `Empty: ${empty.join(', ')}. Replace it; printing resumes by itself.`, id: `Habis: ${empty.join(', ')}. Ganti; pencetakan berlanjut sendiri.` });
           if (r.state === 'stopped') return fail(facts, { en: `The printer is stopped (${facts.reasons ?? 'no reason given'}): clear the fault on the printer.`, id: `Printer berhenti (${facts.reasons ?? 'tanpa alasan'}): atasi gangguan di printer.` });
           if (low.length > 0) return warn(facts, { en: `Low: ${low.join(', ')}. Have a replacement ready.`, id: `Menipis: ${low.join(', ')}. Siapkan penggantinya.` });
+          if (unseen.length > 0) {
+            // The printer reports no level and no roll is recorded: nothing would warn before it runs out.
+            const cmd = (k: string) => `station-agent supply replace ${k} --yield ${config.forecast.cardsPerSupply[k as RollKind]}`;
+            return warn(facts, {
+              en: `The printer reports no level for ${unseen.join(' or ')}, and no roll is recorded to count cards against: record the roll in the printer (${unseen.map(cmd).join('; ')}, with the yield on its box).`,
+              id: `Printer tidak melaporkan sisa ${unseen.map((k) => (k === 'film' ? 'film' : 'pita')).join(' dan ')}, dan belum ada rol yang dicatat untuk menghitung kartu: catat rol yang terpasang (${unseen.map(cmd).join('; ')}, dengan hasil cetak yang tertulis di kotaknya).`,
+            });
+          }
           return pass(facts);
         } catch (err) {
           return fail({ driver: printer.driver, error: (err as Error).message }, { en: `The printer cannot be read.${hintOf(err)} Check its cable and the printer settings.`, id: `Printer tidak bisa dibaca.${hintOf(err)} Periksa kabel dan pengaturan printer.` });

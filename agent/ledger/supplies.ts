@@ -9,7 +9,8 @@
  * Yields are learned per roll: each roll taken out used up says how many cards it really gave,
  * and the next roll is expected to give the mean of the configured yield (weighted as one roll)
  * and the last five used-up rolls. Three rolls giving 1,310 move a 1,500 default to 1,358; the
- * box's own figure (--yield) always wins for the roll it came with.
+ * box's own figure (--yield) always wins for the roll it came with. A roll taken out early
+ * (--early), or with less than half its yield given, is not learned from.
  */
 import { AgentError, EXIT } from '../../platform/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
@@ -177,7 +178,9 @@ export class SupplyLedger {
       const n = await q.get<{ n: number }>("SELECT COUNT(*) AS n FROM supply_ledger WHERE kind = ? AND entry = 'card' AND id > ?", [kind, current.id]);
       current.cards = n?.n ?? 0;
     }
-    const usedUp = rolls.filter((r) => r.removed === 'used-up').slice(-LEARN_ROLLS);
+    // A roll taken out with less than half its yield given was not used up, whatever was said
+    // (a roll swapped for another, a mistaken entry): learning from it would halve the next.
+    const usedUp = rolls.filter((r) => r.removed === 'used-up' && r.cards * 2 >= r.yield).slice(-LEARN_ROLLS);
     const expectedYield = usedUp.length === 0 ? defaultYield : Math.round((defaultYield + usedUp.reduce((a, r) => a + r.cards, 0)) / (1 + usedUp.length));
     return {
       kind,

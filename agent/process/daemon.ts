@@ -15,6 +15,7 @@ import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { AgentError } from '../../platform/errors.js';
 import { Parts } from '../../platform/parts.js';
 import { JobEngine } from '../jobs/engine.js';
+import { SupplyLedger } from '../ledger/supplies.js';
 import { ConsumablesForecast, type ForecastState } from '../station/forecast.js';
 import { FORECAST_KEY, Station } from '../station/station.js';
 import { Store } from '../store/store.js';
@@ -129,6 +130,9 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
       lowBatteryCommand: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommand,
       lowBatteryCommandTimeoutSeconds: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommandTimeoutSeconds,
+      rollSeen: async (kind) => {
+        await new SupplyLedger(store.db, config.forecast.cardsPerSupply).replace(kind, { by: 'printer' });
+      },
     });
     latest = () => station.latest();
     // A fresh health after every reconnect: the retained one then is current, not from before.

@@ -3,7 +3,7 @@ import type { Clock } from '../../hal/clock.js';
 import { HalError, withTimeout } from '../../hal/errors.js';
 import { Serial } from '../../hal/serial.js';
 import type { HostDriver } from '../../hal/host/types.js';
-import type { PrinterDriver } from '../../hal/printer/types.js';
+import type { PrinterDriver, PrinterReading } from '../../hal/printer/types.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
 import type { HealthPayload, StationBody } from '../../telemetry/payloads.js';
 import type { TelemetrySink } from '../../telemetry/telemetry.js';
@@ -11,8 +11,10 @@ import { AlertBook, ALERT_RULES } from './alerts.js';
 import type { ConsumablesForecast } from './forecast.js';
 import type { JobsSummary } from '../jobs/engine.js';
 import type { Config } from '../config/schema.js';
+import type { RollKind } from '../ledger/supplies.js';
 import { LowBatteryCommand } from './power-command.js';
 import { PowerMachine, type PowerView } from './power.js';
+import { rollChanges } from './rolls.js';
 import { buildHealth, stateKey, type Polled } from './snapshot.js';
 import { Store } from '../store/store.js';
 
@@ -36,6 +38,8 @@ export interface StationDeps {
   lowBatteryCommand?: readonly string[];
   /** ups.lowBatteryCommandTimeoutSeconds: the command is stopped past it. */
   lowBatteryCommandTimeoutSeconds?: number;
+  /** Record a roll the printer shows was changed (a level that jumps up, an empty that clears). */
+  rollSeen?: (kind: RollKind, why: string) => Promise<void>;
 }
 
 /** Where the forecast's learning is kept (store kv). */
@@ -58,6 +62,7 @@ export class Station {
   private forceNext = false;
   private latestBody: StationBody | undefined;
   private readonly polls = new Serial();
+  private lastPrinter: PrinterReading | undefined;
   private readonly pending = new Map<string, Promise<unknown>>();
   private abort = new AbortController();
   private readonly startedAt: Date;
@@ -135,6 +140,7 @@ export class Station {
     ]);
     // A poll overtaken by stop() publishes nothing: the last poll speaks for the station.
     if (signal.aborted) throw new Error('the agent is stopping');
+    if (printer.ok) await this.noticeRolls(printer.value);
     const now = new Date(this.d.clock.now());
     const jobs = this.d.jobs?.();
     const before = this.power.state;
@@ -170,6 +176,16 @@ export class Station {
       this.lastKey = key;
     }
     return { body, health };
+  }
+
+  /** A roll the printer shows was changed is recorded in the supply ledger (a failure is logged, not fatal). */
+  private async noticeRolls(reading: PrinterReading): Promise<void> {
+    const changes = this.d.rollSeen ? rollChanges(this.lastPrinter, reading) : [];
+    this.lastPrinter = reading;
+    for (const { kind, why } of changes) {
+      this.d.log.info({ kind }, `a new ${kind} roll in the printer: ${why}; recorded as installed`);
+      await this.d.rollSeen?.(kind, why).catch((err: Error) => this.d.log.warn({ err: err.message, kind }, 'the new roll could not be recorded'));
+    }
   }
 
   /** Learn from this poll, fill in days left, and keep the learning now and then. */

@@ -32,6 +32,10 @@ describe('printing through crashes', () => {
     try {
       await agent.proc.waitForOutput(/station agent running/);
       expect((await runCli(['stock', 'receive', '1000', '--batch', 'TEST-BATCH', '--config', cfgFile])).code).toBe(0);
+      // A film roll not shelved, with its box's yield; a ribbon from the shelf: both are counted card by card.
+      expect((await runCli(['supply', 'replace', 'film', '--yield', '1500', '--config', cfgFile])).code).toBe(0);
+      expect((await runCli(['supply', 'receive', 'ribbon', '1', '--config', cfgFile])).code).toBe(0);
+      expect((await runCli(['supply', 'replace', 'ribbon', '--config', cfgFile])).code).toBe(0);
       expect((await runCli(['jobs', 'add', ...ids, '--config', cfgFile])).code).toBe(0);
       watch = await MqttWatch.start(`mqtt://127.0.0.1:${port}`, 'ektp/#');
       for (let k = 0; k < KILLS; k++) {
@@ -75,6 +79,17 @@ describe('printing through crashes', () => {
       // The ledger balances, and matches the jobs.
       const stock = JSON.parse((await runCli(['stock', 'show', '--json', '--config', cfgFile])).stdout) as Record<string, number>;
       expect(stock).toEqual({ received: 1000, printed: printed.length, spoiled: 0, adjusted: 0, onHand: 1000 - printed.length });
+      // The ribbon and film ledger balances with it: every card off the blank ledger counted against each roll, once.
+      const supplies = JSON.parse((await runCli(['supply', 'show', '--json', '--config', cfgFile])).stdout) as { kind: string; cardsSince: number; onShelf: number }[];
+      expect(supplies.map((x) => [x.kind, x.cardsSince, x.onShelf])).toEqual([
+        ['ribbon', printed.length, 0],
+        ['film', printed.length, 0],
+      ]);
+      const perCard = await db.all<{ kind: string; n: number; records: number }>("SELECT kind, COUNT(*) AS n, COUNT(DISTINCT record_id) AS records FROM supply_ledger WHERE entry = 'card' GROUP BY kind ORDER BY kind");
+      expect(perCard).toEqual([
+        { kind: 'film', n: printed.length, records: printed.length },
+        { kind: 'ribbon', n: printed.length, records: printed.length },
+      ]);
       await db.close();
       // No synthetic name or NIK in the database, the logs, or any MQTT payload.
       const dbBytes = readFileSync(join(dir, 'data', 'station.db')).toString('latin1');
