@@ -52,15 +52,17 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           if (r.state === 'offline') return fail(facts, { en: 'The printer is offline: check its power, cable and that it is not paused.', id: 'Printer offline: periksa daya, kabel, dan pastikan tidak dijeda.' });
           if (empty.length > 0) return fail(facts, { en: `Empty: ${empty.join(', ')}. Replace it; printing resumes by itself.`, id: `Habis: ${empty.join(', ')}. Ganti; pencetakan berlanjut sendiri.` });
           if (r.state === 'stopped') return fail(facts, { en: `The printer is stopped (${facts.reasons ?? 'no reason given'}): clear the fault on the printer.`, id: `Printer berhenti (${facts.reasons ?? 'tanpa alasan'}): atasi gangguan di printer.` });
-          if (low.length > 0) return warn(facts, { en: `Low: ${low.join(', ')}. Have a replacement ready.`, id: `Menipis: ${low.join(', ')}. Siapkan penggantinya.` });
+          const warnings: { en: string; id: string }[] = [];
+          if (low.length > 0) warnings.push({ en: `Low: ${low.join(', ')}. Have a replacement ready.`, id: `Menipis: ${low.join(', ')}. Siapkan penggantinya.` });
           if (unseen.length > 0) {
             // The printer reports no level and no roll is recorded: nothing would warn before it runs out.
             const cmd = (k: string) => `station-agent supply replace ${k} --yield ${config.forecast.cardsPerSupply[k as RollKind]}`;
-            return warn(facts, {
+            warnings.push({
               en: `The printer reports no level for ${unseen.join(' or ')}, and no roll is recorded to count cards against: record the roll in the printer (${unseen.map(cmd).join('; ')}, with the yield on its box).`,
-              id: `Printer tidak melaporkan sisa ${unseen.map((k) => (k === 'film' ? 'film' : 'pita')).join(' dan ')}, dan belum ada rol yang dicatat untuk menghitung kartu: catat rol yang terpasang (${unseen.map(cmd).join('; ')}, dengan hasil cetak yang tertulis di kotaknya).`,
+              id: `Printer tidak melaporkan sisa ${unseen.join(' dan ')}, dan belum ada gulungan yang dicatat untuk menghitung kartu: catat gulungan yang terpasang (${unseen.map(cmd).join('; ')}, dengan hasil cetak yang tertulis di kotaknya).`,
             });
           }
+          if (warnings.length > 0) return warn(facts, { en: warnings.map((w) => w.en).join(' '), id: warnings.map((w) => w.id).join(' ') });
           return pass(facts);
         } catch (err) {
           return fail({ driver: printer.driver, error: (err as Error).message }, { en: `The printer cannot be read.${hintOf(err)} Check its cable and the printer settings.`, id: `Printer tidak bisa dibaca.${hintOf(err)} Periksa kabel dan pengaturan printer.` });

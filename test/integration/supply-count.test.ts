@@ -44,9 +44,16 @@ describe.skipIf(!hasEve)('ribbon and film counted on a printer that reports no l
     };
     const film = (m: { payload: Record<string, unknown> }) => (m.payload.printer as { supplies: SupplyPayload[] } | undefined)?.supplies.find((s) => s.kind === 'film');
 
-    // The printer says nothing of its film: before a roll is recorded, health knows nothing either.
+    // The printer says nothing of its film: before a roll is recorded, health knows nothing either,
+    // and diagnose warns (it does not fail) with the command to type, in both languages.
     const before = await watch.waitFor('a first health', (m) => m.kind === 'health');
     expect(film(before)).toMatchObject({ levelPercent: null, remaining: null, status: 'unknown', source: 'printer' });
+    const printerCheck = async (lang: string) => {
+      const r = await runCli(['diagnose', '--json', '--lang', lang, '--config', cfgFile]);
+      return (JSON.parse(r.stdout) as { checks: { id: string; status: string; hint: string }[] }).checks.find((c) => c.id === 'printer');
+    };
+    expect(await printerCheck('en')).toMatchObject({ status: 'warn', hint: expect.stringMatching(/no level for ribbon or film.*station-agent supply replace film --yield 1500/) as string });
+    expect((await printerCheck('id'))?.hint).toMatch(/catat gulungan|catat rol/);
 
     expect(await cli('supply', 'replace', 'film', '--yield', '20')).toMatch(/new roll in the printer, not from the shelf; expected to give 20 cards \(the box's figure\)/);
     await cli('jobs', 'add', ...ids(1, 19));
@@ -59,6 +66,8 @@ describe.skipIf(!hasEve)('ribbon and film counted on a printer that reports no l
     const f = shown.find((v) => v.kind === 'film');
     expect(f).toMatchObject({ yield: 20, yieldFrom: 'box', cardsSince: 19, remaining: 1, source: 'counted', onShelf: 0 });
     expect(f?.rolls).toEqual([expect.objectContaining({ cards: 19, yield: 20, removedAt: null, removed: null })]);
+    // Film is counted now; the ribbon is still unseen, and diagnose names only it.
+    expect((await printerCheck('en'))?.hint).toMatch(/no level for ribbon, and.*supply replace ribbon --yield 500/);
 
     // Past zero by count: a count is an estimate, the cards go on printing; never empty, never held.
     await cli('jobs', 'add', ...ids(20, 3));
