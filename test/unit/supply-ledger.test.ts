@@ -224,16 +224,20 @@ describe('a simulated month on a printer that reports nothing', () => {
         }
       }
       let checked = 0;
+      const ahead: string[] = [];
       for (const kind of ['ribbon', 'film'] as const) {
         for (const out of runOut[kind]) {
           // Learning the rate takes the first day: a run-out sooner than that plus the lead time cannot be warned in time.
           if (out - T0 < (limits.leadDays[kind] + 1) * DAY) continue;
           const warned = raised.filter((r) => r.code === `supply.${kind}.low` && r.at <= out).at(-1);
           expect(warned, `${kind} ran out at day ${((out - T0) / DAY).toFixed(1)} unwarned`).toBeDefined();
-          expect((out - (warned?.at ?? out)) / DAY, `${kind}: ${warned?.message}`).toBeGreaterThanOrEqual(limits.leadDays[kind]);
+          const days = (out - (warned?.at ?? out)) / DAY;
+          expect(days, `${kind}: ${warned?.message}`).toBeGreaterThanOrEqual(limits.leadDays[kind]);
+          ahead.push(`${kind} out on day ${((out - T0) / DAY).toFixed(1)} warned ${days.toFixed(1)} days ahead`);
           checked++;
         }
       }
+      console.log(`counted supplies, ${perDay} cards a day, ${shelf} spare: ${ahead.join('; ')}`);
       expect(checked).toBeGreaterThanOrEqual(1);
       // A roll running low while a spare waits is no shortage: no alert names the shelf as empty then.
       if (shelf > 0) expect(raised.some((r) => /spare roll.* on the shelf/.test(r.message) && /about \d+ days? left with the shelf/.test(r.message))).toBe(true);
