@@ -7,7 +7,10 @@
  */
 import { z } from 'zod';
 import { PRINTER_STATES, SUPPLY_KINDS, SUPPLY_STATUSES } from '../hal/printer/types.js';
-import { POWER_STATES, UPS_STATUSES } from '../hal/ups/types.js';
+import { POWER_STATES, UPS_ALARMS, UPS_STATUSES } from '../hal/ups/types.js';
+
+/** The UPS's alarms as the event codes they raise. */
+export const UPS_ALARM_CODES = ['ups.replace_battery', 'ups.overload', 'ups.bypass', 'ups.output_off'] as const satisfies readonly `ups.${(typeof UPS_ALARMS)[number]}`[];
 
 const nullableNumber = z.number().nullable();
 const ts = z.iso.datetime({ offset: false }).describe('RFC 3339 UTC time the message was made');
@@ -63,7 +66,26 @@ export const healthSchema = z.object({
     powerState: z
       .enum(POWER_STATES)
       .optional()
-      .describe('the power as the agent judges it: low_battery also when on battery under the configured charge or runtime limits, and it stays so until mains returns; comm_lost when the UPS cannot be read; none without a UPS'),
+      .describe(
+        'the power as the agent judges it, which the ups alerts, the print gate, status and diagnose all follow: low_battery also when on battery under the configured charge or runtime limits, and it stays so until mains returns; comm_lost when the UPS cannot be read; comm_lost_on_battery when it was last seen on battery and has been silent past ups.deadSeconds (taken as on battery, runtime unknown: new cards wait); unknown when it answers but says neither on line nor on battery (the reason in error); none without a UPS',
+      ),
+    alarms: z
+      .array(z.enum(UPS_ALARM_CODES))
+      .nullable()
+      .optional()
+      .describe('the alarms the UPS reports now, as event codes: ups.replace_battery, ups.overload, ups.bypass, ups.output_off; null when the UPS cannot be read'),
+    battery: z
+      .object({
+        date: z.string().nullable().describe("the battery's date as the UPS gives it (NUT battery.date or battery.mfr.date); null when it does not say"),
+        testResult: z.string().nullable().describe("the UPS's last self-test result (NUT ups.test.result); null when it does not say"),
+        runtimeAtLoad: z
+          .object({ runtimeSeconds: z.number(), loadPercent: z.number() })
+          .nullable()
+          .describe('the runtime the UPS estimates at the load it carries now, both as it reports them; null when either is unknown'),
+      })
+      .nullable()
+      .optional()
+      .describe("what the UPS says of its battery's health; null when the UPS cannot be read"),
   }),
   host: z.object({
     cpuPercent: nullableNumber,
@@ -127,6 +149,7 @@ export const ALERT_CODES = [
   'jobs.needs_verification',
   'jobs.held',
   'host.disk_low',
+  ...UPS_ALARM_CODES,
   'records.unreachable',
   'telemetry.dropped',
   'store.error',

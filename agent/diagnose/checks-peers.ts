@@ -16,6 +16,7 @@ import { stationTopics } from '../../telemetry/topics.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { fail, pass, warn, type Check, type Facts } from './types.js';
+import { upsVerdict } from './ups-verdict.js';
 
 const hintOf = (err: unknown) => (err instanceof HalError && err.hint ? ` ${err.hint}` : '');
 
@@ -79,12 +80,7 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
         const ups = await createUps(config.ups, ctx);
         try {
           await ups.start();
-          const r = await ups.read();
-          const facts: Facts = { driver: ups.driver, status: r.status, chargePercent: r.chargePercent, runtimeSeconds: r.runtimeSeconds, inputVoltage: r.inputVoltage };
-          if (r.status === 'low_battery' && r.onBattery !== false) return fail(facts, { en: 'UPS battery low: save work; printing waits for mains power.', id: 'Baterai UPS lemah: simpan pekerjaan; pencetakan menunggu listrik PLN.' });
-          if (r.status === 'low_battery') return warn(facts, { en: 'Mains is on but the UPS battery is low (recharging): printing waits until it has charged.', id: 'Listrik PLN menyala tetapi baterai UPS lemah (sedang diisi): pencetakan menunggu sampai terisi.' });
-          if (r.onBattery) return warn(facts, { en: 'Running on battery: mains power is off (a generator?).', id: 'Berjalan dengan baterai: listrik PLN padam (nyalakan genset?).' });
-          return pass(facts);
+          return upsVerdict(ups.driver, await ups.read(), config, new Date());
         } catch (err) {
           const code = codeOf(err, [...UPS_ERRORS, ...HID_ERRORS], 'comm-lost');
           switch (code) {

@@ -28,6 +28,7 @@ export function holdReason(h: StationBody | undefined, cfg: JobsConfig, ctx: Gat
   // The power state machine's verdict (agent/station/power.ts); a low battery raised earlier and not yet
   // cleared still holds while the UPS cannot be read.
   if (u.powerState === 'shutdown_imminent') return 'the UPS is about to cut the power (shutdown imminent): printing waits for mains power';
+  if (u.powerState === 'comm_lost_on_battery') return 'the UPS stopped answering while on battery: printing waits until it answers on mains power';
   if (u.powerState === 'low_battery' || h.alerts.includes('ups.low_battery')) {
     // On mains with a low battery (recharging after a cut), a second cut now would stop a card.
     return u.onBattery === false ? 'mains is back but the UPS battery is still low: printing waits until it has recharged' : 'the UPS battery is low: printing waits for mains power';

@@ -130,6 +130,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
       lowBatteryCommand: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommand,
       lowBatteryCommandTimeoutSeconds: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommandTimeoutSeconds,
+      deadSeconds: config.ups.driver === 'none' ? undefined : config.ups.deadSeconds,
       rollSeen: async (kind) => {
         await new SupplyLedger(store.db, config.forecast.cardsPerSupply).replace(kind, { by: 'printer' });
       },

@@ -1,11 +1,14 @@
 import type { Config } from '../config/schema.js';
-import type { AlertCode, StationBody, Severity, SupplyPayload } from '../../telemetry/payloads.js';
+import { SEVERITIES, UPS_ALARM_CODES, type AlertCode, type StationBody, type Severity, type SupplyPayload } from '../../telemetry/payloads.js';
 import type { ActiveAlert } from '../store/store.js';
 
 export type AlertLimits = Config['alerts'];
 
-/** A rule's verdict: raised or not (with the text to send), or `unknown` to keep what it was. */
-export type Verdict = { active: boolean; message: string } | 'unknown';
+/**
+ * A rule's verdict: raised or not (with the text to send, and a severity where it is not the
+ * rule's usual one), or `unknown` to keep what it was.
+ */
+export type Verdict = { active: boolean; message: string; severity?: Severity } | 'unknown';
 
 export interface AlertRule {
   code: AlertCode;
@@ -127,6 +130,43 @@ const imbalanceRule: AlertRule = {
   },
 };
 
+/** What each alarm the UPS reports means for the station, and what to do. */
+const UPS_ALARM_WORDS: Record<(typeof UPS_ALARM_CODES)[number], { severity: Severity; raised: (h: StationBody) => string; cleared: string }> = {
+  'ups.replace_battery': {
+    severity: 'warning',
+    raised: (h) => `the UPS says its battery needs replacing${h.ups.battery?.date ? ` (battery dated ${h.ups.battery.date})` : ''}: in a power cut it may last seconds, not minutes; replace the battery before the next cut`,
+    cleared: 'the UPS no longer asks for a new battery',
+  },
+  'ups.overload': {
+    severity: 'warning',
+    raised: (h) => `the UPS is overloaded${h.ups.loadPercent === null ? '' : ` (load ${h.ups.loadPercent} %)`}: unplug what is not the station (a heater, a second printer), or it may cut the output`,
+    cleared: 'the UPS is no longer overloaded',
+  },
+  'ups.bypass': {
+    severity: 'warning',
+    raised: () => 'the UPS passes mains straight through (bypass): no battery protection now; a power cut would stop the station at once',
+    cleared: 'the UPS protects the station again (bypass ended)',
+  },
+  'ups.output_off': {
+    severity: 'critical',
+    raised: () => 'the UPS output is off: the station runs from somewhere else, with no battery behind it; check how it is plugged in and switch the UPS output on',
+    cleared: 'the UPS output is on again',
+  },
+};
+
+function upsAlarmRules(): AlertRule[] {
+  return UPS_ALARM_CODES.map((code) => ({
+    code,
+    severity: UPS_ALARM_WORDS[code].severity,
+    evaluate(h) {
+      // Unreadable (null), or an agent that predates alarms: keep what it was.
+      if (!Array.isArray(h.ups.alarms)) return 'unknown';
+      const active = h.ups.alarms.includes(code);
+      return { active, message: active ? UPS_ALARM_WORDS[code].raised(h) : UPS_ALARM_WORDS[code].cleared };
+    },
+  }));
+}
+
 export const ALERT_RULES: readonly AlertRule[] = [
   // The three power alerts read the power state machine's verdict (agent/station/power.ts), which the
   // print gate reads too: one judgement of the power, never two that could disagree.
@@ -135,6 +175,10 @@ export const ALERT_RULES: readonly AlertRule[] = [
     severity: 'warning',
     evaluate(h) {
       if (h.ups.powerState === 'none') return { active: false, message: 'no UPS configured' };
+      // Silent after it was last seen on battery, past ups.deadSeconds: the power may drop any moment.
+      if (h.ups.powerState === 'comm_lost_on_battery') {
+        return { active: true, severity: 'critical', message: `the UPS stopped answering while on battery (${h.ups.error ?? 'no reason given'}): taken as on battery with the runtime unknown, new cards wait` };
+      }
       const active = h.ups.powerState === 'comm_lost';
       return { active, message: active ? `UPS cannot be read: ${h.ups.error ?? 'no reason given'}` : 'UPS readings are back' };
     },
@@ -143,7 +187,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     code: 'ups.on_battery',
     severity: 'warning',
     evaluate(h) {
-      if (h.ups.powerState === 'comm_lost' || h.ups.powerState === 'none') return 'unknown';
+      const s = h.ups.powerState;
+      if (s === 'comm_lost' || s === 'comm_lost_on_battery' || s === 'unknown' || s === 'none') return 'unknown';
       const onBattery = h.ups.onBattery ?? (h.ups.status === 'on_battery' ? true : h.ups.status === 'online' ? false : null);
       if (onBattery === null) return 'unknown';
       const active = onBattery;
@@ -156,14 +201,15 @@ export const ALERT_RULES: readonly AlertRule[] = [
     severity: 'critical',
     evaluate(h) {
       const state = h.ups.powerState;
-      // Unreadable: keep what it was; an outage may still be going on.
-      if (state === 'comm_lost' || state === 'none') return 'unknown';
+      // Unreadable, or no line status: keep what it was; an outage may still be going on.
+      if (state === 'comm_lost' || state === 'comm_lost_on_battery' || state === 'unknown' || state === 'none') return 'unknown';
       const active = state === 'low_battery' || state === 'shutdown_imminent';
       const runtime = h.ups.runtimeSeconds === null ? 'runtime unknown' : `about ${Math.round(h.ups.runtimeSeconds / 60)} min left`;
       const what = state === 'shutdown_imminent' ? `UPS about to cut the power (shutdown imminent, ${runtime})` : `UPS battery low (${runtime})`;
       return { active, message: active ? what : 'UPS battery no longer low' };
     },
   },
+  ...upsAlarmRules(),
   {
     code: 'printer.offline',
     severity: 'critical',
@@ -242,10 +288,14 @@ export class AlertBook {
   evaluate(h: StationBody): AlertTransition[] {
     const out: AlertTransition[] = [];
     for (const rule of this.rules) {
-      const was = this.active.has(rule.code);
-      const v = rule.evaluate(h, was, this.limits);
-      if (v === 'unknown' || v.active === was) continue;
-      out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity: rule.severity, message: v.message });
+      const was = this.active.get(rule.code);
+      const v = rule.evaluate(h, was !== undefined, this.limits);
+      if (v === 'unknown') continue;
+      const severity = v.severity ?? rule.severity;
+      // Raised again when it grows graver while raised (comm lost, then silent on battery past the dead time).
+      const graver = was !== undefined && v.active && SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(was.severity as Severity);
+      if (v.active === (was !== undefined) && !graver) continue;
+      out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity, message: v.message });
     }
     return out;
   }

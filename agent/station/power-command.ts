@@ -40,7 +40,8 @@ export class LowBatteryCommand {
       this.ranThisOutage = false;
       return;
     }
-    const critical = view.onBattery === true && (view.state === 'low_battery' || view.state === 'shutdown_imminent');
+    // A UPS silent past its dead time after it was last seen on battery counts too (upsmon's dead UPS).
+    const critical = view.onBattery === true && (view.state === 'low_battery' || view.state === 'shutdown_imminent' || view.state === 'comm_lost_on_battery');
     if (!critical || this.ranThisOutage) return;
     this.ranThisOutage = true;
     this.running = this.run(this.argv, view.why);

@@ -5,18 +5,24 @@ import type { Config } from '../config/schema.js';
 /**
  * The station's power, as NUT's upsmon sees it: online → on battery → low battery → shutdown
  * imminent, or comm lost. The UPS's own flags decide, and on battery so do the configured
- * limits (alerts.lowBatteryPercent, lowRuntimeSeconds). Low battery and shutdown imminent
+ * limits (alerts.lowBatteryPercent, lowRuntimeSeconds). A UPS last seen on battery that stays
+ * silent past ups.deadSeconds is taken as on battery with its runtime unknown
+ * (comm_lost_on_battery), as upsmon promotes a dead UPS last known OB to OB+LB: that is the
+ * moment the power is about to drop with a card half laminated. Low battery and shutdown imminent
  * latch for the rest of the outage: a charge reading that bounces back up when the load drops
  * does not make the battery good again; only mains coming back does. The alerts ups.* and the
  * print gate read the state from here, so they cannot disagree.
  */
 
-export type PowerLimits = Pick<Config['alerts'], 'lowBatteryPercent' | 'lowRuntimeSeconds'>;
+export type PowerLimits = Pick<Config['alerts'], 'lowBatteryPercent' | 'lowRuntimeSeconds'> & {
+  /** ups.deadSeconds: a UPS last seen on battery and silent this long is taken as on battery. */
+  deadSeconds?: number;
+};
 export type UpsBody = Omit<StationBody['ups'], 'powerState'>;
 
 export interface PowerView {
   state: PowerState;
-  /** Mains lost; null when unknown. */
+  /** Mains lost; null when unknown. True for a UPS that went silent on battery past its dead time. */
   onBattery: boolean | null;
   /** The UPS's low-battery flag, or on battery under the limits, or latched from earlier in this outage. */
   lowBattery: boolean;
@@ -26,29 +32,51 @@ export interface PowerView {
 }
 
 const NONE: PowerView = { state: 'none', onBattery: null, lowBattery: false, shutdownImminent: false, why: 'no UPS configured' };
+const DEFAULT_DEAD_SECONDS = 15;
+
+/** The UPS answered (even without a line status): its alarms are a list; an unreadable UPS has none (null). */
+const answered = (u: UpsBody) => u.status !== 'unknown' || Array.isArray(u.alarms);
 
 export class PowerMachine {
   private latchedLow = false;
   private latchedShutdown = false;
   private current: PowerState | undefined;
+  /** Whether the UPS was on battery when it last said so; null before it has. */
+  private lastOnBattery: boolean | null = null;
+  private lastCharge: number | null = null;
+  private silentSince: number | undefined;
 
   get state(): PowerState | undefined {
     return this.current;
   }
 
-  next(u: UpsBody, limits: PowerLimits): PowerView {
-    const view = this.step(u, limits);
+  next(u: UpsBody, limits: PowerLimits, now: number = Date.now()): PowerView {
+    const view = this.step(u, limits, now);
     this.current = view.state;
     return view;
   }
 
-  private step(u: UpsBody, limits: PowerLimits): PowerView {
+  private step(u: UpsBody, limits: PowerLimits, now: number): PowerView {
     if (u.driver === 'none') return NONE;
-    if (u.status === 'unknown') {
+    if (!answered(u)) {
       // The latches stay: the outage may still be going on while the UPS cannot be read.
+      this.silentSince ??= now;
+      const silentSeconds = (now - this.silentSince) / 1000;
+      if (this.lastOnBattery === true && silentSeconds >= (limits.deadSeconds ?? DEFAULT_DEAD_SECONDS)) {
+        // upsmon's rule: a UPS last known on battery that stops answering is critical (OB + LB).
+        const charge = this.lastCharge === null ? '' : ` at ${this.lastCharge} %`;
+        return { state: 'comm_lost_on_battery', onBattery: true, lowBattery: true, shutdownImminent: this.latchedShutdown, why: `the UPS stopped answering ${Math.round(silentSeconds)} s ago, last seen on battery${charge}` };
+      }
       return { state: 'comm_lost', onBattery: null, lowBattery: this.latchedLow, shutdownImminent: this.latchedShutdown, why: u.error ?? 'no reason given' };
     }
+    this.silentSince = undefined;
     const onBattery = u.onBattery ?? (u.status === 'on_battery' ? true : u.status === 'online' ? false : null);
+    if (u.status === 'unknown' && onBattery === null) {
+      // It answers but says neither on line nor on battery (OFF, TRIM alone): not a lost link.
+      return { state: 'unknown', onBattery: null, lowBattery: this.latchedLow, shutdownImminent: this.latchedShutdown, why: u.error ?? 'the UPS gives no line status' };
+    }
+    if (onBattery !== null) this.lastOnBattery = onBattery;
+    this.lastCharge = u.chargePercent;
     if (onBattery === false) {
       this.latchedLow = false;
       this.latchedShutdown = false;

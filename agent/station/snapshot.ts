@@ -35,32 +35,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
   const p = r.printer.polled;
   const u = r.ups.polled;
   const h = r.host.ok ? r.host.value : undefined;
-  // The contract's fields only: a driver's extras (NUT's status tokens, HID's charging flag) stay in the driver.
-  const ups: UpsBody = u.ok
-    ? {
-        driver: r.ups.driver,
-        status: u.value.status,
-        onBattery: u.value.onBattery,
-        chargePercent: u.value.chargePercent,
-        runtimeSeconds: u.value.runtimeSeconds,
-        inputVoltage: u.value.inputVoltage,
-        loadPercent: u.value.loadPercent,
-        model: u.value.model,
-        error: null,
-        shutdownImminent: u.value.shutdownImminent ?? null,
-      }
-    : {
-        driver: r.ups.driver,
-        status: 'unknown',
-        onBattery: null,
-        chargePercent: null,
-        runtimeSeconds: null,
-        inputVoltage: null,
-        loadPercent: null,
-        model: null,
-        error: u.error,
-        shutdownImminent: null,
-      };
+  const ups = upsBody(r.ups.driver, u);
   return {
     province: ctx.station.province,
     regency: ctx.station.regency,
@@ -139,6 +114,45 @@ export function withCounted(reported: readonly SupplyReading[], reasons: readonl
     else out.push(entry);
   }
   return out;
+}
+
+/** The UPS part of health from one read: the contract's fields, null numbers and the reason when it could not be read. */
+export function upsBody(driver: string, u: Polled<UpsReading>): UpsBody {
+  // The contract's fields only: a driver's extras (NUT's status tokens, HID's charging flag) stay in the driver.
+  return u.ok
+    ? {
+        driver,
+        status: u.value.status,
+        onBattery: u.value.onBattery,
+        chargePercent: u.value.chargePercent,
+        runtimeSeconds: u.value.runtimeSeconds,
+        inputVoltage: u.value.inputVoltage,
+        loadPercent: u.value.loadPercent,
+        model: u.value.model,
+        // Answered, but with no line status: the raw status it gave is the reason.
+        error: u.value.statusReason ?? null,
+        shutdownImminent: u.value.shutdownImminent ?? null,
+        alarms: (u.value.alarms ?? []).map((a) => `ups.${a}` as const),
+        battery: {
+          date: u.value.battery?.date ?? null,
+          testResult: u.value.battery?.testResult ?? null,
+          runtimeAtLoad: u.value.runtimeSeconds !== null && u.value.loadPercent !== null ? { runtimeSeconds: u.value.runtimeSeconds, loadPercent: u.value.loadPercent } : null,
+        },
+      }
+    : {
+        driver,
+        status: 'unknown',
+        onBattery: null,
+        chargePercent: null,
+        runtimeSeconds: null,
+        inputVoltage: null,
+        loadPercent: null,
+        model: null,
+        error: u.error,
+        shutdownImminent: null,
+        alarms: null,
+        battery: null,
+      };
 }
 
 function withPower(ctx: SnapshotContext, ups: UpsBody): StationBody['ups'] {

@@ -38,6 +38,8 @@ export interface StationDeps {
   lowBatteryCommand?: readonly string[];
   /** ups.lowBatteryCommandTimeoutSeconds: the command is stopped past it. */
   lowBatteryCommandTimeoutSeconds?: number;
+  /** ups.deadSeconds: a UPS last seen on battery and silent this long is taken as on battery. */
+  deadSeconds?: number;
   /** Record a roll the printer shows was changed (a level that jumps up, an empty that clears). */
   rollSeen?: (kind: RollKind, why: string) => Promise<void>;
 }
@@ -147,7 +149,7 @@ export class Station {
     let power: PowerView | undefined;
     const body = buildHealth(
       { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
-      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs, lowPercent: this.d.config.alerts.supplyLowPercent, power: (u) => (power = this.power.next(u, this.d.config.alerts)) },
+      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs, lowPercent: this.d.config.alerts.supplyLowPercent, power: (u) => (power = this.power.next(u, { ...this.d.config.alerts, deadSeconds: this.d.deadSeconds }, now.getTime())) },
     );
     if (power) {
       if (before !== undefined && before !== power.state) this.d.log.info({ from: before, to: power.state, why: power.why }, `power: ${before} -> ${power.state}`);

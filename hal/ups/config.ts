@@ -1,10 +1,18 @@
 /**
- * Keys every UPS driver's section takes besides its own (all but `none`): what to do when the
- * battery runs low, as NUT's upsmon takes SHUTDOWNCMD beside the UPS it watches.
+ * Keys every UPS driver's section takes besides its own (all but `none`): how the agent watches
+ * the UPS, as NUT's upsmon takes DEADTIME and SHUTDOWNCMD beside the UPS it monitors.
  */
 import { z } from 'zod';
 
-export const lowBatteryKeys = {
+export const upsWatchKeys = {
+  deadSeconds: z
+    .number()
+    .min(1)
+    .max(3600)
+    .default(15)
+    .describe(
+      'A UPS last seen on battery that stops answering for this long, in seconds, is taken as on battery with its runtime unknown (like NUT upsmon\'s DEADTIME): new cards are held, ups.lowBatteryCommand runs and ups.comm_lost is critical. One last seen on mains that stops answering is only a warning, and printing goes on.',
+    ),
   lowBatteryCommand: z
     .array(z.string().min(1))
     .min(1)

@@ -3,9 +3,22 @@ import type { Lifecycle } from '../driver.js';
 export const UPS_STATUSES = ['online', 'on_battery', 'low_battery', 'unknown'] as const;
 export type UpsStatus = (typeof UPS_STATUSES)[number];
 
-/** The station's power as the agent judges it (agent/station/power.ts), from the reading and the limits. */
-export const POWER_STATES = ['online', 'on_battery', 'low_battery', 'shutdown_imminent', 'comm_lost', 'none'] as const;
+/**
+ * The station's power as the agent judges it (agent/station/power.ts), from the reading and the
+ * limits. unknown: the UPS answers but says neither on line nor on battery (OFF, TRIM alone);
+ * comm_lost_on_battery: the UPS stopped answering after it was last seen on battery, for longer
+ * than ups.deadSeconds, and is taken as on battery with its runtime unknown (upsmon's dead UPS).
+ */
+export const POWER_STATES = ['online', 'on_battery', 'low_battery', 'shutdown_imminent', 'comm_lost', 'comm_lost_on_battery', 'unknown', 'none'] as const;
 export type PowerState = (typeof POWER_STATES)[number];
+
+/**
+ * Conditions a UPS reports beside its line status: the battery to replace (NUT RB, HID
+ * NeedReplacement), an overload (OVER, HID Overload), mains passed straight through with no
+ * battery protection (BYPASS), the output switched off (OFF).
+ */
+export const UPS_ALARMS = ['replace_battery', 'overload', 'bypass', 'output_off'] as const;
+export type UpsAlarm = (typeof UPS_ALARMS)[number];
 
 /**
  * What read() rejects with: comm-lost (no reading: cable, service or device), timeout,
@@ -28,6 +41,12 @@ export interface UpsReading {
   model: string | null;
   /** The UPS will cut its output soon (NUT's FSD, HID ShutdownImminent); null or absent when it cannot say. */
   shutdownImminent?: boolean | null;
+  /** Why status is unknown though the UPS answered (the raw status it gave); absent otherwise. */
+  statusReason?: string | null;
+  /** The alarms it reports now; absent when the driver cannot tell any. */
+  alarms?: UpsAlarm[];
+  /** What the UPS says of its battery's age and last self-test, where it says it. */
+  battery?: { date: string | null; testResult: string | null };
 }
 
 export interface UpsDriver extends Lifecycle {

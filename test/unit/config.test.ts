@@ -152,7 +152,7 @@ colour: blue
 
   it('a USB HID UPS takes its ids as lsusb prints them, and names a bad one', () => {
     const c = loadConfig(write('hid.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: hid, vendorId: "051d", productId: 0x0002 }')));
-    expect(c.ups).toEqual({ driver: 'hid', vendorId: 0x051d, productId: 2, pollFeatureReports: true, timeoutSeconds: 3, lowBatteryCommandTimeoutSeconds: 60 });
+    expect(c.ups).toEqual({ driver: 'hid', vendorId: 0x051d, productId: 2, pollFeatureReports: true, timeoutSeconds: 3, deadSeconds: 15, lowBatteryCommandTimeoutSeconds: 60 });
     const bad = problemsOf(() => loadConfig(write('hid-bad.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: hid, vendorId: "APC" }'))));
     expect(bad.problems).toEqual([expect.objectContaining({ path: 'ups.vendorId' })]);
   });

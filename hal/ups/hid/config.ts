@@ -1,7 +1,7 @@
 /** The USB HID UPS driver's configuration, and its line in the UPS family's table. */
 import { z } from 'zod';
 import { defineDriver } from '../../driver.js';
-import { lowBatteryKeys } from '../config.js';
+import { upsWatchKeys } from '../config.js';
 
 /** USB ids as lsusb prints them ("051d"), with or without 0x; a YAML 0x051d arrives as a number. */
 const usbId = (what: string) =>
@@ -21,7 +21,7 @@ export const hidUpsSchema = z.strictObject({
     .default(true)
     .describe('Ask the UPS for its feature reports at every poll, as NUT does. false: ask once on connecting, then read only the input reports the UPS sends when something changes (for UPSes that stall on frequent requests).'),
   timeoutSeconds: z.number().min(0.1).max(60).default(3).describe('How long to wait for the UPS to answer over USB, in seconds, before it counts as unreadable (ups.comm_lost).'),
-  ...lowBatteryKeys,
+  ...upsWatchKeys,
 });
 export type HidOptions = z.infer<typeof hidUpsSchema>;
 

@@ -27,6 +27,7 @@ const READING_USAGES = new Set<number>([
   USAGE.remainingTimeLimitExpired,
   USAGE.shutdownImminent,
   USAGE.needReplacement,
+  USAGE.overload,
 ]);
 
 /** After a failure, the UPS is opened again after 1 s, then 2 s, ... up to 30 s. */
@@ -89,10 +90,9 @@ export class HidUps implements UpsDriver {
       const s = await this.ensureSession();
       if (this.o.pollFeatureReports) await this.pollFeatures(s);
       await this.drainInputs(s);
+      // The UPS answered: no line status (starting up, or not reported over USB) is an unknown
+      // status with its reason (reading.statusReason), not a lost link.
       const reading = toReading(s.descriptor, s.values, { vendorId: s.transport.info.vendorId, model: s.model });
-      if (reading.onBattery === null && reading.status !== 'low_battery') {
-        throw new HalError('comm-lost', 'the UPS reports neither mains present (ACPresent) nor discharging', 'The UPS is starting up or does not report its line status over USB: wait a few seconds; if it lasts, read it through NUT (ups.driver: nut).');
-      }
       this.backoff.succeeded();
       return reading;
     } catch (err) {

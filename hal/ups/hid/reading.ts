@@ -131,6 +131,8 @@ export function toReading(desc: ReportDescriptor, values: FieldValues, ctx: Read
   const runtime = pick(desc, values, USAGE.runTimeToEmpty, summaryFirst);
   const voltage = pick(desc, values, USAGE.voltage, mainsRank);
   const load = pick(desc, values, USAGE.percentLoad, loadRank);
+  const needReplacement = b(USAGE.needReplacement);
+  const overload = b(USAGE.overload);
   return {
     status: low ? 'low_battery' : onBattery === true ? 'on_battery' : onBattery === false ? 'online' : 'unknown',
     onBattery,
@@ -142,7 +144,10 @@ export function toReading(desc: ReportDescriptor, values: FieldValues, ctx: Read
     shutdownImminent,
     charging: b(USAGE.charging),
     discharging,
-    needReplacement: b(USAGE.needReplacement),
+    needReplacement,
+    statusReason: low || onBattery !== null ? null : 'the UPS reports neither mains present (ACPresent) nor discharging',
+    // HID Power Devices have no standard usage for bypass or an output switched off.
+    alarms: [...(needReplacement === true ? (['replace_battery'] as const) : []), ...(overload === true ? (['overload'] as const) : [])],
   };
 }
 

@@ -1,4 +1,4 @@
-import type { UpsReading } from '../types.js';
+import type { UpsAlarm, UpsReading } from '../types.js';
 
 /**
  * NUT network protocol, the pure part: splitting an answer line into words (double quotes
@@ -53,10 +53,15 @@ function num(v: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** ups.status tokens that are alarms, beside the line status. */
+const ALARM_TOKENS: Record<string, UpsAlarm> = { RB: 'replace_battery', OVER: 'overload', BYPASS: 'bypass', OFF: 'output_off' };
+
 /**
  * NUT variables → reading. `ups.status` tokens: OL (on line), OB (on battery), LB (low
- * battery), with others (CHRG, DISCHRG, RB, FSD, ...) kept as facts only. A status without OL
- * or OB (WAIT while the driver starts, or nothing) is unknown, never online.
+ * battery), FSD (forced shutdown); RB, OVER, BYPASS and OFF are alarms; others (CHRG, DISCHRG,
+ * TRIM, BOOST, CAL, ...) are kept as facts only. A status without OL or OB (WAIT while the driver
+ * starts, OFF, TRIM alone) is unknown, with the raw status as the reason, never online; the
+ * numbers the UPS gives are still read.
  */
 export function toReading(vars: Map<string, string>): UpsReading & { statusTokens: string[] } {
   const tokens = (vars.get('ups.status') ?? '').split(/\s+/).filter(Boolean);
@@ -76,6 +81,9 @@ export function toReading(vars: Map<string, string>): UpsReading & { statusToken
     model: [mfr, model].filter(Boolean).join(' ') || null,
     // FSD: upsmon on the UPS's server has started the shutdown; a status without OL/OB says nothing.
     shutdownImminent: tokens.includes('FSD') ? true : ol || ob ? false : null,
+    statusReason: ol || ob || lb ? null : `the UPS says neither on line (OL) nor on battery (OB): ups.status "${tokens.join(' ')}"`,
+    alarms: [...new Set(tokens.flatMap((t) => (ALARM_TOKENS[t] ? [ALARM_TOKENS[t]] : [])))],
+    battery: { date: vars.get('battery.date') ?? vars.get('battery.mfr.date') ?? null, testResult: vars.get('ups.test.result') ?? null },
     statusTokens: tokens,
   };
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { filePath, port } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
-import { lowBatteryKeys } from '../config.js';
+import { upsWatchKeys } from '../config.js';
 
 export const nutUpsSchema = z.strictObject({
   driver: z.literal('nut').describe('read the UPS from NUT\'s upsd over its network protocol (the usual choice on Linux)'),
@@ -25,7 +25,7 @@ export const nutUpsSchema = z.strictObject({
     })
     .optional()
     .describe('Talk to upsd over TLS (STARTTLS, as upsmon does with CERTVERIFY): needed when upsd is on another PC. upsd must have a certificate (CERTFILE or CERTPATH in upsd.conf); the connection fails rather than fall back to plain text.'),
-  ...lowBatteryKeys,
+  ...upsWatchKeys,
 });
 export type NutOptions = z.infer<typeof nutUpsSchema>;
 

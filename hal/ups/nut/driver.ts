@@ -83,11 +83,10 @@ export class NutUps implements UpsDriver {
     try {
       if (!this.socket) await this.connect(deadline);
       const answer = await this.request(`LIST VAR ${this.o.name}`, deadline, `END LIST VAR ${this.o.name}`);
-      const r = toReading(parseListVar(answer, this.o.name));
+      // upsd answered: a status without OL or OB (WAIT, OFF, TRIM alone) is an unknown line status
+      // with its reason, not a lost link; the numbers the UPS gives still count.
+      const { statusTokens: _tokens, ...r } = toReading(parseListVar(answer, this.o.name));
       this.backoff.succeeded();
-      if (r.status === 'unknown') {
-        throw new HalError('comm-lost', `upsd reports no line status yet (ups.status "${r.statusTokens.join(' ')}")`, 'The NUT driver is starting or has lost the UPS: wait a few seconds, then check the UPS cable.');
-      }
       return r;
     } catch (err) {
       if (!(err instanceof HalError && err.code === 'comm-lost' && this.socket)) this.drop();

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { filePath } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
-import { lowBatteryKeys } from '../config.js';
+import { upsWatchKeys } from '../config.js';
 
 export const simUpsSchema = z.strictObject({
   stateFile: filePath
@@ -22,7 +22,7 @@ export const simUps = defineDriver({
   schema: z.strictObject({
     driver: z.literal('sim').describe('a simulated UPS, for the demo and tests'),
     sim: simUpsSchema.prefault({}).describe('The simulated UPS\'s battery model.'),
-    ...lowBatteryKeys,
+    ...upsWatchKeys,
   }),
   async load() {
     const { SimUps } = await import('./driver.js');
