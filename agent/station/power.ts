@@ -33,6 +33,7 @@ export interface PowerView {
 
 const NONE: PowerView = { state: 'none', onBattery: null, lowBattery: false, shutdownImminent: false, why: 'no UPS configured' };
 const DEFAULT_DEAD_SECONDS = 15;
+const ON_BATTERY_STATES = new Set<PowerState>(['on_battery', 'low_battery', 'shutdown_imminent', 'comm_lost_on_battery']);
 
 /** The UPS answered (even without a line status): its alarms are a list; an unreadable UPS has none (null). */
 const answered = (u: UpsBody) => u.status !== 'unknown' || Array.isArray(u.alarms);
@@ -72,8 +73,14 @@ export class PowerMachine {
     this.silentSince = undefined;
     const onBattery = u.onBattery ?? (u.status === 'on_battery' ? true : u.status === 'online' ? false : null);
     if (u.status === 'unknown' && onBattery === null) {
-      // It answers but says neither on line nor on battery (OFF, TRIM alone): not a lost link.
-      return { state: 'unknown', onBattery: null, lowBattery: this.latchedLow, shutdownImminent: this.latchedShutdown, why: u.error ?? 'the UPS gives no line status' };
+      // It answers but says neither on line nor on battery (OFF, TRIM alone, WAIT while its driver
+      // starts): not a lost link. Last seen on battery, the judgement made then stands until it
+      // says on line: a driver coming back after a cut says WAIT before it says OB or OL.
+      const why = u.error ?? 'the UPS gives no line status';
+      if (this.lastOnBattery === true && this.current !== undefined && ON_BATTERY_STATES.has(this.current)) {
+        return { state: this.current, onBattery: true, lowBattery: this.latchedLow || this.current === 'comm_lost_on_battery', shutdownImminent: this.latchedShutdown, why: `${why}; last seen on battery` };
+      }
+      return { state: 'unknown', onBattery: null, lowBattery: this.latchedLow, shutdownImminent: this.latchedShutdown, why };
     }
     if (onBattery !== null) this.lastOnBattery = onBattery;
     this.lastCharge = u.chargePercent;

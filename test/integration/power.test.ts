@@ -54,10 +54,11 @@ describe.skipIf(!hasNut)('power through NUT, end to end', () => {
       expect(ups(fsd)).toMatchObject({ shutdownImminent: true, onBattery: true, status: 'low_battery' });
       await step('ups.on_battery cleared', async () => (nut.setVars({ 'ups.status': 'OL CHRG', 'battery.charge': 16 }), upsdReports(nut, 'OL CHRG')), event('ups.on_battery', 'cleared'));
       await watch.waitFor('ups.low_battery cleared', event('ups.low_battery', 'cleared'));
+      const beforeLoss = watch.messages.length;
       const lost = await step('ups.comm_lost raised', async () => (await nut.killDriver(), upsdFails(nut)), event('ups.comm_lost', 'raised'));
       expect(String(lost.payload.message)).toMatch(/NUT driver/);
       // Nothing stale shown as current: the health after the loss has no numbers, only the reason.
-      const unknown = await watch.waitFor('health unknown', (m) => m.kind === 'health' && ups(m).status === 'unknown');
+      const unknown = await watch.waitFor('health unknown', (m) => m.kind === 'health' && ups(m).status === 'unknown', 10_000, beforeLoss);
       expect(ups(unknown)).toMatchObject({ chargePercent: null, onBattery: null, powerState: 'comm_lost', shutdownImminent: null });
       expect(ups(unknown).error).toMatch(/NUT driver/);
       await step('ups.comm_lost cleared', async () => (await nut.startDriver(), upsdReports(nut, 'OL CHRG')), event('ups.comm_lost', 'cleared'));

@@ -39,8 +39,12 @@ describe('a UPS that goes silent', () => {
     expect(m.next(silent, limits, 1_000).state).toBe('comm_lost');
     expect(m.next(silent, limits, 15_999).state).toBe('comm_lost');
     expect(m.next(silent, limits, 16_000)).toMatchObject({ state: 'comm_lost_on_battery', onBattery: true, why: 'the UPS stopped answering 15 s ago, last seen on battery at 40 %' });
+    // The driver back, saying WAIT first: the judgement stands until the UPS says on line.
+    expect(m.next(answered({ status: 'unknown', onBattery: null, error: 'ups.status "WAIT"' }), limits, 18_000)).toMatchObject({ state: 'comm_lost_on_battery', onBattery: true });
     // Back on mains: online at once.
     expect(m.next(answered({}), limits, 20_000).state).toBe('online');
+    // On mains, an answer without a line status is unknown, not a lost link.
+    expect(m.next(answered({ status: 'unknown', onBattery: null, error: 'ups.status "OFF"' }), limits, 21_000).state).toBe('unknown');
   });
 
   it('last seen on mains: comm lost however long (one bad part does not stop the rest)', () => {
