@@ -98,8 +98,10 @@ export function localChecks(config: Config, log: Logger): Check[] {
       async run() {
         const host = new SystemHost(config.dataDir, { clock: systemClock, log });
         await host.start();
+        // A moment between two reads, for the CPU share; the PC's make and OS while it passes.
+        const [pc] = await Promise.all([host.describe().catch(() => ({ os: null, model: null })), new Promise((r) => setTimeout(r, 250))]);
         const r = await host.read();
-        const facts = { cpuPercent: r.cpuPercent, memUsedPercent: r.memUsedPercent, diskFreeMb: r.diskFreeBytes === null ? null : Math.round(r.diskFreeBytes / MB), uptimeSeconds: r.uptimeSeconds };
+        const facts = { cpuPercent: r.cpuPercent, memUsedPercent: r.memUsedPercent, diskFreeMb: r.diskFreeBytes === null ? null : Math.round(r.diskFreeBytes / MB), uptimeSeconds: r.uptimeSeconds, os: pc.os, model: pc.model };
         if (r.memUsedPercent !== null && r.memUsedPercent > 95) {
           return warn(facts, { en: 'Memory almost full: close other programs or restart the PC.', id: 'Memori hampir penuh: tutup program lain atau mulai ulang PC.' });
         }
