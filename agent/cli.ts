@@ -5,13 +5,8 @@ import { addJobsCommands } from './cli/jobs.js';
 import { addStockCommands } from './cli/stock.js';
 import { addSupplyCommands } from './cli/supply.js';
 import { addUpsCommands } from './cli/ups.js';
-import { diagnose, formatReport, publishReport } from './diagnose/run.js';
 import { loadStationFile } from './cli/station-file.js';
-import { runAgent } from './process/daemon.js';
 import { AgentError, describeError, EXIT } from '../platform/errors.js';
-import { createLogger, openLogFile, reloadLevelOn } from '../platform/log.js';
-import { formatStatus, readStatus } from './station/status.js';
-import { untilSignal } from '../platform/until-signal.js';
 import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
 
@@ -39,6 +34,13 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
 78 configuration error.`,
     )
     .action(async (opts: { config?: string }) => {
+      // Each command loads what it needs when it runs: the daemon never loads diagnose, the
+      // dashboard or the HID capture tools (npm run bench:footprint).
+      const [{ runAgent }, { createLogger, openLogFile, reloadLevelOn }, { untilSignal }] = await Promise.all([
+        import('./process/daemon.js'),
+        import('../platform/log.js'),
+        import('../platform/until-signal.js'),
+      ]);
       const config = loadStationFile(opts.config);
       const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
       // SIGHUP re-reads log.level (systemctl reload); Windows has no such signal.
@@ -55,6 +57,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
     .addOption(configOption())
     .option('--json', 'print JSON: {dataDir, health, ageSeconds, stale, agent}')
     .action(async (opts: { config?: string; json?: boolean }) => {
+      const { formatStatus, readStatus } = await import('./station/status.js');
       const report = await readStatus(loadStationFile(opts.config));
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report)}\n`);
     });
@@ -66,6 +69,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
     .option('--publish', "also publish the report, retained, on the station's diagnostics topic")
     .addHelpText('after', '\nExit codes: 0 all passed, 1 warnings, 2 failures. Usable whether or not the agent runs.')
     .action(async (opts: { config?: string; json?: boolean; lang: 'id' | 'en'; publish?: boolean }) => {
+      const { diagnose, formatReport, publishReport } = await import('./diagnose/run.js');
       const tty = process.stderr.isTTY === true && !opts.json;
       const { report, config } = await diagnose(opts.config, opts.lang, loadStationFile, (r) => {
         if (tty) process.stderr.write(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)\n`);

@@ -1,8 +1,4 @@
 import { type Command, Option } from 'commander';
-import { createLogger, openLogFile } from '../platform/log.js';
-import { untilSignal } from '../platform/until-signal.js';
-import { loadDashboardConfig } from './config.js';
-import { runDashboard } from './main.js';
 
 export function addDashboardCommand(program: Command, version: string): void {
   program
@@ -20,6 +16,13 @@ A simulated province to watch:  npm run fleet -- --stations 40
 API: docs/dashboard.md. Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 configuration error.`,
     )
     .action(async (opts: { config?: string }) => {
+      // Loaded only for this command: the station agent's other commands never load the dashboard.
+      const [{ createLogger, openLogFile }, { untilSignal }, { loadDashboardConfig }, { runDashboard }] = await Promise.all([
+        import('../platform/log.js'),
+        import('../platform/until-signal.js'),
+        import('./config.js'),
+        import('./main.js'),
+      ]);
       const config = loadDashboardConfig(opts.config);
       const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
       await untilSignal(log, () => runDashboard(config, log, opts.config ?? '(dashboard defaults)'));

@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
-import pinoRoll, { type RollingStream } from 'pino-roll';
+import { createRequire } from 'node:module';
+import type { PrettyOptions } from 'pino-pretty';
+import type { RollingStream } from 'pino-roll';
 import { z } from 'zod';
 import { filePath } from '../hal/config-fields.js';
 import { ConfigError } from './errors.js';
@@ -63,6 +64,8 @@ export function createLogger(opts: LogOptions = {}): Logger {
   };
   const wantPretty = opts.pretty ?? (opts.destination === undefined && process.stdout.isTTY === true);
   if (wantPretty) {
+    // Loaded only for a person at a terminal: a service logs JSON lines and never needs it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as (opts: PrettyOptions) => DestinationStream;
     return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: opts.destination ?? 1, sync: true }));
   }
   return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: true }));
@@ -83,6 +86,7 @@ export interface LogFileOptions {
  * across restarts. Writes are synchronous, like stdout's, so a crash loses no line.
  */
 export async function openLogFile(opts: LogFileOptions, source = '(configuration)'): Promise<RollingStream> {
+  const { default: pinoRoll } = await import('pino-roll');
   const stream = await pinoRoll({
     file: opts.path,
     size: `${Math.max(1, Math.round(opts.maxMegabytes * 1024))}k`,

@@ -6,7 +6,7 @@
  * over the same window after a warm-up: CPU time from /proc (the process, its reaped children
  * and any still running), RSS sampled every second (the process and its children).
  *
- *   npm run bench:footprint -- [--seconds 60] [--warmup 15]
+ *   npm run bench:footprint -- [--seconds 60] [--warmup 15] [--flags "--max-old-space-size=128 ..."]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -128,10 +128,12 @@ async function main(): Promise<void> {
     log: { level: 'warn' },
   };
   writeFileSync(join(dir, 'agent.yaml'), stringify(config));
-  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, CLI, 'run', '--config', join(dir, 'agent.yaml')], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
-  const bare = spawn(process.execPath, [...AGENT_NODE_FLAGS, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  // --flags "..." tries other Node flags for both (the launchers' own flags are the default).
+  const flags = arg('flags', AGENT_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+  const agent = spawn(process.execPath, [...flags, CLI, 'run', '--config', join(dir, 'agent.yaml')], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
+  const bare = spawn(process.execPath, [...flags, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   try {
-    process.stderr.write(`footprint: warming up ${warmup} s, then measuring ${seconds} s (agent pid ${agent.pid}, bare node pid ${bare.pid})\n`);
+    process.stderr.write(`footprint: node ${flags.join(' ')}; warming up ${warmup} s, then measuring ${seconds} s (agent pid ${agent.pid}, bare node pid ${bare.pid})\n`);
     await new Promise((r) => setTimeout(r, warmup * 1000));
     if (agent.exitCode !== null) throw new Error(`the agent exited with ${agent.exitCode}`);
     const m = await measure({ agent, bare }, seconds);

@@ -107,6 +107,9 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       keepalive: o.keepaliveSeconds,
       protocolVersion: o.protocolVersion,
       clean: true,
+      // mqtt-packet's write cache is 65,536 pre-made two-byte Buffers (6 MB of heap, for the life
+      // of the process) to save an allocation per packet id: worth nothing at a station's rate.
+      writeCache: false,
       reconnectPeriod: 0,
       connectTimeout: 15_000,
       resubscribe: false,

@@ -4,7 +4,6 @@ import { codeOf, unreachable } from '../../hal/errors.js';
 import { PRINT_ERRORS, type PrinterDriver } from '../../hal/printer/types.js';
 import { RECORD_ERRORS, type PrintRecord, type RecordErrorCode, type RecordSource } from '../../hal/records/types.js';
 import type { StationBody } from '../../telemetry/payloads.js';
-import { CARD_MIME, renderCard } from '../card/render.js';
 import { forecastSchema, type JobsConfig } from '../config/schema.js';
 import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
@@ -283,8 +282,11 @@ export class JobEngine {
     if (!record) return;
     const jobId = `${recordId}@${this.d.clock.now()}`;
     let document: Buffer;
+    let card: typeof import('../card/render.js');
     try {
-      document = (this.d.render ?? renderCard)(record);
+      // The renderer is loaded with the first card, not at start.
+      card = await import('../card/render.js');
+      document = (this.d.render ?? card.renderCard)(record);
     } catch (err) {
       this.records.delete(recordId);
       await this.repo.transition(recordId, ['ready'], 'failed', `the card could not be rendered: ${(err as Error).message}`);
@@ -299,7 +301,7 @@ export class JobEngine {
     }
     let outcome: Outcome;
     try {
-      const result = await this.d.printer.print({ jobId, recordId, document, mimeType: CARD_MIME });
+      const result = await this.d.printer.print({ jobId, recordId, document, mimeType: card.CARD_MIME });
       outcome = { to: 'printed', reason: `printed (printer job ${result.printerJobId})`, printerJobId: result.printerJobId };
       this.d.log.info({ recordId, printerJobId: result.printerJobId }, 'card printed');
     } catch (err) {

@@ -6,7 +6,6 @@ import { createPrinter } from '../../hal/printer/index.js';
 import { createRecordSource } from '../../hal/records/index.js';
 import { createUps } from '../../hal/ups/index.js';
 import type { StationBody } from '../../telemetry/payloads.js';
-import { startEmbeddedBroker } from '../../telemetry/broker.js';
 import { CommandHandler } from '../../telemetry/commands.js';
 import { outboxLimits } from '../../telemetry/config.js';
 import { createTelemetryStack } from '../../telemetry/stack.js';
@@ -67,7 +66,11 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
         // A full disk must not stop the start: the failure is reported by the first health.
         .catch((err: Error) => log.warn({ err: err.message }, 'agent state not recorded'));
     await parts.start('agent state', () => agentState('running'), () => agentState('stopped'));
-    const broker = config.mqtt.url === 'embedded' ? await parts.start('embedded broker', () => startEmbeddedBroker(config.mqtt.embedded.host, config.mqtt.embedded.port, log), (b) => b.close()) : undefined;
+    // Aedes is loaded only when the embedded broker runs.
+    const broker =
+      config.mqtt.url === 'embedded'
+        ? await parts.start('embedded broker', async () => (await import('../../telemetry/broker.js')).startEmbeddedBroker(config.mqtt.embedded.host, config.mqtt.embedded.port, log), (b) => b.close())
+        : undefined;
 
     const ctx: DriverContext = { clock, log };
     const printer = await createPrinter(config.printer, { ...ctx, log: log.child({ part: 'printer' }) });
