@@ -35,8 +35,9 @@ export interface OutboxStats {
 /**
  * Every health sample and event, stored with the seq it takes (one transaction) before it is
  * published, and deleted only when the broker acknowledges it. Bounded by count, bytes and
- * age: past a bound, health samples are thinned (every other one, so the history that
- * remains still spans the outage) and events are kept while any health is left.
+ * age: past a bound, health samples are thinned where they lie densest in time (thinEvenly:
+ * those whose loss opens the smallest gap go first, so what remains spans the outage evenly)
+ * and events are kept while any health is left.
  */
 export class Outbox {
   private count = 0;

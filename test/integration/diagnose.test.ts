@@ -92,7 +92,7 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('station-agent diagnos
   it('with every peer down the run still ends within 10 s and the report is complete', async () => {
     const { dir, config } = stationConfig(
       { url: 'mqtt://127.0.0.1:1' },
-      { records: { driver: 'http', http: { url: 'http://127.0.0.1:1', retries: 0, timeoutSeconds: 2 } } },
+      { records: { driver: 'http', http: { url: 'http://127.0.0.1:1', timeoutSeconds: 2 } } },
     );
     writeFileSync(join(dir, 'printer-state.json'), JSON.stringify({ state: 'offline' }));
     writeFileSync(join(dir, 'ups-state.json'), JSON.stringify({ link: false }));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { upsSchema } from '../../hal/ups/index.js';
 import { systemClock } from '../../hal/clock.js';
+import type { HalError } from '../../hal/errors.js';
 import { NutUps } from '../../hal/ups/nut/driver.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
 import { upsContract } from '../support/contracts/ups.js';
@@ -89,11 +90,15 @@ describe.skipIf(!hasNut)('the NUT driver against upsd + dummy-ups', () => {
     await settle(driver, (s) => s === 'online');
     await nut.stopUpsd();
     // Poll through the outage as the station does, long enough for the backoff to grow.
+    const during: string[] = [];
     const end = Date.now() + 8000;
     while (Date.now() < end) {
-      await driver.read().catch(() => undefined);
+      during.push(await driver.read().then((r) => r.status, (e: HalError) => e.code));
       await new Promise((r) => setTimeout(r, 500));
     }
+    // The outage was seen: every read failed as a lost link, none passed off a reading.
+    expect(during.length).toBeGreaterThan(10);
+    expect(new Set(during)).toEqual(new Set(['comm-lost']));
     await nut.startUpsd();
     await settle(driver, (s) => s === 'online');
   });

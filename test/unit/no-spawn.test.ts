@@ -36,7 +36,7 @@ afterAll(() => {
   syncBuiltinESMExports();
 });
 
-describe('a routine poll starts no process', () => {
+describe('a routine poll starts no process and, with nothing changed, writes nothing', () => {
   it('the counting itself works: a process started by any module is seen', async () => {
     spawned.length = 0;
     const { spawnSync } = await import('node:child_process');
@@ -76,6 +76,16 @@ describe('a routine poll starts no process', () => {
         expect(body.host.uptimeSeconds).not.toBeNull();
       }
       expect(spawned).toEqual([]);
+      // Between health periods, with nothing changed, a poll writes nothing to the database.
+      const changes = async () => (await store.db.get<{ n: number }>('SELECT total_changes() AS n'))?.n ?? -1;
+      clock.advance(10_000);
+      await st.tick(); // a health period is due: published and stored
+      const before = await changes();
+      for (let i = 0; i < 4; i++) {
+        clock.advance(2000);
+        await st.tick();
+      }
+      expect(await changes()).toBe(before);
     } finally {
       await store.close();
     }

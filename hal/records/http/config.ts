@@ -12,7 +12,13 @@ export const httpRecordsSchema = z.strictObject({
   /** A bearer token for the service, read from this file. */
   tokenFile: filePath.optional().describe('File holding the bearer token sent to the record service, if it wants one.'),
   timeoutSeconds: z.number().min(0.1).max(600).default(20).describe('How long one fetch may take, in seconds, before it counts as failed.'),
-  retries: z.number().int().min(0).max(20).default(3).describe('Quick retries within one fetch attempt on a 5xx answer or a network error.'),
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .optional()
+    .describe('No longer used, and accepted so older files still load: a failed fetch is retried by the print queue, on its own schedule (jobs.maxFetchAttempts, jobs.retryAfterSeconds), not also inside the driver.'),
 });
 export type HttpRecordsOptions = z.infer<typeof httpRecordsSchema>;
 

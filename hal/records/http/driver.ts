@@ -7,7 +7,7 @@ import { printRecordSchema, type PrintRecord, type RecordSource } from '../types
 /**
  * The record service over HTTP (contract in the README): GET {url}/records/{recordId} answers
  * 200 with the record as JSON, 404 when the record is not print-ready, 5xx when the service
- * cannot answer now. Timeouts and 5xx are retried with backoff; each failure says what to check.
+ * cannot answer now. Each failure says what to check; the print queue retries what is worth it.
  */
 export class HttpRecords implements RecordSource {
   readonly driver = 'http';
@@ -19,6 +19,9 @@ export class HttpRecords implements RecordSource {
   ) {}
 
   start(): Promise<void> {
+    if (this.opts.retries !== undefined) {
+      this.ctx.log.warn('records.http.retries is no longer used: a failed fetch is retried by the print queue (jobs.maxFetchAttempts, jobs.retryAfterSeconds); remove the key');
+    }
     // Unreadable, the source does not start (the daemon logs why); the records then wait.
     if (this.opts.tokenFile) this.token = readSecretFile(this.opts.tokenFile).toString('utf8');
     return Promise.resolve();
@@ -28,18 +31,12 @@ export class HttpRecords implements RecordSource {
     return Promise.resolve();
   }
 
-  async fetch(recordId: string): Promise<PrintRecord> {
-    let last: HalError | undefined;
-    for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** (attempt - 1))));
-      try {
-        return await this.once(recordId);
-      } catch (err) {
-        last = err instanceof HalError ? err : new HalError('unavailable', (err as Error).message);
-        if (last.code === 'not-found' || last.code === 'invalid' || last.code === 'refused') throw last;
-      }
-    }
-    throw last ?? new HalError('unavailable', 'no attempt made');
+  /**
+   * One request. A failure is thrown with its code; retrying is the print queue's, on its clock
+   * and its backoff (jobs.maxFetchAttempts, jobs.retryAfterSeconds): one retry policy, in one place.
+   */
+  fetch(recordId: string): Promise<PrintRecord> {
+    return this.once(recordId);
   }
 
   private async once(recordId: string): Promise<PrintRecord> {

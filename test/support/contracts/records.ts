@@ -110,7 +110,7 @@ export async function httpRecordsHarness(): Promise<RecordsHarness> {
   const port = (server.address() as { port: number }).port;
   const tokenFile = join(tempDir('records-'), 'token');
   writeFileSync(tokenFile, `${token}\n`);
-  const source = new HttpRecords(httpRecordsSchema.parse({ url: `http://127.0.0.1:${port}/base`, tokenFile, timeoutSeconds: 2, retries: 0 }), { clock: systemClock, log: quietLog });
+  const source = new HttpRecords(httpRecordsSchema.parse({ url: `http://127.0.0.1:${port}/base`, tokenFile, timeoutSeconds: 2 }), { clock: systemClock, log: quietLog });
   return {
     source,
     missingId: 'CONTRACT-GONE',
