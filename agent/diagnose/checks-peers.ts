@@ -86,6 +86,8 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           switch (code) {
             case 'not-configured':
               return warn({ driver: 'none' }, { en: 'No UPS configured: a power cut spoils the card printing.', id: 'Tidak ada UPS: listrik padam merusak kartu yang sedang dicetak.' });
+            case 'protocol':
+              return fail({ driver: ups.driver, error: (err as Error).message }, { en: `Something answers at the UPS address, but not as the UPS service does.${hintOf(err)}`, id: `Ada yang menjawab di alamat UPS, tetapi bukan layanan UPS.${hintOf(err)}` });
             case 'comm-lost':
             case 'timeout':
             case 'hid-unavailable':

@@ -234,7 +234,15 @@ export class JobEngine {
     this.inFetch.add(recordId);
     void (async () => {
       try {
-        await this.repo.transition(recordId, ['queued'], 'fetching', `fetch attempt ${attempts + 1}`);
+        // Attempts that never finished (the agent stopped or crashed during each: a record whose
+        // answer kills it) count too: past the limit the record is set aside, not fetched again.
+        if (attempts >= this.d.config.maxFetchAttempts) {
+          await this.repo.transition(recordId, ['queued'], 'failed', `set aside after ${attempts} fetch attempts that did not finish (the agent stopped during each); add it again to retry`);
+          this.d.log.warn({ recordId, attempts }, 'record set aside: its fetches never finished');
+          return;
+        }
+        // The attempt is counted before the fetch, so one that never returns still counts.
+        await this.repo.transition(recordId, ['queued'], 'fetching', `fetch attempt ${attempts + 1}`, { fetch_attempts: attempts + 1 });
       } catch {
         return; // cancelled or changed meanwhile
       }

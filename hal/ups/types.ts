@@ -22,11 +22,12 @@ export type UpsAlarm = (typeof UPS_ALARMS)[number];
 
 /**
  * What read() rejects with: comm-lost (no reading: cable, service or device), timeout,
+ * protocol (something answered that is not the UPS's protocol),
  * not-configured (no UPS at this station), and the USB HID driver's own: the native module
  * unavailable, the system unsupported, the device not found, ambiguous, or not permitted; a
  * HID device that describes itself wrongly throws one of HidErrorCode (hid/error.ts).
  */
-export const UPS_ERRORS = ['comm-lost', 'timeout', 'not-configured', 'hid-unavailable', 'hid-unsupported', 'hid-not-found', 'hid-ambiguous', 'hid-permission'] as const;
+export const UPS_ERRORS = ['comm-lost', 'timeout', 'protocol', 'not-configured', 'hid-unavailable', 'hid-unsupported', 'hid-not-found', 'hid-ambiguous', 'hid-permission'] as const;
 export type UpsErrorCode = (typeof UPS_ERRORS)[number];
 
 /** What a UPS reports. A number it does not report is null, never 0 or 100. */

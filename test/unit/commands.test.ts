@@ -62,3 +62,43 @@ describe('commands', () => {
     expect(t.replies).toEqual([]);
   });
 });
+
+describe('commands under a flood', () => {
+  it('takes a burst, then a steady rate; the rest is dropped unanswered, counted, and reported once a minute', async () => {
+    const clock = new ManualClock();
+    const lines: string[] = [];
+    const log = { ...quietLog, warn: (o: unknown, msg?: string) => void lines.push(msg ?? String(o)) } as unknown as typeof quietLog;
+    let runs = 0;
+    const handler = new CommandHandler(topics, 's1', { snapshot: () => (runs++, Promise.resolve({ seq: 1 })) }, clock, log, { perSecond: 2, burst: 10 });
+    let replies = 0;
+    const transport = { publish: () => (replies++, Promise.resolve()) };
+    // 7,500 a second for ten seconds, as the probe sent.
+    for (let s = 0; s < 10; s++) {
+      const batch: Promise<unknown>[] = [];
+      for (let i = 0; i < 7500; i++) batch.push(handler.handle(topics.cmd(i % 2 ? 'snapshot' : 'nosuch'), Buffer.from('{"id":"f"}'), false, transport));
+      await Promise.all(batch);
+      clock.advance(1000);
+    }
+    // The burst, then 2 a second: at most 10 + 2 × 10 answered.
+    expect(replies).toBeLessThanOrEqual(30);
+    expect(replies).toBeGreaterThanOrEqual(20);
+    expect(runs).toBeLessThanOrEqual(replies);
+    expect(handler.dropped).toBe(75_000 - replies);
+    // One line when the flood starts, then at most one a minute.
+    expect(lines.filter((l) => /dropped|faster than/.test(l))).toHaveLength(1);
+    clock.advance(60_000);
+    await handler.handle(topics.cmd('snapshot'), Buffer.from('{}'), false, transport);
+    for (let i = 0; i < 100; i++) await handler.handle(topics.cmd('snapshot'), Buffer.from('{}'), false, transport);
+    expect(lines.filter((l) => /dropped in the last minute/.test(l))).toHaveLength(1);
+  });
+
+  it('a 60 KB command name is neither run, answered, nor logged whole', async () => {
+    const lines: string[] = [];
+    const log = { ...quietLog, warn: (o: unknown, msg?: string) => void lines.push(JSON.stringify(o) + (msg ?? '')) } as unknown as typeof quietLog;
+    let replies = 0;
+    const handler = new CommandHandler(topics, 's1', { snapshot: () => Promise.resolve({}) }, new ManualClock(), log);
+    await handler.handle(topics.cmd('x'.repeat(60_000)), Buffer.from('{}'), false, { publish: () => (replies++, Promise.resolve()) });
+    expect(replies).toBe(0);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(200);
+  });
+});

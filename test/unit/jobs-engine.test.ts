@@ -183,6 +183,28 @@ describe('print jobs', () => {
     }
   });
 
+  it('a record whose fetch never finishes (the agent dies on its answer) is set aside after maxFetchAttempts restarts, not fetched forever', async () => {
+    const r = await rig({ records: { latencyMs: 100 } });
+    await r.engine.stop(0);
+    const hanging = { driver: 'hanging', start: () => Promise.resolve(), stop: () => Promise.resolve(), fetch: () => new Promise<never>(() => undefined) };
+    await r.engine.repo.add(['POISON-1']);
+    const states: string[] = [];
+    for (let restart = 0; restart < 7; restart++) {
+      // A fresh engine is a restarted agent: what was fetching goes back to the queue.
+      const engine = new JobEngine({ store: r.store, source: hanging, printer: r.printer.driver, config: jobsSchema.parse({ maxFetchAttempts: 5 }), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+      await engine.start();
+      for (let i = 0; i < 3; i++) {
+        r.clock.advance(500);
+        await engine.step();
+        await new Promise((res) => setTimeout(res, 1));
+      }
+      states.push(`${(await engine.repo.get('POISON-1'))?.state}:${(await engine.repo.get('POISON-1'))?.fetchAttempts}`);
+      await engine.stop(0);
+    }
+    expect(states).toEqual(['fetching:1', 'fetching:2', 'fetching:3', 'fetching:4', 'fetching:5', 'failed:5', 'failed:5']);
+    expect((await r.engine.repo.history('POISON-1')).at(-1)?.reason).toMatch(/set aside after 5 fetch attempts that did not finish/);
+  });
+
   it('a database that cannot be written holds the queue without crashing, and a printed card is recorded as printed once it can be', async () => {
     const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 20 } });
     await r.engine.repo.add(['W-1', 'W-2']);

@@ -7,6 +7,7 @@ import { checkRecordId } from '../../agent/jobs/repo.js';
 import { Utilisation } from '../../agent/jobs/utilisation.js';
 import { Ledger } from '../../agent/ledger/blanks.js';
 import { Store } from '../../agent/store/store.js';
+import { httpRecordsSchema } from '../../hal/records/http/config.js';
 import { HttpRecords } from '../../hal/records/http/driver.js';
 import { syntheticRecord } from '../../hal/records/sim/driver.js';
 import { systemClock } from '../../hal/clock.js';
@@ -119,7 +120,7 @@ describe('the HTTP record source', () => {
     return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   }
 
-  const source = (url: string, over: Record<string, unknown> = {}) => new HttpRecords({ url, timeoutSeconds: 1, ...over }, { clock: systemClock, log: quietLog });
+  const source = (url: string, over: Record<string, unknown> = {}) => new HttpRecords(httpRecordsSchema.parse({ url, timeoutSeconds: 1, ...over }), { clock: systemClock, log: quietLog });
 
   it('GETs {url}/records/{id} and validates the answer', async () => {
     const url = await serve((path) => (path === '/records/R-9' ? { status: 200, body: syntheticRecord('R-9') } : { status: 404 }));

@@ -11,7 +11,13 @@ export const httpRecordsSchema = z.strictObject({
     .describe('Base URL of the record service; the agent asks GET {url}/records/{recordId} (contract in README).'),
   /** A bearer token for the service, read from this file. */
   tokenFile: filePath.optional().describe('File holding the bearer token sent to the record service, if it wants one.'),
-  timeoutSeconds: z.number().min(0.1).max(600).default(20).describe('How long one fetch may take, in seconds, before it counts as failed.'),
+  timeoutSeconds: z.number().min(0.1).max(600).default(20).describe('How long one fetch may take, in seconds, the whole answer included, before it counts as failed.'),
+  maxAnswerMegabytes: z
+    .number()
+    .min(0.1)
+    .max(64)
+    .default(4)
+    .describe('The largest answer taken for one record, in megabytes; a larger one is refused as it arrives (a record with its photo is well under one).'),
   retries: z
     .number()
     .int()

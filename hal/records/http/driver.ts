@@ -40,33 +40,57 @@ export class HttpRecords implements RecordSource {
   }
 
   private async once(recordId: string): Promise<PrintRecord> {
-    const url = `${this.opts.url.replace(/\/$/, '')}/records/${encodeURIComponent(recordId)}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        headers: { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
-        signal: AbortSignal.timeout(this.opts.timeoutSeconds * 1000),
-      });
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      if (e.name === 'TimeoutError') throw new HalError('timeout', `the record service did not answer within ${this.opts.timeoutSeconds} s`, 'Check the network to the central server; records.http.timeoutSeconds sets the wait.');
-      const code = e.cause?.code ?? e.message;
-      throw new HalError('unavailable', `cannot reach the record service at ${this.opts.url} (${code})`, 'Check records.http.url and the network to the central server.');
+    const base = new URL(this.opts.url);
+    let url = new URL(`${this.opts.url.replace(/\/$/, '')}/records/${encodeURIComponent(recordId)}`);
+    // One deadline for the whole exchange, the answer's body included: a server that drips
+    // bytes is as late as one that says nothing.
+    const signal = AbortSignal.timeout(this.opts.timeoutSeconds * 1000);
+    const late = () => new HalError('timeout', `the record service did not answer within ${this.opts.timeoutSeconds} s`, 'Check the network to the central server; records.http.timeoutSeconds sets the wait.');
+    let res: Response | undefined;
+    for (let hops = 0; ; hops++) {
+      try {
+        res = await fetch(url, {
+          headers: { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+          signal,
+          redirect: 'manual',
+        });
+      } catch (err) {
+        const e = err as Error & { cause?: { code?: string } };
+        if (e.name === 'TimeoutError' || signal.aborted) throw late();
+        const code = e.cause?.code ?? e.message;
+        throw new HalError('unavailable', `cannot reach the record service at ${this.opts.url} (${code})`, 'Check records.http.url and the network to the central server.');
+      }
+      if (res.status < 300 || res.status >= 400) break;
+      // A redirect is followed only within the record service's own host: a record from
+      // another server is never printed, and the token is never sent to one.
+      const to = res.headers.get('location');
+      await res.body?.cancel().catch(() => undefined);
+      const next = to ? new URL(to, url) : undefined;
+      if (!next || next.origin !== base.origin || hops >= 3) {
+        throw new HalError('refused', `the record service redirected to ${next ? next.origin : 'nowhere'}, not ${base.origin}: refused`, 'Point records.http.url at the record service itself.');
+      }
+      url = next;
     }
     if (res.status === 404) {
+      await res.body?.cancel().catch(() => undefined);
       // The service answers 404 in JSON; any other 404 is some other server at this URL.
       if (!(res.headers.get('content-type') ?? '').includes('json')) {
-        throw new HalError('unavailable', `HTTP 404 from ${url} is not the record service's answer`, 'Check records.http.url (its base path).');
+        throw new HalError('unavailable', `HTTP 404 from ${url.origin}${url.pathname} is not the record service's answer`, 'Check records.http.url (its base path).');
       }
       throw new HalError('not-found', `record ${recordId} is not print-ready on the server (HTTP 404)`);
     }
     if (res.status === 401 || res.status === 403) {
+      await res.body?.cancel().catch(() => undefined);
       throw new HalError('refused', `the record service refused this station (HTTP ${res.status})`, 'Check records.http.tokenFile.');
     }
-    if (!res.ok) throw new HalError('unavailable', `the record service answered HTTP ${res.status}`, 'The central server has a problem; the agent retries.');
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new HalError('unavailable', `the record service answered HTTP ${res.status}`, 'The central server has a problem; the agent retries.');
+    }
+    const text = await this.readCapped(res, signal, late);
     let body: unknown;
     try {
-      body = await res.json();
+      body = JSON.parse(text);
     } catch {
       throw new HalError('invalid', 'the record service answered something that is not JSON');
     }
@@ -79,5 +103,37 @@ export class HttpRecords implements RecordSource {
     if (parsed.data.recordId !== recordId) throw new HalError('invalid', `asked for record ${recordId}, the service answered another record`);
     this.ctx.log.debug({ recordId }, 'record fetched');
     return parsed.data;
+  }
+
+  /** The body as text, read as it streams, refused once it passes records.http.maxAnswerMegabytes. */
+  private async readCapped(res: Response, signal: AbortSignal, late: () => HalError): Promise<string> {
+    const max = Math.round(this.opts.maxAnswerMegabytes * 1_048_576);
+    const declared = Number(res.headers.get('content-length'));
+    const tooBig = () => new HalError('invalid', `the record service answered more than ${this.opts.maxAnswerMegabytes} MB for one record`, 'A record with its photo is well under a megabyte: check the record service; records.http.maxAnswerMegabytes sets the limit.');
+    if (Number.isFinite(declared) && declared > max) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooBig();
+    }
+    const reader = res.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
+    if (!reader) return '';
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > max) {
+          await reader.cancel().catch(() => undefined);
+          throw tooBig();
+        }
+        chunks.push(value);
+      }
+    } catch (err) {
+      if (err instanceof HalError) throw err;
+      if (signal.aborted) throw late();
+      throw new HalError('unavailable', `the record service's answer broke off (${(err as Error).message})`, 'Check the network to the central server.');
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 }

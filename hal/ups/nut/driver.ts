@@ -14,6 +14,10 @@ function quote(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
+/** A LIST VAR answer has a few dozen lines of a few dozen characters; far beyond is not upsd. */
+const MAX_ANSWER_LINES = 2000;
+const MAX_LINE_CHARS = 4096;
+
 /** After a failure, the next connection waits 1 s, then 2 s, ... up to 30 s. */
 const RECONNECT = { initialMs: 1000, maxMs: 30_000, jitter: false };
 
@@ -53,6 +57,7 @@ export class NutUps implements UpsDriver {
   private lines: string[] = [];
   private readonly serial = new Serial();
   private readonly backoff: Backoff;
+  private lastFailure: HalError | undefined;
 
   constructor(
     private readonly o: NutOptions,
@@ -77,7 +82,9 @@ export class NutUps implements UpsDriver {
   private async readOnce(): Promise<UpsReading> {
     // Waiting out the backoff is not a new failure: it must not push the next try further away.
     if (!this.socket && this.backoff.waiting) {
-      throw new HalError('comm-lost', 'upsd unreachable (waiting before trying again)', 'Check that upsd runs and ups.host / ups.port.');
+      // The last failure said what is wrong; waiting does not change it.
+      const last = this.lastFailure;
+      throw new HalError(last?.code ?? 'comm-lost', `${last?.message ?? 'upsd could not be read'} (waiting before trying again)`, last?.hint ?? 'Check that upsd runs and ups.host / ups.port.');
     }
     const deadline = Date.now() + this.o.timeoutSeconds * 1000;
     try {
@@ -91,6 +98,7 @@ export class NutUps implements UpsDriver {
     } catch (err) {
       if (!(err instanceof HalError && err.code === 'comm-lost' && this.socket)) this.drop();
       this.backoff.failed();
+      if (err instanceof HalError) this.lastFailure = err;
       throw err;
     }
   }
@@ -188,11 +196,21 @@ export class NutUps implements UpsDriver {
     socket.write(`${cmd}\n`);
     const out: string[] = [];
     for (;;) {
+      // The deadline holds however the lines come: a server that streams lines without END
+      // never makes the wait for the next line time out, so it is checked at every line.
+      if (Date.now() >= deadline) throw new HalError('timeout', `upsd did not finish its answer to ${cmd.split(' ')[0]} in time`, 'upsd or its driver is misbehaving: restart the NUT services.');
       const line = await this.nextLine(deadline - Date.now());
       const code = errorCode(line);
       if (code) throw nutError(code, this.o);
+      if (end && out.length === 0 && !line.startsWith('BEGIN ')) {
+        const shown = line.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+        throw new HalError('protocol', `upsd answered "${shown}" to ${cmd.split(' ')[0]}: not the NUT protocol`, 'Check that ups.host and ups.port point at upsd (NUT), not another service.');
+      }
       out.push(line);
       if (!end || line === end) return out;
+      if (out.length > MAX_ANSWER_LINES) {
+        throw new HalError('protocol', `upsd sent more than ${MAX_ANSWER_LINES} lines without "${end}": not a NUT answer`, 'Check that ups.host and ups.port point at upsd, and restart the NUT services.');
+      }
     }
   }
 
@@ -215,6 +233,13 @@ export class NutUps implements UpsDriver {
 
   private onData(chunk: string): void {
     this.buffer += chunk;
+    if (this.buffer.length > MAX_LINE_CHARS && !this.buffer.slice(0, MAX_LINE_CHARS).includes('\n')) {
+      // A line this long is not NUT: stop reading it rather than hold it in memory.
+      const e = new HalError('protocol', `upsd sent a line longer than ${MAX_LINE_CHARS} characters: not a NUT answer`, 'Check that ups.host and ups.port point at upsd.');
+      this.drop();
+      this.waiting?.(e);
+      return;
+    }
     let i: number;
     while ((i = this.buffer.indexOf('\n')) >= 0) {
       const line = this.buffer.slice(0, i).replace(/\r$/, '');
