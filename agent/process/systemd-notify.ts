@@ -78,6 +78,8 @@ export class SystemdNotifier {
     private readonly log: Logger,
   ) {}
 
+  private isReady = false;
+
   static fromEnv(env: NodeJS.ProcessEnv, pollMs: number, clock: Pick<Clock, 'now'>, log: Logger): SystemdNotifier {
     return new SystemdNotifier(notifyPlan(env, process.pid, pollMs), systemdNotifyCommand(env), clock, log);
   }
@@ -87,6 +89,7 @@ export class SystemdNotifier {
     const { socket, watchdogMs, extendedFromMs } = this.plan;
     if (!socket) return;
     const fields = ['READY=1'];
+    this.isReady = true;
     if (watchdogMs !== null) {
       if (extendedFromMs !== null) {
         fields.push(`WATCHDOG_USEC=${watchdogMs * 1000}`);
@@ -102,7 +105,8 @@ export class SystemdNotifier {
   /** The station loop went round: ping the watchdog if one is due. */
   alive(): void {
     const { watchdogMs, pingEveryMs } = this.plan;
-    if (watchdogMs === null || pingEveryMs === null || this.pinging) return;
+    // Before READY=1 (the station loop may go round while the rest still starts): READY carries the first ping.
+    if (watchdogMs === null || pingEveryMs === null || this.pinging || !this.isReady) return;
     const now = this.clock.now();
     if (now - this.lastPingAt < pingEveryMs) return;
     this.lastPingAt = now;

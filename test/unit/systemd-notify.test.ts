@@ -97,6 +97,15 @@ describe('SystemdNotifier', () => {
       return new Promise((resolve) => (release = resolve));
     };
     const n = new SystemdNotifier(notifyPlan({ NOTIFY_SOCKET: '/s', WATCHDOG_USEC: UNIT_WATCHDOG_USEC }, PID, 2000), slow, clock, quietLog);
+    // Before READY=1, the loop going round sends nothing: READY carries the first ping.
+    n.alive();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(sent).toEqual([]);
+    n.ready();
+    await new Promise((r) => setTimeout(r, 5));
+    release();
+    await n.flush();
+    sent.length = 0;
     clock.advance(60_000);
     for (let i = 0; i < 5; i++) {
       n.alive();
