@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { configOption } from './cli/common.js';
 import { addJobsCommands } from './cli/jobs.js';
 import { addStockCommands } from './cli/stock.js';
+import { addStoreCommands } from './cli/store.js';
 import { addSupplyCommands } from './cli/supply.js';
 import { addUpsCommands } from './cli/ups.js';
 import { loadStationFile } from './cli/station-file.js';
@@ -86,6 +87,7 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
   addJobsCommands(program, VERSION);
   addStockCommands(program, VERSION);
   addSupplyCommands(program, VERSION);
+  addStoreCommands(program, VERSION);
   addDashboardCommand(program, VERSION);
   addUpsCommands(program, VERSION);
 

@@ -2,6 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
 import { Serial } from '../hal/serial.js';
 
+/** SQLite's flag (3.31+) to refuse a path that is a symbolic link; node-sqlite3 passes flags through. */
+const SQLITE_OPEN_NOFOLLOW = 0x01000000;
+
 /** Which Db's transaction body is running, to catch a call that would wait on itself forever. */
 const inTransaction = new AsyncLocalStorage<Db>();
 
@@ -46,7 +49,8 @@ export class Db implements Queryable {
   }
 
   static open(file: string, opts: { readOnly?: boolean } = {}): Promise<Db> {
-    const mode = opts.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    // SQLITE_OPEN_NOFOLLOW: a symbolic link planted in place of the database is refused, not followed.
+    const mode = (opts.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE) | (file === ':memory:' ? 0 : SQLITE_OPEN_NOFOLLOW);
     return new Promise((resolve, reject) => {
       const raw = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(new Db(raw))));
     });

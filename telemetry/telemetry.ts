@@ -82,6 +82,8 @@ export class Telemetry implements TelemetrySink {
         ts: this.isoNow(),
         seq,
         ...body,
+        // store.error is raised here, not by the station's alert rules: listed with the others.
+        alerts: this.storeProblem !== null && !body.alerts.includes('store.error') ? [...body.alerts, 'store.error'].sort() : body.alerts,
         telemetry: this.status(),
         store: { durable: this.store.durable, error: this.storeProblem },
       });

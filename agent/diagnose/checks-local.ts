@@ -5,6 +5,7 @@ import { systemClock, CLOCK_FLOOR_MS } from '../../hal/clock.js';
 import { SystemHost } from '../../hal/host/system.js';
 import type { Config } from '../config/schema.js';
 import { readStatus } from '../station/status.js';
+import { SeqGuard } from '../store/seq-guard.js';
 import { Store } from '../store/store.js';
 import { fail, pass, warn, type Check } from './types.js';
 import type { Logger } from 'pino';
@@ -44,13 +45,25 @@ export function localChecks(config: Config, log: Logger): Check[] {
         let store: Store | undefined;
         try {
           store = await Store.openReadOnly(config.dataDir);
+          if (!store && SeqGuard.exists(config.dataDir)) {
+            return fail(
+              { dataDir: config.dataDir, database: 'missing', keptBefore: true },
+              {
+                en: 'The database is missing, but one was kept here before: printing waits. Restore station.db from a backup (agent stopped). If there is none: station-agent store init --fresh, which forgets which records were printed (they could print again), the queue and both ledgers.',
+                id: 'Basis data hilang, padahal sebelumnya ada: pencetakan menunggu. Pulihkan station.db dari cadangan (agen dihentikan). Bila tidak ada: station-agent store init --fresh, yang melupakan rekaman mana yang sudah tercetak (bisa tercetak lagi), antrean, dan kedua buku persediaan.',
+              },
+            );
+          }
           if (!store) return warn({ dataDir: config.dataDir }, { en: 'No database yet: start the agent once.', id: 'Belum ada basis data: jalankan agen sekali.' });
           const check = await store.db.get<{ quick_check: string }>('PRAGMA quick_check');
           const backlog = (await store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox'))?.n ?? 0;
           const verify = (await store.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE state = 'needs_verification'"))?.n ?? 0;
           const facts = { file: store.file, integrity: check?.quick_check ?? null, outboxBacklog: backlog, cardsToVerify: verify };
           if (check?.quick_check !== 'ok') {
-            return fail(facts, { en: 'The database is damaged: stop the agent, keep a copy of station.db for support, move it aside, start again.', id: 'Basis data rusak: hentikan agen, simpan salinan station.db untuk dukungan, pindahkan, lalu jalankan lagi.' });
+            return fail(facts, {
+              en: 'The database is damaged: printing waits. Stop the agent, keep a copy of station.db for support, and restore it from a backup. If there is none: move it aside and run station-agent store init --fresh, which forgets which records were printed (they could print again), the queue and both ledgers.',
+              id: 'Basis data rusak: pencetakan menunggu. Hentikan agen, simpan salinan station.db untuk dukungan, lalu pulihkan dari cadangan. Bila tidak ada: pindahkan dan jalankan station-agent store init --fresh, yang melupakan rekaman mana yang sudah tercetak (bisa tercetak lagi), antrean, dan kedua buku persediaan.',
+            });
           }
           if (verify > 0) {
             return warn(facts, { en: `${verify} card(s) may or may not have printed: check the printer output, then station-agent jobs verify ID --printed|--not-printed|--spoiled.`, id: `${verify} kartu belum pasti tercetak: periksa hasil printer, lalu station-agent jobs verify ID --printed|--not-printed|--spoiled.` });

@@ -146,6 +146,8 @@ export class JobEngine {
     const now = this.d.clock.now();
     await this.retryUnwritten();
     if (now - this.lastReconcileAt >= RECONCILE_MS) await this.reconcile(now);
+    // A database file deleted, replaced or cut short while open is seen here within a second.
+    this.d.store.checkFile(now);
     const durable = this.d.store.durable && this.writeTrouble === undefined;
     const held = holdReason(this.d.snapshot(), config, { hasSource: source !== undefined, durable });
     if (source && !this.stopping && durable) {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CLOCK_FLOOR_MS, systemClock, type Clock } from '../../hal/clock.js';
 import type { DriverContext } from '../../hal/driver.js';
@@ -6,6 +7,7 @@ import { createPrinter } from '../../hal/printer/index.js';
 import { createRecordSource } from '../../hal/records/index.js';
 import { createUps } from '../../hal/ups/index.js';
 import type { StationBody } from '../../telemetry/payloads.js';
+import type { StationTopics } from '../../telemetry/topics.js';
 import { CommandHandler } from '../../telemetry/commands.js';
 import { outboxLimits } from '../../telemetry/config.js';
 import { createTelemetryStack } from '../../telemetry/stack.js';
@@ -17,7 +19,7 @@ import { JobEngine } from '../jobs/engine.js';
 import { SupplyLedger } from '../ledger/supplies.js';
 import { ConsumablesForecast, type ForecastState } from '../station/forecast.js';
 import { FORECAST_KEY, Station } from '../station/station.js';
-import { Store } from '../store/store.js';
+import { DB_FILE, openError, Store } from '../store/store.js';
 import { SystemdNotifier } from './systemd-notify.js';
 import { VERSION } from './version.js';
 
@@ -28,11 +30,12 @@ export const AGENT_STATE_KEY = 'agent.state';
  * stand-in and the problem to report: a daemon that exits here would be restarted into the
  * same failure forever, and the station would go dark. A newer schema still stops the agent.
  */
-async function openStore(dataDir: string, log: Logger): Promise<{ store: Store; problem?: string }> {
+async function openStore(dataDir: string, log: Logger, standIn?: string): Promise<{ store: Store; problem?: string }> {
+  if (standIn !== undefined) return { store: await Store.openInMemory(Date.now, CLOCK_FLOOR_MS, dataDir), problem: standIn };
   try {
     return { store: await Store.open(dataDir, Date.now, CLOCK_FLOOR_MS) };
   } catch (err) {
-    if (!(err instanceof AgentError) || (err.code !== 'store-open' && err.code !== 'store-dir')) throw err;
+    if (!(err instanceof AgentError) || (err.code !== 'store-open' && err.code !== 'store-dir' && err.code !== 'store-missing')) throw err;
     const problem = `${err.message} ${err.hint ?? ''} The agent runs on a temporary in-memory store until then: nothing is kept across a restart.`;
     log.error({ code: err.code }, problem);
     return { store: await Store.openInMemory(Date.now, CLOCK_FLOOR_MS, dataDir), problem };
@@ -57,8 +60,39 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
   // Does nothing unless systemd started the agent as Type=notify (NOTIFY_SOCKET set).
   const notifier = opts.notifier ?? SystemdNotifier.fromEnv(process.env, config.intervals.pollSeconds * 1000, clock, log.child({ part: 'systemd' }));
   const secrets = readMqttSecrets(config.mqtt, opts.configSource);
-  const { parts, value: topics } = await Parts.build(log, async (parts) => {
-    const { store, problem: storeProblem } = await parts.start('store', () => openStore(config.dataDir, log), ({ store }) => store.close());
+  let built: { parts: Parts; value: StationTopics };
+  try {
+    built = await Parts.build(log, (parts) => startParts(parts));
+  } catch (err) {
+    // A database that opens but fails when first read (damaged pages, a full disk): the same
+    // stand-in as at run time, rather than an exit that systemd restarts into the same failure.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err;
+    const e = openError(join(config.dataDir, DB_FILE), err as Error);
+    const problem = `${e.message} ${e.hint ?? ''} The agent runs on a temporary in-memory store until then: nothing is kept across a restart, and printing waits.`;
+    log.error({ code }, problem);
+    built = await Parts.build(log, (parts) => startParts(parts, problem));
+  }
+  const { parts, value: topics } = built;
+  log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
+  notifier.ready();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop() {
+      stopped ??= (async () => {
+        log.info('stopping');
+        notifier.stopping();
+        await parts.stop();
+        await notifier.flush();
+        log.info('stopped cleanly');
+      })();
+      return stopped;
+    },
+  };
+
+  async function startParts(parts: Parts, standIn?: string): Promise<StationTopics> {
+    const { store, problem: storeProblem } = await parts.start('store', () => openStore(config.dataDir, log, standIn), ({ store }) => store.close());
     const startedAt = new Date(clock.now()).toISOString();
     const agentState = (state: 'running' | 'stopped') =>
       store
@@ -157,24 +191,18 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     const onCommand = (topic: string, payload: Buffer, retained: boolean) => {
       void commands.handle(topic, payload, retained, connection);
     };
+    // The database file watched while it runs: deleted, replaced or cut short is store.error at once.
+    await parts.start(
+      'database watch',
+      () =>
+        setInterval(() => {
+          const problem = store.checkFile();
+          if (problem) void telemetry.reportStoreProblem(problem).catch(() => undefined);
+        }, 2000).unref(),
+      (timer) => clearInterval(timer),
+    );
     // First to stop: no command runs after the last health.
     await parts.start('commands', () => connection.on('message', onCommand), () => void connection.off('message', onCommand));
     return tstack.topics;
-  });
-  log.info({ station: config.station.id, topics: topics.base, version: VERSION }, 'station agent running');
-  notifier.ready();
-
-  let stopped: Promise<void> | undefined;
-  return {
-    stop() {
-      stopped ??= (async () => {
-        log.info('stopping');
-        notifier.stopping();
-        await parts.stop();
-        await notifier.flush();
-        log.info('stopped cleanly');
-      })();
-      return stopped;
-    },
-  };
+  }
 }

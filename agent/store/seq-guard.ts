@@ -1,7 +1,8 @@
-import { closeSync, fdatasyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fdatasyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SIZE = 32;
+const FILE = 'seq.hwm';
 
 /**
  * A high-water mark for seq kept outside the database, in a small file written in place (so a
@@ -12,14 +13,25 @@ const SIZE = 32;
 export class SeqGuard {
   private constructor(private readonly fd: number | undefined) {}
 
+  /** Whether this data folder has one: the station has kept a database here before. */
+  static exists(dataDir: string): boolean {
+    return existsSync(join(dataDir, FILE));
+  }
+
+  /**
+   * Opened without following a symbolic link (O_NOFOLLOW): a link planted in the data folder
+   * must not make the agent overwrite the file it points at. Such a link is refused and the
+   * guard works without its file.
+   */
   static open(dataDir: string): SeqGuard {
     try {
-      const file = join(dataDir, 'seq.hwm');
+      const file = join(dataDir, FILE);
       let fd: number;
       try {
-        fd = openSync(file, 'r+');
-      } catch {
-        fd = openSync(file, 'w+');
+        fd = openSync(file, constants.O_RDWR | constants.O_NOFOLLOW);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        fd = openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o640);
         writeSync(fd, Buffer.alloc(SIZE, 0x20), 0, SIZE, 0);
       }
       return new SeqGuard(fd);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentError, EXIT } from '../../platform/errors.js';
 import { Db, type Queryable } from '../../platform/db.js';
@@ -22,15 +22,56 @@ export interface ActiveAlert {
  * and set aside for a person, never sent again (at most one good card per record).
  */
 export class Store implements TelemetryStorage {
+  /** The file's identity when it was opened: a file deleted, replaced or cut short is seen. */
+  private readonly identity: { dev: number; ino: number } | undefined;
+  private lastCheckAt = -Infinity;
+  /** Why the file can no longer be trusted (deleted, replaced, truncated); null while it can. */
+  fileProblem: string | null = null;
+
   private constructor(
     readonly db: Db,
     readonly file: string,
     /** False for the in-memory stand-in: nothing written survives a restart. */
-    readonly durable = true,
+    private readonly onDisk = true,
     private readonly guard?: SeqGuard,
-  ) {}
+  ) {
+    if (onDisk) {
+      const st = statSync(file);
+      this.identity = { dev: st.dev, ino: st.ino };
+    }
+  }
 
-  static async open(dataDir: string, now: () => number = Date.now, clockFloor = 0): Promise<Store> {
+  /**
+   * Whether what is written here survives a restart: false for the in-memory stand-in, and for a
+   * file that was deleted, replaced or cut short while open (writes then go nowhere that lasts).
+   * Printing waits while it is false, so that no record can be printed twice.
+   */
+  get durable(): boolean {
+    return this.onDisk && this.fileProblem === null;
+  }
+
+  /**
+   * Look at the file again (a stat, at most once a second): deleted, replaced by another file, or
+   * cut below one page. Returns the problem, in words a technician acts on, or null.
+   */
+  checkFile(now: number = Date.now()): string | null {
+    if (!this.identity || this.fileProblem !== null || now - this.lastCheckAt < 1000) return this.fileProblem;
+    this.lastCheckAt = now;
+    let st;
+    try {
+      st = statSync(this.file);
+    } catch {
+      this.fileProblem = `the database ${this.file} was deleted while the agent ran: nothing written since is kept.`;
+    }
+    if (st && (st.dev !== this.identity.dev || st.ino !== this.identity.ino)) this.fileProblem = `the database ${this.file} was replaced by another file while the agent ran.`;
+    else if (st && st.size < 512) this.fileProblem = `the database ${this.file} was cut short (${st.size} bytes) while the agent ran.`;
+    if (this.fileProblem !== null) {
+      this.fileProblem += ' Printing waits, so that no record is printed twice. Stop the agent, restore station.db from a backup, and start it again.';
+    }
+    return this.fileProblem;
+  }
+
+  static async open(dataDir: string, now: () => number = Date.now, clockFloor = 0, opts: { fresh?: boolean } = {}): Promise<Store> {
     try {
       mkdirSync(dataDir, { recursive: true });
     } catch (err) {
@@ -39,6 +80,14 @@ export class Store implements TelemetryStorage {
       });
     }
     const file = join(dataDir, DB_FILE);
+    // A database missing where one was kept: a new empty one would forget every card printed,
+    // and the records would print again. Only a person may start afresh, knowingly.
+    if (!opts.fresh && !existsSync(file) && SeqGuard.exists(dataDir)) {
+      throw new AgentError('store-missing', `The database ${file} is missing, but this station has kept one before (${join(dataDir, 'seq.hwm')} is there).`, {
+        hint: 'Restore station.db from a backup into the data folder (the agent stopped). Or start afresh with station-agent store init --fresh: the print history, the queue and both ledgers are forgotten, and records printed before could be printed again.',
+        exitCode: EXIT.dataError,
+      });
+    }
     const db = await Db.open(file).catch((err: Error) => {
       throw openError(file, err);
     });
@@ -157,11 +206,23 @@ export class Store implements TelemetryStorage {
 /** SQLite's own codes, turned into what a technician can act on. */
 export function openError(file: string, err: Error & { code?: string }): AgentError {
   const code = err.code ?? '';
+  let link = false;
+  try {
+    link = lstatSync(file).isSymbolicLink();
+  } catch {
+    // no file: not a link
+  }
+  if (link) {
+    return new AgentError('store-open', `Cannot use the database ${file}: it is a symbolic link, which the agent does not follow in its data folder.`, {
+      hint: 'Put the database file itself in the data folder (or set dataDir to where it is).',
+      cause: err,
+    });
+  }
   const hint =
     code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM'
       ? 'Check that the data folder exists and that the agent\'s user may read and write it (dataDir in the configuration).'
       : code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
-        ? `The file is damaged or is not the agent's database. Keep a copy for support, move it aside (for example to ${file}.damaged) and start the agent again: it makes a new one.`
+        ? `The file is damaged or is not the agent's database. Keep a copy for support and restore station.db from a backup; if there is none, move it aside (for example to ${file}.damaged) and run station-agent store init --fresh, which forgets which records were printed (they could print again).`
         : code === 'SQLITE_FULL'
           ? 'The disk holding the data folder is full: free space there.'
           : code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'

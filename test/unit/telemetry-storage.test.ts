@@ -84,11 +84,14 @@ describe('telemetry when the store cannot be written', () => {
     expect(raised[0]?.body).toMatchObject({ state: 'raised', severity: 'critical', message: expect.stringMatching(/SQLITE_FULL.*free space/) as string });
     expect(t.direct.filter((d) => d.topic === topics.health).length).toBeGreaterThan(0);
     expect(during.at(-1)?.store.error).toMatch(/full/);
+    // Listed with the alerts raised now, as a consumer ranks stations by them.
+    expect(during.at(-1)?.alerts).toContain('store.error');
 
     await store.db.exec('PRAGMA max_page_count = 1000000');
     const first = await t.telemetry.health(healthyBody()); // stored again; the clear follows it
     const next = await t.telemetry.health(healthyBody());
     expect(next.store.error).toBeNull();
+    expect(next.alerts).not.toContain('store.error');
     expect(t.storedEvents).toEqual(['store.error cleared']);
     const all = [...t.stored, ...t.direct.map((d) => Number(d.body.seq))];
     expect(new Set(all).size).toBe(all.length); // no seq handed out twice

@@ -62,6 +62,10 @@ export function httpTransport(url: URL): IppTransport {
             res.on('error', reject);
           },
         );
+        // `timeout` is the socket's idle time: a printer that drips a byte now and then never
+        // goes idle. The whole request, answer included, has this one deadline.
+        const deadline = setTimeout(() => req.destroy(new HalError('timeout', `the printer did not answer within ${timeoutMs} ms`)), timeoutMs);
+        req.on('close', () => clearTimeout(deadline));
         req.on('timeout', () => req.destroy(new HalError('timeout', `the printer did not answer within ${timeoutMs} ms`)));
         req.on('error', (err: NodeJS.ErrnoException) => {
           if (err instanceof HalError) reject(err);
