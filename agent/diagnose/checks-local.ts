@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { systemClock, CLOCK_FLOOR_MS } from '../../hal/clock.js';
 import { SystemHost } from '../../hal/host/system.js';
 import type { Config } from '../config/schema.js';
+import { setupWarnings } from '../config/warnings.js';
 import { readStatus } from '../station/status.js';
 import { SeqGuard } from '../store/seq-guard.js';
 import { Store } from '../store/store.js';
@@ -35,6 +36,16 @@ export function localChecks(config: Config, log: Logger): Check[] {
           return warn({ dataDir: config.dataDir, freeMb }, { en: `Only ${freeMb} MB free: free space on this disk (logs, old files).`, id: `Hanya ${freeMb} MB tersisa: kosongkan ruang di disk ini (log, file lama).` });
         }
         return pass({ dataDir: config.dataDir, freeMb });
+      },
+    },
+    {
+      id: 'secrets',
+      title: { en: 'Secrets kept secret', id: 'Rahasia tetap rahasia' },
+      timeoutMs: 1000,
+      run() {
+        const found = setupWarnings(config);
+        if (found.length === 0) return Promise.resolve(pass({ checked: 'secret files, plain-text password' }));
+        return Promise.resolve(warn({ weak: found.map((w) => w.key).join(', ') }, { en: found.map((w) => w.en).join(' '), id: found.map((w) => w.id).join(' ') }));
       },
     },
     {

@@ -13,6 +13,7 @@ import { outboxLimits } from '../../telemetry/config.js';
 import { createTelemetryStack } from '../../telemetry/stack.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
+import { setupWarnings } from '../config/warnings.js';
 import { AgentError } from '../../platform/errors.js';
 import { Parts } from '../../platform/parts.js';
 import { JobEngine } from '../jobs/engine.js';
@@ -60,6 +61,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
   // Does nothing unless systemd started the agent as Type=notify (NOTIFY_SOCKET set).
   const notifier = opts.notifier ?? SystemdNotifier.fromEnv(process.env, config.intervals.pollSeconds * 1000, clock, log.child({ part: 'systemd' }));
   const secrets = readMqttSecrets(config.mqtt, opts.configSource);
+  for (const w of setupWarnings(config)) log.warn({ key: w.key }, w.en);
   let built: { parts: Parts; value: StationTopics };
   try {
     built = await Parts.build(log, (parts) => startParts(parts));

@@ -1,0 +1,61 @@
+/**
+ * Setups that work but are weak, said at start (a warning in the log) and by diagnose (a WARN
+ * with the fix): a secret file that any user of the PC can read, and a password sent over the
+ * network in plain text.
+ */
+import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { Config } from './schema.js';
+
+export interface SetupWarning {
+  key: string;
+  en: string;
+  id: string;
+}
+
+/** Whether a host can only be this PC. */
+function loopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+}
+
+export function setupWarnings(config: Config, platform: NodeJS.Platform = process.platform): SetupWarning[] {
+  const out: SetupWarning[] = [];
+  const secrets: [string, string | undefined][] = [
+    ['mqtt.passwordFile', config.mqtt.passwordFile],
+    ['mqtt.key', config.mqtt.key],
+    ['ups.passwordFile', config.ups.driver === 'nut' ? config.ups.passwordFile : undefined],
+    ['records.http.tokenFile', config.records?.driver === 'http' ? config.records.http.tokenFile : undefined],
+  ];
+  // File modes mean nothing on Windows; there the folder's ACL guards them.
+  if (platform !== 'win32') {
+    for (const [key, file] of secrets) {
+      if (!file) continue;
+      let mode: number;
+      try {
+        mode = statSync(file).mode;
+      } catch {
+        continue; // unreadable or missing: the reader says so with its own error
+      }
+      if ((mode & 0o004) !== 0) {
+        out.push({
+          key,
+          en: `${key}: ${file} can be read by every user of this PC: chmod 640 ${file} (owner and the agent's group only).`,
+          id: `${key}: ${file} bisa dibaca semua pengguna PC ini: chmod 640 ${file} (hanya pemilik dan grup agen).`,
+        });
+      }
+    }
+  }
+  const url = config.mqtt.url;
+  if (config.mqtt.passwordFile && url.startsWith('mqtt://')) {
+    const host = new URL(url).hostname;
+    if (!loopback(host)) {
+      out.push({
+        key: 'mqtt.url',
+        en: `mqtt.url: the MQTT password goes to ${host} in plain text (mqtt://): use mqtts://${host}:8883 with mqtt.ca, so nobody on the way can read it.`,
+        id: `mqtt.url: kata sandi MQTT dikirim ke ${host} tanpa enkripsi (mqtt://): gunakan mqtts://${host}:8883 dengan mqtt.ca, agar tidak bisa dibaca di jalan.`,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validate } from '../../agent/config/load.js';
+import { setupWarnings } from '../../agent/config/warnings.js';
+import { tempDir } from '../support/sim.js';
+
+function config(dir: string, mqtt: Record<string, unknown>) {
+  return validate({ station: { id: 's', province: 'p', regency: 'r' }, mqtt, printer: { driver: 'sim' }, ups: { driver: 'none' } }, 'test', dir);
+}
+
+describe('weak setups are named with the fix', () => {
+  it('a secret file every user can read', () => {
+    const dir = tempDir('weak-');
+    writeFileSync(join(dir, 'mqtt.pass'), 'secret\n');
+    chmodSync(join(dir, 'mqtt.pass'), 0o644);
+    const c = config(dir, { url: 'mqtts://broker.example:8883', username: 'u', passwordFile: 'mqtt.pass' });
+    expect(setupWarnings(c, 'linux')).toEqual([expect.objectContaining({ key: 'mqtt.passwordFile', en: expect.stringMatching(/can be read by every user of this PC: chmod 640/) as string, id: expect.stringMatching(/bisa dibaca semua pengguna/) as string })]);
+    chmodSync(join(dir, 'mqtt.pass'), 0o640);
+    expect(setupWarnings(c, 'linux')).toEqual([]);
+    // File modes mean nothing on Windows.
+    chmodSync(join(dir, 'mqtt.pass'), 0o644);
+    expect(setupWarnings(c, 'win32')).toEqual([]);
+  });
+
+  it('a password over plain MQTT to another host, but not to this PC', () => {
+    const dir = tempDir('weak-');
+    writeFileSync(join(dir, 'mqtt.pass'), 'secret\n');
+    chmodSync(join(dir, 'mqtt.pass'), 0o600);
+    const plain = config(dir, { url: 'mqtt://broker.example:1883', username: 'u', passwordFile: 'mqtt.pass' });
+    expect(setupWarnings(plain, 'linux').map((w) => w.en)).toEqual([expect.stringMatching(/password goes to broker\.example in plain text \(mqtt:\/\/\): use mqtts:\/\/broker\.example:8883/) as string]);
+    expect(setupWarnings(config(dir, { url: 'mqtt://127.0.0.1:1883', username: 'u', passwordFile: 'mqtt.pass' }), 'linux')).toEqual([]);
+    expect(setupWarnings(config(dir, { url: 'mqtt://broker.example:1883' }), 'linux')).toEqual([]);
+  });
+});
