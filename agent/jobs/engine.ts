@@ -302,6 +302,15 @@ export class JobEngine {
       await this.repo.transition(recordId, ['ready'], 'failed', `the card could not be rendered: ${(err as Error).message}`);
       return;
     }
+    // The printer's own history, where the driver can read it: a record it printed before is
+    // not sent again even if this database forgot it (restored from an old backup, started afresh).
+    const before = await this.d.printer.printedBefore?.(recordId).catch(() => null);
+    if (before) {
+      this.records.delete(recordId);
+      await this.repo.transition(recordId, ['ready'], 'needs_verification', `the printer's history shows a card printed for this record (job ${before}): a person must check before it prints again`);
+      this.d.log.warn({ recordId, printerJobId: before }, "not printed again: the printer's history already has a card for this record");
+      return;
+    }
     // Durable before the printer is told: after a crash this job is verified, never re-sent.
     try {
       await this.repo.transition(recordId, ['ready'], 'printing', `sent to the printer as ${jobId}`, { agent_job_id: jobId });

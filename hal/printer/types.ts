@@ -80,4 +80,10 @@ export interface PrinterDriver extends Lifecycle {
    * waits for a person.
    */
   jobOutcome?(jobId: string): Promise<'completed' | 'aborted' | 'unknown'>;
+  /**
+   * Optional: whether the printer's own history holds a card finished for this record (its job
+   * id), so a record is not printed twice even if the agent's database forgot it. Drivers that
+   * cannot tell leave this out.
+   */
+  printedBefore?(recordId: string): Promise<string | null>;
 }

@@ -51,6 +51,9 @@ describe.skipIf(!hasEve)('the IPP driver against ippeveprinter (an IPP Everywher
     expect(supply(r, 'ribbon')).toMatchObject({ name: 'Ribbon', levelPercent: 40, status: 'ok' });
     expect(supply(r, 'film')).toMatchObject({ name: 'Film', levelPercent: 3, status: 'low' });
     await expect(driver.jobOutcome(c.jobId)).resolves.toBe('completed');
+    // The printer's history knows the record by the job's name, whatever the agent's database says.
+    await expect(driver.printedBefore('REC-EVE-1')).resolves.toBe(result.printerJobId);
+    await expect(driver.printedBefore('REC-EVE-10')).resolves.toBeNull();
   });
 
   it('a second card while one prints gets server-error-busy: refused as busy, nothing started', async () => {

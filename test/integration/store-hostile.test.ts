@@ -80,6 +80,14 @@ describe('the database taken away, damaged or planted', () => {
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(fresh.stdout).toMatch(/a fresh start\. Forgotten: which records were printed/);
     expect((await runCli(['store', 'init', '--fresh', '--config', cfg])).code).toBe(1);
+
+    // Afresh, the database no longer knows DEL-0001 was printed; the printer's history does.
+    cfg = await start(dir, port);
+    expect((await runCli(['jobs', 'add', 'DEL-0001', '--config', cfg])).code).toBe(0);
+    const list = async () => Object.fromEntries((JSON.parse((await runCli(['jobs', 'list', '--json', '--config', cfg])).stdout) as { recordId: string; state: string }[]).map((j) => [j.recordId, j.state]));
+    await waitUntil('DEL-0001 settled', async () => (await list())['DEL-0001'] === 'needs_verification', 15_000, 200);
+    expect(printedFiles(dir).filter((f) => f.startsWith('DEL-0001--'))).toHaveLength(1);
+    expect((await runCli(['jobs', 'show', 'DEL-0001', '--config', cfg])).stdout).toMatch(/printer's history shows a card printed for this record/);
   }, 90_000);
 
   it('damaged at start: the stand-in, store.error published, printing held, and no crash loop', async () => {

@@ -151,6 +151,22 @@ export class IppPrinter implements PrinterDriver {
     return state === 'completed' ? 'completed' : state === 'aborted' ? 'aborted' : 'unknown';
   }
 
+  /**
+   * Whether the printer's history holds a card finished for this record: the agent names every
+   * job `<recordId>@<time>`, so a record printed before is known here even if the agent's own
+   * database forgot it. Returns the job id found, or null.
+   */
+  async printedBefore(recordId: string): Promise<string | null> {
+    const a = await this.client.call('Get-Jobs', {
+      'requesting-user-name': 'station-agent',
+      'which-jobs': 'completed',
+      'requested-attributes': ['job-id', 'job-name', 'job-state'],
+    });
+    this.expectOk(a, 'Get-Jobs');
+    const done = a.jobs.find((j) => typeof j['job-name'] === 'string' && j['job-name'].startsWith(`${recordId}@`) && jobStateOf(j['job-state']) === 'completed');
+    return done ? String(done['job-id'] ?? done['job-name']) : null;
+  }
+
   private expectOk(a: IppAnswer, op: string): void {
     if (!a.status.startsWith('successful-ok')) throw new HalError('ipp-error', `the printer answered ${op} with ${a.status}`, HINT);
   }

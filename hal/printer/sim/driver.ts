@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { SimPrinterOptions } from './config.js';
@@ -91,6 +91,20 @@ export class SimPrinter implements PrinterDriver {
   async print(req: PrintRequest): Promise<PrintResult> {
     await this.refresh();
     return this.startCard(req.jobId, req);
+  }
+
+  /** The simulated printer's history is its output folder: a card for this record that came out well. */
+  printedBefore(recordId: string): Promise<string | null> {
+    const dir = this.opts.outputDir;
+    if (!dir) return Promise.resolve(null);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return Promise.resolve(null);
+    }
+    const found = names.find((n) => n.startsWith(`${recordId}--`) && n.endsWith('.pdf') && !n.endsWith('-spoiled.pdf'));
+    return Promise.resolve(found ? (found.split('--')[1]?.split('-').slice(0, 2).join('-') ?? found) : null);
   }
 
   private async refresh(): Promise<void> {
