@@ -151,6 +151,8 @@ export interface TopicPlace {
 
 export class Fleet {
   readonly entries = new Map<string, StationEntry>();
+  /** Stations taken back after a seq that went back (see applyHealth). */
+  restarts = 0;
 
   entry(place: TopicPlace): StationEntry {
     let e = this.entries.get(place.station);
@@ -179,11 +181,17 @@ export class Fleet {
     if (p.online && !retained) e.lastSeenMs = atMs;
   }
 
-  /** False for a duplicate or an older sample than the one held (a replayed backlog). */
-  applyHealth(place: TopicPlace, p: HealthPayload, atMs: number, retained = false): boolean {
+  /**
+   * False for a duplicate or an older sample than the one held (a replayed backlog). A station
+   * gone stale that comes back live with a lower seq and a later time is taken as a restart on a
+   * new count, so a forged high seq cannot pin its row for good (staleAfterMs: the table's own).
+   */
+  applyHealth(place: TopicPlace, p: HealthPayload, atMs: number, retained = false, staleAfterMs = Infinity): boolean {
     const e = this.entry(place);
     const madeAt = Math.min(atMs, Date.parse(p.ts));
-    if (e.health && p.seq <= e.health.seq) {
+    const restarted = e.health !== null && !retained && p.seq <= e.health.seq && (e.lastSeenMs === null || atMs - e.lastSeenMs > staleAfterMs) && Date.parse(p.ts) > Date.parse(e.health.ts);
+    if (restarted) this.restarts += 1;
+    if (e.health && p.seq <= e.health.seq && !restarted) {
       if (!retained && !this.elsewhere(e, place)) e.lastSeenMs = Math.max(e.lastSeenMs ?? 0, atMs);
       return false;
     }

@@ -11,7 +11,32 @@ import { payloadErrors } from '../telemetry/validate.js';
 import type { Fleet, TopicPlace } from './fleet.js';
 import { sampleOf, type DashboardStore, type Sample, type StoredEvent } from './store.js';
 
-const MAX_PAYLOAD_BYTES = 256 * 1024;
+/** A health is about 2 KB, a diagnostics report under 10 KB: far past that is not a station's. */
+const MAX_PAYLOAD_BYTES = 32 * 1024;
+/** Objects and lists nest three or four deep in the contract; deeper is refused unparsed. */
+const MAX_DEPTH = 16;
+/** A station clock may run this far ahead of the dashboard's; a time further on is refused. */
+const MAX_FUTURE_MS = 10 * 60_000;
+/** Station-and-reason pairs remembered for the one-line-a-minute rule. */
+const MAX_LOGGED_KEYS = 10_000;
+
+/** The deepest nesting of objects and lists in JSON text, counted without parsing it. */
+export function jsonDepth(text: string, stopAt: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max && (max = depth) > stopAt) return max;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
 const KINDS = new Set(['status', 'health', 'event', 'diagnostics']);
 /** A chart point at least this often per station while it reports... */
 const SAMPLE_EVERY_MS = 5 * 60_000;
@@ -24,6 +49,8 @@ export interface IngestMetrics {
   messages: number;
   applied: number;
   duplicates: number;
+  /** Items the database refused after a failed flush, dropped rather than retried forever. */
+  dropped: number;
   invalid: Record<string, number>;
   /** Publish-to-applied delay of recent health messages, by the stations' own timestamps. */
   lagMs: { p50: number | null; p95: number | null; max: number | null; samples: number };
@@ -53,11 +80,11 @@ export class Ingest extends EventEmitter<IngestEvents> {
   readonly diagnostics = new Map<string, { status: string; ts: string }>();
   /** Cards per day as the ranking reads them (the last week): station → local day → cards. */
   readonly daily = new Map<string, Map<string, number>>();
-  private counts = { messages: 0, applied: 0, duplicates: 0 };
+  private counts = { messages: 0, applied: 0, duplicates: 0, dropped: 0 };
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly o: { prefix: string; fleet: Fleet; store: DashboardStore; validators: Map<string, ValidateFunction>; log: Logger; now: () => number; timeZone?: string },
+    private readonly o: { prefix: string; fleet: Fleet; store: DashboardStore; validators: Map<string, ValidateFunction>; log: Logger; now: () => number; timeZone?: string; staleAfterMs?: number },
   ) {
     super();
     this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -86,17 +113,22 @@ export class Ingest extends EventEmitter<IngestEvents> {
     const at = this.o.now();
     if (payload.length === 0) return; // a cleared retained message
     if (payload.length > MAX_PAYLOAD_BYTES) return this.reject(topic, place, 'too-large', `${payload.length} bytes`);
+    const text = payload.toString('utf8');
+    // Deep nesting would make the parse, and every later stringify, run out of stack.
+    if (jsonDepth(text, MAX_DEPTH) > MAX_DEPTH) return this.reject(topic, place, 'too-deep', `nested deeper than ${MAX_DEPTH}`);
     let body: unknown;
     try {
-      body = JSON.parse(payload.toString('utf8'));
+      body = JSON.parse(text);
     } catch {
       return this.reject(topic, place, 'not-json', 'not valid JSON');
     }
     const errors = payloadErrors(this.o.validators, body);
     if (errors.length > 0) return this.reject(topic, place, 'schema', errors.slice(0, 3).join('; '));
-    const p = body as { schema: string; station: string };
-    if (p.station !== place.station) return this.reject(topic, place, 'wrong-station', `payload says station ${JSON.stringify(p.station)}`);
+    const p = body as { schema: string; station: string; ts: string };
+    if (p.station !== place.station) return this.reject(topic, place, 'wrong-station', `payload says station ${JSON.stringify(p.station).slice(0, 80)}`);
     if (!p.schema.startsWith(`station.${place.kind}/`)) return this.reject(topic, place, 'wrong-topic', `${p.schema} on ${place.kind}`);
+    // A time in the future would pin the station's state (and sort it first) until then.
+    if (Date.parse(p.ts) > at + MAX_FUTURE_MS) return this.reject(topic, place, 'future-ts', `ts ${p.ts} is ahead of this PC's clock by more than ${MAX_FUTURE_MS / 60_000} minutes`);
     this.counts.applied++;
     switch (place.kind) {
       case 'status':
@@ -121,7 +153,10 @@ export class Ingest extends EventEmitter<IngestEvents> {
   private health(place: TopicPlace, h: HealthPayload, at: number, retained: boolean): void {
     const ts = Date.parse(h.ts);
     const before = this.o.fleet.entries.get(place.station)?.health ?? null;
-    const current = this.o.fleet.applyHealth(place, h, at, retained);
+    const current = this.o.fleet.applyHealth(place, h, at, retained, this.o.staleAfterMs);
+    if (current && before && h.seq <= before.seq) {
+      this.o.log.warn({ station: place.station, from: before.seq, to: h.seq }, 'a station that had gone stale came back with a lower seq: taken as a restart on a new count');
+    }
     // A retained copy was made before we asked for it: its age is not the dashboard's lag.
     if (!current) this.counts.duplicates++;
     else if (!retained) this.recordLag(at - ts);
@@ -168,8 +203,10 @@ export class Ingest extends EventEmitter<IngestEvents> {
     const key = `${place.station}|${reason}`;
     const now = this.o.now();
     if ((this.loggedAt.get(key) ?? -Infinity) + 60_000 > now) return;
+    // Station names come from topics anyone with the ACL can make up: the memory of them is bounded.
+    if (this.loggedAt.size >= MAX_LOGGED_KEYS) this.loggedAt.clear();
     this.loggedAt.set(key, now);
-    this.o.log.warn({ topic, reason, detail, invalid: this.invalid[reason] }, 'message refused: not shown on the dashboard');
+    this.o.log.warn({ topic: topic.slice(0, 200), reason, detail: detail.slice(0, 300), invalid: this.invalid[reason] }, 'message refused: not shown on the dashboard');
   }
 
   private recordLag(ms: number): void {
@@ -204,14 +241,12 @@ export class Ingest extends EventEmitter<IngestEvents> {
       try {
         await this.o.store.flush(entries, samples, daily);
       } catch (err) {
-        // The picture in memory stays right; the file catches up at the next flush.
-        for (const s of stations) this.dirty.add(s);
-        this.pendingSamples = [...samples, ...this.pendingSamples];
-        for (const d of daily) {
-          const key = `${d.station}|${d.day}`;
-          this.pendingDaily.set(key, { ...d, printed: d.printed + (this.pendingDaily.get(key)?.printed ?? 0) });
-        }
-        this.o.log.error({ err }, 'dashboard database write failed');
+        // One item that cannot be written must not block every other station's, nor come back
+        // forever: each is written on its own, and what still fails is logged, counted, dropped.
+        // The picture in memory stays right either way.
+        const dropped = await this.o.store.flushEach(entries, samples, daily).catch(() => []);
+        this.counts.dropped += dropped.length;
+        this.o.log.error({ err: (err as Error).message, dropped: dropped.slice(0, 5), droppedCount: dropped.length }, 'dashboard database write failed; written one by one, what still failed is dropped');
       }
     });
     return this.flushing;

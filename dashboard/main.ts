@@ -57,7 +57,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const store = await parts.start('database', () => DashboardStore.open(cfg.dataDir), (st) => st.close());
     const fleet = new Fleet();
     for (const e of await store.loadStations()) fleet.entries.set(e.station, e);
-    const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(), log, now, timeZone: cfg.dashboard.timeZone });
+    const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS });
     const weekAgo = ingest.day(now() - 8 * 86_400_000);
     for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
     log.info({ stations: fleet.entries.size }, 'dashboard database loaded');
@@ -156,7 +156,7 @@ function connectBroker(cfg: DashboardConfig, secrets: MqttSecrets, port: number,
     lastError = why;
   });
   client.on('message', (topic, payload, packet) => {
-    ingest.handle(topic, payload, packet.retain).catch((err: unknown) => log.error({ err, topic }, 'message could not be applied'));
+    ingest.handle(topic, payload, packet.retain).catch((err: unknown) => log.error({ err: (err as Error).message, topic: topic.slice(0, 200) }, 'message could not be applied'));
   });
   return client;
 }

@@ -14,7 +14,9 @@ import type { Api } from './api.js';
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js' };
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 const MAX_BODY = 4096;
-const MAX_STREAM_BACKLOG = 4 * 1024 * 1024;
+const MAX_STREAM_BACKLOG = 1024 * 1024;
+/** Open pages at once: a province's IT office has a few; hundreds is not a person. */
+const MAX_STREAMS = 64;
 const COOKIE = 'dashboard_token';
 
 function webDir(): string {
@@ -75,7 +77,7 @@ export class DashboardServer {
       this.route(req, res).catch((err: unknown) => {
         if (err instanceof HttpError) send(res, err.status, { error: err.message });
         else {
-          this.o.log.error({ err, url: req.url }, 'dashboard request failed');
+          this.o.log.error({ err: (err as Error).message, url: (req.url ?? '').slice(0, 200) }, 'dashboard request failed');
           if (!res.headersSent) send(res, 500, { error: 'internal error; see the dashboard log' });
         }
       });
@@ -119,13 +121,24 @@ export class DashboardServer {
     if (!token) return true;
     const auth = req.headers.authorization;
     const cookie = (req.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`));
-    const given = auth?.startsWith('Bearer ') ? auth.slice(7) : cookie ? decodeURIComponent(cookie.slice(COOKIE.length + 1)) : '';
+    let fromCookie = '';
+    try {
+      fromCookie = cookie ? decodeURIComponent(cookie.slice(COOKIE.length + 1)) : '';
+    } catch {
+      fromCookie = ''; // a malformed cookie (dashboard_token=%) is no token, not a crash
+    }
+    const given = auth?.startsWith('Bearer ') ? auth.slice(7) : fromCookie;
     const g = Buffer.from(given);
     return g.length === token.length && timingSafeEqual(g, token);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://dashboard');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://dashboard');
+    } catch {
+      throw new HttpError(400, 'malformed request target');
+    }
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('content-security-policy', "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
     res.setHeader('referrer-policy', 'no-referrer');
@@ -155,6 +168,8 @@ export class DashboardServer {
   }
 
   private stream(req: IncomingMessage, res: ServerResponse): void {
+    // Each open page holds a connection and, if it stops reading, up to MAX_STREAM_BACKLOG.
+    if (this.streams.size >= MAX_STREAMS) return send(res, 503, { error: `${MAX_STREAMS} pages are already open on this dashboard; close one, or reload later` });
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write('retry: 2000\n\n');
     this.streams.add(res);

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Db } from '../platform/db.js';
+import { Db, type Queryable } from '../platform/db.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
 import type { StationEntry } from './fleet.js';
 
@@ -127,19 +127,40 @@ export class DashboardStore {
   async flush(entries: StationEntry[], samples: { station: string; sample: Sample }[], daily: { station: string; day: string; printed: number }[]): Promise<void> {
     if (entries.length + samples.length + daily.length === 0) return;
     await this.db.transaction(async (tx) => {
-      for (const e of entries) {
+      for (const e of entries) await DashboardStore.writeStation(tx, e);
+      for (const s of samples) await tx.run('INSERT INTO samples VALUES (?, ?, ?)', [s.station, Date.parse(s.sample.ts), JSON.stringify(s.sample)]);
+      for (const d of daily) {
+        await tx.run('INSERT INTO daily VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET printed = printed + excluded.printed', [d.station, d.day, d.printed]);
+      }
+    });
+  }
+
+  /**
+   * After a failed flush: each item in a transaction of its own, so the one that cannot be
+   * written (whatever a station sent) is dropped and named, and every other station's is kept.
+   */
+  async flushEach(entries: StationEntry[], samples: { station: string; sample: Sample }[], daily: { station: string; day: string; printed: number }[]): Promise<{ station: string; what: string; error: string }[]> {
+    const dropped: { station: string; what: string; error: string }[] = [];
+    const one = async (station: string, what: string, write: (tx: Queryable) => Promise<unknown>) => {
+      try {
+        await this.db.transaction(write);
+      } catch (err) {
+        dropped.push({ station, what, error: (err as Error).message.slice(0, 200) });
+      }
+    };
+    for (const e of entries) await one(e.station, 'station', (tx) => DashboardStore.writeStation(tx, e));
+    for (const s of samples) await one(s.station, 'sample', (tx) => tx.run('INSERT INTO samples VALUES (?, ?, ?)', [s.station, Date.parse(s.sample.ts), JSON.stringify(s.sample)]));
+    for (const d of daily) await one(d.station, 'cards a day', (tx) => tx.run('INSERT INTO daily VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET printed = printed + excluded.printed', [d.station, d.day, d.printed]));
+    return dropped;
+  }
+
+  private static async writeStation(tx: Queryable, e: StationEntry): Promise<void> {
         await tx.run(
           `INSERT INTO stations VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station) DO UPDATE SET
              province = excluded.province, regency = excluded.regency, online = excluded.online, offline_reason = excluded.offline_reason,
              last_seen_ms = excluded.last_seen_ms, health = excluded.health, health_at_ms = excluded.health_at_ms`,
           [e.station, e.province, e.regency, e.online === null ? null : e.online ? 1 : 0, e.offlineReason, e.lastSeenMs, e.health ? JSON.stringify(e.health) : null, e.healthAtMs],
         );
-      }
-      for (const s of samples) await tx.run('INSERT INTO samples VALUES (?, ?, ?)', [s.station, Date.parse(s.sample.ts), JSON.stringify(s.sample)]);
-      for (const d of daily) {
-        await tx.run('INSERT INTO daily VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET printed = printed + excluded.printed', [d.station, d.day, d.printed]);
-      }
-    });
   }
 
   /** False for a message already held (QoS 1 duplicate, or a replay of one already seen). */

@@ -8,6 +8,8 @@ import type { StationTopics } from './topics.js';
 export const MAX_COMMAND_BYTES = 4096;
 /** A command name is a word; a longer one is refused, and shown cut to this length. */
 export const MAX_COMMAND_NAME = 32;
+/** The longest error a reply carries (and the log repeats). */
+const MAX_ERROR = 300;
 
 /**
  * Commands taken per station: a burst, then a steady rate. A province sends one now and then; a
@@ -105,7 +107,8 @@ export class CommandHandler {
 
   private async run(name: string, payload: Buffer, retained: boolean): Promise<CommandReplyPayload> {
     const base = { schema: 'station.cmd-reply/1' as const, station: this.stationId, ts: new Date(this.clock.now()).toISOString(), command: name, id: null };
-    const fail = (error: string, id: string | null = null): CommandReplyPayload => ({ ...base, id, status: 'error', error });
+    // A request's own words come back in the error (unknown keys...): kept short whatever was sent.
+    const fail = (error: string, id: string | null = null): CommandReplyPayload => ({ ...base, id, status: 'error', error: error.length > MAX_ERROR ? `${error.slice(0, MAX_ERROR)}…` : error });
     if (!Object.hasOwn(COMMAND_SCHEMAS, name)) return fail(`unknown command "${name}"; known: ${Object.keys(COMMAND_SCHEMAS).join(', ')}`);
     if (retained) return fail('retained commands are refused (they would run again on every reconnect); publish with retain off');
     if (payload.length > MAX_COMMAND_BYTES) return fail(`request too large (${payload.length} bytes, at most ${MAX_COMMAND_BYTES})`);

@@ -12,21 +12,28 @@ import { POWER_STATES, UPS_ALARMS, UPS_STATUSES } from '../hal/ups/types.js';
 /** The UPS's alarms as the event codes they raise. */
 export const UPS_ALARM_CODES = ['ups.replace_battery', 'ups.overload', 'ups.bypass', 'ups.output_off'] as const satisfies readonly `ups.${(typeof UPS_ALARMS)[number]}`[];
 
-const nullableNumber = z.number().nullable();
+/**
+ * Bounds on everything that comes in: the dashboard takes these payloads from every station, so
+ * a number must be finite (JSON's 1e999 parses as Infinity), a text and a list short, whatever
+ * a station sends. Far above anything a real station publishes.
+ */
+const finite = z.number().min(-1e15).max(1e15);
+const TEXT = 2000;
+const nullableNumber = finite.nullable();
 const ts = z.iso.datetime({ offset: false }).describe('RFC 3339 UTC time the message was made');
-const station = z.string().min(1).describe('station id');
-const seq = z.number().int().min(1).describe('per-station counter, strictly increasing across restarts');
-const reason = z.string().nullable().describe('why the readings are null or the state unknown; null when read fine');
+const station = z.string().min(1).max(64).describe('station id');
+const seq = z.number().int().min(1).max(1e15).describe('per-station counter, strictly increasing across restarts');
+const reason = z.string().max(TEXT).nullable().describe('why the readings are null or the state unknown; null when read fine');
 
 export const supplySchema = z.object({
   kind: z.enum(SUPPLY_KINDS),
-  name: z.string(),
+  name: z.string().max(TEXT),
   levelPercent: nullableNumber,
   remaining: nullableNumber,
   capacity: nullableNumber,
   status: z.enum(SUPPLY_STATUSES),
   daysLeft: nullableNumber.describe('days until it runs out at the recent rate of cards a day; null when it cannot be told (see daysLeftReason)'),
-  daysLeftReason: z.string().nullable().describe('why daysLeft is null (no level, still learning, no use lately); null when it is given'),
+  daysLeftReason: z.string().max(TEXT).nullable().describe('why daysLeft is null (no level, still learning, no use lately); null when it is given'),
   // Optional in the schema (this agent always sends it) so health from older agents still validates.
   source: z
     .enum(['printer', 'counted'])
@@ -37,28 +44,28 @@ export const supplySchema = z.object({
 export const healthSchema = z.object({
   schema: z.literal('station.health/1'),
   station,
-  province: z.string(),
-  regency: z.string(),
+  province: z.string().max(TEXT),
+  regency: z.string().max(TEXT),
   ts,
   seq,
-  agent: z.object({ version: z.string(), startedAt: ts, uptimeSeconds: z.number() }),
+  agent: z.object({ version: z.string().max(TEXT), startedAt: ts, uptimeSeconds: finite }),
   printer: z.object({
-    driver: z.string(),
+    driver: z.string().max(TEXT),
     state: z.enum([...PRINTER_STATES, 'unknown']),
-    reasons: z.array(z.string()),
-    supplies: z.array(supplySchema),
-    model: z.string().nullable(),
+    reasons: z.array(z.string().max(TEXT)).max(64),
+    supplies: z.array(supplySchema).max(16),
+    model: z.string().max(TEXT).nullable(),
     error: reason,
   }),
   ups: z.object({
-    driver: z.string(),
+    driver: z.string().max(TEXT),
     status: z.enum(UPS_STATUSES),
     onBattery: z.boolean().nullable().describe('mains lost; null when unknown (a UPS can be low_battery on mains while recharging)'),
     chargePercent: nullableNumber,
     runtimeSeconds: nullableNumber,
     inputVoltage: nullableNumber,
     loadPercent: nullableNumber,
-    model: z.string().nullable(),
+    model: z.string().max(TEXT).nullable(),
     error: reason,
     // Optional in the schema (this agent always sends them) so a consumer validating against it
     // still takes health from agents that predate them.
@@ -71,15 +78,16 @@ export const healthSchema = z.object({
       ),
     alarms: z
       .array(z.enum(UPS_ALARM_CODES))
+      .max(8)
       .nullable()
       .optional()
       .describe('the alarms the UPS reports now, as event codes: ups.replace_battery, ups.overload, ups.bypass, ups.output_off; null when the UPS cannot be read'),
     battery: z
       .object({
-        date: z.string().nullable().describe("the battery's date as the UPS gives it (NUT battery.date or battery.mfr.date); null when it does not say"),
-        testResult: z.string().nullable().describe("the UPS's last self-test result (NUT ups.test.result); null when it does not say"),
+        date: z.string().max(TEXT).nullable().describe("the battery's date as the UPS gives it (NUT battery.date or battery.mfr.date); null when it does not say"),
+        testResult: z.string().max(TEXT).nullable().describe("the UPS's last self-test result (NUT ups.test.result); null when it does not say"),
         runtimeAtLoad: z
-          .object({ runtimeSeconds: z.number(), loadPercent: z.number() })
+          .object({ runtimeSeconds: finite, loadPercent: finite })
           .nullable()
           .describe('the runtime the UPS estimates at the load it carries now, both as it reports them; null when either is unknown'),
       })
@@ -96,7 +104,7 @@ export const healthSchema = z.object({
   stock: z.object({
     blanksOnHand: nullableNumber.describe('from the blank-card ledger; null until one is kept'),
     daysLeft: nullableNumber.describe('days the office blank stock (shelf and hopper) lasts at the recent rate; null with daysLeftReason when it cannot be told'),
-    daysLeftReason: z.string().nullable(),
+    daysLeftReason: z.string().max(TEXT).nullable(),
     cardsPerDay: nullableNumber.describe('cards through the printer a day over the forecast window; null while learning'),
     ribbonRolls: nullableNumber.optional().describe('ribbon rolls on the shelf (the supply ledger); null until one is recorded'),
     filmRolls: nullableNumber.optional().describe('retransfer film rolls on the shelf (the supply ledger); null until one is recorded'),
@@ -113,24 +121,24 @@ export const healthSchema = z.object({
     printedToday: nullableNumber.describe('cards printed since local midnight'),
     failedToday: nullableNumber.describe('records set aside today because they could not be fetched'),
     needsVerification: nullableNumber.describe('cards whose outcome a person must check'),
-    held: z.string().nullable().describe('why no new card starts now; null when cards may start or nothing waits'),
+    held: z.string().max(TEXT).nullable().describe('why no new card starts now; null when cards may start or nothing waits'),
     utilisation: nullableNumber.describe('share of the last hour the printer printed while work waited; null without work'),
   }),
   telemetry: z.object({
     connected: z.boolean().describe('an MQTT session is up now'),
-    backlog: z.number().int().describe('messages stored and not yet acknowledged by the broker'),
-    backlogBytes: z.number().int(),
+    backlog: finite.int().describe('messages stored and not yet acknowledged by the broker'),
+    backlogBytes: finite.int(),
     oldestBacklogSeconds: nullableNumber.describe('age of the oldest unacknowledged message; null when none'),
-    dropped: z.number().int().describe('messages dropped to keep the outbox within its bounds, since the store was made'),
-    droppedEvents: z.number().int().describe('of those, events (health samples are thinned first)'),
-    refused: z.number().int().describe('messages the broker refused (ACL), since the agent started'),
-    lastError: z.string().nullable().describe('the last connection problem and the setting to check; null when connected'),
+    dropped: finite.int().describe('messages dropped to keep the outbox within its bounds, since the store was made'),
+    droppedEvents: finite.int().describe('of those, events (health samples are thinned first)'),
+    refused: finite.int().describe('messages the broker refused (ACL), since the agent started'),
+    lastError: z.string().max(TEXT).nullable().describe('the last connection problem and the setting to check; null when connected'),
   }),
   store: z.object({
     durable: z.boolean().describe('false while the agent runs on an in-memory stand-in for a database file it cannot use'),
-    error: z.string().nullable().describe('the last storage problem and what to do; null when writes succeed'),
+    error: z.string().max(TEXT).nullable().describe('the last storage problem and what to do; null when writes succeed'),
   }),
-  alerts: z.array(z.string()).describe('codes of the alerts raised now'),
+  alerts: z.array(z.string().max(TEXT)).max(64).describe('codes of the alerts raised now'),
 });
 
 export const ALERT_CODES = [
@@ -164,17 +172,17 @@ export const eventSchema = z.object({
   station,
   ts,
   seq,
-  code: z.string().describe('one of the contract codes, e.g. supply.film.empty; consumers ignore codes they do not know'),
+  code: z.string().max(TEXT).describe('one of the contract codes, e.g. supply.film.empty; consumers ignore codes they do not know'),
   state: z.enum(['raised', 'cleared']),
   severity: z.enum(SEVERITIES),
-  message: z.string().describe('human text, no personal data'),
+  message: z.string().max(TEXT).describe('human text, no personal data'),
 });
 
 const statusCommon = {
   schema: z.literal('station.status/1'),
   station,
   ts,
-  version: z.string().optional(),
+  version: z.string().max(TEXT).optional(),
   startedAt: ts.optional(),
 };
 
@@ -190,10 +198,10 @@ export const commandReplySchema = z.object({
   schema: z.literal('station.cmd-reply/1'),
   station,
   ts,
-  command: z.string().describe('the command name from the topic'),
-  id: z.string().nullable().describe("the request's id, echoed; null when the request had none or was unreadable"),
+  command: z.string().max(TEXT).describe('the command name from the topic'),
+  id: z.string().max(TEXT).nullable().describe("the request's id, echoed; null when the request had none or was unreadable"),
   status: z.enum(['ok', 'error']),
-  error: z.string().optional().describe('why the command was refused or failed'),
+  error: z.string().max(TEXT).optional().describe('why the command was refused or failed'),
   seq: seq.optional().describe('snapshot: the seq of the health it published'),
 });
 
@@ -206,14 +214,15 @@ export const diagnosticsSchema = z.object({
   status: z.enum(['pass', 'warn', 'fail']).describe('the worst of the checks'),
   checks: z.array(
     z.object({
-      id: z.string().describe('config, data-dir, store, clock, daemon, host, printer, ups, mqtt, records'),
+      id: z.string().max(TEXT).describe('config, data-dir, store, clock, daemon, host, printer, ups, mqtt, records'),
       status: z.enum(['pass', 'warn', 'fail']),
-      title: z.string(),
-      facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).describe('what was measured; counts and states, no personal data'),
-      hint: z.string().nullable().describe('the next step, for anything not passing'),
-      ms: z.number(),
+      title: z.string().max(TEXT),
+      facts: z.record(z.string().max(64), z.union([z.string().max(TEXT), finite, z.boolean(), z.null()])).describe('what was measured; counts and states, no personal data'),
+      hint: z.string().max(TEXT).nullable().describe('the next step, for anything not passing'),
+      ms: finite,
     }),
-  ),
+  )
+    .max(32),
 });
 
 export type HealthPayload = z.infer<typeof healthSchema>;

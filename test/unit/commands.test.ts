@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../hal/clock.js';
 import { CommandHandler, MAX_COMMAND_BYTES } from '../../telemetry/commands.js';
 import { stationTopics } from '../../telemetry/topics.js';
+import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { quietLog } from '../support/sim.js';
 
 const topics = stationTopics('ektp/v1', { id: 's1', province: 'p', regency: 'r' });
@@ -100,5 +102,42 @@ describe('commands under a flood', () => {
     await handler.handle(topics.cmd('x'.repeat(60_000)), Buffer.from('{}'), false, { publish: () => (replies++, Promise.resolve()) });
     expect(replies).toBe(0);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(200);
+  });
+});
+
+describe('commands from anyone with the topic (property)', () => {
+  const validators = schemaValidators();
+  it('any name, body and retain flag: never throws, runs only a valid snapshot, every reply fits the contract, every log line is short', async () => {
+    const name = fc.oneof(fc.constantFrom('snapshot', 'reboot', ''), fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 200 }));
+    const body = fc.oneof(
+      fc.json({ maxDepth: 4 }),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.constant(1), { maxKeys: 400, size: 'max' }).map((o) => JSON.stringify(o)),
+      fc.record({ id: fc.string({ maxLength: 80 }) }).map((o) => JSON.stringify(o)),
+    );
+    await fc.assert(
+      fc.asyncProperty(name, body, fc.boolean(), async (n, b, retained) => {
+        const lines: string[] = [];
+        const record = (o: unknown, msg?: string) => void lines.push(JSON.stringify(o) + (msg ?? ''));
+        const log = { ...quietLog, warn: record, info: record } as unknown as typeof quietLog;
+        let runs = 0;
+        const handler = new CommandHandler(topics, 's1', { snapshot: () => (runs++, Promise.resolve({ seq: 7 })) }, new ManualClock(), log);
+        const sent: string[] = [];
+        const reply = await handler.handle(`${topics.base}/cmd/${n}`, Buffer.from(b), retained, { publish: (_t, p) => (sent.push(p), Promise.resolve()) });
+        for (const p of sent) expect(payloadErrors(validators, JSON.parse(p))).toEqual([]);
+        if (runs > 0) expect([n, retained, reply?.status]).toEqual(['snapshot', false, 'ok']);
+        for (const l of lines) expect(l.length).toBeLessThan(600);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a request with hundreds of unknown keys is answered with a short error that fits the contract', async () => {
+    const t = setup();
+    await t.send('snapshot', JSON.stringify(Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`k${i}`, 1]))));
+    const body = t.replies[0]?.body ?? {};
+    expect(body).toMatchObject({ status: 'error', error: expect.stringMatching(/^invalid request: .*k0/) as string });
+    expect(String(body.error).length).toBeLessThanOrEqual(301);
+    expect(payloadErrors(validators, body)).toEqual([]);
   });
 });

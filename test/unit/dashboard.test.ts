@@ -6,26 +6,15 @@ import { DashboardStore } from '../../dashboard/store.js';
 import { lending, ranking } from '../../dashboard/views.js';
 import { rng, SimStation } from '../../scripts/fleet-model.js';
 import type { HealthPayload } from '../../telemetry/payloads.js';
+import { health, ingestRig, openStores, T0 } from '../support/dashboard-rig.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { quietLog, tempDir } from '../support/sim.js';
 
 const validators = schemaValidators();
 const cfg = dashboardSectionSchema.parse({ regencies: { '5371': { lat: -10.17, lon: 123.61 }, '5303': { lat: -10.02, lon: 123.89 }, '5310': { lat: -8.62, lon: 122.21 } } });
-const T0 = Date.parse('2026-11-20T02:00:00.000Z');
-const stores: DashboardStore[] = [];
 afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
+  for (const s of openStores.splice(0)) await s.close();
 });
-
-/** A valid health from the fleet model, then changed for the case at hand. */
-function health(id: string, regency: string, patch: (h: HealthPayload) => void = () => undefined, seq = 1, at = T0): HealthPayload {
-  const h = new SimStation(0, rng(7)).health(new Date(at).toISOString(), seq);
-  h.station = id;
-  h.regency = regency;
-  h.province = '53';
-  patch(h);
-  return h;
-}
 
 function supply(h: HealthPayload, kind: 'ribbon' | 'film', levelPercent: number | null, daysLeft: number | null, status: 'ok' | 'low' | 'empty' | 'unknown' = 'ok') {
   const s = h.printer.supplies.find((x) => x.kind === kind);
@@ -33,15 +22,7 @@ function supply(h: HealthPayload, kind: 'ribbon' | 'film', levelPercent: number 
   Object.assign(s, { levelPercent, daysLeft, status, remaining: null });
 }
 
-async function rig() {
-  const store = await DashboardStore.open(tempDir());
-  stores.push(store);
-  const fleet = new Fleet();
-  let now = T0;
-  const ingest = new Ingest({ prefix: 'ektp/v1', fleet, store, validators, log: quietLog, now: () => now, timeZone: 'Asia/Makassar' });
-  const send = (topic: string, body: unknown, retained = false) => ingest.handle(`ektp/v1/53/${topic}`, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), retained);
-  return { store, fleet, ingest, send, at: (ms: number) => (now = ms) };
-}
+const rig = () => ingestRig();
 
 const rowsOf = (fleet: Fleet, now = T0) => fleet.rows(now, 60_000);
 const byId = (rows: StationRow[], id: string) => rows.find((r) => r.station === id);
@@ -137,7 +118,7 @@ describe('ingest', () => {
     await ingest.flush();
     await store.close();
     const again = await DashboardStore.open(dir);
-    stores.push(again);
+    openStores.push(again);
     const [e] = await again.loadStations();
     expect(e).toMatchObject({ station: '5371-01', health: { jobs: { printedToday: 42 } }, healthAtMs: T0 });
     // 02:00 UTC is 10:00 in Kupang (WITA): the day is the office's day.
@@ -173,7 +154,8 @@ describe('output ranking', () => {
   });
 
   it('counts the rise of printedToday per local day: a reset starts again, a replayed backlog is not counted twice', async () => {
-    const { send, ingest } = await rig();
+    const { send, ingest, at: clock } = await rig();
+    clock(Date.parse('2026-11-20T07:00:00Z')); // the dashboard's clock, after every sample below
     const at = (iso: string, printed: number, seq: number) => health('5371-01', '5371', (h) => (h.jobs.printedToday = printed), seq, Date.parse(iso));
     // 2026-11-19 in WITA: 10, then 25 (15 more).
     await send('5371/5371-01/health', at('2026-11-19T02:00:00Z', 10, 1));

@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../hal/clock.js';
 import type { HalError } from '../../hal/errors.js';
 import { upsSchema } from '../../hal/ups/index.js';
+import { parseListVar, splitWords, toReading } from '../../hal/ups/nut/codec.js';
 import { NutUps } from '../../hal/ups/nut/driver.js';
+import { UPS_ERRORS, UPS_STATUSES } from '../../hal/ups/types.js';
 import { quietLog } from '../support/sim.js';
 
 const servers: Server[] = [];
@@ -65,4 +68,50 @@ describe('a hostile or broken upsd', () => {
     expect(second?.message).toMatch(/^upsd answered "HTTP\/1.1 400 Bad Request" to LIST: not the NUT protocol \(waiting before trying again\)$/);
     expect(second?.message).not.toMatch(/unreachable/);
   });
+});
+
+/** Lines a upsd might send, well-formed or not: VAR lines with odd names and values, ERR, junk. */
+const nutLine = fc.oneof(
+  fc.tuple(fc.constantFrom('ups', 'other', ''), fc.constantFrom('ups.status', 'battery.charge', 'battery.runtime', 'input.voltage', 'ups.load', 'device.mfr', 'x'), fc.oneof(fc.constantFrom('OL', 'OB LB', 'OL RB OVER', 'FSD', 'WAIT', '1e999', 'NaN', '-5', '', '"'), fc.string({ maxLength: 30 })))
+    .map(([ups, name, value]) => `VAR ${ups} ${name} "${value.replace(/["\\]/g, (c) => `\\${c}`)}"`),
+  fc.constantFrom('ERR DATA-STALE', 'ERR ACCESS-DENIED', 'BEGIN LIST VAR ups', 'END LIST VAR ups', 'OK', ''),
+  fc.string({ maxLength: 60 }),
+  fc.string({ unit: 'binary', maxLength: 60 }).map((t) => t.replace(/\n/g, ' ')),
+);
+
+describe('whatever upsd sends (property)', () => {
+  it('the codec never throws; numbers are finite or null; on battery only when OB says so, online only when OL does', () => {
+    fc.assert(
+      fc.property(fc.array(nutLine, { maxLength: 40 }), (lines) => {
+        for (const l of lines) expect(Array.isArray(splitWords(l))).toBe(true);
+        const r = toReading(parseListVar(lines, 'ups'));
+        expect(UPS_STATUSES).toContain(r.status);
+        for (const v of [r.chargePercent, r.runtimeSeconds, r.inputVoltage, r.loadPercent]) expect(v === null || Number.isFinite(v)).toBe(true);
+        if (r.onBattery === true) expect(r.statusTokens).toContain('OB');
+        if (r.onBattery === false) expect(r.statusTokens).toContain('OL');
+        if (r.status === 'online') expect(r.statusTokens).toContain('OL');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('any answer on the wire: a reading or a typed UPS error, within the deadline, never a crash', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(nutLine, { maxLength: 30 }), fc.boolean(), async (lines, wrapped) => {
+        const body = wrapped ? ['BEGIN LIST VAR ups', ...lines, 'END LIST VAR ups'] : lines;
+        const port = await fakeUpsd((socket) => socket.end(`${body.join('\n')}\n`));
+        const t0 = Date.now();
+        const d = driver(port, 0.3);
+        const result = await d.read().then(
+          (r) => ({ ok: true as const, r }),
+          (e: unknown) => ({ ok: false as const, e: e as HalError }),
+        );
+        expect(Date.now() - t0).toBeLessThan(1500);
+        if (result.ok) expect(UPS_STATUSES).toContain(result.r.status);
+        else expect(UPS_ERRORS).toContain(result.e.code);
+        await d.stop();
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
