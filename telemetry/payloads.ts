@@ -214,7 +214,7 @@ export const diagnosticsSchema = z.object({
   status: z.enum(['pass', 'warn', 'fail']).describe('the worst of the checks'),
   checks: z.array(
     z.object({
-      id: z.string().max(TEXT).describe('config, data-dir, store, clock, daemon, host, printer, ups, mqtt, records'),
+      id: z.string().max(TEXT).describe('config, data-dir, store, clock, daemon, host, printer, ups, mqtt, records, secrets'),
       status: z.enum(['pass', 'warn', 'fail']),
       title: z.string().max(TEXT),
       facts: z.record(z.string().max(64), z.union([z.string().max(TEXT), finite, z.boolean(), z.null()])).describe('what was measured; counts and states, no personal data'),

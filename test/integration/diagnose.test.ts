@@ -16,7 +16,7 @@ interface Report {
   checks: { id: string; status: string; title: string; facts: Record<string, unknown>; hint: string | null }[];
 }
 const check = (r: Report, id: string) => r.checks.find((c) => c.id === id);
-const ALL = ['config', 'data-dir', 'store', 'clock', 'daemon', 'host', 'printer', 'ups', 'mqtt', 'records'];
+const ALL = ['config', 'data-dir', 'store', 'clock', 'daemon', 'host', 'printer', 'ups', 'mqtt', 'records', 'secrets'];
 
 async function diagnose(configFile: string, ...args: string[]) {
   const r = await runCli(['diagnose', '--config', configFile, '--json', ...args]);
@@ -37,7 +37,7 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('station-agent diagnos
 
   function stationConfig(mqttOver: Record<string, unknown> = {}, over: Record<string, unknown> = {}) {
     const dir = tempDir('diag-');
-    writeFileSync(join(dir, 'mqtt.pass'), 'right-password-1\n');
+    writeFileSync(join(dir, 'mqtt.pass'), 'right-password-1\n', { mode: 0o600 }); // as installed: not for every user
     const config = testConfig(mosq.url, { mqtt: { url: mosq.url, username: 'station-it-01', passwordFile: 'mqtt.pass', ...mqttOver }, records: { driver: 'sim', sim: { latencyMs: 50 } }, ...over });
     return { dir, config };
   }
