@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { readSecretFile } from '../hal/secret-file.js';
 import { readMqttSecrets, type MqttSecrets } from '../platform/mqtt-secrets.js';
 import { Parts } from '../platform/parts.js';
+import { heapCeilingMegabytes } from '../platform/heap.js';
 import { ConfigError } from '../platform/errors.js';
 import { explainMqttError } from '../telemetry/connection.js';
 import { schemaValidators } from '../telemetry/validate.js';
@@ -111,7 +112,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     );
     return server;
   });
-  log.info({ url: server.address }, `dashboard at ${server.address}`);
+  log.info({ url: server.address, heapMegabytes: heapCeilingMegabytes() }, `dashboard at ${server.address}`);
   return { url: server.address, stop: () => parts.stop() };
 }
 

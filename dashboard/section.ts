@@ -60,6 +60,13 @@ export const dashboardSectionSchema = z
       .min(0)
       .default(5)
       .describe('The output ranking flags stations whose queue would take more than this many days at their own rate.'),
+    heapMegabytes: z
+      .number()
+      .int()
+      .min(128)
+      .max(16_384)
+      .default(512)
+      .describe('Heap ceiling of the dashboard\'s process, in MB (10,000 stations run in about 240 MB). `station-agent dashboard` runs itself again with it when started under the agent\'s 128 MB.'),
     historyDays: z.number().int().min(1).max(3650).default(90).describe('Days of history (supplies, power, cards a day, alerts) kept in the dashboard\'s database.'),
     regencies: z
       .record(

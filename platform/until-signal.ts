@@ -8,9 +8,17 @@ const STOP_DEADLINE_MS = 5000;
  * The signal handlers are set before starting, so a stop during start-up is clean too.
  */
 export async function untilSignal(log: Logger, start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  // Handlers stay set: a second signal (Ctrl-C hits a whole process group; systemd signals every
+  // process of the unit) must not kill the process halfway through its clean stop.
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
+    let first = true;
+    const on = (signal: NodeJS.Signals) => {
+      if (first) resolve(signal);
+      else log.debug({ signal }, 'already stopping');
+      first = false;
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
   });
   const running = await start();
   const signal = await signalled;

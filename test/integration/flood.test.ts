@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';
 import { peerAvailable } from '../support/peers.js';
+import { rssMegabytes } from '../support/process.js';
 
 const BASE = 'ektp/v1/99/9901/it-01';
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssMb = (pid: number) => rssMegabytes(pid) ?? 0;
 
 describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('a flood of commands through a real broker', () => {
   let broker: Mosquitto | undefined;

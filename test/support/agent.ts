@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
 import { Proc } from './process.js';
 import { tempDir } from './sim.js';
 
@@ -13,7 +14,7 @@ function requireBuild(): void {
 /** Run the built CLI to completion. */
 export async function runCli(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   requireBuild();
-  const p = new Proc(process.execPath, [CLI, ...args], { cwd: opts.cwd });
+  const p = new Proc(process.execPath, [...AGENT_NODE_FLAGS, CLI, ...args], { cwd: opts.cwd });
   const { code } = await p.exited;
   return { code, stdout: p.stdout, stderr: p.stderr };
 }
@@ -36,7 +37,8 @@ export function startAgent(config: Record<string, unknown>, dir = tempDir('agent
   const printerFile = join(dir, 'printer-state.json');
   const upsFile = join(dir, 'ups-state.json');
   writeFileSync(configFile, stringify(config));
-  const proc = new Proc(process.execPath, [CLI, 'run', '--config', configFile], { cwd: dir });
+  // As the service runs it: under the agent's heap ceiling.
+  const proc = new Proc(process.execPath, [...AGENT_NODE_FLAGS, CLI, 'run', '--config', configFile], { cwd: dir });
   return { dir, configFile, printerFile, upsFile, proc };
 }
 

@@ -1,15 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
 import { CLI } from './agent.js';
 import { freePort } from './peers.js';
-import { Proc } from './process.js';
+import { childrenOf, Proc } from './process.js';
 import { tempDir } from './sim.js';
 
 export interface DashboardUnderTest {
   url: string;
   dir: string;
   proc: Proc;
+  /** The process that serves: the launcher's child once the dashboard ran itself with its heap. */
+  servingPid(): number;
   api<T>(path: string, init?: RequestInit): Promise<T>;
   stop(): Promise<void>;
 }
@@ -24,13 +27,16 @@ export async function startDashboard(mqttUrl: string, dashboard: Record<string, 
 
 /** Start the dashboard again on the folder of an earlier one (its config and database). */
 export async function reopenDashboard(dir: string, waitForBroker: boolean): Promise<DashboardUnderTest> {
-  const proc = new Proc(process.execPath, [CLI, 'dashboard', '--config', join(dir, 'dashboard.yaml')], { cwd: dir });
+  // As the station-agent launcher starts it: under the agent's heap flags, which the dashboard
+  // replaces with its own by running itself again.
+  const proc = new Proc(process.execPath, [...AGENT_NODE_FLAGS, CLI, 'dashboard', '--config', join(dir, 'dashboard.yaml')], { cwd: dir });
   await proc.waitForOutput(waitForBroker ? /subscribed: receiving the stations/ : /dashboard at http/, 15_000);
   const url = /dashboard at (http:\/\/[\d.:]+)/.exec(proc.output)?.[1] ?? '';
   return {
     url,
     dir,
     proc,
+    servingPid: () => childrenOf(proc.child.pid ?? 0)[0] ?? proc.child.pid ?? 0,
     async api<T>(path: string, init?: RequestInit): Promise<T> {
       const res = await fetch(`${url}${path}`, init);
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
@@ -39,3 +45,4 @@ export async function reopenDashboard(dir: string, waitForBroker: boolean): Prom
     stop: () => proc.stop(),
   };
 }
+
