@@ -13,6 +13,13 @@ import type { Logger } from 'pino';
 
 const MB = 1_048_576;
 
+
+/** What to do with a damaged station.db, and what each way loses. */
+const DAMAGED_HINT = {
+  en: 'The database is damaged: printing waits. Stop the agent, keep a copy of station.db for support, and restore it from a backup. If there is none: move it aside and run station-agent store init --fresh, which forgets which records were printed (they could print again), the queue and both ledgers.',
+  id: 'Basis data rusak: pencetakan menunggu. Hentikan agen, simpan salinan station.db untuk dukungan, lalu pulihkan dari cadangan. Bila tidak ada: pindahkan dan jalankan station-agent store init --fresh, yang melupakan rekaman mana yang sudah tercetak (bisa tercetak lagi), antrean, dan kedua buku persediaan.',
+};
+
 export function localChecks(config: Config, log: Logger): Check[] {
   return [
     {
@@ -70,17 +77,14 @@ export function localChecks(config: Config, log: Logger): Check[] {
           const backlog = (await store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox'))?.n ?? 0;
           const verify = (await store.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE state = 'needs_verification'"))?.n ?? 0;
           const facts = { file: store.file, integrity: check?.quick_check ?? null, outboxBacklog: backlog, cardsToVerify: verify };
-          if (check?.quick_check !== 'ok') {
-            return fail(facts, {
-              en: 'The database is damaged: printing waits. Stop the agent, keep a copy of station.db for support, and restore it from a backup. If there is none: move it aside and run station-agent store init --fresh, which forgets which records were printed (they could print again), the queue and both ledgers.',
-              id: 'Basis data rusak: pencetakan menunggu. Hentikan agen, simpan salinan station.db untuk dukungan, lalu pulihkan dari cadangan. Bila tidak ada: pindahkan dan jalankan station-agent store init --fresh, yang melupakan rekaman mana yang sudah tercetak (bisa tercetak lagi), antrean, dan kedua buku persediaan.',
-            });
-          }
+          if (check?.quick_check !== 'ok') return fail(facts, DAMAGED_HINT);
           if (verify > 0) {
             return warn(facts, { en: `${verify} card(s) may or may not have printed: check the printer output, then station-agent jobs verify ID --printed|--not-printed|--spoiled.`, id: `${verify} kartu belum pasti tercetak: periksa hasil printer, lalu station-agent jobs verify ID --printed|--not-printed|--spoiled.` });
           }
           return pass(facts);
         } catch (err) {
+          // A file SQLite cannot read as a database at all is damaged too, not a permissions matter.
+          if (/SQLITE_(CORRUPT|NOTADB)/.test((err as Error).message)) return fail({ error: (err as Error).message }, DAMAGED_HINT);
           return fail({ error: (err as Error).message }, { en: 'The database cannot be opened: see the error; check dataDir and its permissions.', id: 'Basis data tidak bisa dibuka: lihat galatnya; periksa dataDir dan izinnya.' });
         } finally {
           await store?.close();

@@ -35,7 +35,7 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('the dashboard under o
     await mosq.stop();
   });
 
-  it('runs itself with its own heap, stays under it through 150 healths of 230 KB live and 150 more redelivered at restart, and stops with its launcher', async () => {
+  it('runs itself with its own heap, stays under it through 700 healths of 230 KB live, as the probe sent, and 700 more redelivered at restart, and stops with its launcher', async () => {
     const dash: DashboardUnderTest = await startDashboard(mosq.url, { heapMegabytes: HEAP_MB });
     let again: DashboardUnderTest | undefined;
     try {
@@ -46,8 +46,8 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('the dashboard under o
 
       let peak = 0;
       const sampler = setInterval(() => (peak = Math.max(peak, rssMegabytes(pid) ?? 0)), 50);
-      await floodBig(mosq.url, 150, 0);
-      await waitUntil('150 refused as too large', async () => (await dash.api<Metrics>('/api/metrics')).ingest.invalid['too-large'] === 150, 30_000);
+      await floodBig(mosq.url, 700, 0);
+      await waitUntil('700 refused as too large', async () => (await dash.api<Metrics>('/api/metrics')).ingest.invalid['too-large'] === 700, 60_000);
       clearInterval(sampler);
       expect((await dash.api<Metrics>('/api/metrics')).stations).toBe(0);
       expect(peak).toBeGreaterThan(0);
@@ -61,13 +61,13 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('the dashboard under o
       expect((await dash.proc.exited).code).toBe(0);
       expect(dash.proc.output).toMatch(/signal received/);
       expect(dash.proc.output).not.toMatch(/took over .* ms; exiting anyway/);
-      await floodBig(mosq.url, 150, 150);
+      await floodBig(mosq.url, 700, 700);
       again = await reopenDashboard(dash.dir, true);
       const pid2 = again.servingPid();
       let peak2 = 0;
       const sampler2 = setInterval(() => (peak2 = Math.max(peak2, rssMegabytes(pid2) ?? 0)), 50);
       const reopened = again;
-      await waitUntil('the 150 redelivered refused too', async () => (await reopened.api<Metrics>('/api/metrics')).ingest.invalid['too-large'] === 150, 30_000);
+      await waitUntil('the 700 redelivered refused too', async () => (await reopened.api<Metrics>('/api/metrics')).ingest.invalid['too-large'] === 700, 60_000);
       clearInterval(sampler2);
       expect(peak2).toBeLessThan(HEAP_MB);
       console.log(`dashboard flood: peak RSS ${peak.toFixed(0)} MB live, ${peak2.toFixed(0)} MB after restart (heap ceiling ${heap} MB)`);

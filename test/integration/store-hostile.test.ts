@@ -1,11 +1,12 @@
-import { openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SeqGuard } from '../../agent/store/seq-guard.js';
 import { Store } from '../../agent/store/store.js';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { MqttWatch, type Seen } from '../support/mqtt-watch.js';
-import { freePort, waitUntil } from '../support/peers.js';
+import { canMountTmpfs, freePort, waitUntil } from '../support/peers.js';
 import { tempDir } from '../support/sim.js';
 
 const health = (m: Seen) => m.payload as { store: { durable: boolean; error: string | null }; alerts: string[]; jobs: { held: string | null } };
@@ -111,6 +112,46 @@ describe('the database taken away, damaged or planted', () => {
     expect(health(h).store.error).toMatch(/damaged|not a database|malformed/i);
     await new Promise((r) => setTimeout(r, 2000));
     expect(agent!.proc.child.exitCode).toBeNull();
+    // The technician is told the way back, and what each way loses.
+    const d = await runCli(['diagnose', '--json', '--config', cfg]);
+    const store = (JSON.parse(d.stdout) as { checks: { id: string; status: string; hint: string | null }[] }).checks.find((c) => c.id === 'store');
+    expect(store).toMatchObject({ status: 'fail', hint: expect.stringMatching(/restore it from a backup.*store init --fresh, which forgets which records were printed/) as string });
+  }, 60_000);
+
+  it.skipIf(!canMountTmpfs())('full at start: the stand-in, store.error naming the full disk, printing held, and no crash loop', async () => {
+    const dir = tempDir('store-full-');
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', data]).status).toBe(0);
+    try {
+      const port = await freePort();
+      const cfg = await start(dir, port);
+      expect((await runCli(['jobs', 'add', 'FULL-0001', '--config', cfg])).code).toBe(0);
+      await waitUntil('FULL-0001 printed', () => printedFiles(dir).length === 1, 15_000, 100);
+      agent!.proc.child.kill('SIGTERM');
+      await agent!.proc.exited;
+      await watch!.stop();
+      // Fill what is left of the disk.
+      const fd = openSync(join(data, 'filler'), 'w');
+      try {
+        for (;;) writeSync(fd, Buffer.alloc(65_536));
+      } catch (err) {
+        expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      } finally {
+        closeSync(fd);
+      }
+      await start(dir, port);
+      const h = await watch!.waitFor('health on the stand-in', (m) => m.kind === 'health' && !health(m).store.durable, 10_000);
+      expect(health(h).alerts).toContain('store.error');
+      expect(health(h).store.error).toMatch(/full/i);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(agent!.proc.child.exitCode).toBeNull();
+    } finally {
+      await watch?.stop();
+      await agent?.proc.stop();
+      agent = watch = undefined;
+      spawnSync('umount', [data]);
+    }
   }, 60_000);
 
   it('a symbolic link planted as seq.hwm or station.db is not followed: its target is not written', async () => {

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Real peers (Mosquitto, NUT, ippeveprinter, CUPS) are started by the tests themselves.
@@ -15,6 +17,22 @@ export function peerAvailable(name: string, binary: string): boolean {
     console.warn(`[skipped] ${name} (${binary}) is not installed: these tests do not run here`);
   }
   return found;
+}
+
+/**
+ * Whether this machine lets the tests mount a small tmpfs (root, and mounts allowed): the only
+ * honest way to fill a disk here. Under REQUIRE_PEERS=1 it must (CI runs as root).
+ */
+export function canMountTmpfs(): boolean {
+  const probe = mkdtempSync(join(tmpdir(), 'mount-probe-'));
+  const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]).status === 0;
+  if (ok) spawnSync('umount', [probe]);
+  rmSync(probe, { recursive: true, force: true });
+  if (!ok) {
+    if (process.env.REQUIRE_PEERS === '1') throw new Error('REQUIRE_PEERS=1 but a tmpfs cannot be mounted here (the full-disk tests need root): run the tests as root');
+    console.warn('[skipped] cannot mount a tmpfs (not root): the full-disk tests do not run here');
+  }
+  return ok;
 }
 
 /** A free TCP port on loopback (the OS picks one; it is released before the peer binds it). */
