@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-old-space-size=128
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { configOption } from './cli/common.js';
+import { cliLang, commanderMessage, HELP_TEXT, helpTitle, initLang, langOption, tr, VERSION_TEXT } from './cli/lang.js';
 import { addJobsCommands } from './cli/jobs.js';
 import { addStockCommands } from './cli/stock.js';
 import { addStoreCommands } from './cli/store.js';
@@ -12,27 +13,50 @@ import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
 
 function subcommand(program: Command, name: string, description: string): Command {
-  return program.command(name).description(description).version(VERSION, '-V, --version');
+  return program.command(name).description(description).version(VERSION, '-V, --version', tr(VERSION_TEXT));
+}
+
+/** Every command takes --lang and says --help in the command line's language. */
+function forEveryCommand(cmd: Command): void {
+  cmd.helpOption('-h, --help', tr(HELP_TEXT));
+  if (cmd.commands.length === 0 && !cmd.options.some((o) => o.long === '--lang')) cmd.addOption(langOption());
+  for (const sub of cmd.commands) forEveryCommand(sub);
 }
 
 /** Commands share --help/--version, usage errors exit 64, a newer database 65 and configuration errors 78. */
 export function buildProgram(): Command {
   const program = new Command('station-agent')
-    .description('Agent for an e-KTP card-printing station: watches the printer, its supplies and the UPS, and reports to the province over MQTT.')
-    .version(VERSION, '-V, --version')
+    .description(
+      tr({
+        id: 'Agen stasiun cetak KTP-el: mengawasi printer, persediaannya, dan UPS, mencetak antrean, dan melapor ke provinsi lewat MQTT.',
+        en: 'Agent for an e-KTP card-printing station: watches the printer, its supplies and the UPS, prints the queue, and reports to the province over MQTT.',
+      }),
+    )
+    // Set before the subcommands are made: they inherit the headings, the error wording and exitOverride.
+    .configureHelp({ styleTitle: helpTitle })
+    .configureOutput({ outputError: (text, write) => write(commanderMessage(text)) })
+    .version(VERSION, '-V, --version', tr(VERSION_TEXT))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  subcommand(program, 'run', 'run the agent (the daemon) until SIGTERM or SIGINT')
+  subcommand(program, 'run', tr({ id: 'jalankan agen (daemon) sampai SIGTERM atau SIGINT', en: 'run the agent (the daemon) until SIGTERM or SIGINT' }))
     .addOption(configOption())
     .addHelpText(
       'after',
-      `
+      tr({
+        id: `
+Tanpa --config: printer dan UPS simulasi, broker MQTT bawaan di 127.0.0.1:1883,
+data di ./data. Amati dengan:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
+SIGHUP membaca ulang log.level dari berkas konfigurasi (systemctl reload station-agent).
+Kode keluar: 0 berhenti dengan rapi, 1 gagal, 64 salah pakai, 65 basis data dari agen yang
+lebih baru (atau hilang setelah pernah ada), 78 konfigurasi salah.`,
+        en: `
 Without --config: simulated printer and UPS, an embedded MQTT broker on 127.0.0.1:1883,
 data in ./data. Watch it with:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
 SIGHUP re-reads log.level from the configuration file (systemctl reload station-agent).
-Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer agent,
-78 configuration error.`,
+Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer agent (or
+missing after one was kept), 78 configuration error.`,
+      }),
     )
     .action(async (opts: { config?: string }) => {
       // Each command loads what it needs when it runs: the daemon never loads diagnose, the
@@ -54,31 +78,38 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
       }
     });
 
-  subcommand(program, 'status', "show the station's state as the agent last recorded it in its data folder")
+  subcommand(program, 'status', tr({ id: 'tampilkan keadaan stasiun seperti terakhir dicatat agen di folder datanya', en: "show the station's state as the agent last recorded it in its data folder" }))
     .addOption(configOption())
-    .option('--json', 'print JSON: {dataDir, health, ageSeconds, stale, agent}')
+    .option('--json', tr({ id: 'cetak JSON: {dataDir, health, ageSeconds, stale, agent}', en: 'print JSON: {dataDir, health, ageSeconds, stale, agent}' }))
     .action(async (opts: { config?: string; json?: boolean }) => {
       const { formatStatus, readStatus } = await import('./station/status.js');
       const report = await readStatus(loadStationFile(opts.config));
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report)}\n`);
     });
 
-  subcommand(program, 'diagnose', 'check everything a station needs and say what to do: config, data, database, clock, printer, UPS, broker, record server, the agent, the PC')
+  subcommand(
+    program,
+    'diagnose',
+    tr({
+      id: 'periksa semua yang dibutuhkan stasiun dan katakan yang perlu dilakukan: konfigurasi, data, basis data, jam, printer, UPS, broker, server rekaman, agen, PC',
+      en: 'check everything a station needs and say what to do: config, data, database, clock, printer, UPS, broker, record server, the agent, the PC',
+    }),
+  )
     .addOption(configOption())
-    .option('--json', 'print the report as JSON: {status, checks: [{id, status, title, facts, hint}]}')
-    .addOption(new Option('--lang <lang>', 'language of the report').choices(['id', 'en']).default('en'))
-    .option('--publish', "also publish the report, retained, on the station's diagnostics topic")
-    .addHelpText('after', '\nExit codes: 0 all passed, 1 warnings, 2 failures. Usable whether or not the agent runs.')
-    .action(async (opts: { config?: string; json?: boolean; lang: 'id' | 'en'; publish?: boolean }) => {
+    .option('--json', tr({ id: 'cetak laporan sebagai JSON: {status, checks: [{id, status, title, facts, hint}]}', en: 'print the report as JSON: {status, checks: [{id, status, title, facts, hint}]}' }))
+    .option('--publish', tr({ id: 'juga terbitkan laporan, tersimpan (retained), di topik diagnostics stasiun', en: "also publish the report, retained, on the station's diagnostics topic" }))
+    .addHelpText('after', tr({ id: '\nKode keluar: 0 semua lulus, 1 ada peringatan, 2 ada kegagalan. Bisa dipakai baik agen berjalan maupun tidak.', en: '\nExit codes: 0 all passed, 1 warnings, 2 failures. Usable whether or not the agent runs.' }))
+    .action(async (opts: { config?: string; json?: boolean; publish?: boolean }) => {
       const { diagnose, formatReport, publishReport } = await import('./diagnose/run.js');
       const tty = process.stderr.isTTY === true && !opts.json;
-      const { report, config } = await diagnose(opts.config, opts.lang, loadStationFile, (r) => {
+      // The station's language counts too, so the report's language is read after its file.
+      const { report, config } = await diagnose(opts.config, () => cliLang(), loadStationFile, (r) => {
         if (tty) process.stderr.write(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)\n`);
       });
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report, process.stdout.isTTY === true)}\n`);
       if (opts.publish && config) {
         await publishReport(config, opts.config ?? '(demo defaults)', report).catch((err: Error) =>
-          process.stderr.write(`station-agent: the report was not published: ${err.message}\n`),
+          process.stderr.write(`station-agent: ${tr({ id: 'laporan tidak terbit', en: 'the report was not published' })}: ${err.message}\n`),
         );
       }
       process.exitCode = report.status === 'pass' ? 0 : report.status === 'warn' ? 1 : 2;
@@ -95,7 +126,14 @@ Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer ag
 }
 
 export async function main(argv: string[]): Promise<number> {
+  initLang(argv);
+  // `station-agent jobs list | head -3`: a reader that closes the pipe ends the command quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
   const program = buildProgram();
+  forEveryCommand(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -104,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`station-agent: ${describeError(err)}\n`);
+    process.stderr.write(`station-agent: ${describeError(err, cliLang())}\n`);
     return err instanceof AgentError ? err.exitCode : EXIT.failure;
   }
 }

@@ -5,19 +5,25 @@
  * output that cannot be written, 78 configuration. The systemd unit does not restart on 64, 65
  * and 78: a restart cannot fix them, and a loop of them fills the journal and hides the message.
  */
+import type { Lang, Text } from './i18n.js';
+
 export const EXIT = { ok: 0, failure: 1, usage: 64, dataError: 65, noInput: 66, cantCreate: 73, config: 78 } as const;
 
 export class AgentError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
   readonly exitCode: number;
+  /** The message and hint in both languages, where they are written so; message and hint are the English. */
+  readonly text: { message: Text; hint?: Text } | undefined;
 
-  constructor(code: string, message: string, opts: { hint?: string; exitCode?: number; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+  constructor(code: string, message: string | Text, opts: { hint?: string | Text; exitCode?: number; cause?: unknown } = {}) {
+    const bilingual = typeof message !== 'string';
+    super(bilingual ? message.en : message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'AgentError';
     this.code = code;
-    this.hint = opts.hint;
+    this.hint = typeof opts.hint === 'string' || opts.hint === undefined ? opts.hint : opts.hint.en;
     this.exitCode = opts.exitCode ?? EXIT.failure;
+    this.text = bilingual ? { message, hint: typeof opts.hint === 'object' ? opts.hint : undefined } : undefined;
   }
 }
 
@@ -47,11 +53,15 @@ export class ConfigError extends AgentError {
   }
 }
 
+const WHAT_TO_DO: Text = { id: 'Yang perlu dilakukan', en: 'What to do' };
+
 /** A message for a person: the error text, then what to do (any error that carries a hint says it). */
-export function describeError(err: unknown): string {
+export function describeError(err: unknown, lang: Lang = 'en'): string {
   if (err instanceof Error) {
-    const hint = (err as { hint?: unknown }).hint;
-    return typeof hint === 'string' && hint ? `${err.message}\nWhat to do: ${hint}` : err.message;
+    const text = err instanceof AgentError ? err.text : undefined;
+    const message = text ? text.message[lang] : err.message;
+    const hint = text?.hint ? text.hint[lang] : (err as { hint?: unknown }).hint;
+    return typeof hint === 'string' && hint ? `${message}\n${WHAT_TO_DO[lang]}: ${hint}` : message;
   }
   return String(err);
 }

@@ -2,11 +2,12 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/schema.js';
 import { Store } from '../store/store.js';
+import { tr } from './lang.js';
 import { loadStationFile } from './station-file.js';
 
 export function configOption(): Option {
   // The environment variable lets an installed wrapper point every command at the station's file.
-  return new Option('-c, --config <file>', 'configuration file (YAML or JSON); without it the simulated demo runs').env('STATION_AGENT_CONFIG');
+  return new Option('-c, --config <file>', tr({ id: 'berkas konfigurasi (YAML atau JSON); tanpanya demo simulasi yang berjalan', en: 'configuration file (YAML or JSON); without it the simulated demo runs' })).env('STATION_AGENT_CONFIG');
 }
 
 /** The queue and the ledgers are used from the command line while the daemon runs: same file, WAL. */
@@ -22,7 +23,7 @@ export async function withStore<T>(configFile: string | undefined, fn: (store: S
 
 export function wholeNumber(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number such as 500');
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(tr({ id: 'harapkan bilangan bulat seperti 500', en: 'expected a whole number such as 500' }));
   return n;
 }
 

@@ -1,75 +1,136 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { AgentError, EXIT } from '../../platform/errors.js';
-import { JobRepo } from '../jobs/repo.js';
+import { JOB_STATES, JobRepo, type JobState } from '../jobs/repo.js';
+import { STATE_WORDS } from '../jobs/words.js';
 import { configOption, iso, out, withStore } from './common.js';
+import { tr } from './lang.js';
+
+function jobState(value: string): JobState {
+  if ((JOB_STATES as readonly string[]).includes(value)) return value as JobState;
+  throw new InvalidArgumentError(tr({ id: `status tidak dikenal; salah satu dari: ${JOB_STATES.join(', ')}`, en: `unknown state; one of: ${JOB_STATES.join(', ')}` }));
+}
+
+/** A day (2026-11-25), a time (2026-11-25T08:00), or hours back (6h): the moment meant, in ms. */
+export function sinceMoment(value: string, now = Date.now()): number {
+  const hours = /^(\d{1,4})h$/.exec(value.trim());
+  if (hours) return now - Number(hours[1]) * 3_600_000;
+  // A bare day is the office's local midnight, as "today" is counted.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? `${value.trim()}T00:00:00` : value.trim();
+  const ms = Date.parse(day);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value.trim()) || Number.isNaN(ms)) {
+    throw new InvalidArgumentError(tr({ id: 'harapkan tanggal (2026-11-25), waktu (2026-11-25T08:00) atau jam ke belakang (6h)', en: 'expected a day (2026-11-25), a time (2026-11-25T08:00) or hours back (6h)' }));
+  }
+  return ms;
+}
 
 /** `station-agent jobs ...`: the print queue, usable while the daemon runs (same file, WAL). */
 export function addJobsCommands(program: Command, version: string): void {
-  const jobs = program.command('jobs').description('the print queue: add records, list them, settle uncertain cards').version(version, '-V, --version');
+  const jobs = program
+    .command('jobs')
+    .description(tr({ id: 'antrean cetak: tambah rekaman, lihat daftarnya, selesaikan kartu yang belum pasti, tandai kartu rusak', en: 'the print queue: add records, list them, settle uncertain cards, mark spoiled cards' }))
+    .version(version, '-V, --version');
 
   jobs
     .command('add')
-    .description('queue records for printing, by record id ("-" reads ids from standard input, one per line)')
-    .argument('<ids...>', 'record ids from the print-ready list (never a NIK)')
+    .description(tr({ id: 'antrekan rekaman untuk dicetak, menurut id rekaman ("-" membaca id dari masukan standar, satu per baris); kartu yang ditandai rusak dicetak ulang', en: 'queue records for printing, by record id ("-" reads ids from standard input, one per line); a card marked spoiled is printed again' }))
+    .argument('<ids...>', tr({ id: 'id rekaman dari daftar siap cetak (bukan NIK)', en: 'record ids from the print-ready list (never a NIK)' }))
     .addOption(configOption())
     .action(async (ids: string[], opts: { config?: string }) => {
       const all = ids.flatMap((id) => (id === '-' ? readFileSync(0, 'utf8').split(/\s+/).filter(Boolean) : [id]));
+      if (all.length === 0) {
+        throw new AgentError('usage', { id: 'tidak ada id rekaman yang diberikan (masukan standar kosong)', en: 'no ids given (standard input was empty)' }, {
+          hint: { id: 'Satu id per baris, misalnya: printf "KTP-0001\\nKTP-0002\\n" | station-agent jobs add -', en: 'One id per line, for example: printf "KTP-0001\\nKTP-0002\\n" | station-agent jobs add -' },
+          exitCode: EXIT.usage,
+        });
+      }
       const r = await withStore(opts.config, (s) => new JobRepo(s.db).add(all));
-      if (r.added.length) out(`queued: ${r.added.join(', ')}`);
-      if (r.requeued.length) out(`queued again: ${r.requeued.join(', ')}`);
-      for (const x of r.refused) process.stderr.write(`refused ${x.recordId}: ${x.why}\n`);
+      if (r.added.length) out(tr({ id: `diantrekan: ${r.added.join(', ')}`, en: `queued: ${r.added.join(', ')}` }));
+      if (r.requeued.length) out(tr({ id: `diantrekan lagi: ${r.requeued.join(', ')}`, en: `queued again: ${r.requeued.join(', ')}` }));
+      for (const x of r.refused) process.stderr.write(`${tr({ id: 'ditolak', en: 'refused' })} ${x.recordId}: ${tr(x.why)}\n`);
       if (r.refused.length) process.exitCode = EXIT.failure;
     });
 
   jobs
     .command('list')
-    .description('every job and its state (no personal data: record ids only)')
+    .description(tr({ id: 'setiap pekerjaan dan statusnya (tanpa data pribadi: hanya id rekaman)', en: 'every job and its state (no personal data: record ids only)' }))
     .addOption(configOption())
-    .option('--json', 'a JSON array of {recordId, state, fetchAttempts, printerJobId, lastError, createdAt, updatedAt}')
-    .action(async (opts: { config?: string; json?: boolean }) => {
-      const list = await withStore(opts.config, (s) => new JobRepo(s.db).list());
+    .option('--state <state>', tr({ id: `hanya pekerjaan dengan status ini (${JOB_STATES.join(', ')})`, en: `only jobs in this state (${JOB_STATES.join(', ')})` }), jobState)
+    .option('--since <when>', tr({ id: 'hanya yang berubah sejak: tanggal (2026-11-25), waktu, atau jam ke belakang (6h)', en: 'only those changed since: a day (2026-11-25), a time, or hours back (6h)' }), (v: string) => sinceMoment(v))
+    .option('--json', tr({ id: 'larik JSON berisi {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt}', en: 'a JSON array of {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt}' }))
+    .action(async (opts: { config?: string; json?: boolean; state?: JobState; since?: number }) => {
+      const list = await withStore(opts.config, (s) => new JobRepo(s.db).list({ state: opts.state, sinceMs: opts.since }));
       if (opts.json) {
         out(JSON.stringify(list.map((j) => ({ ...j, createdAt: iso(j.createdAt), updatedAt: iso(j.updatedAt), nextFetchAt: undefined })), null, 2));
         return;
       }
-      if (list.length === 0) return out('the queue is empty; add records with: station-agent jobs add ID...');
-      for (const j of list) out(`${j.recordId.padEnd(24)} ${j.state.padEnd(19)} ${iso(j.updatedAt)}${j.lastError ? `  ${j.lastError}` : ''}`);
+      if (list.length === 0) {
+        const filtered = opts.state !== undefined || opts.since !== undefined;
+        return out(
+          filtered
+            ? tr({ id: 'tidak ada pekerjaan yang cocok', en: 'no job matches' })
+            : tr({ id: 'antrean kosong; tambahkan rekaman dengan: station-agent jobs add ID...', en: 'the queue is empty; add records with: station-agent jobs add ID...' }),
+        );
+      }
+      out(`${tr({ id: 'REKAMAN', en: 'RECORD' }).padEnd(24)} ${tr({ id: 'STATUS', en: 'STATE' }).padEnd(16)} ${tr({ id: 'BERUBAH (UTC)', en: 'CHANGED (UTC)' }).padEnd(24)} ${tr({ id: 'CATATAN', en: 'NOTE' })}`);
+      for (const j of list) out(`${j.recordId.padEnd(24)} ${tr(STATE_WORDS[j.state]).padEnd(16)} ${iso(j.updatedAt).padEnd(24)} ${j.lastError ?? ''}`.trimEnd());
     });
 
   jobs
     .command('show')
-    .description("one job's audit trail: every state it went through, when and why")
-    .argument('<id>', 'record id')
+    .description(tr({ id: 'riwayat satu pekerjaan: setiap status yang dilalui, kapan dan mengapa; untuk kartu yang perlu diperiksa, juga apa kata printer', en: "one job's audit trail: every state it went through, when and why; for a card to verify, also what the printer says" }))
+    .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
     .addOption(configOption())
     .action(async (id: string, opts: { config?: string }) => {
-      const events = await withStore(opts.config, (s) => new JobRepo(s.db).history(id));
-      if (events.length === 0) throw new AgentError('job-unknown', `no job for record ${id}`, { hint: 'See station-agent jobs list.', exitCode: EXIT.usage });
+      const { events, job, config } = await withStore(opts.config, async (s, c) => {
+        const repo = new JobRepo(s.db);
+        return { events: await repo.history(id), job: await repo.get(id), config: c };
+      });
+      if (events.length === 0 || !job) {
+        throw new AgentError('job-unknown', { id: `tidak ada pekerjaan untuk rekaman ${id}`, en: `no job for record ${id}` }, { hint: { id: 'Lihat daftarnya dengan: station-agent jobs list', en: 'See station-agent jobs list.' }, exitCode: EXIT.usage });
+      }
       for (const e of events) out(`${iso(e.at)}  ${(e.from ?? '-').padEnd(18)} -> ${e.to.padEnd(18)} ${e.reason}`);
+      if (job.state === 'needs_verification') {
+        const { askPrinter, printerViewText } = await import('../jobs/printer-view.js');
+        out('');
+        out(`${tr({ id: 'Kata printer', en: 'The printer says' })}: ${tr(printerViewText(await askPrinter(config.printer, id, job.agentJobId)))}`);
+        out(tr({ id: `Lalu: station-agent jobs verify ${id} --printed | --not-printed | --spoiled`, en: `Then: station-agent jobs verify ${id} --printed | --not-printed | --spoiled` }));
+      }
     });
 
   jobs
     .command('verify')
-    .description('settle a card whose outcome was uncertain (the agent stopped while it printed): look at the printer output first')
-    .argument('<id>', 'record id')
-    .option('--printed', 'the card came out right')
-    .option('--not-printed', 'no card came out: print it again')
-    .option('--spoiled', 'a card came out but is unusable (it counts as a spoiled blank)')
+    .description(tr({ id: 'selesaikan kartu yang hasilnya belum pasti (agen berhenti saat mencetak): periksa keluaran printer dulu', en: 'settle a card whose outcome was uncertain (the agent stopped while it printed): look at the printer output first' }))
+    .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
+    .option('--printed', tr({ id: 'kartu keluar dengan baik', en: 'the card came out right' }))
+    .option('--not-printed', tr({ id: 'tidak ada kartu yang keluar: cetak lagi', en: 'no card came out: print it again' }))
+    .option('--spoiled', tr({ id: 'kartu keluar tetapi tidak bisa dipakai (dihitung sebagai blanko rusak)', en: 'a card came out but is unusable (it counts as a spoiled blank)' }))
     .addOption(configOption())
     .action(async (id: string, opts: { config?: string; printed?: boolean; notPrinted?: boolean; spoiled?: boolean }) => {
       const chosen = [opts.printed && 'printed', opts.notPrinted && 'not-printed', opts.spoiled && 'spoiled'].filter(Boolean) as ('printed' | 'not-printed' | 'spoiled')[];
-      if (chosen.length !== 1) throw new AgentError('usage', 'give exactly one of --printed, --not-printed or --spoiled', { exitCode: EXIT.usage });
+      if (chosen.length !== 1) throw new AgentError('usage', { id: 'berikan tepat satu dari --printed, --not-printed atau --spoiled', en: 'give exactly one of --printed, --not-printed or --spoiled' }, { exitCode: EXIT.usage });
       const state = await withStore(opts.config, (s) => new JobRepo(s.db).verify(id, chosen[0] ?? 'printed'));
-      out(`${id}: ${state}${state === 'queued' ? ' (it will be printed again)' : ''}`);
+      out(`${id}: ${tr(STATE_WORDS[state])}${state === 'queued' ? tr({ id: ' (akan dicetak lagi)', en: ' (it will be printed again)' }) : ''}`);
+    });
+
+  jobs
+    .command('spoil')
+    .description(tr({ id: 'tandai kartu yang sudah tercetak sebagai rusak (luntur, jatuh, salah potong); lalu jobs add ID mencetaknya ulang', en: 'mark a printed card spoiled (smudged, dropped, miscut); then jobs add ID prints it again' }))
+    .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
+    .requiredOption('--reason <r>', tr({ id: 'mengapa kartu tidak bisa dipakai, misalnya "tinta luntur"', en: 'why the card cannot be used, for example "smudged"' }))
+    .addOption(configOption())
+    .action(async (id: string, opts: { reason: string; config?: string }) => {
+      await withStore(opts.config, (s) => new JobRepo(s.db).spoil(id, opts.reason));
+      out(tr({ id: `${id}: rusak, tercatat di buku kartu blanko. Cetak ulang dengan: station-agent jobs add ${id}`, en: `${id}: spoiled, posted to the blank-card ledger. Print it again with: station-agent jobs add ${id}` }));
     });
 
   jobs
     .command('cancel')
-    .description('take a queued or failed record out of the queue')
-    .argument('<id>', 'record id')
+    .description(tr({ id: 'keluarkan rekaman yang antre atau gagal dari antrean', en: 'take a queued or failed record out of the queue' }))
+    .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
     .addOption(configOption())
     .action(async (id: string, opts: { config?: string }) => {
       await withStore(opts.config, (s) => new JobRepo(s.db).cancel(id));
-      out(`${id}: cancelled`);
+      out(`${id}: ${tr(STATE_WORDS.cancelled)}`);
     });
 }

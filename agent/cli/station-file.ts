@@ -6,7 +6,13 @@
 import { dashboardSectionSchema } from '../../dashboard/section.js';
 import { loadConfig } from '../config/load.js';
 import { configSchema, type Config } from '../config/schema.js';
+import { useConfiguredLang } from './lang.js';
 
 export const stationFileSchema = configSchema.extend({ dashboard: dashboardSectionSchema.optional() }).describe(configSchema.description ?? '');
 
-export const loadStationFile = (path?: string): Config => loadConfig(path, stationFileSchema);
+/** The station's file; its `language` then decides the CLI's where neither --lang nor the locale did. */
+export function loadStationFile(path?: string): Config {
+  const config = loadConfig(path, stationFileSchema);
+  useConfiguredLang(config.language);
+  return config;
+}

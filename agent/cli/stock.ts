@@ -1,42 +1,103 @@
 import type { Command } from 'commander';
-import { Ledger } from '../ledger/blanks.js';
-import { configOption, out, wholeNumber, withStore } from './common.js';
+import { Ledger, type LedgerEntry, type LedgerKind } from '../ledger/blanks.js';
+import type { Text } from '../../platform/i18n.js';
+import { configOption, iso, out, wholeNumber, withStore } from './common.js';
+import { tr } from './lang.js';
+
+const KIND_WORDS: Record<LedgerKind, Text> = {
+  receive: { id: 'terima', en: 'received' },
+  print: { id: 'cetak', en: 'printed' },
+  spoil: { id: 'rusak', en: 'spoiled' },
+  adjust: { id: 'selisih hitung', en: 'count adjustment' },
+};
+
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
+const onHandText = (n: number): Text => ({ id: `di tangan: ${n}`, en: `on hand: ${n}` });
+
+function entryLine(e: LedgerEntry): string {
+  const notes = [
+    e.batch ? `batch ${e.batch}` : '',
+    e.recordId ?? '',
+    e.reason ?? '',
+    e.correctedBy !== null ? tr({ id: `dikoreksi oleh #${e.correctedBy}`, en: `corrected by #${e.correctedBy}` }) : '',
+  ].filter(Boolean);
+  return `#${String(e.id).padEnd(6)} ${iso(e.at).slice(0, 19).padEnd(20)} ${tr(KIND_WORDS[e.kind]).padEnd(16)} ${signed(e.qty).padStart(6)}  ${notes.join('; ')}`.trimEnd();
+}
 
 /** `station-agent stock ...`: the blank-card ledger, usable while the daemon runs (same file, WAL). */
 export function addStockCommands(program: Command, version: string): void {
-  const stock = program.command('stock').description('the blank-card ledger: deliveries, counts, what is on hand').version(version, '-V, --version');
+  const stock = program
+    .command('stock')
+    .description(tr({ id: 'buku kartu blanko: penerimaan, hitungan, koreksi, jumlah di tangan', en: 'the blank-card ledger: deliveries, counts, corrections, what is on hand' }))
+    .version(version, '-V, --version');
 
   stock
     .command('receive')
-    .description('record a delivery of blank cards')
-    .argument('<n>', 'number of cards received', wholeNumber)
-    .requiredOption('--batch <b>', 'the batch or handover reference of the delivery')
+    .description(tr({ id: 'catat penerimaan kartu blanko; nomor batch yang sudah pernah diterima ditolak kecuali dengan --again', en: 'record a delivery of blank cards; a batch number already received is refused unless --again' }))
+    .argument('<n>', tr({ id: 'jumlah kartu yang diterima', en: 'number of cards received' }), wholeNumber)
+    .requiredOption('--batch <b>', tr({ id: 'nomor batch atau berita acara serah terima pengiriman', en: 'the batch or handover reference of the delivery' }))
+    .option('--again', tr({ id: 'ini pengiriman kedua dengan nomor batch yang sama', en: 'this is a second delivery under the same batch number' }))
     .addOption(configOption())
-    .action(async (n: number, opts: { batch: string; config?: string }) => {
-      const s = await withStore(opts.config, (st) => new Ledger(st.db).receive(n, opts.batch));
-      out(`received ${n} (batch ${opts.batch.trim()}); on hand: ${s.onHand}`);
+    .action(async (n: number, opts: { batch: string; again?: boolean; config?: string }) => {
+      const s = await withStore(opts.config, (st) => new Ledger(st.db).receive(n, opts.batch, { again: opts.again }));
+      out(tr({ id: `diterima ${n} (batch ${opts.batch.trim()}, entri #${s.entry}); di tangan: ${s.onHand}`, en: `received ${n} (batch ${opts.batch.trim()}, entry #${s.entry}); on hand: ${s.onHand}` }));
     });
 
   stock
     .command('count')
-    .description('record a physical count; the difference from the ledger is kept as a signed adjustment')
-    .argument('<n>', 'cards counted on hand', wholeNumber)
-    .requiredOption('--reason <r>', 'why the count was made, e.g. "monthly count"')
+    .description(tr({ id: 'catat hitungan fisik; selisihnya dari buku dicatat sebagai penyesuaian bertanda', en: 'record a physical count; the difference from the ledger is kept as a signed adjustment' }))
+    .argument('<n>', tr({ id: 'kartu yang dihitung di tangan', en: 'cards counted on hand' }), wholeNumber)
+    .requiredOption('--reason <r>', tr({ id: 'mengapa dihitung, misalnya "hitung bulanan"', en: 'why the count was made, e.g. "monthly count"' }))
     .addOption(configOption())
     .action(async (n: number, opts: { reason: string; config?: string }) => {
       const r = await withStore(opts.config, (st) => new Ledger(st.db).count(n, opts.reason));
-      out(`counted ${n}; adjustment ${r.adjustment >= 0 ? '+' : ''}${r.adjustment}; on hand: ${r.summary.onHand}`);
+      out(tr({ id: `dihitung ${n}; penyesuaian ${signed(r.adjustment)}; di tangan: ${r.summary.onHand}`, en: `counted ${n}; adjustment ${signed(r.adjustment)}; on hand: ${r.summary.onHand}` }));
+    });
+
+  stock
+    .command('correct')
+    .description(tr({ id: 'batalkan penerimaan atau hitungan yang keliru dengan entri pembalik (buku tidak pernah diubah); nomor entri dari stock history', en: 'undo a mistaken delivery or count with a reversing entry (the ledger is never edited); entry numbers from stock history' }))
+    .argument('<entry>', tr({ id: 'nomor entri, misalnya 12', en: 'entry number, e.g. 12' }), (v: string) => wholeNumber(v.replace(/^#/, '')))
+    .requiredOption('--reason <r>', tr({ id: 'mengapa entri itu keliru, misalnya "tercatat dua kali"', en: 'why the entry was wrong, e.g. "recorded twice"' }))
+    .addOption(configOption())
+    .action(async (entry: number, opts: { reason: string; config?: string }) => {
+      const r = await withStore(opts.config, (st) => new Ledger(st.db).correct(entry, opts.reason));
+      out(
+        tr({
+          id: `entri #${entry} (${tr(KIND_WORDS[r.reversed.kind])} ${signed(r.reversed.qty)}) dibalik oleh entri #${r.entry}; ${onHandText(r.summary.onHand).id}`,
+          en: `entry #${entry} (${tr(KIND_WORDS[r.reversed.kind])} ${signed(r.reversed.qty)}) reversed by entry #${r.entry}; ${onHandText(r.summary.onHand).en}`,
+        }),
+      );
+    });
+
+  stock
+    .command('history')
+    .description(tr({ id: 'entri terakhir buku kartu blanko, dengan nomornya (untuk stock correct)', en: 'the latest entries of the blank-card ledger, with their numbers (for stock correct)' }))
+    .option('--limit <n>', tr({ id: 'berapa entri', en: 'how many entries' }), wholeNumber, 30)
+    .option('--json', tr({ id: 'larik JSON berisi {id, at, kind, qty, batch, reason, recordId, corrects, correctedBy}', en: 'a JSON array of {id, at, kind, qty, batch, reason, recordId, corrects, correctedBy}' }))
+    .addOption(configOption())
+    .action(async (opts: { limit: number; json?: boolean; config?: string }) => {
+      const entries = await withStore(opts.config, (st) => new Ledger(st.db).entries(opts.limit));
+      if (opts.json) return out(JSON.stringify(entries.map((e) => ({ ...e, at: iso(e.at) })), null, 2));
+      if (entries.length === 0) return out(tr({ id: 'buku masih kosong; catat penerimaan dengan: station-agent stock receive N --batch B', en: 'the ledger is empty; record a delivery with: station-agent stock receive N --batch B' }));
+      out(`${tr({ id: 'ENTRI', en: 'ENTRY' }).padEnd(7)} ${tr({ id: 'WAKTU (UTC)', en: 'TIME (UTC)' }).padEnd(20)} ${tr({ id: 'JENIS', en: 'KIND' }).padEnd(16)} ${tr({ id: 'JUMLAH', en: 'QTY' }).padStart(6)}  ${tr({ id: 'CATATAN', en: 'NOTE' })}`);
+      for (const e of entries) out(entryLine(e));
     });
 
   stock
     .command('show')
-    .description('the ledger in sum: received + adjusted = printed + spoiled + on hand')
+    .description(tr({ id: 'buku secara ringkas: diterima + disesuaikan = tercetak + rusak + di tangan', en: 'the ledger in sum: received + adjusted = printed + spoiled + on hand' }))
     .addOption(configOption())
-    .option('--json', 'print {received, printed, spoiled, adjusted, onHand}')
+    .option('--json', tr({ id: 'cetak {received, printed, spoiled, adjusted, onHand}', en: 'print {received, printed, spoiled, adjusted, onHand}' }))
     .action(async (opts: { config?: string; json?: boolean }) => {
       const s = await withStore(opts.config, (st) => new Ledger(st.db).summary());
       const { kept: _kept, ...figures } = s;
       if (opts.json) return out(JSON.stringify(figures, null, 2));
-      out(`received ${s.received}, printed ${s.printed}, spoiled ${s.spoiled}, adjusted ${s.adjusted >= 0 ? '+' : ''}${s.adjusted}, on hand ${s.onHand}`);
+      out(
+        tr({
+          id: `diterima ${s.received}, tercetak ${s.printed}, rusak ${s.spoiled}, disesuaikan ${signed(s.adjusted)}, di tangan ${s.onHand}`,
+          en: `received ${s.received}, printed ${s.printed}, spoiled ${s.spoiled}, adjusted ${signed(s.adjusted)}, on hand ${s.onHand}`,
+        }),
+      );
     });
 }

@@ -19,6 +19,7 @@ import { filePath, supplyCapacity } from '../../hal/config-fields.js';
 import { printerSchema } from '../../hal/printer/index.js';
 import { recordsSchema } from '../../hal/records/index.js';
 import { upsSchema } from '../../hal/ups/index.js';
+import { LANGS } from '../../platform/i18n.js';
 import { logSchema } from '../../platform/log.js';
 import { leadDaysSchema, mqttSchema, outboxSchema } from '../../telemetry/config.js';
 
@@ -153,6 +154,10 @@ export const configSchema = z
     forecast: forecastSchema.prefault({}).describe('How days left are forecast for ribbon, film and blanks.'),
     outbox: outboxSchema.prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
     log: logSchema.prefault({}).describe('The agent\'s own log.'),
+    language: z
+      .enum(LANGS)
+      .optional()
+      .describe('Language of the command line and the station page for people at this station: "id" (Bahasa Indonesia) or "en". `--lang` and a locale naming id or en (LC_ALL, LC_MESSAGES, LANG) come first; without any, Indonesian.'),
     dashboard: z
       .unknown()
       .optional()

@@ -54,12 +54,14 @@ export function overall(results: CheckResult[]): CheckStatus {
 
 export async function diagnose(
   configFile: string | undefined,
-  lang: Lang,
+  /** The report's language, or how to know it once the configuration is read (its `language` may decide). */
+  language: Lang | (() => Lang),
   load: (file?: string) => Config = loadConfig,
   onDone: (r: CheckResult) => void = () => undefined,
 ): Promise<{ report: DiagnosticsPayload; config?: Config }> {
   const log = pino({ level: 'silent' });
   const ts = new Date().toISOString();
+  const langNow = () => (typeof language === 'function' ? language() : language);
   let config: Config;
   try {
     config = load(configFile);
@@ -74,7 +76,7 @@ export async function diagnose(
       ms: 0,
     };
     onDone(result);
-    return { report: toReport('unknown', ts, lang, [result]) };
+    return { report: toReport('unknown', ts, langNow(), [result]) };
   }
   const configCheck: CheckResult = {
     id: 'config',
@@ -86,7 +88,7 @@ export async function diagnose(
   };
   onDone(configCheck);
   const results = await runChecks([...localChecks(config, log), ...peerChecks(config, configFile ?? '(demo defaults)', log)], onDone);
-  return { report: toReport(config.station.id, ts, lang, [configCheck, ...results]), config };
+  return { report: toReport(config.station.id, ts, langNow(), [configCheck, ...results]), config };
 }
 
 function toReport(station: string, ts: string, lang: Lang, results: CheckResult[]): DiagnosticsPayload {

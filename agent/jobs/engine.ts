@@ -10,7 +10,7 @@ import { postCard } from '../ledger/card.js';
 import { SupplyLedger, type RollKind, type SupplyCount, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import { holdReason } from './gate.js';
-import { JobRepo, startOfLocalDay, type JobCounts } from './repo.js';
+import { JobRepo, PRINTER_HISTORY_HOLD, startOfLocalDay, type JobCounts } from './repo.js';
 import { Utilisation } from './utilisation.js';
 
 export interface JobsSummary extends JobCounts {
@@ -302,13 +302,15 @@ export class JobEngine {
       await this.repo.transition(recordId, ['ready'], 'failed', `the card could not be rendered: ${(err as Error).message}`);
       return;
     }
-    // The printer's own history, where the driver can read it: a record it printed before is
-    // not sent again even if this database forgot it (restored from an old backup, started afresh).
-    const before = await this.d.printer.printedBefore?.(recordId).catch(() => null);
-    if (before) {
+    // The printer's own history, where the driver can read it: more cards finished for this
+    // record than this database ever sent means it forgot one (restored from an old backup,
+    // started afresh), and the record is not sent again. A reprint after a spoiled card is sent.
+    const finished = await this.d.printer.printedFor?.(recordId).catch(() => null);
+    if (finished && finished.length > 0 && finished.length > (await this.repo.cardsAccountedFor(recordId))) {
+      const last = finished[finished.length - 1] ?? '?';
       this.records.delete(recordId);
-      await this.repo.transition(recordId, ['ready'], 'needs_verification', `the printer's history shows a card printed for this record (job ${before}): a person must check before it prints again`);
-      this.d.log.warn({ recordId, printerJobId: before }, "not printed again: the printer's history already has a card for this record");
+      await this.repo.transition(recordId, ['ready'], 'needs_verification', `${PRINTER_HISTORY_HOLD} (job ${last}): a person must check before it prints again`);
+      this.d.log.warn({ recordId, printerJobIds: finished }, "not printed again: the printer's history has more cards for this record than this database sent");
       return;
     }
     // Durable before the printer is told: after a crash this job is verified, never re-sent.

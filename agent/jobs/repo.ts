@@ -1,7 +1,9 @@
 import { withTimeout } from '../../hal/errors.js';
 import { AgentError, EXIT } from '../../platform/errors.js';
+import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
 import type { Db, Queryable } from '../../platform/db.js';
+import type { Text } from '../../platform/i18n.js';
 
 export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -14,6 +16,8 @@ export interface Job {
   state: JobState;
   fetchAttempts: number;
   nextFetchAt: number;
+  /** The agent's id of the last job sent to the printer for this record (its name in the printer's history). */
+  agentJobId: string | null;
   printerJobId: string | null;
   lastError: string | null;
   createdAt: number;
@@ -30,18 +34,25 @@ export interface JobCounts {
   failedToday: number;
 }
 
+/** How the queue says it held a record because the printer's history has a card for it. */
+export const PRINTER_HISTORY_HOLD = "the printer's history shows a card printed for this record";
+/** A person's word that no card came out after such a hold: it accounts for that card. */
+const NOT_PRINTED_DESPITE_HISTORY = "verified by a person: no card came out, although the printer's history shows one; printing it again";
+
 /** Opaque record ids only: a NIK (16 digits) would put personal data in logs and telemetry. */
 const RECORD_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function checkRecordId(id: string): string | undefined {
-  if (!RECORD_ID.test(id)) return 'a record id is 1 to 64 letters, digits, ".", "_" or "-"';
+export function checkRecordId(id: string): Text | undefined {
+  if (!RECORD_ID.test(id)) return { id: 'id rekaman terdiri dari 1 sampai 64 huruf, angka, ".", "_" atau "-"', en: 'a record id is 1 to 64 letters, digits, ".", "_" or "-"' };
   // 16 digits in a row, with or without separators or letters around them: a NIK, however written.
-  if (/\d{4}[ .-]?\d{4}[ .-]?\d{4}[ .-]?\d{4}/.test(id)) return 'this looks like a NIK; add the record id from the print-ready list, never a NIK';
+  if (/\d{4}[ .-]?\d{4}[ .-]?\d{4}[ .-]?\d{4}/.test(id)) {
+    return { id: 'ini tampak seperti NIK; tambahkan id rekaman dari daftar siap cetak, jangan pernah NIK', en: 'this looks like a NIK; add the record id from the print-ready list, never a NIK' };
+  }
   return undefined;
 }
 
 const COLS =
-  'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt';
+  'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, agent_job_id AS agentJobId, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt';
 
 /** The print queue in SQLite: one row per record ever, every move recorded with time and reason. */
 export class JobRepo {
@@ -51,8 +62,8 @@ export class JobRepo {
   ) {}
 
   /** Queue records; a record printed or in flight is refused with why, one that failed or was spoiled is queued again. */
-  async add(ids: readonly string[]): Promise<{ added: string[]; requeued: string[]; refused: { recordId: string; why: string }[] }> {
-    const out = { added: [] as string[], requeued: [] as string[], refused: [] as { recordId: string; why: string }[] };
+  async add(ids: readonly string[]): Promise<{ added: string[]; requeued: string[]; refused: { recordId: string; why: Text }[] }> {
+    const out = { added: [] as string[], requeued: [] as string[], refused: [] as { recordId: string; why: Text }[] };
     for (const id of ids) {
       const bad = checkRecordId(id);
       if (bad) {
@@ -71,9 +82,16 @@ export class JobRepo {
           await JobRepo.move(tx, id, [existing.state], 'queued', at, `added again after ${existing.state}`, { fetch_attempts: 0, next_fetch_at: 0, last_error: null });
           out.requeued.push(id);
         } else if (existing.state === 'printed') {
-          out.refused.push({ recordId: id, why: `already printed (${new Date(existing.updated_at).toISOString()}); a record is printed at most once` });
+          const when = new Date(existing.updated_at).toISOString();
+          out.refused.push({
+            recordId: id,
+            why: {
+              id: `sudah tercetak (${when}); satu rekaman dicetak paling banyak sekali. Bila kartunya rusak: station-agent jobs spoil ${id} --reason R, lalu tambahkan lagi`,
+              en: `already printed (${when}); a record is printed at most once. If its card is unusable: station-agent jobs spoil ${id} --reason R, then add it again`,
+            },
+          });
         } else {
-          out.refused.push({ recordId: id, why: `already in the queue (${existing.state})` });
+          out.refused.push({ recordId: id, why: { id: `sudah ada di antrean (${existing.state})`, en: `already in the queue (${existing.state})` } });
         }
       });
     }
@@ -98,7 +116,7 @@ export class JobRepo {
     set: Partial<Record<'fetch_attempts' | 'next_fetch_at' | 'agent_job_id' | 'printer_job_id' | 'last_error', string | number | null>> = {},
   ): Promise<JobState> {
     const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
-    if (!row) throw new AgentError('job-unknown', `no job for record ${recordId}`, { hint: 'See station-agent jobs list.', exitCode: EXIT.usage });
+    if (!row) throw unknownJob(recordId);
     if (!from.includes(row.state)) {
       throw new AgentError('job-state', `record ${recordId} is ${row.state}, not ${from.join(' or ')}`, { exitCode: EXIT.usage });
     }
@@ -131,9 +149,47 @@ export class JobRepo {
         await postCard(tx, 'spoil', at, recordId);
         return 'spoiled';
       }
-      await JobRepo.move(tx, recordId, ['needs_verification'], 'queued', at, 'verified by a person: no card came out; printing it again', { fetch_attempts: 0, next_fetch_at: 0 });
+      const why = await tx.get<{ reason: string }>("SELECT reason FROM job_events WHERE record_id = ? AND to_state = 'needs_verification' ORDER BY id DESC LIMIT 1", [recordId]);
+      const reason = why?.reason.startsWith(PRINTER_HISTORY_HOLD) ? NOT_PRINTED_DESPITE_HISTORY : 'verified by a person: no card came out; printing it again';
+      await JobRepo.move(tx, recordId, ['needs_verification'], 'queued', at, reason, { fetch_attempts: 0, next_fetch_at: 0 });
       return 'queued';
     });
+  }
+
+  /**
+   * A printed card found unusable afterwards (smudged, dropped): printed → spoiled, and the
+   * blank-card ledger with it, in one transaction; the record may then be added again for a
+   * reprint. At most one good card per record; every card that came out is printed or spoiled.
+   */
+  async spoil(recordId: string, reason: string): Promise<void> {
+    const why = reason.trim();
+    if (!why) throw new AgentError('usage', { id: 'kartu rusak perlu alasan (--reason R), misalnya "tinta luntur"', en: 'a spoiled card needs a reason (--reason R), for example "smudged"' }, { exitCode: EXIT.usage });
+    const at = this.now();
+    await this.db.transaction(async (tx) => {
+      const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
+      if (!row) throw unknownJob(recordId);
+      if (row.state !== 'printed') {
+        throw new AgentError(
+          'job-state',
+          { id: `rekaman ${recordId} berstatus ${row.state}, bukan printed: hanya kartu yang sudah tercetak yang bisa ditandai rusak`, en: `record ${recordId} is ${row.state}, not printed: only a printed card can be marked spoiled` },
+          {
+            hint:
+              row.state === 'needs_verification'
+                ? { id: `Kartu yang belum pasti: station-agent jobs verify ${recordId} --spoiled`, en: `A card not yet settled: station-agent jobs verify ${recordId} --spoiled` }
+                : { id: 'Lihat statusnya dengan: station-agent jobs show ID', en: 'See its state with: station-agent jobs show ID' },
+            exitCode: EXIT.usage,
+          },
+        );
+      }
+      await JobRepo.move(tx, recordId, ['printed'], 'spoiled', at, `spoiled after printing, by a person: ${why}`);
+      await Ledger.spoilPrinted(tx, recordId, why, at);
+    });
+  }
+
+  /** Cards this database sent to the printer for a record, and those a person said never came out despite the printer's history. */
+  async cardsAccountedFor(recordId: string): Promise<number> {
+    const r = await this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM job_events WHERE record_id = ? AND (to_state = 'printing' OR (to_state = 'queued' AND reason = ?))", [recordId, NOT_PRINTED_DESPITE_HISTORY]);
+    return r?.n ?? 0;
   }
 
   cancel(recordId: string): Promise<JobState> {
@@ -187,8 +243,13 @@ export class JobRepo {
     ]);
   }
 
-  list(): Promise<Job[]> {
-    return this.db.all<Job>(`SELECT ${COLS} FROM jobs ORDER BY seq`);
+  /** Every job in queue order; only those in `state`, or changed since `sinceMs`, when given. */
+  list(filter: { state?: JobState; sinceMs?: number } = {}): Promise<Job[]> {
+    return this.db.all<Job>(`SELECT ${COLS} FROM jobs WHERE (? IS NULL OR state = ?) AND updated_at >= ? ORDER BY seq`, [
+      filter.state ?? null,
+      filter.state ?? null,
+      filter.sinceMs ?? 0,
+    ]);
   }
 
   get(recordId: string): Promise<Job | undefined> {
@@ -217,6 +278,13 @@ export class JobRepo {
       failedToday: t('failed'),
     };
   }
+}
+
+function unknownJob(recordId: string): AgentError {
+  return new AgentError('job-unknown', { id: `tidak ada pekerjaan untuk rekaman ${recordId}`, en: `no job for record ${recordId}` }, {
+    hint: { id: 'Lihat daftarnya dengan: station-agent jobs list', en: 'See station-agent jobs list.' },
+    exitCode: EXIT.usage,
+  });
 }
 
 /** Local midnight of the day of `now`, in ms: "today" as the office counts it. */

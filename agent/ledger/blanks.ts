@@ -1,5 +1,6 @@
 import { AgentError, EXIT } from '../../platform/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
+import type { Text } from '../../platform/i18n.js';
 
 export type LedgerKind = 'receive' | 'print' | 'spoil' | 'adjust';
 
@@ -15,6 +16,23 @@ export interface StockSummary {
   kept: boolean;
 }
 
+/** One line of the ledger as a person reads it back (`stock history`). */
+export interface LedgerEntry {
+  id: number;
+  at: number;
+  kind: LedgerKind;
+  qty: number;
+  batch: string | null;
+  reason: string | null;
+  recordId: string | null;
+  /** The entry this one reverses; null for an ordinary entry. */
+  corrects: number | null;
+  /** The entry that reversed this one; null while it stands. */
+  correctedBy: number | null;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 /**
  * The blank-card ledger: append-only (triggers refuse UPDATE and DELETE), one entry per card
  * received, printed, spoiled, or found/missing at a count. Always:
@@ -24,28 +42,110 @@ export class Ledger {
   constructor(private readonly db: Db) {}
 
   /** Post an entry inside the caller's transaction (a printed card is posted with its job). */
-  static async post(tx: Queryable, e: { kind: LedgerKind; qty: number; at: number; batch?: string; reason?: string; recordId?: string }): Promise<void> {
-    await tx.run('INSERT INTO ledger (at, kind, qty, batch, reason, record_id) VALUES (?, ?, ?, ?, ?, ?)', [
+  /** Post an entry inside the caller's transaction; its id. */
+  static async post(tx: Queryable, e: { kind: LedgerKind; qty: number; at: number; batch?: string | null; reason?: string; recordId?: string; corrects?: number }): Promise<number> {
+    const r = await tx.run('INSERT INTO ledger (at, kind, qty, batch, reason, record_id, corrects) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       e.at,
       e.kind,
       e.qty,
       e.batch ?? null,
       e.reason ?? null,
       e.recordId ?? null,
+      e.corrects ?? null,
     ]);
+    return r.lastID;
   }
 
-  async receive(n: number, batch: string, at = Date.now()): Promise<StockSummary> {
-    if (!Number.isInteger(n) || n <= 0) throw usage(`the number of cards received must be a whole number above 0, got ${n}`);
-    if (!batch.trim()) throw usage('a delivery needs its batch (--batch B), as written on the box or the handover letter');
-    await this.db.transaction((tx) => Ledger.post(tx, { kind: 'receive', qty: n, at, batch: batch.trim() }));
-    return this.summary();
+  /**
+   * A delivery. The same batch number twice is refused, naming the first entry, unless `again`
+   * says it is a second delivery under that number; a batch whose entry was corrected away may
+   * be received anew.
+   */
+  async receive(n: number, batch: string, opts: { again?: boolean; at?: number } = {}): Promise<StockSummary & { entry: number }> {
+    if (!Number.isInteger(n) || n <= 0) {
+      throw usage({ id: `jumlah kartu yang diterima harus bilangan bulat di atas 0, diberikan ${n}`, en: `the number of cards received must be a whole number above 0, got ${n}` });
+    }
+    const b = batch.trim();
+    if (!b) throw usage({ id: 'penerimaan perlu nomor batch (--batch B), seperti tertulis di kotak atau berita acara serah terima', en: 'a delivery needs its batch (--batch B), as written on the box or the handover letter' });
+    const at = opts.at ?? Date.now();
+    const entry = await this.db.transaction(async (tx) => {
+      const earlier = await tx.get<{ id: number; at: number; qty: number }>(
+        "SELECT id, at, qty FROM ledger WHERE kind = 'receive' AND batch = ? AND qty > 0 AND corrects IS NULL AND id NOT IN (SELECT corrects FROM ledger WHERE corrects IS NOT NULL) ORDER BY id LIMIT 1",
+        [b],
+      );
+      if (earlier && !opts.again) {
+        throw new AgentError(
+          'stock-duplicate',
+          {
+            id: `batch ${b} sudah diterima: entri #${earlier.id}, ${earlier.qty} kartu pada ${day(earlier.at)}. Tidak ada yang dicatat.`,
+            en: `batch ${b} was already received: entry #${earlier.id}, ${earlier.qty} cards on ${day(earlier.at)}. Nothing was recorded.`,
+          },
+          {
+            hint: {
+              id: `Bila ini pengiriman kedua dengan nomor yang sama, tambahkan --again. Bila entri #${earlier.id} keliru: station-agent stock correct ${earlier.id} --reason "..."`,
+              en: `If this is a second delivery under the same number, add --again. If entry #${earlier.id} was a mistake: station-agent stock correct ${earlier.id} --reason "..."`,
+            },
+            exitCode: EXIT.failure,
+          },
+        );
+      }
+      return Ledger.post(tx, { kind: 'receive', qty: n, at, batch: b, reason: earlier ? `second delivery under batch ${b} (first: entry #${earlier.id})` : undefined });
+    });
+    return { ...(await this.summary()), entry };
+  }
+
+  /**
+   * A mistaken delivery or count undone: a reversing entry that names it (the ledger stays
+   * append-only). Cards printed or spoiled are settled through the print queue, not here.
+   */
+  async correct(entryId: number, reason: string, at = Date.now()): Promise<{ entry: number; reversed: LedgerEntry; summary: StockSummary }> {
+    if (!reason.trim()) throw usage({ id: 'koreksi perlu alasan (--reason R), misalnya "tercatat dua kali"', en: 'a correction needs a reason (--reason R), for example "recorded twice"' });
+    const { entry, reversed } = await this.db.transaction(async (tx) => {
+      const e = await Ledger.entryIn(tx, entryId);
+      if (!e) {
+        throw new AgentError('stock-entry-unknown', { id: `tidak ada entri #${entryId} di buku kartu blanko`, en: `there is no entry #${entryId} in the blank-card ledger` }, {
+          hint: { id: 'Lihat nomornya dengan: station-agent stock history', en: 'See the entry numbers with: station-agent stock history' },
+          exitCode: EXIT.usage,
+        });
+      }
+      if (e.kind === 'print' || e.kind === 'spoil') {
+        throw usage(
+          { id: `entri #${entryId} adalah kartu dari printer; kartu diselesaikan lewat antrean, bukan dikoreksi`, en: `entry #${entryId} is a card from the printer; cards are settled through the queue, not corrected` },
+          { id: 'Kartu tercetak yang rusak: station-agent jobs spoil ID --reason R', en: 'A printed card that is unusable: station-agent jobs spoil ID --reason R' },
+        );
+      }
+      if (e.corrects !== null) throw usage({ id: `entri #${entryId} sendiri adalah koreksi atas #${e.corrects}; catat entri baru bila perlu`, en: `entry #${entryId} is itself the correction of #${e.corrects}; record a new entry if needed` });
+      if (e.correctedBy !== null) throw usage({ id: `entri #${entryId} sudah dikoreksi oleh #${e.correctedBy}`, en: `entry #${entryId} was already corrected by #${e.correctedBy}` });
+      const id = await Ledger.post(tx, { kind: e.kind, qty: 0 - e.qty, at, batch: e.batch, reason: `correction of entry #${entryId}: ${reason.trim()}`, corrects: entryId });
+      return { entry: id, reversed: e };
+    });
+    return { entry, reversed, summary: await this.summary() };
+  }
+
+  /** The latest entries, newest last. */
+  async entries(limit = 50): Promise<LedgerEntry[]> {
+    const rows = await this.db.all<LedgerEntry>(`SELECT * FROM (${ENTRY_SELECT} ORDER BY l.id DESC LIMIT ?) ORDER BY id`, [limit]);
+    return rows;
+  }
+
+  static entryIn(q: Queryable, id: number): Promise<LedgerEntry | undefined> {
+    return q.get<LedgerEntry>(`${ENTRY_SELECT} WHERE l.id = ?`, [id]);
+  }
+
+  /**
+   * A printed card found unusable afterwards (smudged, dropped): moved from printed to spoiled
+   * in the caller's transaction. The blank and the ribbon and film were used when it printed,
+   * so nothing on hand changes; the reprint takes a new blank.
+   */
+  static async spoilPrinted(tx: Queryable, recordId: string, reason: string, at: number): Promise<void> {
+    await Ledger.post(tx, { kind: 'print', qty: 1, at, reason: `spoiled after printing: ${reason}`, recordId });
+    await Ledger.post(tx, { kind: 'spoil', qty: -1, at, reason, recordId });
   }
 
   /** A physical count: the difference from what the ledger says is recorded as an adjustment. */
   async count(n: number, reason: string, at = Date.now()): Promise<{ adjustment: number; summary: StockSummary }> {
-    if (!Number.isInteger(n) || n < 0) throw usage(`a count must be a whole number, 0 or more, got ${n}`);
-    if (!reason.trim()) throw usage('a count needs a reason (--reason R), for example "monthly count"');
+    if (!Number.isInteger(n) || n < 0) throw usage({ id: `hitungan harus bilangan bulat, 0 atau lebih, diberikan ${n}`, en: `a count must be a whole number, 0 or more, got ${n}` });
+    if (!reason.trim()) throw usage({ id: 'hitungan perlu alasan (--reason R), misalnya "hitung bulanan"', en: 'a count needs a reason (--reason R), for example "monthly count"' });
     const adjustment = await this.db.transaction(async (tx) => {
       const { onHand } = await Ledger.summaryIn(tx);
       const diff = n - onHand;
@@ -71,6 +171,9 @@ export class Ledger {
   }
 }
 
-function usage(message: string): AgentError {
-  return new AgentError('usage', message, { exitCode: EXIT.usage });
+const ENTRY_SELECT =
+  'SELECT l.id, l.at, l.kind, l.qty, l.batch, l.reason, l.record_id AS recordId, l.corrects, (SELECT c.id FROM ledger c WHERE c.corrects = l.id) AS correctedBy FROM ledger l';
+
+function usage(message: Text, hint?: Text): AgentError {
+  return new AgentError('usage', message, { exitCode: EXIT.usage, hint });
 }

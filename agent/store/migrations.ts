@@ -100,6 +100,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER supply_ledger_no_delete BEFORE DELETE ON supply_ledger BEGIN SELECT RAISE(ABORT, 'the supply ledger is append-only'); END;
     `,
   },
+  {
+    version: 5,
+    name: 'corrections in the blank-card ledger',
+    sql: `
+      -- A mistaken entry is never edited: a reversing entry names it here. Each entry is
+      -- corrected at most once, and a correction is never corrected itself.
+      ALTER TABLE ledger ADD COLUMN corrects INTEGER;
+      CREATE UNIQUE INDEX ledger_corrects ON ledger (corrects) WHERE corrects IS NOT NULL;
+      CREATE INDEX ledger_batch ON ledger (batch) WHERE batch IS NOT NULL;
+      CREATE INDEX ledger_record ON ledger (record_id) WHERE record_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

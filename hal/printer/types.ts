@@ -81,9 +81,9 @@ export interface PrinterDriver extends Lifecycle {
    */
   jobOutcome?(jobId: string): Promise<'completed' | 'aborted' | 'unknown'>;
   /**
-   * Optional: whether the printer's own history holds a card finished for this record (its job
-   * id), so a record is not printed twice even if the agent's database forgot it. Drivers that
-   * cannot tell leave this out.
+   * Optional: the printer's own job ids of every card it finished for this record, so a record
+   * is not printed twice even if the agent's database forgot it (the queue compares them with
+   * the cards it sent). Drivers that cannot tell leave this out.
    */
-  printedBefore?(recordId: string): Promise<string | null>;
+  printedFor?(recordId: string): Promise<string[]>;
 }

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { JobRepo } from '../../agent/jobs/repo.js';
 import { Store } from '../../agent/store/store.js';
-import { CLI, runCli, testConfig } from '../support/agent.js';
+import { runCli, testConfig } from '../support/agent.js';
 import { tempDir } from '../support/sim.js';
 
 function configIn(dir: string): string {
@@ -17,9 +16,9 @@ function configIn(dir: string): string {
 describe('jobs and stock from the command line', () => {
   it('jobs add takes ids as arguments and from standard input, refuses a NIK and a duplicate, and exits 1 when it refused any', async () => {
     const cfg = configIn(tempDir());
-    const piped = spawnSync(process.execPath, [CLI, 'jobs', 'add', '-', '--config', cfg], { input: 'REC-1\nREC-2\n\nREC-3\n' });
-    expect(piped.status).toBe(0);
-    expect(piped.stdout.toString()).toContain('queued: REC-1, REC-2, REC-3');
+    const piped = await runCli(['jobs', 'add', '-', '--config', cfg], { input: 'REC-1\nREC-2\n\nREC-3\n' });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('queued: REC-1, REC-2, REC-3');
     const again = await runCli(['jobs', 'add', 'REC-3', 'REC-4', '5371012345678901', '--config', cfg]);
     expect(again.code).toBe(1);
     expect(again.stdout).toContain('queued: REC-4');

@@ -52,8 +52,8 @@ describe.skipIf(!hasEve)('the IPP driver against ippeveprinter (an IPP Everywher
     expect(supply(r, 'film')).toMatchObject({ name: 'Film', levelPercent: 3, status: 'low' });
     await expect(driver.jobOutcome(c.jobId)).resolves.toBe('completed');
     // The printer's history knows the record by the job's name, whatever the agent's database says.
-    await expect(driver.printedBefore('REC-EVE-1')).resolves.toBe(result.printerJobId);
-    await expect(driver.printedBefore('REC-EVE-10')).resolves.toBeNull();
+    await expect(driver.printedFor('REC-EVE-1')).resolves.toEqual([result.printerJobId]);
+    await expect(driver.printedFor('REC-EVE-10')).resolves.toEqual([]);
   });
 
   it('a second card while one prints gets server-error-busy: refused as busy, nothing started', async () => {

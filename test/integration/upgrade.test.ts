@@ -26,6 +26,7 @@ const RELEASED = [
   { fixture: 'v3.sql', version: 3 },
   { fixture: 'v3-agent-job-id.sql', version: 3 },
   { fixture: 'v4.sql', version: 4 },
+  { fixture: 'v5.sql', version: 5 },
 ];
 const hasSqlite3 = peerAvailable('the sqlite3 command-line shell (loads the database fixtures)', 'sqlite3');
 
@@ -83,6 +84,7 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
       if (version >= 2) expect(before.outbox).toHaveLength(3);
       if (version >= 3) expect(before.jobs.length && before.job_events.length && before.ledger.length).toBeGreaterThan(0);
       if (version >= 4) expect(before.supply_ledger.length).toBeGreaterThan(0);
+      if (version >= 5) expect(before.ledger.some((l) => l.corrects !== null)).toBe(true);
 
       const store = await Store.open(dataDir);
       try {
@@ -94,7 +96,7 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
         // Columns added since are there, empty where the old agent had nothing to put.
         expect(after.jobs).toEqual(before.jobs.map((j) => ({ agent_job_id: null, ...j })));
         expect(after.job_events).toEqual(before.job_events);
-        expect(after.ledger).toEqual(before.ledger);
+        expect(after.ledger).toEqual(before.ledger.map((l) => ({ corrects: null, ...l })));
         expect(after.supply_ledger).toEqual(before.supply_ledger);
         // seq goes on from where it was: a new database would restart it at the clock.
         expect(await store.db.transaction((tx) => store.nextSeq(tx))).toBe(before.seq + 1);

@@ -11,10 +11,16 @@ function requireBuild(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
 }
 
+/**
+ * The CLI speaks Indonesian unless told otherwise; tests read its English unless they set a
+ * language themselves (a locale naming English, the others cleared so it decides).
+ */
+export const ENGLISH_LOCALE: NodeJS.ProcessEnv = { LC_ALL: '', LC_MESSAGES: '', LANG: 'en_US.UTF-8' };
+
 /** Run the built CLI to completion. */
-export async function runCli(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   requireBuild();
-  const p = new Proc(process.execPath, [...AGENT_NODE_FLAGS, CLI, ...args], { cwd: opts.cwd });
+  const p = new Proc(process.execPath, [...AGENT_NODE_FLAGS, CLI, ...args], { cwd: opts.cwd, env: { ...ENGLISH_LOCALE, ...opts.env }, input: opts.input });
   const { code } = await p.exited;
   return { code, stdout: p.stdout, stderr: p.stderr };
 }
@@ -38,7 +44,7 @@ export function startAgent(config: Record<string, unknown>, dir = tempDir('agent
   const upsFile = join(dir, 'ups-state.json');
   writeFileSync(configFile, stringify(config));
   // As the service runs it: under the agent's heap ceiling.
-  const proc = new Proc(process.execPath, [...AGENT_NODE_FLAGS, CLI, 'run', '--config', configFile], { cwd: dir });
+  const proc = new Proc(process.execPath, [...AGENT_NODE_FLAGS, CLI, 'run', '--config', configFile], { cwd: dir, env: ENGLISH_LOCALE });
   return { dir, configFile, printerFile, upsFile, proc };
 }
 

@@ -52,7 +52,7 @@ describe('print jobs', () => {
     await r.until('A-1 printed', async () => (await r.states())['A-1'] === 'printed');
     const again = await r.engine.repo.add(['A-1', 'A-2', 'A-3']);
     expect(again.added).toEqual(['A-3']);
-    expect(again.refused.map((x) => `${x.recordId}: ${x.why.split(' (')[0]}`)).toEqual(['A-1: already printed', 'A-2: already in the queue']);
+    expect(again.refused.map((x) => `${x.recordId}: ${x.why.en.split(' (')[0]}`)).toEqual(['A-1: already printed', 'A-2: already in the queue']);
   });
 
   it('fetches ahead of the printer, no further than the prefetch window', async () => {
@@ -126,7 +126,7 @@ describe('print jobs', () => {
     expect(c1.filter((h) => h.to === 'fetching')).toHaveLength(1);
     await engine.stop(0);
     expect(await engine.repo.verify('C-1', 'not-printed')).toBe('queued');
-    expect((await engine.repo.add(['C-1'])).refused[0]?.why).toMatch(/already in the queue/);
+    expect((await engine.repo.add(['C-1'])).refused[0]?.why.en).toMatch(/already in the queue/);
   });
 
   it('a printer that keeps refusing to start a card is asked again after a pause, not in a tight loop', async () => {

@@ -14,6 +14,7 @@ const RELEASED: Record<number, string> = {
   2: 'd7f450d4bba5689c8c82188801c97d3f357ed2f2d32bf183e6ab5711e665e50b',
   3: 'ea5259dee853abbc40da2ae35f8d47a68e415f6e4e9035d0d22326d9bba47b72',
   4: '2e332eadbe6e0dfb8a1506b552668489c9e38740429478b6d26ffd3091850855',
+  5: '4764c1da5d792a75ec80e68273325eb512acf10da47ca3de0b4a11bf04c21efb',
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -156,15 +156,16 @@ export class IppPrinter implements PrinterDriver {
    * job `<recordId>@<time>`, so a record printed before is known here even if the agent's own
    * database forgot it. Returns the job id found, or null.
    */
-  async printedBefore(recordId: string): Promise<string | null> {
+  async printedFor(recordId: string): Promise<string[]> {
     const a = await this.client.call('Get-Jobs', {
       'requesting-user-name': 'station-agent',
       'which-jobs': 'completed',
       'requested-attributes': ['job-id', 'job-name', 'job-state'],
     });
     this.expectOk(a, 'Get-Jobs');
-    const done = a.jobs.find((j) => typeof j['job-name'] === 'string' && j['job-name'].startsWith(`${recordId}@`) && jobStateOf(j['job-state']) === 'completed');
-    return done ? String(done['job-id'] ?? done['job-name']) : null;
+    return a.jobs
+      .filter((j) => typeof j['job-name'] === 'string' && j['job-name'].startsWith(`${recordId}@`) && jobStateOf(j['job-state']) === 'completed')
+      .map((j) => String(j['job-id'] ?? j['job-name']));
   }
 
   private expectOk(a: IppAnswer, op: string): void {

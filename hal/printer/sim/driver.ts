@@ -94,17 +94,17 @@ export class SimPrinter implements PrinterDriver {
   }
 
   /** The simulated printer's history is its output folder: a card for this record that came out well. */
-  printedBefore(recordId: string): Promise<string | null> {
+  printedFor(recordId: string): Promise<string[]> {
     const dir = this.opts.outputDir;
-    if (!dir) return Promise.resolve(null);
+    if (!dir) return Promise.resolve([]);
     let names: string[];
     try {
       names = readdirSync(dir);
     } catch {
-      return Promise.resolve(null);
+      return Promise.resolve([]);
     }
-    const found = names.find((n) => n.startsWith(`${recordId}--`) && n.endsWith('.pdf') && !n.endsWith('-spoiled.pdf'));
-    return Promise.resolve(found ? (found.split('--')[1]?.split('-').slice(0, 2).join('-') ?? found) : null);
+    const found = names.filter((n) => n.startsWith(`${recordId}--`) && n.endsWith('.pdf') && !n.endsWith('-spoiled.pdf'));
+    return Promise.resolve(found.map((f) => f.split('--')[1]?.split('-').slice(0, 2).join('-') ?? f));
   }
 
   private async refresh(): Promise<void> {
