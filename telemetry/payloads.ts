@@ -9,6 +9,25 @@ import { z } from 'zod';
 import { PRINTER_STATES, SUPPLY_KINDS, SUPPLY_STATUSES } from '../hal/printer/types.js';
 import { POWER_STATES, UPS_ALARMS, UPS_STATUSES } from '../hal/ups/types.js';
 
+/** Why printing is held (health `jobs.heldCode`); the words a clerk reads are the agent's (agent/jobs/gate.ts). */
+export const HOLD_CODES = [
+  'no_source',
+  'store',
+  'store_write',
+  'first_reading',
+  'printer_unreadable',
+  'printer_offline',
+  'supply_empty',
+  'printer_stopped',
+  'ups_shutdown',
+  'ups_silent_on_battery',
+  'ups_recharging',
+  'ups_low_battery',
+  'on_battery_unknown',
+  'on_battery_short',
+] as const;
+export type HoldCode = (typeof HOLD_CODES)[number];
+
 /** The UPS's alarms as the event codes they raise. */
 export const UPS_ALARM_CODES = ['ups.replace_battery', 'ups.overload', 'ups.bypass', 'ups.output_off'] as const satisfies readonly `ups.${(typeof UPS_ALARMS)[number]}`[];
 
@@ -121,7 +140,18 @@ export const healthSchema = z.object({
     printedToday: nullableNumber.describe('cards printed since local midnight'),
     failedToday: nullableNumber.describe('records set aside today because they could not be fetched'),
     needsVerification: nullableNumber.describe('cards whose outcome a person must check'),
-    held: z.string().max(TEXT).nullable().describe('why no new card starts now; null when cards may start or nothing waits'),
+    needsVerificationIds: z
+      .array(z.string().max(64))
+      .max(20)
+      .nullable()
+      .optional()
+      .describe('the first (at most 20) records whose card a person must check, oldest first: opaque record ids, never personal data'),
+    held: z
+      .string()
+      .max(TEXT)
+      .nullable()
+      .describe('why no new card starts now; null when cards may start. Raised while work waits; once raised it stays until its reason is gone'),
+    heldCode: z.enum(HOLD_CODES).nullable().optional().describe('why printing is held, as a code: ' + HOLD_CODES.join(', ')),
     utilisation: nullableNumber.describe('share of the last hour the printer printed while work waited; null without work'),
   }),
   telemetry: z.object({

@@ -9,13 +9,17 @@ import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
 import { SupplyLedger, type RollKind, type SupplyCount, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
-import { holdReason } from './gate.js';
+import { holdOf, type Hold, type HoldCode } from './gate.js';
 import { JobRepo, PRINTER_HISTORY_HOLD, startOfLocalDay, type JobCounts } from './repo.js';
 import { Utilisation } from './utilisation.js';
 
 export interface JobsSummary extends JobCounts {
-  /** Why no new card starts now; null when cards may start. */
+  /**
+   * Why no new card starts now; null when cards may start. Raised while work waits; once
+   * raised it stays until its reason is gone, even if the queue empties meanwhile.
+   */
   held: string | null;
+  heldCode: HoldCode | null;
   /** Share of the last hour the printer was printing while work was waiting; null without work. */
   utilisation: number | null;
   blanksOnHand: number | null;
@@ -71,15 +75,15 @@ export class JobEngine {
   private lastReconcileAt = 0;
   private lastSummaryAt = -Infinity;
   private summaryDirty = true;
-  private counts: JobCounts = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, printedToday: 0, failedToday: 0 };
+  private counts: JobCounts = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, needsVerificationIds: [], printedToday: 0, failedToday: 0 };
   private blanksOnHand: number | null = null;
   private cardsUsed: number | null = null;
   private counted: Record<RollKind, SupplyCount> | null = null;
 
   constructor(private readonly d: EngineDeps) {
     this.repo = new JobRepo(d.store.db, () => d.clock.now());
-    const zero = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, printedToday: 0, failedToday: 0 };
-    this.summaryCache = { ...zero, held: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null };
+    const zero = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, needsVerificationIds: [], printedToday: 0, failedToday: 0 };
+    this.summaryCache = { ...zero, held: null, heldCode: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null };
   }
 
   async start(): Promise<void> {
@@ -149,7 +153,7 @@ export class JobEngine {
     // A database file deleted, replaced or cut short while open is seen here within a second.
     this.d.store.checkFile(now);
     const durable = this.d.store.durable && this.writeTrouble === undefined;
-    const held = holdReason(this.d.snapshot(), config, { hasSource: source !== undefined, durable });
+    const held = holdOf(this.d.snapshot(), config, { hasSource: source !== undefined, durable });
     if (source && !this.stopping && durable) {
       const room = config.prefetch + 1 - this.inFetch.size - this.records.size;
       if (room > 0) {
@@ -185,8 +189,11 @@ export class JobEngine {
     const c = this.counts;
     const waiting = c.queued + c.fetching + c.ready + c.printing > 0;
     this.utilisation.record(now, waiting, this.current !== undefined);
-    const why = this.writeTrouble ? `the database cannot be written (${this.writeTrouble}): printing waits` : held;
-    this.summaryCache = { ...c, held: waiting ? why : null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed, counted: this.counted };
+    const why: Hold | null = this.writeTrouble ? { code: 'store_write', detail: `the database cannot be written (${this.writeTrouble}): printing waits` } : held;
+    // Raised only while work waits (a jammed printer with nothing to print holds nothing), but once
+    // raised it stays until the reason is gone: an emptied queue does not mean the printer is fixed.
+    const shown = why && (waiting || this.summaryCache.held !== null) ? why : null;
+    this.summaryCache = { ...c, held: shown?.detail ?? null, heldCode: shown?.code ?? null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed, counted: this.counted };
   }
 
   /** A write failed: hold the queue (no card may start that could not be recorded) until writes work. */

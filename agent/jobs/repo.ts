@@ -30,9 +30,14 @@ export interface JobCounts {
   ready: number;
   printing: number;
   needsVerification: number;
+  /** The first records waiting for a person's check (opaque ids), oldest first. */
+  needsVerificationIds: string[];
   printedToday: number;
   failedToday: number;
 }
+
+/** How many held record ids health carries: enough to act on, bounded for the payload. */
+export const VERIFICATION_IDS_SHOWN = 20;
 
 /** How the queue says it held a record because the printer's history has a card for it. */
 export const PRINTER_HISTORY_HOLD = "the printer's history shows a card printed for this record";
@@ -268,12 +273,14 @@ export class JobRepo {
       [sinceMs],
     );
     const t = (s: JobState) => today.find((r) => r.to_state === s)?.n ?? 0;
+    const held = await this.db.all<{ record_id: string }>("SELECT record_id FROM jobs WHERE state = 'needs_verification' ORDER BY updated_at, seq LIMIT ?", [VERIFICATION_IDS_SHOWN]);
     return {
       queued: n('queued'),
       fetching: n('fetching'),
       ready: n('ready'),
       printing: n('printing'),
       needsVerification: n('needs_verification'),
+      needsVerificationIds: held.map((r) => r.record_id),
       printedToday: t('printed'),
       failedToday: t('failed'),
     };

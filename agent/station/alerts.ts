@@ -13,6 +13,8 @@ export type Verdict = { active: boolean; message: string; severity?: Severity } 
 export interface AlertRule {
   code: AlertCode;
   severity: Severity;
+  /** Raised again, with its new message, when the message changes while raised (which records it names). */
+  renewOnChange?: boolean;
   evaluate(h: StationBody, wasActive: boolean, limits: AlertLimits): Verdict;
 }
 
@@ -237,12 +239,18 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     code: 'jobs.needs_verification',
     severity: 'warning',
+    renewOnChange: true,
     evaluate(h) {
       const n = h.jobs.needsVerification;
       if (n === null) return 'unknown';
+      const ids = h.jobs.needsVerificationIds ?? [];
+      const named = ids.length > 0 ? `: ${ids.join(', ')}${n > ids.length ? ` and ${n - ids.length} more` : ''}` : '';
       return {
         active: n > 0,
-        message: n > 0 ? `${n} card${n === 1 ? '' : 's'} may or may not have printed: check the printer output, then station-agent jobs verify ID --printed|--not-printed|--spoiled` : 'no card waits for verification',
+        message:
+          n > 0
+            ? `${n} card${n === 1 ? '' : 's'} may or may not have printed${named}. Check the printer output, then station-agent jobs verify ID --printed|--not-printed|--spoiled`
+            : 'no card waits for verification',
       };
     },
   },
@@ -250,7 +258,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     code: 'jobs.held',
     severity: 'warning',
     evaluate(h) {
-      return { active: h.jobs.held !== null, message: h.jobs.held !== null ? `printing is held: ${h.jobs.held}` : 'printing resumed' };
+      // The engine keeps `held` until its reason is gone (an emptied queue does not clear it).
+      return { active: h.jobs.held !== null, message: h.jobs.held !== null ? `printing is held: ${h.jobs.held}` : 'the reason printing was held is gone: cards may start' };
     },
   },
   {
@@ -294,7 +303,8 @@ export class AlertBook {
       const severity = v.severity ?? rule.severity;
       // Raised again when it grows graver while raised (comm lost, then silent on battery past the dead time).
       const graver = was !== undefined && v.active && SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(was.severity as Severity);
-      if (v.active === (was !== undefined) && !graver) continue;
+      const renewed = was !== undefined && v.active && rule.renewOnChange === true && v.message !== was.message;
+      if (v.active === (was !== undefined) && !graver && !renewed) continue;
       out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity, message: v.message });
     }
     return out;

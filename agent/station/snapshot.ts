@@ -81,10 +81,12 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           printedToday: ctx.jobs.printedToday,
           failedToday: ctx.jobs.failedToday,
           needsVerification: ctx.jobs.needsVerification,
+          needsVerificationIds: ctx.jobs.needsVerificationIds,
           held: ctx.jobs.held,
+          heldCode: ctx.jobs.heldCode,
           utilisation: ctx.jobs.utilisation,
         }
-      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, held: null, utilisation: null },
+      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, utilisation: null },
     alerts: [],
   };
 }

@@ -101,6 +101,28 @@ describe('alert rules', () => {
     expect(b.evaluate(jobs({})).map((x) => `${x.code} ${x.state}`)).toEqual(['jobs.needs_verification cleared', 'jobs.held cleared']);
   });
 
+  it('jobs.needs_verification names the records, and is raised again when the records it names change', () => {
+    const b = book();
+    const jobs = (n: number, ids: string[]) => ({ ...healthyBody(), jobs: { ...healthyBody().jobs, needsVerification: n, needsVerificationIds: ids } });
+    const first = b.evaluate(jobs(1, ['SYN-0007']));
+    expect(first.map((t) => `${t.code} ${t.state}`)).toEqual(['jobs.needs_verification raised']);
+    expect(first[0]?.message).toMatch(/1 card may or may not have printed: SYN-0007\./);
+    for (const t of first) b.commit(t, new Date());
+    expect(b.evaluate(jobs(1, ['SYN-0007']))).toEqual([]);
+    const grown = b.evaluate(jobs(23, Array.from({ length: 20 }, (_, i) => `SYN-${i}`)));
+    expect(grown.map((t) => `${t.code} ${t.state}`)).toEqual(['jobs.needs_verification raised']);
+    expect(grown[0]?.message).toMatch(/SYN-19 and 3 more/);
+  });
+
+  it('jobs.held clears with words that do not claim printing resumed', () => {
+    const b = book();
+    const held = { ...healthyBody(), jobs: { ...healthyBody().jobs, held: 'the printer is stopped (media-jam-error)' } };
+    for (const t of b.evaluate(held)) b.commit(t, new Date());
+    const cleared = b.evaluate(healthyBody());
+    expect(cleared.map((t) => `${t.code} ${t.state}`)).toEqual(['jobs.held cleared']);
+    expect(cleared[0]?.message).toMatch(/reason printing was held is gone/);
+  });
+
   it('on battery, low charge or runtime under the configured limits is low battery even without the UPS flag', () => {
     const ob = (over: Partial<StationBody['ups']>) => healthyBody({ ups: { status: 'on_battery', onBattery: true, chargePercent: 80, runtimeSeconds: 1200, ...over } });
     expect(book().evaluate(ob({ chargePercent: 20 })).map((t) => t.code)).toEqual(['ups.on_battery', 'ups.low_battery']);

@@ -91,6 +91,27 @@ describe('print jobs', () => {
     expect(r.engine.summary().held).toBeNull();
   });
 
+  it('a held queue stays held when it empties, until its reason is gone: a jammed printer is not "resumed"', async () => {
+    const r = await rig({ records: { latencyMs: 100 } });
+    await r.engine.repo.add(['J-1']);
+    await r.until('the card printing', () => r.engine.summary().printing === 1);
+    r.setSnapshot(healthyBody({ printer: { state: 'stopped', reasons: ['media-jam-error'] } }));
+    await r.run(1_000);
+    expect(r.engine.summary()).toMatchObject({ printing: 1, heldCode: 'printer_stopped' });
+    expect(r.engine.summary().held).toMatch(/media-jam-error/);
+    // The card in progress finishes: nothing waits now, but the printer is still jammed.
+    await r.until('J-1 printed', async () => (await r.states())['J-1'] === 'printed');
+    await r.run(30_000);
+    expect(r.engine.summary()).toMatchObject({ queued: 0, ready: 0, printing: 0, heldCode: 'printer_stopped' });
+    r.setSnapshot(healthyBody());
+    await r.run(5_000);
+    expect(r.engine.summary()).toMatchObject({ held: null, heldCode: null });
+    // A jam with nothing waiting raises nothing.
+    r.setSnapshot(healthyBody({ printer: { state: 'stopped', reasons: ['media-jam-error'] } }));
+    await r.run(5_000);
+    expect(r.engine.summary().held).toBeNull();
+  });
+
   it('mains lost with little runtime holds new cards while the current one finishes; enough runtime does not', async () => {
     const r = await rig({ records: { latencyMs: 100 }, jobs: { secondsPerCard: 30, batteryMarginSeconds: 120 } });
     await r.engine.repo.add(ids(3));
