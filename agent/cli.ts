@@ -84,7 +84,7 @@ missing after one was kept), 78 configuration error.`,
     .action(async (opts: { config?: string; json?: boolean }) => {
       const { formatStatus, readStatus } = await import('./station/status.js');
       const report = await readStatus(loadStationFile(opts.config));
-      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report)}\n`);
+      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang())}\n`);
     });
 
   subcommand(

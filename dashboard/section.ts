@@ -2,22 +2,13 @@
  * The `dashboard` section of the contract's configuration. Apart from dashboard/config.ts so
  * the agent's schema can accept the section without importing the rest of the dashboard.
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { filePath } from '../hal/config-fields.js';
+import { listenSchema as listen } from '../platform/listen.js';
 import { leadDaysSchema } from '../telemetry/config.js';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
 const code = z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), z.string().regex(TOPIC_SAFE, 'expected a code like "53" or "5371"'));
-
-/** host:port; the host is an address to bind, not a URL. */
-const listen = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT, e.g. "127.0.0.1:8080" or "0.0.0.0:8080"')
-  .refine((s) => {
-    const port = Number(s.slice(s.lastIndexOf(':') + 1));
-    return port >= 1 && port <= 65535;
-  }, 'the port must be 1 to 65535');
 
 export const dashboardSectionSchema = z
   .strictObject({
@@ -84,13 +75,4 @@ export const dashboardSectionSchema = z
 
 export type DashboardSection = z.infer<typeof dashboardSectionSchema>;
 
-export function splitListen(listen: string): { host: string; port: number } {
-  const i = listen.lastIndexOf(':');
-  return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
-}
-
-/** Only an address that cannot be anything but this PC: a name like "127.example.com" is not one. */
-export function isLoopback(listen: string): boolean {
-  const { host } = splitListen(listen);
-  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
-}
+export { isLoopback, splitListen } from '../platform/listen.js';

@@ -6,9 +6,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
 import type { Logger } from 'pino';
+import { loopbackHost } from '../platform/listen.js';
 import type { Api } from './api.js';
 
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js' };
@@ -197,11 +197,6 @@ export class DashboardServer {
   }
 }
 
-function loopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const name = host.replace(/:\d+$/, '');
-  return name === 'localhost' || name === '[::1]' || (isIP(name) === 4 && name.startsWith('127.'));
-}
 
 function loginPage(error: string): string {
   return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Dasbor e-KTP: masuk</title><link rel="stylesheet" href="/app.css"></head>

@@ -20,6 +20,7 @@ import { printerSchema } from '../../hal/printer/index.js';
 import { recordsSchema } from '../../hal/records/index.js';
 import { upsSchema } from '../../hal/ups/index.js';
 import { LANGS } from '../../platform/i18n.js';
+import { isLoopback, listenSchema } from '../../platform/listen.js';
 import { logSchema } from '../../platform/log.js';
 import { leadDaysSchema, mqttSchema, outboxSchema } from '../../telemetry/config.js';
 
@@ -154,6 +155,22 @@ export const configSchema = z
     forecast: forecastSchema.prefault({}).describe('How days left are forecast for ribbon, film and blanks.'),
     outbox: outboxSchema.prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
     log: logSchema.prefault({}).describe('The agent\'s own log.'),
+    operator: z
+      .strictObject({
+        listen: z
+          .union([z.literal(false), listenSchema])
+          .default('127.0.0.1:8088')
+          .describe('Address and port of the station page, the clerk\'s screen (open http://127.0.0.1:8088 on this PC); false turns it off. Loopback unless set otherwise; any other address needs tokenFile.'),
+        tokenFile: filePath
+          .optional()
+          .describe('File holding the access token asked for on the station page when listen is not a loopback address.'),
+      })
+      .prefault({})
+      .refine((o) => o.listen === false || isLoopback(o.listen) || o.tokenFile !== undefined, {
+        message: 'listening beyond this PC needs operator.tokenFile (a file holding the access token)',
+        path: ['tokenFile'],
+      })
+      .describe('The station page: what the clerk reads and does (the queue, cards to verify, supplies, blanks), in Indonesian or English.'),
     language: z
       .enum(LANGS)
       .optional()

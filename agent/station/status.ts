@@ -3,6 +3,8 @@ import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
 import type { Config } from '../config/schema.js';
 import { AGENT_STATE_KEY } from '../process/daemon.js';
 import { Store } from '../store/store.js';
+import type { Lang, Text } from '../../platform/i18n.js';
+import { daysText, stationView } from './view.js';
 
 export interface AgentState {
   /** gone: recorded as running, but no such process (it crashed or the PC lost power). */
@@ -52,30 +54,68 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-const n = (v: number | null, unit = '') => (v === null ? 'unknown' : `${v}${unit}`);
+const n = (v: number | null, unit = '') => (v === null ? '?' : `${v}${unit}`);
 
-export function formatStatus(r: StatusReport): string {
+/** `station-agent status` in words, in the command line's language. */
+export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
+  const t = (x: Text) => x[lang];
   if (!r.health) {
-    return `No state recorded in ${r.dataDir} yet: the agent has not run with this data folder.\nStart it with: station-agent run --config FILE`;
+    return t({
+      id: `Belum ada keadaan tercatat di ${r.dataDir}: agen belum pernah berjalan dengan folder data ini.\nJalankan dengan: station-agent run --config FILE`,
+      en: `No state recorded in ${r.dataDir} yet: the agent has not run with this data folder.\nStart it with: station-agent run --config FILE`,
+    });
   }
   const h = r.health;
+  const v = stationView(h, r.stale);
   const lines: string[] = [];
   const running =
     r.agent?.state === 'stopped'
-      ? `agent stopped at ${r.agent.stoppedAt ?? '?'}`
+      ? t({ id: `agen berhenti pada ${r.agent.stoppedAt ?? '?'}`, en: `agent stopped at ${r.agent.stoppedAt ?? '?'}` })
       : r.agent?.state === 'gone'
-        ? `agent NOT running (it did not stop cleanly; started ${r.agent.startedAt})`
-        : `agent ${r.agent?.state ?? 'state unknown'}`;
-  lines.push(`Station ${h.station} (province ${h.province}, regency ${h.regency}), ${running}, version ${h.agent.version}`);
-  lines.push(`As of ${h.ts} (${r.ageSeconds} s ago)${r.stale ? ': STALE, this is not the current state' : ''}`);
-  lines.push(`Printer: ${h.printer.state}${h.printer.reasons.length ? ` (${h.printer.reasons.join(', ')})` : ''}${h.printer.error ? `, ${h.printer.error}` : ''}`);
-  for (const s of h.printer.supplies) {
-    lines.push(`  ${s.kind.padEnd(7)} ${s.status.padEnd(7)} ${n(s.levelPercent, ' %').padStart(8)}  ${s.remaining ?? '?'} / ${s.capacity ?? '?'}  ${s.name}`);
+        ? t({ id: `agen TIDAK berjalan (tidak berhenti dengan baik; mulai ${r.agent.startedAt})`, en: `agent NOT running (it did not stop cleanly; started ${r.agent.startedAt})` })
+        : r.agent?.state === 'running'
+          ? t({ id: 'agen berjalan', en: 'agent running' })
+          : t({ id: 'keadaan agen tidak diketahui', en: 'agent state unknown' });
+  lines.push(t({ id: `Stasiun ${h.station} (provinsi ${h.province}, kabupaten/kota ${h.regency}), ${running}, versi ${h.agent.version}`, en: `Station ${h.station} (province ${h.province}, regency ${h.regency}), ${running}, version ${h.agent.version}` }));
+  lines.push(
+    t({ id: `Per ${h.ts} (${r.ageSeconds} dtk lalu)`, en: `As of ${h.ts} (${r.ageSeconds} s ago)` }) +
+      (r.stale ? t({ id: ': LAMA, ini bukan keadaan sekarang', en: ': STALE, this is not the current state' }) : ''),
+  );
+  if (v.canPrint === null) lines.push(t({ id: 'Boleh mencetak: tidak diketahui', en: 'Printing: unknown' }));
+  else if (v.canPrint) lines.push(t({ id: 'Boleh mencetak: ya', en: 'Printing: yes, cards may start' }));
+  if (v.held) {
+    const what = t(v.held.todo);
+    lines.push(`${t({ id: 'Pencetakan ditahan', en: 'Printing is held' })}: ${t(v.held.why)}${what ? ` ${t({ id: 'Yang perlu dilakukan', en: 'What to do' })}: ${what}` : ''}`);
   }
+  const q = v.queue;
+  lines.push(
+    t({
+      id: `Antrean: ${n(q.waiting)} menunggu, ${n(q.printing)} sedang dicetak, ${n(q.printedToday)} tercetak hari ini, ${n(q.failedToday)} gagal hari ini`,
+      en: `Queue: ${n(q.waiting)} waiting, ${n(q.printing)} printing, ${n(q.printedToday)} printed today, ${n(q.failedToday)} failed today`,
+    }),
+  );
+  if (v.verify.count) {
+    const more = v.verify.count > v.verify.ids.length ? t({ id: ` dan ${v.verify.count - v.verify.ids.length} lagi`, en: ` and ${v.verify.count - v.verify.ids.length} more` }) : '';
+    lines.push(
+      t({
+        id: `Perlu diperiksa: ${v.verify.count} kartu: ${v.verify.ids.join(', ')}${more}. Periksa keluaran printer, lalu: station-agent jobs verify ID --printed|--not-printed|--spoiled`,
+        en: `To verify: ${v.verify.count} card${v.verify.count === 1 ? '' : 's'}: ${v.verify.ids.join(', ')}${more}. Check the printer output, then: station-agent jobs verify ID --printed|--not-printed|--spoiled`,
+      }),
+    );
+  }
+  lines.push(`Printer: ${t(v.printer)}`);
+  for (const s of v.supplies) {
+    const shelf = s.onShelf === null ? '' : t({ id: `; di rak ${s.onShelf} gulungan`, en: `; ${s.onShelf} roll${s.onShelf === 1 ? '' : 's'} on the shelf` });
+    lines.push(`  ${t(s.name).padEnd(18)} ${s.status.padEnd(7)} ${t(s.level)}; ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(s.daysLeft))}${shelf}`);
+  }
+  lines.push(
+    t({ id: `Kartu blanko di tangan: ${n(v.blanks.onHand)}`, en: `Blank cards on hand: ${n(v.blanks.onHand)}` }) +
+      (v.blanks.onHand === null ? t({ id: ' (catat penerimaan dengan station-agent stock receive)', en: ' (record a delivery with station-agent stock receive)' }) : `, ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(v.blanks.daysLeft))}`),
+  );
   const u = h.ups;
   lines.push(
-    `UPS: ${u.status}${u.powerState && u.powerState !== u.status ? ` (power: ${u.powerState.replaceAll('_', ' ')})` : ''}, charge ${n(u.chargePercent, ' %')}, runtime ${u.runtimeSeconds === null ? 'unknown' : `${Math.round(u.runtimeSeconds / 60)} min`}, input ${n(u.inputVoltage, ' V')}, load ${n(u.loadPercent, ' %')}${u.error ? ` (${u.error})` : ''}`,
+    `UPS: ${t(v.ups)} (${u.status}${u.powerState && u.powerState !== u.status ? `, power: ${u.powerState.replaceAll('_', ' ')}` : ''}; input ${n(u.inputVoltage, ' V')}, load ${n(u.loadPercent, ' %')})${u.error ? ` (${u.error})` : ''}`,
   );
-  lines.push(`Alerts: ${h.alerts.length ? h.alerts.join(', ') : 'none'}`);
+  lines.push(`${t({ id: 'Peringatan', en: 'Alerts' })}: ${h.alerts.length ? h.alerts.join(', ') : t({ id: 'tidak ada', en: 'none' })}`);
   return lines.join('\n');
 }

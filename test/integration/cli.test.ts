@@ -72,8 +72,9 @@ describe('the embedded broker (the demo default)', () => {
       expect((await agent.proc.exited).code).toBe(0);
       const after = await runCli(['status', '--config', agent.configFile]);
       expect(after.stdout).toMatch(/Station it-01 .* agent stopped at/);
-      expect(after.stdout).toMatch(/Printer: idle/);
-      expect(after.stdout).toMatch(/UPS: online, charge \d+ %/);
+      expect(after.stdout).toMatch(/Printer: ready/);
+      expect(after.stdout).toMatch(/Queue: 0 waiting/);
+      expect(after.stdout).toMatch(/UPS: on mains, battery \d+ %/);
     } finally {
       await agent.proc.stop();
     }

@@ -58,6 +58,8 @@ export function testConfig(mqttUrl: string, over: Record<string, unknown> = {}):
     ups: { driver: 'sim', sim: { stateFile: 'ups-state.json' } },
     intervals: { pollSeconds: 0.5, healthSeconds: 2 },
     log: { level: 'debug' },
+    // The station page only where a test asks for it: parallel agents would all want port 8088.
+    operator: { listen: false },
     ...over,
   };
 }

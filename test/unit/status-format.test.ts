@@ -2,18 +2,41 @@ import { describe, expect, it } from 'vitest';
 import { formatStatus } from '../../agent/station/status.js';
 import { rng, SimStation } from '../../scripts/fleet-model.js';
 
-const report = (patch: (u: ReturnType<SimStation['health']>['ups']) => void) => {
+type Health = ReturnType<SimStation['health']>;
+const report = (patch: (h: Health) => void, stale = false) => {
   const health = new SimStation(0, rng(1)).health('2026-11-20T02:00:00.000Z', 1);
-  patch(health.ups);
-  return { dataDir: '/tmp/x', health, ageSeconds: 3, stale: false, agent: { state: 'running' as const, pid: 1, version: '0.1.0', startedAt: '2026-11-20T01:00:00.000Z' } };
+  patch(health);
+  return { dataDir: '/tmp/x', health, ageSeconds: 3, stale, agent: { state: 'running' as const, pid: 1, version: '0.1.0', startedAt: '2026-11-20T01:00:00.000Z' } };
 };
 
 describe('station-agent status', () => {
   it('shows the power state where the agent judges it apart from what the UPS says', () => {
-    const onBatteryButLow = formatStatus(report((u) => Object.assign(u, { status: 'on_battery', onBattery: true, chargePercent: 15, powerState: 'low_battery' })));
-    expect(onBatteryButLow).toMatch(/UPS: on_battery \(power: low battery\), charge 15 %/);
-    const plain = formatStatus(report((u) => Object.assign(u, { status: 'online', powerState: 'online' })));
-    expect(plain).toMatch(/UPS: online, charge/);
-    expect(formatStatus(report((u) => Object.assign(u, { status: 'unknown', powerState: 'comm_lost', error: 'upsd unreachable' })))).toMatch(/UPS: unknown \(power: comm lost\).*\(upsd unreachable\)/);
+    const onBatteryButLow = formatStatus(report((h) => Object.assign(h.ups, { status: 'on_battery', onBattery: true, chargePercent: 15, powerState: 'low_battery' })));
+    expect(onBatteryButLow).toMatch(/UPS: battery low, battery 15 %.*\(on_battery, power: low battery;/);
+    const plain = formatStatus(report((h) => Object.assign(h.ups, { status: 'online', powerState: 'online' })));
+    expect(plain).toMatch(/UPS: on mains, battery \d+ %.*\(online;/);
+    expect(formatStatus(report((h) => Object.assign(h.ups, { status: 'unknown', powerState: 'comm_lost', error: 'upsd unreachable' })))).toMatch(/UPS: not answering.*\(unknown, power: comm lost;.*\(upsd unreachable\)/);
+  });
+
+  it('says why printing is held and what to do, the queue, the cards to verify, supplies with days left and blanks on hand, in either language', () => {
+    const r = report((h) => {
+      Object.assign(h.printer, { state: 'stopped', reasons: ['media-jam-error'] });
+      Object.assign(h.jobs, { queued: 3, fetching: 0, ready: 1, printing: 0, printedToday: 41, failedToday: 0, needsVerification: 2, needsVerificationIds: ['SYN-0007', 'SYN-0009'], held: 'the printer is stopped (media-jam-error)', heldCode: 'printer_stopped' });
+      Object.assign(h.stock, { blanksOnHand: 340, daysLeft: 8.6, filmRolls: 2, filmDaysLeft: 30.2 });
+    });
+    const en = formatStatus(r, 'en');
+    expect(en).toMatch(/Printing is held: The printer has stopped \(media-jam-error\)\. What to do: Open the printer/);
+    expect(en).toMatch(/Queue: 4 waiting, 0 printing, 41 printed today, 0 failed today/);
+    expect(en).toMatch(/To verify: 2 cards: SYN-0007, SYN-0009\. .*jobs verify/);
+    expect(en).toMatch(/Retransfer film .* lasts about 30 days; 2 rolls on the shelf/);
+    expect(en).toMatch(/Blank cards on hand: 340, lasts about 9 days/);
+    const id = formatStatus(r, 'id');
+    expect(id).toMatch(/Pencetakan ditahan: Printer berhenti \(media-jam-error\)\. Yang perlu dilakukan: Buka printer/);
+    expect(id).toMatch(/Antrean: 4 menunggu/);
+    expect(id).toMatch(/Perlu diperiksa: 2 kartu: SYN-0007, SYN-0009/);
+    expect(id).toMatch(/Kartu blanko di tangan: 340, habis dalam sekitar 9 hari/);
+    // A stale snapshot claims nothing about printing now.
+    expect(formatStatus(report((h) => Object.assign(h.jobs, { held: null }), true), 'en')).toMatch(/Printing: unknown/);
+    expect(formatStatus(report((h) => Object.assign(h.jobs, { held: null, heldCode: null })), 'en')).toMatch(/Printing: yes/);
   });
 });

@@ -1,0 +1,110 @@
+/**
+ * The station as a clerk reads it, in both languages: can cards be printed now (and if not,
+ * why and what to do), the queue, the cards to verify, the supplies with days left, the
+ * blanks on hand, the UPS. Built from a health snapshot only, so `status` (the stored
+ * snapshot) and the station page (the live one) say the same thing in the same words.
+ */
+import type { Text } from '../../platform/i18n.js';
+import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
+import { holdWords } from '../jobs/gate.js';
+
+export interface SupplyLine {
+  kind: SupplyPayload['kind'];
+  name: Text;
+  status: SupplyPayload['status'];
+  /** The level in words: percent and cards left, by the printer's word or by count. */
+  level: Text;
+  daysLeft: number | null;
+  /** Rolls on the shelf (ribbon, film); null when not recorded. */
+  onShelf: number | null;
+}
+
+export interface StationView {
+  /** null: not known (no reading yet, or the snapshot is stale). */
+  canPrint: boolean | null;
+  held: { code: string; why: Text; todo: Text; detail: string } | null;
+  queue: { waiting: number | null; printing: number | null; printedToday: number | null; failedToday: number | null };
+  verify: { count: number | null; ids: string[] };
+  supplies: SupplyLine[];
+  blanks: { onHand: number | null; daysLeft: number | null };
+  printer: Text;
+  ups: Text;
+  alerts: string[];
+}
+
+const KIND: Record<SupplyPayload['kind'], Text> = {
+  ribbon: { id: 'Pita', en: 'Ribbon' },
+  film: { id: 'Film retransfer', en: 'Retransfer film' },
+  blanks: { id: 'Kartu di printer', en: 'Cards in the printer' },
+  other: { id: 'Lainnya', en: 'Other' },
+};
+
+const PRINTER_STATE: Record<string, Text> = {
+  idle: { id: 'siap', en: 'ready' },
+  printing: { id: 'sedang mencetak', en: 'printing' },
+  stopped: { id: 'berhenti', en: 'stopped' },
+  offline: { id: 'tidak terhubung', en: 'offline' },
+  unknown: { id: 'tidak diketahui', en: 'unknown' },
+};
+
+const UPS_STATE: Record<string, Text> = {
+  online: { id: 'listrik PLN', en: 'on mains' },
+  on_battery: { id: 'memakai baterai (listrik padam)', en: 'on battery (power cut)' },
+  low_battery: { id: 'baterai lemah', en: 'battery low' },
+  shutdown_imminent: { id: 'akan mati', en: 'about to shut down' },
+  comm_lost: { id: 'tidak menjawab', en: 'not answering' },
+  comm_lost_on_battery: { id: 'tidak menjawab saat memakai baterai', en: 'not answering while on battery' },
+  unknown: { id: 'tidak diketahui', en: 'unknown' },
+  none: { id: 'tidak ada UPS', en: 'no UPS' },
+};
+
+const both = (f: (lang: 'id' | 'en') => string): Text => ({ id: f('id'), en: f('en') });
+const UNKNOWN: Text = { id: 'tidak diketahui', en: 'unknown' };
+
+function level(s: SupplyPayload): Text {
+  if (s.levelPercent === null && s.remaining === null) return UNKNOWN;
+  return both((l) => {
+    const parts: string[] = [];
+    if (s.levelPercent !== null) parts.push(`${Math.round(s.levelPercent)} %`);
+    if (s.remaining !== null) parts.push(l === 'id' ? `sisa ${s.remaining} kartu` : `${s.remaining} cards left`);
+    if (s.source === 'counted') parts.push(l === 'id' ? 'menurut hitungan agen' : "by the agent's count");
+    return parts.join(', ');
+  });
+}
+
+/** The view of a snapshot; `stale` says it is not the current state (then nothing is claimed about printing now). */
+export function stationView(h: StationBody, stale = false): StationView {
+  const j = h.jobs;
+  const waiting = j.queued === null ? null : (j.queued ?? 0) + (j.fetching ?? 0) + (j.ready ?? 0);
+  const held = j.held !== null ? { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h) : { why: { id: j.held, en: j.held }, todo: { id: '', en: '' } }), detail: j.held } : null;
+  const rolls = (kind: SupplyPayload['kind']) => (kind === 'ribbon' ? (h.stock.ribbonRolls ?? null) : kind === 'film' ? (h.stock.filmRolls ?? null) : null);
+  const officeDays = (s: SupplyPayload) => (s.kind === 'ribbon' ? h.stock.ribbonDaysLeft : s.kind === 'film' ? h.stock.filmDaysLeft : undefined);
+  const p = h.printer;
+  const reasons = p.reasons.filter((r) => r !== 'none');
+  const u = h.ups;
+  const ups = u.powerState ?? u.status;
+  return {
+    canPrint: stale || j.queued === null ? null : j.held === null,
+    held,
+    queue: { waiting, printing: j.printing, printedToday: j.printedToday, failedToday: j.failedToday },
+    verify: { count: j.needsVerification, ids: j.needsVerificationIds ?? [] },
+    supplies: p.supplies.map((s) => ({ kind: s.kind, name: KIND[s.kind] ?? { id: s.name, en: s.name }, status: s.status, level: level(s), daysLeft: officeDays(s) ?? s.daysLeft, onShelf: rolls(s.kind) })),
+    blanks: { onHand: h.stock.blanksOnHand, daysLeft: h.stock.daysLeft },
+    printer: both((l) => `${(PRINTER_STATE[p.state] ?? UNKNOWN)[l]}${reasons.length ? ` (${reasons.join(', ')})` : ''}${p.error ? `: ${p.error}` : ''}`),
+    ups: both((l) => {
+      const parts = [(UPS_STATE[ups] ?? { id: ups, en: ups })[l]];
+      if (u.chargePercent !== null) parts.push(l === 'id' ? `baterai ${Math.round(u.chargePercent)} %` : `battery ${Math.round(u.chargePercent)} %`);
+      if (u.runtimeSeconds !== null) parts.push(l === 'id' ? `cukup ${Math.round(u.runtimeSeconds / 60)} menit` : `${Math.round(u.runtimeSeconds / 60)} min runtime`);
+      return parts.join(', ');
+    }),
+    alerts: h.alerts,
+  };
+}
+
+/** Days left in words: "about 12 days", "less than a day", or unknown. */
+export function daysText(d: number | null): Text {
+  if (d === null) return UNKNOWN;
+  if (d < 1) return { id: 'kurang dari sehari', en: 'less than a day' };
+  const n = Math.round(d);
+  return { id: `sekitar ${n} hari`, en: `about ${n} day${n === 1 ? '' : 's'}` };
+}
