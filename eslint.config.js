@@ -74,14 +74,14 @@ export default tseslint.config(
     },
   },
   {
-    // The dashboard's page: plain browser modules, served as written (no build step).
-    files: ['dashboard/web/**/*.js'],
+    // The dashboard's page and the station page: plain browser scripts, served as written (no build step).
+    files: ['dashboard/web/**/*.js', 'agent/operator/web/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'localStorage', 'fetch', 'EventSource', 'requestAnimationFrame', 'URL', 'console'].map((g) => [g, 'readonly']),
+        ['window', 'document', 'location', 'localStorage', 'fetch', 'EventSource', 'requestAnimationFrame', 'URL', 'console', 'setInterval'].map((g) => [g, 'readonly']),
       ),
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-undef': 'error', 'layers/imports-downward': 'off' },

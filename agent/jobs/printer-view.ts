@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { systemClock } from '../../hal/clock.js';
 import { withTimeout } from '../../hal/errors.js';
 import { createPrinter, type PrinterConfig } from '../../hal/printer/index.js';
+import type { PrinterDriver } from '../../hal/printer/types.js';
 import type { Text } from '../../platform/i18n.js';
 
 export interface PrinterView {
@@ -19,9 +20,18 @@ export interface PrinterView {
 
 const ASK_MS = 5000;
 
+/** Asks a printer driver of its own, made from the configuration (the command line). */
 export async function askPrinter(config: PrinterConfig, recordId: string, agentJobId: string | null): Promise<PrinterView> {
   try {
-    const printer = await createPrinter(config, { clock: systemClock, log: pino({ level: 'silent' }) });
+    return await askDriver(await createPrinter(config, { clock: systemClock, log: pino({ level: 'silent' }) }), recordId, agentJobId);
+  } catch (err) {
+    return { finished: null, lastJob: null, error: (err as Error).message };
+  }
+}
+
+/** Asks the given driver (the running agent's, for the station page). */
+export async function askDriver(printer: PrinterDriver, recordId: string, agentJobId: string | null): Promise<PrinterView> {
+  try {
     const finished = printer.printedFor ? await withTimeout(printer.printedFor(recordId), ASK_MS, "the printer's job history") : null;
     const lastJob = printer.jobOutcome && agentJobId ? await withTimeout(printer.jobOutcome(agentJobId), ASK_MS, "the printer's job history") : null;
     return { finished, lastJob, error: null };

@@ -13,10 +13,13 @@ import { outboxLimits } from '../../telemetry/config.js';
 import { createTelemetryStack } from '../../telemetry/stack.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
+import { splitListen } from '../../platform/listen.js';
+import { readSecretFile } from '../../hal/secret-file.js';
 import { setupWarnings } from '../config/warnings.js';
 import { AgentError } from '../../platform/errors.js';
 import { Parts } from '../../platform/parts.js';
 import { JobEngine } from '../jobs/engine.js';
+import { OperatorPage } from '../operator/server.js';
 import { SupplyLedger } from '../ledger/supplies.js';
 import { ConsumablesForecast, type ForecastState } from '../station/forecast.js';
 import { FORECAST_KEY, Station } from '../station/station.js';
@@ -180,6 +183,42 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     await parts.start('station loop', () => station.start(), () => station.stop());
     // No new card at stop; the one printing gets a moment, else it is verified after the restart.
     await parts.start('print queue', () => engine.start(), () => engine.stop(1000));
+
+    // The station page: printing goes on without it (a port taken, a token file unreadable).
+    if (config.operator.listen !== false) {
+      const { host, port } = splitListen(config.operator.listen);
+      const tokenFile = config.operator.tokenFile;
+      let page: OperatorPage | undefined;
+      await parts.optional(
+        'station page',
+        {
+          start: async () => {
+            page = new OperatorPage({
+              host,
+              port,
+              token: tokenFile ? readSecretFile(tokenFile) : null,
+              deps: {
+                store,
+                printer,
+                snapshot: () => latest(),
+                snapshotAt: () => station.latestAt(),
+                staleSeconds: 3 * config.intervals.healthSeconds,
+                yields: config.forecast.cardsPerSupply,
+                station: { id: config.station.id, name: config.station.name },
+                language: config.language,
+                now: () => clock.now(),
+                kick: () => engine.kick(),
+                log: log.child({ part: 'station page' }),
+              },
+            });
+            await page.start();
+            log.info({ url: page.address }, 'station page ready');
+          },
+          stop: async () => page?.stop(),
+        },
+        `the clerk's station page is off until the agent restarts: check operator.listen (a port another program uses?) and operator.tokenFile`,
+      );
+    }
 
     // Requests that arrive while a snapshot is being taken share it: a flood of them (or a hung
     // driver) cannot queue polls without end.

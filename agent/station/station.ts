@@ -63,6 +63,7 @@ export class Station {
   private stopping = false;
   private forceNext = false;
   private latestBody: StationBody | undefined;
+  private latestBodyAt: number | undefined;
   private readonly polls = new Serial();
   private lastPrinter: PrinterReading | undefined;
   private readonly pending = new Map<string, Promise<unknown>>();
@@ -121,6 +122,11 @@ export class Station {
     return this.latestBody;
   }
 
+  /** When the latest snapshot was taken (ms), for whoever must say how old it is. */
+  latestAt(): number | undefined {
+    return this.latestBodyAt;
+  }
+
   /** Publish health on the next poll whatever changed (after a reconnect, say). */
   requestHealth(): void {
     this.forceNext = true;
@@ -167,6 +173,7 @@ export class Station {
     }
     body.alerts = book.codes();
     this.latestBody = body;
+    this.latestBodyAt = this.d.clock.now();
     this.d.onSnapshot?.(body);
     const key = stateKey(body);
     const due = now.getTime() - this.lastHealthAt >= this.d.config.intervals.healthSeconds * 1000;
