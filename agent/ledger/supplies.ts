@@ -14,9 +14,16 @@
  */
 import { AgentError, EXIT } from '../../platform/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
+import type { Text } from '../../platform/i18n.js';
 
 export const ROLL_KINDS = ['ribbon', 'film'] as const;
 export type RollKind = (typeof ROLL_KINDS)[number];
+
+/** The kinds as people read them; the codes stay in commands, JSON and the database. */
+export const ROLL_WORDS: Record<RollKind, Text> = {
+  ribbon: { id: 'pita', en: 'ribbon' },
+  film: { id: 'film retransfer', en: 'film' },
+};
 
 /** Who recorded an entry: a person (the CLI, the station page), the printer (a roll change seen in its levels), the agent. */
 export type EntryBy = 'person' | 'printer' | 'agent';
@@ -86,7 +93,9 @@ export class SupplyLedger {
   /** Rolls delivered onto the shelf. */
   async receive(kind: RollKind, n: number, opts: { lot?: string; at?: number } = {}): Promise<SupplyCount> {
     checkKind(kind);
-    if (!Number.isInteger(n) || n <= 0) throw usage(`the number of ${kind} rolls received must be a whole number above 0, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0) {
+      throw usage({ id: `jumlah gulungan ${ROLL_WORDS[kind].id} yang diterima harus bilangan bulat di atas 0, diberikan ${n}`, en: `the number of ${kind} rolls received must be a whole number above 0, got ${n}` });
+    }
     const lot = opts.lot?.trim() || null;
     await this.db.transaction((tx) =>
       tx.run("INSERT INTO supply_ledger (at, kind, entry, rolls, lot, by) VALUES (?, ?, 'receive', ?, ?, 'person')", [opts.at ?? Date.now(), kind, n, lot]),
@@ -102,7 +111,10 @@ export class SupplyLedger {
   async replace(kind: RollKind, opts: { yield?: number; lot?: string; early?: boolean; by?: EntryBy; at?: number } = {}): Promise<SupplyCount> {
     checkKind(kind);
     if (opts.yield !== undefined && (!Number.isInteger(opts.yield) || opts.yield <= 0)) {
-      throw usage(`a roll's yield is the number of cards it prints, a whole number above 0, got ${opts.yield}; the box says it (e.g. --yield 500)`);
+      throw usage(
+        { id: `hasil cetak gulungan adalah jumlah kartu yang dicetaknya, bilangan bulat di atas 0, diberikan ${opts.yield}`, en: `a roll's yield is the number of cards it prints, a whole number above 0, got ${opts.yield}` },
+        { id: 'Angkanya tertulis di kotak gulungan (misalnya --yield 500).', en: 'The box says it (e.g. --yield 500).' },
+      );
     }
     const by = opts.by ?? 'person';
     const at = opts.at ?? Date.now();
@@ -111,7 +123,11 @@ export class SupplyLedger {
       const fromShelf = (now.onShelf ?? 0) > 0;
       if (!fromShelf && opts.yield === undefined && by === 'person') {
         throw usage(
-          `no ${kind} roll is on the shelf to take, and the new roll's yield was not given: give the yield from its box, e.g. station-agent supply replace ${kind} --yield ${this.defaults[kind]}, or record the delivery first with station-agent supply receive ${kind} N`,
+          { id: `tidak ada gulungan ${ROLL_WORDS[kind].id} di rak untuk diambil, dan hasil cetak gulungan baru tidak diberikan`, en: `no ${kind} roll is on the shelf to take, and the new roll's yield was not given` },
+          {
+            id: `Berikan hasil cetak yang tertulis di kotaknya, misalnya station-agent supply replace ${kind} --yield ${this.defaults[kind]}, atau catat dulu penerimaannya dengan station-agent supply receive ${kind} N.`,
+            en: `Give the yield from its box, e.g. station-agent supply replace ${kind} --yield ${this.defaults[kind]}, or record the delivery first with station-agent supply receive ${kind} N.`,
+          },
         );
       }
       if (now.installedAt !== null) {
@@ -200,9 +216,11 @@ export class SupplyLedger {
 }
 
 function checkKind(kind: string): asserts kind is RollKind {
-  if (!(ROLL_KINDS as readonly string[]).includes(kind)) throw usage(`unknown supply "${kind}": expected ribbon or film (blank cards are kept with station-agent stock)`);
+  if (!(ROLL_KINDS as readonly string[]).includes(kind)) {
+    throw usage({ id: `persediaan "${kind}" tidak dikenal: harapkan ribbon (pita) atau film (kartu blanko dicatat dengan station-agent stock)`, en: `unknown supply "${kind}": expected ribbon or film (blank cards are kept with station-agent stock)` });
+  }
 }
 
-function usage(message: string): AgentError {
-  return new AgentError('usage', message, { exitCode: EXIT.usage });
+function usage(message: Text, hint?: Text): AgentError {
+  return new AgentError('usage', message, { exitCode: EXIT.usage, hint });
 }

@@ -63,7 +63,9 @@ describe('the ribbon and film ledger', () => {
   it('refuses bad input with what to type instead, and writes nothing', async () => {
     const { store, l } = await ledger();
     const noShelf = await usage(l.replace('film'));
-    expect(noShelf.message).toMatch(/no film roll is on the shelf.*station-agent supply replace film --yield 1500.*supply receive film N/);
+    expect(noShelf.message).toMatch(/no film roll is on the shelf/);
+    expect(noShelf.hint).toMatch(/station-agent supply replace film --yield 1500.*supply receive film N/);
+    expect(noShelf.text?.hint?.id).toMatch(/station-agent supply replace film --yield 1500.*catat dulu penerimaannya dengan station-agent supply receive film N/);
     await usage(l.replace('film', { yield: 0 }));
     await usage(l.replace('film', { yield: -5 }));
     await usage(l.receive('film', 0));
