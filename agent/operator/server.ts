@@ -35,6 +35,7 @@ const FILES: Record<string, [string, string]> = {
 const MAX_BODY = 70 * 1024;
 const SESSION = 'station_session';
 const TOKEN_COOKIE = 'station_token';
+const SECRET_KEY = 'operator.sessionSecret';
 /** How long the printer's word on a held card is kept before it is asked again. */
 const PRINTER_VIEW_MS = 30_000;
 const SECURITY_HEADERS = {
@@ -121,7 +122,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 export class OperatorPage {
   private server: Server | undefined;
   private readonly files = new Map<string, Buffer>();
-  private readonly secret = randomBytes(32);
+  private secret = randomBytes(32);
   private readonly printerWords = new Map<string, { at: number; text: Text }>();
 
   constructor(
@@ -134,6 +135,10 @@ export class OperatorPage {
   }
 
   async start(): Promise<void> {
+    // Kept in the store, so a page left open stays usable across an agent restart.
+    const kept = await this.o.deps.store.getState<string>(SECRET_KEY).catch(() => undefined);
+    if (kept && /^[A-Za-z0-9_-]{43}$/.test(kept.value)) this.secret = Buffer.from(kept.value, 'base64url');
+    else await this.o.deps.store.setState(SECRET_KEY, this.secret.toString('base64url')).catch(() => undefined);
     const dir = webDir();
     for (const [route, [file]] of Object.entries(FILES)) this.files.set(route, readFileSync(join(dir, file)));
     this.server = createServer((req, res) => {
