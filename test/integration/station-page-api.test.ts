@@ -1,0 +1,189 @@
+/**
+ * The station page's HTTP side against the real agent: who may act, what is refused before
+ * anything is written, and what a page beyond loopback asks for.
+ */
+import { chmodSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
+import { freePort } from '../support/peers.js';
+import { tempDir } from '../support/sim.js';
+
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+async function open(base: string, headers: Record<string, string> = {}): Promise<Session> {
+  const res = await fetch(base, { headers });
+  const html = await res.text();
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const csrf = /<meta name="csrf" content="([^"]+)">/.exec(html)?.[1] ?? '';
+  return { cookie, csrf };
+}
+
+function post(base: string, action: string, body: unknown, s: Session, over: { origin?: string | null; csrf?: string; cookie?: string; type?: string; raw?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { 'content-type': over.type ?? 'application/json', 'x-csrf-token': over.csrf ?? s.csrf, cookie: over.cookie ?? s.cookie, ...over.headers };
+  const origin = over.origin === undefined ? new URL(base).origin : over.origin;
+  if (origin !== null) headers.origin = origin;
+  return fetch(new URL(`/api/${action}`, base), { method: 'POST', headers, body: over.raw ?? JSON.stringify(body) });
+}
+
+describe('the station page over HTTP', () => {
+  let agent: AgentUnderTest;
+  let base: string;
+  let s: Session;
+  const stock = async () => JSON.parse((await runCli(['stock', 'show', '--json', '--config', agent.configFile])).stdout) as Record<string, number>;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}/`;
+    agent = startAgent(testConfig('embedded', { mqtt: { url: 'embedded', embedded: { port: await freePort() } }, operator: { listen: `127.0.0.1:${port}` } }));
+    await agent.proc.waitForOutput(/station page ready/, 20_000);
+    s = await open(base);
+  }, 30_000);
+  afterAll(() => agent?.proc.stop());
+
+  it('serves the page with a session cookie, a per-session token and headers that keep it from being framed or fed scripts', async () => {
+    const res = await fetch(base);
+    expect(res.headers.get('set-cookie')).toMatch(/^station_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(s.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const view = (await (await fetch(new URL('/api/view', base))).json()) as { station: { id: string }; view: unknown };
+    expect(view.station.id).toBe('it-01');
+  });
+
+  it('acts only for this page: the token, the session and an Origin of this host are all needed', async () => {
+    const ok = await post(base, 'stock-receive', { n: 10, batch: 'SYN-B-1' }, s);
+    expect(ok.status).toBe(200);
+    const other = await open(base);
+    const refusals = await Promise.all([
+      post(base, 'stock-receive', { n: 10, batch: 'SYN-B-2' }, s, { csrf: 'x'.repeat(43) }),
+      post(base, 'stock-receive', { n: 10, batch: 'SYN-B-2' }, s, { csrf: other.csrf }), // another session's token
+      post(base, 'stock-receive', { n: 10, batch: 'SYN-B-2' }, s, { cookie: '' }),
+      post(base, 'stock-receive', { n: 10, batch: 'SYN-B-2' }, s, { origin: 'http://evil.example' }),
+      post(base, 'stock-receive', { n: 10, batch: 'SYN-B-2' }, s, { origin: null }),
+      post(base, 'stock-receive', { n: 10, batch: 'SYN-B-2' }, s, { cookie: 'station_session=%' }),
+    ]);
+    expect(refusals.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403]);
+    expect(((await refusals[0]?.json()) as { error: { id: string } }).error.id).toMatch(/muat ulang halaman/);
+    // A page reached through a name pointed at this PC (DNS rebinding) is refused, reads too.
+    const rebound = await new Promise<number | undefined>((resolve, reject) => {
+      request(new URL('/api/view', base), { headers: { host: `station.attacker.example:${new URL(base).port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(rebound).toBe(403);
+    expect(await stock()).toMatchObject({ received: 10 });
+  });
+
+  it('bad input is named field by field, in both languages, and nothing is written', async () => {
+    const cases: [string, unknown, string, RegExp][] = [
+      ['stock-receive', { n: '12x', batch: 'SYN-B-3' }, 'n', /Number of cards: got "12x", expected a whole number from 1 to 100000/],
+      ['stock-receive', { n: 0, batch: 'SYN-B-3' }, 'n', /got 0, expected a whole number from 1/],
+      ['stock-receive', { n: 5 }, 'batch', /Batch number: required/],
+      ['stock-receive', { n: 5, batch: 'a\u0000b' }, 'batch', /no control characters/],
+      ['stock-count', { n: 3, reason: '   ' }, 'reason', /Reason: required/],
+      ['jobs-add', { ids: '  \n ' }, 'ids', /no ids given/],
+      ['jobs-add', { ids: Array.from({ length: 501 }, (_, i) => `SYN-${i}`).join('\n') }, 'ids', /501 ids at once; at most 500/],
+      ['jobs-verify', { recordId: 'SYN-1', outcome: 'maybe' }, 'recordId', /./],
+      ['jobs-verify', { recordId: 'SYN-1', outcome: 'maybe' }, 'outcome', /expected one of printed, not-printed, spoiled/],
+      ['jobs-spoil', { recordId: '3201234567890123', reason: 'x' }, 'recordId', /looks like a NIK/],
+      ['supply-receive', { kind: 'toner', n: 1 }, 'kind', /expected one of ribbon, film/],
+      ['supply-replace', { kind: 'film', yield: -5 }, 'yield', /expected a whole number from 1/],
+      ['stock-receive', { n: 5, batch: 'B', again: 'yes' }, 'again', /expected true or false/],
+    ];
+    for (const [action, body, field, message] of cases) {
+      const r = await post(base, action, body, s);
+      const said = (await r.json()) as { field?: string; message?: { id: string; en: string } };
+      if (field === 'recordId' && action === 'jobs-verify') {
+        expect(r.status).toBe(400); // the outcome is checked after the record id, which is fine here
+        continue;
+      }
+      expect([r.status, said.field], `${action} ${JSON.stringify(body).slice(0, 60)}`).toEqual([400, field]);
+      expect(said.message?.en).toMatch(message);
+      expect(said.message?.id.length).toBeGreaterThan(0);
+    }
+    const wrong = [
+      await post(base, 'stock-receive', null, s, { raw: '{not json' }),
+      await post(base, 'stock-receive', null, s, { raw: '[1,2]' }),
+      await post(base, 'stock-receive', null, s, { type: 'text/plain', raw: '{"n":5,"batch":"SYN-B-9"}' }),
+      await post(base, 'stock-receive', null, s, { raw: JSON.stringify({ n: 5, batch: 'x'.repeat(80 * 1024) }) }),
+      await post(base, 'no-such-action', {}, s),
+      await post(base, '__proto__', {}, s),
+    ];
+    expect(wrong.map((r) => r.status)).toEqual([400, 400, 415, 413, 404, 404]);
+    expect(await stock()).toMatchObject({ received: 10, adjusted: 0 });
+    expect(JSON.parse((await runCli(['jobs', 'list', '--json', '--config', agent.configFile])).stdout)).toEqual([]);
+  });
+
+  it('a refusal from the ledger or the queue comes with its reason and what to do', async () => {
+    const twice = await post(base, 'stock-receive', { n: 10, batch: 'SYN-B-1' }, s);
+    expect(twice.status).toBe(409);
+    const said = (await twice.json()) as { message: { id: string; en: string }; hint: { id: string; en: string } };
+    expect(said.message.en).toMatch(/batch SYN-B-1 was already received: entry #\d+/);
+    expect(said.hint.id).toMatch(/--again/);
+    const spoil = await post(base, 'jobs-spoil', { recordId: 'SYN-404', reason: 'x' }, s);
+    expect(spoil.status).toBe(409);
+    expect(((await spoil.json()) as { message: { en: string } }).message.en).toBe('no job for record SYN-404');
+  });
+});
+
+describe('the station page beyond loopback, and its configuration', () => {
+  it('asks for the token on every request; the token never appears in the log', async () => {
+    const dir = tempDir('page-token-');
+    const tokenFile = join(dir, 'page-token');
+    writeFileSync(tokenFile, 'synthetic-page-token-4711\n');
+    chmodSync(tokenFile, 0o600);
+    const port = await freePort();
+    const agent = startAgent(testConfig('embedded', { mqtt: { url: 'embedded', embedded: { port: await freePort() } }, operator: { listen: `0.0.0.0:${port}`, tokenFile } }), dir);
+    try {
+      await agent.proc.waitForOutput(/station page ready/, 20_000);
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/api/view`)).status).toBe(401);
+      expect(await (await fetch(`${base}/`)).text()).toMatch(/Token akses \/ access token/);
+      const bearer = await fetch(`${base}/api/view`, { headers: { authorization: 'Bearer synthetic-page-token-4711', host: 'station-7.example' } });
+      expect(bearer.status).toBe(200);
+      const wrong = await fetch(`${base}/login`, { method: 'POST', body: 'token=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      expect(wrong.status).toBe(401);
+      const login = await fetch(`${base}/login`, { method: 'POST', body: 'token=synthetic-page-token-4711', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      expect(login.status).toBe(303);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect((await fetch(`${base}/api/view`, { headers: { cookie } })).status).toBe(200);
+      expect(agent.proc.output).not.toContain('synthetic-page-token-4711');
+    } finally {
+      await agent.proc.stop();
+    }
+  });
+
+  it('listening beyond this PC without a token file is a configuration error naming operator.tokenFile', async () => {
+    const dir = tempDir('page-config-');
+    const cfg = join(dir, 'agent.yaml');
+    writeFileSync(cfg, stringify(testConfig('embedded', { operator: { listen: '0.0.0.0:8088' } })));
+    const r = await runCli(['run', '--config', cfg]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/operator\.tokenFile: listening beyond this PC needs operator\.tokenFile/);
+  });
+
+  it('a port already taken leaves the agent printing and says which setting to check', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    const agent = startAgent(testConfig('embedded', { mqtt: { url: 'embedded', embedded: { port: await freePort() } }, operator: { listen: `127.0.0.1:${port}` } }));
+    try {
+      await agent.proc.waitForOutput(/station agent running/, 20_000);
+      expect(agent.proc.output).toMatch(/station page did not start; the clerk's station page is off until the agent restarts: check operator\.listen/);
+      expect(agent.proc.child.exitCode).toBeNull();
+    } finally {
+      await agent.proc.stop();
+      blocker.close();
+    }
+  });
+});
