@@ -19,6 +19,7 @@ function subcommand(program: Command, name: string, description: string): Comman
 /** Every command takes --lang and says --help in the command line's language. */
 function forEveryCommand(cmd: Command): void {
   cmd.helpOption('-h, --help', tr(HELP_TEXT));
+  if (cmd.commands.length > 0) cmd.helpCommand('help [command]', tr({ id: 'tampilkan bantuan untuk perintah', en: 'display help for command' }));
   if (cmd.commands.length === 0 && !cmd.options.some((o) => o.long === '--lang')) cmd.addOption(langOption());
   for (const sub of cmd.commands) forEveryCommand(sub);
 }
@@ -36,7 +37,7 @@ export function buildProgram(): Command {
     .configureHelp({ styleTitle: helpTitle })
     .configureOutput({ outputError: (text, write) => write(commanderMessage(text)) })
     .version(VERSION, '-V, --version', tr(VERSION_TEXT))
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(tr({ id: '(jalankan dengan --help untuk cara pakai)', en: '(run with --help for usage)' }))
     .exitOverride();
 
   subcommand(program, 'run', tr({ id: 'jalankan agen (daemon) sampai SIGTERM atau SIGINT', en: 'run the agent (the daemon) until SIGTERM or SIGINT' }))
@@ -119,7 +120,7 @@ missing after one was kept), 78 configuration error.`,
   addStockCommands(program, VERSION);
   addSupplyCommands(program, VERSION);
   addStoreCommands(program, VERSION);
-  addDashboardCommand(program, VERSION);
+  addDashboardCommand(program, VERSION, tr);
   addUpsCommands(program, VERSION);
 
   return program;

@@ -58,6 +58,7 @@ export function commanderMessage(text: string): string {
     [/error: command-argument value '([^']*)' is invalid for argument '([^']+)'\. (.*)/, (v, a, why) => `galat: nilai '${v}' untuk argumen '${a}' tidak sah. ${why}`],
     [/error: option '([^']+)' argument missing/, (o) => `galat: opsi '${o}' perlu nilai`],
     [/\(run with --help for usage\)/, () => '(jalankan dengan --help untuk cara pakai)'],
+    [/Allowed choices are ([^.]+)\./, (c) => `Pilihan: ${c}.`],
   ];
   let said = text;
   for (const [re, say] of rules) said = said.replace(re, (_all, ...groups: unknown[]) => say(...groups.filter((g): g is string => typeof g === 'string' || g === undefined).map((g) => g ?? '')));

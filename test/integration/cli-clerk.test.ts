@@ -127,6 +127,10 @@ describe("the clerk's commands", () => {
     const badLang = await say(['stock', 'show', '--lang', 'fr'], noLocale);
     expect(badLang.code).toBe(64);
     expect(badLang.stderr).toMatch(/Pilihan: id, en/);
+    const badKind = await say(['supply', 'receive', 'toner', '1'], noLocale);
+    expect(badKind.code).toBe(64);
+    expect(badKind.stderr).toMatch(/galat: nilai 'toner' untuk argumen 'kind' tidak sah\. Pilihan: ribbon, film\.\n\(jalankan dengan --help untuk cara pakai\)/);
+    expect(help.stdout).toMatch(/help \[command\]\s+tampilkan bantuan untuk perintah/);
   });
 
   it('jobs list has a header and filters; a closed pipe ends it quietly; an empty jobs add - exits 64', async () => {
