@@ -94,6 +94,9 @@ export async function openLogFile(opts: LogFileOptions, source = '(configuration
     dateFormat: 'yyyy-MM-dd',
     mkdir: true,
     sync: true,
+    // The agent's alone to write: under systemd its umask (0007) lets the group, the clerks'
+    // accounts, write what it makes. They may still read it.
+    mode: 0o640,
     limit: { count: opts.keepFiles, removeOtherLogFiles: true },
   }).catch((err: Error) => {
     throw new ConfigError(source, [{ path: 'log.file.path', message: `cannot write log files at ${opts.path}: ${err.message}` }]);

@@ -11,6 +11,8 @@ declare module 'pino-roll' {
     extension?: string;
     mkdir?: boolean;
     sync?: boolean;
+    /** Passed on to sonic-boom: the mode of each file it creates, less the umask. */
+    mode?: number;
     limit?: { count?: number; removeOtherLogFiles?: boolean };
   }
   interface RollingStream extends DestinationStream {

@@ -5,7 +5,9 @@
 #   scripts/install-linux.sh --root DIR      install into DIR as if it were / (packaging, tests)
 #
 # Safe to run again: it replaces the program in /opt/station-agent and the service files, and
-# never touches an existing /etc/station-agent/agent.yaml or the data in /var/lib/station-agent.
+# never changes an existing /etc/station-agent/agent.yaml or the data in /var/lib/station-agent
+# (only the group and mode of its files, so that the station-agent group may write them: clerks'
+# accounts in that group run their commands without sudo).
 # Without a running systemd (a container, a chroot, --root) it installs and enables the
 # service and says what to run once systemd is there.
 set -euo pipefail
@@ -42,12 +44,14 @@ esac
 "$NODE" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=17)?0:1)' \
   || die "Node.js $("$NODE" --version) at $NODE is too old: the agent needs 20.17 or newer"
 
-# 1. The user and group, through systemd-sysusers (works offline and under --root).
+# 1. The user and its group, through systemd-sysusers (works offline and under --root). The
+# group is the clerks' too: an account in it runs the clerk's commands without sudo.
 install -D -m 0644 "$SRC/deploy/linux/sysusers.conf" "$R/etc/sysusers.d/station-agent.conf"
 if command -v systemd-sysusers >/dev/null; then
   systemd-sysusers --root="$ROOT" "$R/etc/sysusers.d/station-agent.conf"
-elif [ "$ROOT" = / ] && ! id "$USER_NAME" >/dev/null 2>&1; then
-  useradd --system --user-group --home-dir /var/lib/station-agent --no-create-home --shell /usr/sbin/nologin "$USER_NAME"
+elif [ "$ROOT" = / ]; then
+  getent group "$USER_NAME" >/dev/null || groupadd --system "$USER_NAME"
+  id "$USER_NAME" >/dev/null 2>&1 || useradd --system --gid "$USER_NAME" --home-dir /var/lib/station-agent --no-create-home --shell /usr/sbin/nologin "$USER_NAME"
 fi
 # Owner of the agent's folders, looked up in the target's own user list.
 owner() {
@@ -110,10 +114,22 @@ say "program installed in $R$PREFIX ($(du -sh "$R$PREFIX" | cut -f1)); to remove
 install -D -m 0755 "$SRC/deploy/linux/station-agent.sh" "$R/usr/local/bin/station-agent"
 sed -i "s#^NODE=.*#NODE=$NODE#" "$R/usr/local/bin/station-agent"
 
-# 4. Folders: configuration (root-owned, readable by the agent), data and logs (the agent's).
-install -d -m 0750 "$R/etc/station-agent" "$R/var/lib/station-agent" "$R/var/log/station-agent"
+# 4. Folders: configuration (root's, readable by the group: the clerk's commands read
+# agent.yaml), logs (the agent's), and the data folder, the agent's and its group's: 2770, setgid
+# so that every file made in it gets the group, nothing for anyone else. The unit's
+# StateDirectoryMode says the same, and systemd sets it again at every start.
+DATA="$R/var/lib/station-agent"
+install -d -m 0750 "$R/etc/station-agent" "$R/var/log/station-agent"
+install -d -m 2770 "$DATA"
 own "root:${OWNER#*:}" "$R/etc/station-agent"
-own "$OWNER" "$R/var/lib/station-agent" "$R/var/log/station-agent"
+own "$OWNER" "$DATA" "$R/var/log/station-agent"
+# An earlier install left the database and its files 0640 and its folder 0750: give them to the
+# group as well. Group and mode only, never a file's content; symbolic links are left alone.
+if [ -n "$OWNER" ]; then
+  find "$DATA" -mindepth 1 \( -type d -o -type f \) -exec chgrp "${OWNER#*:}" {} +
+fi
+find "$DATA" -mindepth 1 -type d -exec chmod g+rwxs,o-rwx {} +
+find "$DATA" -mindepth 1 -type f -exec chmod g+rw,o-rwx {} +
 FIRST_INSTALL=no
 if [ ! -e "$R/etc/station-agent/agent.yaml" ]; then
   FIRST_INSTALL=yes

@@ -5,6 +5,7 @@
 #   sudo scripts/uninstall-linux.sh            keeps /etc/station-agent (configuration, secrets),
 #                                              /var/lib/station-agent (the database: print queue,
 #                                              blank-card ledger, undelivered telemetry) and the user
+#                                              and group (with the clerks' accounts in it)
 #   sudo scripts/uninstall-linux.sh --purge    removes those too, and the log folder
 #   scripts/uninstall-linux.sh --root DIR      the same, in a folder installed with --root DIR
 set -euo pipefail
@@ -59,13 +60,13 @@ if [ "$PURGE" = yes ]; then
       [ -f "$R/etc/$f" ] && sed -i '/^station-agent:/d' "$R/etc/$f"
     done
   fi
-  say "purged: configuration, database, logs and the station-agent user are gone"
+  say "purged: configuration, database, logs and the station-agent user and group are gone"
 else
-  say "kept: $R/etc/station-agent (configuration), $R/var/lib/station-agent (database), $R/var/log/station-agent and the station-agent user"
+  say "kept: $R/etc/station-agent (configuration), $R/var/lib/station-agent (database), $R/var/log/station-agent and the station-agent user and group"
   if [ -e "$0" ]; then
     say "remove them too with: $0 --purge"
   else
-    say "remove them too with: rm -rf $R/etc/station-agent $R/var/lib/station-agent $R/var/log/station-agent $R/etc/sysusers.d/station-agent.conf; userdel station-agent"
+    say "remove them too with: rm -rf $R/etc/station-agent $R/var/lib/station-agent $R/var/log/station-agent $R/etc/sysusers.d/station-agent.conf; userdel station-agent; groupdel station-agent"
   fi
 fi
 

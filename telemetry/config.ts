@@ -26,7 +26,7 @@ export const mqttSchema = z
     /** The password is read from this file, never given inline or on the command line. */
     passwordFile: filePath
       .optional()
-      .describe('File holding the broker password (mode 0640 or 0600, readable by the agent\'s user only); a trailing newline is ignored. Needs username.'),
+      .describe('File holding the broker password, readable by the agent\'s user only (owned by it, mode 0600: on a station its group is the clerks\' too); a trailing newline is ignored. Needs username.'),
     ca: filePath.optional().describe('PEM file of the CA that signed the broker\'s certificate, for mqtts://. Without it the system\'s CAs are trusted.'),
     cert: filePath.optional().describe('PEM client certificate, for brokers that log stations in by certificate; give key with it.'),
     key: filePath.optional().describe('PEM private key of cert; keep it readable by the agent\'s user only.'),

@@ -1,7 +1,7 @@
 /**
  * Setups that work but are weak, said at start (a warning in the log) and by diagnose (a WARN
- * with the fix): a secret file that any user of the PC can read, and a password sent over the
- * network in plain text.
+ * with the fix): a secret file that any user of the PC, or its group, can read, and a password
+ * sent over the network in plain text.
  */
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -37,11 +37,20 @@ export function setupWarnings(config: Config, platform: NodeJS.Platform = proces
       } catch {
         continue; // unreadable or missing: the reader says so with its own error
       }
+      // The group too: on a station it is station-agent, which the clerks' accounts join to run
+      // their commands without sudo; they need agent.yaml, never a secret.
+      const fix = `sudo chown station-agent ${file} && sudo chmod 600 ${file}`;
       if ((mode & 0o004) !== 0) {
         out.push({
           key,
-          en: `${key}: ${file} can be read by every user of this PC: chmod 640 ${file} (owner and the agent's group only).`,
-          id: `${key}: ${file} bisa dibaca semua pengguna PC ini: chmod 640 ${file} (hanya pemilik dan grup agen).`,
+          en: `${key}: ${file} can be read by every user of this PC: make it the agent's user's alone: ${fix}.`,
+          id: `${key}: ${file} bisa dibaca semua pengguna PC ini: jadikan hanya milik user agen: ${fix}.`,
+        });
+      } else if ((mode & 0o040) !== 0) {
+        out.push({
+          key,
+          en: `${key}: ${file} can be read by its group (on a station, station-agent: the clerks' accounts): make it the agent's user's alone: ${fix}.`,
+          id: `${key}: ${file} bisa dibaca grupnya (di stasiun, station-agent: akun para petugas): jadikan hanya milik user agen: ${fix}.`,
         });
       }
     }

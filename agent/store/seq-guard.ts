@@ -1,5 +1,6 @@
 import { closeSync, constants, existsSync, fdatasyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { shareNewFile } from '../../platform/shared-folder.js';
 
 const SIZE = 32;
 const FILE = 'seq.hwm';
@@ -32,6 +33,8 @@ export class SeqGuard {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         fd = openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o640);
+        // Where clerks share the data folder, the agent and they both write it.
+        shareNewFile(dataDir, fd);
         writeSync(fd, Buffer.alloc(SIZE, 0x20), 0, SIZE, 0);
       }
       return new SeqGuard(fd);

@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentError, EXIT } from '../../platform/errors.js';
 import { Db, type Queryable } from '../../platform/db.js';
+import { shareNewFile } from '../../platform/shared-folder.js';
 import type { TelemetryStorage } from '../../telemetry/storage.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
 import { SeqGuard } from './seq-guard.js';
@@ -88,10 +89,14 @@ export class Store implements TelemetryStorage {
         exitCode: EXIT.dataError,
       });
     }
+    const creating = !existsSync(file);
     const db = await Db.open(file).catch((err: Error) => {
       throw openError(file, err);
     });
     try {
+      // Before the first write makes its -wal and -shm, which copy its mode: in a group-shared
+      // folder the agent and the clerks all write this file (platform/shared-folder.ts).
+      if (creating) shareNewFile(dataDir, file);
       await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
       await Store.prepare(db, file, now, clockFloor);
     } catch (err) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
-import { CLI } from '../support/agent.js';
+import { CLI, ENGLISH_LOCALE } from '../support/agent.js';
 import { NotifySocket } from '../support/notify-socket.js';
 import { freePort, peerAvailable } from '../support/peers.js';
 import { Proc } from '../support/process.js';
@@ -70,6 +70,45 @@ function systemdVersion(): number {
   return Number(/systemd (\d+)/.exec(sh('systemctl', ['--version']).out)?.[1] ?? 0);
 }
 
+/** A file's permission bits, setgid included, in octal as chmod writes them. */
+const modeOf = (path: string) => (lstatSync(path).mode & 0o7777).toString(8);
+
+/** The station-agent user's uid and gid in a root folder's own user list. */
+function agentIds(root: string): { uid: number; gid: number } {
+  const m = /^station-agent:x:(\d+):(\d+):/m.exec(readFileSync(join(root, 'etc/passwd'), 'utf8'));
+  return { uid: Number(m?.[1]), gid: Number(m?.[2]) };
+}
+
+/** Someone on the PC: their uid and gid, the groups they are in, their umask. */
+interface Account {
+  uid: number;
+  gid: number;
+  groups: number[];
+  umask: string;
+}
+
+/** `cmd` started as `who` (setpriv, as root): no entry in any user list is needed. */
+function startAs(who: Account, cmd: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
+  const groups = who.groups.length > 0 ? [`--groups=${who.groups.join(',')}`] : ['--clear-groups'];
+  return new Proc('setpriv', [`--reuid=${who.uid}`, `--regid=${who.gid}`, ...groups, '--', 'sh', '-c', `umask ${who.umask}; exec "$@"`, 'sh', ...cmd], opts);
+}
+
+async function runAs(who: Account, cmd: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = startAs(who, cmd, { env: { ...ENGLISH_LOCALE, ...env } });
+  const { code } = await p.exited;
+  return { code, stdout: p.stdout, stderr: p.stderr };
+}
+
+/** Every path under `dir` (itself excluded) with its owner, group and mode. */
+function listing(dir: string): { path: string; uid: number; gid: number; mode: number; dir: boolean }[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    const st = lstatSync(path);
+    const here = { path, uid: st.uid, gid: st.gid, mode: st.mode & 0o7777, dir: st.isDirectory() };
+    return st.isDirectory() ? [here, ...listing(path)] : [here];
+  });
+}
+
 describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-linux.sh)', () => {
   it('installs into a root folder; systemd-analyze verify finds nothing to say about the unit', () => {
     const root = tempDir('install-root-');
@@ -104,6 +143,11 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
       expect(unitValue(unit, key), key).toBe(value);
     }
     expect(unit).toMatch(/^DeviceAllow=char-hidraw rw$/m);
+    // The clerks' accounts share the data folder through the group: what the agent makes is the
+    // group's to write, nothing is anyone else's, and systemd keeps the folder setgid.
+    expect(unitValue(unit, 'UMask')).toBe('0007');
+    expect(unitValue(unit, 'StateDirectoryMode')).toBe('2770');
+    expect(unitValue(unit, 'Group')).toBe('station-agent');
     // The restart back-off drop-in only where systemd knows its keys (254 and newer).
     const dropIn = join(root, 'etc/systemd/system/station-agent.service.d/restart-backoff.conf');
     expect(existsSync(dropIn)).toBe(systemdVersion() >= 254);
@@ -122,6 +166,22 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     // Enabled for boot, the user made in the root's own user list, the udev rule in place.
     expect(readlinkSync(join(root, 'etc/systemd/system/multi-user.target.wants/station-agent.service'))).toBe('/etc/systemd/system/station-agent.service');
     expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toMatch(/^station-agent:x:\d+:\d+:.*:\/var\/lib\/station-agent:/m);
+    // The group, named in sysusers.conf itself, and the user's primary group.
+    const sysusers = readFileSync(join(root, 'etc/sysusers.d/station-agent.conf'), 'utf8');
+    expect(sysusers).toMatch(/^g station-agent -$/m);
+    expect(sysusers).toMatch(/^u station-agent -:station-agent /m);
+    const group = /^station-agent:x:(\d+):/m.exec(readFileSync(join(root, 'etc/group'), 'utf8'));
+    expect(Number(group?.[1])).toBe(agentIds(root).gid);
+    // The data folder: the agent's and its group's, setgid; the configuration: the group may read it.
+    expect(modeOf(join(root, 'var/lib/station-agent'))).toBe('2770');
+    expect(modeOf(join(root, 'etc/station-agent'))).toBe('750');
+    expect(modeOf(join(root, 'etc/station-agent/agent.yaml'))).toBe('640');
+    expect(modeOf(join(root, 'var/log/station-agent'))).toBe('750');
+    if (isRoot) {
+      const { uid, gid } = agentIds(root);
+      expect(lstatSync(join(root, 'var/lib/station-agent'))).toMatchObject({ uid, gid });
+      expect(lstatSync(join(root, 'etc/station-agent/agent.yaml'))).toMatchObject({ uid: 0, gid });
+    }
     expect(readFileSync(join(root, 'etc/udev/rules.d/60-station-agent-ups.rules'), 'utf8')).toMatch(/SUBSYSTEM=="hidraw".*GROUP="station-agent"/);
     // A starter configuration, and only the production packages.
     expect(existsSync(join(root, 'etc/station-agent/agent.yaml'))).toBe(true);
@@ -131,6 +191,8 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     const wrapper = readFileSync(join(root, 'usr/local/bin/station-agent'), 'utf8');
     expect(wrapper).toContain(`NODE=${unitValue(readFileSync(unitFile, 'utf8'), 'ExecStart')?.split(' ')[0]}`);
     expect(wrapper).toMatch(/runuser -u station-agent/);
+    // Anyone else runs it as themselves, and is told how to get in when the group is missing.
+    expect(wrapper).toMatch(/usermod -aG station-agent/);
   }, 60_000);
 
   it("runs the unit's ExecStart by hand: the agent says READY=1 and pings the watchdog, reloads its log level on ExecReload, stops on SIGTERM", async () => {
@@ -207,10 +269,28 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     install(root);
     const config = join(root, 'etc/station-agent/agent.yaml');
     writeFileSync(config, '# this station\'s own configuration\n');
-    writeFileSync(join(root, 'var/lib/station-agent/station.db'), 'data');
+    // As an earlier version left them, under the unit's UMask=0027 (and a file made 0644 by hand).
+    const data = join(root, 'var/lib/station-agent');
+    chmodSync(data, 0o750);
+    writeFileSync(join(data, 'station.db'), 'data', { mode: 0o640 });
+    writeFileSync(join(data, 'station.db-wal'), 'wal', { mode: 0o640 });
+    writeFileSync(join(data, 'seq.hwm'), '42', { mode: 0o644 });
+    chmodSync(join(data, 'seq.hwm'), 0o644);
+    writeFileSync(join(root, 'etc/station-agent/mqtt.pass'), 'secret\n', { mode: 0o600 });
+    if (isRoot) for (const name of ['station.db', 'station.db-wal', 'seq.hwm']) chownSync(join(data, name), agentIds(root).uid, 0);
     const again = install(root);
     expect(again).toMatch(/kept the existing configuration/);
     expect(readFileSync(config, 'utf8')).toBe('# this station\'s own configuration\n');
+    // The upgrade gives the data to the group: the folder setgid, the files group-writable, no
+    // file's content changed; the secret is left alone.
+    expect(modeOf(data)).toBe('2770');
+    const before: [string, string][] = [['station.db', 'data'], ['station.db-wal', 'wal'], ['seq.hwm', '42']];
+    for (const [name, content] of before) {
+      expect(modeOf(join(data, name)), name).toBe('660');
+      expect(readFileSync(join(data, name), 'utf8')).toBe(content);
+      if (isRoot) expect(lstatSync(join(data, name)), name).toMatchObject(agentIds(root));
+    }
+    expect(modeOf(join(root, 'etc/station-agent/mqtt.pass'))).toBe('600');
     expect(readFileSync(join(root, 'etc/passwd'), 'utf8').match(/^station-agent:/gm)).toHaveLength(1);
     expect(sh('systemd-analyze', ['verify', join(root, UNIT)]).out.trim()).toBe('');
 
@@ -257,6 +337,72 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     expect(lstatSync(join(root, 'usr/local/bin/station-agent')).uid).toBe(0);
     expect(lstatSync(join(root, UNIT)).uid).toBe(0);
   }, 60_000);
+
+  // Only root can start programs as other users (setpriv). The accounts are uids no user list
+  // names: nothing is added to this PC's own, and nothing is left to clean up.
+  it.runIf(isRoot)("a clerk's account in the station-agent group runs the clerk's commands without sudo, with the agent running and not; each writes what the other made", async () => {
+    const root = tempDir('clerk-');
+    install(root);
+    chmodSync(root, 0o755); // a temporary folder is root's alone; the service's folders are not
+    const ids = agentIds(root);
+    const agent: Account = { ...ids, groups: [], umask: unitValue(readFileSync(join(root, UNIT), 'utf8'), 'UMask') ?? '' };
+    // A clerk logged in on the PC, in the group, with a login shell's usual umask; and an account outside it.
+    const clerk: Account = { uid: 61_001, gid: 61_001, groups: [ids.gid], umask: '022' };
+    const outsider: Account = { uid: 61_002, gid: 61_002, groups: [], umask: '022' };
+    // The installed command, pointed at the program in this root, and the station's file.
+    const program = join(root, 'opt/station-agent/dist/agent/cli.js');
+    const command = join(root, 'usr/local/bin/station-agent');
+    writeFileSync(command, readFileSync(command, 'utf8').replace(/^CLI=.*$/m, `CLI=${program}`));
+    const config = join(root, 'etc/station-agent/agent.yaml');
+    const dataDir = join(root, 'var/lib/station-agent');
+    const station = (dir: string, port: number) =>
+      stringify({ station: { id: 'clerk-01', province: '99', regency: '9901' }, dataDir: dir, mqtt: { url: 'embedded', embedded: { port } }, printer: { driver: 'sim' }, ups: { driver: 'sim' }, operator: { listen: false }, intervals: { pollSeconds: 0.5, healthSeconds: 1 } });
+    writeFileSync(config, station(dataDir, await freePort()));
+    const asClerk = (...args: string[]) => runAs(clerk, [command, ...args], { STATION_AGENT_CONFIG: config });
+    const asAgent = (...args: string[]) => runAs(agent, [process.execPath, ...AGENT_NODE_FLAGS, program, ...args, '--config', config]);
+    const queued = async () => (JSON.parse((await asClerk('jobs', 'list', '--json')).stdout) as { recordId: string }[]).map((j) => j.recordId).sort();
+
+    // The service makes the database, then a clerk queues a record while it runs (its -wal and -shm open).
+    const daemon = startAs(agent, [process.execPath, ...AGENT_NODE_FLAGS, program, 'run', '--config', config], { cwd: dataDir, env: ENGLISH_LOCALE });
+    try {
+      await daemon.waitForOutput(/station agent running/, 15_000);
+      expect(readdirSync(dataDir)).toEqual(expect.arrayContaining(['station.db', 'station.db-wal', 'station.db-shm']));
+      const added = await asClerk('jobs', 'add', 'SYN-0001');
+      expect(added.code, added.stdout + added.stderr).toBe(0);
+      expect(await queued()).toEqual(['SYN-0001']);
+      const status = await asClerk('status', '--json');
+      expect(status.code, status.stderr).toBe(0);
+      // Nobody else reads or writes any of it, and is told how to get in.
+      const refused = await runAs(outsider, [command, 'jobs', 'list'], { STATION_AGENT_CONFIG: config });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(`may not use the agent yet (it cannot read ${config}). Ask the technician to run 'sudo usermod -aG station-agent 61002'`);
+      expect(refused.stderr).toMatch(/belum boleh memakai agen/);
+      daemon.child.kill('SIGTERM');
+      expect((await daemon.exited).code, daemon.output.slice(-2000)).toBe(0);
+    } finally {
+      await daemon.stop();
+    }
+    // The agent writes after the clerk, and the clerk after the agent, with nothing running.
+    expect((await asAgent('jobs', 'add', 'SYN-0002')).code).toBe(0);
+    expect((await asClerk('jobs', 'add', 'SYN-0003')).code).toBe(0);
+    expect(await queued()).toEqual(['SYN-0001', 'SYN-0002', 'SYN-0003']);
+
+    // A clerk first, on a station whose database is not made yet: the agent still writes it.
+    const fresh = join(root, 'var/lib/station-agent/fresh');
+    expect((await runAs(agent, ['mkdir', fresh])).code).toBe(0);
+    writeFileSync(config, station(fresh, await freePort()));
+    const first = await asClerk('jobs', 'add', 'SYN-0004');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(lstatSync(join(fresh, 'station.db')).uid).toBe(clerk.uid);
+    const after = await asAgent('jobs', 'add', 'SYN-0005');
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    expect(await queued()).toEqual(['SYN-0004', 'SYN-0005']);
+
+    // Everything in the data folder: the group's, group-writable, nothing for anyone else.
+    const wrong = listing(dataDir).filter((f) => f.gid !== ids.gid || (f.mode & 0o007) !== 0 || (f.mode & 0o060) !== 0o060 || (f.dir && (f.mode & 0o2010) !== 0o2010));
+    expect(wrong.map((f) => `${f.path} ${f.uid}:${f.gid} ${f.mode.toString(8)}`)).toEqual([]);
+    expect(listing(dataDir).map((f) => f.path.slice(dataDir.length + 1))).toEqual(expect.arrayContaining(['station.db', 'seq.hwm', 'fresh/station.db', 'fresh/seq.hwm']));
+  }, 90_000);
 
   it('refuses a checkout missing a production package, naming it and what to do, and keeps the installed program', () => {
     // ipp is imported only when the configuration names the ipp printer driver: `--version` never loads it.

@@ -10,13 +10,17 @@ function config(dir: string, mqtt: Record<string, unknown>) {
 }
 
 describe('weak setups are named with the fix', () => {
-  it('a secret file every user can read', () => {
+  it('a secret file every user, or its group, can read', () => {
     const dir = tempDir('weak-');
     writeFileSync(join(dir, 'mqtt.pass'), 'secret\n');
     chmodSync(join(dir, 'mqtt.pass'), 0o644);
     const c = config(dir, { url: 'mqtts://broker.example:8883', username: 'u', passwordFile: 'mqtt.pass' });
-    expect(setupWarnings(c, 'linux')).toEqual([expect.objectContaining({ key: 'mqtt.passwordFile', en: expect.stringMatching(/can be read by every user of this PC: chmod 640/) as string, id: expect.stringMatching(/bisa dibaca semua pengguna/) as string })]);
+    const fix = `sudo chown station-agent ${join(dir, 'mqtt.pass')} && sudo chmod 600 ${join(dir, 'mqtt.pass')}`;
+    expect(setupWarnings(c, 'linux')).toEqual([expect.objectContaining({ key: 'mqtt.passwordFile', en: expect.stringContaining(`can be read by every user of this PC: make it the agent's user's alone: ${fix}`) as string, id: expect.stringMatching(/bisa dibaca semua pengguna/) as string })]);
+    // Its group is station-agent on a station, which the clerks' accounts join: not for a secret.
     chmodSync(join(dir, 'mqtt.pass'), 0o640);
+    expect(setupWarnings(c, 'linux')).toEqual([expect.objectContaining({ key: 'mqtt.passwordFile', en: expect.stringContaining(`can be read by its group (on a station, station-agent: the clerks' accounts): make it the agent's user's alone: ${fix}`) as string, id: expect.stringMatching(/bisa dibaca grupnya/) as string })]);
+    chmodSync(join(dir, 'mqtt.pass'), 0o600);
     expect(setupWarnings(c, 'linux')).toEqual([]);
     // File modes mean nothing on Windows.
     chmodSync(join(dir, 'mqtt.pass'), 0o644);
