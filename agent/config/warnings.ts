@@ -26,6 +26,7 @@ export function setupWarnings(config: Config, platform: NodeJS.Platform = proces
     ['mqtt.key', config.mqtt.key],
     ['ups.passwordFile', config.ups.driver === 'nut' ? config.ups.passwordFile : undefined],
     ['records.http.tokenFile', config.records?.driver === 'http' ? config.records.http.tokenFile : undefined],
+    ['operator.tokenFile', config.operator.tokenFile],
   ];
   // File modes mean nothing on Windows; there the folder's ACL guards them.
   if (platform !== 'win32') {

@@ -27,6 +27,18 @@ describe('weak setups are named with the fix', () => {
     expect(setupWarnings(c, 'win32')).toEqual([]);
   });
 
+  it("the station page's token file is a secret like the others", () => {
+    const dir = tempDir('weak-');
+    writeFileSync(join(dir, 'page.token'), 'synthetic\n');
+    chmodSync(join(dir, 'page.token'), 0o640);
+    const c = validate(
+      { station: { id: 's', province: 'p', regency: 'r' }, mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'none' }, operator: { listen: '0.0.0.0:8088', tokenFile: 'page.token' } },
+      'test',
+      dir,
+    );
+    expect(setupWarnings(c, 'linux').map((w) => w.key)).toEqual(['operator.tokenFile']);
+  });
+
   it('a password over plain MQTT to another host, but not to this PC', () => {
     const dir = tempDir('weak-');
     writeFileSync(join(dir, 'mqtt.pass'), 'secret\n');
