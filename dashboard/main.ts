@@ -15,6 +15,7 @@ import { explainMqttError } from '../telemetry/connection.js';
 import { schemaValidators } from '../telemetry/validate.js';
 import { Api } from './api.js';
 import type { DashboardConfig } from './config.js';
+import { startExporters } from './exporters.js';
 import { Fleet, toRow } from './fleet.js';
 import { Ingest } from './ingest.js';
 import { splitListen } from './section.js';
@@ -67,8 +68,9 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
 
     const { host, port } = splitListen(cfg.dashboard.listen);
     const broker: { client?: MqttClient } = {};
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients }) });
-    const server = new DashboardServer({ host, port, token, api, log });
+    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics });
     await parts.start(
       'web server',
       () =>
@@ -88,7 +90,10 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
       });
       if (rows.length > 0) server.broadcast('rows', rows);
     });
-    ingest.on('alert', (e) => server.broadcast('alert', e));
+    ingest.on('alert', (e) => {
+      server.broadcast('alert', e);
+      exporters.onAlert(e);
+    });
 
     broker.client = await parts.start('broker connection', () => connectBroker(cfg, secrets, port, ingest, log), (c) => new Promise<void>((resolve) => c.end(false, {}, () => resolve())));
 

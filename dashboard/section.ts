@@ -10,6 +10,34 @@ import { leadDaysSchema } from '../telemetry/config.js';
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
 const code = z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), z.string().regex(TOPIC_SAFE, 'expected a code like "53" or "5371"'));
 
+/** Where the dashboard sends the stations' alerts (Alertmanager's v2 API); secrets only from files. */
+export const alertmanagerSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), {
+        message: 'no user or password in the URL (it would be logged): put the user in username and the password in the file named by passwordFile',
+        abort: true,
+      })
+      .refine((u) => /^https?:\/\/[^\s/@]+(:\d+)?(\/[^\s]*)?$/.test(u), 'expected http://HOST:PORT or https://HOST:PORT, e.g. "http://127.0.0.1:9093"')
+      .describe('Alertmanager\'s address, e.g. "http://127.0.0.1:9093" (a path prefix such as /alertmanager is kept); alerts go to its /api/v2/alerts. Never put a user or password in the URL.'),
+    username: z.string().min(1).optional().describe('User for basic authentication (a reverse proxy in front of Alertmanager); give passwordFile with it.'),
+    passwordFile: filePath.optional().describe('File holding the basic-auth password, readable by the dashboard\'s user only; a trailing newline is ignored. Needs username.'),
+    bearerTokenFile: filePath.optional().describe('File holding a bearer token sent as "Authorization: Bearer", instead of basic authentication.'),
+    resendSeconds: z
+      .number()
+      .min(1)
+      .max(3600)
+      .default(60)
+      .describe('Active alerts are posted again this often; each post says it ends 4 such periods later unless posted again, so alerts the dashboard stops sending (it was stopped) resolve by themselves.'),
+    timeoutSeconds: z.number().min(0.5).max(120).default(10).describe('How long one post may take before it is abandoned and tried again later.'),
+  })
+  .refine((a) => a.passwordFile === undefined || a.username !== undefined, { message: 'passwordFile needs a username', path: ['username'] })
+  .refine((a) => a.username === undefined || a.passwordFile !== undefined, { message: 'username needs passwordFile (the password is read from a file)', path: ['passwordFile'] })
+  .refine((a) => a.bearerTokenFile === undefined || a.username === undefined, { message: 'give either username and passwordFile or bearerTokenFile, not both', path: ['bearerTokenFile'] });
+
+export type AlertmanagerSection = z.infer<typeof alertmanagerSchema>;
+
 export const dashboardSectionSchema = z
   .strictObject({
     listen: listen
@@ -70,6 +98,9 @@ export const dashboardSectionSchema = z
       )
       .default({})
       .describe('Where each regency is, by code, to offer the nearest lender first. Regencies not listed come after those that are, by surplus.'),
+    alertmanager: alertmanagerSchema
+      .optional()
+      .describe('Send every alert a station raises to the province\'s Alertmanager (docs/dashboard.md, "Alertmanager"); not set: alerts stay on the page.'),
   })
   .describe('The provincial dashboard (`station-agent dashboard` only; the agent ignores it).');
 

@@ -1,6 +1,7 @@
 /**
  * The dashboard's web server: the page (static files from dashboard/web), the JSON API under
- * /api/, and a server-sent event stream that pushes changed rows and new alerts once a second.
+ * /api/, Prometheus metrics on /metrics, and a server-sent event stream that pushes changed rows
+ * and new alerts once a second.
  * Loopback-only unless configured; beyond loopback every request needs the token.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -62,7 +63,7 @@ export class DashboardServer {
   private readonly files = new Map<string, Buffer>();
 
   constructor(
-    private readonly o: { host: string; port: number; token: Buffer | null; api: Api; log: Logger },
+    private readonly o: { host: string; port: number; token: Buffer | null; api: Api; log: Logger; metrics?: () => Promise<{ contentType: string; body: string }> },
   ) {}
 
   get address(): string {
@@ -148,7 +149,7 @@ export class DashboardServer {
     if (url.pathname === '/login') return this.login(req, res);
     // The login page's own style is public; nothing in it is about the fleet.
     if (!this.authorised(req) && url.pathname !== '/app.css') {
-      if (url.pathname.startsWith('/api/')) return send(res, 401, { error: 'token required: send "Authorization: Bearer TOKEN" (the token is in dashboard.tokenFile)' });
+      if (url.pathname.startsWith('/api/') || url.pathname === '/metrics') return send(res, 401, { error: 'token required: send "Authorization: Bearer TOKEN" (the token is in dashboard.tokenFile)' });
       res.writeHead(303, { location: '/login' });
       return void res.end();
     }
@@ -159,6 +160,11 @@ export class DashboardServer {
     }
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     if (url.pathname === '/api/stream' && req.method === 'GET') return this.stream(req, res);
+    if (url.pathname === '/metrics' && req.method === 'GET' && this.o.metrics) {
+      const m = await this.o.metrics();
+      res.writeHead(200, { 'content-type': m.contentType, 'cache-control': 'no-store' });
+      return void res.end(m.body);
+    }
     if (url.pathname.startsWith('/api/')) {
       const body = req.method === 'POST' ? await readJson(req) : undefined;
       const out = await this.o.api.handle(req.method ?? 'GET', url, body);

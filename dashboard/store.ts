@@ -186,6 +186,19 @@ export class DashboardStore {
     return rows.map(toEvent);
   }
 
+  /**
+   * The newest raise and the newest clear of every (station, code) in the feed: what was active
+   * when the dashboard stopped, for Alertmanager to hear again on the next start.
+   */
+  async latestAlertEvents(): Promise<StoredEvent[]> {
+    const rows = await this.db.all<EventRowDb>(
+      `SELECT id, station, province, regency, ts, seq, code, state, severity, message, acked_at, acked_by FROM
+         (SELECT *, ROW_NUMBER() OVER (PARTITION BY station, code, state ORDER BY ts DESC, seq DESC) AS rn FROM events)
+       WHERE rn = 1`,
+    );
+    return rows.map(toEvent);
+  }
+
   async ack(id: number, by: string, at: string): Promise<StoredEvent | null> {
     await this.db.run('UPDATE events SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL', [at, by, id]);
     const row = await this.db.get<EventRowDb>('SELECT * FROM events WHERE id = ?', [id]);

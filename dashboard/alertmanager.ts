@@ -1,0 +1,233 @@
+/**
+ * The stations' alerts to the province's Alertmanager (v2 API, `POST /api/v2/alerts`). A change
+ * (raised, cleared, graver) is posted within a moment; every active alert is posted again each
+ * `resendSeconds`, saying it ends four periods later, so an alert the dashboard stops sending
+ * resolves by itself. While Alertmanager does not answer nothing is dropped: what it has not
+ * taken is posted again, whole, with a growing pause, until it answers.
+ */
+import type { Logger } from 'pino';
+import { readSecretFile } from '../hal/secret-file.js';
+import { ConfigError } from '../platform/errors.js';
+import type { AlertChange, ActiveAlert } from './active-alerts.js';
+import { alertWords } from './alert-words.js';
+import type { AlertmanagerSection } from './section.js';
+
+/** One alert as Alertmanager's v2 API takes it. */
+export interface AmAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface PosterOptions {
+  /** Alertmanager's base URL; /api/v2/alerts is added. */
+  url: string;
+  /** Authorization, read from files at start; never logged. */
+  headers?: Record<string, string>;
+  resendMs: number;
+  timeoutMs: number;
+  /** First pause after a failed post; it doubles up to resendMs. */
+  retryMs?: number;
+  /** Changes that come together are posted together after this pause. */
+  batchMs?: number;
+  log: Logger;
+  now?: () => number;
+  /** A regency's name for people (dashboard.regencies), for the summary. */
+  regencyName?: (code: string) => string | undefined;
+}
+
+const BATCH = 500;
+/** While Alertmanager stays down, the log says so again this often (not on every retry). */
+const REMIND_MS = 10 * 60_000;
+
+/** The Authorization header the section's files give, if any. A file that cannot be read is a configuration error. */
+export function alertmanagerHeaders(a: AlertmanagerSection, source: string): Record<string, string> {
+  const read = (key: string, file: string): string => {
+    try {
+      return readSecretFile(file).toString('utf8');
+    } catch (err) {
+      throw new ConfigError(source, [{ path: `dashboard.alertmanager.${key}`, message: (err as Error).message }]);
+    }
+  };
+  if (a.bearerTokenFile) return { authorization: `Bearer ${read('bearerTokenFile', a.bearerTokenFile)}` };
+  if (a.username && a.passwordFile) return { authorization: `Basic ${Buffer.from(`${a.username}:${read('passwordFile', a.passwordFile)}`).toString('base64')}` };
+  return {};
+}
+
+/** Labels and annotations of a station's alert (documented in docs/dashboard.md, "Alertmanager"). */
+export function toAmAlert(a: ActiveAlert, endsAtMs: number, regencyName?: string): AmAlert {
+  const words = alertWords(a.code);
+  const where = `${a.station} (${regencyName ?? a.regency})`;
+  return {
+    labels: { alertname: a.code, station: a.station, province: a.province, regency: a.regency, severity: a.severity },
+    annotations: {
+      summary: `${words.id} / ${words.en}: ${where}`,
+      summary_id: `${words.id}: stasiun ${where}`,
+      summary_en: `${words.en}: station ${where}`,
+      description: a.message,
+    },
+    startsAt: new Date(a.startsAtMs).toISOString(),
+    endsAt: new Date(Math.max(endsAtMs, a.startsAtMs)).toISOString(),
+  };
+}
+
+const fingerprint = (a: ActiveAlert) => JSON.stringify([a.station, a.code, a.severity, a.province, a.regency]);
+
+export class AlertmanagerPoster {
+  private readonly endpoint: string;
+  private readonly now: () => number;
+  /** What fires now, by label set: posted again every resendMs. */
+  private readonly firing = new Map<string, ActiveAlert>();
+  /** Changes Alertmanager has not taken yet: a firing alert (by its label set) or a resolution. */
+  private readonly unsent = new Map<string, { alert: ActiveAlert; endsAtMs: number | null }>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private wantFull = true;
+  private nextFullAt = 0;
+  private backoffMs: number;
+  private inFlight: Promise<void> | undefined;
+  private stopped = false;
+  private failingSince: number | null = null;
+  private remindedAt = 0;
+  /** null until the first post; then whether the last one was taken. */
+  up: boolean | null = null;
+  lastError: string | null = null;
+  posted = 0;
+
+  constructor(private readonly o: PosterOptions) {
+    this.endpoint = `${o.url.replace(/\/+$/, '')}/api/v2/alerts`;
+    this.now = o.now ?? Date.now;
+    this.backoffMs = o.retryMs ?? 2000;
+  }
+
+  /** Alerts Alertmanager has not taken yet (changes and resolutions). */
+  get pending(): number {
+    return this.unsent.size;
+  }
+
+  /** Take changes from the book; they go out within batchMs (or with the next retry while Alertmanager is down). */
+  take(changes: AlertChange[]): void {
+    for (const c of changes) {
+      const fp = fingerprint(c.alert);
+      if (c.kind === 'firing') {
+        this.firing.set(fp, c.alert);
+        this.unsent.set(fp, { alert: c.alert, endsAtMs: null });
+      } else {
+        this.firing.delete(fp);
+        this.unsent.set(fp, { alert: c.alert, endsAtMs: c.endsAtMs });
+      }
+    }
+    if (changes.length > 0 && this.failingSince === null) this.wake(this.o.batchMs ?? 200, false);
+  }
+
+  /** Post what is known now, then keep posting. */
+  start(): void {
+    this.stopped = false;
+    this.wake(0, true);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  status(): { url: string; up: boolean | null; firing: number; pending: number; lastError: string | null } {
+    return { url: this.o.url, up: this.up, firing: this.firing.size, pending: this.pending, lastError: this.lastError };
+  }
+
+  private wake(ms: number, full: boolean): void {
+    if (this.stopped) return;
+    this.wantFull ||= full;
+    const at = this.now() + ms;
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      // One post at a time: a change that comes during a post waits for it.
+      const p = (this.inFlight ?? Promise.resolve()).then(() => this.run()).catch((err: unknown) => {
+        this.o.log.error({ err: (err as Error).message }, 'posting to Alertmanager failed; tried again later');
+        this.wake(this.o.resendMs, true);
+      });
+      this.inFlight = p;
+      void p.finally(() => {
+        if (this.inFlight === p) this.inFlight = undefined;
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async run(): Promise<void> {
+    const now = this.now();
+    const full = this.wantFull || now >= this.nextFullAt;
+    this.wantFull = false;
+    const sending = new Map(this.unsent);
+    const firingEnds = now + 4 * this.o.resendMs;
+    const body: AmAlert[] = [];
+    const name = (a: ActiveAlert) => this.o.regencyName?.(a.regency);
+    if (full) for (const a of this.firing.values()) body.push(toAmAlert(a, firingEnds, name(a)));
+    for (const [fp, u] of sending) {
+      if (u.endsAtMs !== null) body.push(toAmAlert(u.alert, u.endsAtMs, name(u.alert)));
+      else if (!full && this.firing.has(fp)) body.push(toAmAlert(u.alert, firingEnds, name(u.alert)));
+    }
+    const error = body.length === 0 ? null : await this.post(body);
+    if (this.stopped) return;
+    if (error === null) {
+      // Taken: forget what was sent, unless it changed again meanwhile.
+      for (const [fp, u] of sending) if (this.unsent.get(fp) === u) this.unsent.delete(fp);
+      this.posted += body.length;
+      if (this.failingSince !== null) this.o.log.info({ url: this.o.url, alerts: body.length }, 'Alertmanager answers again: the alerts it missed are delivered');
+      this.failingSince = null;
+      this.up = body.length > 0 ? true : this.up;
+      this.lastError = null;
+      this.backoffMs = this.o.retryMs ?? 2000;
+      if (full) this.nextFullAt = now + this.o.resendMs;
+      this.wake(Math.max(0, this.nextFullAt - this.now()), true);
+      if (this.unsent.size > 0) this.wake(this.o.batchMs ?? 200, false);
+      return;
+    }
+    this.up = false;
+    this.lastError = error;
+    const t = this.now();
+    if (this.failingSince === null || t - this.remindedAt >= REMIND_MS) {
+      this.o.log.warn({ url: this.o.url, error, waiting: this.unsent.size, firing: this.firing.size, since: new Date(this.failingSince ?? t).toISOString() }, 'Alertmanager did not take the alerts; they are kept and posted again until it does');
+      this.remindedAt = t;
+    }
+    this.failingSince ??= t;
+    this.wake(this.backoffMs, true);
+    this.backoffMs = Math.min(this.backoffMs * 2, this.o.resendMs);
+  }
+
+  /** null when Alertmanager took the alerts; else why not, in words. */
+  private async post(alerts: AmAlert[]): Promise<string | null> {
+    for (let i = 0; i < alerts.length; i += BATCH) {
+      let res: Response;
+      try {
+        res = await fetch(this.endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...this.o.headers },
+          body: JSON.stringify(alerts.slice(i, i + BATCH)),
+          signal: AbortSignal.timeout(this.o.timeoutMs),
+        });
+      } catch (err) {
+        const e = err as Error & { cause?: { code?: string } };
+        return e.name === 'TimeoutError' ? `no answer within ${this.o.timeoutMs} ms (dashboard.alertmanager.timeoutSeconds)` : `${e.cause?.code ?? e.message}: is Alertmanager running at dashboard.alertmanager.url?`;
+      }
+      const text = (await res.text().catch(() => '')).slice(0, 300);
+      if (res.ok) continue;
+      // Alertmanager keeps the valid alerts of a post and answers 400 for the rest: posting the same again would not help.
+      if (res.status === 400) {
+        this.o.log.error({ url: this.o.url, answer: text }, 'Alertmanager refused some alerts as invalid; the others were taken');
+        continue;
+      }
+      if (res.status === 401 || res.status === 403) return `HTTP ${res.status}: check dashboard.alertmanager.username and passwordFile, or bearerTokenFile`;
+      if (res.status === 404) return `HTTP 404 for ${this.endpoint}: is dashboard.alertmanager.url Alertmanager's address (0.16 or later, API v2)?`;
+      return `HTTP ${res.status}: ${text}`;
+    }
+    return null;
+  }
+}

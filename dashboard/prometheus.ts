@@ -1,0 +1,107 @@
+/**
+ * `GET /metrics`: the fleet in Prometheus's text format, for the province's own Prometheus and
+ * Grafana. A private registry is filled from the dashboard's state on every scrape (no figure
+ * outlives the state it came from). Unknown is left out, never 0: a figure the station
+ * did not report, and every figure of a health that is stale (the station is offline, or its
+ * last report is older than the staleness limit), is absent, and `ektp_station_health_age_seconds`
+ * says how old the last one is.
+ */
+import { Gauge, Registry } from 'prom-client';
+import type { HealthPayload } from '../telemetry/payloads.js';
+import { alertSeverity, type StationEntry, supplyCell, WATCHED_KINDS, type WatchedKind } from './fleet.js';
+
+export interface MetricsInput {
+  entries: Iterable<StationEntry>;
+  nowMs: number;
+  staleAfterMs: number;
+  /** The severity the station gave an alert it raised (from its events); the table's rule when it is not known. */
+  severityOf?: (station: string, code: string) => string | undefined;
+  brokerConnected?: boolean;
+  /** Only when dashboard.alertmanager is set: up is null until the first post. */
+  alertmanager?: { up: boolean | null; pending: number };
+}
+
+const ORDER = { empty: 0, low: 1, ok: 2, unknown: 3 } as const;
+
+/** The worst supply of one kind (a printer may report two ribbons): the one the table shows. */
+function worst(h: HealthPayload, kind: string): HealthPayload['printer']['supplies'][number] | undefined {
+  let w: HealthPayload['printer']['supplies'][number] | undefined;
+  for (const s of h.printer.supplies) {
+    if (s.kind !== kind) continue;
+    if (!w || ORDER[s.status] < ORDER[w.status] || (s.status === w.status && (s.daysLeft ?? Infinity) < (w.daysLeft ?? Infinity))) w = s;
+  }
+  return w;
+}
+
+const isWatched = (k: string): k is WatchedKind => (WATCHED_KINDS as readonly string[]).includes(k);
+
+export async function metricsText(input: MetricsInput): Promise<{ contentType: string; body: string }> {
+  const registry = new Registry();
+  const registers = [registry];
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers });
+  const info = gauge('ektp_station_info', 'Every station the dashboard knows, always 1: its province and regency, to join on station.', ['station', 'province', 'regency']);
+  const up = gauge('ektp_station_up', '1 when the station says it is online, 0 when it went offline (its Will, or a clean stop); absent until it said either.', ['station', 'province', 'regency']);
+  const lost = gauge('ektp_station_connection_lost', '1 when the station went offline without a clean stop (the broker sent its Will), 0 otherwise; absent until it said either.', ['station']);
+  const age = gauge('ektp_station_health_age_seconds', 'Seconds since the dashboard received the station\'s last health; its figures are left out once this passes the staleness limit (60 s).', ['station']);
+  const level = gauge('ektp_supply_level_percent', 'Level of the consumable in the printer, percent (the worst one of its kind).', ['station', 'kind']);
+  const remaining = gauge('ektp_supply_remaining_cards', 'Cards the consumable in the printer still prints (the printer\'s figure or the agent\'s count).', ['station', 'kind']);
+  const daysLeft = gauge('ektp_supply_days_left', 'Days until the consumable runs out at the station\'s recent rate (blanks: the office stock), as the dashboard\'s table shows.', ['station', 'kind']);
+  const stockDays = gauge('ektp_stock_days_left', 'Days the office\'s whole stock lasts (for ribbon and film: the roll in the printer and the rolls on the shelf).', ['station', 'kind']);
+  const rolls = gauge('ektp_stock_rolls', 'Ribbon or film rolls on the shelf, from the supply ledger.', ['station', 'kind']);
+  const blanks = gauge('ektp_blanks_on_hand', 'Blank cards on hand, from the blank-card ledger.', ['station']);
+  const onBattery = gauge('ektp_ups_on_battery', '1 when mains is lost and the UPS runs on battery, 0 on mains.', ['station']);
+  const charge = gauge('ektp_ups_charge_percent', 'UPS battery charge, percent.', ['station']);
+  const runtime = gauge('ektp_ups_runtime_seconds', 'Runtime the UPS estimates on battery, seconds.', ['station']);
+  const printed = gauge('ektp_cards_printed_today', 'Cards printed since the station\'s local midnight.', ['station']);
+  const queued = gauge('ektp_jobs_queued', 'Records waiting to be printed.', ['station']);
+  const verify = gauge('ektp_jobs_needs_verification', 'Cards whose outcome a clerk must check.', ['station']);
+  const alert = gauge('ektp_alert_active', 'An alert the station has raised now, always 1 (code as in the MQTT contract).', ['station', 'code', 'severity']);
+
+  let stations = 0;
+  for (const e of input.entries) {
+    stations++;
+    const station = e.station;
+    info.set({ station, province: e.province, regency: e.regency }, 1);
+    if (e.online !== null) up.set({ station, province: e.province, regency: e.regency }, e.online ? 1 : 0);
+    if (e.online !== null) lost.set({ station }, e.offlineReason === 'lost' ? 1 : 0);
+    if (e.healthAtMs !== null) age.set({ station }, Math.max(0, (input.nowMs - e.healthAtMs) / 1000));
+    const h = e.health;
+    const stale = h === null || e.online === false || e.healthAtMs === null || input.nowMs - e.healthAtMs > input.staleAfterMs;
+    if (stale) continue;
+    const put = (g: Gauge<'station'>, v: number | null | undefined) => {
+      if (v !== null && v !== undefined) g.set({ station }, v);
+    };
+    const putKind = (g: Gauge<'station' | 'kind'>, kind: string, v: number | null | undefined) => {
+      if (v !== null && v !== undefined) g.set({ station, kind }, v);
+    };
+    const kinds = new Set<string>(h.printer.supplies.map((s) => s.kind));
+    if (h.stock.blanksOnHand !== null) kinds.add('blanks');
+    for (const kind of kinds) {
+      const s = worst(h, kind);
+      putKind(level, kind, s?.levelPercent);
+      putKind(remaining, kind, s?.remaining);
+      putKind(daysLeft, kind, isWatched(kind) ? supplyCell(h, kind).daysLeft : s?.daysLeft);
+    }
+    putKind(stockDays, 'blanks', h.stock.daysLeft);
+    putKind(stockDays, 'ribbon', h.stock.ribbonDaysLeft);
+    putKind(stockDays, 'film', h.stock.filmDaysLeft);
+    putKind(rolls, 'ribbon', h.stock.ribbonRolls);
+    putKind(rolls, 'film', h.stock.filmRolls);
+    put(blanks, h.stock.blanksOnHand);
+    put(onBattery, h.ups.onBattery === null ? null : h.ups.onBattery ? 1 : 0);
+    put(charge, h.ups.chargePercent);
+    put(runtime, h.ups.runtimeSeconds);
+    put(printed, h.jobs.printedToday);
+    put(queued, h.jobs.queued);
+    put(verify, h.jobs.needsVerification);
+    for (const code of new Set(h.alerts)) alert.set({ station, code, severity: input.severityOf?.(station, code) ?? alertSeverity(code) }, 1);
+  }
+
+  gauge('ektp_dashboard_stations', 'Stations the dashboard knows.', []).set(stations);
+  if (input.brokerConnected !== undefined) gauge('ektp_dashboard_broker_connected', '1 while the dashboard is connected to the province\'s broker; at 0 the stations\' figures are as of when it lost it.', []).set(input.brokerConnected ? 1 : 0);
+  if (input.alertmanager) {
+    if (input.alertmanager.up !== null) gauge('ektp_dashboard_alertmanager_up', '1 when Alertmanager took the dashboard\'s last post, 0 when it did not.', []).set(input.alertmanager.up ? 1 : 0);
+    gauge('ektp_dashboard_alertmanager_pending', 'Alert changes Alertmanager has not taken yet (kept and posted again).', []).set(input.alertmanager.pending);
+  }
+  return { contentType: registry.contentType, body: await registry.metrics() };
+}
