@@ -2,10 +2,13 @@
  * The samples in deploy/prometheus/ and deploy/alertmanager/ are what the province copies: they
  * must pass the tools' own checks, and read only metrics the dashboard gives.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { StationEntry } from '../../dashboard/fleet.js';
 import { metricsText } from '../../dashboard/prometheus.js';
+import { health, T0 } from '../support/dashboard-rig.js';
 import { peerAvailable } from '../support/peers.js';
 import { runTool } from '../support/prometheus.js';
 import { tempDir } from '../support/sim.js';
@@ -14,6 +17,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const PROM = join(ROOT, 'deploy/prometheus');
 const AM_CONFIG = join(ROOT, 'deploy/alertmanager/alertmanager.yml');
 const hasPromtool = peerAvailable('promtool (Debian package prometheus)', 'promtool');
+const entry = (station: string, h: ReturnType<typeof health>): StationEntry => ({ station, province: '53', regency: '5371', online: true, offlineReason: null, lastSeenMs: T0, health: h, healthAtMs: T0 });
 const hasAmtool = peerAvailable('amtool (Debian package prometheus-alertmanager)', 'amtool');
 
 describe.skipIf(!hasPromtool)('deploy/prometheus against promtool', () => {
@@ -27,6 +31,19 @@ describe.skipIf(!hasPromtool)('deploy/prometheus against promtool', () => {
     const r = runTool('promtool', ['test', 'rules', join(ROOT, 'test/fixtures/prometheus/ektp-rules.test.yml')]);
     expect(r.code, r.output).toBe(0);
     expect(r.output).toContain('SUCCESS');
+  });
+
+  it("Prometheus's own parser takes the text (promtool check metrics): only the contract's day units are linted", async () => {
+    const h = health('5371-01', '5371', (x) => {
+      Object.assign(x.stock, { blanksOnHand: 100, daysLeft: 10, filmDaysLeft: 4 });
+      x.alerts = ['supply.film.low'];
+    });
+    const { body } = await metricsText({ entries: [entry('5371-01', h), entry('q"\\x', h)], nowMs: T0, staleAfterMs: 60_000, brokerConnected: false, alertmanager: { up: false, pending: 3 } });
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
+    const complaints = `${r.stdout}${r.stderr}`.split('\n').filter(Boolean);
+    // Exit 3 is lint only; a text it cannot parse exits 1 with "error while linting".
+    expect(r.status === 0 || r.status === 3, complaints.join('\n')).toBe(true);
+    for (const c of complaints) expect(c).toMatch(/^ektp_(supply|stock)_days_left use base unit "seconds" instead of "days"$/);
   });
 
   it('prometheus.yml passes promtool check config (with its rule file)', () => {
