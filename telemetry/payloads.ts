@@ -214,6 +214,7 @@ const statusCommon = {
   ts,
   version: z.string().max(TEXT).optional(),
   startedAt: ts.optional(),
+  name: z.string().max(200).optional().describe("the office's name as configured (station.name), for people; absent when not set"),
 };
 
 /** Online (the birth, on every connect) or offline with why: the Will ("lost") or a clean stop. */

@@ -36,7 +36,14 @@ export async function createTelemetryStack(o: TelemetryStackOptions): Promise<Te
   const topics = stationTopics(o.topicPrefix, o.station);
   /** The birth (no reason) or an offline status with why. */
   const status = (reason?: 'lost' | 'shutdown'): StatusPayload => {
-    const common = { schema: 'station.status/1' as const, station: o.station.id, ts: new Date(o.clock.now()).toISOString(), version: o.version, startedAt };
+    const common = {
+      schema: 'station.status/1' as const,
+      station: o.station.id,
+      ts: new Date(o.clock.now()).toISOString(),
+      version: o.version,
+      startedAt,
+      ...(o.station.name ? { name: o.station.name } : {}),
+    };
     return reason ? { ...common, online: false, reason } : { ...common, online: true };
   };
   const connection = new MqttConnection({

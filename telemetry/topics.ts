@@ -18,6 +18,8 @@ export interface StationIdentity {
   id: string;
   province: string;
   regency: string;
+  /** The office's name, for people (published in the status, never part of a topic). */
+  name?: string;
 }
 
 export function stationTopics(prefix: string, station: StationIdentity): StationTopics {

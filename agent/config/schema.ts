@@ -35,7 +35,7 @@ export const stationSchema = z
     regency: idField('regency').describe(
       'The four-digit regency or city code, e.g. "5371" for Kota Kupang; a topic level. A number in YAML is taken as its text.',
     ),
-    name: z.string().optional().describe('The office\'s name, for people (diagnose, the dashboard); free text, never part of a topic.'),
+    name: z.string().max(200).optional().describe('The office\'s name, for people (diagnose, the dashboard, published in the status message); free text, at most 200 characters, never part of a topic.'),
   })
   .describe('Who this station is. Set once at installation; changing id, province or regency moves the station to new topics.');
 

@@ -63,7 +63,7 @@ describe('the embedded broker (the demo default)', () => {
       // A live message may overtake the retained copy; what matters is that the retained one comes.
       const status = await watch.waitFor('retained status', (m) => m.kind === 'status' && m.retain);
       const health = await watch.waitFor('retained health', (m) => m.kind === 'health' && m.retain);
-      expect(status.payload).toMatchObject({ online: true });
+      expect(status.payload).toMatchObject({ online: true, name: 'Integration test station' });
       expect(health.payload).toMatchObject({ station: 'it-01' });
       await watch.stop();
       const live = await runCli(['status', '--config', agent.configFile, '--json']);
