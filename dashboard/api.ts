@@ -4,7 +4,9 @@
  * that names it and what was expected.
  */
 import type { DashboardSection } from './section.js';
-import { type Fleet, type Problem, PROBLEMS, type StationRow, toRow } from './fleet.js';
+import { type Fleet, type Problem, PROBLEMS, type RowContext, type StationRow, toRow } from './fleet.js';
+import { ALERT_WORDS } from './alert-words.js';
+import { REGION_SOURCE } from './regions.js';
 import type { Ingest } from './ingest.js';
 import { HttpError } from './server.js';
 import type { DashboardStore } from './store.js';
@@ -23,6 +25,13 @@ export interface ApiDeps {
   staleAfterMs: number;
   started: number;
   extraMetrics?: () => Record<string, unknown>;
+  /** Lead times and names for the rows. */
+  rowContext?: RowContext;
+  /**
+   * The dashboard's own link to the broker: while it is lost, stations are judged as of the
+   * moment it was lost (they are not turned stale by the dashboard's outage).
+   */
+  link?: () => { connected: boolean; lostSince: number | null };
 }
 
 function intParam(url: URL, name: string, def: number, min: number, max: number): number {
@@ -51,7 +60,7 @@ export class Api {
     const now = this.d.now();
     const c = this.cached.rows;
     if (c && now - c.at < ROWS_FRESH_MS) return c.value;
-    const value = this.d.fleet.rows(now, this.d.staleAfterMs);
+    const value = this.d.fleet.rows(this.asOf(), this.d.staleAfterMs, this.d.rowContext);
     this.cached.rows = { at: now, value };
     return value;
   }
@@ -68,7 +77,17 @@ export class Api {
 
   row(station: string): StationRow | undefined {
     const e = this.d.fleet.entries.get(station);
-    return e ? toRow(e, this.d.now(), this.d.staleAfterMs) : undefined;
+    return e ? toRow(e, this.asOf(), this.d.staleAfterMs, this.d.rowContext) : undefined;
+  }
+
+  /** The time stations are judged at: now, or when the dashboard lost its broker. */
+  asOf(): number {
+    return this.d.link?.().lostSince ?? this.d.now();
+  }
+
+  linkState(): { connected: boolean; lostSince: string | null } {
+    const l = this.d.link?.() ?? { connected: true, lostSince: null };
+    return { connected: l.connected, lostSince: l.lostSince === null ? null : new Date(l.lostSince).toISOString() };
   }
 
   /** The last 7 local days, newest first. */
@@ -88,7 +107,10 @@ export class Api {
     const ack = /^\/api\/alerts\/(\d+)\/ack$/.exec(path)?.[1];
     if (method === 'POST' && ack) return this.ack(Number(ack), body);
     if (method === 'GET' && path === '/api/metrics') return this.metrics();
-    if (method === 'GET' && path === '/api/config') return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay };
+    if (method === 'GET' && path === '/api/config') {
+      return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay, alertWords: ALERT_WORDS, regionNames: REGION_SOURCE };
+    }
+    if (method === 'GET' && path === '/api/link') return this.linkState();
     throw new HttpError(404, `no API ${method} ${path}; see docs/dashboard.md`);
   }
 

@@ -34,7 +34,27 @@ export interface StationEntry {
   health: HealthPayload | null;
   /** When the health above arrived (ms): older than staleAfterMs it is shown as stale. */
   healthAtMs: number | null;
+  /** The office's name from its status message (kept in memory: the retained status brings it back). */
+  name?: string | null;
+  /** (ms, queued) of the last hour's health, oldest first: whether the queue grows faster than it prints. */
+  queueSamples?: [number, number][];
 }
+
+/** Early trouble: what will stop a station soon though it has raised nothing (yet). */
+export const TROUBLES = ['supply.ribbon.soon', 'supply.film.soon', 'supply.blanks.soon', 'ups.on_battery', 'jobs.queue_growing', 'not_seen'] as const;
+export type Trouble = (typeof TROUBLES)[number];
+
+/** What toRow needs beyond the entry: the province's lead times, and names for the codes. */
+export interface RowContext {
+  leadDays?: Record<WatchedKind, number>;
+  names?: (code: string) => string | null;
+}
+
+/** A queue that rose by this many cards over at least QUEUE_WINDOW_MS grows faster than it prints. */
+const QUEUE_GROWTH = 5;
+const QUEUE_WINDOW_MS = 15 * 60_000;
+const QUEUE_KEEP_MS = 60 * 60_000;
+const QUEUE_SAMPLE_MS = 5 * 60_000;
 
 export interface SupplyCell {
   levelPercent: number | null;
@@ -44,8 +64,13 @@ export interface SupplyCell {
 
 export interface StationRow {
   station: string;
+  /** The office's name (station.name), when the station publishes one. */
+  name: string | null;
   province: string;
   regency: string;
+  /** Names of the codes for people (Kemendagri, or the configuration's); null when not known. */
+  provinceName: string | null;
+  regencyName: string | null;
   online: boolean | null;
   offlineReason: 'lost' | 'shutdown' | null;
   lastSeen: string | null;
@@ -60,6 +85,8 @@ export interface StationRow {
   printedToday: number | null;
   cardsPerDay: number | null;
   alerts: string[];
+  /** Trouble seen before the station raises it: a supply inside its lead time, on battery, a growing queue, not seen. */
+  trouble: Trouble[];
   problems: Problem[];
   /** 3 stopped or about to, 2 needs attention, 1 look at it, 0 fine: the table sorts by it. */
   severity: 0 | 1 | 2 | 3;
@@ -97,23 +124,47 @@ function problemOf(code: string): Problem {
   return 'host'; // host.disk_low, store.error, telemetry.dropped, and codes of later versions
 }
 
-export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number): StationRow {
+/** Whether the queue rose by QUEUE_GROWTH or more over at least QUEUE_WINDOW_MS of the samples kept. */
+export function queueGrowing(samples: readonly [number, number][] | undefined): boolean {
+  if (!samples || samples.length < 2) return false;
+  const [firstMs, firstQueued] = samples[0] as [number, number];
+  const [lastMs, lastQueued] = samples[samples.length - 1] as [number, number];
+  return lastMs - firstMs >= QUEUE_WINDOW_MS && lastQueued - firstQueued >= QUEUE_GROWTH;
+}
+
+export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx: RowContext = {}): StationRow {
   const h = e.health;
   const stale = h === null || e.online === false || e.healthAtMs === null || nowMs - e.healthAtMs > staleAfterMs;
   const alerts = h ? [...h.alerts].sort() : [];
+  const supplies = { ribbon: supplyCell(h, 'ribbon'), film: supplyCell(h, 'film'), blanks: supplyCell(h, 'blanks') };
+  const trouble: Trouble[] = [];
+  if (h && ctx.leadDays) {
+    for (const k of WATCHED_KINDS) {
+      const c = supplies[k];
+      if (c.status !== 'empty' && c.daysLeft !== null && c.daysLeft <= ctx.leadDays[k] && !alerts.includes(`supply.${k}.low`)) trouble.push(`supply.${k}.soon`);
+    }
+  }
+  if (h?.ups.onBattery === true && !stale && !alerts.includes('ups.on_battery')) trouble.push('ups.on_battery');
+  if (!stale && queueGrowing(e.queueSamples)) trouble.push('jobs.queue_growing');
+  if (stale && e.online !== false && h !== null) trouble.push('not_seen');
   const problems = new Set<Problem>();
   if (e.online === false) problems.add('offline');
   else if (stale) problems.add('stale');
   for (const a of alerts) problems.add(problemOf(a));
+  for (const t of trouble) if (t !== 'not_seen') problems.add(problemOf(t));
   let severity: StationRow['severity'] = 0;
   if (alerts.length > 0 || stale) severity = 1;
   // A clean stop (the office closed for the night) needs a look; a lost connection is an outage.
-  if (alerts.some((a) => !CRITICAL.has(a)) || e.offlineReason === 'shutdown') severity = 2;
+  // Trouble seen early colours the row as a raised warning does: it will stop the station.
+  if (alerts.some((a) => !CRITICAL.has(a)) || e.offlineReason === 'shutdown' || trouble.length > 0) severity = 2;
   if (e.offlineReason === 'lost' || alerts.some((a) => CRITICAL.has(a))) severity = 3;
   return {
     station: e.station,
+    name: e.name ?? null,
     province: e.province,
     regency: e.regency,
+    provinceName: ctx.names?.(e.province) ?? null,
+    regencyName: ctx.names?.(e.regency) ?? null,
     online: e.online,
     offlineReason: e.offlineReason,
     lastSeen: e.lastSeenMs === null ? null : new Date(e.lastSeenMs).toISOString(),
@@ -121,12 +172,13 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number): Sta
     healthTs: h?.ts ?? null,
     power: h ? { status: h.ups.status, chargePercent: h.ups.chargePercent, runtimeSeconds: h.ups.runtimeSeconds } : null,
     printer: h ? { state: h.printer.state, model: h.printer.model } : null,
-    supplies: { ribbon: supplyCell(h, 'ribbon'), film: supplyCell(h, 'film'), blanks: supplyCell(h, 'blanks') },
+    supplies,
     blanksOnHand: h?.stock.blanksOnHand ?? null,
     queued: h?.jobs.queued ?? null,
     printedToday: h?.jobs.printedToday ?? null,
     cardsPerDay: h?.stock.cardsPerDay ?? null,
     alerts,
+    trouble,
     problems: [...problems].sort(),
     severity,
   };
@@ -177,6 +229,7 @@ export class Fleet {
     if (this.elsewhere(e, place)) return;
     e.online = p.online;
     e.offlineReason = p.online ? null : p.reason;
+    if (p.name !== undefined) e.name = p.name;
     // The Will is sent by the broker, not the station: it is not a sign of life.
     if (p.online && !retained) e.lastSeenMs = atMs;
   }
@@ -200,6 +253,14 @@ export class Fleet {
     e.regency = place.regency;
     e.health = p;
     e.healthAtMs = retained ? madeAt : atMs;
+    if (!retained && p.jobs.queued !== null) {
+      // One sample per 5 minutes (the newest replaces a younger last one): 12 an hour per station, at 10,000 stations too.
+      const kept = (e.queueSamples ?? []).filter(([ms]) => atMs - ms <= QUEUE_KEEP_MS);
+      const prev = kept[kept.length - 2];
+      if (prev && atMs - prev[0] < QUEUE_SAMPLE_MS) kept[kept.length - 1] = [atMs, p.jobs.queued];
+      else kept.push([atMs, p.jobs.queued]);
+      e.queueSamples = kept;
+    }
     e.lastSeenMs = retained ? Math.max(e.lastSeenMs ?? 0, madeAt) : atMs;
     return true;
   }
@@ -209,7 +270,7 @@ export class Fleet {
     if (!this.elsewhere(e, place)) e.lastSeenMs = atMs;
   }
 
-  rows(nowMs: number, staleAfterMs: number): StationRow[] {
-    return [...this.entries.values()].map((e) => toRow(e, nowMs, staleAfterMs)).sort(compareRows);
+  rows(nowMs: number, staleAfterMs: number, ctx: RowContext = {}): StationRow[] {
+    return [...this.entries.values()].map((e) => toRow(e, nowMs, staleAfterMs, ctx)).sort(compareRows);
   }
 }

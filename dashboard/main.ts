@@ -20,6 +20,7 @@ import { Fleet, toRow } from './fleet.js';
 import { Ingest } from './ingest.js';
 import { splitListen } from './section.js';
 import { DashboardServer } from './server.js';
+import { regionNames } from './regions.js';
 import { DashboardStore } from './store.js';
 
 const FLUSH_MS = 1000;
@@ -68,8 +69,11 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
 
     const { host, port } = splitListen(cfg.dashboard.listen);
     const broker: { client?: MqttClient } = {};
+    // Lost until the first connect: the stations loaded from the database are as of then.
+    const link = { connected: false, lostSince: started as number | null };
+    const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
     const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics });
     await parts.start(
       'web server',
@@ -86,7 +90,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
       api.invalidate();
       const rows = stations.flatMap((s) => {
         const e = fleet.entries.get(s);
-        return e ? [toRow(e, now(), STALE_AFTER_MS)] : [];
+        return e ? [toRow(e, api.asOf(), STALE_AFTER_MS, rowContext)] : [];
       });
       if (rows.length > 0) server.broadcast('rows', rows);
     });
@@ -96,6 +100,20 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     });
 
     broker.client = await parts.start('broker connection', () => connectBroker(cfg, secrets, port, ingest, log), (c) => new Promise<void>((resolve) => c.end(false, {}, () => resolve())));
+    broker.client.on('connect', () => {
+      link.connected = true;
+      link.lostSince = null;
+      api.invalidate();
+      server.broadcast('link', api.linkState());
+    });
+    broker.client.on('close', () => {
+      if (!link.connected) return;
+      link.connected = false;
+      link.lostSince = now();
+      api.invalidate();
+      log.warn('the dashboard lost its broker: stations are shown as of now until it is back');
+      server.broadcast('link', api.linkState());
+    });
 
     const prune = () => {
       // The ranking reads the last 7 days from memory; older days live on in the database only.
@@ -110,7 +128,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
           setInterval(() => void ingest.flush(), FLUSH_MS),
           setInterval(() => void prune(), PRUNE_MS),
           // Rows go stale by time alone, with no message to say so: the page re-reads the table on a tick.
-          setInterval(() => server.broadcast('tick', { now: new Date(now()).toISOString() }), 15_000),
+          setInterval(() => server.broadcast('tick', { now: new Date(now()).toISOString(), link: api.linkState() }), 15_000),
         ];
       },
       (timers) => timers.forEach(clearInterval),

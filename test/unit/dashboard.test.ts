@@ -86,7 +86,8 @@ describe('ingest', () => {
     const rows = rowsOf(fleet);
     expect(rows[0]).toMatchObject({ station: '5371-01', online: false, offlineReason: 'lost', severity: 3, problems: ['offline'], stale: true });
     // Two minutes without a report: the last health is stale, not the station's present.
-    expect(byId(rowsOf(fleet, T0 + 120_000), '5303-01')).toMatchObject({ stale: true, problems: ['stale'], severity: 1 });
+    // Not seen for three health periods colours the row as a warning does (trouble before the alarm).
+    expect(byId(rowsOf(fleet, T0 + 120_000), '5303-01')).toMatchObject({ stale: true, problems: ['stale'], trouble: ['not_seen'], severity: 2 });
   });
 
   it('an unknown level stays null in the row, never 0', async () => {
