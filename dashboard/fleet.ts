@@ -81,6 +81,10 @@ export interface StationRow {
   printer: { state: string; model: string | null } | null;
   supplies: Record<WatchedKind, SupplyCell>;
   blanksOnHand: number | null;
+  /** Ribbon and film rolls on the shelf (the station's supply ledger); null when not recorded. */
+  rolls: { ribbon: number | null; film: number | null };
+  /** The roll in the printer: cards left and what a roll gives (its capacity), each null when not known. */
+  inPrinter: { ribbon: { remaining: number | null; capacity: number | null }; film: { remaining: number | null; capacity: number | null } };
   queued: number | null;
   printedToday: number | null;
   cardsPerDay: number | null;
@@ -110,6 +114,11 @@ export function supplyCell(h: HealthPayload | null, kind: WatchedKind): SupplyCe
   if (of.length === 0) return UNKNOWN_CELL;
   const worst = of.reduce((a, b) => (order[b.status] < order[a.status] || (b.status === a.status && (b.daysLeft ?? Infinity) < (a.daysLeft ?? Infinity)) ? b : a));
   return { levelPercent: worst.levelPercent, daysLeft: worst.daysLeft, status: worst.status };
+}
+
+function roll(h: HealthPayload | null, kind: 'ribbon' | 'film'): { remaining: number | null; capacity: number | null } {
+  const s = h?.printer.supplies.find((x) => x.kind === kind);
+  return { remaining: s?.remaining ?? null, capacity: s?.capacity ?? null };
 }
 
 export function alertSeverity(code: string): 'critical' | 'warning' {
@@ -174,6 +183,8 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
     printer: h ? { state: h.printer.state, model: h.printer.model } : null,
     supplies,
     blanksOnHand: h?.stock.blanksOnHand ?? null,
+    rolls: { ribbon: h?.stock.ribbonRolls ?? null, film: h?.stock.filmRolls ?? null },
+    inPrinter: { ribbon: roll(h, 'ribbon'), film: roll(h, 'film') },
     queued: h?.jobs.queued ?? null,
     printedToday: h?.jobs.printedToday ?? null,
     cardsPerDay: h?.stock.cardsPerDay ?? null,

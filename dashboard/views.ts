@@ -42,31 +42,45 @@ export function ranking(rows: StationRow[], daily: Map<string, Map<string, numbe
   return out.sort((a, b) => (b.week ?? -1) - (a.week ?? -1) || (a.station < b.station ? -1 : 1));
 }
 
+export type LendUnit = 'cards' | 'rolls';
+
 export interface Lender {
   station: string;
+  name: string | null;
   regency: string;
+  regencyName: string | null;
   /** km between the regencies' offices; null when either is not in dashboard.regencies. */
   distanceKm: number | null;
-  /** Days of supply held beyond the lender's own lead time and reserve (forecast basis). */
-  spareDays: number | null;
-  levelPercent: number | null;
-  blanksOnHand: number | null;
-  /** forecast: from the lender's own rate; level: its rate is not known yet, only what it holds. */
-  basis: 'forecast' | 'level';
+  /** What this lender is offered to give here: cards of blanks, or rolls from its shelf. */
+  give: number;
+  /** What it holds beyond its own lead-time need and reserve, before this suggestion. */
+  spare: number;
   sameModel: boolean | null;
 }
 
 export interface LendingSuggestion {
   station: string;
+  name: string | null;
   regency: string;
+  regencyName: string | null;
   kind: WatchedKind;
   daysLeft: number | null;
   status: string;
+  unit: LendUnit;
+  /** How much it needs to last its lead time and reserve; null when its use is not known yet. */
+  need: number | null;
   lenders: Lender[];
+  /** What the lenders offered do not cover; null when the need is not known. */
+  short: number | null;
 }
 
-const LEVEL_BASIS_MIN_PERCENT = 50;
-/** Sorts after any real distance or day count, without Infinity's NaN on subtraction. */
+/** Cards a roll gives where the printer does not say (the agent's defaults, forecast.cardsPerSupply). */
+const CARDS_PER_ROLL = { ribbon: 500, film: 1500 } as const;
+/** A station in need whose use is not known yet is offered this much: one roll, or this many cards. */
+const UNKNOWN_NEED = { cards: 200, rolls: 1 } as const;
+/** Lenders named per suggestion, at most. */
+const SHOWN = 3;
+/** Sorts after any real distance, without Infinity's NaN on subtraction. */
 const FAR = 1e9;
 
 function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
@@ -89,78 +103,104 @@ function needs(r: StationRow, kind: WatchedKind, lead: number): boolean {
   return c.status === 'empty' || (c.daysLeft !== null && c.daysLeft <= lead);
 }
 
-function lenderFor(r: StationRow, kind: WatchedKind, cfg: DashboardSection): Omit<Lender, 'distanceKm' | 'sameModel'> | null {
-  if (r.stale) return null;
-  const c = r.supplies[kind];
-  if (c.status === 'empty' || c.status === 'low') return null;
-  const keep = cfg.leadDays[kind] + cfg.reserveDays;
-  const common = { station: r.station, regency: r.regency, levelPercent: c.levelPercent, blanksOnHand: kind === 'blanks' ? r.blanksOnHand : null };
-  if (c.daysLeft !== null) return c.daysLeft > keep ? { ...common, spareDays: Math.floor(c.daysLeft - keep), basis: 'forecast' } : null;
-  // Its use is not known yet: only a well-stocked station is offered, and marked as such.
-  const held = kind === 'blanks' ? (r.blanksOnHand ?? 0) > 0 : (c.levelPercent ?? 0) >= LEVEL_BASIS_MIN_PERCENT;
-  return held ? { ...common, spareDays: null, basis: 'level' } : null;
-}
-
-function compareLenders(x: Lender, y: Lender): number {
-  return (
-    (x.distanceKm ?? FAR) - (y.distanceKm ?? FAR) ||
-    (x.basis === y.basis ? 0 : x.basis === 'forecast' ? -1 : 1) ||
-    (y.spareDays ?? 0) - (x.spareDays ?? 0) ||
-    (y.levelPercent ?? 0) - (x.levelPercent ?? 0) ||
-    (x.station < y.station ? -1 : 1)
-  );
-}
-
-const SHOWN = 5;
+const cardsPerRoll = (r: StationRow, kind: 'ribbon' | 'film') => r.inPrinter[kind].capacity ?? CARDS_PER_ROLL[kind];
 
 /**
- * For each station whose film, ribbon or blanks run out inside the lead time, the stations of
- * the same province that hold more than they need: nearest regency first, then most spare.
- * Film and ribbon only fit the same printer model, so a known different model is left out.
- * Linear in the fleet: the possible lenders are listed once per province and kind, and ranked
- * once per (regency, printer model) of the stations in need, not once per station.
+ * What a station holds beyond its own need for its lead time plus the reserve: cards of blanks
+ * on hand, or rolls on the shelf (never the roll inside its printer). A station whose use is not
+ * known keeps one roll and lends no blanks: its need cannot be counted.
+ */
+function spareOf(r: StationRow, kind: WatchedKind, keepDays: number): number {
+  if (r.stale) return 0;
+  const perDay = r.cardsPerDay;
+  if (kind === 'blanks') {
+    if (r.blanksOnHand === null || perDay === null) return 0;
+    return Math.max(0, r.blanksOnHand - Math.ceil(perDay * keepDays));
+  }
+  const shelf = r.rolls[kind];
+  if (shelf === null || shelf <= 0) return 0;
+  if (perDay === null) return Math.max(0, shelf - 1);
+  const fromPrinter = r.inPrinter[kind].remaining ?? 0;
+  const rollsNeeded = Math.max(0, Math.ceil((perDay * keepDays - fromPrinter) / cardsPerRoll(r, kind)));
+  return Math.max(0, shelf - rollsNeeded);
+}
+
+/** What a station in need lacks to last its lead time and reserve; null when its use is not known. */
+function needOf(r: StationRow, kind: WatchedKind, keepDays: number): number | null {
+  const perDay = r.cardsPerDay;
+  if (perDay === null) return null;
+  if (kind === 'blanks') return Math.max(1, Math.ceil(perDay * keepDays - (r.blanksOnHand ?? 0)));
+  const per = cardsPerRoll(r, kind);
+  const held = (r.inPrinter[kind].remaining ?? 0) + (r.rolls[kind] ?? 0) * per;
+  return Math.max(1, Math.ceil((perDay * keepDays - held) / per));
+}
+
+/**
+ * For each station whose film, ribbon or blanks run out inside the lead time, what to send it
+ * and from where: quantities (cards, or rolls from a shelf), from stations of the same province
+ * that hold more than their own lead time and reserve need, nearest regency first, then most to
+ * spare. Each lender's spare is handed out once, most urgent first, so one well-stocked station
+ * is not offered to everyone for the same rolls. Film and ribbon only fit the same printer model.
  */
 export function lending(rows: StationRow[], cfg: DashboardSection): LendingSuggestion[] {
-  const candidates = new Map<string, { row: StationRow; lender: Omit<Lender, 'distanceKm' | 'sameModel'> }[]>();
+  const keep = (kind: WatchedKind) => cfg.leadDays[kind] + cfg.reserveDays;
+  const spareLeft = new Map<string, number>();
+  const candidates = new Map<string, StationRow[]>();
   for (const kind of WATCHED_KINDS) {
     for (const r of rows) {
-      const lender = lenderFor(r, kind, cfg);
-      if (!lender) continue;
+      const spare = spareOf(r, kind, keep(kind));
+      if (spare <= 0) continue;
+      spareLeft.set(`${kind}|${r.station}`, spare);
       const key = `${kind}|${r.province}`;
       const list = candidates.get(key) ?? [];
-      list.push({ row: r, lender });
+      list.push(r);
       candidates.set(key, list);
     }
   }
-  const ranked = new Map<string, Lender[]>();
-  const rank = (kind: WatchedKind, province: string, regency: string, model: string | null): Lender[] => {
-    const key = `${kind}|${province}|${regency}|${model ?? ''}`;
-    let best = ranked.get(key);
-    if (best) return best;
-    best = [];
-    for (const { row, lender } of candidates.get(`${kind}|${province}`) ?? []) {
-      const theirs = row.printer?.model ?? null;
+  const wanting: { row: StationRow; kind: WatchedKind }[] = [];
+  for (const r of rows) for (const kind of WATCHED_KINDS) if (needs(r, kind, cfg.leadDays[kind])) wanting.push({ row: r, kind });
+  const urgency = (r: StationRow, kind: WatchedKind) => (r.supplies[kind].status === 'empty' ? -1 : (r.supplies[kind].daysLeft ?? FAR));
+  wanting.sort((a, b) => urgency(a.row, a.kind) - urgency(b.row, b.kind) || (a.row.station < b.row.station ? -1 : 1));
+
+  // Candidates ranked once per (kind, province, regency, model) of the stations in need.
+  const ranked = new Map<string, { row: StationRow; distanceKm: number | null; sameModel: boolean | null }[]>();
+  const rank = (kind: WatchedKind, r: StationRow) => {
+    const model = r.printer?.model ?? null;
+    const key = `${kind}|${r.province}|${r.regency}|${model ?? ''}`;
+    let list = ranked.get(key);
+    if (list) return list;
+    list = [];
+    for (const c of candidates.get(`${kind}|${r.province}`) ?? []) {
+      const theirs = c.printer?.model ?? null;
       const sameModel = kind === 'blanks' ? null : model === null || theirs === null ? null : model === theirs;
       if (sameModel === false) continue;
-      const l: Lender = { ...lender, distanceKm: distance(cfg, regency, row.regency), sameModel };
-      // Keep the best few (one more than shown: the station in need may be among them).
-      if (best.length === SHOWN + 1 && compareLenders(l, best[SHOWN]!) >= 0) continue;
-      best.push(l);
-      best.sort(compareLenders);
-      if (best.length > SHOWN + 1) best.pop();
+      list.push({ row: c, distanceKm: distance(cfg, r.regency, c.regency), sameModel });
     }
-    ranked.set(key, best);
-    return best;
+    const spare = (x: StationRow) => spareLeft.get(`${kind}|${x.station}`) ?? 0;
+    list.sort((x, y) => (x.distanceKm ?? FAR) - (y.distanceKm ?? FAR) || spare(y.row) - spare(x.row) || (x.row.station < y.row.station ? -1 : 1));
+    ranked.set(key, list);
+    return list;
   };
+
   const out: LendingSuggestion[] = [];
-  for (const r of rows) {
-    for (const kind of WATCHED_KINDS) {
-      if (!needs(r, kind, cfg.leadDays[kind])) continue;
-      const lenders = rank(kind, r.province, r.regency, r.printer?.model ?? null).filter((l) => l.station !== r.station).slice(0, SHOWN);
-      const c = r.supplies[kind];
-      out.push({ station: r.station, regency: r.regency, kind, daysLeft: c.daysLeft, status: c.status, lenders });
+  for (const { row: r, kind } of wanting) {
+    const unit: LendUnit = kind === 'blanks' ? 'cards' : 'rolls';
+    const need = needOf(r, kind, keep(kind));
+    let left = need ?? UNKNOWN_NEED[unit];
+    const lenders: Lender[] = [];
+    for (const c of rank(kind, r)) {
+      if (left <= 0 || lenders.length === SHOWN) break;
+      if (c.row.station === r.station) continue;
+      const key = `${kind}|${c.row.station}`;
+      const spare = spareLeft.get(key) ?? 0;
+      if (spare <= 0) continue;
+      const give = Math.min(spare, left);
+      spareLeft.set(key, spare - give);
+      left -= give;
+      lenders.push({ station: c.row.station, name: c.row.name, regency: c.row.regency, regencyName: c.row.regencyName, distanceKm: c.distanceKm, give, spare, sameModel: c.sameModel });
     }
+    const cell = r.supplies[kind];
+    out.push({ station: r.station, name: r.name, regency: r.regency, regencyName: r.regencyName, kind, daysLeft: cell.daysLeft, status: cell.status, unit, need, lenders, short: need === null ? null : left });
   }
-  const urgency = (x: LendingSuggestion) => (x.status === 'empty' ? -1 : (x.daysLeft ?? FAR));
-  return out.sort((a, b) => urgency(a) - urgency(b) || (a.station < b.station ? -1 : 1));
+  return out;
 }

@@ -226,56 +226,69 @@ describe('lending suggestions', () => {
     for (const h of healths) f.applyHealth({ province: h.province, regency: h.regency, station: h.station, kind: 'health' }, h, now);
     return f.rows(now, 60_000);
   }
+  const model = 'FARGO HDP5000 (simulated)';
+  /** A station printing 40 cards a day with this much film: in the printer (cards) and rolls on the shelf. */
+  const filmStation = (id: string, regency: string, o: { inPrinter: number; shelf: number | null; daysLeft: number | null; status?: 'ok' | 'low' | 'empty'; model?: string }) =>
+    health(id, regency, (h) => {
+      Object.assign(h.printer.supplies.find((x) => x.kind === 'film')!, { remaining: o.inPrinter, capacity: 1500, levelPercent: Math.round((o.inPrinter / 1500) * 100), daysLeft: o.daysLeft, status: o.status ?? 'ok' });
+      h.stock.filmRolls = o.shelf;
+      h.stock.cardsPerDay = 40;
+      h.printer.model = o.model ?? model;
+    });
 
-  it('offers stations of the same province with spare film beyond their own needs, nearest regency first, same printer model only', () => {
-    const model = 'FARGO HDP5000 (simulated)';
+  it('offers rolls from lenders\' shelves, counted beyond their own lead-time need, never the roll in their printer; nearest first, same model only', () => {
     const rows = fleetOf([
-      health('5371-01', '5371', (h) => {
-        supply(h, 'film', 0, 0, 'empty');
-        h.printer.model = model;
-      }),
-      health('5310-01', '5310', (h) => {
-        supply(h, 'film', 90, 60);
-        h.printer.model = model;
-      }),
-      health('5303-01', '5303', (h) => {
-        supply(h, 'film', 80, 40);
-        h.printer.model = model;
-      }),
-      // Not enough beyond its own lead time (7) and reserve (14).
-      health('5371-02', '5371', (h) => {
-        supply(h, 'film', 30, 15);
-        h.printer.model = model;
-      }),
+      filmStation('5371-01', '5371', { inPrinter: 0, shelf: 0, daysLeft: 0, status: 'empty' }),
+      // 40 a day over 7 + 14 days = 840 cards: its printer roll covers that, so both shelf rolls are spare.
+      filmStation('5310-01', '5310', { inPrinter: 1400, shelf: 2, daysLeft: 60 }),
+      // Needs one of its two shelf rolls itself (200 in the printer): one to spare.
+      filmStation('5303-01', '5303', { inPrinter: 200, shelf: 2, daysLeft: 40 }),
+      // A full roll in its printer, nothing on the shelf: nothing to lend.
+      filmStation('5371-02', '5371', { inPrinter: 1500, shelf: 0, daysLeft: 37 }),
       // Plenty, but another printer's film does not fit.
-      health('5371-03', '5371', (h) => {
-        supply(h, 'film', 95, 90);
-        h.printer.model = 'Datacard CD800 (simulated)';
-      }),
+      filmStation('5371-03', '5371', { inPrinter: 1500, shelf: 5, daysLeft: 200, model: 'Datacard CD800 (simulated)' }),
       // Plenty, but in another province.
-      { ...health('5271-01', '5271', (h) => supply(h, 'film', 95, 90)), province: '52' },
+      { ...filmStation('5271-01', '5271', { inPrinter: 1500, shelf: 5, daysLeft: 200 }), province: '52' },
     ]);
     const film = lending(rows, cfg).find((s) => s.station === '5371-01' && s.kind === 'film');
-    expect(film?.lenders.map((l) => [l.station, l.distanceKm, l.spareDays, l.basis, l.sameModel])).toEqual([
-      ['5303-01', 35, 19, 'forecast', true],
-      ['5310-01', 231, 39, 'forecast', true],
-    ]);
+    // It needs 840 cards over its lead time and reserve: one roll of 1500.
+    expect(film).toMatchObject({ unit: 'rolls', need: 1, short: 0 });
+    expect(film?.lenders.map((l) => [l.station, l.distanceKm, l.give, l.spare, l.sameModel])).toEqual([['5303-01', 35, 1, 1, true]]);
   });
 
-  it('a lender whose own use is not known yet is offered only when well stocked, after the forecast ones; a stale one not at all', () => {
+  it('spreads the spare: a lender\'s rolls are handed out once, most urgent first, then the next lender is named', () => {
     const rows = fleetOf([
-      health('5371-01', '5371', (h) => supply(h, 'ribbon', 5, 2, 'low')),
-      health('5371-02', '5371', (h) => supply(h, 'ribbon', 70, null)),
-      health('5371-03', '5371', (h) => supply(h, 'ribbon', 30, null)),
-      health('5371-04', '5371', (h) => supply(h, 'ribbon', 90, 100)),
+      filmStation('5371-01', '5371', { inPrinter: 0, shelf: 0, daysLeft: 0, status: 'empty' }),
+      filmStation('5371-02', '5371', { inPrinter: 100, shelf: 0, daysLeft: 2, status: 'low' }),
+      filmStation('5371-03', '5371', { inPrinter: 150, shelf: 0, daysLeft: 3, status: 'low' }),
+      filmStation('5303-01', '5303', { inPrinter: 1500, shelf: 2, daysLeft: 90 }),
+      filmStation('5310-01', '5310', { inPrinter: 1500, shelf: 1, daysLeft: 70 }),
     ]);
-    const ribbon = lending(rows, cfg).find((s) => s.station === '5371-01' && s.kind === 'ribbon');
-    expect(ribbon?.lenders.map((l) => [l.station, l.basis])).toEqual([
-      ['5371-04', 'forecast'],
-      ['5371-02', 'level'],
+    const film = lending(rows, cfg).filter((s) => s.kind === 'film');
+    expect(film.map((s) => [s.station, s.lenders.map((l) => `${l.station}:${l.give}`), s.short])).toEqual([
+      ['5371-01', ['5303-01:1'], 0],
+      ['5371-02', ['5303-01:1'], 0],
+      ['5371-03', ['5310-01:1'], 0],
     ]);
-    const stale = toRow({ ...new Fleet().entry({ province: '53', regency: '5371', station: 'x', kind: 'health' }), health: health('x', '5371', (h) => supply(h, 'ribbon', 90, 100)), healthAtMs: T0 - 3600_000 }, T0, 60_000);
-    expect(lending([...rows.filter((r) => r.station !== '5371-04'), { ...stale, station: '5371-09' }], cfg).find((s) => s.kind === 'ribbon')?.lenders.map((l) => l.station)).toEqual(['5371-02']);
+    // Every roll offered exists on a shelf: 3 offered, 3 spare in all.
+    expect(film.flatMap((s) => s.lenders).reduce((a, l) => a + l.give, 0)).toBe(3);
+  });
+
+  it('blanks in cards: a lender keeps its own need; one whose use is not known lends none; a stale one none', () => {
+    const blanks = (id: string, o: { onHand: number; perDay: number | null; daysLeft: number | null }) =>
+      health(id, '5371', (h) => {
+        h.stock.blanksOnHand = o.onHand;
+        h.stock.cardsPerDay = o.perDay;
+        h.stock.daysLeft = o.daysLeft;
+        h.alerts = o.onHand === 0 ? ['supply.blanks.empty'] : [];
+      });
+    const rows = fleetOf([blanks('5371-01', { onHand: 0, perDay: 40, daysLeft: 0 }), blanks('5371-02', { onHand: 2000, perDay: 40, daysLeft: 50 }), blanks('5371-03', { onHand: 5000, perDay: null, daysLeft: null })]);
+    const s = lending(rows, cfg).find((x) => x.kind === 'blanks' && x.station === '5371-01');
+    // Needs 40 × (28 + 14) = 1680 cards; 5371-02 keeps 1680 of its 2000: 320 to lend.
+    expect(s).toMatchObject({ unit: 'cards', need: 1680, short: 1360 });
+    expect(s?.lenders.map((l) => [l.station, l.give])).toEqual([['5371-02', 320]]);
+    const stale = toRow({ ...new Fleet().entry({ province: '53', regency: '5371', station: '5371-09', kind: 'health' }), health: blanks('5371-09', { onHand: 9000, perDay: 40, daysLeft: 200 }), healthAtMs: T0 - 3600_000 }, T0, 60_000);
+    expect(lending([...rows, stale], cfg).find((x) => x.kind === 'blanks')?.lenders.map((l) => l.station)).toEqual(['5371-02']);
   });
 });
 
