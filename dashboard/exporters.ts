@@ -23,7 +23,7 @@ export interface Exporters {
 
 export async function startExporters(
   parts: Parts,
-  o: { cfg: DashboardConfig; source: string; store: DashboardStore; fleet: Fleet; log: Logger; now: () => number; staleAfterMs: number; brokerConnected: () => boolean },
+  o: { cfg: DashboardConfig; source: string; store: DashboardStore; fleet: Fleet; log: Logger; now: () => number; staleAfterMs: number; brokerConnected: () => boolean; asOf?: () => number },
 ): Promise<Exporters> {
   const am = o.cfg.dashboard.alertmanager;
   const book = new ActiveAlerts();
@@ -56,6 +56,7 @@ export async function startExporters(
       metricsText({
         entries: o.fleet.entries.values(),
         nowMs: o.now(),
+        judgedAtMs: o.asOf?.(),
         staleAfterMs: o.staleAfterMs,
         severityOf: (station, code) => book.get(station, code)?.severity,
         brokerConnected: o.brokerConnected(),

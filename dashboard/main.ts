@@ -72,7 +72,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     // Lost until the first connect: the stations loaded from the database are as of then.
     const link = { connected: false, lostSince: started as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
-    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false });
+    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false, asOf: () => api.asOf() });
     const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics });
     await parts.start(

@@ -4,7 +4,9 @@
  * outlives the state it came from). Unknown is left out, never 0: a figure the station
  * did not report, and every figure of a health that is stale (the station is offline, or its
  * last report is older than the staleness limit), is absent, and `ektp_station_health_age_seconds`
- * says how old the last one is.
+ * says how old the last one is. While the dashboard has lost its broker, stations are judged as
+ * of that moment, as on the page: its own outage does not blank the fleet, and
+ * `ektp_dashboard_broker_connected` says so.
  */
 import { Gauge, Registry } from 'prom-client';
 import type { HealthPayload } from '../telemetry/payloads.js';
@@ -13,6 +15,8 @@ import { alertSeverity, type StationEntry, supplyCell, WATCHED_KINDS, type Watch
 export interface MetricsInput {
   entries: Iterable<StationEntry>;
   nowMs: number;
+  /** When stations are judged stale from: now, or when the dashboard lost its broker (as the page does). */
+  judgedAtMs?: number;
   staleAfterMs: number;
   /** The severity the station gave an alert it raised (from its events); the table's rule when it is not known. */
   severityOf?: (station: string, code: string) => string | undefined;
@@ -66,7 +70,7 @@ export async function metricsText(input: MetricsInput): Promise<{ contentType: s
     if (e.online !== null) lost.set({ station }, e.offlineReason === 'lost' ? 1 : 0);
     if (e.healthAtMs !== null) age.set({ station }, Math.max(0, (input.nowMs - e.healthAtMs) / 1000));
     const h = e.health;
-    const stale = h === null || e.online === false || e.healthAtMs === null || input.nowMs - e.healthAtMs > input.staleAfterMs;
+    const stale = h === null || e.online === false || e.healthAtMs === null || (input.judgedAtMs ?? input.nowMs) - e.healthAtMs > input.staleAfterMs;
     if (stale) continue;
     const put = (g: Gauge<'station'>, v: number | null | undefined) => {
       if (v !== null && v !== undefined) g.set({ station }, v);

@@ -89,6 +89,15 @@ describe('GET /metrics: the fleet in the Prometheus text format', () => {
     expect(names(await samples([entry('5303-04', { ...h, station: '5303-04' })]), '5303-04')).toContain('ektp_jobs_queued');
   });
 
+  it("while the dashboard has lost its broker, stations are judged as of then: its own outage does not blank them", async () => {
+    const h = health('5371-01', '5371', (x) => Object.assign(x.jobs, { queued: 9 }));
+    const e = entry('5371-01', h);
+    const later = { nowMs: T0 + 300_000 };
+    expect((await samples([e], later)).has('ektp_jobs_queued{station="5371-01"}')).toBe(false);
+    const m = await samples([e], { ...later, judgedAtMs: T0 + 10_000, brokerConnected: false });
+    expect([m.get('ektp_jobs_queued{station="5371-01"}'), m.get('ektp_station_health_age_seconds{station="5371-01"}'), m.get('ektp_dashboard_broker_connected')]).toEqual(['9', '300', '0']);
+  });
+
   it('escapes label values (a station id or code from a topic may hold quotes, backslashes, line breaks)', async () => {
     const odd = 'a"b\\c\nd';
     const h = health(odd, '5371', (x) => (x.alerts = ['x"y']));
