@@ -1,12 +1,8 @@
 import type { PrintRecord } from '../../hal/records/types.js';
+import { CARD_HEIGHT_PT, CARD_WIDTH_PT, cardLayout, PHOTO_BOX, type CardText } from './layout.js';
 
-/** CR80: 85.6 x 54 mm, in PDF points (1/72 inch). */
-export const CARD_WIDTH_PT = 242.65;
-export const CARD_HEIGHT_PT = 153.07;
+export { CARD_HEIGHT_PT, CARD_WIDTH_PT, PHOTO_BOX } from './layout.js';
 export const CARD_MIME = 'application/pdf';
-
-/** The photo area, in points from the lower left: where the printer driver expects the portrait. */
-export const PHOTO_BOX = { x: 182, y: 38, w: 48, h: 64 } as const;
 
 /** PDF text strings are Latin-1 with \ ( ) escaped; anything else becomes '?'. */
 function pdfText(s: string): string {
@@ -30,45 +26,23 @@ export function jpegSize(buf: Buffer): { width: number; height: number } | undef
 /**
  * The front of one card as a one-page PDF: the e-KTP layout (province and regency heading, NIK,
  * the fields, the photo area with the record's JPEG portrait, or a marked empty box), sized to
- * CR80. Written by hand: a card is a page of text and one image, and the output is checked
- * byte for byte in tests.
+ * CR80, where layout.ts places them. Written by hand: a card is a page of text and one image,
+ * and the output is checked byte for byte in tests.
  */
 export function renderCard(r: PrintRecord): Buffer {
+  const layout = cardLayout(r);
   const lines: string[] = [];
-  const text = (x: number, y: number, size: number, s: string, bold = false) =>
-    lines.push(`BT /${bold ? 'F2' : 'F1'} ${size} Tf ${x} ${y} Td (${pdfText(s)}) Tj ET`);
-  text(60, 140, 6.5, `PROVINSI ${r.province.replace(/^PROVINSI\s+/, '')}`, true);
-  text(75, 132, 6.5, r.regency, true);
-  text(10, 118, 8, `NIK : ${r.nik}`, true);
-  const fields: [string, string][] = [
-    ['Nama', r.name],
-    ['Tempat/Tgl Lahir', `${r.birthPlace}, ${r.birthDate.split('-').reverse().join('-')}`],
-    ['Jenis Kelamin', `${r.sex}${r.bloodType ? `   Gol. Darah : ${r.bloodType}` : ''}`],
-    ['Alamat', r.address.street],
-    ['   RT/RW', r.address.rtRw],
-    ['   Kel/Desa', r.address.village],
-    ['   Kecamatan', r.address.district],
-    ['Agama', r.religion],
-    ['Status Perkawinan', r.maritalStatus],
-    ['Pekerjaan', r.occupation],
-    ['Kewarganegaraan', r.nationality],
-    ['Berlaku Hingga', r.validUntil],
-  ];
-  fields.forEach(([label, value], i) => {
-    const y = 106 - i * 8;
-    text(10, y, 5, label);
-    text(62, y, 5, `: ${value}`);
-  });
-  text(PHOTO_BOX.x + 2, 28, 4.5, r.regency);
-  text(PHOTO_BOX.x + 8, 22, 4.5, r.issuedAt.split('-').reverse().join('-'));
+  const text = (t: CardText) =>
+    lines.push(`BT /${t.bold ? 'F2' : 'F1'} ${t.size} Tf ${t.x} ${t.y} Td (${pdfText(t.text)}) Tj ET`);
+  layout.texts.forEach(text);
 
-  const photo = r.photoBase64 ? Buffer.from(r.photoBase64, 'base64') : undefined;
+  const photo = layout.photo;
   const size = photo ? jpegSize(photo) : undefined;
   if (photo && size) {
     lines.push(`q ${PHOTO_BOX.w} 0 0 ${PHOTO_BOX.h} ${PHOTO_BOX.x} ${PHOTO_BOX.y} cm /Im1 Do Q`);
   } else {
     lines.push(`0.5 w ${PHOTO_BOX.x} ${PHOTO_BOX.y} ${PHOTO_BOX.w} ${PHOTO_BOX.h} re S`);
-    text(PHOTO_BOX.x + 14, PHOTO_BOX.y + 30, 5, 'FOTO');
+    text(layout.noPhoto);
   }
   const content = Buffer.from(lines.join('\n'), 'latin1');
 

@@ -298,12 +298,10 @@ export class JobEngine {
     const record = this.records.get(recordId);
     if (!record) return;
     const jobId = `${recordId}@${this.d.clock.now()}`;
-    let document: Buffer;
-    let card: typeof import('../card/render.js');
+    let card: { document: Buffer; mimeType: string };
     try {
-      // The renderer is loaded with the first card, not at start.
-      card = await import('../card/render.js');
-      document = (this.d.render ?? card.renderCard)(record);
+      // The renderer is loaded with the first card, not at start; the printer says which form it takes.
+      card = await (await import('../card/format.js')).renderFor(record, this.d.printer.cardFormat, this.d.render);
     } catch (err) {
       this.records.delete(recordId);
       await this.repo.transition(recordId, ['ready'], 'failed', `the card could not be rendered: ${(err as Error).message}`);
@@ -329,7 +327,7 @@ export class JobEngine {
     }
     let outcome: Outcome;
     try {
-      const result = await this.d.printer.print({ jobId, recordId, document, mimeType: card.CARD_MIME });
+      const result = await this.d.printer.print({ jobId, recordId, document: card.document, mimeType: card.mimeType });
       outcome = { to: 'printed', reason: `printed (printer job ${result.printerJobId})`, printerJobId: result.printerJobId };
       this.d.log.info({ recordId, printerJobId: result.printerJobId }, 'card printed');
     } catch (err) {

@@ -31,6 +31,12 @@ export interface PrinterReading {
   printedTotal: number | null;
 }
 
+/**
+ * The document a driver's print() takes: the one-page PDF card (what CUPS and IPP printers take),
+ * or the card as a PNG image at the printer's resolution (the Windows spooler prints images).
+ */
+export type CardFormat = { mimeType: 'application/pdf' } | { mimeType: 'image/png'; dpi: number };
+
 /** A print-ready card document for one job. */
 export interface PrintRequest {
   /** The agent's opaque job id (no personal data). */
@@ -67,6 +73,8 @@ export const BLOCKING_REASONS = ['media-empty', 'media-jam', 'cover-open', 'ribb
 
 export interface PrinterDriver extends Lifecycle {
   readonly driver: string;
+  /** What print() takes; the PDF card when left out. */
+  readonly cardFormat?: CardFormat;
   /** Current state, reasons and supplies. Throws HalError when the printer cannot be reached. */
   read(): Promise<PrinterReading>;
   /**
