@@ -36,6 +36,8 @@ export interface StationEntry {
   healthAtMs: number | null;
   /** The office's name from its status message (kept in memory: the retained status brings it back). */
   name?: string | null;
+  /** When a Will (lost) arrived, and what the station was before it: a broker going down sends every Will. */
+  will?: { atMs: number; online: boolean | null } | null;
   /** (ms, queued) of the last hour's health, oldest first: whether the queue grows faster than it prints. */
   queueSamples?: [number, number][];
 }
@@ -238,6 +240,7 @@ export class Fleet {
   applyStatus(place: TopicPlace, p: StatusPayload, atMs: number, retained = false): void {
     const e = this.entry(place);
     if (this.elsewhere(e, place)) return;
+    e.will = !p.online && p.reason === 'lost' && !retained ? { atMs, online: e.online } : null;
     e.online = p.online;
     e.offlineReason = p.online ? null : p.reason;
     if (p.name !== undefined) e.name = p.name;
@@ -274,6 +277,23 @@ export class Fleet {
     }
     e.lastSeenMs = retained ? Math.max(e.lastSeenMs ?? 0, madeAt) : atMs;
     return true;
+  }
+
+  /**
+   * The dashboard lost its broker at `lostAtMs`: Wills that came just before are the broker's
+   * own going down (Mosquitto sends every client's Will as it stops), not the stations': they
+   * are taken back. Returns the stations put back as they were.
+   */
+  revokeWillsSince(sinceMs: number): string[] {
+    const back: string[] = [];
+    for (const e of this.entries.values()) {
+      if (!e.will || e.offlineReason !== 'lost' || e.will.atMs < sinceMs) continue;
+      e.online = e.will.online;
+      e.offlineReason = null;
+      e.will = null;
+      back.push(e.station);
+    }
+    return back;
   }
 
   seen(place: TopicPlace, atMs: number): void {

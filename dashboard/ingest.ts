@@ -226,6 +226,11 @@ export class Ingest extends EventEmitter<IngestEvents> {
     return { ...this.counts, invalid: { ...this.invalid }, lagMs: { p50: at(0.5), p95: at(0.95), max: sorted.length ? (sorted[sorted.length - 1] ?? null) : null, samples: sorted.length } };
   }
 
+  /** Stations changed outside a message (a Will taken back): written and shown with the next flush. */
+  touched(stations: readonly string[]): void {
+    for (const s of stations) this.dirty.add(s);
+  }
+
   /** Write what changed since the last flush in one transaction, and tell the page. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {

@@ -27,6 +27,8 @@ const FLUSH_MS = 1000;
 const PRUNE_MS = 3600_000;
 /** A health older than this is shown as stale: three missed reports at the default 10 s, and some. */
 const STALE_AFTER_MS = 60_000;
+/** Wills that arrive this shortly before the dashboard loses its broker are the broker's shutdown, not the stations'. */
+const WILL_GRACE_MS = 5000;
 
 export interface RunningDashboard {
   url: string;
@@ -110,6 +112,8 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
       if (!link.connected) return;
       link.connected = false;
       link.lostSince = now();
+      // Wills in the last seconds before the loss came from the broker going down, not the stations.
+      ingest.touched(fleet.revokeWillsSince(link.lostSince - WILL_GRACE_MS));
       api.invalidate();
       log.warn('the dashboard lost its broker: stations are shown as of now until it is back');
       server.broadcast('link', api.linkState());

@@ -4,9 +4,9 @@ import { translate } from '/i18n.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
 const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'];
-const state = { live: false, lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
+const state = { live: false, link: { connected: true, lostSince: null }, words: {}, lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
 const $ = (id) => document.getElementById(id);
-const t = (key, vars) => translate(state.lang, key, vars);
+const t = (key, vars, fallback) => translate(state.lang, key, vars, fallback);
 
 function esc(v) {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -26,13 +26,19 @@ function ago(iso) {
   return t('lastSeen', { t: text });
 }
 
+/** An alert code's name in the page's language (from /api/config); a code the dashboard does not know is shown as it is. */
+const label = (code) => state.words[code]?.[state.lang] ?? t(`tr_${code}`, {}, code);
+const regencyOf = (r) => r.regencyName ?? r.regency;
+/** Days in words, singular and "less than a day" right in both languages. */
+const daysText = (d) => (d === null || d === undefined ? t('noDays') : d < 1 ? t('lessThanDay') : Math.floor(d) === 1 ? t('oneDay') : t('days', { n: Math.floor(d) }));
+
 const alertClass = (code) => (/\.empty$|low_battery|printer\.(offline|error)|store\.error/.test(code) ? 'bad' : 'warn');
 
 function supplyCell(c, extra = '') {
   if (!c || (c.levelPercent === null && c.daysLeft === null && c.status === 'unknown')) return `<td class="num muted">?${extra}</td>`;
   const cls = c.status === 'empty' ? 'bad' : c.status === 'low' ? 'warn' : '';
   const level = c.levelPercent === null ? '' : `${Math.round(c.levelPercent)} % `;
-  const days = c.daysLeft === null ? t('noDays') : t('days', { n: c.daysLeft < 1 ? '< 1' : Math.floor(c.daysLeft) });
+  const days = daysText(c.daysLeft);
   return `<td class="num ${cls}" data-status="${c.status}">${c.status === 'empty' ? `<span class="badge bad">${t('isEmpty')}</span> ` : ''}${level}<span class="muted">${days}</span>${extra}</td>`;
 }
 
@@ -42,13 +48,13 @@ function rowHtml(r) {
   const printer = r.printer ? t(`st_${r.printer.state}`) : '?';
   const stock = r.blanksOnHand === null ? '' : `<br><span class="muted">${esc(r.blanksOnHand)} ${t('stock').toLowerCase()}</span>`;
   return `<tr class="sev-${r.severity}${r.stale ? ' stale' : ''}" data-station="${esc(r.station)}" data-online="${r.online}">
-    <td><a href="#/station/${encodeURIComponent(r.station)}">${esc(r.station)}</a></td>
-    <td>${esc(r.regency)}</td>
+    <td><a href="#/station/${encodeURIComponent(r.station)}">${esc(r.station)}</a>${r.name ? `<br><span class="muted">${esc(r.name)}</span>` : ''}</td>
+    <td data-regency="${esc(r.regency)}">${esc(regencyOf(r))}</td>
     <td>${conn}<br><span class="muted">${ago(r.lastSeen)}</span>${r.stale && r.online !== false ? ` <span class="badge">${t('stale')}</span>` : ''}</td>
     <td>${power}</td><td>${esc(printer)}</td>
     ${supplyCell(r.supplies.ribbon)}${supplyCell(r.supplies.film)}${supplyCell(r.supplies.blanks, stock)}
     <td class="num">${r.queued ?? '?'}</td><td class="num">${r.printedToday ?? '?'}</td>
-    <td class="alert-codes">${r.alerts.map((a) => `<span class="badge ${alertClass(a)}" data-alert="${esc(a)}">${esc(a)}</span>`).join('')}</td></tr>`;
+    <td class="alert-codes">${r.alerts.map((a) => `<span class="badge ${alertClass(a)}" data-alert="${esc(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join('')}${(r.trouble ?? []).map((x) => `<span class="badge trouble" data-trouble="${esc(x)}">${esc(t(`tr_${x}`))}</span>`).join('')}</td></tr>`;
 }
 
 function compare(a, b) {
@@ -62,7 +68,7 @@ function compare(a, b) {
 function renderSummary() {
   const rows = [...state.rows.values()];
   $('summary').innerHTML = [
-    t('summaryStations', { n: rows.length }),
+    t(rows.length === 1 ? 'summaryStation' : 'summaryStations', { n: rows.length }),
     t('summaryOffline', { n: rows.filter((r) => r.online === false).length }),
     t('summaryCritical', { n: rows.filter((r) => r.severity >= 3).length }),
   ].map((s) => `<span>${esc(s)}</span>`).join('');
@@ -72,8 +78,9 @@ function renderFleet() {
   const all = [...state.rows.values()].sort(compare);
   const regency = $('f-regency').value;
   const problem = $('f-problem').value;
-  const regencies = [...new Set(all.map((r) => r.regency))].sort();
-  $('f-regency').innerHTML = `<option value="">${t('all')}</option>` + regencies.map((g) => `<option ${g === regency ? 'selected' : ''}>${esc(g)}</option>`).join('');
+  const names = new Map(all.map((r) => [r.regency, regencyOf(r)]));
+  const regencies = [...names.keys()].sort((a, b) => names.get(a).localeCompare(names.get(b)));
+  $('f-regency').innerHTML = `<option value="">${t('all')}</option>` + regencies.map((g) => `<option value="${esc(g)}" ${g === regency ? 'selected' : ''}>${esc(names.get(g))}</option>`).join('');
   $('f-problem').innerHTML = `<option value="">${t('all')}</option>` + PROBLEMS.map((p) => `<option value="${p}" ${p === problem ? 'selected' : ''}>${t(`p_${p}`)}</option>`).join('');
   const shown = all.filter((r) => (!regency || r.regency === regency) && (!problem || r.problems.includes(problem)));
   $('fleet').tHead.innerHTML = `<tr>${['station', 'regency', 'connection', 'power', 'printer', 'ribbon', 'film', 'blanks', 'queue', 'printedToday', 'activeAlerts'].map((k) => `<th>${t(k)}</th>`).join('')}</tr>`;
@@ -87,23 +94,29 @@ async function renderRanking() {
   const num = (v, d = 0) => (v === null || v === undefined ? '?' : Number(v).toFixed(d));
   $('ranking').tHead.innerHTML = `<tr>${['station', 'regency', 'today', 'week', 'perDay', 'queue', 'backlog', 'flags'].map((k) => `<th>${t(k)}</th>`).join('')}</tr>`;
   $('ranking').tBodies[0].innerHTML = rows.map((r) => `<tr data-station="${esc(r.station)}" class="${r.flags.length ? 'sev-2' : 'sev-0'}">
-    <td><a href="#/station/${encodeURIComponent(r.station)}">${esc(r.station)}</a></td><td>${esc(r.regency)}</td>
+    <td><a href="#/station/${encodeURIComponent(r.station)}">${esc(r.station)}</a></td><td>${esc(state.rows.get(r.station)?.regencyName ?? r.regency)}</td>
     <td class="num">${num(r.today)}</td><td class="num">${num(r.week)}</td><td class="num">${num(r.perDay, 1)}</td><td class="num">${num(r.queued)}</td><td class="num">${num(r.backlogDays, 1)}</td>
     <td>${r.flags.map((f) => `<span class="badge warn" data-flag="${f}">${t(f === 'backlog' ? 'backlog_flag' : f)}</span>`).join(' ')}</td></tr>`).join('');
 }
 
+/** A quantity in its unit, singular right: "1 roll", "320 cards". */
+const qty = (n, unit) => t(`${unit}${n === 1 ? '1' : ''}`, { n });
+
+/** Grouped by supply, one line per station in need: what it needs, and who gives how much. */
 async function renderLending() {
   const list = await api('/api/lending');
   if (list.length === 0) { $('lending-list').innerHTML = `<p class="muted">${t('lendNone')}</p>`; return; }
-  $('lending-list').innerHTML = list.map((s) => {
-    const stateText = s.status === 'empty' ? t('isEmpty') : t('runsOutIn', { n: Math.floor(s.daysLeft) });
-    const lenders = s.lenders.length === 0 ? `<div class="lender muted">${t('noLender')}</div>` : s.lenders.map((l) => {
+  const groups = KINDS.map((kind) => [kind, list.filter((s) => s.kind === kind)]).filter(([, l]) => l.length > 0);
+  $('lending-list').innerHTML = groups.map(([kind, items]) => `<div class="card"><h3>${esc(t(kind))} (${items.length})</h3><table class="grid lend-table"><tbody>${items.map((s) => {
+    const stateText = s.status === 'empty' ? t('isEmpty') : t('runsOutIn', { d: daysText(s.daysLeft) });
+    const need = s.need === null ? t('needUnknown') : t('needsQty', { q: qty(s.need, s.unit) });
+    const lenders = s.lenders.length === 0 ? `<span class="muted">${t('noLender')}</span>` : s.lenders.map((l) => {
       const dist = l.distanceKm === null ? t('distUnknown') : t('km', { n: l.distanceKm });
-      const spare = l.basis === 'forecast' ? t('spareDays', { n: l.spareDays }) : l.blanksOnHand !== null ? `${l.blanksOnHand}` : t('spareLevel', { n: Math.round(l.levelPercent ?? 0) });
-      return `<div class="lender" data-lender="${esc(l.station)}">→ ${esc(t('lenderLine', { station: l.station, regency: l.regency, dist, spare }))}</div>`;
-    }).join('');
-    return `<div class="card lend" data-needs="${esc(s.station)}" data-kind="${s.kind}"><h3>${esc(t('needs', { station: s.station, regency: s.regency, kind: t(s.kind), state: stateText }))}</h3>${lenders}</div>`;
-  }).join('');
+      return `<span class="lender" data-lender="${esc(l.station)}" data-give="${l.give}">${esc(t('lenderLine', { q: qty(l.give, s.unit), station: l.station, regency: l.regencyName ?? l.regency, dist }))}</span>`;
+    }).join('; ');
+    const short = s.short ? ` <span class="badge warn">${esc(t('shortBy', { q: qty(s.short, s.unit) }))}</span>` : '';
+    return `<tr class="lend" data-needs="${esc(s.station)}" data-kind="${s.kind}"><td><strong>${esc(s.station)}</strong><br><span class="muted">${esc(s.regencyName ?? s.regency)}</span></td><td>${esc(stateText)}<br><span class="muted">${esc(need)}</span></td><td class="wrap">${lenders}${short}</td></tr>`;
+  }).join('')}</tbody></table></div>`).join('');
 }
 
 function alertHtml(a) {
@@ -111,7 +124,24 @@ function alertHtml(a) {
   const acked = a.ackedAt ? `<span class="muted">${esc(t('acked', { t: a.ackedAt.slice(0, 16).replace('T', ' ') }))}</span>` : a.state === 'raised' ? `<button type="button" data-ack="${a.id}">${t('ack')}</button>` : '';
   return `<li class="${a.state === 'cleared' ? 'cleared' : esc(a.severity)}${a.ackedAt ? ' acked' : ''}" data-alert-id="${a.id}" data-code="${esc(a.code)}" data-station="${esc(a.station)}">
     <span class="when">${esc(a.ts.slice(0, 19).replace('T', ' '))}</span><strong>${esc(a.station)}</strong>
-    <span class="badge ${a.state === 'cleared' ? 'ok' : alertClass(a.code)}">${esc(a.code)}</span><span>${t(a.state)}</span><span>${esc(a.message)}</span>${acked}</li>`;
+    <span class="badge ${a.state === 'cleared' ? 'ok' : alertClass(a.code)}" title="${esc(a.code)}">${esc(label(a.code))}</span><span>${t(a.state)}</span><span>${esc(alertText(a))}</span>${acked}</li>`;
+}
+
+/**
+ * The alert's text in the page's language: the station's own message is English, so in
+ * Indonesian the facts are said again from the station's row (level and days left, charge and
+ * runtime, cards to verify); where there is nothing to add, the name says it.
+ */
+function alertText(a) {
+  if (state.lang === 'en' || a.state === 'cleared') return state.lang === 'en' ? a.message : t('clearedText');
+  const r = state.rows.get(a.station);
+  const kind = /^supply\.(ribbon|film|blanks)\./.exec(a.code)?.[1];
+  if (r && kind) {
+    const c = r.supplies[kind];
+    return t('supplyFacts', { level: c.levelPercent === null ? '?' : Math.round(c.levelPercent), d: daysText(c.daysLeft) });
+  }
+  if (r && a.code.startsWith('ups.') && r.power) return t('upsFacts', { c: r.power.chargePercent ?? '?', m: r.power.runtimeSeconds === null ? '?' : Math.round(r.power.runtimeSeconds / 60) });
+  return label(a.code);
 }
 
 function renderAlerts() {
@@ -123,15 +153,15 @@ async function renderStation(id) {
   const r = d.row;
   const fact = (k, v) => `<div><span class="muted">${t(k)}:</span> ${v}</div>`;
   const view = $('view-station');
-  view.innerHTML = `<p><a href="#/">${t('back')}</a></p><div class="card" data-station="${esc(r.station)}"><h3>${esc(r.station)} · ${esc(r.regency)}</h3><div class="facts">
+  view.innerHTML = `<p><a href="#/">${t('back')}</a></p><div class="card" data-station="${esc(r.station)}"><h3>${esc(r.station)}${r.name ? ` · ${esc(r.name)}` : ''} · ${esc(regencyOf(r))}${r.provinceName ? `, ${esc(r.provinceName)}` : ''}</h3><div class="facts">
     ${fact('connection', `${r.online === false ? t('offline') : r.online ? t('online') : t('unknown')} (${ago(r.lastSeen)})`)}
     ${fact('power', r.power ? `${t(`ups_${r.power.status}`)} ${r.power.chargePercent ?? '?'} %` : '?')}
     ${fact('printer', r.printer ? `${t(`st_${r.printer.state}`)}` : '?')}${fact('model', esc(r.printer?.model ?? '?'))}
-    ${KINDS.map((k) => fact(k, `${r.supplies[k].levelPercent ?? '?'} %, ${r.supplies[k].daysLeft === null ? t('noDays') : t('days', { n: Math.floor(r.supplies[k].daysLeft) })}`)).join('')}
+    ${KINDS.map((k) => fact(k, `${r.supplies[k].levelPercent ?? '?'} %, ${daysText(r.supplies[k].daysLeft)}`)).join('')}
     ${fact('stock', r.blanksOnHand ?? '?')}${fact('cardsPerDay', r.cardsPerDay === null ? '?' : r.cardsPerDay.toFixed(1))}
     ${fact('queue', r.queued ?? '?')}${fact('printedToday', r.printedToday ?? '?')}
     ${fact('diagnostics', d.diagnostics ? `${esc(d.diagnostics.status)} (${esc(d.diagnostics.ts.slice(0, 16))})` : t('none'))}
-    ${fact('activeAlerts', r.alerts.map((a) => `<span class="badge ${alertClass(a)}">${esc(a)}</span>`).join(' ') || '—')}</div></div>
+    ${fact('activeAlerts', r.alerts.map((a) => `<span class="badge ${alertClass(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join(' ') || '—')}</div></div>
     <div class="charts"><div class="card"><h3>${t('supplyHistory')}</h3><div class="legend"><span><i class="c-ribbon"></i>${t('ribbon')}</span><span><i class="c-film"></i>${t('film')}</span><span><i class="c-blanks"></i>${t('blanks')}</span></div><div id="c-supplies"></div></div>
     <div class="card"><h3>${t('printedPerDay')}</h3><div id="c-daily"></div></div><div class="card"><h3>${t('powerHistory')}</h3><div id="c-power"></div></div></div>
     <div class="card"><h3>${t('recentAlerts')}</h3><ol class="feed">${d.alerts.map(alertHtml).join('')}</ol></div>`;
@@ -159,9 +189,16 @@ async function route() {
   else if (state.view === 'station') await renderStation(state.station);
 }
 
+/** Live only while the page has its stream and the dashboard its broker; a lost broker says so at the top. */
 function showLive() {
-  $('live').className = `live ${state.live ? 'on' : 'off'}`;
-  $('live').textContent = t(state.live ? 'live' : 'offline');
+  const live = state.live && state.link.connected;
+  $('live').className = `live ${live ? 'on' : 'off'}`;
+  $('live').textContent = t(live ? 'live' : state.live ? 'brokerLostShort' : 'offline');
+  const banner = $('link-banner');
+  if (state.link.connected) { banner.hidden = true; return; }
+  banner.hidden = false;
+  const since = state.link.lostSince ? new Date(state.link.lostSince).toLocaleTimeString(state.lang === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit' }) : '?';
+  banner.textContent = t('brokerLost', { t: since });
 }
 
 function translatePage() {
@@ -184,9 +221,11 @@ function redrawSoon() {
 }
 
 async function loadAll() {
-  const [rows, alerts] = await Promise.all([api('/api/stations'), api('/api/alerts?limit=200')]);
+  const [rows, alerts, link] = await Promise.all([api('/api/stations'), api('/api/alerts?limit=200'), api('/api/link')]);
   state.rows = new Map(rows.map((r) => [r.station, r]));
   state.alerts = alerts;
+  state.link = link;
+  showLive();
 }
 
 function listen() {
@@ -203,7 +242,13 @@ function listen() {
     state.alerts.length = Math.min(state.alerts.length, 500);
     if (state.view === 'alerts') renderAlerts();
   });
-  es.addEventListener('tick', async () => {
+  es.addEventListener('link', (m) => {
+    state.link = JSON.parse(m.data);
+    showLive();
+  });
+  es.addEventListener('tick', async (m) => {
+    const tick = JSON.parse(m.data);
+    if (tick.link) { state.link = tick.link; showLive(); }
     state.rows = new Map((await api('/api/stations')).map((r) => [r.station, r]));
     if (state.view === 'lending' || state.view === 'ranking') await route();
     else redrawSoon();
@@ -219,6 +264,7 @@ document.addEventListener('click', async (e) => {
 });
 
 async function start() {
+  state.words = (await api('/api/config')).alertWords ?? {};
   translatePage();
   $('lang').onclick = () => { state.lang = state.lang === 'id' ? 'en' : 'id'; localStorage.setItem('lang', state.lang); translatePage(); void route(); };
   $('f-regency').onchange = () => renderFleet();

@@ -5,12 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
+import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { CHROMIUM, launchChromium } from '../support/browser.js';
 import { startDashboard, type DashboardUnderTest } from '../support/dashboard.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { health } from '../support/dashboard-rig.js';
 import { peerAvailable } from '../support/peers.js';
 
 const SHOTS = join(import.meta.dirname, '../../test-results/screenshots');
@@ -31,12 +33,13 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     mosq = await startMosquitto();
+    // No names in the configuration: the dashboard's own list of Kemendagri codes names them.
     dash = await startDashboard(mosq.url, {
       provinces: ['53'],
-      regencies: { '5371': { name: 'Kota Kupang', lat: -10.17, lon: 123.61 }, '5303': { name: 'Kupang', lat: -10.02, lon: 123.89 } },
+      regencies: { '5371': { lat: -10.17, lon: 123.61 }, '5303': { lat: -10.02, lon: 123.89 } },
     });
     for (const s of STATIONS) {
-      const a = startAgent(testConfig(mosq.url, { station: { id: s.id, province: '53', regency: s.regency }, intervals: { pollSeconds: 0.5, healthSeconds: 2 } }));
+      const a = startAgent(testConfig(mosq.url, { station: { id: s.id, province: '53', regency: s.regency, name: `Dukcapil uji ${s.id}` }, intervals: { pollSeconds: 0.5, healthSeconds: 2 } }));
       agents.set(s.id, a);
     }
     browser = await launchChromium();
@@ -61,6 +64,11 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     await page.waitForSelector('body[data-ready="true"]');
     for (const s of STATIONS) await row(s.id).and(page.locator('[data-online="true"]')).waitFor({ timeout: 15_000 });
     await expect.poll(() => row('5371-01').locator('td').nth(6).getAttribute('data-status'), { timeout: 10_000 }).toBe('ok');
+    // Names, not codes: the regency by its Kemendagri code, the office by its own status message.
+    expect(await row('5371-01').locator('td').nth(1).textContent()).toBe('Kota Kupang');
+    expect(await row('5303-01').locator('td').nth(1).textContent()).toBe('Kabupaten Timor Tengah Utara');
+    await expect.poll(() => row('5371-01').locator('td').first().textContent(), { timeout: 10_000 }).toContain('Dukcapil uji 5371-01');
+    expect(await page.locator('#f-regency option[value="5371"]').textContent()).toBe('Kota Kupang');
     // The API a provincial script reads has the contract's fields.
     const api = await dash.api<Record<string, unknown>[]>('/api/stations');
     expect(api.map((r) => r.station).sort()).toEqual(STATIONS.map((s) => s.id).sort());
@@ -71,6 +79,8 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
   it('an injected film-empty shows on the table, first, and in the alert feed, where it can be acknowledged', async () => {
     writeFileSync(agents.get('5371-01')!.printerFile, JSON.stringify({ film: { remaining: 0 } }));
     await row('5371-01').locator('[data-alert="supply.film.empty"]').waitFor({ timeout: 15_000 });
+    // In Indonesian, the alert's name, not its code.
+    expect(await row('5371-01').locator('[data-alert="supply.film.empty"]').textContent()).toBe('Film habis');
     expect(await row('5371-01').locator('td').nth(6).getAttribute('data-status')).toBe('empty');
     // Worst first: the station that stopped is the first row.
     await expect.poll(() => page.locator('#fleet tbody tr').first().getAttribute('data-station'), { timeout: 5000 }).toBe('5371-01');
@@ -86,13 +96,37 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     await shot('3-alerts');
   });
 
-  it('a lending suggestion names the stations with film to spare, the same regency first', async () => {
+  it('a lending suggestion says how many rolls, from which shelf, the same regency first', async () => {
+    // Film rolls on two shelves (the supply ledger, as a clerk records a delivery).
+    for (const [id, n] of [['5371-02', '2'], ['5303-01', '3']] as const) {
+      expect((await runCli(['supply', 'receive', 'film', n, '--config', agents.get(id)!.configFile])).code).toBe(0);
+    }
     await page.click('nav a[data-view="lending"]');
     const card = page.locator('.lend[data-needs="5371-01"][data-kind="film"]');
-    await card.waitFor({ timeout: 10_000 });
-    const lenders = await Promise.all((await card.locator('[data-lender]').all()).map((l) => l.getAttribute('data-lender')));
-    expect(lenders).toEqual(['5371-02', '5303-01']);
+    await card.waitFor({ timeout: 20_000 });
+    const lenders = async () => Promise.all((await page.locator('.lend[data-needs="5371-01"][data-kind="film"] [data-lender]').all()).map(async (l) => `${await l.getAttribute('data-lender')}:${await l.getAttribute('data-give')}`));
+    // Its use is not known yet (a new station): one roll; 5371-02 keeps one of its two. The rolls
+    // reach the dashboard with the stations' next health, and the page re-reads lending on its tick.
+    await expect.poll(async () => (await page.click('nav a[data-view="lending"]'), await lenders()), { timeout: 30_000, interval: 2000 }).toEqual(['5371-02:1']);
+    expect(await card.textContent()).toMatch(/1 gulungan dari 5371-02 \(Kota Kupang, 0 km\)/);
     await shot('4-lending');
+  });
+
+  it('a row is coloured by trouble the station has not raised yet: ribbon inside its lead time', async () => {
+    await page.click('nav a[data-view="fleet"]');
+    // A station as the contract lets one report it: ribbon 12 %, under a day left, no alert raised.
+    const h = health('5371-09', '5371', (x) => {
+      Object.assign(x.printer.supplies.find((k) => k.kind === 'ribbon')!, { levelPercent: 12, remaining: 60, daysLeft: 0.6, status: 'ok' });
+      x.alerts = [];
+    }, 1, Date.now());
+    const client = await mqtt.connectAsync(mosq.url);
+    await client.publishAsync('ektp/v1/53/5371/5371-09/health', JSON.stringify(h), { qos: 1 });
+    await client.endAsync();
+    await row('5371-09').locator('[data-trouble="supply.ribbon.soon"]').waitFor({ timeout: 10_000 });
+    expect(await row('5371-09').getAttribute('class')).toMatch(/sev-2/);
+    expect(await row('5371-09').locator('[data-trouble="supply.ribbon.soon"]').textContent()).toBe('pita habis dalam waktu tunggu');
+    expect(await row('5371-09').locator('td').nth(5).textContent()).toMatch(/12 % kurang dari sehari/);
+    await shot('4b-trouble');
   });
 
   it('a station killed with SIGKILL turns offline (the broker sends its Will)', async () => {
@@ -111,5 +145,20 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     await page.locator('#c-supplies svg path[data-series="film"]').waitFor({ state: 'attached', timeout: 10_000 });
     expect(await page.locator('#view-station .facts').textContent()).toContain('Printer model');
     await shot('6-station-en');
+  });
+
+  it("the dashboard's own lost broker is said at the top, and stations are not blamed for it", async () => {
+    await page.click('a[href="#/"]');
+    await mosq.stop();
+    const banner = page.locator('#link-banner');
+    await banner.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await banner.textContent()).toMatch(/^The dashboard lost its broker at \d\d:\d\d; stations' states are as of then\.$/);
+    expect(await page.locator('#live').textContent()).toBe('broker lost');
+    const link = await dash.api<{ connected: boolean; lostSince: string | null }>('/api/link');
+    expect(link.connected).toBe(false);
+    // A station that reported just before is not turned stale by the dashboard's outage.
+    const after = (await dash.api<{ station: string; stale: boolean; healthTs: string }[]>('/api/stations')).find((r) => r.station === '5371-02');
+    expect(after?.stale, JSON.stringify({ after, link })).toBe(false);
+    await shot('7-broker-lost');
   });
 });

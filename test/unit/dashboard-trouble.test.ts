@@ -107,4 +107,19 @@ describe("the dashboard's own link", () => {
     api.invalidate();
     expect(api.rows()[0]?.stale).toBe(true);
   });
+
+  it("Wills that arrive just before the dashboard loses its broker (the broker going down) are taken back; an older one stands", () => {
+    const f = new Fleet();
+    const status = (id: string, online: boolean, at: number) => {
+      const h = health(id, '5371');
+      f.applyStatus({ ...place(h), kind: 'status' }, online ? { schema: 'station.status/1', station: id, ts: new Date(at).toISOString(), online } : { schema: 'station.status/1', station: id, ts: new Date(at).toISOString(), online, reason: 'lost' }, at);
+    };
+    status('5371-01', true, T0);
+    status('5371-02', true, T0);
+    status('5371-01', false, T0 + 60_000); // a real outage, a minute before
+    status('5371-02', false, T0 + 119_000); // the broker's shutdown
+    expect(f.revokeWillsSince(T0 + 120_000 - 5000)).toEqual(['5371-02']);
+    expect(f.entries.get('5371-02')).toMatchObject({ online: true, offlineReason: null });
+    expect(f.entries.get('5371-01')).toMatchObject({ online: false, offlineReason: 'lost' });
+  });
 });
