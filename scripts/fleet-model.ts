@@ -44,6 +44,8 @@ export class SimStation {
   private onBattery = false;
   private charge = 100;
   private refill: { kind: 'ribbon' | 'film' | 'blanks'; atSeconds: number }[] = [];
+  /** Rolls on the shelf (the supply ledger); a used-up roll is replaced from it at once. From the index, not the random stream, so other figures stay as they were. */
+  private readonly shelf: { ribbon: number; film: number };
   private readonly alerts = new Set<string>();
   private clockSeconds = 0;
   private readonly started: string;
@@ -63,6 +65,7 @@ export class SimStation {
     this.blanksOnHand = Math.round(random() * 4000);
     this.queued = Math.round(random() * this.cardsPerDay * 6);
     this.started = new Date().toISOString();
+    this.shelf = { ribbon: index % 3, film: (index * 7) % 4 };
   }
 
   /**
@@ -93,13 +96,22 @@ export class SimStation {
       this.hopper += load;
       this.blanksOnHand -= load;
     }
+    for (const kind of ['ribbon', 'film'] as const) {
+      if (this[kind] === 0 && this.shelf[kind] > 0) {
+        this.shelf[kind] -= 1;
+        this[kind] = kind === 'ribbon' ? RIBBON_PRINTS : FILM_PRINTS;
+      }
+    }
     for (const kind of ['ribbon', 'film', 'blanks'] as const) {
       const empty = kind === 'blanks' ? this.blanksOnHand === 0 && this.hopper === 0 : this[kind] === 0;
       if (empty && !this.refill.some((r) => r.kind === kind)) this.refill.push({ kind, atSeconds: this.clockSeconds + (kind === 'blanks' ? 14 : 3 + this.random() * 10) * 86_400 });
     }
     for (const r of this.refill.filter((x) => x.atSeconds <= this.clockSeconds)) {
-      if (r.kind === 'ribbon') this.ribbon = RIBBON_PRINTS;
-      if (r.kind === 'film') this.film = FILM_PRINTS;
+      // A delivery: one roll in the printer, two on the shelf.
+      if (r.kind === 'ribbon' || r.kind === 'film') {
+        this[r.kind] = r.kind === 'ribbon' ? RIBBON_PRINTS : FILM_PRINTS;
+        this.shelf[r.kind] += 2;
+      }
       if (r.kind === 'blanks') this.blanksOnHand += 2000;
     }
     this.refill = this.refill.filter((x) => x.atSeconds > this.clockSeconds);
@@ -179,7 +191,7 @@ export class SimStation {
         powerState: this.onBattery ? (this.charge <= 20 ? 'low_battery' : 'on_battery') : 'online',
       },
       host: { cpuPercent: 12, memUsedPercent: 40, diskFreeBytes: 50e9, uptimeSeconds: Math.round(this.clockSeconds) },
-      stock: { blanksOnHand: this.blanksOnHand + this.hopper, daysLeft: days(this.blanksOnHand + this.hopper), daysLeftReason: null, cardsPerDay: this.cardsPerDay },
+      stock: { blanksOnHand: this.blanksOnHand + this.hopper, daysLeft: days(this.blanksOnHand + this.hopper), daysLeftReason: null, cardsPerDay: this.cardsPerDay, ribbonRolls: this.shelf.ribbon, filmRolls: this.shelf.film },
       jobs: { queued: this.queued, fetching: 0, ready: 0, printing: 0, printedToday: this.printedToday, failedToday: 0, needsVerification: 0, held: null, utilisation: null },
       telemetry: { connected, backlog: 0, backlogBytes: 0, oldestBacklogSeconds: null, dropped: 0, droppedEvents: 0, refused: 0, lastError: null },
       store: { durable: true, error: null },
