@@ -123,7 +123,7 @@ function alertHtml(a) {
   // A clearing needs no one to acknowledge it; a raised alert does, once.
   const acked = a.ackedAt ? `<span class="muted">${esc(t('acked', { t: a.ackedAt.slice(0, 16).replace('T', ' ') }))}</span>` : a.state === 'raised' ? `<button type="button" data-ack="${a.id}">${t('ack')}</button>` : '';
   return `<li class="${a.state === 'cleared' ? 'cleared' : esc(a.severity)}${a.ackedAt ? ' acked' : ''}" data-alert-id="${a.id}" data-code="${esc(a.code)}" data-station="${esc(a.station)}">
-    <span class="when">${esc(a.ts.slice(0, 19).replace('T', ' '))}</span><strong>${esc(a.station)}</strong>
+    <span class="when">${esc(a.ts.slice(0, 19).replace('T', ' '))}</span><strong>${esc(a.station)}</strong><span class="muted">${esc(state.rows.get(a.station)?.regencyName ?? a.regency ?? '')}</span>
     <span class="badge ${a.state === 'cleared' ? 'ok' : alertClass(a.code)}" title="${esc(a.code)}">${esc(label(a.code))}</span><span>${t(a.state)}</span><span>${esc(alertText(a))}</span>${acked}</li>`;
 }
 
