@@ -7,8 +7,9 @@ import { createDriver, familySchema, type DriverContext } from '../driver.js';
 import { ippPrinter } from './ipp/config.js';
 import { simPrinter } from './sim/config.js';
 import type { PrinterDriver } from './types.js';
+import { windowsPrinter } from './windows/config.js';
 
-const PRINTER_DRIVERS = [simPrinter, ippPrinter] as const;
+const PRINTER_DRIVERS = [simPrinter, ippPrinter, windowsPrinter] as const;
 
 export const printerSchema = familySchema(PRINTER_DRIVERS);
 export type PrinterConfig = z.infer<typeof printerSchema>;

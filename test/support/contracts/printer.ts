@@ -17,7 +17,10 @@ export interface PrinterHarness {
   close(): Promise<void>;
 }
 
-const doc = { jobId: 'contract-job', recordId: 'REC-CONTRACT', document: Buffer.from('%PDF-1.4 contract test card'), mimeType: 'application/pdf' };
+const pdfDoc = { jobId: 'contract-job', recordId: 'REC-CONTRACT', document: Buffer.from('%PDF-1.4 contract test card'), mimeType: 'application/pdf' };
+const pngDoc = { ...pdfDoc, document: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('contract test card')]), mimeType: 'image/png' };
+/** The card in the form the driver takes (cardFormat): the PDF, or an image. */
+const docFor = (d: PrinterDriver) => (d.cardFormat?.mimeType === 'image/png' ? pngDoc : pdfDoc);
 
 function supply(r: PrinterReading, kind: Consumable) {
   const s = r.supplies.find((x) => x.kind === kind);
@@ -27,7 +30,7 @@ function supply(r: PrinterReading, kind: Consumable) {
 
 /** Print one card while letting printer time pass, as the job engine will. */
 function printCard(h: PrinterHarness) {
-  return untilSettled(h.driver.print(doc), (ms) => h.advance(ms));
+  return untilSettled(h.driver.print(docFor(h.driver)), (ms) => h.advance(ms));
 }
 
 /** Every printer driver, the simulator included, must pass this suite. */
@@ -74,7 +77,7 @@ export function printerContract(name: string, make: () => Promise<PrinterHarness
         const r = await h.driver.read();
         expect(supply(r, kind).status).toBe('empty');
         expect(r.state).toBe('stopped');
-        await expect(h.driver.print(doc)).rejects.toMatchObject({ code: 'not-ready' });
+        await expect(h.driver.print(docFor(h.driver))).rejects.toMatchObject({ code: 'not-ready' });
         await h.setRemaining(kind, supply(r, kind).capacity ?? 100);
         const again = await h.driver.read();
         expect(supply(again, kind).status).toBe('ok');
@@ -96,7 +99,7 @@ export function printerContract(name: string, make: () => Promise<PrinterHarness
       const r = await h.driver.read();
       expect(r.reasons).toContain('media-jam');
       expect(r.state).toBe('stopped');
-      const err: unknown = await h.driver.print(doc).catch((e: unknown) => e);
+      const err: unknown = await h.driver.print(docFor(h.driver)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HalError);
       await h.setFaults([]);
       const after = await h.driver.read();

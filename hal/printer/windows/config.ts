@@ -1,0 +1,60 @@
+/** The Windows spooler printer driver's configuration, and its line in the printer family's table. */
+import { z } from 'zod';
+import { filePath, supplyCapacity } from '../../config-fields.js';
+import { defineDriver } from '../../driver.js';
+
+const rollCapacity = z.strictObject({
+  capacity: supplyCapacity.optional().describe('Cards a full one prints, to turn the percentage the vendor software reports into cards left.'),
+});
+
+export const windowsPrinterSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\x00-\x1f]+$/, 'the printer name as Windows shows it, e.g. "FARGO HDP5000"')
+    .describe('The printer\'s name in Windows (Settings > Printers & scanners, or Get-Printer), e.g. "FARGO HDP5000".'),
+  dpi: z.number().int().min(100).max(1200).default(300).describe("The printer's resolution: the card is sent as an image of this many dots per inch (300 dpi CR80 is 1012 x 638)."),
+  helperTimeoutSeconds: z
+    .number()
+    .min(1)
+    .max(120)
+    .default(20)
+    .describe('Longest wait for one answer of the printer helper (PowerShell); a helper that takes longer is ended and started again.'),
+  printTimeoutSeconds: z.number().min(5).max(600).default(90).describe('Longest wait for the card to be handed to the Windows spooler.'),
+  jobPollSeconds: z.number().min(0.05).max(60).default(1).describe('How often a card being printed is asked after in the print queue.'),
+  jobTimeoutSeconds: z
+    .number()
+    .min(1)
+    .max(86_400)
+    .default(600)
+    .describe('A card still in the print queue after this long (a jam nobody clears) is set aside for a person to verify.'),
+  lowPercent: z.number().min(0).max(100).default(10).describe('Ribbon or film at or under this level, as the vendor software reports it, reads low.'),
+  supplies: z
+    .strictObject({
+      ribbon: rollCapacity.optional().describe('The ribbon.'),
+      film: rollCapacity.optional().describe('The retransfer film.'),
+    })
+    .prefault({})
+    .describe('Cards a full ribbon and film print, where the vendor software reports only percentages.'),
+  fargoSdk: filePath
+    .optional()
+    .describe("HID FARGO's printer SDK assembly on this PC (Fargo.PrinterSDK.dll), if installed: ribbon and film levels are then read from its PrinterInfo."),
+  helperCommand: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('For tests and troubleshooting only: the command that starts the printer helper, instead of Windows PowerShell with deploy/windows/printer-helper.ps1.'),
+});
+export type WindowsPrinterOptions = z.infer<typeof windowsPrinterSchema>;
+
+export const windowsPrinter = defineDriver({
+  schema: z.strictObject({
+    driver: z.literal('windows').describe('the card printer through the Windows print spooler and its own Windows driver (a USB FARGO, Entrust, ...)'),
+    windows: windowsPrinterSchema.describe('The printer in Windows.'),
+  }),
+  async load() {
+    const { WindowsPrinter } = await import('./driver.js');
+    return (c, ctx) => new WindowsPrinter(c.windows, ctx);
+  },
+});

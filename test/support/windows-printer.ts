@@ -1,0 +1,174 @@
+/** The windows printer driver over the stand-in helper, and the fixtures it answers from. */
+import { EventEmitter } from 'node:events';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { systemClock, type Clock } from '../../hal/clock.js';
+import { windowsPrinterSchema } from '../../hal/printer/windows/config.js';
+import { WindowsPrinter } from '../../hal/printer/windows/driver.js';
+import type { SpawnHelper } from '../../hal/printer/windows/link.js';
+import type { PrinterHarness } from './contracts/printer.js';
+import { runStandin } from './printer-helper-standin.mjs';
+import { quietLog, tempDir } from './sim.js';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/windows');
+export const STANDIN = join(import.meta.dirname, 'printer-helper-standin.mjs');
+export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+
+export const PRINTER_NAME = 'FARGO HDP5000';
+
+/** The Entrust/Datacard supplies answer with these levels, the rest as recorded. */
+export function supplies3(ribbon: number | null, film: number | null): string {
+  return fixture('supplies-status3.xml')
+    .replace(/<RibbonRemaining>\d+<\/RibbonRemaining>/, ribbon === null ? '<RibbonRemaining/>' : `<RibbonRemaining>${ribbon}</RibbonRemaining>`)
+    .replace(/<RetransferFilmPercentRemaining>\d+<\/RetransferFilmPercentRemaining>/, film === null ? '<RetransferFilmPercentRemaining/>' : `<RetransferFilmPercentRemaining>${film}</RetransferFilmPercentRemaining>`);
+}
+
+export function hopperStatus(status: 'Cards Present' | 'Empty' | 'Cannot Detect'): string {
+  return fixture('hopper-status.xml').replace('Name="Hopper1" Type="Input" Status="Cards Present"', `Name="Hopper1" Type="Input" Status="${status}"`);
+}
+
+export interface StandinState {
+  hello?: Record<string, unknown>;
+  printer: { found: boolean; printer: Record<string, unknown> | null };
+  vendor: { bidi: Record<string, { ok: true; text: string } | { ok: false; error: string }>; fargo: unknown };
+  logEnabled?: boolean;
+  eventXml: string;
+  job?: { polls: number; end: 'printed' | 'deleted' | 'kept' | 'vanish' | 'error'; firstId?: number; statusMask?: number; unseen?: boolean };
+  refuse?: Record<string, { type: string; message: string; stage: string | null }>;
+  hang?: string[];
+  garbage?: string[];
+  die?: string[];
+  dieAtStart?: boolean;
+  noiseAtStart?: string;
+  dieEvery?: number;
+}
+
+/** A healthy Datacard-driven printer: idle, ribbon 43 %, film 71 %, cards in the hopper. */
+export function healthyState(): StandinState {
+  return {
+    printer: { found: true, printer: JSON.parse(fixture('win32-printer.json')) as Record<string, unknown> },
+    vendor: {
+      bidi: {
+        '\\Printer.SuppliesStatus3:Read': { ok: true, text: supplies3(43, 71) },
+        '\\Printer.Hopper:Status:Get': { ok: true, text: hopperStatus('Cards Present') },
+      },
+      fargo: null,
+    },
+    eventXml: fixture('event-307.xml'),
+  };
+}
+
+/**
+ * The stand-in run in this process on pipes, as a child process would be: unit tests start no
+ * process. `starts` counts the helpers started.
+ */
+export function inProcessStandin(file: string): SpawnHelper & { starts: number } {
+  const spawnHelper = () => {
+    spawnHelper.starts += 1;
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const events = new EventEmitter();
+    let exited = false;
+    const exit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exited) return;
+      exited = true;
+      setImmediate(() => {
+        stdout.end();
+        stderr.end();
+        events.emit('exit', code, signal);
+      });
+    };
+    const child = {
+      stdin,
+      stdout,
+      stderr,
+      pid: 0,
+      kill: () => {
+        exit(null, 'SIGTERM');
+        stdin.destroy();
+        return true;
+      },
+      once: (event: string, fn: (...args: unknown[]) => void) => {
+        events.once(event, fn);
+        return child;
+      },
+    };
+    setImmediate(() =>
+      runStandin(file, {
+        stdin,
+        stdout: { write: (s: string) => !exited && stdout.write(s) },
+        stderr: { write: (s: string) => !exited && stderr.write(s) },
+        exit: (code: number) => exit(code, null),
+      }),
+    );
+    return child as unknown as ReturnType<SpawnHelper>;
+  };
+  spawnHelper.starts = 0;
+  return spawnHelper;
+}
+
+/** Win32_Printer's DetectedErrorState for a fault the contract imposes. */
+const FAULTS: Record<string, number> = { 'media-jam': 8, 'cover-open': 7, 'media-empty': 4, offline: 9 };
+
+/**
+ * The windows driver over the stand-in: in this process (unit tests), or as a real child process
+ * started through printer.windows.helperCommand (`asProcess`, integration tests).
+ */
+export function windowsPrinterHarness(
+  opts: Record<string, unknown> = {},
+  clock: Clock = systemClock,
+  asProcess = false,
+): PrinterHarness & { driver: WindowsPrinter; state: StandinState; write(patch: Partial<StandinState>): void; file: string } {
+  const file = join(tempDir('windows-printer-'), 'standin.json');
+  let state = healthyState();
+  const write = (patch: Partial<StandinState>) => {
+    state = { ...state, ...patch };
+    // Whole or not at all: a helper process may read it at any moment.
+    writeFileSync(`${file}.tmp`, JSON.stringify(state));
+    renameSync(`${file}.tmp`, file);
+  };
+  write({});
+  const config = windowsPrinterSchema.parse({
+    name: PRINTER_NAME,
+    helperTimeoutSeconds: 2,
+    jobPollSeconds: 0.05,
+    jobTimeoutSeconds: 10,
+    ...(asProcess ? { helperCommand: [process.execPath, STANDIN, file] } : {}),
+    ...opts,
+  });
+  const driver = new WindowsPrinter(config, { clock, log: quietLog }, asProcess ? undefined : inProcessStandin(file));
+  let ribbon: number | null = 43;
+  let film: number | null = 71;
+  let hopper: 'Cards Present' | 'Empty' = 'Cards Present';
+  const vendor = () => ({
+    bidi: { '\\Printer.SuppliesStatus3:Read': { ok: true as const, text: supplies3(ribbon, film) }, '\\Printer.Hopper:Status:Get': { ok: true as const, text: hopperStatus(hopper) } },
+    fargo: null,
+  });
+  return {
+    driver,
+    file,
+    get state() {
+      return state;
+    },
+    write,
+    setRemaining(kind, remaining) {
+      if (kind === 'ribbon') ribbon = Math.min(100, remaining);
+      else if (kind === 'film') film = Math.min(100, remaining);
+      else hopper = remaining > 0 ? 'Cards Present' : 'Empty';
+      write({ vendor: vendor() });
+      return Promise.resolve();
+    },
+    setFaults(reasons) {
+      const code = reasons.map((r) => FAULTS[r]).find((c) => c !== undefined) ?? 2;
+      write({ printer: { found: true, printer: { ...(JSON.parse(fixture('win32-printer.json')) as Record<string, unknown>), DetectedErrorState: code } } });
+      return Promise.resolve();
+    },
+    advance: () => new Promise((r) => setTimeout(r, 5)),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The smallest PNG signature with a body: what the stand-in takes as a card image. */
+export const TINY_PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('a card image')]);
