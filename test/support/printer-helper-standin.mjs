@@ -96,7 +96,9 @@ export function runStandin(file, io) {
         }
         const j = state.job ?? { polls: 2, end: 'printed' };
         const job = { JobId: j.firstId ?? mem.nextId++, Document: req.name, StatusMask: j.statusMask ?? PRINTING, printer: req.printer, looks: 0, polls: j.polls, end: j.end };
-        mem.queue.push(job);
+        // polls 0: the card left the queue before anyone looked (printed and logged, or gone).
+        if (j.polls > 0) mem.queue.push(job);
+        else if (j.end === 'printed') mem.log.push({ id: 307, jobId: job.JobId, document: job.Document });
         saveMem();
         return { id: req.id, ok: true, result: { jobs: j.unseen ? [] : [{ JobId: job.JobId, Document: job.Document, StatusMask: job.StatusMask, JobStatus: 'Printing' }] } };
       }

@@ -132,17 +132,17 @@ export class WindowsPrinter implements PrinterDriver {
   async print(req: PrintRequest): Promise<PrintResult> {
     if (req.mimeType !== 'image/png') throw new HalError('not-ready', `this driver prints the card as a PNG image, not ${req.mimeType} (a bug: the card was rendered for another printer)`);
     if (this.printing) throw new HalError('busy', 'the printer is already printing a card');
-    let before: PrinterReading;
-    try {
-      before = await this.read();
-    } catch (err) {
-      throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, (err as HalError).hint ?? HINT);
-    }
-    if (before.state === 'offline') throw new HalError('not-ready', 'the printer is offline', HINT);
-    if (before.state === 'stopped') throw new HalError('not-ready', `the printer is stopped (${before.reasons.join(', ') || 'no reason given'})`);
-
     this.printing = true;
     try {
+      let before: PrinterReading;
+      try {
+        before = await this.read();
+      } catch (err) {
+        throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, (err as HalError).hint ?? HINT);
+      }
+      if (before.state === 'offline') throw new HalError('not-ready', 'the printer is offline', HINT);
+      if (before.state === 'stopped') throw new HalError('not-ready', `the printer is stopped (${before.reasons.join(', ') || 'no reason given'})`);
+
       let answer: Record<string, unknown>;
       try {
         answer = await this.call('print', { name: req.jobId, png: req.document.toString('base64'), dpi: this.opts.dpi }, this.opts.printTimeoutSeconds * 1000);

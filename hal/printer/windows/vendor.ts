@@ -77,8 +77,11 @@ function attribute(tag: string, name: string): string | undefined {
 export function parseHopperStatus(xml: string): 'present' | 'empty' | null | undefined {
   const doc = xml.slice(0, MAX_XML);
   if (!/<HopperStatus[\s>]/.test(doc)) return undefined;
-  for (const m of doc.matchAll(/<HopperInformation\b[^>]*>/g)) {
-    const tag = m[0];
+  // indexOf, not a regex: a tag that never closes must not make each try scan to the end.
+  for (let at = doc.indexOf('<HopperInformation'); at !== -1; at = doc.indexOf('<HopperInformation', at + 1)) {
+    const close = doc.indexOf('>', at);
+    if (close === -1) break;
+    const tag = doc.slice(at, close + 1);
     const name = attribute(tag, 'Name') ?? '';
     if ((attribute(tag, 'Type') ?? '').toLowerCase() !== 'input' || name.toLowerCase() === 'exception') continue;
     const status = (attribute(tag, 'Status') ?? '').toLowerCase();
