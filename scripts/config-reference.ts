@@ -77,6 +77,15 @@ function allowedOf(node: Node): string[] {
   return out;
 }
 
+/** Keys (besides `driver`) that every member of a driver union has, each the same in all of them. */
+function commonKeys(members: Node[]): string[] {
+  if (members.length < 2) return [];
+  const [first, ...rest] = members;
+  return Object.keys(first?.properties ?? {}).filter(
+    (k) => k !== 'driver' && rest.every((m) => m.properties?.[k] !== undefined && JSON.stringify(m.properties[k]) === JSON.stringify(first?.properties?.[k])),
+  );
+}
+
 /** Every key of the configuration, depth first, in schema order. */
 export function configKeys(schema: z.ZodType = stationFileSchema): KeyDoc[] {
   const out: KeyDoc[] = [];
@@ -97,11 +106,16 @@ export function configKeys(schema: z.ZodType = stationFileSchema): KeyDoc[] {
         section: isSection,
       });
       if (union) {
+        // Keys every driver takes alike (a monitor beside any print path) are listed once, after them.
+        const common = commonKeys(union);
         for (const member of union) {
           const driver = String(member.properties?.driver?.const);
+          const own = Object.fromEntries(Object.entries(member.properties ?? {}).filter(([k]) => !common.includes(k)));
           // The driver key is listed once per driver, so each driver's meaning has a place.
-          walk(member, path, `driver: ${driver}`);
+          walk({ ...member, properties: own }, path, `driver: ${driver}`);
         }
+        const first = union[0] ?? {};
+        if (common.length > 0) walk({ properties: Object.fromEntries(common.map((k) => [k, first.properties?.[k] ?? {}])), required: first.required?.filter((k) => common.includes(k)) }, path, variant);
       } else if (isSection) {
         walk(child, path, variant);
       }

@@ -5,14 +5,17 @@
 import type { z } from 'zod';
 import { createDriver, familySchema, type DriverContext } from '../driver.js';
 import { ippPrinter } from './ipp/config.js';
+import { withMonitor, withMonitors } from './monitors.js';
 import { simPrinter } from './sim/config.js';
 import type { PrinterDriver } from './types.js';
 import { windowsPrinter } from './windows/config.js';
 
 const PRINTER_DRIVERS = [simPrinter, ippPrinter, windowsPrinter] as const;
 
-export const printerSchema = familySchema(PRINTER_DRIVERS);
+/** Every print path's section, each with the monitors any path can carry (printer.snmp). */
+export const printerSchema = familySchema(withMonitors(PRINTER_DRIVERS));
 export type PrinterConfig = z.infer<typeof printerSchema>;
 
-/** Config `printer.driver` → driver, its code imported only now. */
-export const createPrinter = (c: PrinterConfig, ctx: DriverContext): Promise<PrinterDriver> => createDriver<PrinterDriver>(PRINTER_DRIVERS, c, ctx);
+/** Config `printer.driver` → driver (with its monitor, if one is configured), its code imported only now. */
+export const createPrinter = (c: PrinterConfig, ctx: DriverContext): Promise<PrinterDriver> =>
+  withMonitor(c, ctx, (section) => createDriver<PrinterDriver>(PRINTER_DRIVERS, section, ctx));

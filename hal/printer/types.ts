@@ -29,6 +29,8 @@ export interface PrinterReading {
   model: string | null;
   /** Cards the printer has completed since it was started, where it counts them. */
   printedTotal: number | null;
+  /** Seconds since the printer itself started, where a monitor reads it (SNMP sysUpTime). */
+  uptimeSeconds?: number | null;
 }
 
 /**

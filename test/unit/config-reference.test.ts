@@ -42,6 +42,22 @@ describe('configuration reference (docs/configuration.md)', () => {
   });
 });
 
+describe('keys every driver of a section takes alike', () => {
+  it('are listed once, after the drivers\' own, without a driver mark (printer.snmp beside any print path)', () => {
+    const monitor = z.strictObject({ host: z.string().describe('described') }).optional().describe('described');
+    const toy = z.strictObject({
+      p: z.discriminatedUnion('driver', [
+        z.strictObject({ driver: z.literal('x').describe('described'), f: z.number().describe('described'), m: monitor }),
+        z.strictObject({ driver: z.literal('y').describe('described'), m: monitor }),
+      ]),
+    });
+    expect(configKeys(toy).map((k) => (k.variant ? `${k.path} (${k.variant})` : k.path))).toEqual(['p', 'p.driver (driver: x)', 'p.f (driver: x)', 'p.driver (driver: y)', 'p.m', 'p.m.host']);
+    const text = renderConfigReference();
+    expect(text).toContain('| `printer.snmp.communityFile` | string | — |');
+    expect(text).not.toMatch(/printer\.snmp[^|]*\(driver:/);
+  });
+});
+
 describe('the example station configuration (docs/station.example.yaml)', () => {
   const file = join(docs, 'station.example.yaml');
 

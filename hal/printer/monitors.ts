@@ -1,0 +1,39 @@
+/**
+ * Monitors any print path can carry, beside its own keys: today `printer.snmp`, the printer's own
+ * SNMP agent. The family's table (index.ts) stays the only place that names the print paths; this
+ * adds the monitor's keys to each of them, and wraps the driver when a monitor is configured.
+ */
+import type { z } from 'zod';
+import type { DriverContext } from '../driver.js';
+import { snmpMonitorSchema } from './snmp/config.js';
+import type { PrinterDriver } from './types.js';
+
+const MONITOR_SHAPE = {
+  snmp: snmpMonitorSchema
+    .optional()
+    .describe('The printer\'s own SNMP agent (Printer MIB, Host Resources, MIB-II), read beside any print path: ribbon, film and hopper levels and hardware faults from the printer itself. Leave it out for a printer without a network SNMP agent.'),
+};
+type MonitorShape = typeof MONITOR_SHAPE;
+
+/** Each line of a table of print paths, its schema with the monitors' keys added. */
+type WithMonitors<T> = {
+  -readonly [K in keyof T]: T[K] extends { schema: z.ZodObject<infer Shape, infer Cfg>; load: infer Load } ? { schema: z.ZodObject<Shape & MonitorShape, Cfg>; load: Load } : never;
+};
+
+export function withMonitors<T extends readonly { schema: z.ZodObject; load: unknown }[]>(table: T): WithMonitors<T> {
+  // safeExtend keeps a driver's own refinements, should it have any.
+  return table.map((line) => ({ ...line, schema: line.schema.safeExtend(MONITOR_SHAPE) })) as WithMonitors<T>;
+}
+
+/** The print path, with the configured monitors wrapped around it; their code is imported only then. */
+export async function withMonitor(
+  section: { driver: string; snmp?: z.infer<typeof snmpMonitorSchema> },
+  ctx: DriverContext,
+  makePath: (section: { driver: string }) => Promise<PrinterDriver>,
+): Promise<PrinterDriver> {
+  const { snmp, ...pathSection } = section;
+  const path = await makePath(pathSection);
+  if (!snmp) return path;
+  const { MonitoredPrinter } = await import('./snmp/driver.js');
+  return new MonitoredPrinter(path, snmp, ctx);
+}
