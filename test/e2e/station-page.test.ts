@@ -77,14 +77,14 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await form.locator('input[name=batch]').fill('SYN-BAST-001');
     await form.locator('button[type=submit]').click();
     await expect.poll(() => notice().textContent()).toMatch(/diterima 200 kartu \(batch SYN-BAST-001, entri #\d+\); di tangan: 200/);
-    expect(await figure('b-onhand')).toBe('200');
+    await expect.poll(() => figure('b-onhand')).toBe('200');
 
     await form.locator('input[name=n]').fill('200');
     await form.locator('input[name=batch]').fill('SYN-BAST-001');
     await form.locator('button[type=submit]').click();
     await expect.poll(() => notice().textContent()).toMatch(/Ditolak: batch SYN-BAST-001 sudah diterima: entri #\d+, 200 kartu/);
     expect(await notice().getAttribute('class')).toBe('notice bad');
-    expect(await figure('b-onhand')).toBe('200');
+    await expect.poll(() => figure('b-onhand')).toBe('200');
 
     // A field that is not a number is named, with what was given and what is expected.
     await form.locator('input[name=n]').fill('dua ratus');
