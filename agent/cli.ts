@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { configOption } from './cli/common.js';
 import { cliLang, commanderMessage, HELP_TEXT, helpTitle, initLang, langOption, tr, VERSION_TEXT } from './cli/lang.js';
 import { addJobsCommands } from './cli/jobs.js';
+import { addPrinterCommands } from './cli/printer.js';
 import { addStockCommands } from './cli/stock.js';
 import { addStoreCommands } from './cli/store.js';
 import { addSupplyCommands } from './cli/supply.js';
@@ -122,6 +123,7 @@ missing after one was kept), 78 configuration error.`,
   addStoreCommands(program, VERSION);
   addDashboardCommand(program, VERSION, tr);
   addUpsCommands(program, VERSION);
+  addPrinterCommands(program, VERSION);
 
   return program;
 }

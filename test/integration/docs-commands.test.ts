@@ -12,7 +12,7 @@ const DOCS: Record<string, number> = {
   'docs/operations.md': 2,
   'docs/windows.md': 1,
 };
-const GROUPS = new Set(['jobs', 'stock', 'supply', 'ups']);
+const GROUPS = new Set(['jobs', 'stock', 'supply', 'ups', 'printer']);
 
 /** The lines inside fenced code blocks, fences indented in a list item included. */
 function codeLines(text: string): string[] {

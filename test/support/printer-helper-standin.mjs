@@ -94,6 +94,9 @@ export function runStandin(file, io) {
         if (typeof req.png !== 'string' || !Buffer.from(req.png, 'base64').subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex'))) {
           return { id: req.id, ok: false, error: { type: 'System.ArgumentException', message: 'Parameter is not valid.', stage: 'prepare' } };
         }
+        // What a printer would get: the image's size from its IHDR (bytes 16..24), kept for the test to see.
+        const png = Buffer.from(req.png, 'base64');
+        if (png.length >= 24) (mem.cards ??= []).push({ document: req.name, width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
         const j = state.job ?? { polls: 2, end: 'printed' };
         const job = { JobId: j.firstId ?? mem.nextId++, Document: req.name, StatusMask: j.statusMask ?? PRINTING, printer: req.printer, looks: 0, polls: j.polls, end: j.end };
         // polls 0: the card left the queue before anyone looked (printed and logged, or gone).
