@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withCounted } from '../../agent/station/snapshot.js';
 import { HalError } from '../../hal/errors.js';
+import { helperScriptPath } from '../../hal/printer/windows/driver.js';
 import type { Win32Printer } from '../../hal/printer/windows/protocol.js';
 import { JOB_STATUS, parsePrintedEvent, printedEvents, queuedJobState, spoolerState } from '../../hal/printer/windows/spooler.js';
 import { HOPPER_SCHEMA, parseHopperStatus, parseSuppliesStatus3, suppliesOf, SUPPLIES_SCHEMA, vendorSupplies } from '../../hal/printer/windows/vendor.js';
@@ -275,5 +278,29 @@ describe('a helper that misbehaves: a reading with the reason and a hint, and th
 describe('healthyState', () => {
   it('is the recorded shapes', () => {
     expect(healthyState().vendor.bidi[SUPPLIES_SCHEMA]).toMatchObject({ ok: true });
+  });
+});
+
+describe('the helper script ships with the agent and speaks the protocol the driver uses', () => {
+  const repo = join(import.meta.dirname, '../..');
+  const script = readFileSync(join(repo, 'deploy/windows/printer-helper.ps1'), 'utf8');
+
+  it('is found from the source tree and from dist/', () => {
+    const expected = join(repo, 'deploy/windows/printer-helper.ps1');
+    expect(helperScriptPath(join(repo, 'hal/printer/windows'))).toBe(expected);
+    expect(helperScriptPath(join(repo, 'dist/hal/printer/windows'))).toBe(expected);
+  });
+
+  it('answers every operation, protocol version 1, and the vendor schemas the parsers read', () => {
+    for (const op of ['hello', 'printer', 'jobs', 'print', 'history', 'vendor']) expect(script).toMatch(new RegExp(`'${op}' \\{ Invoke-`));
+    expect(script).toMatch(/protocol = 1;/);
+    expect(script).toContain(`'${SUPPLIES_SCHEMA}'`);
+    expect(script).toContain(`'${HOPPER_SCHEMA}'`);
+    expect(script).toContain("stage = 'prepare'");
+  });
+
+  it('writes nothing to standard output but answers (a stray line would end it)', () => {
+    expect(script).not.toMatch(/Write-(Host|Output|Information)|\bEcho\b|\[Console\]::Write/i);
+    expect(script.match(/\$stdout\.WriteLine/g)).toHaveLength(1);
   });
 });
