@@ -57,6 +57,29 @@ export function healthyCardPrinter(): CardPrinterModel {
   };
 }
 
+/**
+ * The issue's printer (test/fixtures/snmp/retransfer-jam-hopper-empty.walk was captured from it):
+ * ribbon 150 of 500 prints (30 %), film 4 %, the hopper empty, a card jammed.
+ */
+export function jammedEmptyHopperPrinter(): CardPrinterModel {
+  return {
+    model: 'Retransfer ID card printer (fixture: FARGO-like)',
+    printerStatus: 1,
+    deviceStatus: 5,
+    errorBits: [1, 5, 13],
+    supplies: [
+      { type: 7, description: 'YMCKO ribbon', unit: 7, max: 500, level: 150 },
+      { type: 20, description: 'HDP film', unit: 19, max: 100, level: 4 },
+      { type: 18, description: 'Cleaning roller', unit: 7, max: 5000, level: -3 },
+    ],
+    hopper: { name: 'Card hopper', max: 100, level: 0 },
+    alerts: [
+      { severity: 3, group: 13, groupIndex: 1, code: 8, description: 'Card jam at the retransfer roller' },
+      { severity: 4, group: 8, groupIndex: 1, code: 808, description: 'Card hopper empty' },
+    ],
+  };
+}
+
 /** The octets of hrPrinterDetectedErrorState: bit 0 is the most significant bit of the first octet. */
 export function errorOctets(bits: number[]): string {
   const bytes = [0, 0];

@@ -6,7 +6,7 @@ import { mapWalk, type SnmpVarbind, type SnmpView } from '../../hal/printer/snmp
 import { SNMP_TYPES } from '../../hal/printer/snmp/values.js';
 import { parseWalkText } from '../../hal/printer/snmp/walk-text.js';
 import { PRINTER_STATES, SUPPLY_STATUSES } from '../../hal/printer/types.js';
-import { errorOctets, healthyCardPrinter, walkOf, withFaults } from '../support/snmp-printer.js';
+import { errorOctets, healthyCardPrinter, jammedEmptyHopperPrinter, walkOf, withFaults } from '../support/snmp-printer.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/snmp');
 const fixture = (name: string) => parseWalkText(readFileSync(join(FIXTURES, `${name}.walk`), 'utf8'));
@@ -47,6 +47,10 @@ describe('SNMP mapping on walks captured from snmpd (test/fixtures/snmp)', () =>
   });
 
   it('the same printer served as the harness describes it maps the same (the fixture is what the harness serves)', () => {
+    // The captured fixture and the model it was captured from map alike (snmpd and snmpwalk changed nothing).
+    const { uptimeSeconds: _u, ...captured } = map(fixture('retransfer-jam-hopper-empty'));
+    const { uptimeSeconds: _v, ...served } = walk(walkOf(jammedEmptyHopperPrinter()));
+    expect(served).toEqual(captured);
     const m = walkOf(withFaults(healthyCardPrinter(), ['media-jam']));
     expect(walk(m)).toMatchObject({ state: 'stopped', reasons: ['media-jam'] });
     expect(walk(walkOf(healthyCardPrinter()))).toMatchObject({ state: 'idle', reasons: [] });
