@@ -27,6 +27,9 @@ export function setupWarnings(config: Config, platform: NodeJS.Platform = proces
     ['ups.passwordFile', config.ups.driver === 'nut' ? config.ups.passwordFile : undefined],
     ['records.http.tokenFile', config.records?.driver === 'http' ? config.records.http.tokenFile : undefined],
     ['operator.tokenFile', config.operator.tokenFile],
+    ['printer.snmp.communityFile', config.printer.snmp?.communityFile],
+    ['printer.snmp.authKeyFile', config.printer.snmp?.authKeyFile],
+    ['printer.snmp.privKeyFile', config.printer.snmp?.privKeyFile],
   ];
   // File modes mean nothing on Windows; there the folder's ACL guards them.
   if (platform !== 'win32') {

@@ -31,6 +31,32 @@ async function countedSupplies(config: Config): Promise<Record<RollKind, SupplyC
   }
 }
 
+/** What the printer's SNMP agent said, for the technician: whether it answers, and since when the printer runs. */
+function snmpFact(reasons: readonly string[], uptime: number | null): string {
+  if (reasons.includes('snmp-unreachable')) return 'no answer';
+  if (reasons.includes('snmp-error')) return 'refused or unusable answer';
+  const up = uptime === null ? '' : `, printer up ${uptime >= 86_400 ? `${Math.floor(uptime / 86_400)} d ` : ''}${Math.floor((uptime % 86_400) / 3600)} h ${Math.floor((uptime % 3600) / 60)} min`;
+  return `answers${up}${reasons.includes('snmp-bad-value') ? ', some values left out (see the log)' : ''}`;
+}
+
+/** The monitor's own reasons (hal/printer/snmp/monitor.ts), and what a technician does about each. */
+const SNMP_WORDS: { reason: string; words: (where: string) => { en: string; id: string } }[] = [
+  {
+    reason: 'snmp-unreachable',
+    words: (where) => ({
+      en: `The printer's SNMP agent at ${where} does not answer: levels and faults come from the print path alone. Check printer.snmp.host, that SNMP is on in the printer's network settings, and the community file (a wrong community gets no answer at all).`,
+      id: `Agen SNMP printer di ${where} tidak menjawab: sisa bahan dan gangguan hanya dari jalur cetak. Periksa printer.snmp.host, SNMP aktif di pengaturan jaringan printer, dan berkas community (community yang salah tidak dijawab sama sekali).`,
+    }),
+  },
+  {
+    reason: 'snmp-error',
+    words: (where) => ({
+      en: `The printer's SNMP agent at ${where} refuses the agent or answers unusably: check printer.snmp (the v3 user, protocols and passphrase files, or that the files can be read); the log says which.`,
+      id: `Agen SNMP printer di ${where} menolak atau jawabannya tidak bisa dipakai: periksa printer.snmp (user v3, protokol dan berkas kata sandi, atau berkasnya bisa dibaca); log menyebut yang mana.`,
+    }),
+  },
+];
+
 export function peerChecks(config: Config, configSource: string, log: Logger): Check[] {
   const ctx = { clock: systemClock, log };
   const checks: Check[] = [
@@ -44,6 +70,7 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           await printer.start();
           const r = await printer.read();
           const facts: Facts = { driver: printer.driver, state: r.state, reasons: r.reasons.join(', ') || null };
+          if (config.printer.snmp) facts.snmp = snmpFact(r.reasons, r.uptimeSeconds ?? null);
           // Ribbon and film as health shows them: the printer's level, else the agent's count.
           const supplies = withCounted(r.supplies, r.reasons, await countedSupplies(config), config.alerts.supplyLowPercent);
           for (const s of supplies) facts[s.kind] = `${s.status}${s.levelPercent === null ? '' : ` ${s.levelPercent} %`}${s.source === 'counted' ? ' (counted)' : ''}`;
@@ -54,6 +81,8 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           if (empty.length > 0) return fail(facts, { en: `Empty: ${empty.join(', ')}. Replace it; printing resumes by itself.`, id: `Habis: ${empty.join(', ')}. Ganti; pencetakan berlanjut sendiri.` });
           if (r.state === 'stopped') return fail(facts, { en: `The printer is stopped (${facts.reasons ?? 'no reason given'}): clear the fault on the printer.`, id: `Printer berhenti (${facts.reasons ?? 'tanpa alasan'}): atasi gangguan di printer.` });
           const warnings: { en: string; id: string }[] = [];
+          const snmpProblem = SNMP_WORDS.find((w) => r.reasons.includes(w.reason));
+          if (snmpProblem && config.printer.snmp) warnings.push(snmpProblem.words(`${config.printer.snmp.host}:${config.printer.snmp.port}`));
           if (low.length > 0) warnings.push({ en: `Low: ${low.join(', ')}. Have a replacement ready.`, id: `Menipis: ${low.join(', ')}. Siapkan penggantinya.` });
           if (unseen.length > 0) {
             // The printer reports no level and no roll is recorded: nothing would warn before it runs out.

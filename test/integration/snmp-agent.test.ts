@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import type { SupplyPayload } from '../../telemetry/payloads.js';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { MqttWatch, type Seen } from '../support/mqtt-watch.js';
@@ -98,4 +99,25 @@ describe.skipIf(!hasSnmpd)('a station whose card printer answers SNMP (the real 
     expect(supplyOf(after, 'blanks')).toMatchObject({ remaining: 100, source: 'printer' });
     expect(agent.proc.output).not.toMatch(/snmp-unreachable|cannot be read over SNMP/);
   }, 60_000);
+
+  it('diagnose names what the printer\'s SNMP agent says: its uptime, or that it does not answer and what to check', async () => {
+    snmpd = await startSnmpd({ walk: walkOf(jammedEmptyHopperPrinter()) });
+    const dir = tempDir('snmp-diagnose-');
+    writeFileSync(join(dir, 'printer-community'), readFileSync(snmpd.communityFile), { mode: 0o600 });
+    writeFileSync(join(dir, 'wrong-community'), 'public\n', { mode: 0o600 });
+    const printerCheck = async (communityFile: string) => {
+      const config = testConfig('mqtt://127.0.0.1:1', {
+        printer: { driver: 'sim', snmp: { host: '127.0.0.1', port: snmpd?.port, communityFile, timeoutSeconds: 0.5 } },
+      });
+      writeFileSync(join(dir, 'agent.yaml'), stringify(config));
+      const r = await runCli(['diagnose', '--json', '--lang', 'en', '--config', join(dir, 'agent.yaml')], { cwd: dir });
+      return (JSON.parse(r.stdout) as { checks: { id: string; status: string; hint: string; facts: Record<string, string | null> }[] }).checks.find((c) => c.id === 'printer');
+    };
+    const seen = await printerCheck('printer-community');
+    expect(seen).toMatchObject({ status: 'fail', facts: { driver: 'sim+snmp', snmp: expect.stringMatching(/^answers, printer up 0 h 0 min$/) as string, film: 'low 4 %', blanks: 'empty 0 %' } });
+    expect(seen?.facts.reasons).toMatch(/media-jam/);
+    const silent = await printerCheck('wrong-community');
+    expect(silent).toMatchObject({ status: 'warn', facts: { snmp: 'no answer', reasons: 'snmp-unreachable' } });
+    expect(silent?.hint).toMatch(/SNMP agent at 127\.0\.0\.1:\d+ does not answer.*community file/);
+  }, 30_000);
 });

@@ -39,6 +39,24 @@ describe('weak setups are named with the fix', () => {
     expect(setupWarnings(c, 'linux').map((w) => w.key)).toEqual(['operator.tokenFile']);
   });
 
+  it("the printer's SNMP community and v3 passphrase files are secrets like the others", () => {
+    const dir = tempDir('weak-');
+    for (const f of ['community', 'auth', 'priv']) {
+      writeFileSync(join(dir, f), 'synthetic-secret\n');
+      chmodSync(join(dir, f), f === 'auth' ? 0o600 : 0o644);
+    }
+    const station = { station: { id: 's', province: 'p', regency: 'r' }, mqtt: { url: 'embedded' }, ups: { driver: 'none' } };
+    const v2 = validate({ ...station, printer: { driver: 'sim', snmp: { host: '192.168.1.50', communityFile: 'community' } } }, 'test', dir);
+    expect(v2.printer.snmp?.communityFile).toBe(join(dir, 'community'));
+    expect(setupWarnings(v2, 'linux').map((w) => w.key)).toEqual(['printer.snmp.communityFile']);
+    const v3 = validate(
+      { ...station, printer: { driver: 'sim', snmp: { host: '192.168.1.50', version: '3', user: 'agent', authProtocol: 'sha', authKeyFile: 'auth', privProtocol: 'aes', privKeyFile: 'priv' } } },
+      'test',
+      dir,
+    );
+    expect(setupWarnings(v3, 'linux').map((w) => w.key)).toEqual(['printer.snmp.privKeyFile']);
+  });
+
   it('a password over plain MQTT to another host, but not to this PC', () => {
     const dir = tempDir('weak-');
     writeFileSync(join(dir, 'mqtt.pass'), 'secret\n');
