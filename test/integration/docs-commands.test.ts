@@ -11,6 +11,7 @@ const DOCS: Record<string, number> = {
   'docs/technician.id.md': 10,
   'docs/operations.md': 2,
   'docs/windows.md': 1,
+  'docs/printers.md': 1,
 };
 const GROUPS = new Set(['jobs', 'stock', 'supply', 'ups', 'printer']);
 
