@@ -63,7 +63,8 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
     {
       id: 'printer',
       title: { en: 'Card printer: state and supplies', id: 'Printer kartu: keadaan dan persediaan' },
-      timeoutMs: 5000,
+      // Through the Windows spooler the first reading waits for PowerShell to start its helper.
+      timeoutMs: config.printer.driver === 'windows' ? 45_000 : 5000,
       async run() {
         const printer = await createPrinter(config.printer, ctx);
         try {
