@@ -13,6 +13,12 @@
   (test/support/printer-helper-standin.mjs). On a station: station-agent printer test.
 #>
 $ErrorActionPreference = 'Stop'
+# Progress bars, warnings and the like are written by the host to standard output when it is
+# redirected: silenced, so only answers reach the agent.
+$ProgressPreference = 'SilentlyContinue'
+$WarningPreference = 'SilentlyContinue'
+$VerbosePreference = 'SilentlyContinue'
+$InformationPreference = 'SilentlyContinue'
 Set-StrictMode -Version 2.0
 
 Add-Type -AssemblyName System.Drawing
@@ -179,8 +185,10 @@ function Invoke-Vendor($req) {
   @{ bidi = $bidi; fargo = $fargo }
 }
 
-$stdin = [Console]::In
-$stdout = New-Object System.IO.StreamWriter([Console]::OpenStandardOutput(), (New-Object System.Text.UTF8Encoding($false)))
+# UTF-8 both ways, whatever the console's code page (a printer's name may not be ASCII).
+$utf8 = New-Object System.Text.UTF8Encoding($false)
+$stdin = New-Object System.IO.StreamReader([Console]::OpenStandardInput(), $utf8)
+$stdout = New-Object System.IO.StreamWriter([Console]::OpenStandardOutput(), $utf8)
 $stdout.AutoFlush = $true
 while ($null -ne ($line = $stdin.ReadLine())) {
   if ($line.Trim() -eq '') { continue }
