@@ -7,7 +7,7 @@ import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/
 import { MqttWatch, type Seen } from '../support/mqtt-watch.js';
 import { freePort, peerAvailable, waitUntil } from '../support/peers.js';
 import { tempDir } from '../support/sim.js';
-import { jammedEmptyHopperPrinter, walkOf } from '../support/snmp-printer.js';
+import { healthyCardPrinter, jammedEmptyHopperPrinter, walkOf } from '../support/snmp-printer.js';
 import { SNMPD, startSnmpd, type Snmpd } from '../support/snmpd.js';
 
 const hasSnmpd = peerAvailable('snmpd (net-snmp)', SNMPD);
@@ -36,7 +36,8 @@ describe.skipIf(!hasSnmpd)('a station whose card printer answers SNMP (the real 
   });
 
   it('ribbon 30 %, film 4 %, an empty hopper and a jam from the printer: in health, supply.film.low raised, new cards held until the hopper is filled', async () => {
-    snmpd = await startSnmpd({ walk: readFileSync(FIXTURE, 'utf8') });
+    // A healthy printer first: events are not retained, so the watch subscribes before the trouble starts.
+    snmpd = await startSnmpd({ walk: walkOf(healthyCardPrinter()) });
     const dir = tempDir('snmp-agent-');
     // A relative path, taken from the configuration file's folder, and a secret's mode.
     writeFileSync(join(dir, 'printer-community'), readFileSync(snmpd.communityFile), { mode: 0o600 });
@@ -60,6 +61,9 @@ describe.skipIf(!hasSnmpd)('a station whose card printer answers SNMP (the real 
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       return r.stdout;
     };
+
+    await watch.waitFor('health with the healthy printer\'s levels', (m) => m.kind === 'health' && supplyOf(m, 'film')?.levelPercent === 80, 15_000);
+    snmpd.serve(readFileSync(FIXTURE, 'utf8'));
 
     // What the printer says of itself, as health carries it.
     const h = await watch.waitFor('health with the printer\'s own levels', (m) => m.kind === 'health' && supplyOf(m, 'film')?.levelPercent === 4, 15_000);

@@ -143,19 +143,28 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<Snmpd> {
   };
 }
 
-/** Ready when sysUpTime answers (about a second after start). */
+/**
+ * Ready when sysUpTime answers (about a second after start), and the pass_persist scripts have
+ * answered once: snmpd starts them on the first request in their subtree, and a node starting on
+ * a busy machine must not eat a test's timeoutSeconds.
+ */
 async function waitForAnswer(port: number, community: string, proc: Proc): Promise<void> {
   const end = Date.now() + 8000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = snmp.createSession('127.0.0.1', community, { port, timeout: 200, retries: 0, version: snmp.Version2c });
+  const ask = (oids: string[], timeout: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = snmp.createSession('127.0.0.1', community, { port, timeout, retries: 0, version: snmp.Version2c });
       s.on('error', () => undefined);
-      s.get(['1.3.6.1.2.1.1.3.0'], (err) => {
+      s.get(oids, (err) => {
         s.close();
         resolve(!err);
       });
     });
-    if (ok) return;
+  for (;;) {
+    const ok = await ask(['1.3.6.1.2.1.1.3.0'], 200);
+    if (ok) {
+      await ask(['1.3.6.1.2.1.43.5.1.1.1.1', '1.3.6.1.2.1.25.3.5.1.1.1'], 5000);
+      return;
+    }
     if (proc.child.exitCode !== null || Date.now() > end) {
       await proc.stop();
       throw new Error(`snmpd did not answer on udp 127.0.0.1:${port}:\n${proc.output.slice(-2000)}`);
