@@ -151,6 +151,8 @@ describe.skipIf(!hasSnmpd)('the SNMP monitor against a real snmpd', () => {
     expect(r.state).toBe('idle');
     // SNMP's ribbon level is junk, so unknown: the print path's (the simulator's 500 cards) stands.
     expect(supply(r, 'ribbon')).toMatchObject({ remaining: 500, capacity: 500 });
-    expect(supply(r, 'film')).toMatchObject({ levelPercent: 100 });
+    // The film's level is 2147483647 in percent: impossible, so unknown, and the simulator's film
+    // (1000 of 1000 cards, its name) stands; SNMP's film would have no count and a type's name.
+    expect(supply(r, 'film')).toMatchObject({ name: 'Retransfer film', remaining: 1000, capacity: 1000 });
   });
 });

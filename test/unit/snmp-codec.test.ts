@@ -149,6 +149,17 @@ describe('levels and alerts as the Printer MIB defines them', () => {
     expect(supply(walk(text), 'ribbon')).toMatchObject({ levelPercent: 55, status: 'ok' });
   });
 
+  it('a level in percent above 100 is unknown and noted, not a full supply; 100 itself is full', () => {
+    for (const level of [101, 2147483647]) {
+      const v = walk(supplies([[20, 'Film', 19, 100, level]]).join('\n'));
+      expect(supply(v, 'film')).toMatchObject({ levelPercent: null, remaining: null, status: 'unknown' });
+      expect(v.notes).toEqual([`prtMarkerSupplies.1 level ${level} is in percent and above 100, which no supply can be`]);
+    }
+    const full = walk(supplies([[20, 'Film', 19, 100, 100]]).join('\n'));
+    expect(supply(full, 'film')).toMatchObject({ levelPercent: 100, status: 'ok' });
+    expect(full.notes).toEqual([]);
+  });
+
   it('the low mark is the configured one (the Printer MIB has none)', () => {
     const text = supplies([[20, 'Film', 19, 100, 15]]).join('\n');
     expect(supply(map(parseWalkText(text), 10), 'film')?.status).toBe('ok');
@@ -173,11 +184,12 @@ describe('hostile values: left out and noted, never a crash, never a made-up num
       ].join('\n'),
     );
     expect(supply(v, 'ribbon')).toMatchObject({ levelPercent: null, status: 'unknown' });
-    expect(supply(v, 'film')).toMatchObject({ levelPercent: 100, status: 'ok' });
+    expect(supply(v, 'film')).toMatchObject({ levelPercent: null, status: 'unknown' });
     expect(supply(v, 'blanks')).toMatchObject({ levelPercent: 100, remaining: null, capacity: null });
     expect(v.uptimeSeconds).toBeNull();
     expect(v.reasons).toEqual([]);
     expect(v.notes.join('\n')).toMatch(/prtMarkerSupplies\.1 level is octets .* not an integer/);
+    expect(v.notes.join('\n')).toMatch(/prtMarkerSupplies\.2 level 2147483647 is in percent and above 100/);
     expect(v.notes.join('\n')).toMatch(/more than any card printer holds/);
     expect(v.notes.join('\n')).toMatch(/hrPrinterDetectedErrorState .* not an OCTET STRING/);
     expect(v.notes.join('\n')).toMatch(/sysUpTime is octets/);

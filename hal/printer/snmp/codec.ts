@@ -122,7 +122,13 @@ function levelOf(level: number | null, max: number | null, unit: number | null, 
   }
   if (max !== null && max < -2) notes.add(`${where} maximum ${max} is below -2, which the Printer MIB does not allow`);
   const top = max !== null && max > 0 ? max : null;
-  if (unit === PERCENT_UNIT) return { ...unknown, percent: Math.min(100, level) };
+  if (unit === PERCENT_UNIT) {
+    if (level > 100) {
+      notes.add(`${where} level ${level} is in percent and above 100, which no supply can be`);
+      return unknown;
+    }
+    return { ...unknown, percent: level };
+  }
   const counted = unit !== null && COUNTED_UNITS.includes(unit);
   const percent = top !== null ? Math.round((Math.min(level, top) / top) * 100) : null;
   if (!counted) return { ...unknown, percent };
