@@ -39,7 +39,7 @@ function supplyCell(c, extra = '') {
   const cls = c.status === 'empty' ? 'bad' : c.status === 'low' ? 'warn' : '';
   const level = c.levelPercent === null ? '' : `${Math.round(c.levelPercent)} % `;
   const days = daysText(c.daysLeft);
-  return `<td class="num ${cls}" data-status="${c.status}">${c.status === 'empty' ? `<span class="badge bad">${t('isEmpty')}</span> ` : ''}${level}<span class="muted">${days}</span>${extra}</td>`;
+  return `<td class="num ${cls}" data-status="${c.status}">${c.status === 'empty' ? `<span class="badge bad">${t('isEmpty')}</span> ` : ''}${level}<br><span class="muted">${days}</span>${extra}</td>`;
 }
 
 function rowHtml(r) {
@@ -49,7 +49,7 @@ function rowHtml(r) {
   const stock = r.blanksOnHand === null ? '' : `<br><span class="muted">${esc(r.blanksOnHand)} ${t('stock').toLowerCase()}</span>`;
   return `<tr class="sev-${r.severity}${r.stale ? ' stale' : ''}" data-station="${esc(r.station)}" data-online="${r.online}">
     <td><a href="#/station/${encodeURIComponent(r.station)}">${esc(r.station)}</a>${r.name ? `<br><span class="muted">${esc(r.name)}</span>` : ''}</td>
-    <td data-regency="${esc(r.regency)}">${esc(regencyOf(r))}</td>
+    <td class="wrap regency" data-regency="${esc(r.regency)}">${esc(regencyOf(r))}</td>
     <td>${conn}<br><span class="muted">${ago(r.lastSeen)}</span>${r.stale && r.online !== false ? ` <span class="badge">${t('stale')}</span>` : ''}</td>
     <td>${power}</td><td>${esc(printer)}</td>
     ${supplyCell(r.supplies.ribbon)}${supplyCell(r.supplies.film)}${supplyCell(r.supplies.blanks, stock)}

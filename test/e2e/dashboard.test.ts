@@ -124,7 +124,7 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     await client.endAsync();
     await row('5371-09').locator('[data-trouble="supply.ribbon.soon"]').waitFor({ timeout: 10_000 });
     expect(await row('5371-09').getAttribute('class')).toMatch(/sev-2/);
-    expect(await row('5371-09').locator('[data-trouble="supply.ribbon.soon"]').textContent()).toBe('pita habis dalam waktu tunggu');
+    expect(await row('5371-09').locator('[data-trouble="supply.ribbon.soon"]').textContent()).toBe('pita segera habis');
     expect(await row('5371-09').locator('td').nth(5).textContent()).toMatch(/12 % kurang dari sehari/);
     await shot('4b-trouble');
   });
