@@ -72,12 +72,15 @@ export class SnmpMonitor implements Lifecycle {
     } catch (err) {
       const e = err instanceof HalError ? err : new HalError('protocol', (err as Error).message);
       const reason: SnmpReason = e.code === 'timeout' || e.code === 'unreachable' ? 'snmp-unreachable' : 'snmp-error';
+      // A wrong community or passphrase looks exactly like this: the secret files are read again
+      // at the next reading, so a technician's fix takes effect without a restart.
+      if (!this.transport) this.collect = undefined;
       return this.logged({ view: null, problem: { reason, message: e.message } });
     }
   }
 
   private setup(): Collect | undefined {
-    // A secret file that could not be read is tried again on the next reading: fixing it needs no restart.
+    // Secret files are read here, again after any reading that failed (see read()): fixing one needs no restart.
     if (this.collect) return this.collect;
     try {
       this.collect = this.transport ?? netSnmpCollect(this.opts, secretsOf(this.opts));
