@@ -21,9 +21,10 @@
  *   noiseAtStart?: string  a line written before any answer (what a PowerShell warning would be)
  *   dieEvery?: number      exits after this many answers (a helper that keeps dying)
  * }
- * Its own memory (the queue, the log) lives in `${stateFile}.spooler.json`, so it outlives a restart.
+ * Its own memory (the queue, the log) lives in `${stateFile}.spooler.json`, so it outlives a restart;
+ * the ops it read, one a line, in `${stateFile}.heard`.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -120,6 +121,8 @@ export function runStandin(file, io) {
     if (dead || line.trim() === '') return;
     state = read();
     const req = JSON.parse(line);
+    // What it was asked, in order, so a test can wait until a request reached it.
+    appendFileSync(`${file}.heard`, `${req.op}\n`);
     if (state.die?.includes(req.op)) {
       io.stderr.write(`Get-CimInstance : The RPC server is unavailable.\n`);
       exit(3);

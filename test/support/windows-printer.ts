@@ -1,6 +1,6 @@
 /** The windows printer driver over the stand-in helper, and the fixtures it answers from. */
 import { EventEmitter } from 'node:events';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { systemClock, type Clock } from '../../hal/clock.js';
@@ -120,7 +120,7 @@ export function windowsPrinterHarness(
   opts: Record<string, unknown> = {},
   clock: Clock = systemClock,
   asProcess = false,
-): PrinterHarness & { driver: WindowsPrinter; state: StandinState; write(patch: Partial<StandinState>): void; file: string } {
+): PrinterHarness & { driver: WindowsPrinter; state: StandinState; write(patch: Partial<StandinState>): void; file: string; heard(): string[] } {
   const file = join(tempDir('windows-printer-'), 'standin.json');
   let state = healthyState();
   const write = (patch: Partial<StandinState>) => {
@@ -153,6 +153,8 @@ export function windowsPrinterHarness(
       return state;
     },
     write,
+    /** The ops the helpers have read so far, oldest first. */
+    heard: () => (existsSync(`${file}.heard`) ? readFileSync(`${file}.heard`, 'utf8').split('\n').filter(Boolean) : []),
     setRemaining(kind, remaining) {
       if (kind === 'ribbon') ribbon = Math.min(100, remaining);
       else if (kind === 'film') film = Math.min(100, remaining);

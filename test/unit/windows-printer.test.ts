@@ -13,6 +13,10 @@ import { fixture, healthyState, hopperStatus, PRINTER_NAME, supplies3, TINY_PNG,
 const idle = (): Win32Printer => JSON.parse(fixture('win32-printer.json')) as Win32Printer;
 const card = (jobId = 'R-1@1', recordId = 'R-1'): PrintRequest => ({ jobId, recordId, document: TINY_PNG, mimeType: 'image/png' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until the stand-in has read a request `op` (it reads one line at a time, as the real helper does). */
+async function heard(h: { heard(): string[] }, op: string): Promise<void> {
+  for (const end = Date.now() + 5000; !h.heard().includes(op); await sleep(5)) if (Date.now() > end) throw new Error(`the helper was never asked ${op}`);
+}
 
 type Harness = ReturnType<typeof windowsPrinterHarness>;
 const open: Harness[] = [];
@@ -261,7 +265,7 @@ describe('a helper that misbehaves: a reading with the reason and a hint, and th
     expect(err.hint).toMatch(/install them together/);
   });
 
-  it('stop() while a request hangs fails it and returns', async () => {
+  it('stop() while a request hangs fails it, as one whose outcome is unknown (the helper had it), and returns', async () => {
     const h = await harness({ helperTimeoutSeconds: 30 });
     await h.driver.read();
     h.write({ hang: ['printer'] });
@@ -269,9 +273,22 @@ describe('a helper that misbehaves: a reading with the reason and a hint, and th
       () => 'answered',
       (e: unknown) => e,
     );
-    await sleep(50);
+    await heard(h, 'printer');
     await h.driver.stop();
-    expect(await pending).toMatchObject({ code: 'unreachable', message: 'the printer driver stopped' });
+    expect(await pending).toMatchObject({ code: 'connection', message: /stopped before the helper answered; whether it did what was asked is unknown/ });
+    await expect(h.driver.read()).rejects.toMatchObject({ code: 'unreachable', message: 'the printer driver is stopped' });
+  });
+
+  it('stop() while the helper has the card: its outcome is unknown (a person verifies), never "nothing started"', async () => {
+    const h = await harness({ helperTimeoutSeconds: 30 });
+    h.write({ hang: ['print'] });
+    const printing = h.driver.print(card()).then(
+      () => 'printed',
+      (e: unknown) => e,
+    );
+    await heard(h, 'print');
+    await h.driver.stop();
+    expect(await printing).toMatchObject({ code: 'unknown-outcome', message: /sent to the spooler but its answer was lost/ });
   });
 });
 

@@ -80,7 +80,9 @@ export class HelperLink {
     const child = this.child;
     this.child = undefined;
     this.ready = undefined;
-    this.fail(new HalError('unreachable', 'the printer driver stopped'));
+    // A request the helper already read may still be done (a card it goes on to spool): its
+    // outcome is unknown, never "nothing started", or the card could be printed again.
+    this.fail(new HalError('connection', 'the printer driver stopped before the helper answered; whether it did what was asked is unknown'));
     if (!child) return;
     child.stdin?.end();
     await new Promise<void>((resolve) => {
@@ -145,6 +147,8 @@ export class HelperLink {
       hello = await this.send('hello', {}, this.opts.startTimeoutMs);
     } catch (err) {
       if (this.child === child) this.broken(child, (err as Error).message);
+      // Those waiting for the helper to start asked it nothing yet.
+      if (this.stopped) throw new HalError('unreachable', 'the printer driver stopped');
       throw err instanceof HalError ? new HalError(err.code, err.message, this.opts.hint) : err;
     }
     if (hello.protocol !== PROTOCOL_VERSION) {
