@@ -6,6 +6,8 @@
  * It plays the spooler's part too: a card printed goes into the queue, stays there for
  * `state.job.polls` looks, then leaves it as the test says (printed, with event 307 logged; or
  * deleted; or held by an error). And it misbehaves on demand: dies, hangs, writes garbage.
+ * Like the real helper it answers one request at a time, in order: a slow answer holds back every
+ * request behind it, and a hang all of them.
  *
  * State file: {
  *   hello?: object                     answer to hello (default: protocol 1)
@@ -14,7 +16,8 @@
  *   logEnabled?: boolean, eventXml: string (template with {{jobId}} {{document}} {{printer}} {{bytes}})
  *   job?: {polls: number, end: 'printed' | 'deleted' | 'kept' | 'vanish', firstId?: number, statusMask?: number, unseen?: boolean}
  *   refuse?: {[op]: {type, message, stage}}    answer ok:false
- *   hang?: string[]        ops never answered
+ *   hang?: string[]        ops never answered (nor anything after them)
+ *   slow?: {[op]: ms}      ops answered after this long (what follows waits)
  *   garbage?: string[]     ops answered with a line of garbage
  *   die?: string[]         ops on which the helper exits (code 3, a line on stderr)
  *   dieAtStart?: boolean   exits before reading anything
@@ -26,6 +29,7 @@
  */
 import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -116,9 +120,20 @@ export function runStandin(file, io) {
     }
   }
 
-  rl = createInterface({ input: io.stdin });
-  rl.on('line', (line) => {
-    if (dead || line.trim() === '') return;
+  const lines = [];
+  let busy = false; // answering a slow request
+  let stuck = false; // hung: it reads nothing more
+  const next = () => {
+    while (!busy && !stuck && !dead && lines.length > 0) take(lines.shift());
+  };
+  const reply = (req) => {
+    send(answer(req));
+    answered += 1;
+    if (state.dieEvery && answered >= state.dieEvery) exit(4);
+  };
+
+  function take(line) {
+    if (line.trim() === '') return;
     state = read();
     const req = JSON.parse(line);
     // What it was asked, in order, so a test can wait until a request reached it.
@@ -128,14 +143,32 @@ export function runStandin(file, io) {
       exit(3);
       return;
     }
-    if (state.hang?.includes(req.op)) return;
+    if (state.hang?.includes(req.op)) {
+      stuck = true;
+      return;
+    }
     if (state.garbage?.includes(req.op)) {
       io.stdout.write('WARNING: The names of some imported commands include unapproved verbs\n');
       return;
     }
-    send(answer(req));
-    answered += 1;
-    if (state.dieEvery && answered >= state.dieEvery) exit(4);
+    const ms = state.slow?.[req.op];
+    if (ms) {
+      busy = true;
+      setTimeout(() => {
+        busy = false;
+        if (dead) return;
+        reply(req);
+        next();
+      }, ms);
+      return;
+    }
+    reply(req);
+  }
+
+  rl = createInterface({ input: io.stdin });
+  rl.on('line', (line) => {
+    lines.push(line);
+    next();
   });
   rl.on('close', () => exit(0));
 }

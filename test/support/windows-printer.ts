@@ -37,6 +37,7 @@ export interface StandinState {
   job?: { polls: number; end: 'printed' | 'deleted' | 'kept' | 'vanish' | 'error'; firstId?: number; statusMask?: number; unseen?: boolean };
   refuse?: Record<string, { type: string; message: string; stage: string | null }>;
   hang?: string[];
+  slow?: Record<string, number>;
   garbage?: string[];
   die?: string[];
   dieAtStart?: boolean;

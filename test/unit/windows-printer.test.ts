@@ -265,6 +265,16 @@ describe('a helper that misbehaves: a reading with the reason and a hint, and th
     expect(err.hint).toMatch(/install them together/);
   });
 
+  it('a card slower to spool than helperTimeoutSeconds, with a reading asked meanwhile: the reading waits its turn, the helper and the card live', async () => {
+    const h = await harness(); // helperTimeoutSeconds 1; printTimeoutSeconds 90
+    h.write({ slow: { print: 1500 } });
+    const printing = h.driver.print(card());
+    await heard(h, 'print');
+    await expect(h.driver.read()).resolves.toMatchObject({ state: 'printing' });
+    await expect(printing).resolves.toEqual({ printerJobId: '40' });
+    expect(h.driver.helperStarts).toBe(1);
+  });
+
   it('stop() while a request hangs fails it, as one whose outcome is unknown (the helper had it), and returns', async () => {
     const h = await harness({ helperTimeoutSeconds: 30 });
     await h.driver.read();

@@ -1,8 +1,11 @@
 /**
- * The long-lived printer helper process and the requests in flight to it. One helper at a time;
- * each request has an id and a deadline. A helper that exits, writes something that is not an
- * answer, or hangs past a deadline is ended, every request in flight fails with the reason, and
- * the next request starts a new one once the backoff has passed: the agent never goes down with it.
+ * The long-lived printer helper process and the requests to it. One helper at a time; it answers
+ * one request at a time, in order, so requests wait here and each is written only once the one
+ * before it is answered; its deadline starts when it is written (a reading queued behind a card
+ * being spooled must not time out for the card's sake). A helper that exits, writes something that
+ * is not an answer, or hangs past a deadline is ended, every request fails with the reason (one
+ * never written as unreachable: nothing of it was done), and the next request starts a new one
+ * once the backoff has passed: the agent never goes down with it.
  */
 import type { ChildProcess } from 'node:child_process';
 import { Backoff } from '../../backoff.js';
@@ -33,10 +36,14 @@ export class HelperRefused extends Error {
 }
 
 interface Pending {
+  id: number;
   op: Op;
+  line: string;
+  timeoutMs: number;
   resolve: (r: Record<string, unknown>) => void;
   reject: (e: Error) => void;
-  cancelTimer: () => void;
+  /** Set once it is written: its deadline runs from then. */
+  cancelTimer?: () => void;
 }
 
 type Child = ReturnType<SpawnHelper>;
@@ -47,7 +54,9 @@ export class HelperLink {
   private child: Child | undefined;
   private ready: Promise<void> | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  /** The request the helper has now, and those waiting their turn. */
+  private inFlight: Pending | undefined;
+  private readonly waiting: Pending[] = [];
   private readonly backoff: Backoff;
   private stderrTail = '';
   private lastProblem: string | undefined;
@@ -82,7 +91,10 @@ export class HelperLink {
     this.ready = undefined;
     // A request the helper already read may still be done (a card it goes on to spool): its
     // outcome is unknown, never "nothing started", or the card could be printed again.
-    this.fail(new HalError('connection', 'the printer driver stopped before the helper answered; whether it did what was asked is unknown'));
+    this.fail(
+      new HalError('connection', 'the printer driver stopped before the helper answered; whether it did what was asked is unknown'),
+      new HalError('unreachable', 'the printer driver stopped'),
+    );
     if (!child) return;
     child.stdin?.end();
     await new Promise<void>((resolve) => {
@@ -166,13 +178,23 @@ export class HelperLink {
     if (!child?.stdin) return Promise.reject(new HalError('unreachable', `${this.opts.what} is not running`, this.opts.hint));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const cancelTimer = this.ctx.clock.setTimer(() => {
-        // A helper that does not answer in time may never: end it, so a late answer cannot be taken for another's.
-        this.broken(child, `${this.opts.what} did not answer ${op} within ${Math.round(timeoutMs / 100) / 10} s`, 'timeout');
-      }, timeoutMs);
-      this.pending.set(id, { op, resolve, reject, cancelTimer });
-      child.stdin?.write(encodeRequest(id, op, args));
+      this.waiting.push({ id, op, line: encodeRequest(id, op, args), timeoutMs, resolve, reject });
+      this.writeNext();
     });
+  }
+
+  /** Hands the helper the next request once it has answered the last. */
+  private writeNext(): void {
+    const child = this.child;
+    if (this.inFlight || !child?.stdin) return;
+    const p = this.waiting.shift();
+    if (!p) return;
+    this.inFlight = p;
+    p.cancelTimer = this.ctx.clock.setTimer(() => {
+      // A helper that does not answer in time may never: end it, so a late answer cannot be taken for another's.
+      this.broken(child, `${this.opts.what} did not answer ${p.op} within ${Math.round(p.timeoutMs / 100) / 10} s`, 'timeout');
+    }, p.timeoutMs);
+    child.stdin.write(p.line);
   }
 
   private onLine(child: Child, line: string): void {
@@ -184,15 +206,16 @@ export class HelperLink {
       this.broken(child, (err as Error).message, 'protocol');
       return;
     }
-    const p = this.pending.get(answer.id);
-    if (!p) {
+    const p = this.inFlight;
+    if (p?.id !== answer.id) {
       this.broken(child, `${this.opts.what} answered request ${answer.id}, which nobody asked`, 'protocol');
       return;
     }
-    this.pending.delete(answer.id);
-    p.cancelTimer();
+    this.inFlight = undefined;
+    p.cancelTimer?.();
     if (answer.ok) p.resolve(answer.result);
     else p.reject(new HelperRefused(p.op, answer.error));
+    this.writeNext();
   }
 
   /** The helper is of no more use: end it, fail what waits on it, wait before the next one. */
@@ -204,7 +227,7 @@ export class HelperLink {
     const wait = this.backoff.failed();
     this.ctx.log.warn({ pid: child.pid, retryInMs: wait }, `printer helper failed: ${why}`);
     child.kill();
-    this.fail(new HalError(code, why, this.opts.hint));
+    this.fail(new HalError(code, why, this.opts.hint), new HalError('unreachable', why, this.opts.hint));
   }
 
   private failedToStart(why: string): HalError {
@@ -213,11 +236,15 @@ export class HelperLink {
     return new HalError('unreachable', why, this.opts.hint);
   }
 
-  private fail(err: HalError): void {
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.cancelTimer();
-      p.reject(err);
+  /** Fails the request the helper has with `asked`, and those it never saw with `unsent`. */
+  private fail(asked: HalError, unsent: HalError): void {
+    const p = this.inFlight;
+    this.inFlight = undefined;
+    const rest = this.waiting.splice(0);
+    if (p) {
+      p.cancelTimer?.();
+      p.reject(asked);
     }
+    for (const q of rest) q.reject(unsent);
   }
 }
