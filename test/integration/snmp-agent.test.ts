@@ -91,9 +91,10 @@ describe.skipIf(!hasSnmpd)('a station whose card printer answers SNMP (the real 
     const noJam = await watch.waitFor('the jam gone from health', (m) => answered(m) && printerOf(m)?.reasons.includes('media-jam') === false, 10_000, watch.messages.length);
     expect(jobsOf(noJam)).toMatchObject({ heldCode: 'supply_empty' });
     // Three more readings from the printer, not a fixed sleep: each still holds the cards, and none came out.
-    const from = watch.messages.length;
-    await waitUntil('three more health readings from the printer', () => watch.messages.slice(from).filter(answered).length >= 3, 15_000, 50);
-    for (const m of watch.messages.slice(from).filter(answered)) expect(jobsOf(m)).toMatchObject({ heldCode: 'supply_empty' });
+    const seen = watch.messages;
+    const from = seen.length;
+    await waitUntil('three more health readings from the printer', () => seen.slice(from).filter(answered).length >= 3, 15_000, 50);
+    for (const m of seen.slice(from).filter(answered)) expect(jobsOf(m)).toMatchObject({ heldCode: 'supply_empty' });
     expect(existsSync(join(dir, 'cards')) ? readdirSync(join(dir, 'cards')) : []).toEqual([]);
     const jobs = JSON.parse(await cli('jobs', 'list', '--json')) as { state: string }[];
     expect(jobs).toHaveLength(2);
