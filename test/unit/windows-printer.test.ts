@@ -210,6 +210,13 @@ describe('the windows driver over the stand-in helper', () => {
     h.write({ job: { polls: 0, end: 'vanish', unseen: true } });
     await expect(h.driver.print(card('R-3@1', 'R-3'))).rejects.toMatchObject({ code: 'unknown-outcome', message: /never seen in the print queue/ });
   });
+
+  it('one that left the queue without trouble while the PrintService log is on and shows no event 307 for it: unknown, not printed', async () => {
+    const h = await harness();
+    h.write({ job: { polls: 2, end: 'vanish' } }); // the log is on (the stand-in's default), and nothing is logged
+    await expect(h.driver.print(card('R-4@1', 'R-4'))).rejects.toMatchObject({ code: 'unknown-outcome', message: /spooler job 40\) left the print queue, but the PrintService log, which is on, does not show it printed/ });
+    expect(await h.driver.printedFor('R-4')).toEqual([]);
+  });
 });
 
 describe('a helper that misbehaves: a reading with the reason and a hint, and the agent stays up', () => {

@@ -8,7 +8,7 @@ import type { CardFormat, PrintRequest, PrintResult, PrinterDriver, PrinterReadi
 import type { WindowsPrinterOptions } from './config.js';
 import { HelperLink, HelperRefused, type SpawnHelper } from './link.js';
 import { historyResultSchema, jobsResultSchema, printerResultSchema, resultOf, vendorResultSchema, type Op, type Win32Job } from './protocol.js';
-import { jobStatusWords, printedEvents, queuedJobState, spoolerState, type QueuedJob } from './spooler.js';
+import { jobStatusWords, printedEvents, queuedJobState, spoolerState, type PrintedEvent, type QueuedJob } from './spooler.js';
 import { suppliesOf, vendorSupplies, type VendorSupplies } from './vendor.js';
 
 const HINT =
@@ -16,6 +16,13 @@ const HINT =
 const NO_VENDOR: VendorSupplies = { ribbonPercent: null, filmPercent: null, ribbonName: null, hopper: null, sources: [] };
 /** PrintService log events asked for: enough for a day of cards at a busy office. */
 const HISTORY_EVENTS = 500;
+
+interface PrintLog {
+  logEnabled: boolean | null;
+  events: PrintedEvent[];
+}
+/** The log could not be asked: as good as none. */
+const NO_LOG: PrintLog = { logEnabled: null, events: [] };
 
 /** deploy/windows/printer-helper.ps1, from the source tree or from dist/. */
 export function helperScriptPath(from = dirname(fileURLToPath(import.meta.url))): string {
@@ -199,12 +206,14 @@ export class WindowsPrinter implements PrinterDriver {
   }
 
   /**
-   * The card left the print queue: printed, if the log says so or it left without trouble (the
-   * spooler handed it all to the printer, as CUPS's "completed" means); cancelled if it left while
-   * being deleted or held by an error; unknown if it was never seen there at all.
+   * The card left the print queue: printed, if the log says so, or if it left without trouble
+   * (the spooler handed it all to the printer, as CUPS's "completed" means) where there is no log
+   * to ask; cancelled if it left while being deleted or held by an error; unknown if it was never
+   * seen there at all, or if the log is on and does not show it printed.
    */
   private async leftQueue(name: string, jobId: number | undefined, last: QueuedJob | undefined, words: string): Promise<PrintResult> {
-    const logged = (await this.printedInLog().catch(() => [])).filter((e) => e.document === name || (jobId !== undefined && e.jobId === String(jobId)));
+    const log = await this.printedInLog().catch(() => NO_LOG);
+    const logged = log.events.filter((e) => e.document === name || (jobId !== undefined && e.jobId === String(jobId)));
     if (logged.length > 0) return { printerJobId: logged[logged.length - 1]?.jobId ?? String(jobId) };
     if (jobId === undefined || last === undefined) {
       throw new HalError('unknown-outcome', 'the spooler took the card but it was never seen in the print queue, and the PrintService log does not show it printed');
@@ -212,12 +221,16 @@ export class WindowsPrinter implements PrinterDriver {
     if (last === 'deleting' || last === 'trouble') {
       throw new HalError('canceled', `the card (spooler job ${jobId}) left the print queue while it was ${words}; whether a card was used is unknown`);
     }
+    if (log.logEnabled === true) {
+      throw new HalError('unknown-outcome', `the card (spooler job ${jobId}) left the print queue, but the PrintService log, which is on, does not show it printed`);
+    }
     return { printerJobId: String(jobId) };
   }
 
-  private async printedInLog() {
+  /** Whether the PrintService log is on (null: Windows did not say), and the cards it shows printed. */
+  private async printedInLog(): Promise<PrintLog> {
     const h = resultOf('history', historyResultSchema, await this.call('history', { max: HISTORY_EVENTS }));
-    return printedEvents(h.events, this.opts.name);
+    return { logEnabled: h.logEnabled, events: printedEvents(h.events, this.opts.name) };
   }
 
   /** Resolves after `ms`, or never once the driver stops (the job is left to the restart check). */
@@ -240,7 +253,7 @@ export class WindowsPrinter implements PrinterDriver {
     const jobs = resultOf('jobs', jobsResultSchema, await this.call('jobs')).jobs.filter((j) => j.Document === agentJobId);
     if (jobs.length === 1 && jobs[0] && queuedJobState(jobs[0]) === 'printed') return 'completed';
     if (jobs.length > 0) return 'unknown'; // still queued, or twice: not settled
-    const logged = (await this.printedInLog().catch(() => [])).filter((e) => e.document === agentJobId);
+    const logged = (await this.printedInLog().catch(() => NO_LOG)).events.filter((e) => e.document === agentJobId);
     return logged.length === 1 ? 'completed' : 'unknown';
   }
 
@@ -248,7 +261,7 @@ export class WindowsPrinter implements PrinterDriver {
   async printedFor(recordId: string): Promise<string[]> {
     const mine = (doc: string | null) => doc !== null && doc.startsWith(`${recordId}@`);
     const kept = resultOf('jobs', jobsResultSchema, await this.call('jobs')).jobs.filter((j) => mine(j.Document) && queuedJobState(j) === 'printed');
-    const logged = (await this.printedInLog().catch(() => [])).filter((e) => mine(e.document));
+    const logged = (await this.printedInLog().catch(() => NO_LOG)).events.filter((e) => mine(e.document));
     return [...new Set([...kept.map((j) => String(j.JobId)), ...logged.map((e) => e.jobId)])];
   }
 }
