@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HalError } from '../../hal/errors.js';
 import { PRINTER_STATES, SUPPLY_STATUSES } from '../../hal/printer/types.js';
 import { decodeAnswer, LineSplitter, printerResultSchema, resultOf, vendorResultSchema, win32PrinterSchema } from '../../hal/printer/windows/protocol.js';
-import { parsePrintedEvent, queuedJobState, spoolerState } from '../../hal/printer/windows/spooler.js';
+import { parsePrintedEvent, printedEvents, queuedJobState, spoolerState } from '../../hal/printer/windows/spooler.js';
 import { parseHopperStatus, parseSuppliesStatus3, percentOf, suppliesOf, vendorSupplies } from '../../hal/printer/windows/vendor.js';
 import { fixture, windowsPrinterHarness } from '../support/windows-printer.js';
 
@@ -118,6 +118,28 @@ describe('the mappings on anything Windows or a vendor could say', () => {
     expect(parsePrintedEvent(`${'<DocumentPrinted '.repeat(20_000)}`)).toBeUndefined();
     expect(parsePrintedEvent(`<DocumentPrinted>${'<Param1>'.repeat(20_000)}</DocumentPrinted>`)).toBeUndefined();
     expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('tags that never close, at the most the helper may send, are read quickly: no scan from every tag to the end', () => {
+    // A history answer is at most one line of 8 MB: about a thousand 8 KB events, or 128 of the largest allowed (64 KB).
+    const open = (n: number) => `<DocumentPrinted>${'<Param1 '.repeat(n)}</DocumentPrinted>`;
+    const fits = Array.from({ length: 1000 }, () => ({ id: 307, xml: open(1019) }));
+    const largest = Array.from({ length: 128 }, () => ({ id: 307, xml: open(8187) }));
+    const hopper = `<HopperStatus>${'<HopperInformation '.repeat(13_700)}>`;
+    const t0 = Date.now();
+    expect(printedEvents(fits, 'x')).toEqual([]);
+    expect(printedEvents(largest, 'x')).toEqual([]);
+    expect(parseHopperStatus(hopper)).toBeNull();
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('an event or a hopper tag far larger than a real one is not read', () => {
+    const xml = fixture('event-307.xml').replace('{{jobId}}', '41').replace('{{document}}', 'R-1@5').replace('{{printer}}', 'P').replace('{{bytes}}', '1');
+    expect(parsePrintedEvent(xml)).toMatchObject({ jobId: '41' });
+    expect(parsePrintedEvent(xml.replace('<DocumentPrinted', `<!--${' '.repeat(8 * 1024)}--><DocumentPrinted`))).toBeUndefined();
+    const tag = (extra: string) => `<HopperStatus><HopperInformation Name="Hopper1" Type="Input" Status="Empty"${extra}/></HopperStatus>`;
+    expect(parseHopperStatus(tag(''))).toBe('empty');
+    expect(parseHopperStatus(tag(' x="y"'.repeat(200)))).toBeNull();
   });
 
   it('any event XML is a printed event with a numeric job id, or nothing; any status bits a known place', () => {

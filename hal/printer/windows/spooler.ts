@@ -110,6 +110,9 @@ export function jobStatusWords(j: Win32Job): string {
   return words.join(', ') || 'queued';
 }
 
+/** A real event 307 is about 1.5 KB; more is not one, and is not read. */
+const MAX_EVENT_XML = 8 * 1024;
+
 /** One "document printed" event (PrintService/Operational, ID 307). */
 export interface PrintedEvent {
   jobId: string;
@@ -118,7 +121,9 @@ export interface PrintedEvent {
 }
 
 function element(xml: string, name: string): string | undefined {
-  const m = new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(xml);
+  // Attributes bounded, and never past the next tag: a tag that does not close must not make
+  // every try scan to the end (quadratic on `<Param1 <Param1 ...`).
+  const m = new RegExp(`<${name}(?:\\s[^<>]{0,256})?>([^<]*)</${name}>`).exec(xml);
   return m?.[1] === undefined ? undefined : decodeXmlText(m[1]);
 }
 
@@ -139,7 +144,7 @@ export function decodeXmlText(s: string): string {
  * document name: the agent's job id), Param5 (the printer). Anything else is not this event.
  */
 export function parsePrintedEvent(xml: string): PrintedEvent | undefined {
-  const doc = xml.slice(0, 64 * 1024);
+  const doc = xml.slice(0, MAX_EVENT_XML);
   const start = doc.indexOf('<DocumentPrinted');
   const end = doc.indexOf('</DocumentPrinted>', start);
   if (start === -1 || end === -1) return undefined;

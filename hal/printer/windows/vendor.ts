@@ -25,6 +25,7 @@ export const SUPPLIES_SCHEMA = '\\Printer.SuppliesStatus3:Read';
 export const HOPPER_SCHEMA = '\\Printer.Hopper:Status:Get';
 
 const MAX_XML = 256 * 1024;
+const MAX_TAG = 1024;
 
 /** A percentage 0..100 from a text, or null. */
 export function percentOf(text: string | null | undefined): number | null {
@@ -77,11 +78,12 @@ function attribute(tag: string, name: string): string | undefined {
 export function parseHopperStatus(xml: string): 'present' | 'empty' | null | undefined {
   const doc = xml.slice(0, MAX_XML);
   if (!/<HopperStatus[\s>]/.test(doc)) return undefined;
-  // indexOf, not a regex: a tag that never closes must not make each try scan to the end.
+  // indexOf, not a regex, and each tag looked for within MAX_TAG: a tag that never closes must
+  // not make each try scan to the end. A real one is about 100 characters; a longer one is skipped.
   for (let at = doc.indexOf('<HopperInformation'); at !== -1; at = doc.indexOf('<HopperInformation', at + 1)) {
-    const close = doc.indexOf('>', at);
-    if (close === -1) break;
-    const tag = doc.slice(at, close + 1);
+    const close = doc.slice(at, at + MAX_TAG).indexOf('>');
+    if (close === -1) continue;
+    const tag = doc.slice(at, at + close + 1);
     const name = attribute(tag, 'Name') ?? '';
     if ((attribute(tag, 'Type') ?? '').toLowerCase() !== 'input' || name.toLowerCase() === 'exception') continue;
     const status = (attribute(tag, 'Status') ?? '').toLowerCase();
