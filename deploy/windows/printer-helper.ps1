@@ -87,8 +87,10 @@ function Get-Printer32([string] $name) {
 }
 
 function Get-Jobs32([string] $name) {
+  # Win32_PrintJob.Name is "<printer>, <job id>". Without case, as -eq finds the printer above:
+  # a name configured in other capitals must not find the printer but none of its cards.
   $prefix = $name + ', '
-  $rows = @(Get-CimInstance -ClassName Win32_PrintJob | Where-Object { $_.Name.StartsWith($prefix) })
+  $rows = @(Get-CimInstance -ClassName Win32_PrintJob | Where-Object { $_.Name.StartsWith($prefix, [StringComparison]::OrdinalIgnoreCase) })
   , @($rows | ForEach-Object { @{ JobId = [long]$_.JobId; Document = $_.Document; StatusMask = [long]$_.StatusMask; JobStatus = $_.JobStatus } })
 }
 
