@@ -152,6 +152,11 @@ export const healthSchema = z.object({
       .nullable()
       .describe('why no new card starts now; null when cards may start. Raised while work waits; once raised it stays until its reason is gone'),
     heldCode: z.enum(HOLD_CODES).nullable().optional().describe('why printing is held, as a code: ' + HOLD_CODES.join(', ')),
+    gate: z
+      .enum(HOLD_CODES)
+      .nullable()
+      .optional()
+      .describe('why no card could start now, as a code, even with nothing waiting (held is raised only while work waits); null when one could'),
     utilisation: nullableNumber.describe('share of the last hour the printer printed while work waited; null without work'),
   }),
   telemetry: z.object({

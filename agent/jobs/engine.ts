@@ -20,6 +20,8 @@ export interface JobsSummary extends JobCounts {
    */
   held: string | null;
   heldCode: HoldCode | null;
+  /** Why no card could start now even with nothing waiting (the gate's own verdict); null when one could. */
+  gateCode: HoldCode | null;
   /** Share of the last hour the printer was printing while work was waiting; null without work. */
   utilisation: number | null;
   blanksOnHand: number | null;
@@ -79,14 +81,18 @@ export class JobEngine {
   private blanksOnHand: number | null = null;
   private cardsUsed: number | null = null;
   private counted: Record<RollKind, SupplyCount> | null = null;
+  /** Whether held was raised at the last step (or before the restart): it then stays until its reason is gone. */
+  private wasHeld = false;
 
   constructor(private readonly d: EngineDeps) {
     this.repo = new JobRepo(d.store.db, () => d.clock.now());
     const zero = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, needsVerificationIds: [], printedToday: 0, failedToday: 0 };
-    this.summaryCache = { ...zero, held: null, heldCode: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null };
+    this.summaryCache = { ...zero, held: null, heldCode: null, gateCode: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null };
   }
 
   async start(): Promise<void> {
+    // A hold raised before a restart stays raised until its reason is gone, as without the restart.
+    this.wasHeld = (await this.d.store.activeAlerts().catch(() => [])).some((a) => a.code === 'jobs.held');
     const r = await this.repo.recoverAfterRestart(this.d.printer.jobOutcome?.bind(this.d.printer));
     if (r.proven.length > 0) this.d.log.info({ records: r.proven }, "cards settled as printed from the printer's job history");
     if (r.needsVerification.length > 0) {
@@ -192,8 +198,9 @@ export class JobEngine {
     const why: Hold | null = this.writeTrouble ? { code: 'store_write', detail: `the database cannot be written (${this.writeTrouble}): printing waits` } : held;
     // Raised only while work waits (a jammed printer with nothing to print holds nothing), but once
     // raised it stays until the reason is gone: an emptied queue does not mean the printer is fixed.
-    const shown = why && (waiting || this.summaryCache.held !== null) ? why : null;
-    this.summaryCache = { ...c, held: shown?.detail ?? null, heldCode: shown?.code ?? null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed, counted: this.counted };
+    const shown = why && (waiting || this.wasHeld) ? why : null;
+    this.wasHeld = shown !== null;
+    this.summaryCache = { ...c, held: shown?.detail ?? null, heldCode: shown?.code ?? null, gateCode: why?.code ?? null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed, counted: this.counted };
   }
 
   /** A write failed: hold the queue (no card may start that could not be recorded) until writes work. */

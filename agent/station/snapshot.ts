@@ -84,9 +84,10 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           needsVerificationIds: ctx.jobs.needsVerificationIds,
           held: ctx.jobs.held,
           heldCode: ctx.jobs.heldCode,
+          gate: ctx.jobs.gateCode,
           utilisation: ctx.jobs.utilisation,
         }
-      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, utilisation: null },
+      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, gate: null, utilisation: null },
     alerts: [],
   };
 }

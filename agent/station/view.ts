@@ -76,7 +76,14 @@ function level(s: SupplyPayload): Text {
 export function stationView(h: StationBody, stale = false): StationView {
   const j = h.jobs;
   const waiting = j.queued === null ? null : (j.queued ?? 0) + (j.fetching ?? 0) + (j.ready ?? 0);
-  const held = j.held !== null ? { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h) : { why: { id: j.held, en: j.held }, todo: { id: '', en: '' } }), detail: j.held } : null;
+  // Held while work waits; with nothing waiting the gate still says whether a card could start.
+  const gate = j.held === null && j.gate ? j.gate : null;
+  const held =
+    j.held !== null
+      ? { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h) : { why: { id: j.held, en: j.held }, todo: { id: '', en: '' } }), detail: j.held }
+      : gate
+        ? { code: gate, ...holdWords(gate, h), detail: '' }
+        : null;
   const rolls = (kind: SupplyPayload['kind']) => (kind === 'ribbon' ? (h.stock.ribbonRolls ?? null) : kind === 'film' ? (h.stock.filmRolls ?? null) : null);
   const officeDays = (s: SupplyPayload) => (s.kind === 'ribbon' ? h.stock.ribbonDaysLeft : s.kind === 'film' ? h.stock.filmDaysLeft : undefined);
   const p = h.printer;
@@ -84,7 +91,7 @@ export function stationView(h: StationBody, stale = false): StationView {
   const u = h.ups;
   const ups = u.powerState ?? u.status;
   return {
-    canPrint: stale || j.queued === null ? null : j.held === null,
+    canPrint: stale || j.queued === null ? null : held === null,
     held,
     queue: { waiting, printing: j.printing, printedToday: j.printedToday, failedToday: j.failedToday },
     verify: { count: j.needsVerification, ids: j.needsVerificationIds ?? [] },

@@ -6,6 +6,7 @@ import { JobEngine } from '../../agent/jobs/engine.js';
 import { HalError } from '../../hal/errors.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
 import { Ledger } from '../../agent/ledger/blanks.js';
+import { Store } from '../../agent/store/store.js';
 import { syntheticRecord } from '../../hal/records/sim/driver.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';
@@ -110,6 +111,23 @@ describe('print jobs', () => {
     r.setSnapshot(healthyBody({ printer: { state: 'stopped', reasons: ['media-jam-error'] } }));
     await r.run(5_000);
     expect(r.engine.summary().held).toBeNull();
+  });
+
+  it('a hold raised before a restart stays raised after it while the reason is still there; the gate says no card could start even with nothing waiting', async () => {
+    const r = await stationRig({ records: { latencyMs: 100 } });
+    rigs.push(r);
+    await Store.raiseAlert(r.store.db, { code: 'jobs.held', severity: 'warning', message: 'printing is held: the printer is stopped (media-jam)', raisedAt: new Date().toISOString() });
+    r.setSnapshot(healthyBody({ printer: { state: 'stopped', reasons: ['media-jam'] } }));
+    await r.engine.start();
+    await r.run(5_000);
+    expect(r.engine.summary()).toMatchObject({ queued: 0, heldCode: 'printer_stopped', gateCode: 'printer_stopped' });
+    r.setSnapshot(healthyBody());
+    await r.run(5_000);
+    expect(r.engine.summary()).toMatchObject({ held: null, gateCode: null });
+    // Nothing waits and the printer jams: no hold is raised, but the gate says why no card could start.
+    r.setSnapshot(healthyBody({ printer: { state: 'stopped', reasons: ['media-jam'] } }));
+    await r.run(5_000);
+    expect(r.engine.summary()).toMatchObject({ held: null, gateCode: 'printer_stopped' });
   });
 
   it('mains lost with little runtime holds new cards while the current one finishes; enough runtime does not', async () => {

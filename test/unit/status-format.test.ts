@@ -37,6 +37,13 @@ describe('station-agent status', () => {
     expect(id).toMatch(/Kartu blanko di tangan: 340, habis dalam sekitar 9 hari/);
     // A stale snapshot claims nothing about printing now.
     expect(formatStatus(report((h) => Object.assign(h.jobs, { held: null }), true), 'en')).toMatch(/Printing: unknown/);
-    expect(formatStatus(report((h) => Object.assign(h.jobs, { held: null, heldCode: null })), 'en')).toMatch(/Printing: yes/);
+    expect(formatStatus(report((h) => Object.assign(h.jobs, { held: null, heldCode: null, gate: null })), 'en')).toMatch(/Printing: yes/);
+    // Nothing waits, but the printer is jammed: not "yes", and why with what to do.
+    const idleJammed = formatStatus(report((h) => {
+      Object.assign(h.printer, { state: 'stopped', reasons: ['media-jam'] });
+      Object.assign(h.jobs, { queued: 0, held: null, heldCode: null, gate: 'printer_stopped' });
+    }), 'en');
+    expect(idleJammed).not.toMatch(/Printing: yes/);
+    expect(idleJammed).toMatch(/The printer has stopped \(media-jam\)\. What to do: Open the printer/);
   });
 });
