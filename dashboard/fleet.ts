@@ -115,7 +115,9 @@ export function supplyCell(h: HealthPayload | null, kind: WatchedKind): SupplyCe
   const of = h.printer.supplies.filter((s) => s.kind === kind);
   if (of.length === 0) return UNKNOWN_CELL;
   const worst = of.reduce((a, b) => (order[b.status] < order[a.status] || (b.status === a.status && (b.daysLeft ?? Infinity) < (a.daysLeft ?? Infinity)) ? b : a));
-  return { levelPercent: worst.levelPercent, daysLeft: worst.daysLeft, status: worst.status };
+  // The office's days (the roll in the printer and the rolls on the shelf) where the station says them: what runs out.
+  const office = kind === 'ribbon' ? h.stock.ribbonDaysLeft : h.stock.filmDaysLeft;
+  return { levelPercent: worst.levelPercent, daysLeft: worst.status === 'empty' ? worst.daysLeft : (office ?? worst.daysLeft), status: worst.status };
 }
 
 function roll(h: HealthPayload | null, kind: 'ribbon' | 'film'): { remaining: number | null; capacity: number | null } {

@@ -103,7 +103,11 @@ function needs(r: StationRow, kind: WatchedKind, lead: number): boolean {
   return c.status === 'empty' || (c.daysLeft !== null && c.daysLeft <= lead);
 }
 
-const cardsPerRoll = (r: StationRow, kind: 'ribbon' | 'film') => r.inPrinter[kind].capacity ?? CARDS_PER_ROLL[kind];
+/** A roll's cards: its capacity where the printer says one (a 0 or nonsense is not one), else the default. */
+const cardsPerRoll = (r: StationRow, kind: 'ribbon' | 'film') => {
+  const cap = r.inPrinter[kind].capacity;
+  return cap !== null && Number.isFinite(cap) && cap > 0 ? cap : CARDS_PER_ROLL[kind];
+};
 
 /**
  * What a station holds beyond its own need for its lead time plus the reserve: cards of blanks
@@ -129,10 +133,10 @@ function spareOf(r: StationRow, kind: WatchedKind, keepDays: number): number {
 function needOf(r: StationRow, kind: WatchedKind, keepDays: number): number | null {
   const perDay = r.cardsPerDay;
   if (perDay === null) return null;
-  if (kind === 'blanks') return Math.max(1, Math.ceil(perDay * keepDays - (r.blanksOnHand ?? 0)));
+  if (kind === 'blanks') return Math.max(0, Math.ceil(perDay * keepDays - (r.blanksOnHand ?? 0)));
   const per = cardsPerRoll(r, kind);
   const held = (r.inPrinter[kind].remaining ?? 0) + (r.rolls[kind] ?? 0) * per;
-  return Math.max(1, Math.ceil((perDay * keepDays - held) / per));
+  return Math.max(0, Math.ceil((perDay * keepDays - held) / per));
 }
 
 /**
@@ -186,6 +190,8 @@ export function lending(rows: StationRow[], cfg: DashboardSection): LendingSugge
   for (const { row: r, kind } of wanting) {
     const unit: LendUnit = kind === 'blanks' ? 'cards' : 'rolls';
     const need = needOf(r, kind, keep(kind));
+    // Its shelf covers its lead time and reserve: nothing to send it.
+    if (need === 0) continue;
     let left = need ?? UNKNOWN_NEED[unit];
     const lenders: Lender[] = [];
     for (const c of rank(kind, r)) {

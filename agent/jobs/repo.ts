@@ -193,7 +193,12 @@ export class JobRepo {
 
   /** Cards this database sent to the printer for a record, and those a person said never came out despite the printer's history. */
   async cardsAccountedFor(recordId: string): Promise<number> {
-    const r = await this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM job_events WHERE record_id = ? AND (to_state = 'printing' OR (to_state = 'queued' AND reason = ?))", [recordId, NOT_PRINTED_DESPITE_HISTORY]);
+    // A start the printer refused (printing -> ready: busy, not ready) sent no card.
+    const r = await this.db.get<{ n: number }>(
+      `SELECT COALESCE(SUM(CASE WHEN to_state = 'printing' THEN 1 WHEN from_state = 'printing' AND to_state = 'ready' THEN -1 WHEN to_state = 'queued' AND reason = ? THEN 1 ELSE 0 END), 0) AS n
+       FROM job_events WHERE record_id = ?`,
+      [NOT_PRINTED_DESPITE_HISTORY, recordId],
+    );
     return r?.n ?? 0;
   }
 

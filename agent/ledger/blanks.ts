@@ -70,7 +70,7 @@ export class Ledger {
     const at = opts.at ?? Date.now();
     const entry = await this.db.transaction(async (tx) => {
       const earlier = await tx.get<{ id: number; at: number; qty: number }>(
-        "SELECT id, at, qty FROM ledger WHERE kind = 'receive' AND batch = ? AND qty > 0 AND corrects IS NULL AND id NOT IN (SELECT corrects FROM ledger WHERE corrects IS NOT NULL) ORDER BY id LIMIT 1",
+        "SELECT id, at, qty FROM ledger WHERE kind = 'receive' AND lower(batch) = lower(?) AND qty > 0 AND corrects IS NULL AND id NOT IN (SELECT corrects FROM ledger WHERE corrects IS NOT NULL) ORDER BY id LIMIT 1",
         [b],
       );
       if (earlier && !opts.again) {

@@ -114,10 +114,8 @@ export const ACTIONS = {
     await repo.spoil(id, reason);
     if (!reprint) return { message: { id: `${id}: rusak, tercatat di buku kartu blanko`, en: `${id}: spoiled, posted to the blank-card ledger` } };
     const r = await repo.add([id]);
-    return {
-      message: { id: `${id}: rusak, tercatat; dicetak ulang (masuk antrean)`, en: `${id}: spoiled and recorded; queued to print again` },
-      refused: r.refused,
-    };
+    if (r.refused.length > 0) return { message: { id: `${id}: rusak, tercatat; cetak ulang ditolak`, en: `${id}: spoiled and recorded; the reprint was refused` }, refused: r.refused };
+    return { message: { id: `${id}: rusak, tercatat; dicetak ulang (masuk antrean)`, en: `${id}: spoiled and recorded; queued to print again` } };
   },
 
   async 'stock-receive'(d: ActionDeps, b: Body): Promise<ActionResult> {

@@ -274,6 +274,27 @@ describe('lending suggestions', () => {
     expect(film.flatMap((s) => s.lenders).reduce((a, l) => a + l.give, 0)).toBe(3);
   });
 
+  it('a station whose shelf covers its lead time asks for nothing; a capacity of 0 is no capacity', () => {
+    const rows = fleetOf([
+      // Its roll is almost done, but two rolls wait on its shelf: the office lasts.
+      filmStation('5371-01', '5371', { inPrinter: 20, shelf: 2, daysLeft: 0.5, status: 'low' }),
+      filmStation('5303-01', '5303', { inPrinter: 1500, shelf: 3, daysLeft: 90 }),
+    ]);
+    expect(lending(rows, cfg).filter((s) => s.kind === 'film')).toEqual([]);
+    const zero = fleetOf([
+      health('5371-02', '5371', (h) => {
+        Object.assign(h.printer.supplies.find((x) => x.kind === 'film')!, { remaining: 0, capacity: 0, levelPercent: 0, daysLeft: 0, status: 'empty' });
+        h.stock.filmRolls = 0;
+        h.stock.cardsPerDay = 40;
+        h.printer.model = model;
+      }),
+      filmStation('5303-01', '5303', { inPrinter: 1500, shelf: 3, daysLeft: 90 }),
+    ]);
+    const s = lending(zero, cfg).find((x) => x.kind === 'film');
+    expect(s).toMatchObject({ need: 1, short: 0 });
+    expect(s?.lenders.map((l) => l.give)).toEqual([1]);
+  });
+
   it('blanks in cards: a lender keeps its own need; one whose use is not known lends none; a stale one none', () => {
     const blanks = (id: string, o: { onHand: number; perDay: number | null; daysLeft: number | null }) =>
       health(id, '5371', (h) => {

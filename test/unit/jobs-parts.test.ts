@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { CARD_HEIGHT_PT, CARD_WIDTH_PT, jpegSize, renderCard } from '../../agent/card/render.js';
 import { holdReason } from '../../agent/jobs/gate.js';
-import { checkRecordId } from '../../agent/jobs/repo.js';
+import { checkRecordId, JobRepo } from '../../agent/jobs/repo.js';
 import { Utilisation } from '../../agent/jobs/utilisation.js';
 import { Ledger } from '../../agent/ledger/blanks.js';
 import { Store } from '../../agent/store/store.js';
@@ -157,5 +157,28 @@ describe('the HTTP record source', () => {
     const err = (await source('http://127.0.0.1:1', { retries: 0 }).fetch('R-1').catch((e: unknown) => e)) as Error & { code: string; hint: string };
     expect(err.code).toBe('unavailable');
     expect(err.hint).toMatch(/records\.http\.url/);
+  });
+});
+
+describe('cards a database accounts for', () => {
+  it('a start the printer refused sent no card; a batch number is the same batch whatever its case', async () => {
+    const store = await Store.open(tempDir('accounted-'));
+    try {
+      const repo = new JobRepo(store.db, () => 1);
+      await repo.add(['SYN-0001']);
+      await store.db.transaction(async (tx) => {
+        await JobRepo.move(tx, 'SYN-0001', ['queued'], 'fetching', 1, 'test');
+        await JobRepo.move(tx, 'SYN-0001', ['fetching'], 'ready', 2, 'test');
+        await JobRepo.move(tx, 'SYN-0001', ['ready'], 'printing', 3, 'test');
+        await JobRepo.move(tx, 'SYN-0001', ['printing'], 'ready', 4, 'the printer is busy');
+        await JobRepo.move(tx, 'SYN-0001', ['ready'], 'printing', 5, 'test');
+      });
+      expect(await repo.cardsAccountedFor('SYN-0001')).toBe(1);
+      const ledger = new Ledger(store.db);
+      await ledger.receive(100, 'BAST-2026-001');
+      await expect(ledger.receive(100, 'bast-2026-001')).rejects.toMatchObject({ code: 'stock-duplicate' });
+    } finally {
+      await store.close();
+    }
   });
 });
