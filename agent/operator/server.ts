@@ -124,6 +124,9 @@ export class OperatorPage {
   private readonly files = new Map<string, Buffer>();
   private secret = randomBytes(32);
   private readonly printerWords = new Map<string, { at: number; text: Text }>();
+  /** Records whose printer's word is being asked, one after another: a page never waits for the printer. */
+  private readonly asking = new Set<string>();
+  private askQueue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly o: { host: string; port: number; token: Buffer | null; deps: OperatorDeps },
@@ -260,7 +263,7 @@ export class OperatorPage {
     }
     const toVerify = await repo.list({ state: 'needs_verification' });
     const verify = [];
-    for (const j of toVerify.slice(0, 20)) verify.push({ recordId: j.recordId, since: new Date(j.updatedAt).toISOString(), reason: j.lastError, printer: await this.printerSays(j.recordId, j.agentJobId, now) });
+    for (const j of toVerify.slice(0, 20)) verify.push({ recordId: j.recordId, since: new Date(j.updatedAt).toISOString(), reason: j.lastError, printer: this.printerSays(j.recordId, j.agentJobId, now) });
     const recent = (await repo.list({ sinceMs: now - 24 * 3600_000 })).slice(-30).reverse();
     return {
       station: d.station,
@@ -275,13 +278,25 @@ export class OperatorPage {
     };
   }
 
-  private async printerSays(recordId: string, agentJobId: string | null, now: number): Promise<Text> {
+  /**
+   * What the printer said about this record, as last asked; asked again in the background when
+   * older than PRINTER_VIEW_MS, one record at a time, so a slow or dead printer neither holds the
+   * page nor piles up requests in front of the cards the queue sends it.
+   */
+  private printerSays(recordId: string, agentJobId: string | null, now: number): Text {
     const known = this.printerWords.get(recordId);
-    if (known && now - known.at < PRINTER_VIEW_MS) return known.text;
-    const text = printerViewText(await askDriver(this.o.deps.printer, recordId, agentJobId));
-    if (this.printerWords.size > 100) this.printerWords.clear();
-    this.printerWords.set(recordId, { at: now, text });
-    return text;
+    if ((!known || now - known.at >= PRINTER_VIEW_MS) && !this.asking.has(recordId)) {
+      this.asking.add(recordId);
+      this.askQueue = this.askQueue
+        .then(async () => {
+          const text = printerViewText(await askDriver(this.o.deps.printer, recordId, agentJobId));
+          if (this.printerWords.size > 100) this.printerWords.clear();
+          this.printerWords.set(recordId, { at: this.o.deps.now(), text });
+        })
+        .catch(() => undefined)
+        .finally(() => this.asking.delete(recordId));
+    }
+    return known?.text ?? { id: 'Sedang menanyakan printer…', en: 'Asking the printer…' };
   }
 
   private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {

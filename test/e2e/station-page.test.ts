@@ -127,7 +127,7 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await start();
     const card = page.locator('#verify-list li[data-record="SYN-0004"]');
     await card.waitFor({ timeout: 15_000 });
-    expect(await card.textContent()).toMatch(/Kata printer: Riwayat printer tidak punya kartu selesai untuk rekaman ini/);
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toMatch(/Kata printer: Riwayat printer tidak punya kartu selesai untuk rekaman ini/);
     await shot('5-verify');
     await card.locator('button[data-outcome="not-printed"]').click();
     await expect.poll(() => notice().textContent()).toBe('SYN-0004: tidak tercetak, diantrekan lagi');

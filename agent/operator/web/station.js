@@ -236,7 +236,7 @@ function formBody(form) {
 
 async function refresh() {
   try {
-    const res = await fetch('/api/view', { cache: 'no-store' });
+    const res = await fetch('/api/view', { cache: 'no-store', signal: AbortSignal.timeout(5000) });
     if (!res.ok) throw new Error(String(res.status));
     last = await res.json();
     reachable = true;
@@ -260,6 +260,10 @@ $('lang-toggle').addEventListener('click', () => {
   localStorage.setItem('station.lang', lang);
   render();
 });
+/** The next look 2 s after the last answer (or failure): a slow agent never has requests piling up. */
+async function poll() {
+  await refresh();
+  setTimeout(() => void poll(), 2000);
+}
 applyWords();
-void refresh();
-setInterval(() => void refresh(), 2000);
+void poll();
