@@ -37,7 +37,7 @@ export interface StationEntry {
   /** The office's name from its status message (kept in memory: the retained status brings it back). */
   name?: string | null;
   /** When a Will (lost) arrived, and what the station was before it: a broker going down sends every Will. */
-  will?: { atMs: number; online: boolean | null } | null;
+  will?: { atMs: number; online: boolean | null; offlineReason: 'lost' | 'shutdown' | null } | null;
   /** (ms, queued) of the last hour's health, oldest first: whether the queue grows faster than it prints. */
   queueSamples?: [number, number][];
 }
@@ -242,7 +242,7 @@ export class Fleet {
   applyStatus(place: TopicPlace, p: StatusPayload, atMs: number, retained = false): void {
     const e = this.entry(place);
     if (this.elsewhere(e, place)) return;
-    e.will = !p.online && p.reason === 'lost' && !retained ? { atMs, online: e.online } : null;
+    e.will = !p.online && p.reason === 'lost' && !retained ? { atMs, online: e.online, offlineReason: e.offlineReason } : null;
     e.online = p.online;
     e.offlineReason = p.online ? null : p.reason;
     if (p.name !== undefined) e.name = p.name;
@@ -291,7 +291,7 @@ export class Fleet {
     for (const e of this.entries.values()) {
       if (!e.will || e.offlineReason !== 'lost' || e.will.atMs < sinceMs) continue;
       e.online = e.will.online;
-      e.offlineReason = null;
+      e.offlineReason = e.will.offlineReason;
       e.will = null;
       back.push(e.station);
     }

@@ -49,7 +49,7 @@ export async function metricsText(input: MetricsInput): Promise<{ contentType: s
   const age = gauge('ektp_station_health_age_seconds', 'Seconds since the dashboard received the station\'s last health; its figures are left out once this passes the staleness limit (60 s).', ['station']);
   const level = gauge('ektp_supply_level_percent', 'Level of the consumable in the printer, percent (the worst one of its kind).', ['station', 'kind']);
   const remaining = gauge('ektp_supply_remaining_cards', 'Cards the consumable in the printer still prints (the printer\'s figure or the agent\'s count).', ['station', 'kind']);
-  const daysLeft = gauge('ektp_supply_days_left', 'Days until the consumable runs out at the station\'s recent rate (blanks: the office stock), as the dashboard\'s table shows.', ['station', 'kind']);
+  const daysLeft = gauge('ektp_supply_days_left', 'Days until the consumable runs out at the station\'s recent rate, as the dashboard\'s table shows: the office\'s (blanks on hand; ribbon and film: the roll and the shelf) where the station reports it, else the printer\'s.', ['station', 'kind']);
   const stockDays = gauge('ektp_stock_days_left', 'Days the office\'s whole stock lasts (for ribbon and film: the roll in the printer and the rolls on the shelf).', ['station', 'kind']);
   const rolls = gauge('ektp_stock_rolls', 'Ribbon or film rolls on the shelf, from the supply ledger.', ['station', 'kind']);
   const blanks = gauge('ektp_blanks_on_hand', 'Blank cards on hand, from the blank-card ledger.', ['station']);

@@ -8,13 +8,16 @@ export type AlertLimits = Config['alerts'];
  * A rule's verdict: raised or not (with the text to send, and a severity where it is not the
  * rule's usual one), or `unknown` to keep what it was.
  */
-export type Verdict = { active: boolean; message: string; severity?: Severity } | 'unknown';
+export type Verdict = { active: boolean; message: string; severity?: Severity; key?: string } | 'unknown';
 
 export interface AlertRule {
   code: AlertCode;
   severity: Severity;
-  /** Raised again, with its new message, when the message changes while raised (which records it names). */
-  renewOnChange?: boolean;
+  /**
+   * Raised again while raised: 'message' when its text changes (which records it names), 'key'
+   * when its verdict's key changes (why printing is held, not the seconds in its detail).
+   */
+  renewOn?: 'message' | 'key';
   evaluate(h: StationBody, wasActive: boolean, limits: AlertLimits): Verdict;
 }
 
@@ -23,6 +26,8 @@ export interface AlertTransition {
   state: 'raised' | 'cleared';
   severity: Severity;
   message: string;
+  /** The verdict's key, for rules raised again when it changes. */
+  key?: string;
 }
 
 const SUPPLY_REASON = /^(ribbon|film|media|marker-supply|toner|ink)-(low|empty)$/;
@@ -239,7 +244,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     code: 'jobs.needs_verification',
     severity: 'warning',
-    renewOnChange: true,
+    renewOn: 'message',
     evaluate(h) {
       const n = h.jobs.needsVerification;
       if (n === null) return 'unknown';
@@ -257,9 +262,14 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     code: 'jobs.held',
     severity: 'warning',
+    renewOn: 'key',
     evaluate(h) {
       // The engine keeps `held` until its reason is gone (an emptied queue does not clear it).
-      return { active: h.jobs.held !== null, message: h.jobs.held !== null ? `printing is held: ${h.jobs.held}` : 'the reason printing was held is gone: cards may start' };
+      return {
+        active: h.jobs.held !== null,
+        message: h.jobs.held !== null ? `printing is held: ${h.jobs.held}` : 'the reason printing was held is gone: cards may start',
+        key: h.jobs.heldCode ?? undefined,
+      };
     },
   },
   {
@@ -281,6 +291,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
  */
 export class AlertBook {
   private readonly active = new Map<string, ActiveAlert>();
+  /** Keys of raised alerts whose rule renews on a key (in memory: after a restart the first key is taken as it comes). */
+  private readonly keys = new Map<string, string>();
 
   constructor(
     private readonly rules: readonly AlertRule[],
@@ -303,9 +315,14 @@ export class AlertBook {
       const severity = v.severity ?? rule.severity;
       // Raised again when it grows graver while raised (comm lost, then silent on battery past the dead time).
       const graver = was !== undefined && v.active && SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(was.severity as Severity);
-      const renewed = was !== undefined && v.active && rule.renewOnChange === true && v.message !== was.message;
+      const known = this.keys.get(rule.code);
+      const renewed =
+        was !== undefined &&
+        v.active &&
+        ((rule.renewOn === 'message' && v.message !== was.message) || (rule.renewOn === 'key' && known !== undefined && v.key !== undefined && v.key !== known));
+      if (was !== undefined && v.active && rule.renewOn === 'key' && known === undefined && v.key !== undefined) this.keys.set(rule.code, v.key);
       if (v.active === (was !== undefined) && !graver && !renewed) continue;
-      out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity, message: v.message });
+      out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity, message: v.message, ...(v.key !== undefined ? { key: v.key } : {}) });
     }
     return out;
   }
@@ -313,6 +330,8 @@ export class AlertBook {
   commit(t: AlertTransition, at: Date): void {
     if (t.state === 'raised') this.active.set(t.code, { code: t.code, severity: t.severity, message: t.message, raisedAt: at.toISOString() });
     else this.active.delete(t.code);
+    if (t.state === 'raised' && t.key !== undefined) this.keys.set(t.code, t.key);
+    else this.keys.delete(t.code);
   }
 
   codes(): string[] {

@@ -163,7 +163,8 @@ export class Station {
     }
     if (this.d.forecast) await this.forecast(this.d.forecast, body, now.getTime(), jobs?.cardsUsed ?? null, jobs?.counted ?? null);
     for (const t of book.evaluate(body)) {
-      await this.d.telemetry.event(t, (tx) =>
+      // The event carries the contract's fields only (a rule's key stays with the book).
+      await this.d.telemetry.event({ code: t.code, state: t.state, severity: t.severity, message: t.message }, (tx) =>
         t.state === 'raised'
           ? Store.raiseAlert(tx, { code: t.code, severity: t.severity, message: t.message, raisedAt: now.toISOString() })
           : Store.clearAlert(tx, t.code),

@@ -114,6 +114,16 @@ describe('alert rules', () => {
     expect(grown[0]?.message).toMatch(/SYN-19 and 3 more/);
   });
 
+  it('jobs.held is raised again when why printing is held changes, not when only its detail does', () => {
+    const b = book();
+    const held = (code: string, detail: string) => ({ ...healthyBody(), jobs: { ...healthyBody().jobs, held: detail, heldCode: code as never } });
+    for (const t of b.evaluate(held('on_battery_short', 'on battery with 140 s left'))) b.commit(t, new Date());
+    expect(b.evaluate(held('on_battery_short', 'on battery with 120 s left'))).toEqual([]);
+    const changed = b.evaluate(held('printer_stopped', 'the printer is stopped (media-jam)'));
+    expect(changed.map((t) => `${t.code} ${t.state}`)).toEqual(['jobs.held raised']);
+    expect(changed[0]?.message).toMatch(/media-jam/);
+  });
+
   it('jobs.held clears with words that do not claim printing resumed', () => {
     const b = book();
     const held = { ...healthyBody(), jobs: { ...healthyBody().jobs, held: 'the printer is stopped (media-jam-error)' } };

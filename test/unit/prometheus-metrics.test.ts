@@ -43,7 +43,7 @@ describe('GET /metrics: the fleet in the Prometheus text format', () => {
       'ektp_supply_level_percent{station="5371-01",kind="ribbon"}': '62',
       'ektp_supply_level_percent{station="5371-01",kind="film"}': '12',
       'ektp_supply_remaining_cards{station="5371-01",kind="film"}': '60',
-      'ektp_supply_days_left{station="5371-01",kind="film"}': '1.5',
+      'ektp_supply_days_left{station="5371-01",kind="film"}': '20.5', // the office's days (roll and shelf), as the table shows
       'ektp_supply_days_left{station="5371-01",kind="blanks"}': '41',
       'ektp_stock_days_left{station="5371-01",kind="film"}': '20.5',
       'ektp_stock_rolls{station="5371-01",kind="film"}': '2',
