@@ -54,3 +54,36 @@ export class ManualClock implements Clock {
  * past; times before this floor are known to be wrong, so nothing is aged out or seeded by them.
  */
 export const CLOCK_FLOOR_MS = Date.UTC(2026, 10, 1);
+
+/**
+ * Pauses a driver takes while it follows a job: each resolves after its time, or never once
+ * `stop` is called (what it waited for is left to the restart check), and none starts after.
+ */
+export class Pauses {
+  private stopped = false;
+  private readonly waits = new Set<() => void>();
+
+  constructor(private readonly clock: Clock) {}
+
+  pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.stopped) return;
+      const cancel = this.clock.setTimer(() => {
+        this.waits.delete(cancel);
+        resolve();
+      }, ms);
+      this.waits.add(cancel);
+    });
+  }
+
+  /** Pauses may be taken again (a driver started after a stop). */
+  resume(): void {
+    this.stopped = false;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const cancel of this.waits) cancel();
+    this.waits.clear();
+  }
+}

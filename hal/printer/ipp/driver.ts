@@ -1,4 +1,5 @@
 import type { IppPrinterOptions } from './config.js';
+import { Pauses } from '../../clock.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import type { PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
@@ -32,30 +33,28 @@ const HINT = 'Check that the card printer (or CUPS) is on and reachable, and pri
 export class IppPrinter implements PrinterDriver {
   readonly driver = 'ipp';
   private readonly client: IppClient;
-  private stopped = false;
-  private readonly waits = new Set<() => void>();
+  private readonly pauses: Pauses;
 
   constructor(
     private readonly opts: IppPrinterOptions,
     private readonly ctx: DriverContext,
     transport?: IppTransport,
   ) {
+    this.pauses = new Pauses(ctx.clock);
     const url = new URL(opts.url);
     this.client = new IppClient(printerUriOf(url), transport ?? httpTransport(url), opts.timeoutSeconds * 1000);
   }
 
   start(): Promise<void> {
     // Nothing to open: each call is its own request. An unreachable printer shows in read().
-    this.stopped = false;
+    this.pauses.resume();
     return Promise.resolve();
   }
 
   stop(): Promise<void> {
     // A card being printed goes on at the printer; the agent stops listening for it. The job
     // engine verifies it after a restart (jobOutcome), it is never reported failed here.
-    this.stopped = true;
-    for (const cancel of this.waits) cancel();
-    this.waits.clear();
+    this.pauses.stop();
     return Promise.resolve();
   }
 
@@ -102,7 +101,7 @@ export class IppPrinter implements PrinterDriver {
     const deadline = this.ctx.clock.now() + this.opts.jobTimeoutSeconds * 1000;
     let lastProblem = '';
     for (;;) {
-      await this.pause(this.opts.jobPollSeconds * 1000);
+      await this.pauses.pause(this.opts.jobPollSeconds * 1000);
       let state: JobState | undefined;
       let reasons = '';
       try {
@@ -123,18 +122,6 @@ export class IppPrinter implements PrinterDriver {
         throw new HalError('unknown-outcome', `job ${jobId} did not finish within ${this.opts.jobTimeoutSeconds} s (${state ?? lastProblem})`);
       }
     }
-  }
-
-  /** Resolves after `ms`, or never once the driver stops (the job is left to the restart check). */
-  private pause(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (this.stopped) return;
-      const cancel = this.ctx.clock.setTimer(() => {
-        this.waits.delete(cancel);
-        resolve();
-      }, ms);
-      this.waits.add(cancel);
-    });
   }
 
   /** The printer's job history: how a card sent before a crash ended, by its job name. */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Pauses } from '../../clock.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import type { CardFormat, PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
@@ -56,8 +57,7 @@ export class WindowsPrinter implements PrinterDriver {
   readonly cardFormat: CardFormat;
   private readonly link: HelperLink;
   private printing = false;
-  private stopped = false;
-  private readonly waits = new Set<() => void>();
+  private readonly pauses: Pauses;
 
   constructor(
     private readonly opts: WindowsPrinterOptions,
@@ -65,6 +65,7 @@ export class WindowsPrinter implements PrinterDriver {
     spawnHelper?: SpawnHelper,
   ) {
     this.cardFormat = { mimeType: 'image/png', dpi: opts.dpi };
+    this.pauses = new Pauses(ctx.clock);
     const s = spawnerFor(opts);
     const timeoutMs = opts.helperTimeoutSeconds * 1000;
     this.link = new HelperLink(spawnHelper ?? s.spawn, { what: s.what, timeoutMs, startTimeoutMs: Math.max(timeoutMs, 30_000), hint: HINT }, ctx);
@@ -76,7 +77,7 @@ export class WindowsPrinter implements PrinterDriver {
   }
 
   start(): Promise<void> {
-    this.stopped = false;
+    this.pauses.resume();
     // Started now, so the first reading (and a crash check of the job history) need not wait for
     // PowerShell; a helper that cannot start shows in read(), never stops the agent.
     this.link.call('hello').catch(() => undefined);
@@ -85,9 +86,7 @@ export class WindowsPrinter implements PrinterDriver {
 
   async stop(): Promise<void> {
     // A card being printed goes on in the spooler; the job engine verifies it after a restart.
-    this.stopped = true;
-    for (const cancel of this.waits) cancel();
-    this.waits.clear();
+    this.pauses.stop();
     await this.link.stop();
   }
 
@@ -181,7 +180,7 @@ export class WindowsPrinter implements PrinterDriver {
     let words = '';
     let problem = '';
     for (;;) {
-      await this.pause(this.opts.jobPollSeconds * 1000);
+      await this.pauses.pause(this.opts.jobPollSeconds * 1000);
       let jobs: Win32Job[] | undefined;
       try {
         jobs = resultOf('jobs', jobsResultSchema, await this.call('jobs')).jobs;
@@ -231,18 +230,6 @@ export class WindowsPrinter implements PrinterDriver {
   private async printedInLog(): Promise<PrintLog> {
     const h = resultOf('history', historyResultSchema, await this.call('history', { max: HISTORY_EVENTS }));
     return { logEnabled: h.logEnabled, events: printedEvents(h.events, this.opts.name) };
-  }
-
-  /** Resolves after `ms`, or never once the driver stops (the job is left to the restart check). */
-  private pause(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (this.stopped) return;
-      const cancel = this.ctx.clock.setTimer(() => {
-        this.waits.delete(cancel);
-        resolve();
-      }, ms);
-      this.waits.add(cancel);
-    });
   }
 
   /**
