@@ -36,6 +36,8 @@ const MAX_BODY = 70 * 1024;
 const SESSION = 'station_session';
 const TOKEN_COOKIE = 'station_token';
 const SECRET_KEY = 'operator.sessionSecret';
+/** Views computed at once: a clerk's page or two, with room to spare. */
+const MAX_VIEWS = 8;
 /** How long the printer's word on a held card is kept before it is asked again. */
 const PRINTER_VIEW_MS = 30_000;
 const SECURITY_HEADERS = {
@@ -127,6 +129,7 @@ export class OperatorPage {
   /** Records whose printer's word is being asked, one after another: a page never waits for the printer. */
   private readonly asking = new Set<string>();
   private askQueue: Promise<void> = Promise.resolve();
+  private viewing = 0;
 
   constructor(
     private readonly o: { host: string; port: number; token: Buffer | null; deps: OperatorDeps },
@@ -188,7 +191,7 @@ export class OperatorPage {
     }
     if (req.method === 'GET' && this.files.has(url.pathname)) return this.file(req, res, url.pathname);
     if (url.pathname === '/favicon.ico') return void res.writeHead(204, SECURITY_HEADERS).end();
-    if (req.method === 'GET' && url.pathname === '/api/view') return send(res, 200, await this.view());
+    if (req.method === 'GET' && url.pathname === '/api/view') return this.viewOrBusy(res);
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) return this.act(req, res, url.pathname.slice(5));
     throw new HttpError(404, { id: 'tidak ada', en: 'not found' });
   }
@@ -238,6 +241,24 @@ export class OperatorPage {
         return send(res, 409, { ok: false, ...refusal(err) });
       }
       throw err;
+    }
+  }
+
+  /**
+   * A page polls once every 2 s; a program that floods the page is answered 503 beyond
+   * MAX_VIEWS views in flight, so it cannot queue database reads without end in the agent that
+   * prints.
+   */
+  private async viewOrBusy(res: ServerResponse): Promise<void> {
+    if (this.viewing >= MAX_VIEWS) {
+      res.setHeader('retry-after', '2');
+      return send(res, 503, { error: { id: 'agen sedang sibuk; halaman mencoba lagi sendiri', en: 'the agent is busy; the page tries again by itself' } });
+    }
+    this.viewing += 1;
+    try {
+      send(res, 200, await this.view());
+    } finally {
+      this.viewing -= 1;
     }
   }
 

@@ -124,6 +124,15 @@ describe('the station page over HTTP', () => {
     expect(JSON.parse((await runCli(['jobs', 'list', '--json', '--config', agent.configFile])).stdout)).toEqual([]);
   });
 
+  it('a flood of views is answered 503 beyond a few at once; the agent keeps printing and answers the page after it', async () => {
+    const statuses = await Promise.all(Array.from({ length: 400 }, () => fetch(new URL('/api/view', base)).then(async (r) => (await r.arrayBuffer(), r.status))));
+    expect(statuses.every((x) => x === 200 || x === 503)).toBe(true);
+    expect(statuses.filter((x) => x === 503).length).toBeGreaterThan(0);
+    expect(statuses.filter((x) => x === 200).length).toBeGreaterThan(0);
+    expect((await fetch(new URL('/api/view', base))).status).toBe(200);
+    expect(agent.proc.child.exitCode).toBeNull();
+  });
+
   it('a refusal from the ledger or the queue comes with its reason and what to do', async () => {
     const twice = await post(base, 'stock-receive', { n: 10, batch: 'SYN-B-1' }, s);
     expect(twice.status).toBe(409);

@@ -237,6 +237,8 @@ function formBody(form) {
 async function refresh() {
   try {
     const res = await fetch('/api/view', { cache: 'no-store', signal: AbortSignal.timeout(5000) });
+    // Busy (another program floods the agent): keep what is shown, look again at the next poll.
+    if (res.status === 503) return;
     if (!res.ok) throw new Error(String(res.status));
     last = await res.json();
     reachable = true;
