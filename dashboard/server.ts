@@ -5,10 +5,11 @@
  * Loopback-only unless configured; beyond loopback every request needs the token.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import type { Logger } from 'pino';
+import { findUp } from '../hal/find-up.js';
 import { loopbackHost } from '../platform/listen.js';
 import type { Api } from './api.js';
 
@@ -20,9 +21,11 @@ const MAX_STREAM_BACKLOG = 1024 * 1024;
 const MAX_STREAMS = 64;
 const COOKIE = 'dashboard_token';
 
+/** The page's files: dashboard/web in the source tree, copied into dist/ by the build. */
 function webDir(): string {
-  const beside = join(import.meta.dirname, 'web');
-  return existsSync(join(beside, 'index.html')) ? beside : join(import.meta.dirname, '../../dashboard/web');
+  const index = findUp(join('dashboard', 'web', 'index.html'), import.meta.dirname);
+  if (!index) throw new Error(`the dashboard's files (dashboard/web) are not above ${import.meta.dirname}: the installation is incomplete`);
+  return dirname(index);
 }
 
 export class HttpError extends Error {

@@ -1,16 +1,18 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Ajv } from 'ajv';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { findUp } from '../hal/find-up.js';
 
 // ajv-formats is CommonJS with a default export that ESM interop wraps; require() unwraps it.
 const addFormats = (createRequire(import.meta.url)('ajv-formats') as { default: (ajv: Ajv) => Ajv }).default;
 
-/** Where the committed JSON Schemas are, from the source tree and from dist/ alike. */
+/** Where the committed JSON Schemas are (telemetry/schemas), from the source tree, dist/ and the bundle alike. */
 function schemaDir(): string {
-  const beside = join(import.meta.dirname, 'schemas');
-  return existsSync(beside) ? beside : join(import.meta.dirname, '../../telemetry/schemas');
+  const dir = findUp(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname);
+  if (!dir) throw new Error(`the JSON Schemas (telemetry/schemas) are not above ${import.meta.dirname}: the installation is incomplete`);
+  return dirname(dir);
 }
 
 /**

@@ -9,10 +9,11 @@
  * elsewhere cannot reach it through a name pointed at 127.0.0.1 (DNS rebinding).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
+import { findUp } from '../../hal/find-up.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
 import { AgentError } from '../../platform/errors.js';
 import type { Lang, Text } from '../../platform/i18n.js';
@@ -65,9 +66,11 @@ export interface OperatorDeps {
   log: Logger;
 }
 
+/** The page's files: agent/operator/web in the source tree, copied into dist/ by the build. */
 function webDir(): string {
-  const beside = join(import.meta.dirname, 'web');
-  return existsSync(join(beside, 'index.html')) ? beside : join(import.meta.dirname, '../../../agent/operator/web');
+  const index = findUp(join('agent', 'operator', 'web', 'index.html'), import.meta.dirname);
+  if (!index) throw new Error(`the station page's files (agent/operator/web) are not above ${import.meta.dirname}: the installation is incomplete`);
+  return dirname(index);
 }
 
 class HttpError extends Error {

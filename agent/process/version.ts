@@ -1,19 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { findUp } from '../../hal/find-up.js';
 
-/** The package version, found from source (agent/) and from the build (dist/agent/) alike. */
-function readVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'station-agent' && pkg.version) return pkg.version;
-    }
-    dir = dirname(dir);
+function ownPackage(file: string): { version?: string } | null {
+  try {
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    return pkg.name === 'station-agent' ? pkg : null;
+  } catch {
+    return null;
   }
-  return '0.0.0-unknown';
+}
+
+/** The package version, found from source (agent/), the build (dist/agent/) and the bundle (dist/bin/) alike. */
+function readVersion(): string {
+  const file = findUp('package.json', import.meta.dirname, (f) => ownPackage(f) !== null);
+  return (file && ownPackage(file)?.version) || '0.0.0-unknown';
 }
 
 export const VERSION = readVersion();

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Pauses } from '../../clock.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
+import { findUp } from '../../find-up.js';
 import type { CardFormat, PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
 import type { WindowsPrinterOptions } from './config.js';
 import { HelperLink, HelperRefused, type SpawnHelper } from './link.js';
@@ -25,15 +24,9 @@ interface PrintLog {
 /** The log could not be asked: as good as none. */
 const NO_LOG: PrintLog = { logEnabled: null, events: [] };
 
-/** deploy/windows/printer-helper.ps1, from the source tree or from dist/. */
-export function helperScriptPath(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'deploy', 'windows', 'printer-helper.ps1');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  return join(from, 'printer-helper.ps1');
+/** deploy/windows/printer-helper.ps1, from the source tree, dist/ or the bundle. */
+export function helperScriptPath(from = import.meta.dirname): string {
+  return findUp(join('deploy', 'windows', 'printer-helper.ps1'), from) ?? join(from, 'printer-helper.ps1');
 }
 
 function spawnerFor(opts: WindowsPrinterOptions): { spawn: SpawnHelper; what: string } {

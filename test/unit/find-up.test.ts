@@ -1,0 +1,33 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findUp } from '../../hal/find-up.js';
+
+describe('findUp: what ships beside the code, from the source tree, dist/ or the bundle', () => {
+  // A tree shaped like an installation: the pages under dist/, the bundle's chunks two levels down.
+  const root = mkdtempSync(join(tmpdir(), 'find-up-'));
+  mkdirSync(join(root, 'dist/agent/operator/web'), { recursive: true });
+  mkdirSync(join(root, 'dist/bin/chunks'), { recursive: true });
+  writeFileSync(join(root, 'dist/agent/operator/web/index.html'), '<!doctype html>');
+  writeFileSync(join(root, 'package.json'), '{"name":"station-agent"}');
+  mkdirSync(join(root, 'dist/bin/chunks/node_modules/x'), { recursive: true });
+  writeFileSync(join(root, 'dist/bin/chunks/node_modules/x/package.json'), '{"name":"x"}');
+
+  it('finds a file in the folder it starts from, or in the nearest folder above', () => {
+    const page = join(root, 'dist/agent/operator/web/index.html');
+    expect(findUp('agent/operator/web/index.html', join(root, 'dist/bin/chunks'))).toBe(page);
+    expect(findUp('agent/operator/web/index.html', join(root, 'dist/agent/operator'))).toBe(page);
+    expect(findUp('index.html', join(root, 'dist/agent/operator/web'))).toBe(page);
+  });
+
+  it('skips what `accept` refuses and goes on upwards', () => {
+    const ours = (f: string) => existsSync(f) && !f.includes('node_modules');
+    expect(findUp('node_modules/x/package.json', join(root, 'dist/bin/chunks'))).toBe(join(root, 'dist/bin/chunks/node_modules/x/package.json'));
+    expect(findUp('package.json', join(root, 'dist/bin/chunks/node_modules/x'), ours)).toBe(join(root, 'package.json'));
+  });
+
+  it('is null when nothing up to the file system root has it', () => {
+    expect(findUp('no/such/file-3f9c.txt', join(root, 'dist/bin/chunks'))).toBeNull();
+  });
+});
