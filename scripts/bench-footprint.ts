@@ -1,24 +1,26 @@
 /**
  * `npm run bench:footprint`: what the idle agent costs the station PC, against a bare Node in the
- * same run. The agent runs as the service runs it (its launcher's Node flags, default intervals:
- * poll 2 s, health 10 s), on simulated printer and UPS, reporting to a real Mosquitto; the
- * baseline is `node -e "setInterval(() => {}, 1000)"` with the same flags. Both are measured
+ * same run. The agent runs as the service runs it (the bundle, its launcher's Node flags, default
+ * intervals: poll 2 s, health 10 s, the station page on), on simulated printer and UPS, reporting to
+ * a real Mosquitto; beside it the same agent from tsc's output, not bundled, to show what the
+ * bundle saves; the baseline is `node -e "setInterval(() => {}, 1000)"` with the same flags. All are measured
  * over the same window after a warm-up: CPU time from /proc (the process, its reaped children
  * and any still running), RSS sampled every second (the process and its children).
  *
  *   npm run bench:footprint -- [--seconds 60] [--warmup 15] [--flags "--max-old-space-size=128 ..."]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { AGENT_NODE_FLAGS } from '../agent/process/runtime-flags.js';
-import { arg, startMosquitto } from './bench-support.js';
+import { arg, freePort, startMosquitto } from './bench-support.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/agent/cli.js');
+/** What the launchers run (scripts/build-dist.ts), and tsc's output of the same program for comparison. */
+const BUNDLE = join(ROOT, 'dist/bin/station-agent.js');
+const UNBUNDLED = join(ROOT, 'dist/agent/cli.js');
 const TICKS = 100; // USER_HZ on Linux
 const PAGE = 4096;
 
@@ -113,41 +115,55 @@ async function measure(procs: Record<string, ChildProcess>, seconds: number): Pr
   return out;
 }
 
+/** A station's configuration for the benchmark: sim hardware, the broker, its own data folder. */
+function stationConfig(dir: string, id: string, brokerUrl: string, pagePort: number): string {
+  const config = {
+    station: { id, province: '99', regency: '9901' },
+    dataDir: join(dir, 'data'),
+    mqtt: { url: brokerUrl },
+    printer: { driver: 'sim', sim: { stateFile: join(dir, 'printer.json') } },
+    ups: { driver: 'sim', sim: { stateFile: join(dir, 'ups.json') } },
+    log: { level: 'warn' },
+    // The station page on a free port: on by default, so measured, but not on 8088 the machine may use.
+    operator: { listen: `127.0.0.1:${pagePort}` },
+  };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'agent.yaml'), stringify(config));
+  return join(dir, 'agent.yaml');
+}
+
 async function main(): Promise<void> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: npm run build first`);
+  for (const p of [BUNDLE, UNBUNDLED]) if (!existsSync(p)) throw new Error(`${p} is missing: npm run build first`);
   const seconds = Number(arg('seconds', '60'));
   const warmup = Number(arg('warmup', '15'));
   const broker = await startMosquitto();
   const dir = mkdtempSync(join(tmpdir(), 'bench-footprint-'));
-  const config = {
-    station: { id: 'bench-01', province: '99', regency: '9901' },
-    dataDir: join(dir, 'data'),
-    mqtt: { url: broker.url },
-    printer: { driver: 'sim', sim: { stateFile: join(dir, 'printer.json') } },
-    ups: { driver: 'sim', sim: { stateFile: join(dir, 'ups.json') } },
-    log: { level: 'warn' },
-  };
-  writeFileSync(join(dir, 'agent.yaml'), stringify(config));
-  // --flags "..." tries other Node flags for both (the launchers' own flags are the default).
+  // --flags "..." tries other Node flags for all three (the launchers' own flags are the default).
   const flags = arg('flags', AGENT_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
-  const agent = spawn(process.execPath, [...flags, CLI, 'run', '--config', join(dir, 'agent.yaml')], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
-  const bare = spawn(process.execPath, [...flags, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  const agentAt = async (program: string, name: string) => {
+    const cfg = stationConfig(join(dir, name), `bench-${name}`, broker.url, await freePort());
+    return spawn(process.execPath, [...flags, program, 'run', '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
+  };
+  const procs = {
+    agent: await agentAt(BUNDLE, 'bundle'),
+    unbundled: await agentAt(UNBUNDLED, 'unbundled'),
+    bare: spawn(process.execPath, [...flags, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }),
+  };
   try {
-    process.stderr.write(`footprint: node ${flags.join(' ')}; warming up ${warmup} s, then measuring ${seconds} s (agent pid ${agent.pid}, bare node pid ${bare.pid})\n`);
+    process.stderr.write(`footprint: node ${flags.join(' ')}; warming up ${warmup} s, then measuring ${seconds} s (agent pid ${procs.agent.pid}, unbundled agent pid ${procs.unbundled.pid}, bare node pid ${procs.bare.pid})\n`);
     await new Promise((r) => setTimeout(r, warmup * 1000));
-    if (agent.exitCode !== null) throw new Error(`the agent exited with ${agent.exitCode}`);
-    const m = await measure({ agent, bare }, seconds);
-    const a = m.agent;
-    const b = m.bare;
-    if (!a || !b) throw new Error('nothing measured');
+    for (const [name, p] of Object.entries(procs)) if (p.exitCode !== null) throw new Error(`${name} exited with ${p.exitCode}`);
+    const m = await measure(procs, seconds);
+    const { agent: a, unbundled: u, bare: b } = m;
+    if (!a || !u || !b) throw new Error('nothing measured');
     const ratio = a.rssMeanMb / b.rssMeanMb;
-    console.log(`idle agent over ${seconds} s (poll 2 s, health 10 s, sim hardware, Mosquitto), against bare Node in the same run:`);
+    console.log(`idle agent over ${seconds} s (poll 2 s, health 10 s, station page on, sim hardware, Mosquitto), against bare Node in the same run:`);
     console.log(`  CPU   agent ${a.cpuPercent.toFixed(2)} % of a core (target ≤ 0.5 %)   bare ${b.cpuPercent.toFixed(2)} %   child processes seen: ${a.children}`);
     console.log(`  RSS   agent ${a.rssMeanMb.toFixed(1)} MB mean, ${a.rssMaxMb.toFixed(1)} MB max   bare ${b.rssMeanMb.toFixed(1)} MB   ratio ${ratio.toFixed(2)}× (target ≤ 1.6×)`);
-    console.log(JSON.stringify({ bench: 'footprint', seconds, agent: a, bare: b, rssRatio: Number(ratio.toFixed(3)) }));
+    console.log(`  the same agent from tsc's output, not bundled: RSS ${u.rssMeanMb.toFixed(1)} MB mean (${(u.rssMeanMb / b.rssMeanMb).toFixed(2)}× bare), CPU ${u.cpuPercent.toFixed(2)} %; the bundle saves ${(u.rssMeanMb - a.rssMeanMb).toFixed(1)} MB`);
+    console.log(JSON.stringify({ bench: 'footprint', seconds, agent: a, unbundled: u, bare: b, rssRatio: Number(ratio.toFixed(3)), unbundledRssRatio: Number((u.rssMeanMb / b.rssMeanMb).toFixed(3)) }));
   } finally {
-    agent.kill('SIGTERM');
-    bare.kill('SIGTERM');
+    for (const p of Object.values(procs)) p.kill('SIGTERM');
     broker.stop();
   }
 }

@@ -30,7 +30,7 @@ say() { printf 'install-linux: %s\n' "$*"; }
 die() { printf 'install-linux: %s\n' "$*" >&2; exit 1; }
 
 [ "$ROOT" != / ] || [ "$(id -u)" = 0 ] || die "run it as root (sudo $0), or with --root DIR to install into a folder"
-[ -f "$SRC/dist/agent/cli.js" ] || die "$SRC is not built: run 'npm ci && npm run build' there first"
+[ -f "$SRC/dist/bin/station-agent.js" ] || die "$SRC is not built: run 'npm ci && npm run build' there first"
 
 # Node.js 20.17 or newer, as package.json says; its path goes into the unit and the wrapper.
 NODE=$(command -v node || true)
@@ -101,7 +101,7 @@ broken=$(cd "$new" && "$NODE" --input-type=module -e '
 [ -z "$broken" ] || die "production package(s) cannot be loaded from the copy: $broken. Run 'npm ci' in $SRC (it installs every package in package-lock.json), then this script again; the installed one is unchanged"
 # The copy must start (every module the CLI loads, SQLite's native one included) before it
 # replaces the program that runs now.
-"$NODE" "$new/dist/agent/cli.js" --version >/dev/null || die "the copied program in $new does not start; the installed one is unchanged"
+"$NODE" "$new/dist/bin/station-agent.js" --version >/dev/null || die "the copied program in $new does not start; the installed one is unchanged"
 if [ -d "$R$PREFIX" ]; then
   rm -rf "$R$PREFIX.old"
   mv "$R$PREFIX" "$R$PREFIX.old"

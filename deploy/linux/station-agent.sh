@@ -8,7 +8,7 @@
 # database through that group (the data folder is 2770, and the program makes each file it
 # creates there group-writable). An account outside the group is told how to get in.
 NODE=/usr/bin/node
-CLI=/opt/station-agent/dist/agent/cli.js
+CLI=/opt/station-agent/dist/bin/station-agent.js
 # The same Node flags as the service and `npm start` (agent/process/runtime-flags.ts).
 FLAGS=--max-old-space-size=128
 STATION_AGENT_CONFIG=${STATION_AGENT_CONFIG:-/etc/station-agent/agent.yaml}

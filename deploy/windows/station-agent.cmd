@@ -6,5 +6,5 @@ rem unless STATION_AGENT_CONFIG or --config says otherwise.
 setlocal
 set FLAGS=--max-old-space-size=128
 if not defined STATION_AGENT_CONFIG set "STATION_AGENT_CONFIG=%ProgramData%\station-agent\agent.yaml"
-"%ProgramFiles%\nodejs\node.exe" %FLAGS% "%~dp0dist\agent\cli.js" %*
+"%ProgramFiles%\nodejs\node.exe" %FLAGS% "%~dp0dist\bin\station-agent.js" %*
 exit /b %ERRORLEVEL%

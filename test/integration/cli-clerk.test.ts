@@ -151,7 +151,7 @@ describe("the clerk's commands", () => {
     expect(badSince.code).toBe(64);
 
     // `jobs list | head -1`: the reader goes away after one line (2,000 lines overflow the pipe).
-    const head = new Proc('bash', ['-c', `"${process.execPath}" dist/agent/cli.js jobs list --config "${cfg}" | head -1; exit \${PIPESTATUS[0]}`], {
+    const head = new Proc('bash', ['-c', `"${process.execPath}" dist/bin/station-agent.js jobs list --config "${cfg}" | head -1; exit \${PIPESTATUS[0]}`], {
       env: { LANG: 'en_US.UTF-8' },
     });
     expect((await head.exited).code).toBe(0);

@@ -327,7 +327,7 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
   it.runIf(isRoot)("the installed program is root's even when the checkout belongs to another user", () => {
     const { src } = checkout('owned-');
     expect(sh('chown', ['-R', 'nobody:', src]).code).toBe(0);
-    expect(lstatSync(join(src, 'dist/agent/cli.js')).uid).not.toBe(0);
+    expect(lstatSync(join(src, 'dist/bin/station-agent.js')).uid).not.toBe(0);
     const root = tempDir('owned-install-');
     const r = sh('bash', [join(src, 'scripts/install-linux.sh'), '--root', root]);
     expect(r.code, r.out).toBe(0);
@@ -350,7 +350,7 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
     const clerk: Account = { uid: 61_001, gid: 61_001, groups: [ids.gid], umask: '022' };
     const outsider: Account = { uid: 61_002, gid: 61_002, groups: [], umask: '022' };
     // The installed command, pointed at the program in this root, and the station's file.
-    const program = join(root, 'opt/station-agent/dist/agent/cli.js');
+    const program = join(root, 'opt/station-agent/dist/bin/station-agent.js');
     const command = join(root, 'usr/local/bin/station-agent');
     writeFileSync(command, readFileSync(command, 'utf8').replace(/^CLI=.*$/m, `CLI=${program}`));
     const config = join(root, 'etc/station-agent/agent.yaml');

@@ -5,7 +5,7 @@ import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
 import { Proc } from './process.js';
 import { tempDir } from './sim.js';
 
-export const CLI = join(import.meta.dirname, '../../dist/agent/cli.js');
+export const CLI = join(import.meta.dirname, '../../dist/bin/station-agent.js');
 
 function requireBuild(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);

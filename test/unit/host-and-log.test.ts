@@ -80,14 +80,19 @@ describe('launch flags', () => {
     const flags = /^FLAGS=(.*)$/m.exec(wrapper)?.[1] ?? '';
     const winsw = /<arguments>(.*)<\/arguments>/.exec(readFileSync(join(root, 'deploy/windows/station-agent-service.xml'), 'utf8'))?.[1] ?? '';
     const cmd = /^set FLAGS=(.*?)\r?$/m.exec(readFileSync(join(root, 'deploy/windows/station-agent.cmd'), 'utf8'))?.[1] ?? '';
-    expect(execStart).toMatch(/^\/usr\/bin\/node .*dist\/agent\/cli\.js run --config /);
-    expect(winsw).toMatch(/dist\\agent\\cli\.js" run --config /);
+    // The bundle (scripts/build-dist.ts), which the suite's CLI tests run too (test/support/agent.ts).
+    expect(execStart).toMatch(/^\/usr\/bin\/node .*dist\/bin\/station-agent\.js run --config /);
+    expect(winsw).toMatch(/dist\\bin\\station-agent\.js" run --config /);
+    expect(wrapper).toMatch(/^CLI=\/opt\/station-agent\/dist\/bin\/station-agent\.js$/m);
+    expect(readFileSync(join(root, 'deploy/windows/station-agent.cmd'), 'utf8')).toContain('"%~dp0dist\\bin\\station-agent.js" %*');
+    const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(start).toMatch(/ dist\/bin\/station-agent\.js run$/);
     for (const flag of AGENT_NODE_FLAGS) {
       // Flags go before the script: after it they would be the agent's arguments, not Node's.
-      expect(execStart.slice(0, execStart.indexOf('cli.js'))).toContain(flag);
+      expect(execStart.slice(0, execStart.indexOf('station-agent.js'))).toContain(flag);
       expect(flags.split(' ')).toContain(flag);
       expect(cmd.split(' ')).toContain(flag);
-      expect(winsw.slice(0, winsw.indexOf('cli.js'))).toContain(flag);
+      expect(winsw.slice(0, winsw.indexOf('station-agent.js'))).toContain(flag);
     }
   });
 });
