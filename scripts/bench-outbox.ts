@@ -5,7 +5,7 @@
  * The replay runs in a child process, with the agent's own Node flags, so its RSS is the
  * agent's alone.
  *
- *   node dist/scripts/bench-outbox.js [--messages 100000]
+ *   node dist/scripts/bench-outbox.js [--messages 100000] [--flags "--max-old-space-size=128 ..."]
  *
  * The last line printed is one JSON object with the figures.
  */
@@ -125,9 +125,12 @@ async function raw(url: string, n: number, protocolVersion: 4 | 5, window: numbe
   return { ms: r.value, peakRssMb: r.peakRssMb };
 }
 
+/** The agent's Node flags, or others to compare (`--flags "..."`), for every child of the run. */
+const NODE_FLAGS = arg('flags', AGENT_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+
 function runChild(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...NODE_FLAGS, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`benchmark child ${args[0] ?? ''} exited ${code}`))));
