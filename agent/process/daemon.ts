@@ -17,6 +17,7 @@ import { splitListen } from '../../platform/listen.js';
 import { readSecretFile } from '../../hal/secret-file.js';
 import { setupWarnings } from '../config/warnings.js';
 import { AgentError } from '../../platform/errors.js';
+import { collectEvery, fullCollector } from '../../platform/heap.js';
 import { Parts } from '../../platform/parts.js';
 import { JobEngine } from '../jobs/engine.js';
 import { OperatorPage } from '../operator/server.js';
@@ -28,6 +29,8 @@ import { SystemdNotifier } from './systemd-notify.js';
 import { VERSION } from './version.js';
 
 export const AGENT_STATE_KEY = 'agent.state';
+/** How often the running agent asks V8 for a full collection (see collectEvery). */
+const FULL_COLLECTION_MS = 60_000;
 
 /**
  * The store, or, when its file cannot be used (damaged, unwritable, disk full), an in-memory
@@ -232,6 +235,10 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     const onCommand = (topic: string, payload: Buffer, retained: boolean) => {
       void commands.handle(topic, payload, retained, connection);
     };
+    // A full collection a minute keeps the idle heap at its live size (platform/heap.ts).
+    const collect = fullCollector();
+    if (collect) await parts.start('heap collection', () => collectEvery(FULL_COLLECTION_MS, clock, collect), (stop) => stop());
+    else log.info('this Node gives no full collection: the heap grows and shrinks as V8 decides');
     // The database file watched while it runs: deleted, replaced or cut short is store.error at once.
     await parts.start(
       'database watch',
