@@ -10,7 +10,7 @@
  * as it is, for the benchmarks and scripts that import modules one by one.
  *
  * What goes in: our own code, and the packages the daemon always loads, listed in BUNDLED, with
- * what they import. Everything else stays an ordinary import from node_modules, resolved at run
+ * what they import (scripts/bundle-policy.ts). Everything else stays an ordinary import from node_modules, resolved at run
  * time as before: native addons (sqlite3, node-hid, @napi-rs/canvas) load their binaries by path;
  * pino-pretty and ajv-formats are loaded by name; the rest (aedes, ipp, net-snmp, ajv,
  * prom-client, systeminformation, ...) are loaded only by a command or driver that needs them, so
@@ -22,38 +22,19 @@
  * in memory instead of two.
  */
 import { chmodSync, cpSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { rolldown } from 'rolldown';
+import { isExternalFor } from './bundle-policy.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
 const BUNDLE_ENTRY = join(DIST, 'bin', 'station-agent.js');
 
-/** Packages bundled with our code: what `station-agent run` loads on every station. */
-const BUNDLED = ['zod', 'mqtt', 'commander', 'yaml', 'pino'] as const;
-
-/** The package a bare import names: `@scope/name/x` → `@scope/name`, `name/x` → `name`. */
-function packageOf(id: string): string {
-  const parts = id.split('/');
-  return id.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? id);
-}
-
-/** Whether an import stays outside the bundle (see the comment at the top). */
-function isExternal(id: string, importer: string | undefined): boolean {
-  if (isBuiltin(id)) return true;
-  if (id.startsWith('.') || id.startsWith('/') || id.startsWith('\0')) return false;
-  // A bare import from inside a bundled package (mqtt's mqtt-packet, pino's sonic-boom) follows
-  // its importer; one from our code is bundled only if listed.
-  const fromPackage = importer !== undefined && /[\\/]node_modules[\\/]/.test(importer);
-  return fromPackage ? false : !(BUNDLED as readonly string[]).includes(packageOf(id));
-}
-
 async function bundle(): Promise<void> {
   const build = await rolldown({
     input: { 'station-agent': join(DIST, 'agent', 'cli.js') },
     platform: 'node',
-    external: (id, importer) => isExternal(id, importer),
+    external: isExternalFor(ROOT),
     resolve: { alias: { 'readable-stream': 'node:stream' } },
     logLevel: 'warn',
   });
@@ -75,6 +56,7 @@ async function bundle(): Promise<void> {
   chmodSync(BUNDLE_ENTRY, 0o755);
 }
 
-for (const d of ['dashboard/web', 'agent/operator/web']) cpSync(join(ROOT, d), join(DIST, d), { recursive: true });
+// The pages' files, and the JSON Schemas the dashboard validates messages with, beside the code.
+for (const d of ['dashboard/web', 'agent/operator/web', 'telemetry/schemas']) cpSync(join(ROOT, d), join(DIST, d), { recursive: true });
 chmodSync(join(DIST, 'agent', 'cli.js'), 0o755);
 await bundle();
