@@ -32,7 +32,7 @@ die() { printf 'install-linux: %s\n' "$*" >&2; exit 1; }
 [ "$ROOT" != / ] || [ "$(id -u)" = 0 ] || die "run it as root (sudo $0), or with --root DIR to install into a folder"
 [ -f "$SRC/dist/bin/station-agent.js" ] || die "$SRC is not built: run 'npm ci && npm run build' there first"
 
-# Node.js 20.19 or newer, as package.json says; its path goes into the unit and the wrapper.
+# Node.js 20.19 or newer in line 20, or 22.12 or newer, as package.json says (what rolldown, which builds the program, runs on); its path goes into the unit and the wrapper.
 NODE=$(command -v node || true)
 [ -n "$NODE" ] || die "Node.js is not installed: install Node.js 20 (20.19 or newer), then run this again"
 NODE=$(readlink -f "$NODE")
@@ -41,8 +41,8 @@ NODE=$(readlink -f "$NODE")
 case "$NODE" in
   /root/*|/home/*) die "Node.js at $NODE is under /root or /home, which the service cannot see (ProtectHome=yes): install Node.js 20 for the whole PC (the nodejs.org or NodeSource packages put it in /usr/bin), make sure 'command -v node' finds that one (with nvm: 'nvm deactivate'), then run this again" ;;
 esac
-"$NODE" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
-  || die "Node.js $("$NODE" --version) at $NODE is too old: the agent needs 20.19 or newer"
+"$NODE" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit((a===20&&b>=19)||(a===22&&b>=12)||a>22?0:1)' \
+  || die "Node.js $("$NODE" --version) at $NODE is not one the agent is built and tested for: install Node.js 20 (20.19 or newer) or 22.12 or newer"
 
 # 1. The user and its group, through systemd-sysusers (works offline and under --root). The
 # group is the clerks' too: an account in it runs the clerk's commands without sudo.
