@@ -22,7 +22,8 @@ import { stringify } from 'yaml';
 import { arg, freePort, startMosquitto } from './bench-support.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'agent/cli.js');
+/** What the launchers run: the bundle (scripts/build-dist.ts). */
+const CLI = join(ROOT, 'bin/station-agent.js');
 const FLEET = join(ROOT, 'scripts/fleet.js');
 const TICKS = 100; // USER_HZ on Linux
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findUp } from '../../hal/find-up.js';
 
 describe('findUp: what ships beside the code, from the source tree, dist/ or the bundle', () => {
@@ -13,6 +13,7 @@ describe('findUp: what ships beside the code, from the source tree, dist/ or the
   writeFileSync(join(root, 'package.json'), '{"name":"station-agent"}');
   mkdirSync(join(root, 'dist/bin/chunks/node_modules/x'), { recursive: true });
   writeFileSync(join(root, 'dist/bin/chunks/node_modules/x/package.json'), '{"name":"x"}');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('finds a file in the folder it starts from, or in the nearest folder above', () => {
     const page = join(root, 'dist/agent/operator/web/index.html');
