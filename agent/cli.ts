@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-old-space-size=128
 import { Command, CommanderError } from 'commander';
-import { configOption } from './cli/common.js';
+import { configOption, subcommand } from './cli/common.js';
 import { cliLang, commanderMessage, HELP_TEXT, helpTitle, initLang, langOption, tr, VERSION_TEXT } from './cli/lang.js';
 import { addJobsCommands } from './cli/jobs.js';
 import { addPrinterCommands } from './cli/printer.js';
@@ -12,10 +12,6 @@ import { loadStationFile } from './cli/station-file.js';
 import { AgentError, describeError, EXIT } from '../platform/errors.js';
 import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
-
-function subcommand(program: Command, name: string, description: string): Command {
-  return program.command(name).description(description).version(VERSION, '-V, --version', tr(VERSION_TEXT));
-}
 
 /** Every command takes --lang and says --help in the command line's language. */
 function forEveryCommand(cmd: Command): void {
@@ -41,7 +37,7 @@ export function buildProgram(): Command {
     .showHelpAfterError(tr({ id: '(jalankan dengan --help untuk cara pakai)', en: '(run with --help for usage)' }))
     .exitOverride();
 
-  subcommand(program, 'run', tr({ id: 'jalankan agen (daemon) sampai SIGTERM atau SIGINT', en: 'run the agent (the daemon) until SIGTERM or SIGINT' }))
+  subcommand(program, 'run', tr({ id: 'jalankan agen (daemon) sampai SIGTERM atau SIGINT', en: 'run the agent (the daemon) until SIGTERM or SIGINT' }), VERSION)
     .addOption(configOption())
     .addHelpText(
       'after',
@@ -80,7 +76,7 @@ missing after one was kept), 78 configuration error.`,
       }
     });
 
-  subcommand(program, 'status', tr({ id: 'tampilkan keadaan stasiun seperti terakhir dicatat agen di folder datanya', en: "show the station's state as the agent last recorded it in its data folder" }))
+  subcommand(program, 'status', tr({ id: 'tampilkan keadaan stasiun seperti terakhir dicatat agen di folder datanya', en: "show the station's state as the agent last recorded it in its data folder" }), VERSION)
     .addOption(configOption())
     .option('--json', tr({ id: 'cetak JSON: {dataDir, health, ageSeconds, stale, agent}', en: 'print JSON: {dataDir, health, ageSeconds, stale, agent}' }))
     .action(async (opts: { config?: string; json?: boolean }) => {
@@ -96,6 +92,7 @@ missing after one was kept), 78 configuration error.`,
       id: 'periksa semua yang dibutuhkan stasiun dan katakan yang perlu dilakukan: konfigurasi, data, basis data, jam, printer, UPS, broker, server rekaman, agen, PC',
       en: 'check everything a station needs and say what to do: config, data, database, clock, printer, UPS, broker, record server, the agent, the PC',
     }),
+    VERSION,
   )
     .addOption(configOption())
     .option('--json', tr({ id: 'cetak laporan sebagai JSON: {status, checks: [{id, status, title, facts, hint}]}', en: 'print the report as JSON: {status, checks: [{id, status, title, facts, hint}]}' }))

@@ -1,9 +1,17 @@
 /** What the CLI's commands share: the config option, the store opened for one command, argument parsers. */
-import { InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/schema.js';
 import { Store } from '../store/store.js';
-import { tr } from './lang.js';
+import { tr, VERSION_TEXT } from './lang.js';
 import { loadStationFile } from './station-file.js';
+
+/**
+ * A command of `program` with its description and a --version said in the command line's language.
+ * (--help and `help [command]` are set on every command at the end, by forEveryCommand in cli.ts.)
+ */
+export function subcommand(program: Command, name: string, description: string, version: string): Command {
+  return program.command(name).description(description).version(version, '-V, --version', tr(VERSION_TEXT));
+}
 
 export function configOption(): Option {
   // The environment variable lets an installed wrapper point every command at the station's file.

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { AgentError, EXIT } from '../../platform/errors.js';
 import { JOB_STATES, JobRepo, type JobState } from '../jobs/repo.js';
 import { STATE_WORDS } from '../jobs/words.js';
-import { configOption, iso, out, withStore } from './common.js';
+import { configOption, iso, out, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
 
 function jobState(value: string): JobState {
@@ -26,10 +26,7 @@ export function sinceMoment(value: string, now = Date.now()): number {
 
 /** `station-agent jobs ...`: the print queue, usable while the daemon runs (same file, WAL). */
 export function addJobsCommands(program: Command, version: string): void {
-  const jobs = program
-    .command('jobs')
-    .description(tr({ id: 'antrean cetak: tambah rekaman, lihat daftarnya, selesaikan kartu yang belum pasti, tandai kartu rusak', en: 'the print queue: add records, list them, settle uncertain cards, mark spoiled cards' }))
-    .version(version, '-V, --version');
+  const jobs = subcommand(program, 'jobs', tr({ id: 'antrean cetak: tambah rekaman, lihat daftarnya, selesaikan kartu yang belum pasti, tandai kartu rusak', en: 'the print queue: add records, list them, settle uncertain cards, mark spoiled cards' }), version);
 
   jobs
     .command('add')

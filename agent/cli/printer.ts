@@ -6,8 +6,8 @@ import type { PrinterConfig } from '../../hal/printer/index.js';
 import type { PrinterDriver, PrinterReading, SupplyReading } from '../../hal/printer/types.js';
 import type { PrintRecord } from '../../hal/records/types.js';
 import type { Text } from '../../platform/i18n.js';
-import { configOption, out } from './common.js';
-import { HELP_TEXT, tr, VERSION_TEXT } from './lang.js';
+import { configOption, out, subcommand } from './common.js';
+import { tr } from './lang.js';
 import { loadStationFile } from './station-file.js';
 
 /**
@@ -150,11 +150,7 @@ async function selfTest(opts: { config?: string; print?: boolean; json?: boolean
 }
 
 export function addPrinterCommands(program: Command, version: string): void {
-  const printer = program
-    .command('printer')
-    .description(tr({ id: 'printer kartu yang dikonfigurasi: uji mandiri untuk teknisi', en: "the configured card printer: a technician's self-test" }))
-    .version(version, '-V, --version', tr(VERSION_TEXT))
-    .helpCommand('help [command]', tr(HELP_TEXT));
+  const printer = subcommand(program, 'printer', tr({ id: 'printer kartu yang dikonfigurasi: uji mandiri untuk teknisi', en: "the configured card printer: a technician's self-test" }), version);
 
   printer
     .command('test')

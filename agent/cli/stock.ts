@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Ledger, type LedgerEntry, type LedgerKind } from '../ledger/blanks.js';
 import type { Text } from '../../platform/i18n.js';
-import { configOption, iso, out, wholeNumber, withStore } from './common.js';
+import { configOption, iso, out, wholeNumber, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
 
 const KIND_WORDS: Record<LedgerKind, Text> = {
@@ -26,10 +26,7 @@ function entryLine(e: LedgerEntry): string {
 
 /** `station-agent stock ...`: the blank-card ledger, usable while the daemon runs (same file, WAL). */
 export function addStockCommands(program: Command, version: string): void {
-  const stock = program
-    .command('stock')
-    .description(tr({ id: 'buku kartu blanko: penerimaan, hitungan, koreksi, jumlah di tangan', en: 'the blank-card ledger: deliveries, counts, corrections, what is on hand' }))
-    .version(version, '-V, --version');
+  const stock = subcommand(program, 'stock', tr({ id: 'buku kartu blanko: penerimaan, hitungan, koreksi, jumlah di tangan', en: 'the blank-card ledger: deliveries, counts, corrections, what is on hand' }), version);
 
   stock
     .command('receive')

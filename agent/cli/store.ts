@@ -2,17 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AgentError, EXIT } from '../../platform/errors.js';
-import { configOption, out } from './common.js';
-import { HELP_TEXT, tr, VERSION_TEXT } from './lang.js';
+import { configOption, out, subcommand } from './common.js';
+import { tr } from './lang.js';
 import { loadStationFile } from './station-file.js';
 
 /** `station-agent store ...`: the station's database itself. */
 export function addStoreCommands(program: Command, version: string): void {
-  const store = program
-    .command('store')
-    .description(tr({ id: 'basis data stasiun: buat yang baru bila belum ada', en: "the station's database: start a new one where it is missing" }))
-    .version(version, '-V, --version', tr(VERSION_TEXT))
-    .helpCommand('help [command]', tr(HELP_TEXT));
+  const store = subcommand(program, 'store', tr({ id: 'basis data stasiun: buat yang baru bila belum ada', en: "the station's database: start a new one where it is missing" }), version);
 
   store
     .command('init')

@@ -4,8 +4,8 @@ import type { HealthPayload, SupplyPayload } from '../../telemetry/payloads.js';
 import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
 import { ROLL_KINDS, ROLL_WORDS, SupplyLedger, type RollKind, type SupplyCount, type YieldFrom } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
-import { configOption, out, wholeNumber, withStore } from './common.js';
-import { HELP_TEXT, tr, VERSION_TEXT } from './lang.js';
+import { configOption, out, wholeNumber, withStore, subcommand } from './common.js';
+import { tr } from './lang.js';
 
 const kindArgument = () =>
   new Argument('<kind>', tr({ id: 'ribbon (pita) atau film (film retransfer); kartu blanko: station-agent stock', en: 'ribbon or film (blank cards: station-agent stock)' })).choices(ROLL_KINDS);
@@ -83,11 +83,7 @@ function describe(v: SupplyView): string {
 
 /** `station-agent supply ...`: the ribbon and film ledger, usable while the daemon runs (same file, WAL). */
 export function addSupplyCommands(program: Command, version: string): void {
-  const supply = program
-    .command('supply')
-    .description(tr({ id: 'pita dan film retransfer: gulungan di rak, gulungan di printer, kartu yang dihitung terhadapnya', en: 'ribbon and film: rolls on the shelf, the roll in the printer, the cards counted against it' }))
-    .version(version, '-V, --version', tr(VERSION_TEXT))
-    .helpCommand('help [command]', tr(HELP_TEXT))
+  const supply = subcommand(program, 'supply', tr({ id: 'pita dan film retransfer: gulungan di rak, gulungan di printer, kartu yang dihitung terhadapnya', en: 'ribbon and film: rolls on the shelf, the roll in the printer, the cards counted against it' }), version)
     .addHelpText(
       'after',
       tr({

@@ -5,7 +5,8 @@ import { HalError } from '../../hal/errors.js';
 import { hex4 } from '../../hal/ups/hid/transport.js';
 import { AgentError, EXIT } from '../../platform/errors.js';
 import type { Text } from '../../platform/i18n.js';
-import { HELP_TEXT, tr, VERSION_TEXT } from './lang.js';
+import { subcommand } from './common.js';
+import { tr } from './lang.js';
 
 /**
  * `station-agent ups decode | dump`: the USB HID UPS on the bench, for technicians and bug
@@ -37,11 +38,7 @@ function usbId(what: Text) {
 }
 
 export function addUpsCommands(program: Command, version: string): void {
-  const ups = program
-    .command('ups')
-    .description(tr({ id: 'UPS USB HID di meja teknisi: tangkap datanya, uraikan hasil tangkapan', en: 'a USB HID UPS on the bench: capture it, decode a capture' }))
-    .version(version, '-V, --version', tr(VERSION_TEXT))
-    .helpCommand('help [command]', tr(HELP_TEXT));
+  const ups = subcommand(program, 'ups', tr({ id: 'UPS USB HID di meja teknisi: tangkap datanya, uraikan hasil tangkapan', en: 'a USB HID UPS on the bench: capture it, decode a capture' }), version);
 
   ups
     .command('decode')

@@ -91,3 +91,16 @@ describe('supply, store, ups and dashboard speak the language chosen', () => {
     expectSaid(dashboardHelp.stdout, 'dashboardHelp');
   }, 60_000);
 });
+
+describe('every command says its own --version and help lines in the language chosen', () => {
+  const COMMANDS = ['run', 'status', 'diagnose', 'jobs', 'stock', 'supply', 'store', 'printer', 'ups', 'dashboard'];
+  it.each(WAYS)('$name', async (way) => {
+    const helps = await Promise.all(COMMANDS.map((c) => runCli([c, '--help', ...way.flag], { env: way.env })));
+    helps.forEach((h, i) => {
+      expect(h.code, `${COMMANDS[i]} --help: ${h.stderr}`).toBe(0);
+      const [said, notSaid] = way.lang === 'id' ? [/-V, --version +tampilkan nomor versi/, /output the version number/] : [/-V, --version +output the version number/, /tampilkan nomor versi/];
+      expect(h.stdout, `${COMMANDS[i]} --help`).toMatch(said);
+      expect(h.stdout, `${COMMANDS[i]} --help`).not.toMatch(notSaid);
+    });
+  }, 60_000);
+});
