@@ -24,7 +24,7 @@ const COOKIE = 'dashboard_token';
 /** The page's files: dashboard/web in the source tree, copied into dist/ by the build. */
 function webDir(): string {
   const index = findUp(join('dashboard', 'web', 'index.html'), import.meta.dirname);
-  if (!index) throw new Error(`the dashboard's files (dashboard/web) are not above ${import.meta.dirname}: the installation is incomplete`);
+  if (!index) throw new Error(`the dashboard's files (dashboard/web) are not above ${import.meta.dirname}: the installation is incomplete; install the agent again (npm run build copies them into dist/)`);
   return dirname(index);
 }
 

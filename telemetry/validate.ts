@@ -11,7 +11,7 @@ const addFormats = (createRequire(import.meta.url)('ajv-formats') as { default: 
 /** Where the committed JSON Schemas are (telemetry/schemas), from the source tree, dist/ and the bundle alike. */
 function schemaDir(): string {
   const dir = findUp(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname);
-  if (!dir) throw new Error(`the JSON Schemas (telemetry/schemas) are not above ${import.meta.dirname}: the installation is incomplete`);
+  if (!dir) throw new Error(`the JSON Schemas (telemetry/schemas) are not above ${import.meta.dirname}: the installation is incomplete; install the agent again (npm run build copies them into dist/)`);
   return dirname(dir);
 }
 

@@ -69,7 +69,7 @@ export interface OperatorDeps {
 /** The page's files: agent/operator/web in the source tree, copied into dist/ by the build. */
 function webDir(): string {
   const index = findUp(join('agent', 'operator', 'web', 'index.html'), import.meta.dirname);
-  if (!index) throw new Error(`the station page's files (agent/operator/web) are not above ${import.meta.dirname}: the installation is incomplete`);
+  if (!index) throw new Error(`the station page's files (agent/operator/web) are not above ${import.meta.dirname}: the installation is incomplete; install the agent again (npm run build copies them into dist/)`);
   return dirname(index);
 }
 
