@@ -7,29 +7,11 @@
  */
 import { z } from 'zod';
 import { PRINTER_STATES, SUPPLY_KINDS, SUPPLY_STATUSES } from '../hal/printer/types.js';
-import { POWER_STATES, UPS_ALARMS, UPS_STATUSES } from '../hal/ups/types.js';
+import { POWER_STATES, UPS_STATUSES } from '../hal/ups/types.js';
+import { HOLD_CODES, SEVERITIES, UPS_ALARM_CODES } from './codes.js';
 
-/** Why printing is held (health `jobs.heldCode`); the words a clerk reads are the agent's (agent/jobs/gate.ts). */
-export const HOLD_CODES = [
-  'no_source',
-  'store',
-  'store_write',
-  'first_reading',
-  'printer_unreadable',
-  'printer_offline',
-  'supply_empty',
-  'printer_stopped',
-  'ups_shutdown',
-  'ups_silent_on_battery',
-  'ups_recharging',
-  'ups_low_battery',
-  'on_battery_unknown',
-  'on_battery_short',
-] as const;
-export type HoldCode = (typeof HOLD_CODES)[number];
-
-/** The UPS's alarms as the event codes they raise. */
-export const UPS_ALARM_CODES = ['ups.replace_battery', 'ups.overload', 'ups.bypass', 'ups.output_off'] as const satisfies readonly `ups.${(typeof UPS_ALARMS)[number]}`[];
+export { ALERT_CODES, COMMAND_NAMES, HOLD_CODES, SEVERITIES, UPS_ALARM_CODES } from './codes.js';
+export type { AlertCode, HoldCode, Severity } from './codes.js';
 
 /**
  * Bounds on everything that comes in: the dashboard takes these payloads from every station, so
@@ -176,32 +158,6 @@ export const healthSchema = z.object({
   alerts: z.array(z.string().max(TEXT)).max(64).describe('codes of the alerts raised now'),
 });
 
-export const ALERT_CODES = [
-  'ups.on_battery',
-  'ups.low_battery',
-  'ups.comm_lost',
-  'printer.offline',
-  'printer.error',
-  'supply.ribbon.low',
-  'supply.ribbon.empty',
-  'supply.film.low',
-  'supply.film.empty',
-  'supply.blanks.low',
-  'supply.blanks.empty',
-  'supply.imbalance',
-  'jobs.needs_verification',
-  'jobs.held',
-  'host.disk_low',
-  ...UPS_ALARM_CODES,
-  'records.unreachable',
-  'telemetry.dropped',
-  'store.error',
-] as const;
-export type AlertCode = (typeof ALERT_CODES)[number];
-
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
 export const eventSchema = z.object({
   schema: z.literal('station.event/1'),
   station,
@@ -227,8 +183,6 @@ export const statusSchema = z.discriminatedUnion('online', [
   z.object({ ...statusCommon, online: z.literal(true) }),
   z.object({ ...statusCommon, online: z.literal(false), reason: z.enum(['lost', 'shutdown']).describe('lost: the Will; shutdown: a clean stop') }),
 ]);
-
-export const COMMAND_NAMES = ['snapshot'] as const;
 
 export const commandReplySchema = z.object({
   schema: z.literal('station.cmd-reply/1'),

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
-import { SEVERITIES, UPS_ALARM_CODES, type AlertCode, type StationBody, type Severity, type SupplyPayload } from '../../telemetry/payloads.js';
+import { SEVERITIES, UPS_ALARM_CODES, type AlertCode, type Severity } from '../../telemetry/codes.js';
+import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 import type { ActiveAlert } from '../store/store.js';
 
 export type AlertLimits = Config['alerts'];
