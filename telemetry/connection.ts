@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { Backoff, type BackoffOptions } from '../hal/backoff.js';
 import type { Clock } from '../hal/clock.js';
 import { withTimeout } from '../hal/errors.js';
+import { connectMqtt, type MqttOptions } from './mqtt-client.js';
 import type { StatusPayload } from './payloads.js';
 import type { StationTopics } from './topics.js';
 
@@ -97,7 +98,7 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
 
   private connect(): void {
     const o = this.o;
-    const options: IClientOptions = {
+    const options: MqttOptions = {
       clientId: o.clientId,
       username: o.username,
       password: o.password,
@@ -115,7 +116,7 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       resubscribe: false,
       will: { topic: o.topics.status, payload: Buffer.from(JSON.stringify(o.will())), qos: 1, retain: true },
     };
-    const client = mqtt.connect(o.url, options);
+    const client = connectMqtt(o.url, options);
     this.client = client;
     client.on('connect', (connack) => {
       if (this.client !== client) {

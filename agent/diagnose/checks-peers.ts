@@ -1,4 +1,3 @@
-import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock } from '../../hal/clock.js';
 import { codeOf, HalError, unreachable } from '../../hal/errors.js';
@@ -13,6 +12,7 @@ import { createRecordSource } from '../../hal/records/index.js';
 import { createUps } from '../../hal/ups/index.js';
 import { explainMqttError, explainMqttErrorId } from '../../telemetry/connection.js';
 import { stationTopics } from '../../telemetry/topics.js';
+import { connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { fail, pass, warn, type Check, type Facts } from './types.js';
@@ -197,7 +197,7 @@ async function mqttCheck(config: Config, configSource: string) {
     return fail(facts, { en: (err as Error).message, id: `file rahasia MQTT tidak bisa dibaca: ${(err as Error).message}` });
   }
   const topics = stationTopics(m.topicPrefix, config.station);
-  const client = mqtt.connect(url, {
+  const client = connectMqtt(url, {
     clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
     username: m.username,
     ...secrets,
@@ -206,11 +206,7 @@ async function mqttCheck(config: Config, configSource: string) {
     connectTimeout: 4000,
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-      client.once('close', () => reject(Object.assign(new Error('connection closed'), { code: 'ECONNREFUSED' })));
-    });
+    await whenConnected(client);
     const t0 = Date.now();
     try {
       await client.publishAsync(`${topics.diagnostics}/probe`, JSON.stringify({ probe: true }), { qos: 1 });

@@ -1,8 +1,8 @@
-import mqtt from 'mqtt';
 import { withTimeout } from '../../hal/errors.js';
 import { pino } from 'pino';
 import type { DiagnosticsPayload } from '../../telemetry/payloads.js';
 import { stationTopics } from '../../telemetry/topics.js';
+import { connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
@@ -129,7 +129,7 @@ export function formatReport(report: DiagnosticsPayload, colour: boolean): strin
 export async function publishReport(config: Config, configSource: string, report: DiagnosticsPayload): Promise<void> {
   const m = config.mqtt;
   const url = m.url === 'embedded' ? `mqtt://${m.embedded.host}:${m.embedded.port}` : m.url;
-  const client = await mqtt.connectAsync(url, {
+  const client = connectMqtt(url, {
     clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
     username: m.username,
     ...readMqttSecrets(m, configSource),
@@ -138,6 +138,7 @@ export async function publishReport(config: Config, configSource: string, report
     connectTimeout: 4000,
   });
   try {
+    await whenConnected(client);
     // A broker that takes the connection but never acknowledges must not hold the technician.
     await withTimeout(client.publishAsync(stationTopics(m.topicPrefix, config.station).diagnostics, JSON.stringify(report), { qos: 1, retain: true }), 5000, 'the broker');
   } finally {

@@ -1,0 +1,96 @@
+/**
+ * An mqtt.js client on a socket we open: plain TCP for mqtt://, TLS for mqtts://.
+ *
+ * `mqtt.connect` first loads every transport mqtt.js has (WebSocket with its HTTP, HTTPS and zlib,
+ * SOCKS with DNS, TLS), whichever the URL names; a station only ever speaks MQTT over TCP or TLS,
+ * so it builds mqtt.js's client on its own stream and Node's TLS loads only for mqtts://
+ * (scripts/bench-footprint.ts measures what the others cost an idle agent). The client is
+ * mqtt.js's own: the protocol, keepalive and acknowledgements are all still its work.
+ */
+import { connect as tcpConnect, isIP, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import * as clientModule from 'mqtt/lib/client';
+
+// The module is CommonJS with `exports.default = MqttClient`: Node hands its exports to an ESM
+// import as `default`, a bundler hands over `exports.default` itself. Either way, the class.
+const exported = clientModule.default as unknown as typeof MqttClient & { default?: typeof MqttClient };
+const Client = exported.default ?? exported;
+
+/** Where to connect: host, port, and whether over TLS. */
+export interface BrokerAddress {
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+/**
+ * mqtt://HOST[:PORT] or mqtts://HOST[:PORT] (the forms mqtt.url takes). A client certificate
+ * means TLS even under mqtt://, as mqtt.js has always taken it.
+ */
+export function brokerAddress(url: string, clientCertificate = false): BrokerAddress {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`"${url}" is not a broker URL: expected mqtt://HOST:PORT or mqtts://HOST:PORT`);
+  }
+  if (u.protocol !== 'mqtt:' && u.protocol !== 'mqtts:') {
+    throw new Error(`"${url}" is not a broker URL: expected mqtt://HOST:PORT or mqtts://HOST:PORT`);
+  }
+  const tls = u.protocol === 'mqtts:' || clientCertificate;
+  // An IPv6 address is written in brackets in a URL and without them to a socket.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
+  return { host, port: u.port === '' ? (tls ? 8883 : 1883) : Number(u.port), tls };
+}
+
+/** What `connectMqtt` takes: mqtt.js's client options, with the TLS material as Buffers. */
+export type MqttOptions = Omit<IClientOptions, 'ca' | 'cert' | 'key'> & { ca?: Buffer; cert?: Buffer; key?: Buffer };
+
+/**
+ * A client that connects at once (the CONNECT goes out when the socket is up), like
+ * `mqtt.connect(url, options)` for an mqtt:// or mqtts:// URL. Connection problems come as the
+ * client's `error` events, with the socket's or the TLS library's code.
+ */
+export function connectMqtt(url: string, options: MqttOptions): MqttClient {
+  const address = brokerAddress(url, options.cert !== undefined && options.key !== undefined);
+  const { ca, cert, key, ...clientOptions } = options;
+  const open = (): Socket | TLSSocket => {
+    if (!address.tls) return tcpConnect({ host: address.host, port: address.port });
+    // Loaded here, so a station on plain MQTT never loads Node's TLS. mqtt.js reports the
+    // socket's errors (each carries its code: refused, reset, a certificate not trusted).
+    return process.getBuiltinModule('node:tls').connect({
+      host: address.host,
+      port: address.port,
+      // SNI and the certificate's name check go by the host name (not for an address).
+      ...(isIP(address.host) === 0 ? { servername: address.host } : {}),
+      ca,
+      cert,
+      key,
+      rejectUnauthorized: true,
+    });
+  };
+  const client = new Client(open, { ...clientOptions, protocol: address.tls ? 'mqtts' : 'mqtt', host: address.host, port: address.port });
+  // As mqtt.connect does: an `error` event with no listener would throw (and end the process)
+  // once the caller has stopped listening; the caller's own listeners still hear every error.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Resolves on the CONNACK; rejects with the first error, or if the connection closes first. */
+export function whenConnected(client: MqttClient): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (err?: Error) => {
+      client.off('connect', onConnect);
+      client.off('error', settle);
+      client.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onConnect = () => settle();
+    const onClose = () => settle(Object.assign(new Error('connection closed'), { code: 'ECONNREFUSED' }));
+    client.on('connect', onConnect);
+    client.on('error', settle);
+    client.on('close', onClose);
+  });
+}

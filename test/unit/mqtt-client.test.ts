@@ -1,0 +1,59 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { brokerAddress, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
+
+describe('the broker address a station connects to', () => {
+  it('takes host and port from mqtt:// and mqtts://, with the MQTT ports by default', () => {
+    expect(brokerAddress('mqtt://broker.example:1884')).toEqual({ host: 'broker.example', port: 1884, tls: false });
+    expect(brokerAddress('mqtt://broker.example')).toEqual({ host: 'broker.example', port: 1883, tls: false });
+    expect(brokerAddress('mqtts://broker.example')).toEqual({ host: 'broker.example', port: 8883, tls: true });
+    expect(brokerAddress('mqtts://10.1.2.3:9883/')).toEqual({ host: '10.1.2.3', port: 9883, tls: true });
+  });
+
+  it('an IPv6 address loses its brackets; a client certificate means TLS, as it did with mqtt.connect', () => {
+    expect(brokerAddress('mqtt://[::1]:1883')).toEqual({ host: '::1', port: 1883, tls: false });
+    expect(brokerAddress('mqtt://broker.example', true)).toEqual({ host: 'broker.example', port: 8883, tls: true });
+  });
+
+  it('refuses anything but mqtt:// and mqtts://, saying what it expects', () => {
+    expect(() => brokerAddress('ws://broker.example:9001')).toThrow(/expected mqtt:\/\/HOST:PORT or mqtts:\/\/HOST:PORT/);
+    expect(() => brokerAddress('broker.example:1883')).toThrow(/not a broker URL/);
+  });
+});
+
+describe('a client on our own socket', () => {
+  it('reports a refused connection with its code, and an error after nobody listens does not throw', async () => {
+    // A port that was free a moment ago: nothing accepts there.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    const client = connectMqtt(`mqtt://127.0.0.1:${port}`, { clientId: 'unit-01', reconnectPeriod: 0, connectTimeout: 2000 });
+    try {
+      await expect(whenConnected(client)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      // whenConnected has stopped listening: a late error must not end the process.
+      expect(() => client.emit('error', new Error('late'))).not.toThrow();
+    } finally {
+      client.end(true);
+    }
+  });
+
+  it('speaks MQTT on the socket it opens: a CONNECT reaches the listener', async () => {
+    const first = new Promise<Buffer>((resolve) => {
+      const server = createServer((socket) => socket.once('data', (data) => {
+        resolve(data);
+        socket.destroy();
+        server.close();
+      }));
+      server.listen(0, '127.0.0.1', () => {
+        const client = connectMqtt(`mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, { clientId: 'unit-02', reconnectPeriod: 0 });
+        client.on('close', () => client.end(true));
+      });
+    });
+    const packet = await first;
+    // Fixed header 0x10 is CONNECT; the client id is in the payload.
+    expect(packet[0]).toBe(0x10);
+    expect(packet.includes(Buffer.from('unit-02'))).toBe(true);
+  });
+});
