@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=128
+#!/usr/bin/env -S node --max-old-space-size=128 --expose-gc
 import { Command, CommanderError } from 'commander';
 import { configOption, subcommand } from './cli/common.js';
 import { cliLang, commanderMessage, HELP_TEXT, helpTitle, initLang, langOption, tr, VERSION_TEXT } from './cli/lang.js';

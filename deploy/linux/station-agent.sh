@@ -10,7 +10,7 @@
 NODE=/usr/bin/node
 CLI=/opt/station-agent/dist/bin/station-agent.js
 # The same Node flags as the service and `npm start` (agent/process/runtime-flags.ts).
-FLAGS=--max-old-space-size=128
+FLAGS="--max-old-space-size=128 --expose-gc"
 STATION_AGENT_CONFIG=${STATION_AGENT_CONFIG:-/etc/station-agent/agent.yaml}
 export STATION_AGENT_CONFIG
 

@@ -77,7 +77,7 @@ describe('launch flags', () => {
     const unit = readFileSync(join(root, 'deploy/linux/station-agent.service'), 'utf8');
     const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1] ?? '';
     const wrapper = readFileSync(join(root, 'deploy/linux/station-agent.sh'), 'utf8');
-    const flags = /^FLAGS=(.*)$/m.exec(wrapper)?.[1] ?? '';
+    const flags = /^FLAGS="?(.*?)"?$/m.exec(wrapper)?.[1] ?? '';
     const winsw = /<arguments>(.*)<\/arguments>/.exec(readFileSync(join(root, 'deploy/windows/station-agent-service.xml'), 'utf8'))?.[1] ?? '';
     const cmd = /^set FLAGS=(.*?)\r?$/m.exec(readFileSync(join(root, 'deploy/windows/station-agent.cmd'), 'utf8'))?.[1] ?? '';
     // The bundle (scripts/build-dist.ts), which the suite's CLI tests run too (test/support/agent.ts).
