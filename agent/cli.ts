@@ -147,7 +147,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv);
-process.exitCode = code;
-// Everything is closed after a clean stop; if a stray handle kept the process alive, do not hang.
-setTimeout(() => process.exit(code), 1000).unref();
+// Not a top-level await: the bundle every launcher runs is CommonJS (scripts/build-dist.ts says why).
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+  // Everything is closed after a clean stop; if a stray handle kept the process alive, do not hang.
+  setTimeout(() => process.exit(code), 1000).unref();
+});

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
 
 /** The embedded broker could not start; `hint` says what to change (the CLI prints it). */
@@ -24,6 +23,8 @@ export interface EmbeddedBroker {
  * loopback unless configured otherwise, and keeps retained messages in memory while it runs.
  */
 export async function startEmbeddedBroker(host: string, port: number, log: Logger): Promise<EmbeddedBroker> {
+  // aedes is an ES module: imported, never required (the bundle is CommonJS).
+  const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker();
   const server: Server = createServer((socket) => broker.handle(socket));
   try {
