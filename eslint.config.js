@@ -93,4 +93,11 @@ export default tseslint.config(
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'module', globals: { process: 'readonly', Buffer: 'readonly' } },
     rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-undef': 'error', 'layers/imports-downward': 'off' },
   },
+  {
+    // Preloaded into an agent under test with node -r: CommonJS, so it does not start Node's ES module loader.
+    files: ['test/support/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off', 'no-undef': 'error', 'layers/imports-downward': 'off' },
+  },
 );

@@ -48,6 +48,9 @@ async function bundle(): Promise<void> {
     await build.write({
       dir: join(DIST, 'bin'),
       format: 'cjs',
+      // V8 keeps each module's source text for the life of the process, one byte a character if
+      // it is all Latin-1 and two otherwise: one "→" in a message doubled a whole chunk.
+      charset: 'ascii',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       cleanDir: true,
