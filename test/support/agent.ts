@@ -37,14 +37,14 @@ export interface AgentUnderTest {
  * Start the real agent (the built CLI, as a user runs it) with a configuration written to a
  * temporary folder. Simulator state files live beside it for fault injection.
  */
-export function startAgent(config: Record<string, unknown>, dir = tempDir('agent-it-')): AgentUnderTest {
+export function startAgent(config: Record<string, unknown>, dir = tempDir('agent-it-'), opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): AgentUnderTest {
   requireBuild();
   const configFile = join(dir, 'agent.yaml');
   const printerFile = join(dir, 'printer-state.json');
   const upsFile = join(dir, 'ups-state.json');
   writeFileSync(configFile, stringify(config));
   // As the service runs it: under the agent's heap ceiling.
-  const proc = new Proc(process.execPath, [...AGENT_NODE_FLAGS, CLI, 'run', '--config', configFile], { cwd: dir, env: ENGLISH_LOCALE });
+  const proc = new Proc(process.execPath, [...AGENT_NODE_FLAGS, ...(opts.nodeArgs ?? []), CLI, 'run', '--config', configFile], { cwd: dir, env: { ...ENGLISH_LOCALE, ...opts.env } });
   return { dir, configFile, printerFile, upsFile, proc };
 }
 
