@@ -31,6 +31,8 @@ import { VERSION } from './version.js';
 export const AGENT_STATE_KEY = 'agent.state';
 /** How often the running agent asks V8 for a full collection (see collectEvery). */
 const FULL_COLLECTION_MS = 60_000;
+/** The first of them, once the agent is up: what starting took is returned then. */
+const FIRST_COLLECTION_MS = 10_000;
 
 /**
  * The store, or, when its file cannot be used (damaged, unwritable, disk full), an in-memory
@@ -237,7 +239,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     };
     // A full collection a minute keeps the idle heap at its live size (platform/heap.ts).
     const collect = fullCollector();
-    if (collect) await parts.start('heap collection', () => collectEvery(FULL_COLLECTION_MS, clock, collect), (stop) => stop());
+    if (collect) await parts.start('heap collection', () => collectEvery(FULL_COLLECTION_MS, clock, collect, FIRST_COLLECTION_MS), (stop) => stop());
     else log.info('this Node gives no full collection: the heap grows and shrinks as V8 decides');
     // The database file watched while it runs: deleted, replaced or cut short is store.error at once.
     await parts.start(

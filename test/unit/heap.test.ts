@@ -50,4 +50,19 @@ describe('the full collection a minute that keeps the idle heap at its live size
     clock.advance(600_000);
     expect(runs).toBe(3);
   });
+
+  it('the first collection can come sooner, to return what starting took; then one per period', () => {
+    const clock = new ManualClock();
+    let runs = 0;
+    const stop = collectEvery(60_000, clock, () => runs++, 10_000);
+    clock.advance(9_999);
+    expect(runs).toBe(0);
+    clock.advance(1);
+    expect(runs).toBe(1);
+    clock.advance(59_999);
+    expect(runs).toBe(1);
+    clock.advance(1);
+    expect(runs).toBe(2);
+    stop();
+  });
 });
