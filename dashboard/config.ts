@@ -17,9 +17,9 @@ export const dashboardConfigSchema = z
     dataDir: filePath
       .default('./dashboard-data')
       .describe('Folder of the dashboard\'s SQLite database (dashboard.db).'),
-    mqtt: mqttSchema.prefault({ url: 'mqtt://127.0.0.1:1883' }),
-    log: logSchema.prefault({}),
-    dashboard: dashboardSectionSchema.prefault({}),
+    mqtt: mqttSchema().prefault({ url: 'mqtt://127.0.0.1:1883' }),
+    log: logSchema().prefault({}),
+    dashboard: dashboardSectionSchema().prefault({}),
     station: z.unknown().optional(),
     printer: z.unknown().optional(),
     ups: z.unknown().optional(),

@@ -11,7 +11,7 @@ const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
 const code = z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), z.string().regex(TOPIC_SAFE, 'expected a code like "53" or "5371"'));
 
 /** Where the dashboard sends the stations' alerts (Alertmanager's v2 API); secrets only from files. */
-export const alertmanagerSchema = z
+export const alertmanagerSchema = () => z
   .strictObject({
     url: z
       .string()
@@ -36,11 +36,11 @@ export const alertmanagerSchema = z
   .refine((a) => a.username === undefined || a.passwordFile !== undefined, { message: 'username needs passwordFile (the password is read from a file)', path: ['passwordFile'] })
   .refine((a) => a.bearerTokenFile === undefined || a.username === undefined, { message: 'give either username and passwordFile or bearerTokenFile, not both', path: ['bearerTokenFile'] });
 
-export type AlertmanagerSection = z.infer<typeof alertmanagerSchema>;
+export type AlertmanagerSection = z.infer<ReturnType<typeof alertmanagerSchema>>;
 
-export const dashboardSectionSchema = z
+export const dashboardSectionSchema = () => z
   .strictObject({
-    listen: listen
+    listen: listen()
       .default('127.0.0.1:8080')
       .describe('Address and port of the web page and /api/. Loopback unless set otherwise; any other address needs tokenFile.'),
     tokenFile: filePath
@@ -62,7 +62,7 @@ export const dashboardSectionSchema = z
       }, 'expected an IANA time zone such as "Asia/Makassar"')
       .optional()
       .describe('Time zone of the days in the output ranking, e.g. "Asia/Makassar" (WITA); the PC\'s own zone when not set.'),
-    leadDays: leadDaysSchema.describe('A station whose supply runs out inside this many days gets lending suggestions.'),
+    leadDays: leadDaysSchema().describe('A station whose supply runs out inside this many days gets lending suggestions.'),
     reserveDays: z
       .number()
       .min(0)
@@ -98,12 +98,12 @@ export const dashboardSectionSchema = z
       )
       .default({})
       .describe('Where each regency is, by code, to offer the nearest lender first. Regencies not listed come after those that are, by surplus.'),
-    alertmanager: alertmanagerSchema
+    alertmanager: alertmanagerSchema()
       .optional()
       .describe('Send every alert a station raises to the province\'s Alertmanager (docs/dashboard.md, "Alertmanager"); not set: alerts stay on the page.'),
   })
   .describe('The provincial dashboard (`station-agent dashboard` only; the agent ignores it).');
 
-export type DashboardSection = z.infer<typeof dashboardSectionSchema>;
+export type DashboardSection = z.infer<ReturnType<typeof dashboardSectionSchema>>;
 
 export { isLoopback, splitListen } from '../platform/listen.js';

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** host:port; the host is an address to bind, not a URL. */
-export const listenSchema = z
+export const listenSchema = () => z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT, e.g. "127.0.0.1:8080" or "0.0.0.0:8080"')
   .refine((s) => {

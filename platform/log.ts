@@ -24,7 +24,7 @@ export const REDACT_PATHS = [
 ];
 
 /** The `log` section of a configuration file (the agent's and the dashboard's). */
-export const logFileSchema = z.strictObject({
+export const logFileSchema = () => z.strictObject({
   path: filePath.describe(
     'Base name of the log files, e.g. C:\\ProgramData\\station-agent\\logs\\agent.log; the date and a number are added (agent.2026-11-22.1.log). Its folder is made if missing.',
   ),
@@ -38,12 +38,12 @@ export const logFileSchema = z.strictObject({
     .describe('Files kept, the current one included; older ones are deleted. With one file a day this is about as many days; the disk used stays under keepFiles times maxMegabytes.'),
 });
 
-export const logSchema = z.strictObject({
+export const logSchema = () => z.strictObject({
   level: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
     .default('info')
     .describe('Least severe level written. debug and trace help a technician find a fault; no level writes personal data or secrets. Re-read without a restart on SIGHUP (`systemctl reload station-agent`).'),
-  file: logFileSchema
+  file: logFileSchema()
     .optional()
     .describe('Write the log to files rotated by size and by day, instead of standard output. For Windows; under systemd leave it out: the journal keeps and rotates the log.'),
 });

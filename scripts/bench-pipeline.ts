@@ -56,8 +56,8 @@ interface Setup {
 
 function parts(s: Setup) {
   const capacity = { ribbon: 100_000, film: 100_000, blanks: 100_000 };
-  const printer = new SimPrinter(simPrinterSchema.parse({ secondsPerCard: s.secondsPerCard, capacity }), { clock: systemClock, log });
-  const source = new SimRecords(simRecordsSchema.parse({ latencyMs: s.latencyMs, failureRate: s.failureRate }), { clock: systemClock, log });
+  const printer = new SimPrinter(simPrinterSchema().parse({ secondsPerCard: s.secondsPerCard, capacity }), { clock: systemClock, log });
+  const source = new SimRecords(simRecordsSchema().parse({ latencyMs: s.latencyMs, failureRate: s.failureRate }), { clock: systemClock, log });
   return { printer, source };
 }
 
@@ -69,7 +69,7 @@ async function withPrefetch(s: Setup, prefetch: number): Promise<number> {
   const store = await Store.open(mkdtempSync(join(tmpdir(), 'bench-pipeline-')));
   const engine = new JobEngine({
     store, source, printer, clock: systemClock, log, snapshot: healthy,
-    config: jobsSchema.parse({ prefetch, retryAfterSeconds: s.latencyMs / 1000, maxFetchAttempts: 20 }),
+    config: jobsSchema().parse({ prefetch, retryAfterSeconds: s.latencyMs / 1000, maxFetchAttempts: 20 }),
   });
   await printer.start();
   await engine.repo.add(ids(s.cards, 'PF'));

@@ -40,7 +40,7 @@ export interface KeyDoc {
   section: boolean;
 }
 
-export function configJsonSchema(schema: z.ZodType = stationFileSchema): Node {
+export function configJsonSchema(schema: z.ZodType = stationFileSchema()): Node {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Node;
 }
 
@@ -87,7 +87,7 @@ function commonKeys(members: Node[]): string[] {
 }
 
 /** Every key of the configuration, depth first, in schema order. */
-export function configKeys(schema: z.ZodType = stationFileSchema): KeyDoc[] {
+export function configKeys(schema: z.ZodType = stationFileSchema()): KeyDoc[] {
   const out: KeyDoc[] = [];
   const walk = (node: Node, prefix: string, variant: string | undefined) => {
     const required = new Set(node.required ?? []);
@@ -126,7 +126,7 @@ export function configKeys(schema: z.ZodType = stationFileSchema): KeyDoc[] {
 }
 
 /** Keys without a description, named as in the reference (with their driver where it matters). */
-export function undescribedKeys(schema: z.ZodType = stationFileSchema): string[] {
+export function undescribedKeys(schema: z.ZodType = stationFileSchema()): string[] {
   return configKeys(schema)
     .filter((k) => !k.description?.trim())
     .map((k) => (k.variant ? `${k.path} (${k.variant})` : k.path));
@@ -141,7 +141,7 @@ function defaultCell(k: KeyDoc): string {
 }
 
 /** docs/configuration.md, as `npm run docs` writes it. */
-export function renderConfigReference(schema: z.ZodType = stationFileSchema): string {
+export function renderConfigReference(schema: z.ZodType = stationFileSchema()): string {
   const root = configJsonSchema(schema);
   const keys = configKeys(schema);
   const lines: string[] = [

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { filePath, port } from '../hal/config-fields.js';
 import type { OutboxLimits } from './outbox.js';
 
-export const mqttSchema = z
+export const mqttSchema = () => z
   .strictObject({
     url: z
       .string()
@@ -75,7 +75,7 @@ export const mqttSchema = z
   })
   .describe('The MQTT broker the station reports to: health, events, status, and commands from the province.');
 
-export const outboxSchema = z.strictObject({
+export const outboxSchema = () => z.strictObject({
   /** Past any bound, the oldest health samples are thinned first; events are kept. */
   maxMessages: z
     .number()
@@ -87,14 +87,14 @@ export const outboxSchema = z.strictObject({
   maxAgeDays: z.number().min(0.001).default(30).describe('Undelivered messages older than this, in days, are dropped (and counted in telemetry.dropped).'),
 });
 
-export type MqttSection = z.infer<typeof mqttSchema>;
+export type MqttSection = z.infer<ReturnType<typeof mqttSchema>>;
 
-export function outboxLimits(o: z.infer<typeof outboxSchema>): OutboxLimits {
+export function outboxLimits(o: z.infer<ReturnType<typeof outboxSchema>>): OutboxLimits {
   return { maxMessages: o.maxMessages, maxBytes: Math.round(o.maxMegabytes * 1_048_576), maxAgeSeconds: o.maxAgeDays * 86_400 };
 }
 
 /** Days a refill of each supply takes to reach a station: the agent warns that far ahead, the dashboard looks for lenders. */
-export const leadDaysSchema = z
+export const leadDaysSchema = () => z
   .strictObject({
     ribbon: z.number().min(0).max(365).default(7).describe('Days it takes to get a new ribbon to the station.'),
     film: z.number().min(0).max(365).default(7).describe('Days it takes to get new retransfer film to the station.'),

@@ -8,11 +8,18 @@ import { loadConfig } from '../config/load.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { useConfiguredLang } from './lang.js';
 
-export const stationFileSchema = configSchema.extend({ dashboard: dashboardSectionSchema.optional() }).describe(configSchema.description ?? '');
+/**
+ * Built for each reading and dropped after it: zod's schemas of the whole file are about 1 MB of
+ * heap that an idle agent held for nothing (npm run bench:footprint).
+ */
+export function stationFileSchema() {
+  const agent = configSchema();
+  return agent.extend({ dashboard: dashboardSectionSchema().optional() }).describe(agent.description ?? '');
+}
 
 /** The station's file; its `language` then decides the CLI's where neither --lang nor the locale did. */
 export function loadStationFile(path?: string): Config {
-  const config = loadConfig(path, stationFileSchema);
+  const config = loadConfig(path, stationFileSchema());
   useConfiguredLang(config.language);
   return config;
 }

@@ -9,7 +9,7 @@ import { configSchema, DEMO_CONFIG, type Config } from './schema.js';
  * relative to the file's own folder, so a service finds them whatever its working folder;
  * the demo's are relative to the working folder.
  */
-export function loadConfig(path?: string, schema: ConfigSchema = configSchema): Config {
+export function loadConfig(path?: string, schema: ConfigSchema = configSchema()): Config {
   if (path === undefined) return validate(DEMO_CONFIG, '(demo defaults)', process.cwd(), schema);
   return validate(readConfigFile(path), path, dirname(resolve(path)), schema);
 }
@@ -20,6 +20,6 @@ export function loadConfig(path?: string, schema: ConfigSchema = configSchema): 
  */
 export type ConfigSchema = z.ZodType<Config>;
 
-export function validate(raw: unknown, source: string, baseDir: string, schema: ConfigSchema = configSchema): Config {
+export function validate(raw: unknown, source: string, baseDir: string, schema: ConfigSchema = configSchema()): Config {
   return resolveFilePaths(schema, validateWith(schema, raw, source), baseDir);
 }

@@ -24,7 +24,7 @@ import { isLoopback, listenSchema } from '../../platform/listen.js';
 import { logSchema } from '../../platform/log.js';
 import { leadDaysSchema, mqttSchema, outboxSchema } from '../../telemetry/config.js';
 
-export const stationSchema = z
+export const stationSchema = () => z
   .strictObject({
     id: idField('station id').describe(
       'The station\'s id, unique in the country and fixed for its life: the last level of its MQTT topics and the `station` of every payload. Usually the regency code, a dash and a number, e.g. "5371-01". Letters, digits, ".", "_" or "-".',
@@ -41,7 +41,7 @@ export const stationSchema = z
 
 
 
-export const jobsSchema = z.strictObject({
+export const jobsSchema = () => z.strictObject({
   /** Records fetched ahead of the printer (besides the card printing now); 0 fetches each just in time. */
   prefetch: z
     .number()
@@ -71,7 +71,7 @@ export const jobsSchema = z.strictObject({
   batteryMarginSeconds: z.number().min(0).max(3600).default(120).describe('Runtime, in seconds, kept in reserve on battery before a new card is started.'),
 });
 
-export const intervalsSchema = z
+export const intervalsSchema = () => z
   .strictObject({
     pollSeconds: z.number().min(0.1).max(3600).default(2).describe('How often the printer, UPS and PC are read, in seconds. Alerts react within one poll.'),
     healthSeconds: z
@@ -86,7 +86,7 @@ export const intervalsSchema = z
     path: ['healthSeconds'],
   });
 
-export const alertsSchema = z.strictObject({
+export const alertsSchema = () => z.strictObject({
   /** A supply is low at or under this level even if the printer does not say so. */
   supplyLowPercent: z
     .number()
@@ -112,7 +112,7 @@ export const alertsSchema = z.strictObject({
     .describe('On battery, ups.low_battery is raised (and new cards held) at or under this runtime, in seconds, even if the UPS does not say so.'),
   /** host.disk_low under this much free space in dataDir (clears 10 % above it). */
   diskLowMb: z.number().min(0).default(1024).describe('host.disk_low is raised under this much free space in dataDir, in megabytes (it clears 10 % above).'),
-  leadDays: leadDaysSchema.describe('supply.*.low is also raised when the forecast days left fall to this lead time, so the order arrives before the station stops. For blanks the office stock (the ledger) counts, not the hopper.'),
+  leadDays: leadDaysSchema().describe('supply.*.low is also raised when the forecast days left fall to this lead time, so the order arrives before the station stops. For blanks the office stock (the ledger) counts, not the hopper.'),
   imbalanceRatio: z
     .number()
     .min(1.5)
@@ -127,7 +127,7 @@ export const alertsSchema = z.strictObject({
     .describe('... and the first of them runs out within this many days.'),
 });
 
-export const forecastSchema = z.strictObject({
+export const forecastSchema = () => z.strictObject({
   windowDays: z.number().min(1).max(90).default(14).describe('Days of use the cards-a-day rate is taken over.'),
   cardsPerSupply: z
     .strictObject({
@@ -138,27 +138,27 @@ export const forecastSchema = z.strictObject({
     .describe('The yield of a roll, in cards, until the agent knows better: a roll recorded without --yield (station-agent supply replace) is expected to give this until this office\'s used-up rolls have said what they really give; for a printer that reports levels in percent, until the drop per card is learned (after about 20 cards). The box\'s figure (--yield) and printer.supplies.*.capacity win over these.'),
 });
 
-export const configSchema = z
+export const configSchema = () => z
   .strictObject({
-    station: stationSchema,
+    station: stationSchema(),
     dataDir: filePath
       .default('./data')
       .describe('Folder of the station\'s SQLite database (station.db): the print queue, the blank-card ledger, the telemetry outbox. Keep it on a local disk; back it up with the agent stopped.'),
-    mqtt: mqttSchema,
-    printer: printerSchema.describe('The card printer: sim, or ipp for a CUPS queue or an IPP printer.'),
-    ups: upsSchema,
+    mqtt: mqttSchema(),
+    printer: printerSchema().describe('The card printer: sim, or ipp for a CUPS queue or an IPP printer.'),
+    ups: upsSchema(),
     /** Where print-ready records come from; without it jobs wait (held: no record source). */
-    records: recordsSchema.optional(),
-    jobs: jobsSchema.prefault({}).describe('The print queue: fetching records ahead, retries, and the on-battery gate.'),
-    intervals: intervalsSchema.prefault({}).describe('How often hardware is read and health is published.'),
-    alerts: alertsSchema.prefault({}).describe('Thresholds of the alerts the agent raises on its own.'),
-    forecast: forecastSchema.prefault({}).describe('How days left are forecast for ribbon, film and blanks.'),
-    outbox: outboxSchema.prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
-    log: logSchema.prefault({}).describe('The agent\'s own log.'),
+    records: recordsSchema().optional(),
+    jobs: jobsSchema().prefault({}).describe('The print queue: fetching records ahead, retries, and the on-battery gate.'),
+    intervals: intervalsSchema().prefault({}).describe('How often hardware is read and health is published.'),
+    alerts: alertsSchema().prefault({}).describe('Thresholds of the alerts the agent raises on its own.'),
+    forecast: forecastSchema().prefault({}).describe('How days left are forecast for ribbon, film and blanks.'),
+    outbox: outboxSchema().prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
+    log: logSchema().prefault({}).describe('The agent\'s own log.'),
     operator: z
       .strictObject({
         listen: z
-          .union([z.literal(false), listenSchema])
+          .union([z.literal(false), listenSchema()])
           .default('127.0.0.1:8088')
           .describe('Address and port of the station page, the clerk\'s screen (open http://127.0.0.1:8088 on this PC); false turns it off. Loopback unless set otherwise; any other address needs tokenFile.'),
         tokenFile: filePath
@@ -182,8 +182,8 @@ export const configSchema = z
   })
   .describe('station-agent configuration (YAML or JSON).');
 
-export type Config = z.infer<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.infer<ReturnType<typeof configSchema>>;
+export type ConfigInput = z.input<ReturnType<typeof configSchema>>;
 export type JobsConfig = Config['jobs'];
 
 /** What `station-agent run` uses without --config: everything simulated, an in-process broker. */

@@ -46,7 +46,7 @@ export interface EngineDeps {
 }
 
 const STEP_MS = 500;
-const DEFAULT_ROLL_YIELDS: Yields = forecastSchema.parse({}).cardsPerSupply;
+const DEFAULT_ROLL_YIELDS: Yields = forecastSchema().parse({}).cardsPerSupply;
 /** After the printer refused to start a card, ask again no sooner than this. */
 const PRINT_RETRY_MS = 2000;
 /** Counts and the ledger are summed at most this often, or when something changed. */

@@ -13,8 +13,8 @@ import { windowsPrinter } from './windows/config.js';
 const PRINTER_DRIVERS = [simPrinter, ippPrinter, windowsPrinter] as const;
 
 /** Every print path's section, each with the monitors any path can carry (printer.snmp). */
-export const printerSchema = familySchema(withMonitors(PRINTER_DRIVERS));
-export type PrinterConfig = z.infer<typeof printerSchema>;
+export const printerSchema = () => familySchema(withMonitors(PRINTER_DRIVERS));
+export type PrinterConfig = z.infer<ReturnType<typeof printerSchema>>;
 
 /** Config `printer.driver` → driver (with its monitor, if one is configured), its code imported only now. */
 export const createPrinter = (c: PrinterConfig, ctx: DriverContext): Promise<PrinterDriver> =>

@@ -10,8 +10,8 @@ import type { RecordSource } from './types.js';
 
 const RECORD_DRIVERS = [simRecords, httpRecords] as const;
 
-export const recordsSchema = familySchema(RECORD_DRIVERS).describe('Where print-ready records come from. Without it, queued jobs wait (held: no record source).');
-export type RecordsConfig = z.infer<typeof recordsSchema>;
+export const recordsSchema = () => familySchema(RECORD_DRIVERS).describe('Where print-ready records come from. Without it, queued jobs wait (held: no record source).');
+export type RecordsConfig = z.infer<ReturnType<typeof recordsSchema>>;
 
 /** Config `records.driver` → record source, its code imported only now. */
 export const createRecordSource = (c: RecordsConfig, ctx: DriverContext): Promise<RecordSource> => createDriver<RecordSource>(RECORD_DRIVERS, c, ctx);

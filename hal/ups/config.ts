@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const upsWatchKeys = {
+export const upsWatchKeys = () => ({
   deadSeconds: z
     .number()
     .min(1)
@@ -26,4 +26,4 @@ export const upsWatchKeys = {
     .max(3600)
     .default(60)
     .describe('How long ups.lowBatteryCommand may run, in seconds; past it the agent stops it (SIGTERM, then SIGKILL 5 s later) and logs that it timed out.'),
-};
+});

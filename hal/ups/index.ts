@@ -12,8 +12,8 @@ import type { UpsDriver } from './types.js';
 
 const UPS_DRIVERS = [simUps, nutUps, hidUps, noUps] as const;
 
-export const upsSchema = familySchema(UPS_DRIVERS).describe('The UPS that keeps the station running through a power cut. Required in a file: a station says which it has.');
-export type UpsConfig = z.infer<typeof upsSchema>;
+export const upsSchema = () => familySchema(UPS_DRIVERS).describe('The UPS that keeps the station running through a power cut. Required in a file: a station says which it has.');
+export type UpsConfig = z.infer<ReturnType<typeof upsSchema>>;
 
 /** Config `ups.driver` → driver, its code imported only now. */
 export const createUps = (c: UpsConfig, ctx: DriverContext): Promise<UpsDriver> => createDriver<UpsDriver>(UPS_DRIVERS, c, ctx);

@@ -13,7 +13,7 @@ const hasCups = peerAvailable('CUPS scheduler', CUPSD) && peerAvailable('CUPS lp
 
 function driverFor(cups: Cups, extra: Record<string, unknown> = {}): IppPrinter {
   // The hopper is reported as a marker named "Hopper" by this backend: the vendor-naming case.
-  const config = printerSchema.parse({ driver: 'ipp', url: cups.url, jobPollSeconds: 0.1, jobTimeoutSeconds: 30, supplies: { blanks: { match: 'hopper', capacity: 100 } }, ...extra });
+  const config = printerSchema().parse({ driver: 'ipp', url: cups.url, jobPollSeconds: 0.1, jobTimeoutSeconds: 30, supplies: { blanks: { match: 'hopper', capacity: 100 } }, ...extra });
   if (config.driver !== 'ipp') throw new Error('unreachable');
   return new IppPrinter(config, { clock: systemClock, log: quietLog });
 }

@@ -11,7 +11,7 @@ import { quietLog } from '../support/sim.js';
 const hasEve = peerAvailable('ippeveprinter', IPPEVEPRINTER) && peerAvailable('dbus-daemon', 'dbus-daemon');
 
 function driverFor(eve: IppEve): IppPrinter {
-  const config = printerSchema.parse({ driver: 'ipp', url: eve.url, jobPollSeconds: 0.1, jobTimeoutSeconds: 30 });
+  const config = printerSchema().parse({ driver: 'ipp', url: eve.url, jobPollSeconds: 0.1, jobTimeoutSeconds: 30 });
   if (config.driver !== 'ipp') throw new Error('unreachable');
   return new IppPrinter(config, { clock: systemClock, log: quietLog });
 }

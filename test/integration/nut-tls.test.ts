@@ -15,7 +15,7 @@ const hasPeers =
   peerAvailable('NUT upsd', UPSD) && peerAvailable('NUT dummy-ups', DUMMY_UPS) && peerAvailable('NSS certutil (libnss3-tools)', CERTUTIL) && peerAvailable('NSS pk12util (libnss3-tools)', PK12UTIL);
 
 function driver(nut: Nut, tls: { ca?: string } | undefined, host = '127.0.0.1'): NutUps {
-  const config = upsSchema.parse({ driver: 'nut', host, port: nut.port, name: 'ups', timeoutSeconds: 3, ...(tls ? { tls } : {}) });
+  const config = upsSchema().parse({ driver: 'nut', host, port: nut.port, name: 'ups', timeoutSeconds: 3, ...(tls ? { tls } : {}) });
   if (config.driver !== 'nut') throw new Error('unreachable');
   return new NutUps(config, { clock: systemClock, log: quietLog });
 }

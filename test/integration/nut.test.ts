@@ -12,7 +12,7 @@ import { quietLog } from '../support/sim.js';
 const hasNut = peerAvailable('NUT upsd', UPSD) && peerAvailable('NUT dummy-ups', DUMMY_UPS);
 
 function driverFor(nut: Nut): NutUps {
-  const config = upsSchema.parse({ driver: 'nut', port: nut.port, name: 'ups', timeoutSeconds: 2 });
+  const config = upsSchema().parse({ driver: 'nut', port: nut.port, name: 'ups', timeoutSeconds: 2 });
   if (config.driver !== 'nut') throw new Error('unreachable');
   return new NutUps(config, { clock: systemClock, log: quietLog });
 }
@@ -105,7 +105,7 @@ describe.skipIf(!hasNut)('the NUT driver against upsd + dummy-ups', () => {
 
   it('a UPS name upsd does not know is named with the setting to check', async () => {
     nut = await startNut();
-    const config = upsSchema.parse({ driver: 'nut', port: nut.port, name: 'nosuchups' });
+    const config = upsSchema().parse({ driver: 'nut', port: nut.port, name: 'nosuchups' });
     if (config.driver !== 'nut') throw new Error('unreachable');
     const err = (await new NutUps(config, { clock: systemClock, log: quietLog }).read().catch((e: unknown) => e)) as Error & { hint: string };
     expect(err.message).toMatch(/no UPS named "nosuchups"/);

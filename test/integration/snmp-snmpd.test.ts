@@ -31,7 +31,7 @@ async function snmpHarness(): Promise<PrinterHarness & { snmpd: Snmpd }> {
   const snmpd = await startSnmpd({ walk: walkOf(healthyCardPrinter()) });
   const sim = simPrinterHarness();
   let model: CardPrinterModel = healthyCardPrinter();
-  const section = printerSchema.parse({ driver: 'sim', snmp: { host: '127.0.0.1', port: snmpd.port, communityFile: snmpd.communityFile, timeoutSeconds: 2 } });
+  const section = printerSchema().parse({ driver: 'sim', snmp: { host: '127.0.0.1', port: snmpd.port, communityFile: snmpd.communityFile, timeoutSeconds: 2 } });
   if (!section.snmp) throw new Error('unreachable');
   const driver = new MonitoredPrinter(sim.driver, section.snmp, { clock: sim.clock, log: quietLog });
   const serve = (m: CardPrinterModel) => {
@@ -66,7 +66,7 @@ describe.skipIf(!hasSnmpd)('the SNMP monitor against a real snmpd', () => {
   });
 
   async function monitored(d: Snmpd, snmp: Record<string, unknown> = {}): Promise<PrinterDriver> {
-    const c = printerSchema.parse({ driver: 'sim', sim: { secondsPerCard: 0.05 }, snmp: { host: '127.0.0.1', port: d.port, communityFile: d.communityFile, timeoutSeconds: 0.5, ...snmp } });
+    const c = printerSchema().parse({ driver: 'sim', sim: { secondsPerCard: 0.05 }, snmp: { host: '127.0.0.1', port: d.port, communityFile: d.communityFile, timeoutSeconds: 0.5, ...snmp } });
     printer = await createPrinter(c, { clock: systemClock, log: quietLog });
     await printer.start();
     return printer;

@@ -98,7 +98,7 @@ export class ReplayUps {
 }
 
 export function hidOptions(extra: Partial<HidOptions> = {}): HidOptions {
-  const o = upsSchema.parse({ driver: 'hid', timeoutSeconds: 1, ...extra });
+  const o = upsSchema().parse({ driver: 'hid', timeoutSeconds: 1, ...extra });
   if (o.driver !== 'hid') throw new Error('unreachable');
   return o;
 }

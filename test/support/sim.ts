@@ -51,7 +51,7 @@ export function tempDir(prefix = 'agent-test-'): string {
 export function simPrinterHarness(opts: Record<string, unknown> = {}): PrinterHarness & { clock: ManualClock; file: StateFile<SimPrinterState>; sim: SimPrinter } {
   const file = new StateFile<SimPrinterState>(join(tempDir(), 'printer.json'));
   const clock = new ManualClock();
-  const sim = new SimPrinter(simPrinterSchema.parse({ stateFile: file.path, secondsPerCard: 20, ...opts }), { clock, log: quietLog });
+  const sim = new SimPrinter(simPrinterSchema().parse({ stateFile: file.path, secondsPerCard: 20, ...opts }), { clock, log: quietLog });
   return {
     driver: sim,
     sim,
@@ -66,7 +66,7 @@ export function simPrinterHarness(opts: Record<string, unknown> = {}): PrinterHa
 
 export function simUpsHarness(opts: Record<string, unknown> = {}, clock = new ManualClock()): UpsHarness & { clock: ManualClock; file: StateFile<SimUpsState>; sim: SimUps } {
   const file = new StateFile<SimUpsState>(join(tempDir(), 'ups.json'));
-  const sim = new SimUps(simUpsSchema.parse({ stateFile: file.path, ...opts }), { clock, log: quietLog });
+  const sim = new SimUps(simUpsSchema().parse({ stateFile: file.path, ...opts }), { clock, log: quietLog });
   return {
     driver: sim,
     sim,

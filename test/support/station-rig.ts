@@ -17,13 +17,13 @@ export async function stationRig(opts: { jobs?: Record<string, unknown>; records
   const printer = simPrinterHarness({ secondsPerCard: 10, outputDir, ...opts.printer });
   const clock = printer.clock;
   const store = await Store.open(dir, () => 0);
-  const source = new SimRecords(simRecordsSchema.parse({ latencyMs: 5000, ...opts.records }), { clock, log: quietLog }, opts.random);
+  const source = new SimRecords(simRecordsSchema().parse({ latencyMs: 5000, ...opts.records }), { clock, log: quietLog }, opts.random);
   let snapshot: StationBody | undefined = healthyBody();
   const engine = new JobEngine({
     store,
     source,
     printer: printer.driver,
-    config: jobsSchema.parse({ retryAfterSeconds: 10, ...opts.jobs }),
+    config: jobsSchema().parse({ retryAfterSeconds: 10, ...opts.jobs }),
     clock,
     log: quietLog,
     snapshot: () => snapshot,

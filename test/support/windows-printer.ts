@@ -131,7 +131,7 @@ export function windowsPrinterHarness(
     renameSync(`${file}.tmp`, file);
   };
   write({});
-  const config = windowsPrinterSchema.parse({
+  const config = windowsPrinterSchema().parse({
     name: PRINTER_NAME,
     helperTimeoutSeconds: 2,
     jobPollSeconds: 0.05,

@@ -4,7 +4,7 @@ import { alertsSchema } from '../../agent/config/schema.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import { healthyBody } from '../support/health.js';
 
-const limits: AlertLimits = alertsSchema.parse({});
+const limits: AlertLimits = alertsSchema().parse({});
 const at = new Date('2026-01-05T08:00:00Z');
 /** evaluate + commit, as the station does once each event is stored. */
 class Book extends AlertBook {

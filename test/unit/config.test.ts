@@ -1,7 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStationFile } from '../../agent/cli/station-file.js';
+import { loadStationFile, stationFileSchema } from '../../agent/cli/station-file.js';
+import { configSchema } from '../../agent/config/schema.js';
+import { printerSchema } from '../../hal/printer/index.js';
+import { simPrinter } from '../../hal/printer/sim/config.js';
+import { nutUps } from '../../hal/ups/nut/config.js';
 import { loadConfig } from '../../agent/config/load.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { ConfigError, EXIT } from '../../platform/errors.js';
@@ -185,5 +189,23 @@ colour: blue
       loadConfig(write('tls.yaml', VALID_YAML.replace('topicPrefix: ektp/v1', 'topicPrefix: ektp/v1\n  cert: client.crt'))),
     );
     expect(err.problems.map((p) => p.path)).toEqual(['mqtt.cert']);
+  });
+});
+
+describe('the configuration schemas are built for a reading, not kept', () => {
+  // zod's schemas of the whole file are ~1 MB of heap: a cache (or a module-level schema) would
+  // hold them for the life of the daemon, which reads its file once (npm run bench:footprint).
+  it('each call builds afresh: the file schema, the agent schema, each driver section', () => {
+    expect(stationFileSchema()).not.toBe(stationFileSchema());
+    expect(configSchema()).not.toBe(configSchema());
+    expect(printerSchema()).not.toBe(printerSchema());
+    expect(simPrinter.schema).not.toBe(simPrinter.schema);
+    expect(nutUps.schema).not.toBe(nutUps.schema);
+  });
+
+  it('what a fresh schema reads is what the file says', () => {
+    const config = configSchema().parse({ station: { id: 'unit-01', province: '99', regency: '9901' }, mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'none' } });
+    expect(config.printer).toMatchObject({ driver: 'sim', sim: { secondsPerCard: 20 } });
+    expect(config.intervals).toEqual({ pollSeconds: 2, healthSeconds: 10 });
   });
 });

@@ -6,7 +6,7 @@ import { dashboardSectionSchema } from '../../dashboard/section.js';
 import type { HealthPayload } from '../../telemetry/payloads.js';
 import { health, T0 } from '../support/dashboard-rig.js';
 
-const cfg = dashboardSectionSchema.parse({ regencies: { '5303': { name: 'Kupang (kabupaten)', lat: -10.02, lon: 123.89 } } });
+const cfg = dashboardSectionSchema().parse({ regencies: { '5303': { name: 'Kupang (kabupaten)', lat: -10.02, lon: 123.89 } } });
 const place = (h: HealthPayload) => ({ province: h.province, regency: h.regency, station: h.station, kind: 'health' });
 const MIN = 60_000;
 const ctx = { leadDays: cfg.leadDays, names: regionNames(cfg.regencies) };

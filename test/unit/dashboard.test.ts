@@ -11,7 +11,7 @@ import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { quietLog, tempDir } from '../support/sim.js';
 
 const validators = schemaValidators();
-const cfg = dashboardSectionSchema.parse({ regencies: { '5371': { lat: -10.17, lon: 123.61 }, '5303': { lat: -10.02, lon: 123.89 }, '5310': { lat: -8.62, lon: 122.21 } } });
+const cfg = dashboardSectionSchema().parse({ regencies: { '5371': { lat: -10.17, lon: 123.61 }, '5303': { lat: -10.02, lon: 123.89 }, '5310': { lat: -8.62, lon: 122.21 } } });
 afterEach(async () => {
   for (const s of openStores.splice(0)) await s.close();
 });

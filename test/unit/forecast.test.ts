@@ -8,8 +8,8 @@ import { healthyBody } from '../support/health.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.parse('2027-01-04T00:00:00Z');
-const limits = alertsSchema.parse({});
-const config = forecastSchema.parse({});
+const limits = alertsSchema().parse({});
+const config = forecastSchema().parse({});
 
 /**
  * A simulated office: cards printed in working hours at `perDay`, a ribbon and a film whose

@@ -151,7 +151,7 @@ describe('print jobs', () => {
     await r.engine.stop(0);
     const r2 = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
     rigs.push(r2);
-    const engine = new JobEngine({ store: r.store, source: r2.source, printer: r2.printer.driver, config: jobsSchema.parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: r2.source, printer: r2.printer.driver, config: jobsSchema().parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
     for (let i = 0; i < 120; i++) {
       r2.clock.advance(1000);
@@ -178,7 +178,7 @@ describe('print jobs', () => {
       read: () => r.printer.driver.read(),
       print: () => (asked++, Promise.reject(new HalError('busy', 'the printer is already printing a card'))),
     };
-    const engine = new JobEngine({ store: r.store, source: r.source, printer: refusing, config: jobsSchema.parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: r.source, printer: refusing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
     await r.engine.stop(0);
     await engine.start();
     await engine.repo.add(['B-1']);
@@ -207,7 +207,7 @@ describe('print jobs', () => {
     for (const [i, [error, expected]] of cases.entries()) {
       let asked = 0;
       const failing: PrinterDriver = { driver: 'failing', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => r.printer.driver.read(), print: () => (asked++, Promise.reject(error)) };
-      const engine = new JobEngine({ store: r.store, source: r.source, printer: failing, config: jobsSchema.parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+      const engine = new JobEngine({ store: r.store, source: r.source, printer: failing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
       await engine.start();
       const id = `E-${i}`;
       await engine.repo.add([id]);
@@ -230,7 +230,7 @@ describe('print jobs', () => {
     const states: string[] = [];
     for (let restart = 0; restart < 7; restart++) {
       // A fresh engine is a restarted agent: what was fetching goes back to the queue.
-      const engine = new JobEngine({ store: r.store, source: hanging, printer: r.printer.driver, config: jobsSchema.parse({ maxFetchAttempts: 5 }), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+      const engine = new JobEngine({ store: r.store, source: hanging, printer: r.printer.driver, config: jobsSchema().parse({ maxFetchAttempts: 5 }), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
       await engine.start();
       for (let i = 0; i < 3; i++) {
         r.clock.advance(500);
@@ -272,7 +272,7 @@ describe('print jobs', () => {
       print: (req) => r.printer.driver.print(req),
       jobOutcome: (jobId) => (asked.push(jobId), Promise.resolve('completed')),
     };
-    const engine = new JobEngine({ store: r.store, source: undefined, printer: proving, config: jobsSchema.parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: undefined, printer: proving, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
     await engine.stop(0);
     expect(asked).toEqual([expect.stringMatching(/^P-1@\d+$/) as string]);

@@ -39,7 +39,7 @@ describe('the card document', () => {
 });
 
 describe('the gate', () => {
-  const cfg = jobsSchema.parse({ secondsPerCard: 30, batteryMarginSeconds: 120 });
+  const cfg = jobsSchema().parse({ secondsPerCard: 30, batteryMarginSeconds: 120 });
   const ctx = { hasSource: true, durable: true };
   it('lets a card start on a healthy station', () => expect(holdReason(healthyBody(), cfg, ctx)).toBeNull());
   it('holds with the reason a person can act on', () => {
@@ -120,7 +120,7 @@ describe('the HTTP record source', () => {
     return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   }
 
-  const source = (url: string, over: Record<string, unknown> = {}) => new HttpRecords(httpRecordsSchema.parse({ url, timeoutSeconds: 1, ...over }), { clock: systemClock, log: quietLog });
+  const source = (url: string, over: Record<string, unknown> = {}) => new HttpRecords(httpRecordsSchema().parse({ url, timeoutSeconds: 1, ...over }), { clock: systemClock, log: quietLog });
 
   it('GETs {url}/records/{id} and validates the answer', async () => {
     const url = await serve((path) => (path === '/records/R-9' ? { status: 200, body: syntheticRecord('R-9') } : { status: 404 }));

@@ -59,7 +59,7 @@ describe('a routine poll starts no process and, with nothing changed, writes not
       const host = new SystemHost(dir, { clock, log: quietLog });
       await host.start();
       const st = new Station({
-        config: { station: { id: 's1', province: 'p', regency: 'r' }, intervals: intervalsSchema.parse({}), alerts: alertsSchema.parse({}) },
+        config: { station: { id: 's1', province: 'p', regency: 'r' }, intervals: intervalsSchema().parse({}), alerts: alertsSchema().parse({}) },
         printer: printer.driver,
         ups: ups.driver,
         host,

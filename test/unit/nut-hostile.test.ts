@@ -28,7 +28,7 @@ async function fakeUpsd(answer: (socket: Socket) => void): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 function driver(port: number, timeoutSeconds = 1): NutUps {
-  const c = upsSchema.parse({ driver: 'nut', port, timeoutSeconds });
+  const c = upsSchema().parse({ driver: 'nut', port, timeoutSeconds });
   if (c.driver !== 'nut') throw new Error('unreachable');
   return new NutUps(c, { clock: systemClock, log: quietLog });
 }

@@ -56,7 +56,7 @@ describe('a UPS that goes silent', () => {
 
   it('the gate holds new cards, ups.comm_lost is raised again as critical, and the low-battery command runs once', async () => {
     const m = new PowerMachine();
-    const book = new AlertBook(ALERT_RULES, alertsSchema.parse({}));
+    const book = new AlertBook(ALERT_RULES, alertsSchema().parse({}));
     const body = (u: UpsBody, now: number) => {
       const b = healthyBody();
       b.ups = { ...u, powerState: m.next(u, limits, now).state };
@@ -74,9 +74,9 @@ describe('a UPS that goes silent', () => {
     };
     step(answered({ status: 'on_battery', onBattery: true, chargePercent: 40 }), 0);
     const lost = step(silent, 2_000);
-    expect(holdReason(lost, jobsSchema.parse({}), { hasSource: true, durable: true })).toBeNull();
+    expect(holdReason(lost, jobsSchema().parse({}), { hasSource: true, durable: true })).toBeNull();
     const dead = step(silent, 17_000);
-    expect(holdReason(dead, jobsSchema.parse({}), { hasSource: true, durable: true })).toMatch(/stopped answering while on battery/);
+    expect(holdReason(dead, jobsSchema().parse({}), { hasSource: true, durable: true })).toMatch(/stopped answering while on battery/);
     expect(raised).toEqual(['ups.on_battery raised warning', 'ups.comm_lost raised warning', 'ups.comm_lost raised critical']);
     const ran: string[] = [];
     const file = join(tempDir(), 'ran');
@@ -94,7 +94,7 @@ describe('a UPS that goes silent', () => {
     expect(readFileSync(file, 'utf8')).toBe('x');
     // Back with OL: the cards print again and the alert clears.
     const back = step(answered({}), 20_000);
-    expect(holdReason(back, jobsSchema.parse({}), { hasSource: true, durable: true })).toBeNull();
+    expect(holdReason(back, jobsSchema().parse({}), { hasSource: true, durable: true })).toBeNull();
     expect(raised.slice(-2)).toEqual(['ups.comm_lost cleared warning', 'ups.on_battery cleared warning']);
   });
 });
@@ -117,7 +117,7 @@ describe('UPS statuses and alarms', () => {
 
   it('a UPS that answers without a line status is power "unknown", not a lost link; alarms raise and clear their alerts', () => {
     const m = new PowerMachine();
-    const book = new AlertBook(ALERT_RULES, alertsSchema.parse({}));
+    const book = new AlertBook(ALERT_RULES, alertsSchema().parse({}));
     const run = (u: UpsBody) => {
       const b = healthyBody();
       b.ups = { ...u, powerState: m.next(u, limits, 0).state };
@@ -137,7 +137,7 @@ describe('UPS statuses and alarms', () => {
 });
 
 describe('diagnose judges power as the gate does', () => {
-  const cfg = { alerts: alertsSchema.parse({}) };
+  const cfg = { alerts: alertsSchema().parse({}) };
   const now = new Date('2026-11-25T00:00:00Z');
 
   it('on battery at 15 % (under the 20 % limit) fails with the low-battery hint, though the UPS does not say LB', () => {

@@ -21,7 +21,7 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
-const source = (url: string, over: Record<string, unknown> = {}) => new HttpRecords(httpRecordsSchema.parse({ url, timeoutSeconds: 2, maxAnswerMegabytes: 1, ...over }), { clock: systemClock, log: quietLog });
+const source = (url: string, over: Record<string, unknown> = {}) => new HttpRecords(httpRecordsSchema().parse({ url, timeoutSeconds: 2, maxAnswerMegabytes: 1, ...over }), { clock: systemClock, log: quietLog });
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HalError);
 
 describe('hostile or broken record services', () => {

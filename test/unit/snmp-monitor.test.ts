@@ -16,7 +16,7 @@ import { healthyCardPrinter, walkOf, withFaults } from '../support/snmp-printer.
 import { quietLog, simPrinterHarness, untilSettled } from '../support/sim.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/snmp');
-const opts = (extra: Record<string, unknown> = {}) => snmpMonitorSchema.parse({ host: '127.0.0.1', communityFile: '/nonexistent', ...extra });
+const opts = (extra: Record<string, unknown> = {}) => snmpMonitorSchema().parse({ host: '127.0.0.1', communityFile: '/nonexistent', ...extra });
 const fromText = (text: string): Collect => () => Promise.resolve({ varbinds: parseWalkText(text), truncated: [] });
 const fixture = (name: string) => readFileSync(join(FIXTURES, `${name}.walk`), 'utf8');
 const card = { jobId: 'J1', recordId: 'REC-1', document: Buffer.from('%PDF-1.4 card'), mimeType: 'application/pdf' };
@@ -113,11 +113,11 @@ describe('the monitored printer: cards through the print path, refused on what o
 describe('printer.snmp in the configuration', () => {
   it('any print path takes it; version 2c needs a community file, version 3 a user and matching key files', () => {
     for (const path of [{ driver: 'sim' }, { driver: 'ipp', url: 'ipp://localhost:631/printers/card' }, { driver: 'windows', windows: { name: 'FARGO HDP5000' } }]) {
-      const c = printerSchema.safeParse({ ...path, snmp: { host: '192.168.1.50', communityFile: 'community' } });
+      const c = printerSchema().safeParse({ ...path, snmp: { host: '192.168.1.50', communityFile: 'community' } });
       expect(c.success, JSON.stringify(c.error?.issues)).toBe(true);
       expect(c.data?.snmp).toMatchObject({ port: 161, version: '2c', timeoutSeconds: 1, lowPercent: 10 });
     }
-    const issues = (snmp: Record<string, unknown>) => printerSchema.safeParse({ driver: 'sim', snmp: { host: 'printer', ...snmp } }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    const issues = (snmp: Record<string, unknown>) => printerSchema().safeParse({ driver: 'sim', snmp: { host: 'printer', ...snmp } }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
     expect(issues({})).toEqual(['snmp.communityFile: version 2c needs communityFile: a file holding the printer\'s community']);
     expect(issues({ version: '3', authProtocol: 'sha', privProtocol: 'aes' })).toEqual([
       'snmp.user: version 3 needs user: the user name set in the printer',

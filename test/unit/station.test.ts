@@ -47,8 +47,8 @@ async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSecond
   const deps: StationDeps = {
     config: {
       station,
-      intervals: intervalsSchema.parse({ pollSeconds: opts.pollSeconds ?? 2, healthSeconds: opts.healthSeconds ?? 10 }),
-      alerts: alertsSchema.parse({}),
+      intervals: intervalsSchema().parse({ pollSeconds: opts.pollSeconds ?? 2, healthSeconds: opts.healthSeconds ?? 10 }),
+      alerts: alertsSchema().parse({}),
     },
     printer: printer.driver,
     ups: upsDriver,

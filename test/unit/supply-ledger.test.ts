@@ -140,11 +140,11 @@ describe('counted supplies in health', () => {
     const counted = await count({ yield: 20, cards: 30 });
     body.printer.supplies = withCounted([unknown('ribbon'), unknown('film'), unknown('blanks')], [], counted, 10);
     body.stock = { ...body.stock, filmRolls: counted.film.onShelf };
-    const book = new AlertBook(ALERT_RULES, alertsSchema.parse({}));
+    const book = new AlertBook(ALERT_RULES, alertsSchema().parse({}));
     const t = book.evaluate(body);
     expect(t.find((x) => x.code === 'supply.film.low')?.message).toMatch(/the film roll is low: about 0 cards left of 20 by count, no spare roll on the shelf/);
     expect(t.map((x) => x.code)).not.toContain('supply.film.empty');
-    expect(holdReason(body, jobsSchema.parse({}), { hasSource: true, durable: true })).toBeNull();
+    expect(holdReason(body, jobsSchema().parse({}), { hasSource: true, durable: true })).toBeNull();
   });
 });
 
@@ -170,7 +170,7 @@ describe('a simulated month on a printer that reports nothing', () => {
   const HOUR = 3_600_000;
   const DAY = 24 * HOUR;
   const T0 = Date.parse('2027-01-04T00:00:00Z');
-  const limits = alertsSchema.parse({});
+  const limits = alertsSchema().parse({});
 
   for (const { perDay, shelf } of [
     { perDay: 40, shelf: 0 },
@@ -189,7 +189,7 @@ describe('a simulated month on a printer that reports nothing', () => {
       const left: Record<RollKind, number> = { ribbon: shelf, film: shelf };
       const runOut: Record<RollKind, number[]> = { ribbon: [], film: [] };
       const raised: { code: string; at: number; message: string }[] = [];
-      const f = new ConsumablesForecast(forecastSchema.parse({}));
+      const f = new ConsumablesForecast(forecastSchema().parse({}));
       const book = new AlertBook(ALERT_RULES, limits);
       let total = 0;
       let now = T0;

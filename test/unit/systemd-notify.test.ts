@@ -165,7 +165,7 @@ describe('the watchdog is pinged by the station loop', () => {
     const notifier = new SystemdNotifier(notifyPlan({ NOTIFY_SOCKET: '/s', WATCHDOG_USEC: UNIT_WATCHDOG_USEC }, PID, 2000), r.send, clock, quietLog);
     // Wired as agent/process/daemon.ts wires it.
     const s = new Station({
-      config: { station, intervals: intervalsSchema.parse({ pollSeconds: 2, healthSeconds: 2 }), alerts: alertsSchema.parse({}) },
+      config: { station, intervals: intervalsSchema().parse({ pollSeconds: 2, healthSeconds: 2 }), alerts: alertsSchema().parse({}) },
       printer: printer.driver,
       ups: ups.driver,
       host,

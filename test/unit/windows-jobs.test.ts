@@ -25,8 +25,8 @@ afterEach(async () => {
 
 async function station(dir: string, h: ReturnType<typeof windowsPrinterHarness>) {
   const store = await Store.open(dir, () => 0);
-  const source = new SimRecords(simRecordsSchema.parse({ latencyMs: 10 }), { clock: systemClock, log: quietLog });
-  const engine = new JobEngine({ store, source, printer: h.driver, config: jobsSchema.parse({}), clock: systemClock, log: quietLog, snapshot: () => healthyBody() });
+  const source = new SimRecords(simRecordsSchema().parse({ latencyMs: 10 }), { clock: systemClock, log: quietLog });
+  const engine = new JobEngine({ store, source, printer: h.driver, config: jobsSchema().parse({}), clock: systemClock, log: quietLog, snapshot: () => healthyBody() });
   await h.driver.start();
   await engine.start();
   let stopped = false;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { supplyCapacity } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
 
-const supplyMapping = z.strictObject({
+const supplyMapping = () => z.strictObject({
   match: z
     .string()
     .min(1)
@@ -14,7 +14,7 @@ const supplyMapping = z.strictObject({
     .describe('Cards a full one prints (e.g. 200 for a YMCKO ribbon), to turn the percentage the printer reports into cards left. Without it the cards left are learned from use.'),
 });
 
-export const ippPrinterSchema = z.strictObject({
+export const ippPrinterSchema = () => z.strictObject({
   driver: z.literal('ipp').describe('the card printer over IPP: its CUPS queue or its own IPP service'),
   url: z
     .string()
@@ -30,17 +30,20 @@ export const ippPrinterSchema = z.strictObject({
     .describe('A card the printer has not finished after this long (a jam nobody clears) is set aside for a person to verify.'),
   supplies: z
     .strictObject({
-      ribbon: supplyMapping.optional().describe('Where the ribbon is.'),
-      film: supplyMapping.optional().describe('Where the retransfer film is.'),
-      blanks: supplyMapping.optional().describe('Where the card hopper is.'),
+      ribbon: supplyMapping().optional().describe('Where the ribbon is.'),
+      film: supplyMapping().optional().describe('Where the retransfer film is.'),
+      blanks: supplyMapping().optional().describe('Where the card hopper is.'),
     })
     .prefault({})
     .describe('Where ribbon, film and blanks are among what the printer reports, for a vendor driver that names them its own way.'),
 });
-export type IppPrinterOptions = z.infer<typeof ippPrinterSchema>;
+export type IppPrinterOptions = z.infer<ReturnType<typeof ippPrinterSchema>>;
 
 export const ippPrinter = defineDriver({
-  schema: ippPrinterSchema,
+  // Built when asked for (to read a configuration), so nothing holds it afterwards.
+  get schema() {
+    return ippPrinterSchema();
+  },
   async load() {
     const { IppPrinter } = await import('./driver.js');
     return (c, ctx) => new IppPrinter(c, ctx);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { filePath, supplyCapacity } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
 
-export const simPrinterSchema = z.strictObject({
+export const simPrinterSchema = () => z.strictObject({
   stateFile: filePath.optional().describe('JSON file re-read on every change, to set supply levels and faults by hand (see README): what a technician does to the real printer.'),
   secondsPerCard: z.number().min(0.01).max(600).default(20).describe('Time the simulated printer takes per card, in seconds.'),
   outputDir: filePath
@@ -20,13 +20,16 @@ export const simPrinterSchema = z.strictObject({
     .describe('What the simulated printer starts with, full.'),
   lowPercent: z.number().min(0).max(100).default(10).describe('The simulated printer\'s own "low" mark, in percent of capacity (like IPP marker-low-levels).'),
 });
-export type SimPrinterOptions = z.infer<typeof simPrinterSchema>;
+export type SimPrinterOptions = z.infer<ReturnType<typeof simPrinterSchema>>;
 
 export const simPrinter = defineDriver({
-  schema: z.strictObject({
-    driver: z.literal('sim').describe('a simulated card printer, for the demo and tests'),
-    sim: simPrinterSchema.prefault({}).describe('The simulated printer.'),
-  }),
+  // Built when asked for (to read a configuration), so nothing holds it afterwards.
+  get schema() {
+    return z.strictObject({
+      driver: z.literal('sim').describe('a simulated card printer, for the demo and tests'),
+      sim: simPrinterSchema().prefault({}).describe('The simulated printer.'),
+    });
+  },
   async load() {
     const { SimPrinter } = await import('./driver.js');
     return (c, ctx) => new SimPrinter(c.sim, ctx);

@@ -5,7 +5,7 @@ import { filePath, port } from '../../config-fields.js';
 export const SNMP_AUTH_PROTOCOLS = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 export const SNMP_PRIV_PROTOCOLS = ['des', 'aes', 'aes256b', 'aes256r'] as const;
 
-export const snmpMonitorSchema = z
+export const snmpMonitorSchema = () => z
   .strictObject({
     host: z
       .string()
@@ -47,4 +47,4 @@ export const snmpMonitorSchema = z
       if (c.privKeyFile && !c.privProtocol) need('privProtocol', `privKeyFile needs privProtocol: one of ${SNMP_PRIV_PROTOCOLS.join(', ')}`);
     }
   });
-export type SnmpMonitorOptions = z.infer<typeof snmpMonitorSchema>;
+export type SnmpMonitorOptions = z.infer<ReturnType<typeof snmpMonitorSchema>>;

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { filePath, supplyCapacity } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
 
-const rollCapacity = z.strictObject({
+const rollCapacity = () => z.strictObject({
   capacity: supplyCapacity.optional().describe('Cards a full one prints, to turn the percentage the vendor software reports into cards left.'),
 });
 
-export const windowsPrinterSchema = z.strictObject({
+export const windowsPrinterSchema = () => z.strictObject({
   name: z
     .string()
     .min(1)
@@ -32,8 +32,8 @@ export const windowsPrinterSchema = z.strictObject({
   lowPercent: z.number().min(0).max(100).default(10).describe('Ribbon or film at or under this level, as the vendor software reports it, reads low.'),
   supplies: z
     .strictObject({
-      ribbon: rollCapacity.optional().describe('The ribbon.'),
-      film: rollCapacity.optional().describe('The retransfer film.'),
+      ribbon: rollCapacity().optional().describe('The ribbon.'),
+      film: rollCapacity().optional().describe('The retransfer film.'),
     })
     .prefault({})
     .describe('Cards a full ribbon and film print, where the vendor software reports only percentages.'),
@@ -46,13 +46,16 @@ export const windowsPrinterSchema = z.strictObject({
     .optional()
     .describe('For tests and troubleshooting only: the command that starts the printer helper, instead of Windows PowerShell with deploy/windows/printer-helper.ps1.'),
 });
-export type WindowsPrinterOptions = z.infer<typeof windowsPrinterSchema>;
+export type WindowsPrinterOptions = z.infer<ReturnType<typeof windowsPrinterSchema>>;
 
 export const windowsPrinter = defineDriver({
-  schema: z.strictObject({
-    driver: z.literal('windows').describe('the card printer through the Windows print spooler and its own Windows driver (a USB FARGO, Entrust, ...)'),
-    windows: windowsPrinterSchema.describe('The printer in Windows.'),
-  }),
+  // Built when asked for (to read a configuration), so nothing holds it afterwards.
+  get schema() {
+    return z.strictObject({
+      driver: z.literal('windows').describe('the card printer through the Windows print spooler and its own Windows driver (a USB FARGO, Entrust, ...)'),
+      windows: windowsPrinterSchema().describe('The printer in Windows.'),
+    });
+  },
   async load() {
     const { WindowsPrinter } = await import('./driver.js');
     return (c, ctx) => new WindowsPrinter(c.windows, ctx);

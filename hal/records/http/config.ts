@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { filePath } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
 
-export const httpRecordsSchema = z.strictObject({
+export const httpRecordsSchema = () => z.strictObject({
   /** Base URL of the record service: GET {url}/records/{recordId} (see README). */
   url: z
     .string()
@@ -26,13 +26,16 @@ export const httpRecordsSchema = z.strictObject({
     .optional()
     .describe('No longer used, and accepted so older files still load: a failed fetch is retried by the print queue, on its own schedule (jobs.maxFetchAttempts, jobs.retryAfterSeconds), not also inside the driver.'),
 });
-export type HttpRecordsOptions = z.infer<typeof httpRecordsSchema>;
+export type HttpRecordsOptions = z.infer<ReturnType<typeof httpRecordsSchema>>;
 
 export const httpRecords = defineDriver({
-  schema: z.strictObject({
-    driver: z.literal('http').describe('the record service over HTTP(S)'),
-    http: httpRecordsSchema.describe('Where the record service is and how to reach it.'),
-  }),
+  // Built when asked for (to read a configuration), so nothing holds it afterwards.
+  get schema() {
+    return z.strictObject({
+      driver: z.literal('http').describe('the record service over HTTP(S)'),
+      http: httpRecordsSchema().describe('Where the record service is and how to reach it.'),
+    });
+  },
   async load() {
     const { HttpRecords } = await import('./driver.js');
     return (c, ctx) => new HttpRecords(c.http, ctx);

@@ -9,7 +9,7 @@ const usbId = (what: string) =>
     .union([z.number().int().min(0).max(0xffff), z.string().regex(/^(0x)?[0-9a-fA-F]{4}$/, `expected a USB ${what} id of 4 hex digits, e.g. "0x051d"`)])
     .transform((v) => (typeof v === 'number' ? v : parseInt(v.replace(/^0x/i, ''), 16)));
 
-export const hidUpsSchema = z.strictObject({
+export const hidUpsSchema = () => z.strictObject({
   driver: z.literal('hid').describe('read a USB UPS directly (HID Power Device class: APC, CyberPower, Eaton, ...); needs the node-hid package and, on Linux, the udev rule'),
   vendorId: usbId('vendor')
     .optional()
@@ -21,12 +21,15 @@ export const hidUpsSchema = z.strictObject({
     .default(true)
     .describe('Ask the UPS for its feature reports at every poll, as NUT does. false: ask once on connecting, then read only the input reports the UPS sends when something changes (for UPSes that stall on frequent requests).'),
   timeoutSeconds: z.number().min(0.1).max(60).default(3).describe('How long to wait for the UPS to answer over USB, in seconds, before it counts as unreadable (ups.comm_lost).'),
-  ...upsWatchKeys,
+  ...upsWatchKeys(),
 });
-export type HidOptions = z.infer<typeof hidUpsSchema>;
+export type HidOptions = z.infer<ReturnType<typeof hidUpsSchema>>;
 
 export const hidUps = defineDriver({
-  schema: hidUpsSchema,
+  // Built when asked for (to read a configuration), so nothing holds it afterwards.
+  get schema() {
+    return hidUpsSchema();
+  },
   async load() {
     // node-hid itself is loaded only when the UPS is opened, so a missing native module is a
     // reading error with a hint, not a crash at start.

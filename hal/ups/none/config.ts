@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { defineDriver } from '../../driver.js';
 
 export const noUps = defineDriver({
-  schema: z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') }),
+  // Built when asked for (to read a configuration), so nothing holds it afterwards.
+  get schema() {
+    return z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') });
+  },
   async load() {
     const { NoUps } = await import('./driver.js');
     return () => new NoUps();

@@ -4,7 +4,7 @@ import { filePath, port } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
 import { upsWatchKeys } from '../config.js';
 
-export const nutUpsSchema = z.strictObject({
+export const nutUpsSchema = () => z.strictObject({
   driver: z.literal('nut').describe('read the UPS from NUT\'s upsd over its network protocol (the usual choice on Linux)'),
   /** upsd's address; loopback when the UPS hangs off this PC. */
   host: z.string().min(1).default('127.0.0.1').describe('Address of upsd; 127.0.0.1 when the UPS hangs off this PC.'),
@@ -25,12 +25,15 @@ export const nutUpsSchema = z.strictObject({
     })
     .optional()
     .describe('Talk to upsd over TLS (STARTTLS, as upsmon does with CERTVERIFY): needed when upsd is on another PC. upsd must have a certificate (CERTFILE or CERTPATH in upsd.conf); the connection fails rather than fall back to plain text.'),
-  ...upsWatchKeys,
+  ...upsWatchKeys(),
 });
-export type NutOptions = z.infer<typeof nutUpsSchema>;
+export type NutOptions = z.infer<ReturnType<typeof nutUpsSchema>>;
 
 export const nutUps = defineDriver({
-  schema: nutUpsSchema,
+  // Built when asked for (to read a configuration), so nothing holds it afterwards.
+  get schema() {
+    return nutUpsSchema();
+  },
   async load() {
     const { NutUps } = await import('./driver.js');
     return (c, ctx) => new NutUps(c, ctx);

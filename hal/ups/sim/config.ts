@@ -4,7 +4,7 @@ import { filePath } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
 import { upsWatchKeys } from '../config.js';
 
-export const simUpsSchema = z.strictObject({
+export const simUpsSchema = () => z.strictObject({
   stateFile: filePath
     .optional()
     .describe('JSON file read at every poll to inject mains loss, low battery or a pulled cable (see README "Injecting faults").'),
@@ -16,14 +16,17 @@ export const simUpsSchema = z.strictObject({
   inputVoltage: z.number().min(0).max(500).default(220).describe('Simulated mains voltage, in volts, while on mains.'),
   loadPercent: z.number().min(0).max(200).default(35).describe('Simulated load, in percent of the UPS\'s rating.'),
 });
-export type SimUpsOptions = z.infer<typeof simUpsSchema>;
+export type SimUpsOptions = z.infer<ReturnType<typeof simUpsSchema>>;
 
 export const simUps = defineDriver({
-  schema: z.strictObject({
-    driver: z.literal('sim').describe('a simulated UPS, for the demo and tests'),
-    sim: simUpsSchema.prefault({}).describe('The simulated UPS\'s battery model.'),
-    ...upsWatchKeys,
-  }),
+  // Built when asked for (to read a configuration), so nothing holds it afterwards.
+  get schema() {
+    return z.strictObject({
+      driver: z.literal('sim').describe('a simulated UPS, for the demo and tests'),
+      sim: simUpsSchema().prefault({}).describe('The simulated UPS\'s battery model.'),
+      ...upsWatchKeys(),
+    });
+  },
   async load() {
     const { SimUps } = await import('./driver.js');
     return (c, ctx) => new SimUps(c.sim, ctx);

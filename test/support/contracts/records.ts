@@ -77,7 +77,7 @@ export function recordsContract(name: string, make: () => Promise<RecordsHarness
 export function simRecordsHarness(): Promise<RecordsHarness> {
   const clock = new ManualClock();
   let down = false;
-  const source = new SimRecords(simRecordsSchema.parse({ latencyMs: 1500, failureRate: 0.5, missing: ['CONTRACT-GONE'] }), { clock, log: quietLog }, () => (down ? 0 : 0.99));
+  const source = new SimRecords(simRecordsSchema().parse({ latencyMs: 1500, failureRate: 0.5, missing: ['CONTRACT-GONE'] }), { clock, log: quietLog }, () => (down ? 0 : 0.99));
   return Promise.resolve({
     source,
     missingId: 'CONTRACT-GONE',
@@ -110,7 +110,7 @@ export async function httpRecordsHarness(): Promise<RecordsHarness> {
   const port = (server.address() as { port: number }).port;
   const tokenFile = join(tempDir('records-'), 'token');
   writeFileSync(tokenFile, `${token}\n`);
-  const source = new HttpRecords(httpRecordsSchema.parse({ url: `http://127.0.0.1:${port}/base`, tokenFile, timeoutSeconds: 2 }), { clock: systemClock, log: quietLog });
+  const source = new HttpRecords(httpRecordsSchema().parse({ url: `http://127.0.0.1:${port}/base`, tokenFile, timeoutSeconds: 2 }), { clock: systemClock, log: quietLog });
   return {
     source,
     missingId: 'CONTRACT-GONE',
