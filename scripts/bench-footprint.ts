@@ -1,21 +1,23 @@
 /**
  * `npm run bench:footprint`: what the idle agent costs the station PC, against a bare Node in the
- * same run. The agent runs as the service runs it (the bundle, its launcher's Node flags, default
+ * same run. The agent runs as the service runs it (the bundle, its launcher's Node flags and the
+ * Linux service's environment, AGENT_ENV, given to bare Node too; default
  * intervals: poll 2 s, health 10 s, the station page on), on simulated printer and UPS, reporting to
  * a real Mosquitto; beside it the same agent from tsc's output, not bundled, to show what the
  * bundle saves; the baseline is `node -e "setInterval(() => {}, 1000)"` with the same flags. All are measured
  * over the same window after a warm-up: CPU time from /proc (the process, its reaped children
  * and any still running), RSS sampled every second (the process and its children).
  *
- *   npm run bench:footprint -- [--seconds 60] [--warmup 15] [--flags "--max-old-space-size=128 ..."]
+ *   npm run bench:footprint -- [--seconds 60] [--warmup 15] [--flags "--max-old-space-size=128 ..."] [--env "MALLOC_ARENA_MAX=2"]
+ *   (--env "" runs all three without the service's environment: as on Windows, or from npm start)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { AGENT_NODE_FLAGS } from '../agent/process/runtime-flags.js';
-import { arg, freePort, startMosquitto } from './bench-support.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/process/runtime-flags.js';
+import { arg, childEnv, freePort, startMosquitto } from './bench-support.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** What the launchers run (scripts/build-dist.ts), and tsc's output of the same program for comparison. */
@@ -140,17 +142,19 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-footprint-'));
   // --flags "..." tries other Node flags for all three (the launchers' own flags are the default).
   const flags = arg('flags', AGENT_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+  // --env "..." likewise for the environment (the Linux service's by default).
+  const { env, text: envText } = childEnv(AGENT_ENV);
   const agentAt = async (program: string, name: string) => {
     const cfg = stationConfig(join(dir, name), `bench-${name}`, broker.url, await freePort());
-    return spawn(process.execPath, [...flags, program, 'run', '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
+    return spawn(process.execPath, [...flags, program, 'run', '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir, env });
   };
   const procs = {
     agent: await agentAt(BUNDLE, 'bundle'),
     unbundled: await agentAt(UNBUNDLED, 'unbundled'),
-    bare: spawn(process.execPath, [...flags, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }),
+    bare: spawn(process.execPath, [...flags, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore', env }),
   };
   try {
-    process.stderr.write(`footprint: node ${flags.join(' ')}; warming up ${warmup} s, then measuring ${seconds} s (agent pid ${procs.agent.pid}, unbundled agent pid ${procs.unbundled.pid}, bare node pid ${procs.bare.pid})\n`);
+    process.stderr.write(`footprint: node ${flags.join(' ')}, environment ${envText}; warming up ${warmup} s, then measuring ${seconds} s (agent pid ${procs.agent.pid}, unbundled agent pid ${procs.unbundled.pid}, bare node pid ${procs.bare.pid})\n`);
     await new Promise((r) => setTimeout(r, warmup * 1000));
     for (const [name, p] of Object.entries(procs)) if (p.exitCode !== null) throw new Error(`${name} exited with ${p.exitCode}`);
     const m = await measure(procs, seconds);

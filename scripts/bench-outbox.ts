@@ -5,7 +5,7 @@
  * The replay runs in a child process, with the agent's own Node flags, so its RSS is the
  * agent's alone.
  *
- *   node dist/scripts/bench-outbox.js [--messages 100000] [--flags "--max-old-space-size=128 ..."]
+ *   node dist/scripts/bench-outbox.js [--messages 100000] [--flags "--max-old-space-size=128 ..."] [--env "MALLOC_ARENA_MAX=2"]
  *
  * The last line printed is one JSON object with the figures.
  */
@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
-import { AGENT_NODE_FLAGS } from '../agent/process/runtime-flags.js';
-import { arg, startMosquitto } from './bench-support.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/process/runtime-flags.js';
+import { arg, childEnv, startMosquitto } from './bench-support.js';
 import { Store } from '../agent/store/store.js';
 import { systemClock } from '../hal/clock.js';
 import { DEFAULT_SENDER_OPTIONS } from '../telemetry/sender.js';
@@ -127,10 +127,12 @@ async function raw(url: string, n: number, protocolVersion: 4 | 5, window: numbe
 
 /** The agent's Node flags, or others to compare (`--flags "..."`), for every child of the run. */
 const NODE_FLAGS = arg('flags', AGENT_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+/** The Linux service's environment, or another (`--env "..."`, `--env ""` for none). */
+const CHILD_ENV = childEnv(AGENT_ENV).env;
 
 function runChild(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...NODE_FLAGS, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: CHILD_ENV });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`benchmark child ${args[0] ?? ''} exited ${code}`))));

@@ -12,6 +12,21 @@ export function arg(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
+/**
+ * `--env "NAME=value ..."`: what a benchmark adds to its children's environment; by default the
+ * Linux service's (AGENT_ENV), so they run as stations do; `--env ""` for none.
+ */
+export function childEnv(defaults: Readonly<Record<string, string>>): { env: NodeJS.ProcessEnv; text: string } {
+  const text = arg('env', Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(' '));
+  const added: Record<string, string> = {};
+  for (const pair of text.split(' ').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--env takes NAME=value pairs separated by spaces, not "${pair}"`);
+    added[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return { env: { ...process.env, ...added }, text: text || '(none)' };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/log.js';
 import { known, SystemHost } from '../../hal/host/system.js';
@@ -87,6 +87,9 @@ describe('launch flags', () => {
     expect(readFileSync(join(root, 'deploy/windows/station-agent.cmd'), 'utf8')).toContain('"%~dp0dist\\bin\\station-agent.js" %*');
     const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
     expect(start).toMatch(/ dist\/bin\/station-agent\.js run$/);
+    // The Linux service's environment, as the benchmarks measure it.
+    const environment = [...unit.matchAll(/^Environment=(.*)$/gm)].flatMap((m) => (m[1] ?? '').split(' '));
+    for (const [name, value] of Object.entries(AGENT_ENV)) expect(environment).toContain(`${name}=${value}`);
     for (const flag of AGENT_NODE_FLAGS) {
       // Flags go before the script: after it they would be the agent's arguments, not Node's.
       expect(execStart.slice(0, execStart.indexOf('station-agent.js'))).toContain(flag);
