@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { filePath } from '../hal/config-fields.js';
-import { listenSchema as listen } from '../platform/listen.js';
+import { listenSchema } from '../platform/listen.js';
 import { leadDaysSchema } from '../telemetry/config.js';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
@@ -40,7 +40,7 @@ export type AlertmanagerSection = z.infer<ReturnType<typeof alertmanagerSchema>>
 
 export const dashboardSectionSchema = () => z
   .strictObject({
-    listen: listen()
+    listen: listenSchema()
       .default('127.0.0.1:8080')
       .describe('Address and port of the web page and /api/. Loopback unless set otherwise; any other address needs tokenFile.'),
     tokenFile: filePath

@@ -44,8 +44,6 @@ interface Node {
   [FILE_PATH_MARK]?: boolean;
 }
 
-const jsonSchemas = new WeakMap<z.ZodType, Node>();
-
 /**
  * A copy of `value` (already validated by `schema`) with every key the schema marks as a file
  * path (hal/config-fields.ts `filePath`) made absolute against `baseDir`: a relative path in a
@@ -53,11 +51,8 @@ const jsonSchemas = new WeakMap<z.ZodType, Node>();
  * Inside a union (the drivers of a family) the member whose constants match the value is followed.
  */
 export function resolveFilePaths<T>(schema: z.ZodType, value: T, baseDir: string): T {
-  let root = jsonSchemas.get(schema);
-  if (!root) {
-    root = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Node;
-    jsonSchemas.set(schema, root);
-  }
+  // Once per reading of a file (the schema is built for it, agent/config/schema.ts): no cache.
+  const root = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Node;
   const walk = (node: Node, v: unknown): unknown => {
     if (node[FILE_PATH_MARK] === true && typeof v === 'string') return isAbsolute(v) ? v : resolve(baseDir, v);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;

@@ -19,18 +19,17 @@
  *
  * CommonJS, not an ES module: Node's ES module loader (resolution, linking, the CommonJS lexer it
  * runs on every package it imports) is ~0.9 MB that a program of `require`s never loads
- * (measured on the idle agent). The chunks are CommonJS files (dist/bin/package.json says so);
- * a package that is itself an ES module is loaded with `await import()` (aedes), and the build
- * stops if a chunk would `require` one.
+ * (measured on the idle agent). The chunks are CommonJS files (dist/bin/package.json says so),
+ * in strict mode as the ES modules they are built from were.
  *
  * readable-stream, which mqtt.js uses, is the userland copy of Node's own streams, kept for
  * browsers; in the bundle it is Node's `node:stream` (the same API), one streams implementation
  * in memory instead of two.
  */
-import { chmodSync, cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rolldown } from 'rolldown';
-import { esmPackagesRequired, isExternalFor } from './bundle-policy.js';
+import { isExternalFor } from './bundle-policy.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
@@ -48,6 +47,8 @@ async function bundle(): Promise<void> {
     await build.write({
       dir: join(DIST, 'bin'),
       format: 'cjs',
+      // Our modules and the packages' ES sources were strict as ES modules; they stay so.
+      strict: true,
       // V8 keeps each module's source text for the life of the process, one byte a character if
       // it is all Latin-1 and two otherwise: one "→" in a message doubled a whole chunk.
       charset: 'ascii',
@@ -65,18 +66,6 @@ async function bundle(): Promise<void> {
   // The project is "type": "module"; this folder's .js files are CommonJS.
   writeFileSync(join(DIST, 'bin', 'package.json'), '{ "type": "commonjs" }\n');
   chmodSync(BUNDLE_ENTRY, 0o755);
-  const isEsm = (name: string) => {
-    try {
-      return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { type?: string }).type === 'module';
-    } catch {
-      return false;
-    }
-  };
-  const files = ['station-agent.js', ...readdirSync(join(DIST, 'bin', 'chunks')).filter((f) => f.endsWith('.js')).map((f) => join('chunks', f))];
-  for (const file of files) {
-    const esm = esmPackagesRequired(readFileSync(join(DIST, 'bin', file), 'utf8'), isEsm);
-    if (esm.length > 0) throw new Error(`dist/bin/${file} requires ${esm.join(', ')}, an ES module Node 20 cannot require: load it with \`await import()\``);
-  }
 }
 
 // The pages' files, and the JSON Schemas the dashboard validates messages with, beside the code.

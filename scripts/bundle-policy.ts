@@ -33,18 +33,3 @@ export function isExternalFor(root: string): (id: string, importer: string | und
   };
 }
 
-/**
- * Packages a CommonJS bundle `require`s that are ES modules, which Node 20 cannot require
- * (ERR_REQUIRE_ESM, at the moment the command needing them runs). Such a package must be
- * loaded with `await import()`, which stays an import in the bundle (aedes is one).
- */
-export function esmPackagesRequired(source: string, isEsmPackage: (name: string) => boolean): string[] {
-  const found = new Set<string>();
-  for (const m of source.matchAll(/\brequire\((["'`])([^"'`]+)\1\)/g)) {
-    const id = m[2] ?? '';
-    if (isBuiltin(id) || id.startsWith('.') || id.startsWith('/')) continue;
-    const name = packageOf(id);
-    if (isEsmPackage(name)) found.add(name);
-  }
-  return [...found].sort();
-}

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import type { Logger } from 'pino';
+import { brokerUrl } from './mqtt-client.js';
 
 /** The embedded broker could not start; `hint` says what to change (the CLI prints it). */
 export class BrokerError extends Error {
@@ -23,7 +24,7 @@ export interface EmbeddedBroker {
  * loopback unless configured otherwise, and keeps retained messages in memory while it runs.
  */
 export async function startEmbeddedBroker(host: string, port: number, log: Logger): Promise<EmbeddedBroker> {
-  // aedes is an ES module: imported, never required (the bundle is CommonJS).
+  // Loaded only for the embedded broker; an ES module, so imported rather than required.
   const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker();
   const server: Server = createServer((socket) => broker.handle(socket));
@@ -45,7 +46,7 @@ export async function startEmbeddedBroker(host: string, port: number, log: Logge
         : 'Check mqtt.embedded.host and mqtt.embedded.port.',
     );
   }
-  const url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = brokerUrl(host, port);
   log.info({ url }, 'embedded MQTT broker listening');
   return {
     url,

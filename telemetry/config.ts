@@ -19,7 +19,7 @@ export const mqttSchema = () => z
         abort: true,
       })
       .refine(
-        (u) => u === 'embedded' || /^mqtts?:\/\/[^\s/@]+(:\d+)?\/?$/.test(u),
+        (u) => u === 'embedded' || /^mqtts?:\/\/[^\s/@?#]+(:\d+)?\/?$/.test(u),
         'expected "embedded", mqtt://HOST:PORT or mqtts://HOST:PORT',
       ),
     username: z.string().min(1).optional().describe('Broker login name, usually "station-" and the station id; the broker\'s ACL lets it write only its own topics.'),

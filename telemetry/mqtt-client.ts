@@ -12,8 +12,9 @@ import type { TLSSocket } from 'node:tls';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import * as clientModule from 'mqtt/lib/client';
 
-// The module is CommonJS with `exports.default = MqttClient`: Node hands its exports to an ESM
-// import as `default`, a bundler hands over `exports.default` itself. Either way, the class.
+// The module is CommonJS with `exports.default = MqttClient`: an ES module's default import of it
+// is its whole `exports` (in Node, and in the bundle alike), the class one level down. Should a
+// build ever hand over `exports.default` itself, that is the class already.
 const exported = clientModule.default as unknown as typeof MqttClient & { default?: typeof MqttClient };
 const Client = exported.default ?? exported;
 
@@ -35,7 +36,7 @@ export function brokerAddress(url: string, clientCertificate = false): BrokerAdd
   } catch {
     throw new Error(`"${url}" is not a broker URL: expected mqtt://HOST:PORT or mqtts://HOST:PORT`);
   }
-  if (u.protocol !== 'mqtt:' && u.protocol !== 'mqtts:') {
+  if ((u.protocol !== 'mqtt:' && u.protocol !== 'mqtts:') || u.search !== '' || u.hash !== '') {
     throw new Error(`"${url}" is not a broker URL: expected mqtt://HOST:PORT or mqtts://HOST:PORT`);
   }
   const tls = u.protocol === 'mqtts:' || clientCertificate;
@@ -44,8 +45,19 @@ export function brokerAddress(url: string, clientCertificate = false): BrokerAdd
   return { host, port: u.port === '' ? (tls ? 8883 : 1883) : Number(u.port), tls };
 }
 
-/** What `connectMqtt` takes: mqtt.js's client options, with the TLS material as Buffers. */
-export type MqttOptions = Omit<IClientOptions, 'ca' | 'cert' | 'key'> & { ca?: Buffer; cert?: Buffer; key?: Buffer };
+/** The URL of a broker listening at `host` (an IPv6 address in brackets) and `port`. */
+export function brokerUrl(host: string, port: number): string {
+  return `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * What `connectMqtt` takes: the mqtt.js client options the agent sets (the socket's own options,
+ * such as servername or a SOCKS proxy, are this module's business), and the TLS material.
+ */
+export type MqttOptions = Pick<
+  IClientOptions,
+  'clientId' | 'username' | 'password' | 'keepalive' | 'protocolVersion' | 'clean' | 'writeCache' | 'reconnectPeriod' | 'connectTimeout' | 'resubscribe' | 'will'
+> & { ca?: Buffer; cert?: Buffer; key?: Buffer };
 
 /**
  * A client that connects at once (the CONNECT goes out when the socket is up), like

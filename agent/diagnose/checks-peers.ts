@@ -1,3 +1,4 @@
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock } from '../../hal/clock.js';
 import { codeOf, HalError, unreachable } from '../../hal/errors.js';
@@ -12,7 +13,7 @@ import { createRecordSource } from '../../hal/records/index.js';
 import { createUps } from '../../hal/ups/index.js';
 import { explainMqttError, explainMqttErrorId } from '../../telemetry/connection.js';
 import { stationTopics } from '../../telemetry/topics.js';
-import { connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
+import { brokerUrl, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { fail, pass, warn, type Check, type Facts } from './types.js';
@@ -188,8 +189,9 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
 
 async function mqttCheck(config: Config, configSource: string) {
   const m = config.mqtt;
-  const url = m.url === 'embedded' ? `mqtt://${m.embedded.host}:${m.embedded.port}` : m.url;
-  const facts: Facts = { url, tls: url.startsWith('mqtts:'), username: m.username ?? null };
+  const url = m.url === 'embedded' ? brokerUrl(m.embedded.host, m.embedded.port) : m.url;
+  // A client certificate means TLS under mqtt:// too (telemetry/mqtt-client.ts).
+  const facts: Facts = { url, tls: url.startsWith('mqtts:') || (m.cert !== undefined && m.key !== undefined), username: m.username ?? null };
   let secrets;
   try {
     secrets = readMqttSecrets(m, configSource);
@@ -197,15 +199,16 @@ async function mqttCheck(config: Config, configSource: string) {
     return fail(facts, { en: (err as Error).message, id: `file rahasia MQTT tidak bisa dibaca: ${(err as Error).message}` });
   }
   const topics = stationTopics(m.topicPrefix, config.station);
-  const client = connectMqtt(url, {
-    clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
-    username: m.username,
-    ...secrets,
-    protocolVersion: m.url === 'embedded' ? 4 : m.protocolVersion,
-    reconnectPeriod: 0,
-    connectTimeout: 4000,
-  });
+  let client: MqttClient | undefined;
   try {
+    client = connectMqtt(url, {
+      clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
+      username: m.username,
+      ...secrets,
+      protocolVersion: m.url === 'embedded' ? 4 : m.protocolVersion,
+      reconnectPeriod: 0,
+      connectTimeout: 4000,
+    });
     await whenConnected(client);
     const t0 = Date.now();
     try {
@@ -234,6 +237,6 @@ async function mqttCheck(config: Config, configSource: string) {
       },
     );
   } finally {
-    client.end(true);
+    client?.end(true);
   }
 }

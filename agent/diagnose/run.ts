@@ -2,7 +2,7 @@ import { withTimeout } from '../../hal/errors.js';
 import { pino } from 'pino';
 import type { DiagnosticsPayload } from '../../telemetry/payloads.js';
 import { stationTopics } from '../../telemetry/topics.js';
-import { connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
+import { brokerUrl, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
@@ -128,7 +128,7 @@ export function formatReport(report: DiagnosticsPayload, colour: boolean): strin
 /** Publish the report, retained, on the station's diagnostics topic. */
 export async function publishReport(config: Config, configSource: string, report: DiagnosticsPayload): Promise<void> {
   const m = config.mqtt;
-  const url = m.url === 'embedded' ? `mqtt://${m.embedded.host}:${m.embedded.port}` : m.url;
+  const url = m.url === 'embedded' ? brokerUrl(m.embedded.host, m.embedded.port) : m.url;
   const client = connectMqtt(url, {
     clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
     username: m.username,

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent, testConfig } from '../support/agent.js';
+import { CLI, startAgent, testConfig } from '../support/agent.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort, peerAvailable } from '../support/peers.js';
 import { tempDir } from '../support/sim.js';
@@ -67,5 +67,13 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('an idle agent loads o
     expect(NEVER_BUILTINS.filter((m) => loaded.builtins.includes(m))).toEqual([]);
     const packages = NEVER_PACKAGES.filter((p) => loaded.files.some((f) => f.includes(`/node_modules/${p}/`)));
     expect(packages).toEqual([]);
+  });
+
+  it('every file of the bundle runs in strict mode, as the ES modules it is built from did', () => {
+    const dir = join(CLI, '..');
+    const files = [CLI, ...readdirSync(join(dir, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => join(dir, 'chunks', f))];
+    const sloppy = files.filter((f) => !/^(#!.*\n)?"use strict";/.test(readFileSync(f, 'utf8')));
+    expect(files.length).toBeGreaterThan(10);
+    expect(sloppy).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { esmPackagesRequired, isExternalFor } from '../../scripts/bundle-policy.js';
+import { isExternalFor } from '../../scripts/bundle-policy.js';
 
 describe('what the bundle holds and what stays an import from node_modules', () => {
   const root = '/srv/x/node_modules/station-agent';
@@ -23,13 +23,5 @@ describe('what the bundle holds and what stays an import from node_modules', () 
     expect(external('@napi-rs/canvas', ours)).toBe(true);
     // The checkout itself sits under a folder named node_modules: our imports are still ours.
     expect(external('node-hid', ours)).toBe(true);
-  });
-
-  it('finds the ES-module packages a CommonJS chunk would require, which Node 20 refuses', () => {
-    const esm = new Set(['aedes', '@scope/esm-only']);
-    const chunk = 'const a=require("aedes"),b=require(`sqlite3`),c=require("node:net"),d=require("./x.js"),e=require(\'@scope/esm-only/sub\');import("aedes");';
-    expect(esmPackagesRequired(chunk, (name) => esm.has(name))).toEqual(['@scope/esm-only', 'aedes']);
-    // A dynamic import() of one is how it must be loaded: not a require.
-    expect(esmPackagesRequired('await import("aedes")', (name) => esm.has(name))).toEqual([]);
   });
 });

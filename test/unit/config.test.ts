@@ -154,6 +154,11 @@ colour: blue
     expect(err.message).not.toContain('hunter2');
   });
 
+  it('refuses a query in mqtt.url (the client id belongs in mqtt.clientId), naming the form expected', () => {
+    const err = problemsOf(() => loadConfig(write('q.yaml', VALID_YAML.replace('mqtt://broker.example:1883', 'mqtt://broker.example:1883?clientId=x'))));
+    expect(err.problems[0]).toMatchObject({ path: 'mqtt.url', message: expect.stringMatching(/mqtt:\/\/HOST:PORT/) as string });
+  });
+
   it('a USB HID UPS takes its ids as lsusb prints them, and names a bad one', () => {
     const c = loadConfig(write('hid.yaml', VALID_YAML.replace('ups: { driver: none }', 'ups: { driver: hid, vendorId: "051d", productId: 0x0002 }')));
     expect(c.ups).toEqual({ driver: 'hid', vendorId: 0x051d, productId: 2, pollFeatureReports: true, timeoutSeconds: 3, deadSeconds: 15, lowBatteryCommandTimeoutSeconds: 60 });
@@ -193,7 +198,7 @@ colour: blue
 });
 
 describe('the configuration schemas are built for a reading, not kept', () => {
-  // zod's schemas of the whole file are ~1 MB of heap: a cache (or a module-level schema) would
+  // zod's schemas of the whole file are ~0.65 MB of heap: a cache (or a module-level schema) would
   // hold them for the life of the daemon, which reads its file once (npm run bench:footprint).
   it('each call builds afresh: the file schema, the agent schema, each driver section', () => {
     expect(stationFileSchema()).not.toBe(stationFileSchema());

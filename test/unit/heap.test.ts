@@ -29,7 +29,7 @@ describe('the full collection a minute that keeps the idle heap at its live size
       collect?.();
       expect(calls).toBe(1);
       // The fallback's context would stay alive beside this one: 1.1 MB of heap in the agent.
-      expect(getHeapStatistics().number_of_native_contexts).toBe(contexts);
+      expect(getHeapStatistics().number_of_native_contexts).toBeLessThanOrEqual(contexts);
     } finally {
       own.gc = before;
       if (before === undefined) delete own.gc;

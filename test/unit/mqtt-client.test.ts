@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { brokerAddress, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
+import { brokerAddress, brokerUrl, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
 
 describe('the broker address a station connects to', () => {
   it('takes host and port from mqtt:// and mqtts://, with the MQTT ports by default', () => {
@@ -18,6 +18,14 @@ describe('the broker address a station connects to', () => {
   it('refuses anything but mqtt:// and mqtts://, saying what it expects', () => {
     expect(() => brokerAddress('ws://broker.example:9001')).toThrow(/expected mqtt:\/\/HOST:PORT or mqtts:\/\/HOST:PORT/);
     expect(() => brokerAddress('broker.example:1883')).toThrow(/not a broker URL/);
+    // mqtt.connect read a client id from ?clientId=; the agent takes it from mqtt.clientId only.
+    expect(() => brokerAddress('mqtt://broker.example:1883?clientId=x')).toThrow(/not a broker URL/);
+  });
+
+  it("the embedded broker's URL puts an IPv6 address in brackets, and reads back the same", () => {
+    expect(brokerUrl('127.0.0.1', 1883)).toBe('mqtt://127.0.0.1:1883');
+    expect(brokerUrl('::1', 1884)).toBe('mqtt://[::1]:1884');
+    expect(brokerAddress(brokerUrl('::1', 1884))).toEqual({ host: '::1', port: 1884, tls: false });
   });
 });
 
@@ -31,7 +39,8 @@ describe('a client on our own socket', () => {
 
     const client = connectMqtt(`mqtt://127.0.0.1:${port}`, { clientId: 'unit-01', reconnectPeriod: 0, connectTimeout: 2000 });
     try {
-      await expect(whenConnected(client)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      // The socket's own error, not only the closing that follows it.
+      await expect(whenConnected(client)).rejects.toMatchObject({ code: 'ECONNREFUSED', syscall: 'connect', port });
       // whenConnected has stopped listening: a late error must not end the process.
       expect(() => client.emit('error', new Error('late'))).not.toThrow();
     } finally {
