@@ -4,6 +4,7 @@
  * what had started.
  */
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { readSecretFile } from '../hal/secret-file.js';
@@ -11,6 +12,7 @@ import { readMqttSecrets, type MqttSecrets } from '../platform/mqtt-secrets.js';
 import { Parts } from '../platform/parts.js';
 import { heapCeilingMegabytes } from '../platform/heap.js';
 import { ConfigError } from '../platform/errors.js';
+import { shippedFolder } from '../platform/shipped.js';
 import { explainMqttError } from '../telemetry/connection.js';
 import { schemaValidators } from '../telemetry/validate.js';
 import { Api } from './api.js';
@@ -62,7 +64,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const store = await parts.start('database', () => DashboardStore.open(cfg.dataDir), (st) => st.close());
     const fleet = new Fleet();
     for (const e of await store.loadStations()) fleet.entries.set(e.station, e);
-    const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS });
+    const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(shippedFolder(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname, { en: 'the JSON Schemas of the messages', id: 'JSON Schema pesan' })), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS });
     const weekAgo = ingest.day(now() - 8 * 86_400_000);
     for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
     log.info({ stations: fleet.entries.size }, 'dashboard database loaded');

@@ -7,10 +7,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { findUp } from '../hal/find-up.js';
 import { loopbackHost } from '../platform/listen.js';
+import { shippedFolder } from '../platform/shipped.js';
 import type { Api } from './api.js';
 
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js' };
@@ -23,9 +23,7 @@ const COOKIE = 'dashboard_token';
 
 /** The page's files: dashboard/web in the source tree, copied into dist/ by the build. */
 function webDir(): string {
-  const index = findUp(join('dashboard', 'web', 'index.html'), import.meta.dirname);
-  if (!index) throw new Error(`the dashboard's files (dashboard/web) are not above ${import.meta.dirname}: the installation is incomplete; install the agent again (npm run build copies them into dist/)`);
-  return dirname(index);
+  return shippedFolder(join('dashboard', 'web', 'index.html'), import.meta.dirname, { en: "the dashboard's files", id: 'berkas dasbor' });
 }
 
 export class HttpError extends Error {

@@ -8,11 +8,14 @@ import { findUp } from '../hal/find-up.js';
 // ajv-formats is CommonJS with a default export that ESM interop wraps; require() unwraps it.
 const addFormats = (createRequire(import.meta.url)('ajv-formats') as { default: (ajv: Ajv) => Ajv }).default;
 
-/** Where the committed JSON Schemas are (telemetry/schemas), from the source tree, dist/ and the bundle alike. */
+/**
+ * Where the committed JSON Schemas are (telemetry/schemas), from the source tree and dist/. The
+ * dashboard passes the folder it found (platform/shipped.ts, which says what to do if it is not).
+ */
 function schemaDir(): string {
-  const dir = findUp(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname);
-  if (!dir) throw new Error(`the JSON Schemas (telemetry/schemas) are not above ${import.meta.dirname}: the installation is incomplete; install the agent again (npm run build copies them into dist/)`);
-  return dirname(dir);
+  const file = findUp(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname);
+  if (!file) throw new Error(`telemetry/schemas is not above ${import.meta.dirname}`);
+  return dirname(file);
 }
 
 /**

@@ -11,11 +11,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { findUp } from '../../hal/find-up.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
 import { AgentError } from '../../platform/errors.js';
+import { shippedFolder } from '../../platform/shipped.js';
 import type { Lang, Text } from '../../platform/i18n.js';
 import { loopbackHost } from '../../platform/listen.js';
 import type { StationBody } from '../../telemetry/payloads.js';
@@ -68,9 +68,7 @@ export interface OperatorDeps {
 
 /** The page's files: agent/operator/web in the source tree, copied into dist/ by the build. */
 function webDir(): string {
-  const index = findUp(join('agent', 'operator', 'web', 'index.html'), import.meta.dirname);
-  if (!index) throw new Error(`the station page's files (agent/operator/web) are not above ${import.meta.dirname}: the installation is incomplete; install the agent again (npm run build copies them into dist/)`);
-  return dirname(index);
+  return shippedFolder(join('agent', 'operator', 'web', 'index.html'), import.meta.dirname, { en: "the station page's files", id: 'berkas halaman stasiun' });
 }
 
 class HttpError extends Error {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findUp } from '../../hal/find-up.js';
+import { describeError } from '../../platform/errors.js';
+import { shippedFolder } from '../../platform/shipped.js';
 
 describe('findUp: what ships beside the code, from the source tree, dist/ or the bundle', () => {
   // A tree shaped like an installation: the pages under dist/, the bundle's chunks two levels down.
@@ -30,5 +32,17 @@ describe('findUp: what ships beside the code, from the source tree, dist/ or the
 
   it('is null when nothing up to the file system root has it', () => {
     expect(findUp('no/such/file-3f9c.txt', join(root, 'dist/bin/chunks'))).toBeNull();
+  });
+
+  it('a folder that ships beside the code is found; missing, the error says the installation is incomplete and what to do, in both languages', () => {
+    expect(shippedFolder('agent/operator/web/index.html', join(root, 'dist/bin/chunks'), { en: 'the pages', id: 'halaman' })).toBe(join(root, 'dist/agent/operator/web'));
+    let err: unknown;
+    try {
+      shippedFolder('dashboard/web/index.html', join(root, 'dist/bin/chunks'), { en: "the dashboard's files", id: 'berkas dasbor' });
+    } catch (e) {
+      err = e;
+    }
+    expect(describeError(err, 'en')).toMatch(/the dashboard's files \(dashboard\/web\) are not in .*installation is incomplete\n.*install the agent again/s);
+    expect(describeError(err, 'id')).toMatch(/berkas dasbor \(dashboard\/web\) tidak ada .*instalasinya tidak lengkap\n.*pasang ulang agen/s);
   });
 });
