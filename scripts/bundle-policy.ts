@@ -32,4 +32,3 @@ export function isExternalFor(root: string): (id: string, importer: string | und
     return !(BUNDLED as readonly string[]).includes(packageOf(id));
   };
 }
-
