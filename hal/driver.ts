@@ -22,7 +22,9 @@ type SectionSchema = z.ZodObject<{ driver: z.ZodLiteral<string> } & z.core.$ZodL
  * schema of its configuration section (`driver` is its name; keys that name files use the
  * `filePath` type of config-fields.ts, so they are resolved against the configuration file's
  * folder), and how to make it, imported only when it is configured so its dependencies (a
- * native module, an IPP client) load only then.
+ * native module, an IPP client) load only then. `schema` is a getter that builds the schema each
+ * time it is read: the agent reads its file once, and a schema kept in the table would be heap
+ * held for the life of the daemon (agent/config/schema.ts).
  */
 export interface DriverSpec<S extends SectionSchema, D> {
   schema: S;

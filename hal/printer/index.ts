@@ -10,7 +10,7 @@ import { simPrinter } from './sim/config.js';
 import type { PrinterDriver } from './types.js';
 import { windowsPrinter } from './windows/config.js';
 
-const PRINTER_DRIVERS = [simPrinter, ippPrinter, windowsPrinter] as const;
+export const PRINTER_DRIVERS = [simPrinter, ippPrinter, windowsPrinter] as const;
 
 /** Every print path's section, each with the monitors any path can carry (printer.snmp). */
 export const printerSchema = () => familySchema(withMonitors(PRINTER_DRIVERS));

@@ -8,12 +8,12 @@ import type { DriverContext } from '../driver.js';
 import { snmpMonitorSchema } from './snmp/config.js';
 import type { PrinterDriver } from './types.js';
 
-const MONITOR_SHAPE = () => ({
+const monitorShape = () => ({
   snmp: snmpMonitorSchema()
     .optional()
     .describe('The printer\'s own SNMP agent (Printer MIB, Host Resources, MIB-II), read beside any print path: ribbon, film and hopper levels and hardware faults from the printer itself. Leave it out for a printer without a network SNMP agent.'),
 });
-type MonitorShape = ReturnType<typeof MONITOR_SHAPE>;
+type MonitorShape = ReturnType<typeof monitorShape>;
 
 /** Each line of a table of print paths, its schema with the monitors' keys added. */
 type WithMonitors<T> = {
@@ -22,7 +22,7 @@ type WithMonitors<T> = {
 
 export function withMonitors<T extends readonly { schema: z.ZodObject; load: unknown }[]>(table: T): WithMonitors<T> {
   // safeExtend keeps a driver's own refinements, should it have any.
-  return table.map((line) => ({ ...line, schema: line.schema.safeExtend(MONITOR_SHAPE()) })) as WithMonitors<T>;
+  return table.map((line) => ({ ...line, schema: line.schema.safeExtend(monitorShape()) })) as WithMonitors<T>;
 }
 
 /** The print path, with the configured monitors wrapped around it; their code is imported only then. */

@@ -8,7 +8,7 @@ import { httpRecords } from './http/config.js';
 import { simRecords } from './sim/config.js';
 import type { RecordSource } from './types.js';
 
-const RECORD_DRIVERS = [simRecords, httpRecords] as const;
+export const RECORD_DRIVERS = [simRecords, httpRecords] as const;
 
 export const recordsSchema = () => familySchema(RECORD_DRIVERS).describe('Where print-ready records come from. Without it, queued jobs wait (held: no record source).');
 export type RecordsConfig = z.infer<ReturnType<typeof recordsSchema>>;

@@ -10,7 +10,7 @@ import { nutUps } from './nut/config.js';
 import { simUps } from './sim/config.js';
 import type { UpsDriver } from './types.js';
 
-const UPS_DRIVERS = [simUps, nutUps, hidUps, noUps] as const;
+export const UPS_DRIVERS = [simUps, nutUps, hidUps, noUps] as const;
 
 export const upsSchema = () => familySchema(UPS_DRIVERS).describe('The UPS that keeps the station running through a power cut. Required in a file: a station says which it has.');
 export type UpsConfig = z.infer<ReturnType<typeof upsSchema>>;

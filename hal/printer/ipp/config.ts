@@ -40,7 +40,6 @@ export const ippPrinterSchema = () => z.strictObject({
 export type IppPrinterOptions = z.infer<ReturnType<typeof ippPrinterSchema>>;
 
 export const ippPrinter = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return ippPrinterSchema();
   },

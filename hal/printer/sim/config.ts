@@ -23,7 +23,6 @@ export const simPrinterSchema = () => z.strictObject({
 export type SimPrinterOptions = z.infer<ReturnType<typeof simPrinterSchema>>;
 
 export const simPrinter = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return z.strictObject({
       driver: z.literal('sim').describe('a simulated card printer, for the demo and tests'),

@@ -49,7 +49,6 @@ export const windowsPrinterSchema = () => z.strictObject({
 export type WindowsPrinterOptions = z.infer<ReturnType<typeof windowsPrinterSchema>>;
 
 export const windowsPrinter = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return z.strictObject({
       driver: z.literal('windows').describe('the card printer through the Windows print spooler and its own Windows driver (a USB FARGO, Entrust, ...)'),

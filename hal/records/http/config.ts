@@ -29,7 +29,6 @@ export const httpRecordsSchema = () => z.strictObject({
 export type HttpRecordsOptions = z.infer<ReturnType<typeof httpRecordsSchema>>;
 
 export const httpRecords = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return z.strictObject({
       driver: z.literal('http').describe('the record service over HTTP(S)'),

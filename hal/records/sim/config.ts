@@ -13,7 +13,6 @@ export const simRecordsSchema = () => z.strictObject({
 export type SimRecordsOptions = z.infer<ReturnType<typeof simRecordsSchema>>;
 
 export const simRecords = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return z.strictObject({
       driver: z.literal('sim').describe('a simulated central server that makes synthetic records (demo, tests)'),

@@ -26,7 +26,6 @@ export const hidUpsSchema = () => z.strictObject({
 export type HidOptions = z.infer<ReturnType<typeof hidUpsSchema>>;
 
 export const hidUps = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return hidUpsSchema();
   },

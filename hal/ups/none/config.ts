@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { defineDriver } from '../../driver.js';
 
 export const noUps = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') });
   },

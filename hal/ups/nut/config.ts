@@ -30,7 +30,6 @@ export const nutUpsSchema = () => z.strictObject({
 export type NutOptions = z.infer<ReturnType<typeof nutUpsSchema>>;
 
 export const nutUps = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return nutUpsSchema();
   },

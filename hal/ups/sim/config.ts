@@ -19,7 +19,6 @@ export const simUpsSchema = () => z.strictObject({
 export type SimUpsOptions = z.infer<ReturnType<typeof simUpsSchema>>;
 
 export const simUps = defineDriver({
-  // Built when asked for (to read a configuration), so nothing holds it afterwards.
   get schema() {
     return z.strictObject({
       driver: z.literal('sim').describe('a simulated UPS, for the demo and tests'),
