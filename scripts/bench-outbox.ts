@@ -2,8 +2,8 @@
  * Outbox replay benchmark: fill the outbox with N messages while no broker runs, start
  * Mosquitto, and time the replay until the last PUBACK is written back; in the same run, time
  * raw mqtt.js QoS 1 publishing of the same messages to the same broker (the baseline).
- * The replay runs in a child process, with the agent's own Node flags, so its RSS is the
- * agent's alone.
+ * The replay runs in a child process, with the agent's own Node flags and the Linux service's
+ * environment (agent/process/runtime-flags.ts), so its RSS is the agent's alone.
  *
  *   node dist/scripts/bench-outbox.js [--messages 100000] [--flags "--max-old-space-size=128 ..."] [--env "MALLOC_ARENA_MAX=2"]
  *
