@@ -5,19 +5,21 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import tseslint from 'typescript-eslint';
 
 /**
- * What each top-level folder may import from the others (relative imports only). hal/ is the
- * bottom; telemetry/ builds on hal/; platform/ is the plumbing the two programs share; agent/
+ * What each top-level folder may import from the others (relative imports only). core/ is the
+ * ground floor (clock, the two languages, the base error, backoff, the one-at-a-time queue,
+ * findUp), which imports nothing of the project; hal/ sits on it; telemetry/ builds on hal/; platform/ is the plumbing the two programs share; agent/
  * and dashboard/ are the programs. Only the CLI (agent/cli.ts and agent/cli/), the composition
  * root, wires the dashboard in. scripts/ and test/ sit on top and may use anything.
  */
 export const LAYERS = {
-  hal: [],
-  telemetry: ['hal'],
-  platform: ['hal', 'telemetry'],
-  dashboard: ['hal', 'telemetry', 'platform'],
-  agent: ['hal', 'telemetry', 'platform'],
-  scripts: ['hal', 'telemetry', 'platform', 'agent', 'dashboard'],
-  test: ['hal', 'telemetry', 'platform', 'agent', 'dashboard', 'scripts'],
+  core: [],
+  hal: ['core'],
+  telemetry: ['core', 'hal'],
+  platform: ['core', 'hal', 'telemetry'],
+  dashboard: ['core', 'hal', 'telemetry', 'platform'],
+  agent: ['core', 'hal', 'telemetry', 'platform'],
+  scripts: ['core', 'hal', 'telemetry', 'platform', 'agent', 'dashboard'],
+  test: ['core', 'hal', 'telemetry', 'platform', 'agent', 'dashboard', 'scripts'],
 };
 const COMPOSITION_ROOT = [`agent${sep}cli.ts`, `agent${sep}cli${sep}`];
 

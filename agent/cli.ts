@@ -9,7 +9,7 @@ import { addStoreCommands } from './cli/store.js';
 import { addSupplyCommands } from './cli/supply.js';
 import { addUpsCommands } from './cli/ups.js';
 import { loadStationFile } from './cli/station-file.js';
-import { AgentError, describeError, EXIT } from '../platform/errors.js';
+import { AgentError, describeError, EXIT } from '../core/errors.js';
 import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
 

@@ -3,7 +3,7 @@
  * a Telegram message or an e-mail subject from Alertmanager says before the station's own text.
  * Codes of later agents fall back to the code itself.
  */
-import type { Text } from '../platform/i18n.js';
+import type { Text } from '../core/i18n.js';
 import type { AlertCode } from '../telemetry/payloads.js';
 
 export const ALERT_WORDS: Record<AlertCode, Text> = {

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { readSecretFile } from '../hal/secret-file.js';
-import { ConfigError } from '../platform/errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { AlertChange, ActiveAlert } from './active-alerts.js';
 import { alertWords } from './alert-words.js';
 import type { AlertmanagerSection } from './section.js';

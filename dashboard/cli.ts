@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { chooseLang, langInArgv, type Text } from '../platform/i18n.js';
+import { chooseLang, langInArgv, type Text } from '../core/i18n.js';
 
 /**
  * The language of the station agent's command line, chosen as it chooses it (--lang, else the

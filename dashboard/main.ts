@@ -11,7 +11,7 @@ import { readSecretFile } from '../hal/secret-file.js';
 import { readMqttSecrets, type MqttSecrets } from '../platform/mqtt-secrets.js';
 import { Parts } from '../platform/parts.js';
 import { heapCeilingMegabytes } from '../platform/heap.js';
-import { ConfigError } from '../platform/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { shippedFolder } from '../platform/shipped.js';
 import { explainMqttError } from '../telemetry/connection.js';
 import { schemaValidators } from '../telemetry/validate.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 
 /** What every driver is given: the world it may touch, passed in rather than imported. */
 export interface DriverContext {

@@ -1,3 +1,4 @@
+import { AgentError, type Words } from '../core/errors.js';
 import type { PrintErrorCode, PrinterErrorCode } from './printer/types.js';
 import type { RecordErrorCode } from './records/types.js';
 import type { HidErrorCode } from './ups/hid/error.js';
@@ -8,16 +9,15 @@ export type HalErrorCode = PrinterErrorCode | PrintErrorCode | UpsErrorCode | Hi
 
 /**
  * What a driver throws when it cannot do its work. `code` is one of its interface's codes,
- * stable for the code that routes on it (with an exhaustive switch) and for tests; `hint` tells
- * a technician what to check (a cable, a service, a setting).
+ * stable for the code that routes on it (with an exhaustive switch) and for tests; the message
+ * says what was found, the hint what a technician should check (a cable, a service, a setting),
+ * in Indonesian and English where it is written so.
  */
-export class HalError extends Error {
-  constructor(
-    readonly code: HalErrorCode,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+export class HalError extends AgentError {
+  declare readonly code: HalErrorCode;
+
+  constructor(code: HalErrorCode, message: Words, hint?: Words) {
+    super(code, message, { hint });
     this.name = 'HalError';
   }
 }
@@ -28,11 +28,6 @@ export class HalError extends Error {
  */
 export function codeOf<C extends HalErrorCode>(err: unknown, codes: readonly C[], otherwise: C): C {
   return err instanceof HalError && (codes as readonly HalErrorCode[]).includes(err.code) ? (err.code as C) : otherwise;
-}
-
-/** For the default branch of an exhaustive switch: the compiler proves it is never reached. */
-export function unreachable(value: never): never {
-  throw new Error(`unhandled case: ${String(value)}`);
 }
 
 /** Reject with a HalError if `p` has not settled within `ms`; one hung driver must not stall the loop. */

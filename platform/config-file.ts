@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { FILE_PATH_MARK } from '../hal/config-fields.js';
-import { ConfigError, type ConfigProblem } from './errors.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
 
 /** A configuration file's contents, parsed but not yet validated; {} for an empty file. */
 export function readConfigFile(path: string): unknown {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
-import { Serial } from '../hal/serial.js';
+import { OneAtATime } from '../core/one-at-a-time.js';
 
 /** SQLite's flag (3.31+) to refuse a path that is a symbolic link; node-sqlite3 passes flags through. */
 const SQLITE_OPEN_NOFOLLOW = 0x01000000;
@@ -24,7 +24,7 @@ export interface Queryable {
  * between its BEGIN and COMMIT.
  */
 export class Db implements Queryable {
-  private readonly queue = new Serial();
+  private readonly queue = new OneAtATime();
   private readonly direct: Queryable;
 
   private constructor(private readonly raw: sqlite3.Database) {

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { constants } from 'node:os';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Clock } from '../hal/clock.js';
+import type { Clock } from '../core/clock.js';
 
 /** Set in the child, so a ceiling V8 sizes a little differently never loops. */
 const RERUN_MARK = 'STATION_AGENT_HEAP_MB';

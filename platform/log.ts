@@ -4,7 +4,7 @@ import type { PrettyOptions } from 'pino-pretty';
 import type { RollingStream } from 'pino-roll';
 import { z } from 'zod';
 import { filePath } from '../hal/config-fields.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../core/errors.js';
 
 export type { Logger };
 

@@ -1,6 +1,6 @@
 import { readKeyFile, readSecretFile, UnreadableFileError } from '../hal/secret-file.js';
 import type { MqttSection } from '../telemetry/config.js';
-import { ConfigError, type ConfigProblem } from './errors.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
 
 /**
  * Secrets and TLS material of the mqtt section (the agent's and the dashboard's), read from the

@@ -1,11 +1,11 @@
 import { dirname } from 'node:path';
-import { findUp } from '../hal/find-up.js';
-import { AgentError } from './errors.js';
-import type { Text } from './i18n.js';
+import { findUp } from '../core/find-up.js';
+import { AgentError } from '../core/errors.js';
+import type { Text } from '../core/i18n.js';
 
 /**
  * The folder of `file` (a path like `dashboard/web/index.html`), which ships beside the code and
- * is found above `from` (hal/find-up.ts). Missing, the installation is incomplete: the error says
+ * is found above `from` (core/find-up.ts). Missing, the installation is incomplete: the error says
  * so, and what to do, in both languages.
  */
 export function shippedFolder(file: string, from: string, what: Text): string {

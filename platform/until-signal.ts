@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { EXIT } from './errors.js';
+import { EXIT } from '../core/errors.js';
 
 const STOP_DEADLINE_MS = 5000;
 

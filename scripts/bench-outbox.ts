@@ -19,7 +19,7 @@ import { pino } from 'pino';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/process/runtime-flags.js';
 import { arg, childEnv, startMosquitto } from './bench-support.js';
 import { Store } from '../agent/store/store.js';
-import { systemClock } from '../hal/clock.js';
+import { systemClock } from '../core/clock.js';
 import { DEFAULT_SENDER_OPTIONS } from '../telemetry/sender.js';
 import { createTelemetryStack } from '../telemetry/stack.js';
 

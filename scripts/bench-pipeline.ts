@@ -19,7 +19,7 @@ import { simRecordsSchema } from '../hal/records/sim/config.js';
 import { jobsSchema } from '../agent/config/schema.js';
 import { JobEngine } from '../agent/jobs/engine.js';
 import { Store } from '../agent/store/store.js';
-import { systemClock } from '../hal/clock.js';
+import { systemClock } from '../core/clock.js';
 import { HalError } from '../hal/errors.js';
 import { SimPrinter } from '../hal/printer/sim/driver.js';
 import { SimRecords } from '../hal/records/sim/driver.js';

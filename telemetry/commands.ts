@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Clock } from '../hal/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { CommandReplyPayload } from './payloads.js';
 import type { StationTopics } from './topics.js';
 

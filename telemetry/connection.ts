@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { Backoff, type BackoffOptions } from '../hal/backoff.js';
-import type { Clock } from '../hal/clock.js';
+import { Backoff, type BackoffOptions } from '../core/backoff.js';
+import type { Clock } from '../core/clock.js';
 import { withTimeout } from '../hal/errors.js';
 import { connectMqtt, type MqttOptions } from './mqtt-client.js';
 import type { StatusPayload } from './payloads.js';

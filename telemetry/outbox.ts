@@ -1,4 +1,4 @@
-import { CLOCK_FLOOR_MS, type Clock } from '../hal/clock.js';
+import { CLOCK_FLOOR_MS, type Clock } from '../core/clock.js';
 import type { SqlDatabase, SqlQueryable, TelemetryStorage } from './storage.js';
 
 export type OutboxKind = 'health' | 'event';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../hal/clock.js';
+import type { Clock } from '../core/clock.js';
 import { MqttConnection, type ConnectionOptions } from './connection.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
 import type { StatusPayload } from './payloads.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../hal/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Dropped, Outbox } from './outbox.js';
 import type { EventBody, EventPayload, HealthPayload, StationBody, TelemetryStatus } from './payloads.js';
 import type { SqlQueryable, TelemetryStorage } from './storage.js';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Ajv } from 'ajv';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { findUp } from '../hal/find-up.js';
+import { findUp } from '../core/find-up.js';
 
 // ajv-formats is CommonJS with a default export that ESM interop wraps; require() unwraps it.
 const addFormats = (createRequire(import.meta.url)('ajv-formats') as { default: (ajv: Ajv) => Ajv }).default;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { AgentError, EXIT } from '../../platform/errors.js';
+import { AgentError, EXIT } from '../../core/errors.js';
 import { JOB_STATES, JobRepo, type JobState } from '../jobs/repo.js';
 import { STATE_WORDS } from '../jobs/words.js';
 import { configOption, iso, out, withStore, subcommand } from './common.js';

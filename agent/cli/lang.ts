@@ -4,7 +4,7 @@
  * built in it, so it is read from the arguments before they are parsed.
  */
 import { Option } from 'commander';
-import { chooseLang, langInArgv, langOfEnv, LANGS, type Lang, type Text } from '../../platform/i18n.js';
+import { chooseLang, langInArgv, langOfEnv, LANGS, type Lang, type Text } from '../../core/i18n.js';
 
 let flag: Lang | undefined;
 let lang: Lang = chooseLang({ env: process.env });

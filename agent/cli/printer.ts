@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { HalError, withTimeout } from '../../hal/errors.js';
 import type { PrinterConfig } from '../../hal/printer/index.js';
 import type { PrinterDriver, PrinterReading, SupplyReading } from '../../hal/printer/types.js';
 import type { PrintRecord } from '../../hal/records/types.js';
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 import { configOption, out, subcommand } from './common.js';
 import { tr } from './lang.js';
 import { loadStationFile } from './station-file.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Ledger, type LedgerEntry, type LedgerKind } from '../ledger/blanks.js';
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 import { configOption, iso, out, wholeNumber, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
 

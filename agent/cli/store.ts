@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AgentError, EXIT } from '../../platform/errors.js';
+import { AgentError, EXIT } from '../../core/errors.js';
 import { configOption, out, subcommand } from './common.js';
 import { tr } from './lang.js';
 import { loadStationFile } from './station-file.js';
@@ -49,7 +49,7 @@ none. Exit codes: 0 made, 1 a database is already there, 64 --fresh needed.`,
       }
       const { SeqGuard } = await import('../store/seq-guard.js');
       const { Store } = await import('../store/store.js');
-      const { CLOCK_FLOOR_MS } = await import('../../hal/clock.js');
+      const { CLOCK_FLOOR_MS } = await import('../../core/clock.js');
       const kept = SeqGuard.exists(config.dataDir);
       if (kept && !opts.fresh) {
         throw new AgentError('usage', { id: `Basis data pernah disimpan di ${config.dataDir} dan kini hilang.`, en: `A database was kept in ${config.dataDir} before and is missing now.` }, {

@@ -1,5 +1,5 @@
 import { Argument, type Command } from 'commander';
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 import type { HealthPayload, SupplyPayload } from '../../telemetry/payloads.js';
 import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
 import { ROLL_KINDS, ROLL_WORDS, SupplyLedger, type RollKind, type SupplyCount, type YieldFrom } from '../ledger/supplies.js';

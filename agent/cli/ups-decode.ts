@@ -4,8 +4,8 @@ import type { UpsStatus } from '../../hal/ups/types.js';
 import { decodeCapture, parseDescriptorHex, parseReportsHex, type DecodedCapture } from '../../hal/ups/hid/capture.js';
 import { HidError } from '../../hal/ups/hid/error.js';
 import type { HidReading } from '../../hal/ups/hid/reading.js';
-import { AgentError, EXIT } from '../../platform/errors.js';
-import type { Text } from '../../platform/i18n.js';
+import { AgentError, EXIT } from '../../core/errors.js';
+import type { Text } from '../../core/i18n.js';
 import { tr } from './lang.js';
 import { REPORTS_EMPTY_HINT, upsHint } from './ups-hints.js';
 

@@ -4,10 +4,11 @@
  * to do is said here per code, in both languages. The driver's English hint is the English one
  * where it gives one: it can name a missing library or a second program holding the UPS.
  */
-import { codeOf, type HalError, unreachable } from '../../hal/errors.js';
+import { unreachable } from '../../core/errors.js';
+import { codeOf, type HalError } from '../../hal/errors.js';
 import { HID_ERRORS } from '../../hal/ups/hid/error.js';
 import { UPS_ERRORS } from '../../hal/ups/types.js';
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 
 const RECAPTURE: Text = {
   id: 'Tangkap ulang UPS dengan `station-agent ups dump` dan pastikan berkasnya tersalin utuh.',

@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { HalError } from '../../hal/errors.js';
 import { hex4 } from '../../hal/ups/hid/transport.js';
-import { AgentError, EXIT } from '../../platform/errors.js';
-import type { Text } from '../../platform/i18n.js';
+import { AgentError, EXIT } from '../../core/errors.js';
+import type { Text } from '../../core/i18n.js';
 import { subcommand } from './common.js';
 import { tr } from './lang.js';
 

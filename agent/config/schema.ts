@@ -19,7 +19,7 @@ import { filePath, supplyCapacity } from '../../hal/config-fields.js';
 import { printerSchema } from '../../hal/printer/index.js';
 import { recordsSchema } from '../../hal/records/index.js';
 import { upsSchema } from '../../hal/ups/index.js';
-import { LANGS } from '../../platform/i18n.js';
+import { LANGS } from '../../core/i18n.js';
 import { isLoopback, listenSchema } from '../../platform/listen.js';
 import { logSchema } from '../../platform/log.js';
 import { leadDaysSchema, mqttSchema, outboxSchema } from '../../telemetry/config.js';

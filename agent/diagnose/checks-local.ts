@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { systemClock, CLOCK_FLOOR_MS } from '../../hal/clock.js';
+import { systemClock, CLOCK_FLOOR_MS } from '../../core/clock.js';
 import { SystemHost } from '../../hal/host/system.js';
 import type { Config } from '../config/schema.js';
 import { setupWarnings } from '../config/warnings.js';

@@ -1,7 +1,8 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { systemClock } from '../../hal/clock.js';
-import { codeOf, HalError, unreachable } from '../../hal/errors.js';
+import { systemClock } from '../../core/clock.js';
+import { unreachable } from '../../core/errors.js';
+import { codeOf, HalError } from '../../hal/errors.js';
 import { ROLL_KINDS, SupplyLedger, type RollKind, type SupplyCount } from '../ledger/supplies.js';
 import { withCounted } from '../station/snapshot.js';
 import { Store } from '../store/store.js';

@@ -6,7 +6,7 @@ import { brokerUrl, connectMqtt, whenConnected } from '../../telemetry/mqtt-clie
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
-import { ConfigError } from '../../platform/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { localChecks } from './checks-local.js';
 import { peerChecks } from './checks-peers.js';
 import type { Check, CheckResult, CheckStatus, Lang, Text } from './types.js';

@@ -1,4 +1,4 @@
-import { unreachable } from '../../hal/errors.js';
+import { unreachable } from '../../core/errors.js';
 import type { UpsReading } from '../../hal/ups/types.js';
 import type { Config } from '../config/schema.js';
 import { powerView } from '../station/power.js';

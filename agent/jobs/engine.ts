@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../hal/clock.js';
-import { codeOf, unreachable } from '../../hal/errors.js';
+import type { Clock } from '../../core/clock.js';
+import { unreachable } from '../../core/errors.js';
+import { codeOf } from '../../hal/errors.js';
 import { PRINT_ERRORS, type PrinterDriver } from '../../hal/printer/types.js';
 import { RECORD_ERRORS, type PrintRecord, type RecordErrorCode, type RecordSource } from '../../hal/records/types.js';
 import type { StationBody } from '../../telemetry/payloads.js';

@@ -1,4 +1,4 @@
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 import type { HoldCode, StationBody } from '../../telemetry/payloads.js';
 import type { JobsConfig } from '../config/schema.js';
 

@@ -3,11 +3,11 @@
  * history asked directly (not what the agent recorded). Used by `jobs show` and the station page.
  */
 import { pino } from 'pino';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { withTimeout } from '../../hal/errors.js';
 import { createPrinter, type PrinterConfig } from '../../hal/printer/index.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 
 export interface PrinterView {
   /** The printer's job ids of cards it finished for this record; null when it cannot tell or did not answer. */

@@ -1,9 +1,9 @@
 import { withTimeout } from '../../hal/errors.js';
-import { AgentError, EXIT } from '../../platform/errors.js';
+import { AgentError, EXIT } from '../../core/errors.js';
 import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
 import type { Db, Queryable } from '../../platform/db.js';
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 
 export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];

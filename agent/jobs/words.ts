@@ -1,5 +1,5 @@
 /** The queue's states as people read them; the codes stay in JSON, telemetry and the database. */
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 import type { JobState } from './repo.js';
 
 export const STATE_WORDS: Record<JobState, Text> = {

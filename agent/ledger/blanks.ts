@@ -1,6 +1,6 @@
-import { AgentError, EXIT } from '../../platform/errors.js';
+import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 
 export type LedgerKind = 'receive' | 'print' | 'spoil' | 'adjust';
 

@@ -12,9 +12,9 @@
  * box's own figure (--yield) always wins for the roll it came with. A roll taken out early
  * (--early), or with less than half its yield given, is not learned from.
  */
-import { AgentError, EXIT } from '../../platform/errors.js';
+import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 
 export const ROLL_KINDS = ['ribbon', 'film'] as const;
 export type RollKind = (typeof ROLL_KINDS)[number];

@@ -4,8 +4,8 @@
  * in both languages, and writes nothing. The work itself is the same code the command line
  * runs (the job repository and the two ledgers), in one transaction each.
  */
-import { AgentError } from '../../platform/errors.js';
-import type { Text } from '../../platform/i18n.js';
+import { AgentError } from '../../core/errors.js';
+import type { Text } from '../../core/i18n.js';
 import { JobRepo, checkRecordId } from '../jobs/repo.js';
 import { Ledger } from '../ledger/blanks.js';
 import { ROLL_KINDS, ROLL_WORDS, SupplyLedger, type RollKind, type Yields } from '../ledger/supplies.js';

@@ -14,9 +14,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { PrinterDriver } from '../../hal/printer/types.js';
-import { AgentError } from '../../platform/errors.js';
+import { AgentError } from '../../core/errors.js';
 import { shippedFolder } from '../../platform/shipped.js';
-import type { Lang, Text } from '../../platform/i18n.js';
+import type { Lang, Text } from '../../core/i18n.js';
 import { loopbackHost } from '../../platform/listen.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import { askDriver, printerViewText } from '../jobs/printer-view.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { CLOCK_FLOOR_MS, systemClock, type Clock } from '../../hal/clock.js';
+import { CLOCK_FLOOR_MS, systemClock, type Clock } from '../../core/clock.js';
 import type { DriverContext } from '../../hal/driver.js';
 import { SystemHost } from '../../hal/host/system.js';
 import { createPrinter } from '../../hal/printer/index.js';
@@ -16,7 +16,7 @@ import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { splitListen } from '../../platform/listen.js';
 import { readSecretFile } from '../../hal/secret-file.js';
 import { setupWarnings } from '../config/warnings.js';
-import { AgentError } from '../../platform/errors.js';
+import { AgentError } from '../../core/errors.js';
 import { collectEvery, fullCollector } from '../../platform/heap.js';
 import { Parts } from '../../platform/parts.js';
 import { JobEngine } from '../jobs/engine.js';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { Logger } from 'pino';
-import type { Clock } from '../../hal/clock.js';
+import type { Clock } from '../../core/clock.js';
 
 /**
  * systemd's readiness and watchdog protocol (sd_notify): READY=1 once the agent runs, then

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { findUp } from '../../hal/find-up.js';
+import { findUp } from '../../core/find-up.js';
 
 function ownPackage(file: string): { version?: string } | null {
   try {

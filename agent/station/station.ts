@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../hal/clock.js';
+import type { Clock } from '../../core/clock.js';
 import { HalError, withTimeout } from '../../hal/errors.js';
-import { Serial } from '../../hal/serial.js';
+import { OneAtATime } from '../../core/one-at-a-time.js';
 import type { HostDriver } from '../../hal/host/types.js';
 import type { PrinterDriver, PrinterReading } from '../../hal/printer/types.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
@@ -64,7 +64,7 @@ export class Station {
   private forceNext = false;
   private latestBody: StationBody | undefined;
   private latestBodyAt: number | undefined;
-  private readonly polls = new Serial();
+  private readonly polls = new OneAtATime();
   private lastPrinter: PrinterReading | undefined;
   private readonly pending = new Map<string, Promise<unknown>>();
   private abort = new AbortController();

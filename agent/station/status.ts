@@ -3,7 +3,7 @@ import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
 import type { Config } from '../config/schema.js';
 import { AGENT_STATE_KEY } from '../process/daemon.js';
 import { Store } from '../store/store.js';
-import type { Lang, Text } from '../../platform/i18n.js';
+import type { Lang, Text } from '../../core/i18n.js';
 import { daysText, stationView } from './view.js';
 
 export interface AgentState {

@@ -4,7 +4,7 @@
  * blanks on hand, the UPS. Built from a health snapshot only, so `status` (the stored
  * snapshot) and the station page (the live one) say the same thing in the same words.
  */
-import type { Text } from '../../platform/i18n.js';
+import type { Text } from '../../core/i18n.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 import { holdWords } from '../jobs/gate.js';
 

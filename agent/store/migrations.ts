@@ -1,4 +1,4 @@
-import { AgentError, EXIT } from '../../platform/errors.js';
+import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db } from '../../platform/db.js';
 import { OUTBOX_MIGRATION } from '../../telemetry/storage.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentError, EXIT } from '../../platform/errors.js';
+import { AgentError, EXIT } from '../../core/errors.js';
 import { Db, type Queryable } from '../../platform/db.js';
 import { shareNewFile } from '../../platform/shared-folder.js';
 import type { TelemetryStorage } from '../../telemetry/storage.js';

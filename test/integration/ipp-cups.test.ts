@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printerSchema } from '../../hal/printer/index.js';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { IppPrinter } from '../../hal/printer/ipp/driver.js';
 import { printerContract, type Consumable } from '../support/contracts/printer.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { printerSchema } from '../../hal/printer/index.js';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { IppPrinter } from '../../hal/printer/ipp/driver.js';
 import type { PrinterReading } from '../../hal/printer/types.js';

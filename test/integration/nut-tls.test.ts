@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { upsSchema } from '../../hal/ups/index.js';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { NutUps } from '../../hal/ups/nut/driver.js';
 import { CERTUTIL, DUMMY_UPS, PK12UTIL, startNut, UPSD, type Nut } from '../support/nut.js';

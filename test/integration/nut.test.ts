@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { upsSchema } from '../../hal/ups/index.js';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import type { HalError } from '../../hal/errors.js';
 import { NutUps } from '../../hal/ups/nut/driver.js';
 import type { UpsDriver } from '../../hal/ups/types.js';

@@ -3,7 +3,7 @@ import { Aedes } from 'aedes';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../agent/store/store.js';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { createTelemetryStack, type TelemetryStack } from '../../telemetry/stack.js';
 import { freePort, waitUntil } from '../support/peers.js';
 import { quietLog, tempDir } from '../support/sim.js';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { createPrinter, printerSchema } from '../../hal/printer/index.js';
 import { MonitoredPrinter } from '../../hal/printer/snmp/driver.js';
 import type { PrinterDriver, PrinterReading } from '../../hal/printer/types.js';

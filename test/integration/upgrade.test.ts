@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../platform/errors.js';
+import { EXIT } from '../../core/errors.js';
 import { Db } from '../../platform/db.js';
 import { SCHEMA_VERSION, schemaVersion } from '../../agent/store/migrations.js';
 import { DB_FILE, Store } from '../../agent/store/store.js';

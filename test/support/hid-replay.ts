@@ -1,5 +1,5 @@
 import { upsSchema } from '../../hal/ups/index.js';
-import { ManualClock } from '../../hal/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { encodeField } from '../../hal/ups/hid/decode.js';
 import { parseDescriptor, reportKey, type ReportDescriptor, type ReportKind } from '../../hal/ups/hid/descriptor.js';

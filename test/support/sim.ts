@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { simPrinterSchema } from '../../hal/printer/sim/config.js';
 import { simUpsSchema } from '../../hal/ups/sim/config.js';
-import { ManualClock } from '../../hal/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { SimPrinter, type SimPrinterState } from '../../hal/printer/sim/driver.js';
 import { SimUps, type SimUpsState } from '../../hal/ups/sim/driver.js';
 import type { PrinterHarness } from './contracts/printer.js';

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { systemClock, type Clock } from '../../hal/clock.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { windowsPrinterSchema } from '../../hal/printer/windows/config.js';
 import { WindowsPrinter } from '../../hal/printer/windows/driver.js';
 import type { SpawnHelper } from '../../hal/printer/windows/link.js';

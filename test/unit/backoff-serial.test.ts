@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff, backoffDelay } from '../../hal/backoff.js';
-import { ManualClock } from '../../hal/clock.js';
-import { Serial } from '../../hal/serial.js';
+import { Backoff, backoffDelay } from '../../core/backoff.js';
+import { ManualClock } from '../../core/clock.js';
+import { OneAtATime } from '../../core/one-at-a-time.js';
 
 describe('reconnect backoff', () => {
   it('doubles up to the cap, with half of each delay random', () => {
@@ -28,7 +28,7 @@ describe('reconnect backoff', () => {
 
 describe('serial calls', () => {
   it('run one at a time in the order asked, and a failure does not stop the ones behind it', async () => {
-    const serial = new Serial();
+    const serial = new OneAtATime();
     const log: string[] = [];
     let release: () => void = () => undefined;
     const first = serial.run(() => new Promise<string>((r) => (release = () => (log.push('first'), r('a')))));

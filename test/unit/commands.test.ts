@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hal/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { CommandHandler, MAX_COMMAND_BYTES } from '../../telemetry/commands.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';

@@ -8,7 +8,7 @@ import { RECORD_DRIVERS } from '../../hal/records/index.js';
 import { UPS_DRIVERS } from '../../hal/ups/index.js';
 import { loadConfig } from '../../agent/config/load.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
-import { ConfigError, EXIT } from '../../platform/errors.js';
+import { ConfigError, EXIT } from '../../core/errors.js';
 import { tempDir } from '../support/sim.js';
 
 const VALID_YAML = `

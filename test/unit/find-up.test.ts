@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findUp } from '../../hal/find-up.js';
-import { describeError } from '../../platform/errors.js';
+import { findUp } from '../../core/find-up.js';
+import { describeError } from '../../core/errors.js';
 import { shippedFolder } from '../../platform/shipped.js';
 
 describe('findUp: what ships beside the code, from the source tree, dist/ or the bundle', () => {

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hal/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { collectEvery, fullCollector } from '../../platform/heap.js';
 
 describe('the full collection a minute that keeps the idle heap at its live size', () => {

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hal/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { decodeCapture, parseDescriptorHex, parseReportsHex } from '../../hal/ups/hid/capture.js';
 import { captureUps, descriptorText, reportsText } from '../../hal/ups/hid/dump.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/log.js';
 import { known, SystemHost } from '../../hal/host/system.js';
 import { quietLog, tempDir } from '../support/sim.js';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 
 describe('host readings', () => {
   it('reads this machine: numbers in range, disk free of the data folder', async () => {

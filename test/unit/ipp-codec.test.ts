@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { decodeAnswer, type IppTransport } from '../../hal/printer/ipp/client.js';
 import { mapPrinterAttributes, parseKeyValues, splitReason } from '../../hal/printer/ipp/codec.js';

@@ -10,7 +10,7 @@ import { Store } from '../../agent/store/store.js';
 import { httpRecordsSchema } from '../../hal/records/http/config.js';
 import { HttpRecords } from '../../hal/records/http/driver.js';
 import { syntheticRecord } from '../../hal/records/sim/driver.js';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog, tempDir } from '../support/sim.js';
 

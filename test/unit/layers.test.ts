@@ -21,7 +21,8 @@ function lint(file: string, code: string): string[] {
 describe('layers: imports run downwards, and lint says so', () => {
   it('refuses an upward import, naming both folders and what is allowed', () => {
     const [msg] = lint('hal/ups/nut/driver.ts', "import type { Config } from '../../../agent/config/schema.js';");
-    expect(msg).toMatch(/^hal\/ must not import agent\/ .*hal\/ may import only nothing of the project/);
+    expect(msg).toMatch(/^hal\/ must not import agent\/ .*hal\/ may import only core\/$|hal\/ may import only core\/\./);
+    expect(lint('core/clock.ts', "import { HalError } from '../hal/errors.js';")[0]).toMatch(/^core\/ must not import hal\/ .*core\/ may import only nothing of the project/);
     expect(lint('telemetry/outbox.ts', "export { Store } from '../agent/store/store.js';")[0]).toMatch(/telemetry\/ must not import agent\//);
     expect(lint('telemetry/outbox.ts', "const m = await import('../platform/db.js');")[0]).toMatch(/telemetry\/ must not import platform\//);
     expect(lint('dashboard/main.ts', "import { x } from '../agent/daemon.js';")[0]).toMatch(/dashboard\/ must not import agent\//);
@@ -29,7 +30,7 @@ describe('layers: imports run downwards, and lint says so', () => {
 
   it('lets a folder import below it and within itself', () => {
     expect(lint('telemetry/connection.ts', "import { withTimeout } from '../hal/errors.js';\nimport { x } from './topics.js';")).toEqual([]);
-    expect(lint('agent/process/daemon.ts', "import { a } from '../../telemetry/stack.js';\nimport { b } from '../../platform/db.js';\nimport { c } from '../../hal/clock.js';")).toEqual([]);
+    expect(lint('agent/process/daemon.ts', "import { a } from '../../telemetry/stack.js';\nimport { b } from '../../platform/db.js';\nimport { c } from '../../core/clock.js';")).toEqual([]);
     expect(lint('hal/ups/index.ts', "import { z } from 'zod';\nimport { hidUps } from './hid/config.js';")).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../platform/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { createLogger, openLogFile, reloadLevelOn } from '../../platform/log.js';
 import { tempDir } from '../support/sim.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import type { HalError } from '../../hal/errors.js';
 import { upsSchema } from '../../hal/ups/index.js';
 import { parseListVar, splitWords, toReading } from '../../hal/ups/nut/codec.js';

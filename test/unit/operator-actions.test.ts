@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, FieldError, type ActionName } from '../../agent/operator/actions.js';
 import { Store } from '../../agent/store/store.js';
-import { AgentError } from '../../platform/errors.js';
+import { AgentError } from '../../core/errors.js';
 import { tempDir } from '../support/sim.js';
 
 const YIELDS = { ribbon: 500, film: 1000 };
@@ -34,7 +34,7 @@ describe('station page actions', () => {
             expect(err.text.id.length * err.text.en.length).toBeGreaterThan(0);
             expect(await contents()).toBe(before);
           } else if (err instanceof AgentError) {
-            expect(err.text?.message.id.length ?? 0).toBeGreaterThan(0);
+            expect(err.text.message?.id.length ?? 0).toBeGreaterThan(0);
             expect(await contents()).toBe(before);
           } else throw err;
         }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../agent/store/store.js';
-import { ManualClock } from '../../hal/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { Outbox, type OutboxLimits } from '../../telemetry/outbox.js';
 import { Sender, type Transport } from '../../telemetry/sender.js';
 import { quietLog, tempDir } from '../support/sim.js';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import type { HalError } from '../../hal/errors.js';
 import { httpRecordsSchema } from '../../hal/records/http/config.js';
 import { HttpRecords } from '../../hal/records/http/driver.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentError } from '../../platform/errors.js';
+import { AgentError } from '../../core/errors.js';
 import { describe, expect, it } from 'vitest';
 import { Db } from '../../platform/db.js';
 import { SCHEMA_VERSION } from '../../agent/store/migrations.js';

@@ -10,7 +10,7 @@ import { rollChanges } from '../../agent/station/rolls.js';
 import { withCounted } from '../../agent/station/snapshot.js';
 import { Store } from '../../agent/store/store.js';
 import type { PrinterReading, SupplyReading } from '../../hal/printer/types.js';
-import { AgentError, EXIT } from '../../platform/errors.js';
+import { AgentError, EXIT } from '../../core/errors.js';
 import { healthyBody } from '../support/health.js';
 
 const YIELDS = { ribbon: 500, film: 1500 };

@@ -3,7 +3,7 @@ import { alertsSchema, intervalsSchema } from '../../agent/config/schema.js';
 import { Station } from '../../agent/station/station.js';
 import { Store } from '../../agent/store/store.js';
 import { LOOP_SLACK_MS, notifyPlan, SystemdNotifier, systemdNotifyCommand, type NotifySend } from '../../agent/process/systemd-notify.js';
-import { ManualClock } from '../../hal/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import type { HostDriver } from '../../hal/host/types.js';
 import { Outbox } from '../../telemetry/outbox.js';
 import { Telemetry, type TelemetrySink } from '../../telemetry/telemetry.js';

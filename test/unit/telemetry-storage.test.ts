@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../agent/store/store.js';
-import { ManualClock } from '../../hal/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { Outbox } from '../../telemetry/outbox.js';
 import type { HealthPayload } from '../../telemetry/payloads.js';
 import { Telemetry } from '../../telemetry/telemetry.js';

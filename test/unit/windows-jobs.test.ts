@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
 import { Store } from '../../agent/store/store.js';
-import { systemClock } from '../../hal/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
 import { SimRecords } from '../../hal/records/sim/driver.js';
 import { healthyBody } from '../support/health.js';

@@ -1,5 +1,5 @@
 import type { IppPrinterOptions } from './config.js';
-import { Pauses } from '../../clock.js';
+import { Pauses } from '../../../core/clock.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import type { PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
@@ -84,7 +84,7 @@ export class IppPrinter implements PrinterDriver {
     } catch (err) {
       // Refused before sending: nothing started. Anything later (a timeout, a reset, garbage)
       // leaves the card's fate unknown: the job engine sets it aside for a person.
-      if (err instanceof HalError && err.code === 'unreachable') throw new HalError('not-ready', err.message, err.hint);
+      if (err instanceof HalError && err.code === 'unreachable') throw new HalError('not-ready', err.text.message ?? err.message, err.hintWords);
       throw new HalError('unknown-outcome', `Print-Job was sent but its answer was lost: ${(err as Error).message}`);
     }
     if (BUSY.has(answer.status)) throw new HalError('busy', `the printer is busy (${answer.status})`);

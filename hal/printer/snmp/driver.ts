@@ -54,7 +54,7 @@ export class MonitoredPrinter implements PrinterDriver {
     try {
       now = await this.read();
     } catch (err) {
-      throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, err instanceof HalError ? err.hint : undefined);
+      throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, err instanceof HalError ? err.hintWords : undefined);
     }
     // What only SNMP saw (a jam, an empty hopper) stops the card here: nothing has started.
     if (now.state === 'offline') throw new HalError('not-ready', 'the printer is offline', 'Check the printer\'s power and cable.');

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Pauses } from '../../clock.js';
+import { Pauses } from '../../../core/clock.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
-import { findUp } from '../../find-up.js';
+import { findUp } from '../../../core/find-up.js';
 import type { CardFormat, PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
 import type { WindowsPrinterOptions } from './config.js';
 import { HelperLink, HelperRefused, type SpawnHelper } from './link.js';
@@ -137,7 +137,7 @@ export class WindowsPrinter implements PrinterDriver {
       try {
         before = await this.read();
       } catch (err) {
-        throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, (err as HalError).hint ?? HINT);
+        throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, (err as HalError).hintWords ?? HINT);
       }
       if (before.state === 'offline') throw new HalError('not-ready', 'the printer is offline', HINT);
       if (before.state === 'stopped') throw new HalError('not-ready', `the printer is stopped (${before.reasons.join(', ') || 'no reason given'})`);
@@ -148,7 +148,7 @@ export class WindowsPrinter implements PrinterDriver {
       } catch (err) {
         // Refused before anything reached the spooler, or no helper to send it: nothing started.
         if (err instanceof HelperRefused && err.failure.stage === 'prepare') throw new HalError('not-ready', `the card was not handed to the spooler: ${err.message}`, HINT);
-        if (err instanceof HalError && err.code === 'unreachable') throw new HalError('not-ready', err.message, err.hint);
+        if (err instanceof HalError && err.code === 'unreachable') throw new HalError('not-ready', err.text.message ?? err.message, err.hintWords);
         throw new HalError('unknown-outcome', `the card was sent to the spooler but its answer was lost: ${(err as Error).message}`);
       }
       let spooled: Win32Job[];

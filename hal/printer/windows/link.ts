@@ -8,7 +8,7 @@
  * once the backoff has passed: the agent never goes down with it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { Backoff } from '../../backoff.js';
+import { Backoff } from '../../../core/backoff.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import { decodeAnswer, encodeRequest, LineSplitter, PROTOCOL_VERSION, snippet, type HelperFailure, type Op } from './protocol.js';

@@ -73,7 +73,7 @@ export function decodeCapture(descriptorBytes: Uint8Array, reports: readonly Rep
     try {
       values.update(decodeReport(descriptor, r.bytes));
     } catch (err) {
-      if (err instanceof HidError) throw new HidError(err.code, `reports line ${r.line}: ${err.message}`, err.hint, r.line);
+      if (err instanceof HidError) throw new HidError(err.code, `reports line ${r.line}: ${err.message}`, err.hintWords, r.line);
       throw err;
     }
   }

@@ -1,8 +1,8 @@
 import type { HidOptions } from './config.js';
-import { Backoff } from '../../backoff.js';
+import { Backoff } from '../../../core/backoff.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError, withTimeout } from '../../errors.js';
-import { Serial } from '../../serial.js';
+import { OneAtATime } from '../../../core/one-at-a-time.js';
 import type { UpsDriver } from '../types.js';
 import { decodeReport, type DecodedReport } from './decode.js';
 import { parseDescriptor, reportKey, type ReportDescriptor } from './descriptor.js';
@@ -54,7 +54,7 @@ interface Session {
 export class HidUps implements UpsDriver {
   readonly driver = 'hid';
   private session: Session | undefined;
-  private readonly serial = new Serial();
+  private readonly serial = new OneAtATime();
   private readonly backoff: Backoff;
   /** Feature report ids already logged as longer than described: said once, not every poll. */
   private readonly longReports = new Set<number>();

@@ -1,3 +1,4 @@
+import type { Words } from '../../../core/errors.js';
 import { HalError } from '../../errors.js';
 
 /**
@@ -13,8 +14,8 @@ export class HidError extends HalError {
 
   constructor(
     code: HidErrorCode,
-    message: string,
-    hint?: string,
+    message: Words,
+    hint?: Words,
     /** Byte offset in the descriptor (or line number in a reports file) where it went wrong. */
     readonly at?: number,
   ) {

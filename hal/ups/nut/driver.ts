@@ -1,11 +1,11 @@
 import { createConnection, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { NutOptions } from './config.js';
-import { Backoff } from '../../backoff.js';
+import { Backoff } from '../../../core/backoff.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import { readKeyFile, readSecretFile } from '../../secret-file.js';
-import { Serial } from '../../serial.js';
+import { OneAtATime } from '../../../core/one-at-a-time.js';
 import type { UpsDriver, UpsReading } from '../types.js';
 import { errorCode, parseListVar, toReading } from './codec.js';
 
@@ -55,7 +55,7 @@ export class NutUps implements UpsDriver {
   private buffer = '';
   private waiting: ((line: string | Error) => void) | undefined;
   private lines: string[] = [];
-  private readonly serial = new Serial();
+  private readonly serial = new OneAtATime();
   private readonly backoff: Backoff;
   private lastFailure: HalError | undefined;
 
@@ -84,7 +84,7 @@ export class NutUps implements UpsDriver {
     if (!this.socket && this.backoff.waiting) {
       // The last failure said what is wrong; waiting does not change it.
       const last = this.lastFailure;
-      throw new HalError(last?.code ?? 'comm-lost', `${last?.message ?? 'upsd could not be read'} (waiting before trying again)`, last?.hint ?? 'Check that upsd runs and ups.host / ups.port.');
+      throw new HalError(last?.code ?? 'comm-lost', `${last?.message ?? 'upsd could not be read'} (waiting before trying again)`, last?.hintWords ?? 'Check that upsd runs and ups.host / ups.port.');
     }
     const deadline = Date.now() + this.o.timeoutSeconds * 1000;
     try {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, systemClock } from '../../../hal/clock.js';
+import { ManualClock, systemClock } from '../../../core/clock.js';
 import { HalError } from '../../../hal/errors.js';
 import { httpRecordsSchema } from '../../../hal/records/http/config.js';
 import { HttpRecords } from '../../../hal/records/http/driver.js';

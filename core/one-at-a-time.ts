@@ -3,7 +3,7 @@
  * device or a connection that answers one question at a time (upsd's socket, a USB UPS, one
  * SQLite connection). A failed call does not stop the ones queued behind it.
  */
-export class Serial {
+export class OneAtATime {
   private tail: Promise<unknown> = Promise.resolve();
 
   run<T>(fn: () => Promise<T>): Promise<T> {
