@@ -57,6 +57,8 @@ export const healthSchema = z.object({
     supplies: z.array(supplySchema).max(16),
     model: z.string().max(TEXT).nullable(),
     error: reason,
+    // Optional in the schema (this agent always sends it) so health from older agents still validates.
+    present: z.boolean().optional().describe("false at a PC without a card printer (printer.driver: none: the office's store PC), which has no print queue and raises no printer alert; true otherwise"),
   }),
   ups: z.object({
     driver: z.string().max(TEXT),

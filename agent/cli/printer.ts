@@ -1,13 +1,14 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { systemClock } from '../../core/clock.js';
-import { HalError, withTimeout } from '../../hal/errors.js';
-import type { PrinterConfig } from '../../hal/printer/index.js';
+import { errorWords } from '../../core/errors.js';
+import { withTimeout } from '../../hal/errors.js';
+import { printerFacts } from '../../hal/printer/index.js';
 import type { PrinterDriver, PrinterReading, SupplyReading } from '../../hal/printer/types.js';
 import type { PrintRecord } from '../../hal/records/types.js';
 import type { Text } from '../../core/i18n.js';
 import { configOption, out, subcommand } from './common.js';
-import { tr } from './lang.js';
+import { cliLang, tr } from './lang.js';
 import { loadStationFile } from './station-file.js';
 
 /**
@@ -45,17 +46,6 @@ export function testCard(now: number): PrintRecord {
   };
 }
 
-function where(c: PrinterConfig): string {
-  switch (c.driver) {
-    case 'windows':
-      return `"${c.windows.name}", ${c.windows.dpi} dpi`;
-    case 'ipp':
-      return c.url;
-    default:
-      return tr({ id: 'simulasi', en: 'simulated' });
-  }
-}
-
 function supplyLine(s: SupplyReading): string {
   const level =
     s.levelPercent !== null
@@ -79,14 +69,12 @@ const STATES: Record<PrinterReading['state'], Text> = {
   offline: { id: 'offline', en: 'offline' },
 };
 
-const hintOf = (err: unknown) => (err instanceof HalError && err.hint ? err.hint : undefined);
-
 async function selfTest(opts: { config?: string; print?: boolean; json?: boolean }): Promise<number> {
   const config = loadStationFile(opts.config);
   const { createPrinter } = await import('../../hal/printer/index.js');
   const report: { driver: string; printer: string; reading: PrinterReading | null; error: string | null; hint: string | null; printed: { printerJobId: string } | null; printError: string | null } = {
     driver: config.printer.driver,
-    printer: where(config.printer),
+    printer: tr(printerFacts(config.printer).label),
     reading: null,
     error: null,
     hint: null,
@@ -102,8 +90,8 @@ async function selfTest(opts: { config?: string; print?: boolean; json?: boolean
   try {
     printer = await createPrinter(config.printer, { clock: systemClock, log: pino({ level: 'silent' }) });
     await printer.start();
-    // The first reading on Windows waits for PowerShell to start: up to half a minute on a slow PC.
-    const r = await withTimeout(printer.read(), 60_000, 'the printer');
+    // As long as the driver's table line says its first reading may take (Windows: PowerShell starting).
+    const r = await withTimeout(printer.read(), printerFacts(config.printer).firstReadingMs, 'the printer');
     report.reading = r;
     say(`${tr({ id: 'keadaan', en: 'state' })}: ${tr(STATES[r.state])}${r.reasons.length ? ` (${r.reasons.join(', ')})` : ''}`);
     if (r.model) say(`${tr({ id: 'model', en: 'model' })}: ${r.model}`);
@@ -113,8 +101,9 @@ async function selfTest(opts: { config?: string; print?: boolean; json?: boolean
     }
     if (r.state === 'stopped' || r.state === 'offline') code = 1;
   } catch (err) {
-    report.error = (err as Error).message;
-    report.hint = hintOf(err) ?? null;
+    const words = errorWords(err, cliLang());
+    report.error = words.message;
+    report.hint = words.hint ?? null;
     say(`${tr({ id: 'printer tidak terbaca', en: 'the printer cannot be read' })}: ${report.error}`);
     if (report.hint) say(`${tr({ id: 'periksa', en: 'check' })}: ${report.hint}`);
     code = 2;

@@ -5,6 +5,9 @@
  */
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { printerFacts } from '../../hal/printer/index.js';
+import { recordsFacts } from '../../hal/records/index.js';
+import { upsFacts } from '../../hal/ups/index.js';
 import type { Config } from './schema.js';
 
 export interface SetupWarning {
@@ -21,15 +24,12 @@ function loopback(host: string): boolean {
 
 export function setupWarnings(config: Config, platform: NodeJS.Platform = process.platform): SetupWarning[] {
   const out: SetupWarning[] = [];
+  // The drivers' own secret files come from their table lines: this file names none of them.
   const secrets: [string, string | undefined][] = [
     ['mqtt.passwordFile', config.mqtt.passwordFile],
     ['mqtt.key', config.mqtt.key],
-    ['ups.passwordFile', config.ups.driver === 'nut' ? config.ups.passwordFile : undefined],
-    ['records.http.tokenFile', config.records?.driver === 'http' ? config.records.http.tokenFile : undefined],
     ['operator.tokenFile', config.operator.tokenFile],
-    ['printer.snmp.communityFile', config.printer.snmp?.communityFile],
-    ['printer.snmp.authKeyFile', config.printer.snmp?.authKeyFile],
-    ['printer.snmp.privKeyFile', config.printer.snmp?.privKeyFile],
+    ...[printerFacts(config.printer), upsFacts(config.ups), ...(config.records ? [recordsFacts(config.records)] : [])].flatMap((f) => f.secretFiles.map((s): [string, string | undefined] => [s.key, s.file])),
   ];
   // File modes mean nothing on Windows; there the folder's ACL guards them.
   if (platform !== 'win32') {

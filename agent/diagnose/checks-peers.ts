@@ -1,15 +1,16 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock } from '../../core/clock.js';
-import { unreachable } from '../../core/errors.js';
-import { codeOf, HalError } from '../../hal/errors.js';
+import { errorWords, unreachable } from '../../core/errors.js';
+import type { Lang } from '../../core/i18n.js';
+import { codeOf } from '../../hal/errors.js';
 import { ROLL_KINDS, SupplyLedger, type RollKind, type SupplyCount } from '../ledger/supplies.js';
 import { withCounted } from '../station/snapshot.js';
 import { Store } from '../store/store.js';
 import { RECORD_ERRORS } from '../../hal/records/types.js';
 import { HID_ERRORS } from '../../hal/ups/hid/error.js';
 import { UPS_ERRORS } from '../../hal/ups/types.js';
-import { createPrinter } from '../../hal/printer/index.js';
+import { createPrinter, printerFacts } from '../../hal/printer/index.js';
 import { createRecordSource } from '../../hal/records/index.js';
 import { createUps } from '../../hal/ups/index.js';
 import { explainMqttError, explainMqttErrorId } from '../../telemetry/connection.js';
@@ -20,7 +21,11 @@ import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { fail, pass, warn, type Check, type Facts } from './types.js';
 import { upsVerdict } from './ups-verdict.js';
 
-const hintOf = (err: unknown) => (err instanceof HalError && err.hint ? ` ${err.hint}` : '');
+/** The driver's own hint in the reader's language, after a space; '' when it gives none. */
+const hintIn = (err: unknown, lang: Lang) => {
+  const { hint } = errorWords(err, lang);
+  return hint ? ` ${hint}` : '';
+};
 
 /** The supply ledger's counts, read without changing the database; null without one (a fresh station). */
 async function countedSupplies(config: Config): Promise<Record<RollKind, SupplyCount> | null> {
@@ -65,9 +70,13 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
     {
       id: 'printer',
       title: { en: 'Card printer: state and supplies', id: 'Printer kartu: keadaan dan persediaan' },
-      // Through the Windows spooler the first reading waits for PowerShell to start its helper.
-      timeoutMs: config.printer.driver === 'windows' ? 45_000 : 5000,
+      // As long as the driver's table line says its first reading may take (Windows: PowerShell starting).
+      timeoutMs: printerFacts(config.printer).firstReadingMs,
       async run() {
+        if (!printerFacts(config.printer).can.hasQueue) {
+          // The office's store PC: nothing to read, and nothing missing.
+          return pass({ driver: config.printer.driver, printer: printerFacts(config.printer).label.en });
+        }
         const printer = await createPrinter(config.printer, ctx);
         try {
           await printer.start();
@@ -98,7 +107,7 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           if (warnings.length > 0) return warn(facts, { en: warnings.map((w) => w.en).join(' '), id: warnings.map((w) => w.id).join(' ') });
           return pass(facts);
         } catch (err) {
-          return fail({ driver: printer.driver, error: (err as Error).message }, { en: `The printer cannot be read.${hintOf(err)} Check its cable and the printer settings.`, id: `Printer tidak bisa dibaca.${hintOf(err)} Periksa kabel dan pengaturan printer.` });
+          return fail({ driver: printer.driver, error: (err as Error).message }, { en: `The printer cannot be read.${hintIn(err, 'en')} Check its cable and the printer settings.`, id: `Printer tidak bisa dibaca.${hintIn(err, 'id')} Periksa kabel dan pengaturan printer.` });
         } finally {
           await printer.stop();
         }
@@ -117,9 +126,9 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
           const code = codeOf(err, [...UPS_ERRORS, ...HID_ERRORS], 'comm-lost');
           switch (code) {
             case 'not-configured':
-              return warn({ driver: 'none' }, { en: 'No UPS configured: a power cut spoils the card printing.', id: 'Tidak ada UPS: listrik padam merusak kartu yang sedang dicetak.' });
+              return warn({ driver: ups.driver }, { en: 'No UPS configured: a power cut spoils the card printing.', id: 'Tidak ada UPS: listrik padam merusak kartu yang sedang dicetak.' });
             case 'protocol':
-              return fail({ driver: ups.driver, error: (err as Error).message }, { en: `Something answers at the UPS address, but not as the UPS service does.${hintOf(err)}`, id: `Ada yang menjawab di alamat UPS, tetapi bukan layanan UPS.${hintOf(err)}` });
+              return fail({ driver: ups.driver, error: (err as Error).message }, { en: `Something answers at the UPS address, but not as the UPS service does.${hintIn(err, 'en')}`, id: `Ada yang menjawab di alamat UPS, tetapi bukan layanan UPS.${hintIn(err, 'id')}` });
             case 'comm-lost':
             case 'timeout':
             case 'hid-unavailable':
@@ -133,7 +142,7 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
             case 'hid-report-length':
             case 'hid-hex-invalid':
             case 'hid-reports-empty':
-              return fail({ driver: ups.driver, error: (err as Error).message }, { en: `The UPS cannot be read.${hintOf(err)} Check the UPS data cable and the UPS service.`, id: `UPS tidak bisa dibaca.${hintOf(err)} Periksa kabel data UPS dan layanan UPS.` });
+              return fail({ driver: ups.driver, error: (err as Error).message }, { en: `The UPS cannot be read.${hintIn(err, 'en')} Check the UPS data cable and the UPS service.`, id: `UPS tidak bisa dibaca.${hintIn(err, 'id')} Periksa kabel data UPS dan layanan UPS.` });
             default:
               return unreachable(code);
           }
@@ -170,12 +179,12 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
               // "No such record" proves the server answers: that is all this check asks.
               return pass({ driver: source.driver, latencyMs: facts.latencyMs });
             case 'refused':
-              return fail(facts, { en: `The central server refuses this station.${hintOf(err)}`, id: `Server pusat menolak stasiun ini.${hintOf(err)}` });
+              return fail(facts, { en: `The central server refuses this station.${hintIn(err, 'en')}`, id: `Server pusat menolak stasiun ini.${hintIn(err, 'id')}` });
             case 'invalid':
-              return fail(facts, { en: `The central server answers, but not as the record service does.${hintOf(err)} Check records.http.url.`, id: `Server pusat menjawab, tetapi bukan sebagai layanan data.${hintOf(err)} Periksa records.http.url.` });
+              return fail(facts, { en: `The central server answers, but not as the record service does.${hintIn(err, 'en')} Check records.http.url.`, id: `Server pusat menjawab, tetapi bukan sebagai layanan data.${hintIn(err, 'id')} Periksa records.http.url.` });
             case 'unavailable':
             case 'timeout':
-              return fail(facts, { en: `The central server does not answer.${hintOf(err)}`, id: `Server pusat tidak menjawab.${hintOf(err)}` });
+              return fail(facts, { en: `The central server does not answer.${hintIn(err, 'en')}`, id: `Server pusat tidak menjawab.${hintIn(err, 'id')}` });
             default:
               return unreachable(code);
           }

@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import { CLOCK_FLOOR_MS, systemClock, type Clock } from '../../core/clock.js';
 import type { DriverContext } from '../../hal/driver.js';
 import { SystemHost } from '../../hal/host/system.js';
-import { createPrinter } from '../../hal/printer/index.js';
+import { createPrinter, printerFacts } from '../../hal/printer/index.js';
 import { createRecordSource } from '../../hal/records/index.js';
-import { createUps } from '../../hal/ups/index.js';
+import { createUps, upsFacts } from '../../hal/ups/index.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import type { StationTopics } from '../../telemetry/topics.js';
 import { CommandHandler } from '../../telemetry/commands.js';
@@ -157,7 +157,11 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
 
     // The engine reads the station's latest snapshot for its gate; the station reads the engine's summary.
     let latest: () => StationBody | undefined = () => undefined;
-    const engine = new JobEngine({ store, source, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply });
+    // A PC without a card printer (the office's store PC) runs no print queue.
+    const { hasQueue } = printerFacts(config.printer).can;
+    const engine = hasQueue
+      ? new JobEngine({ store, source, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply })
+      : undefined;
     const station = new Station({
       config,
       printer,
@@ -168,16 +172,17 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       clock,
       log,
       version: VERSION,
-      jobs: () => engine.summary(),
+      jobs: engine ? () => engine.summary() : undefined,
       // Every poll that gets this far pings systemd's watchdog: a loop that hangs stops pinging.
       onSnapshot: () => {
-        engine.kick();
+        engine?.kick();
         notifier.alive();
       },
       forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
-      lowBatteryCommand: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommand,
-      lowBatteryCommandTimeoutSeconds: config.ups.driver === 'none' ? undefined : config.ups.lowBatteryCommandTimeoutSeconds,
-      deadSeconds: config.ups.driver === 'none' ? undefined : config.ups.deadSeconds,
+      // The watch keys (deadSeconds, lowBatteryCommand) are in every section of a driver with a UPS.
+      ...('deadSeconds' in config.ups ? { lowBatteryCommand: config.ups.lowBatteryCommand, lowBatteryCommandTimeoutSeconds: config.ups.lowBatteryCommandTimeoutSeconds, deadSeconds: config.ups.deadSeconds } : {}),
+      hasUps: upsFacts(config.ups).can.hasUps,
+      hasPrinter: hasQueue,
       rollSeen: async (kind) => {
         await new SupplyLedger(store.db, config.forecast.cardsPerSupply).replace(kind, { by: 'printer' });
       },
@@ -187,7 +192,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     connection.on('up', () => station.requestHealth());
     await parts.start('station loop', () => station.start(), () => station.stop());
     // No new card at stop; the one printing gets a moment, else it is verified after the restart.
-    await parts.start('print queue', () => engine.start(), () => engine.stop(1000));
+    if (engine) await parts.start('print queue', () => engine.start(), () => engine.stop(1000));
 
     // The station page: printing goes on without it (a port taken, a token file unreadable).
     if (config.operator.listen !== false) {
@@ -212,7 +217,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
                 station: { id: config.station.id, name: config.station.name },
                 language: config.language,
                 now: () => clock.now(),
-                kick: () => engine.kick(),
+                kick: () => engine?.kick(),
                 log: log.child({ part: 'station page' }),
               },
             });

@@ -222,6 +222,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     code: 'printer.offline',
     severity: 'critical',
     evaluate(h) {
+      if (h.printer.present === false) return { active: false, message: 'no printer at this PC' };
       const unreachable = h.printer.state === 'unknown';
       const active = unreachable || h.printer.state === 'offline';
       const why = unreachable ? `cannot be read: ${h.printer.error ?? 'no reason given'}` : 'reports itself offline';
@@ -232,6 +233,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     code: 'printer.error',
     severity: 'critical',
     evaluate(h) {
+      if (h.printer.present === false) return { active: false, message: 'no printer at this PC' };
       if (h.printer.state === 'unknown' || h.printer.state === 'offline') return 'unknown';
       const faults = h.printer.reasons.filter((r) => !SUPPLY_REASON.test(r) && r !== 'none');
       const active = h.printer.state === 'stopped' && (faults.length > 0 || h.printer.reasons.length === 0);

@@ -17,6 +17,8 @@ import type { Config } from '../config/schema.js';
 export type PowerLimits = Pick<Config['alerts'], 'lowBatteryPercent' | 'lowRuntimeSeconds'> & {
   /** ups.deadSeconds: a UPS last seen on battery and silent this long is taken as on battery. */
   deadSeconds?: number;
+  /** False at a station without a UPS (the UPS driver's table says so): the state is `none`. */
+  hasUps?: boolean;
 };
 export type UpsBody = Omit<StationBody['ups'], 'powerState'>;
 
@@ -58,7 +60,7 @@ export class PowerMachine {
   }
 
   private step(u: UpsBody, limits: PowerLimits, now: number): PowerView {
-    if (u.driver === 'none') return NONE;
+    if (limits.hasUps === false) return NONE;
     if (!answered(u)) {
       // The latches stay: the outage may still be going on while the UPS cannot be read.
       this.silentSince ??= now;

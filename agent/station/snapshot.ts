@@ -10,7 +10,8 @@ import type { PowerView, UpsBody } from './power.js';
 export type Polled<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface Readings {
-  printer: { driver: string; polled: Polled<PrinterReading> };
+  /** `present`: false at a PC without a card printer (its driver's table line says so). */
+  printer: { driver: string; present: boolean; polled: Polled<PrinterReading> };
   ups: { driver: string; polled: Polled<UpsReading> };
   host: Polled<HostReading>;
 }
@@ -52,8 +53,9 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           supplies: withCounted(p.value.supplies, p.value.reasons, ctx.jobs?.counted ?? null, ctx.lowPercent),
           model: p.value.model,
           error: null,
+          present: r.printer.present,
         }
-      : { driver: r.printer.driver, state: 'unknown', reasons: [], supplies: withCounted([], [], ctx.jobs?.counted ?? null, ctx.lowPercent), model: null, error: p.error },
+      : { driver: r.printer.driver, state: 'unknown', reasons: [], supplies: withCounted([], [], ctx.jobs?.counted ?? null, ctx.lowPercent), model: null, error: p.error, present: r.printer.present },
     ups: withPower(ctx, ups),
     host: {
       cpuPercent: h?.cpuPercent ?? null,

@@ -40,6 +40,10 @@ export interface StationDeps {
   lowBatteryCommandTimeoutSeconds?: number;
   /** ups.deadSeconds: a UPS last seen on battery and silent this long is taken as on battery. */
   deadSeconds?: number;
+  /** False at a station without a UPS (its driver's table line says so). */
+  hasUps?: boolean;
+  /** False at a PC without a card printer (the office's store PC; its driver's table line says so). */
+  hasPrinter?: boolean;
   /** Record a roll the printer shows was changed (a level that jumps up, an empty that clears). */
   rollSeen?: (kind: RollKind, why: string) => Promise<void>;
 }
@@ -154,8 +158,8 @@ export class Station {
     const before = this.power.state;
     let power: PowerView | undefined;
     const body = buildHealth(
-      { printer: { driver: this.d.printer.driver, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
-      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs, lowPercent: this.d.config.alerts.supplyLowPercent, power: (u) => (power = this.power.next(u, { ...this.d.config.alerts, deadSeconds: this.d.deadSeconds }, now.getTime())) },
+      { printer: { driver: this.d.printer.driver, present: this.d.hasPrinter ?? true, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
+      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs, lowPercent: this.d.config.alerts.supplyLowPercent, power: (u) => (power = this.power.next(u, { ...this.d.config.alerts, deadSeconds: this.d.deadSeconds, hasUps: this.d.hasUps }, now.getTime())) },
     );
     if (power) {
       if (before !== undefined && before !== power.state) this.d.log.info({ from: before, to: power.state, why: power.why }, `power: ${before} -> ${power.state}`);

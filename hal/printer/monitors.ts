@@ -4,7 +4,7 @@
  * adds the monitor's keys to each of them, and wraps the driver when a monitor is configured.
  */
 import type { z } from 'zod';
-import type { DriverContext } from '../driver.js';
+import type { DriverContext, SecretFile } from '../driver.js';
 import { snmpMonitorSchema } from './snmp/config.js';
 import type { PrinterDriver } from './types.js';
 
@@ -17,12 +17,22 @@ type MonitorShape = ReturnType<typeof monitorShape>;
 
 /** Each line of a table of print paths, its schema with the monitors' keys added. */
 type WithMonitors<T> = {
-  -readonly [K in keyof T]: T[K] extends { schema: z.ZodObject<infer Shape, infer Cfg>; load: infer Load } ? { schema: z.ZodObject<Shape & MonitorShape, Cfg>; load: Load } : never;
+  -readonly [K in keyof T]: T[K] extends { schema: z.ZodObject<infer Shape, infer Cfg> } ? Omit<T[K], 'schema'> & { schema: z.ZodObject<Shape & MonitorShape, Cfg> } : never;
 };
 
-export function withMonitors<T extends readonly { schema: z.ZodObject; load: unknown }[]>(table: T): WithMonitors<T> {
+export function withMonitors<T extends readonly { schema: z.ZodObject }[]>(table: T): WithMonitors<T> {
   // safeExtend keeps a driver's own refinements, should it have any.
   return table.map((line) => ({ ...line, schema: line.schema.safeExtend(monitorShape()) })) as WithMonitors<T>;
+}
+
+/** The secret files the monitors' keys name. */
+export function monitorSecretFiles(section: { snmp?: z.infer<ReturnType<typeof snmpMonitorSchema>> }): SecretFile[] {
+  const s = section.snmp;
+  return [
+    { key: 'printer.snmp.communityFile', file: s?.communityFile },
+    { key: 'printer.snmp.authKeyFile', file: s?.authKeyFile },
+    { key: 'printer.snmp.privKeyFile', file: s?.privKeyFile },
+  ];
 }
 
 /** The print path, with the configured monitors wrapped around it; their code is imported only then. */

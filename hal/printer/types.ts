@@ -65,9 +65,9 @@ export type PrintErrorCode = (typeof PRINT_ERRORS)[number];
 /**
  * What read() (and jobOutcome()) reject with: unreachable (nothing answers), connection (the
  * connection broke), timeout, protocol (the answer is not what the printer's protocol allows),
- * ipp-error (an IPP error status).
+ * ipp-error (an IPP error status), not-configured (no printer at this PC: the office's store PC).
  */
-export const PRINTER_ERRORS = ['unreachable', 'connection', 'timeout', 'protocol', 'ipp-error'] as const;
+export const PRINTER_ERRORS = ['unreachable', 'connection', 'timeout', 'protocol', 'ipp-error', 'not-configured'] as const;
 export type PrinterErrorCode = (typeof PRINTER_ERRORS)[number];
 
 /** Reasons a card cannot be started or finished; each one stops the queue, not the agent. */

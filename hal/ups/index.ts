@@ -3,7 +3,7 @@
  * folder beside sim/, nut/, hid/ and none/ (its driver and its config.ts) and one line here.
  */
 import type { z } from 'zod';
-import { createDriver, familySchema, type DriverContext } from '../driver.js';
+import { createDriver, driverFacts, familySchema, type DriverContext, type DriverFacts } from '../driver.js';
 import { hidUps } from './hid/config.js';
 import { noUps } from './none/config.js';
 import { nutUps } from './nut/config.js';
@@ -14,6 +14,15 @@ export const UPS_DRIVERS = [simUps, nutUps, hidUps, noUps] as const;
 
 export const upsSchema = () => familySchema(UPS_DRIVERS).describe('The UPS that keeps the station running through a power cut. Required in a file: a station says which it has.');
 export type UpsConfig = z.infer<ReturnType<typeof upsSchema>>;
+
+/** What a UPS driver can do, for the rest of the agent to ask. */
+export interface UpsAbilities {
+  /** There is a UPS: power is read, watched (upsWatchKeys) and alerted on. */
+  hasUps: boolean;
+}
+
+/** What the rest of the agent may know of the configured UPS driver. */
+export const upsFacts = (c: UpsConfig): DriverFacts<UpsAbilities> => driverFacts<UpsDriver, UpsAbilities>(UPS_DRIVERS, c);
 
 /** Config `ups.driver` → driver, its code imported only now. */
 export const createUps = (c: UpsConfig, ctx: DriverContext): Promise<UpsDriver> => createDriver<UpsDriver>(UPS_DRIVERS, c, ctx);

@@ -11,7 +11,7 @@ type Patch = {
 
 /** The power state of a patched UPS, as a first poll with the default limits judges it, unless given. */
 function withPower(u: UpsBody & { powerState?: StationBody['ups']['powerState'] }): StationBody['ups'] {
-  return { ...u, powerState: u.powerState ?? powerView(u, { lowBatteryPercent: 20, lowRuntimeSeconds: 180 }).state };
+  return { ...u, powerState: u.powerState ?? powerView(u, { lowBatteryPercent: 20, lowRuntimeSeconds: 180, hasUps: u.driver !== 'none' }).state };
 }
 
 /** A healthy station's health body, with parts replaced: the input for alert-rule tests. */

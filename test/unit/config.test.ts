@@ -114,7 +114,7 @@ colour: blue
     expect(byPath.get('station.province')).toMatch(/expected string, given \[53\]/);
     expect(byPath.get('mqtt.url')).toMatch(/mqtt:\/\/HOST:PORT.*given "tcp:\/\/broker"/);
     expect(byPath.get('mqtt.topicPrefx')).toMatch(/unknown key/);
-    expect(byPath.get('printer.driver')).toMatch(/expected one of "sim", "ipp", "windows", given "fargo"/);
+    expect(byPath.get('printer.driver')).toMatch(/expected one of "sim", "ipp", "windows", "none", given "fargo"/);
     expect(byPath.get('ups.sim.loadPercent')).toMatch(/expected number, given "high"/);
     expect(byPath.get('intervals.pollSeconds')).toMatch(/>=0\.1.*given 0/);
     expect(byPath.get('colour')).toMatch(/unknown key/);

@@ -55,7 +55,7 @@ describe('power state machine', () => {
   });
 
   it('no UPS is none; an unreadable one is comm lost, never online', () => {
-    expect(powerView(ups({ driver: 'none', status: 'unknown', onBattery: null }), limits).state).toBe('none');
+    expect(powerView(ups({ driver: 'none', status: 'unknown', onBattery: null }), { ...limits, hasUps: false }).state).toBe('none');
     expect(powerView(ups({ status: 'unknown', onBattery: null, chargePercent: null }), limits)).toMatchObject({ state: 'comm_lost', onBattery: null });
   });
 

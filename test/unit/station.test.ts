@@ -6,6 +6,8 @@ import { Station, STOP_BUDGET_MS, type StationDeps } from '../../agent/station/s
 import { Store } from '../../agent/store/store.js';
 import { HalError } from '../../hal/errors.js';
 import type { HostDriver } from '../../hal/host/types.js';
+import { NoPrinter } from '../../hal/printer/none/driver.js';
+import type { PrinterDriver } from '../../hal/printer/types.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
 import { Outbox } from '../../telemetry/outbox.js';
 import { Telemetry } from '../../telemetry/telemetry.js';
@@ -30,7 +32,7 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSeconds?: number; lowBatteryCommand?: string[] } = {}) {
+async function setup(opts: { ups?: UpsDriver; printer?: PrinterDriver; hasPrinter?: boolean; pollSeconds?: number; healthSeconds?: number; lowBatteryCommand?: string[] } = {}) {
   const printer = simPrinterHarness();
   const clock = printer.clock;
   const ups = simUpsHarness({}, clock);
@@ -50,7 +52,8 @@ async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSecond
       intervals: intervalsSchema().parse({ pollSeconds: opts.pollSeconds ?? 2, healthSeconds: opts.healthSeconds ?? 10 }),
       alerts: alertsSchema().parse({}),
     },
-    printer: printer.driver,
+    printer: opts.printer ?? printer.driver,
+    hasPrinter: opts.hasPrinter,
     ups: upsDriver,
     host: fakeHost,
     telemetry,
@@ -69,6 +72,23 @@ async function setup(opts: { ups?: UpsDriver; pollSeconds?: number; healthSecond
 }
 
 describe('station loop', () => {
+  it("a PC without a printer (the office's store PC): health says so, and no printer alert is raised", async () => {
+    const t = await setup({ printer: new NoPrinter(), hasPrinter: false });
+    for (let i = 0; i < 3; i++) await t.s.tick();
+    const h = t.health().at(-1)?.payload as { printer: Record<string, unknown>; alerts: string[] };
+    expect(payloadErrors(validators, h)).toEqual([]);
+    expect(h.printer).toMatchObject({ driver: 'none', state: 'unknown', present: false, supplies: [] });
+    expect(h.printer.error).toMatch(/no printer at this PC/);
+    expect(h.alerts).toEqual([]);
+    expect(t.events()).toEqual([]);
+  });
+
+  it('the same unreadable printer at a printing station is printer.offline', async () => {
+    const t = await setup({ printer: new NoPrinter() });
+    await t.s.tick();
+    expect(t.events()).toEqual(['printer.offline raised']);
+  });
+
   it('publishes a retained health that matches the JSON Schema, with seq, and unknown counts as null', async () => {
     const t = await setup();
     await t.s.tick();

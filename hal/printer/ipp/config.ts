@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { supplyCapacity } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
+import { printJobKeys } from '../job-keys.js';
 
 const supplyMapping = () => z.strictObject({
   match: z
@@ -21,13 +22,7 @@ export const ippPrinterSchema = () => z.strictObject({
     .regex(/^(ipps?|https?):\/\/[^\s@/]+\/\S*$/, 'expected ipp://HOST[:PORT]/PATH, e.g. ipp://localhost:631/printers/card (a CUPS queue) or ipp://printer.local/ipp/print')
     .describe('The card printer: its CUPS queue (ipp://localhost:631/printers/NAME) or the printer\'s own IPP address. ipps:// for TLS.'),
   timeoutSeconds: z.number().min(0.1).max(120).default(5).describe('Longest wait for one IPP answer.'),
-  jobPollSeconds: z.number().min(0.05).max(60).default(1).describe('How often a card being printed is asked after (Get-Job-Attributes).'),
-  jobTimeoutSeconds: z
-    .number()
-    .min(1)
-    .max(86_400)
-    .default(600)
-    .describe('A card the printer has not finished after this long (a jam nobody clears) is set aside for a person to verify.'),
+  ...printJobKeys(),
   supplies: z
     .strictObject({
       ribbon: supplyMapping().optional().describe('Where the ribbon is.'),
@@ -43,6 +38,8 @@ export const ippPrinter = defineDriver({
   get schema() {
     return ippPrinterSchema();
   },
+  label: (c) => ({ id: `printer IPP ${c.url}`, en: `IPP printer ${c.url}` }),
+  can: { hasQueue: true },
   async load() {
     const { IppPrinter } = await import('./driver.js');
     return (c, ctx) => new IppPrinter(c, ctx);

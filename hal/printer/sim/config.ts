@@ -29,6 +29,8 @@ export const simPrinter = defineDriver({
       sim: simPrinterSchema().prefault({}).describe('The simulated printer.'),
     });
   },
+  label: () => ({ id: 'printer simulasi', en: 'simulated printer' }),
+  can: { hasQueue: true },
   async load() {
     const { SimPrinter } = await import('./driver.js');
     return (c, ctx) => new SimPrinter(c.sim, ctx);

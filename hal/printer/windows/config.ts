@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { filePath, supplyCapacity } from '../../config-fields.js';
 import { defineDriver } from '../../driver.js';
+import { printJobKeys } from '../job-keys.js';
 
 const rollCapacity = () => z.strictObject({
   capacity: supplyCapacity.optional().describe('Cards a full one prints, to turn the percentage the vendor software reports into cards left.'),
@@ -22,13 +23,7 @@ export const windowsPrinterSchema = () => z.strictObject({
     .default(20)
     .describe('Longest wait for one answer of the printer helper (PowerShell); a helper that takes longer is ended and started again.'),
   printTimeoutSeconds: z.number().min(5).max(600).default(90).describe('Longest wait for the card to be handed to the Windows spooler.'),
-  jobPollSeconds: z.number().min(0.05).max(60).default(1).describe('How often a card being printed is asked after in the print queue.'),
-  jobTimeoutSeconds: z
-    .number()
-    .min(1)
-    .max(86_400)
-    .default(600)
-    .describe('A card still in the print queue after this long (a jam nobody clears) is set aside for a person to verify.'),
+  ...printJobKeys(),
   lowPercent: z.number().min(0).max(100).default(10).describe('Ribbon or film at or under this level, as the vendor software reports it, reads low.'),
   supplies: z
     .strictObject({
@@ -55,6 +50,10 @@ export const windowsPrinter = defineDriver({
       windows: windowsPrinterSchema().describe('The printer in Windows.'),
     });
   },
+  label: (c) => ({ id: `printer Windows "${c.windows.name}", ${c.windows.dpi} dpi`, en: `Windows printer "${c.windows.name}", ${c.windows.dpi} dpi` }),
+  // Its first reading waits for Windows PowerShell to start the printer helper.
+  firstReadingMs: 45_000,
+  can: { hasQueue: true },
   async load() {
     const { WindowsPrinter } = await import('./driver.js');
     return (c, ctx) => new WindowsPrinter(c.windows, ctx);

@@ -35,6 +35,9 @@ export const httpRecords = defineDriver({
       http: httpRecordsSchema().describe('Where the record service is and how to reach it.'),
     });
   },
+  label: (c) => ({ id: `layanan data ${c.http.url}`, en: `record service ${c.http.url}` }),
+  secretFiles: (c) => [{ key: 'records.http.tokenFile', file: c.http.tokenFile }],
+  can: {},
   async load() {
     const { HttpRecords } = await import('./driver.js');
     return (c, ctx) => new HttpRecords(c.http, ctx);

@@ -19,6 +19,8 @@ export const simRecords = defineDriver({
       sim: simRecordsSchema().prefault({}).describe('The simulated server\'s behaviour.'),
     });
   },
+  label: () => ({ id: 'server pusat simulasi', en: 'simulated central server' }),
+  can: {},
   async load() {
     const { SimRecords } = await import('./driver.js');
     return (c, ctx) => new SimRecords(c.sim, ctx);

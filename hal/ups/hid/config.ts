@@ -29,6 +29,8 @@ export const hidUps = defineDriver({
   get schema() {
     return hidUpsSchema();
   },
+  label: (c) => ({ id: `UPS USB${c.path ? ` ${c.path}` : ''}`, en: `USB UPS${c.path ? ` ${c.path}` : ''}` }),
+  can: { hasUps: true },
   async load() {
     // node-hid itself is loaded only when the UPS is opened, so a missing native module is a
     // reading error with a hint, not a crash at start.

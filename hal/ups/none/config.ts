@@ -6,6 +6,9 @@ export const noUps = defineDriver({
   get schema() {
     return z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') });
   },
+  label: () => ({ id: 'tanpa UPS', en: 'no UPS' }),
+  // No UPS: power stays unknown, no power alert is raised and no watch keys apply.
+  can: { hasUps: false },
   async load() {
     const { NoUps } = await import('./driver.js');
     return () => new NoUps();

@@ -33,6 +33,9 @@ export const nutUps = defineDriver({
   get schema() {
     return nutUpsSchema();
   },
+  label: (c) => ({ id: `UPS ${c.name} lewat NUT di ${c.host}:${c.port}`, en: `UPS ${c.name} through NUT at ${c.host}:${c.port}` }),
+  secretFiles: (c) => [{ key: 'ups.passwordFile', file: c.passwordFile }],
+  can: { hasUps: true },
   async load() {
     const { NutUps } = await import('./driver.js');
     return (c, ctx) => new NutUps(c, ctx);

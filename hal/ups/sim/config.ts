@@ -26,6 +26,8 @@ export const simUps = defineDriver({
       ...upsWatchKeys(),
     });
   },
+  label: () => ({ id: 'UPS simulasi', en: 'simulated UPS' }),
+  can: { hasUps: true },
   async load() {
     const { SimUps } = await import('./driver.js');
     return (c, ctx) => new SimUps(c.sim, ctx);
