@@ -12,6 +12,7 @@ import { loadStationFile } from './cli/station-file.js';
 import { AgentError, describeError, EXIT } from '../core/errors.js';
 import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
+import { systemClock } from '../core/clock.js';
 
 /** Every command takes --lang and says --help in the command line's language. */
 function forEveryCommand(cmd: Command): void {
@@ -151,5 +152,5 @@ export async function main(argv: string[]): Promise<number> {
 void main(process.argv).then((code) => {
   process.exitCode = code;
   // Everything is closed after a clean stop; if a stray handle kept the process alive, do not hang.
-  setTimeout(() => process.exit(code), 1000).unref();
+  systemClock.setTimer(() => process.exit(code), 1000, { unref: true });
 });

@@ -23,7 +23,7 @@ export function backoffDelay(attempt: number, o: BackoffOptions, random: () => n
  */
 export class Backoff {
   private failures = 0;
-  private nextAt = 0;
+  private nextAt = -Infinity;
 
   constructor(
     private readonly o: BackoffOptions,
@@ -34,13 +34,13 @@ export class Backoff {
   /** Note a failure; returns how long to wait before the next try. */
   failed(): number {
     const delay = backoffDelay(this.failures++, this.o, this.random);
-    this.nextAt = this.clock.now() + delay;
+    this.nextAt = this.clock.monotonic() + delay;
     return delay;
   }
 
   succeeded(): void {
     this.failures = 0;
-    this.nextAt = 0;
+    this.nextAt = -Infinity;
   }
 
   /** Failures since the last success. */
@@ -50,6 +50,6 @@ export class Backoff {
 
   /** True until the wait after the last failure has passed. */
   get waiting(): boolean {
-    return this.clock.now() < this.nextAt;
+    return this.clock.monotonic() < this.nextAt;
   }
 }

@@ -1,25 +1,66 @@
 /**
- * Time, injected. Drivers and the station loop take a Clock so tests can drive simulated
- * hardware through hours in milliseconds, deterministically.
+ * Time, injected, in its two kinds. Wall time (`now`) stamps what happened and says which day it
+ * was; it steps when NTP corrects a fast PC or a clerk fixes the time. Monotonic time
+ * (`monotonic`) measures how long: every period, timeout, deadline, backoff and rate limit uses
+ * it (and `setTimer`, which runs on it), so a stepped wall clock neither silences the station nor
+ * cuts a card short. Drivers, the station loop and the servers take a Clock, so tests can drive
+ * them through hours in milliseconds and step the wall clock while monotonic time runs on.
+ * Nothing outside this module calls setTimeout, setInterval or Date.now (a test holds it so).
  */
 export interface Clock {
+  /** Wall time, ms since the epoch: for stamps and days only. */
   now(): number;
-  /** Call `fn` after `ms`; returns a function that cancels it. */
-  setTimer(fn: () => void, ms: number): () => void;
+  /** Monotonic time, ms from an arbitrary start: for periods, timeouts and deadlines. */
+  monotonic(): number;
+  /**
+   * Call `fn` after `ms` of monotonic time; returns a function that cancels it. `unref`: the
+   * timer alone does not keep the process alive (a last-resort exit, a watch beside the work).
+   */
+  setTimer(fn: () => void, ms: number, opts?: { unref?: boolean }): () => void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer(fn, ms) {
+  monotonic: () => performance.now(),
+  setTimer(fn, ms, opts) {
     const t = setTimeout(fn, ms);
+    if (opts?.unref) t.unref();
     return () => clearTimeout(t);
   },
 };
 
-/** A clock that moves only when told to; due timers fire in time order as it advances. */
+/** A promise that resolves after `ms` on the clock. */
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimer(resolve, ms));
+}
+
+/** Call `fn` every `ms` on the clock until the returned function is called. */
+export function every(clock: Clock, ms: number, fn: () => void, opts?: { unref?: boolean }): () => void {
+  let cancel = () => {};
+  let stopped = false;
+  const arm = () => {
+    cancel = clock.setTimer(() => {
+      if (stopped) return;
+      arm();
+      fn();
+    }, ms, opts);
+  };
+  arm();
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}
+
+/**
+ * A clock that moves only when told to; due timers fire in time order as it advances. `advance`
+ * moves wall and monotonic time together; `stepWall` moves the wall clock alone, as NTP or a
+ * person does, while monotonic time (and every timer) stays where it is.
+ */
 export class ManualClock implements Clock {
   private timers: { at: number; fn: () => void; id: number }[] = [];
   private nextId = 0;
+  private mono = 0;
 
   constructor(private t = Date.UTC(2027, 0, 5, 8, 0, 0)) {}
 
@@ -27,25 +68,36 @@ export class ManualClock implements Clock {
     return this.t;
   }
 
+  monotonic(): number {
+    return this.mono;
+  }
+
   setTimer(fn: () => void, ms: number): () => void {
     const id = this.nextId++;
-    this.timers.push({ at: this.t + Math.max(0, ms), fn, id });
+    this.timers.push({ at: this.mono + Math.max(0, ms), fn, id });
     return () => {
       this.timers = this.timers.filter((x) => x.id !== id);
     };
   }
 
   advance(ms: number): void {
-    const end = this.t + ms;
+    const end = this.mono + ms;
     for (;;) {
       this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
       const due = this.timers[0];
       if (!due || due.at > end) break;
       this.timers.shift();
-      this.t = due.at;
+      this.t += due.at - this.mono;
+      this.mono = due.at;
       due.fn();
     }
-    this.t = end;
+    this.t += end - this.mono;
+    this.mono = end;
+  }
+
+  /** Step the wall clock by `ms` (negative: back), as NTP or a person does; timers do not move. */
+  stepWall(ms: number): void {
+    this.t += ms;
   }
 }
 

@@ -5,6 +5,7 @@
  * resolves by itself. While Alertmanager does not answer nothing is dropped: what it has not
  * taken is posted again, whole, with a growing pause, until it answers.
  */
+import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from 'pino';
 import { readSecretFile } from '../hal/secret-file.js';
 import { ConfigError } from '../core/errors.js';
@@ -32,7 +33,8 @@ export interface PosterOptions {
   /** Changes that come together are posted together after this pause. */
   batchMs?: number;
   log: Logger;
-  now?: () => number;
+  /** Wall time stamps the alerts' ends; the posts are timed on monotonic time. The system's when left out. */
+  clock?: Clock;
   /** A regency's name for people (dashboard.regencies), for the summary. */
   regencyName?: (code: string) => string | undefined;
 }
@@ -76,20 +78,20 @@ const fingerprint = (a: ActiveAlert) => JSON.stringify([a.station, a.code, a.sev
 
 export class AlertmanagerPoster {
   private readonly endpoint: string;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   /** What fires now, by label set: posted again every resendMs. */
   private readonly firing = new Map<string, ActiveAlert>();
   /** Changes Alertmanager has not taken yet: a firing alert (by its label set) or a resolution. */
   private readonly unsent = new Map<string, { alert: ActiveAlert; endsAtMs: number | null }>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private timerAt = Infinity;
   private wantFull = true;
-  private nextFullAt = 0;
+  private nextFullAt = -Infinity;
   private backoffMs: number;
   private inFlight: Promise<void> | undefined;
   private stopped = false;
   private failingSince: number | null = null;
-  private remindedAt = 0;
+  private remindedAt = -Infinity;
   /** null until the first post; then whether the last one was taken. */
   up: boolean | null = null;
   lastError: string | null = null;
@@ -97,7 +99,7 @@ export class AlertmanagerPoster {
 
   constructor(private readonly o: PosterOptions) {
     this.endpoint = `${o.url.replace(/\/+$/, '')}/api/v2/alerts`;
-    this.now = o.now ?? Date.now;
+    this.clock = o.clock ?? systemClock;
     this.backoffMs = o.retryMs ?? 2000;
   }
 
@@ -129,8 +131,8 @@ export class AlertmanagerPoster {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     await this.inFlight;
   }
 
@@ -141,12 +143,12 @@ export class AlertmanagerPoster {
   private wake(ms: number, full: boolean): void {
     if (this.stopped) return;
     this.wantFull ||= full;
-    const at = this.now() + ms;
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    clearTimeout(this.timer);
+    const at = this.clock.monotonic() + ms;
+    if (this.cancelTimer !== undefined && this.timerAt <= at) return;
+    this.cancelTimer?.();
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.cancelTimer = this.clock.setTimer(() => {
+      this.cancelTimer = undefined;
       this.timerAt = Infinity;
       // One post at a time: a change that comes during a post waits for it.
       const p = (this.inFlight ?? Promise.resolve()).then(() => this.run()).catch((err: unknown) => {
@@ -157,16 +159,15 @@ export class AlertmanagerPoster {
       void p.finally(() => {
         if (this.inFlight === p) this.inFlight = undefined;
       });
-    }, ms);
-    this.timer.unref();
+    }, ms, { unref: true });
   }
 
   private async run(): Promise<void> {
-    const now = this.now();
-    const full = this.wantFull || now >= this.nextFullAt;
+    const mono = this.clock.monotonic();
+    const full = this.wantFull || mono >= this.nextFullAt;
     this.wantFull = false;
     const sending = new Map(this.unsent);
-    const firingEnds = now + 4 * this.o.resendMs;
+    const firingEnds = this.clock.now() + 4 * this.o.resendMs;
     const body: AmAlert[] = [];
     const name = (a: ActiveAlert) => this.o.regencyName?.(a.regency);
     if (full) for (const a of this.firing.values()) body.push(toAmAlert(a, firingEnds, name(a)));
@@ -185,16 +186,16 @@ export class AlertmanagerPoster {
       this.up = body.length > 0 ? true : this.up;
       this.lastError = null;
       this.backoffMs = this.o.retryMs ?? 2000;
-      if (full) this.nextFullAt = now + this.o.resendMs;
-      this.wake(Math.max(0, this.nextFullAt - this.now()), true);
+      if (full) this.nextFullAt = mono + this.o.resendMs;
+      this.wake(Math.max(0, this.nextFullAt - this.clock.monotonic()), true);
       if (this.unsent.size > 0) this.wake(this.o.batchMs ?? 200, false);
       return;
     }
     this.up = false;
     this.lastError = error;
-    const t = this.now();
+    const t = this.clock.monotonic();
     if (this.failingSince === null || t - this.remindedAt >= REMIND_MS) {
-      this.o.log.warn({ url: this.o.url, error, waiting: this.unsent.size, firing: this.firing.size, since: new Date(this.failingSince ?? t).toISOString() }, 'Alertmanager did not take the alerts; they are kept and posted again until it does');
+      this.o.log.warn({ url: this.o.url, error, waiting: this.unsent.size, firing: this.firing.size, failingSeconds: Math.round((t - (this.failingSince ?? t)) / 1000) }, 'Alertmanager did not take the alerts; they are kept and posted again until it does');
       this.remindedAt = t;
     }
     this.failingSince ??= t;

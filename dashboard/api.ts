@@ -23,7 +23,9 @@ export interface ApiDeps {
   cfg: DashboardSection;
   now: () => number;
   staleAfterMs: number;
+  /** Monotonic time the dashboard started, and the clock's monotonic reading: the uptime never runs backwards. */
   started: number;
+  monotonic: () => number;
   extraMetrics?: () => Record<string, unknown>;
   /** Lead times and names for the rows. */
   rowContext?: RowContext;
@@ -147,7 +149,7 @@ export class Api {
   private metrics(): unknown {
     return {
       stations: this.d.fleet.entries.size,
-      uptimeSeconds: Math.round((this.d.now() - this.d.started) / 1000),
+      uptimeSeconds: Math.round((this.d.monotonic() - this.d.started) / 1000),
       ingest: this.d.ingest.metrics(),
       rssBytes: process.memoryUsage().rss,
       ...this.d.extraMetrics?.(),

@@ -4,6 +4,7 @@
  * stored feed at start and kept from every new event; Alertmanager hears it only when
  * `dashboard.alertmanager` is set.
  */
+import type { Clock } from '../core/clock.js';
 import type { Logger } from 'pino';
 import type { Parts } from '../platform/parts.js';
 import { ActiveAlerts } from './active-alerts.js';
@@ -23,7 +24,7 @@ export interface Exporters {
 
 export async function startExporters(
   parts: Parts,
-  o: { cfg: DashboardConfig; source: string; store: DashboardStore; fleet: Fleet; log: Logger; now: () => number; staleAfterMs: number; brokerConnected: () => boolean; asOf?: () => number },
+  o: { cfg: DashboardConfig; source: string; store: DashboardStore; fleet: Fleet; log: Logger; now: () => number; clock: Clock; staleAfterMs: number; brokerConnected: () => boolean; asOf?: () => number },
 ): Promise<Exporters> {
   const am = o.cfg.dashboard.alertmanager;
   const book = new ActiveAlerts();
@@ -34,7 +35,7 @@ export async function startExporters(
         resendMs: am.resendSeconds * 1000,
         timeoutMs: am.timeoutSeconds * 1000,
         log: o.log,
-        now: o.now,
+        clock: o.clock,
         regencyName: (code) => o.cfg.dashboard.regencies[code]?.name,
       })
     : undefined;

@@ -3,6 +3,7 @@
  * Started parts are stopped in reverse on the way out, and a failure while starting undoes
  * what had started.
  */
+import { every, systemClock } from '../core/clock.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -57,8 +58,10 @@ function readToken(cfg: DashboardConfig, source: string): Buffer | null {
 export async function runDashboard(cfg: DashboardConfig, log: Logger, source: string): Promise<RunningDashboard> {
   const secrets = readMqttSecrets(cfg.mqtt, source);
   const token = readToken(cfg, source);
-  const now = () => Date.now();
-  const started = now();
+  // Wall time for the stations' stamps and days; the timers and the uptime on monotonic time.
+  const clock = systemClock;
+  const now = () => clock.now();
+  const started = clock.monotonic();
   // Started in order, stopped in reverse; a failure while starting stops what had started.
   const { parts, value: server } = await Parts.build(log, async (parts) => {
     const store = await parts.start('database', () => DashboardStore.open(cfg.dataDir), (st) => st.close());
@@ -76,8 +79,8 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     // Lost until the first connect: the stations loaded from the database are as of then.
     const link = { connected: false, lostSince: started as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
-    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false, asOf: () => api.asOf() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false, asOf: () => api.asOf() });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics });
     await parts.start(
       'web server',
@@ -131,13 +134,13 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
       () => {
         void prune();
         return [
-          setInterval(() => void ingest.flush(), FLUSH_MS),
-          setInterval(() => void prune(), PRUNE_MS),
+          every(clock, FLUSH_MS, () => void ingest.flush()),
+          every(clock, PRUNE_MS, () => void prune()),
           // Rows go stale by time alone, with no message to say so: the page re-reads the table on a tick.
-          setInterval(() => server.broadcast('tick', { now: new Date(now()).toISOString(), link: api.linkState() }), 15_000),
+          every(clock, 15_000, () => server.broadcast('tick', { now: new Date(now()).toISOString(), link: api.linkState() })),
         ];
       },
-      (timers) => timers.forEach(clearInterval),
+      (timers) => timers.forEach((stop) => stop()),
     );
     return server;
   });

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../core/clock.js';
 import { AgentError, type Words } from '../core/errors.js';
 import type { PrintErrorCode, PrinterErrorCode } from './printer/types.js';
 import type { RecordErrorCode } from './records/types.js';
@@ -30,15 +31,18 @@ export function codeOf<C extends HalErrorCode>(err: unknown, codes: readonly C[]
   return err instanceof HalError && (codes as readonly HalErrorCode[]).includes(err.code) ? (err.code as C) : otherwise;
 }
 
-/** Reject with a HalError if `p` has not settled within `ms`; one hung driver must not stall the loop. */
-export async function withTimeout<T>(p: Promise<T>, ms: number, what: string, hint?: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+/**
+ * Reject with a HalError if `p` has not settled within `ms` on the clock (the system's unless
+ * given); one hung driver must not stall the loop.
+ */
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string, hint?: Words, clock: Clock = systemClock): Promise<T> {
+  let cancel: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HalError('timeout', `${what} did not answer within ${ms} ms`, hint)), ms);
+    cancel = clock.setTimer(() => reject(new HalError('timeout', `${what} did not answer within ${ms} ms`, hint)), ms);
   });
   try {
     return await Promise.race([p, timeout]);
   } finally {
-    clearTimeout(timer);
+    cancel?.();
   }
 }

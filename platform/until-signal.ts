@@ -1,3 +1,4 @@
+import { systemClock } from '../core/clock.js';
 import type { Logger } from 'pino';
 import { EXIT } from '../core/errors.js';
 
@@ -23,17 +24,20 @@ export async function untilSignal(log: Logger, start: () => Promise<{ stop(): Pr
   const running = await start();
   const signal = await signalled;
   log.info({ signal }, 'signal received');
-  const deadline = setTimeout(() => {
-    log.error(`clean stop took over ${STOP_DEADLINE_MS} ms; exiting anyway`);
-    process.exit(EXIT.failure);
-  }, STOP_DEADLINE_MS);
-  deadline.unref();
+  const cancelDeadline = systemClock.setTimer(
+    () => {
+      log.error(`clean stop took over ${STOP_DEADLINE_MS} ms; exiting anyway`);
+      process.exit(EXIT.failure);
+    },
+    STOP_DEADLINE_MS,
+    { unref: true },
+  );
   try {
     await running.stop();
   } catch (err) {
     log.error({ err }, 'stop failed');
     process.exitCode = EXIT.failure;
   } finally {
-    clearTimeout(deadline);
+    cancelDeadline();
   }
 }

@@ -58,12 +58,12 @@ export class CommandHandler {
     private readonly rate: { perSecond: number; burst: number } = COMMAND_RATE,
   ) {
     this.tokens = rate.burst;
-    this.refilledAt = clock.now();
+    this.refilledAt = clock.monotonic();
   }
 
   /** A token bucket: true when this message may be handled now. */
   private admit(): boolean {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate.perSecond);
     this.refilledAt = now;
     if (this.tokens >= 1) {

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from 'pino';
 import type { Outbox, OutboxMessage } from './outbox.js';
 
@@ -57,6 +58,7 @@ export class Sender {
     private readonly outbox: Outbox,
     private readonly log: Logger,
     private readonly opts: SenderOptions = DEFAULT_SENDER_OPTIONS,
+    private readonly clock: Clock = systemClock,
   ) {
     this.window = opts.window;
     outbox.onAppend((m) => this.live(m));
@@ -111,7 +113,7 @@ export class Sender {
   }
 
   private async replay(id: number): Promise<void> {
-    const started = Date.now();
+    const started = this.clock.monotonic();
     let sent = 0;
     const drain = async (afterSeq: number, beforeSeq: number, kind?: 'event'): Promise<boolean> => {
       let after = afterSeq;
@@ -145,7 +147,7 @@ export class Sender {
       }
       after = bound - 1;
     }
-    if (sent > 0) this.log.info({ messages: sent, ms: Date.now() - started }, 'outbox backlog replayed');
+    if (sent > 0) this.log.info({ messages: sent, ms: Math.round(this.clock.monotonic() - started) }, 'outbox backlog replayed');
   }
 
   private send(s: { transport: Transport; id: number }, m: OutboxMessage, retain: boolean): void {
@@ -165,9 +167,13 @@ export class Sender {
         // start this session's sending over from the outbox, so it is not left until a reconnect.
         this.rewinding = s.id;
         this.log.warn({ topic: m.topic, seq: m.seq, err: err.message }, 'the broker did not take a message; sending the backlog again shortly');
-        setTimeout(() => {
-          if (this.session?.id === s.id) this.up(s.transport, this.window);
-        }, REWIND_DELAY_MS).unref();
+        this.clock.setTimer(
+          () => {
+            if (this.session?.id === s.id) this.up(s.transport, this.window);
+          },
+          REWIND_DELAY_MS,
+          { unref: true },
+        );
       },
     );
   }

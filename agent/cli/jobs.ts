@@ -5,6 +5,7 @@ import { JOB_STATES, JobRepo, type JobState } from '../jobs/repo.js';
 import { STATE_WORDS } from '../jobs/words.js';
 import { configOption, iso, out, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
+import { systemClock } from '../../core/clock.js';
 
 function jobState(value: string): JobState {
   if ((JOB_STATES as readonly string[]).includes(value)) return value as JobState;
@@ -12,7 +13,7 @@ function jobState(value: string): JobState {
 }
 
 /** A day (2026-11-25), a time (2026-11-25T08:00), or hours back (6h): the moment meant, in ms. */
-export function sinceMoment(value: string, now = Date.now()): number {
+export function sinceMoment(value: string, now = systemClock.now()): number {
   const hours = /^(\d{1,4})h$/.exec(value.trim());
   if (hours) return now - Number(hours[1]) * 3_600_000;
   // A bare day is the office's local midnight, as "today" is counted.

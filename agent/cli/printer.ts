@@ -84,7 +84,7 @@ async function selfTest(opts: { config?: string; print?: boolean; json?: boolean
   const say = (s: string) => {
     if (!opts.json) out(s);
   };
-  say(`${tr({ id: 'printer', en: 'printer' })}: ${config.printer.driver} (${report.printer})`);
+  say(`${tr({ id: 'printer', en: 'printer' })}: ${report.printer} (driver ${config.printer.driver})`);
   let printer: PrinterDriver | undefined;
   let code = 0;
   try {

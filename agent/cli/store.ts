@@ -1,3 +1,4 @@
+
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -49,7 +50,7 @@ none. Exit codes: 0 made, 1 a database is already there, 64 --fresh needed.`,
       }
       const { SeqGuard } = await import('../store/seq-guard.js');
       const { Store } = await import('../store/store.js');
-      const { CLOCK_FLOOR_MS } = await import('../../core/clock.js');
+      const { CLOCK_FLOOR_MS, systemClock } = await import('../../core/clock.js');
       const kept = SeqGuard.exists(config.dataDir);
       if (kept && !opts.fresh) {
         throw new AgentError('usage', { id: `Basis data pernah disimpan di ${config.dataDir} dan kini hilang.`, en: `A database was kept in ${config.dataDir} before and is missing now.` }, {
@@ -60,7 +61,7 @@ none. Exit codes: 0 made, 1 a database is already there, 64 --fresh needed.`,
           exitCode: EXIT.usage,
         });
       }
-      const s = await Store.open(config.dataDir, Date.now, CLOCK_FLOOR_MS, { fresh: true });
+      const s = await Store.open(config.dataDir, () => systemClock.now(), CLOCK_FLOOR_MS, { fresh: true });
       await s.close();
       if (!kept) return out(tr({ id: `dibuat ${file}`, en: `made ${file}` }));
       out(

@@ -7,6 +7,7 @@ import { AgentError, EXIT } from '../../core/errors.js';
 import type { Text } from '../../core/i18n.js';
 import { subcommand } from './common.js';
 import { tr } from './lang.js';
+import { systemClock } from '../../core/clock.js';
 
 /**
  * `station-agent ups decode | dump`: the USB HID UPS on the bench, for technicians and bug
@@ -95,7 +96,7 @@ export function addUpsCommands(program: Command, version: string): void {
       try {
         const t = await openNodeHid({ vendorId: opts.vendor, productId: opts.product, path: opts.path });
         try {
-          capture = await captureUps(t, opts.seconds * 1000, (ms) => new Promise((r) => setTimeout(r, ms)));
+          capture = await captureUps(t, opts.seconds * 1000, systemClock);
         } finally {
           await t.close().catch(() => undefined);
         }
@@ -107,7 +108,7 @@ export function addUpsCommands(program: Command, version: string): void {
         }
         throw err;
       }
-      const now = new Date();
+      const now = new Date(systemClock.now());
       const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
       const base = join(resolve(opts.outDir), `${hex4(capture.vendorId)}-${hex4(capture.productId)}-${stamp}`);
       try {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { systemClock, CLOCK_FLOOR_MS } from '../../core/clock.js';
+import { CLOCK_FLOOR_MS, sleep, systemClock } from '../../core/clock.js';
 import { SystemHost } from '../../hal/host/system.js';
 import type { Config } from '../config/schema.js';
 import { setupWarnings } from '../config/warnings.js';
@@ -96,7 +96,7 @@ export function localChecks(config: Config, log: Logger): Check[] {
       title: { en: 'Clock sane', id: 'Jam komputer wajar' },
       timeoutMs: 1000,
       run() {
-        const now = Date.now();
+        const now = systemClock.now();
         const facts = { now: new Date(now).toISOString() };
         if (now < CLOCK_FLOOR_MS) {
           return Promise.resolve(fail(facts, { en: 'The PC clock is in the past (a flat clock battery?): set the date and time, and replace the battery.', id: 'Jam komputer mundur (baterai CMOS habis?): atur tanggal dan jam, ganti baterainya.' }));
@@ -127,7 +127,7 @@ export function localChecks(config: Config, log: Logger): Check[] {
         const host = new SystemHost(config.dataDir, { clock: systemClock, log });
         await host.start();
         // A moment between two reads, for the CPU share; the PC's make and OS while it passes.
-        const [pc] = await Promise.all([host.describe().catch(() => ({ os: null, model: null })), new Promise((r) => setTimeout(r, 250))]);
+        const [pc] = await Promise.all([host.describe().catch(() => ({ os: null, model: null })), sleep(systemClock, 250)]);
         const r = await host.read();
         const facts = { cpuPercent: r.cpuPercent, memUsedPercent: r.memUsedPercent, diskFreeMb: r.diskFreeBytes === null ? null : Math.round(r.diskFreeBytes / MB), uptimeSeconds: r.uptimeSeconds, os: pc.os, model: pc.model };
         if (r.memUsedPercent !== null && r.memUsedPercent > 95) {

@@ -121,7 +121,7 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
         const ups = await createUps(config.ups, ctx);
         try {
           await ups.start();
-          return upsVerdict(ups.driver, await ups.read(), config, new Date());
+          return upsVerdict(ups.driver, await ups.read(), config, new Date(systemClock.now()));
         } catch (err) {
           const code = codeOf(err, [...UPS_ERRORS, ...HID_ERRORS], 'comm-lost');
           switch (code) {
@@ -166,13 +166,13 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
       timeoutMs: 8000,
       async run() {
         const source = await createRecordSource(records, ctx);
-        const t0 = Date.now();
+        const t0 = systemClock.monotonic();
         try {
           await source.start();
           await source.fetch('DIAGNOSE-PROBE');
-          return pass({ driver: source.driver, latencyMs: Date.now() - t0 });
+          return pass({ driver: source.driver, latencyMs: Math.round(systemClock.monotonic() - t0) });
         } catch (err) {
-          const facts = { driver: source.driver, latencyMs: Date.now() - t0, error: (err as Error).message };
+          const facts = { driver: source.driver, latencyMs: Math.round(systemClock.monotonic() - t0), error: (err as Error).message };
           const code = codeOf(err, RECORD_ERRORS, 'unavailable');
           switch (code) {
             case 'not-found':
@@ -220,7 +220,7 @@ async function mqttCheck(config: Config, configSource: string) {
       connectTimeout: 4000,
     });
     await whenConnected(client);
-    const t0 = Date.now();
+    const t0 = systemClock.monotonic();
     try {
       await client.publishAsync(`${topics.diagnostics}/probe`, JSON.stringify({ probe: true }), { qos: 1 });
     } catch (err) {
@@ -232,7 +232,7 @@ async function mqttCheck(config: Config, configSource: string) {
       );
     }
     const verified = m.url === 'embedded' || m.protocolVersion === 5;
-    const result = { ...facts, publishAckMs: Date.now() - t0, aclVerified: verified };
+    const result = { ...facts, publishAckMs: Math.round(systemClock.monotonic() - t0), aclVerified: verified };
     if (!verified) {
       return warn(result, { en: 'Connected and acknowledged, but MQTT 3.1.1 cannot tell whether the ACL took the message: use mqtt.protocolVersion 5 to check it.', id: 'Tersambung dan diakui, tetapi MQTT 3.1.1 tidak bisa memastikan ACL menerima pesan: gunakan mqtt.protocolVersion 5.' });
     }

@@ -10,6 +10,7 @@ import { ConfigError } from '../../core/errors.js';
 import { localChecks } from './checks-local.js';
 import { peerChecks } from './checks-peers.js';
 import type { Check, CheckResult, CheckStatus, Lang, Text } from './types.js';
+import { systemClock } from '../../core/clock.js';
 
 const WORD: Record<Lang, Record<CheckStatus, string>> = {
   en: { pass: 'PASS', warn: 'WARN', fail: 'FAIL' },
@@ -20,10 +21,10 @@ const WORD: Record<Lang, Record<CheckStatus, string>> = {
 async function runChecks(checks: Check[], onDone: (r: CheckResult) => void): Promise<CheckResult[]> {
   return Promise.all(
     checks.map(async (c): Promise<CheckResult> => {
-      const t0 = Date.now();
-      let timer: NodeJS.Timeout | undefined;
+      const t0 = systemClock.monotonic();
+      let cancel: (() => void) | undefined;
       const timeout = new Promise<CheckResult>((resolve) => {
-        timer = setTimeout(
+        cancel = systemClock.setTimer(
           () =>
             resolve({
               id: c.id,
@@ -37,11 +38,11 @@ async function runChecks(checks: Check[], onDone: (r: CheckResult) => void): Pro
         );
       });
       const done = c.run().then(
-        (v) => ({ ...v, id: c.id, title: c.title, ms: Date.now() - t0 }),
-        (err: Error) => ({ id: c.id, title: c.title, status: 'fail' as const, facts: { error: err.message }, hint: { en: `Error: ${err.message}`, id: `Galat: ${err.message}` }, ms: Date.now() - t0 }),
+        (v) => ({ ...v, id: c.id, title: c.title, ms: Math.round(systemClock.monotonic() - t0) }),
+        (err: Error) => ({ id: c.id, title: c.title, status: 'fail' as const, facts: { error: err.message }, hint: { en: `Error: ${err.message}`, id: `Galat: ${err.message}` }, ms: Math.round(systemClock.monotonic() - t0) }),
       );
       const r = await Promise.race([done, timeout]);
-      clearTimeout(timer);
+      cancel?.();
       onDone(r);
       return r;
     }),
@@ -60,7 +61,7 @@ export async function diagnose(
   onDone: (r: CheckResult) => void = () => undefined,
 ): Promise<{ report: DiagnosticsPayload; config?: Config }> {
   const log = pino({ level: 'silent' });
-  const ts = new Date().toISOString();
+  const ts = new Date(systemClock.now()).toISOString();
   const langNow = () => (typeof language === 'function' ? language() : language);
   let config: Config;
   try {

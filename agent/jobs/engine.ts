@@ -72,10 +72,13 @@ export class JobEngine {
   private again = false;
   private stopping = false;
   private currentId: string | undefined;
-  private printRetryAt = 0;
+  /** Monotonic time before which no card is started (the printer just said not ready). */
+  private printRetryAt = -Infinity;
+  /** Records waiting out a failed fetch: monotonic time each may be fetched again. */
+  private readonly retryAt = new Map<string, number>();
   private writeTrouble: string | undefined;
   private readonly unwritten = new Map<string, Outcome>();
-  private lastReconcileAt = 0;
+  private lastReconcileAt = -Infinity;
   private lastSummaryAt = -Infinity;
   private summaryDirty = true;
   private counts: JobCounts = { queued: 0, fetching: 0, ready: 0, printing: 0, needsVerification: 0, needsVerificationIds: [], printedToday: 0, failedToday: 0 };
@@ -107,10 +110,10 @@ export class JobEngine {
     this.stopping = true;
     this.cancelTimer?.();
     await this.stepping;
-    if (this.current) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.current, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
-      clearTimeout(timer);
+    if (this.current && waitMs > 0) {
+      let cancel: (() => void) | undefined;
+      await Promise.race([this.current, new Promise<void>((r) => (cancel = this.d.clock.setTimer(r, waitMs)))]);
+      cancel?.();
     }
   }
 
@@ -154,21 +157,24 @@ export class JobEngine {
 
   private async stepOnce(): Promise<void> {
     const { config, source } = this.d;
+    // Periods and waits on monotonic time; the wall clock only says which day it is.
+    const mono = this.d.clock.monotonic();
     const now = this.d.clock.now();
     await this.retryUnwritten();
-    if (now - this.lastReconcileAt >= RECONCILE_MS) await this.reconcile(now);
+    if (mono - this.lastReconcileAt >= RECONCILE_MS) await this.reconcile(mono);
     // A database file deleted, replaced or cut short while open is seen here within a second.
-    this.d.store.checkFile(now);
+    this.d.store.checkFile(mono);
     const durable = this.d.store.durable && this.writeTrouble === undefined;
     const held = holdOf(this.d.snapshot(), config, { hasSource: source !== undefined, durable });
     if (source && !this.stopping && durable) {
       const room = config.prefetch + 1 - this.inFetch.size - this.records.size;
       if (room > 0) {
-        const next = (await this.repo.nextToFetch(room + this.inFetch.size)).filter((j) => !this.inFetch.has(j.recordId));
+        for (const [id, due] of this.retryAt) if (due <= mono) this.retryAt.delete(id);
+        const next = await this.repo.nextToFetch(room, [...this.inFetch, ...this.retryAt.keys()]);
         for (const j of next.slice(0, room)) this.fetch(j.recordId, j.fetchAttempts, source);
       }
     }
-    if (!this.current && !held && !this.stopping && this.records.size > 0 && now >= this.printRetryAt) {
+    if (!this.current && !held && !this.stopping && this.records.size > 0 && mono >= this.printRetryAt) {
       const ready = await this.d.store.db.all<{ record_id: string }>("SELECT record_id FROM jobs WHERE state = 'ready' ORDER BY seq");
       const id = ready.map((r) => r.record_id).find((x) => this.records.has(x));
       if (id) {
@@ -184,9 +190,9 @@ export class JobEngine {
           });
       }
     }
-    if (this.summaryDirty || now - this.lastSummaryAt >= SUMMARY_MS) {
+    if (this.summaryDirty || mono - this.lastSummaryAt >= SUMMARY_MS) {
       this.summaryDirty = false;
-      this.lastSummaryAt = now;
+      this.lastSummaryAt = mono;
       this.counts = await this.repo.counts(startOfLocalDay(now));
       const stock = await Ledger.summaryIn(this.d.store.db);
       this.blanksOnHand = stock.kept ? stock.onHand : null;
@@ -195,13 +201,13 @@ export class JobEngine {
     }
     const c = this.counts;
     const waiting = c.queued + c.fetching + c.ready + c.printing > 0;
-    this.utilisation.record(now, waiting, this.current !== undefined);
+    this.utilisation.record(mono, waiting, this.current !== undefined);
     const why: Hold | null = this.writeTrouble ? { code: 'store_write', detail: `the database cannot be written (${this.writeTrouble}): printing waits` } : held;
     // Raised only while work waits (a jammed printer with nothing to print holds nothing), but once
     // raised it stays until the reason is gone: an emptied queue does not mean the printer is fixed.
     const shown = why && (waiting || this.wasHeld) ? why : null;
     this.wasHeld = shown !== null;
-    this.summaryCache = { ...c, held: shown?.detail ?? null, heldCode: shown?.code ?? null, gateCode: why?.code ?? null, utilisation: this.utilisation.share(now), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed, counted: this.counted };
+    this.summaryCache = { ...c, held: shown?.detail ?? null, heldCode: shown?.code ?? null, gateCode: why?.code ?? null, utilisation: this.utilisation.share(mono), blanksOnHand: this.blanksOnHand, cardsUsed: this.cardsUsed, counted: this.counted };
   }
 
   /** A write failed: hold the queue (no card may start that could not be recorded) until writes work. */
@@ -229,8 +235,8 @@ export class JobEngine {
    * process (a write that failed halfway): fetching and ready go back to the queue; printing
    * (outcome unknown) waits for a person.
    */
-  private async reconcile(now: number): Promise<void> {
-    this.lastReconcileAt = now;
+  private async reconcile(mono: number): Promise<void> {
+    this.lastReconcileAt = mono;
     const rows = await this.d.store.db.all<{ record_id: string; state: 'fetching' | 'ready' | 'printing' }>(
       "SELECT record_id, state FROM jobs WHERE state IN ('fetching', 'ready', 'printing')",
     );
@@ -295,6 +301,9 @@ export class JobEngine {
     }
     const delay = Math.min(300_000, config.retryAfterSeconds * 1000 * 2 ** (attempts - 1));
     this.d.log.info({ recordId, attempts, retryInMs: delay }, `fetch failed: ${err.message}`);
+    // The wait is kept on monotonic time while the agent runs (a stepped clock neither skips nor
+    // stretches it); the stamp in the row says when, for people. After a restart it is fetched at once.
+    this.retryAt.set(recordId, this.d.clock.monotonic() + delay);
     await this.repo.transition(recordId, ['fetching'], 'queued', `fetch failed: ${err.message}`, {
       fetch_attempts: attempts,
       next_fetch_at: this.d.clock.now() + delay,
@@ -346,7 +355,7 @@ export class JobEngine {
         case 'not-ready':
         case 'busy':
           // Nothing was started. Wait before asking again: the printer's state may be newer than our last reading.
-          this.printRetryAt = this.d.clock.now() + PRINT_RETRY_MS;
+          this.printRetryAt = this.d.clock.monotonic() + PRINT_RETRY_MS;
           outcome = { to: 'ready', reason: `the printer did not start it: ${e.message}` };
           break;
         case 'aborted':

@@ -1,3 +1,4 @@
+import { systemClock } from '../../core/clock.js';
 import { withTimeout } from '../../hal/errors.js';
 import { AgentError, EXIT } from '../../core/errors.js';
 import { Ledger } from '../ledger/blanks.js';
@@ -63,7 +64,7 @@ const COLS =
 export class JobRepo {
   constructor(
     private readonly db: Db,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => systemClock.now(),
   ) {}
 
   /** Queue records; a record printed or in flight is refused with why, one that failed or was spoiled is queued again. */
@@ -245,12 +246,12 @@ export class JobRepo {
     });
   }
 
-  nextToFetch(limit: number): Promise<{ recordId: string; fetchAttempts: number }[]> {
-    return this.db.all('SELECT record_id AS recordId, fetch_attempts AS fetchAttempts FROM jobs WHERE state = ? AND next_fetch_at <= ? ORDER BY seq LIMIT ?', [
-      'queued',
-      this.now(),
-      limit,
-    ]);
+  /** The next queued records to fetch, in queue order, leaving out `busy` (fetching, or waiting out a failed fetch). */
+  nextToFetch(limit: number, busy: readonly string[] = []): Promise<{ recordId: string; fetchAttempts: number }[]> {
+    return this.db.all(
+      'SELECT record_id AS recordId, fetch_attempts AS fetchAttempts FROM jobs WHERE state = ? AND record_id NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?',
+      ['queued', JSON.stringify(busy), limit],
+    );
   }
 
   /** Every job in queue order; only those in `state`, or changed since `sinceMs`, when given. */

@@ -1,6 +1,7 @@
 import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Text } from '../../core/i18n.js';
+import { systemClock } from '../../core/clock.js';
 
 export type LedgerKind = 'receive' | 'print' | 'spoil' | 'adjust';
 
@@ -67,7 +68,7 @@ export class Ledger {
     }
     const b = batch.trim();
     if (!b) throw usage({ id: 'penerimaan perlu nomor batch (--batch B), seperti tertulis di kotak atau berita acara serah terima', en: 'a delivery needs its batch (--batch B), as written on the box or the handover letter' });
-    const at = opts.at ?? Date.now();
+    const at = opts.at ?? systemClock.now();
     const entry = await this.db.transaction(async (tx) => {
       const earlier = await tx.get<{ id: number; at: number; qty: number }>(
         "SELECT id, at, qty FROM ledger WHERE kind = 'receive' AND lower(batch) = lower(?) AND qty > 0 AND corrects IS NULL AND id NOT IN (SELECT corrects FROM ledger WHERE corrects IS NOT NULL) ORDER BY id LIMIT 1",
@@ -98,7 +99,7 @@ export class Ledger {
    * A mistaken delivery or count undone: a reversing entry that names it (the ledger stays
    * append-only). Cards printed or spoiled are settled through the print queue, not here.
    */
-  async correct(entryId: number, reason: string, at = Date.now()): Promise<{ entry: number; reversed: LedgerEntry; summary: StockSummary }> {
+  async correct(entryId: number, reason: string, at = systemClock.now()): Promise<{ entry: number; reversed: LedgerEntry; summary: StockSummary }> {
     if (!reason.trim()) throw usage({ id: 'koreksi perlu alasan (--reason R), misalnya "tercatat dua kali"', en: 'a correction needs a reason (--reason R), for example "recorded twice"' });
     const { entry, reversed } = await this.db.transaction(async (tx) => {
       const e = await Ledger.entryIn(tx, entryId);
@@ -143,7 +144,7 @@ export class Ledger {
   }
 
   /** A physical count: the difference from what the ledger says is recorded as an adjustment. */
-  async count(n: number, reason: string, at = Date.now()): Promise<{ adjustment: number; summary: StockSummary }> {
+  async count(n: number, reason: string, at = systemClock.now()): Promise<{ adjustment: number; summary: StockSummary }> {
     if (!Number.isInteger(n) || n < 0) throw usage({ id: `hitungan harus bilangan bulat, 0 atau lebih, diberikan ${n}`, en: `a count must be a whole number, 0 or more, got ${n}` });
     if (!reason.trim()) throw usage({ id: 'hitungan perlu alasan (--reason R), misalnya "hitung bulanan"', en: 'a count needs a reason (--reason R), for example "monthly count"' });
     const adjustment = await this.db.transaction(async (tx) => {

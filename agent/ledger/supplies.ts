@@ -15,6 +15,7 @@
 import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Text } from '../../core/i18n.js';
+import { systemClock } from '../../core/clock.js';
 
 export const ROLL_KINDS = ['ribbon', 'film'] as const;
 export type RollKind = (typeof ROLL_KINDS)[number];
@@ -98,7 +99,7 @@ export class SupplyLedger {
     }
     const lot = opts.lot?.trim() || null;
     await this.db.transaction((tx) =>
-      tx.run("INSERT INTO supply_ledger (at, kind, entry, rolls, lot, by) VALUES (?, ?, 'receive', ?, ?, 'person')", [opts.at ?? Date.now(), kind, n, lot]),
+      tx.run("INSERT INTO supply_ledger (at, kind, entry, rolls, lot, by) VALUES (?, ?, 'receive', ?, ?, 'person')", [opts.at ?? systemClock.now(), kind, n, lot]),
     );
     return this.count(kind);
   }
@@ -117,7 +118,7 @@ export class SupplyLedger {
       );
     }
     const by = opts.by ?? 'person';
-    const at = opts.at ?? Date.now();
+    const at = opts.at ?? systemClock.now();
     await this.db.transaction(async (tx) => {
       const now = await SupplyLedger.countIn(tx, kind, this.defaults[kind]);
       const fromShelf = (now.onShelf ?? 0) > 0;

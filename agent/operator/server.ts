@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
 import { AgentError } from '../../core/errors.js';
 import { shippedFolder } from '../../platform/shipped.js';
@@ -53,14 +54,15 @@ export interface OperatorDeps {
   store: Store;
   printer: PrinterDriver;
   snapshot: () => StationBody | undefined;
-  /** When that snapshot was taken (ms). */
+  /** When that snapshot was taken (the clock's monotonic ms). */
   snapshotAt: () => number | undefined;
   /** Seconds after which a snapshot is stale (three health periods). */
   staleSeconds: number;
   yields: Yields;
   station: { id: string; name?: string };
   language: Lang | undefined;
-  now: () => number;
+  /** Wall time stamps what the clerk does and says which day it is; monotonic time how old a reading is. */
+  clock: Clock;
   /** After an action: the queue looks at once rather than at its next step. */
   kick: () => void;
   log: Logger;
@@ -231,7 +233,7 @@ export class OperatorPage {
     const body = await readJson(req);
     const d = this.o.deps;
     try {
-      const result = await ACTIONS[name as ActionName]({ store: d.store, yields: d.yields, now: d.now }, body);
+      const result = await ACTIONS[name as ActionName]({ store: d.store, yields: d.yields, now: () => d.clock.now() }, body);
       d.log.info({ action: name }, 'station page action done');
       d.kick();
       send(res, 200, { ok: true, ...result });
@@ -266,13 +268,14 @@ export class OperatorPage {
   /** The station now: the last snapshot for the hardware, the database for what the clerk just changed. */
   async view(): Promise<unknown> {
     const d = this.o.deps;
-    const now = d.now();
+    const now = d.clock.now();
+    const mono = d.clock.monotonic();
     const h = d.snapshot();
     const taken = d.snapshotAt();
-    const ageSeconds = h && taken !== undefined ? Math.round((now - taken) / 1000) : null;
+    const ageSeconds = h && taken !== undefined ? Math.max(0, Math.round((mono - taken) / 1000)) : null;
     const stale = ageSeconds === null || ageSeconds > d.staleSeconds;
     const db = d.store.db;
-    const repo = new JobRepo(db, d.now);
+    const repo = new JobRepo(db, () => d.clock.now());
     const counts = await repo.counts(startOfLocalDay(now));
     const stock = await Ledger.summaryIn(db);
     const rolls = await SupplyLedger.countsIn(db, d.yields);
@@ -285,7 +288,7 @@ export class OperatorPage {
     }
     const toVerify = await repo.list({ state: 'needs_verification' });
     const verify = [];
-    for (const j of toVerify.slice(0, 20)) verify.push({ recordId: j.recordId, since: new Date(j.updatedAt).toISOString(), reason: j.lastError, printer: this.printerSays(j.recordId, j.agentJobId, now) });
+    for (const j of toVerify.slice(0, 20)) verify.push({ recordId: j.recordId, since: new Date(j.updatedAt).toISOString(), reason: j.lastError, printer: this.printerSays(j.recordId, j.agentJobId, mono) });
     const recent = (await repo.list({ sinceMs: now - 24 * 3600_000 })).slice(-30).reverse();
     return {
       station: d.station,
@@ -305,15 +308,15 @@ export class OperatorPage {
    * older than PRINTER_VIEW_MS, one record at a time, so a slow or dead printer neither holds the
    * page nor piles up requests in front of the cards the queue sends it.
    */
-  private printerSays(recordId: string, agentJobId: string | null, now: number): Text {
+  private printerSays(recordId: string, agentJobId: string | null, mono: number): Text {
     const known = this.printerWords.get(recordId);
-    if ((!known || now - known.at >= PRINTER_VIEW_MS) && !this.asking.has(recordId)) {
+    if ((!known || mono - known.at >= PRINTER_VIEW_MS) && !this.asking.has(recordId)) {
       this.asking.add(recordId);
       this.askQueue = this.askQueue
         .then(async () => {
           const text = printerViewText(await askDriver(this.o.deps.printer, recordId, agentJobId));
           if (this.printerWords.size > 100) this.printerWords.clear();
-          this.printerWords.set(recordId, { at: this.o.deps.now(), text });
+          this.printerWords.set(recordId, { at: this.o.deps.clock.monotonic(), text });
         })
         .catch(() => undefined)
         .finally(() => this.asking.delete(recordId));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { CLOCK_FLOOR_MS, systemClock, type Clock } from '../../core/clock.js';
+import { CLOCK_FLOOR_MS, every, systemClock, type Clock } from '../../core/clock.js';
 import type { DriverContext } from '../../hal/driver.js';
 import { SystemHost } from '../../hal/host/system.js';
 import { createPrinter, printerFacts } from '../../hal/printer/index.js';
@@ -39,15 +39,15 @@ const FIRST_COLLECTION_MS = 10_000;
  * stand-in and the problem to report: a daemon that exits here would be restarted into the
  * same failure forever, and the station would go dark. A newer schema still stops the agent.
  */
-async function openStore(dataDir: string, log: Logger, standIn?: string): Promise<{ store: Store; problem?: string }> {
-  if (standIn !== undefined) return { store: await Store.openInMemory(Date.now, CLOCK_FLOOR_MS, dataDir), problem: standIn };
+async function openStore(dataDir: string, log: Logger, clock: Clock, standIn?: string): Promise<{ store: Store; problem?: string }> {
+  if (standIn !== undefined) return { store: await Store.openInMemory(() => clock.now(), CLOCK_FLOOR_MS, dataDir), problem: standIn };
   try {
-    return { store: await Store.open(dataDir, Date.now, CLOCK_FLOOR_MS) };
+    return { store: await Store.open(dataDir, () => clock.now(), CLOCK_FLOOR_MS) };
   } catch (err) {
     if (!(err instanceof AgentError) || (err.code !== 'store-open' && err.code !== 'store-dir' && err.code !== 'store-missing')) throw err;
     const problem = `${err.message} ${err.hint ?? ''} The agent runs on a temporary in-memory store until then: nothing is kept across a restart.`;
     log.error({ code: err.code }, problem);
-    return { store: await Store.openInMemory(Date.now, CLOCK_FLOOR_MS, dataDir), problem };
+    return { store: await Store.openInMemory(() => clock.now(), CLOCK_FLOOR_MS, dataDir), problem };
   }
 }
 
@@ -102,7 +102,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
   };
 
   async function startParts(parts: Parts, standIn?: string): Promise<StationTopics> {
-    const { store, problem: storeProblem } = await parts.start('store', () => openStore(config.dataDir, log, standIn), ({ store }) => store.close());
+    const { store, problem: storeProblem } = await parts.start('store', () => openStore(config.dataDir, log, clock, standIn), ({ store }) => store.close());
     const startedAt = new Date(clock.now()).toISOString();
     const agentState = (state: 'running' | 'stopped') =>
       store
@@ -216,7 +216,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
                 yields: config.forecast.cardsPerSupply,
                 station: { id: config.station.id, name: config.station.name },
                 language: config.language,
-                now: () => clock.now(),
+                clock,
                 kick: () => engine?.kick(),
                 log: log.child({ part: 'station page' }),
               },
@@ -250,11 +250,16 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     await parts.start(
       'database watch',
       () =>
-        setInterval(() => {
-          const problem = store.checkFile();
-          if (problem) void telemetry.reportStoreProblem(problem).catch(() => undefined);
-        }, 2000).unref(),
-      (timer) => clearInterval(timer),
+        every(
+          clock,
+          2000,
+          () => {
+            const problem = store.checkFile(clock.monotonic());
+            if (problem) void telemetry.reportStoreProblem(problem).catch(() => undefined);
+          },
+          { unref: true },
+        ),
+      (stop) => stop(),
     );
     // First to stop: no command runs after the last health.
     await parts.start('commands', () => connection.on('message', onCommand), () => void connection.off('message', onCommand));

@@ -74,13 +74,13 @@ export class SystemdNotifier {
   constructor(
     readonly plan: NotifyPlan,
     private readonly send: NotifySend,
-    private readonly clock: Pick<Clock, 'now'>,
+    private readonly clock: Pick<Clock, 'monotonic'>,
     private readonly log: Logger,
   ) {}
 
   private isReady = false;
 
-  static fromEnv(env: NodeJS.ProcessEnv, pollMs: number, clock: Pick<Clock, 'now'>, log: Logger): SystemdNotifier {
+  static fromEnv(env: NodeJS.ProcessEnv, pollMs: number, clock: Pick<Clock, 'monotonic'>, log: Logger): SystemdNotifier {
     return new SystemdNotifier(notifyPlan(env, process.pid, pollMs), systemdNotifyCommand(env), clock, log);
   }
 
@@ -96,7 +96,7 @@ export class SystemdNotifier {
         this.log.info({ unitSeconds: extendedFromMs / 1000, watchdogSeconds: watchdogMs / 1000 }, "the unit's WatchdogSec is short for intervals.pollSeconds: asking systemd for a longer one");
       }
       fields.push('WATCHDOG=1');
-      this.lastPingAt = this.clock.now();
+      this.lastPingAt = this.clock.monotonic();
       this.log.info({ watchdogSeconds: watchdogMs / 1000 }, 'systemd watchdog: the station loop pings it; a loop that hangs is restarted');
     }
     void this.enqueue(fields);
@@ -107,7 +107,7 @@ export class SystemdNotifier {
     const { watchdogMs, pingEveryMs } = this.plan;
     // Before READY=1 (the station loop may go round while the rest still starts): READY carries the first ping.
     if (watchdogMs === null || pingEveryMs === null || this.pinging || !this.isReady) return;
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     if (now - this.lastPingAt < pingEveryMs) return;
     this.lastPingAt = now;
     this.pinging = true;

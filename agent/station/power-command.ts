@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../../core/clock.js';
 import type { PowerView } from './power.js';
 
 /** The output kept for the log: a shutdown script's last words, not a flood. */
@@ -17,6 +18,8 @@ export interface LowBatteryCommandOptions {
   timeoutMs?: number;
   /** After SIGTERM, how long it has to end before SIGKILL. */
   killGraceMs?: number;
+  /** The clock its timeout runs on; the system's when left out. */
+  clock?: Clock;
 }
 
 export class LowBatteryCommand {
@@ -24,6 +27,7 @@ export class LowBatteryCommand {
   private running: Promise<void> | undefined;
   private readonly timeoutMs: number;
   private readonly killGraceMs: number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly argv: readonly string[] | undefined,
@@ -32,6 +36,7 @@ export class LowBatteryCommand {
   ) {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.killGraceMs = opts.killGraceMs ?? 5_000;
+    this.clock = opts.clock ?? systemClock;
   }
 
   observe(view: PowerView): void {
@@ -73,21 +78,21 @@ export class LowBatteryCommand {
         }
       };
       let timedOut = false;
-      let killTimer: NodeJS.Timeout | undefined;
-      const timer = setTimeout(() => {
+      let cancelKill: (() => void) | undefined;
+      const cancelTimeout = this.clock.setTimer(() => {
         timedOut = true;
         this.log.error(
           { command: argv, timeoutSeconds: this.timeoutMs / 1000, output: output.trim() || undefined },
           `ups.lowBatteryCommand still running after ${this.timeoutMs / 1000} s: stopping it (SIGTERM, then SIGKILL after ${this.killGraceMs / 1000} s); make the command finish sooner (e.g. shutdown -h +1 returns at once) or raise ups.lowBatteryCommandTimeoutSeconds`,
         );
         kill('SIGTERM');
-        killTimer = setTimeout(() => kill('SIGKILL'), this.killGraceMs);
+        cancelKill = this.clock.setTimer(() => kill('SIGKILL'), this.killGraceMs);
       }, this.timeoutMs);
       let ended = false;
       const end = () => {
         ended = true;
-        clearTimeout(timer);
-        clearTimeout(killTimer);
+        cancelTimeout();
+        cancelKill?.();
         resolve();
       };
       child.stdout.on('data', keep);

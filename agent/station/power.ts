@@ -53,7 +53,8 @@ export class PowerMachine {
     return this.current;
   }
 
-  next(u: UpsBody, limits: PowerLimits, now: number = Date.now()): PowerView {
+  /** `mono`: the clock's monotonic ms (how long the UPS has been silent is a period). */
+  next(u: UpsBody, limits: PowerLimits, now: number): PowerView {
     const view = this.step(u, limits, now);
     this.current = view.state;
     return view;
@@ -119,5 +120,5 @@ export class PowerMachine {
 
 /** One reading on its own, with nothing latched (tests, tools, and the first poll). */
 export function powerView(u: UpsBody, limits: PowerLimits): PowerView {
-  return new PowerMachine().next(u, limits);
+  return new PowerMachine().next(u, limits, 0);
 }

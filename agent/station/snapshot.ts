@@ -23,6 +23,8 @@ export interface SnapshotContext {
   jobs?: JobsSummary;
   version: string;
   startedAt: Date;
+  /** Monotonic time since the agent started: uptime never runs backwards when the wall clock steps. */
+  uptimeMs: number;
   now: Date;
   /** A supply is low at or under this level (alerts.supplyLowPercent); a counted one is judged by it. */
   lowPercent: number;
@@ -43,7 +45,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
     agent: {
       version: ctx.version,
       startedAt: ctx.startedAt.toISOString(),
-      uptimeSeconds: Math.round((ctx.now.getTime() - ctx.startedAt.getTime()) / 1000),
+      uptimeSeconds: Math.max(0, Math.round(ctx.uptimeMs / 1000)),
     },
     printer: p.ok
       ? {

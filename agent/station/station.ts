@@ -73,13 +73,15 @@ export class Station {
   private readonly pending = new Map<string, Promise<unknown>>();
   private abort = new AbortController();
   private readonly startedAt: Date;
+  private readonly startedMono: number;
   private forecastSavedAt = -Infinity;
   private readonly power = new PowerMachine();
   private readonly lowBattery: LowBatteryCommand;
 
   constructor(private readonly d: StationDeps) {
     this.startedAt = new Date(d.clock.now());
-    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log, { timeoutMs: d.lowBatteryCommandTimeoutSeconds === undefined ? undefined : d.lowBatteryCommandTimeoutSeconds * 1000 });
+    this.startedMono = d.clock.monotonic();
+    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log, { clock: d.clock, timeoutMs: d.lowBatteryCommandTimeoutSeconds === undefined ? undefined : d.lowBatteryCommandTimeoutSeconds * 1000 });
   }
 
   /** The last low-battery command started has ended (tests). */
@@ -126,7 +128,7 @@ export class Station {
     return this.latestBody;
   }
 
-  /** When the latest snapshot was taken (ms), for whoever must say how old it is. */
+  /** When the latest snapshot was taken (the clock's monotonic ms), for whoever must say how old it is. */
   latestAt(): number | undefined {
     return this.latestBodyAt;
   }
@@ -153,19 +155,21 @@ export class Station {
     // A poll overtaken by stop() publishes nothing: the last poll speaks for the station.
     if (signal.aborted) throw new Error('the agent is stopping');
     if (printer.ok) await this.noticeRolls(printer.value);
+    // The wall clock stamps and names the day; periods run on monotonic time.
     const now = new Date(this.d.clock.now());
+    const mono = this.d.clock.monotonic();
     const jobs = this.d.jobs?.();
     const before = this.power.state;
     let power: PowerView | undefined;
     const body = buildHealth(
       { printer: { driver: this.d.printer.driver, present: this.d.hasPrinter ?? true, polled: printer }, ups: { driver: this.d.ups.driver, polled: ups }, host },
-      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, now, jobs, lowPercent: this.d.config.alerts.supplyLowPercent, power: (u) => (power = this.power.next(u, { ...this.d.config.alerts, deadSeconds: this.d.deadSeconds, hasUps: this.d.hasUps }, now.getTime())) },
+      { station: this.d.config.station, version: this.d.version, startedAt: this.startedAt, uptimeMs: mono - this.startedMono, now, jobs, lowPercent: this.d.config.alerts.supplyLowPercent, power: (u) => (power = this.power.next(u, { ...this.d.config.alerts, deadSeconds: this.d.deadSeconds, hasUps: this.d.hasUps }, mono)) },
     );
     if (power) {
       if (before !== undefined && before !== power.state) this.d.log.info({ from: before, to: power.state, why: power.why }, `power: ${before} -> ${power.state}`);
       this.lowBattery.observe(power);
     }
-    if (this.d.forecast) await this.forecast(this.d.forecast, body, now.getTime(), jobs?.cardsUsed ?? null, jobs?.counted ?? null);
+    if (this.d.forecast) await this.forecast(this.d.forecast, body, now.getTime(), mono, jobs?.cardsUsed ?? null, jobs?.counted ?? null);
     for (const t of book.evaluate(body)) {
       // The event carries the contract's fields only (a rule's key stays with the book).
       await this.d.telemetry.event({ code: t.code, state: t.state, severity: t.severity, message: t.message }, (tx) =>
@@ -178,15 +182,15 @@ export class Station {
     }
     body.alerts = book.codes();
     this.latestBody = body;
-    this.latestBodyAt = this.d.clock.now();
+    this.latestBodyAt = mono;
     this.d.onSnapshot?.(body);
     const key = stateKey(body);
-    const due = now.getTime() - this.lastHealthAt >= this.d.config.intervals.healthSeconds * 1000;
+    const due = mono - this.lastHealthAt >= this.d.config.intervals.healthSeconds * 1000;
     let health: HealthPayload | undefined;
     if (force || this.forceNext || due || key !== this.lastKey) {
       this.forceNext = false;
       health = await this.d.telemetry.health(body);
-      this.lastHealthAt = now.getTime();
+      this.lastHealthAt = mono;
       this.lastKey = key;
     }
     return { body, health };
@@ -203,13 +207,13 @@ export class Station {
   }
 
   /** Learn from this poll, fill in days left, and keep the learning now and then. */
-  private async forecast(f: ConsumablesForecast, body: StationBody, now: number, cardsUsed: number | null, counted: JobsSummary['counted']): Promise<void> {
+  private async forecast(f: ConsumablesForecast, body: StationBody, now: number, mono: number, cardsUsed: number | null, counted: JobsSummary['counted']): Promise<void> {
     f.observe(now, body.printer.supplies, cardsUsed);
     f.apply(body, now, counted);
-    if (now - this.forecastSavedAt < FORECAST_SAVE_MS) return;
+    if (mono - this.forecastSavedAt < FORECAST_SAVE_MS) return;
     const changes = f.takeChanges();
     if (!changes) return;
-    this.forecastSavedAt = now;
+    this.forecastSavedAt = mono;
     // Losing a minute of learning costs nothing; a storage problem is reported by the outbox.
     await this.d.store.setState(FORECAST_KEY, changes, new Date(now)).catch((err: Error) => this.d.log.warn({ err: err.message }, 'the forecast could not be saved'));
   }
@@ -251,7 +255,7 @@ export class Station {
     });
     aborted.catch(() => undefined);
     try {
-      return { ok: true, value: await Promise.race([withTimeout(p, ms, what, hint), aborted]) };
+      return { ok: true, value: await Promise.race([withTimeout(p, ms, what, hint, this.d.clock), aborted]) };
     } catch (err) {
       const e = err as Error;
       return { ok: false, error: e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message };

@@ -5,6 +5,7 @@ import { AGENT_STATE_KEY } from '../process/daemon.js';
 import { Store } from '../store/store.js';
 import type { Lang, Text } from '../../core/i18n.js';
 import { daysText, stationView } from './view.js';
+import { systemClock } from '../../core/clock.js';
 
 export interface AgentState {
   /** gone: recorded as running, but no such process (it crashed or the PC lost power). */
@@ -26,7 +27,7 @@ export interface StatusReport {
 }
 
 /** The station's state as the daemon last recorded it, read without disturbing the daemon. */
-export async function readStatus(config: Config, now = Date.now()): Promise<StatusReport> {
+export async function readStatus(config: Config, now = systemClock.now()): Promise<StatusReport> {
   const store = await Store.openReadOnly(config.dataDir);
   if (!store) return { dataDir: config.dataDir, health: null, ageSeconds: null, stale: true, agent: null };
   try {

@@ -1,3 +1,4 @@
+import { systemClock } from '../../core/clock.js';
 import { existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentError, EXIT } from '../../core/errors.js';
@@ -55,7 +56,8 @@ export class Store implements TelemetryStorage {
    * Look at the file again (a stat, at most once a second): deleted, replaced by another file, or
    * cut below one page. Returns the problem, in words a technician acts on, or null.
    */
-  checkFile(now: number = Date.now()): string | null {
+  /** `mono`: the clock's monotonic ms (the look is at most once a second). */
+  checkFile(now: number): string | null {
     if (!this.identity || this.fileProblem !== null || now - this.lastCheckAt < 1000) return this.fileProblem;
     this.lastCheckAt = now;
     let st;
@@ -72,7 +74,7 @@ export class Store implements TelemetryStorage {
     return this.fileProblem;
   }
 
-  static async open(dataDir: string, now: () => number = Date.now, clockFloor = 0, opts: { fresh?: boolean } = {}): Promise<Store> {
+  static async open(dataDir: string, now: () => number = () => systemClock.now(), clockFloor = 0, opts: { fresh?: boolean } = {}): Promise<Store> {
     try {
       mkdirSync(dataDir, { recursive: true });
     } catch (err) {
@@ -113,7 +115,7 @@ export class Store implements TelemetryStorage {
    * A store in memory, for when the file cannot be used (damaged, disk full at start): the
    * agent keeps running and says so, instead of restarting in a loop. Nothing in it survives.
    */
-  static async openInMemory(now: () => number = Date.now, clockFloor = 0, dataDir?: string): Promise<Store> {
+  static async openInMemory(now: () => number = () => systemClock.now(), clockFloor = 0, dataDir?: string): Promise<Store> {
     const db = await Db.open(':memory:');
     await Store.prepare(db, ':memory:', now, clockFloor);
     const guard = dataDir === undefined ? undefined : SeqGuard.open(dataDir);
@@ -170,7 +172,7 @@ export class Store implements TelemetryStorage {
   }
 
   /** Keep a small piece of state (last health, agent lifecycle); `tx` to write it inside a transaction. */
-  async setState(key: string, value: unknown, at: Date = new Date(), tx: Queryable = this.db): Promise<void> {
+  async setState(key: string, value: unknown, at: Date = new Date(systemClock.now()), tx: Queryable = this.db): Promise<void> {
     await tx.run(
       'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
       [key, JSON.stringify(value), at.toISOString()],

@@ -28,7 +28,7 @@ describe('station-agent printer test', () => {
     const { dir, file } = configWith({ driver: 'sim', sim: { secondsPerCard: 0.05, outputDir: 'cards' } });
     const read = await runCli(['printer', 'test', '--config', file]);
     expect(read.code, read.stderr).toBe(0);
-    expect(read.stdout).toMatch(/^printer: sim \(simulated\)\nstate: idle\n/);
+    expect(read.stdout).toMatch(/^printer: simulated printer \(driver sim\)\nstate: idle\n/);
     expect(read.stdout).toMatch(/ribbon +ok: 100 % \(500 cards\)/);
     const printed = await runCli(['printer', 'test', '--print', '--config', file]);
     expect(printed.code, printed.stderr).toBe(0);
@@ -44,7 +44,7 @@ describe('station-agent printer test', () => {
     const { file } = windowsConfig();
     const r = await runCli(['printer', 'test', '--config', file, '--lang', 'id']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`printer: windows ("${PRINTER_NAME}", 300 dpi)`);
+    expect(r.stdout).toContain(`printer: printer Windows "${PRINTER_NAME}", 300 dpi (driver windows)`);
     expect(r.stdout).toMatch(/keadaan: siap\nmodel: FARGO HDP5000 Card Printer/);
     expect(r.stdout).toMatch(/ribbon +baik: 43 %/);
     expect(r.stdout).toMatch(/film +baik: 71 %/);

@@ -95,7 +95,7 @@ describe("the dashboard's own link", () => {
     f.applyHealth(place(h), h, T0);
     let now = T0 + 30_000;
     const link = { connected: true, lostSince: null as number | null };
-    const api = new Api({ fleet: f, ingest: { day: () => '', daily: new Map(), diagnostics: new Map() } as never, store: {} as never, cfg, now: () => now, staleAfterMs: 60_000, started: T0, link: () => link, rowContext: ctx });
+    const api = new Api({ fleet: f, ingest: { day: () => '', daily: new Map(), diagnostics: new Map() } as never, store: {} as never, cfg, now: () => now, monotonic: () => now, staleAfterMs: 60_000, started: T0, link: () => link, rowContext: ctx });
     link.connected = false;
     link.lostSince = now;
     now = T0 + 3600_000;

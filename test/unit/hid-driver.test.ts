@@ -1,3 +1,4 @@
+import { systemClock } from '../../core/clock.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
@@ -224,7 +225,7 @@ describe('ups dump capture', () => {
     const replay = ReplayUps.fromFixture(name);
     const t = await replay.open({});
     replay.set(USAGE.acPresent, 0); // pushes input reports, which dump collects too
-    const capture = await captureUps(t, 30, (ms) => new Promise((r) => setTimeout(r, ms)));
+    const capture = await captureUps(t, 30, systemClock);
     expect(replay.inputs).toEqual([]);
     expect(capture.descriptorError).toBeNull();
     const descriptorFile = descriptorText(capture);
@@ -247,7 +248,7 @@ describe('ups dump capture', () => {
     const replay = new ReplayUps(noIds, [bytesOf('00 5a')], { vendorId: 0x09ae, productId: 0x0001, path: '/dev/hidraw-replay', manufacturer: null, product: 'no ids' });
     expect(replay.descriptor.usesReportIds).toBe(false);
     replay.inputs.push(bytesOf('00 04 50')); // discharging, no mains, 80 %; hidraw hands over "04 50"
-    const capture = await captureUps(await replay.open({}), 30, (ms) => new Promise((r) => setTimeout(r, ms)));
+    const capture = await captureUps(await replay.open({}), 30, systemClock);
     const reportsFile = reportsText(capture, new Date(Date.UTC(2027, 0, 5)));
     expect(reportsFile).toMatch(/^00 04 50$/m);
     const decoded = decodeCapture(parseDescriptorHex(descriptorText(capture)), parseReportsHex(reportsFile));

@@ -1,3 +1,4 @@
+import { systemClock } from '../../core/clock.js';
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HalError } from '../../hal/errors.js';
@@ -20,7 +21,7 @@ describe('a printer that drips its answer', () => {
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = new URL(`ipp://127.0.0.1:${(server.address() as { port: number }).port}/printers/card`);
-    const client = new IppClient(printerUriOf(url), httpTransport(url), 1000);
+    const client = new IppClient(printerUriOf(url), httpTransport(url, systemClock), 1000);
     const t0 = Date.now();
     const err = await client.call('Get-Printer-Attributes', {}).then(() => undefined, (e: unknown) => e as HalError);
     expect(err).toMatchObject({ code: 'timeout', message: 'the printer did not answer within 1000 ms' });

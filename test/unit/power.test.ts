@@ -26,15 +26,15 @@ const OB = (over: Partial<UpsBody> = {}) => ups({ status: 'on_battery', onBatter
 describe('power state machine', () => {
   it('walks online → on battery → low battery → shutdown imminent, and back to online only with mains', () => {
     const m = new PowerMachine();
-    const walk = (u: UpsBody) => m.next(u, limits).state;
+    const walk = (u: UpsBody) => m.next(u, limits, 0).state;
     expect(walk(ups({}))).toBe('online');
     expect(walk(OB({ chargePercent: 60 }))).toBe('on_battery');
     expect(walk(OB({ chargePercent: 20 }))).toBe('low_battery');
     // The load dropped and the charge reads higher: still the same outage, still low.
-    expect(m.next(OB({ chargePercent: 26 }), limits)).toMatchObject({ state: 'low_battery', why: 'the battery went low earlier in this outage' });
+    expect(m.next(OB({ chargePercent: 26 }), limits, 0)).toMatchObject({ state: 'low_battery', why: 'the battery went low earlier in this outage' });
     expect(walk(OB({ status: 'low_battery', chargePercent: 12, shutdownImminent: true }))).toBe('shutdown_imminent');
     // Unreadable for a while: comm lost, with the outage remembered.
-    expect(m.next(ups({ status: 'unknown', onBattery: null, error: 'driver gone', shutdownImminent: null }), limits)).toMatchObject({ state: 'comm_lost', shutdownImminent: true, lowBattery: true });
+    expect(m.next(ups({ status: 'unknown', onBattery: null, error: 'driver gone', shutdownImminent: null }), limits, 0)).toMatchObject({ state: 'comm_lost', shutdownImminent: true, lowBattery: true });
     expect(walk(OB({ chargePercent: 15, shutdownImminent: false }))).toBe('shutdown_imminent');
     expect(walk(ups({ status: 'online', chargePercent: 16 }))).toBe('online');
     expect(walk(OB({ chargePercent: 80 }))).toBe('on_battery');
@@ -49,9 +49,9 @@ describe('power state machine', () => {
 
   it('on mains, a low charge is recharging; the UPS flag on mains is low battery, not latched', () => {
     const m = new PowerMachine();
-    expect(m.next(ups({ chargePercent: 5 }), limits).state).toBe('online');
-    expect(m.next(ups({ status: 'low_battery', onBattery: false, chargePercent: 8 }), limits)).toMatchObject({ state: 'low_battery', onBattery: false });
-    expect(m.next(ups({ chargePercent: 30 }), limits).state).toBe('online');
+    expect(m.next(ups({ chargePercent: 5 }), limits, 0).state).toBe('online');
+    expect(m.next(ups({ status: 'low_battery', onBattery: false, chargePercent: 8 }), limits, 0)).toMatchObject({ state: 'low_battery', onBattery: false });
+    expect(m.next(ups({ chargePercent: 30 }), limits, 0).state).toBe('online');
   });
 
   it('no UPS is none; an unreadable one is comm lost, never online', () => {

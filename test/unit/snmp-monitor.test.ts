@@ -1,3 +1,4 @@
+import { ManualClock } from '../../core/clock.js';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ const pathReading = (over: Partial<PrinterReading> = {}): PrinterReading => ({
 });
 
 async function snmpOf(text: string): Promise<SnmpReading> {
-  return new SnmpMonitor(opts(), { clock: { now: () => 0, setTimer: () => () => undefined }, log: quietLog }, fromText(text)).read();
+  return new SnmpMonitor(opts(), { clock: new ManualClock(0), log: quietLog }, fromText(text)).read();
 }
 
 describe('what wins when the print path and SNMP are merged', () => {
@@ -101,7 +102,7 @@ describe('the monitored printer: cards through the print path, refused on what o
   it('an unreadable community file is a reading with snmp-error naming the key, retried until fixed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snmp-secret-'));
     const file = join(dir, 'community');
-    const m = new SnmpMonitor(opts({ communityFile: file, port: 9 }), { clock: { now: () => 0, setTimer: () => () => undefined }, log: quietLog });
+    const m = new SnmpMonitor(opts({ communityFile: file, port: 9 }), { clock: new ManualClock(0), log: quietLog });
     await m.start();
     const r = await m.read();
     expect(r).toMatchObject({ view: null, problem: { reason: 'snmp-error', message: expect.stringMatching(/printer\.snmp\.communityFile: cannot read .*no such file/) as string } });

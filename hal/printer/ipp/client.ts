@@ -3,6 +3,7 @@
  * encoding of RFC 8010), sent with Node's own http client so that every call has a deadline and
  * an answer-size cap. The transport is a seam: tests feed the client garbage through it.
  */
+import type { Clock } from '../../../core/clock.js';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import ipp from 'ipp';
@@ -27,7 +28,7 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNRE
 
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
-export function httpTransport(url: URL): IppTransport {
+export function httpTransport(url: URL, clock: Clock): IppTransport {
   const secure = url.protocol === 'ipps:' || url.protocol === 'https:';
   const port = url.port === '' ? 631 : Number(url.port);
   return {
@@ -64,8 +65,8 @@ export function httpTransport(url: URL): IppTransport {
         );
         // `timeout` is the socket's idle time: a printer that drips a byte now and then never
         // goes idle. The whole request, answer included, has this one deadline.
-        const deadline = setTimeout(() => req.destroy(new HalError('timeout', `the printer did not answer within ${timeoutMs} ms`)), timeoutMs);
-        req.on('close', () => clearTimeout(deadline));
+        const cancel = clock.setTimer(() => req.destroy(new HalError('timeout', `the printer did not answer within ${timeoutMs} ms`)), timeoutMs);
+        req.on('close', cancel);
         req.on('timeout', () => req.destroy(new HalError('timeout', `the printer did not answer within ${timeoutMs} ms`)));
         req.on('error', (err: NodeJS.ErrnoException) => {
           if (err instanceof HalError) reject(err);

@@ -42,7 +42,7 @@ export class IppPrinter implements PrinterDriver {
   ) {
     this.pauses = new Pauses(ctx.clock);
     const url = new URL(opts.url);
-    this.client = new IppClient(printerUriOf(url), transport ?? httpTransport(url), opts.timeoutSeconds * 1000);
+    this.client = new IppClient(printerUriOf(url), transport ?? httpTransport(url, ctx.clock), opts.timeoutSeconds * 1000);
   }
 
   start(): Promise<void> {
@@ -98,7 +98,7 @@ export class IppPrinter implements PrinterDriver {
 
   /** Ask after the job until it ends; transient failures are retried up to jobTimeoutSeconds. */
   private async follow(jobId: number): Promise<void> {
-    const deadline = this.ctx.clock.now() + this.opts.jobTimeoutSeconds * 1000;
+    const deadline = this.ctx.clock.monotonic() + this.opts.jobTimeoutSeconds * 1000;
     let lastProblem = '';
     for (;;) {
       await this.pauses.pause(this.opts.jobPollSeconds * 1000);
@@ -118,7 +118,7 @@ export class IppPrinter implements PrinterDriver {
       if (state === 'completed') return;
       if (state === 'aborted') throw new HalError('aborted', `the printer aborted the card (job ${jobId}${reasons ? `: ${reasons}` : ''})`);
       if (state === 'canceled') throw new HalError('canceled', `the card was cancelled at the printer (job ${jobId}); whether a card was used is unknown`);
-      if (this.ctx.clock.now() >= deadline) {
+      if (this.ctx.clock.monotonic() >= deadline) {
         throw new HalError('unknown-outcome', `job ${jobId} did not finish within ${this.opts.jobTimeoutSeconds} s (${state ?? lastProblem})`);
       }
     }

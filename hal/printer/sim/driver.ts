@@ -70,7 +70,7 @@ export class SimPrinter implements PrinterDriver {
 
   async start(): Promise<void> {
     await this.refresh();
-    if (this.opts.cardsPerHour > 0) this.nextDemoAt = this.ctx.clock.now();
+    if (this.opts.cardsPerHour > 0) this.nextDemoAt = this.ctx.clock.monotonic();
   }
 
   stop(): Promise<void> {
@@ -160,8 +160,8 @@ export class SimPrinter implements PrinterDriver {
 
   /** The demo load stands in for the office printing cards; it never competes with a real job. */
   private runDemoLoad(): void {
-    if (this.nextDemoAt === undefined || this.job || this.ctx.clock.now() < this.nextDemoAt) return;
-    this.nextDemoAt = this.ctx.clock.now() + 3_600_000 / this.opts.cardsPerHour;
+    if (this.nextDemoAt === undefined || this.job || this.ctx.clock.monotonic() < this.nextDemoAt) return;
+    this.nextDemoAt = this.ctx.clock.monotonic() + 3_600_000 / this.opts.cardsPerHour;
     this.startCard(`demo-${this.jobCounter + 1}`).catch(() => undefined);
   }
 

@@ -167,7 +167,7 @@ export class WindowsPrinter implements PrinterDriver {
 
   /** Watch the card in the print queue until it leaves it; the log (or a kept job) says how it ended. */
   private async follow(name: string, firstId: number | undefined): Promise<PrintResult> {
-    const deadline = this.ctx.clock.now() + this.opts.jobTimeoutSeconds * 1000;
+    const deadline = this.ctx.clock.monotonic() + this.opts.jobTimeoutSeconds * 1000;
     let jobId = firstId;
     let last: QueuedJob | undefined;
     let words = '';
@@ -191,7 +191,7 @@ export class WindowsPrinter implements PrinterDriver {
           return this.leftQueue(name, jobId, last, words);
         }
       }
-      if (this.ctx.clock.now() >= deadline) {
+      if (this.ctx.clock.monotonic() >= deadline) {
         throw new HalError('unknown-outcome', `the card (spooler job ${jobId ?? '?'}) did not finish within ${this.opts.jobTimeoutSeconds} s (${words || problem || 'no answer'})`);
       }
     }

@@ -98,12 +98,12 @@ export class HelperLink {
     if (!child) return;
     child.stdin?.end();
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
+      const cancel = this.ctx.clock.setTimer(() => {
         child.kill();
         resolve();
       }, 2000);
       child.once('exit', () => {
-        clearTimeout(t);
+        cancel();
         resolve();
       });
     });

@@ -1,3 +1,4 @@
+import { sleep, type Clock } from '../../../core/clock.js';
 import { toHex } from './capture.js';
 import { parseDescriptor } from './descriptor.js';
 import { HidError } from './error.js';
@@ -22,7 +23,7 @@ export interface UpsCapture {
   descriptorError: string | null;
 }
 
-export async function captureUps(t: HidTransport, inputMs: number, sleep: (ms: number) => Promise<void>): Promise<UpsCapture> {
+export async function captureUps(t: HidTransport, inputMs: number, clock: Clock): Promise<UpsCapture> {
   const descriptor = await t.reportDescriptor();
   const out: UpsCapture = { vendorId: t.info.vendorId, productId: t.info.productId, product: t.info.product, descriptor, reports: [], refused: [], descriptorError: null };
   let features: { id: number; length: number }[] = [];
@@ -42,12 +43,12 @@ export async function captureUps(t: HidTransport, inputMs: number, sleep: (ms: n
       out.refused.push({ reportId: f.id, error: (err as Error).message });
     }
   }
-  const end = Date.now() + inputMs;
-  while (Date.now() < end) {
-    const r = await t.readInput(Math.max(1, Math.min(250, end - Date.now())));
+  const end = clock.monotonic() + inputMs;
+  while (clock.monotonic() < end) {
+    const r = await t.readInput(Math.max(1, Math.min(250, end - clock.monotonic())));
     // hidraw leaves out the id byte of a device without report ids; the file has it, as decode expects (the driver does the same).
     if (r) out.reports.push(usesReportIds ? r : Uint8Array.from([0, ...r]));
-    else await sleep(10);
+    else await sleep(clock, 10);
   }
   return out;
 }

@@ -86,7 +86,7 @@ export class NutUps implements UpsDriver {
       const last = this.lastFailure;
       throw new HalError(last?.code ?? 'comm-lost', `${last?.message ?? 'upsd could not be read'} (waiting before trying again)`, last?.hintWords ?? 'Check that upsd runs and ups.host / ups.port.');
     }
-    const deadline = Date.now() + this.o.timeoutSeconds * 1000;
+    const deadline = this.ctx.clock.monotonic() + this.o.timeoutSeconds * 1000;
     try {
       if (!this.socket) await this.connect(deadline);
       const answer = await this.request(`LIST VAR ${this.o.name}`, deadline, `END LIST VAR ${this.o.name}`);
@@ -134,13 +134,13 @@ export class NutUps implements UpsDriver {
     const secure = tlsConnect({ socket: plain, ca, host: this.o.host, servername: isIP(this.o.host) ? undefined : this.o.host });
     this.attach(secure);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HalError('timeout', 'the TLS handshake with upsd did not finish in time', 'Check that upsd has TLS configured.')), Math.max(1, deadline - Date.now()));
+      const cancel = this.ctx.clock.setTimer(() => reject(new HalError('timeout', 'the TLS handshake with upsd did not finish in time', 'Check that upsd has TLS configured.')), Math.max(1, deadline - this.ctx.clock.monotonic()));
       secure.once('secureConnect', () => {
-        clearTimeout(timer);
+        cancel();
         resolve();
       });
       secure.once('error', (err: Error) => {
-        clearTimeout(timer);
+        cancel();
         reject(new HalError('comm-lost', `TLS with upsd failed: ${err.message}`, "Check ups.tls.ca against the CA that signed upsd's certificate, and that the certificate names ups.host."));
       });
     });
@@ -150,13 +150,13 @@ export class NutUps implements UpsDriver {
     const socket = createConnection({ host: this.o.host, port: this.o.port });
     this.attach(socket);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HalError('timeout', `no answer from upsd at ${this.o.host}:${this.o.port}`, 'Check ups.host and ups.port, and the network.')), Math.max(1, deadline - Date.now()));
+      const cancel = this.ctx.clock.setTimer(() => reject(new HalError('timeout', `no answer from upsd at ${this.o.host}:${this.o.port}`, 'Check ups.host and ups.port, and the network.')), Math.max(1, deadline - this.ctx.clock.monotonic()));
       socket.once('connect', () => {
-        clearTimeout(timer);
+        cancel();
         resolve();
       });
       socket.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
+        cancel();
         reject(
           err.code === 'ECONNREFUSED'
             ? new HalError('comm-lost', `upsd refuses connections at ${this.o.host}:${this.o.port}`, 'Start the NUT server (upsd), or check ups.host and ups.port.')
@@ -198,8 +198,8 @@ export class NutUps implements UpsDriver {
     for (;;) {
       // The deadline holds however the lines come: a server that streams lines without END
       // never makes the wait for the next line time out, so it is checked at every line.
-      if (Date.now() >= deadline) throw new HalError('timeout', `upsd did not finish its answer to ${cmd.split(' ')[0]} in time`, 'upsd or its driver is misbehaving: restart the NUT services.');
-      const line = await this.nextLine(deadline - Date.now());
+      if (this.ctx.clock.monotonic() >= deadline) throw new HalError('timeout', `upsd did not finish its answer to ${cmd.split(' ')[0]} in time`, 'upsd or its driver is misbehaving: restart the NUT services.');
+      const line = await this.nextLine(deadline - this.ctx.clock.monotonic());
       const code = errorCode(line);
       if (code) throw nutError(code, this.o);
       if (end && out.length === 0 && !line.startsWith('BEGIN ')) {
@@ -218,12 +218,12 @@ export class NutUps implements UpsDriver {
     const ready = this.lines.shift();
     if (ready !== undefined) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancel = this.ctx.clock.setTimer(() => {
         this.waiting = undefined;
         reject(new HalError('timeout', 'upsd did not answer in time', 'upsd or its driver is hung: restart the NUT services.'));
       }, Math.max(1, ms));
       this.waiting = (v) => {
-        clearTimeout(timer);
+        cancel();
         this.waiting = undefined;
         if (v instanceof Error) reject(v);
         else resolve(v);

@@ -38,7 +38,7 @@ export class SimUps implements UpsDriver {
   }
 
   async start(): Promise<void> {
-    this.lastAt = this.ctx.clock.now();
+    this.lastAt = this.ctx.clock.monotonic();
     await this.stateFile.read();
   }
 
@@ -74,7 +74,7 @@ export class SimUps implements UpsDriver {
   }
 
   private evolve(mains: boolean): void {
-    const now = this.ctx.clock.now();
+    const now = this.ctx.clock.monotonic();
     const seconds = this.lastAt === undefined ? 0 : Math.max(0, (now - this.lastAt) / 1000);
     this.lastAt = now;
     const delta = mains ? (seconds / (this.opts.rechargeMinutes * 60)) * 100 : -(seconds / this.fullRuntimeSeconds()) * 100;
