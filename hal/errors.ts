@@ -31,7 +31,7 @@ export function codeOf<C extends HalErrorCode>(err: unknown, codes: readonly C[]
 }
 
 /** Reject with a HalError if `p` has not settled within `ms`; one hung driver must not stall the loop. */
-export async function withTimeout<T>(p: Promise<T>, ms: number, what: string, hint?: string): Promise<T> {
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string, hint?: Words): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HalError('timeout', `${what} did not answer within ${ms} ms`, hint)), ms);
