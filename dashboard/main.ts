@@ -184,7 +184,8 @@ function connectBroker(cfg: DashboardConfig, secrets: MqttSecrets, port: number,
       client.once('close', () => client.reconnect());
       return;
     }
-    const why = explainMqttError(err, cfg.mqtt.url);
+    // The dashboard's log is English, as the agent's is.
+    const why = explainMqttError(err, cfg.mqtt.url).en;
     if (why !== lastError) log.warn(why);
     lastError = why;
   });

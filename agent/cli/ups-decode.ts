@@ -7,7 +7,13 @@ import type { HidReading } from '../../hal/ups/hid/reading.js';
 import { AgentError, EXIT } from '../../core/errors.js';
 import type { Text } from '../../core/i18n.js';
 import { tr } from './lang.js';
-import { REPORTS_EMPTY_HINT, upsHint } from './ups-hints.js';
+import { HID_HINT } from '../../hal/ups/hid/hints.js';
+
+/** A reports file with no report in it: the wrong file given, or a UPS that sent nothing. No driver sees this: it is the command's own check. */
+const REPORTS_EMPTY_HINT: Text = {
+  id: `Berikan berkas .reports.hex yang ditulis station-agent ups dump; bila berkas itu kosong, UPS tidak mengirim apa pun: ${HID_HINT.recapture.id}`,
+  en: `Give the .reports.hex file that station-agent ups dump wrote; if that one is empty, the UPS sent nothing: ${HID_HINT.recapture.en}`,
+};
 
 const WRITTEN_BY_DUMP = (ext: string): Text => ({ id: `berkas ${ext} yang ditulis station-agent ups dump`, en: `the ${ext} file that station-agent ups dump wrote` });
 
@@ -31,9 +37,9 @@ function readInput(file: string, option: string, expected: Text): string {
   }
 }
 
-/** The parser's message names the line or byte; what to do is said in the clerk's language. */
+/** The parser's message names the line or byte; its hint, in both languages, says what to do. */
 function malformed(file: string, err: unknown): never {
-  if (err instanceof HidError) throw new AgentError(err.code, { id: `${file}: tangkapan tidak sah: ${err.message}`, en: `${file}: ${err.message}` }, { hint: upsHint(err), exitCode: EXIT.dataError });
+  if (err instanceof HidError) throw new AgentError(err.code, { id: `${file}: tangkapan tidak sah: ${err.message}`, en: `${file}: ${err.message}` }, { hint: err.hintWords, exitCode: EXIT.dataError });
   throw err;
 }
 

@@ -101,10 +101,9 @@ export function addUpsCommands(program: Command, version: string): void {
           await t.close().catch(() => undefined);
         }
       } catch (err) {
-        // The driver's message names the device it looked for or found; what to do is said in the clerk's language.
+        // The driver's message names the device it looked for or found; its hint, in both languages, says what to do.
         if (err instanceof HalError) {
-          const { upsHint } = await import('./ups-hints.js');
-          throw new AgentError(err.code, { id: `UPS tidak bisa dibaca: ${err.message}`, en: err.message }, { hint: upsHint(err), exitCode: EXIT.failure });
+          throw new AgentError(err.code, { id: `UPS tidak bisa dibaca: ${err.text.message?.id ?? err.message}`, en: err.message }, { hint: err.hintWords, exitCode: EXIT.failure });
         }
         throw err;
       }

@@ -13,7 +13,7 @@ import { UPS_ERRORS } from '../../hal/ups/types.js';
 import { createPrinter, printerFacts } from '../../hal/printer/index.js';
 import { createRecordSource } from '../../hal/records/index.js';
 import { createUps } from '../../hal/ups/index.js';
-import { explainMqttError, explainMqttErrorId } from '../../telemetry/connection.js';
+import { explainMqttError } from '../../telemetry/connection.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { brokerUrl, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
 import type { Config } from '../config/schema.js';
@@ -239,11 +239,12 @@ async function mqttCheck(config: Config, configSource: string) {
     return pass(result);
   } catch (err) {
     const embedded = m.url === 'embedded';
+    const why = explainMqttError(err as Error, url);
     return fail(
       { ...facts, error: (err as Error).message },
       {
-        en: `${explainMqttError(err as Error, url)}.${embedded ? ' The embedded broker runs inside the agent: is the agent running?' : ''}`,
-        id: `${explainMqttErrorId(err as Error, url)}.${embedded ? ' Broker bawaan berjalan di dalam agen: apakah agen berjalan?' : ''}`,
+        en: `${why.en}.${embedded ? ' The embedded broker runs inside the agent: is the agent running?' : ''}`,
+        id: `${why.id}.${embedded ? ' Broker bawaan berjalan di dalam agen: apakah agen berjalan?' : ''}`,
       },
     );
   } finally {

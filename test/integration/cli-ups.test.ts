@@ -64,15 +64,37 @@ describe('station-agent ups decode', () => {
     const odd = await runCli(['ups', 'decode', '--descriptor', fx.descriptorFile, '--reports', reports]);
     expect(odd.code).toBe(65);
     expect(odd.stderr).toMatch(/r\.hex: line 2: an odd number of hex digits/);
+    expect(odd.stderr).toMatch(/What to do: Expected hex bytes such as "05 84 09 04 a1 01"/);
     writeFileSync(reports, '08 64 dc 23 2c 01\n0b 11 00\n');
     const long = await runCli(['ups', 'decode', '--descriptor', fx.descriptorFile, '--reports', reports]);
     expect(long.code).toBe(65);
     expect(long.stderr).toMatch(/reports line 2: report 0x0b is 3 bytes long; the descriptor gives it 2 bytes as input report or 2 bytes as feature report/);
+    expect(long.stderr).toMatch(/What to do: Check that the reports and the descriptor come from the same UPS\. Capture the UPS again/);
     const cut = join(dir, 'd.hex');
     writeFileSync(cut, '05 84 09 04 a1 01 09 24 a1 00 85 01 09');
     const truncated = await runCli(['ups', 'decode', '--descriptor', cut, '--reports', reports]);
     expect(truncated.code).toBe(65);
     expect(truncated.stderr).toMatch(/d\.hex: item 0x09 needs 1 data byte\(s\) but the descriptor ends \(at byte 12/);
+    expect(truncated.stderr).toMatch(/What to do: Capture the UPS again with `station-agent ups dump`/);
+  });
+
+  it("a malformed capture in Indonesian: the parser's own hint, as the driver writes it in both languages", async () => {
+    const dir = tempDir();
+    const fx = loadHidFixture('cyberpower-cp1500pfclcd');
+    const reports = join(dir, 'r.hex');
+    writeFileSync(reports, '08 64 dc 23 2c 01\n0b 1\n');
+    const odd = await runCli(['ups', 'decode', '--descriptor', fx.descriptorFile, '--reports', reports, '--lang', 'id']);
+    expect(odd.code).toBe(65);
+    expect(odd.stderr).toMatch(/r\.hex: tangkapan tidak sah: line 2: an odd number of hex digits/);
+    expect(odd.stderr).toMatch(/Yang perlu dilakukan: Isinya harus bita hex seperti "05 84 09 04 a1 01"; baris yang diawali # adalah komentar\./);
+    expect(odd.stderr).not.toMatch(/Expected hex bytes/);
+    const cut = join(dir, 'd.hex');
+    writeFileSync(cut, '05 84 09 04 a1 01 09 24 a1 00 85 01 09');
+    writeFileSync(reports, '08 64 dc 23 2c 01\n');
+    const truncated = await runCli(['ups', 'decode', '--descriptor', cut, '--reports', reports, '--lang', 'id']);
+    expect(truncated.code).toBe(65);
+    expect(truncated.stderr).toMatch(/Yang perlu dilakukan: Tangkap ulang UPS dengan `station-agent ups dump`/);
+    expect(truncated.stderr).not.toMatch(/Capture the UPS again/);
   });
 
   it('a reports file that holds no reports exits 65 and says so, rather than a reading of unknowns', async () => {
@@ -95,5 +117,9 @@ describe('station-agent ups dump', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no USB HID device matching vendor 051d is attached/);
     expect(r.stderr).toMatch(/What to do: Check the UPS USB cable/);
+    const id = await runCli(['ups', 'dump', '--out-dir', tempDir(), '--vendor', '051d', '--seconds', '0', '--lang', 'id']);
+    expect(id.code).toBe(1);
+    expect(id.stderr).toMatch(/UPS tidak bisa dibaca: no USB HID device matching vendor 051d is attached/);
+    expect(id.stderr).toMatch(/Yang perlu dilakukan: Periksa kabel USB UPS dan pastikan UPS menyala/);
   });
 });

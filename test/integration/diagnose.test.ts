@@ -7,7 +7,7 @@ import { runCli, startAgent, testConfig } from '../support/agent.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';
 import { startNut, UPSD } from '../support/nut.js';
-import { peerAvailable, waitUntil } from '../support/peers.js';
+import { freePort, peerAvailable, waitUntil } from '../support/peers.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { tempDir } from '../support/sim.js';
 
@@ -108,6 +108,23 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('station-agent diagnos
     for (const c of report.checks.filter((x) => x.status !== 'pass')) expect(c.hint, c.id).toMatch(/\S/);
   });
 
+  it("no upsd and no record service where the configuration points: the drivers' own hints, in Indonesian with --lang id", async () => {
+    const [upsPort, recordsPort] = [await freePort(), await freePort()];
+    const { dir, config } = stationConfig({}, { ups: { driver: 'nut', port: upsPort, name: 'ups' }, records: { driver: 'http', http: { url: `http://127.0.0.1:${recordsPort}`, timeoutSeconds: 2 } } });
+    const file = join(dir, 'agent.yaml');
+    writeFileSync(file, stringify(config));
+    const id = await diagnose(file, '--lang', 'id');
+    const upsId = check(id.report, 'ups')?.hint ?? '';
+    expect(upsId).toMatch(/Jalankan server NUT \(upsd\), atau periksa ups\.host dan ups\.port\./);
+    expect(upsId).not.toMatch(/Start the NUT server|Check ups\.host/);
+    const recordsId = check(id.report, 'records')?.hint ?? '';
+    expect(recordsId).toMatch(/Periksa records\.http\.url dan jaringan ke server pusat\./);
+    expect(recordsId).not.toMatch(/Check records\.http\.url/);
+    const en = await diagnose(file, '--lang', 'en');
+    expect(check(en.report, 'ups')?.hint).toMatch(/Start the NUT server \(upsd\), or check ups\.host and ups\.port\./);
+    expect(check(en.report, 'ups')?.hint).not.toMatch(/Jalankan/);
+  });
+
   it.skipIf(!peerAvailable('NUT upsd', UPSD))('the NUT driver killed: the UPS check fails with a hint about the NUT driver', async () => {
     const nut = await startNut();
     try {
@@ -119,6 +136,8 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('station-agent diagnos
       await waitUntil('the UPS check to fail', async () => check((await diagnose(file)).report, 'ups')?.status === 'fail', 10_000, 300);
       const { report } = await diagnose(file, '--lang', 'en');
       expect(check(report, 'ups')?.hint).toMatch(/NUT driver for this UPS is not running/);
+      const id = await diagnose(file, '--lang', 'id');
+      expect(check(id.report, 'ups')?.hint).toMatch(/Driver NUT untuk UPS ini tidak berjalan: jalankan \(upsdrvctl start\)/);
     } finally {
       await nut.stop();
     }

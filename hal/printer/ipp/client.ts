@@ -46,7 +46,7 @@ export function httpTransport(url: URL, clock: Clock): IppTransport {
           (res) => {
             if (res.statusCode !== 200) {
               res.resume();
-              reject(new HalError('protocol', `the printer answered HTTP ${res.statusCode ?? '?'} instead of an IPP answer`, 'Check printer.url: the path of a CUPS queue is /printers/NAME.'));
+              reject(new HalError('protocol', `the printer answered HTTP ${res.statusCode ?? '?'} instead of an IPP answer`, { id: 'Periksa printer.url: jalur antrean CUPS adalah /printers/NAMA.', en: 'Check printer.url: the path of a CUPS queue is /printers/NAME.' }));
               return;
             }
             const chunks: Buffer[] = [];
@@ -70,7 +70,7 @@ export function httpTransport(url: URL, clock: Clock): IppTransport {
         req.on('timeout', () => req.destroy(new HalError('timeout', `the printer did not answer within ${timeoutMs} ms`)));
         req.on('error', (err: NodeJS.ErrnoException) => {
           if (err instanceof HalError) reject(err);
-          else if (err.code !== undefined && NOT_SENT.has(err.code)) reject(new HalError('unreachable', `cannot reach the printer at ${url.host}: ${err.code}`, 'Check that the printer (or CUPS) is running and printer.url.'));
+          else if (err.code !== undefined && NOT_SENT.has(err.code)) reject(new HalError('unreachable', `cannot reach the printer at ${url.host}: ${err.code}`, { id: 'Pastikan printer (atau CUPS) menyala, dan periksa printer.url.', en: 'Check that the printer (or CUPS) is running and printer.url.' }));
           else reject(new HalError('connection', `the connection to the printer failed: ${err.code ?? err.message}`));
         });
         req.end(body);

@@ -2,7 +2,9 @@ import type { IppPrinterOptions } from './config.js';
 import { Pauses } from '../../../core/clock.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
+import type { Text } from '../../../core/i18n.js';
 import type { PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
+import { PRINTER_SAYS } from '../words.js';
 import { httpTransport, IppClient, printerUriOf, type IppAnswer, type IppTransport } from './client.js';
 import { jobStateOf, mapPrinterAttributes, type JobState } from './codec.js';
 
@@ -23,7 +25,10 @@ const PRINTER_ATTRIBUTES = [
 /** Answers that mean "not now": nothing was started, ask again later. */
 const BUSY = new Set(['server-error-busy', 'server-error-service-unavailable', 'server-error-temporary-error', 'server-error-too-many-jobs']);
 
-const HINT = 'Check that the card printer (or CUPS) is on and reachable, and printer.url.';
+const HINT: Text = {
+  id: 'Pastikan printer kartu (atau CUPS) menyala dan bisa dijangkau, dan periksa printer.url.',
+  en: 'Check that the card printer (or CUPS) is on and reachable, and printer.url.',
+};
 
 /**
  * A card printer reached over IPP: the printer's own IPP service, or its CUPS queue (the usual
@@ -71,7 +76,7 @@ export class IppPrinter implements PrinterDriver {
     } catch (err) {
       throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, HINT);
     }
-    if (before.state === 'offline') throw new HalError('not-ready', 'the printer is offline', HINT);
+    if (before.state === 'offline') throw new HalError('not-ready', PRINTER_SAYS.offline, HINT);
     if (before.state === 'stopped') throw new HalError('not-ready', `the printer is stopped (${before.reasons.join(', ') || 'no reason given'})`);
 
     let answer: IppAnswer;

@@ -5,6 +5,7 @@ import type { SimPrinterOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import { SimStateFile } from '../../sim-state-file.js';
+import { PRINTER_HINT, PRINTER_SAYS } from '../words.js';
 import {
   BLOCKING_REASONS,
   type PrintRequest,
@@ -166,10 +167,10 @@ export class SimPrinter implements PrinterDriver {
   }
 
   private startCard(jobId: string, req?: PrintRequest): Promise<PrintResult> {
-    if (this.job) return Promise.reject(new HalError('busy', 'the printer is already printing a card'));
+    if (this.job) return Promise.reject(new HalError('busy', PRINTER_SAYS.busy));
     const reasons = this.reasons();
     const state = this.state(reasons);
-    if (state === 'offline') return Promise.reject(new HalError('not-ready', 'the printer is offline', 'Check the printer power and cable.'));
+    if (state === 'offline') return Promise.reject(new HalError('not-ready', PRINTER_SAYS.offline, PRINTER_HINT.power));
     if (state === 'stopped') {
       return Promise.reject(new HalError('not-ready', `the printer is stopped (${reasons.join(', ') || 'stopped by operator'})`));
     }

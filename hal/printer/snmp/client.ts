@@ -5,6 +5,7 @@
  */
 import snmp from 'net-snmp';
 import { isIP } from 'node:net';
+import type { Text } from '../../../core/i18n.js';
 import { HalError, withTimeout } from '../../errors.js';
 import type { SnmpMonitorOptions } from './config.js';
 import { OID, WALK_ROOTS } from './mib.js';
@@ -25,8 +26,10 @@ export type SnmpSecrets = { community: string } | { authKey?: string; privKey?: 
 /** Rows one subtree may give: a card printer has a handful, a table of thousands is an agent gone wrong. */
 export const MAX_PER_WALK = 512;
 
-export const SNMP_HINT =
-  'Check printer.snmp: the printer\'s address and port, that SNMP is switched on in its network settings, and the community (a wrong community gets no answer at all) or the v3 user and passphrases.';
+export const SNMP_HINT: Text = {
+  id: 'Periksa printer.snmp: alamat dan port printer, apakah SNMP sudah dinyalakan di pengaturan jaringannya, dan community-nya (community yang salah tidak mendapat jawaban sama sekali) atau pengguna v3 beserta frasa sandinya.',
+  en: "Check printer.snmp: the printer's address and port, that SNMP is switched on in its network settings, and the community (a wrong community gets no answer at all) or the v3 user and passphrases.",
+};
 
 const TYPES: Partial<Record<number, SnmpType>> = {
   [snmp.ObjectType.Integer]: 'integer',

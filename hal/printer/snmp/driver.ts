@@ -6,6 +6,7 @@
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import type { CardFormat, PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
+import { PRINTER_HINT, PRINTER_SAYS } from '../words.js';
 import type { SnmpMonitorOptions } from './config.js';
 import { mergeReading } from './merge.js';
 import { SnmpMonitor } from './monitor.js';
@@ -57,7 +58,7 @@ export class MonitoredPrinter implements PrinterDriver {
       throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, err instanceof HalError ? err.hintWords : undefined);
     }
     // What only SNMP saw (a jam, an empty hopper) stops the card here: nothing has started.
-    if (now.state === 'offline') throw new HalError('not-ready', 'the printer is offline', 'Check the printer\'s power and cable.');
+    if (now.state === 'offline') throw new HalError('not-ready', PRINTER_SAYS.offline, PRINTER_HINT.power);
     if (now.state === 'stopped') throw new HalError('not-ready', `the printer is stopped (${now.reasons.join(', ') || 'no reason given'})`);
     return this.path.print(req);
   }

@@ -97,7 +97,7 @@ export class SnmpMonitor implements Lifecycle {
     if (key !== this.lastLog) {
       this.lastLog = key;
       const where = `${this.opts.host}:${this.opts.port}`;
-      if (r.problem && r.problem.reason !== 'snmp-bad-value') this.ctx.log.warn({ snmp: where, reason: r.problem.reason, err: r.problem.message, hint: SNMP_HINT }, 'the printer cannot be read over SNMP');
+      if (r.problem && r.problem.reason !== 'snmp-bad-value') this.ctx.log.warn({ snmp: where, reason: r.problem.reason, err: r.problem.message, hint: SNMP_HINT.en }, 'the printer cannot be read over SNMP');
       else if (r.problem) this.ctx.log.warn({ snmp: where, notes: r.view?.notes }, 'the printer answers SNMP with values the Printer MIB does not allow; they are left out');
       else this.ctx.log.info({ snmp: where, printerMib: r.view?.printerMib, alerts: r.view?.alerts }, r.view?.printerMib ? 'the printer answers SNMP with its Printer MIB' : 'the printer answers SNMP (MIB-II only: online and uptime, no supplies)');
     }

@@ -4,15 +4,19 @@ import { Pauses } from '../../../core/clock.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import { findUp } from '../../../core/find-up.js';
+import type { Text } from '../../../core/i18n.js';
 import type { CardFormat, PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
+import { PRINTER_SAYS } from '../words.js';
 import type { WindowsPrinterOptions } from './config.js';
 import { HelperLink, HelperRefused, type SpawnHelper } from './link.js';
 import { historyResultSchema, jobsResultSchema, printerResultSchema, resultOf, vendorResultSchema, type Op, type Win32Job } from './protocol.js';
 import { jobStatusWords, printedEvents, queuedJobState, spoolerState, type PrintedEvent, type QueuedJob } from './spooler.js';
 import { suppliesOf, vendorSupplies, type VendorSupplies } from './vendor.js';
 
-const HINT =
-  'Check that the printer is on and shows in Windows (Get-Printer), printer.windows.name, and that Windows PowerShell runs: station-agent printer test says which.';
+const HINT: Text = {
+  id: 'Pastikan printer menyala dan tampil di Windows (Get-Printer), periksa printer.windows.name, dan pastikan Windows PowerShell berjalan: station-agent printer test menunjukkan mana yang bermasalah.',
+  en: 'Check that the printer is on and shows in Windows (Get-Printer), printer.windows.name, and that Windows PowerShell runs: station-agent printer test says which.',
+};
 const NO_VENDOR: VendorSupplies = { ribbonPercent: null, filmPercent: null, ribbonName: null, hopper: null, sources: [] };
 /** PrintService log events asked for: enough for a day of cards at a busy office. */
 const HISTORY_EVENTS = 500;
@@ -103,7 +107,10 @@ export class WindowsPrinter implements PrinterDriver {
     }
     const p = resultOf('printer', printerResultSchema, answer);
     if (!p.found || !p.printer) {
-      throw new HalError('unreachable', `Windows has no printer named "${this.opts.name}"`, 'Set printer.windows.name to the exact name Get-Printer shows (spaces and capitals included).');
+      throw new HalError('unreachable', `Windows has no printer named "${this.opts.name}"`, {
+        id: 'Isi printer.windows.name persis dengan nama yang ditampilkan Get-Printer (termasuk spasi dan huruf besar).',
+        en: 'Set printer.windows.name to the exact name Get-Printer shows (spaces and capitals included).',
+      });
     }
     const vendor = await this.vendor();
     const spooler = spoolerState(p.printer);
@@ -130,7 +137,7 @@ export class WindowsPrinter implements PrinterDriver {
 
   async print(req: PrintRequest): Promise<PrintResult> {
     if (req.mimeType !== 'image/png') throw new HalError('not-ready', `this driver prints the card as a PNG image, not ${req.mimeType} (a bug: the card was rendered for another printer)`);
-    if (this.printing) throw new HalError('busy', 'the printer is already printing a card');
+    if (this.printing) throw new HalError('busy', PRINTER_SAYS.busy);
     this.printing = true;
     try {
       let before: PrinterReading;
@@ -139,7 +146,7 @@ export class WindowsPrinter implements PrinterDriver {
       } catch (err) {
         throw new HalError('not-ready', `the printer cannot be read before a card: ${(err as Error).message}`, (err as HalError).hintWords ?? HINT);
       }
-      if (before.state === 'offline') throw new HalError('not-ready', 'the printer is offline', HINT);
+      if (before.state === 'offline') throw new HalError('not-ready', PRINTER_SAYS.offline, HINT);
       if (before.state === 'stopped') throw new HalError('not-ready', `the printer is stopped (${before.reasons.join(', ') || 'no reason given'})`);
 
       let answer: Record<string, unknown>;

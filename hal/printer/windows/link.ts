@@ -9,6 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { Backoff } from '../../../core/backoff.js';
+import type { Text } from '../../../core/i18n.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import { decodeAnswer, encodeRequest, LineSplitter, PROTOCOL_VERSION, snippet, type HelperFailure, type Op } from './protocol.js';
@@ -22,7 +23,7 @@ export interface LinkOptions {
   timeoutMs: number;
   /** The first answer (hello) may take longer: PowerShell starts and compiles its COM glue. */
   startTimeoutMs: number;
-  hint: string;
+  hint: Text;
 }
 
 /** The helper answered, but with a failure of its own (Windows refused, a printer not found). */
@@ -166,7 +167,7 @@ export class HelperLink {
     if (hello.protocol !== PROTOCOL_VERSION) {
       const msg = `${this.opts.what} speaks protocol ${JSON.stringify(hello.protocol) ?? 'none'}, the agent ${PROTOCOL_VERSION}`;
       this.broken(child, msg);
-      throw new HalError('protocol', msg, 'The helper script and the agent come from different versions: install them together.');
+      throw new HalError('protocol', msg, { id: 'Skrip pembantu dan agen berasal dari versi yang berbeda: pasang keduanya bersamaan.', en: 'The helper script and the agent come from different versions: install them together.' });
     }
     this.backoff.succeeded();
     this.lastProblem = undefined;

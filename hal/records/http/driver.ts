@@ -3,6 +3,25 @@ import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import { readSecretFile } from '../../secret-file.js';
 import { printRecordSchema, type PrintRecord, type RecordSource } from '../types.js';
+import type { Text } from '../../../core/i18n.js';
+
+/** What a technician checks for each way the record service can fail, in both languages. */
+const HINT = {
+  slow: {
+    id: 'Periksa jaringan ke server pusat; records.http.timeoutSeconds mengatur lama menunggu.',
+    en: 'Check the network to the central server; records.http.timeoutSeconds sets the wait.',
+  },
+  unreachable: { id: 'Periksa records.http.url dan jaringan ke server pusat.', en: 'Check records.http.url and the network to the central server.' },
+  redirected: { id: 'Arahkan records.http.url langsung ke layanan data itu sendiri.', en: 'Point records.http.url at the record service itself.' },
+  basePath: { id: 'Periksa records.http.url (jalur dasarnya).', en: 'Check records.http.url (its base path).' },
+  token: { id: 'Periksa records.http.tokenFile.', en: 'Check records.http.tokenFile.' },
+  serverTrouble: { id: 'Server pusat sedang bermasalah; agen akan mencoba lagi.', en: 'The central server has a problem; the agent retries.' },
+  tooBig: {
+    id: 'Satu data beserta fotonya jauh di bawah satu megabita: periksa layanan data; records.http.maxAnswerMegabytes mengatur batasnya.',
+    en: 'A record with its photo is well under a megabyte: check the record service; records.http.maxAnswerMegabytes sets the limit.',
+  },
+  brokeOff: { id: 'Periksa jaringan ke server pusat.', en: 'Check the network to the central server.' },
+} satisfies Record<string, Text>;
 
 /**
  * The record service over HTTP (contract in the README): GET {url}/records/{recordId} answers
@@ -45,7 +64,7 @@ export class HttpRecords implements RecordSource {
     // One deadline for the whole exchange, the answer's body included: a server that drips
     // bytes is as late as one that says nothing.
     const signal = AbortSignal.timeout(this.opts.timeoutSeconds * 1000);
-    const late = () => new HalError('timeout', `the record service did not answer within ${this.opts.timeoutSeconds} s`, 'Check the network to the central server; records.http.timeoutSeconds sets the wait.');
+    const late = () => new HalError('timeout', `the record service did not answer within ${this.opts.timeoutSeconds} s`, HINT.slow);
     let res: Response | undefined;
     for (let hops = 0; ; hops++) {
       try {
@@ -58,7 +77,7 @@ export class HttpRecords implements RecordSource {
         const e = err as Error & { cause?: { code?: string } };
         if (e.name === 'TimeoutError' || signal.aborted) throw late();
         const code = e.cause?.code ?? e.message;
-        throw new HalError('unavailable', `cannot reach the record service at ${this.opts.url} (${code})`, 'Check records.http.url and the network to the central server.');
+        throw new HalError('unavailable', `cannot reach the record service at ${this.opts.url} (${code})`, HINT.unreachable);
       }
       if (res.status < 300 || res.status >= 400) break;
       // A redirect is followed only within the record service's own host: a record from
@@ -67,7 +86,7 @@ export class HttpRecords implements RecordSource {
       await res.body?.cancel().catch(() => undefined);
       const next = to ? new URL(to, url) : undefined;
       if (!next || next.origin !== base.origin || hops >= 3) {
-        throw new HalError('refused', `the record service redirected to ${next ? next.origin : 'nowhere'}, not ${base.origin}: refused`, 'Point records.http.url at the record service itself.');
+        throw new HalError('refused', `the record service redirected to ${next ? next.origin : 'nowhere'}, not ${base.origin}: refused`, HINT.redirected);
       }
       url = next;
     }
@@ -75,24 +94,24 @@ export class HttpRecords implements RecordSource {
       await res.body?.cancel().catch(() => undefined);
       // The service answers 404 in JSON; any other 404 is some other server at this URL.
       if (!(res.headers.get('content-type') ?? '').includes('json')) {
-        throw new HalError('unavailable', `HTTP 404 from ${url.origin}${url.pathname} is not the record service's answer`, 'Check records.http.url (its base path).');
+        throw new HalError('unavailable', `HTTP 404 from ${url.origin}${url.pathname} is not the record service's answer`, HINT.basePath);
       }
       throw new HalError('not-found', `record ${recordId} is not print-ready on the server (HTTP 404)`);
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel().catch(() => undefined);
-      throw new HalError('refused', `the record service refused this station (HTTP ${res.status})`, 'Check records.http.tokenFile.');
+      throw new HalError('refused', `the record service refused this station (HTTP ${res.status})`, HINT.token);
     }
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
-      throw new HalError('unavailable', `the record service answered HTTP ${res.status}`, 'The central server has a problem; the agent retries.');
+      throw new HalError('unavailable', `the record service answered HTTP ${res.status}`, HINT.serverTrouble);
     }
     const text = await this.readCapped(res, signal, late);
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new HalError('invalid', 'the record service answered something that is not JSON');
+      throw new HalError('invalid', { id: 'layanan data menjawab sesuatu yang bukan JSON', en: 'the record service answered something that is not JSON' });
     }
     const parsed = printRecordSchema.safeParse(body);
     if (!parsed.success) {
@@ -109,7 +128,7 @@ export class HttpRecords implements RecordSource {
   private async readCapped(res: Response, signal: AbortSignal, late: () => HalError): Promise<string> {
     const max = Math.round(this.opts.maxAnswerMegabytes * 1_048_576);
     const declared = Number(res.headers.get('content-length'));
-    const tooBig = () => new HalError('invalid', `the record service answered more than ${this.opts.maxAnswerMegabytes} MB for one record`, 'A record with its photo is well under a megabyte: check the record service; records.http.maxAnswerMegabytes sets the limit.');
+    const tooBig = () => new HalError('invalid', `the record service answered more than ${this.opts.maxAnswerMegabytes} MB for one record`, HINT.tooBig);
     if (Number.isFinite(declared) && declared > max) {
       await res.body?.cancel().catch(() => undefined);
       throw tooBig();
@@ -132,7 +151,7 @@ export class HttpRecords implements RecordSource {
     } catch (err) {
       if (err instanceof HalError) throw err;
       if (signal.aborted) throw late();
-      throw new HalError('unavailable', `the record service's answer broke off (${(err as Error).message})`, 'Check the network to the central server.');
+      throw new HalError('unavailable', `the record service's answer broke off (${(err as Error).message})`, HINT.brokeOff);
     }
     return Buffer.concat(chunks).toString('utf8');
   }

@@ -64,7 +64,7 @@ export class SimRecords implements RecordSource {
       const cancel = this.ctx.clock.setTimer(() => {
         this.timers.delete(cancel);
         if (this.opts.missing.includes(recordId)) reject(new HalError('not-found', `record ${recordId} is not print-ready on the server`));
-        else if (this.random() < this.opts.failureRate) reject(new HalError('unavailable', 'the central server did not answer (simulated failure)'));
+        else if (this.random() < this.opts.failureRate) reject(new HalError('unavailable', { id: 'server pusat tidak menjawab (kegagalan yang disimulasikan)', en: 'the central server did not answer (simulated failure)' }));
         else resolve(syntheticRecord(recordId));
       }, this.opts.latencyMs);
       this.timers.add(cancel);

@@ -1,6 +1,7 @@
 import { decodeReport } from './decode.js';
 import { parseDescriptor, type ReportDescriptor } from './descriptor.js';
 import { HidError } from './error.js';
+import { HID_HINT } from './hints.js';
 import { applyQuirks } from './quirks.js';
 import { FieldValues, toReading, type HidReading } from './reading.js';
 
@@ -10,15 +11,13 @@ import { FieldValues, toReading, type HidReading } from './reading.js';
  * comments), strict about content: anything that is not hex is an error naming the line.
  */
 
-const HEX_HINT = 'Expected hex bytes such as "05 84 09 04 a1 01"; lines starting with # are comments.';
-
 function hexBytes(text: string, line: number): Uint8Array {
   const cleaned = text.replace(/0x/gi, '').replace(/[\s,:;]+/g, '');
   if (!/^[0-9a-f]*$/i.test(cleaned)) {
     const bad = /[^0-9a-f]/i.exec(cleaned)?.[0] ?? '?';
-    throw new HidError('hid-hex-invalid', `line ${line}: "${bad}" is not a hex digit`, HEX_HINT, line);
+    throw new HidError('hid-hex-invalid', `line ${line}: "${bad}" is not a hex digit`, HID_HINT.hex, line);
   }
-  if (cleaned.length % 2 !== 0) throw new HidError('hid-hex-invalid', `line ${line}: an odd number of hex digits (${cleaned.length}); a byte is two digits`, HEX_HINT, line);
+  if (cleaned.length % 2 !== 0) throw new HidError('hid-hex-invalid', `line ${line}: an odd number of hex digits (${cleaned.length}); a byte is two digits`, HID_HINT.hex, line);
   const out = new Uint8Array(cleaned.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(cleaned.slice(i * 2, i * 2 + 2), 16);
   return out;

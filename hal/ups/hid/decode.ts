@@ -1,5 +1,6 @@
 import { reportKey, type HidField, type ReportDescriptor, type ReportKind, type ReportLayout } from './descriptor.js';
-import { HidError, RECAPTURE_HINT } from './error.js';
+import { HidError } from './error.js';
+import { HID_HINT, HID_SAYS } from './hints.js';
 
 /**
  * Report bytes → field values, pure. A value goes through the steps NUT's usbhid-ups takes
@@ -97,14 +98,14 @@ function describeLayouts(layouts: ReportLayout[]): string {
  */
 export function decodeReport(desc: ReportDescriptor, bytes: Uint8Array, kinds: readonly ReportKind[] = ['input', 'feature']): DecodedReport[] {
   const id = bytes[0];
-  if (id === undefined) throw new HidError('hid-report-invalid', 'an empty report: expected the report id byte and its data', RECAPTURE_HINT);
+  if (id === undefined) throw new HidError('hid-report-invalid', HID_SAYS.emptyReport, HID_HINT.recapture);
   const layouts = kinds.map((k) => desc.reports.get(reportKey(k, id))).filter((l): l is ReportLayout => l !== undefined);
   if (layouts.length === 0) {
     const known = [...desc.reports.values()].filter((l) => kinds.includes(l.kind)).map((l) => hex2(l.reportId));
     throw new HidError(
       'hid-report-unknown',
       `report ${hex2(id)} is not in the report descriptor, which has ${kinds.join('/')} reports ${[...new Set(known)].join(', ') || '(none)'}`,
-      'Check that the reports file was captured from the same UPS as the descriptor file.',
+      HID_HINT.sameUps,
     );
   }
   const data = bytes.subarray(1);
@@ -113,7 +114,7 @@ export function decodeReport(desc: ReportDescriptor, bytes: Uint8Array, kinds: r
     throw new HidError(
       'hid-report-length',
       `report ${hex2(id)} is ${bytes.length} bytes long; the descriptor gives it ${describeLayouts(layouts)} (report id byte included)`,
-      `Check that the reports and the descriptor come from the same UPS. ${RECAPTURE_HINT}`,
+      HID_HINT.sameUpsRecapture,
     );
   }
   return fitting.map((layout) => ({ layout, values: layout.fields.map((field) => ({ field, value: fieldValue(field, data) })) }));

@@ -1,4 +1,5 @@
-import { HidError, RECAPTURE_HINT } from './error.js';
+import { HidError } from './error.js';
+import { HID_HINT } from './hints.js';
 
 /**
  * USB HID report descriptor parser (HID 1.11, section 6.2.2), pure: bytes in, fields out.
@@ -101,7 +102,7 @@ function range(min: Raw, max: Raw): { min: number; max: number; assumed: boolean
 }
 
 function fail(message: string, at: number): never {
-  throw new HidError('hid-descriptor-invalid', `${message} (at byte ${at} of the report descriptor)`, RECAPTURE_HINT, at);
+  throw new HidError('hid-descriptor-invalid', `${message} (at byte ${at} of the report descriptor)`, HID_HINT.recapture, at);
 }
 
 export function parseDescriptor(bytes: Uint8Array): ReportDescriptor {

@@ -7,6 +7,7 @@ import type { UpsDriver } from '../types.js';
 import { decodeReport, type DecodedReport } from './decode.js';
 import { parseDescriptor, reportKey, type ReportDescriptor } from './descriptor.js';
 import { HidError } from './error.js';
+import { HID_HINT, HID_SAYS } from './hints.js';
 import { applyQuirks } from './quirks.js';
 import { FieldValues, formatModel, looksLikeUps, toReading, type HidReading } from './reading.js';
 import { hex4, type HidTransport, type OpenHid } from './transport.js';
@@ -98,7 +99,7 @@ export class HidUps implements UpsDriver {
     } catch (err) {
       await this.drop();
       this.backoff.failed();
-      throw err instanceof HalError ? err : new HalError('comm-lost', `lost the USB UPS: ${(err as Error).message}`, 'Check the UPS USB cable; the agent opens the UPS again by itself.');
+      throw err instanceof HalError ? err : new HalError('comm-lost', `lost the USB UPS: ${(err as Error).message}`, HID_HINT.cableReopen);
     }
   }
 
@@ -107,11 +108,11 @@ export class HidUps implements UpsDriver {
     // Opening again cannot help on a system this driver cannot read (Windows): say why at once, every time.
     if (this.unsupported) throw this.unsupported;
     // Waiting out the backoff is not a new failure: it must not push the next try further away.
-    if (this.backoff.waiting) throw new HalError('comm-lost', 'the USB UPS could not be opened (waiting before trying again)', 'Check the UPS USB cable.');
+    if (this.backoff.waiting) throw new HalError('comm-lost', HID_SAYS.waiting, HID_HINT.cable);
     const opening = this.open({ vendorId: this.o.vendorId, productId: this.o.productId, path: this.o.path });
     let transport: HidTransport;
     try {
-      transport = await withTimeout(opening, this.ms, 'opening the USB UPS');
+      transport = await withTimeout(opening, this.ms, 'opening the USB UPS', HID_HINT.held);
     } catch (err) {
       // An open that answers after its timeout would hold the UPS open for nobody: close it when it comes.
       opening.then(
@@ -122,11 +123,11 @@ export class HidUps implements UpsDriver {
       throw err;
     }
     try {
-      const raw = await withTimeout(transport.reportDescriptor(), this.ms, 'the USB UPS (report descriptor)');
+      const raw = await withTimeout(transport.reportDescriptor(), this.ms, 'the USB UPS (report descriptor)', HID_HINT.held);
       const { descriptor, applied } = applyQuirks(parseDescriptor(raw), transport.info.vendorId, transport.info.productId);
       const id = `${hex4(transport.info.vendorId)}:${hex4(transport.info.productId)}`;
       if (!looksLikeUps(descriptor)) {
-        throw new HidError('hid-descriptor-invalid', `the USB device ${id} describes no UPS values (no ACPresent, RemainingCapacity or RunTimeToEmpty)`, 'It is not a HID Power Device, or it carries a serial protocol over USB: read it through NUT (nutdrv_qx, blazer_usb).');
+        throw new HidError('hid-descriptor-invalid', `the USB device ${id} describes no UPS values (no ACPresent, RemainingCapacity or RunTimeToEmpty)`, HID_HINT.notUps);
       }
       if (applied.length > 0) this.ctx.log.info({ ups: id, quirks: applied }, 'applied vendor fixes to the report descriptor');
       const featureReports = [...descriptor.reports.values()]
@@ -155,7 +156,7 @@ export class HidUps implements UpsDriver {
     for (const r of s.featureReports) {
       let decoded: DecodedReport[];
       try {
-        const bytes = await withTimeout(s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`);
+        const bytes = await withTimeout(s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`, HID_HINT.held);
         decoded = decodeReport(s.descriptor, this.described(r, bytes), ['feature']);
       } catch (err) {
         if (err instanceof HalError && err.code === 'timeout') throw err;
@@ -167,7 +168,7 @@ export class HidUps implements UpsDriver {
       }
       s.values.update(decoded);
     }
-    if (refused > 0 && refused === s.featureReports.length) throw new HalError('comm-lost', `the USB UPS answers no feature report (${last?.message ?? 'no answer'})`, 'Check the UPS USB cable; the agent opens the UPS again by itself.');
+    if (refused > 0 && refused === s.featureReports.length) throw new HalError('comm-lost', `the USB UPS answers no feature report (${last?.message ?? 'no answer'})`, HID_HINT.cableReopen);
     if (refused > 0) this.ctx.log.debug({ refused, of: s.featureReports.length, err: last?.message }, 'some feature reports were refused');
   }
 
@@ -186,7 +187,7 @@ export class HidUps implements UpsDriver {
 
   private async drainInputs(s: Session): Promise<void> {
     for (let i = 0; i < MAX_INPUTS_PER_POLL; i++) {
-      const data = await withTimeout(s.transport.readInput(0), this.ms, 'the USB UPS (input reports)');
+      const data = await withTimeout(s.transport.readInput(0), this.ms, 'the USB UPS (input reports)', HID_HINT.held);
       if (!data) return;
       // hidraw leaves out the id byte of a device without report ids; put back the 0 decode expects.
       const bytes = s.descriptor.usesReportIds ? data : Uint8Array.from([0, ...data]);

@@ -23,5 +23,3 @@ export class HidError extends HalError {
     this.name = 'HidError';
   }
 }
-
-export const RECAPTURE_HINT = 'Capture the UPS again with `station-agent ups dump` and check that the file was copied whole.';

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HalError } from '../../errors.js';
+import { HID_HINT, HID_SAYS } from './hints.js';
 import { VENDOR } from './quirks.js';
 import { hex4, type HidSelector, type HidTransport } from './transport.js';
 
@@ -51,17 +52,17 @@ export async function loadNodeHid(load: LoadNodeHid = () => import(NODE_HID) as 
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') {
-      throw new HalError('hid-unavailable', 'the node-hid package is not installed, so a USB UPS cannot be read directly', 'Install it in the agent folder (npm install node-hid), or read the UPS through NUT instead (ups.driver: nut).');
+      throw new HalError('hid-unavailable', HID_SAYS.notInstalled, HID_HINT.install);
     }
     const lib = /lib(usb|udev)[-\w.]*\.so[.\d]*/.exec(e.message)?.[0];
     throw new HalError(
       'hid-unavailable',
       `node-hid cannot load${lib ? `: ${lib} is missing` : `: ${e.message}`}`,
-      lib ? 'Install the USB libraries: apt-get install libusb-1.0-0 libudev1 (then restart the agent).' : 'Reinstall node-hid (npm install node-hid) for this Node.js version, or use ups.driver: nut.',
+      lib ? HID_HINT.libraries : HID_HINT.reinstall,
     );
   }
   const m = (mod as { default?: unknown }).default ?? mod;
-  if (!isNodeHid(m)) throw new HalError('hid-unavailable', 'the installed node-hid has no devicesAsync/HIDAsync (version 3 or later is needed)', 'npm install node-hid@3');
+  if (!isNodeHid(m)) throw new HalError('hid-unavailable', HID_SAYS.tooOld, HID_HINT.version3);
   return m;
 }
 
@@ -85,27 +86,27 @@ export function chooseDevice(devices: readonly NodeHidDevice[], sel: HidSelector
     throw new HalError(
       'hid-not-found',
       `no USB HID device ${wanted} is attached${devices.length ? ` (HID devices seen: ${devices.map(describe).join('; ')})` : ''}`,
-      'Check the UPS USB cable and that the UPS is on (lsusb lists it); choose it with ups.vendorId/productId or ups.path (ups dump: --vendor, --product, --path).',
+      HID_HINT.notFound,
     );
   }
   const first = pick[0];
   if (pick.length > 1 && !sel.path && new Set(pick.map((d) => d.path)).size > 1) {
-    throw new HalError('hid-ambiguous', `${pick.length} USB devices ${wanted}: ${pick.map(describe).join('; ')}`, 'Set ups.path (or ups.vendorId and ups.productId) to the one to use.');
+    throw new HalError('hid-ambiguous', `${pick.length} USB devices ${wanted}: ${pick.map(describe).join('; ')}`, HID_HINT.ambiguous);
   }
-  if (!first) throw new HalError('hid-not-found', `no USB HID device ${wanted} is attached`);
+  if (!first) throw new HalError('hid-not-found', `no USB HID device ${wanted} is attached`, HID_HINT.notFound);
   return first;
 }
 
 /** Linux hidraw: the kernel keeps each device's report descriptor in sysfs; node-hid has no call for it. */
 async function sysfsDescriptor(path: string): Promise<Uint8Array> {
   if (process.platform !== 'linux' || !path.startsWith('/dev/hidraw')) {
-    throw new HalError('hid-unsupported', `cannot read the report descriptor of ${path} on ${process.platform}: this version reads it from Linux's hidraw sysfs`, 'On this PC, read the UPS through NUT (ups.driver: nut).');
+    throw new HalError('hid-unsupported', `cannot read the report descriptor of ${path} on ${process.platform}: this version reads it from Linux's hidraw sysfs`, HID_HINT.unsupported);
   }
   const file = `/sys/class/hidraw/${basename(path)}/device/report_descriptor`;
   try {
     return new Uint8Array(await readFile(file));
   } catch (err) {
-    throw new HalError('comm-lost', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'The UPS was unplugged or re-enumerated: check the USB cable.');
+    throw new HalError('comm-lost', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, HID_HINT.unplugged);
   }
 }
 
@@ -118,17 +119,17 @@ async function openError(path: string, err: Error): Promise<HalError> {
     return new HalError(
       'hid-permission',
       `no permission to open the UPS at ${path}`,
-      "Install the udev rule deploy/linux/60-station-agent-ups.rules (scripts/install-linux.sh does), make sure the agent's user is in the station-agent group, then run udevadm control --reload && udevadm trigger and plug the UPS in again.",
+      HID_HINT.permission,
     );
   }
-  return new HalError('comm-lost', `cannot open the UPS at ${path}: ${err.message}`, "If NUT's usbhid-ups driver runs on this PC it holds the UPS: stop it, or use ups.driver: nut.");
+  return new HalError('comm-lost', `cannot open the UPS at ${path}: ${err.message}`, HID_HINT.heldByNut);
 }
 
 export async function openNodeHid(sel: HidSelector, load?: LoadNodeHid): Promise<HidTransport> {
   const hid = await loadNodeHid(load);
   const device = chooseDevice(await hid.devicesAsync(), sel);
   const path = device.path;
-  if (!path) throw new HalError('hid-not-found', `the UPS ${describe(device)} has no device path`, 'Set ups.path.');
+  if (!path) throw new HalError('hid-not-found', `the UPS ${describe(device)} has no device path`, HID_HINT.setPath);
   let handle: NodeHidHandle;
   try {
     handle = await hid.HIDAsync.open(path);

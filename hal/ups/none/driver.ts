@@ -11,6 +11,6 @@ export class NoUps implements UpsDriver {
     return Promise.resolve();
   }
   read(): Promise<UpsReading> {
-    return Promise.reject(new HalError('not-configured', 'no UPS is configured (ups.driver: none)'));
+    return Promise.reject(new HalError('not-configured', { id: 'tidak ada UPS yang diatur (ups.driver: none)', en: 'no UPS is configured (ups.driver: none)' }));
   }
 }

@@ -8,6 +8,7 @@ import { readKeyFile, readSecretFile } from '../../secret-file.js';
 import { OneAtATime } from '../../../core/one-at-a-time.js';
 import type { UpsDriver, UpsReading } from '../types.js';
 import { errorCode, parseListVar, toReading } from './codec.js';
+import { NUT_HINT, NUT_SAYS } from './hints.js';
 
 /** A word for the NUT protocol: quoted, with backslash and double quote escaped. */
 function quote(s: string): string {
@@ -25,21 +26,21 @@ const RECONNECT = { initialMs: 1000, maxMs: 30_000, jitter: false };
 function nutError(code: string, o: NutOptions): HalError {
   switch (code) {
     case 'DRIVER-NOT-CONNECTED':
-      return new HalError('comm-lost', 'upsd has no connection to the UPS driver', 'The NUT driver for this UPS is not running: start it (upsdrvctl start) and check the UPS cable.');
+      return new HalError('comm-lost', NUT_SAYS.driverDown, NUT_HINT.driverDown);
     case 'DATA-STALE':
-      return new HalError('comm-lost', 'upsd says the UPS data is stale', 'The NUT driver stopped updating: check the UPS data cable, then restart the NUT driver.');
+      return new HalError('comm-lost', NUT_SAYS.stale, NUT_HINT.stale);
     case 'FEATURE-NOT-CONFIGURED':
     case 'FEATURE-NOT-SUPPORTED':
-      return new HalError('comm-lost', `upsd cannot do TLS (ERR ${code}); the agent does not fall back to plain text`, 'Give upsd a certificate (CERTPATH and CERTIDENT, or CERTFILE, in upsd.conf) and restart it, or remove ups.tls.');
+      return new HalError('comm-lost', `upsd cannot do TLS (ERR ${code}); the agent does not fall back to plain text`, NUT_HINT.noTls);
     case 'UNKNOWN-UPS':
-      return new HalError('comm-lost', `upsd knows no UPS named "${o.name}"`, 'Check ups.name against the names in ups.conf (upsc -l).');
+      return new HalError('comm-lost', `upsd knows no UPS named "${o.name}"`, NUT_HINT.unknownUps);
     case 'ACCESS-DENIED':
     case 'USERNAME-REQUIRED':
     case 'PASSWORD-REQUIRED':
     case 'INVALID-PASSWORD':
-      return new HalError('comm-lost', `upsd refused the login (${code})`, 'Check ups.username and ups.passwordFile against upsd.users.');
+      return new HalError('comm-lost', `upsd refused the login (${code})`, NUT_HINT.login);
     default:
-      return new HalError('comm-lost', `upsd answered ERR ${code}`, 'Check the NUT services (upsd and the UPS driver).');
+      return new HalError('comm-lost', `upsd answered ERR ${code}`, NUT_HINT.services);
   }
 }
 
@@ -84,7 +85,7 @@ export class NutUps implements UpsDriver {
     if (!this.socket && this.backoff.waiting) {
       // The last failure said what is wrong; waiting does not change it.
       const last = this.lastFailure;
-      throw new HalError(last?.code ?? 'comm-lost', `${last?.message ?? 'upsd could not be read'} (waiting before trying again)`, last?.hintWords ?? 'Check that upsd runs and ups.host / ups.port.');
+      throw new HalError(last?.code ?? 'comm-lost', `${last?.message ?? 'upsd could not be read'} (waiting before trying again)`, last?.hintWords ?? NUT_HINT.waiting);
     }
     const deadline = this.ctx.clock.monotonic() + this.o.timeoutSeconds * 1000;
     try {
@@ -126,7 +127,7 @@ export class NutUps implements UpsDriver {
     try {
       ca = tls.ca ? readKeyFile(tls.ca) : undefined;
     } catch (err) {
-      throw new HalError('comm-lost', `ups.tls.ca: ${(err as Error).message}`, 'Check ups.tls.ca and that the agent may read it.');
+      throw new HalError('comm-lost', `ups.tls.ca: ${(err as Error).message}`, NUT_HINT.caFile);
     }
     await this.request('STARTTLS', deadline);
     plain.removeAllListeners('data');
@@ -134,14 +135,14 @@ export class NutUps implements UpsDriver {
     const secure = tlsConnect({ socket: plain, ca, host: this.o.host, servername: isIP(this.o.host) ? undefined : this.o.host });
     this.attach(secure);
     await new Promise<void>((resolve, reject) => {
-      const cancel = this.ctx.clock.setTimer(() => reject(new HalError('timeout', 'the TLS handshake with upsd did not finish in time', 'Check that upsd has TLS configured.')), Math.max(1, deadline - this.ctx.clock.monotonic()));
+      const cancel = this.ctx.clock.setTimer(() => reject(new HalError('timeout', NUT_SAYS.tlsSlow, NUT_HINT.tlsSlow)), Math.max(1, deadline - this.ctx.clock.monotonic()));
       secure.once('secureConnect', () => {
         cancel();
         resolve();
       });
       secure.once('error', (err: Error) => {
         cancel();
-        reject(new HalError('comm-lost', `TLS with upsd failed: ${err.message}`, "Check ups.tls.ca against the CA that signed upsd's certificate, and that the certificate names ups.host."));
+        reject(new HalError('comm-lost', `TLS with upsd failed: ${err.message}`, NUT_HINT.tlsFailed));
       });
     });
   }
@@ -150,7 +151,7 @@ export class NutUps implements UpsDriver {
     const socket = createConnection({ host: this.o.host, port: this.o.port });
     this.attach(socket);
     await new Promise<void>((resolve, reject) => {
-      const cancel = this.ctx.clock.setTimer(() => reject(new HalError('timeout', `no answer from upsd at ${this.o.host}:${this.o.port}`, 'Check ups.host and ups.port, and the network.')), Math.max(1, deadline - this.ctx.clock.monotonic()));
+      const cancel = this.ctx.clock.setTimer(() => reject(new HalError('timeout', `no answer from upsd at ${this.o.host}:${this.o.port}`, NUT_HINT.address)), Math.max(1, deadline - this.ctx.clock.monotonic()));
       socket.once('connect', () => {
         cancel();
         resolve();
@@ -159,8 +160,8 @@ export class NutUps implements UpsDriver {
         cancel();
         reject(
           err.code === 'ECONNREFUSED'
-            ? new HalError('comm-lost', `upsd refuses connections at ${this.o.host}:${this.o.port}`, 'Start the NUT server (upsd), or check ups.host and ups.port.')
-            : new HalError('comm-lost', `cannot reach upsd: ${err.code ?? err.message}`, 'Check ups.host and ups.port, and the network.'),
+            ? new HalError('comm-lost', `upsd refuses connections at ${this.o.host}:${this.o.port}`, NUT_HINT.refused)
+            : new HalError('comm-lost', `cannot reach upsd: ${err.code ?? err.message}`, NUT_HINT.address),
         );
       });
     });
@@ -176,7 +177,7 @@ export class NutUps implements UpsDriver {
         password = this.o.passwordFile ? readSecretFile(this.o.passwordFile).toString('utf8') : '';
       } catch (err) {
         this.drop();
-        throw new HalError('comm-lost', `ups.passwordFile: ${(err as Error).message}`, 'Check ups.passwordFile and that the agent may read it.');
+        throw new HalError('comm-lost', `ups.passwordFile: ${(err as Error).message}`, NUT_HINT.passwordFile);
       }
       try {
         await this.request(`USERNAME ${quote(this.o.username)}`, deadline);
@@ -191,25 +192,25 @@ export class NutUps implements UpsDriver {
   /** Send one command; resolve with its answer lines (up to `end`, or the single OK line). */
   private async request(cmd: string, deadline: number, end?: string): Promise<string[]> {
     const socket = this.socket;
-    if (!socket) throw new HalError('comm-lost', 'not connected to upsd');
+    if (!socket) throw new HalError('comm-lost', NUT_SAYS.notConnected, NUT_HINT.ended);
     this.lines = [];
     socket.write(`${cmd}\n`);
     const out: string[] = [];
     for (;;) {
       // The deadline holds however the lines come: a server that streams lines without END
       // never makes the wait for the next line time out, so it is checked at every line.
-      if (this.ctx.clock.monotonic() >= deadline) throw new HalError('timeout', `upsd did not finish its answer to ${cmd.split(' ')[0]} in time`, 'upsd or its driver is misbehaving: restart the NUT services.');
+      if (this.ctx.clock.monotonic() >= deadline) throw new HalError('timeout', `upsd did not finish its answer to ${cmd.split(' ')[0]} in time`, NUT_HINT.misbehaving);
       const line = await this.nextLine(deadline - this.ctx.clock.monotonic());
       const code = errorCode(line);
       if (code) throw nutError(code, this.o);
       if (end && out.length === 0 && !line.startsWith('BEGIN ')) {
         const shown = line.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
-        throw new HalError('protocol', `upsd answered "${shown}" to ${cmd.split(' ')[0]}: not the NUT protocol`, 'Check that ups.host and ups.port point at upsd (NUT), not another service.');
+        throw new HalError('protocol', `upsd answered "${shown}" to ${cmd.split(' ')[0]}: not the NUT protocol`, NUT_HINT.notNut);
       }
       out.push(line);
       if (!end || line === end) return out;
       if (out.length > MAX_ANSWER_LINES) {
-        throw new HalError('protocol', `upsd sent more than ${MAX_ANSWER_LINES} lines without "${end}": not a NUT answer`, 'Check that ups.host and ups.port point at upsd, and restart the NUT services.');
+        throw new HalError('protocol', `upsd sent more than ${MAX_ANSWER_LINES} lines without "${end}": not a NUT answer`, NUT_HINT.notNutRestart);
       }
     }
   }
@@ -220,7 +221,7 @@ export class NutUps implements UpsDriver {
     return new Promise((resolve, reject) => {
       const cancel = this.ctx.clock.setTimer(() => {
         this.waiting = undefined;
-        reject(new HalError('timeout', 'upsd did not answer in time', 'upsd or its driver is hung: restart the NUT services.'));
+        reject(new HalError('timeout', NUT_SAYS.silent, NUT_HINT.hung));
       }, Math.max(1, ms));
       this.waiting = (v) => {
         cancel();
@@ -235,7 +236,7 @@ export class NutUps implements UpsDriver {
     this.buffer += chunk;
     if (this.buffer.length > MAX_LINE_CHARS && !this.buffer.slice(0, MAX_LINE_CHARS).includes('\n')) {
       // A line this long is not NUT: stop reading it rather than hold it in memory.
-      const e = new HalError('protocol', `upsd sent a line longer than ${MAX_LINE_CHARS} characters: not a NUT answer`, 'Check that ups.host and ups.port point at upsd.');
+      const e = new HalError('protocol', `upsd sent a line longer than ${MAX_LINE_CHARS} characters: not a NUT answer`, NUT_HINT.notUpsd);
       this.drop();
       this.waiting?.(e);
       return;
@@ -250,7 +251,7 @@ export class NutUps implements UpsDriver {
   }
 
   private fail(err: NodeJS.ErrnoException): void {
-    const e = new HalError('comm-lost', `the connection to upsd ended (${err.code ?? err.message})`, 'Check that upsd runs (it may have been restarted).');
+    const e = new HalError('comm-lost', `the connection to upsd ended (${err.code ?? err.message})`, NUT_HINT.ended);
     this.drop();
     this.waiting?.(e);
   }

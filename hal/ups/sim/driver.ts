@@ -53,7 +53,11 @@ export class SimUps implements UpsDriver {
     if (o.chargePercent !== undefined) this.charge = o.chargePercent;
     if (o.loadPercent !== undefined) this.load = o.loadPercent;
     if (o.link === false) {
-      throw new HalError('comm-lost', 'no answer from the UPS (simulated link loss)', 'Check the UPS data cable.');
+      throw new HalError(
+        'comm-lost',
+        { id: 'UPS tidak menjawab (putus sambungan yang disimulasikan)', en: 'no answer from the UPS (simulated link loss)' },
+        { id: 'Periksa kabel data UPS.', en: 'Check the UPS data cable.' },
+      );
     }
     const lowBattery = o.lowBattery ?? (!mains && this.charge <= this.opts.lowBatteryPercent);
     return {
