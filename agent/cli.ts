@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { configOption, subcommand } from './cli/common.js';
 import { cliLang, commanderMessage, HELP_TEXT, helpTitle, initLang, langOption, tr, VERSION_TEXT } from './cli/lang.js';
 import { addJobsCommands } from './cli/jobs.js';
+import { addOfficeCommands } from './cli/office.js';
 import { addPrinterCommands } from './cli/printer.js';
 import { addStockCommands } from './cli/stock.js';
 import { addStoreCommands } from './cli/store.js';
@@ -117,6 +118,7 @@ missing after one was kept), 78 configuration error.`,
 
   addJobsCommands(program, VERSION);
   addStockCommands(program, VERSION);
+  addOfficeCommands(program, VERSION);
   addSupplyCommands(program, VERSION);
   addStoreCommands(program, VERSION);
   addDashboardCommand(program, VERSION, tr);

@@ -3,12 +3,14 @@ import { Ledger, type LedgerEntry, type LedgerKind } from '../ledger/blanks.js';
 import type { Text } from '../../core/i18n.js';
 import { configOption, iso, out, wholeNumber, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
+import { receiveBlanks, returnBlanks } from '../office/stack.js';
 
 const KIND_WORDS: Record<LedgerKind, Text> = {
   receive: { id: 'terima', en: 'received' },
   print: { id: 'cetak', en: 'printed' },
   spoil: { id: 'rusak', en: 'spoiled' },
   adjust: { id: 'selisih hitung', en: 'count adjustment' },
+  return: { id: 'kembali ke gudang', en: 'sent back to the store' },
 };
 
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
@@ -17,6 +19,7 @@ const onHandText = (n: number): Text => ({ id: `di tangan: ${n}`, en: `on hand: 
 function entryLine(e: LedgerEntry): string {
   const notes = [
     e.batch ? `batch ${e.batch}` : '',
+    e.transfer ? `transfer ${e.transfer}` : '',
     e.recordId ?? '',
     e.reason ?? '',
     e.correctedBy !== null ? tr({ id: `dikoreksi oleh #${e.correctedBy}`, en: `corrected by #${e.correctedBy}` }) : '',
@@ -30,14 +33,36 @@ export function addStockCommands(program: Command, version: string): void {
 
   stock
     .command('receive')
-    .description(tr({ id: 'catat penerimaan kartu blanko; nomor batch yang sudah pernah diterima ditolak kecuali dengan --again', en: 'record a delivery of blank cards; a batch number already received is refused unless --again' }))
+    .description(
+      tr({
+        id: 'catat kartu blanko yang diterima: kiriman dari kementerian (--batch) atau tumpukan dari gudang kantor (--transfer, dari surat serah terimanya); yang sudah pernah diterima ditolak kecuali dengan --again',
+        en: "record blank cards received: a delivery from the ministry (--batch) or a stack from the office's store (--transfer, from its hand-over slip); one already received is refused unless --again",
+      }),
+    )
     .argument('<n>', tr({ id: 'jumlah kartu yang diterima', en: 'number of cards received' }), wholeNumber)
-    .requiredOption('--batch <b>', tr({ id: 'nomor batch atau berita acara serah terima pengiriman', en: 'the batch or handover reference of the delivery' }))
-    .option('--again', tr({ id: 'ini pengiriman kedua dengan nomor batch yang sama', en: 'this is a second delivery under the same batch number' }))
+    .option('--batch <b>', tr({ id: 'nomor batch atau berita acara serah terima pengiriman', en: 'the batch or handover reference of the delivery' }))
+    .option('--transfer <id>', tr({ id: 'nomor transfer dari surat serah terima gudang kantor, misalnya 5371-DINAS-T12', en: "the transfer number on the office store's hand-over slip, e.g. 5371-DINAS-T12" }))
+    .option('--again', tr({ id: 'nomor batch atau transfer ini memang diterima kedua kalinya', en: 'this batch or transfer number really is received a second time' }))
     .addOption(configOption())
-    .action(async (n: number, opts: { batch: string; again?: boolean; config?: string }) => {
-      const s = await withStore(opts.config, (st) => new Ledger(st.db).receive(n, opts.batch, { again: opts.again }));
-      out(tr({ id: `diterima ${n} (batch ${opts.batch.trim()}, entri #${s.entry}); di tangan: ${s.onHand}`, en: `received ${n} (batch ${opts.batch.trim()}, entry #${s.entry}); on hand: ${s.onHand}` }));
+    .action(async (n: number, opts: { batch?: string; transfer?: string; again?: boolean; config?: string }) => {
+      const s = await withStore(opts.config, (st, config) => receiveBlanks(st, config, n, opts));
+      const source = opts.transfer !== undefined ? `transfer ${opts.transfer.trim().toUpperCase()}` : `batch ${opts.batch?.trim() ?? ''}`;
+      out(tr({ id: `diterima ${n} (${source}, entri #${s.entry}); di tangan: ${s.onHand}`, en: `received ${n} (${source}, entry #${s.entry}); on hand: ${s.onHand}` }));
+    });
+
+  stock
+    .command('return')
+    .description(tr({ id: 'kirim tumpukan blangko kembali ke gudang kantor; mencetak nomor transfer untuk surat serah terima, yang dikonfirmasi gudang', en: "send a stack of blank cards back to the office's store; prints the transfer number for the hand-over slip, which the store confirms" }))
+    .argument('<n>', tr({ id: 'jumlah kartu yang dikembalikan', en: 'number of cards sent back' }), wholeNumber)
+    .option('--force', tr({ id: 'catat walau buku di sini mencatat lebih sedikit (perlu --reason)', en: 'record it even though the ledger here holds fewer (needs --reason)' }))
+    .option('--reason <r>', tr({ id: 'alasan untuk --force', en: 'the reason for --force' }))
+    .option('--json', tr({ id: 'cetak {transfer, entry, onHand}', en: 'print {transfer, entry, onHand}' }))
+    .addOption(configOption())
+    .action(async (n: number, opts: { force?: boolean; reason?: string; json?: boolean; config?: string }) => {
+      const r = await withStore(opts.config, (st, config) => returnBlanks(st, config, n, opts));
+      if (opts.json) return out(JSON.stringify({ transfer: r.transfer, entry: r.entry, onHand: r.onHand }));
+      out(`transfer ${r.transfer}`);
+      out(tr({ id: `${n} kartu dikembalikan ke gudang (entri #${r.entry}); di tangan: ${r.onHand}. Tulis nomor transfer di surat serah terima.`, en: `${n} cards sent back to the store (entry #${r.entry}); on hand: ${r.onHand}. Write the transfer number on the hand-over slip.` }));
     });
 
   stock
@@ -83,17 +108,17 @@ export function addStockCommands(program: Command, version: string): void {
 
   stock
     .command('show')
-    .description(tr({ id: 'buku secara ringkas: diterima + disesuaikan = tercetak + rusak + di tangan', en: 'the ledger in sum: received + adjusted = printed + spoiled + on hand' }))
+    .description(tr({ id: 'buku secara ringkas: diterima + disesuaikan = tercetak + rusak + kembali ke gudang + di tangan', en: 'the ledger in sum: received + adjusted = printed + spoiled + sent back + on hand' }))
     .addOption(configOption())
-    .option('--json', tr({ id: 'cetak {received, printed, spoiled, adjusted, onHand}', en: 'print {received, printed, spoiled, adjusted, onHand}' }))
+    .option('--json', tr({ id: 'cetak {received, printed, spoiled, adjusted, returned, onHand}', en: 'print {received, printed, spoiled, adjusted, returned, onHand}' }))
     .action(async (opts: { config?: string; json?: boolean }) => {
       const s = await withStore(opts.config, (st) => new Ledger(st.db).summary());
       const { kept: _kept, ...figures } = s;
       if (opts.json) return out(JSON.stringify(figures, null, 2));
       out(
         tr({
-          id: `diterima ${s.received}, tercetak ${s.printed}, rusak ${s.spoiled}, disesuaikan ${signed(s.adjusted)}, di tangan ${s.onHand}`,
-          en: `received ${s.received}, printed ${s.printed}, spoiled ${s.spoiled}, adjusted ${signed(s.adjusted)}, on hand ${s.onHand}`,
+          id: `diterima ${s.received}, tercetak ${s.printed}, rusak ${s.spoiled}, disesuaikan ${signed(s.adjusted)}${s.returned ? `, kembali ke gudang ${s.returned}` : ''}, di tangan ${s.onHand}`,
+          en: `received ${s.received}, printed ${s.printed}, spoiled ${s.spoiled}, adjusted ${signed(s.adjusted)}${s.returned ? `, sent back to the store ${s.returned}` : ''}, on hand ${s.onHand}`,
         }),
       );
     });

@@ -6,6 +6,7 @@ import { ROLL_KINDS, ROLL_WORDS, SupplyLedger, type RollKind, type SupplyCount, 
 import type { Store } from '../store/store.js';
 import { configOption, out, wholeNumber, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
+import { receiveRolls } from '../office/stack.js';
 
 const kindArgument = () =>
   new Argument('<kind>', tr({ id: 'ribbon (pita) atau film (film retransfer); kartu blanko: station-agent stock', en: 'ribbon or film (blank cards: station-agent stock)' })).choices(ROLL_KINDS);
@@ -108,11 +109,14 @@ Every card printed or spoiled is counted against the roll in the printer.`,
     .addArgument(kindArgument())
     .argument('<n>', tr({ id: 'jumlah gulungan yang diterima', en: 'number of rolls received' }), wholeNumber)
     .option('--lot <lot>', lotOption)
+    .option('--transfer <id>', tr({ id: 'nomor transfer dari surat serah terima gudang kantor (gulungan dari gudang)', en: "the transfer number on the office store's hand-over slip (rolls from the store)" }))
+    .option('--again', tr({ id: 'transfer ini memang diterima kedua kalinya', en: 'this transfer really is received a second time' }))
     .addOption(configOption())
-    .action(async (kind: RollKind, n: number, opts: { lot?: string; config?: string }) => {
-      const c = await withStore(opts.config, (s, config) => new SupplyLedger(s.db, config.forecast.cardsPerSupply).receive(kind, n, { lot: opts.lot }));
+    .action(async (kind: RollKind, n: number, opts: { lot?: string; transfer?: string; again?: boolean; config?: string }) => {
+      const c = await withStore(opts.config, (s, config) => receiveRolls(s, config, kind, n, { lot: opts.lot, transfer: opts.transfer, again: opts.again }));
       const lot = opts.lot ? ` (lot ${opts.lot.trim()})` : '';
-      out(tr({ id: `diterima ${rolls(n, kind).id}${lot}; di rak: ${c.onShelf ?? 0}`, en: `received ${rolls(n, kind).en}${lot}; on the shelf: ${c.onShelf ?? 0}` }));
+      const via = opts.transfer ? ` (transfer ${opts.transfer.trim().toUpperCase()})` : '';
+      out(tr({ id: `diterima ${rolls(n, kind).id}${lot}${via}; di rak: ${c.onShelf ?? 0}`, en: `received ${rolls(n, kind).en}${lot}${via}; on the shelf: ${c.onShelf ?? 0}` }));
     });
 
   supply

@@ -23,6 +23,8 @@ import { LANGS } from '../../core/i18n.js';
 import { isLoopback, listenSchema } from '../../platform/listen.js';
 import { logSchema } from '../../platform/log.js';
 import { leadDaysSchema, mqttSchema, outboxSchema } from '../../telemetry/config.js';
+import { officeSchema, stationOfficeSchema } from '../office/config.js';
+import { validTimeZone } from '../office/days.js';
 
 export const stationSchema = () => z
   .strictObject({
@@ -36,6 +38,12 @@ export const stationSchema = () => z
       'The four-digit regency or city code, e.g. "5371" for Kota Kupang; a topic level. A number in YAML is taken as its text.',
     ),
     name: z.string().max(200).optional().describe('The office\'s name, for people (diagnose, the dashboard, published in the status message); free text, at most 200 characters, never part of a topic.'),
+    office: stationOfficeSchema().optional(),
+    timeZone: z
+      .string()
+      .refine(validTimeZone, 'expected an IANA time zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)')
+      .optional()
+      .describe('The station\'s time zone, which names its days (the daily totals, "printed today"): Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT). Default: this PC\'s own zone.'),
   })
   .describe('Who this station is. Set once at installation; changing id, province or regency moves the station to new topics.');
 
@@ -154,6 +162,7 @@ export const configSchema = () => z
     alerts: alertsSchema().prefault({}).describe('Thresholds of the alerts the agent raises on its own.'),
     forecast: forecastSchema().prefault({}).describe('How days left are forecast for ribbon, film and blanks.'),
     outbox: outboxSchema().prefault({}).describe('Bounds of what is kept on disk while the broker cannot be reached.'),
+    office: officeSchema(),
     log: logSchema().prefault({}).describe('The agent\'s own log.'),
     operator: z
       .strictObject({

@@ -1,9 +1,10 @@
 import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Text } from '../../core/i18n.js';
+import { nextTransfer } from '../office/transfer.js';
 import { systemClock } from '../../core/clock.js';
 
-export type LedgerKind = 'receive' | 'print' | 'spoil' | 'adjust';
+export type LedgerKind = 'receive' | 'print' | 'spoil' | 'adjust' | 'return';
 
 export interface StockSummary {
   received: number;
@@ -11,7 +12,9 @@ export interface StockSummary {
   spoiled: number;
   /** Signed: cards found (+) or missing (-) at physical counts. */
   adjusted: number;
-  /** received + adjusted - printed - spoiled. */
+  /** Sent back to the office's store (stock return). */
+  returned: number;
+  /** received + adjusted - printed - spoiled - returned. */
   onHand: number;
   /** False until the first delivery or count: then onHand is not known, and health says null. */
   kept: boolean;
@@ -30,6 +33,8 @@ export interface LedgerEntry {
   corrects: number | null;
   /** The entry that reversed this one; null while it stands. */
   correctedBy: number | null;
+  /** The transfer a stack came or went under (from or to the office's store); null otherwise. */
+  transfer: string | null;
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -42,10 +47,12 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export class Ledger {
   constructor(private readonly db: Db) {}
 
-  /** Post an entry inside the caller's transaction (a printed card is posted with its job). */
-  /** Post an entry inside the caller's transaction; its id. */
-  static async post(tx: Queryable, e: { kind: LedgerKind; qty: number; at: number; batch?: string | null; reason?: string; recordId?: string; corrects?: number }): Promise<number> {
-    const r = await tx.run('INSERT INTO ledger (at, kind, qty, batch, reason, record_id, corrects) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+  /** Post an entry inside the caller's transaction (a printed card is posted with its job); its id. */
+  static async post(
+    tx: Queryable,
+    e: { kind: LedgerKind; qty: number; at: number; batch?: string | null; reason?: string; recordId?: string; corrects?: number; transfer?: string | null; reasonCode?: string | null },
+  ): Promise<number> {
+    const r = await tx.run('INSERT INTO ledger (at, kind, qty, batch, reason, record_id, corrects, transfer, reason_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
       e.at,
       e.kind,
       e.qty,
@@ -53,8 +60,75 @@ export class Ledger {
       e.reason ?? null,
       e.recordId ?? null,
       e.corrects ?? null,
+      e.transfer ?? null,
+      e.reasonCode ?? null,
     ]);
     return r.lastID;
+  }
+
+  /**
+   * A stack from the office's store, confirmed with the transfer id on its hand-over slip
+   * (checked to be the store's, by the caller). The same transfer twice is refused, naming the
+   * first entry, unless `again`.
+   */
+  async receiveTransfer(n: number, transfer: string, opts: { again?: boolean; at?: number } = {}): Promise<StockSummary & { entry: number }> {
+    if (!Number.isInteger(n) || n <= 0) {
+      throw usage({ id: `N: jumlah kartu yang diterima harus bilangan bulat di atas 0, diberikan ${n}`, en: `N: the number of cards received must be a whole number above 0, got ${n}` });
+    }
+    const at = opts.at ?? systemClock.now();
+    const entry = await this.db.transaction(async (tx) => {
+      const earlier = await tx.get<{ id: number; at: number; qty: number }>(
+        "SELECT id, at, qty FROM ledger WHERE kind = 'receive' AND transfer = ? AND corrects IS NULL AND id NOT IN (SELECT corrects FROM ledger WHERE corrects IS NOT NULL) ORDER BY id LIMIT 1",
+        [transfer],
+      );
+      if (earlier && !opts.again) {
+        throw new AgentError(
+          'stock-duplicate',
+          {
+            id: `transfer ${transfer} sudah diterima: entri #${earlier.id}, ${earlier.qty} kartu pada ${day(earlier.at)}. Tidak ada yang dicatat.`,
+            en: `transfer ${transfer} was already received: entry #${earlier.id}, ${earlier.qty} cards on ${day(earlier.at)}. Nothing was recorded.`,
+          },
+          {
+            hint: {
+              id: `Bila gudang memang mengirim dua kali dengan nomor yang sama, tambahkan --again. Bila entri #${earlier.id} keliru: station-agent stock correct ${earlier.id} --reason "..."`,
+              en: `If the store really sent twice under that number, add --again. If entry #${earlier.id} was a mistake: station-agent stock correct ${earlier.id} --reason "..."`,
+            },
+            exitCode: EXIT.failure,
+          },
+        );
+      }
+      return Ledger.post(tx, { kind: 'receive', qty: n, at, transfer });
+    });
+    return { ...(await this.summary()), entry };
+  }
+
+  /**
+   * A stack sent back to the office's store: a transfer numbered under `sender` (this station),
+   * which the store confirms with it. More than is on hand is refused unless forced, with a reason.
+   */
+  async sendBack(n: number, sender: string, opts: { force?: boolean; reason?: string; at?: number } = {}): Promise<StockSummary & { entry: number; transfer: string }> {
+    if (!Number.isInteger(n) || n <= 0) {
+      throw usage({ id: `N: jumlah kartu yang dikembalikan harus bilangan bulat di atas 0, diberikan ${n}`, en: `N: the number of cards sent back must be a whole number above 0, got ${n}` });
+    }
+    const reason = opts.force ? opts.reason?.normalize('NFC').trim() : undefined;
+    if (opts.force && !reason) throw usage({ id: '--reason: --force perlu alasan, misalnya "stok lama ditemukan"', en: '--reason: --force needs a reason, for example "old stock found"' });
+    const at = opts.at ?? systemClock.now();
+    const { entry, transfer } = await this.db.transaction(async (tx) => {
+      const { onHand } = await Ledger.summaryIn(tx);
+      if (onHand - n < 0 && !opts.force) {
+        throw new AgentError(
+          'stock-below-zero',
+          { id: `buku hanya mencatat ${onHand} kartu di sini; mengembalikan ${n} membuatnya di bawah nol. Tidak ada yang dicatat.`, en: `the ledger holds only ${onHand} cards here; sending back ${n} would put it below zero. Nothing was recorded.` },
+          {
+            hint: { id: 'Hitung kartunya dulu (station-agent stock count N --reason R). Bila kartunya memang ada: ulangi dengan --force --reason "...".', en: 'Count the cards first (station-agent stock count N --reason R). If the cards really are there: repeat with --force --reason "...".' },
+            exitCode: EXIT.failure,
+          },
+        );
+      }
+      const id = await nextTransfer(tx, sender);
+      return { entry: await Ledger.post(tx, { kind: 'return', qty: 0 - n, at, transfer: id, reason }), transfer: id };
+    });
+    return { ...(await this.summary()), entry, transfer };
   }
 
   /**
@@ -117,7 +191,7 @@ export class Ledger {
       }
       if (e.corrects !== null) throw usage({ id: `entri #${entryId} sendiri adalah koreksi atas #${e.corrects}; catat entri baru bila perlu`, en: `entry #${entryId} is itself the correction of #${e.corrects}; record a new entry if needed` });
       if (e.correctedBy !== null) throw usage({ id: `entri #${entryId} sudah dikoreksi oleh #${e.correctedBy}`, en: `entry #${entryId} was already corrected by #${e.correctedBy}` });
-      const id = await Ledger.post(tx, { kind: e.kind, qty: 0 - e.qty, at, batch: e.batch, reason: `correction of entry #${entryId}: ${reason.trim()}`, corrects: entryId });
+      const id = await Ledger.post(tx, { kind: e.kind, qty: 0 - e.qty, at, batch: e.batch, transfer: e.transfer, reason: `correction of entry #${entryId}: ${reason.trim()}`, corrects: entryId });
       return { entry: id, reversed: e };
     });
     return { entry, reversed, summary: await this.summary() };
@@ -138,9 +212,9 @@ export class Ledger {
    * in the caller's transaction. The blank and the ribbon and film were used when it printed,
    * so nothing on hand changes; the reprint takes a new blank.
    */
-  static async spoilPrinted(tx: Queryable, recordId: string, reason: string, at: number): Promise<void> {
+  static async spoilPrinted(tx: Queryable, recordId: string, reason: string, at: number, reasonCode: string | null = null): Promise<void> {
     await Ledger.post(tx, { kind: 'print', qty: 1, at, reason: `spoiled after printing: ${reason}`, recordId });
-    await Ledger.post(tx, { kind: 'spoil', qty: -1, at, reason, recordId });
+    await Ledger.post(tx, { kind: 'spoil', qty: -1, at, reason, recordId, reasonCode });
   }
 
   /** A physical count: the difference from what the ledger says is recorded as an adjustment. */
@@ -167,13 +241,14 @@ export class Ledger {
     const printed = 0 - sum('print'); // 0 - x, not -x: no -0 in the figures
     const spoiled = 0 - sum('spoil');
     const adjusted = sum('adjust');
+    const returned = 0 - sum('return');
     const kept = rows.some((r) => (r.kind === 'receive' || r.kind === 'adjust') && r.n > 0);
-    return { received, printed, spoiled, adjusted, onHand: received + adjusted - printed - spoiled, kept };
+    return { received, printed, spoiled, adjusted, returned, onHand: received + adjusted - printed - spoiled - returned, kept };
   }
 }
 
 const ENTRY_SELECT =
-  'SELECT l.id, l.at, l.kind, l.qty, l.batch, l.reason, l.record_id AS recordId, l.corrects, (SELECT c.id FROM ledger c WHERE c.corrects = l.id) AS correctedBy FROM ledger l';
+  'SELECT l.id, l.at, l.kind, l.qty, l.batch, l.reason, l.record_id AS recordId, l.corrects, (SELECT c.id FROM ledger c WHERE c.corrects = l.id) AS correctedBy, l.transfer FROM ledger l';
 
 function usage(message: Text, hint?: Text): AgentError {
   return new AgentError('usage', message, { exitCode: EXIT.usage, hint });

@@ -91,16 +91,33 @@ export class SupplyLedger {
     private readonly defaults: Yields,
   ) {}
 
-  /** Rolls delivered onto the shelf. */
-  async receive(kind: RollKind, n: number, opts: { lot?: string; at?: number } = {}): Promise<SupplyCount> {
+  /**
+   * Rolls delivered onto the shelf; from the office's store under a transfer id, which is taken
+   * once (a second time is refused, naming the first entry, unless `again`).
+   */
+  async receive(kind: RollKind, n: number, opts: { lot?: string; at?: number; transfer?: string; again?: boolean } = {}): Promise<SupplyCount> {
     checkKind(kind);
     if (!Number.isInteger(n) || n <= 0) {
       throw usage({ id: `jumlah gulungan ${ROLL_WORDS[kind].id} yang diterima harus bilangan bulat di atas 0, diberikan ${n}`, en: `the number of ${kind} rolls received must be a whole number above 0, got ${n}` });
     }
     const lot = opts.lot?.trim() || null;
-    await this.db.transaction((tx) =>
-      tx.run("INSERT INTO supply_ledger (at, kind, entry, rolls, lot, by) VALUES (?, ?, 'receive', ?, ?, 'person')", [opts.at ?? systemClock.now(), kind, n, lot]),
-    );
+    const transfer = opts.transfer ?? null;
+    await this.db.transaction(async (tx) => {
+      if (transfer !== null && !opts.again) {
+        const earlier = await tx.get<{ id: number; at: number; rolls: number }>("SELECT id, at, rolls FROM supply_ledger WHERE entry = 'receive' AND transfer = ? ORDER BY id LIMIT 1", [transfer]);
+        if (earlier) {
+          throw new AgentError(
+            'supply-duplicate',
+            {
+              id: `transfer ${transfer} sudah diterima: entri #${earlier.id}, ${earlier.rolls} gulungan ${ROLL_WORDS[kind].id} pada ${iso(earlier.at).slice(0, 10)}. Tidak ada yang dicatat.`,
+              en: `transfer ${transfer} was already received: entry #${earlier.id}, ${earlier.rolls} ${kind} rolls on ${iso(earlier.at).slice(0, 10)}. Nothing was recorded.`,
+            },
+            { hint: { id: 'Bila gudang memang mengirim dua kali dengan nomor yang sama, tambahkan --again.', en: 'If the store really sent twice under that number, add --again.' }, exitCode: EXIT.failure },
+          );
+        }
+      }
+      await tx.run("INSERT INTO supply_ledger (at, kind, entry, rolls, lot, by, transfer) VALUES (?, ?, 'receive', ?, ?, 'person', ?)", [opts.at ?? systemClock.now(), kind, n, lot, transfer]);
+    });
     return this.count(kind);
   }
 

@@ -112,6 +112,65 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ledger_record ON ledger (record_id) WHERE record_id IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'the office: movements with two ends in the ledgers, and the store room\'s book',
+    sql: `
+      -- The blank-card ledger gains 'return' (a stack sent back to the office's store), the
+      -- transfer id of a movement with two ends, and the code of a spoiled card's reason. SQLite
+      -- cannot change a CHECK, so the table is made anew with every row kept as it was.
+      CREATE TABLE ledger_v6 (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('receive','print','spoil','adjust','return')),
+        qty INTEGER NOT NULL,
+        batch TEXT,
+        reason TEXT,
+        record_id TEXT,
+        corrects INTEGER,
+        transfer TEXT,
+        reason_code TEXT
+      ) STRICT;
+      INSERT INTO ledger_v6 (id, at, kind, qty, batch, reason, record_id, corrects) SELECT id, at, kind, qty, batch, reason, record_id, corrects FROM ledger;
+      DROP TABLE ledger;
+      ALTER TABLE ledger_v6 RENAME TO ledger;
+      CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+      CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+      CREATE UNIQUE INDEX ledger_corrects ON ledger (corrects) WHERE corrects IS NOT NULL;
+      CREATE INDEX ledger_batch ON ledger (batch) WHERE batch IS NOT NULL;
+      CREATE INDEX ledger_record ON ledger (record_id) WHERE record_id IS NOT NULL;
+      CREATE INDEX ledger_transfer ON ledger (transfer) WHERE transfer IS NOT NULL;
+      CREATE INDEX ledger_at ON ledger (at);
+      -- Rolls that came from the office's store carry the transfer they came under.
+      ALTER TABLE supply_ledger ADD COLUMN transfer TEXT;
+      -- The office's store room: append-only like the ledgers. qty is the signed change to the
+      -- store of that supply; a count keeps what was counted, a correction names what it reverses.
+      CREATE TABLE office_book (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('delivery','transfer_out','transfer_in','loan_out','loan_in','count','correction')),
+        supply TEXT NOT NULL CHECK (supply IN ('blanks','ribbon','film')),
+        qty INTEGER NOT NULL,
+        counted INTEGER,
+        batch TEXT,
+        document TEXT,
+        lot TEXT,
+        transfer TEXT,
+        other TEXT,
+        reason TEXT,
+        corrects INTEGER,
+        forced INTEGER NOT NULL DEFAULT 0 CHECK (forced IN (0, 1))
+      ) STRICT;
+      CREATE UNIQUE INDEX office_book_corrects ON office_book (corrects) WHERE corrects IS NOT NULL;
+      CREATE INDEX office_book_transfer ON office_book (transfer) WHERE transfer IS NOT NULL;
+      CREATE INDEX office_book_day ON office_book (day);
+      CREATE TRIGGER office_book_no_update BEFORE UPDATE ON office_book BEGIN SELECT RAISE(ABORT, 'the office book is append-only'); END;
+      CREATE TRIGGER office_book_no_delete BEFORE DELETE ON office_book BEGIN SELECT RAISE(ABORT, 'the office book is append-only'); END;
+      -- Transfers this PC has numbered (officeId-T1, -T2, ...).
+      INSERT INTO counters (name, value) VALUES ('transfer', 0);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
