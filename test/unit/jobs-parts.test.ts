@@ -83,7 +83,7 @@ describe('the ledger', () => {
     await store.db.transaction((tx) => Ledger.post(tx, { kind: 'spoil', qty: -1, at: 2 }));
     const { adjustment, summary } = await ledger.count(95, 'monthly count');
     expect(adjustment).toBe(-3);
-    expect(summary).toEqual({ received: 100, printed: 1, spoiled: 1, adjusted: -3, onHand: 95, kept: true });
+    expect(summary).toEqual({ received: 100, printed: 1, spoiled: 1, adjusted: -3, returned: 0, onHand: 95, kept: true });
     expect(summary.received + summary.adjusted).toBe(summary.printed + summary.spoiled + summary.onHand);
     await expect(store.db.run('DELETE FROM ledger')).rejects.toThrow(/append-only/);
     await expect(store.db.run('UPDATE ledger SET qty = 0')).rejects.toThrow(/append-only/);

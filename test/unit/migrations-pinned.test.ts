@@ -15,6 +15,7 @@ const RELEASED: Record<number, string> = {
   3: 'ea5259dee853abbc40da2ae35f8d47a68e415f6e4e9035d0d22326d9bba47b72',
   4: '2e332eadbe6e0dfb8a1506b552668489c9e38740429478b6d26ffd3091850855',
   5: '4764c1da5d792a75ec80e68273325eb512acf10da47ca3de0b4a11bf04c21efb',
+  6: 'c5ec9ec6d8232735d2cd8ee9626788ab558ce4027061bda6d6c4e9f5f82433fc',
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
