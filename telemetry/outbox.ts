@@ -1,7 +1,11 @@
 import { CLOCK_FLOOR_MS, type Clock } from '../core/clock.js';
 import type { SqlDatabase, SqlQueryable, TelemetryStorage } from './storage.js';
 
-export type OutboxKind = 'health' | 'event';
+/**
+ * health: samples (thinned first past the bounds); event: alerts raised and cleared; account: the
+ * office's entries and the daily totals, which people sign for: never thinned nor aged out.
+ */
+export type OutboxKind = 'health' | 'event' | 'account';
 
 export interface OutboxMessage {
   seq: number;
@@ -33,11 +37,12 @@ export interface OutboxStats {
 }
 
 /**
- * Every health sample and event, stored with the seq it takes (one transaction) before it is
- * published, and deleted only when the broker acknowledges it. Bounded by count, bytes and
+ * Every health sample, event and account, stored with the seq it takes (one transaction) before
+ * it is published, and deleted only when the broker acknowledges it. Bounded by count, bytes and
  * age: past a bound, health samples are thinned where they lie densest in time (thinEvenly:
  * those whose loss opens the smallest gap go first, so what remains spans the outage evenly)
- * and events are kept while any health is left.
+ * and events are kept while any health is left. Accounts are kept whatever the bounds: a few a
+ * day, and each one a figure an office signs.
  */
 export class Outbox {
   private count = 0;
@@ -118,12 +123,12 @@ export class Outbox {
     return this.lastSeq;
   }
 
-  /** Stored messages (of one kind, if given) with afterSeq < seq < beforeSeq, oldest first. */
-  page(afterSeq: number, beforeSeq: number, limit: number, kind?: OutboxKind): Promise<OutboxMessage[]> {
+  /** Stored messages (of these kinds, if given) with afterSeq < seq < beforeSeq, oldest first. */
+  page(afterSeq: number, beforeSeq: number, limit: number, kinds?: readonly OutboxKind[]): Promise<OutboxMessage[]> {
     const cols = 'SELECT seq, kind, topic, payload, created_at AS createdAt, bytes FROM outbox';
     const before = Number.isFinite(beforeSeq) ? beforeSeq : Number.MAX_SAFE_INTEGER;
-    return kind
-      ? this.db.all<OutboxMessage>(`${cols} WHERE kind = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`, [kind, afterSeq, before, limit])
+    return kinds
+      ? this.db.all<OutboxMessage>(`${cols} WHERE kind IN (SELECT value FROM json_each(?)) AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`, [JSON.stringify(kinds), afterSeq, before, limit])
       : this.db.all<OutboxMessage>(`${cols} WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?`, [afterSeq, before, limit]);
   }
 
@@ -152,8 +157,8 @@ export class Outbox {
       let bytes = this.bytes;
       const remove = async (rows: { seq: number }[]) => {
         if (rows.length === 0) return;
-        const gone = await tx.all<{ kind: OutboxKind; bytes: number }>(
-          'DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) RETURNING kind, bytes',
+        const gone = await tx.all<{ kind: 'health' | 'event'; bytes: number }>(
+          "DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) AND kind != 'account' RETURNING kind, bytes",
           [JSON.stringify(rows.map((r) => r.seq))],
         );
         for (const g of gone) {
@@ -166,7 +171,7 @@ export class Outbox {
         const avg = count > 0 ? bytes / count : 1;
         return Math.max(count - maxMessages, bytes > maxBytes ? Math.ceil((bytes - maxBytes) / avg) : 0);
       };
-      await remove(await tx.all<{ seq: number }>('SELECT seq FROM outbox WHERE created_at < ? AND created_at >= ?', [cutoff, CLOCK_FLOOR_MS]));
+      await remove(await tx.all<{ seq: number }>("SELECT seq FROM outbox WHERE created_at < ? AND created_at >= ? AND kind != 'account'", [cutoff, CLOCK_FLOOR_MS]));
       let n = need();
       if (n > 0) {
         // Thin the health samples where they are densest: drop those whose loss opens the

@@ -1,6 +1,9 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from 'pino';
-import type { Outbox, OutboxMessage } from './outbox.js';
+import type { Outbox, OutboxKind, OutboxMessage } from './outbox.js';
+
+/** Kinds sent in order, never overtaken (health goes out live, retained: the newest wins). */
+const ORDERED: readonly OutboxKind[] = ['event', 'account'];
 
 export interface SenderOptions {
   /** Messages published and not yet acknowledged, at most (replay flow control). */
@@ -108,19 +111,19 @@ export class Sender {
   private live(m: OutboxMessage): void {
     const s = this.session;
     if (!s || m.seq < s.liveFrom) return;
-    if (m.kind === 'event' && m.seq < s.eventsLiveFrom) return; // the replay will send it, in order
+    if (m.kind !== 'health' && m.seq < s.eventsLiveFrom) return; // the replay will send it, in order
     this.send(s, m, m.kind === 'health');
   }
 
   private async replay(id: number): Promise<void> {
     const started = this.clock.monotonic();
     let sent = 0;
-    const drain = async (afterSeq: number, beforeSeq: number, kind?: 'event'): Promise<boolean> => {
+    const drain = async (afterSeq: number, beforeSeq: number, kinds?: readonly OutboxKind[]): Promise<boolean> => {
       let after = afterSeq;
       for (;;) {
         const s = this.session;
         if (!s || s.id !== id) return false;
-        const rows = await this.outbox.page(after, beforeSeq, this.opts.pageSize, kind);
+        const rows = await this.outbox.page(after, beforeSeq, this.opts.pageSize, kinds);
         if (rows.length === 0) return true;
         for (const m of rows) {
           while (this.inFlight >= this.window && this.session?.id === id) await new Promise<void>((r) => (this.wake = r));
@@ -133,14 +136,14 @@ export class Sender {
     };
     const s = this.session;
     if (!s || s.id !== id) return;
-    // 1. the backlog; 2. events stored meanwhile, until a pass finds none newer; 3. events go
+    // 1. the backlog; 2. events and accounts stored meanwhile, until a pass finds none newer; 3. events go
     // out live. The check and the switch run with no await between them, so no event stored
     // in between can overtake an older one still being read from the outbox.
     if (!(await drain(0, s.liveFrom))) return;
     let after = s.liveFrom - 1;
     for (;;) {
       const bound = this.outbox.stats().lastSeq + 1;
-      if (!(await drain(after, bound, 'event'))) return;
+      if (!(await drain(after, bound, ORDERED))) return;
       if (this.outbox.stats().lastSeq + 1 === bound) {
         s.eventsLiveFrom = bound;
         break;

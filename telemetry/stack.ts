@@ -15,6 +15,10 @@ export interface TelemetryStackOptions {
   mqtt: Omit<ConnectionOptions, 'topics' | 'birth' | 'will' | 'clock' | 'log'>;
   outbox: OutboxLimits;
   version: string;
+  /** The office the station belongs to, in its status. */
+  office?: { id: string; name?: string };
+  /** The random id of this PC's database, in its status: two PCs claiming one station id show two. */
+  installId?: string;
   clock: Clock;
   log: Logger;
 }
@@ -43,6 +47,8 @@ export async function createTelemetryStack(o: TelemetryStackOptions): Promise<Te
       version: o.version,
       startedAt,
       ...(o.station.name ? { name: o.station.name } : {}),
+      ...(o.office ? { office: o.office } : {}),
+      ...(o.installId ? { installId: o.installId } : {}),
     };
     return reason ? { ...common, online: false, reason } : { ...common, online: true };
   };

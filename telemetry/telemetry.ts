@@ -102,6 +102,21 @@ export class Telemetry implements TelemetrySink {
   }
 
   /**
+   * An account (an office entry, a day's totals) through the outbox, in one transaction with
+   * `alsoInTx` (which notes it as sent on its way, so it is stored exactly once). Unlike health and
+   * events it is never published around the outbox when the store cannot be written: it waits in
+   * its ledger and is taken again, so the province sees each one once.
+   */
+  async account<T extends { seq: number }>(topic: string, build: (seq: number) => T, alsoInTx: (tx: SqlQueryable) => Promise<void>): Promise<T> {
+    return (await this.outbox.add('account', topic, build, alsoInTx)).payload;
+  }
+
+  /** The envelope's time, as every message carries it. */
+  stamp(): string {
+    return this.isoNow();
+  }
+
+  /**
    * Through the outbox; when the store cannot be written (disk full, a damaged file), the
    * message is published directly, best effort, and store.error is raised; the next write
    * that succeeds clears it.

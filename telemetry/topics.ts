@@ -8,6 +8,10 @@ export interface StationTopics {
   health: string;
   event: string;
   diagnostics: string;
+  /** The office's books: each entry that is one end of a movement, once (office.entry/1). */
+  office: string;
+  /** The day's running totals in the station's zone (station.daily/1). */
+  daily: string;
   /** Subscription filter for the province's requests. */
   cmdFilter: string;
   cmd(name: string): string;
@@ -30,6 +34,8 @@ export function stationTopics(prefix: string, station: StationIdentity): Station
     health: `${base}/health`,
     event: `${base}/event`,
     diagnostics: `${base}/diagnostics`,
+    office: `${base}/office`,
+    daily: `${base}/daily`,
     cmdFilter: `${base}/cmd/+`,
     cmd: (name) => `${base}/cmd/${name}`,
     cmdReply: (name) => `${base}/cmd/${name}/reply`,

@@ -8,7 +8,7 @@
  */
 import type { Db, Queryable } from '../../platform/db.js';
 import { dayIn } from './days.js';
-import { belowZero, checkOtherOffice, checkQuantity, checkReason, checkRegistered, duplicate, SUPPLIES, usage, type Supply } from './refusals.js';
+import { belowZero, checkOtherOffice, checkQuantity, checkReason, checkRegistered, duplicate, usage, type Supply } from './refusals.js';
 import { nextTransfer, transferFrom, typed } from './transfer.js';
 
 export const BOOK_KINDS = ['delivery', 'transfer_out', 'transfer_in', 'loan_out', 'loan_in', 'count', 'correction'] as const;
@@ -211,4 +211,3 @@ export class OfficeBook {
   }
 }
 
-export { SUPPLIES };

@@ -20,6 +20,9 @@ import { AgentError } from '../../core/errors.js';
 import { collectEvery, fullCollector } from '../../platform/heap.js';
 import { Parts } from '../../platform/parts.js';
 import { JobEngine } from '../jobs/engine.js';
+import { officeOf } from '../office/config.js';
+import { zoneOf } from '../office/days.js';
+import { AccountsPublisher } from '../office/publish.js';
 import { OperatorPage } from '../operator/server.js';
 import { SupplyLedger } from '../ledger/supplies.js';
 import { ConsumablesForecast, type ForecastState } from '../station/forecast.js';
@@ -142,6 +145,8 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       },
       outbox: outboxLimits(config.outbox),
       version: VERSION,
+      office: officeOf(config.station),
+      installId: await store.installId().catch(() => undefined),
       clock,
       log,
     });
@@ -188,6 +193,21 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       },
     });
     latest = () => station.latest();
+    // The office's books for the province: the store's entries, the printer's transfers, the day's totals.
+    const accounts = new AccountsPublisher({
+      store,
+      telemetry,
+      topics: tstack.topics,
+      station: config.station.id,
+      office: officeOf(config.station).id,
+      timeZone: zoneOf(config.station),
+      hasPrinter: hasQueue,
+      keepsStore: config.office.store,
+      clock,
+      log: log.child({ part: 'office' }),
+      periodMs: config.intervals.healthSeconds * 1000,
+    });
+    await parts.start('office accounts', () => accounts.start(), () => accounts.close());
     // A fresh health after every reconnect: the retained one then is current, not from before.
     connection.on('up', () => station.requestHealth());
     await parts.start('station loop', () => station.start(), () => station.stop());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../core/clock.js';
 import { existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,9 @@ export interface ActiveAlert {
  * power cut before the printer is told: after a cut, a card that was sent is found as printing
  * and set aside for a person, never sent again (at most one good card per record).
  */
+/** Where the database's random install id is kept (kv). */
+export const INSTALL_ID_KEY = 'install.id';
+
 export class Store implements TelemetryStorage {
   /** The file's identity when it was opened: a file deleted, replaced or cut short is seen. */
   private readonly identity: { dev: number; ino: number } | undefined;
@@ -177,6 +181,18 @@ export class Store implements TelemetryStorage {
       'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
       [key, JSON.stringify(value), at.toISOString()],
     );
+  }
+
+  /**
+   * A random id for this database, made the first time it is asked for and kept: the status
+   * carries it, so two PCs claiming one station id show as two, and a reinstalled PC as new.
+   */
+  async installId(): Promise<string> {
+    const kept = await this.getState<string>(INSTALL_ID_KEY);
+    if (typeof kept?.value === 'string' && /^[0-9a-f]{16,64}$/.test(kept.value)) return kept.value;
+    const id = randomBytes(16).toString('hex');
+    await this.db.run('INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES (?, ?, ?)', [INSTALL_ID_KEY, JSON.stringify(id), new Date(systemClock.now()).toISOString()]);
+    return (await this.getState<string>(INSTALL_ID_KEY))?.value ?? id;
   }
 
   async getState<T>(key: string): Promise<{ value: T; updatedAt: string } | undefined> {
