@@ -29,6 +29,7 @@ export const ALERT_WORDS: Record<AlertCode, Text> = {
   'records.unreachable': { id: 'Server data tidak terjangkau', en: 'Record server unreachable' },
   'telemetry.dropped': { id: 'Sebagian laporan stasiun terbuang', en: 'Station reports dropped' },
   'store.error': { id: 'Basis data stasiun bermasalah', en: 'Station database failing' },
+  'office.restock': { id: 'Ambil blangko dari gudang kantor', en: 'Fetch blanks from the office store' },
 };
 
 /** The name of a code in both languages; an unknown code (a later agent's) is its own name. */

@@ -48,6 +48,7 @@ export const ALERT_CODES = [
   'records.unreachable',
   'telemetry.dropped',
   'store.error',
+  'office.restock',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 

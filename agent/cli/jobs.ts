@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { SPOIL_CODES, type SpoilCode } from '../ledger/spoil-codes.js';
 import { AgentError, EXIT } from '../../core/errors.js';
 import { JOB_STATES, JobRepo, type JobState } from '../jobs/repo.js';
 import { STATE_WORDS } from '../jobs/words.js';
@@ -115,10 +116,13 @@ export function addJobsCommands(program: Command, version: string): void {
     .command('spoil')
     .description(tr({ id: 'tandai kartu yang sudah tercetak sebagai rusak (luntur, jatuh, salah potong); lalu jobs add ID mencetaknya ulang', en: 'mark a printed card spoiled (smudged, dropped, miscut); then jobs add ID prints it again' }))
     .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
-    .requiredOption('--reason <r>', tr({ id: 'mengapa kartu tidak bisa dipakai, misalnya "tinta luntur"', en: 'why the card cannot be used, for example "smudged"' }))
+    .requiredOption('--reason <r>', tr({ id: 'mengapa kartu tidak bisa dipakai, misalnya "tinta luntur" (tetap di stasiun ini)', en: 'why the card cannot be used, for example "smudged" (kept at this station)' }))
+    .addOption(
+      new Option('--code <c>', tr({ id: 'kode alasan yang dihitung provinsi; tanpanya dibaca dari alasannya', en: 'the reason code the province counts; without it, read from the reason' })).choices(SPOIL_CODES),
+    )
     .addOption(configOption())
-    .action(async (id: string, opts: { reason: string; config?: string }) => {
-      await withStore(opts.config, (s) => new JobRepo(s.db).spoil(id, opts.reason));
+    .action(async (id: string, opts: { reason: string; code?: SpoilCode; config?: string }) => {
+      await withStore(opts.config, (s) => new JobRepo(s.db).spoil(id, opts.reason, opts.code));
       out(tr({ id: `${id}: rusak, tercatat di buku kartu blanko. Cetak ulang dengan: station-agent jobs add ${id}`, en: `${id}: spoiled, posted to the blank-card ledger. Print it again with: station-agent jobs add ${id}` }));
     });
 

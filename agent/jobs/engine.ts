@@ -8,6 +8,7 @@ import type { StationBody } from '../../telemetry/payloads.js';
 import { forecastSchema, type JobsConfig } from '../config/schema.js';
 import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
+import { spoilCodeOf } from '../ledger/spoil-codes.js';
 import { SupplyLedger, type RollKind, type SupplyCount, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import { holdOf, type Hold, type HoldCode } from './gate.js';
@@ -387,7 +388,7 @@ export class JobEngine {
       await this.d.store.db.transaction(async (tx) => {
         await JobRepo.move(tx, recordId, ['printing'], o.to, at, o.reason, o.printerJobId ? { printer_job_id: o.printerJobId } : {});
         if (o.to === 'printed') await postCard(tx, 'print', at, recordId);
-        if (o.to === 'spoiled') await postCard(tx, 'spoil', at, recordId);
+        if (o.to === 'spoiled') await postCard(tx, 'spoil', at, recordId, spoilCodeOf(o.reason));
       });
       this.unwritten.delete(recordId);
       this.summaryDirty = true;

@@ -3,6 +3,7 @@ import { withTimeout } from '../../hal/errors.js';
 import { AgentError, EXIT } from '../../core/errors.js';
 import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
+import { spoilCodeOf, type SpoilCode } from '../ledger/spoil-codes.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Text } from '../../core/i18n.js';
 
@@ -167,7 +168,7 @@ export class JobRepo {
    * blank-card ledger with it, in one transaction; the record may then be added again for a
    * reprint. At most one good card per record; every card that came out is printed or spoiled.
    */
-  async spoil(recordId: string, reason: string): Promise<void> {
+  async spoil(recordId: string, reason: string, code?: SpoilCode): Promise<void> {
     const why = reason.trim();
     if (!why) throw new AgentError('usage', { id: 'kartu rusak perlu alasan (--reason R), misalnya "tinta luntur"', en: 'a spoiled card needs a reason (--reason R), for example "smudged"' }, { exitCode: EXIT.usage });
     const at = this.now();
@@ -188,7 +189,7 @@ export class JobRepo {
         );
       }
       await JobRepo.move(tx, recordId, ['printed'], 'spoiled', at, `spoiled after printing, by a person: ${why}`);
-      await Ledger.spoilPrinted(tx, recordId, why, at);
+      await Ledger.spoilPrinted(tx, recordId, why, at, code ?? spoilCodeOf(why));
     });
   }
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db.js';
 import { Ledger } from './blanks.js';
 import { SupplyLedger } from './supplies.js';
+import type { SpoilCode } from './spoil-codes.js';
 
 /**
  * A card that came out of the printer, printed or spoiled, in the caller's transaction: one
@@ -8,7 +9,7 @@ import { SupplyLedger } from './supplies.js';
  * printer (a spoiled card used them too). Every way a card is settled goes through here, so
  * the ledgers cannot disagree after a crash.
  */
-export async function postCard(tx: Queryable, outcome: 'print' | 'spoil', at: number, recordId: string): Promise<void> {
-  await Ledger.post(tx, { kind: outcome, qty: -1, at, recordId });
+export async function postCard(tx: Queryable, outcome: 'print' | 'spoil', at: number, recordId: string, reasonCode: SpoilCode | null = null): Promise<void> {
+  await Ledger.post(tx, { kind: outcome, qty: -1, at, recordId, reasonCode: outcome === 'spoil' ? (reasonCode ?? 'other') : null });
   await SupplyLedger.postCard(tx, at, recordId);
 }

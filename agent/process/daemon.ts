@@ -188,6 +188,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       ...('deadSeconds' in config.ups ? { lowBatteryCommand: config.ups.lowBatteryCommand, lowBatteryCommandTimeoutSeconds: config.ups.lowBatteryCommandTimeoutSeconds, deadSeconds: config.ups.deadSeconds } : {}),
       hasUps: upsFacts(config.ups).can.hasUps,
       hasPrinter: hasQueue,
+      restockHours: config.office.keptAtStore ? config.office.restockHours : null,
       rollSeen: async (kind) => {
         await new SupplyLedger(store.db, config.forecast.cardsPerSupply).replace(kind, { by: 'printer' });
       },

@@ -3,7 +3,14 @@ import { SEVERITIES, UPS_ALARM_CODES, type AlertCode, type Severity } from '../.
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 import type { ActiveAlert } from '../store/store.js';
 
-export type AlertLimits = Config['alerts'];
+export type AlertLimits = Config['alerts'] & {
+  /**
+   * At a printing PC of an office with a store book (office.keptAtStore): the stack here is not
+   * the office's stock, so its days against the lead time raise office.restock within these hours,
+   * not supply.blanks.low. Null (or absent) elsewhere.
+   */
+  restockHours?: number | null;
+};
 
 /**
  * A rule's verdict: raised or not (with the text to send, and a severity where it is not the
@@ -85,8 +92,10 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
         // short only when the shelf is empty too (or its days run out within the lead time).
         const shelf = shelfOf(h, kind);
         const rollLow = (saysLow || levelLow) && !(shelf !== null && shelf > 0);
-        // One day of margin: use is counted in whole days and levels in whole percent.
-        const soon = left !== null && left <= (lead + 1) * (1 + band * 0.1);
+        // One day of margin: use is counted in whole days and levels in whole percent. A printer's
+        // stack, where the office keeps a store book, is fetched from the store: office.restock.
+        const stackOnly = kind === 'blanks' && typeof limits.restockHours === 'number';
+        const soon = !stackOnly && left !== null && left <= (lead + 1) * (1 + band * 0.1);
         const active = rollLow || soon;
         const name = !s ? kind : s.source === 'counted' ? `the ${kind} roll` : `${s.name} (${kind})`;
         const what = s ? describe(s) : 'level unknown';
@@ -244,6 +253,24 @@ export const ALERT_RULES: readonly AlertRule[] = [
   ...supplyRules('film'),
   ...supplyRules('blanks'),
   imbalanceRule,
+  {
+    code: 'office.restock',
+    severity: 'info',
+    evaluate(h, wasActive, limits) {
+      const hours = limits.restockHours;
+      if (typeof hours !== 'number') return { active: false, message: 'the office keeps no store book: the stock here is the office\'s' };
+      const left = h.stock.daysLeft;
+      if (left === null) return 'unknown';
+      const active = left * 24 <= hours * (wasActive ? 1.25 : 1);
+      const rate = h.stock.cardsPerDay ?? '?';
+      return {
+        active,
+        message: active
+          ? `fetch blanks from the office's store: the stack here (${h.stock.blanksOnHand ?? '?'} cards) lasts about ${Math.max(0, Math.round(left * 24))} hours at ${rate} cards a day`
+          : 'the stack here lasts the day',
+      };
+    },
+  },
   {
     code: 'jobs.needs_verification',
     severity: 'warning',

@@ -7,7 +7,7 @@ import type { PrinterDriver, PrinterReading } from '../../hal/printer/types.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
 import type { HealthPayload, StationBody } from '../../telemetry/payloads.js';
 import type { TelemetrySink } from '../../telemetry/telemetry.js';
-import { AlertBook, ALERT_RULES } from './alerts.js';
+import { AlertBook, ALERT_RULES, type AlertLimits } from './alerts.js';
 import type { ConsumablesForecast } from './forecast.js';
 import type { JobsSummary } from '../jobs/engine.js';
 import type { Config } from '../config/schema.js';
@@ -44,6 +44,8 @@ export interface StationDeps {
   hasUps?: boolean;
   /** False at a PC without a card printer (the office's store PC; its driver's table line says so). */
   hasPrinter?: boolean;
+  /** office.restockHours where the office keeps a store book (office.keptAtStore): the stack here is fetched from it. */
+  restockHours?: number | null;
   /** Record a roll the printer shows was changed (a level that jumps up, an empty that clears). */
   rollSeen?: (kind: RollKind, why: string) => Promise<void>;
 }
@@ -84,6 +86,10 @@ export class Station {
     this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log, { clock: d.clock, timeoutMs: d.lowBatteryCommandTimeoutSeconds === undefined ? undefined : d.lowBatteryCommandTimeoutSeconds * 1000 });
   }
 
+  private limits(): AlertLimits {
+    return { ...this.d.config.alerts, restockHours: this.d.restockHours ?? null };
+  }
+
   /** The last low-battery command started has ended (tests). */
   lowBatteryCommandSettled(): Promise<void> {
     return this.lowBattery.settled();
@@ -94,7 +100,7 @@ export class Station {
   }
 
   async start(): Promise<void> {
-    this.book = new AlertBook(ALERT_RULES, this.d.config.alerts, await this.d.store.activeAlerts());
+    this.book = new AlertBook(ALERT_RULES, this.limits(), await this.d.store.activeAlerts());
     this.schedule(0);
   }
 
@@ -144,7 +150,7 @@ export class Station {
   }
 
   private async pollOnce(force: boolean, signal: AbortSignal, readTimeoutMs?: number): Promise<{ body: StationBody; health: HealthPayload | undefined }> {
-    const book = this.book ?? new AlertBook(ALERT_RULES, this.d.config.alerts);
+    const book = this.book ?? new AlertBook(ALERT_RULES, this.limits());
     this.book = book;
     const timeoutMs = readTimeoutMs ?? Math.min(10_000, Math.max(1_000, this.pollMs));
     const [printer, ups, host] = await Promise.all([
