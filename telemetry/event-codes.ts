@@ -27,7 +27,8 @@ export const EVENT_CODES: Readonly<Record<AlertCode, Readonly<EventCode>>> = {
   'supply.film.empty': { severity: 'critical', name: { id: 'Film habis', en: 'Film empty' } },
   'supply.blanks.low': { severity: 'warning', name: { id: 'Blangko hampir habis', en: 'Blank cards running low' } },
   'supply.blanks.empty': { severity: 'critical', name: { id: 'Blangko habis', en: 'Blank cards used up' } },
-  'supply.imbalance': { severity: 'warning', name: { id: 'Stok blangko tidak cocok', en: 'Blank-card count does not add up' } },
+  // One supply runs out long before the others (film gone while blanks wait): order that one.
+  'supply.imbalance': { severity: 'warning', name: { id: 'Satu bahan cetak habis jauh lebih dulu daripada yang lain', en: 'One supply runs out long before the others' } },
   'jobs.needs_verification': { severity: 'warning', name: { id: 'Kartu perlu diperiksa petugas', en: 'Cards need checking by a clerk' } },
   'jobs.held': { severity: 'warning', name: { id: 'Pencetakan ditahan', en: 'Printing is held' } },
   'host.disk_low': { severity: 'warning', name: { id: 'Ruang disk PC hampir penuh', en: 'Station PC disk nearly full' } },

@@ -49,6 +49,14 @@ describe('the table of alert codes', () => {
     expect(usualSeverity('printer.cover_open')).toBe('warning');
     expect(usualSeverity('__proto__')).toBe('warning');
   });
+
+  it('names the imbalance for what the rule means: one supply runs out long before the others', () => {
+    const { id, en } = EVENT_CODES['supply.imbalance'].name;
+    expect(en).not.toMatch(/add up|count/i);
+    expect(id).not.toMatch(/tidak cocok/i);
+    expect(en).toMatch(/runs out long before/);
+    expect(id).toMatch(/habis jauh lebih dulu/);
+  });
 });
 
 describe('every place agrees with the table', () => {
