@@ -4,6 +4,8 @@
  * A code without a name in either language, or two places that disagree on a severity, fails
  * here before a clerk or a provincial officer sees it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertBook, ALERT_RULES, type AlertLimits } from '../../agent/station/alerts.js';
 import { alertsSchema } from '../../agent/config/schema.js';
@@ -114,5 +116,27 @@ describe("the telemetry's own events go out at the table's severity", () => {
     const raised = (code: string) => events.find((e) => e.code === code && e.state === 'raised')?.severity;
     expect(raised('store.error')).toBe(table['store.error']);
     expect(raised('telemetry.dropped')).toBe(table['telemetry.dropped']);
+  });
+});
+
+describe("the README's list of codes", () => {
+  it("gives each code the table's usual severity", () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const start = readme.indexOf('| code | severity | raised when |');
+    expect(start).toBeGreaterThan(-1);
+    const rows = readme.slice(start).split('\n\n')[0]?.split('\n').slice(2) ?? [];
+    const said = new Map<string, string>();
+    for (const line of rows) {
+      const [codes = '', severity = ''] = line.split('|').slice(1, 3);
+      // `supply.{ribbon,film,blanks}.low` stands for three codes; "warning; **critical** when ..." is usually a warning.
+      for (const written of codes.match(/`[^`]+`/g) ?? []) {
+        const m = /^`([^{]*)\{([^}]+)\}(.*)`$/.exec(written);
+        const expanded = m ? (m[2] ?? '').split(',').map((k) => `${m[1]}${k}${m[3]}`) : [written.slice(1, -1)];
+        for (const code of expanded) said.set(code, /^\s*(\w+)/.exec(severity)?.[1] ?? '');
+      }
+    }
+    expect(said.size).toBeGreaterThan(15);
+    for (const [code, severity] of said) expect(severity, code).toBe(usualSeverity(code));
+    for (const code of said.keys()) expect(ALERT_CODES as readonly string[], code).toContain(code);
   });
 });
