@@ -9,8 +9,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from 'pino';
 import { readSecretFile } from '../hal/secret-file.js';
 import { ConfigError } from '../core/errors.js';
+import { codeName } from '../telemetry/event-codes.js';
 import type { AlertChange, ActiveAlert } from './active-alerts.js';
-import { alertWords } from './alert-words.js';
 import type { AlertmanagerSection } from './section.js';
 
 /** One alert as Alertmanager's v2 API takes it. */
@@ -59,7 +59,7 @@ export function alertmanagerHeaders(a: AlertmanagerSection, source: string): Rec
 
 /** Labels and annotations of a station's alert (documented in docs/dashboard.md, "Alertmanager"). */
 export function toAmAlert(a: ActiveAlert, endsAtMs: number, regencyName?: string): AmAlert {
-  const words = alertWords(a.code);
+  const words = codeName(a.code);
   const where = `${a.station} (${regencyName ?? a.regency})`;
   return {
     labels: { alertname: a.code, station: a.station, province: a.province, regency: a.regency, severity: a.severity },

@@ -3,9 +3,9 @@
  * provincial scripts and Grafana read. Every query parameter is checked; a bad one is a 400
  * that names it and what was expected.
  */
+import { EVENT_CODES } from '../telemetry/event-codes.js';
 import type { DashboardSection } from './section.js';
 import { type Fleet, type Problem, PROBLEMS, type RowContext, type StationRow, toRow } from './fleet.js';
-import { ALERT_WORDS } from './alert-words.js';
 import { REGION_SOURCE } from './regions.js';
 import type { Ingest } from './ingest.js';
 import { HttpError } from './server.js';
@@ -13,6 +13,9 @@ import type { DashboardStore } from './store.js';
 import { lending, type LendingSuggestion, ranking } from './views.js';
 
 const DAY_MS = 86_400_000;
+/** The codes' names (code → { id, en }, the words Alertmanager sends) and usual severities, for the page. */
+const ALERT_WORDS = Object.fromEntries(Object.entries(EVENT_CODES).map(([code, c]) => [code, c.name]));
+const ALERT_SEVERITIES = Object.fromEntries(Object.entries(EVENT_CODES).map(([code, c]) => [code, c.severity]));
 const ROWS_FRESH_MS = 1000;
 const LENDING_FRESH_MS = 5000;
 
@@ -110,7 +113,7 @@ export class Api {
     if (method === 'POST' && ack) return this.ack(Number(ack), body);
     if (method === 'GET' && path === '/api/metrics') return this.metrics();
     if (method === 'GET' && path === '/api/config') {
-      return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay, alertWords: ALERT_WORDS, regionNames: REGION_SOURCE };
+      return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay, alertWords: ALERT_WORDS, alertSeverities: ALERT_SEVERITIES, regionNames: REGION_SOURCE };
     }
     if (method === 'GET' && path === '/api/link') return this.linkState();
     throw new HttpError(404, `no API ${method} ${path}; see docs/dashboard.md`);

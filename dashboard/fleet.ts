@@ -3,21 +3,11 @@
  * payloads (status, health, event), and the table row each entry shows. Pure: no clock of its
  * own, no I/O; the ingest feeds it and the store saves it.
  */
+import { usualSeverity } from '../telemetry/event-codes.js';
 import type { HealthPayload, StatusPayload } from '../telemetry/payloads.js';
 
 export const WATCHED_KINDS = ['ribbon', 'film', 'blanks'] as const;
 export type WatchedKind = (typeof WATCHED_KINDS)[number];
-
-/** Alerts that stop printing or will in minutes; everything else raised is a warning. */
-const CRITICAL = new Set([
-  'ups.low_battery',
-  'printer.offline',
-  'printer.error',
-  'supply.ribbon.empty',
-  'supply.film.empty',
-  'supply.blanks.empty',
-  'store.error',
-]);
 
 export const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'] as const;
 export type Problem = (typeof PROBLEMS)[number];
@@ -125,10 +115,6 @@ function roll(h: HealthPayload | null, kind: 'ribbon' | 'film'): { remaining: nu
   return { remaining: s?.remaining ?? null, capacity: s?.capacity ?? null };
 }
 
-export function alertSeverity(code: string): 'critical' | 'warning' {
-  return CRITICAL.has(code) ? 'critical' : 'warning';
-}
-
 function problemOf(code: string): Problem {
   if (code.startsWith('ups.')) return 'power';
   if (code.startsWith('printer.')) return 'printer';
@@ -169,8 +155,11 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
   if (alerts.length > 0 || stale) severity = 1;
   // A clean stop (the office closed for the night) needs a look; a lost connection is an outage.
   // Trouble seen early colours the row as a raised warning does: it will stop the station.
-  if (alerts.some((a) => !CRITICAL.has(a)) || e.offlineReason === 'shutdown' || trouble.length > 0) severity = 2;
-  if (e.offlineReason === 'lost' || alerts.some((a) => CRITICAL.has(a))) severity = 3;
+  // health.alerts carries codes only: each is coloured by its usual severity, the agent's own.
+  const critical = (a: string) => usualSeverity(a) === 'critical';
+  // An info alert (a hint such as office.restock) leaves the row as it was.
+  if (alerts.some((a) => usualSeverity(a) === 'warning') || e.offlineReason === 'shutdown' || trouble.length > 0) severity = 2;
+  if (e.offlineReason === 'lost' || alerts.some(critical)) severity = 3;
   return {
     station: e.station,
     name: e.name ?? null,

@@ -9,8 +9,9 @@
  * `ektp_dashboard_broker_connected` says so.
  */
 import { Gauge, Registry } from 'prom-client';
+import { usualSeverity } from '../telemetry/event-codes.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
-import { alertSeverity, type StationEntry, supplyCell, WATCHED_KINDS, type WatchedKind } from './fleet.js';
+import { type StationEntry, supplyCell, WATCHED_KINDS, type WatchedKind } from './fleet.js';
 
 export interface MetricsInput {
   entries: Iterable<StationEntry>;
@@ -18,7 +19,7 @@ export interface MetricsInput {
   /** When stations are judged stale from: now, or when the dashboard lost its broker (as the page does). */
   judgedAtMs?: number;
   staleAfterMs: number;
-  /** The severity the station gave an alert it raised (from its events); the table's rule when it is not known. */
+  /** The severity the station gave an alert it raised (from its events); the code's usual one (telemetry/event-codes.ts) when it is not known. */
   severityOf?: (station: string, code: string) => string | undefined;
   brokerConnected?: boolean;
   /** Only when dashboard.alertmanager is set: up is null until the first post. */
@@ -98,7 +99,7 @@ export async function metricsText(input: MetricsInput): Promise<{ contentType: s
     put(printed, h.jobs.printedToday);
     put(queued, h.jobs.queued);
     put(verify, h.jobs.needsVerification);
-    for (const code of new Set(h.alerts)) alert.set({ station, code, severity: input.severityOf?.(station, code) ?? alertSeverity(code) }, 1);
+    for (const code of new Set(h.alerts)) alert.set({ station, code, severity: input.severityOf?.(station, code) ?? usualSeverity(code) }, 1);
   }
 
   gauge('ektp_dashboard_stations', 'Stations the dashboard knows.', []).set(stations);

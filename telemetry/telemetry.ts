@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import { EVENT_CODES } from './event-codes.js';
 import type { Dropped, Outbox } from './outbox.js';
 import type { EventBody, EventPayload, HealthPayload, StationBody, TelemetryStatus } from './payloads.js';
 import type { SqlQueryable, TelemetryStorage } from './storage.js';
@@ -66,13 +67,13 @@ export class Telemetry implements TelemetrySink {
     if (this.storeProblem === text) return;
     this.storeProblem = text;
     this.log.error(`storage: ${text}`);
-    await this.event({ code: 'store.error', state: 'raised', severity: 'critical', message: text });
+    await this.event({ code: 'store.error', state: 'raised', severity: EVENT_CODES['store.error'].severity, message: text });
   }
 
   async health(body: StationBody): Promise<HealthPayload> {
     if (this.droppedRaised && this.link().connected && this.outbox.stats().backlog === 0) {
       this.droppedRaised = false;
-      await this.event({ code: 'telemetry.dropped', state: 'cleared', severity: 'warning', message: 'the telemetry backlog has been delivered' });
+      await this.event({ code: 'telemetry.dropped', state: 'cleared', severity: EVENT_CODES['telemetry.dropped'].severity, message: 'the telemetry backlog has been delivered' });
     }
     let built: HealthPayload | undefined;
     const build = (seq: number): HealthPayload =>
@@ -133,7 +134,7 @@ export class Telemetry implements TelemetrySink {
       if (this.storeProblem !== null && this.store.durable) {
         this.storeProblem = null;
         this.log.info('storage: writes succeed again');
-        await this.event({ code: 'store.error', state: 'cleared', severity: 'critical', message: 'telemetry is stored again' });
+        await this.event({ code: 'store.error', state: 'cleared', severity: EVENT_CODES['store.error'].severity, message: 'telemetry is stored again' });
       }
       return result;
     } catch (err) {
@@ -142,7 +143,7 @@ export class Telemetry implements TelemetrySink {
       if (this.storeProblem !== text) {
         this.storeProblem = text;
         this.log.error(`storage: ${text}`);
-        this.sendDirect(this.topics.event, { schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq: this.outbox.reserveSeq(), code: 'store.error', state: 'raised', severity: 'critical', message: text }, false);
+        this.sendDirect(this.topics.event, { schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq: this.outbox.reserveSeq(), code: 'store.error', state: 'raised', severity: EVENT_CODES['store.error'].severity, message: text }, false);
       }
       const payload = build(this.outbox.reserveSeq());
       this.sendDirect(topic, payload, retain);
@@ -163,7 +164,7 @@ export class Telemetry implements TelemetrySink {
     await this.event({
       code: 'telemetry.dropped',
       state: 'raised',
-      severity: 'warning',
+      severity: EVENT_CODES['telemetry.dropped'].severity,
       message: `the broker has been unreachable long enough to fill the outbox: ${total.health} health samples and ${total.event} events dropped so far (older health is thinned first)`,
     });
   }

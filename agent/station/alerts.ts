@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { SEVERITIES, UPS_ALARM_CODES, type AlertCode, type Severity } from '../../telemetry/codes.js';
+import { EVENT_CODES } from '../../telemetry/event-codes.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 import type { ActiveAlert } from '../store/store.js';
 
@@ -20,6 +21,7 @@ export type Verdict = { active: boolean; message: string; severity?: Severity; k
 
 export interface AlertRule {
   code: AlertCode;
+  /** The code's usual severity, from the shared table (telemetry/event-codes.ts), never written here. */
   severity: Severity;
   /**
    * Raised again while raised: 'message' when its text changes (which records it names), 'key'
@@ -28,6 +30,11 @@ export interface AlertRule {
   renewOn?: 'message' | 'key';
   evaluate(h: StationBody, wasActive: boolean, limits: AlertLimits): Verdict;
 }
+
+/** A rule as written below: its severity comes from the table, so the dashboard's cannot differ. */
+type RuleBody = Omit<AlertRule, 'severity'>;
+
+const usual = (r: RuleBody): AlertRule => ({ ...r, severity: EVENT_CODES[r.code].severity });
 
 export interface AlertTransition {
   code: AlertCode;
@@ -60,7 +67,7 @@ function shelfOf(h: StationBody, kind: 'ribbon' | 'film' | 'blanks'): number | n
   return (kind === 'ribbon' ? h.stock.ribbonRolls : h.stock.filmRolls) ?? null;
 }
 
-function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
+function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): RuleBody[] {
   const find = (h: StationBody): SupplyPayload | undefined =>
     h.printer.state === 'unknown' ? undefined : h.printer.supplies.find((s) => s.kind === kind);
   const describe = (s: SupplyPayload) =>
@@ -75,7 +82,6 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
   return [
     {
       code: `supply.${kind}.low`,
-      severity: 'warning',
       evaluate(h, wasActive, limits) {
         const s = find(h);
         const left = daysLeftOf(h, kind);
@@ -107,7 +113,6 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
     },
     {
       code: `supply.${kind}.empty`,
-      severity: 'critical',
       evaluate(h) {
         const s = find(h);
         if (!s || s.status === 'unknown') return 'unknown';
@@ -123,9 +128,8 @@ function supplyRules(kind: 'ribbon' | 'film' | 'blanks'): AlertRule[] {
  * One supply running out long before the others: the film gone while thousands of blanks wait
  * on the shelf. Names both, so the order goes out for the right one.
  */
-const imbalanceRule: AlertRule = {
+const imbalanceRule: RuleBody = {
   code: 'supply.imbalance',
-  severity: 'warning',
   evaluate(h, wasActive, limits) {
     const known = (['ribbon', 'film', 'blanks'] as const)
       .map((kind) => ({ kind, left: daysLeftOf(h, kind) }))
@@ -148,33 +152,28 @@ const imbalanceRule: AlertRule = {
 };
 
 /** What each alarm the UPS reports means for the station, and what to do. */
-const UPS_ALARM_WORDS: Record<(typeof UPS_ALARM_CODES)[number], { severity: Severity; raised: (h: StationBody) => string; cleared: string }> = {
+const UPS_ALARM_WORDS: Record<(typeof UPS_ALARM_CODES)[number], { raised: (h: StationBody) => string; cleared: string }> = {
   'ups.replace_battery': {
-    severity: 'warning',
     raised: (h) => `the UPS says its battery needs replacing${h.ups.battery?.date ? ` (battery dated ${h.ups.battery.date})` : ''}: in a power cut it may last seconds, not minutes; replace the battery before the next cut`,
     cleared: 'the UPS no longer asks for a new battery',
   },
   'ups.overload': {
-    severity: 'warning',
     raised: (h) => `the UPS is overloaded${h.ups.loadPercent === null ? '' : ` (load ${h.ups.loadPercent} %)`}: unplug what is not the station (a heater, a second printer), or it may cut the output`,
     cleared: 'the UPS is no longer overloaded',
   },
   'ups.bypass': {
-    severity: 'warning',
     raised: () => 'the UPS passes mains straight through (bypass): no battery protection now; a power cut would stop the station at once',
     cleared: 'the UPS protects the station again (bypass ended)',
   },
   'ups.output_off': {
-    severity: 'critical',
     raised: () => 'the UPS output is off: the station runs from somewhere else, with no battery behind it; check how it is plugged in and switch the UPS output on',
     cleared: 'the UPS output is on again',
   },
 };
 
-function upsAlarmRules(): AlertRule[] {
+function upsAlarmRules(): RuleBody[] {
   return UPS_ALARM_CODES.map((code) => ({
     code,
-    severity: UPS_ALARM_WORDS[code].severity,
     evaluate(h) {
       // Unreadable (null), or an agent that predates alarms: keep what it was.
       if (!Array.isArray(h.ups.alarms)) return 'unknown';
@@ -184,12 +183,11 @@ function upsAlarmRules(): AlertRule[] {
   }));
 }
 
-export const ALERT_RULES: readonly AlertRule[] = [
+const RULES: readonly RuleBody[] = [
   // The three power alerts read the power state machine's verdict (agent/station/power.ts), which the
   // print gate reads too: one judgement of the power, never two that could disagree.
   {
     code: 'ups.comm_lost',
-    severity: 'warning',
     evaluate(h) {
       if (h.ups.powerState === 'none') return { active: false, message: 'no UPS configured' };
       // Silent after it was last seen on battery, past ups.deadSeconds: the power may drop any moment.
@@ -202,7 +200,6 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     code: 'ups.on_battery',
-    severity: 'warning',
     evaluate(h) {
       const s = h.ups.powerState;
       if (s === 'comm_lost' || s === 'comm_lost_on_battery' || s === 'unknown' || s === 'none') return 'unknown';
@@ -215,7 +212,6 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     code: 'ups.low_battery',
-    severity: 'critical',
     evaluate(h) {
       const state = h.ups.powerState;
       // Unreadable, or no line status: keep what it was; an outage may still be going on.
@@ -229,7 +225,6 @@ export const ALERT_RULES: readonly AlertRule[] = [
   ...upsAlarmRules(),
   {
     code: 'printer.offline',
-    severity: 'critical',
     evaluate(h) {
       if (h.printer.present === false) return { active: false, message: 'no printer at this PC' };
       const unreachable = h.printer.state === 'unknown';
@@ -240,7 +235,6 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     code: 'printer.error',
-    severity: 'critical',
     evaluate(h) {
       if (h.printer.present === false) return { active: false, message: 'no printer at this PC' };
       if (h.printer.state === 'unknown' || h.printer.state === 'offline') return 'unknown';
@@ -255,7 +249,6 @@ export const ALERT_RULES: readonly AlertRule[] = [
   imbalanceRule,
   {
     code: 'office.restock',
-    severity: 'info',
     evaluate(h, wasActive, limits) {
       const hours = limits.restockHours;
       if (typeof hours !== 'number') return { active: false, message: 'the office keeps no store book: the stock here is the office\'s' };
@@ -273,7 +266,6 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     code: 'jobs.needs_verification',
-    severity: 'warning',
     renewOn: 'message',
     evaluate(h) {
       const n = h.jobs.needsVerification;
@@ -291,7 +283,6 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     code: 'jobs.held',
-    severity: 'warning',
     renewOn: 'key',
     evaluate(h) {
       // The engine keeps `held` until its reason is gone (an emptied queue does not clear it).
@@ -304,7 +295,6 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     code: 'host.disk_low',
-    severity: 'warning',
     evaluate(h, wasActive, limits) {
       const free = h.host.diskFreeBytes;
       if (free === null) return 'unknown';
@@ -314,6 +304,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     },
   },
 ];
+
+export const ALERT_RULES: readonly AlertRule[] = RULES.map(usual);
 
 /**
  * The alerts raised now, and the transitions each evaluation makes. Starts from the alerts

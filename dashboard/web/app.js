@@ -4,7 +4,7 @@ import { translate } from '/i18n.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
 const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'];
-const state = { live: false, link: { connected: true, lostSince: null }, words: {}, lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
+const state = { live: false, link: { connected: true, lostSince: null }, words: {}, severities: {}, lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
 const $ = (id) => document.getElementById(id);
 const t = (key, vars, fallback) => translate(state.lang, key, vars, fallback);
 
@@ -32,7 +32,8 @@ const regencyOf = (r) => r.regencyName ?? r.regency;
 /** Days in words, singular and "less than a day" right in both languages. */
 const daysText = (d) => (d === null || d === undefined ? t('noDays') : d < 1 ? t('lessThanDay') : Math.floor(d) === 1 ? t('oneDay') : t('days', { n: Math.floor(d) }));
 
-const alertClass = (code) => (/\.empty$|low_battery|printer\.(offline|error)|store\.error/.test(code) ? 'bad' : 'warn');
+// A code's usual severity, from the dashboard's table (telemetry/event-codes.ts); a code it does not know is a warning.
+const alertClass = (code) => (state.severities[code] === 'critical' ? 'bad' : 'warn');
 
 function supplyCell(c, extra = '') {
   if (!c || (c.levelPercent === null && c.daysLeft === null && c.status === 'unknown')) return `<td class="num muted">?${extra}</td>`;
@@ -264,7 +265,9 @@ document.addEventListener('click', async (e) => {
 });
 
 async function start() {
-  state.words = (await api('/api/config')).alertWords ?? {};
+  const config = await api('/api/config');
+  state.words = config.alertWords ?? {};
+  state.severities = config.alertSeverities ?? {};
   translatePage();
   $('lang').onclick = () => { state.lang = state.lang === 'id' ? 'en' : 'id'; localStorage.setItem('lang', state.lang); translatePage(); void route(); };
   $('f-regency').onchange = () => renderFleet();

@@ -129,6 +129,21 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     await shot('4b-trouble');
   });
 
+  it("a raised code is coloured by the agent's own severity: the UPS output off is critical on the page too", async () => {
+    await page.click('nav a[data-view="fleet"]');
+    const h = health('5371-08', '5371', (x) => {
+      x.alerts = ['ups.output_off'];
+    }, 1, Date.now());
+    const client = await mqtt.connectAsync(mosq.url);
+    await client.publishAsync('ektp/v1/53/5371/5371-08/health', JSON.stringify(h), { qos: 1 });
+    await client.endAsync();
+    const badge = row('5371-08').locator('[data-alert="ups.output_off"]');
+    await badge.waitFor({ timeout: 10_000 });
+    expect(await row('5371-08').getAttribute('class')).toMatch(/sev-3/);
+    expect(await badge.getAttribute('class')).toMatch(/\bbad\b/);
+    expect(await badge.textContent()).toBe('Keluaran UPS mati');
+  });
+
   it('a station killed with SIGKILL turns offline (the broker sends its Will)', async () => {
     await page.click('nav a[data-view="fleet"]');
     agents.get('5303-01')!.proc.child.kill('SIGKILL');
