@@ -83,7 +83,7 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'localStorage', 'fetch', 'EventSource', 'requestAnimationFrame', 'URL', 'console', 'setInterval', 'setTimeout', 'AbortSignal'].map((g) => [g, 'readonly']),
+        ['window', 'document', 'location', 'localStorage', 'fetch', 'EventSource', 'requestAnimationFrame', 'URL', 'console', 'setInterval', 'setTimeout', 'AbortSignal', 'CustomEvent'].map((g) => [g, 'readonly']),
       ),
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-undef': 'error', 'layers/imports-downward': 'off' },

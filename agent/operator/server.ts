@@ -28,11 +28,14 @@ import { SupplyLedger, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import { stationView } from '../station/view.js';
 import { ACTIONS, FieldError, refusal, type ActionName } from './actions.js';
+import type { Config } from '../config/schema.js';
+import { officeView } from './office-view.js';
 
 const FILES: Record<string, [string, string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/station.js': ['station.js', 'text/javascript; charset=utf-8'],
   '/station.css': ['station.css', 'text/css; charset=utf-8'],
+  '/office.js': ['office.js', 'text/javascript; charset=utf-8'],
 };
 const MAX_BODY = 70 * 1024;
 const SESSION = 'station_session';
@@ -60,6 +63,8 @@ export interface OperatorDeps {
   staleSeconds: number;
   yields: Yields;
   station: { id: string; name?: string };
+  /** The office: its store book here, or stacks taken from its store. */
+  config: Pick<Config, 'station' | 'office'>;
   language: Lang | undefined;
   /** Wall time stamps what the clerk does and says which day it is; monotonic time how old a reading is. */
   clock: Clock;
@@ -233,7 +238,7 @@ export class OperatorPage {
     const body = await readJson(req);
     const d = this.o.deps;
     try {
-      const result = await ACTIONS[name as ActionName]({ store: d.store, yields: d.yields, now: () => d.clock.now() }, body);
+      const result = await ACTIONS[name as ActionName]({ store: d.store, yields: d.yields, now: () => d.clock.now(), config: d.config }, body);
       d.log.info({ action: name }, 'station page action done');
       d.kick();
       send(res, 200, { ok: true, ...result });
@@ -292,7 +297,8 @@ export class OperatorPage {
     const recent = (await repo.list({ sinceMs: now - 24 * 3600_000 })).slice(-30).reverse();
     return {
       station: d.station,
-      at: h && taken !== undefined ? new Date(taken).toISOString() : null,
+      // The reading's wall time: now, less how long ago (monotonic) it was taken.
+      at: h && taken !== undefined ? new Date(now - Math.max(0, mono - taken)).toISOString() : null,
       ageSeconds,
       stale,
       view,
@@ -300,6 +306,7 @@ export class OperatorPage {
       recent: recent.map((j) => ({ recordId: j.recordId, state: j.state, words: STATE_WORDS[j.state], at: new Date(j.updatedAt).toISOString() })),
       stock: { onHand: stock.kept ? stock.onHand : null, received: stock.received, printed: stock.printed, spoiled: stock.spoiled, adjusted: stock.adjusted },
       rolls: Object.fromEntries(Object.entries(rolls).map(([k, c]) => [k, { onShelf: c.onShelf, remaining: c.remaining, yield: c.yield }])),
+      office: await officeView(d.store, d.config, now),
     };
   }
 

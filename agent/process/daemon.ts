@@ -236,6 +236,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
                 staleSeconds: 3 * config.intervals.healthSeconds,
                 yields: config.forecast.cardsPerSupply,
                 station: { id: config.station.id, name: config.station.name },
+                config,
                 language: config.language,
                 clock,
                 kick: () => engine?.kick(),

@@ -20,6 +20,8 @@ export interface SupplyLine {
 }
 
 export interface StationView {
+  /** False at the office's store PC, which has no printer. */
+  printerPresent: boolean;
   /** null: not known (no reading yet, or the snapshot is stale). */
   canPrint: boolean | null;
   held: { code: string; why: Text; todo: Text; detail: string } | null;
@@ -91,13 +93,18 @@ export function stationView(h: StationBody, stale = false): StationView {
   const u = h.ups;
   const ups = u.powerState ?? u.status;
   return {
+    // False at the office's store PC, which has no printer: the page leaves out the printer's cards.
+    printerPresent: h.printer.present !== false,
     canPrint: stale || j.queued === null ? null : held === null,
     held,
     queue: { waiting, printing: j.printing, printedToday: j.printedToday, failedToday: j.failedToday },
     verify: { count: j.needsVerification, ids: j.needsVerificationIds ?? [] },
     supplies: p.supplies.map((s) => ({ kind: s.kind, name: KIND[s.kind] ?? { id: s.name, en: s.name }, status: s.status, level: level(s), daysLeft: officeDays(s) ?? s.daysLeft, onShelf: rolls(s.kind) })),
     blanks: { onHand: h.stock.blanksOnHand, daysLeft: h.stock.daysLeft },
-    printer: both((l) => `${(PRINTER_STATE[p.state] ?? UNKNOWN)[l]}${reasons.length ? ` (${reasons.join(', ')})` : ''}${p.error ? `: ${p.error}` : ''}`),
+    printer:
+      p.present === false
+        ? { id: 'tidak ada printer di PC ini (PC gudang kantor)', en: "no printer at this PC (the office's store PC)" }
+        : both((l) => `${(PRINTER_STATE[p.state] ?? UNKNOWN)[l]}${reasons.length ? ` (${reasons.join(', ')})` : ''}${p.error ? `: ${p.error}` : ''}`),
     ups: both((l) => {
       const parts = [(UPS_STATE[ups] ?? { id: ups, en: ups })[l]];
       if (u.chargePercent !== null) parts.push(l === 'id' ? `baterai ${Math.round(u.chargePercent)} %` : `battery ${Math.round(u.chargePercent)} %`);

@@ -196,3 +196,59 @@ describe('the station page beyond loopback, and its configuration', () => {
     }
   });
 });
+
+describe("the station page at the office's store PC and at a printer taking its stacks from it", () => {
+  let store: AgentUnderTest;
+  let printer: AgentUnderTest;
+  let storeBase: string;
+  let printerBase: string;
+  beforeAll(async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    storeBase = `http://127.0.0.1:${p1}/`;
+    printerBase = `http://127.0.0.1:${p2}/`;
+    const office = { id: '9901-DINAS', name: 'Kantor uji' };
+    store = startAgent(
+      testConfig('embedded', {
+        station: { id: 'it-gudang', province: '99', regency: '9901', office },
+        mqtt: { url: 'embedded', embedded: { port: await freePort() } },
+        operator: { listen: `127.0.0.1:${p1}` },
+        printer: { driver: 'none' },
+        ups: { driver: 'none' },
+        office: { store: true, stations: ['it-01'] },
+      }),
+    );
+    printer = startAgent(testConfig('embedded', { station: { id: 'it-01', province: '99', regency: '9901', office }, mqtt: { url: 'embedded', embedded: { port: await freePort() } }, operator: { listen: `127.0.0.1:${p2}` }, office: { keptAtStore: true } }));
+    await store.proc.waitForOutput(/station page ready/, 20_000);
+    await printer.proc.waitForOutput(/station page ready/, 20_000);
+  }, 40_000);
+  afterAll(async () => {
+    await store?.proc.stop();
+    await printer?.proc.stop();
+  });
+
+  it('the store records a delivery and a stack to a printer, which takes it by its transfer number; each refusal names the field in both languages', async () => {
+    const s = await open(storeBase);
+    expect((await post(storeBase, 'office-receive', { n: '1000', batch: 'SYN-KMD-1' }, s)).status).toBe(200);
+    const sent = (await (await post(storeBase, 'office-send', { n: '300', to: 'it-01' }, s)).json()) as { ok: boolean; transfer: string; message: { id: string; en: string } };
+    expect(sent).toMatchObject({ ok: true, transfer: '9901-DINAS-T1' });
+    expect(sent.message.id).toMatch(/transfer 9901-DINAS-T1.*di gudang: 700 blangko/);
+    const unknown = await post(storeBase, 'office-send', { n: '10', to: 'it-09' }, s);
+    expect(unknown.status).toBe(409);
+    const why = (await unknown.json()) as { message: { id: string; en: string } };
+    expect(why.message.id).toMatch(/--to: stasiun "it-09" tidak ada dalam daftar/);
+    expect(why.message.en).toMatch(/--to: station "it-09" is not in this office's register/);
+    const view = (await (await fetch(new URL('/api/view', storeBase))).json()) as { view: { printerPresent: boolean } | null; office: { onHand: { blanks: number }; sent: { transfer: string; quantity: number; to: string }[] } };
+    expect(view.office.onHand.blanks).toBe(700);
+    expect(view.office.sent).toEqual([expect.objectContaining({ transfer: '9901-DINAS-T1', quantity: 300, to: 'it-01' })]);
+
+    const p = await open(printerBase);
+    const byBatch = await post(printerBase, 'stock-receive', { n: '300', batch: 'SYN-KMD-1' }, p);
+    expect(byBatch.status).toBe(409);
+    expect(((await byBatch.json()) as { message: { en: string } }).message.en).toMatch(/counted once, at the store/);
+    expect((await post(printerBase, 'stock-receive', { n: '300', transfer: '9901-dinas-t1' }, p)).status).toBe(200);
+    const back = (await (await post(printerBase, 'stock-return', { n: '20' }, p)).json()) as { transfer: string };
+    expect(back.transfer).toBe('it-01-T1');
+    expect((await post(storeBase, 'office-return', { n: '20', from: 'it-01', transfer: back.transfer }, s)).status).toBe(200);
+    expect((await post(printerBase, 'office-count', { n: '5', reason: 'x' }, p)).status).toBe(409);
+  });
+});

@@ -4,6 +4,10 @@ import { ACTIONS, FieldError, type ActionName } from '../../agent/operator/actio
 import { Store } from '../../agent/store/store.js';
 import { AgentError } from '../../core/errors.js';
 import { tempDir } from '../support/sim.js';
+import { configSchema } from '../../agent/config/schema.js';
+
+/** A store PC with a printer: every action of the page, the store's book's too, has its way in. */
+const CONFIG = configSchema().parse({ station: { id: '5371-01', province: '53', regency: '5371' }, mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'sim' }, office: { store: true, stations: ['5371-01', '5371-02'] } });
 
 const YIELDS = { ribbon: 500, film: 1000 };
 let store: Store;
@@ -26,7 +30,7 @@ describe('station page actions', () => {
       fc.asyncProperty(fc.constantFrom(...(Object.keys(ACTIONS) as ActionName[])), body, async (name, b) => {
         const before = await contents();
         try {
-          const r = await ACTIONS[name]({ store, yields: YIELDS, now: () => 1_800_000_000_000 }, b);
+          const r = await ACTIONS[name]({ store, yields: YIELDS, now: () => 1_800_000_000_000, config: CONFIG }, b);
           expect(r.message.id.length).toBeGreaterThan(0);
           expect(r.message.en.length).toBeGreaterThan(0);
         } catch (err) {

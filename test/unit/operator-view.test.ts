@@ -1,3 +1,4 @@
+import { officeSchema } from '../../agent/office/config.js';
 import { systemClock } from '../../core/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRepo } from '../../agent/jobs/repo.js';
@@ -37,7 +38,7 @@ describe('the station page and a printer that does not answer', () => {
       host: '127.0.0.1',
       port: 0,
       token: null,
-      deps: { store, printer, snapshot: () => healthyBody(), snapshotAt: () => systemClock.monotonic(), staleSeconds: 30, yields: { ribbon: 500, film: 1500 }, station: { id: 'it-01' }, language: undefined, clock: systemClock, kick: () => undefined, log: quietLog },
+      deps: { store, printer, snapshot: () => healthyBody(), snapshotAt: () => systemClock.monotonic(), staleSeconds: 30, yields: { ribbon: 500, film: 1500 }, station: { id: 'it-01' }, config: { station: { id: 'it-01', province: '99', regency: '9901' }, office: officeSchema().parse({}) }, language: undefined, clock: systemClock, kick: () => undefined, log: quietLog },
     });
     type View = { verify: { recordId: string; printer: { en: string } }[] };
     const started = Date.now();

@@ -48,6 +48,8 @@ const WORDS = {
   blanksCount: { id: 'Hitung fisik kartu blanko', en: 'Physical count of blank cards' },
   cards: { id: 'Jumlah kartu', en: 'Cards' },
   batch: { id: 'Nomor batch / BAST', en: 'Batch / handover no.' },
+  transferNo: { id: 'Nomor transfer dari gudang', en: 'Transfer no. from the store' },
+  blanksReturn: { id: 'Kembalikan kartu blanko ke gudang kantor', en: "Send blank cards back to the office's store" },
   again: { id: 'Kiriman kedua dengan nomor sama', en: 'Second delivery, same number' },
   counted: { id: 'Terhitung', en: 'Counted' },
   power: { id: 'Printer dan listrik', en: 'Printer and power' },
@@ -175,6 +177,7 @@ function render() {
   $('printer-words').textContent = v ? t(v.printer) : w('unknown');
   $('ups-words').textContent = v ? t(v.ups) : w('unknown');
   $('alerts').textContent = v && v.alerts.length ? v.alerts.join(', ') : w('none');
+  document.dispatchEvent(new CustomEvent('station:view', { detail: { view: s, lang } }));
 }
 
 function openSpoil(recordId) {
@@ -205,6 +208,8 @@ async function act(action, body, button, form) {
     if (res.ok) {
       const refused = (r.refused ?? []).map((x) => `${w('refused')} ${x.recordId}: ${t(x.why)}`);
       notice([t(r.message), ...refused].join('\n'), refused.length > 0);
+      // The office's part of the page (office.js) shows the hand-over slip of a movement just made.
+      document.dispatchEvent(new CustomEvent('station:acted', { detail: { action, result: r } }));
       if (form) {
         form.reset();
         if (form.id === 'form-spoil') form.hidden = true;
