@@ -13,7 +13,7 @@ const DOCS: Record<string, number> = {
   'docs/windows.md': 1,
   'docs/printers.md': 1,
 };
-const GROUPS = new Set(['jobs', 'stock', 'supply', 'ups', 'printer']);
+const GROUPS = new Set(['jobs', 'stock', 'supply', 'ups', 'printer', 'office']);
 
 /** The lines inside fenced code blocks, fences indented in a list item included. */
 function codeLines(text: string): string[] {
