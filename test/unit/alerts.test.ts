@@ -163,3 +163,19 @@ describe('alert rules', () => {
     expect(refilled.map((t) => `${t.code} ${t.state}`)).toEqual(['supply.film.empty cleared']);
   });
 });
+
+describe("a printer's stack where the office keeps a store book (office.keptAtStore)", () => {
+  const stack = (daysLeft: number) => healthyBody({ stock: { blanksOnHand: 40, daysLeft, daysLeftReason: null, cardsPerDay: 150 } });
+  it('a stack for a few hours is office.restock (a hint to fetch from the store), not supply.blanks.low: the office is not short', () => {
+    const b = new Book(ALERT_RULES, { ...limits, restockHours: 8 });
+    expect(b.evaluate(stack(2)).map((t) => `${t.code} ${t.state}`)).toEqual([]);
+    const raised = b.evaluate(stack(0.25));
+    expect(raised.map((t) => `${t.code} ${t.state} ${t.severity}`)).toEqual(['office.restock raised info']);
+    expect(raised[0]?.message).toMatch(/fetch blanks from the office's store: the stack here \(40 cards\) lasts about 6 hours/);
+    expect(b.evaluate(stack(5)).map((t) => `${t.code} ${t.state}`)).toEqual(['office.restock cleared']);
+  });
+
+  it('where the stock here is the office\'s, the same few days raise supply.blanks.low, and no restock', () => {
+    expect(book().evaluate(stack(2)).map((t) => `${t.code} ${t.state}`)).toEqual(['supply.blanks.low raised']);
+  });
+});
