@@ -77,7 +77,7 @@ describe('jobs and stock from the command line', () => {
     expect((await runCli(['stock', 'receive', '500', '--batch', 'JKT-2026-11', '--config', cfg])).stdout).toContain('on hand: 500');
     expect((await runCli(['stock', 'count', '497', '--reason', 'monthly count', '--config', cfg])).stdout).toContain('adjustment -3; on hand: 497');
     const shown = JSON.parse((await runCli(['stock', 'show', '--json', '--config', cfg])).stdout) as Record<string, number>;
-    expect(shown).toEqual({ received: 500, printed: 0, spoiled: 0, adjusted: -3, onHand: 497 });
+    expect(shown).toEqual({ received: 500, printed: 0, spoiled: 0, adjusted: -3, returned: 0, onHand: 497 });
     const bad = await runCli(['stock', 'receive', '12x', '--batch', 'B', '--config', cfg]);
     expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/expected a whole number/);

@@ -78,7 +78,7 @@ describe('printing through crashes', () => {
       expect(held.length).toBeLessThanOrEqual(KILLS);
       // The ledger balances, and matches the jobs.
       const stock = JSON.parse((await runCli(['stock', 'show', '--json', '--config', cfgFile])).stdout) as Record<string, number>;
-      expect(stock).toEqual({ received: 1000, printed: printed.length, spoiled: 0, adjusted: 0, onHand: 1000 - printed.length });
+      expect(stock).toEqual({ received: 1000, printed: printed.length, spoiled: 0, adjusted: 0, returned: 0, onHand: 1000 - printed.length });
       // The ribbon and film ledger balances with it: every card off the blank ledger counted against each roll, once.
       const supplies = JSON.parse((await runCli(['supply', 'show', '--json', '--config', cfgFile])).stdout) as { kind: string; cardsSince: number; onShelf: number }[];
       expect(supplies.map((x) => [x.kind, x.cardsSince, x.onShelf])).toEqual([

@@ -76,7 +76,8 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('telemetry across a br
       });
       await sleep(500);
 
-      const telemetry = watch.messages.filter((m) => m.kind === 'health' || m.kind === 'event');
+      // One seq per station across health, events and the office's accounts (the day's totals here).
+      const telemetry = watch.messages.filter((m) => m.kind === 'health' || m.kind === 'event' || m.kind === 'daily' || m.kind === 'office');
       const seqs = firstSeen(telemetry);
       const max = Math.max(...seqs);
       expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: max - firstSeq + 1 }, (_, i) => firstSeq + i));
