@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
-import type { EventPayload, HealthPayload, StatusPayload } from '../telemetry/payloads.js';
+import type { DailyPayload, EventPayload, HealthPayload, OfficeEntryPayload, StatusPayload } from '../telemetry/payloads.js';
+import type { Accounts } from './accounts.js';
 import { payloadErrors } from '../telemetry/validate.js';
 import type { Fleet, TopicPlace } from './fleet.js';
 import { sampleOf, type DashboardStore, type Sample, type StoredEvent } from './store.js';
@@ -37,7 +38,9 @@ export function jsonDepth(text: string, stopAt: number): number {
   }
   return max;
 }
-const KINDS = new Set(['status', 'health', 'event', 'diagnostics']);
+const KINDS = new Set(['status', 'health', 'event', 'diagnostics', 'office', 'daily']);
+/** The schema each topic kind carries (a daily on the office topic is refused as on the wrong topic). */
+const SCHEMA_OF: Record<string, string> = { status: 'station.status/', health: 'station.health/', event: 'station.event/', diagnostics: 'station.diagnostics/', office: 'office.entry/', daily: 'station.daily/' };
 /** A chart point at least this often per station while it reports... */
 const SAMPLE_EVERY_MS = 5 * 60_000;
 /** ...and sooner, but no more often than this, when power changed or a level moved 2 points. */
@@ -84,7 +87,7 @@ export class Ingest extends EventEmitter<IngestEvents> {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly o: { prefix: string; fleet: Fleet; store: DashboardStore; validators: Map<string, ValidateFunction>; log: Logger; now: () => number; timeZone?: string; staleAfterMs?: number },
+    private readonly o: { prefix: string; fleet: Fleet; store: DashboardStore; validators: Map<string, ValidateFunction>; log: Logger; now: () => number; timeZone?: string; staleAfterMs?: number; accounts?: Accounts },
   ) {
     super();
     this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -126,13 +129,25 @@ export class Ingest extends EventEmitter<IngestEvents> {
     if (errors.length > 0) return this.reject(topic, place, 'schema', errors.slice(0, 3).join('; '));
     const p = body as { schema: string; station: string; ts: string };
     if (p.station !== place.station) return this.reject(topic, place, 'wrong-station', `payload says station ${JSON.stringify(p.station).slice(0, 80)}`);
-    if (!p.schema.startsWith(`station.${place.kind}/`)) return this.reject(topic, place, 'wrong-topic', `${p.schema} on ${place.kind}`);
+    if (!p.schema.startsWith(SCHEMA_OF[place.kind] ?? '\0')) return this.reject(topic, place, 'wrong-topic', `${p.schema} on ${place.kind}`);
     // A time in the future would pin the station's state (and sort it first) until then.
     if (Date.parse(p.ts) > at + MAX_FUTURE_MS) return this.reject(topic, place, 'future-ts', `ts ${p.ts} is ahead of this PC's clock by more than ${MAX_FUTURE_MS / 60_000} minutes`);
     this.counts.applied++;
     switch (place.kind) {
-      case 'status':
-        this.o.fleet.applyStatus(place, body as StatusPayload, at, retained);
+      case 'status': {
+        const s = body as StatusPayload;
+        this.o.fleet.applyStatus(place, s, at, retained);
+        if (s.office && this.o.accounts) await this.o.accounts.noteOffice(place, s.office);
+        break;
+      }
+      case 'office':
+        this.o.fleet.seen(place, at);
+        if (this.o.accounts && !(await this.o.accounts.addEntry(place, body as OfficeEntryPayload))) this.counts.duplicates++;
+        break;
+      case 'daily':
+        this.o.fleet.seen(place, at);
+        // An older day's running totals (a replay after a newer one) are not applied: the highest seq wins.
+        if (this.o.accounts) await this.o.accounts.addDay(place, body as DailyPayload);
         break;
       case 'health':
         this.health(place, body as HealthPayload, at, retained);

@@ -67,7 +67,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const store = await parts.start('database', () => DashboardStore.open(cfg.dataDir), (st) => st.close());
     const fleet = new Fleet();
     for (const e of await store.loadStations()) fleet.entries.set(e.station, e);
-    const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(shippedFolder(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname, { en: 'the JSON Schemas of the messages', id: 'JSON Schema pesan' })), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS });
+    const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(shippedFolder(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname, { en: 'the JSON Schemas of the messages', id: 'JSON Schema pesan' })), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS, accounts: store.accounts() });
     const weekAgo = ingest.day(now() - 8 * 86_400_000);
     for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
     log.info({ stations: fleet.entries.size }, 'dashboard database loaded');

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { Db, type Queryable } from '../platform/db.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
 import type { StationEntry } from './fleet.js';
+import { Accounts, ACCOUNTS_SCHEMA } from './accounts.js';
 
 export const DASHBOARD_DB = 'dashboard.db';
-const VERSION = 1;
+/** 2: the offices' books (accounts.ts), added beside the tables of 1. */
+const VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS stations (
@@ -101,12 +103,18 @@ export class DashboardStore {
       throw new Error(`${join(dataDir, DASHBOARD_DB)} was written by a newer dashboard (schema ${v}, this one knows ${VERSION}): upgrade the dashboard or start it on another dataDir`);
     }
     await db.exec(SCHEMA);
+    await db.exec(ACCOUNTS_SCHEMA);
     await db.exec(`PRAGMA user_version = ${VERSION}`);
     return new DashboardStore(db);
   }
 
   close(): Promise<void> {
     return this.db.close();
+  }
+
+  /** The offices' books, in the same file. */
+  accounts(): Accounts {
+    return new Accounts(this.db);
   }
 
   async loadStations(): Promise<StationEntry[]> {

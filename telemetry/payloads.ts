@@ -171,7 +171,16 @@ export const eventSchema = z.object({
   message: z.string().max(TEXT).describe('human text, no personal data'),
 });
 
-const officeRef = z.object({ id: z.string().min(1).max(64), name: z.string().max(200).optional() });
+const officeRef = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().max(200).optional(),
+  // The store PC's figures, which the province's reconciliation and request count with.
+  store: z.boolean().optional().describe("true at the PC that keeps the office's store book"),
+  transitDays: finite.optional().describe('a transfer not confirmed after this many days is a problem, not in transit'),
+  leadDays: finite.optional().describe('days a delivery of blanks takes to reach the office after it writes for them'),
+  boxSize: finite.optional().describe('blanks in a box: requests are rounded up to whole boxes'),
+  rollPrice: z.object({ ribbon: finite.optional(), film: finite.optional() }).optional().describe('rupiah per roll, for the purchase plan'),
+});
 
 const statusCommon = {
   schema: z.literal('station.status/1'),

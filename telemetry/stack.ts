@@ -16,7 +16,7 @@ export interface TelemetryStackOptions {
   outbox: OutboxLimits;
   version: string;
   /** The office the station belongs to, in its status. */
-  office?: { id: string; name?: string };
+  office?: NonNullable<StatusPayload['office']>;
   /** The random id of this PC's database, in its status: two PCs claiming one station id show two. */
   installId?: string;
   clock: Clock;

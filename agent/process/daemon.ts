@@ -145,7 +145,9 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       },
       outbox: outboxLimits(config.outbox),
       version: VERSION,
-      office: officeOf(config.station),
+      office: config.office.store
+        ? { ...officeOf(config.station), store: true, transitDays: config.office.transitDays, leadDays: config.office.leadDays ?? config.alerts.leadDays.blanks, boxSize: config.office.boxSize, rollPrice: config.office.rollPrice }
+        : officeOf(config.station),
       installId: await store.installId().catch(() => undefined),
       clock,
       log,

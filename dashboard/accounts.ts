@@ -1,0 +1,131 @@
+/**
+ * The offices' books as the stations sent them, kept in the dashboard's database: each entry of
+ * an office's books once (by station and seq), and each station's day with its highest seq (the
+ * running totals are sent again as they change). The reconciliation and the request read them;
+ * nothing here judges or adjusts a figure.
+ */
+import type { Queryable } from '../platform/db.js';
+import type { DailyPayload, OfficeEntryPayload, StatusPayload } from '../telemetry/payloads.js';
+
+export const ACCOUNTS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS office_entries (
+  station TEXT NOT NULL, seq INTEGER NOT NULL, province TEXT NOT NULL, regency TEXT NOT NULL, office TEXT NOT NULL,
+  book TEXT NOT NULL, entry INTEGER NOT NULL, kind TEXT NOT NULL, supply TEXT NOT NULL, quantity INTEGER NOT NULL,
+  counted INTEGER, batch TEXT, document TEXT, lot TEXT, transfer TEXT, other TEXT, corrects INTEGER, forced INTEGER NOT NULL,
+  day TEXT NOT NULL, time_zone TEXT NOT NULL, ts TEXT NOT NULL, PRIMARY KEY (station, seq));
+CREATE INDEX IF NOT EXISTS office_entries_by_office ON office_entries (office, day);
+CREATE INDEX IF NOT EXISTS office_entries_by_transfer ON office_entries (transfer) WHERE transfer IS NOT NULL;
+CREATE TABLE IF NOT EXISTS station_days (
+  station TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL, province TEXT NOT NULL, regency TEXT NOT NULL, office TEXT NOT NULL,
+  figures TEXT NOT NULL, PRIMARY KEY (station, day));
+CREATE INDEX IF NOT EXISTS station_days_by_office ON station_days (office, day);
+CREATE TABLE IF NOT EXISTS offices (
+  office TEXT PRIMARY KEY, province TEXT NOT NULL, regency TEXT NOT NULL, name TEXT, store_station TEXT, figures TEXT);
+`;
+
+export interface Place {
+  province: string;
+  regency: string;
+  station: string;
+}
+
+/** An entry as the reconciliation reads it. */
+export interface EntryRow {
+  station: string;
+  seq: number;
+  regency: string;
+  province: string;
+  office: string;
+  book: OfficeEntryPayload['book'];
+  entry: number;
+  kind: OfficeEntryPayload['kind'];
+  supply: OfficeEntryPayload['supply'];
+  quantity: number;
+  transfer: string | null;
+  other: string | null;
+  corrects: number | null;
+  day: string;
+}
+
+export type DayFigures = Omit<DailyPayload, 'schema' | 'station' | 'ts' | 'seq' | 'office' | 'timeZone'>;
+
+export interface DayRow {
+  station: string;
+  day: string;
+  province: string;
+  regency: string;
+  office: string;
+  figures: DayFigures;
+}
+
+export interface OfficeRow {
+  office: string;
+  province: string;
+  regency: string;
+  name: string | null;
+  storeStation: string | null;
+  figures: { transitDays?: number; leadDays?: number; boxSize?: number; rollPrice?: { ribbon?: number; film?: number } };
+}
+
+export class Accounts {
+  constructor(private readonly db: Queryable) {}
+
+  /** False for a duplicate (QoS 1 delivers twice; the seq says so). */
+  async addEntry(place: Place, p: OfficeEntryPayload): Promise<boolean> {
+    const r = await this.db.run(
+      `INSERT OR IGNORE INTO office_entries (station, seq, province, regency, office, book, entry, kind, supply, quantity, counted, batch, document, lot, transfer, other, corrects, forced, day, time_zone, ts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [place.station, p.seq, place.province, place.regency, p.office, p.book, p.entry, p.kind, p.supply, p.quantity, p.counted, p.batch, p.document, p.lot, p.transfer, p.other, p.corrects, p.forced ? 1 : 0, p.day, p.timeZone, p.ts],
+    );
+    return r.changes > 0;
+  }
+
+  /** The day's totals, kept only when its seq is higher than the one held: the newest running totals win. */
+  async addDay(place: Place, p: DailyPayload): Promise<boolean> {
+    const { schema: _s, station: _st, ts: _ts, seq: _seq, office: _o, timeZone: _tz, ...figures } = p;
+    const r = await this.db.run(
+      `INSERT INTO station_days (station, day, seq, province, regency, office, figures) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (station, day) DO UPDATE SET seq = excluded.seq, province = excluded.province, regency = excluded.regency, office = excluded.office, figures = excluded.figures
+       WHERE excluded.seq > station_days.seq`,
+      [place.station, p.day, p.seq, place.province, place.regency, p.office, JSON.stringify(figures)],
+    );
+    return r.changes > 0;
+  }
+
+  /** What a status says of its office: where it is, and at its store PC the figures it counts with. */
+  async noteOffice(place: Place, office: NonNullable<StatusPayload['office']>): Promise<void> {
+    const { id, name, store, ...figures } = office;
+    await this.db.run(
+      `INSERT INTO offices (office, province, regency, name, store_station, figures) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (office) DO UPDATE SET province = excluded.province, regency = excluded.regency,
+         name = COALESCE(excluded.name, offices.name),
+         store_station = COALESCE(excluded.store_station, offices.store_station),
+         figures = COALESCE(excluded.figures, offices.figures)`,
+      [id, place.province, place.regency, name ?? null, store ? place.station : null, store ? JSON.stringify(figures) : null],
+    );
+  }
+
+  async offices(): Promise<OfficeRow[]> {
+    const rows = await this.db.all<{ office: string; province: string; regency: string; name: string | null; store_station: string | null; figures: string | null }>('SELECT * FROM offices');
+    return rows.map((r) => ({ office: r.office, province: r.province, regency: r.regency, name: r.name, storeStation: r.store_station, figures: r.figures ? (JSON.parse(r.figures) as OfficeRow['figures']) : {} }));
+  }
+
+  /** Every day on or before `toDay` of the stations of these offices (the reconciliation sums from the first). */
+  async days(offices: readonly string[], toDay: string): Promise<DayRow[]> {
+    const rows = await this.db.all<Omit<DayRow, 'figures'> & { figures: string }>(
+      'SELECT station, day, province, regency, office, figures FROM station_days WHERE office IN (SELECT value FROM json_each(?)) AND day <= ? ORDER BY station, day',
+      [JSON.stringify(offices), toDay],
+    );
+    return rows.map((r) => ({ ...r, figures: JSON.parse(r.figures) as DayFigures }));
+  }
+
+  /** Entries of these offices on or before `toDay`, and every entry elsewhere naming one of their transfers or them as the other end. */
+  async entries(offices: readonly string[], toDay: string): Promise<EntryRow[]> {
+    return this.db.all<EntryRow>(
+      `SELECT station, seq, regency, province, office, book, entry, kind, supply, quantity, transfer, other, corrects, day FROM office_entries
+        WHERE day <= ? AND (office IN (SELECT value FROM json_each(?)) OR other IN (SELECT value FROM json_each(?)))
+        ORDER BY station, seq`,
+      [toDay, JSON.stringify(offices), JSON.stringify(offices)],
+    );
+  }
+}
