@@ -8,6 +8,7 @@ import type { DashboardSection } from './section.js';
 import { type Fleet, type Problem, PROBLEMS, type RowContext, type StationRow, toRow } from './fleet.js';
 import { REGION_SOURCE } from './regions.js';
 import type { Ingest } from './ingest.js';
+import type { OfficeApi } from './office-api.js';
 import { HttpError } from './server.js';
 import type { DashboardStore } from './store.js';
 import { lending, type LendingSuggestion, ranking } from './views.js';
@@ -37,6 +38,8 @@ export interface ApiDeps {
    * moment it was lost (they are not turned stale by the dashboard's outage).
    */
   link?: () => { connected: boolean; lostSince: number | null };
+  /** The offices' reconciliation, request and stock. */
+  offices?: OfficeApi;
 }
 
 function intParam(url: URL, name: string, def: number, min: number, max: number): number {
@@ -116,6 +119,8 @@ export class Api {
       return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay, alertWords: ALERT_WORDS, alertSeverities: ALERT_SEVERITIES, regionNames: REGION_SOURCE };
     }
     if (method === 'GET' && path === '/api/link') return this.linkState();
+    const office = await this.d.offices?.handle(method, url);
+    if (office !== undefined) return office;
     throw new HttpError(404, `no API ${method} ${path}; see docs/dashboard.md`);
   }
 

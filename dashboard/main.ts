@@ -25,6 +25,7 @@ import { splitListen } from './section.js';
 import { DashboardServer } from './server.js';
 import { regionNames } from './regions.js';
 import { DashboardStore } from './store.js';
+import { OfficeApi } from './office-api.js';
 
 const FLUSH_MS = 1000;
 const PRUNE_MS = 3600_000;
@@ -80,7 +81,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const link = { connected: false, lostSince: started as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
     const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false, asOf: () => api.asOf() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices: new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) }), now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics });
     await parts.start(
       'web server',

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { loopbackHost } from '../platform/listen.js';
 import { shippedFolder } from '../platform/shipped.js';
 import type { Api } from './api.js';
+import { Raw } from './raw.js';
 
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js' };
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
@@ -169,6 +170,10 @@ export class DashboardServer {
     if (url.pathname.startsWith('/api/')) {
       const body = req.method === 'POST' ? await readJson(req) : undefined;
       const out = await this.o.api.handle(req.method ?? 'GET', url, body);
+      if (out instanceof Raw) {
+        res.writeHead(200, { 'content-type': out.contentType, 'cache-control': 'no-store' });
+        return void res.end(out.body);
+      }
       return send(res, 200, out);
     }
     send(res, 404, { error: `no such page: ${url.pathname}` });

@@ -1,0 +1,172 @@
+/**
+ * The offices' part of the API: the month's reconciliation (JSON or CSV) for an office, a regency
+ * or the province, the request to the ministry for an office or a regency, and the offices with
+ * their stock where it is. Every parameter is checked; a bad one is a 400 naming it.
+ */
+import type { Accounts, OfficeRow } from './accounts.js';
+import type { Fleet } from './fleet.js';
+import { Raw } from './raw.js';
+import { reconcile, type Reconciliation, type Scope } from './reconcile.js';
+import { request, type Request } from './request.js';
+import { HttpError } from './server.js';
+import type { DashboardSection } from './section.js';
+
+const ID = /^[A-Za-z0-9._-]{1,64}$/;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const FRESH_MS = 60_000;
+
+export interface OfficeApiDeps {
+  accounts: Accounts;
+  fleet: Fleet;
+  cfg: DashboardSection;
+  now: () => number;
+  /** The day a time falls on, as the dashboard counts days. */
+  day: (ms: number) => string;
+}
+
+/** One office's stock now: where it is, against its request point. */
+export interface OfficeStock {
+  office: string;
+  name: string | null;
+  regency: string;
+  province: string;
+  onHand: number;
+  inTransit: number;
+  ratePerDay: number;
+  daysLeft: number | null;
+  requestPoint: number;
+  low: boolean;
+  printedYesterday: number;
+  silent: string[];
+  updatedAt: string | null;
+}
+
+function scopeOf(url: URL, kinds: readonly Scope['kind'][]): Scope {
+  const given = kinds.filter((k) => url.searchParams.has(k));
+  if (given.length !== 1) throw new HttpError(400, `give exactly one of ${kinds.join(', ')} (e.g. ?${kinds[0]}=${kinds[0] === 'office' ? '5371-DINAS' : '5371'}), given ${given.length ? given.join(' and ') : 'none'}`);
+  const kind = given[0] as Scope['kind'];
+  const id = url.searchParams.get(kind) ?? '';
+  if (!ID.test(id)) throw new HttpError(400, `${kind}: expected an id of letters, digits, ".", "_" or "-", given ${JSON.stringify(id).slice(0, 80)}`);
+  return { kind, id };
+}
+
+const csvCell = (v: string | number | null | undefined) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** The reconciliation as CSV: one figure a line, then the printers, the problems and the silent stations. */
+export function reconciliationCsv(r: Reconciliation): string {
+  const lines: (string | number | null)[][] = [['field', 'value'], [r.scope.kind, r.scope.id], ['month', r.month], ['through', r.through]];
+  for (const k of ['opening', 'received', 'borrowed', 'lent', 'printed', 'spoiled', 'corrections', 'closing'] as const) lines.push([k, r[k]]);
+  for (const [code, n] of Object.entries(r.spoiledByCode)) lines.push([`spoiledByCode.${code}`, n]);
+  lines.push(['where.store', r.where.store], ['where.inTransit', r.where.inTransit]);
+  for (const [station, n] of Object.entries(r.where.printers)) lines.push([`where.printers.${station}`, n]);
+  lines.push([], ['problem', 'kind', 'station', 'entry', 'transfer', 'difference', 'words']);
+  for (const p of r.problems) lines.push(['problem', p.kind, p.station, p.entry, p.transfer, p.difference, p.words.id]);
+  for (const s of r.silent) lines.push(['silent', s]);
+  return `${lines.map((l) => l.map(csvCell).join(',')).join('\n')}\n`;
+}
+
+export class OfficeApi {
+  private cache: { at: number; stocks: OfficeStock[] } | undefined;
+
+  constructor(private readonly d: OfficeApiDeps) {}
+
+  async handle(method: string, url: URL): Promise<unknown> {
+    if (method !== 'GET') return undefined;
+    if (url.pathname === '/api/reconciliation') {
+      const r = await this.reconciliation(scopeOf(url, ['office', 'regency', 'province']), this.month(url));
+      const format = url.searchParams.get('format');
+      if (format !== null && format !== 'json' && format !== 'csv') throw new HttpError(400, `format: expected json or csv, given ${JSON.stringify(format).slice(0, 40)}`);
+      return format === 'csv' ? new Raw('text/csv; charset=utf-8', reconciliationCsv(r)) : { ...r, [r.scope.kind]: r.scope.id };
+    }
+    if (url.pathname === '/api/request') {
+      const raw = url.searchParams.get('months');
+      const months = raw === null ? 3 : Number(raw);
+      if (!Number.isInteger(months) || months < 1 || months > 24) throw new HttpError(400, `months: expected a whole number from 1 to 24, given ${JSON.stringify(raw)}`);
+      const scope = scopeOf(url, ['office', 'regency']);
+      return { [scope.kind]: scope.id, ...(await this.request(scope, months)) };
+    }
+    if (url.pathname === '/api/offices') return this.stocks();
+    return undefined;
+  }
+
+  private month(url: URL): string {
+    const m = url.searchParams.get('month') ?? this.d.day(this.d.now()).slice(0, 7);
+    if (!MONTH.test(m)) throw new HttpError(400, `month: expected YYYY-MM, e.g. 2026-12, given ${JSON.stringify(m).slice(0, 40)}`);
+    return m;
+  }
+
+  private async reconciliation(scope: Scope, month: string): Promise<Reconciliation> {
+    const offices = await this.d.accounts.offices();
+    const today = this.d.day(this.d.now());
+    const ids = this.officesIn(scope, offices);
+    if (scope.kind === 'office' && !ids.includes(scope.id)) ids.push(scope.id);
+    const last = `${month}-31`;
+    const days = await this.d.accounts.days(ids, last);
+    if (days.length === 0) throw new HttpError(404, `no station of ${scope.kind} ${scope.id} has sent its daily figures to this dashboard`);
+    return reconcile({ scope, month, today, offices, days, entries: await this.d.accounts.entries(ids, last) });
+  }
+
+  private officesIn(scope: Scope, offices: readonly OfficeRow[]): string[] {
+    return offices.filter((o) => (scope.kind === 'office' ? o.office === scope.id : scope.kind === 'regency' ? o.regency === scope.id : o.province === scope.id)).map((o) => o.office);
+  }
+
+  async request(scope: Scope, months: number): Promise<Request> {
+    const today = this.d.day(this.d.now());
+    const r = await this.reconciliation(scope, today.slice(0, 7));
+    const offices = (await this.d.accounts.offices()).filter((o) => r.offices.includes(o.office));
+    const days = await this.d.accounts.days(r.offices, today);
+    const stations = new Set(days.map((d) => d.station));
+    let queued = 0;
+    for (const s of stations) queued += this.d.fleet.entries.get(s)?.health?.jobs.queued ?? 0;
+    const figure = (k: 'leadDays' | 'boxSize') => Math.max(0, ...offices.map((o) => o.figures[k] ?? 0));
+    const price = (k: 'ribbon' | 'film') => offices.map((o) => o.figures.rollPrice?.[k]).find((p) => p !== undefined);
+    return request({
+      days,
+      today,
+      onHand: r.where.store + Object.values(r.where.printers).reduce((a, b) => a + b, 0),
+      inTransit: r.where.inTransit,
+      queued,
+      leadDays: figure('leadDays') || this.d.cfg.leadDays.blanks,
+      boxSize: figure('boxSize') || 100,
+      months,
+      printers: Object.keys(r.where.printers).length,
+      rollPrice: { ribbon: price('ribbon'), film: price('film') },
+    });
+  }
+
+  /** Every office with its stock now and its request point: the page, /metrics, the office's low and the public list read it. */
+  async stocks(): Promise<OfficeStock[]> {
+    const now = this.d.now();
+    if (this.cache && now - this.cache.at < FRESH_MS) return this.cache.stocks;
+    const yesterday = this.d.day(now - 86_400_000);
+    const out: OfficeStock[] = [];
+    for (const o of await this.d.accounts.offices()) {
+      const scope: Scope = { kind: 'office', id: o.office };
+      const [r, q] = await Promise.all([this.reconciliation(scope, this.d.day(now).slice(0, 7)).catch(() => null), this.request(scope, 3).catch(() => null)]);
+      if (!r || !q) continue;
+      const days = await this.d.accounts.days([o.office], yesterday);
+      const printedYesterday = days.filter((x) => x.day === yesterday).reduce((s, x) => s + (x.figures.good ?? 0), 0);
+      const stock = q.onHand + q.inTransit;
+      out.push({
+        office: o.office,
+        name: o.name,
+        regency: o.regency,
+        province: o.province,
+        onHand: q.onHand,
+        inTransit: q.inTransit,
+        ratePerDay: q.ratePerDay,
+        daysLeft: q.ratePerDay > 0 ? Math.round((stock / q.ratePerDay) * 10) / 10 : null,
+        requestPoint: q.requestPoint,
+        low: q.ratePerDay > 0 && stock <= q.requestPoint,
+        printedYesterday,
+        silent: r.silent,
+        updatedAt: days.map((x) => x.day).sort().at(-1) ?? null,
+      });
+    }
+    this.cache = { at: now, stocks: out };
+    return out;
+  }
+}
