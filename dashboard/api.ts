@@ -3,13 +3,13 @@
  * provincial scripts and Grafana read. Every query parameter is checked; a bad one is a 400
  * that names it and what was expected.
  */
+import { HttpError } from '../platform/http.js';
 import { EVENT_CODES } from '../telemetry/event-codes.js';
 import type { DashboardSection } from './section.js';
 import { type Fleet, type Problem, PROBLEMS, type RowContext, type StationRow, toRow } from './fleet.js';
 import { REGION_SOURCE } from './regions.js';
 import type { Ingest } from './ingest.js';
 import type { OfficeApi } from './office-api.js';
-import { HttpError } from './server.js';
 import type { DashboardStore } from './store.js';
 import { lending, type LendingSuggestion, ranking } from './views.js';
 
@@ -46,7 +46,7 @@ function intParam(url: URL, name: string, def: number, min: number, max: number)
   const raw = url.searchParams.get(name);
   if (raw === null) return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, `${name}: expected a whole number from ${min} to ${max}, given ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, { id: `${name}: harus bilangan bulat dari ${min} sampai ${max}, diberikan ${JSON.stringify(raw)}`, en: `${name}: expected a whole number from ${min} to ${max}, given ${JSON.stringify(raw)}` });
   return n;
 }
 
@@ -121,19 +121,19 @@ export class Api {
     if (method === 'GET' && path === '/api/link') return this.linkState();
     const office = await this.d.offices?.handle(method, url);
     if (office !== undefined) return office;
-    throw new HttpError(404, `no API ${method} ${path}; see docs/dashboard.md`);
+    throw new HttpError(404, { id: `tidak ada API ${method} ${path}; lihat docs/dashboard.md`, en: `no API ${method} ${path}; see docs/dashboard.md` });
   }
 
   private stations(url: URL): StationRow[] {
     const regency = url.searchParams.get('regency');
     const problem = url.searchParams.get('problem');
-    if (problem !== null && !PROBLEMS.includes(problem as Problem)) throw new HttpError(400, `problem: expected one of ${PROBLEMS.join(', ')}, given ${JSON.stringify(problem)}`);
+    if (problem !== null && !PROBLEMS.includes(problem as Problem)) throw new HttpError(400, { id: `problem: harus salah satu dari ${PROBLEMS.join(', ')}, diberikan ${JSON.stringify(problem)}`, en: `problem: expected one of ${PROBLEMS.join(', ')}, given ${JSON.stringify(problem)}` });
     return this.rows().filter((r) => (regency === null || r.regency === regency) && (problem === null || r.problems.includes(problem as Problem)));
   }
 
   private async station(id: string, url: URL): Promise<unknown> {
     const row = this.row(id);
-    if (!row) throw new HttpError(404, `no station ${JSON.stringify(id)} has reported to this dashboard`);
+    if (!row) throw new HttpError(404, { id: `stasiun ${JSON.stringify(id)} belum pernah melapor ke dasbor ini`, en: `no station ${JSON.stringify(id)} has reported to this dashboard` });
     const days = intParam(url, 'days', 7, 1, this.d.cfg.historyDays);
     const since = this.d.now() - days * DAY_MS;
     return {
@@ -148,9 +148,9 @@ export class Api {
 
   private async ack(id: number, body: unknown): Promise<unknown> {
     const by = (body as { by?: unknown } | undefined)?.by;
-    if (by !== undefined && (typeof by !== 'string' || by.length > 40)) throw new HttpError(400, 'by: expected text of at most 40 characters (initials or a role, not a full name)');
+    if (by !== undefined && (typeof by !== 'string' || by.length > 40)) throw new HttpError(400, { id: 'by: harus teks paling banyak 40 karakter (inisial atau jabatan, bukan nama lengkap)', en: 'by: expected text of at most 40 characters (initials or a role, not a full name)' });
     const e = await this.d.store.ack(id, by ?? 'dashboard', new Date(this.d.now()).toISOString());
-    if (!e) throw new HttpError(404, `no alert ${id}`);
+    if (!e) throw new HttpError(404, { id: `tidak ada peringatan ${id}`, en: `no alert ${id}` });
     return e;
   }
 

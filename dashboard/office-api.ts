@@ -8,7 +8,7 @@ import type { Fleet } from './fleet.js';
 import { Raw } from './raw.js';
 import { reconcile, type Reconciliation, type Scope } from './reconcile.js';
 import { request, type Request } from './request.js';
-import { HttpError } from './server.js';
+import { HttpError } from '../platform/http.js';
 import type { DashboardSection } from './section.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -43,10 +43,16 @@ export interface OfficeStock {
 
 function scopeOf(url: URL, kinds: readonly Scope['kind'][]): Scope {
   const given = kinds.filter((k) => url.searchParams.has(k));
-  if (given.length !== 1) throw new HttpError(400, `give exactly one of ${kinds.join(', ')} (e.g. ?${kinds[0]}=${kinds[0] === 'office' ? '5371-DINAS' : '5371'}), given ${given.length ? given.join(' and ') : 'none'}`);
+  if (given.length !== 1) {
+    const example = `?${kinds[0]}=${kinds[0] === 'office' ? '5371-DINAS' : '5371'}`;
+    throw new HttpError(400, {
+      id: `berikan tepat satu dari ${kinds.join(', ')} (misalnya ${example}), diberikan ${given.length ? given.join(' dan ') : 'tidak ada'}`,
+      en: `give exactly one of ${kinds.join(', ')} (e.g. ${example}), given ${given.length ? given.join(' and ') : 'none'}`,
+    });
+  }
   const kind = given[0] as Scope['kind'];
   const id = url.searchParams.get(kind) ?? '';
-  if (!ID.test(id)) throw new HttpError(400, `${kind}: expected an id of letters, digits, ".", "_" or "-", given ${JSON.stringify(id).slice(0, 80)}`);
+  if (!ID.test(id)) throw new HttpError(400, { id: `${kind}: harus id berisi huruf, angka, ".", "_" atau "-", diberikan ${JSON.stringify(id).slice(0, 80)}`, en: `${kind}: expected an id of letters, digits, ".", "_" or "-", given ${JSON.stringify(id).slice(0, 80)}` });
   return { kind, id };
 }
 
@@ -78,13 +84,13 @@ export class OfficeApi {
     if (url.pathname === '/api/reconciliation') {
       const r = await this.reconciliation(scopeOf(url, ['office', 'regency', 'province']), this.month(url));
       const format = url.searchParams.get('format');
-      if (format !== null && format !== 'json' && format !== 'csv') throw new HttpError(400, `format: expected json or csv, given ${JSON.stringify(format).slice(0, 40)}`);
+      if (format !== null && format !== 'json' && format !== 'csv') throw new HttpError(400, { id: `format: harus json atau csv, diberikan ${JSON.stringify(format).slice(0, 40)}`, en: `format: expected json or csv, given ${JSON.stringify(format).slice(0, 40)}` });
       return format === 'csv' ? new Raw('text/csv; charset=utf-8', reconciliationCsv(r)) : { ...r, [r.scope.kind]: r.scope.id };
     }
     if (url.pathname === '/api/request') {
       const raw = url.searchParams.get('months');
       const months = raw === null ? 3 : Number(raw);
-      if (!Number.isInteger(months) || months < 1 || months > 24) throw new HttpError(400, `months: expected a whole number from 1 to 24, given ${JSON.stringify(raw)}`);
+      if (!Number.isInteger(months) || months < 1 || months > 24) throw new HttpError(400, { id: `months: harus bilangan bulat 1 sampai 24, diberikan ${JSON.stringify(raw)}`, en: `months: expected a whole number from 1 to 24, given ${JSON.stringify(raw)}` });
       const scope = scopeOf(url, ['office', 'regency']);
       return { [scope.kind]: scope.id, ...(await this.request(scope, months)) };
     }
@@ -94,7 +100,7 @@ export class OfficeApi {
 
   private month(url: URL): string {
     const m = url.searchParams.get('month') ?? this.d.day(this.d.now()).slice(0, 7);
-    if (!MONTH.test(m)) throw new HttpError(400, `month: expected YYYY-MM, e.g. 2026-12, given ${JSON.stringify(m).slice(0, 40)}`);
+    if (!MONTH.test(m)) throw new HttpError(400, { id: `month: harus YYYY-MM, misalnya 2026-12, diberikan ${JSON.stringify(m).slice(0, 40)}`, en: `month: expected YYYY-MM, e.g. 2026-12, given ${JSON.stringify(m).slice(0, 40)}` });
     return m;
   }
 
@@ -105,7 +111,7 @@ export class OfficeApi {
     if (scope.kind === 'office' && !ids.includes(scope.id)) ids.push(scope.id);
     const last = `${month}-31`;
     const days = await this.d.accounts.days(ids, last);
-    if (days.length === 0) throw new HttpError(404, `no station of ${scope.kind} ${scope.id} has sent its daily figures to this dashboard`);
+    if (days.length === 0) throw new HttpError(404, { id: `belum ada stasiun ${scope.kind} ${scope.id} yang mengirim angka hariannya ke dasbor ini`, en: `no station of ${scope.kind} ${scope.id} has sent its daily figures to this dashboard` });
     return reconcile({ scope, month, today, offices, days, entries: await this.d.accounts.entries(ids, last) });
   }
 

@@ -15,7 +15,11 @@ function esc(v) {
 async function api(path, init) {
   const res = await fetch(path, init);
   if (res.status === 401) { location.href = '/login'; throw new Error('login'); }
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${(await res.json().catch(() => ({}))).error ?? ''}`);
+  if (!res.ok) {
+    // Errors come as {error: {id, en}}: said in the page's language.
+    const said = (await res.json().catch(() => ({}))).error;
+    throw new Error(`${path}: ${res.status} ${said?.[state.lang] ?? ''}`);
+  }
   return res.json();
 }
 

@@ -92,7 +92,9 @@ describe.skipIf(!hasMosquitto)('the dashboard API and its guard', () => {
 
     const bad = await fetch(`${dash.url}/api/stations?problem=fire`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/problem: expected one of offline, power/);
+    const said = ((await bad.json()) as { error: { id: string; en: string } }).error;
+    expect(said.en).toMatch(/problem: expected one of offline, power/);
+    expect(said.id).toMatch(/problem: harus salah satu dari offline, power/);
 
     // SIGTERM: a clean stop, exit 0.
     dash.proc.child.kill('SIGTERM');

@@ -160,9 +160,9 @@ describe('anything on the topics (property)', () => {
 });
 
 describe('the web server', () => {
-  async function serve(token: Buffer | null) {
+  async function serve(token: Buffer | null, handle: (method: string, url: URL, body: unknown) => Promise<unknown> = () => Promise.resolve([])) {
     const { DashboardServer } = await import('../../dashboard/server.js');
-    const api = { handle: () => Promise.resolve([]) } as unknown as ConstructorParameters<typeof DashboardServer>[0]['api'];
+    const api = { handle } as unknown as ConstructorParameters<typeof DashboardServer>[0]['api'];
     const errors: string[] = [];
     const log = { ...quietLog, error: (o: unknown, msg?: string) => void errors.push(JSON.stringify(o) + (msg ?? '')) } as unknown as typeof quietLog;
     const server = new DashboardServer({ host: '127.0.0.1', port: 0, token, api, log });
@@ -191,6 +191,29 @@ describe('the web server', () => {
         expect(answer).not.toMatch(/at .*\.js:\d+/);
       }
       expect(errors).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("a change sent from another site's page is refused 403 in both languages before the API sees it; the page itself and a script without an Origin pass", async () => {
+    const seen: unknown[] = [];
+    const { server, port } = await serve(null, (_method, _url, body) => (seen.push(body), Promise.resolve({ acked: true })));
+    const ack = (headers: Record<string, string>, body = '{"by":"IT"}') => fetch(`http://127.0.0.1:${port}/api/alerts/1/ack`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    try {
+      const refused = await ack({ origin: 'http://evil.example' });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('x-frame-options')).toBe('DENY');
+      const said = ((await refused.json()) as { error: { id: string; en: string } }).error;
+      expect(said.en).toMatch(/only this dashboard's own page/);
+      expect(said.id).toMatch(/hanya halaman dasbor ini sendiri/);
+      expect(seen).toEqual([]);
+      expect((await ack({ origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+      expect((await ack({})).status).toBe(200);
+      expect(seen).toEqual([{ by: 'IT' }, { by: 'IT' }]);
+      const notObject = await ack({}, '[1]');
+      expect(notObject.status).toBe(400);
+      expect(((await notObject.json()) as { error: { en: string } }).error.en).toBe('body must be a JSON object');
     } finally {
       await server.stop();
     }
