@@ -95,6 +95,12 @@ export class ManualClock implements Clock {
     this.mono = end;
   }
 
+  /** How long until the next timer is due; null with none set (a test waits for work to reach its wait). */
+  nextTimerIn(): number | null {
+    const next = Math.min(...this.timers.map((t) => t.at));
+    return Number.isFinite(next) ? next - this.mono : null;
+  }
+
   /** Step the wall clock by `ms` (negative: back), as NTP or a person does; timers do not move. */
   stepWall(ms: number): void {
     this.t += ms;

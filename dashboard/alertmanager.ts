@@ -62,7 +62,8 @@ export function toAmAlert(a: ActiveAlert, endsAtMs: number, regencyName?: string
   const words = codeName(a.code);
   const where = `${a.station} (${regencyName ?? a.regency})`;
   return {
-    labels: { alertname: a.code, station: a.station, province: a.province, regency: a.regency, severity: a.severity },
+    // An office's own alert (office.blanks.low) names the office where a station's names the station.
+    labels: { alertname: a.code, station: a.station, province: a.province, regency: a.regency, severity: a.severity, ...(a.code.startsWith('office.') && a.code !== 'office.restock' ? { office: a.station } : {}) },
     annotations: {
       summary: `${words.id} / ${words.en}: ${where}`,
       summary_id: `${words.id}: stasiun ${where}`,

@@ -12,6 +12,7 @@ import { alertmanagerHeaders, AlertmanagerPoster } from './alertmanager.js';
 import type { DashboardConfig } from './config.js';
 import type { Fleet } from './fleet.js';
 import { metricsText } from './prometheus.js';
+import type { OfficeStock } from './office-api.js';
 import type { DashboardStore, StoredEvent } from './store.js';
 
 export interface Exporters {
@@ -24,7 +25,7 @@ export interface Exporters {
 
 export async function startExporters(
   parts: Parts,
-  o: { cfg: DashboardConfig; source: string; store: DashboardStore; fleet: Fleet; log: Logger; now: () => number; clock: Clock; staleAfterMs: number; brokerConnected: () => boolean; asOf?: () => number },
+  o: { cfg: DashboardConfig; source: string; store: DashboardStore; fleet: Fleet; log: Logger; now: () => number; clock: Clock; staleAfterMs: number; brokerConnected: () => boolean; asOf?: () => number; offices?: () => Promise<OfficeStock[]> },
 ): Promise<Exporters> {
   const am = o.cfg.dashboard.alertmanager;
   const book = new ActiveAlerts();
@@ -53,8 +54,9 @@ export async function startExporters(
       const c = book.apply(e, o.now());
       poster?.take(c);
     },
-    metrics: () =>
+    metrics: async () =>
       metricsText({
+        offices: (await o.offices?.().catch(() => undefined))?.map((s) => ({ ...s, onHand: s.onHand + s.inTransit })),
         entries: o.fleet.entries.values(),
         nowMs: o.now(),
         judgedAtMs: o.asOf?.(),

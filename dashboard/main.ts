@@ -26,6 +26,12 @@ import { DashboardServer } from './server.js';
 import { regionNames } from './regions.js';
 import { DashboardStore } from './store.js';
 import { OfficeApi } from './office-api.js';
+import { OfficeWatch } from './office-watch.js';
+import type { StoredEvent } from './store.js';
+import { PublicStock } from './public-stock.js';
+
+/** How often the offices' stock is judged against their request points (it moves by the day). */
+const OFFICE_WATCH_MS = 60_000;
 
 const FLUSH_MS = 1000;
 const PRUNE_MS = 3600_000;
@@ -80,9 +86,13 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     // Lost until the first connect: the stations loaded from the database are as of then.
     const link = { connected: false, lostSince: started as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
-    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false, asOf: () => api.asOf() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices: new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) }), now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
-    const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics });
+    const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
+    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false, asOf: () => api.asOf(), offices: () => offices.stocks() });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const publicStock = cfg.dashboard.public.enabled
+      ? new PublicStock({ stocks: () => offices.stocks(), regencyName: (code) => cfg.dashboard.regencies[code]?.name, trustProxy: cfg.dashboard.public.trustProxy, clock })
+      : undefined;
+    const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics, publicStock });
     await parts.start(
       'web server',
       () =>
@@ -102,10 +112,12 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
       });
       if (rows.length > 0) server.broadcast('rows', rows);
     });
-    ingest.on('alert', (e) => {
+    const onAlert = (e: StoredEvent) => {
       server.broadcast('alert', e);
       exporters.onAlert(e);
-    });
+    };
+    ingest.on('alert', onAlert);
+    const officeWatch = new OfficeWatch({ offices, store, now, log, onAlert });
 
     broker.client = await parts.start('broker connection', () => connectBroker(cfg, secrets, port, ingest, log), (c) => new Promise<void>((resolve) => c.end(false, {}, () => resolve())));
     broker.client.on('connect', () => {
@@ -137,6 +149,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
         return [
           every(clock, FLUSH_MS, () => void ingest.flush()),
           every(clock, PRUNE_MS, () => void prune()),
+          every(clock, OFFICE_WATCH_MS, () => void officeWatch.run().catch((err: Error) => log.warn({ err: err.message }, "the offices' stock could not be judged"))),
           // Rows go stale by time alone, with no message to say so: the page re-reads the table on a tick.
           every(clock, 15_000, () => server.broadcast('tick', { now: new Date(now()).toISOString(), link: api.linkState() })),
         ];

@@ -6,6 +6,7 @@
 import type { Accounts, OfficeRow } from './accounts.js';
 import type { Fleet } from './fleet.js';
 import { Raw } from './raw.js';
+import { reconciliationPage, requestPage } from './report-pages.js';
 import { reconcile, type Reconciliation, type Scope } from './reconcile.js';
 import { request, type Request } from './request.js';
 import { HttpError } from '../platform/http.js';
@@ -81,6 +82,7 @@ export class OfficeApi {
 
   async handle(method: string, url: URL): Promise<unknown> {
     if (method !== 'GET') return undefined;
+    if (url.pathname === '/reconciliation' || url.pathname === '/request') return this.page(url);
     if (url.pathname === '/api/reconciliation') {
       const r = await this.reconciliation(scopeOf(url, ['office', 'regency', 'province']), this.month(url));
       const format = url.searchParams.get('format');
@@ -96,6 +98,16 @@ export class OfficeApi {
     }
     if (url.pathname === '/api/offices') return this.stocks();
     return undefined;
+  }
+
+  /** The printable page of a reconciliation or a request, in the language asked (Indonesian unless ?lang=en). */
+  private async page(url: URL): Promise<Raw> {
+    const lang = url.searchParams.get('lang') === 'en' ? 'en' : 'id';
+    const query = [...url.searchParams].filter(([k]) => k !== 'lang').map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    if (url.pathname === '/reconciliation') return new Raw('text/html; charset=utf-8', reconciliationPage(await this.reconciliation(scopeOf(url, ['office', 'regency', 'province']), this.month(url)), lang, query));
+    const scope = scopeOf(url, ['office', 'regency']) as { kind: 'office' | 'regency'; id: string };
+    const name = scope.kind === 'office' ? ((await this.d.accounts.offices()).find((o) => o.office === scope.id)?.name ?? null) : (this.d.cfg.regencies[scope.id]?.name ?? null);
+    return new Raw('text/html; charset=utf-8', requestPage(await this.request(scope, 3), { ...scope, name }, lang, query));
   }
 
   private month(url: URL): string {

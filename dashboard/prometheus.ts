@@ -24,6 +24,8 @@ export interface MetricsInput {
   brokerConnected?: boolean;
   /** Only when dashboard.alertmanager is set: up is null until the first post. */
   alertmanager?: { up: boolean | null; pending: number };
+  /** The offices' stock where it is (store, printers, in transit), from their books. */
+  offices?: readonly { office: string; province: string; regency: string; onHand: number; daysLeft: number | null }[];
 }
 
 const ORDER = { empty: 0, low: 1, ok: 2, unknown: 3 } as const;
@@ -102,6 +104,14 @@ export async function metricsText(input: MetricsInput): Promise<{ contentType: s
     for (const code of new Set(h.alerts)) alert.set({ station, code, severity: input.severityOf?.(station, code) ?? usualSeverity(code) }, 1);
   }
 
+  if (input.offices) {
+    const onHand = gauge('ektp_office_blanks_on_hand', "Blank cards of the office: its store, its printers' stacks and what is on its way between them, from its books.", ['office', 'province', 'regency']);
+    const left = gauge('ektp_office_days_left', "Days the office's blanks last at its printers' rate of the last 28 days; absent at no use.", ['office', 'kind']);
+    for (const o of input.offices) {
+      onHand.set({ office: o.office, province: o.province, regency: o.regency }, o.onHand);
+      if (o.daysLeft !== null) left.set({ office: o.office, kind: 'blanks' }, o.daysLeft);
+    }
+  }
   gauge('ektp_dashboard_stations', 'Stations the dashboard knows.', []).set(stations);
   if (input.brokerConnected !== undefined) gauge('ektp_dashboard_broker_connected', '1 while the dashboard is connected to the province\'s broker; at 0 the stations\' figures are as of when it lost it.', []).set(input.brokerConnected ? 1 : 0);
   if (input.alertmanager) {

@@ -98,6 +98,14 @@ export const dashboardSectionSchema = () => z
       )
       .default({})
       .describe('Where each regency is, by code, to offer the nearest lender first. Regencies not listed come after those that are, by surplus.'),
+    public: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Serve the public stock list on /public/stock (a page) and /public/stock.json: per regency and office, blanks on hand, days left, cards printed yesterday, when updated. These two paths need no token and answer any Host; nothing else does.'),
+        trustProxy: z.boolean().default(false).describe('Take the client\'s address from X-Forwarded-For (the province\'s own reverse proxy in front): each address may ask a few times a minute. Off, the connection\'s address counts.'),
+      })
+      .prefault({})
+      .describe('The public stock list the ministry asked provinces to post every day.'),
+    idleMonths: z.number().min(1).max(60).default(6).describe('An office whose blanks cover more than this many months at its recent rate holds idle stock (the nation\'s allocation).'),
     alertmanager: alertmanagerSchema()
       .optional()
       .describe('Send every alert a station raises to the province\'s Alertmanager (docs/dashboard.md, "Alertmanager"); not set: alerts stay on the page.'),

@@ -14,6 +14,7 @@ import { authorised, HttpError, originAllowed, readJson, sendError, sendJson } f
 import { addressOf, answerLogin, closeNow, guardedServer, listenOn } from '../platform/http-serve.js';
 import { shippedFolder } from '../platform/shipped.js';
 import type { Api } from './api.js';
+import type { PublicStock } from './public-stock.js';
 import { Raw } from './raw.js';
 
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js' };
@@ -38,7 +39,7 @@ export class DashboardServer {
   private readonly files = new Map<string, Buffer>();
 
   constructor(
-    private readonly o: { host: string; port: number; token: Buffer | null; api: Api; log: Logger; metrics?: () => Promise<{ contentType: string; body: string }> },
+    private readonly o: { host: string; port: number; token: Buffer | null; api: Api; log: Logger; publicStock?: PublicStock; metrics?: () => Promise<{ contentType: string; body: string }> },
   ) {}
 
   get address(): string {
@@ -61,6 +62,7 @@ export class DashboardServer {
         failed: { id: 'galat internal; lihat log dasbor', en: 'internal error; see the dashboard log' },
         log: this.o.log,
         failedLog: 'dashboard request failed',
+        isPublic: (path) => this.o.publicStock?.isPublic(path) ?? false,
       },
       (req, res, url) => this.route(req, res, url),
     );
@@ -93,6 +95,12 @@ export class DashboardServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // The public stock list, when enabled: no token, any Host; it says nothing but the offices' stock.
+    if (this.o.publicStock?.isPublic(url.pathname) && req.method === 'GET') {
+      const out = await this.o.publicStock.answer(req, url);
+      res.writeHead(200, { 'content-type': out.contentType, 'cache-control': 'public, max-age=300' });
+      return void res.end(out.body);
+    }
     if (url.pathname === '/login') return answerLogin(req, res, { token: this.o.token, cookie: COOKIE, page: loginPage });
     // The login page's own style is public; nothing in it is about the fleet.
     if (!authorised(req, this.o.token, COOKIE) && url.pathname !== '/app.css') {
@@ -114,7 +122,9 @@ export class DashboardServer {
       res.writeHead(200, { 'content-type': m.contentType });
       return void res.end(m.body);
     }
-    if (url.pathname.startsWith('/api/')) {
+    // The printable reconciliation and request: pages, answered by the API's offices part.
+    const page = req.method === 'GET' && (url.pathname === '/reconciliation' || url.pathname === '/request');
+    if (url.pathname.startsWith('/api/') || page) {
       // A script sends no Origin; a browser sends its page's, which must be this dashboard.
       if (!originAllowed(req, { required: false })) {
         throw new HttpError(403, { id: 'permintaan ditolak: hanya halaman dasbor ini sendiri, atau skrip tanpa header Origin, yang boleh mengubah sesuatu', en: "request refused: only this dashboard's own page, or a script sending no Origin header, may change anything" });

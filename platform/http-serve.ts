@@ -23,6 +23,8 @@ export interface GuardOptions {
   log: Logger;
   /** The log line for an unexpected failure ("dashboard request failed"). */
   failedLog: string;
+  /** Paths open to anyone (the dashboard's public stock list, when enabled): no Host check for them. */
+  isPublic?: (path: string) => boolean;
 }
 
 /** A server that runs `route` behind the checks every page shares. */
@@ -30,8 +32,9 @@ export function guardedServer(o: GuardOptions, route: Route): Server {
   const headers = securityHeaders(o.csp);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    if (!hostAllowed(req, o.token)) throw new HttpError(403, o.refusedHost);
-    await route(req, res, requestUrl(req));
+    const url = requestUrl(req);
+    if (!o.isPublic?.(url.pathname) && !hostAllowed(req, o.token)) throw new HttpError(403, o.refusedHost);
+    await route(req, res, url);
   };
   return createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

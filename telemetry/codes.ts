@@ -49,6 +49,7 @@ export const ALERT_CODES = [
   'telemetry.dropped',
   'store.error',
   'office.restock',
+  'office.blanks.low',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 

@@ -42,6 +42,8 @@ export const EVENT_CODES: Readonly<Record<AlertCode, Readonly<EventCode>>> = {
   'store.error': { severity: 'critical', name: { id: 'Basis data stasiun bermasalah', en: 'Station database failing' } },
   // A hint at a printer of an office with a store book: its stack runs out within office.restockHours.
   'office.restock': { severity: 'info', name: { id: 'Ambil blangko dari gudang kantor', en: 'Fetch blanks from the office store' } },
+  // Raised by the dashboard for an office (its id where a station's would be): time to write to the ministry.
+  'office.blanks.low': { severity: 'warning', name: { id: 'Stok blangko kantor mencapai titik pengajuan', en: "The office's blanks are at its request point" } },
 };
 
 function known(code: string): code is AlertCode {

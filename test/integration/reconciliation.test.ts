@@ -6,6 +6,7 @@
  * one at one end, a kill -9 and a broker outage. The reconciliation balances for the office, the
  * regency and the province, names each problem, and its CSV says what its JSON says.
  */
+import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { startDashboard, type DashboardUnderTest } from '../support/dashboard.js';
@@ -34,6 +35,19 @@ function balanced(r: Rec): void {
   expect(r.problems.map((p) => p.kind)).not.toContain('unexplained');
 }
 
+/** A GET under another name than the dashboard's own (fetch will not set Host). */
+function getAs(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** The CSV's figures, read back: the same as the JSON's. */
 function csvFigures(csv: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -57,7 +71,7 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('the month reconciled 
   it('balances for an office, the regency and the province, and names each problem', async () => {
     mosq = await startMosquitto([], { persistence: true });
     const url = mosq.url;
-    dash = await startDashboard(url, { provinces: ['99'] });
+    dash = await startDashboard(url, { provinces: ['99'], public: { enabled: true } });
     const start = (id: string, office: string, over: Record<string, unknown>) => {
       const dir = tempDir(`rec-${id}-`);
       const config = testConfig(url, {
@@ -139,5 +153,33 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('the month reconciled 
     expect(csv.split('\n').filter((l) => l.startsWith('problem,') && !l.startsWith('problem,kind,')).length).toBe(office.problems.length);
     const bad = await fetch(`${dash.url}/api/reconciliation?office=9901-DINAS&regency=9901`);
     expect(bad.status).toBe(400);
+
+    // The request to the ministry: its arithmetic as the issue states it, in whole boxes.
+    const q = await dash.api<{ ratePerDay: number; rateDays: number; onHand: number; inTransit: number; queued: number; leadDays: number; requestPoint: number; requestOn: string | null; quantity: number; months: number; words: { id: string } }>('/api/request?office=9901-DINAS');
+    expect(q).toMatchObject({ rateDays: 1, ratePerDay: 4, onHand: office.where.store + 496 + 478, inTransit: 200, months: 3 });
+    expect(q.requestPoint).toBe(Math.ceil(q.ratePerDay * (q.leadDays + 7)));
+    expect(q.quantity).toBe(Math.max(0, Math.ceil((q.ratePerDay * (90 + q.leadDays) + q.queued - q.onHand - q.inTransit) / 100) * 100));
+    expect(q.words.id).toMatch(/titik pengajuan/);
+    // The printable pages, in Indonesian unless asked.
+    const page = await (await fetch(`${dash.url}/reconciliation?office=9901-DINAS`)).text();
+    expect(page).toMatch(/Laporan Rekonsiliasi Blangko KTP-el/);
+    expect(page).toMatch(/Kepala Dinas \/ Kepala Kantor[\s\S]*NIP[\s\S]*Pengelola gudang/);
+    expect(await (await fetch(`${dash.url}/request?office=9901-DINAS&lang=en`)).text()).toMatch(/Request for e-KTP blank cards/);
+    const metrics = await (await fetch(`${dash.url}/metrics`)).text();
+    expect(metrics).toMatch(/ektp_office_blanks_on_hand\{office="9901-DINAS",province="99",regency="9901"\} \d+/);
+
+    // The public list: no token, any Host, the offices' stock and nothing of the stations.
+    const pub = await getAs(`${dash.url}/public/stock.json`, 'stok.example.go.id');
+    expect(pub.status).toBe(200);
+    const text = pub.body;
+    const list = JSON.parse(text) as { regencies: { regency: string; offices: { office: string; printedYesterday: number }[] }[] };
+    expect(list.regencies.map((r) => r.regency)).toEqual(['9901']);
+    expect(list.regencies[0]?.offices.find((o) => o.office === '9901-DINAS')?.printedYesterday).toBe(0);
+    for (const secret of ['it-01', 'it-02', 'it-gudang', 'SYN-0001', 'alerts']) expect(text).not.toContain(secret);
+    expect((await getAs(`${dash.url}/api/stations`, 'stok.example.go.id')).status).toBe(403);
+    expect((await fetch(`${dash.url}/public/stock`)).headers.get('content-type')).toMatch(/text\/html/);
+    let limited = 0;
+    for (let n = 0; n < 40; n++) if ((await fetch(`${dash.url}/public/stock.json`)).status === 429) limited++;
+    expect(limited).toBeGreaterThan(0);
   }, 150_000);
 });

@@ -1,0 +1,52 @@
+/**
+ * The office's own low (office.blanks.low), which only the dashboard can see: the office's blanks
+ * in the store, at its printers and on their way fall to its request point (what lasts the lead
+ * time and a week at its rate). Raised and cleared as an event of the office (its id where a
+ * station's would be), so the feed, the page, /metrics and Alertmanager treat it as any alert,
+ * with the office as a label.
+ */
+import type { Logger } from 'pino';
+import type { OfficeApi, OfficeStock } from './office-api.js';
+import type { DashboardStore, StoredEvent } from './store.js';
+
+export const OFFICE_LOW = 'office.blanks.low';
+
+export class OfficeWatch {
+  private raised: Set<string> | undefined;
+
+  constructor(
+    private readonly o: { offices: OfficeApi; store: DashboardStore; now: () => number; log: Logger; onAlert: (e: StoredEvent) => void },
+  ) {}
+
+  /** Look at every office once: an office newly low is raised, one back above its point cleared. */
+  async run(): Promise<void> {
+    this.raised ??= new Set((await this.o.store.latestAlertEvents()).filter((e) => e.code === OFFICE_LOW).reduce((open, e) => this.fold(open, e), new Map<string, StoredEvent>()).keys());
+    const stocks = await this.o.offices.stocks();
+    for (const s of stocks) {
+      const was = this.raised.has(s.office);
+      if (s.low === was) continue;
+      const now = this.o.now();
+      const e = await this.o.store.addEvent({ station: s.office, province: s.province, regency: s.regency, ts: new Date(now).toISOString(), seq: now, code: OFFICE_LOW, state: s.low ? 'raised' : 'cleared', severity: 'warning', message: message(s) });
+      if (!e) continue;
+      if (s.low) this.raised.add(s.office);
+      else this.raised.delete(s.office);
+      this.o.log.info({ office: s.office, low: s.low }, `${OFFICE_LOW} ${e.state}`);
+      this.o.onAlert(e);
+    }
+  }
+
+  /** The raises not cleared since, from the stored feed (its latest raise and clear per office). */
+  private fold(open: Map<string, StoredEvent>, e: StoredEvent): Map<string, StoredEvent> {
+    const cur = open.get(e.station);
+    if (e.state === 'raised' && (!cur || Date.parse(e.ts) >= Date.parse(cur.ts))) open.set(e.station, e);
+    if (e.state === 'cleared' && cur && Date.parse(e.ts) >= Date.parse(cur.ts)) open.delete(e.station);
+    return open;
+  }
+}
+
+function message(s: OfficeStock): string {
+  const stock = s.onHand + s.inTransit;
+  return s.low
+    ? `office ${s.office}: ${stock} blanks (store, printers and in transit) at or under its request point of ${s.requestPoint} at ${s.ratePerDay} cards a day: write to the ministry now (GET /api/request?office=${s.office})`
+    : `office ${s.office}: ${stock} blanks, above its request point of ${s.requestPoint}`;
+}
