@@ -44,12 +44,12 @@ async function december() {
   const t1 = (await A.send('blanks', 500, 'A-01')).transfer!;
   const t2 = (await A.send('blanks', 500, 'A-02')).transfer!;
   await A.send('blanks', 200, 'A-01'); // T3: never confirmed
-  await receiveBlanks(w.get('A-01').store, printerOf('5371-DINAS', 'A-01'), 500, { transfer: t1 });
-  await receiveBlanks(w.get('A-02').store, printerOf('5371-DINAS', 'A-02'), 480, { transfer: t2 });
+  await receiveBlanks(w.get('A-01').store, printerOf('5371-DINAS', 'A-01'), 500, { transfer: t1, at: w.clock.now() });
+  await receiveBlanks(w.get('A-02').store, printerOf('5371-DINAS', 'A-02'), 480, { transfer: t2, at: w.clock.now() });
   await w.print('A-01', 100, [{ code: 'jam', n: 2 }]);
   await w.print('A-02', 80);
   await b.book!.receive('blanks', 50, { batch: 'KMD-ALAK-1' });
-  await receiveBlanks(b.store, printerOf('5371-KEC-ALAK', 'B-01'), 50, { transfer: (await b.book!.send('blanks', 50, 'B-01')).transfer! });
+  await receiveBlanks(b.store, printerOf('5371-KEC-ALAK', 'B-01'), 50, { transfer: (await b.book!.send('blanks', 50, 'B-01')).transfer!, at: w.clock.now() });
   await w.print('B-01', 30);
   await w.endDay();
   const loan = (await A.lend('blanks', 200, '5371-KEC-ALAK')).transfer!;
