@@ -7,12 +7,11 @@ import { RECORD_ERRORS, type PrintRecord, type RecordErrorCode, type RecordSourc
 import type { StationBody } from '../../telemetry/payloads.js';
 import { forecastSchema, type JobsConfig } from '../config/schema.js';
 import { Ledger } from '../ledger/blanks.js';
-import { postCard } from '../ledger/card.js';
-import { spoilCodeOf } from '../ledger/spoil-codes.js';
 import { SupplyLedger, type RollKind, type SupplyCount, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import { holdOf, type Hold, type HoldCode } from './gate.js';
-import { JobRepo, PRINTER_HISTORY_HOLD, startOfLocalDay, type JobCounts } from './repo.js';
+import { PRINTER_HISTORY_HOLD, startOfLocalDay, type CardOutcome, type JobCounts } from './job.js';
+import { JobRepo } from './repo.js';
 import { Utilisation } from './utilisation.js';
 
 export interface JobsSummary extends JobCounts {
@@ -78,7 +77,7 @@ export class JobEngine {
   /** Records waiting out a failed fetch: monotonic time each may be fetched again. */
   private readonly retryAt = new Map<string, number>();
   private writeTrouble: string | undefined;
-  private readonly unwritten = new Map<string, Outcome>();
+  private readonly unwritten = new Map<string, CardOutcome>();
   private lastReconcileAt = -Infinity;
   private lastSummaryAt = -Infinity;
   private summaryDirty = true;
@@ -176,8 +175,7 @@ export class JobEngine {
       }
     }
     if (!this.current && !held && !this.stopping && this.records.size > 0 && mono >= this.printRetryAt) {
-      const ready = await this.d.store.db.all<{ record_id: string }>("SELECT record_id FROM jobs WHERE state = 'ready' ORDER BY seq");
-      const id = ready.map((r) => r.record_id).find((x) => this.records.has(x));
+      const id = (await this.repo.readyInOrder()).find((x) => this.records.has(x));
       if (id) {
         this.currentId = id;
         this.current = this.print(id)
@@ -238,18 +236,15 @@ export class JobEngine {
    */
   private async reconcile(mono: number): Promise<void> {
     this.lastReconcileAt = mono;
-    const rows = await this.d.store.db.all<{ record_id: string; state: 'fetching' | 'ready' | 'printing' }>(
-      "SELECT record_id, state FROM jobs WHERE state IN ('fetching', 'ready', 'printing')",
-    );
-    for (const r of rows) {
+    for (const r of await this.repo.inFlight()) {
       const busy =
-        (r.state === 'fetching' && this.inFetch.has(r.record_id)) ||
-        (r.state === 'ready' && this.records.has(r.record_id)) ||
-        (r.state === 'printing' && (this.currentId === r.record_id || this.unwritten.has(r.record_id)));
+        (r.state === 'fetching' && this.inFetch.has(r.recordId)) ||
+        (r.state === 'ready' && this.records.has(r.recordId)) ||
+        (r.state === 'printing' && (this.currentId === r.recordId || this.unwritten.has(r.recordId)));
       if (busy) continue;
       const to = r.state === 'printing' ? 'needs_verification' : 'queued';
       await this.repo
-        .transition(r.record_id, [r.state], to, to === 'queued' ? 'no work in progress for it: queued again' : 'its outcome was never recorded; a person must check the card')
+        .transition(r.recordId, [r.state], to, to === 'queued' ? 'no work in progress for it: queued again' : 'its outcome was never recorded; a person must check the card')
         .catch((err: Error) => this.writeFailed(err));
     }
   }
@@ -343,7 +338,7 @@ export class JobEngine {
       this.writeFailed(err as Error);
       return; // nothing was sent; the record stays ready in memory
     }
-    let outcome: Outcome;
+    let outcome: CardOutcome;
     try {
       const result = await this.d.printer.print({ jobId, recordId, document: card.document, mimeType: card.mimeType });
       outcome = { to: 'printed', reason: `printed (printer job ${result.printerJobId})`, printerJobId: result.printerJobId };
@@ -382,14 +377,9 @@ export class JobEngine {
    * and written on a later step (a printed card is never downgraded to "unknown"); meanwhile
    * the queue is held.
    */
-  private async settle(recordId: string, o: Outcome): Promise<void> {
-    const at = this.d.clock.now();
+  private async settle(recordId: string, o: CardOutcome): Promise<void> {
     try {
-      await this.d.store.db.transaction(async (tx) => {
-        await JobRepo.move(tx, recordId, ['printing'], o.to, at, o.reason, o.printerJobId ? { printer_job_id: o.printerJobId } : {});
-        if (o.to === 'printed') await postCard(tx, 'print', at, recordId);
-        if (o.to === 'spoiled') await postCard(tx, 'spoil', at, recordId, spoilCodeOf(o.reason));
-      });
+      await this.repo.settle(recordId, o);
       this.unwritten.delete(recordId);
       this.summaryDirty = true;
     } catch (err) {
@@ -397,12 +387,6 @@ export class JobEngine {
       this.writeFailed(err as Error);
     }
   }
-}
-
-interface Outcome {
-  to: 'printed' | 'ready' | 'spoiled' | 'needs_verification';
-  reason: string;
-  printerJobId?: string;
 }
 
 /** Whether fetching again can bring a record the source failed to give. */
