@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
@@ -7,6 +8,7 @@ import type { JobsConfig } from '../config/schema.js';
 import type { Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import { holdOf, type Hold } from './gate.js';
+import { InFlight } from './in-flight.js';
 import { Prefetcher } from './prefetch.js';
 import { PrintStep } from './print-step.js';
 import { JobRepo } from './repo.js';
@@ -38,6 +40,7 @@ const RECONCILE_MS = 10_000;
  */
 export class JobEngine {
   readonly repo: JobRepo;
+  private readonly work = new InFlight();
   private readonly writes: Writes;
   private readonly prefetch: Prefetcher;
   private readonly cards: PrintStep;
@@ -52,7 +55,7 @@ export class JobEngine {
     this.repo = new JobRepo(d.store.db, () => d.clock.now());
     this.writes = new Writes(d.log);
     this.tally = new QueueSummary({ store: d.store, repo: this.repo, rollYields: d.rollYields });
-    const shared = { repo: this.repo, clock: d.clock, log: d.log, writes: this.writes, changed: () => this.tally.changed() };
+    const shared = { repo: this.repo, clock: d.clock, log: d.log, work: this.work, writes: this.writes, changed: () => this.tally.changed() };
     this.prefetch = new Prefetcher({ ...shared, source: d.source, config: d.config, ended: () => this.kick() });
     this.cards = new PrintStep({ ...shared, printer: d.printer, records: this.prefetch, render: d.render });
   }
@@ -87,6 +90,22 @@ export class JobEngine {
   /** Look again soon: a reading changed, a fetch or a card finished, a job was added. */
   kick(): void {
     if (!this.stopping) this.schedule(0);
+  }
+
+  /**
+   * Resolves once the queue has nothing of its own left to do until time passes or an answer
+   * comes: no step running, and each fetch and the card in progress waiting on the record
+   * source or the printer, or over. Whoever drives the queue on a manual clock awaits it after
+   * moving time on, so its writes are done before the next look.
+   */
+  async settled(): Promise<void> {
+    // One turn of the event loop first (no time: the promise reactions already queued run), so an
+    // answer the source or the printer gave just now is taken up before the work is judged waiting.
+    await setImmediate();
+    while (this.stepping || !this.work.isQuiet) {
+      await this.stepping;
+      await this.work.quiet();
+    }
   }
 
   private schedule(ms: number): void {

@@ -4,6 +4,7 @@ import { unreachable } from '../../core/errors.js';
 import { codeOf } from '../../hal/errors.js';
 import { RECORD_ERRORS, type PrintRecord, type RecordErrorCode, type RecordSource } from '../../hal/records/types.js';
 import type { JobsConfig } from '../config/schema.js';
+import type { InFlight } from './in-flight.js';
 import type { JobRepo } from './repo.js';
 import type { Writes } from './writes.js';
 
@@ -14,6 +15,7 @@ export interface PrefetchDeps {
   config: JobsConfig;
   clock: Clock;
   log: Logger;
+  work: InFlight;
   writes: Writes;
   /** A record was fetched or set aside: the counts changed. */
   changed: () => void;
@@ -73,19 +75,19 @@ export class Prefetcher {
 
   private fetch(recordId: string, attempts: number, source: RecordSource): void {
     this.inFetch.add(recordId);
-    void (async () => {
+    void this.d.work.run(async (away) => {
       try {
-        await this.fetchOne(recordId, attempts, source);
+        await this.fetchOne(recordId, attempts, source, away);
       } catch (err) {
         this.d.log.error({ recordId, err: (err as Error).message }, 'fetch bookkeeping failed');
       } finally {
         this.inFetch.delete(recordId);
         this.d.ended();
       }
-    })();
+    });
   }
 
-  private async fetchOne(recordId: string, attempts: number, source: RecordSource): Promise<void> {
+  private async fetchOne(recordId: string, attempts: number, source: RecordSource, away: <T>(answer: Promise<T>) => Promise<T>): Promise<void> {
     const { repo, config, log } = this.d;
     try {
       // Attempts that never finished (the agent stopped or crashed during each: a record whose
@@ -101,7 +103,7 @@ export class Prefetcher {
       return; // cancelled or changed meanwhile
     }
     try {
-      const record = await source.fetch(recordId);
+      const record = await away(source.fetch(recordId));
       this.records.set(recordId, record); // before the move, so a reconcile never sees it missing
       try {
         await repo.transition(recordId, ['fetching'], 'ready', 'record fetched');

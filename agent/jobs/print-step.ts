@@ -4,6 +4,7 @@ import { unreachable } from '../../core/errors.js';
 import { codeOf } from '../../hal/errors.js';
 import { PRINT_ERRORS, type PrinterDriver } from '../../hal/printer/types.js';
 import type { PrintRecord } from '../../hal/records/types.js';
+import type { InFlight } from './in-flight.js';
 import { PRINTER_HISTORY_HOLD, type CardOutcome } from './job.js';
 import type { JobRepo } from './repo.js';
 import type { Writes } from './writes.js';
@@ -13,6 +14,7 @@ export interface PrintStepDeps {
   printer: PrinterDriver;
   clock: Clock;
   log: Logger;
+  work: InFlight;
   writes: Writes;
   /** The records fetched ahead; a card done, one way or another, drops its record. */
   records: { get(recordId: string): PrintRecord | undefined; forget(recordId: string): void };
@@ -62,9 +64,9 @@ export class PrintStep {
   /** Start the card for a record fetched and ready; `done` is called once it is over, one way or another. */
   start(recordId: string, done: () => void): void {
     this.currentId = recordId;
-    this.current = (async () => {
+    this.current = this.d.work.run(async (away) => {
       try {
-        await this.print(recordId);
+        await this.print(recordId, away);
       } catch (err) {
         this.d.log.error({ recordId, err: (err as Error).message }, 'card bookkeeping failed');
       } finally {
@@ -72,7 +74,7 @@ export class PrintStep {
         this.currentId = undefined;
         done();
       }
-    })();
+    });
   }
 
   /** The printer's answers that could not be written yet are written now, if the database lets them. */
@@ -80,7 +82,7 @@ export class PrintStep {
     for (const [recordId, o] of [...this.unwritten]) await this.settle(recordId, o);
   }
 
-  private async print(recordId: string): Promise<void> {
+  private async print(recordId: string, away: <T>(answer: Promise<T>) => Promise<T>): Promise<void> {
     const { repo, printer, clock, log, records } = this.d;
     const record = records.get(recordId);
     if (!record) return;
@@ -114,7 +116,7 @@ export class PrintStep {
     }
     let outcome: CardOutcome;
     try {
-      const result = await printer.print({ jobId, recordId, document: card.document, mimeType: card.mimeType });
+      const result = await away(printer.print({ jobId, recordId, document: card.document, mimeType: card.mimeType }));
       outcome = { to: 'printed', reason: `printed (printer job ${result.printerJobId})`, printerJobId: result.printerJobId };
       log.info({ recordId, printerJobId: result.printerJobId }, 'card printed');
     } catch (err) {
