@@ -1,6 +1,7 @@
 /**
  * Writes telemetry/schemas/*.json from the zod payload schemas.
- * Run `npm run schemas` after changing telemetry/payloads.ts; a test fails while they differ.
+ * Run `npm run schemas` after changing telemetry/payloads.ts or a schema it gathers (health-schema.ts,
+ * account-schemas.ts, payload-parts.ts); a test fails while they differ.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,57 +6,16 @@ import { postCard } from '../ledger/card.js';
 import { spoilCodeOf, type SpoilCode } from '../ledger/spoil-codes.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Text } from '../../core/i18n.js';
+import { checkRecordId, PRINTER_HISTORY_HOLD, VERIFICATION_IDS_SHOWN, type CardOutcome, type Job, type JobCounts, type JobState } from './job.js';
 
-export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;
-export type JobState = (typeof JOB_STATES)[number];
+// The station page takes these from here (agent/operator); what a job is lives in job.ts.
+export { checkRecordId, startOfLocalDay } from './job.js';
 
 /** States a record may be added again from: its card was never made, or was spoiled. */
 const READDABLE: readonly JobState[] = ['failed', 'spoiled', 'cancelled'];
 
-export interface Job {
-  recordId: string;
-  state: JobState;
-  fetchAttempts: number;
-  nextFetchAt: number;
-  /** The agent's id of the last job sent to the printer for this record (its name in the printer's history). */
-  agentJobId: string | null;
-  printerJobId: string | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface JobCounts {
-  queued: number;
-  fetching: number;
-  ready: number;
-  printing: number;
-  needsVerification: number;
-  /** The first records waiting for a person's check (opaque ids), oldest first. */
-  needsVerificationIds: string[];
-  printedToday: number;
-  failedToday: number;
-}
-
-/** How many held record ids health carries: enough to act on, bounded for the payload. */
-export const VERIFICATION_IDS_SHOWN = 20;
-
-/** How the queue says it held a record because the printer's history has a card for it. */
-export const PRINTER_HISTORY_HOLD = "the printer's history shows a card printed for this record";
 /** A person's word that no card came out after such a hold: it accounts for that card. */
 const NOT_PRINTED_DESPITE_HISTORY = "verified by a person: no card came out, although the printer's history shows one; printing it again";
-
-/** Opaque record ids only: a NIK (16 digits) would put personal data in logs and telemetry. */
-const RECORD_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-export function checkRecordId(id: string): Text | undefined {
-  if (!RECORD_ID.test(id)) return { id: 'id rekaman terdiri dari 1 sampai 64 huruf, angka, ".", "_" atau "-"', en: 'a record id is 1 to 64 letters, digits, ".", "_" or "-"' };
-  // 16 digits in a row, with or without separators or letters around them: a NIK, however written.
-  if (/\d{4}[ .-]?\d{4}[ .-]?\d{4}[ .-]?\d{4}/.test(id)) {
-    return { id: 'ini tampak seperti NIK; tambahkan id rekaman dari daftar siap cetak, jangan pernah NIK', en: 'this looks like a NIK; add the record id from the print-ready list, never a NIK' };
-  }
-  return undefined;
-}
 
 const COLS =
   'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, agent_job_id AS agentJobId, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt';
@@ -255,6 +214,29 @@ export class JobRepo {
     );
   }
 
+  /** Records fetched and waiting for the printer, in queue order. */
+  async readyInOrder(): Promise<string[]> {
+    return (await this.db.all<{ record_id: string }>("SELECT record_id FROM jobs WHERE state = 'ready' ORDER BY seq")).map((r) => r.record_id);
+  }
+
+  /** Jobs whose row says some work holds them now: being fetched, fetched and waiting, or printing. */
+  inFlight(): Promise<{ recordId: string; state: 'fetching' | 'ready' | 'printing' }[]> {
+    return this.db.all("SELECT record_id AS recordId, state FROM jobs WHERE state IN ('fetching', 'ready', 'printing')");
+  }
+
+  /**
+   * What the printer said of the card it was sent (`printing` → the outcome), with the card's
+   * ledger entry in the same transaction: a card printed or spoiled is never without its line.
+   */
+  settle(recordId: string, o: CardOutcome): Promise<void> {
+    const at = this.now();
+    return this.db.transaction(async (tx) => {
+      await JobRepo.move(tx, recordId, ['printing'], o.to, at, o.reason, o.printerJobId ? { printer_job_id: o.printerJobId } : {});
+      if (o.to === 'printed') await postCard(tx, 'print', at, recordId);
+      if (o.to === 'spoiled') await postCard(tx, 'spoil', at, recordId, spoilCodeOf(o.reason));
+    });
+  }
+
   /** Every job in queue order; only those in `state`, or changed since `sinceMs`, when given. */
   list(filter: { state?: JobState; sinceMs?: number } = {}): Promise<Job[]> {
     return this.db.all<Job>(`SELECT ${COLS} FROM jobs WHERE (? IS NULL OR state = ?) AND updated_at >= ? ORDER BY seq`, [
@@ -299,11 +281,4 @@ function unknownJob(recordId: string): AgentError {
     hint: { id: 'Lihat daftarnya dengan: station-agent jobs list', en: 'See station-agent jobs list.' },
     exitCode: EXIT.usage,
   });
-}
-
-/** Local midnight of the day of `now`, in ms: "today" as the office counts it. */
-export function startOfLocalDay(now: number): number {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
 }

@@ -1,6 +1,6 @@
 /** The queue's states as people read them; the codes stay in JSON, telemetry and the database. */
 import type { Text } from '../../core/i18n.js';
-import type { JobState } from './repo.js';
+import type { JobState } from './job.js';
 
 export const STATE_WORDS: Record<JobState, Text> = {
   queued: { id: 'antre', en: 'queued' },

@@ -2,7 +2,7 @@ import type { HostReading } from '../../hal/host/types.js';
 import type { PrinterReading, SupplyReading } from '../../hal/printer/types.js';
 import type { UpsReading } from '../../hal/ups/types.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
-import type { JobsSummary } from '../jobs/engine.js';
+import type { JobsSummary } from '../jobs/summary.js';
 import { ROLL_KINDS, type RollKind, type SupplyCount } from '../ledger/supplies.js';
 import type { PowerView, UpsBody } from './power.js';
 

@@ -9,7 +9,7 @@ import type { HealthPayload, StationBody } from '../../telemetry/payloads.js';
 import type { TelemetrySink } from '../../telemetry/telemetry.js';
 import { AlertBook, ALERT_RULES, type AlertLimits } from './alerts.js';
 import type { ConsumablesForecast } from './forecast.js';
-import type { JobsSummary } from '../jobs/engine.js';
+import type { JobsSummary } from '../jobs/summary.js';
 import type { Config } from '../config/schema.js';
 import type { RollKind } from '../ledger/supplies.js';
 import { LowBatteryCommand } from './power-command.js';

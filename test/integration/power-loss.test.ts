@@ -5,6 +5,7 @@ import { SCHEMA_VERSION, schemaVersion } from '../../agent/store/migrations.js';
 import { DB_FILE } from '../../agent/store/store.js';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { freePort } from '../support/peers.js';
+import { seededRandom } from '../support/seed.js';
 import { tempDir } from '../support/sim.js';
 
 const KILLS = 15;
@@ -75,6 +76,8 @@ async function checkRecovered(file: string, ids: string[]): Promise<void> {
 
 describe('power loss', () => {
   it(`SIGKILL ${KILLS} times during heavy writes: the database stays whole and the agent starts cleanly each time`, async () => {
+    // The kills' moments come from a seed, printed first: TEST_SEED=<seed> replays them.
+    const { seed, random } = seededRandom('power-loss test');
     const started = Date.now();
     const dir = tempDir('power-loss-');
     // Nothing listens on this port: every health and event stays in the outbox, so the agent
@@ -99,7 +102,7 @@ describe('power loss', () => {
       const ids = Array.from({ length: JOBS }, (_, i) => `PL-${String(i + 1).padStart(4, '0')}`);
       expect((await runCli(['jobs', 'add', ...ids, '--config', cfg])).code).toBe(0);
       for (let k = 0; k < KILLS; k++) {
-        await sleep(150 + Math.floor(Math.random() * 350));
+        await sleep(150 + Math.floor(random() * 350));
         agent.proc.child.kill('SIGKILL');
         await agent.proc.exited;
         const figures = await check(file);
@@ -129,7 +132,7 @@ describe('power loss', () => {
     expect(caughtPrinting).toBeGreaterThan(0);
     for (let i = 1; i < history.length; i++) expect(history[i]?.seq ?? 0).toBeGreaterThanOrEqual(history[i - 1]?.seq ?? 0);
     console.log(
-      `power-loss test: ${KILLS} kills in ${((Date.now() - started) / 1000).toFixed(1)} s; ${last.seq - first.seq} messages queued, ` +
+      `power-loss test (seed ${seed}): ${KILLS} kills in ${((Date.now() - started) / 1000).toFixed(1)} s; ${last.seq - first.seq} messages queued, ` +
         `${last.printed} cards printed, ${last.events} job moves, ${caughtPrinting} kills mid-card (each held or settled after the restart), integrity ok after every kill`,
     );
   }, 60_000);

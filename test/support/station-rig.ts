@@ -1,5 +1,6 @@
 import { jobsSchema } from '../../agent/config/schema.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
+import type { ManualClock } from '../../core/clock.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
 import { Store } from '../../agent/store/store.js';
 import { SimRecords } from '../../hal/records/sim/driver.js';
@@ -29,23 +30,7 @@ export async function stationRig(opts: { jobs?: Record<string, unknown>; records
     snapshot: () => snapshot,
   });
   await printer.driver.start();
-  /** Let simulated time pass in steps, with real pauses so the engine's own I/O can run. */
-  const run = async (ms: number, stepMs = 1000) => {
-    for (let t = 0; t < ms; t += stepMs) {
-      clock.advance(stepMs);
-      await engine.step();
-      await new Promise((r) => setTimeout(r, 1));
-    }
-  };
-  const until = async (what: string, cond: () => boolean | Promise<boolean>, maxSimMs = 3_600_000, stepMs = 1000) => {
-    for (let t = 0; t < maxSimMs; t += stepMs) {
-      if (await cond()) return;
-      clock.advance(stepMs);
-      await engine.step();
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    throw new Error(`not within ${maxSimMs / 1000} simulated seconds: ${what}`);
-  };
+  const { run, until } = drive(engine, clock);
   return {
     dir,
     outputDir,
@@ -59,4 +44,31 @@ export async function stationRig(opts: { jobs?: Record<string, unknown>; records
     setSnapshot: (s: StationBody | undefined) => (snapshot = s),
     states: async () => Object.fromEntries((await engine.repo.list()).map((j) => [j.recordId, j.state])),
   };
+}
+
+/**
+ * Drive an engine on a manual clock: each step moves simulated time on, then awaits the
+ * engine's step and everything it set going until it settles (its writes done, each fetch and
+ * card waiting on the source or the printer). No real pause: what the test sees next does not
+ * depend on how fast this machine is.
+ */
+export function drive(engine: JobEngine, clock: ManualClock) {
+  const tick = async (stepMs: number) => {
+    clock.advance(stepMs);
+    await engine.step();
+    await engine.settled();
+  };
+  /** Let `ms` of simulated time pass, `stepMs` at a time. */
+  const run = async (ms: number, stepMs = 1000) => {
+    for (let t = 0; t < ms; t += stepMs) await tick(stepMs);
+  };
+  /** Step until `cond` holds; fail after `maxSimMs` of simulated time. */
+  const until = async (what: string, cond: () => boolean | Promise<boolean>, maxSimMs = 3_600_000, stepMs = 1000) => {
+    for (let t = 0; t < maxSimMs; t += stepMs) {
+      if (await cond()) return;
+      await tick(stepMs);
+    }
+    throw new Error(`not within ${maxSimMs / 1000} simulated seconds: ${what}`);
+  };
+  return { run, until };
 }

@@ -10,7 +10,7 @@ import { Store } from '../../agent/store/store.js';
 import { syntheticRecord } from '../../hal/records/sim/driver.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';
-import { stationRig } from '../support/station-rig.js';
+import { drive, stationRig } from '../support/station-rig.js';
 
 type Rig = Awaited<ReturnType<typeof stationRig>>;
 const rigs: Rig[] = [];
@@ -59,11 +59,25 @@ describe('print jobs', () => {
   it('fetches ahead of the printer, no further than the prefetch window', async () => {
     const r = await rig({ jobs: { prefetch: 2 }, records: { latencyMs: 1000 }, printer: { secondsPerCard: 60 } });
     await r.engine.repo.add(ids(10));
-    await r.run(5000);
-    const s = r.engine.summary();
-    expect(s.printing).toBe(1);
-    expect(s.fetching + s.ready).toBe(2);
-    expect(s.queued).toBe(7);
+    // At every step: one card at a time, and no more than two records fetched beyond it (the
+    // next card's record may be fetched while none prints yet: three in all, at most).
+    const seen: string[] = [];
+    const withinWindow = () => {
+      const s = r.engine.summary();
+      seen.push(`${s.printing}/${s.fetching + s.ready}/${s.queued}`);
+      expect(s.printing, seen.join(' ')).toBeLessThanOrEqual(1);
+      expect(s.printing + s.fetching + s.ready, seen.join(' ')).toBeLessThanOrEqual(3);
+      return s;
+    };
+    // The window fills while the first card prints, and stays full: the rest wait in the queue.
+    await r.until('a card printing and the window full', () => {
+      const s = withinWindow();
+      return s.printing === 1 && s.fetching + s.ready === 2;
+    });
+    for (let i = 0; i < 30; i++) {
+      await r.run(1000);
+      expect(withinWindow()).toMatchObject({ printing: 1, queued: 7 });
+    }
   });
 
   it('a record the server does not have is set aside as failed without holding the rest; a flapping server is retried', async () => {
@@ -153,11 +167,10 @@ describe('print jobs', () => {
     rigs.push(r2);
     const engine = new JobEngine({ store: r.store, source: r2.source, printer: r2.printer.driver, config: jobsSchema().parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
-    for (let i = 0; i < 120; i++) {
-      r2.clock.advance(1000);
-      await engine.step();
-      await new Promise((res) => setTimeout(res, 1));
-    }
+    const driven = drive(engine, r2.clock);
+    await driven.until('C-2 printed', async () => (await r.states())['C-2'] === 'printed');
+    // Long after, C-1 still waits for a person: nothing sends it again by itself.
+    await driven.run(120_000);
     expect(await r.states()).toEqual({ 'C-1': 'needs_verification', 'C-2': 'printed' });
     const c1 = await engine.repo.history('C-1');
     expect(c1.at(-1)?.reason).toMatch(/a person must check/);
@@ -170,26 +183,24 @@ describe('print jobs', () => {
 
   it('a printer that keeps refusing to start a card is asked again after a pause, not in a tight loop', async () => {
     const r = await rig({ records: { latencyMs: 100 } });
-    let asked = 0;
+    const asked: number[] = [];
     const refusing: PrinterDriver = {
       driver: 'refusing',
       start: () => Promise.resolve(),
       stop: () => Promise.resolve(),
       read: () => r.printer.driver.read(),
-      print: () => (asked++, Promise.reject(new HalError('busy', 'the printer is already printing a card'))),
+      print: () => (asked.push(r.clock.monotonic()), Promise.reject(new HalError('busy', 'the printer is already printing a card'))),
     };
     const engine = new JobEngine({ store: r.store, source: r.source, printer: refusing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
     await r.engine.stop(0);
     await engine.start();
     await engine.repo.add(['B-1']);
-    for (let i = 0; i < 20; i++) {
-      r.clock.advance(500);
-      await engine.step();
-      await new Promise((res) => setTimeout(res, 1));
-    }
+    await drive(engine, r.clock).run(10_000, 500);
     await engine.stop(0);
-    expect(asked).toBeGreaterThanOrEqual(2);
-    expect(asked).toBeLessThanOrEqual(6); // 10 s, one try per 2 s at most
+    // Asked again and again, but never sooner than 2 s after it refused.
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    const gaps = asked.slice(1).map((t, i) => t - (asked[i] ?? 0));
+    expect(gaps.filter((g) => g < 2000), `asked at ${asked.join(', ')}`).toEqual([]);
     expect((await r.states())['B-1']).toBe('ready');
   });
 
@@ -211,12 +222,7 @@ describe('print jobs', () => {
       await engine.start();
       const id = `E-${i}`;
       await engine.repo.add([id]);
-      // Until the printer was asked and the outcome is written (no longer printing).
-      for (let t = 0; t < 20 && (asked === 0 || (await engine.repo.get(id))?.state === 'printing'); t++) {
-        r.clock.advance(500);
-        await engine.step();
-        await new Promise((res) => setTimeout(res, 1));
-      }
+      await drive(engine, r.clock).until('the printer asked and the outcome written', async () => asked > 0 && (await engine.repo.get(id))?.state !== 'printing', 10_000, 500);
       await engine.stop(0);
       expect((await engine.repo.get(id))?.state, `${error.constructor.name} ${(error as HalError).code ?? ''}`).toBe(expected);
     }
@@ -232,11 +238,7 @@ describe('print jobs', () => {
       // A fresh engine is a restarted agent: what was fetching goes back to the queue.
       const engine = new JobEngine({ store: r.store, source: hanging, printer: r.printer.driver, config: jobsSchema().parse({ maxFetchAttempts: 5 }), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
       await engine.start();
-      for (let i = 0; i < 3; i++) {
-        r.clock.advance(500);
-        await engine.step();
-        await new Promise((res) => setTimeout(res, 1));
-      }
+      await drive(engine, r.clock).run(1500, 500);
       states.push(`${(await engine.repo.get('POISON-1'))?.state}:${(await engine.repo.get('POISON-1'))?.fetchAttempts}`);
       await engine.stop(0);
     }
@@ -283,12 +285,27 @@ describe('print jobs', () => {
   it('a card spoiled by a jam is counted as spoiled in the ledger and can be added again', async () => {
     const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 30 } });
     await r.engine.repo.add(['J-1']);
-    await r.until('printing', () => r.engine.summary().printing === 1);
+    // The printer itself has the card (not only the queue's row): the jam lands on it.
+    await r.until('the printer printing the card', async () => (await r.printer.driver.read()).state === 'printing');
     r.printer.file.write({ reasons: ['media-jam'] });
     await r.printer.driver.read();
     await r.until('spoiled', async () => (await r.states())['J-1'] === 'spoiled');
     expect(await new Ledger(r.store.db).summary()).toMatchObject({ printed: 0, spoiled: 1 });
     expect((await r.engine.repo.add(['J-1'])).requeued).toEqual(['J-1']);
+  });
+
+  it('settled: once the printer has answered, the outcome is written by the time the engine says it has settled', async () => {
+    const r = await rig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
+    await r.engine.repo.add(['S-1', 'S-2']);
+    await r.until('the printer printing S-1', async () => (await r.printer.driver.read()).state === 'printing');
+    expect((await r.states())['S-1']).toBe('printing');
+    // The card comes out within this move of the clock; nothing else moves it on.
+    r.clock.advance(10_000);
+    await r.engine.settled();
+    // The step the finished card set going has summed the queue up again, too.
+    expect(r.engine.summary()).toMatchObject({ printing: 0, printedToday: 1 });
+    expect((await r.states())['S-1']).toBe('printed');
+    expect(await new Ledger(r.store.db).summary()).toMatchObject({ printed: 1 });
   });
 
   it('keeps no personal data: no synthetic name or NIK in the database file once the cards are printed', async () => {

@@ -1,0 +1,65 @@
+import type { Text } from '../../core/i18n.js';
+
+/**
+ * What a job is, apart from where it is kept: its states, its row as read, the queue's counts,
+ * and the record ids it takes. JobRepo (repo.ts) keeps jobs in SQLite.
+ */
+export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface Job {
+  recordId: string;
+  state: JobState;
+  fetchAttempts: number;
+  nextFetchAt: number;
+  /** The agent's id of the last job sent to the printer for this record (its name in the printer's history). */
+  agentJobId: string | null;
+  printerJobId: string | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface JobCounts {
+  queued: number;
+  fetching: number;
+  ready: number;
+  printing: number;
+  needsVerification: number;
+  /** The first records waiting for a person's check (opaque ids), oldest first. */
+  needsVerificationIds: string[];
+  printedToday: number;
+  failedToday: number;
+}
+
+/** What became of a card sent to the printer, as the queue writes it (`printing` → `to`). */
+export interface CardOutcome {
+  to: 'printed' | 'ready' | 'spoiled' | 'needs_verification';
+  reason: string;
+  printerJobId?: string;
+}
+
+/** How many held record ids health carries: enough to act on, bounded for the payload. */
+export const VERIFICATION_IDS_SHOWN = 20;
+
+/** How the queue says it held a record because the printer's history has a card for it. */
+export const PRINTER_HISTORY_HOLD = "the printer's history shows a card printed for this record";
+
+/** Opaque record ids only: a NIK (16 digits) would put personal data in logs and telemetry. */
+const RECORD_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function checkRecordId(id: string): Text | undefined {
+  if (!RECORD_ID.test(id)) return { id: 'id rekaman terdiri dari 1 sampai 64 huruf, angka, ".", "_" atau "-"', en: 'a record id is 1 to 64 letters, digits, ".", "_" or "-"' };
+  // 16 digits in a row, with or without separators or letters around them: a NIK, however written.
+  if (/\d{4}[ .-]?\d{4}[ .-]?\d{4}[ .-]?\d{4}/.test(id)) {
+    return { id: 'ini tampak seperti NIK; tambahkan id rekaman dari daftar siap cetak, jangan pernah NIK', en: 'this looks like a NIK; add the record id from the print-ready list, never a NIK' };
+  }
+  return undefined;
+}
+
+/** Local midnight of the day of `now`, in ms: "today" as the office counts it. */
+export function startOfLocalDay(now: number): number {
+  const d = new Date(now);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}

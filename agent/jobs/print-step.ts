@@ -1,0 +1,167 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
+import { unreachable } from '../../core/errors.js';
+import { codeOf } from '../../hal/errors.js';
+import { PRINT_ERRORS, type PrinterDriver } from '../../hal/printer/types.js';
+import type { PrintRecord } from '../../hal/records/types.js';
+import type { InFlight } from './in-flight.js';
+import { PRINTER_HISTORY_HOLD, type CardOutcome } from './job.js';
+import type { JobRepo } from './repo.js';
+import type { Writes } from './writes.js';
+
+export interface PrintStepDeps {
+  repo: JobRepo;
+  printer: PrinterDriver;
+  clock: Clock;
+  log: Logger;
+  work: InFlight;
+  writes: Writes;
+  /** The records fetched ahead; a card done, one way or another, drops its record. */
+  records: { get(recordId: string): PrintRecord | undefined; forget(recordId: string): void };
+  /** An outcome was written: the counts changed. */
+  changed: () => void;
+  render?: (r: PrintRecord) => Buffer;
+}
+
+/** After the printer refused to start a card, ask again no sooner than this. */
+const PRINT_RETRY_MS = 2000;
+
+/**
+ * One card at a time, from the record to its outcome written. The job is written `printing`
+ * (and committed) before the printer is told, so a crash leaves it to a person, never re-sent;
+ * the printer's answer is written after, with the card's ledger line.
+ */
+export class PrintStep {
+  private current: Promise<void> | undefined;
+  private currentId: string | undefined;
+  /** Monotonic time before which no card is started (the printer just said not ready). */
+  private retryAt = -Infinity;
+  /** Answers of the printer not yet written (the database failed): written first on each step. */
+  private readonly unwritten = new Map<string, CardOutcome>();
+
+  constructor(private readonly d: PrintStepDeps) {}
+
+  /** The card in progress, until its outcome is written or kept to be written. */
+  get inProgress(): Promise<void> | undefined {
+    return this.current;
+  }
+
+  /** No card in progress, and the printer did not just refuse one. */
+  mayStart(mono: number): boolean {
+    return this.current === undefined && mono >= this.retryAt;
+  }
+
+  /** Whether this record's `printing` row is this process's own: its card in progress, or its answer still to be written. */
+  holds(recordId: string): boolean {
+    return this.currentId === recordId || this.unwritten.has(recordId);
+  }
+
+  /** Every answer of the printer is written. */
+  get allWritten(): boolean {
+    return this.unwritten.size === 0;
+  }
+
+  /** Start the card for a record fetched and ready; `done` is called once it is over, one way or another. */
+  start(recordId: string, done: () => void): void {
+    this.currentId = recordId;
+    this.current = this.d.work.run(async (away) => {
+      try {
+        await this.print(recordId, away);
+      } catch (err) {
+        this.d.log.error({ recordId, err: (err as Error).message }, 'card bookkeeping failed');
+      } finally {
+        this.current = undefined;
+        this.currentId = undefined;
+        done();
+      }
+    });
+  }
+
+  /** The printer's answers that could not be written yet are written now, if the database lets them. */
+  async retryUnwritten(): Promise<void> {
+    for (const [recordId, o] of [...this.unwritten]) await this.settle(recordId, o);
+  }
+
+  private async print(recordId: string, away: <T>(answer: Promise<T>) => Promise<T>): Promise<void> {
+    const { repo, printer, clock, log, records } = this.d;
+    const record = records.get(recordId);
+    if (!record) return;
+    const jobId = `${recordId}@${clock.now()}`;
+    let card: { document: Buffer; mimeType: string };
+    try {
+      // The renderer is loaded with the first card, not at start; the printer says which form it takes.
+      card = await (await import('../card/format.js')).renderFor(record, printer.cardFormat, this.d.render);
+    } catch (err) {
+      records.forget(recordId);
+      await repo.transition(recordId, ['ready'], 'failed', `the card could not be rendered: ${(err as Error).message}`);
+      return;
+    }
+    // The printer's own history, where the driver can read it: more cards finished for this
+    // record than this database ever sent means it forgot one (restored from an old backup,
+    // started afresh), and the record is not sent again. A reprint after a spoiled card is sent.
+    const finished = await printer.printedFor?.(recordId).catch(() => null);
+    if (finished && finished.length > 0 && finished.length > (await repo.cardsAccountedFor(recordId))) {
+      const last = finished[finished.length - 1] ?? '?';
+      records.forget(recordId);
+      await repo.transition(recordId, ['ready'], 'needs_verification', `${PRINTER_HISTORY_HOLD} (job ${last}): a person must check before it prints again`);
+      log.warn({ recordId, printerJobIds: finished }, "not printed again: the printer's history has more cards for this record than this database sent");
+      return;
+    }
+    // Durable before the printer is told: after a crash this job is verified, never re-sent.
+    try {
+      await repo.transition(recordId, ['ready'], 'printing', `sent to the printer as ${jobId}`, { agent_job_id: jobId });
+    } catch (err) {
+      this.d.writes.failed(err as Error);
+      return; // nothing was sent; the record stays ready in memory
+    }
+    let outcome: CardOutcome;
+    try {
+      const result = await away(printer.print({ jobId, recordId, document: card.document, mimeType: card.mimeType }));
+      outcome = { to: 'printed', reason: `printed (printer job ${result.printerJobId})`, printerJobId: result.printerJobId };
+      log.info({ recordId, printerJobId: result.printerJobId }, 'card printed');
+    } catch (err) {
+      outcome = this.failed(recordId, err);
+    }
+    // The record is personal data: gone from memory once its card is done, one way or another.
+    if (outcome.to !== 'ready') records.forget(recordId);
+    await this.settle(recordId, outcome);
+  }
+
+  /** Where a card goes when print() failed; anything print() does not define leaves its fate unknown: a person must look. */
+  private failed(recordId: string, err: unknown): CardOutcome {
+    const e = err as Error;
+    const code = codeOf(err, PRINT_ERRORS, 'unknown-outcome');
+    switch (code) {
+      case 'not-ready':
+      case 'busy':
+        // Nothing was started. Wait before asking again: the printer's state may be newer than our last reading.
+        this.retryAt = this.d.clock.monotonic() + PRINT_RETRY_MS;
+        return { to: 'ready', reason: `the printer did not start it: ${e.message}` };
+      case 'aborted':
+        this.d.log.warn({ recordId }, `card spoiled: ${e.message}; add the record again to reprint it`);
+        return { to: 'spoiled', reason: e.message };
+      case 'canceled':
+      case 'unknown-outcome':
+        this.d.log.warn({ recordId }, 'card outcome unknown; it needs a person to verify it');
+        return { to: 'needs_verification', reason: `the printer's answer is unknown (${e.message}); a person must check the card` };
+      default:
+        return unreachable(code);
+    }
+  }
+
+  /**
+   * Write what the printer said, with its ledger entry. If the write fails the outcome is kept
+   * and written on a later step (a printed card is never downgraded to "unknown"); meanwhile
+   * the queue is held.
+   */
+  private async settle(recordId: string, o: CardOutcome): Promise<void> {
+    try {
+      await this.d.repo.settle(recordId, o);
+      this.unwritten.delete(recordId);
+      this.d.changed();
+    } catch (err) {
+      this.unwritten.set(recordId, o);
+      this.d.writes.failed(err as Error);
+    }
+  }
+}
