@@ -1,22 +1,17 @@
 /**
- * An mqtt.js client on a socket we open: plain TCP for mqtt://, TLS for mqtts://.
+ * An mqtt.js client on a socket we open: plain TCP for mqtt://, TLS for mqtts://. The agent, the
+ * dashboard and diagnose all connect through `connectMqtt`.
  *
  * `mqtt.connect` first loads every transport mqtt.js has (WebSocket with its HTTP, HTTPS and zlib,
  * SOCKS with DNS, TLS), whichever the URL names; a station only ever speaks MQTT over TCP or TLS,
  * so it builds mqtt.js's client on its own stream and Node's TLS loads only for mqtts://
  * (scripts/bench-footprint.ts measures what the others cost an idle agent). The client is
- * mqtt.js's own: the protocol, keepalive and acknowledgements are all still its work.
+ * mqtt.js's own, from its main entry: that entry loads the transports only inside `connect()`,
+ * which nothing here calls. The protocol, keepalive and acknowledgements are all still its work.
  */
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { IClientOptions, MqttClient } from 'mqtt';
-import * as clientModule from 'mqtt/lib/client';
-
-// The module is CommonJS with `exports.default = MqttClient`: an ES module's default import of it
-// is its whole `exports` (in Node, and in the bundle alike), the class one level down. Should a
-// build ever hand over `exports.default` itself, that is the class already.
-const exported = clientModule.default as unknown as typeof MqttClient & { default?: typeof MqttClient };
-const Client = exported.default ?? exported;
+import { MqttClient, type IClientOptions } from 'mqtt';
 
 /** Where to connect: host, port, and whether over TLS. */
 export interface BrokerAddress {
@@ -60,6 +55,28 @@ export type MqttOptions = Pick<
 > & { ca?: Buffer; cert?: Buffer; key?: Buffer };
 
 /**
+ * The stream mqtt.js speaks MQTT on: a TCP socket, or a TLS one for mqtts:// or a client
+ * certificate. mqtt.js calls it for each connection and reports the socket's errors (each with
+ * its code: refused, reset, a certificate not trusted).
+ */
+export function streamTo(address: BrokerAddress, secrets: Pick<MqttOptions, 'ca' | 'cert' | 'key'>): () => Socket | TLSSocket {
+  return () => {
+    if (!address.tls) return tcpConnect({ host: address.host, port: address.port });
+    // Loaded here, so a station on plain MQTT never loads Node's TLS.
+    return process.getBuiltinModule('node:tls').connect({
+      host: address.host,
+      port: address.port,
+      // SNI and the certificate's name check go by the host name (not for an address).
+      ...(isIP(address.host) === 0 ? { servername: address.host } : {}),
+      ca: secrets.ca,
+      cert: secrets.cert,
+      key: secrets.key,
+      rejectUnauthorized: true,
+    });
+  };
+}
+
+/**
  * A client that connects at once (the CONNECT goes out when the socket is up), like
  * `mqtt.connect(url, options)` for an mqtt:// or mqtts:// URL. Connection problems come as the
  * client's `error` events, with the socket's or the TLS library's code.
@@ -67,22 +84,7 @@ export type MqttOptions = Pick<
 export function connectMqtt(url: string, options: MqttOptions): MqttClient {
   const address = brokerAddress(url, options.cert !== undefined && options.key !== undefined);
   const { ca, cert, key, ...clientOptions } = options;
-  const open = (): Socket | TLSSocket => {
-    if (!address.tls) return tcpConnect({ host: address.host, port: address.port });
-    // Loaded here, so a station on plain MQTT never loads Node's TLS. mqtt.js reports the
-    // socket's errors (each carries its code: refused, reset, a certificate not trusted).
-    return process.getBuiltinModule('node:tls').connect({
-      host: address.host,
-      port: address.port,
-      // SNI and the certificate's name check go by the host name (not for an address).
-      ...(isIP(address.host) === 0 ? { servername: address.host } : {}),
-      ca,
-      cert,
-      key,
-      rejectUnauthorized: true,
-    });
-  };
-  const client = new Client(open, { ...clientOptions, protocol: address.tls ? 'mqtts' : 'mqtt', host: address.host, port: address.port });
+  const client = new MqttClient(streamTo(address, { ca, cert, key }), { ...clientOptions, protocol: address.tls ? 'mqtts' : 'mqtt', host: address.host, port: address.port });
   // As mqtt.connect does: an `error` event with no listener would throw (and end the process)
   // once the caller has stopped listening; the caller's own listeners still hear every error.
   client.on('error', () => undefined);

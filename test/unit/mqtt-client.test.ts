@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { join, relative } from 'node:path';
+import { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { brokerAddress, brokerUrl, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
 
@@ -64,5 +67,26 @@ describe('a client on our own socket', () => {
     // Fixed header 0x10 is CONNECT; the client id is in the payload.
     expect(packet[0]).toBe(0x10);
     expect(packet.includes(Buffer.from('unit-02'))).toBe(true);
+  });
+});
+
+describe("mqtt.js is used through its public entry only", () => {
+  const REPO = join(import.meta.dirname, '../..');
+  const sources = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      if (f === 'node_modules' || f === 'dist' || f.startsWith('.')) return [];
+      return statSync(p).isDirectory() ? sources(p) : /\.(ts|js|cjs|mjs)$/.test(f) ? [p] : [];
+    });
+
+  it("no file of the project imports mqtt.js's internals (mqtt/lib/...), which its next release may move", () => {
+    const deep = sources(REPO).filter((f) => /['"]mqtt\/(lib|build)\//.test(readFileSync(f, 'utf8'))).map((f) => relative(REPO, f));
+    expect(deep).toEqual([]);
+  });
+
+  it("the client is mqtt.js's public MqttClient", () => {
+    const client = connectMqtt('mqtt://127.0.0.1:1', { clientId: 'unit-03', reconnectPeriod: 0 });
+    expect(client).toBeInstanceOf(MqttClient);
+    client.end(true);
   });
 });
