@@ -136,7 +136,14 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       resubscribe: false,
       will: { topic: o.topics.status, payload: Buffer.from(JSON.stringify(o.will())), qos: 1, retain: true },
     };
-    const client = connectMqtt(o.url, options);
+    // Every error of this client, late ones too, is logged (once while it repeats) and becomes
+    // the health payload's mqtt.lastError.
+    const client = connectMqtt(o.url, options, (err) => {
+      const text = explainMqttError(err, o.url).en;
+      this.lastErrorText = text;
+      if (text !== this.lastError) o.log.error({ url: o.url }, `MQTT: ${text}`);
+      this.lastError = text;
+    });
     this.client = client;
     client.on('connect', (connack) => {
       if (this.client !== client) {
@@ -168,12 +175,6 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       if (this.client === client && this.connected) this.emit('up', client);
     });
     client.on('message', (topic, payload, packet) => this.emit('message', topic, payload, packet.retain));
-    client.on('error', (err) => {
-      const text = explainMqttError(err, o.url).en;
-      this.lastErrorText = text;
-      if (text !== this.lastError) o.log.error({ url: o.url }, `MQTT: ${text}`);
-      this.lastError = text;
-    });
     client.on('close', () => {
       if (this.client !== client) return;
       const wasUp = this.connected;

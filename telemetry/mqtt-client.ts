@@ -54,6 +54,9 @@ export type MqttOptions = Pick<
   'clientId' | 'username' | 'password' | 'keepalive' | 'protocolVersion' | 'clean' | 'writeCache' | 'reconnectPeriod' | 'connectTimeout' | 'resubscribe' | 'will'
 > & { ca?: Buffer; cert?: Buffer; key?: Buffer };
 
+/** Where the errors of a client go once nobody else listens: a log, the link's status, a report. */
+export type MqttErrorSink = (err: Error & { code?: unknown }) => void;
+
 /**
  * The stream mqtt.js speaks MQTT on: a TCP socket, or a TLS one for mqtts:// or a client
  * certificate. mqtt.js calls it for each connection and reports the socket's errors (each with
@@ -79,15 +82,16 @@ export function streamTo(address: BrokerAddress, secrets: Pick<MqttOptions, 'ca'
 /**
  * A client that connects at once (the CONNECT goes out when the socket is up), like
  * `mqtt.connect(url, options)` for an mqtt:// or mqtts:// URL. Connection problems come as the
- * client's `error` events, with the socket's or the TLS library's code.
+ * client's `error` events, with the socket's or the TLS library's code; every one of them also
+ * reaches `onError`, which stays listening for the client's life: an `error` event with no
+ * listener would throw inside mqtt.js and end the process, and one that nobody reads would hide
+ * why a broker is unreachable.
  */
-export function connectMqtt(url: string, options: MqttOptions): MqttClient {
+export function connectMqtt(url: string, options: MqttOptions, onError: MqttErrorSink): MqttClient {
   const address = brokerAddress(url, options.cert !== undefined && options.key !== undefined);
   const { ca, cert, key, ...clientOptions } = options;
   const client = new MqttClient(streamTo(address, { ca, cert, key }), { ...clientOptions, protocol: address.tls ? 'mqtts' : 'mqtt', host: address.host, port: address.port });
-  // As mqtt.connect does: an `error` event with no listener would throw (and end the process)
-  // once the caller has stopped listening; the caller's own listeners still hear every error.
-  client.on('error', () => undefined);
+  client.on('error', onError);
   return client;
 }
 
