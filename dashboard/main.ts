@@ -14,7 +14,7 @@ import { Parts } from '../platform/parts.js';
 import { heapCeilingMegabytes } from '../platform/heap.js';
 import { ConfigError } from '../core/errors.js';
 import { shippedFolder } from '../platform/shipped.js';
-import { explainMqttError } from '../telemetry/connection.js';
+import { explainMqttError } from '../telemetry/mqtt-client.js';
 import { schemaValidators } from '../telemetry/validate.js';
 import { Api } from './api.js';
 import type { DashboardConfig } from './config.js';

@@ -12,6 +12,7 @@
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { MqttClient, type IClientOptions } from 'mqtt';
+import type { Text } from '../core/i18n.js';
 
 /** Where to connect: host, port, and whether over TLS. */
 export interface BrokerAddress {
@@ -93,6 +94,54 @@ export function connectMqtt(url: string, options: MqttOptions, onError: MqttErro
   const client = new MqttClient(streamTo(address, { ca, cert, key }), { ...clientOptions, protocol: address.tls ? 'mqtts' : 'mqtt', host: address.host, port: address.port });
   client.on('error', onError);
   return client;
+}
+
+const say = (id: string, en: string): Text => ({ id, en });
+
+/**
+ * What a technician should check about an MQTT connection error, in both languages: the log
+ * and the health payload take the English, the diagnose report the reader's language. One
+ * function, so the two languages cannot come to cover different cases.
+ */
+export function explainMqttError(err: Error & { code?: unknown }, url: string): Text {
+  const code = err.code;
+  if (code === 4 || code === 134) {
+    return say(
+      'broker menolak login (nama pengguna atau kata sandi salah): periksa mqtt.username dan mqtt.passwordFile',
+      'the broker refused the login (bad username or password): check mqtt.username and mqtt.passwordFile',
+    );
+  }
+  if (code === 5 || code === 135) {
+    return say(
+      'broker menolak login (tidak diizinkan; Mosquitto juga menjawab begini untuk kata sandi yang salah): periksa mqtt.username dan mqtt.passwordFile, lalu berkas kata sandi dan ACL di broker',
+      "the broker refused the login (not authorised; Mosquitto says this for a wrong password too): check mqtt.username and mqtt.passwordFile, then the broker's password file and ACL",
+    );
+  }
+  if (code === 'ECONNREFUSED') {
+    return say(`tidak ada yang menerima sambungan di ${url}: periksa mqtt.url dan pastikan broker berjalan`, `nothing accepts connections at ${url}: check mqtt.url and that the broker is running`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return say(`nama host broker di ${url} tidak dikenal: periksa mqtt.url dan DNS`, `the broker host in ${url} cannot be resolved: check mqtt.url and DNS`);
+  }
+  if (code === 'ECONNRESET' && url.startsWith('mqtts:')) {
+    return say(
+      'broker menutup sambungan TLS: periksa mqtt.cert dan mqtt.key (sertifikat klien yang tidak diterima broker)',
+      'the broker closed the TLS connection: check mqtt.cert and mqtt.key (a client certificate the broker does not accept)',
+    );
+  }
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO|ISSUER|ALTNAME/.test(code)) {
+    return say(
+      `sertifikat TLS broker tidak diterima (${code}): periksa mqtt.ca, dan pastikan mqtt.url menyebut host yang tertulis di sertifikat itu`,
+      `the broker's TLS certificate was not accepted (${code}): check mqtt.ca, and that mqtt.url names the host the certificate was made for`,
+    );
+  }
+  if (/wrong version number|packet length too long/i.test(err.message)) {
+    return say(
+      `${err.message}: mqtts:// ke listener biasa, atau sebaliknya? periksa mqtt.url`,
+      `${err.message}: mqtts:// to a plain listener, or the other way round? check mqtt.url`,
+    );
+  }
+  return say(`${err.message}: periksa mqtt.url dan jaringan`, `${err.message}: check mqtt.url and the network`);
 }
 
 /** Resolves on the CONNACK; rejects with the first error, or if the connection closes first. */
