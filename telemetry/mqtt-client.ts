@@ -52,7 +52,7 @@ export function brokerUrl(host: string, port: number): string {
  */
 export type MqttOptions = Pick<
   IClientOptions,
-  'clientId' | 'username' | 'password' | 'keepalive' | 'protocolVersion' | 'clean' | 'writeCache' | 'reconnectPeriod' | 'connectTimeout' | 'resubscribe' | 'will'
+  'clientId' | 'username' | 'password' | 'keepalive' | 'protocolVersion' | 'properties' | 'clean' | 'writeCache' | 'reconnectPeriod' | 'connectTimeout' | 'resubscribe' | 'will'
 > & { ca?: Buffer; cert?: Buffer; key?: Buffer };
 
 /** Where the errors of a client go once nobody else listens: a log, the link's status, a report. */
