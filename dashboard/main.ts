@@ -76,8 +76,9 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
 
     const { host, port } = splitListen(cfg.dashboard.listen);
     const broker = brokerLink(cfg, secrets, port, ingest, clock, log);
-    // Lost until the first connect: the stations loaded from the database are as of then.
-    const link = { connected: false, lostSince: started as number | null };
+    // Lost until the first connect: the stations loaded from the database are as of then (wall
+    // time, as every lostSince: the page and /api/link show it as a time of day).
+    const link = { connected: false, lostSince: now() as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
     const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.isConnected, asOf: () => api.asOf() });
     const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });

@@ -126,6 +126,10 @@ describe.skipIf(!hasMosquitto)('the dashboard API and its guard', () => {
         expect(rows.map((r) => r.station)).toEqual([id]);
         // What it knew, no more: no status was ever sent, so online stays unknown.
         expect(rows[0]).toMatchObject({ online: null, healthTs: expect.any(String) as string });
+        // No broker yet: lost since it started, a time of today.
+        const link = await again.api<{ connected: boolean; lostSince: string }>('/api/link');
+        expect(link.connected).toBe(false);
+        expect(Math.abs(Date.parse(link.lostSince) - Date.now())).toBeLessThan(60_000);
       } finally {
         await again.stop();
       }
