@@ -89,6 +89,18 @@ describe("mqtt.js is used through its public entry only", () => {
     expect(deep).toEqual([]);
   });
 
+  it('what the bundle runs takes the client class and types from mqtt.js, never its connect(), which the bundle leaves out', () => {
+    const product = ['agent', 'core', 'dashboard', 'hal', 'platform', 'telemetry'].flatMap((d) => sources(join(REPO, d)));
+    const imports = product.flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((line) => /from 'mqtt'|require\('mqtt'\)|import\('mqtt'\)/.test(line))
+        .map((line) => `${relative(REPO, f)}: ${line.trim()}`),
+    );
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((line) => !/: import (type )?\{[^}]*\} from 'mqtt';$/.test(line) || /\bconnect(Async)?\b/.test(line))).toEqual([]);
+  });
+
   it("the client is mqtt.js's public MqttClient", () => {
     const refused: Error[] = [];
     const client = connectMqtt('mqtt://127.0.0.1:1', { clientId: 'unit-03', reconnectPeriod: 0 }, (err) => refused.push(err));
