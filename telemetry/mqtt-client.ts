@@ -7,7 +7,8 @@
  * so it builds mqtt.js's client on its own stream and Node's TLS loads only for mqtts://
  * (scripts/bench-footprint.ts measures what the others cost an idle agent). The client is
  * mqtt.js's own, from its main entry: that entry loads the transports only inside `connect()`,
- * which nothing here calls. The protocol, keepalive and acknowledgements are all still its work.
+ * which nothing here calls (and the bundle leaves out: scripts/bundle-policy.ts). The protocol,
+ * keepalive and acknowledgements are all still its work.
  */
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -47,15 +48,16 @@ export function brokerUrl(host: string, port: number): string {
 }
 
 /**
- * What `connectMqtt` takes: the mqtt.js client options the agent sets (the socket's own options,
- * such as servername or a SOCKS proxy, are this module's business), and the TLS material.
+ * What `connectMqtt` takes: the mqtt.js client options the agent, the dashboard and diagnose set
+ * (the socket's own options, such as servername or a SOCKS proxy, are this module's business),
+ * and the TLS material.
  */
 export type MqttOptions = Pick<
   IClientOptions,
   'clientId' | 'username' | 'password' | 'keepalive' | 'protocolVersion' | 'properties' | 'clean' | 'writeCache' | 'reconnectPeriod' | 'connectTimeout' | 'resubscribe' | 'will'
 > & { ca?: Buffer; cert?: Buffer; key?: Buffer };
 
-/** Where the errors of a client go once nobody else listens: a log, the link's status, a report. */
+/** Where every error of a client goes, for its whole life: a log and the link's status, or a report. */
 export type MqttErrorSink = (err: Error & { code?: unknown }) => void;
 
 /**
