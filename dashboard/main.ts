@@ -3,10 +3,9 @@
  * Started parts are stopped in reverse on the way out, and a failure while starting undoes
  * what had started.
  */
-import { every, systemClock } from '../core/clock.js';
+import { every, systemClock, type Clock } from '../core/clock.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { readSecretFile } from '../hal/secret-file.js';
 import { readMqttSecrets, type MqttSecrets } from '../platform/mqtt-secrets.js';
@@ -14,7 +13,8 @@ import { Parts } from '../platform/parts.js';
 import { heapCeilingMegabytes } from '../platform/heap.js';
 import { ConfigError } from '../core/errors.js';
 import { shippedFolder } from '../platform/shipped.js';
-import { explainMqttError } from '../telemetry/connection.js';
+import { reconnectBackoff } from '../telemetry/config.js';
+import { MqttLink } from '../telemetry/link.js';
 import { schemaValidators } from '../telemetry/validate.js';
 import { Api } from './api.js';
 import type { DashboardConfig } from './config.js';
@@ -82,13 +82,14 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     await parts.start('ingest', () => undefined, () => ingest.flush());
 
     const { host, port } = splitListen(cfg.dashboard.listen);
-    const broker: { client?: MqttClient } = {};
-    // Lost until the first connect: the stations loaded from the database are as of then.
-    const link = { connected: false, lostSince: started as number | null };
+    const broker = brokerLink(cfg, secrets, port, ingest, clock, log);
+    // Lost until the first connect: the stations loaded from the database are as of then (wall
+    // time, as every lostSince: the page and /api/link show it as a time of day).
+    const link = { connected: false, lostSince: now() as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
     const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
-    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.client?.connected ?? false, asOf: () => api.asOf(), offices: () => offices.stocks() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.client?.connected ?? false, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.isConnected, asOf: () => api.asOf(), offices: () => offices.stocks() });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const publicStock = cfg.dashboard.public.enabled
       ? new PublicStock({ stocks: () => offices.stocks(), regencyName: (code) => cfg.dashboard.regencies[code]?.name, trustProxy: cfg.dashboard.public.trustProxy, clock })
       : undefined;
@@ -119,15 +120,13 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     ingest.on('alert', onAlert);
     const officeWatch = new OfficeWatch({ offices, store, now, log, onAlert });
 
-    broker.client = await parts.start('broker connection', () => connectBroker(cfg, secrets, port, ingest, log), (c) => new Promise<void>((resolve) => c.end(false, {}, () => resolve())));
-    broker.client.on('connect', () => {
+    broker.on('connect', () => {
       link.connected = true;
       link.lostSince = null;
       api.invalidate();
       server.broadcast('link', api.linkState());
     });
-    broker.client.on('close', () => {
-      if (!link.connected) return;
+    broker.on('down', () => {
       link.connected = false;
       link.lostSince = now();
       // Wills in the last seconds before the loss came from the broker going down, not the stations.
@@ -136,6 +135,8 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
       log.warn('the dashboard lost its broker: stations are shown as of now until it is back');
       server.broadcast('link', api.linkState());
     });
+    // Started without waiting for the broker: the page serves what the database holds meanwhile.
+    await parts.start('broker connection', () => broker.start(), () => broker.stop(2000));
 
     const prune = () => {
       // The ranking reads the last 7 days from memory; older days live on in the database only.
@@ -162,49 +163,43 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
   return { url: server.address, stop: () => parts.stop() };
 }
 
-/** Subscribe to the watched provinces and hand every message to the ingest. */
-function connectBroker(cfg: DashboardConfig, secrets: MqttSecrets, port: number, ingest: Ingest, log: Logger): MqttClient {
+/**
+ * The link to the province's broker, the one the stations use (telemetry/link.ts): it reconnects
+ * with mqtt.reconnect's back-off, subscribes to the watched provinces on every session, and
+ * hands every message to the ingest.
+ */
+function brokerLink(cfg: DashboardConfig, secrets: MqttSecrets, port: number, ingest: Ingest, clock: Clock, log: Logger): MqttLink {
   const filters = subscriptions(cfg.mqtt.topicPrefix, cfg.dashboard.provinces);
-  const client: MqttClient = mqtt.connect(cfg.mqtt.url, {
-    // A fixed id and a kept session: events sent while the dashboard restarts wait at the broker.
-    clientId: `dashboard-${hostname()}-${port}`.slice(0, 64),
-    clean: false,
-    protocolVersion: cfg.mqtt.protocolVersion,
-    ...(cfg.mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 86_400 } } : {}),
-    username: cfg.mqtt.username,
-    password: secrets.password,
-    ca: secrets.ca,
-    cert: secrets.cert,
-    key: secrets.key,
-    reconnectPeriod: 2000,
-    connectTimeout: 10_000,
+  const link = new MqttLink({
+    url: cfg.mqtt.url,
+    client: () => ({
+      // A fixed id and a kept session: events sent while the dashboard restarts wait at the broker.
+      clientId: `dashboard-${hostname()}-${port}`.slice(0, 64),
+      clean: false,
+      protocolVersion: cfg.mqtt.protocolVersion,
+      ...(cfg.mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 86_400 } } : {}),
+      username: cfg.mqtt.username,
+      password: secrets.password,
+      ca: secrets.ca,
+      cert: secrets.cert,
+      key: secrets.key,
+      connectTimeout: 10_000,
+    }),
+    backoff: reconnectBackoff(cfg.mqtt.reconnect),
+    // The dashboard needs nothing of MQTT 5 but the session's expiry: a 3.1.1 broker (Aedes, old Mosquitto) is spoken to in 3.1.1.
+    fallBackTo311: true,
+    clock,
+    log,
   });
-  client.on('connect', () => {
-    log.info({ url: cfg.mqtt.url, filters }, 'connected to the broker');
+  link.on('connect', (client) => {
     client.subscribe(filters, { qos: 1 }, (err, granted) => {
       const refused = (granted ?? []).filter((g) => g.qos >= 128).map((g) => g.topic);
       if (err || refused.length > 0) log.error({ err, refused }, 'subscription refused: check the broker ACL for the dashboard user');
       else log.info({ filters }, 'subscribed: receiving the stations');
     });
   });
-  let lastError = '';
-  client.on('error', (err) => {
-    // A 3.1.1-only broker (Aedes, old Mosquitto) refuses MQTT 5 outright: speak 3.1.1 to it.
-    if (client.options.protocolVersion === 5 && (err as { code?: unknown }).code === 1) {
-      log.warn('the broker does not speak MQTT 5; using MQTT 3.1.1 (set mqtt.protocolVersion: 4 to skip this)');
-      client.options.protocolVersion = 4;
-      delete client.options.properties;
-      // mqtt.js does not retry a refused CONNECT by itself.
-      client.once('close', () => client.reconnect());
-      return;
-    }
-    // The dashboard's log is English, as the agent's is.
-    const why = explainMqttError(err, cfg.mqtt.url).en;
-    if (why !== lastError) log.warn(why);
-    lastError = why;
+  link.on('message', (topic, payload, retained) => {
+    ingest.handle(topic, payload, retained).catch((err: unknown) => log.error({ err: (err as Error).message, topic: topic.slice(0, 200) }, 'message could not be applied'));
   });
-  client.on('message', (topic, payload, packet) => {
-    ingest.handle(topic, payload, packet.retain).catch((err: unknown) => log.error({ err: (err as Error).message, topic: topic.slice(0, 200) }, 'message could not be applied'));
-  });
-  return client;
+  return link;
 }

@@ -25,11 +25,15 @@
  * readable-stream, which mqtt.js uses, is the userland copy of Node's own streams, kept for
  * browsers; in the bundle it is Node's `node:stream` (the same API), one streams implementation
  * in memory instead of two.
+ *
+ * mqtt.js's `connect()` is left out, and with it the transports it names (WebSocket, SOCKS): the
+ * program connects through telemetry/mqtt-client.ts, and bundled they were ~0.6 MB resident on
+ * the idle agent (scripts/bundle-policy.ts).
  */
 import { chmodSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rolldown } from 'rolldown';
-import { isExternalFor } from './bundle-policy.js';
+import { isExternalFor, isMqttConnect, MQTT_CONNECT_LEFT_OUT } from './bundle-policy.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
@@ -41,6 +45,8 @@ async function bundle(): Promise<void> {
     platform: 'node',
     external: isExternalFor(ROOT),
     resolve: { alias: { 'readable-stream': 'node:stream' } },
+    // mqtt.js's connect() and the transports it names stay out (bundle-policy.ts says why).
+    plugins: [{ name: 'mqtt-connect-left-out', load: (id) => (isMqttConnect(id) ? MQTT_CONNECT_LEFT_OUT : null) }],
     logLevel: 'warn',
   });
   try {

@@ -32,3 +32,23 @@ export function isExternalFor(root: string): (id: string, importer: string | und
     return !(BUNDLED as readonly string[]).includes(packageOf(id));
   };
 }
+
+/**
+ * The module of mqtt.js's `connect()`, in the form the bundle holds it. `connect()` picks a
+ * transport by URL and so names them all: WebSocket (the `ws` package), SOCKS (`socks`,
+ * `ip-address`), TLS. Nothing in the program calls it (the agent, the dashboard and diagnose
+ * connect through telemetry/mqtt-client.ts, on a socket of their own), yet bundled it would bring
+ * all of them into the chunk every command loads: ~140 KB of code that is parsed and kept, about
+ * 0.6 MB resident on the idle agent. The bundle holds this in its place: it says so when called.
+ */
+export const MQTT_CONNECT_LEFT_OUT = `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+const leftOut = () => new Error("mqtt.connect is not in station-agent's bundle: connect with connectMqtt (telemetry/mqtt-client.ts)");
+exports.default = function connect() { throw leftOut(); };
+exports.connectAsync = function connectAsync() { return Promise.reject(leftOut()); };
+`;
+
+/** Whether `file` (as rolldown resolved it) is mqtt.js's connect module, on Linux or Windows. */
+export function isMqttConnect(file: string): boolean {
+  return /[\\/]node_modules[\\/]mqtt[\\/]build[\\/]lib[\\/]connect[\\/]index\.js$/.test(file);
+}

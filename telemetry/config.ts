@@ -89,6 +89,11 @@ export const outboxSchema = () => z.strictObject({
 
 export type MqttSection = z.infer<ReturnType<typeof mqttSchema>>;
 
+/** mqtt.reconnect in milliseconds, as the link takes it: the station and the dashboard back off alike. */
+export function reconnectBackoff(r: MqttSection['reconnect']): { initialMs: number; maxMs: number } {
+  return { initialMs: r.initialSeconds * 1000, maxMs: r.maxSeconds * 1000 };
+}
+
 export function outboxLimits(o: z.infer<ReturnType<typeof outboxSchema>>): OutboxLimits {
   return { maxMessages: o.maxMessages, maxBytes: Math.round(o.maxMegabytes * 1_048_576), maxAgeSeconds: o.maxAgeDays * 86_400 };
 }

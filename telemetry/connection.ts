@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { MqttClient } from 'mqtt';
+import type { IConnackPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { Backoff, type BackoffOptions } from '../core/backoff.js';
+import type { BackoffOptions } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
-import type { Text } from '../core/i18n.js';
 import { withTimeout } from '../hal/errors.js';
-import { connectMqtt, type MqttOptions } from './mqtt-client.js';
+import { MqttLink } from './link.js';
 import type { StatusPayload } from './payloads.js';
 import type { StationTopics } from './topics.js';
 
@@ -29,54 +28,6 @@ export interface ConnectionOptions {
   random?: () => number;
 }
 
-const say = (id: string, en: string): Text => ({ id, en });
-
-/**
- * What a technician should check about an MQTT connection error, in both languages: the log
- * and the health payload take the English, the diagnose report the reader's language. One
- * function, so the two languages cannot come to cover different cases.
- */
-export function explainMqttError(err: Error & { code?: unknown }, url: string): Text {
-  const code = err.code;
-  if (code === 4 || code === 134) {
-    return say(
-      'broker menolak login (nama pengguna atau kata sandi salah): periksa mqtt.username dan mqtt.passwordFile',
-      'the broker refused the login (bad username or password): check mqtt.username and mqtt.passwordFile',
-    );
-  }
-  if (code === 5 || code === 135) {
-    return say(
-      'broker menolak login (tidak diizinkan; Mosquitto juga menjawab begini untuk kata sandi yang salah): periksa mqtt.username dan mqtt.passwordFile, lalu berkas kata sandi dan ACL di broker',
-      "the broker refused the login (not authorised; Mosquitto says this for a wrong password too): check mqtt.username and mqtt.passwordFile, then the broker's password file and ACL",
-    );
-  }
-  if (code === 'ECONNREFUSED') {
-    return say(`tidak ada yang menerima sambungan di ${url}: periksa mqtt.url dan pastikan broker berjalan`, `nothing accepts connections at ${url}: check mqtt.url and that the broker is running`);
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return say(`nama host broker di ${url} tidak dikenal: periksa mqtt.url dan DNS`, `the broker host in ${url} cannot be resolved: check mqtt.url and DNS`);
-  }
-  if (code === 'ECONNRESET' && url.startsWith('mqtts:')) {
-    return say(
-      'broker menutup sambungan TLS: periksa mqtt.cert dan mqtt.key (sertifikat klien yang tidak diterima broker)',
-      'the broker closed the TLS connection: check mqtt.cert and mqtt.key (a client certificate the broker does not accept)',
-    );
-  }
-  if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO|ISSUER|ALTNAME/.test(code)) {
-    return say(
-      `sertifikat TLS broker tidak diterima (${code}): periksa mqtt.ca, dan pastikan mqtt.url menyebut host yang tertulis di sertifikat itu`,
-      `the broker's TLS certificate was not accepted (${code}): check mqtt.ca, and that mqtt.url names the host the certificate was made for`,
-    );
-  }
-  if (/wrong version number|packet length too long/i.test(err.message)) {
-    return say(
-      `${err.message}: mqtts:// ke listener biasa, atau sebaliknya? periksa mqtt.url`,
-      `${err.message}: mqtts:// to a plain listener, or the other way round? check mqtt.url`,
-    );
-  }
-  return say(`${err.message}: periksa mqtt.url dan jaringan`, `${err.message}: check mqtt.url and the network`);
-}
-
 interface ConnectionEvents {
   /** A session is up: the birth status is published; publish through `client`. */
   up: [client: MqttClient];
@@ -86,118 +37,87 @@ interface ConnectionEvents {
 }
 
 /**
- * One MQTT session at a time, with our own reconnect: a fresh mqtt.js client per attempt
- * (mqtt.js's reconnect is off), so nothing is re-sent from mqtt.js's in-memory store behind
- * the outbox's back, and attempts back off exponentially with jitter.
+ * The station's session with the broker, on the link that reconnects (link.ts): a Will and a
+ * birth status, the province's commands subscribed, and a shutdown status on a clean stop.
  */
 export class MqttConnection extends EventEmitter<ConnectionEvents> {
-  private client: MqttClient | undefined;
-  private connected = false;
-  private readonly backoff: Backoff;
-  private cancelRetry: (() => void) | undefined;
-  private stopped = false;
-  private lastError: string | undefined;
-  lastErrorText: string | null = null;
+  private readonly link: MqttLink;
   /** The broker's limit on QoS 1 messages in flight, from its MQTT 5 CONNACK. */
   receiveMaximum: number | undefined;
 
   constructor(private readonly o: ConnectionOptions) {
     super();
-    // A province's stations lose their broker together: jitter keeps them from returning in lockstep.
-    this.backoff = new Backoff({ ...o.backoff, jitter: true }, o.clock, o.random);
+    this.link = new MqttLink({
+      url: o.url,
+      client: () => ({
+        clientId: o.clientId,
+        username: o.username,
+        password: o.password,
+        ca: o.ca,
+        cert: o.cert,
+        key: o.key,
+        keepalive: o.keepaliveSeconds,
+        protocolVersion: o.protocolVersion,
+        clean: true,
+        // mqtt-packet's write cache is 65,536 pre-made two-byte Buffers (6 MB of heap, for the life
+        // of the process) to save an allocation per packet id: worth nothing at a station's rate.
+        writeCache: false,
+        connectTimeout: 15_000,
+        resubscribe: false,
+        will: { topic: o.topics.status, payload: Buffer.from(JSON.stringify(o.will())), qos: 1, retain: true },
+      }),
+      backoff: o.backoff,
+      clock: o.clock,
+      log: o.log,
+      random: o.random,
+    });
+    this.link.on('connect', (client, connack) => this.started(client, connack));
+    this.link.on('message', (topic, payload, retained) => this.emit('message', topic, payload, retained));
+    this.link.on('down', () => {
+      o.log.warn({ url: o.url }, 'MQTT connection lost; telemetry stays in the outbox and is sent on reconnect');
+      this.emit('down');
+    });
   }
 
   get isConnected(): boolean {
-    return this.connected;
+    return this.link.isConnected;
+  }
+
+  /** What the last connection error means, until a session is up again. */
+  get lastErrorText(): string | null {
+    return this.link.lastErrorText;
   }
 
   start(): void {
-    this.stopped = false;
-    this.connect();
+    this.link.start();
   }
 
-  private connect(): void {
+  private started(client: MqttClient, connack: IConnackPacket): void {
     const o = this.o;
-    const options: MqttOptions = {
-      clientId: o.clientId,
-      username: o.username,
-      password: o.password,
-      ca: o.ca,
-      cert: o.cert,
-      key: o.key,
-      keepalive: o.keepaliveSeconds,
-      protocolVersion: o.protocolVersion,
-      clean: true,
-      // mqtt-packet's write cache is 65,536 pre-made two-byte Buffers (6 MB of heap, for the life
-      // of the process) to save an allocation per packet id: worth nothing at a station's rate.
-      writeCache: false,
-      reconnectPeriod: 0,
-      connectTimeout: 15_000,
-      resubscribe: false,
-      will: { topic: o.topics.status, payload: Buffer.from(JSON.stringify(o.will())), qos: 1, retain: true },
-    };
-    const client = connectMqtt(o.url, options);
-    this.client = client;
-    client.on('connect', (connack) => {
-      if (this.client !== client) {
-        client.end(true);
-        return;
-      }
-      this.connected = true;
-      this.receiveMaximum = connack.properties?.receiveMaximum;
-      this.backoff.succeeded();
-      this.lastError = undefined;
-      this.lastErrorText = null;
-      o.log.info({ url: o.url }, 'connected to the MQTT broker');
-      // The session can end under us between these calls (mqtt.js then refuses them by
-      // throwing): each step checks it is still the live session, and nothing escapes.
-      try {
-        // Retain-as-published (MQTT 5): a retained command shows as retained even when it
-        // arrives live, so it is refused rather than run.
-        client.subscribe(o.topics.cmdFilter, { qos: 1, ...(o.protocolVersion === 5 ? { rap: true } : {}) }, (err) => {
-          if (err) o.log.error({ err: err.message, topic: o.topics.cmdFilter }, "cannot subscribe to commands: check the broker's ACL");
-        });
-        if (this.client !== client || !client.connected) return;
-        client.publish(o.topics.status, JSON.stringify(o.birth()), { qos: 1, retain: true }, (err) => {
-          if (err) o.log.warn({ err: err.message }, 'birth status not acknowledged');
-        });
-      } catch (err) {
-        o.log.warn({ err: (err as Error).message }, 'the MQTT session ended while it was starting');
-        return;
-      }
-      if (this.client === client && this.connected) this.emit('up', client);
-    });
-    client.on('message', (topic, payload, packet) => this.emit('message', topic, payload, packet.retain));
-    client.on('error', (err) => {
-      const text = explainMqttError(err, o.url).en;
-      this.lastErrorText = text;
-      if (text !== this.lastError) o.log.error({ url: o.url }, `MQTT: ${text}`);
-      this.lastError = text;
-    });
-    client.on('close', () => {
-      if (this.client !== client) return;
-      const wasUp = this.connected;
-      this.connected = false;
-      this.client = undefined;
-      client.removeAllListeners('message');
-      // Not from inside mqtt.js's own close handling: it may still be using the client.
-      setImmediate(() => client.end(true));
-      if (wasUp) {
-        o.log.warn({ url: o.url }, 'MQTT connection lost; telemetry stays in the outbox and is sent on reconnect');
-        this.emit('down');
-      }
-      if (!this.stopped) {
-        const delay = this.backoff.failed();
-        o.log.debug({ delayMs: delay, attempt: this.backoff.failuresInARow }, 'MQTT reconnect scheduled');
-        this.cancelRetry = o.clock.setTimer(() => this.connect(), delay);
-      }
-    });
+    this.receiveMaximum = connack.properties?.receiveMaximum;
+    // The session can end under us between these calls (mqtt.js then refuses them by
+    // throwing): each step checks it is still the live session, and nothing escapes.
+    try {
+      // Retain-as-published (MQTT 5): a retained command shows as retained even when it
+      // arrives live, so it is refused rather than run.
+      client.subscribe(o.topics.cmdFilter, { qos: 1, ...(o.protocolVersion === 5 ? { rap: true } : {}) }, (err) => {
+        if (err) o.log.error({ err: err.message, topic: o.topics.cmdFilter }, "cannot subscribe to commands: check the broker's ACL");
+      });
+      if (!this.link.isLive(client) || !client.connected) return;
+      client.publish(o.topics.status, JSON.stringify(o.birth()), { qos: 1, retain: true }, (err) => {
+        if (err) o.log.warn({ err: err.message }, 'birth status not acknowledged');
+      });
+    } catch (err) {
+      o.log.warn({ err: (err as Error).message }, 'the MQTT session ended while it was starting');
+      return;
+    }
+    if (this.link.isLive(client)) this.emit('up', client);
   }
 
   /** Publish on the current session; rejects if there is none or the broker refuses it. */
   publish(topic: string, payload: string, retain: boolean): Promise<void> {
-    const client = this.client;
-    if (!client || !this.connected) return Promise.reject(new Error('not connected'));
+    const client = this.link.client;
+    if (!client) return Promise.reject(new Error('not connected'));
     return client.publishAsync(topic, payload, { qos: 1, retain }).then(() => undefined);
   }
 
@@ -206,17 +126,10 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
    * then DISCONNECT, so the broker does not publish the Will.
    */
   async stop(shutdown: StatusPayload, timeoutMs: number): Promise<void> {
-    this.stopped = true;
-    this.cancelRetry?.();
-    const client = this.client;
-    if (!client) return;
-    if (this.connected) {
-      await withTimeout(this.publish(this.o.topics.status, JSON.stringify(shutdown), true), timeoutMs, 'the broker').catch((err: Error) =>
+    await this.link.stop(timeoutMs, () =>
+      withTimeout(this.publish(this.o.topics.status, JSON.stringify(shutdown), true), timeoutMs, 'the broker').catch((err: Error) =>
         this.o.log.warn({ err: err.message }, 'shutdown status not acknowledged'),
-      );
-    }
-    this.client = undefined;
-    this.connected = false;
-    await withTimeout(client.endAsync(false), timeoutMs, 'the broker').catch(() => client.end(true));
+      ),
+    );
   }
 }

@@ -1,22 +1,19 @@
 /**
- * An mqtt.js client on a socket we open: plain TCP for mqtt://, TLS for mqtts://.
+ * An mqtt.js client on a socket we open: plain TCP for mqtt://, TLS for mqtts://. The agent, the
+ * dashboard and diagnose all connect through `connectMqtt`.
  *
  * `mqtt.connect` first loads every transport mqtt.js has (WebSocket with its HTTP, HTTPS and zlib,
  * SOCKS with DNS, TLS), whichever the URL names; a station only ever speaks MQTT over TCP or TLS,
  * so it builds mqtt.js's client on its own stream and Node's TLS loads only for mqtts://
  * (scripts/bench-footprint.ts measures what the others cost an idle agent). The client is
- * mqtt.js's own: the protocol, keepalive and acknowledgements are all still its work.
+ * mqtt.js's own, from its main entry: that entry loads the transports only inside `connect()`,
+ * which nothing here calls (and the bundle leaves out: scripts/bundle-policy.ts). The protocol,
+ * keepalive and acknowledgements are all still its work.
  */
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { IClientOptions, MqttClient } from 'mqtt';
-import * as clientModule from 'mqtt/lib/client';
-
-// The module is CommonJS with `exports.default = MqttClient`: an ES module's default import of it
-// is its whole `exports` (in Node, and in the bundle alike), the class one level down. Should a
-// build ever hand over `exports.default` itself, that is the class already.
-const exported = clientModule.default as unknown as typeof MqttClient & { default?: typeof MqttClient };
-const Client = exported.default ?? exported;
+import { MqttClient, type IClientOptions } from 'mqtt';
+import type { Text } from '../core/i18n.js';
 
 /** Where to connect: host, port, and whether over TLS. */
 export interface BrokerAddress {
@@ -51,42 +48,102 @@ export function brokerUrl(host: string, port: number): string {
 }
 
 /**
- * What `connectMqtt` takes: the mqtt.js client options the agent sets (the socket's own options,
- * such as servername or a SOCKS proxy, are this module's business), and the TLS material.
+ * What `connectMqtt` takes: the mqtt.js client options the agent, the dashboard and diagnose set
+ * (the socket's own options, such as servername or a SOCKS proxy, are this module's business),
+ * and the TLS material.
  */
 export type MqttOptions = Pick<
   IClientOptions,
-  'clientId' | 'username' | 'password' | 'keepalive' | 'protocolVersion' | 'clean' | 'writeCache' | 'reconnectPeriod' | 'connectTimeout' | 'resubscribe' | 'will'
+  'clientId' | 'username' | 'password' | 'keepalive' | 'protocolVersion' | 'properties' | 'clean' | 'writeCache' | 'reconnectPeriod' | 'connectTimeout' | 'resubscribe' | 'will'
 > & { ca?: Buffer; cert?: Buffer; key?: Buffer };
 
+/** Where every error of a client goes, for its whole life: a log and the link's status, or a report. */
+export type MqttErrorSink = (err: Error & { code?: unknown }) => void;
+
 /**
- * A client that connects at once (the CONNECT goes out when the socket is up), like
- * `mqtt.connect(url, options)` for an mqtt:// or mqtts:// URL. Connection problems come as the
- * client's `error` events, with the socket's or the TLS library's code.
+ * The stream mqtt.js speaks MQTT on: a TCP socket, or a TLS one for mqtts:// or a client
+ * certificate. mqtt.js calls it for each connection and reports the socket's errors (each with
+ * its code: refused, reset, a certificate not trusted).
  */
-export function connectMqtt(url: string, options: MqttOptions): MqttClient {
-  const address = brokerAddress(url, options.cert !== undefined && options.key !== undefined);
-  const { ca, cert, key, ...clientOptions } = options;
-  const open = (): Socket | TLSSocket => {
+export function streamTo(address: BrokerAddress, secrets: Pick<MqttOptions, 'ca' | 'cert' | 'key'>): () => Socket | TLSSocket {
+  return () => {
     if (!address.tls) return tcpConnect({ host: address.host, port: address.port });
-    // Loaded here, so a station on plain MQTT never loads Node's TLS. mqtt.js reports the
-    // socket's errors (each carries its code: refused, reset, a certificate not trusted).
+    // Loaded here, so a station on plain MQTT never loads Node's TLS.
     return process.getBuiltinModule('node:tls').connect({
       host: address.host,
       port: address.port,
       // SNI and the certificate's name check go by the host name (not for an address).
       ...(isIP(address.host) === 0 ? { servername: address.host } : {}),
-      ca,
-      cert,
-      key,
+      ca: secrets.ca,
+      cert: secrets.cert,
+      key: secrets.key,
       rejectUnauthorized: true,
     });
   };
-  const client = new Client(open, { ...clientOptions, protocol: address.tls ? 'mqtts' : 'mqtt', host: address.host, port: address.port });
-  // As mqtt.connect does: an `error` event with no listener would throw (and end the process)
-  // once the caller has stopped listening; the caller's own listeners still hear every error.
-  client.on('error', () => undefined);
+}
+
+/**
+ * A client that connects at once (the CONNECT goes out when the socket is up), like
+ * `mqtt.connect(url, options)` for an mqtt:// or mqtts:// URL. Connection problems come as the
+ * client's `error` events, with the socket's or the TLS library's code; every one of them also
+ * reaches `onError`, which stays listening for the client's life: an `error` event with no
+ * listener would throw inside mqtt.js and end the process, and one that nobody reads would hide
+ * why a broker is unreachable.
+ */
+export function connectMqtt(url: string, options: MqttOptions, onError: MqttErrorSink): MqttClient {
+  const address = brokerAddress(url, options.cert !== undefined && options.key !== undefined);
+  const { ca, cert, key, ...clientOptions } = options;
+  const client = new MqttClient(streamTo(address, { ca, cert, key }), { ...clientOptions, protocol: address.tls ? 'mqtts' : 'mqtt', host: address.host, port: address.port });
+  client.on('error', onError);
   return client;
+}
+
+const say = (id: string, en: string): Text => ({ id, en });
+
+/**
+ * What a technician should check about an MQTT connection error, in both languages: the log
+ * and the health payload take the English, the diagnose report the reader's language. One
+ * function, so the two languages cannot come to cover different cases.
+ */
+export function explainMqttError(err: Error & { code?: unknown }, url: string): Text {
+  const code = err.code;
+  if (code === 4 || code === 134) {
+    return say(
+      'broker menolak login (nama pengguna atau kata sandi salah): periksa mqtt.username dan mqtt.passwordFile',
+      'the broker refused the login (bad username or password): check mqtt.username and mqtt.passwordFile',
+    );
+  }
+  if (code === 5 || code === 135) {
+    return say(
+      'broker menolak login (tidak diizinkan; Mosquitto juga menjawab begini untuk kata sandi yang salah): periksa mqtt.username dan mqtt.passwordFile, lalu berkas kata sandi dan ACL di broker',
+      "the broker refused the login (not authorised; Mosquitto says this for a wrong password too): check mqtt.username and mqtt.passwordFile, then the broker's password file and ACL",
+    );
+  }
+  if (code === 'ECONNREFUSED') {
+    return say(`tidak ada yang menerima sambungan di ${url}: periksa mqtt.url dan pastikan broker berjalan`, `nothing accepts connections at ${url}: check mqtt.url and that the broker is running`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return say(`nama host broker di ${url} tidak dikenal: periksa mqtt.url dan DNS`, `the broker host in ${url} cannot be resolved: check mqtt.url and DNS`);
+  }
+  if (code === 'ECONNRESET' && url.startsWith('mqtts:')) {
+    return say(
+      'broker menutup sambungan TLS: periksa mqtt.cert dan mqtt.key (sertifikat klien yang tidak diterima broker)',
+      'the broker closed the TLS connection: check mqtt.cert and mqtt.key (a client certificate the broker does not accept)',
+    );
+  }
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO|ISSUER|ALTNAME/.test(code)) {
+    return say(
+      `sertifikat TLS broker tidak diterima (${code}): periksa mqtt.ca, dan pastikan mqtt.url menyebut host yang tertulis di sertifikat itu`,
+      `the broker's TLS certificate was not accepted (${code}): check mqtt.ca, and that mqtt.url names the host the certificate was made for`,
+    );
+  }
+  if (/wrong version number|packet length too long/i.test(err.message)) {
+    return say(
+      `${err.message}: mqtts:// ke listener biasa, atau sebaliknya? periksa mqtt.url`,
+      `${err.message}: mqtts:// to a plain listener, or the other way round? check mqtt.url`,
+    );
+  }
+  return say(`${err.message}: periksa mqtt.url dan jaringan`, `${err.message}: check mqtt.url and the network`);
 }
 
 /** Resolves on the CONNACK; rejects with the first error, or if the connection closes first. */

@@ -13,9 +13,8 @@ import { UPS_ERRORS } from '../../hal/ups/types.js';
 import { createPrinter, printerFacts } from '../../hal/printer/index.js';
 import { createRecordSource } from '../../hal/records/index.js';
 import { createUps } from '../../hal/ups/index.js';
-import { explainMqttError } from '../../telemetry/connection.js';
 import { stationTopics } from '../../telemetry/topics.js';
-import { brokerUrl, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
+import { brokerUrl, connectMqtt, explainMqttError, whenConnected } from '../../telemetry/mqtt-client.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { fail, pass, warn, type Check, type Facts } from './types.js';
@@ -210,22 +209,32 @@ async function mqttCheck(config: Config, configSource: string) {
   }
   const topics = stationTopics(m.topicPrefix, config.station);
   let client: MqttClient | undefined;
+  // The connection's last error, should it break after the login: the reason the probe failed.
+  let broke: Error | undefined;
   try {
-    client = connectMqtt(url, {
-      clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
-      username: m.username,
-      ...secrets,
-      protocolVersion: m.url === 'embedded' ? 4 : m.protocolVersion,
-      reconnectPeriod: 0,
-      connectTimeout: 4000,
-    });
+    client = connectMqtt(
+      url,
+      {
+        clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
+        username: m.username,
+        ...secrets,
+        protocolVersion: m.url === 'embedded' ? 4 : m.protocolVersion,
+        reconnectPeriod: 0,
+        connectTimeout: 4000,
+      },
+      (err) => {
+        broke = err;
+      },
+    );
     await whenConnected(client);
     const t0 = systemClock.monotonic();
     try {
       await client.publishAsync(`${topics.diagnostics}/probe`, JSON.stringify({ probe: true }), { qos: 1 });
     } catch (err) {
-      // Logged in, but the broker refused the message itself (MQTT 5 reason code): the ACL, not the password.
       const code = (err as { code?: unknown }).code;
+      // No reason code and the connection broke: the network or the broker, explained below.
+      if (typeof code !== 'number' && broke) throw broke;
+      // Logged in, but the broker refused the message itself (MQTT 5 reason code): the ACL, not the password.
       return fail(
         { ...facts, login: 'accepted', publishReasonCode: typeof code === 'number' ? code : null },
         { en: `The login works but the broker refuses this station's messages (${(err as Error).message}): check the broker's ACL for ${topics.base}/#.`, id: `Login berhasil tetapi broker menolak pesan stasiun ini (${(err as Error).message}): periksa ACL broker untuk ${topics.base}/#.` },

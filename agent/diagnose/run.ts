@@ -130,18 +130,28 @@ export function formatReport(report: DiagnosticsPayload, colour: boolean): strin
 export async function publishReport(config: Config, configSource: string, report: DiagnosticsPayload): Promise<void> {
   const m = config.mqtt;
   const url = m.url === 'embedded' ? brokerUrl(m.embedded.host, m.embedded.port) : m.url;
-  const client = connectMqtt(url, {
-    clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
-    username: m.username,
-    ...readMqttSecrets(m, configSource),
-    protocolVersion: m.url === 'embedded' ? 4 : m.protocolVersion,
-    reconnectPeriod: 0,
-    connectTimeout: 4000,
-  });
+  // The connection's last error: if it broke under the publish, that says why, not the timeout.
+  let broke: Error | undefined;
+  const client = connectMqtt(
+    url,
+    {
+      clientId: `${m.clientId ?? `station-${config.station.id}`}-diagnose`,
+      username: m.username,
+      ...readMqttSecrets(m, configSource),
+      protocolVersion: m.url === 'embedded' ? 4 : m.protocolVersion,
+      reconnectPeriod: 0,
+      connectTimeout: 4000,
+    },
+    (err) => {
+      broke = err;
+    },
+  );
   try {
     await whenConnected(client);
     // A broker that takes the connection but never acknowledges must not hold the technician.
-    await withTimeout(client.publishAsync(stationTopics(m.topicPrefix, config.station).diagnostics, JSON.stringify(report), { qos: 1, retain: true }), 5000, 'the broker');
+    await withTimeout(client.publishAsync(stationTopics(m.topicPrefix, config.station).diagnostics, JSON.stringify(report), { qos: 1, retain: true }), 5000, 'the broker').catch((err: unknown) => {
+      throw broke ?? err;
+    });
   } finally {
     client.end(true);
   }

@@ -9,7 +9,7 @@ import { createUps, upsFacts } from '../../hal/ups/index.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import type { StationTopics } from '../../telemetry/topics.js';
 import { CommandHandler } from '../../telemetry/commands.js';
-import { outboxLimits } from '../../telemetry/config.js';
+import { outboxLimits, reconnectBackoff } from '../../telemetry/config.js';
 import { createTelemetryStack } from '../../telemetry/stack.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
@@ -141,7 +141,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
         keepaliveSeconds: config.mqtt.keepaliveSeconds,
         // Aedes speaks MQTT 3.1.1 only.
         protocolVersion: broker ? 4 : config.mqtt.protocolVersion,
-        backoff: { initialMs: config.mqtt.reconnect.initialSeconds * 1000, maxMs: config.mqtt.reconnect.maxSeconds * 1000 },
+        backoff: reconnectBackoff(config.mqtt.reconnect),
       },
       outbox: outboxLimits(config.outbox),
       version: VERSION,

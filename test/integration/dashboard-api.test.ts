@@ -43,6 +43,26 @@ describe.skipIf(!hasMosquitto)('the dashboard API and its guard', () => {
     }
   });
 
+  it("reaches its broker the way a station does: mqtt.reconnect's back-off, the reason logged once", async () => {
+    const dir = tempDir('dash-backoff-');
+    // Nothing listens there: every attempt is refused.
+    const nobody = await freePort();
+    writeFileSync(
+      join(dir, 'dashboard.yaml'),
+      `dataDir: ./data\nlog: { level: debug }\nmqtt: { url: "mqtt://127.0.0.1:${nobody}", reconnect: { initialSeconds: 0.1, maxSeconds: 0.4 } }\ndashboard: { listen: "127.0.0.1:${await freePort()}" }\n`,
+    );
+    const dash = await reopenDashboard(dir, false);
+    try {
+      await dash.proc.waitForOutput(/"attempt":5[^\n]*MQTT reconnect scheduled/, 10_000);
+      const waits = [...dash.proc.output.matchAll(/"delayMs":(\d+)[^\n]*MQTT reconnect scheduled/g)].map((m) => Number(m[1]));
+      // Doubling from 0.1 s up to 0.4 s, half of each random.
+      expect(waits.slice(0, 5).every((ms, i) => ms >= Math.min(400, 100 * 2 ** i) / 2 && ms <= Math.min(400, 100 * 2 ** i))).toBe(true);
+      expect(dash.proc.output.match(/MQTT: nothing accepts connections at/g)).toHaveLength(1);
+    } finally {
+      await dash.stop();
+    }
+  });
+
   it('refuses to listen beyond loopback without a token, naming the setting (exit 78)', async () => {
     const dir = tempDir('dash-cfg-');
     const file = join(dir, 'd.yaml');
@@ -108,6 +128,10 @@ describe.skipIf(!hasMosquitto)('the dashboard API and its guard', () => {
         expect(rows.map((r) => r.station)).toEqual([id]);
         // What it knew, no more: no status was ever sent, so online stays unknown.
         expect(rows[0]).toMatchObject({ online: null, healthTs: expect.any(String) as string });
+        // No broker yet: lost since it started, a time of today.
+        const link = await again.api<{ connected: boolean; lostSince: string }>('/api/link');
+        expect(link.connected).toBe(false);
+        expect(Math.abs(Date.parse(link.lostSince) - Date.now())).toBeLessThan(60_000);
       } finally {
         await again.stop();
       }

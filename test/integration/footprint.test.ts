@@ -76,4 +76,13 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('an idle agent loads o
     expect(files.length).toBeGreaterThan(10);
     expect(sloppy).toEqual([]);
   });
+
+  it("the bundle holds none of mqtt.js's transports: its connect() is left out, the client is ours to connect", () => {
+    const dir = join(CLI, '..');
+    const maps = [`${CLI}.map`, ...readdirSync(join(dir, 'chunks')).filter((f) => f.endsWith('.js.map')).map((f) => join(dir, 'chunks', f))];
+    const sources = maps.flatMap((m) => (JSON.parse(readFileSync(m, 'utf8')) as { sources: string[] }).sources);
+    // The client is in: the check below would pass on an empty bundle otherwise.
+    expect(sources.some((f) => f.endsWith('node_modules/mqtt/build/lib/client.js'))).toBe(true);
+    expect(sources.filter((f) => /node_modules\/(ws|socks|ip-address|smart-buffer)\/|node_modules\/mqtt\/build\/lib\/connect\/(?!index\.js)/.test(f))).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainMqttError } from '../../telemetry/connection.js';
+import { explainMqttError } from '../../telemetry/mqtt-client.js';
 
 const URL = 'mqtts://broker.example:8883';
 const err = (code: unknown, message = 'connect failed') => Object.assign(new Error(message), { code });
