@@ -165,7 +165,7 @@ export class OfficeApi {
       const scope: Scope = { kind: 'office', id: o.office };
       const [r, q] = await Promise.all([this.reconciliation(scope, this.d.day(now).slice(0, 7)).catch(() => null), this.request(scope, 3).catch(() => null)]);
       if (!r || !q) continue;
-      const days = await this.d.accounts.days([o.office], yesterday);
+      const days = await this.d.accounts.days([o.office], this.d.day(now));
       const printedYesterday = days.filter((x) => x.day === yesterday).reduce((s, x) => s + (x.figures.good ?? 0), 0);
       const stock = q.onHand + q.inTransit;
       out.push({

@@ -107,7 +107,8 @@ function page(list: PublicList, lang: Lang): string {
   const rows = list.regencies
     .map((r) => {
       const head = `<tr><th colspan="5">${esc(r.name ? `${r.name} (${r.regency})` : r.regency)}</th></tr>`;
-      const offices = r.offices.map((o) => `<tr${o.silent ? ' class="silent"' : ''}><td>${esc(o.name ?? o.office)}</td><td>${o.blanksOnHand}</td><td>${o.daysLeft === null ? '–' : o.daysLeft}</td><td>${o.printedYesterday}</td><td>${esc(o.silent ? w('silent') : (o.updatedAt ?? '–'))}</td></tr>`);
+      const n = (v: number) => v.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
+      const offices = r.offices.map((o) => `<tr${o.silent ? ' class="silent"' : ''}><td>${esc(o.name ?? o.office)}</td><td>${n(o.blanksOnHand)}</td><td>${o.daysLeft === null ? '–' : n(o.daysLeft)}</td><td>${n(o.printedYesterday)}</td><td>${esc(o.silent ? w('silent') : (o.updatedAt ?? '–'))}</td></tr>`);
       return [head, ...offices].join('\n');
     })
     .join('\n');

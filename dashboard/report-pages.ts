@@ -71,7 +71,7 @@ export function reconciliationPage(r: Reconciliation, lang: Lang, query: string)
   const scope = `${esc(W[r.scope.kind][lang])}: ${esc(r.name ? `${r.name} (${r.scope.id})` : r.scope.id)}`;
   const line = (k: 'opening' | 'received' | 'borrowed' | 'lent' | 'printed' | 'spoiled' | 'corrections' | 'closing', sign = '') => `<tr${k === 'closing' ? ' class="total"' : ''}><td>${t(k)}</td><td class="n">${sign}${num(r[k])}</td></tr>`;
   const printers = Object.entries(r.where.printers).map(([s, n]) => `<tr><td>Printer ${esc(s)}</td><td class="n">${num(n)}</td></tr>`).join('');
-  const problems = r.problems.length ? `<ul>${r.problems.map((p) => `<li>${esc(p.words[lang])}${p.difference === null ? '' : ` (${p.difference > 0 ? '+' : ''}${num(p.difference)})`}</li>`).join('')}</ul>` : `<p>${t('none')}</p>`;
+  const problems = r.problems.length ? `<ul>${r.problems.map((p) => `<li>${esc(p.words[lang])}</li>`).join('')}</ul>` : `<p>${t('none')}</p>`;
   const body = `<h1>${t('recTitle')}</h1><p>${scope}<br>${t('period')}: ${esc(monthName(r.month, lang))} (${t('through')} ${esc(r.through)})</p>
 <table class="figures"><tbody>${line('opening')}${line('received', '+ ')}${line('borrowed', '+ ')}${line('lent', '− ')}${line('printed', '− ')}${line('spoiled', '− ')}${line('corrections', '± ')}${line('closing')}</tbody></table>
 <p class="muted">${t('balanced')}</p>

@@ -101,7 +101,10 @@ describe.skipIf(!ready)('Prometheus scrapes the dashboard, Alertmanager receives
     const scraper = await startPrometheus({ targets: [new URL(guarded.url).host], tokenFile: join(dir, 'token') });
     try {
       const bare = await fetch(`${guarded.url}/metrics`);
-      expect([bare.status, ((await bare.json()) as { error: string }).error]).toEqual([401, expect.stringMatching(/Authorization: Bearer TOKEN/) as unknown]);
+      const refused = (await bare.json()) as { error: { id: string; en: string } };
+      expect(bare.status).toBe(401);
+      expect(refused.error.en).toMatch(/Authorization: Bearer TOKEN/);
+      expect(refused.error.id).toMatch(/perlu token/);
       expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer 0123456789abcdef0123456789abcdef' } })).status).toBe(401);
       const ok = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect([ok.status, ok.headers.get('content-type')]).toEqual([200, 'text/plain; version=0.0.4; charset=utf-8']);
