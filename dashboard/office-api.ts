@@ -138,7 +138,14 @@ export class OfficeApi {
     const days = await this.d.accounts.days(r.offices, today);
     const stations = new Set(days.map((d) => d.station));
     let queued = 0;
-    for (const s of stations) queued += this.d.fleet.entries.get(s)?.health?.jobs.queued ?? 0;
+    // The yield of a roll as the printers have learned it (their supplies' capacity), else the box's usual.
+    const capacities: Record<'ribbon' | 'film', number[]> = { ribbon: [], film: [] };
+    for (const s of stations) {
+      const h = this.d.fleet.entries.get(s)?.health;
+      queued += h?.jobs.queued ?? 0;
+      for (const sup of h?.printer.supplies ?? []) if ((sup.kind === 'ribbon' || sup.kind === 'film') && sup.capacity !== null && sup.capacity > 0) capacities[sup.kind].push(sup.capacity);
+    }
+    const median = (xs: number[], usual: number) => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? usual) : usual);
     const figure = (k: 'leadDays' | 'boxSize') => Math.max(0, ...offices.map((o) => o.figures[k] ?? 0));
     const price = (k: 'ribbon' | 'film') => offices.map((o) => o.figures.rollPrice?.[k]).find((p) => p !== undefined);
     return request({
@@ -152,6 +159,7 @@ export class OfficeApi {
       months,
       printers: Object.keys(r.where.printers).length,
       rollPrice: { ribbon: price('ribbon'), film: price('film') },
+      yields: { ribbon: median(capacities.ribbon, 500), film: median(capacities.film, 1500) },
     });
   }
 
