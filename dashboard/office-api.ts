@@ -6,6 +6,7 @@
 import type { Accounts, OfficeRow } from './accounts.js';
 import type { Fleet } from './fleet.js';
 import { Raw } from './raw.js';
+import { allocation, type Allocation } from './allocation.js';
 import { reconciliationPage, requestPage } from './report-pages.js';
 import { reconcile, type Reconciliation, type Scope } from './reconcile.js';
 import { request, type Request } from './request.js';
@@ -36,6 +37,9 @@ export interface OfficeStock {
   ratePerDay: number;
   daysLeft: number | null;
   requestPoint: number;
+  requestOn: string | null;
+  leadDays: number;
+  boxSize: number;
   low: boolean;
   printedYesterday: number;
   silent: string[];
@@ -75,6 +79,16 @@ export function reconciliationCsv(r: Reconciliation): string {
   return `${lines.map((l) => l.map(csvCell).join(',')).join('\n')}\n`;
 }
 
+/** The moves for the ministry, one a line, then the idle, the short and the silent offices. */
+export function allocationCsv(a: Allocation): string {
+  const lines: (string | number | null)[][] = [['move', 'kind', 'from', 'to', 'quantity', 'words']];
+  for (const m of a.moves) lines.push(['move', m.kind, m.from, m.to, m.quantity, m.words.id]);
+  for (const i of a.idle) lines.push(['idle', i.office, i.surplus, i.months]);
+  for (const s of a.short) lines.push(['short', s.office, s.shortfall, s.requestOn, s.left]);
+  for (const s of a.silent) lines.push(['silent', s]);
+  return `${lines.map((l) => l.map(csvCell).join(',')).join('\n')}\n`;
+}
+
 export class OfficeApi {
   private cache: { at: number; stocks: OfficeStock[] } | undefined;
 
@@ -84,7 +98,7 @@ export class OfficeApi {
     if (method !== 'GET') return undefined;
     if (url.pathname === '/reconciliation' || url.pathname === '/request') return this.page(url);
     if (url.pathname === '/api/reconciliation') {
-      const r = await this.reconciliation(scopeOf(url, ['office', 'regency', 'province']), this.month(url));
+      const r = await this.reconciliation(url.searchParams.has('nation') ? { kind: 'nation', id: 'nation' } : scopeOf(url, ['office', 'regency', 'province']), this.month(url));
       const format = url.searchParams.get('format');
       if (format !== null && format !== 'json' && format !== 'csv') throw new HttpError(400, { id: `format: harus json atau csv, diberikan ${JSON.stringify(format).slice(0, 40)}`, en: `format: expected json or csv, given ${JSON.stringify(format).slice(0, 40)}` });
       return format === 'csv' ? new Raw('text/csv; charset=utf-8', reconciliationCsv(r)) : { ...r, [r.scope.kind]: r.scope.id };
@@ -97,6 +111,10 @@ export class OfficeApi {
       return { [scope.kind]: scope.id, ...(await this.request(scope, months)) };
     }
     if (url.pathname === '/api/offices') return this.stocks();
+    if (url.pathname === '/api/allocation') {
+      const a = allocation(await this.stocks(), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths });
+      return url.searchParams.get('format') === 'csv' ? new Raw('text/csv; charset=utf-8', allocationCsv(a)) : a;
+    }
     return undefined;
   }
 
@@ -128,7 +146,7 @@ export class OfficeApi {
   }
 
   private officesIn(scope: Scope, offices: readonly OfficeRow[]): string[] {
-    return offices.filter((o) => (scope.kind === 'office' ? o.office === scope.id : scope.kind === 'regency' ? o.regency === scope.id : o.province === scope.id)).map((o) => o.office);
+    return offices.filter((o) => scope.kind === 'nation' || (scope.kind === 'office' ? o.office === scope.id : scope.kind === 'regency' ? o.regency === scope.id : o.province === scope.id)).map((o) => o.office);
   }
 
   async request(scope: Scope, months: number): Promise<Request> {
@@ -186,6 +204,9 @@ export class OfficeApi {
         ratePerDay: q.ratePerDay,
         daysLeft: q.ratePerDay > 0 ? Math.round((stock / q.ratePerDay) * 10) / 10 : null,
         requestPoint: q.requestPoint,
+        requestOn: q.requestOn,
+        leadDays: q.leadDays,
+        boxSize: q.boxSize,
         low: q.ratePerDay > 0 && stock <= q.requestPoint,
         printedYesterday,
         silent: r.silent,

@@ -11,7 +11,8 @@
 import type { DayFigures, DayRow, EntryRow, OfficeRow } from './accounts.js';
 import { problemWords, type Problem } from './reconcile-words.js';
 
-export type Scope = { kind: 'office' | 'regency' | 'province'; id: string };
+/** An office, a regency, a province, or the nation (every office the dashboard knows; its id is ignored). */
+export type Scope = { kind: 'office' | 'regency' | 'province' | 'nation'; id: string };
 
 export interface Reconciliation {
   scope: Scope;
@@ -75,6 +76,7 @@ export function reconcile(i: ReconcileInput): Reconciliation {
   const inScope = (office: string | null) => {
     const o = office === null ? undefined : officeOf.get(office);
     if (!o || office === null) return false;
+    if (i.scope.kind === 'nation') return true;
     return i.scope.kind === 'office' ? office === i.scope.id : i.scope.kind === 'regency' ? o.regency === i.scope.id : o.province === i.scope.id;
   };
   const days = i.days.filter((d) => inScope(d.office) && d.day <= through);

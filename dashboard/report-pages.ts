@@ -21,6 +21,7 @@ const W = {
   office: { id: 'Kantor', en: 'Office' },
   regency: { id: 'Kabupaten/Kota', en: 'Regency' },
   province: { id: 'Provinsi', en: 'Province' },
+  nation: { id: 'Nasional', en: 'Nation' },
   period: { id: 'Periode', en: 'Period' },
   through: { id: 'sampai', en: 'through' },
   opening: { id: 'Stok awal', en: 'Opening stock' },

@@ -5,6 +5,7 @@
  */
 import type { DashboardSection } from './section.js';
 import { type StationRow, WATCHED_KINDS, type WatchedKind } from './fleet.js';
+import { allocate } from './planner.js';
 
 export interface RankingRow {
   station: string;
@@ -186,27 +187,20 @@ export function lending(rows: StationRow[], cfg: DashboardSection): LendingSugge
     return list;
   };
 
-  const out: LendingSuggestion[] = [];
-  for (const { row: r, kind } of wanting) {
-    const unit: LendUnit = kind === 'blanks' ? 'cards' : 'rolls';
-    const need = needOf(r, kind, keep(kind));
-    // Its shelf covers its lead time and reserve: nothing to send it.
-    if (need === 0) continue;
-    let left = need ?? UNKNOWN_NEED[unit];
-    const lenders: Lender[] = [];
-    for (const c of rank(kind, r)) {
-      if (left <= 0 || lenders.length === SHOWN) break;
-      if (c.row.station === r.station) continue;
-      const key = `${kind}|${c.row.station}`;
-      const spare = spareLeft.get(key) ?? 0;
-      if (spare <= 0) continue;
-      const give = Math.min(spare, left);
-      spareLeft.set(key, spare - give);
-      left -= give;
-      lenders.push({ station: c.row.station, name: c.row.name, regency: c.row.regency, regencyName: c.row.regencyName, distanceKm: c.distanceKm, give, spare, sameModel: c.sameModel });
-    }
+  // A station whose shelf covers its lead time and reserve has nothing to be sent.
+  const wants = wanting.map((w) => ({ ...w, need: needOf(w.row, w.kind, keep(w.kind)) })).filter((w) => w.need !== 0);
+  const unitOf = (kind: WatchedKind): LendUnit => (kind === 'blanks' ? 'cards' : 'rolls');
+  const allotted = allocate(wants, {
+    need: (w) => w.need ?? UNKNOWN_NEED[unitOf(w.kind)],
+    candidates: (w) => rank(w.kind, w.row).map((c) => ({ ...c, kind: w.kind })),
+    key: (c) => `${c.kind}|${c.row.station}`,
+    spare: spareLeft,
+    self: (w, c) => c.row.station === w.row.station,
+    most: SHOWN,
+  });
+  return allotted.map(({ want: { row: r, kind, need }, gives, left }) => {
     const cell = r.supplies[kind];
-    out.push({ station: r.station, name: r.name, regency: r.regency, regencyName: r.regencyName, kind, daysLeft: cell.daysLeft, status: cell.status, unit, need, lenders, short: need === null ? null : left });
-  }
-  return out;
+    const lenders: Lender[] = gives.map(({ offer: c, give, spare }) => ({ station: c.row.station, name: c.row.name, regency: c.row.regency, regencyName: c.row.regencyName, distanceKm: c.distanceKm, give, spare, sameModel: c.sameModel }));
+    return { station: r.station, name: r.name, regency: r.regency, regencyName: r.regencyName, kind, daysLeft: cell.daysLeft, status: cell.status, unit: unitOf(kind), need, lenders, short: need === null ? null : left };
+  });
 }

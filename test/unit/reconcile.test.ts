@@ -100,6 +100,15 @@ describe('the month reconciled, for an office, a regency and the province', () =
     expect(province).toMatchObject({ received: 3050, lent: 0, borrowed: 0 });
     expect(province.problems.find((p) => p.transfer === '5371-DINAS-T5')).toMatchObject({ kind: 'loan_unmatched', difference: -100 });
     balances(province);
+    // The nation's month is the sum of its offices': every flow but the loans between them, which net out.
+    const nation = await report(w, { kind: 'nation', id: 'nation' }, '2026-12', '2027-01-05');
+    balances(nation);
+    const offices = await Promise.all(['5371-DINAS', '5371-KEC-ALAK', '5372-DINAS'].map((id) => report(w, { kind: 'office', id }, '2026-12', '2027-01-05')));
+    const sum = (k: 'opening' | 'received' | 'printed' | 'spoiled' | 'corrections' | 'closing') => offices.reduce((s, r) => s + r[k], 0);
+    for (const k of ['opening', 'received', 'printed', 'spoiled', 'corrections'] as const) expect(nation[k], k).toBe(sum(k));
+    // 300 lent and 200 borrowed among themselves: the nation's closing differs from the offices' sum by the loan recorded at one end only, and names it.
+    expect(nation.closing - sum('closing')).toBe(100);
+    expect(nation.problems.find((p) => p.kind === 'loan_unmatched')?.difference).toBe(-100);
   });
 
   it('the next month opens at the last one\'s closing; a December card found bad in January counts in January (printed −1, spoiled +1)', async () => {
