@@ -58,6 +58,8 @@ export interface Fleet {
   /** Resolves when every process says its stations' backlogs were acknowledged. */
   backlogDone: Promise<void>;
   report(): Promise<FleetReport[]>;
+  /** Hold the backlog (the dashboard is far behind), or let it go on. */
+  hold(paused: boolean): void;
 }
 
 export function startFleet(url: string, o: { stations: number; offices: number; seed: number; parts: number; nowMs: number; backDays: number }): Fleet {
@@ -92,7 +94,10 @@ export function startFleet(url: string, o: { stations: number; offices: number; 
           }),
       ),
     );
-  return { children, backlogDone, report };
+  const hold = (paused: boolean) => {
+    for (const c of children) if (c.connected) c.send(paused ? 'pause' : 'resume');
+  };
+  return { children, backlogDone, report, hold };
 }
 
 /** Child: the baseline, a bare subscriber to everything the dashboard gets, parsing each message and noting each live health's lag. */
@@ -143,13 +148,25 @@ export function bookCounts(dir: string): Promise<BookCounts> {
   });
 }
 
-/** Until the database holds every office, day and entry the fleet sent. */
-export async function waitForBooks(dir: string, want: BookCounts, timeoutMs: number, progress: (c: BookCounts) => void): Promise<void> {
+/**
+ * Until the database holds every office, day and entry the fleet sent; meanwhile the fleet's
+ * backlog is held while more than `behind` of what it sent is not in the database yet, so the
+ * dashboard takes it at its own pace.
+ */
+export async function waitForBooks(dir: string, want: BookCounts, fleet: Fleet, o: { timeoutMs: number; behind: number; progress: (c: BookCounts, behind: number) => void }): Promise<void> {
   const t0 = Date.now();
+  const timeoutMs = o.timeoutMs;
+  let held = false;
+  let moved = { at: Date.now(), total: -1 };
   for (let i = 0; ; i++) {
     const c = await bookCounts(dir).catch(() => ({ offices: 0, days: 0, entries: 0 }));
-    if (c.offices >= want.offices && c.days >= want.days && c.entries >= want.entries) return;
-    if (i % 10 === 0) progress(c);
+    if (c.offices >= want.offices && c.days >= want.days && c.entries >= want.entries) return fleet.hold(false);
+    const reports = await fleet.report();
+    const behind = reports.reduce((s, r) => s + r.accountsSent, 0) - c.days - c.entries;
+    if (c.days + c.entries !== moved.total) moved = { at: Date.now(), total: c.days + c.entries };
+    else if (behind <= 0 && Date.now() - moved.at > 120_000) throw new Error(`nothing more has reached the dashboard for 2 minutes and the fleet has nothing more on its way: it holds ${JSON.stringify(c)} of ${JSON.stringify(want)}; the fleet says ${JSON.stringify(reports)}`);
+    if (behind > o.behind !== held) fleet.hold((held = behind > o.behind));
+    if (i % 10 === 0) o.progress(c, behind);
     if (Date.now() - t0 > timeoutMs) throw new Error(`after ${timeoutMs / 1000} s the dashboard holds ${JSON.stringify(c)} of ${JSON.stringify(want)}`);
     await sleep(1000);
   }

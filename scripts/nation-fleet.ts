@@ -23,6 +23,10 @@ export interface FleetReport {
   /** Messages the broker acknowledged (QoS 1), of every kind. */
   published: number;
   backlogDone: boolean;
+  /** Entries and days of the backlog handed to the clients so far. */
+  accountsSent: number;
+  /** Connections made again after a drop. */
+  reconnects: number;
   errors: number;
 }
 
@@ -49,14 +53,48 @@ async function main(): Promise<void> {
     if (o) for (const [id, days] of officeBooks(o, daysUpTo(now, o.timeZone, backDays), seed)) books.set(id, days);
   }
   const random = rng(seed * 7919 + part);
-  const report: FleetReport = { stations: mine.length, connected: 0, published: 0, backlogDone: false, errors: 0 };
+  const report: FleetReport = { stations: mine.length, connected: 0, published: 0, backlogDone: false, accountsSent: 0, reconnects: 0, errors: 0 };
+  // The month's books go out through one queue, at most `backlogRate` a second, and not at all
+  // while the parent says "pause" (the dashboard is that far behind): a month of 10,000 stations
+  // at once is more than any dashboard's memory should have to hold waiting for its database.
+  const backlogRate = num('backlog-rate', 3000);
+  const backlog: (() => void)[] = [];
+  let head = 0;
+  let paused = false;
+  let pumping = false;
+  const pump = () => {
+    if (pumping) return;
+    pumping = true;
+    const tick = () => {
+      for (let n = 0; !paused && head < backlog.length && n < backlogRate / 10; n++) {
+        const next = backlog[head];
+        backlog[head++] = () => undefined;
+        try {
+          next?.();
+        } catch (err) {
+          fail(err as Error);
+        }
+      }
+      if (head === backlog.length) {
+        backlog.length = 0;
+        head = 0;
+      }
+      if (!paused && backlog.length > 0) setTimeout(tick, 100);
+      else pumping = false;
+    };
+    tick();
+  };
   const timers: NodeJS.Timeout[] = [];
   const clients: MqttClient[] = [];
   let backlogLeft = mine.length;
   let stopping = false;
 
+  /** Counted, and the first few said: a fleet that loses messages quietly measures nothing. */
+  const fail = (err: Error) => {
+    if (++report.errors <= 5) process.stderr.write(`nation-fleet ${part}: ${err.stack ?? err.message}\n`);
+  };
   const acked = (err?: Error) => {
-    if (err) report.errors++;
+    if (err) fail(err);
     else report.published++;
   };
 
@@ -68,7 +106,7 @@ async function main(): Promise<void> {
       const common = { schema: 'station.status/1' as const, station: s.id, ts: new Date().toISOString(), version: 'nation-sim', office: officeBlock(office, s) };
       return online ? { ...common, online: true } : { ...common, online: false, reason: 'lost' };
     };
-    const c = mqtt.connect(url, { clientId: `nation-${s.id}`, protocolVersion: 5, keepalive: 60, reconnectPeriod: 0, will: { topic: topics.status, payload: Buffer.from(JSON.stringify(status(false))), qos: 1, retain: true } });
+    const c = mqtt.connect(url, { clientId: `nation-${s.id}`, protocolVersion: 5, keepalive: 60, reconnectPeriod: 2000, connectTimeout: 60_000, will: { topic: topics.status, payload: Buffer.from(JSON.stringify(status(false))), qos: 1, retain: true } });
     clients.push(c);
     const send = (topic: string, body: object, retain = false, done?: () => void) =>
       c.publish(topic, JSON.stringify(body), { qos: 1, retain }, (err) => {
@@ -86,19 +124,30 @@ async function main(): Promise<void> {
       lastToday = text;
       send(topics.daily, { ...envelope('station.daily/1'), ...figures }, false, done);
     };
-    c.on('error', () => report.errors++);
-    c.once('connect', () => {
-      report.connected++;
+    c.on('error', fail);
+    let started = false;
+    c.on('connect', () => {
+      // A birth on every connect; the rest once. A broker as busy as this one may drop a client
+      // before its CONNACK is read: it connects again, and what it sent meanwhile waits in its queue.
       send(topics.status, status(true), true);
+      if (started) return void report.reconnects++;
+      started = true;
+      report.connected++;
       // The books since the first day, in the order the agent sends them: each day's entries, then its figures.
-      for (const d of days) for (const e of d.entries) send(topics.office, { ...envelope('office.entry/1'), ...e, supply: 'blanks', counted: null, document: null, lot: null, corrects: null, forced: false });
-      for (const d of days.slice(0, -1)) send(topics.daily, { ...envelope('station.daily/1'), ...dayFigures(d, true) });
-      sendToday(() => {
-        if (--backlogLeft === 0) {
-          report.backlogDone = true;
-          process.send?.({ type: 'backlog-done', report });
-        }
+      for (const d of days) {
+        for (const e of d.entries) backlog.push(() => (report.accountsSent++, send(topics.office, { ...envelope('office.entry/1'), ...e, supply: 'blanks', counted: null, document: null, lot: null, corrects: null, forced: false })));
+        if (d !== today) backlog.push(() => (report.accountsSent++, send(topics.daily, { ...envelope('station.daily/1'), ...dayFigures(d, true) })));
+      }
+      backlog.push(() => {
+        report.accountsSent++;
+        sendToday(() => {
+          if (--backlogLeft === 0) {
+            report.backlogDone = true;
+            process.send?.({ type: 'backlog-done', report });
+          }
+        });
       });
+      pump();
       const health = () => {
         if (stopping || !c.connected) return;
         const ts = new Date().toISOString();
@@ -115,6 +164,11 @@ async function main(): Promise<void> {
 
   process.on('message', (m) => {
     if (m === 'report') process.send?.({ type: 'report', report });
+    if (m === 'pause') paused = true;
+    if (m === 'resume') {
+      paused = false;
+      pump();
+    }
   });
   process.once('SIGTERM', () => {
     stopping = true;
