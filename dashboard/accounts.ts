@@ -110,6 +110,18 @@ export class Accounts {
     return rows.map((r) => ({ office: r.office, province: r.province, regency: r.regency, name: r.name, storeStation: r.store_station, figures: r.figures ? (JSON.parse(r.figures) as OfficeRow['figures']) : {} }));
   }
 
+  /** Offices and stations the books hold under more than one province: a province speaking for another's, or one id used twice. */
+  async claims(): Promise<{ offices: Map<string, string[]>; stations: Map<string, string[]> }> {
+    const claimed = async (col: 'office' | 'station') => {
+      const rows = await this.db.all<{ id: string; provinces: string }>(
+        `SELECT ${col} AS id, json_group_array(DISTINCT province) AS provinces FROM (SELECT ${col}, province FROM station_days UNION SELECT ${col}, province FROM office_entries)
+          GROUP BY ${col} HAVING COUNT(DISTINCT province) > 1`,
+      );
+      return new Map(rows.map((r) => [r.id, (JSON.parse(r.provinces) as string[]).sort()]));
+    };
+    return { offices: await claimed('office'), stations: await claimed('station') };
+  }
+
   /** Every day on or before `toDay` of the stations of these offices (the reconciliation sums from the first). */
   async days(offices: readonly string[], toDay: string): Promise<DayRow[]> {
     const rows = await this.db.all<Omit<DayRow, 'figures'> & { figures: string }>(

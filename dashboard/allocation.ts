@@ -9,6 +9,7 @@
 import type { Text } from '../core/i18n.js';
 import type { OfficeStock } from './office-api.js';
 import { allocate } from './planner.js';
+import { csv } from './raw.js';
 
 export interface Move {
   kind: 'blanks';
@@ -77,4 +78,14 @@ export function allocation(offices: readonly OfficeStock[], o: { today: string; 
     short: allotted.map(({ want, left }) => ({ office: want.s.office, shortfall: want.shortfall, requestOn: want.s.requestOn, left })),
     silent,
   };
+}
+
+/** The moves for the ministry, one a line, then the idle, the short and the silent offices. */
+export function allocationCsv(a: Allocation): string {
+  const lines: (string | number | null)[][] = [['move', 'kind', 'from', 'to', 'quantity', 'words']];
+  for (const m of a.moves) lines.push(['move', m.kind, m.from, m.to, m.quantity, m.words.id]);
+  for (const i of a.idle) lines.push(['idle', i.office, i.surplus, i.months]);
+  for (const s of a.short) lines.push(['short', s.office, s.shortfall, s.requestOn, s.left]);
+  for (const s of a.silent) lines.push(['silent', s]);
+  return csv(lines);
 }

@@ -9,6 +9,7 @@ import type { DashboardSection } from './section.js';
 import { type Fleet, type Problem, PROBLEMS, type RowContext, type StationRow, toRow } from './fleet.js';
 import { REGION_SOURCE } from './regions.js';
 import type { Ingest } from './ingest.js';
+import type { NationApi } from './nation-api.js';
 import type { OfficeApi } from './office-api.js';
 import type { DashboardStore } from './store.js';
 import { lending, type LendingSuggestion, ranking } from './views.js';
@@ -40,6 +41,8 @@ export interface ApiDeps {
   link?: () => { connected: boolean; lostSince: number | null };
   /** The offices' reconciliation, request and stock. */
   offices?: OfficeApi;
+  /** The nation's tree, allocation and month. */
+  nation?: NationApi;
 }
 
 function intParam(url: URL, name: string, def: number, min: number, max: number): number {
@@ -119,6 +122,8 @@ export class Api {
       return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay, alertWords: ALERT_WORDS, alertSeverities: ALERT_SEVERITIES, regionNames: REGION_SOURCE };
     }
     if (method === 'GET' && path === '/api/link') return this.linkState();
+    const nation = await this.d.nation?.handle(method, url);
+    if (nation !== undefined) return nation;
     const office = await this.d.offices?.handle(method, url);
     if (office !== undefined) return office;
     throw new HttpError(404, { id: `tidak ada API ${method} ${path}; lihat docs/dashboard.md`, en: `no API ${method} ${path}; see docs/dashboard.md` });

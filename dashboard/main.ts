@@ -19,12 +19,13 @@ import { schemaValidators } from '../telemetry/validate.js';
 import { Api } from './api.js';
 import type { DashboardConfig } from './config.js';
 import { startExporters } from './exporters.js';
-import { Fleet, toRow } from './fleet.js';
+import { Fleet, toRow, type StationRow } from './fleet.js';
 import { Ingest } from './ingest.js';
 import { splitListen } from './section.js';
 import { DashboardServer } from './server.js';
 import { regionNames } from './regions.js';
 import { DashboardStore } from './store.js';
+import { NationApi } from './nation-api.js';
 import { OfficeApi } from './office-api.js';
 import { OfficeWatch } from './office-watch.js';
 import type { StoredEvent } from './store.js';
@@ -88,12 +89,13 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const link = { connected: false, lostSince: now() as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
     const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
+    const nation = new NationApi({ offices, accounts: store.accounts(), rows: (): StationRow[] => api.rows(), names: rowContext.names, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
     const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.isConnected, asOf: () => api.asOf(), offices: () => offices.stocks() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, nation, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const publicStock = cfg.dashboard.public.enabled
       ? new PublicStock({ stocks: () => offices.stocks(), regencyName: (code) => cfg.dashboard.regencies[code]?.name, trustProxy: cfg.dashboard.public.trustProxy, clock })
       : undefined;
-    const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics, publicStock });
+    const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics, publicStock, home: cfg.dashboard.scope === 'national' ? '/nation' : undefined });
     await parts.start(
       'web server',
       () =>

@@ -46,6 +46,10 @@ export const dashboardSectionSchema = () => z
     tokenFile: filePath
       .optional()
       .describe('File holding the access token people and scripts present (login page, or "Authorization: Bearer"). Required when listen is not a loopback address.'),
+    scope: z
+      .enum(['province', 'national'])
+      .default('province')
+      .describe('"province": the page opens on the stations of the watched provinces. "national": the ministry\'s dashboard, subscribed to the national broker (docs/national.md); the page opens on the nation\'s tree of provinces, regencies, offices and stations (/nation), with the allocation of idle stock (/allocation).'),
     provinces: z
       .array(code)
       .default([])

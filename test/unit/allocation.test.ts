@@ -14,7 +14,7 @@ function office(id: string, o: { stock: number; rate: number; regency?: string; 
   const lead = o.lead ?? 21;
   const today = o.today ?? TODAY;
   const q = request({ days: [], today, onHand: o.stock, inTransit: 0, queued: 0, leadDays: lead, boxSize: 100, months: 3, printers: 1, expectedCardsPerDay: o.rate });
-  return { office: id, name: null, regency: o.regency ?? id.slice(0, 4), province: o.province ?? id.slice(0, 2), onHand: o.stock, inTransit: 0, ratePerDay: o.rate, daysLeft: o.rate > 0 ? o.stock / o.rate : null, requestPoint: q.requestPoint, requestOn: q.requestOn, leadDays: lead, boxSize: 100, low: false, printedYesterday: 0, silent: [], updatedAt: o.updatedAt ?? today };
+  return { office: id, name: null, regency: o.regency ?? id.slice(0, 4), province: o.province ?? id.slice(0, 2), onHand: o.stock, inTransit: 0, ratePerDay: o.rate, daysLeft: o.rate > 0 ? o.stock / o.rate : null, requestPoint: q.requestPoint, requestOn: q.requestOn, leadDays: lead, boxSize: 100, low: false, printedYesterday: 0, printedToday: 0, stations: [], month: { opening: 0, received: 0, borrowed: 0, lent: 0, printed: 0, spoiled: 0, corrections: 0, closing: 0, problems: 0 }, silent: [], updatedAt: o.updatedAt ?? today };
 }
 
 describe('the allocation', () => {

@@ -11,7 +11,7 @@ import { metricsText } from '../../dashboard/prometheus.js';
 import { DashboardStore, type StoredEvent } from '../../dashboard/store.js';
 import { quietLog, tempDir } from '../support/sim.js';
 
-const stock = (onHand: number): OfficeStock => ({ office: '5371-DINAS', name: 'Dinas Dukcapil Kota Kupang', regency: '5371', province: '53', onHand, inTransit: 100, ratePerDay: 150, daysLeft: (onHand + 100) / 150, requestPoint: 150 * 35, requestOn: null, leadDays: 28, boxSize: 100, low: onHand + 100 <= 150 * 35, printedYesterday: 140, silent: [], updatedAt: '2026-12-06' });
+const stock = (onHand: number): OfficeStock => ({ office: '5371-DINAS', name: 'Dinas Dukcapil Kota Kupang', regency: '5371', province: '53', onHand, inTransit: 100, ratePerDay: 150, daysLeft: (onHand + 100) / 150, requestPoint: 150 * 35, requestOn: null, leadDays: 28, boxSize: 100, low: onHand + 100 <= 150 * 35, printedYesterday: 140, printedToday: 0, stations: [], month: { opening: 0, received: 0, borrowed: 0, lent: 0, printed: 0, spoiled: 0, corrections: 0, closing: 0, problems: 0 }, silent: [], updatedAt: '2026-12-06' });
 
 describe('office.blanks.low', () => {
   it('raised once at the request point, cleared above it, and remembered across a restart of the dashboard', async () => {
