@@ -10,6 +10,7 @@ import { type Fleet, type Problem, PROBLEMS, type RowContext, type StationRow, t
 import { REGION_SOURCE } from './regions.js';
 import type { Ingest } from './ingest.js';
 import type { NationApi } from './nation-api.js';
+import type { Retirement } from './retire.js';
 import type { OfficeApi } from './office-api.js';
 import type { DashboardStore } from './store.js';
 import { lending, type LendingSuggestion, ranking } from './views.js';
@@ -43,6 +44,8 @@ export interface ApiDeps {
   offices?: OfficeApi;
   /** The nation's tree, allocation and month. */
   nation?: NationApi;
+  /** Stations gone for good. */
+  retirement?: Retirement;
 }
 
 function intParam(url: URL, name: string, def: number, min: number, max: number): number {
@@ -118,6 +121,9 @@ export class Api {
     const ack = /^\/api\/alerts\/(\d+)\/ack$/.exec(path)?.[1];
     if (method === 'POST' && ack) return this.ack(Number(ack), body);
     if (method === 'GET' && path === '/api/metrics') return this.metrics();
+    const retire = /^\/api\/stations\/([^/]+)\/retire$/.exec(path)?.[1];
+    if (method === 'POST' && retire !== undefined && this.d.retirement) return this.d.retirement.retire(retire, (body as { reason?: unknown } | undefined)?.reason);
+    if (method === 'GET' && path === '/api/retired' && this.d.store) return this.d.store.accounts().retired();
     if (method === 'GET' && path === '/api/config') {
       return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay, alertWords: ALERT_WORDS, alertSeverities: ALERT_SEVERITIES, regionNames: REGION_SOURCE };
     }

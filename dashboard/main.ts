@@ -26,6 +26,7 @@ import { DashboardServer } from './server.js';
 import { regionNames } from './regions.js';
 import { DashboardStore } from './store.js';
 import { NationApi } from './nation-api.js';
+import { Retirement } from './retire.js';
 import { OfficeApi } from './office-api.js';
 import { OfficeWatch } from './office-watch.js';
 import type { StoredEvent } from './store.js';
@@ -50,7 +51,7 @@ export function subscriptions(prefix: string, provinces: string[]): string[] {
   return provinces.length === 0 ? [`${prefix}/#`] : provinces.map((p) => `${prefix}/${p}/#`);
 }
 
-function readToken(cfg: DashboardConfig, source: string): Buffer | null {
+export function readToken(cfg: DashboardConfig, source: string): Buffer | null {
   const file = cfg.dashboard.tokenFile;
   if (!file) return null;
   let token: Buffer;
@@ -78,6 +79,13 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(shippedFolder(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname, { en: 'the JSON Schemas of the messages', id: 'JSON Schema pesan' })), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS, accounts: store.accounts() });
     const weekAgo = ingest.day(now() - 8 * 86_400_000);
     for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
+    // Retired stations stay out of the fleet, and what they still send is not applied.
+    const retirement = new Retirement({ store, accounts: store.accounts(), fleet, ignored: ingest.retired, prefix: cfg.mqtt.topicPrefix, client: () => broker.client, now, onAlert: (e) => onAlert(e), changed: () => {
+        api.invalidate();
+        offices.forget();
+        nation.forget();
+      }, log });
+    await retirement.load();
     log.info({ stations: fleet.entries.size }, 'dashboard database loaded');
     // The last messages taken in are written before the database closes.
     await parts.start('ingest', () => undefined, () => ingest.flush());
@@ -91,7 +99,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
     const nation = new NationApi({ offices, accounts: store.accounts(), rows: (): StationRow[] => api.rows(), names: rowContext.names, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
     const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.isConnected, asOf: () => api.asOf(), offices: () => offices.stocks() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, nation, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, nation, retirement, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const publicStock = cfg.dashboard.public.enabled
       ? new PublicStock({ stocks: () => offices.stocks(), regencyName: (code) => cfg.dashboard.regencies[code]?.name, trustProxy: cfg.dashboard.public.trustProxy, clock })
       : undefined;
@@ -109,6 +117,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     );
     ingest.on('changed', (stations) => {
       api.invalidate();
+      offices.noteChange();
       const rows = stations.flatMap((s) => {
         const e = fleet.entries.get(s);
         return e ? [toRow(e, api.asOf(), STALE_AFTER_MS, rowContext)] : [];

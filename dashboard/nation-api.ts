@@ -15,7 +15,8 @@ import type { DashboardSection } from './section.js';
 import { HttpError } from '../platform/http.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
-const FRESH_MS = 15_000;
+/** The tree is made again at most this often (the offices' stock has its own pace). */
+const FRESH_MS = 5_000;
 const LEVELS: readonly LevelKind[] = ['office', 'regency', 'province'];
 
 export interface NationApiDeps {
@@ -54,6 +55,10 @@ export class NationApi {
       default:
         return undefined;
     }
+  }
+
+  forget(): void {
+    this.cache = undefined;
   }
 
   /** The tree, made again at most every few seconds (the pages of a ministry ask together). */

@@ -14,6 +14,9 @@ import type { DashboardSection } from './section.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** The offices' stock is made again at most this often while messages come in... */
+const FRESH_MIN_MS = 5_000;
+/** ...and at least this often otherwise (days and staleness move with the clock). */
 const FRESH_MS = 60_000;
 
 export interface OfficeApiDeps {
@@ -93,8 +96,19 @@ export function reconciliationCsv(r: Reconciliation): string {
 
 export class OfficeApi {
   private cache: { at: number; stocks: OfficeStock[] } | undefined;
+  private changed = false;
 
   constructor(private readonly d: OfficeApiDeps) {}
+
+  /** Messages came in: the stock is made again on the next question a few seconds on. */
+  noteChange(): void {
+    this.changed = true;
+  }
+
+  /** Something was decided (a station retired): the next question makes the stock again at once. */
+  forget(): void {
+    this.cache = undefined;
+  }
 
   async handle(method: string, url: URL): Promise<unknown> {
     if (method !== 'GET') return undefined;
@@ -185,7 +199,9 @@ export class OfficeApi {
   /** Every office with its stock now and its request point: the page, /metrics, the office's low and the public list read it. */
   async stocks(): Promise<OfficeStock[]> {
     const now = this.d.now();
-    if (this.cache && now - this.cache.at < FRESH_MS) return this.cache.stocks;
+    const age = this.cache ? now - this.cache.at : Infinity;
+    if (this.cache && (age < FRESH_MIN_MS || (!this.changed && age < FRESH_MS))) return this.cache.stocks;
+    this.changed = false;
     const yesterday = this.d.day(now - 86_400_000);
     const out: OfficeStock[] = [];
     for (const o of await this.d.accounts.offices()) {
