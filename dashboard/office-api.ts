@@ -38,6 +38,8 @@ export interface OfficeStock {
   requestPoint: number;
   low: boolean;
   printedYesterday: number;
+  /** Good cards its printers printed this month (dashboard.timeZone), as the month's reconciliation counts them. */
+  printedMonth: number;
   silent: string[];
   updatedAt: string | null;
 }
@@ -188,6 +190,7 @@ export class OfficeApi {
         requestPoint: q.requestPoint,
         low: q.ratePerDay > 0 && stock <= q.requestPoint,
         printedYesterday,
+        printedMonth: r.printed,
         silent: r.silent,
         updatedAt: days.map((x) => x.day).sort().at(-1) ?? null,
       });
