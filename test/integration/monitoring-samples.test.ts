@@ -15,6 +15,8 @@ import { tempDir } from '../support/sim.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PROM = join(ROOT, 'deploy/prometheus');
+// An office with use: every office metric is on the page (a point and days left only at use).
+const OFFICES = [{ office: '5371-DINAS', province: '53', regency: '5371', onHand: 700, daysLeft: 7, requestPoint: 3500, ratePerDay: 100, printedMonth: 900 }];
 const AM_CONFIG = join(ROOT, 'deploy/alertmanager/alertmanager.yml');
 const hasPromtool = peerAvailable('promtool (Debian package prometheus)', 'promtool');
 const entry = (station: string, h: ReturnType<typeof health>): StationEntry => ({ station, province: '53', regency: '5371', online: true, offlineReason: null, lastSeenMs: T0, health: h, healthAtMs: T0 });
@@ -23,7 +25,8 @@ const hasAmtool = peerAvailable('amtool (Debian package prometheus-alertmanager)
 describe.skipIf(!hasPromtool)('deploy/prometheus against promtool', () => {
   it('the rules pass promtool check rules', () => {
     const r = runTool('promtool', ['check', 'rules', join(PROM, 'ektp-rules.yml')]);
-    expect(r.output).toContain('SUCCESS: 7 rules found');
+    // 7 alerting rules and 18 recording rules (9 figures, by regency and by province).
+    expect(r.output).toContain('SUCCESS: 25 rules found');
     expect(r.code, r.output).toBe(0);
   });
 
@@ -38,12 +41,12 @@ describe.skipIf(!hasPromtool)('deploy/prometheus against promtool', () => {
       Object.assign(x.stock, { blanksOnHand: 100, daysLeft: 10, filmDaysLeft: 4 });
       x.alerts = ['supply.film.low'];
     });
-    const { body } = await metricsText({ entries: [entry('5371-01', h), entry('q"\\x', h)], nowMs: T0, staleAfterMs: 60_000, brokerConnected: false, alertmanager: { up: false, pending: 3 } });
+    const { body } = await metricsText({ entries: [entry('5371-01', h), entry('q"\\x', h)], nowMs: T0, staleAfterMs: 60_000, brokerConnected: false, alertmanager: { up: false, pending: 3 }, offices: OFFICES });
     const r = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
     const complaints = `${r.stdout}${r.stderr}`.split('\n').filter(Boolean);
     // Exit 3 is lint only; a text it cannot parse exits 1 with "error while linting".
     expect(r.status === 0 || r.status === 3, complaints.join('\n')).toBe(true);
-    for (const c of complaints) expect(c).toMatch(/^ektp_(supply|stock)_days_left use base unit "seconds" instead of "days"$/);
+    for (const c of complaints) expect(c).toMatch(/^ektp_(supply|stock|office)_days_left use base unit "seconds" instead of "days"$/);
   });
 
   it('prometheus.yml passes promtool check config (with its rule file)', () => {
@@ -70,7 +73,7 @@ describe.skipIf(!hasAmtool)('deploy/alertmanager against amtool', () => {
 
 describe('the samples read only what /metrics gives', () => {
   it('every ektp_ metric in the rules and the Grafana dashboard is one the dashboard exposes', async () => {
-    const { body } = await metricsText({ entries: [], nowMs: 0, staleAfterMs: 60_000, brokerConnected: true, alertmanager: { up: true, pending: 0 } });
+    const { body } = await metricsText({ entries: [], nowMs: 0, staleAfterMs: 60_000, brokerConnected: true, alertmanager: { up: true, pending: 0 }, offices: OFFICES });
     const exposed = new Set([...body.matchAll(/^# HELP (ektp_[a-z_]+) /gm)].map((m) => m[1]));
     const grafana = JSON.parse(readFileSync(join(PROM, 'grafana-dashboard.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
     const exprs = grafana.panels.flatMap((p) => p.targets.map((t) => t.expr));
