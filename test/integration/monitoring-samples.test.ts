@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { StationEntry } from '../../dashboard/fleet.js';
 import { metricsText } from '../../dashboard/prometheus.js';
 import { health, T0 } from '../support/dashboard-rig.js';
@@ -15,6 +16,7 @@ import { tempDir } from '../support/sim.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PROM = join(ROOT, 'deploy/prometheus');
+const NATIONAL_GRAFANA = join(ROOT, 'deploy/grafana/ektp-national.json');
 // An office with use: every office metric is on the page (a point and days left only at use).
 const OFFICES = [{ office: '5371-DINAS', province: '53', regency: '5371', onHand: 700, daysLeft: 7, requestPoint: 3500, ratePerDay: 100, printedMonth: 900 }];
 const AM_CONFIG = join(ROOT, 'deploy/alertmanager/alertmanager.yml');
@@ -53,6 +55,11 @@ describe.skipIf(!hasPromtool)('deploy/prometheus against promtool', () => {
     const r = runTool('promtool', ['check', 'config', join(PROM, 'prometheus.yml')]);
     expect(r.code, r.output).toBe(0);
   });
+
+  it("national.yml, the ministry's, passes promtool check config", () => {
+    const r = runTool('promtool', ['check', 'config', join(PROM, 'national.yml')]);
+    expect(r.code, r.output).toBe(0);
+  });
 });
 
 describe.skipIf(!hasAmtool)('deploy/alertmanager against amtool', () => {
@@ -85,5 +92,32 @@ describe('the samples read only what /metrics gives', () => {
     for (const n of ['ektp_station_up', 'ektp_supply_level_percent', 'ektp_supply_remaining_cards', 'ektp_supply_days_left', 'ektp_blanks_on_hand', 'ektp_ups_on_battery', 'ektp_ups_charge_percent', 'ektp_cards_printed_today', 'ektp_jobs_queued', 'ektp_alert_active']) {
       expect(exposed.has(n), n).toBe(true);
     }
+  });
+});
+
+describe("the ministry's samples read only the provinces' recording rules", () => {
+  const recorded = new Set([...readFileSync(join(PROM, 'ektp-rules.yml'), 'utf8').matchAll(/^\s*- record: (\S+)$/gm)].map((m) => m[1]));
+
+  it('every query of ektp-national.json reads recording rules of ektp-rules.yml (or up), never a metric of /metrics', () => {
+    const grafana = JSON.parse(readFileSync(NATIONAL_GRAFANA, 'utf8')) as { panels: { targets: { expr: string }[] }[]; templating: { list: { query: { query: string } }[] } };
+    const exprs = [...grafana.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...grafana.templating.list.map((v) => v.query.query)];
+    const names = exprs.flatMap((e) => [...e.replaceAll(/\{[^}]*\}/g, '').matchAll(/\bektp[:_][a-z_:]+/g)].map((m) => m[0]));
+    // The only other series: whether each province's server answers.
+    const others = exprs.filter((e) => !/\bektp:/.test(e));
+    expect(others.length).toBeGreaterThan(0);
+    for (const e of others) expect(e.replaceAll(/\bup\{job="ektp-provinces",province=~"\$province"\}/g, ''), e).not.toMatch(/[a-z_]+\{/);
+    expect([...new Set(names)].filter((n) => !recorded.has(n))).toEqual([]);
+    // Each figure recorded by province is on the dashboard.
+    expect([...recorded].filter((r) => r?.endsWith(':sum_by_province') && !names.includes(r))).toEqual([]);
+  });
+
+  it('national.yml federates only ektp:... and has one target for each province, labelled with its code', () => {
+    const c = parse(readFileSync(join(PROM, 'national.yml'), 'utf8')) as { scrape_configs: { honor_labels: boolean; metrics_path: string; params: Record<string, string[]>; static_configs: { targets: string[]; labels: { province: string } }[] }[] };
+    const regions = JSON.parse(readFileSync(join(ROOT, 'dashboard/regions.json'), 'utf8')) as { provinces: Record<string, string> };
+    expect(c.scrape_configs).toHaveLength(1);
+    const [job] = c.scrape_configs;
+    expect(job).toMatchObject({ honor_labels: true, metrics_path: '/federate', params: { 'match[]': ['{__name__=~"ektp:.*"}'] } });
+    expect(job?.static_configs.map((s) => s.labels.province)).toEqual(Object.keys(regions.provinces));
+    expect(job?.static_configs.every((s) => s.targets.length === 1)).toBe(true);
   });
 });
