@@ -134,7 +134,12 @@ export class AlertmanagerPoster {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    await this.inFlight;
+    await this.settled();
+  }
+
+  /** Resolves once no post is under way: what a post set going is done (tests on a manual clock wait on it). */
+  async settled(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
   }
 
   status(): { url: string; up: boolean | null; firing: number; pending: number; lastError: string | null } {
@@ -207,29 +212,42 @@ export class AlertmanagerPoster {
   /** null when Alertmanager took the alerts; else why not, in words. */
   private async post(alerts: AmAlert[]): Promise<string | null> {
     for (let i = 0; i < alerts.length; i += BATCH) {
-      let res: Response;
+      let res: { ok: boolean; status: number; text: string };
       try {
-        res = await fetch(this.endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...this.o.headers },
-          body: JSON.stringify(alerts.slice(i, i + BATCH)),
-          signal: AbortSignal.timeout(this.o.timeoutMs),
-        });
+        res = await this.postBatch(alerts.slice(i, i + BATCH));
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
         return e.name === 'TimeoutError' ? `no answer within ${this.o.timeoutMs} ms (dashboard.alertmanager.timeoutSeconds)` : `${e.cause?.code ?? e.message}: is Alertmanager running at dashboard.alertmanager.url?`;
       }
-      const text = (await res.text().catch(() => '')).slice(0, 300);
       if (res.ok) continue;
       // Alertmanager keeps the valid alerts of a post and answers 400 for the rest: posting the same again would not help.
       if (res.status === 400) {
-        this.o.log.error({ url: this.o.url, answer: text }, 'Alertmanager refused some alerts as invalid; the others were taken');
+        this.o.log.error({ url: this.o.url, answer: res.text }, 'Alertmanager refused some alerts as invalid; the others were taken');
         continue;
       }
       if (res.status === 401 || res.status === 403) return `HTTP ${res.status}: check dashboard.alertmanager.username and passwordFile, or bearerTokenFile`;
       if (res.status === 404) return `HTTP 404 for ${this.endpoint}: is dashboard.alertmanager.url Alertmanager's address (0.16 or later, API v2)?`;
-      return `HTTP ${res.status}: ${text}`;
+      return `HTTP ${res.status}: ${res.text}`;
     }
     return null;
+  }
+
+  /** One POST, its answer read whole, within timeoutMs on the injected clock (a TimeoutError past it). */
+  private async postBatch(alerts: AmAlert[]): Promise<{ ok: boolean; status: number; text: string }> {
+    const abort = new AbortController();
+    const cancel = this.clock.setTimer(() => abort.abort(new DOMException(`no answer within ${this.o.timeoutMs} ms`, 'TimeoutError')), this.o.timeoutMs, { unref: true });
+    try {
+      const res = await fetch(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.o.headers },
+        body: JSON.stringify(alerts),
+        signal: abort.signal,
+      });
+      // The status says whether the alerts were taken; the body only adds words to an error.
+      const text = await res.text().catch(() => '');
+      return { ok: res.ok, status: res.status, text: text.slice(0, 300) };
+    } finally {
+      cancel();
+    }
   }
 }
