@@ -62,9 +62,10 @@ export function healthyState(): StandinState {
 
 /**
  * The stand-in run in this process on pipes, as a child process would be: unit tests start no
- * process. `starts` counts the helpers started.
+ * process. Its slow answers wait on `clock`, the driver's, so a manual clock moves both. `starts`
+ * counts the helpers started.
  */
-export function inProcessStandin(file: string): SpawnHelper & { starts: number } {
+export function inProcessStandin(file: string, clock: Clock = systemClock): SpawnHelper & { starts: number } {
   const spawnHelper = () => {
     spawnHelper.starts += 1;
     const stdin = new PassThrough();
@@ -102,6 +103,7 @@ export function inProcessStandin(file: string): SpawnHelper & { starts: number }
         stdout: { write: (s: string) => !exited && stdout.write(s) },
         stderr: { write: (s: string) => !exited && stderr.write(s) },
         exit: (code: number) => exit(code, null),
+        setTimer: (fn: () => void, ms: number) => clock.setTimer(fn, ms),
       }),
     );
     return child as unknown as ReturnType<SpawnHelper>;
@@ -139,7 +141,7 @@ export function windowsPrinterHarness(
     ...(asProcess ? { helperCommand: [process.execPath, STANDIN, file] } : {}),
     ...opts,
   });
-  const driver = new WindowsPrinter(config, { clock, log: quietLog }, asProcess ? undefined : inProcessStandin(file));
+  const driver = new WindowsPrinter(config, { clock, log: quietLog }, asProcess ? undefined : inProcessStandin(file, clock));
   let ribbon: number | null = 43;
   let film: number | null = 71;
   let hopper: 'Cards Present' | 'Empty' = 'Cards Present';
