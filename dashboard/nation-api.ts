@@ -12,6 +12,7 @@ import { allocationPage, nationPage } from './nation-pages.js';
 import type { OfficeApi, OfficeStock } from './office-api.js';
 import { Raw } from './raw.js';
 import type { DashboardSection } from './section.js';
+import { distance } from './views.js';
 import { HttpError } from '../platform/http.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -24,7 +25,7 @@ export interface NationApiDeps {
   accounts: Accounts;
   rows: () => StationRow[];
   names: (code: string) => string | null;
-  cfg: Pick<DashboardSection, 'minCardsPerDay' | 'idleMonths'>;
+  cfg: Pick<DashboardSection, 'minCardsPerDay' | 'idleMonths' | 'regencies'>;
   now: () => number;
   day: (ms: number) => string;
 }
@@ -81,7 +82,7 @@ export class NationApi {
   private async allocation(): Promise<Allocation & { flags: Nation['flags'] }> {
     const { value, stocks } = await this.tree();
     const kept = new Set(collectOffices(value.nation));
-    return { ...allocation(stocks.filter((s) => kept.has(s.office)), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths }), flags: value.flags };
+    return { ...allocation(stocks.filter((s) => kept.has(s.office)), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths, distance: (a, b) => distance(this.d.cfg, a, b) }), flags: value.flags };
   }
 
   /** The level asked for (`?province=`, `?regency=`, `?office=`, or the nation), its children in short, and the flags. */

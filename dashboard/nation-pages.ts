@@ -36,6 +36,10 @@ const W = {
   from: { id: 'Dari', en: 'From' },
   to: { id: 'Ke', en: 'To' },
   quantity: { id: 'Jumlah', en: 'Quantity' },
+  kind: { id: 'Barang', en: 'What' },
+  blanksKind: { id: 'blangko', en: 'blanks' },
+  ribbonKind: { id: 'gulungan pita', en: 'ribbon rolls' },
+  filmKind: { id: 'gulungan film', en: 'film rolls' },
   idle: { id: 'Stok menganggur', en: 'Idle stock' },
   surplus: { id: 'Lebih dari kebutuhannya', en: 'Above its own need' },
   short: { id: 'Akan kekurangan', en: 'Running short' },
@@ -105,10 +109,10 @@ export function allocationPage(a: Allocation & { flags: Flag[] }, stocks: readon
   const label = (o: string) => esc(name.get(o) ?? o);
   const table = (head: string[], rows: string[][]) => `<table class="figures wide"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table>`;
   const moves = a.moves.length
-    ? table([t('from'), t('to'), t('quantity'), ''], a.moves.map((m) => [`<td>${label(m.from)}</td>`, `<td>${label(m.to)}</td>`, cell(num(m.quantity)), `<td>${esc(m.words[lang])}</td>`]))
+    ? table([t('from'), t('to'), t('quantity'), t('kind'), ''], a.moves.map((m) => [`<td>${label(m.from)}</td>`, `<td>${label(m.to)}</td>`, cell(num(m.quantity)), `<td>${t(`${m.kind}Kind`)}</td>`, `<td>${esc(m.words[lang])}</td>`]))
     : `<p>${t('noMoves')}</p>`;
-  const short = table([t('office'), t('shortfall'), t('requestOn'), t('left')], a.short.map((s) => [`<td>${label(s.office)}</td>`, cell(num(s.shortfall)), `<td>${esc(s.requestOn ?? '–')}</td>`, cell(num(s.left))]));
-  const idle = table([t('office'), t('surplus'), t('months')], a.idle.map((i) => [`<td>${label(i.office)}</td>`, cell(num(i.surplus)), cell(orDash(i.months))]));
+  const short = table([t('office'), t('kind'), t('shortfall'), t('requestOn'), t('left')], a.short.map((s) => [`<td>${label(s.office)}</td>`, `<td>${t(`${s.kind}Kind`)}</td>`, cell(num(s.shortfall)), `<td>${esc(s.requestOn ?? '–')}</td>`, cell(num(s.left))]));
+  const idle = table([t('office'), t('kind'), t('surplus'), t('months')], a.idle.map((i) => [`<td>${label(i.office)}</td>`, `<td>${t(`${i.kind}Kind`)}</td>`, cell(num(i.surplus)), cell(orDash(i.months))]));
   const silent = a.silent.length ? `<h2>${t('silent')}</h2><p>${a.silent.map(label).join(', ')}</p>` : '';
   const body = `<h1>${t('allocTitle')}</h1><p class="noprint"><a href="/nation${lang === 'en' ? '?lang=en' : ''}">${t('nation')}</a> · <a href="/api/allocation?format=csv">${t('csv')}</a></p>
 <h2>${t('moves')}</h2>${moves}<h2>${t('short')}</h2>${short}<h2>${t('idle')}</h2>${idle}${silent}${flagList(a.flags, lang)}`;

@@ -9,6 +9,7 @@ import { csv, Raw } from './raw.js';
 import { reconciliationPage, requestPage } from './report-pages.js';
 import { reconcile, type Reconciliation, type Scope } from './reconcile.js';
 import { request, type Request } from './request.js';
+import { rollsOf, type RollHolding } from './rolls.js';
 import { HttpError } from '../platform/http.js';
 import type { DashboardSection } from './section.js';
 
@@ -49,6 +50,8 @@ export interface OfficeStock {
   stations: string[];
   /** This month's reconciliation of the office, in short. */
   month: MonthFigures;
+  /** Rolls of ribbon and film where its stations report them. */
+  rolls?: Record<'ribbon' | 'film', RollHolding | null>;
   silent: string[];
   updatedAt: string | null;
 }
@@ -228,6 +231,7 @@ export class OfficeApi {
         printedYesterday: printedOn(yesterday),
         printedToday: printedOn(this.d.day(now)),
         stations: [...new Set(days.map((x) => x.station))].sort(),
+        rolls: rollsOf(days, this.d.day(now)),
         month: { opening: r.opening, received: r.received, borrowed: r.borrowed, lent: r.lent, printed: r.printed, spoiled: r.spoiled, corrections: r.corrections, closing: r.closing, problems: r.problems.length },
         silent: r.silent,
         updatedAt: days.map((x) => x.day).sort().at(-1) ?? null,
