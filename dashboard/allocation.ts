@@ -50,7 +50,7 @@ interface Holding {
 
 const DAY = 86_400_000;
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-const fmt = (n: number) => n.toLocaleString('id-ID');
+const fmt = (n: number, lang: 'id' | 'en') => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
 const UNIT: Record<MoveKind, Text> = { blanks: { id: 'blangko', en: 'blanks' }, ribbon: { id: 'gulungan pita', en: 'ribbon rolls' }, film: { id: 'gulungan film', en: 'film rolls' } };
 /** Days past the lead time the request point covers, as the request counts it (dashboard/request.ts). */
 const SAFETY_DAYS = 7;
@@ -103,7 +103,7 @@ function plan(kind: MoveKind, live: readonly OfficeStock[], o: AllocationOptions
         from: offer.h.s.office,
         to: want.h.s.office,
         quantity: give,
-        words: { id: `pindahkan ${fmt(give)} ${unit.id} dari ${from} (${cover.id}) ke ${to}${left.id}`, en: `move ${fmt(give)} ${unit.en} from ${from} (${cover.en}) to ${to}${left.en}` },
+        words: { id: `pindahkan ${fmt(give, 'id')} ${unit.id} dari ${from} (${cover.id}) ke ${to}${left.id}`, en: `move ${fmt(give, 'en')} ${unit.en} from ${from} (${cover.en}) to ${to}${left.en}` },
       };
     }),
   );

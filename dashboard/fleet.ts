@@ -26,6 +26,8 @@ export interface StationEntry {
   healthAtMs: number | null;
   /** The office's name from its status message (kept in memory: the retained status brings it back). */
   name?: string | null;
+  /** The office its status names (kept in memory, as the name). */
+  office?: string;
   /** When a Will (lost) arrived, and what the station was before it: a broker going down sends every Will. */
   will?: { atMs: number; online: boolean | null; offlineReason: 'lost' | 'shutdown' | null } | null;
   /** (ms, queued) of the last hour's health, oldest first: whether the queue grows faster than it prints. */
@@ -58,6 +60,8 @@ export interface StationRow {
   station: string;
   /** The office's name (station.name), when the station publishes one. */
   name: string | null;
+  /** The office its status names; null until a status says. */
+  office: string | null;
   province: string;
   regency: string;
   /** Names of the codes for people (Kemendagri, or the configuration's); null when not known. */
@@ -163,6 +167,7 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
   return {
     station: e.station,
     name: e.name ?? null,
+    office: e.office ?? null,
     province: e.province,
     regency: e.regency,
     provinceName: ctx.names?.(e.province) ?? null,
@@ -235,6 +240,7 @@ export class Fleet {
     e.online = p.online;
     e.offlineReason = p.online ? null : p.reason;
     if (p.name !== undefined) e.name = p.name;
+    if (p.office) e.office = p.office.id;
     // The Will is sent by the broker, not the station: it is not a sign of life.
     if (p.online && !retained) e.lastSeenMs = atMs;
   }

@@ -7,7 +7,7 @@ import type { Lang, Text } from '../core/i18n.js';
 import type { Allocation } from './allocation.js';
 import type { Flag, Level, LevelKind } from './nation.js';
 import type { OfficeStock } from './office-api.js';
-import { esc, num, shell } from './report-pages.js';
+import { esc, shell } from './report-pages.js';
 
 const W = {
   title: { id: 'Blangko KTP-el Nasional', en: 'e-KTP blanks across the nation' },
@@ -18,6 +18,7 @@ const W = {
   office: { id: 'Kantor', en: 'Office' },
   station: { id: 'Stasiun', en: 'Station' },
   up: { id: 'Stasiun aktif', en: 'Stations up' },
+  upOne: { id: 'Aktif', en: 'Up' },
   today: { id: 'Tercetak hari ini', en: 'Printed today' },
   month: { id: 'Tercetak bulan ini', en: 'Printed this month' },
   blanks: { id: 'Blangko', en: 'Blanks' },
@@ -53,13 +54,16 @@ const W = {
 
 const CHILD: Record<LevelKind, LevelKind | 'station'> = { nation: 'province', province: 'regency', regency: 'office', office: 'station' };
 const cell = (v: string) => `<td class="n">${v}</td>`;
-const orDash = (n: number | null) => (n === null ? '–' : num(n));
+/** Numbers as the reader writes them: 1.234,5 in Indonesian, 1,234.5 in English. */
+const numIn = (lang: Lang) => (n: number) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
 
 function flagList(flags: readonly Flag[], lang: Lang): string {
   return `<h2>${esc(W.flags[lang])}</h2>${flags.length ? `<ul>${flags.map((f) => `<li><code>${esc(f.kind)}</code> ${esc(f.words[lang])}</li>`).join('')}</ul>` : `<p>${esc(W.noFlags[lang])}</p>`}`;
 }
 
 function summary(l: Level, lang: Lang, minCardsPerDay: string): string {
+  const num = numIn(lang);
+  const orDash = (n: number | null) => (n === null ? '–' : num(n));
   const t = (k: keyof typeof W) => esc(W[k][lang]);
   const rec = l.unbalanced.length ? esc(W.unbalanced[lang].replace('{n}', String(l.unbalanced.length))) : t('balanced');
   const recScope = l.kind === 'nation' ? 'nation=1' : `${l.kind}=${encodeURIComponent(l.id)}`;
@@ -77,11 +81,13 @@ function summary(l: Level, lang: Lang, minCardsPerDay: string): string {
 }
 
 function children(l: Level, lang: Lang): string {
+  const num = numIn(lang);
+  const orDash = (n: number | null) => (n === null ? '–' : num(n));
   const t = (k: keyof typeof W) => esc(W[k][lang]);
   const kind = CHILD[l.kind];
   if (kind === 'station') {
     const rows = (l.stationRows ?? []).map((s) => `<tr class="${s.up ? '' : 'bad'}"><td>${esc(s.station)}</td><td>${s.up ? '✓' : '✗'}</td>${cell(orDash(s.printedToday))}</tr>`);
-    return `<table class="figures wide"><thead><tr><th>${t('station')}</th><th>${t('up')}</th><th>${t('today')}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    return `<table class="figures wide"><thead><tr><th>${t('station')}</th><th>${t('upOne')}</th><th>${t('today')}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   }
   const head = `<tr><th>${t(kind)}</th><th>${t('up')}</th><th>${t('today')}</th><th>${t('month')}</th><th>${t('blanks')}</th><th>${t('months')}</th><th>${t('low')}</th></tr>`;
   const rows = l.children.map((c) => {
@@ -104,6 +110,8 @@ ${summary(l, lang, String(a.minCardsPerDay ?? 15))}<h2>${esc(W[CHILD[l.kind]][la
 }
 
 export function allocationPage(a: Allocation & { flags: Flag[] }, stocks: readonly OfficeStock[], lang: Lang, query: string): string {
+  const num = numIn(lang);
+  const orDash = (n: number | null) => (n === null ? '–' : num(n));
   const t = (k: keyof typeof W) => esc(W[k][lang]);
   const name = new Map(stocks.map((s) => [s.office, s.name ? `${s.name} (${s.office})` : s.office]));
   const label = (o: string) => esc(name.get(o) ?? o);

@@ -139,7 +139,9 @@ export function nation(i: NationInput): Nation {
   const badOffice = new Set(flags.filter((f) => f.kind === 'office_two_provinces').map((f) => f.id));
   const badStation = new Set(flags.filter((f) => f.kind === 'station_two_provinces').map((f) => f.id));
   const stocks = i.stocks.filter((o) => !badRegency.has(o.regency) && !badOffice.has(o.office));
+  // A station's office as its books say (its days), else as its status says.
   const officeOf = new Map<string, string>();
+  for (const r of i.rows) if (r.office) officeOf.set(r.station, r.office);
   for (const o of i.stocks) for (const s of o.stations) officeOf.set(s, o.office);
   const rows = i.rows.filter((r) => !badRegency.has(r.regency) && !badStation.has(r.station) && !badOffice.has(officeOf.get(r.station) ?? ''));
   const rowsBy = (pick: (r: StationRow) => string) => groupBy(rows, pick);

@@ -29,9 +29,9 @@ function stock(office: string, o: { blanks: number; rate: number; province?: str
   };
 }
 
-function row(station: string, o: { province?: string; regency?: string; up?: boolean }): StationRow {
+function row(station: string, o: { province?: string; regency?: string; up?: boolean; office?: string }): StationRow {
   const regency = o.regency ?? station.slice(0, 4);
-  return { station, province: o.province ?? regency.slice(0, 2), regency, stale: o.up === false, online: o.up !== false, printedToday: 1, severity: o.up === false ? 3 : 0 } as StationRow;
+  return { station, province: o.province ?? regency.slice(0, 2), regency, office: o.office ?? null, stale: o.up === false, online: o.up !== false, printedToday: 1, severity: o.up === false ? 3 : 0 } as StationRow;
 }
 
 const ids = (l: Level) => l.children.map((c) => c.id);
@@ -44,11 +44,13 @@ describe("the nation's tree", () => {
       stock('5302-DINAS', { blanks: 4000, rate: 10, today: 3, printed: 90 }), // a regency printing 10 a day
       stock('6171-DINAS', { blanks: 50_000, rate: 100, today: 20, printed: 500 }), // 16.7 months: idle
     ];
-    const rows = [...stocks.map((s) => row(`${s.office}-P1`, {})), row('5371-DINAS-P2', { up: false })];
+    // P3 has sent no day yet: its status names its office.
+    const rows = [...stocks.map((s) => row(`${s.office}-P1`, {})), row('5371-DINAS-P2', { up: false }), row('6171-DINAS-P3', { office: '6171-DINAS' })];
     stocks[0]!.stations.push('5371-DINAS-P2');
     const { nation: n, flags } = nation({ rows, stocks, claims: { offices: new Map(), stations: new Map() }, names, minCardsPerDay: 15 });
     expect(flags).toEqual([]);
-    expect(n).toMatchObject({ stations: { up: 4, total: 5 }, printedToday: 73, printedMonth: 1390, blanks: 63_300, ratePerDay: 320, regenciesSlow: ['5302'], officesLow: ['5371-KEC-ALAK'], unbalanced: ['5371-KEC-ALAK'] });
+    expect(n.children[1]?.children[0]?.children[0]?.stationRows?.map((r) => r.station)).toEqual(['6171-DINAS-P1', '6171-DINAS-P3']);
+    expect(n).toMatchObject({ stations: { up: 5, total: 6 }, printedToday: 73, printedMonth: 1390, blanks: 63_300, ratePerDay: 320, regenciesSlow: ['5302'], officesLow: ['5371-KEC-ALAK'], unbalanced: ['5371-KEC-ALAK'] });
     expect(n.month.closing).toBe(63_300 - 1390);
     // Province 53 holds an office below its request point: it comes first.
     expect(ids(n)).toEqual(['53', '61']);
