@@ -7,8 +7,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { constants } from 'node:os';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import type { Clock } from '../core/clock.js';
 
 /** Set in the child, so a ceiling V8 sizes a little differently never loops. */
@@ -53,19 +52,13 @@ export async function rerunWithHeap(megabytes: number): Promise<number | null> {
 /**
  * V8's full collection, to call from the program, or null if this Node will not give it. The
  * launchers pass --expose-gc (agent/process/runtime-flags.ts), which puts `gc` in this context.
- * Started without it, the flag is set now and `gc` taken from a new context: that works too, but
- * the context stays alive as long as its `gc` is kept (1.1 MB of heap, measured).
+ * Started without it there is none: the heap then grows and shrinks as V8 decides (the daemon
+ * says so once in its log), rather than the flag being set late and `gc` taken from a second
+ * context, which would stay alive beside this one (1.1 MB of heap, measured).
  */
 export function fullCollector(): (() => void) | null {
   const own = (globalThis as { gc?: () => void }).gc;
-  if (typeof own === 'function') return () => own();
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
-    return typeof gc === 'function' ? () => gc() : null;
-  } catch {
-    return null;
-  }
+  return typeof own === 'function' ? () => own() : null;
 }
 
 /**
