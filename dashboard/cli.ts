@@ -51,10 +51,6 @@ API: docs/dashboard.md. Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 
         import('./main.js'),
       ]);
       const config = loadDashboardConfig(opts.config);
-      // The launcher gives every command the station agent's 128 MB; a province needs more.
-      const { rerunWithHeap } = await import('../platform/heap.js');
-      const rerun = await rerunWithHeap(config.dashboard.heapMegabytes);
-      if (rerun !== null) return void (process.exitCode = rerun);
       const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
       await untilSignal(log, () => runDashboard(config, log, opts.config ?? '(dashboard defaults)'));
     });

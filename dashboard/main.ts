@@ -21,7 +21,7 @@ import type { DashboardConfig } from './config.js';
 import { startExporters } from './exporters.js';
 import { Fleet, toRow, type StationRow } from './fleet.js';
 import { Ingest } from './ingest.js';
-import { splitListen } from './section.js';
+import { DASHBOARD_HEAP_VARIABLE, splitListen } from './section.js';
 import { DashboardServer } from './server.js';
 import { regionNames } from './regions.js';
 import { DashboardStore } from './store.js';
@@ -64,7 +64,25 @@ export function readToken(cfg: DashboardConfig, source: string): Buffer | null {
   return token;
 }
 
+/**
+ * A province needs more heap than the station agent's 128 MB, which its launcher gives every
+ * other command: when this process got less than dashboard.heapMegabytes, the log says so and how
+ * to start it with its own (a process cannot raise its own ceiling once V8 has sized the heap).
+ */
+function checkHeap(want: number, log: Logger): number {
+  const heap = heapCeilingMegabytes();
+  if (heap < want) {
+    log.warn(
+      { heapMegabytes: heap, wantMegabytes: want },
+      `the dashboard runs with ${heap} MB of heap, under dashboard.heapMegabytes (${want} MB): a whole province may not fit. ` +
+        `Start it with its own: ${DASHBOARD_HEAP_VARIABLE}=${want} station-agent dashboard, or node --max-old-space-size=${want} ${process.argv[1] ?? 'dist/bin/station-agent.js'} dashboard`,
+    );
+  }
+  return heap;
+}
+
 export async function runDashboard(cfg: DashboardConfig, log: Logger, source: string): Promise<RunningDashboard> {
+  const heap = checkHeap(cfg.dashboard.heapMegabytes, log);
   const secrets = readMqttSecrets(cfg.mqtt, source);
   const token = readToken(cfg, source);
   // Wall time for the stations' stamps and days; the timers and the uptime on monotonic time.
@@ -170,7 +188,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     );
     return server;
   });
-  log.info({ url: server.address, heapMegabytes: heapCeilingMegabytes() }, `dashboard at ${server.address}`);
+  log.info({ url: server.address, heapMegabytes: heap }, `dashboard at ${server.address}`);
   return { url: server.address, stop: () => parts.stop() };
 }
 
