@@ -24,9 +24,8 @@ export interface StationEntry {
   health: HealthPayload | null;
   /** When the health above arrived (ms): older than staleAfterMs it is shown as stale. */
   healthAtMs: number | null;
-  /** The office's name from its status message (kept in memory: the retained status brings it back). */
+  /** The office's name and id from its status message (kept in memory: the retained status brings them back). */
   name?: string | null;
-  /** The office its status names (kept in memory, as the name). */
   office?: string;
   /** When a Will (lost) arrived, and what the station was before it: a broker going down sends every Will. */
   will?: { atMs: number; online: boolean | null; offlineReason: 'lost' | 'shutdown' | null } | null;
@@ -58,9 +57,8 @@ export interface SupplyCell {
 
 export interface StationRow {
   station: string;
-  /** The office's name (station.name), when the station publishes one. */
+  /** The office's name (station.name) and id (station.office.id) when the station publishes them. */
   name: string | null;
-  /** The office its status names; null until a status says. */
   office: string | null;
   province: string;
   regency: string;
@@ -119,13 +117,12 @@ function roll(h: HealthPayload | null, kind: 'ribbon' | 'film'): { remaining: nu
   return { remaining: s?.remaining ?? null, capacity: s?.capacity ?? null };
 }
 
-function problemOf(code: string): Problem {
-  if (code.startsWith('ups.')) return 'power';
-  if (code.startsWith('printer.')) return 'printer';
-  if (code.startsWith('supply.')) return 'supplies';
-  if (code.startsWith('jobs.') || code.startsWith('records.')) return 'jobs';
-  return 'host'; // host.disk_low, store.error, telemetry.dropped, and codes of later versions
-}
+/** The problem a code's family is; host for host.disk_low, store.error, telemetry.dropped and codes of later versions. */
+const FAMILY: Record<string, Problem> = { ups: 'power', printer: 'printer', supply: 'supplies', jobs: 'jobs', records: 'jobs' };
+const problemOf = (code: string): Problem => {
+  const family = code.slice(0, code.indexOf('.'));
+  return Object.hasOwn(FAMILY, family) ? (FAMILY[family] ?? 'host') : 'host';
+};
 
 /** Whether the queue rose by QUEUE_GROWTH or more over at least QUEUE_WINDOW_MS of the samples kept. */
 export function queueGrowing(samples: readonly [number, number][] | undefined): boolean {
