@@ -261,7 +261,7 @@ export class Station {
     });
     aborted.catch(() => undefined);
     try {
-      return { ok: true, value: await Promise.race([withTimeout(p, ms, what, hint, this.d.clock), aborted]) };
+      return { ok: true, value: await Promise.race([withTimeout(this.d.clock, p, ms, what, hint), aborted]) };
     } catch (err) {
       const e = err as Error;
       return { ok: false, error: e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message };
