@@ -83,7 +83,7 @@ export class Station {
   constructor(private readonly d: StationDeps) {
     this.startedAt = new Date(d.clock.now());
     this.startedMono = d.clock.monotonic();
-    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log, { clock: d.clock, timeoutMs: d.lowBatteryCommandTimeoutSeconds === undefined ? undefined : d.lowBatteryCommandTimeoutSeconds * 1000 });
+    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log, d.clock, { timeoutMs: d.lowBatteryCommandTimeoutSeconds === undefined ? undefined : d.lowBatteryCommandTimeoutSeconds * 1000 });
   }
 
   private limits(): AlertLimits {
