@@ -50,7 +50,7 @@ async function snmpHarness(): Promise<PrinterHarness & { snmpd: Snmpd }> {
       return serve({ ...model, supplies: model.supplies.map((s) => (s.type === type ? { ...s, level: remaining } : s)) });
     },
     setFaults: (reasons) => serve(withFaults(model, reasons)),
-    advance: (ms) => sim.advance(ms),
+    settle: (p) => sim.settle(p),
     close: () => snmpd.stop(),
   };
 }

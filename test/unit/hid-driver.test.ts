@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, systemClock } from '../../core/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { decodeCapture, parseDescriptorHex, parseReportsHex } from '../../hal/ups/hid/capture.js';
 import { captureUps, descriptorText, reportsText } from '../../hal/ups/hid/dump.js';
@@ -10,7 +10,7 @@ import type { OpenHid } from '../../hal/ups/hid/transport.js';
 import { USAGE } from '../../hal/ups/hid/usages.js';
 import { bytesOf, HID_FIXTURES, loadHidFixture } from '../support/hid-fixtures.js';
 import { hidOptions, ReplayUps } from '../support/hid-replay.js';
-import { settledYet, turn } from '../support/settle.js';
+import { settledYet, turn, untilSettled } from '../support/settle.js';
 import { quietLog } from '../support/sim.js';
 
 const driverOn = (replay: ReplayUps, extra: Parameters<typeof hidOptions>[0] = {}) => new HidUps(hidOptions(extra), { clock: new ManualClock(), log: quietLog }, replay.open);
@@ -240,7 +240,8 @@ describe('ups dump capture', () => {
     const replay = ReplayUps.fromFixture(name);
     const t = await replay.open({});
     replay.set(USAGE.acPresent, 0); // pushes input reports, which dump collects too
-    const capture = await captureUps(t, 30, systemClock);
+    const clock = new ManualClock();
+    const capture = await untilSettled(captureUps(t, 30, clock), clock);
     expect(replay.inputs).toEqual([]);
     expect(capture.descriptorError).toBeNull();
     const descriptorFile = descriptorText(capture);
@@ -263,7 +264,8 @@ describe('ups dump capture', () => {
     const replay = new ReplayUps(noIds, [bytesOf('00 5a')], { vendorId: 0x09ae, productId: 0x0001, path: '/dev/hidraw-replay', manufacturer: null, product: 'no ids' });
     expect(replay.descriptor.usesReportIds).toBe(false);
     replay.inputs.push(bytesOf('00 04 50')); // discharging, no mains, 80 %; hidraw hands over "04 50"
-    const capture = await captureUps(await replay.open({}), 30, systemClock);
+    const clock = new ManualClock();
+    const capture = await untilSettled(captureUps(await replay.open({}), 30, clock), clock);
     const reportsFile = reportsText(capture, new Date(Date.UTC(2027, 0, 5)));
     expect(reportsFile).toMatch(/^00 04 50$/m);
     const decoded = decodeCapture(parseDescriptorHex(descriptorText(capture)), parseReportsHex(reportsFile));

@@ -15,8 +15,8 @@ import { parseWalkText } from '../../hal/printer/snmp/walk-text.js';
 import type { PrinterReading } from '../../hal/printer/types.js';
 import { healthyCardPrinter, walkOf, withFaults } from '../support/snmp-printer.js';
 import { waitUntil } from '../support/peers.js';
-import { settledYet } from '../support/settle.js';
-import { quietLog, simPrinterHarness, untilSettled } from '../support/sim.js';
+import { settledYet, untilSettled } from '../support/settle.js';
+import { quietLog, simPrinterHarness } from '../support/sim.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/snmp');
 const opts = (extra: Record<string, unknown> = {}) => snmpMonitorSchema().parse({ host: '127.0.0.1', communityFile: '/nonexistent', ...extra });
@@ -87,7 +87,7 @@ describe('the monitored printer: cards through the print path, refused on what o
     expect(err).toMatchObject({ code: 'not-ready', message: expect.stringMatching(/stopped \(.*media-jam/) as string });
     expect((await h.sim.read()).printedTotal).toBe(0);
     walk = walkOf(healthyCardPrinter());
-    await expect(untilSettled(p.print(card), (ms) => h.advance(ms))).resolves.toMatchObject({ printerJobId: 'sim-1' });
+    await expect(untilSettled(p.print(card), h.clock)).resolves.toMatchObject({ printerJobId: 'sim-1' });
     await p.stop();
   });
 
@@ -98,7 +98,7 @@ describe('the monitored printer: cards through the print path, refused on what o
     const r = await p.read();
     expect(r).toMatchObject({ state: 'idle', reasons: ['snmp-unreachable'] });
     expect(supply(r, 'ribbon')).toMatchObject({ name: 'YMCKO ribbon', levelPercent: 100 });
-    await expect(untilSettled(p.print(card), (ms) => h.advance(ms))).resolves.toMatchObject({ printerJobId: 'sim-1' });
+    await expect(untilSettled(p.print(card), h.clock)).resolves.toMatchObject({ printerJobId: 'sim-1' });
   });
 
   it('an unreadable community file is a reading with snmp-error naming the key, retried until fixed', async () => {

@@ -14,7 +14,8 @@ import { Telemetry } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { waitUntil } from '../support/peers.js';
-import { quietLog, simPrinterHarness, simUpsHarness, tempDir, untilSettled } from '../support/sim.js';
+import { untilSettled } from '../support/settle.js';
+import { quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
 
 const station = { id: 'test-01', province: '00', regency: '0000' };
 const topics = stationTopics('ektp/v1', station);
@@ -144,7 +145,7 @@ describe('station loop', () => {
     const hung: UpsDriver = { driver: 'nut', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => new Promise(() => undefined) };
     const t = await setup({ ups: hung, pollSeconds: 0.1 });
     // The read's time limit runs on the station's clock: let it pass.
-    const body = await untilSettled(t.s.tick(), (ms) => t.clock.advance(ms), 500);
+    const body = await untilSettled(t.s.tick(), t.clock);
     expect(body.ups).toMatchObject({ status: 'unknown', chargePercent: null, runtimeSeconds: null, inputVoltage: null, loadPercent: null });
     expect(body.ups.error).toMatch(/did not answer/);
     expect(body.printer.state).toBe('idle');
