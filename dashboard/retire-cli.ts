@@ -4,6 +4,7 @@
  * The dashboard does the work (dashboard/retire.ts), so its page, metrics and broker agree.
  */
 import { type Command, Option } from 'commander';
+import { systemClock } from '../core/clock.js';
 import type { Text } from '../core/i18n.js';
 import { AgentError, EXIT } from '../core/errors.js';
 
@@ -30,13 +31,18 @@ export function addRetireCommand(dashboard: Command, tr: (text: Text) => string)
       const { host, port } = splitListen(cfg.dashboard.listen);
       const to = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
       const url = `http://${to}:${port}/api/stations/${encodeURIComponent(station)}/retire`;
+      // 15 s for the dashboard's answer, its body included; the command's own clock is the system's.
+      const deadline = new AbortController();
+      const cancel = systemClock.setTimer(() => deadline.abort(new Error('waited 15 s')), 15_000, { unref: true });
       let res: Response;
       try {
-        res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token.toString('utf8')}` } : {}) }, body: JSON.stringify({ reason: opts.reason }), signal: AbortSignal.timeout(15_000) });
+        res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token.toString('utf8')}` } : {}) }, body: JSON.stringify({ reason: opts.reason }), signal: deadline.signal });
       } catch (err) {
+        cancel();
         throw new AgentError('dashboard-unreachable', { id: `dasbor di ${to}:${port} tidak menjawab (${(err as Error).message})`, en: `the dashboard at ${to}:${port} did not answer (${(err as Error).message})` }, { hint: { id: 'Jalankan dasbor dulu (station-agent dashboard), dengan --config yang sama.', en: 'Start the dashboard first (station-agent dashboard), with the same --config.' }, exitCode: EXIT.failure });
       }
       const body = (await res.json().catch(() => ({}))) as { error?: Text; words?: Text };
+      cancel();
       if (!res.ok) throw new AgentError('retire-refused', body.error ?? { id: `dasbor menjawab ${res.status}`, en: `the dashboard answered ${res.status}` }, { exitCode: res.status === 400 ? EXIT.usage : EXIT.failure });
       console.log(opts.json ? JSON.stringify(body) : tr(body.words ?? { id: 'dipensiunkan', en: 'retired' }));
     });

@@ -3,12 +3,14 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { systemClock, type Clock } from '../../core/clock.js';
+import { ManualClock, systemClock, type Clock } from '../../core/clock.js';
 import { windowsPrinterSchema } from '../../hal/printer/windows/config.js';
 import { WindowsPrinter } from '../../hal/printer/windows/driver.js';
 import type { SpawnHelper } from '../../hal/printer/windows/link.js';
 import type { PrinterHarness } from './contracts/printer.js';
 import { runStandin } from './printer-helper-standin.mjs';
+import { waitUntil } from './peers.js';
+import { turn, untilSettled } from './settle.js';
 import { quietLog, tempDir } from './sim.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/windows');
@@ -133,6 +135,19 @@ export function inProcessStandin(file: string, clock: Clock = systemClock): Spaw
   return spawnHelper as typeof spawnHelper & { readonly unanswered: number };
 }
 
+/**
+ * Until the in-process helper has answered every line it was given, and a turn passes with no
+ * line either way: nothing more happens over the link without the clock moving.
+ */
+async function linkQuiet(helper: { readonly unanswered: number; readonly traffic: number }): Promise<void> {
+  for (;;) {
+    const before = helper.traffic;
+    await waitUntil('the helper to answer', () => helper.unanswered === 0, 5000);
+    await turn();
+    if (helper.traffic === before) return;
+  }
+}
+
 /** Win32_Printer's DetectedErrorState for a fault the contract imposes. */
 const FAULTS: Record<string, number> = { 'media-jam': 8, 'cover-open': 7, 'media-empty': 4, offline: 9 };
 
@@ -201,7 +216,9 @@ export function windowsPrinterHarness(
       write({ printer: { found: true, printer: { ...(JSON.parse(fixture('win32-printer.json')) as Record<string, unknown>), DetectedErrorState: code } } });
       return Promise.resolve();
     },
-    advance: () => new Promise((r) => setTimeout(r, 5)),
+    // On a manual clock it moves only to what the driver waits on, the link quiet first (so no
+    // request's deadline is reached by the test's hand); on the system clock real time passes.
+    settle: (p) => (clock instanceof ManualClock && helper ? untilSettled(p, clock, { quiet: () => linkQuiet(helper) }) : p),
     close: () => Promise.resolve(),
   };
 }

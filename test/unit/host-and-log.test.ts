@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
@@ -6,15 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { DASHBOARD_HEAP_DEFAULT_MB, DASHBOARD_HEAP_VARIABLE, dashboardSectionSchema } from '../../dashboard/section.js';
 import { createLogger } from '../../platform/log.js';
 import { known, SystemHost } from '../../hal/host/system.js';
+import { waitUntil } from '../support/peers.js';
 import { quietLog, tempDir } from '../support/sim.js';
 import { systemClock } from '../../core/clock.js';
 
 describe('host readings', () => {
   it('reads this machine: numbers in range, disk free of the data folder', async () => {
     const host = new SystemHost(tempDir(), { clock: systemClock, log: quietLog });
+    const ticks = () => cpus().reduce((n, c) => n + Object.values(c.times).reduce((a, b) => a + b, 0), 0);
     await host.start();
-    // A busy share needs time between two readings of the kernel's counters (they tick every 10 ms).
-    await new Promise((r) => setTimeout(r, 100));
+    const atStart = ticks();
+    // A busy share needs the kernel's counters to have moved since start (they tick every 10 ms).
+    await waitUntil("the kernel's CPU counters to tick", () => ticks() > atStart);
     const r = await host.read();
     expect(r.cpuPercent).not.toBeNull();
     expect(r.cpuPercent ?? -1).toBeGreaterThanOrEqual(0);
