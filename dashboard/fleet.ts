@@ -119,10 +119,7 @@ function roll(h: HealthPayload | null, kind: 'ribbon' | 'film'): { remaining: nu
 
 /** The problem a code's family is; host for host.disk_low, store.error, telemetry.dropped and codes of later versions. */
 const FAMILY: Record<string, Problem> = { ups: 'power', printer: 'printer', supply: 'supplies', jobs: 'jobs', records: 'jobs' };
-const problemOf = (code: string): Problem => {
-  const family = code.slice(0, code.indexOf('.'));
-  return Object.hasOwn(FAMILY, family) ? (FAMILY[family] ?? 'host') : 'host';
-};
+const problemOf = (code: string): Problem => (Object.hasOwn(FAMILY, code.split('.')[0] ?? '') ? (FAMILY[code.split('.')[0] ?? ''] ?? 'host') : 'host');
 
 /** Whether the queue rose by QUEUE_GROWTH or more over at least QUEUE_WINDOW_MS of the samples kept. */
 export function queueGrowing(samples: readonly [number, number][] | undefined): boolean {
