@@ -242,12 +242,12 @@ export class Fleet {
   /**
    * False for a duplicate or an older sample than the one held (a replayed backlog). A station
    * gone stale that comes back live with a lower seq and a later time is taken as a restart on a
-   * new count, so a forged high seq cannot pin its row for good (staleAfterMs: the table's own).
-   */
+   * new count, so a forged high seq cannot pin its row for good (staleAfterMs: the table's own;
+   * stale by its health, not its last sign of life: a restarted agent's status comes first). */
   applyHealth(place: TopicPlace, p: HealthPayload, atMs: number, retained = false, staleAfterMs = Infinity): boolean {
     const e = this.entry(place);
     const madeAt = Math.min(atMs, Date.parse(p.ts));
-    const restarted = e.health !== null && !retained && p.seq <= e.health.seq && (e.lastSeenMs === null || atMs - e.lastSeenMs > staleAfterMs) && Date.parse(p.ts) > Date.parse(e.health.ts);
+    const restarted = e.health !== null && !retained && p.seq <= e.health.seq && (e.healthAtMs === null || atMs - e.healthAtMs > staleAfterMs) && Date.parse(p.ts) > Date.parse(e.health.ts);
     if (restarted) this.restarts += 1;
     if (e.health && p.seq <= e.health.seq && !restarted) {
       if (!retained && !this.elsewhere(e, place)) e.lastSeenMs = Math.max(e.lastSeenMs ?? 0, atMs);
