@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 /**
  * What each top-level folder may import from the others (relative imports only). core/ is the
  * ground floor (clock, the two languages, the base error, backoff, the one-at-a-time queue,
- * findUp), which imports nothing of the project; hal/ sits on it; telemetry/ builds on hal/; platform/ is the plumbing the two programs share; agent/
+ * packageRoot), which imports nothing of the project; hal/ sits on it; telemetry/ builds on hal/; platform/ is the plumbing the two programs share; agent/
  * and dashboard/ are the programs. Only the CLI (agent/cli.ts and agent/cli/), the composition
  * root, wires the dashboard in. scripts/ and test/ sit on top and may use anything.
  */
@@ -59,7 +59,7 @@ const importsDownward = {
 export const layersPlugin = { rules: { 'imports-downward': importsDownward } };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'eslint.config.js'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'data/', 'coverage/', 'eslint.config.js'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -19,9 +19,14 @@ CREATE TABLE IF NOT EXISTS station_days (
   station TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL, province TEXT NOT NULL, regency TEXT NOT NULL, office TEXT NOT NULL,
   figures TEXT NOT NULL, PRIMARY KEY (station, day));
 CREATE INDEX IF NOT EXISTS station_days_by_office ON station_days (office, day);
+CREATE TABLE IF NOT EXISTS retired (
+  station TEXT PRIMARY KEY, at TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS offices (
   office TEXT PRIMARY KEY, province TEXT NOT NULL, regency TEXT NOT NULL, name TEXT, store_station TEXT, figures TEXT);
 `;
+
+/** A retired station's books are kept but no longer counted (`station-agent dashboard retire`). */
+const LIVE = 'station NOT IN (SELECT station FROM retired)';
 
 export interface Place {
   province: string;
@@ -110,10 +115,31 @@ export class Accounts {
     return rows.map((r) => ({ office: r.office, province: r.province, regency: r.regency, name: r.name, storeStation: r.store_station, figures: r.figures ? (JSON.parse(r.figures) as OfficeRow['figures']) : {} }));
   }
 
+  /** A station gone for good: its books stay, its figures leave every sum. */
+  async retire(station: string, at: string, reason: string): Promise<void> {
+    await this.db.run('INSERT INTO retired (station, at, reason) VALUES (?, ?, ?) ON CONFLICT (station) DO UPDATE SET at = excluded.at, reason = excluded.reason', [station, at, reason]);
+  }
+
+  async retired(): Promise<{ station: string; at: string; reason: string }[]> {
+    return this.db.all('SELECT station, at, reason FROM retired ORDER BY station');
+  }
+
+  /** Offices and stations the books hold under more than one province: a province speaking for another's, or one id used twice. */
+  async claims(): Promise<{ offices: Map<string, string[]>; stations: Map<string, string[]> }> {
+    const claimed = async (col: 'office' | 'station') => {
+      const rows = await this.db.all<{ id: string; provinces: string }>(
+        `SELECT ${col} AS id, json_group_array(DISTINCT province) AS provinces FROM (SELECT ${col}, province FROM station_days WHERE ${LIVE} UNION SELECT ${col}, province FROM office_entries WHERE ${LIVE})
+          GROUP BY ${col} HAVING COUNT(DISTINCT province) > 1`,
+      );
+      return new Map(rows.map((r) => [r.id, (JSON.parse(r.provinces) as string[]).sort()]));
+    };
+    return { offices: await claimed('office'), stations: await claimed('station') };
+  }
+
   /** Every day on or before `toDay` of the stations of these offices (the reconciliation sums from the first). */
   async days(offices: readonly string[], toDay: string): Promise<DayRow[]> {
     const rows = await this.db.all<Omit<DayRow, 'figures'> & { figures: string }>(
-      'SELECT station, day, province, regency, office, figures FROM station_days WHERE office IN (SELECT value FROM json_each(?)) AND day <= ? ORDER BY station, day',
+      `SELECT station, day, province, regency, office, figures FROM station_days WHERE office IN (SELECT value FROM json_each(?)) AND day <= ? AND ${LIVE} ORDER BY station, day`,
       [JSON.stringify(offices), toDay],
     );
     return rows.map((r) => ({ ...r, figures: JSON.parse(r.figures) as DayFigures }));
@@ -123,7 +149,7 @@ export class Accounts {
   async entries(offices: readonly string[], toDay: string): Promise<EntryRow[]> {
     return this.db.all<EntryRow>(
       `SELECT station, seq, regency, province, office, book, entry, kind, supply, quantity, transfer, other, corrects, day FROM office_entries
-        WHERE day <= ? AND (office IN (SELECT value FROM json_each(?)) OR other IN (SELECT value FROM json_each(?)))
+        WHERE day <= ? AND (office IN (SELECT value FROM json_each(?)) OR other IN (SELECT value FROM json_each(?))) AND ${LIVE}
         ORDER BY station, seq`,
       [toDay, JSON.stringify(offices), JSON.stringify(offices)],
     );

@@ -5,7 +5,7 @@
  * resolves by itself. While Alertmanager does not answer nothing is dropped: what it has not
  * taken is posted again, whole, with a growing pause, until it answers.
  */
-import { systemClock, type Clock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from 'pino';
 import { readSecretFile } from '../hal/secret-file.js';
 import { ConfigError } from '../core/errors.js';
@@ -33,8 +33,8 @@ export interface PosterOptions {
   /** Changes that come together are posted together after this pause. */
   batchMs?: number;
   log: Logger;
-  /** Wall time stamps the alerts' ends; the posts are timed on monotonic time. The system's when left out. */
-  clock?: Clock;
+  /** Wall time stamps the alerts' ends; the posts and their timeouts are timed on monotonic time. */
+  clock: Clock;
   /** A regency's name for people (dashboard.regencies), for the summary. */
   regencyName?: (code: string) => string | undefined;
 }
@@ -79,7 +79,6 @@ const fingerprint = (a: ActiveAlert) => JSON.stringify([a.station, a.code, a.sev
 
 export class AlertmanagerPoster {
   private readonly endpoint: string;
-  private readonly clock: Clock;
   /** What fires now, by label set: posted again every resendMs. */
   private readonly firing = new Map<string, ActiveAlert>();
   /** Changes Alertmanager has not taken yet: a firing alert (by its label set) or a resolution. */
@@ -100,7 +99,6 @@ export class AlertmanagerPoster {
 
   constructor(private readonly o: PosterOptions) {
     this.endpoint = `${o.url.replace(/\/+$/, '')}/api/v2/alerts`;
-    this.clock = o.clock ?? systemClock;
     this.backoffMs = o.retryMs ?? 2000;
   }
 
@@ -134,7 +132,12 @@ export class AlertmanagerPoster {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    await this.inFlight;
+    await this.settled();
+  }
+
+  /** Resolves once no post is under way: what a post set going is done (tests on a manual clock wait on it). */
+  async settled(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
   }
 
   status(): { url: string; up: boolean | null; firing: number; pending: number; lastError: string | null } {
@@ -144,11 +147,11 @@ export class AlertmanagerPoster {
   private wake(ms: number, full: boolean): void {
     if (this.stopped) return;
     this.wantFull ||= full;
-    const at = this.clock.monotonic() + ms;
+    const at = this.o.clock.monotonic() + ms;
     if (this.cancelTimer !== undefined && this.timerAt <= at) return;
     this.cancelTimer?.();
     this.timerAt = at;
-    this.cancelTimer = this.clock.setTimer(() => {
+    this.cancelTimer = this.o.clock.setTimer(() => {
       this.cancelTimer = undefined;
       this.timerAt = Infinity;
       // One post at a time: a change that comes during a post waits for it.
@@ -164,11 +167,11 @@ export class AlertmanagerPoster {
   }
 
   private async run(): Promise<void> {
-    const mono = this.clock.monotonic();
+    const mono = this.o.clock.monotonic();
     const full = this.wantFull || mono >= this.nextFullAt;
     this.wantFull = false;
     const sending = new Map(this.unsent);
-    const firingEnds = this.clock.now() + 4 * this.o.resendMs;
+    const firingEnds = this.o.clock.now() + 4 * this.o.resendMs;
     const body: AmAlert[] = [];
     const name = (a: ActiveAlert) => this.o.regencyName?.(a.regency);
     if (full) for (const a of this.firing.values()) body.push(toAmAlert(a, firingEnds, name(a)));
@@ -188,13 +191,13 @@ export class AlertmanagerPoster {
       this.lastError = null;
       this.backoffMs = this.o.retryMs ?? 2000;
       if (full) this.nextFullAt = mono + this.o.resendMs;
-      this.wake(Math.max(0, this.nextFullAt - this.clock.monotonic()), true);
+      this.wake(Math.max(0, this.nextFullAt - this.o.clock.monotonic()), true);
       if (this.unsent.size > 0) this.wake(this.o.batchMs ?? 200, false);
       return;
     }
     this.up = false;
     this.lastError = error;
-    const t = this.clock.monotonic();
+    const t = this.o.clock.monotonic();
     if (this.failingSince === null || t - this.remindedAt >= REMIND_MS) {
       this.o.log.warn({ url: this.o.url, error, waiting: this.unsent.size, firing: this.firing.size, failingSeconds: Math.round((t - (this.failingSince ?? t)) / 1000) }, 'Alertmanager did not take the alerts; they are kept and posted again until it does');
       this.remindedAt = t;
@@ -207,29 +210,42 @@ export class AlertmanagerPoster {
   /** null when Alertmanager took the alerts; else why not, in words. */
   private async post(alerts: AmAlert[]): Promise<string | null> {
     for (let i = 0; i < alerts.length; i += BATCH) {
-      let res: Response;
+      let res: { ok: boolean; status: number; text: string };
       try {
-        res = await fetch(this.endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...this.o.headers },
-          body: JSON.stringify(alerts.slice(i, i + BATCH)),
-          signal: AbortSignal.timeout(this.o.timeoutMs),
-        });
+        res = await this.postBatch(alerts.slice(i, i + BATCH));
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
         return e.name === 'TimeoutError' ? `no answer within ${this.o.timeoutMs} ms (dashboard.alertmanager.timeoutSeconds)` : `${e.cause?.code ?? e.message}: is Alertmanager running at dashboard.alertmanager.url?`;
       }
-      const text = (await res.text().catch(() => '')).slice(0, 300);
       if (res.ok) continue;
       // Alertmanager keeps the valid alerts of a post and answers 400 for the rest: posting the same again would not help.
       if (res.status === 400) {
-        this.o.log.error({ url: this.o.url, answer: text }, 'Alertmanager refused some alerts as invalid; the others were taken');
+        this.o.log.error({ url: this.o.url, answer: res.text }, 'Alertmanager refused some alerts as invalid; the others were taken');
         continue;
       }
       if (res.status === 401 || res.status === 403) return `HTTP ${res.status}: check dashboard.alertmanager.username and passwordFile, or bearerTokenFile`;
       if (res.status === 404) return `HTTP 404 for ${this.endpoint}: is dashboard.alertmanager.url Alertmanager's address (0.16 or later, API v2)?`;
-      return `HTTP ${res.status}: ${text}`;
+      return `HTTP ${res.status}: ${res.text}`;
     }
     return null;
+  }
+
+  /** One POST, its answer read whole, within timeoutMs on the injected clock (a TimeoutError past it). */
+  private async postBatch(alerts: AmAlert[]): Promise<{ ok: boolean; status: number; text: string }> {
+    const abort = new AbortController();
+    const cancel = this.o.clock.setTimer(() => abort.abort(new DOMException(`no answer within ${this.o.timeoutMs} ms`, 'TimeoutError')), this.o.timeoutMs, { unref: true });
+    try {
+      const res = await fetch(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.o.headers },
+        body: JSON.stringify(alerts),
+        signal: abort.signal,
+      });
+      // The status says whether the alerts were taken; the body only adds words to an error.
+      const text = await res.text().catch(() => '');
+      return { ok: res.ok, status: res.status, text: text.slice(0, 300) };
+    } finally {
+      cancel();
+    }
   }
 }

@@ -1,17 +1,22 @@
 /**
- * Idle stock found and moved: offices whose blanks cover more than dashboard.idleMonths at their
- * recent rate hold a surplus above their own need (their lead time and the request horizon);
- * offices that reach their request point within their lead time are short. Moves are suggested
- * in whole boxes, nearest first (the same regency, then the same province, then another), the
- * most urgent first, each lender keeping its own need, with what stays short. Only what offices
- * published counts: an office silent for more than a week is left out and listed, never guessed.
+ * Idle stock found and moved: offices whose blanks (or rolls of ribbon and film, where offices
+ * report them) cover more than dashboard.idleMonths at their recent rate hold a surplus above
+ * their own need (their lead time and the request horizon); offices that reach their request
+ * point within their lead time are short. Moves are suggested in whole boxes (whole rolls),
+ * nearest first (the same regency, then the same province, then another; by distance inside each
+ * where dashboard.regencies places them), the most urgent first, each lender keeping its own
+ * need, with what stays short. Only what offices published counts: an office silent for more
+ * than a week is left out and listed, never guessed.
  */
 import type { Text } from '../core/i18n.js';
 import type { OfficeStock } from './office-api.js';
 import { allocate } from './planner.js';
+import { csv } from './raw.js';
+
+export type MoveKind = 'blanks' | 'ribbon' | 'film';
 
 export interface Move {
-  kind: 'blanks';
+  kind: MoveKind;
   from: string;
   to: string;
   quantity: number;
@@ -19,62 +24,112 @@ export interface Move {
 }
 export interface Allocation {
   moves: Move[];
-  idle: { office: string; surplus: number; months: number | null }[];
-  short: { office: string; shortfall: number; requestOn: string | null; left: number }[];
+  idle: { kind: MoveKind; office: string; surplus: number; months: number | null }[];
+  short: { kind: MoveKind; office: string; shortfall: number; requestOn: string | null; left: number }[];
   silent: string[];
+}
+
+export interface AllocationOptions {
+  today: string;
+  idleMonths: number;
+  horizonDays?: number;
+  silentDays?: number;
+  /** km between two regencies' offices; null when either is not placed. */
+  distance?: (a: string, b: string) => number | null;
+}
+
+/** One office's holding of one kind, as the planner sees it. */
+interface Holding {
+  s: OfficeStock;
+  stock: number;
+  rate: number;
+  requestPoint: number;
+  requestOn: string | null;
+  step: number;
 }
 
 const DAY = 86_400_000;
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-const fmt = (n: number) => n.toLocaleString('id-ID');
+const fmt = (n: number, lang: 'id' | 'en') => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
+const UNIT: Record<MoveKind, Text> = { blanks: { id: 'blangko', en: 'blanks' }, ribbon: { id: 'gulungan pita', en: 'ribbon rolls' }, film: { id: 'gulungan film', en: 'film rolls' } };
+/** Days past the lead time the request point covers, as the request counts it (dashboard/request.ts). */
+const SAFETY_DAYS = 7;
 
-export function allocation(offices: readonly OfficeStock[], o: { today: string; idleMonths: number; horizonDays?: number; silentDays?: number }): Allocation {
+function holdings(offices: readonly OfficeStock[], kind: MoveKind, today: string): Holding[] {
+  if (kind === 'blanks') return offices.map((s) => ({ s, stock: s.onHand + s.inTransit, rate: s.ratePerDay, requestPoint: s.requestPoint, requestOn: s.requestOn, step: s.boxSize }));
+  return offices.flatMap((s) => {
+    const r = s.rolls?.[kind];
+    if (!r) return [];
+    const requestPoint = Math.ceil(r.perDay * (s.leadDays + SAFETY_DAYS));
+    const requestOn = r.perDay > 0 ? addDays(today, Math.max(0, Math.floor((r.onHand - requestPoint) / r.perDay))) : null;
+    return [{ s, stock: r.onHand, rate: r.perDay, requestPoint, requestOn, step: 1 }];
+  });
+}
+
+function plan(kind: MoveKind, live: readonly OfficeStock[], o: AllocationOptions): Omit<Allocation, 'silent'> {
   const horizon = o.horizonDays ?? 90;
-  const silentSince = addDays(o.today, -(o.silentDays ?? 7));
-  const silent = offices.filter((s) => s.updatedAt === null || s.updatedAt < silentSince).map((s) => s.office).sort();
-  const live = offices.filter((s) => !silent.includes(s.office));
-  const stock = (s: OfficeStock) => s.onHand + s.inTransit;
-  const months = (s: OfficeStock) => (s.ratePerDay > 0 ? stock(s) / s.ratePerDay / 30 : null);
-  const idle = live
-    .filter((s) => { const m = months(s); return m === null ? stock(s) > 0 : m > o.idleMonths; })
-    .map((s) => ({ s, surplus: Math.max(0, stock(s) - Math.ceil(s.ratePerDay * (s.leadDays + horizon))) }))
+  const all = holdings(live, kind, o.today);
+  const months = (h: Holding) => (h.rate > 0 ? h.stock / h.rate / 30 : null);
+  const idle = all
+    .filter((h) => { const m = months(h); return m === null ? h.stock > 0 : m > o.idleMonths; })
+    .map((h) => ({ h, surplus: Math.max(0, h.stock - Math.ceil(h.rate * (h.s.leadDays + horizon))) }))
     .filter((x) => x.surplus > 0);
-  const short = live
-    .filter((s) => s.requestOn !== null && s.requestOn <= addDays(o.today, s.leadDays))
-    .map((s) => ({ s, shortfall: Math.max(0, Math.ceil(s.requestPoint + s.ratePerDay * s.leadDays - stock(s))) }))
+  const short = all
+    .filter((h) => h.requestOn !== null && h.requestOn <= addDays(o.today, h.s.leadDays))
+    .map((h) => ({ h, shortfall: Math.max(0, Math.ceil(h.requestPoint + h.rate * h.s.leadDays - h.stock)) }))
     .filter((x) => x.shortfall > 0)
-    .sort((a, b) => (a.s.requestOn ?? '').localeCompare(b.s.requestOn ?? '') || a.s.office.localeCompare(b.s.office));
-  const spare = new Map(idle.map((x) => [x.s.office, x.surplus]));
+    .sort((a, b) => (a.h.requestOn ?? '').localeCompare(b.h.requestOn ?? '') || a.h.s.office.localeCompare(b.h.s.office));
   const tier = (want: OfficeStock, lender: OfficeStock) => (lender.regency === want.regency ? 0 : lender.province === want.province ? 1 : 2);
+  const km = (want: OfficeStock, lender: OfficeStock) => o.distance?.(want.regency, lender.regency) ?? Infinity;
   const allotted = allocate(short, {
     need: (w) => w.shortfall,
-    candidates: (w) => [...idle].sort((a, b) => tier(w.s, a.s) - tier(w.s, b.s) || b.surplus - a.surplus || a.s.office.localeCompare(b.s.office)),
-    key: (c) => c.s.office,
-    spare,
-    self: (w, c) => w.s.office === c.s.office,
-    step: (c) => c.s.boxSize,
+    candidates: (w) => [...idle].sort((a, b) => tier(w.h.s, a.h.s) - tier(w.h.s, b.h.s) || km(w.h.s, a.h.s) - km(w.h.s, b.h.s) || b.surplus - a.surplus || a.h.s.office.localeCompare(b.h.s.office)),
+    key: (c) => c.h.s.office,
+    spare: new Map(idle.map((x) => [x.h.s.office, x.surplus])),
+    self: (w, c) => w.h.s.office === c.h.s.office,
+    step: (c) => c.h.step,
   });
+  const unit = UNIT[kind];
   const moves: Move[] = allotted.flatMap(({ want, gives }) =>
     gives.map(({ offer, give }) => {
-      const m = months(offer.s);
+      const m = months(offer.h);
       const cover = m === null ? { id: 'tanpa pemakaian', en: 'no use' } : { id: `stok ${Math.round(m)} bulan`, en: `${Math.round(m)} months of stock` };
-      const left = want.s.daysLeft === null ? { id: '', en: '' } : { id: `, habis dalam ${Math.round(want.s.daysLeft)} hari`, en: `, runs out in ${Math.round(want.s.daysLeft)} days` };
+      const daysLeft = want.h.rate > 0 ? Math.round(want.h.stock / want.h.rate) : null;
+      const left = daysLeft === null ? { id: '', en: '' } : { id: `, habis dalam ${daysLeft} hari`, en: `, runs out in ${daysLeft} days` };
+      const from = offer.h.s.name ?? offer.h.s.office;
+      const to = want.h.s.name ?? want.h.s.office;
       return {
-        kind: 'blanks' as const,
-        from: offer.s.office,
-        to: want.s.office,
+        kind,
+        from: offer.h.s.office,
+        to: want.h.s.office,
         quantity: give,
-        words: {
-          id: `pindahkan ${fmt(give)} blangko dari ${offer.s.name ?? offer.s.office} (${cover.id}) ke ${want.s.name ?? want.s.office}${left.id}`,
-          en: `move ${fmt(give)} blanks from ${offer.s.name ?? offer.s.office} (${cover.en}) to ${want.s.name ?? want.s.office}${left.en}`,
-        },
+        words: { id: `pindahkan ${fmt(give, 'id')} ${unit.id} dari ${from} (${cover.id}) ke ${to}${left.id}`, en: `move ${fmt(give, 'en')} ${unit.en} from ${from} (${cover.en}) to ${to}${left.en}` },
       };
     }),
   );
   return {
     moves,
-    idle: idle.map((x) => ({ office: x.s.office, surplus: x.surplus, months: months(x.s) === null ? null : Math.round((months(x.s) ?? 0) * 10) / 10 })),
-    short: allotted.map(({ want, left }) => ({ office: want.s.office, shortfall: want.shortfall, requestOn: want.s.requestOn, left })),
-    silent,
+    idle: idle.map((x) => ({ kind, office: x.h.s.office, surplus: x.surplus, months: months(x.h) === null ? null : Math.round((months(x.h) ?? 0) * 10) / 10 })),
+    short: allotted.map(({ want, left }) => ({ kind, office: want.h.s.office, shortfall: want.shortfall, requestOn: want.h.requestOn, left })),
   };
+}
+
+export function allocation(offices: readonly OfficeStock[], o: AllocationOptions): Allocation {
+  const silentSince = addDays(o.today, -(o.silentDays ?? 7));
+  const silent = offices.filter((s) => s.updatedAt === null || s.updatedAt < silentSince).map((s) => s.office).sort();
+  const live = offices.filter((s) => !silent.includes(s.office));
+  const plans = (['blanks', 'ribbon', 'film'] as const).map((k) => plan(k, live, o));
+  return { moves: plans.flatMap((p) => p.moves), idle: plans.flatMap((p) => p.idle), short: plans.flatMap((p) => p.short), silent };
+}
+
+/** The moves for the ministry, one a line, then the idle, the short and the silent offices. */
+export function allocationCsv(a: Allocation): string {
+  const lines: (string | number | null)[][] = [['move', 'kind', 'from', 'to', 'quantity', 'words']];
+  for (const m of a.moves) lines.push(['move', m.kind, m.from, m.to, m.quantity, m.words.id]);
+  lines.push([], ['idle', 'kind', 'office', 'surplus', 'months']);
+  for (const i of a.idle) lines.push(['idle', i.kind, i.office, i.surplus, i.months]);
+  lines.push([], ['short', 'kind', 'office', 'shortfall', 'requestOn', 'left']);
+  for (const s of a.short) lines.push(['short', s.kind, s.office, s.shortfall, s.requestOn, s.left]);
+  for (const s of a.silent) lines.push(['silent', s]);
+  return csv(lines);
 }

@@ -9,6 +9,8 @@ import type { DashboardSection } from './section.js';
 import { type Fleet, type Problem, PROBLEMS, type RowContext, type StationRow, toRow } from './fleet.js';
 import { REGION_SOURCE } from './regions.js';
 import type { Ingest } from './ingest.js';
+import type { NationApi } from './nation-api.js';
+import type { Retirement } from './retire.js';
 import type { OfficeApi } from './office-api.js';
 import type { DashboardStore } from './store.js';
 import { lending, type LendingSuggestion, ranking } from './views.js';
@@ -40,6 +42,10 @@ export interface ApiDeps {
   link?: () => { connected: boolean; lostSince: number | null };
   /** The offices' reconciliation, request and stock. */
   offices?: OfficeApi;
+  /** The nation's tree, allocation and month. */
+  nation?: NationApi;
+  /** Stations gone for good. */
+  retirement?: Retirement;
 }
 
 function intParam(url: URL, name: string, def: number, min: number, max: number): number {
@@ -115,10 +121,15 @@ export class Api {
     const ack = /^\/api\/alerts\/(\d+)\/ack$/.exec(path)?.[1];
     if (method === 'POST' && ack) return this.ack(Number(ack), body);
     if (method === 'GET' && path === '/api/metrics') return this.metrics();
+    const retire = /^\/api\/stations\/([^/]+)\/retire$/.exec(path)?.[1];
+    if (method === 'POST' && retire !== undefined && this.d.retirement) return this.d.retirement.retire(retire, (body as { reason?: unknown } | undefined)?.reason);
+    if (method === 'GET' && path === '/api/retired' && this.d.store) return this.d.store.accounts().retired();
     if (method === 'GET' && path === '/api/config') {
       return { regencies: this.d.cfg.regencies, leadDays: this.d.cfg.leadDays, minCardsPerDay: this.d.cfg.minCardsPerDay, alertWords: ALERT_WORDS, alertSeverities: ALERT_SEVERITIES, regionNames: REGION_SOURCE };
     }
     if (method === 'GET' && path === '/api/link') return this.linkState();
+    const nation = await this.d.nation?.handle(method, url);
+    if (nation !== undefined) return nation;
     const office = await this.d.offices?.handle(method, url);
     if (office !== undefined) return office;
     throw new HttpError(404, { id: `tidak ada API ${method} ${path}; lihat docs/dashboard.md`, en: `no API ${method} ${path}; see docs/dashboard.md` });

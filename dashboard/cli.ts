@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { chooseLang, langInArgv, type Text } from '../core/i18n.js';
+import { addRetireCommand } from './retire-cli.js';
 
 /**
  * The language of the station agent's command line, chosen as it chooses it (--lang, else the
@@ -9,7 +10,7 @@ import { chooseLang, langInArgv, type Text } from '../core/i18n.js';
 const sayFromArgv = (text: Text): string => text[chooseLang({ flag: langInArgv(process.argv), env: process.env })];
 
 export function addDashboardCommand(program: Command, version: string, tr: (text: Text) => string = sayFromArgv): void {
-  program
+  const dashboard = program
     .command('dashboard')
     .description(
       tr({
@@ -50,11 +51,8 @@ API: docs/dashboard.md. Exit codes: 0 clean stop, 1 failure, 64 usage error, 78 
         import('./main.js'),
       ]);
       const config = loadDashboardConfig(opts.config);
-      // The launcher gives every command the station agent's 128 MB; a province needs more.
-      const { rerunWithHeap } = await import('../platform/heap.js');
-      const rerun = await rerunWithHeap(config.dashboard.heapMegabytes);
-      if (rerun !== null) return void (process.exitCode = rerun);
       const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
       await untilSignal(log, () => runDashboard(config, log, opts.config ?? '(dashboard defaults)'));
     });
+  addRetireCommand(dashboard, tr);
 }

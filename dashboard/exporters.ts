@@ -56,7 +56,7 @@ export async function startExporters(
     },
     metrics: async () =>
       metricsText({
-        offices: (await o.offices?.().catch(() => undefined))?.map((s) => ({ ...s, onHand: s.onHand + s.inTransit })),
+        offices: (await o.offices?.().catch(() => undefined))?.map((s) => ({ ...s, onHand: s.onHand + s.inTransit, requestPoint: s.ratePerDay > 0 ? s.requestPoint : null, printedMonth: s.month.printed })),
         entries: o.fleet.entries.values(),
         nowMs: o.now(),
         judgedAtMs: o.asOf?.(),

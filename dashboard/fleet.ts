@@ -24,8 +24,9 @@ export interface StationEntry {
   health: HealthPayload | null;
   /** When the health above arrived (ms): older than staleAfterMs it is shown as stale. */
   healthAtMs: number | null;
-  /** The office's name from its status message (kept in memory: the retained status brings it back). */
+  /** The office's name and id from its status message (kept in memory: the retained status brings them back). */
   name?: string | null;
+  office?: string;
   /** When a Will (lost) arrived, and what the station was before it: a broker going down sends every Will. */
   will?: { atMs: number; online: boolean | null; offlineReason: 'lost' | 'shutdown' | null } | null;
   /** (ms, queued) of the last hour's health, oldest first: whether the queue grows faster than it prints. */
@@ -56,8 +57,9 @@ export interface SupplyCell {
 
 export interface StationRow {
   station: string;
-  /** The office's name (station.name), when the station publishes one. */
+  /** The office's name (station.name) and id (station.office.id) when the station publishes them. */
   name: string | null;
+  office: string | null;
   province: string;
   regency: string;
   /** Names of the codes for people (Kemendagri, or the configuration's); null when not known. */
@@ -115,13 +117,9 @@ function roll(h: HealthPayload | null, kind: 'ribbon' | 'film'): { remaining: nu
   return { remaining: s?.remaining ?? null, capacity: s?.capacity ?? null };
 }
 
-function problemOf(code: string): Problem {
-  if (code.startsWith('ups.')) return 'power';
-  if (code.startsWith('printer.')) return 'printer';
-  if (code.startsWith('supply.')) return 'supplies';
-  if (code.startsWith('jobs.') || code.startsWith('records.')) return 'jobs';
-  return 'host'; // host.disk_low, store.error, telemetry.dropped, and codes of later versions
-}
+/** The problem a code's family is; host for host.disk_low, store.error, telemetry.dropped and codes of later versions. */
+const FAMILY: Record<string, Problem> = { ups: 'power', printer: 'printer', supply: 'supplies', jobs: 'jobs', records: 'jobs' };
+const problemOf = (code: string): Problem => (Object.hasOwn(FAMILY, code.split('.')[0] ?? '') ? (FAMILY[code.split('.')[0] ?? ''] ?? 'host') : 'host');
 
 /** Whether the queue rose by QUEUE_GROWTH or more over at least QUEUE_WINDOW_MS of the samples kept. */
 export function queueGrowing(samples: readonly [number, number][] | undefined): boolean {
@@ -163,6 +161,7 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
   return {
     station: e.station,
     name: e.name ?? null,
+    office: e.office ?? null,
     province: e.province,
     regency: e.regency,
     provinceName: ctx.names?.(e.province) ?? null,
@@ -235,6 +234,7 @@ export class Fleet {
     e.online = p.online;
     e.offlineReason = p.online ? null : p.reason;
     if (p.name !== undefined) e.name = p.name;
+    if (p.office) e.office = p.office.id;
     // The Will is sent by the broker, not the station: it is not a sign of life.
     if (p.online && !retained) e.lastSeenMs = atMs;
   }
@@ -242,12 +242,12 @@ export class Fleet {
   /**
    * False for a duplicate or an older sample than the one held (a replayed backlog). A station
    * gone stale that comes back live with a lower seq and a later time is taken as a restart on a
-   * new count, so a forged high seq cannot pin its row for good (staleAfterMs: the table's own).
-   */
+   * new count, so a forged high seq cannot pin its row for good (staleAfterMs: the table's own;
+   * stale by its health, not its last sign of life: a restarted agent's status comes first). */
   applyHealth(place: TopicPlace, p: HealthPayload, atMs: number, retained = false, staleAfterMs = Infinity): boolean {
     const e = this.entry(place);
     const madeAt = Math.min(atMs, Date.parse(p.ts));
-    const restarted = e.health !== null && !retained && p.seq <= e.health.seq && (e.lastSeenMs === null || atMs - e.lastSeenMs > staleAfterMs) && Date.parse(p.ts) > Date.parse(e.health.ts);
+    const restarted = e.health !== null && !retained && p.seq <= e.health.seq && (e.healthAtMs === null || atMs - e.healthAtMs > staleAfterMs) && Date.parse(p.ts) > Date.parse(e.health.ts);
     if (restarted) this.restarts += 1;
     if (e.health && p.seq <= e.health.seq && !restarted) {
       if (!retained && !this.elsewhere(e, place)) e.lastSeenMs = Math.max(e.lastSeenMs ?? 0, atMs);

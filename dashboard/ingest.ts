@@ -54,6 +54,8 @@ export interface IngestMetrics {
   duplicates: number;
   /** Items the database refused after a failed flush, dropped rather than retried forever. */
   dropped: number;
+  /** Messages from retired stations, not applied. */
+  retired: number;
   invalid: Record<string, number>;
   /** Publish-to-applied delay of recent health messages, by the stations' own timestamps. */
   lagMs: { p50: number | null; p95: number | null; max: number | null; samples: number };
@@ -83,7 +85,9 @@ export class Ingest extends EventEmitter<IngestEvents> {
   readonly diagnostics = new Map<string, { status: string; ts: string }>();
   /** Cards per day as the ranking reads them (the last week): station → local day → cards. */
   readonly daily = new Map<string, Map<string, number>>();
-  private counts = { messages: 0, applied: 0, duplicates: 0, dropped: 0 };
+  private counts = { messages: 0, applied: 0, duplicates: 0, dropped: 0, retired: 0 };
+  /** Retired stations (dashboard/retire.ts): what they still send is counted, not applied. */
+  readonly retired = new Set<string>();
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -113,6 +117,7 @@ export class Ingest extends EventEmitter<IngestEvents> {
     // Requests and replies (cmd/...) share the subtree; they are not the dashboard's to show.
     if (!place) return;
     this.counts.messages++;
+    if (this.retired.has(place.station)) return void this.counts.retired++;
     const at = this.o.now();
     if (payload.length === 0) return; // a cleared retained message
     if (payload.length > MAX_PAYLOAD_BYTES) return this.reject(topic, place, 'too-large', `${payload.length} bytes`);

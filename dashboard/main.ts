@@ -19,12 +19,14 @@ import { schemaValidators } from '../telemetry/validate.js';
 import { Api } from './api.js';
 import type { DashboardConfig } from './config.js';
 import { startExporters } from './exporters.js';
-import { Fleet, toRow } from './fleet.js';
+import { Fleet, toRow, type StationRow } from './fleet.js';
 import { Ingest } from './ingest.js';
-import { splitListen } from './section.js';
+import { DASHBOARD_HEAP_VARIABLE, splitListen } from './section.js';
 import { DashboardServer } from './server.js';
 import { regionNames } from './regions.js';
 import { DashboardStore } from './store.js';
+import { NationApi } from './nation-api.js';
+import { Retirement } from './retire.js';
 import { OfficeApi } from './office-api.js';
 import { OfficeWatch } from './office-watch.js';
 import type { StoredEvent } from './store.js';
@@ -49,7 +51,7 @@ export function subscriptions(prefix: string, provinces: string[]): string[] {
   return provinces.length === 0 ? [`${prefix}/#`] : provinces.map((p) => `${prefix}/${p}/#`);
 }
 
-function readToken(cfg: DashboardConfig, source: string): Buffer | null {
+export function readToken(cfg: DashboardConfig, source: string): Buffer | null {
   const file = cfg.dashboard.tokenFile;
   if (!file) return null;
   let token: Buffer;
@@ -62,7 +64,25 @@ function readToken(cfg: DashboardConfig, source: string): Buffer | null {
   return token;
 }
 
+/**
+ * A province needs more heap than the station agent's 128 MB, which its launcher gives every
+ * other command: when this process got less than dashboard.heapMegabytes, the log says so and how
+ * to start it with its own (a process cannot raise its own ceiling once V8 has sized the heap).
+ */
+function checkHeap(want: number, log: Logger): number {
+  const heap = heapCeilingMegabytes();
+  if (heap < want) {
+    log.warn(
+      { heapMegabytes: heap, wantMegabytes: want },
+      `the dashboard runs with ${heap} MB of heap, under dashboard.heapMegabytes (${want} MB): a whole province may not fit. ` +
+        `Start it with its own: ${DASHBOARD_HEAP_VARIABLE}=${want} station-agent dashboard, or node --max-old-space-size=${want} ${process.argv[1] ?? 'dist/bin/station-agent.js'} dashboard`,
+    );
+  }
+  return heap;
+}
+
 export async function runDashboard(cfg: DashboardConfig, log: Logger, source: string): Promise<RunningDashboard> {
+  const heap = checkHeap(cfg.dashboard.heapMegabytes, log);
   const secrets = readMqttSecrets(cfg.mqtt, source);
   const token = readToken(cfg, source);
   // Wall time for the stations' stamps and days; the timers and the uptime on monotonic time.
@@ -77,6 +97,13 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(shippedFolder(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname, { en: 'the JSON Schemas of the messages', id: 'JSON Schema pesan' })), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS, accounts: store.accounts() });
     const weekAgo = ingest.day(now() - 8 * 86_400_000);
     for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
+    // Retired stations stay out of the fleet, and what they still send is not applied.
+    const retirement = new Retirement({ store, accounts: store.accounts(), fleet, ignored: ingest.retired, prefix: cfg.mqtt.topicPrefix, client: () => broker.client, now, onAlert: (e) => onAlert(e), changed: () => {
+        api.invalidate();
+        offices.forget();
+        nation.forget();
+      }, log });
+    await retirement.load();
     log.info({ stations: fleet.entries.size }, 'dashboard database loaded');
     // The last messages taken in are written before the database closes.
     await parts.start('ingest', () => undefined, () => ingest.flush());
@@ -88,12 +115,13 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const link = { connected: false, lostSince: now() as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
     const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
+    const nation = new NationApi({ offices, accounts: store.accounts(), rows: (): StationRow[] => api.rows(), names: rowContext.names, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
     const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.isConnected, asOf: () => api.asOf(), offices: () => offices.stocks() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, nation, retirement, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const publicStock = cfg.dashboard.public.enabled
       ? new PublicStock({ stocks: () => offices.stocks(), regencyName: (code) => cfg.dashboard.regencies[code]?.name, trustProxy: cfg.dashboard.public.trustProxy, clock })
       : undefined;
-    const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics, publicStock });
+    const server = new DashboardServer({ host, port, token, api, log, metrics: exporters.metrics, publicStock, home: cfg.dashboard.scope === 'national' ? '/nation' : undefined });
     await parts.start(
       'web server',
       () =>
@@ -107,6 +135,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     );
     ingest.on('changed', (stations) => {
       api.invalidate();
+      offices.noteChange();
       const rows = stations.flatMap((s) => {
         const e = fleet.entries.get(s);
         return e ? [toRow(e, api.asOf(), STALE_AFTER_MS, rowContext)] : [];
@@ -159,7 +188,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     );
     return server;
   });
-  log.info({ url: server.address, heapMegabytes: heapCeilingMegabytes() }, `dashboard at ${server.address}`);
+  log.info({ url: server.address, heapMegabytes: heap }, `dashboard at ${server.address}`);
   return { url: server.address, stop: () => parts.stop() };
 }
 

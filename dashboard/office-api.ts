@@ -5,16 +5,19 @@
  */
 import type { Accounts, OfficeRow } from './accounts.js';
 import type { Fleet } from './fleet.js';
-import { Raw } from './raw.js';
-import { allocation, type Allocation } from './allocation.js';
+import { csv, Raw } from './raw.js';
 import { reconciliationPage, requestPage } from './report-pages.js';
 import { reconcile, type Reconciliation, type Scope } from './reconcile.js';
 import { request, type Request } from './request.js';
+import { rollsOf, type RollHolding } from './rolls.js';
 import { HttpError } from '../platform/http.js';
 import type { DashboardSection } from './section.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** The offices' stock is made again at most this often while messages come in... */
+const FRESH_MIN_MS = 5_000;
+/** ...and at least this often otherwise (days and staleness move with the clock). */
 const FRESH_MS = 60_000;
 
 export interface OfficeApiDeps {
@@ -42,8 +45,28 @@ export interface OfficeStock {
   boxSize: number;
   low: boolean;
   printedYesterday: number;
+  printedToday: number;
+  /** Stations that sent this office's figures. */
+  stations: string[];
+  /** This month's reconciliation of the office, in short. */
+  month: MonthFigures;
+  /** Rolls of ribbon and film where its stations report them. */
+  rolls?: Record<'ribbon' | 'film', RollHolding | null>;
   silent: string[];
   updatedAt: string | null;
+}
+
+/** A month's figures as the reconciliation counts them, and how many problems it named. */
+export interface MonthFigures {
+  opening: number;
+  received: number;
+  borrowed: number;
+  lent: number;
+  printed: number;
+  spoiled: number;
+  corrections: number;
+  closing: number;
+  problems: number;
 }
 
 function scopeOf(url: URL, kinds: readonly Scope['kind'][]): Scope {
@@ -61,11 +84,6 @@ function scopeOf(url: URL, kinds: readonly Scope['kind'][]): Scope {
   return { kind, id };
 }
 
-const csvCell = (v: string | number | null | undefined) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 /** The reconciliation as CSV: one figure a line, then the printers, the problems and the silent stations. */
 export function reconciliationCsv(r: Reconciliation): string {
   const lines: (string | number | null)[][] = [['field', 'value'], [r.scope.kind, r.scope.id], ['month', r.month], ['through', r.through]];
@@ -76,33 +94,29 @@ export function reconciliationCsv(r: Reconciliation): string {
   lines.push([], ['problem', 'kind', 'station', 'entry', 'transfer', 'difference', 'words']);
   for (const p of r.problems) lines.push(['problem', p.kind, p.station, p.entry, p.transfer, p.difference, p.words.id]);
   for (const s of r.silent) lines.push(['silent', s]);
-  return `${lines.map((l) => l.map(csvCell).join(',')).join('\n')}\n`;
-}
-
-/** The moves for the ministry, one a line, then the idle, the short and the silent offices. */
-export function allocationCsv(a: Allocation): string {
-  const lines: (string | number | null)[][] = [['move', 'kind', 'from', 'to', 'quantity', 'words']];
-  for (const m of a.moves) lines.push(['move', m.kind, m.from, m.to, m.quantity, m.words.id]);
-  for (const i of a.idle) lines.push(['idle', i.office, i.surplus, i.months]);
-  for (const s of a.short) lines.push(['short', s.office, s.shortfall, s.requestOn, s.left]);
-  for (const s of a.silent) lines.push(['silent', s]);
-  return `${lines.map((l) => l.map(csvCell).join(',')).join('\n')}\n`;
+  return csv(lines);
 }
 
 export class OfficeApi {
   private cache: { at: number; stocks: OfficeStock[] } | undefined;
+  private changed = false;
 
   constructor(private readonly d: OfficeApiDeps) {}
+
+  /** Messages came in: the stock is made again on the next question a few seconds on. */
+  noteChange(): void {
+    this.changed = true;
+  }
+
+  /** Something was decided (a station retired): the next question makes the stock again at once. */
+  forget(): void {
+    this.cache = undefined;
+  }
 
   async handle(method: string, url: URL): Promise<unknown> {
     if (method !== 'GET') return undefined;
     if (url.pathname === '/reconciliation' || url.pathname === '/request') return this.page(url);
-    if (url.pathname === '/api/reconciliation') {
-      const r = await this.reconciliation(url.searchParams.has('nation') ? { kind: 'nation', id: 'nation' } : scopeOf(url, ['office', 'regency', 'province']), this.month(url));
-      const format = url.searchParams.get('format');
-      if (format !== null && format !== 'json' && format !== 'csv') throw new HttpError(400, { id: `format: harus json atau csv, diberikan ${JSON.stringify(format).slice(0, 40)}`, en: `format: expected json or csv, given ${JSON.stringify(format).slice(0, 40)}` });
-      return format === 'csv' ? new Raw('text/csv; charset=utf-8', reconciliationCsv(r)) : { ...r, [r.scope.kind]: r.scope.id };
-    }
+    if (url.pathname === '/api/reconciliation') return this.reconciliationAnswer(url, scopeOf(url, ['office', 'regency', 'province']));
     if (url.pathname === '/api/request') {
       const raw = url.searchParams.get('months');
       const months = raw === null ? 3 : Number(raw);
@@ -111,11 +125,15 @@ export class OfficeApi {
       return { [scope.kind]: scope.id, ...(await this.request(scope, months)) };
     }
     if (url.pathname === '/api/offices') return this.stocks();
-    if (url.pathname === '/api/allocation') {
-      const a = allocation(await this.stocks(), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths });
-      return url.searchParams.get('format') === 'csv' ? new Raw('text/csv; charset=utf-8', allocationCsv(a)) : a;
-    }
     return undefined;
+  }
+
+  /** A reconciliation as JSON or, with format=csv, as CSV; `exclude`: offices left out (flagged at the nation's level). */
+  async reconciliationAnswer(url: URL, scope: Scope, exclude: ReadonlySet<string> = new Set()): Promise<unknown> {
+    const format = url.searchParams.get('format');
+    if (format !== null && format !== 'json' && format !== 'csv') throw new HttpError(400, { id: `format: harus json atau csv, diberikan ${JSON.stringify(format).slice(0, 40)}`, en: `format: expected json or csv, given ${JSON.stringify(format).slice(0, 40)}` });
+    const r = await this.reconciliation(scope, this.month(url), exclude);
+    return format === 'csv' ? new Raw('text/csv; charset=utf-8', reconciliationCsv(r)) : { ...r, [r.scope.kind]: r.scope.id };
   }
 
   /** The printable page of a reconciliation or a request, in the language asked (Indonesian unless ?lang=en). */
@@ -128,14 +146,14 @@ export class OfficeApi {
     return new Raw('text/html; charset=utf-8', requestPage(await this.request(scope, 3), { ...scope, name }, lang, query));
   }
 
-  private month(url: URL): string {
+  month(url: URL): string {
     const m = url.searchParams.get('month') ?? this.d.day(this.d.now()).slice(0, 7);
     if (!MONTH.test(m)) throw new HttpError(400, { id: `month: harus YYYY-MM, misalnya 2026-12, diberikan ${JSON.stringify(m).slice(0, 40)}`, en: `month: expected YYYY-MM, e.g. 2026-12, given ${JSON.stringify(m).slice(0, 40)}` });
     return m;
   }
 
-  private async reconciliation(scope: Scope, month: string): Promise<Reconciliation> {
-    const offices = await this.d.accounts.offices();
+  private async reconciliation(scope: Scope, month: string, exclude: ReadonlySet<string> = new Set()): Promise<Reconciliation> {
+    const offices = (await this.d.accounts.offices()).filter((o) => !exclude.has(o.office));
     const today = this.d.day(this.d.now());
     const ids = this.officesIn(scope, offices);
     if (scope.kind === 'office' && !ids.includes(scope.id)) ids.push(scope.id);
@@ -184,7 +202,9 @@ export class OfficeApi {
   /** Every office with its stock now and its request point: the page, /metrics, the office's low and the public list read it. */
   async stocks(): Promise<OfficeStock[]> {
     const now = this.d.now();
-    if (this.cache && now - this.cache.at < FRESH_MS) return this.cache.stocks;
+    const age = this.cache ? now - this.cache.at : Infinity;
+    if (this.cache && (age < FRESH_MIN_MS || (!this.changed && age < FRESH_MS))) return this.cache.stocks;
+    this.changed = false;
     const yesterday = this.d.day(now - 86_400_000);
     const out: OfficeStock[] = [];
     for (const o of await this.d.accounts.offices()) {
@@ -192,7 +212,7 @@ export class OfficeApi {
       const [r, q] = await Promise.all([this.reconciliation(scope, this.d.day(now).slice(0, 7)).catch(() => null), this.request(scope, 3).catch(() => null)]);
       if (!r || !q) continue;
       const days = await this.d.accounts.days([o.office], this.d.day(now));
-      const printedYesterday = days.filter((x) => x.day === yesterday).reduce((s, x) => s + (x.figures.good ?? 0), 0);
+      const printedOn = (day: string) => days.filter((x) => x.day === day).reduce((s, x) => s + (x.figures.good ?? 0), 0);
       const stock = q.onHand + q.inTransit;
       out.push({
         office: o.office,
@@ -208,7 +228,11 @@ export class OfficeApi {
         leadDays: q.leadDays,
         boxSize: q.boxSize,
         low: q.ratePerDay > 0 && stock <= q.requestPoint,
-        printedYesterday,
+        printedYesterday: printedOn(yesterday),
+        printedToday: printedOn(this.d.day(now)),
+        stations: [...new Set(days.map((x) => x.station))].sort(),
+        rolls: rollsOf(days, this.d.day(now)),
+        month: { opening: r.opening, received: r.received, borrowed: r.borrowed, lent: r.lent, printed: r.printed, spoiled: r.spoiled, corrections: r.corrections, closing: r.closing, problems: r.problems.length },
         silent: r.silent,
         updatedAt: days.map((x) => x.day).sort().at(-1) ?? null,
       });

@@ -25,7 +25,19 @@ export interface MetricsInput {
   /** Only when dashboard.alertmanager is set: up is null until the first post. */
   alertmanager?: { up: boolean | null; pending: number };
   /** The offices' stock where it is (store, printers, in transit), from their books. */
-  offices?: readonly { office: string; province: string; regency: string; onHand: number; daysLeft: number | null }[];
+  offices?: readonly OfficeFigures[];
+}
+
+/** An office's figures for /metrics: requestPoint null at no use (as daysLeft). */
+export interface OfficeFigures {
+  office: string;
+  province: string;
+  regency: string;
+  onHand: number;
+  daysLeft: number | null;
+  requestPoint?: number | null;
+  ratePerDay?: number;
+  printedMonth?: number;
 }
 
 const ORDER = { empty: 0, low: 1, ok: 2, unknown: 3 } as const;
@@ -107,9 +119,17 @@ export async function metricsText(input: MetricsInput): Promise<{ contentType: s
   if (input.offices) {
     const onHand = gauge('ektp_office_blanks_on_hand', "Blank cards of the office: its store, its printers' stacks and what is on its way between them, from its books.", ['office', 'province', 'regency']);
     const left = gauge('ektp_office_days_left', "Days the office's blanks last at its printers' rate of the last 28 days; absent at no use.", ['office', 'kind']);
+    // The office's own lead time sets it, so days left alone cannot tell whether it must write.
+    const point = gauge('ektp_office_blanks_request_point', 'Blank cards at which the office writes to the ministry (its rate × its lead days + 7); at or under it, office.blanks.low. Absent at no use.', ['office']);
+    // A regency's months of stock is its offices' blanks over their summed rates, not a mean of their days left.
+    const rate = gauge('ektp_office_blanks_per_day', "Blank cards the office's printers use a day (good and spoiled, the last 28 days; a first estimate before any day is recorded): the rate of its request.", ['office']);
+    const month = gauge('ektp_office_cards_printed_month', "Good cards the office's printers printed this month (dashboard.timeZone), from their daily figures, as the month's reconciliation counts them.", ['office']);
     for (const o of input.offices) {
       onHand.set({ office: o.office, province: o.province, regency: o.regency }, o.onHand);
       if (o.daysLeft !== null) left.set({ office: o.office, kind: 'blanks' }, o.daysLeft);
+      if (o.requestPoint !== null && o.requestPoint !== undefined) point.set({ office: o.office }, o.requestPoint);
+      if (o.ratePerDay !== undefined) rate.set({ office: o.office }, o.ratePerDay);
+      if (o.printedMonth !== undefined) month.set({ office: o.office }, o.printedMonth);
     }
   }
   gauge('ektp_dashboard_stations', 'Stations the dashboard knows.', []).set(stations);

@@ -7,13 +7,13 @@ import type { Lang, Text } from '../core/i18n.js';
 import type { Reconciliation } from './reconcile.js';
 import type { Request } from './request.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const MONTHS: Record<Lang, string[]> = {
   id: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
   en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
 };
 const monthName = (m: string, lang: Lang) => `${MONTHS[lang][Number(m.slice(5, 7)) - 1] ?? m} ${m.slice(0, 4)}`;
-const num = (n: number) => n.toLocaleString('id-ID');
+export const num = (n: number) => n.toLocaleString('id-ID');
 
 const W = {
   recTitle: { id: 'Laporan Rekonsiliasi Blangko KTP-el', en: 'Reconciliation of e-KTP blank cards' },
@@ -55,10 +55,10 @@ const W = {
   rolls: { id: 'gulungan', en: 'rolls' },
 } satisfies Record<string, Text>;
 
-function shell(title: string, lang: Lang, body: string): string {
+export function shell(title: string, lang: Lang, body: string, bodyClass = 'report'): string {
   const other = lang === 'id' ? 'en' : 'id';
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><link rel="stylesheet" href="/app.css"></head>
-<body class="report"><main><p class="noprint"><a id="lang" href="?${'__Q__'}lang=${other}">${esc(W.other[lang])}</a> · ${esc(W.print[lang])}</p>
+<body class="${bodyClass}"><main><p class="noprint"><a id="lang" href="?${'__Q__'}lang=${other}">${esc(W.other[lang])}</a> · ${esc(W.print[lang])}</p>
 ${body}</main></body></html>`;
 }
 

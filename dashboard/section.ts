@@ -8,6 +8,14 @@ import { listenSchema } from '../platform/listen.js';
 import { leadDaysSchema } from '../telemetry/config.js';
 
 const TOPIC_SAFE = /^[A-Za-z0-9._-]+$/;
+/**
+ * The dashboard's heap ceiling is its launcher's to give: the installed station-agent command
+ * (deploy/linux/station-agent.sh, deploy/windows/station-agent.cmd) starts `dashboard` with
+ * --max-old-space-size of this variable's MB, or of the default below when it is unset.
+ */
+export const DASHBOARD_HEAP_VARIABLE = 'STATION_DASHBOARD_HEAP_MB';
+export const DASHBOARD_HEAP_DEFAULT_MB = 512;
+
 const code = z.preprocess((v) => (Number.isInteger(v) ? String(v) : v), z.string().regex(TOPIC_SAFE, 'expected a code like "53" or "5371"'));
 
 /** Where the dashboard sends the stations' alerts (Alertmanager's v2 API); secrets only from files. */
@@ -46,6 +54,10 @@ export const dashboardSectionSchema = () => z
     tokenFile: filePath
       .optional()
       .describe('File holding the access token people and scripts present (login page, or "Authorization: Bearer"). Required when listen is not a loopback address.'),
+    scope: z
+      .enum(['province', 'national'])
+      .default('province')
+      .describe('"province": the page opens on the stations of the watched provinces. "national": the ministry\'s dashboard, subscribed to the national broker (docs/national.md); the page opens on the nation\'s tree of provinces, regencies, offices and stations (/nation), with the allocation of idle stock (/allocation).'),
     provinces: z
       .array(code)
       .default([])
@@ -84,8 +96,8 @@ export const dashboardSectionSchema = () => z
       .int()
       .min(128)
       .max(16_384)
-      .default(512)
-      .describe('Heap ceiling of the dashboard\'s process, in MB (10,000 stations run in about 240 MB). `station-agent dashboard` runs itself again with it when started under the agent\'s 128 MB.'),
+      .default(DASHBOARD_HEAP_DEFAULT_MB)
+      .describe(`Heap ceiling the dashboard's process needs, in MB (10,000 stations run in about 240 MB). Its launcher gives it (Node's --max-old-space-size): the station-agent command gives the dashboard ${DASHBOARD_HEAP_VARIABLE} MB, ${DASHBOARD_HEAP_DEFAULT_MB} when unset. Started with less (under the agent's 128 MB, say), the dashboard says so in its log, with the command to start it with this.`),
     historyDays: z.number().int().min(1).max(3650).default(90).describe('Days of history (supplies, power, cards a day, alerts) kept in the dashboard\'s database.'),
     regencies: z
       .record(

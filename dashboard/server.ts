@@ -18,6 +18,7 @@ import type { PublicStock } from './public-stock.js';
 import { Raw } from './raw.js';
 
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js' };
+const PAGES = new Set(['/reconciliation', '/request', '/nation', '/allocation']);
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 /** An acknowledgement's body is a few words. */
 const MAX_BODY = 4096;
@@ -39,7 +40,7 @@ export class DashboardServer {
   private readonly files = new Map<string, Buffer>();
 
   constructor(
-    private readonly o: { host: string; port: number; token: Buffer | null; api: Api; log: Logger; publicStock?: PublicStock; metrics?: () => Promise<{ contentType: string; body: string }> },
+    private readonly o: { host: string; port: number; token: Buffer | null; api: Api; log: Logger; publicStock?: PublicStock; metrics?: () => Promise<{ contentType: string; body: string }>; home?: string },
   ) {}
 
   get address(): string {
@@ -110,6 +111,8 @@ export class DashboardServer {
       res.writeHead(303, { location: '/login' });
       return void res.end();
     }
+    // The national dashboard opens on the nation's tree; the province's on its stations.
+    if (url.pathname === '/' && req.method === 'GET' && this.o.home) return void res.writeHead(303, { location: this.o.home }).end();
     const file = this.files.get(url.pathname);
     if (file && req.method === 'GET') {
       res.writeHead(200, { 'content-type': TYPES[extname(STATIC[url.pathname] ?? '')] ?? 'application/octet-stream' });
@@ -122,8 +125,8 @@ export class DashboardServer {
       res.writeHead(200, { 'content-type': m.contentType });
       return void res.end(m.body);
     }
-    // The printable reconciliation and request: pages, answered by the API's offices part.
-    const page = req.method === 'GET' && (url.pathname === '/reconciliation' || url.pathname === '/request');
+    // The printable reconciliation and request, the nation and the allocation: pages the API answers.
+    const page = req.method === 'GET' && PAGES.has(url.pathname);
     if (url.pathname.startsWith('/api/') || page) {
       // A script sends no Origin; a browser sends its page's, which must be this dashboard.
       if (!originAllowed(req, { required: false })) {

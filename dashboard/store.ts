@@ -117,6 +117,11 @@ export class DashboardStore {
     return new Accounts(this.db);
   }
 
+  /** A retired station's row goes; its samples, days and alerts stay as history. */
+  async forgetStation(station: string): Promise<void> {
+    await this.db.run('DELETE FROM stations WHERE station = ?', [station]);
+  }
+
   async loadStations(): Promise<StationEntry[]> {
     const rows = await this.db.all<StationRowDb>('SELECT * FROM stations');
     return rows.map((r) => ({

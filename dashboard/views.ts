@@ -92,7 +92,8 @@ function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: num
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
-function distance(cfg: DashboardSection, from: string, to: string): number | null {
+/** km between two regencies' offices as dashboard.regencies places them; null when either is not placed. */
+export function distance(cfg: Pick<DashboardSection, 'regencies'>, from: string, to: string): number | null {
   if (from === to) return 0;
   const a = cfg.regencies[from];
   const b = cfg.regencies[to];

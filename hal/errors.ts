@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { AgentError, type Words } from '../core/errors.js';
 import type { PrintErrorCode, PrinterErrorCode } from './printer/types.js';
 import type { RecordErrorCode } from './records/types.js';
@@ -32,10 +32,11 @@ export function codeOf<C extends HalErrorCode>(err: unknown, codes: readonly C[]
 }
 
 /**
- * Reject with a HalError if `p` has not settled within `ms` on the clock (the system's unless
- * given); one hung driver must not stall the loop.
+ * Reject with a HalError if `p` has not settled within `ms` on `clock`; one hung driver must not
+ * stall the loop. The clock is the caller's (the driver's, the station's), never one taken
+ * behind its back, so a manual clock in a test runs the deadline as it runs everything else.
  */
-export async function withTimeout<T>(p: Promise<T>, ms: number, what: string, hint?: Words, clock: Clock = systemClock): Promise<T> {
+export async function withTimeout<T>(clock: Clock, p: Promise<T>, ms: number, what: string, hint?: Words): Promise<T> {
   let cancel: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     cancel = clock.setTimer(() => reject(new HalError('timeout', `${what} did not answer within ${ms} ms`, hint)), ms);

@@ -1,18 +1,10 @@
 /**
- * A heap ceiling per command. The station-agent launcher gives every command the agent's small
- * ceiling (128 MB, see agent/process/runtime-flags.ts); a command that needs more (the
- * provincial dashboard holds a whole province) runs itself again, once, in a child process with
- * its own ceiling, passing signals on and exiting as the child did.
+ * The heap: the ceiling this process runs under, which its launcher chose with Node's
+ * --max-old-space-size (the station agent's 128 MB, agent/process/runtime-flags.ts; the
+ * dashboard's own, dashboard.heapMegabytes), and the full collection the idle daemon asks for.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { constants } from 'node:os';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import type { Clock } from '../core/clock.js';
-
-/** Set in the child, so a ceiling V8 sizes a little differently never loops. */
-const RERUN_MARK = 'STATION_AGENT_HEAP_MB';
 
 /** The heap this process may grow to, in MB, as V8 sized it. */
 export function heapCeilingMegabytes(): number {
@@ -20,52 +12,15 @@ export function heapCeilingMegabytes(): number {
 }
 
 /**
- * Null when this process already has at least `megabytes` of heap (go on here); otherwise the
- * exit code of the same command run again with `--max-old-space-size=megabytes`.
- */
-export async function rerunWithHeap(megabytes: number): Promise<number | null> {
-  if (process.env[RERUN_MARK] !== undefined) {
-    // The child: when the parent goes (killed outright, so it could pass nothing on), stop
-    // cleanly too rather than live on holding the port.
-    if (process.channel) {
-      process.channel.unref();
-      process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-    }
-    return null;
-  }
-  if (heapCeilingMegabytes() >= megabytes) return null;
-  const flags = process.execArgv.filter((a) => !a.startsWith('--max-old-space-size'));
-  const child = spawn(process.execPath, [...flags, `--max-old-space-size=${megabytes}`, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [RERUN_MARK]: String(megabytes) },
-  });
-  const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  for (const s of signals) process.on(s, forward);
-  try {
-    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-    return code ?? 128 + (signal ? constants.signals[signal] : 0);
-  } finally {
-    for (const s of signals) process.off(s, forward);
-  }
-}
-
-/**
  * V8's full collection, to call from the program, or null if this Node will not give it. The
  * launchers pass --expose-gc (agent/process/runtime-flags.ts), which puts `gc` in this context.
- * Started without it, the flag is set now and `gc` taken from a new context: that works too, but
- * the context stays alive as long as its `gc` is kept (1.1 MB of heap, measured).
+ * Started without it there is none: the heap then grows and shrinks as V8 decides (the daemon
+ * says so once in its log), rather than the flag being set late and `gc` taken from a second
+ * context, which would stay alive beside this one (1.1 MB of heap, measured).
  */
 export function fullCollector(): (() => void) | null {
   const own = (globalThis as { gc?: () => void }).gc;
-  if (typeof own === 'function') return () => own();
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
-    return typeof gc === 'function' ? () => gc() : null;
-  } catch {
-    return null;
-  }
+  return typeof own === 'function' ? () => own() : null;
 }
 
 /**

@@ -3,8 +3,8 @@
  * same run. The agent runs as the service runs it (the bundle, its launcher's Node flags and the
  * Linux service's environment, AGENT_ENV, given to bare Node too; default
  * intervals: poll 2 s, health 10 s, the station page on), on simulated printer and UPS, reporting to
- * a real Mosquitto; beside it the same agent from tsc's output, not bundled, to show what the
- * bundle saves; the baseline is `node -e "setInterval(() => {}, 1000)"` with the same flags. All are measured
+ * a real Mosquitto; beside it the same agent from tsc's output (build/, which does not ship), to
+ * show what the bundle saves; the baseline is `node -e "setInterval(() => {}, 1000)"` with the same flags. All are measured
  * over the same window after a warm-up: CPU time from /proc (the process, its reaped children
  * and any still running), RSS sampled every second (the process and its children).
  *
@@ -20,9 +20,9 @@ import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/process/runtime-flags.js';
 import { arg, childEnv, freePort, startMosquitto } from './bench-support.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-/** What the launchers run (scripts/build-dist.ts), and tsc's output of the same program for comparison. */
+/** What the launchers run (scripts/build-dist.ts), and tsc's output of the same program (build/, not shipped) for comparison. */
 const BUNDLE = join(ROOT, 'dist/bin/station-agent.js');
-const UNBUNDLED = join(ROOT, 'dist/agent/cli.js');
+const UNBUNDLED = join(ROOT, 'build/agent/cli.js');
 const TICKS = 100; // USER_HZ on Linux
 const PAGE = 4096;
 

@@ -5,7 +5,7 @@
  * The replay runs in a child process, with the agent's own Node flags and the Linux service's
  * environment (agent/process/runtime-flags.ts), so its RSS is the agent's alone.
  *
- *   node dist/scripts/bench-outbox.js [--messages 100000] [--flags "--max-old-space-size=128 ..."] [--env "MALLOC_ARENA_MAX=2"]
+ *   node build/scripts/bench-outbox.js [--messages 100000] [--flags "--max-old-space-size=128 ..."] [--env "MALLOC_ARENA_MAX=2"]
  *
  * The last line printed is one JSON object with the figures.
  */

@@ -5,7 +5,7 @@
  * baseline offices run today (fetch a record, print it, fetch the next), both as a share of
  * the printer's rated speed.
  *
- *   node dist/scripts/bench-pipeline.js [--cards 60] [--seconds-per-card 0.5] [--latency-ms 500] [--failure-rate 0.05]
+ *   node build/scripts/bench-pipeline.js [--cards 60] [--seconds-per-card 0.5] [--latency-ms 500] [--failure-rate 0.05]
  *
  * The last line printed is one JSON object with the figures.
  */

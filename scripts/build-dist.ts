@@ -1,13 +1,16 @@
 /**
- * The second half of `npm run build`, after tsc: the pages' files copied beside the compiled code,
- * and the program every launcher runs bundled into dist/bin/station-agent.js (its commands'
- * modules in dist/bin/chunks/, each loaded when its command runs).
+ * The second half of `npm run build`, after tsc (which compiles to build/, for the scripts and
+ * benchmarks run from the checkout): the program every launcher runs, bundled into
+ * dist/bin/station-agent.js (its commands' modules in dist/bin/chunks/, each loaded when its
+ * command runs). dist/ holds that and nothing else: it is the one layout that ships. What the
+ * program reads beside its code (the pages, the JSON Schemas, the Windows printer helper) ships
+ * where it is in the source, found from the package's root (core/package-root.ts); package.json
+ * "files" lists it all.
  *
  * Why a bundle: the agent idles on old office PCs for months, and what Node keeps for each module
  * it loaded stays for the life of the process: the module's source text, its scope, its exports.
- * One minified program in a few chunks instead of ~400 files is ~7 MB less resident for the idle
- * daemon (`npm run bench:footprint` compares the two in the same run). tsc's output in dist/ stays
- * as it is, for the benchmarks and scripts that import modules one by one.
+ * One minified program in a few chunks instead of ~400 files is several MB less resident for the
+ * idle daemon (`npm run bench:footprint` runs tsc's output of the same program beside it).
  *
  * What goes in: our own code, and the packages the daemon always loads, listed in BUNDLED, with
  * what they import (scripts/bundle-policy.ts). Everything else stays an ordinary import from node_modules, resolved at run
@@ -22,15 +25,16 @@
  * (measured on the idle agent). The chunks are CommonJS files (dist/bin/package.json says so),
  * in strict mode as the ES modules they are built from were.
  *
- * readable-stream, which mqtt.js uses, is the userland copy of Node's own streams, kept for
- * browsers; in the bundle it is Node's `node:stream` (the same API), one streams implementation
- * in memory instead of two.
+ * readable-stream, which mqtt.js uses (the userland copy of Node's streams), is bundled as it is,
+ * not swapped for `node:stream`: the tests run mqtt.js on readable-stream, and the program must
+ * run the code they test. The swap saved nothing that measured apart from noise (three
+ * bench:footprint runs of both bundles side by side, 2026-12-07: -0.8, +0.5 and +0.3 MB).
  *
  * mqtt.js's `connect()` is left out, and with it the transports it names (WebSocket, SOCKS): the
  * program connects through telemetry/mqtt-client.ts, and bundled they were ~0.6 MB resident on
  * the idle agent (scripts/bundle-policy.ts).
  */
-import { chmodSync, cpSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rolldown } from 'rolldown';
 import { isExternalFor, isMqttConnect, MQTT_CONNECT_LEFT_OUT } from './bundle-policy.js';
@@ -41,10 +45,9 @@ const BUNDLE_ENTRY = join(DIST, 'bin', 'station-agent.js');
 
 async function bundle(): Promise<void> {
   const build = await rolldown({
-    input: { 'station-agent': join(DIST, 'agent', 'cli.js') },
+    input: { 'station-agent': join(ROOT, 'build', 'agent', 'cli.js') },
     platform: 'node',
     external: isExternalFor(ROOT),
-    resolve: { alias: { 'readable-stream': 'node:stream' } },
     // mqtt.js's connect() and the transports it names stay out (bundle-policy.ts says why).
     plugins: [{ name: 'mqtt-connect-left-out', load: (id) => (isMqttConnect(id) ? MQTT_CONNECT_LEFT_OUT : null) }],
     logLevel: 'warn',
@@ -60,7 +63,6 @@ async function bundle(): Promise<void> {
       charset: 'ascii',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      cleanDir: true,
       minify: true,
       // Class and function names stay as written: logs and error reports name them.
       keepNames: true,
@@ -74,7 +76,6 @@ async function bundle(): Promise<void> {
   chmodSync(BUNDLE_ENTRY, 0o755);
 }
 
-// The pages' files, and the JSON Schemas the dashboard validates messages with, beside the code.
-for (const d of ['dashboard/web', 'agent/operator/web', 'telemetry/schemas']) cpSync(join(ROOT, d), join(DIST, d), { recursive: true });
-chmodSync(join(DIST, 'agent', 'cli.js'), 0o755);
+// Nothing of an earlier build stays in dist/ (a checkout built before it held tsc's output too).
+rmSync(DIST, { recursive: true, force: true });
 await bundle();

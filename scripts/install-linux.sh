@@ -64,12 +64,15 @@ OWNER=$(owner)
 [ -n "$OWNER" ] || say "note: not root or no $USER_NAME user under $ROOT: folders keep their current owner"
 own() { if [ -n "$OWNER" ]; then chown "$@"; fi; }
 
-# 2. The program: dist, the production dependencies only, and the docs, into a fresh folder
+# 2. The program: dist, the pages and schemas it reads, the production dependencies only, and
+# the docs, into a fresh folder
 # swapped in at the end, so an interrupted upgrade leaves the old program whole.
 new="$R$PREFIX.new"
 rm -rf "$new"
 mkdir -p "$new"
 cp -a "$SRC/package.json" "$SRC/dist" "$new/"
+# What the program reads beside its code, at its path in the source (core/package-root.ts).
+(cd "$SRC" && cp -a --parents agent/operator/web dashboard/web telemetry/schemas "$new/")
 [ -f "$SRC/package-lock.json" ] && cp -a "$SRC/package-lock.json" "$new/"
 mkdir -p "$new/docs" "$new/deploy"
 cp -a "$SRC/docs/." "$new/docs/" 2>/dev/null || true

@@ -127,7 +127,7 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
    */
   async stop(shutdown: StatusPayload, timeoutMs: number): Promise<void> {
     await this.link.stop(timeoutMs, () =>
-      withTimeout(this.publish(this.o.topics.status, JSON.stringify(shutdown), true), timeoutMs, 'the broker').catch((err: Error) =>
+      withTimeout(this.o.clock, this.publish(this.o.topics.status, JSON.stringify(shutdown), true), timeoutMs, 'the broker').catch((err: Error) =>
         this.o.log.warn({ err: err.message }, 'shutdown status not acknowledged'),
       ),
     );

@@ -152,6 +152,6 @@ export class MqttLink extends EventEmitter<LinkEvents> {
     this.current = undefined;
     this.connected = false;
     if (!client) return;
-    await withTimeout(client.endAsync(false), timeoutMs, 'the broker').catch(() => client.end(true));
+    await withTimeout(this.o.clock, client.endAsync(false), timeoutMs, 'the broker').catch(() => client.end(true));
   }
 }

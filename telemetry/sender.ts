@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from 'pino';
 import type { Outbox, OutboxKind, OutboxMessage } from './outbox.js';
 
@@ -60,8 +60,9 @@ export class Sender {
   constructor(
     private readonly outbox: Outbox,
     private readonly log: Logger,
+    /** Times the pause before a turned-down message's backlog is sent again. */
+    private readonly clock: Clock,
     private readonly opts: SenderOptions = DEFAULT_SENDER_OPTIONS,
-    private readonly clock: Clock = systemClock,
   ) {
     this.window = opts.window;
     outbox.onAppend((m) => this.live(m));

@@ -62,7 +62,7 @@ export async function createTelemetryStack(o: TelemetryStackOptions): Promise<Te
   });
   const outbox = new Outbox(o.store, o.outbox, o.clock);
   await outbox.init();
-  const sender = new Sender(outbox, o.log.child({ part: 'outbox' }), undefined, o.clock);
+  const sender = new Sender(outbox, o.log.child({ part: 'outbox' }), o.clock);
   const telemetry = new Telemetry(
     o.store,
     outbox,

@@ -1,21 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Ajv } from 'ajv';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { findUp } from '../core/find-up.js';
+import { packageRoot } from '../core/package-root.js';
 
 // ajv-formats is CommonJS with a default export that ESM interop wraps; require() unwraps it.
 const addFormats = (createRequire(import.meta.url)('ajv-formats') as { default: (ajv: Ajv) => Ajv }).default;
 
 /**
- * Where the committed JSON Schemas are (telemetry/schemas), from the source tree and dist/. The
+ * Where the committed JSON Schemas are: telemetry/schemas in the package this runs from. The
  * dashboard passes the folder it found (platform/shipped.ts, which says what to do if it is not).
  */
 function schemaDir(): string {
-  const file = findUp(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname);
-  if (!file) throw new Error(`telemetry/schemas is not above ${import.meta.dirname}`);
-  return dirname(file);
+  const root = packageRoot(import.meta.dirname);
+  if (!root) throw new Error(`no station-agent package.json in ${import.meta.dirname} or above, to find telemetry/schemas in`);
+  return join(root, 'telemetry', 'schemas');
 }
 
 /**

@@ -91,7 +91,7 @@ async function selfTest(opts: { config?: string; print?: boolean; json?: boolean
     printer = await createPrinter(config.printer, { clock: systemClock, log: pino({ level: 'silent' }) });
     await printer.start();
     // As long as the driver's table line says its first reading may take (Windows: PowerShell starting).
-    const r = await withTimeout(printer.read(), printerFacts(config.printer).firstReadingMs, 'the printer');
+    const r = await withTimeout(systemClock, printer.read(), printerFacts(config.printer).firstReadingMs, 'the printer');
     report.reading = r;
     say(`${tr({ id: 'keadaan', en: 'state' })}: ${tr(STATES[r.state])}${r.reasons.length ? ` (${r.reasons.join(', ')})` : ''}`);
     if (r.model) say(`${tr({ id: 'model', en: 'model' })}: ${r.model}`);

@@ -149,7 +149,7 @@ export async function publishReport(config: Config, configSource: string, report
   try {
     await whenConnected(client);
     // A broker that takes the connection but never acknowledges must not hold the technician.
-    await withTimeout(client.publishAsync(stationTopics(m.topicPrefix, config.station).diagnostics, JSON.stringify(report), { qos: 1, retain: true }), 5000, 'the broker').catch((err: unknown) => {
+    await withTimeout(systemClock, client.publishAsync(stationTopics(m.topicPrefix, config.station).diagnostics, JSON.stringify(report), { qos: 1, retain: true }), 5000, 'the broker').catch((err: unknown) => {
       throw broke ?? err;
     });
   } finally {

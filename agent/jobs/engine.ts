@@ -62,7 +62,8 @@ export class JobEngine {
 
   async start(): Promise<void> {
     await this.tally.restore();
-    const r = await this.repo.recoverAfterRestart(this.d.printer.jobOutcome?.bind(this.d.printer));
+    const outcome = this.d.printer.jobOutcome?.bind(this.d.printer);
+    const r = await this.repo.recoverAfterRestart(outcome ? { outcome, clock: this.d.clock } : undefined);
     if (r.proven.length > 0) this.d.log.info({ records: r.proven }, "cards settled as printed from the printer's job history");
     if (r.needsVerification.length > 0) {
       this.d.log.warn({ records: r.needsVerification }, 'cards that were printing when the agent stopped need a person to verify them (station-agent jobs verify)');

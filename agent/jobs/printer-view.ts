@@ -3,7 +3,7 @@
  * history asked directly (not what the agent recorded). Used by `jobs show` and the station page.
  */
 import { pino } from 'pino';
-import { systemClock } from '../../core/clock.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { withTimeout } from '../../hal/errors.js';
 import { createPrinter, type PrinterConfig } from '../../hal/printer/index.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
@@ -23,17 +23,17 @@ const ASK_MS = 5000;
 /** Asks a printer driver of its own, made from the configuration (the command line). */
 export async function askPrinter(config: PrinterConfig, recordId: string, agentJobId: string | null): Promise<PrinterView> {
   try {
-    return await askDriver(await createPrinter(config, { clock: systemClock, log: pino({ level: 'silent' }) }), recordId, agentJobId);
+    return await askDriver(await createPrinter(config, { clock: systemClock, log: pino({ level: 'silent' }) }), systemClock, recordId, agentJobId);
   } catch (err) {
     return { finished: null, lastJob: null, error: (err as Error).message };
   }
 }
 
-/** Asks the given driver (the running agent's, for the station page). */
-export async function askDriver(printer: PrinterDriver, recordId: string, agentJobId: string | null): Promise<PrinterView> {
+/** Asks the given driver (the running agent's, for the station page), waiting at most ASK_MS on `clock`. */
+export async function askDriver(printer: PrinterDriver, clock: Clock, recordId: string, agentJobId: string | null): Promise<PrinterView> {
   try {
-    const finished = printer.printedFor ? await withTimeout(printer.printedFor(recordId), ASK_MS, "the printer's job history") : null;
-    const lastJob = printer.jobOutcome && agentJobId ? await withTimeout(printer.jobOutcome(agentJobId), ASK_MS, "the printer's job history") : null;
+    const finished = printer.printedFor ? await withTimeout(clock, printer.printedFor(recordId), ASK_MS, "the printer's job history") : null;
+    const lastJob = printer.jobOutcome && agentJobId ? await withTimeout(clock, printer.jobOutcome(agentJobId), ASK_MS, "the printer's job history") : null;
     return { finished, lastJob, error: null };
   } catch (err) {
     return { finished: null, lastJob: null, error: (err as Error).message };

@@ -1,4 +1,4 @@
-import { systemClock } from '../../core/clock.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { withTimeout } from '../../hal/errors.js';
 import { AgentError, EXIT } from '../../core/errors.js';
 import { Ledger } from '../ledger/blanks.js';
@@ -19,6 +19,12 @@ const NOT_PRINTED_DESPITE_HISTORY = "verified by a person: no card came out, alt
 
 const COLS =
   'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, agent_job_id AS agentJobId, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt';
+
+/** The printer's word on a job after a restart (its job history), asked within a deadline on `clock`. */
+export interface PrinterProof {
+  outcome: (agentJobId: string) => Promise<'completed' | 'aborted' | 'unknown'>;
+  clock: Clock;
+}
 
 /** The print queue in SQLite: one row per record ever, every move recorded with time and reason. */
 export class JobRepo {
@@ -172,9 +178,7 @@ export class JobRepo {
    * held for a person (never sent again by itself); fetched data lived in memory only, so
    * `fetching` and `ready` go back to `queued`.
    */
-  async recoverAfterRestart(
-    proof?: (agentJobId: string) => Promise<'completed' | 'aborted' | 'unknown'>,
-  ): Promise<{ needsVerification: string[]; requeued: string[]; proven: string[] }> {
+  async recoverAfterRestart(proof?: PrinterProof): Promise<{ needsVerification: string[]; requeued: string[]; proven: string[] }> {
     const at = this.now();
     // Ask the printer first (outside the transaction: it is a network call).
     const printing = await this.db.all<{ record_id: string; agent_job_id: string | null }>("SELECT record_id, agent_job_id FROM jobs WHERE state = 'printing'");
@@ -182,7 +186,7 @@ export class JobRepo {
     for (const p of printing) {
       if (proof && p.agent_job_id) {
         // A printer that does not answer must not hold up the start: unknown, then a person decides.
-        outcomes.set(p.record_id, await withTimeout(proof(p.agent_job_id), 5000, "the printer's job history").catch(() => 'unknown' as const));
+        outcomes.set(p.record_id, await withTimeout(proof.clock, proof.outcome(p.agent_job_id), 5000, "the printer's job history").catch(() => 'unknown' as const));
       }
     }
     return this.db.transaction(async (tx) => {

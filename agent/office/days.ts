@@ -1,7 +1,17 @@
 /**
  * Days as a station counts them: in its own time zone (WIB, WITA or WIT), whatever the zone of
  * whoever reads them. A day is `YYYY-MM-DD`; wall time says which day a stamp falls on.
+ *
+ * Without Intl where it can: the first Intl call loads ICU's data, about 8 MB the station's
+ * footprint cannot afford (npm run bench:footprint). Indonesia's zones have kept one offset since
+ * 1988, and this PC's own zone is what Date's local time already follows; any other zone is asked
+ * of Intl.
  */
+import { readlinkSync } from 'node:fs';
+
+/** Minutes ahead of UTC of the zones that never move their clocks. */
+const FIXED: Record<string, number> = { 'Asia/Jakarta': 420, 'Asia/Pontianak': 420, 'Asia/Makassar': 480, 'Asia/Ujung_Pandang': 480, 'Asia/Jayapura': 540, UTC: 0, 'Etc/UTC': 0, GMT: 0, 'Etc/GMT': 0 };
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function format(timeZone: string): Intl.DateTimeFormat {
@@ -14,6 +24,7 @@ function format(timeZone: string): Intl.DateTimeFormat {
 }
 
 export function validTimeZone(tz: string): boolean {
+  if (Object.hasOwn(FIXED, tz)) return true;
   try {
     format(tz);
     return true;
@@ -22,28 +33,37 @@ export function validTimeZone(tz: string): boolean {
   }
 }
 
-/** This PC's own zone, as Node knows it. */
-export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+let local: string | undefined;
+/** This PC's own zone: TZ, else the zone /etc/localtime points at, else as Intl knows it. */
+export function localTimeZone(): string {
+  if (local !== undefined) return local;
+  const fromEnv = process.env.TZ?.replace(/^:/, '');
+  let fromLink: string | undefined;
+  try {
+    fromLink = /zoneinfo\/(.+)$/.exec(readlinkSync('/etc/localtime'))?.[1];
+  } catch {
+    fromLink = undefined;
+  }
+  local = fromEnv || fromLink || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return local;
+}
 
 /** The zone a station's days are counted in: configured, else this PC's. */
 export const zoneOf = (station: { timeZone?: string }): string => station.timeZone ?? localTimeZone();
 
-function parts(ms: number, timeZone: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const p of format(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
+/** How far the zone's clock is ahead of UTC at `ms`. */
+function offsetAt(ms: number, timeZone: string): number {
+  const fixed = FIXED[timeZone];
+  if (fixed !== undefined) return fixed * 60_000;
+  if (timeZone === local) return -new Date(ms).getTimezoneOffset() * 60_000;
+  const p: Record<string, number> = {};
+  for (const x of format(timeZone).formatToParts(new Date(ms))) if (x.type !== 'literal') p[x.type] = Number(x.value);
+  return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - Math.floor(ms / 1000) * 1000;
 }
 
 /** The day `ms` falls on in the zone. */
 export function dayIn(ms: number, timeZone: string): string {
-  const p = parts(ms, timeZone);
-  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-}
-
-/** How far the zone's clock is ahead of UTC at `ms`. */
-function offsetAt(ms: number, timeZone: string): number {
-  const p = parts(ms, timeZone);
-  return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - Math.floor(ms / 1000) * 1000;
+  return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 10);
 }
 
 /** When the day begins in the zone (ms since the epoch). */

@@ -100,7 +100,7 @@ export class PageView {
       this.asking.add(recordId);
       this.askQueue = this.askQueue
         .then(async () => {
-          const text = printerViewText(await askDriver(this.d.printer, recordId, agentJobId));
+          const text = printerViewText(await askDriver(this.d.printer, this.d.clock, recordId, agentJobId));
           if (this.printerWords.size > 100) this.printerWords.clear();
           this.printerWords.set(recordId, { at: this.d.clock.monotonic(), text });
         })

@@ -269,7 +269,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     // A full collection a minute keeps the idle heap at its live size (platform/heap.ts).
     const collect = fullCollector();
     if (collect) await parts.start('heap collection', () => collectEvery(FULL_COLLECTION_MS, clock, collect, FIRST_COLLECTION_MS), (stop) => stop());
-    else log.info('this Node gives no full collection: the heap grows and shrinks as V8 decides');
+    else log.info("started without Node's --expose-gc, so no full collection a minute: the heap grows and shrinks as V8 decides (the launchers pass the flag: agent/process/runtime-flags.ts)");
     // The database file watched while it runs: deleted, replaced or cut short is store.error at once.
     await parts.start(
       'database watch',

@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { findUp } from '../../core/find-up.js';
+import { join } from 'node:path';
+import { packageRoot } from '../../core/package-root.js';
 
-function ownPackage(file: string): { version?: string } | null {
-  try {
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-    return pkg.name === 'station-agent' ? pkg : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The package version, found from source (agent/), the build (dist/agent/) and the bundle (dist/bin/) alike. */
+/** The package version, from the package.json of the package this runs from (core/package-root.ts). */
 function readVersion(): string {
-  const file = findUp('package.json', import.meta.dirname, (f) => ownPackage(f) !== null);
-  return (file && ownPackage(file)?.version) || '0.0.0-unknown';
+  const root = packageRoot(import.meta.dirname);
+  if (!root) return '0.0.0-unknown';
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version || '0.0.0-unknown';
 }
 
 export const VERSION = readVersion();

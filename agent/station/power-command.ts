@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { PowerView } from './power.js';
 
 /** The output kept for the log: a shutdown script's last words, not a flood. */
@@ -18,8 +18,6 @@ export interface LowBatteryCommandOptions {
   timeoutMs?: number;
   /** After SIGTERM, how long it has to end before SIGKILL. */
   killGraceMs?: number;
-  /** The clock its timeout runs on; the system's when left out. */
-  clock?: Clock;
 }
 
 export class LowBatteryCommand {
@@ -27,16 +25,16 @@ export class LowBatteryCommand {
   private running: Promise<void> | undefined;
   private readonly timeoutMs: number;
   private readonly killGraceMs: number;
-  private readonly clock: Clock;
 
+  /** `clock`: the station's, which its timeout and the grace before SIGKILL run on. */
   constructor(
     private readonly argv: readonly string[] | undefined,
     private readonly log: Logger,
+    private readonly clock: Clock,
     opts: LowBatteryCommandOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.killGraceMs = opts.killGraceMs ?? 5_000;
-    this.clock = opts.clock ?? systemClock;
   }
 
   observe(view: PowerView): void {

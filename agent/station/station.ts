@@ -83,7 +83,7 @@ export class Station {
   constructor(private readonly d: StationDeps) {
     this.startedAt = new Date(d.clock.now());
     this.startedMono = d.clock.monotonic();
-    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log, { clock: d.clock, timeoutMs: d.lowBatteryCommandTimeoutSeconds === undefined ? undefined : d.lowBatteryCommandTimeoutSeconds * 1000 });
+    this.lowBattery = new LowBatteryCommand(d.lowBatteryCommand, d.log, d.clock, { timeoutMs: d.lowBatteryCommandTimeoutSeconds === undefined ? undefined : d.lowBatteryCommandTimeoutSeconds * 1000 });
   }
 
   private limits(): AlertLimits {
@@ -261,7 +261,7 @@ export class Station {
     });
     aborted.catch(() => undefined);
     try {
-      return { ok: true, value: await Promise.race([withTimeout(p, ms, what, hint, this.d.clock), aborted]) };
+      return { ok: true, value: await Promise.race([withTimeout(this.d.clock, p, ms, what, hint), aborted]) };
     } catch (err) {
       const e = err as Error;
       return { ok: false, error: e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message };

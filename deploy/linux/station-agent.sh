@@ -11,6 +11,11 @@ NODE=/usr/bin/node
 CLI=/opt/station-agent/dist/bin/station-agent.js
 # The same Node flags as the service and `npm start` (agent/process/runtime-flags.ts).
 FLAGS="--max-old-space-size=128 --expose-gc"
+# The provincial dashboard holds a whole province: a heap ceiling of its own, in MB
+# (dashboard.heapMegabytes in docs/configuration.md; 512 unless STATION_DASHBOARD_HEAP_MB says).
+if [ "${1:-}" = dashboard ]; then
+  FLAGS="--max-old-space-size=${STATION_DASHBOARD_HEAP_MB:-512}"
+fi
 STATION_AGENT_CONFIG=${STATION_AGENT_CONFIG:-/etc/station-agent/agent.yaml}
 export STATION_AGENT_CONFIG
 

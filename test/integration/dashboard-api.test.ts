@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rng, SimStation } from '../../scripts/fleet-model.js';
-import { runCli } from '../support/agent.js';
+import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
+import { CLI, runCli } from '../support/agent.js';
 import { reopenDashboard, startDashboard } from '../support/dashboard.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { freePort, peerAvailable, waitUntil } from '../support/peers.js';
+import { childrenOf } from '../support/process.js';
 import { quietLog, tempDir } from '../support/sim.js';
 import { startEmbeddedBroker } from '../../telemetry/broker.js';
 
@@ -58,6 +60,21 @@ describe.skipIf(!hasMosquitto)('the dashboard API and its guard', () => {
       // Doubling from 0.1 s up to 0.4 s, half of each random.
       expect(waits.slice(0, 5).every((ms, i) => ms >= Math.min(400, 100 * 2 ** i) / 2 && ms <= Math.min(400, 100 * 2 ** i))).toBe(true);
       expect(dash.proc.output.match(/MQTT: nothing accepts connections at/g)).toHaveLength(1);
+    } finally {
+      await dash.stop();
+    }
+  });
+
+  it("started under the station agent's 128 MB heap (its flags, or the program's shebang) it runs there, and its log says so and how to give it its own", async () => {
+    const dash = await startDashboard(mosq.url, {}, tempDir('dash-heap-'), AGENT_NODE_FLAGS);
+    try {
+      // One process, which serves: nothing started again behind it.
+      expect(childrenOf(dash.proc.child.pid ?? 0)).toEqual([]);
+      expect(await dash.api<unknown[]>('/api/stations')).toEqual([]);
+      const said = dash.proc.output.split('\n').find((l) => l.includes('under dashboard.heapMegabytes')) ?? '';
+      expect(JSON.parse(said)).toMatchObject({ level: 40, wantMegabytes: 512 });
+      expect(Number((JSON.parse(said) as { heapMegabytes: number }).heapMegabytes)).toBeLessThan(512);
+      expect(said).toContain(`STATION_DASHBOARD_HEAP_MB=512 station-agent dashboard, or node --max-old-space-size=512 ${CLI} dashboard`);
     } finally {
       await dash.stop();
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
+import { DASHBOARD_HEAP_DEFAULT_MB } from '../../dashboard/section.js';
 import { CLI, ENGLISH_LOCALE } from '../support/agent.js';
 import { NotifySocket } from '../support/notify-socket.js';
 import { freePort, peerAvailable } from '../support/peers.js';
@@ -446,6 +447,33 @@ describe.runIf(hasSystemd)('the Linux service (deploy/linux, scripts/install-lin
       expect(r.out.trimEnd().split('\n'), script).toEqual(comment);
       expect(r.out).not.toMatch(/set -euo pipefail/);
     }
+  });
+
+  it("the installed command starts the dashboard with a heap of its own (dashboard.heapMegabytes' default, or STATION_DASHBOARD_HEAP_MB), and the agent's commands with the agent's flags", async () => {
+    const root = tempDir('heap-flags-');
+    install(root);
+    chmodSync(root, 0o755); // a temporary folder is root's alone; the account below must read it
+    // Node stood in for by a script that prints the arguments it was given, one a line.
+    const stub = join(root, 'node-args');
+    writeFileSync(stub, '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+    const command = join(root, 'usr/local/bin/station-agent');
+    writeFileSync(command, readFileSync(command, 'utf8').replace(/^NODE=.*$/m, `NODE=${stub}`));
+    const config = join(root, 'readable.yaml');
+    writeFileSync(config, '', { mode: 0o644 });
+    // As root the command runs as the service's user, which only this root folder's user list has:
+    // an ordinary account instead, as a provincial IT officer runs the dashboard.
+    const argsOf = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const all = { STATION_AGENT_CONFIG: config, ...env };
+      const p = isRoot ? startAs({ uid: 61_003, gid: 61_003, groups: [], umask: '022' }, [command, ...args], { env: { ...ENGLISH_LOCALE, ...all } }) : new Proc('sh', [command, ...args], { env: all });
+      const { code } = await p.exited;
+      expect(code, p.output).toBe(0);
+      return p.stdout.trim().split('\n');
+    };
+    const program = '/opt/station-agent/dist/bin/station-agent.js';
+    expect(await argsOf(['dashboard', '--config', 'd.yaml'])).toEqual([`--max-old-space-size=${DASHBOARD_HEAP_DEFAULT_MB}`, program, 'dashboard', '--config', 'd.yaml']);
+    expect(await argsOf(['dashboard'], { STATION_DASHBOARD_HEAP_MB: '2048' })).toEqual(['--max-old-space-size=2048', program, 'dashboard']);
+    expect(await argsOf(['run', '--config', 'a.yaml'], { STATION_DASHBOARD_HEAP_MB: '2048' })).toEqual([...AGENT_NODE_FLAGS, program, 'run', '--config', 'a.yaml']);
+    expect(await argsOf(['diagnose'])).toEqual([...AGENT_NODE_FLAGS, program, 'diagnose']);
   });
 
   it('STATION_AGENT_CONFIG stands for --config (the installed command sets it)', async () => {

@@ -81,7 +81,8 @@ describe.skipIf(!ready)('Prometheus scrapes the dashboard, Alertmanager receives
       const all = rules.data.groups.flatMap((g) => g.rules);
       const bad = all.filter((r) => r.health !== 'ok');
       if (bad.some((r) => r.health === 'err')) throw new Error(`rules in error: ${JSON.stringify(bad)}`);
-      return all.length === 7 && bad.length === 0;
+      // 7 alerting rules and the 18 recording rules the ministry federates.
+      return all.length === 25 && bad.length === 0;
     }, 10_000, 250);
   });
 

@@ -28,6 +28,9 @@ function aclFile(dir: string): string {
       'user dashboard',
       'topic read ektp/v1/#',
       'topic write ektp/v1/+/+/+/cmd/+',
+      'topic write ektp/v1/+/+/+/status',
+      'topic write ektp/v1/+/+/+/health',
+      'topic write ektp/v1/+/+/+/diagnostics',
       '',
     ].join('\n'),
   );

@@ -33,7 +33,8 @@ async function snmpHarness(): Promise<PrinterHarness & { snmpd: Snmpd }> {
   let model: CardPrinterModel = healthyCardPrinter();
   const section = printerSchema().parse({ driver: 'sim', snmp: { host: '127.0.0.1', port: snmpd.port, communityFile: snmpd.communityFile, timeoutSeconds: 2 } });
   if (!section.snmp) throw new Error('unreachable');
-  const driver = new MonitoredPrinter(sim.driver, section.snmp, { clock: sim.clock, log: quietLog });
+  // The monitor asks a real snmpd: its deadline runs in real time, while the sim's cards take fake time.
+  const driver = new MonitoredPrinter(sim.driver, section.snmp, { clock: systemClock, log: quietLog });
   const serve = (m: CardPrinterModel) => {
     model = m;
     snmpd.serve(walkOf(m));
@@ -49,7 +50,7 @@ async function snmpHarness(): Promise<PrinterHarness & { snmpd: Snmpd }> {
       return serve({ ...model, supplies: model.supplies.map((s) => (s.type === type ? { ...s, level: remaining } : s)) });
     },
     setFaults: (reasons) => serve(withFaults(model, reasons)),
-    advance: (ms) => sim.advance(ms),
+    settle: (p) => sim.settle(p),
     close: () => snmpd.stop(),
   };
 }

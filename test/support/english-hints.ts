@@ -4,14 +4,14 @@ import ts from 'typescript';
 
 /**
  * Finds driver errors whose hint is written in English only: `new HalError(code, message, hint)`,
- * `new HidError(code, message, hint, at)` and `withTimeout(p, ms, what, hint)` where the hint
+ * `new HidError(code, message, hint, at)` and `withTimeout(clock, p, ms, what, hint)` where the hint
  * is a string literal or template, a string concatenation, a fallback or branch to one, or a
  * const (or a property of a const object) that is one, in the same file or imported from
  * another. Read from the syntax, not the types: a hint passed on from another error
  * (`err.hintWords`) is left alone.
  */
 
-const HINT_ARG: Record<string, number> = { HalError: 2, HidError: 2, withTimeout: 3 };
+const HINT_ARG: Record<string, number> = { HalError: 2, HidError: 2, withTimeout: 4 };
 
 function unwrap(e: ts.Expression): ts.Expression {
   let x = e;

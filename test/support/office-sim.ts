@@ -36,6 +36,8 @@ export interface SimPc {
 
 export class OfficeWorld {
   readonly pcs = new Map<string, SimPc>();
+  /** Where collected messages also go, as published (topic, payload): a real broker, for tests of the dashboard process. */
+  relay: ((topic: string, payload: string) => Promise<void>) | undefined;
   private constructor(
     readonly clock: ManualClock,
     readonly accounts: Accounts,
@@ -88,6 +90,7 @@ export class OfficeWorld {
       await pc.publisher.runOnce();
       for (const m of await pc.outbox.page(pc.sentUpTo, Number.MAX_SAFE_INTEGER, 100_000)) {
         pc.sentUpTo = m.seq;
+        await this.relay?.(m.topic, m.payload);
         const place = { station: pc.id, province: pc.province, regency: pc.regency };
         const p = JSON.parse(m.payload) as { schema: string };
         if (p.schema === 'office.entry/1') await this.accounts.addEntry(place, p as OfficeEntryPayload);

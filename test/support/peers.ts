@@ -38,11 +38,16 @@ export function canMountTmpfs(): boolean {
 /** A free TCP port on loopback (the OS picks one; it is released before the peer binds it). */
 export { freePort } from '../../scripts/bench-support.js';
 
+/**
+ * Polls `check` until it holds, or fails after `timeoutMs`. The first look again comes after
+ * 1 ms, each next one twice as late up to `stepMs`: what holds within a few event-loop turns
+ * costs no full step, and a long wait on a real peer does not spin.
+ */
 export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, stepMs = 25): Promise<void> {
   const end = Date.now() + timeoutMs;
-  for (;;) {
+  for (let step = Math.min(1, stepMs); ; step = Math.min(step * 2, stepMs)) {
     if (await check()) return;
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, stepMs));
+    await new Promise((r) => setTimeout(r, step));
   }
 }

@@ -4,5 +4,7 @@ export interface StandinIo {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   exit(code: number): void;
+  /** Where a slow answer waits (default: the process's own timers). */
+  setTimer?(fn: () => void, ms: number): unknown;
 }
 export function runStandin(file: string, io: StandinIo): void;

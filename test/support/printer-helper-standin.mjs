@@ -34,9 +34,11 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Runs the stand-in on the given streams: a process's own (below), or pipes in the test's process
- * (test/support/windows-printer.ts), so unit tests start no process.
+ * (test/support/windows-printer.ts), so unit tests start no process. In the test's process a slow
+ * answer waits on `io.setTimer` (the test's clock, so a manual one moves the helper's time too).
  */
 export function runStandin(file, io) {
+  const later = io.setTimer ?? ((fn, ms) => void setTimeout(fn, ms));
   const read = () => JSON.parse(readFileSync(file, 'utf8'));
   const memFile = `${file}.spooler.json`;
   const mem = existsSync(memFile) ? JSON.parse(readFileSync(memFile, 'utf8')) : { nextId: 40, queue: [], log: [] };
@@ -154,7 +156,7 @@ export function runStandin(file, io) {
     const ms = state.slow?.[req.op];
     if (ms) {
       busy = true;
-      setTimeout(() => {
+      later(() => {
         busy = false;
         if (dead) return;
         reply(req);

@@ -50,9 +50,7 @@ function peer(url: string, dir: string, proc: Proc): MonitoringPeer {
  * bearer token from `tokenFile` when given.
  */
 export async function startPrometheus(o: { targets: string[]; tokenFile?: string; ruleFiles?: string[] }): Promise<MonitoringPeer> {
-  const dir = tempDir('prom-');
-  const port = await freePort();
-  const config = {
+  return startPrometheusWith({
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
     rule_files: o.ruleFiles ?? [],
     scrape_configs: [
@@ -62,9 +60,15 @@ export async function startPrometheus(o: { targets: string[]; tokenFile?: string
         ...(o.tokenFile ? { authorization: { type: 'Bearer', credentials_file: o.tokenFile } } : {}),
       },
     ],
-  };
+  });
+}
+
+/** Prometheus with this configuration (a shipped sample rendered for the test: its ports, 1 s intervals), and these flags besides. */
+export async function startPrometheusWith(config: Record<string, unknown>, flags: readonly string[] = []): Promise<MonitoringPeer> {
+  const dir = tempDir('prom-');
+  const port = await freePort();
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
-  const proc = new Proc('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`]);
+  const proc = new Proc('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...flags]);
   const url = `http://127.0.0.1:${port}`;
   await ready(url, proc, 'Prometheus');
   return peer(url, dir, proc);

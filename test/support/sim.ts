@@ -9,6 +9,7 @@ import { SimPrinter, type SimPrinterState } from '../../hal/printer/sim/driver.j
 import { SimUps, type SimUpsState } from '../../hal/ups/sim/driver.js';
 import type { PrinterHarness } from './contracts/printer.js';
 import type { UpsHarness } from './contracts/ups.js';
+import { untilSettled } from './settle.js';
 
 export const quietLog = pino({ level: 'silent' });
 
@@ -23,25 +24,6 @@ export class StateFile<T extends object> {
   merge(patch: Partial<T>): void {
     this.write({ ...this.state, ...patch });
   }
-}
-
-/**
- * Wait for `p` while letting simulated time pass in steps, with a real pause between steps so
- * the driver's own I/O (it reads its state file before starting a card) can run. Bounded in
- * real time, not in steps, so a slow machine does not run out of simulated time first.
- */
-export async function untilSettled<T>(p: Promise<T>, advance: (ms: number) => Promise<void> | void, stepMs = 1000, realTimeoutMs = 20_000): Promise<T> {
-  let settled = false;
-  p.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  const end = Date.now() + realTimeoutMs;
-  while (!settled && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 2));
-    await advance(stepMs);
-  }
-  return p;
 }
 
 export function tempDir(prefix = 'agent-test-'): string {
@@ -59,7 +41,7 @@ export function simPrinterHarness(opts: Record<string, unknown> = {}): PrinterHa
     file,
     setRemaining: (kind, remaining) => Promise.resolve(file.merge({ [kind]: { remaining } })),
     setFaults: (reasons) => Promise.resolve(file.merge({ reasons })),
-    advance: (ms) => Promise.resolve(clock.advance(ms)),
+    settle: (p) => untilSettled(p, clock),
     close: () => Promise.resolve(),
   };
 }

@@ -3,12 +3,14 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { systemClock, type Clock } from '../../core/clock.js';
+import { ManualClock, systemClock, type Clock } from '../../core/clock.js';
 import { windowsPrinterSchema } from '../../hal/printer/windows/config.js';
 import { WindowsPrinter } from '../../hal/printer/windows/driver.js';
 import type { SpawnHelper } from '../../hal/printer/windows/link.js';
 import type { PrinterHarness } from './contracts/printer.js';
 import { runStandin } from './printer-helper-standin.mjs';
+import { waitUntil } from './peers.js';
+import { turn, untilSettled } from './settle.js';
 import { quietLog, tempDir } from './sim.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/windows');
@@ -62,12 +64,24 @@ export function healthyState(): StandinState {
 
 /**
  * The stand-in run in this process on pipes, as a child process would be: unit tests start no
- * process. `starts` counts the helpers started.
+ * process. Its slow answers wait on `clock`, the driver's, so a manual clock moves both. `starts`
+ * counts the helpers started; `unanswered` the lines the live helpers were given and have not
+ * answered yet, and `traffic` every line either way, so a test can wait until the link is quiet.
  */
-export function inProcessStandin(file: string): SpawnHelper & { starts: number } {
+export function inProcessStandin(file: string, clock: Clock = systemClock): SpawnHelper & { starts: number; readonly unanswered: number; traffic: number } {
+  const live = new Set<{ asked: number; answered: number }>();
+  const lines = (s: unknown) => String(s).split('\n').length - 1;
   const spawnHelper = () => {
     spawnHelper.starts += 1;
+    const talk = { asked: 0, answered: 0 };
+    live.add(talk);
     const stdin = new PassThrough();
+    const write = stdin.write.bind(stdin) as (chunk: string) => boolean;
+    stdin.write = ((chunk: string) => {
+      talk.asked += lines(chunk);
+      spawnHelper.traffic += 1;
+      return write(chunk);
+    }) as typeof stdin.write;
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const events = new EventEmitter();
@@ -75,6 +89,7 @@ export function inProcessStandin(file: string): SpawnHelper & { starts: number }
     const exit = (code: number | null, signal: NodeJS.Signals | null) => {
       if (exited) return;
       exited = true;
+      live.delete(talk);
       setImmediate(() => {
         stdout.end();
         stderr.end();
@@ -99,15 +114,38 @@ export function inProcessStandin(file: string): SpawnHelper & { starts: number }
     setImmediate(() =>
       runStandin(file, {
         stdin,
-        stdout: { write: (s: string) => !exited && stdout.write(s) },
+        stdout: {
+          write: (s: string) => {
+            if (exited) return false;
+            talk.answered += lines(s);
+            spawnHelper.traffic += 1;
+            return stdout.write(s);
+          },
+        },
         stderr: { write: (s: string) => !exited && stderr.write(s) },
         exit: (code: number) => exit(code, null),
+        setTimer: (fn: () => void, ms: number) => clock.setTimer(fn, ms),
       }),
     );
     return child as unknown as ReturnType<SpawnHelper>;
   };
   spawnHelper.starts = 0;
-  return spawnHelper;
+  spawnHelper.traffic = 0;
+  Object.defineProperty(spawnHelper, 'unanswered', { get: () => [...live].reduce((n, t) => n + t.asked - t.answered, 0) });
+  return spawnHelper as typeof spawnHelper & { readonly unanswered: number };
+}
+
+/**
+ * Until the in-process helper has answered every line it was given, and a turn passes with no
+ * line either way: nothing more happens over the link without the clock moving.
+ */
+async function linkQuiet(helper: { readonly unanswered: number; readonly traffic: number }): Promise<void> {
+  for (;;) {
+    const before = helper.traffic;
+    await waitUntil('the helper to answer', () => helper.unanswered === 0, 5000);
+    await turn();
+    if (helper.traffic === before) return;
+  }
 }
 
 /** Win32_Printer's DetectedErrorState for a fault the contract imposes. */
@@ -121,7 +159,15 @@ export function windowsPrinterHarness(
   opts: Record<string, unknown> = {},
   clock: Clock = systemClock,
   asProcess = false,
-): PrinterHarness & { driver: WindowsPrinter; state: StandinState; write(patch: Partial<StandinState>): void; file: string; heard(): string[] } {
+): PrinterHarness & {
+  driver: WindowsPrinter;
+  state: StandinState;
+  write(patch: Partial<StandinState>): void;
+  file: string;
+  heard(): string[];
+  /** The in-process stand-in's lines, to wait until the link is quiet (undefined for a helper process). */
+  helper: { readonly unanswered: number; readonly traffic: number } | undefined;
+} {
   const file = join(tempDir('windows-printer-'), 'standin.json');
   let state = healthyState();
   const write = (patch: Partial<StandinState>) => {
@@ -139,7 +185,8 @@ export function windowsPrinterHarness(
     ...(asProcess ? { helperCommand: [process.execPath, STANDIN, file] } : {}),
     ...opts,
   });
-  const driver = new WindowsPrinter(config, { clock, log: quietLog }, asProcess ? undefined : inProcessStandin(file));
+  const helper = asProcess ? undefined : inProcessStandin(file, clock);
+  const driver = new WindowsPrinter(config, { clock, log: quietLog }, helper);
   let ribbon: number | null = 43;
   let film: number | null = 71;
   let hopper: 'Cards Present' | 'Empty' = 'Cards Present';
@@ -150,6 +197,7 @@ export function windowsPrinterHarness(
   return {
     driver,
     file,
+    helper,
     get state() {
       return state;
     },
@@ -168,7 +216,9 @@ export function windowsPrinterHarness(
       write({ printer: { found: true, printer: { ...(JSON.parse(fixture('win32-printer.json')) as Record<string, unknown>), DetectedErrorState: code } } });
       return Promise.resolve();
     },
-    advance: () => new Promise((r) => setTimeout(r, 5)),
+    // On a manual clock it moves only to what the driver waits on, the link quiet first (so no
+    // request's deadline is reached by the test's hand); on the system clock real time passes.
+    settle: (p) => (clock instanceof ManualClock && helper ? untilSettled(p, clock, { quiet: () => linkQuiet(helper) }) : p),
     close: () => Promise.resolve(),
   };
 }

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ActiveAlerts } from '../../dashboard/active-alerts.js';
 import { alertmanagerHeaders, AlertmanagerPoster, type AmAlert } from '../../dashboard/alertmanager.js';
 import { dashboardConfigSchema } from '../../dashboard/config.js';
+import { ManualClock } from '../../core/clock.js';
 import type { StoredEvent } from '../../dashboard/store.js';
 import { ingestRig, openStores, T0 } from '../support/dashboard-rig.js';
 import { freePort, waitUntil } from '../support/peers.js';
@@ -117,13 +118,40 @@ function memoryLog() {
   return { log, lines };
 }
 
+/**
+ * Let `ms` pass on the manual clock a timer at a time, each post a timer sets going answered
+ * before the clock moves on: no real pause, so what the test sees does not hang on this machine's speed.
+ */
+async function pass(clock: ManualClock, p: AlertmanagerPoster, ms: number): Promise<void> {
+  const end = clock.monotonic() + ms;
+  for (;;) {
+    await p.settled();
+    const next = clock.nextTimerIn();
+    if (next === null || clock.monotonic() + next > end) break;
+    clock.advance(next);
+  }
+  clock.advance(end - clock.monotonic());
+}
+
+/** Move the clock a timer at a time until `cond` holds; fail after `maxMs` of the clock. */
+async function passUntil(what: string, clock: ManualClock, p: AlertmanagerPoster, cond: () => boolean, maxMs = 60_000): Promise<void> {
+  const end = clock.monotonic() + maxMs;
+  for (;;) {
+    await p.settled();
+    if (cond()) return;
+    const next = clock.nextTimerIn();
+    if (next === null || clock.monotonic() + next > end) throw new Error(`not within ${maxMs} ms of the clock: ${what}`);
+    clock.advance(next);
+  }
+}
+
 describe('posting to Alertmanager', () => {
   const posters: AlertmanagerPoster[] = [];
   afterEach(async () => {
     for (const p of posters.splice(0)) await p.stop();
   });
-  const poster = (port: number, o: Partial<ConstructorParameters<typeof AlertmanagerPoster>[0]> = {}) => {
-    const p = new AlertmanagerPoster({ url: `http://127.0.0.1:${port}/`, resendMs: 400, timeoutMs: 500, retryMs: 50, batchMs: 10, log: quietLog, ...o });
+  const poster = (port: number, clock: ManualClock, o: Partial<ConstructorParameters<typeof AlertmanagerPoster>[0]> = {}) => {
+    const p = new AlertmanagerPoster({ url: `http://127.0.0.1:${port}/`, resendMs: 400, timeoutMs: 500, retryMs: 50, batchMs: 10, log: quietLog, clock, ...o });
     posters.push(p);
     return p;
   };
@@ -132,12 +160,14 @@ describe('posting to Alertmanager', () => {
     const port = await freePort();
     const am = await fakeAlertmanager(port);
     try {
+      const clock = new ManualClock();
       const book = new ActiveAlerts();
-      const p = poster(port, { regencyName: (c) => (c === '5371' ? 'Kota Kupang' : undefined) });
+      const p = poster(port, clock, { regencyName: (c) => (c === '5371' ? 'Kota Kupang' : undefined) });
       p.start();
-      const raisedAt = Date.now() - 1000;
-      p.take(book.apply(ev('supply.film.empty', 'raised', raisedAt, { message: 'Film (film) is empty: the station cannot print' }), Date.now()));
-      await waitUntil('the raise', () => am.posts.length >= 1, 3000);
+      const raisedAt = clock.now() - 1000;
+      p.take(book.apply(ev('supply.film.empty', 'raised', raisedAt, { message: 'Film (film) is empty: the station cannot print' }), clock.now()));
+      await pass(clock, p, 10);
+      expect(am.posts).toHaveLength(1);
       const a = am.posts[0]?.alerts[0];
       expect(a).toMatchObject({
         labels: { alertname: 'supply.film.empty', station: '5371-01', province: '53', regency: '5371', severity: 'critical' },
@@ -148,17 +178,18 @@ describe('posting to Alertmanager', () => {
           description: 'Film (film) is empty: the station cannot print',
         },
         startsAt: new Date(raisedAt).toISOString(),
+        // Active: it says it ends four resend periods on, and is posted again before that.
+        endsAt: new Date(clock.now() - 10 + 4 * 400).toISOString(),
       });
-      // Active: it says it ends four resend periods on, and is posted again before that.
-      expect(Date.parse(a?.endsAt ?? '')).toBeGreaterThan(Date.now() + 1000);
-      await waitUntil('a repost', () => am.posts.length >= 3, 3000);
-      expect(am.posts[2]?.alerts.map((x) => x.labels.alertname)).toEqual(['supply.film.empty']);
-      const clearedAt = Date.now() - 100;
-      p.take(book.apply(ev('supply.film.empty', 'cleared', clearedAt), Date.now()));
-      await waitUntil('the resolution', () => am.posts.some((x) => x.alerts.some((y) => y.endsAt === new Date(clearedAt).toISOString())), 3000);
+      await pass(clock, p, 800);
+      expect(am.posts.map((x) => x.alerts.map((y) => y.labels.alertname))).toEqual([['supply.film.empty'], ['supply.film.empty'], ['supply.film.empty']]);
+      const clearedAt = clock.now() - 100;
+      p.take(book.apply(ev('supply.film.empty', 'cleared', clearedAt), clock.now()));
+      await pass(clock, p, 10);
+      expect(am.posts.at(-1)?.alerts.map((y) => y.endsAt)).toEqual([new Date(clearedAt).toISOString()]);
       const n = am.posts.length;
-      await new Promise((r) => setTimeout(r, 900));
-      // Resolved and taken: not posted again; nothing else fires.
+      // Two resend periods and more: resolved and taken, it is not posted again; nothing else fires.
+      await pass(clock, p, 900);
       expect(am.posts.slice(n).flatMap((x) => x.alerts)).toEqual([]);
       expect(p.status()).toMatchObject({ up: true, firing: 0, pending: 0 });
     } finally {
@@ -172,25 +203,26 @@ describe('posting to Alertmanager', () => {
     const dir = tempDir('am-token-');
     writeFileSync(join(dir, 'token'), 'tok-0123456789abcdef\n');
     const headers = alertmanagerHeaders({ url: 'http://a', bearerTokenFile: join(dir, 'token'), resendSeconds: 60, timeoutSeconds: 10 }, 'f.yaml');
+    const clock = new ManualClock();
     const book = new ActiveAlerts();
-    const p = poster(port, { log, headers, resendMs: 300 });
+    const p = poster(port, clock, { log, headers, resendMs: 300 });
     p.start();
-    p.take(book.apply(ev('ups.on_battery', 'raised', Date.now(), { severity: 'warning' }), Date.now()));
-    p.take(book.apply(ev('printer.offline', 'raised', Date.now()), Date.now()));
-    await waitUntil('a failed post', () => p.status().up === false, 3000);
-    p.take(book.apply(ev('printer.offline', 'cleared', Date.now()), Date.now()));
+    p.take(book.apply(ev('ups.on_battery', 'raised', clock.now(), { severity: 'warning' }), clock.now()));
+    p.take(book.apply(ev('printer.offline', 'raised', clock.now()), clock.now()));
+    await passUntil('a failed post', clock, p, () => p.status().up === false);
+    p.take(book.apply(ev('printer.offline', 'cleared', clock.now()), clock.now()));
     expect(p.status()).toMatchObject({ up: false, firing: 1, pending: 2 });
     expect(p.status().lastError).toMatch(/ECONNREFUSED: is Alertmanager running at dashboard\.alertmanager\.url/);
-    await new Promise((r) => setTimeout(r, 400));
-    // Said once, not on every retry.
+    // Retried after 50, 100, 200 ms meanwhile, and said once, not on every retry.
+    await pass(clock, p, 400);
     expect(lines.filter((l) => l.includes('did not take the alerts'))).toHaveLength(1);
 
     const am = await fakeAlertmanager(port);
     try {
-      await waitUntil('delivery after Alertmanager came back', () => p.status().pending === 0 && p.status().up === true, 3000);
+      await passUntil('delivery after Alertmanager came back', clock, p, () => p.status().pending === 0 && p.status().up === true, 300);
       const got = am.posts.flatMap((x) => x.alerts);
-      expect(got.find((a) => a.labels.alertname === 'ups.on_battery' && Date.parse(a.endsAt) > Date.now())).toBeDefined();
-      expect(got.find((a) => a.labels.alertname === 'printer.offline' && Date.parse(a.endsAt) <= Date.now())).toBeDefined();
+      expect(got.find((a) => a.labels.alertname === 'ups.on_battery' && Date.parse(a.endsAt) > clock.now())).toBeDefined();
+      expect(got.find((a) => a.labels.alertname === 'printer.offline' && Date.parse(a.endsAt) <= clock.now())).toBeDefined();
       expect(am.posts[0]?.headers.authorization).toBe('Bearer tok-0123456789abcdef');
       expect(lines.some((l) => l.includes('Alertmanager answers again'))).toBe(true);
       // The token never reaches the log.
@@ -205,19 +237,48 @@ describe('posting to Alertmanager', () => {
     let status = 400;
     const am = await fakeAlertmanager(port, () => status);
     try {
+      const clock = new ManualClock();
       const book = new ActiveAlerts();
-      const p = poster(port, { resendMs: 5000 });
+      const p = poster(port, clock, { resendMs: 5000 });
       p.start();
-      p.take(book.apply(ev('host.disk_low', 'raised', Date.now(), { severity: 'warning' }), Date.now()));
-      await waitUntil('the post', () => am.posts.length === 1, 3000);
-      await new Promise((r) => setTimeout(r, 300));
+      p.take(book.apply(ev('host.disk_low', 'raised', clock.now(), { severity: 'warning' }), clock.now()));
+      await pass(clock, p, 10);
+      expect(am.posts).toHaveLength(1);
+      // A failure would be retried after 50 ms, then 100, 200...: none until the resend period.
+      await pass(clock, p, 4980);
       expect([am.posts.length, p.pending]).toEqual([1, 0]);
       status = 503;
-      p.take(book.apply(ev('host.disk_low', 'cleared', Date.now()), Date.now()));
-      await waitUntil('retries of the 503', () => am.posts.length >= 3, 3000);
+      p.take(book.apply(ev('host.disk_low', 'cleared', clock.now()), clock.now()));
+      await passUntil('retries of the 503', clock, p, () => am.posts.length >= 3, 1000);
       expect(p.status()).toMatchObject({ up: false, pending: 1, lastError: 'HTTP 503: ' });
     } finally {
       await am.close();
+    }
+  });
+
+  it('an Alertmanager that takes the post and never answers: given up at timeoutMs on the injected clock, and the alert kept', async () => {
+    const port = await freePort();
+    let asked = 0;
+    const server = createServer(() => void asked++);
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    try {
+      const clock = new ManualClock();
+      const book = new ActiveAlerts();
+      const p = poster(port, clock);
+      p.start();
+      p.take(book.apply(ev('printer.offline', 'raised', clock.now()), clock.now()));
+      clock.advance(0);
+      await waitUntil('the post to arrive', () => asked === 1);
+      // The post waits on the clock's 500 ms, not on the machine's.
+      expect(clock.nextTimerIn()).toBe(500);
+      clock.advance(499);
+      expect(p.status().up).toBeNull();
+      clock.advance(1);
+      await p.settled();
+      expect(p.status()).toMatchObject({ up: false, pending: 1, lastError: 'no answer within 500 ms (dashboard.alertmanager.timeoutSeconds)' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 });

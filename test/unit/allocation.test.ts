@@ -8,13 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { allocation } from '../../dashboard/allocation.js';
 import type { OfficeStock } from '../../dashboard/office-api.js';
 import { request } from '../../dashboard/request.js';
+import { rollsOf } from '../../dashboard/rolls.js';
+import type { DayRow } from '../../dashboard/accounts.js';
 
 const TODAY = '2027-01-15';
 function office(id: string, o: { stock: number; rate: number; regency?: string; province?: string; lead?: number; updatedAt?: string; today?: string }): OfficeStock {
   const lead = o.lead ?? 21;
   const today = o.today ?? TODAY;
   const q = request({ days: [], today, onHand: o.stock, inTransit: 0, queued: 0, leadDays: lead, boxSize: 100, months: 3, printers: 1, expectedCardsPerDay: o.rate });
-  return { office: id, name: null, regency: o.regency ?? id.slice(0, 4), province: o.province ?? id.slice(0, 2), onHand: o.stock, inTransit: 0, ratePerDay: o.rate, daysLeft: o.rate > 0 ? o.stock / o.rate : null, requestPoint: q.requestPoint, requestOn: q.requestOn, leadDays: lead, boxSize: 100, low: false, printedYesterday: 0, silent: [], updatedAt: o.updatedAt ?? today };
+  return { office: id, name: null, regency: o.regency ?? id.slice(0, 4), province: o.province ?? id.slice(0, 2), onHand: o.stock, inTransit: 0, ratePerDay: o.rate, daysLeft: o.rate > 0 ? o.stock / o.rate : null, requestPoint: q.requestPoint, requestOn: q.requestOn, leadDays: lead, boxSize: 100, low: false, printedYesterday: 0, printedToday: 0, stations: [], month: { opening: 0, received: 0, borrowed: 0, lent: 0, printed: 0, spoiled: 0, corrections: 0, closing: 0, problems: 0 }, silent: [], updatedAt: o.updatedAt ?? today };
 }
 
 describe('the allocation', () => {
@@ -45,6 +47,46 @@ describe('the allocation', () => {
     const a = allocation([office('5371-B', { stock: 500, rate: 200 }), office('5371-F', { stock: 20_000, rate: 200 })], { today: TODAY, idleMonths: 6 });
     expect(a.moves).toEqual([]);
     expect(a.short[0]).toMatchObject({ office: '5371-B', left: a.short[0]?.shortfall });
+  });
+});
+
+describe('rolls of ribbon and film, and the nearest lender', () => {
+  it('moves whole rolls where offices report them, each lender keeping its own need; an office that reports none is not counted', () => {
+    const a = office('5371-A', { stock: 9000, rate: 50 });
+    const b = office('5371-B', { stock: 9000, rate: 50 });
+    const c = office('5371-C', { stock: 9000, rate: 50 });
+    a.rolls = { ribbon: { onHand: 40, perDay: 0.2 }, film: null }; // 200 days: idle
+    b.rolls = { ribbon: { onHand: 2, perDay: 0.5 }, film: { onHand: 3, perDay: 0.1 } }; // ribbon for 4 days
+    const r = allocation([a, b, c], { today: TODAY, idleMonths: 6 });
+    const ribbon = r.moves.filter((m) => m.kind === 'ribbon');
+    // A keeps 0.2 × (21 + 90) = 22.2, so 23 rolls; 17 spare. B needs ⌈0.5 × 28⌉ + 0.5 × 21 − 2 = 22.5, so 23.
+    expect(ribbon).toEqual([expect.objectContaining({ from: '5371-A', to: '5371-B', quantity: 17 })]);
+    expect(ribbon[0]?.words).toEqual({ id: 'pindahkan 17 gulungan pita dari 5371-A (stok 7 bulan) ke 5371-B, habis dalam 4 hari', en: 'move 17 ribbon rolls from 5371-A (7 months of stock) to 5371-B, runs out in 4 days' });
+    expect(r.short.find((s) => s.kind === 'ribbon')).toMatchObject({ office: '5371-B', shortfall: 23, left: 6 });
+    expect(r.moves.filter((m) => m.kind === 'film')).toEqual([]);
+    expect(r.idle.filter((i) => i.kind !== 'blanks').map((i) => i.office)).toEqual(['5371-A']);
+  });
+
+  it('within a province, the nearer regency lends first where dashboard.regencies places them', () => {
+    const want = office('5301-W', { stock: 500, rate: 100 });
+    const far = office('5320-F', { stock: 90_000, rate: 50 });
+    const near = office('5302-N', { stock: 60_000, rate: 50 });
+    const place: Record<string, [number, number]> = { '5301': [-10.2, 123.6], '5302': [-9.9, 124.3], '5320': [-8.6, 119.9] };
+    const km = (x: string, y: string) => (place[x] && place[y] ? Math.hypot(place[x][0] - place[y][0], place[x][1] - place[y][1]) * 111 : null);
+    const r = allocation([want, far, near], { today: TODAY, idleMonths: 6, distance: km });
+    expect(r.moves[0]?.from).toBe('5302-N');
+    // Without places, the larger surplus lends first.
+    expect(allocation([want, far, near], { today: TODAY, idleMonths: 6 }).moves[0]?.from).toBe('5320-F');
+  });
+
+  it("an office's rolls from its stations' days: shelves and the store as the last day ended, and the rolls put in a day", () => {
+    const day = (station: string, d: string, figures: object) => ({ station, day: d, province: '53', regency: '5371', office: '5371-DINAS', figures: figures as DayRow['figures'] });
+    const days = [
+      day('A-01', '2027-01-10', { ribbon: { received: 0, transfersIn: 2, returned: 0, installed: 1, corrections: 0, onHandEnd: 3 } }),
+      day('A-01', '2027-01-14', { ribbon: { received: 0, transfersIn: 0, returned: 0, installed: 1, corrections: 0, onHandEnd: 2 } }),
+      day('A-GUDANG', '2027-01-14', { store: { ribbon: { received: 10, sent: 2, returned: 0, lent: 0, borrowed: 0, corrections: 0, onHandEnd: 8 } } }),
+    ];
+    expect(rollsOf(days, '2027-01-15')).toEqual({ ribbon: { onHand: 10, perDay: 1 }, film: null });
   });
 });
 

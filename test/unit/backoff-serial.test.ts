@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Backoff, backoffDelay } from '../../core/backoff.js';
 import { ManualClock } from '../../core/clock.js';
 import { OneAtATime } from '../../core/one-at-a-time.js';
+import { turn } from '../support/settle.js';
 
 describe('reconnect backoff', () => {
   it('doubles up to the cap, with half of each delay random', () => {
@@ -34,7 +35,7 @@ describe('serial calls', () => {
     const first = serial.run(() => new Promise<string>((r) => (release = () => (log.push('first'), r('a')))));
     const failing = serial.run(() => (log.push('second'), Promise.reject(new Error('no'))));
     const third = serial.run(() => (log.push('third'), Promise.resolve('c')));
-    await new Promise((r) => setTimeout(r, 5));
+    await turn();
     expect(log).toEqual([]); // nothing overtakes the first while it runs
     release();
     await expect(first).resolves.toBe('a');

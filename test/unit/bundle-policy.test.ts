@@ -5,12 +5,12 @@ import { isExternalFor, isMqttConnect, MQTT_CONNECT_LEFT_OUT } from '../../scrip
 describe('what the bundle holds and what stays an import from node_modules', () => {
   const root = '/srv/x/node_modules/station-agent';
   const external = isExternalFor(root);
-  const ours = `${root}/dist/agent/cli.js`;
+  const ours = `${root}/build/agent/cli.js`;
 
   it('bundles our files, asked as written or as resolved, on Linux and on Windows', () => {
     expect(external('./cli/common.js', ours)).toBe(false);
-    expect(external(`${root}/dist/agent/cli/common.js`, ours)).toBe(false);
-    expect(external('C:\\Program Files\\station-agent\\dist\\agent\\cli\\common.js', 'C:\\Program Files\\station-agent\\dist\\agent\\cli.js')).toBe(false);
+    expect(external(`${root}/build/agent/cli/common.js`, ours)).toBe(false);
+    expect(external('C:\\Program Files\\station-agent\\build\\agent\\cli\\common.js', 'C:\\Program Files\\station-agent\\build\\agent\\cli.js')).toBe(false);
     expect(external('\0rolldown/runtime.js', ours)).toBe(false);
   });
 

@@ -107,6 +107,17 @@ describe('forged seq and time', () => {
     expect(rig.fleet.entries.get('s-01')?.health?.seq).toBe(6);
   });
 
+  it('a station restarted after a simulated fleet held its id: its status first, then its first health on a new count, is taken as the restart (the row is not pinned)', async () => {
+    const rig = await ingestRig({ staleAfterMs: 60_000 });
+    await rig.send('5371/s-01/health', text('s-01', 90_000));
+    // The fleet stops; an hour later the real agent starts: its status comes just before its first health.
+    rig.at(T0 + 3_600_000);
+    await rig.send('5371/s-01/status', { schema: 'station.status/1', station: 's-01', ts: new Date(T0 + 3_600_000).toISOString(), online: true, version: '0.1.0' });
+    await rig.send('5371/s-01/health', text('s-01', 3, T0 + 3_600_500));
+    expect(rig.fleet.entries.get('s-01')?.health?.seq).toBe(3);
+    expect(rig.fleet.restarts).toBe(1);
+  });
+
   it('a ts in year 9999 is refused for health and events; a few minutes of clock skew is not', async () => {
     const rig = await ingestRig();
     await rig.send('5371/s-01/health', text('s-01', 1));

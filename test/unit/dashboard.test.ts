@@ -7,6 +7,7 @@ import { lending, ranking } from '../../dashboard/views.js';
 import { rng, SimStation } from '../../scripts/fleet-model.js';
 import type { HealthPayload } from '../../telemetry/payloads.js';
 import { health, ingestRig, openStores, T0 } from '../support/dashboard-rig.js';
+import { waitUntil } from '../support/peers.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { quietLog, tempDir } from '../support/sim.js';
 
@@ -321,6 +322,7 @@ describe('the live stream', () => {
     const server = new DashboardServer({ host: '127.0.0.1', port: 0, token: null, api, log: quietLog });
     await server.start();
     const port = Number(new URL(server.address).port);
+    let taken = 0;
     const open = (read: boolean) =>
       new Promise<import('node:net').Socket>((resolve) => {
         const s = connect(port, '127.0.0.1', () => s.write(`GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
@@ -328,16 +330,18 @@ describe('the live stream', () => {
           if (!read) s.pause();
           resolve(s);
         });
-        if (read) s.on('data', () => undefined);
+        if (read) s.on('data', (b: Buffer) => void (taken += b.length));
       });
     const asleep = await open(false);
     const awake = await open(true);
     try {
       expect(server.clients).toBe(2);
       const big = 'x'.repeat(1024 * 1024);
-      for (let i = 0; i < 40 && server.clients > 1; i++) {
+      const start = taken;
+      for (let i = 1; i <= 40 && server.clients > 1; i++) {
         server.broadcast('rows', big);
-        await new Promise((r) => setTimeout(r, 20));
+        // The reading page takes each update before the next, as a live page does.
+        await waitUntil('the reading page to take the update', () => taken - start >= i * big.length);
       }
       expect(server.clients).toBe(1);
     } finally {

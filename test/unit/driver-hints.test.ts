@@ -114,13 +114,13 @@ describe('no driver hint is written in English only', () => {
       "new HalError('timeout', 'm', A);",
       "new HalError('timeout', 'm', ok ? T.two : 'Check the other.');",
       "new HalError('timeout', 'm', err.hintWords ?? 'Check upsd.');",
-      "withTimeout(p, 10, 'x', 'Check the USB cable.');",
+      "withTimeout(clock, p, 10, 'x', 'Check the USB cable.');",
       "new HalError('timeout', 'm', T.one);",
       "new HalError('timeout', 'm', { id: 'Periksa kabel.', en: 'Check the cable.' });",
       "new HalError('timeout', 'm', T.two);",
       "new HalError('timeout', 'm', err.hintWords);",
       "new HalError('timeout', 'no hint at all');",
-      "withTimeout(p, 10, 'x');",
+      "withTimeout(clock, p, 10, 'x');",
     ].join('\n');
     expect(englishHintsIn('x.ts', code)).toEqual(['x.ts:3', 'x.ts:4', 'x.ts:5', 'x.ts:6', 'x.ts:7', 'x.ts:8', 'x.ts:9']);
   });

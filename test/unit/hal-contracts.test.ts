@@ -1,3 +1,4 @@
+import { ManualClock } from '../../core/clock.js';
 import { printerContract } from '../support/contracts/printer.js';
 import { httpRecordsHarness, recordsContract, simRecordsHarness } from '../support/contracts/records.js';
 import { upsContract } from '../support/contracts/ups.js';
@@ -15,4 +16,4 @@ for (const name of HID_FIXTURES) upsContract(`hid (${name} replayed)`, () => Pro
 recordsContract('sim', simRecordsHarness);
 recordsContract('http', httpRecordsHarness);
 // The Windows spooler driver over a stand-in for its PowerShell helper (the helper itself runs only on Windows).
-printerContract('windows (stand-in helper)', () => Promise.resolve(windowsPrinterHarness()));
+printerContract('windows (stand-in helper)', () => Promise.resolve(windowsPrinterHarness({}, new ManualClock())));

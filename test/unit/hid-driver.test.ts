@@ -1,4 +1,3 @@
-import { systemClock } from '../../core/clock.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
@@ -11,6 +10,7 @@ import type { OpenHid } from '../../hal/ups/hid/transport.js';
 import { USAGE } from '../../hal/ups/hid/usages.js';
 import { bytesOf, HID_FIXTURES, loadHidFixture } from '../support/hid-fixtures.js';
 import { hidOptions, ReplayUps } from '../support/hid-replay.js';
+import { settledYet, turn, untilSettled } from '../support/settle.js';
 import { quietLog } from '../support/sim.js';
 
 const driverOn = (replay: ReplayUps, extra: Parameters<typeof hidOptions>[0] = {}) => new HidUps(hidOptions(extra), { clock: new ManualClock(), log: quietLog }, replay.open);
@@ -133,14 +133,23 @@ describe('HID driver on replayed captures', () => {
   it('a UPS that opens only after the open timed out is closed when it arrives, not left held', async () => {
     const replay = ReplayUps.fromFixture('eaton-5sc-750');
     let closed = 0;
+    let arrive: () => void = () => undefined;
     const open: OpenHid = async (sel) => {
       const t = await replay.open(sel);
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise<void>((r) => (arrive = r));
       return { ...t, close: () => ((closed += 1), Promise.resolve()) };
     };
-    const driver = new HidUps(hidOptions({ timeoutSeconds: 0.1 }), { clock: new ManualClock(), log: quietLog }, open);
-    expect((await errorOf(driver.read())).message).toMatch(/opening the USB UPS did not answer within 100 ms/);
-    await new Promise((r) => setTimeout(r, 400));
+    const clock = new ManualClock();
+    const driver = new HidUps(hidOptions({ timeoutSeconds: 0.1 }), { clock, log: quietLog }, open);
+    const reading = errorOf(driver.read());
+    await turn();
+    // The open waits on its deadline, on the driver's clock.
+    expect(clock.nextTimerIn()).toBe(100);
+    clock.advance(100);
+    expect((await reading).message).toMatch(/opening the USB UPS did not answer within 100 ms/);
+    expect(closed).toBe(0);
+    arrive();
+    await turn();
     expect(closed).toBe(1);
   });
 
@@ -150,9 +159,15 @@ describe('HID driver on replayed captures', () => {
     const clock = new ManualClock();
     const driver = new HidUps(hidOptions({ timeoutSeconds: 0.1 }), { clock, log: quietLog }, open);
     expect((await driver.read()).status).toBe('online');
-    const deadline = <T,>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still waiting after 2 s')), 2000))]);
-    await deadline(driver.stop());
-    expect((await deadline(driver.read())).status).toBe('online');
+    const stopping = driver.stop();
+    expect(await settledYet(stopping)).toBe(false);
+    // The hung close is given the USB timeout on the driver's clock, no more.
+    expect(clock.nextTimerIn()).toBe(100);
+    clock.advance(100);
+    expect(await settledYet(stopping)).toBe(true);
+    const again = driver.read();
+    expect(await settledYet(again)).toBe(true);
+    expect((await again).status).toBe('online');
   });
 
   it('hid-unsupported (Windows) is permanent: the same message at once, and the UPS is not opened again', async () => {
@@ -225,7 +240,8 @@ describe('ups dump capture', () => {
     const replay = ReplayUps.fromFixture(name);
     const t = await replay.open({});
     replay.set(USAGE.acPresent, 0); // pushes input reports, which dump collects too
-    const capture = await captureUps(t, 30, systemClock);
+    const clock = new ManualClock();
+    const capture = await untilSettled(captureUps(t, 30, clock), clock);
     expect(replay.inputs).toEqual([]);
     expect(capture.descriptorError).toBeNull();
     const descriptorFile = descriptorText(capture);
@@ -248,7 +264,8 @@ describe('ups dump capture', () => {
     const replay = new ReplayUps(noIds, [bytesOf('00 5a')], { vendorId: 0x09ae, productId: 0x0001, path: '/dev/hidraw-replay', manufacturer: null, product: 'no ids' });
     expect(replay.descriptor.usesReportIds).toBe(false);
     replay.inputs.push(bytesOf('00 04 50')); // discharging, no mains, 80 %; hidraw hands over "04 50"
-    const capture = await captureUps(await replay.open({}), 30, systemClock);
+    const clock = new ManualClock();
+    const capture = await untilSettled(captureUps(await replay.open({}), 30, clock), clock);
     const reportsFile = reportsText(capture, new Date(Date.UTC(2027, 0, 5)));
     expect(reportsFile).toMatch(/^00 04 50$/m);
     const decoded = decodeCapture(parseDescriptorHex(descriptorText(capture)), parseReportsHex(reportsFile));

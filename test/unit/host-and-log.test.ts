@@ -1,19 +1,24 @@
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/process/runtime-flags.js';
 import { describe, expect, it } from 'vitest';
+import { DASHBOARD_HEAP_DEFAULT_MB, DASHBOARD_HEAP_VARIABLE, dashboardSectionSchema } from '../../dashboard/section.js';
 import { createLogger } from '../../platform/log.js';
 import { known, SystemHost } from '../../hal/host/system.js';
+import { waitUntil } from '../support/peers.js';
 import { quietLog, tempDir } from '../support/sim.js';
 import { systemClock } from '../../core/clock.js';
 
 describe('host readings', () => {
   it('reads this machine: numbers in range, disk free of the data folder', async () => {
     const host = new SystemHost(tempDir(), { clock: systemClock, log: quietLog });
+    const ticks = () => cpus().reduce((n, c) => n + Object.values(c.times).reduce((a, b) => a + b, 0), 0);
     await host.start();
-    // A busy share needs time between two readings of the kernel's counters (they tick every 10 ms).
-    await new Promise((r) => setTimeout(r, 100));
+    const atStart = ticks();
+    // A busy share needs the kernel's counters to have moved since start (they tick every 10 ms).
+    await waitUntil("the kernel's CPU counters to tick", () => ticks() > atStart);
     const r = await host.read();
     expect(r.cpuPercent).not.toBeNull();
     expect(r.cpuPercent ?? -1).toBeGreaterThanOrEqual(0);
@@ -61,6 +66,19 @@ describe('logging', () => {
 });
 
 describe('launch flags', () => {
+  it("the installed commands give the dashboard a heap of its own, dashboard.heapMegabytes' default unless STATION_DASHBOARD_HEAP_MB says, and npm run dashboard the same", () => {
+    const root = join(import.meta.dirname, '../..');
+    const wrapper = readFileSync(join(root, 'deploy/linux/station-agent.sh'), 'utf8');
+    const cmd = readFileSync(join(root, 'deploy/windows/station-agent.cmd'), 'utf8');
+    const dashboard = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { dashboard: string } }).scripts.dashboard;
+    // (Linux's is run in test/integration/linux-service.test.ts.)
+    expect(wrapper).toContain(`FLAGS="--max-old-space-size=\${${DASHBOARD_HEAP_VARIABLE}:-${DASHBOARD_HEAP_DEFAULT_MB}}"`);
+    expect(cmd).toContain(`if not defined ${DASHBOARD_HEAP_VARIABLE} set ${DASHBOARD_HEAP_VARIABLE}=${DASHBOARD_HEAP_DEFAULT_MB}\n`);
+    expect(cmd).toContain(`if /i "%~1"=="dashboard" set FLAGS=--max-old-space-size=%${DASHBOARD_HEAP_VARIABLE}%\n`);
+    expect(dashboard).toBe(`node --max-old-space-size=${DASHBOARD_HEAP_DEFAULT_MB} dist/bin/station-agent.js dashboard`);
+    expect(dashboardSectionSchema().parse({}).heapMegabytes).toBe(DASHBOARD_HEAP_DEFAULT_MB);
+  });
+
   it('the CLI shebang and npm start run node with the agent flags the benchmark measured', () => {
     const root = join(import.meta.dirname, '../..');
     const shebang = readFileSync(join(root, 'agent/cli.ts'), 'utf8').split('\n')[0] ?? '';

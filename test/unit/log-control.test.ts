@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/errors.js';
 import { createLogger, openLogFile, reloadLevelOn } from '../../platform/log.js';
+import { ioSettled } from '../support/settle.js';
 import { tempDir } from '../support/sim.js';
 
 function sink(): { stream: Writable; lines: () => { level: number; msg: string; part?: string }[] } {
@@ -81,10 +82,14 @@ describe('log files (log.file)', () => {
     const log = createLogger({ level: 'info', destination: stream, pretty: false });
     for (let i = 0; i < 400; i++) {
       log.info({ i }, 'x'.repeat(60));
-      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 1));
+      // Every 10 lines, the roll that is due and the clean-up after it are let done (their file I/O).
+      if (i % 10 === 0) await ioSettled();
     }
-    await new Promise((r) => setTimeout(r, 100));
-    stream.end();
+    await ioSettled();
+    await new Promise((r) => {
+      stream.on('close', r);
+      stream.end();
+    });
     const files = readdirSync(dir).sort();
     expect(files.length).toBeLessThanOrEqual(3);
     expect(files.some((f) => f.startsWith('agent.2020-'))).toBe(false);

@@ -121,7 +121,8 @@ describe('the link to the broker', () => {
     await broker.close();
     await waitUntil('the loss', () => downs.length === 1);
     expect(link.isConnected).toBe(false);
-    await new Promise((r) => setTimeout(r, 100));
+    // The next attempt is a timer on the injected clock, a second away; nothing else was started.
+    expect(clock.nextTimerIn()).toBe(1000);
     expect(broker.levels).toHaveLength(1);
 
     // First retry after 1 s: refused, and the reason kept and logged.
@@ -129,9 +130,10 @@ describe('the link to the broker', () => {
     await waitUntil('the refused attempt', () => link.failuresInARow === 2);
     expect(link.lastErrorText).toMatch(/nothing accepts connections at mqtt:\/\/127\.0\.0\.1:\d+/);
     // Then 2 s: the broker is back meanwhile, and only the full wait brings the next attempt.
+    expect(clock.nextTimerIn()).toBe(2000);
     await broker.listen();
     clock.advance(1999);
-    await new Promise((r) => setTimeout(r, 100));
+    expect(clock.nextTimerIn()).toBe(1);
     expect(broker.levels).toHaveLength(1);
     clock.advance(1);
     await waitUntil('the session again', () => link.isConnected);
@@ -212,8 +214,10 @@ describe('the link to the broker', () => {
     expect(farewellWhileUp).toBe(true);
     await waitUntil('the DISCONNECT', () => broker.packets.includes(14));
     expect(broker.packets).toEqual([3, 14]);
+    // Once the session's socket is closed at both ends, no attempt waits on the clock.
+    await waitUntil('the socket closed', () => broker.sockets.size === 0);
+    expect(clock.nextTimerIn()).toBeNull();
     clock.advance(60_000);
-    await new Promise((r) => setTimeout(r, 100));
     expect(broker.levels).toHaveLength(1);
   });
 });

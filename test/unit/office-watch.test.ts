@@ -11,7 +11,7 @@ import { metricsText } from '../../dashboard/prometheus.js';
 import { DashboardStore, type StoredEvent } from '../../dashboard/store.js';
 import { quietLog, tempDir } from '../support/sim.js';
 
-const stock = (onHand: number): OfficeStock => ({ office: '5371-DINAS', name: 'Dinas Dukcapil Kota Kupang', regency: '5371', province: '53', onHand, inTransit: 100, ratePerDay: 150, daysLeft: (onHand + 100) / 150, requestPoint: 150 * 35, requestOn: null, leadDays: 28, boxSize: 100, low: onHand + 100 <= 150 * 35, printedYesterday: 140, silent: [], updatedAt: '2026-12-06' });
+const stock = (onHand: number): OfficeStock => ({ office: '5371-DINAS', name: 'Dinas Dukcapil Kota Kupang', regency: '5371', province: '53', onHand, inTransit: 100, ratePerDay: 150, daysLeft: (onHand + 100) / 150, requestPoint: 150 * 35, requestOn: null, leadDays: 28, boxSize: 100, low: onHand + 100 <= 150 * 35, printedYesterday: 140, printedToday: 0, stations: [], month: { opening: 0, received: 0, borrowed: 0, lent: 0, printed: 840, spoiled: 0, corrections: 0, closing: 0, problems: 0 }, silent: [], updatedAt: '2026-12-06' });
 
 describe('office.blanks.low', () => {
   it('raised once at the request point, cleared above it, and remembered across a restart of the dashboard', async () => {
@@ -43,8 +43,24 @@ describe('office.blanks.low', () => {
     const a = { station: '5371-DINAS', province: '53', regency: '5371', code: OFFICE_LOW, severity: 'warning', message: 'x', startsAtMs: 0, ts: '2026-12-07T00:00:00.000Z', seq: 1 };
     expect(toAmAlert(a, 1000).labels).toMatchObject({ alertname: OFFICE_LOW, office: '5371-DINAS', regency: '5371' });
     expect(toAmAlert({ ...a, code: 'supply.film.low', station: '5371-01' }, 1000).labels).not.toHaveProperty('office');
-    const { body } = await metricsText({ entries: [], nowMs: 0, staleAfterMs: 60_000, offices: [{ office: '5371-DINAS', province: '53', regency: '5371', onHand: 4100, daysLeft: 27.3 }] });
+    const { body } = await metricsText({
+      entries: [],
+      nowMs: 0,
+      staleAfterMs: 60_000,
+      offices: [
+        { office: '5371-DINAS', province: '53', regency: '5371', onHand: 4100, daysLeft: 27.3, requestPoint: 5250, ratePerDay: 150, printedMonth: 840 },
+        { office: '5371-KEC-ALAK', province: '53', regency: '5371', onHand: 300, daysLeft: null, requestPoint: null, ratePerDay: 0, printedMonth: 0 },
+      ],
+    });
     expect(body).toContain('ektp_office_blanks_on_hand{office="5371-DINAS",province="53",regency="5371"} 4100');
     expect(body).toContain('ektp_office_days_left{office="5371-DINAS",kind="blanks"} 27.3');
+    expect(body).toContain('ektp_office_blanks_request_point{office="5371-DINAS"} 5250');
+    expect(body).toContain('ektp_office_blanks_per_day{office="5371-DINAS"} 150');
+    expect(body).toContain('ektp_office_cards_printed_month{office="5371-DINAS"} 840');
+    // No use is a rate of 0 and a month of 0 cards: known figures, unlike the point and the days.
+    expect(body).toContain('ektp_office_blanks_per_day{office="5371-KEC-ALAK"} 0');
+    expect(body).toContain('ektp_office_cards_printed_month{office="5371-KEC-ALAK"} 0');
+    // No use yet: no request point, as no days left.
+    expect(body).not.toMatch(/ektp_office_(blanks_request_point|days_left)\{office="5371-KEC-ALAK"/);
   });
 });

@@ -8,6 +8,7 @@ import { PowerMachine, type UpsBody } from '../../agent/station/power.js';
 import { LowBatteryCommand } from '../../agent/station/power-command.js';
 import { batteryYear, upsVerdict } from '../../agent/diagnose/ups-verdict.js';
 import { jobsSchema } from '../../agent/config/schema.js';
+import { ManualClock } from '../../core/clock.js';
 import { toReading } from '../../hal/ups/nut/codec.js';
 import type { UpsReading } from '../../hal/ups/types.js';
 import { healthyBody } from '../support/health.js';
@@ -80,7 +81,7 @@ describe('a UPS that goes silent', () => {
     expect(raised).toEqual(['ups.on_battery raised warning', 'ups.comm_lost raised warning', 'ups.comm_lost raised critical']);
     const ran: string[] = [];
     const file = join(tempDir(), 'ran');
-    const cmd = new LowBatteryCommand([process.execPath, '-e', `require('node:fs').appendFileSync(${JSON.stringify(file)}, 'x')`], quietLog);
+    const cmd = new LowBatteryCommand([process.execPath, '-e', `require('node:fs').appendFileSync(${JSON.stringify(file)}, 'x')`], quietLog, new ManualClock());
     const m2 = new PowerMachine();
     m2.next(answered({ status: 'on_battery', onBattery: true }), limits, 0);
     for (const t of [2_000, 17_000, 18_000, 19_000]) {

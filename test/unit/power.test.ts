@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { LowBatteryCommand } from '../../agent/station/power-command.js';
 import { PowerMachine, powerView, type PowerView, type UpsBody } from '../../agent/station/power.js';
 import { toReading } from '../../hal/ups/nut/codec.js';
+import { ManualClock } from '../../core/clock.js';
+import { waitUntil } from '../support/peers.js';
+import { settledYet, turn } from '../support/settle.js';
 import { tempDir } from '../support/sim.js';
 
 const limits = { lowBatteryPercent: 20, lowRuntimeSeconds: 180 };
@@ -73,13 +76,18 @@ function capturingLog() {
   return { log, lines };
 }
 
+/** JavaScript for a command to mark `file` (it runs, it was signalled): what the test waits on. */
+const touch = (file: string) => `require('node:fs').writeFileSync(${JSON.stringify(file)}, '')`;
+/** The child-process pipes open in this process: back to the count from before, a command's 'close' has come. */
+const pipes = () => process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap').length;
+
 const view = (state: PowerView['state'], onBattery: boolean | null): PowerView => ({ state, onBattery, lowBattery: false, shutdownImminent: false, why: 'test' });
 
 describe('ups.lowBatteryCommand', () => {
   it('runs once per outage when, on battery, the battery goes low; again only after mains came back', async () => {
     const file = join(tempDir(), 'ran');
     const { log, lines } = capturingLog();
-    const cmd = new LowBatteryCommand([process.execPath, '-e', `require('fs').appendFileSync(${JSON.stringify(file)}, 'x'); console.log('shutting down')`], log);
+    const cmd = new LowBatteryCommand([process.execPath, '-e', `require('fs').appendFileSync(${JSON.stringify(file)}, 'x'); console.log('shutting down')`], log, new ManualClock());
     for (const v of [view('online', false), view('on_battery', true), view('low_battery', true), view('shutdown_imminent', true), view('comm_lost', null), view('low_battery', true)]) {
       cmd.observe(v);
       await cmd.settled();
@@ -99,7 +107,7 @@ describe('ups.lowBatteryCommand', () => {
   it('is never run through a shell, and its failure is logged with the exit code', async () => {
     const dir = tempDir();
     const { log, lines } = capturingLog();
-    const cmd = new LowBatteryCommand([process.execPath, '-e', 'process.exit(3)', `; touch ${join(dir, 'pwned')}`], log);
+    const cmd = new LowBatteryCommand([process.execPath, '-e', 'process.exit(3)', `; touch ${join(dir, 'pwned')}`], log, new ManualClock());
     cmd.observe(view('low_battery', true));
     await cmd.settled();
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
@@ -108,37 +116,53 @@ describe('ups.lowBatteryCommand', () => {
 
   it('a program that does not exist is logged, with what to check', async () => {
     const { log, lines } = capturingLog();
-    const cmd = new LowBatteryCommand(['/nonexistent/shutdown-now'], log);
+    const cmd = new LowBatteryCommand(['/nonexistent/shutdown-now'], log, new ManualClock());
+    const before = pipes();
     cmd.observe(view('shutdown_imminent', true));
     await cmd.settled();
     expect(String(lines.find((l) => l.level === 50)?.msg)).toMatch(/could not be started \(ENOENT\): check that \/nonexistent\/shutdown-now exists/);
-    // Once: the 'close' that follows a failed start is not a second failure.
-    await new Promise((r) => setTimeout(r, 50));
+    // Once: the 'close' that follows a failed start (its pipes closed) is not a second failure.
+    await waitUntil("the failed start's pipes to close", () => pipes() === before);
+    await turn();
     expect(lines.filter((l) => l.level === 50)).toHaveLength(1);
   });
 
   it('a command that hangs is stopped after its timeout (SIGTERM), and the log says it timed out', async () => {
     const { log, lines } = capturingLog();
-    const cmd = new LowBatteryCommand([process.execPath, '-e', "console.log('waiting'); setInterval(() => {}, 1000)"], log, { timeoutMs: 300, killGraceMs: 5000 });
-    const t0 = Date.now();
+    const clock = new ManualClock();
+    const ready = join(tempDir(), 'ready');
+    const cmd = new LowBatteryCommand([process.execPath, '-e', `console.log('waiting'); ${touch(ready)}; setInterval(() => {}, 1000)`], log, clock, { timeoutMs: 300, killGraceMs: 5000 });
     cmd.observe(view('low_battery', true));
+    await waitUntil('the command to run', () => existsSync(ready));
+    clock.advance(299);
+    expect(await settledYet(cmd.settled())).toBe(false);
+    clock.advance(1);
+    // SIGTERM ends it: the clock never reaches the grace before SIGKILL.
     await cmd.settled();
-    expect(Date.now() - t0).toBeLessThan(4000);
     expect(String(lines.find((l) => l.timeoutSeconds === 0.3)?.msg)).toMatch(/still running after 0\.3 s: stopping it \(SIGTERM, then SIGKILL.*raise ups\.lowBatteryCommandTimeoutSeconds/);
     expect(lines.find((l) => String(l.msg).startsWith('ups.lowBatteryCommand failed'))).toMatchObject({ msg: 'ups.lowBatteryCommand failed (stopped after its timeout, signal SIGTERM)', signal: 'SIGTERM', timedOut: true });
   });
 
   it('one that ignores SIGTERM is killed (SIGKILL) after the grace time', async () => {
     const { log, lines } = capturingLog();
-    const cmd = new LowBatteryCommand([process.execPath, '-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"], log, { timeoutMs: 500, killGraceMs: 200 });
+    const clock = new ManualClock();
+    const dir = tempDir();
+    const [ready, termed] = [join(dir, 'ready'), join(dir, 'termed')];
+    const cmd = new LowBatteryCommand([process.execPath, '-e', `process.on('SIGTERM', () => { ${touch(termed)} }); ${touch(ready)}; setInterval(() => {}, 1000)`], log, clock, { timeoutMs: 500, killGraceMs: 200 });
     cmd.observe(view('shutdown_imminent', true));
+    await waitUntil('the command to run', () => existsSync(ready));
+    clock.advance(500);
+    await waitUntil('the command to be asked to stop', () => existsSync(termed));
+    clock.advance(199);
+    expect(await settledYet(cmd.settled())).toBe(false);
+    clock.advance(1);
     await cmd.settled();
     expect(lines.find((l) => String(l.msg).startsWith('ups.lowBatteryCommand failed'))).toMatchObject({ signal: 'SIGKILL', timedOut: true });
   });
 
   it('off when not configured', async () => {
     const { log, lines } = capturingLog();
-    const cmd = new LowBatteryCommand(undefined, log);
+    const cmd = new LowBatteryCommand(undefined, log, new ManualClock());
     cmd.observe(view('low_battery', true));
     await cmd.settled();
     expect(lines).toEqual([]);

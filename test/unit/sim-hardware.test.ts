@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HalError } from '../../hal/errors.js';
 import { waitUntil } from '../support/peers.js';
-import { simPrinterHarness, simUpsHarness, untilSettled } from '../support/sim.js';
+import { untilSettled } from '../support/settle.js';
+import { simPrinterHarness, simUpsHarness } from '../support/sim.js';
 
 const card = { jobId: 'job-1', recordId: 'REC-1', document: Buffer.from('card'), mimeType: 'application/pdf' };
 
@@ -57,10 +58,10 @@ describe('simulated printer', () => {
     h.file.write({ ribbon: { remaining: 40 }, state: 'offline' });
     expect((await h.driver.read()).state).toBe('offline');
     h.file.write({ ribbon: { remaining: 40 } });
-    await untilSettled(h.driver.print(card), (ms) => h.clock.advance(ms));
+    await untilSettled(h.driver.print(card), h.clock);
     expect((await h.driver.read()).supplies[0]?.remaining).toBe(40);
     h.file.write({});
-    await untilSettled(h.driver.print({ ...card, jobId: 'job-2' }), (ms) => h.clock.advance(ms));
+    await untilSettled(h.driver.print({ ...card, jobId: 'job-2' }), h.clock);
     const r = await h.driver.read();
     expect(r.state).toBe('idle');
     expect(r.supplies[0]?.remaining).toBe(39);

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../core/clock.js';
+import { ManualClock, systemClock } from '../../core/clock.js';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,9 @@ import { SnmpMonitor, type SnmpReading } from '../../hal/printer/snmp/monitor.js
 import { parseWalkText } from '../../hal/printer/snmp/walk-text.js';
 import type { PrinterReading } from '../../hal/printer/types.js';
 import { healthyCardPrinter, walkOf, withFaults } from '../support/snmp-printer.js';
-import { quietLog, simPrinterHarness, untilSettled } from '../support/sim.js';
+import { waitUntil } from '../support/peers.js';
+import { settledYet, untilSettled } from '../support/settle.js';
+import { quietLog, simPrinterHarness } from '../support/sim.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/snmp');
 const opts = (extra: Record<string, unknown> = {}) => snmpMonitorSchema().parse({ host: '127.0.0.1', communityFile: '/nonexistent', ...extra });
@@ -85,7 +87,7 @@ describe('the monitored printer: cards through the print path, refused on what o
     expect(err).toMatchObject({ code: 'not-ready', message: expect.stringMatching(/stopped \(.*media-jam/) as string });
     expect((await h.sim.read()).printedTotal).toBe(0);
     walk = walkOf(healthyCardPrinter());
-    await expect(untilSettled(p.print(card), (ms) => h.advance(ms))).resolves.toMatchObject({ printerJobId: 'sim-1' });
+    await expect(untilSettled(p.print(card), h.clock)).resolves.toMatchObject({ printerJobId: 'sim-1' });
     await p.stop();
   });
 
@@ -96,7 +98,7 @@ describe('the monitored printer: cards through the print path, refused on what o
     const r = await p.read();
     expect(r).toMatchObject({ state: 'idle', reasons: ['snmp-unreachable'] });
     expect(supply(r, 'ribbon')).toMatchObject({ name: 'YMCKO ribbon', levelPercent: 100 });
-    await expect(untilSettled(p.print(card), (ms) => h.advance(ms))).resolves.toMatchObject({ printerJobId: 'sim-1' });
+    await expect(untilSettled(p.print(card), h.clock)).resolves.toMatchObject({ printerJobId: 'sim-1' });
   });
 
   it('an unreadable community file is a reading with snmp-error naming the key, retried until fixed', async () => {
@@ -144,24 +146,31 @@ describe('a hostile or silent SNMP peer (loopback UDP, net-snmp itself)', () => 
     return s.address().port;
   }
 
-  it('silence (a wrong community looks the same) is snmp-unreachable within timeoutSeconds', async () => {
-    const port = await udp(() => undefined);
-    const t0 = Date.now();
-    const err = await netSnmpCollect(opts({ port, timeoutSeconds: 0.4 }), { community: 'public' })().catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'timeout', message: expect.stringMatching(/did not answer/) as string });
-    expect(Date.now() - t0).toBeLessThan(900);
+  it('silence (a wrong community looks the same) is snmp-unreachable within timeoutSeconds of the clock', async () => {
+    let asked = 0;
+    const port = await udp(() => void (asked += 1));
+    // The reading's deadline runs on the clock given; net-snmp's own (half of it, real) is far off.
+    const clock = new ManualClock();
+    const reading = netSnmpCollect(opts({ port, timeoutSeconds: 10 }), { community: 'public' }, clock)().catch((e: unknown) => e);
+    await waitUntil('the request to reach the printer', () => asked > 0);
+    clock.advance(9_999);
+    expect(await settledYet(reading)).toBe(false);
+    clock.advance(1);
+    expect(await reading).toMatchObject({ code: 'timeout', message: expect.stringMatching(/did not answer within 10000 ms/) as string });
   });
 
+  // Garbage and stray answers are about net-snmp itself over a real socket: its own timers and the
+  // reading's deadline both run in real time here.
   it('garbage datagrams do not crash the agent: an error with the reason, within timeoutSeconds', async () => {
     const port = await udp((_msg, reply) => reply(Buffer.from('this is not BER at all \x00\xff\x30\x82')));
-    const err = await netSnmpCollect(opts({ port, timeoutSeconds: 0.4 }), { community: 'public' })().catch((e: unknown) => e);
+    const err = await netSnmpCollect(opts({ port, timeoutSeconds: 0.4 }), { community: 'public' }, systemClock)().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HalError);
     expect(err).toMatchObject({ code: 'protocol', message: expect.stringMatching(/not SNMP/) as string });
   });
 
   it('an answer to another request (wrong id, echoed back) is ignored, then a timeout', async () => {
     const port = await udp((msg, reply) => reply(msg));
-    const err = await netSnmpCollect(opts({ port, timeoutSeconds: 0.4 }), { community: 'public' })().catch((e: unknown) => e);
+    const err = await netSnmpCollect(opts({ port, timeoutSeconds: 0.4 }), { community: 'public' }, systemClock)().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HalError);
   });
 });

@@ -14,7 +14,8 @@ import { Telemetry } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { waitUntil } from '../support/peers.js';
-import { quietLog, simPrinterHarness, simUpsHarness, tempDir, untilSettled } from '../support/sim.js';
+import { ioSettled, turn, untilSettled } from '../support/settle.js';
+import { quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
 
 const station = { id: 'test-01', province: '00', regency: '0000' };
 const topics = stationTopics('ektp/v1', station);
@@ -144,7 +145,7 @@ describe('station loop', () => {
     const hung: UpsDriver = { driver: 'nut', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => new Promise(() => undefined) };
     const t = await setup({ ups: hung, pollSeconds: 0.1 });
     // The read's time limit runs on the station's clock: let it pass.
-    const body = await untilSettled(t.s.tick(), (ms) => t.clock.advance(ms), 500);
+    const body = await untilSettled(t.s.tick(), t.clock);
     expect(body.ups).toMatchObject({ status: 'unknown', chargePercent: null, runtimeSeconds: null, inputVoltage: null, loadPercent: null });
     expect(body.ups.error).toMatch(/did not answer/);
     expect(body.printer.state).toBe('idle');
@@ -213,8 +214,10 @@ describe('station loop', () => {
     await waitUntil('the first poll', () => t.health().length === 1);
     await t.s.stop();
     expect(t.health()).toHaveLength(2);
+    // Nothing is left armed on the clock to poll again; a minute of it passing changes nothing.
+    expect(t.clock.nextTimerIn()).toBeNull();
     t.clock.advance(60_000);
-    await new Promise((r) => setTimeout(r, 50));
+    await ioSettled();
     expect(t.health()).toHaveLength(2);
   });
 
@@ -224,7 +227,9 @@ describe('station loop', () => {
     const t = await setup({ ups: hung, pollSeconds: 5, healthSeconds: 3600 });
     await t.s.start();
     t.clock.advance(1);
-    await new Promise((r) => setTimeout(r, 20));
+    // The first poll is under way, waiting on the UPS.
+    await turn();
+    expect(reads).toBe(1);
     // The last poll reads within the stop budget on the station's clock, however long the UPS
     // hangs: once it waits on the read, that much of the clock's time ends the stop.
     const stopping = t.s.stop();

@@ -9,7 +9,8 @@ import { Outbox } from '../../telemetry/outbox.js';
 import { Telemetry, type TelemetrySink } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { NotifySocket } from '../support/notify-socket.js';
-import { peerAvailable } from '../support/peers.js';
+import { peerAvailable, waitUntil } from '../support/peers.js';
+import { turn } from '../support/settle.js';
 import { quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
 
 const PID = 4242;
@@ -99,10 +100,10 @@ describe('SystemdNotifier', () => {
     const n = new SystemdNotifier(notifyPlan({ NOTIFY_SOCKET: '/s', WATCHDOG_USEC: UNIT_WATCHDOG_USEC }, PID, 2000), slow, clock, quietLog);
     // Before READY=1, the loop going round sends nothing: READY carries the first ping.
     n.alive();
-    await new Promise((r) => setTimeout(r, 5));
+    await turn();
     expect(sent).toEqual([]);
     n.ready();
-    await new Promise((r) => setTimeout(r, 5));
+    await turn();
     release();
     await n.flush();
     sent.length = 0;
@@ -111,12 +112,12 @@ describe('SystemdNotifier', () => {
       n.alive();
       clock.advance(60_000);
     }
-    await new Promise((r) => setTimeout(r, 5));
+    await turn();
     expect(sent).toEqual([['WATCHDOG=1']]);
     release();
     await n.flush();
     n.alive();
-    await new Promise((r) => setTimeout(r, 5));
+    await turn();
     expect(sent).toHaveLength(2);
   });
 
@@ -156,8 +157,14 @@ describe('the watchdog is pinged by the station loop', () => {
     await outbox.init();
     const real = new Telemetry(store, outbox, () => ({ connected: true, lastError: null, refused: 0 }), station.id, stationTopics('ektp/v1', station), clock, quietLog);
     let hang = false;
+    let hanging = false;
+    let published = 0;
     const telemetry = {
-      health: (body) => (hang ? new Promise(() => undefined) : real.health(body)),
+      health: (body) => {
+        if (!hang) return real.health(body).finally(() => void (published += 1));
+        hanging = true;
+        return new Promise(() => undefined);
+      },
       event: (body, tx) => real.event(body, tx),
     } satisfies TelemetrySink;
     const host: HostDriver = { driver: 'fake', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => Promise.resolve({ cpuPercent: 1, memUsedPercent: 1, diskFreeBytes: 2 ** 30, diskTotalBytes: 2 ** 31, uptimeSeconds: 1 }) };
@@ -179,11 +186,15 @@ describe('the watchdog is pinged by the station loop', () => {
     await printer.driver.start();
     await ups.driver.start();
     const pings = () => r.sent.filter((f) => f.includes('WATCHDOG=1')).length;
-    /** Simulated time in poll steps, with real pauses for the loop's own I/O. */
+    /**
+     * Simulated time in poll steps; each step's poll has published its health (its reads and
+     * writes done, the loop back on its clock) or hangs on it before the clock moves again.
+     */
     const run = async (ms: number) => {
       for (let t = 0; t < ms; t += 2000) {
+        const before = published;
         clock.advance(2000);
-        await new Promise((res) => setTimeout(res, 15));
+        await waitUntil('the poll to publish its health, or hang on it', () => published > before || hanging);
       }
       await notifier.flush();
     };

@@ -2,29 +2,61 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withCounted } from '../../agent/station/snapshot.js';
+import { ManualClock } from '../../core/clock.js';
 import { HalError } from '../../hal/errors.js';
 import { helperScriptPath } from '../../hal/printer/windows/driver.js';
 import type { Win32Printer } from '../../hal/printer/windows/protocol.js';
 import { JOB_STATUS, parsePrintedEvent, printedEvents, queuedJobState, spoolerState } from '../../hal/printer/windows/spooler.js';
 import { HOPPER_SCHEMA, parseHopperStatus, parseSuppliesStatus3, suppliesOf, SUPPLIES_SCHEMA, vendorSupplies } from '../../hal/printer/windows/vendor.js';
 import type { PrintRequest } from '../../hal/printer/types.js';
+import { waitUntil } from '../support/peers.js';
 import { fixture, healthyState, hopperStatus, PRINTER_NAME, supplies3, TINY_PNG, windowsPrinterHarness } from '../support/windows-printer.js';
 
 const idle = (): Win32Printer => JSON.parse(fixture('win32-printer.json')) as Win32Printer;
 const card = (jobId = 'R-1@1', recordId = 'R-1'): PrintRequest => ({ jobId, recordId, document: TINY_PNG, mimeType: 'image/png' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Waits until the stand-in has read a request `op` (it reads one line at a time, as the real helper does). */
-async function heard(h: { heard(): string[] }, op: string): Promise<void> {
-  for (const end = Date.now() + 5000; !h.heard().includes(op); await sleep(5)) if (Date.now() > end) throw new Error(`the helper was never asked ${op}`);
-}
+/** Waits until the stand-in has read a request `op`, the `times`th one (it reads one line at a time, as the real helper does). */
+const heard = (h: { heard(): string[] }, op: string, times = 1) => waitUntil(`the helper to be asked ${op}`, () => h.heard().filter((x) => x === op).length >= times, 5000);
 
-type Harness = ReturnType<typeof windowsPrinterHarness>;
-const open: Harness[] = [];
+/** The harness's jobPollSeconds: the driver's pause between looks at the print queue. */
+const POLL_MS = 50;
+type Harness = ReturnType<typeof windowsPrinterHarness> & { clock: ManualClock };
+const open: { driver: { stop(): Promise<void> } }[] = [];
+/** The driver over the stand-in on a manual clock: deadlines, pauses, backoff and a slow answer move only when the test moves it. */
 async function harness(opts: Record<string, unknown> = {}): Promise<Harness> {
-  const h = windowsPrinterHarness({ helperTimeoutSeconds: 1, ...opts });
+  const clock = new ManualClock();
+  const h = Object.assign(windowsPrinterHarness({ helperTimeoutSeconds: 1, ...opts }, clock), { clock });
   open.push(h);
   await h.driver.start();
   return h;
+}
+
+/**
+ * Moves the clock through the driver's pauses between looks at the print queue until `p`
+ * settles. It moves only while the driver waits on such a pause (the next timer within
+ * POLL_MS), so a request's deadline, a second or more off, is never reached by it.
+ */
+async function polled<T>(h: { clock: ManualClock }, p: Promise<T>): Promise<T> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (;;) {
+    await waitUntil('the driver to pause or finish', () => done || (h.clock.nextTimerIn() ?? Infinity) <= POLL_MS, 5000);
+    if (done) return p;
+    h.clock.advance(h.clock.nextTimerIn() ?? 0);
+  }
+}
+
+/** Whether `p` has settled once what is already queued has run (one turn of the event loop; no time passes). */
+async function settledYet(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((r) => setImmediate(r));
+  return done;
 }
 afterEach(async () => {
   for (const h of open.splice(0)) await h.driver.stop();
@@ -163,7 +195,7 @@ describe('the windows driver over the stand-in helper', () => {
 
   it('prints a card: handed to the spooler, followed in the queue, done when the log says printed', async () => {
     const h = await harness();
-    await expect(h.driver.print(card())).resolves.toEqual({ printerJobId: '40' });
+    await expect(polled(h, h.driver.print(card()))).resolves.toEqual({ printerJobId: '40' });
     expect(await h.driver.printedFor('R-1')).toEqual(['40']);
     expect(await h.driver.printedFor('R-2')).toEqual([]);
     expect(await h.driver.jobOutcome('R-1@1')).toBe('completed');
@@ -175,7 +207,7 @@ describe('the windows driver over the stand-in helper', () => {
     await expect(h.driver.print({ ...card(), document: Buffer.from('%PDF-1.4'), mimeType: 'application/pdf' })).rejects.toMatchObject({ code: 'not-ready' });
     const first = h.driver.print(card('R-1@1'));
     await expect(h.driver.print(card('R-2@1', 'R-2'))).rejects.toMatchObject({ code: 'busy' });
-    await first;
+    await polled(h, first);
   });
 
   it('an image the helper cannot load is refused before the spooler: not-ready, the card can go again', async () => {
@@ -194,27 +226,27 @@ describe('the windows driver over the stand-in helper', () => {
   it('a card deleted from the queue is cancelled; one held by an error past jobTimeoutSeconds is unknown', async () => {
     const h = await harness({ jobTimeoutSeconds: 1 });
     h.write({ job: { polls: 2, end: 'deleted' } });
-    await expect(h.driver.print(card('R-1@1'))).rejects.toMatchObject({ code: 'canceled', message: /while it was deleting/ });
+    await expect(polled(h, h.driver.print(card('R-1@1')))).rejects.toMatchObject({ code: 'canceled', message: /while it was deleting/ });
     h.write({ job: { polls: 1, end: 'error' } });
-    await expect(h.driver.print(card('R-1@2'))).rejects.toMatchObject({ code: 'unknown-outcome', message: /did not finish within 1 s \(error, paperout\)/ });
+    await expect(polled(h, h.driver.print(card('R-1@2')))).rejects.toMatchObject({ code: 'unknown-outcome', message: /did not finish within 1 s \(error, paperout\)/ });
   });
 
   it('a job kept in the queue as printed is proof; one that left without trouble and no log is taken as printed; never seen is unknown', async () => {
     const h = await harness();
     h.write({ job: { polls: 1, end: 'kept' } });
-    await expect(h.driver.print(card('R-1@1'))).resolves.toEqual({ printerJobId: '40' });
+    await expect(polled(h, h.driver.print(card('R-1@1')))).resolves.toEqual({ printerJobId: '40' });
     expect(await h.driver.jobOutcome('R-1@1')).toBe('completed');
     h.write({ job: { polls: 2, end: 'vanish' }, logEnabled: false });
-    await expect(h.driver.print(card('R-2@1', 'R-2'))).resolves.toEqual({ printerJobId: '41' });
+    await expect(polled(h, h.driver.print(card('R-2@1', 'R-2')))).resolves.toEqual({ printerJobId: '41' });
     expect(await h.driver.jobOutcome('R-2@1')).toBe('unknown'); // no log, not kept: a person decides
     h.write({ job: { polls: 0, end: 'vanish', unseen: true } });
-    await expect(h.driver.print(card('R-3@1', 'R-3'))).rejects.toMatchObject({ code: 'unknown-outcome', message: /never seen in the print queue/ });
+    await expect(polled(h, h.driver.print(card('R-3@1', 'R-3')))).rejects.toMatchObject({ code: 'unknown-outcome', message: /never seen in the print queue/ });
   });
 
   it('one that left the queue without trouble while the PrintService log is on and shows no event 307 for it: unknown, not printed', async () => {
     const h = await harness();
     h.write({ job: { polls: 2, end: 'vanish' } }); // the log is on (the stand-in's default), and nothing is logged
-    await expect(h.driver.print(card('R-4@1', 'R-4'))).rejects.toMatchObject({ code: 'unknown-outcome', message: /spooler job 40\) left the print queue, but the PrintService log, which is on, does not show it printed/ });
+    await expect(polled(h, h.driver.print(card('R-4@1', 'R-4')))).rejects.toMatchObject({ code: 'unknown-outcome', message: /spooler job 40\) left the print queue, but the PrintService log, which is on, does not show it printed/ });
     expect(await h.driver.printedFor('R-4')).toEqual([]);
   });
 });
@@ -230,7 +262,10 @@ describe('a helper that misbehaves: a reading with the reason and a hint, and th
     h.write({ die: [] });
     for (let i = 0; i < 5; i++) await expect(h.driver.read()).rejects.toMatchObject({ code: 'unreachable', message: /not running \(.*exit code 3.*\); it is started again shortly/ });
     expect(h.driver.helperStarts).toBe(1);
-    await sleep(1100);
+    // The backoff is the clock's second: still refused a millisecond before it is up.
+    h.clock.advance(999);
+    await expect(h.driver.read()).rejects.toMatchObject({ code: 'unreachable' });
+    h.clock.advance(1);
     await expect(h.driver.read()).resolves.toMatchObject({ state: 'idle' });
     expect(h.driver.helperStarts).toBe(2);
   });
@@ -240,7 +275,7 @@ describe('a helper that misbehaves: a reading with the reason and a hint, and th
     h.write({ garbage: ['printer'] });
     await expect(h.driver.read()).rejects.toMatchObject({ code: 'protocol', message: 'the printer helper wrote something that is not JSON: "WARNING: The names of some imported commands include unapproved verbs"' });
     h.write({ garbage: [] });
-    await sleep(1100);
+    h.clock.advance(1000);
     await expect(h.driver.read()).resolves.toMatchObject({ state: 'idle' });
   });
 
@@ -248,11 +283,20 @@ describe('a helper that misbehaves: a reading with the reason and a hint, and th
     const h = await harness();
     await h.driver.read();
     h.write({ hang: ['vendor'] });
-    const t0 = Date.now();
-    await expect(h.driver.read()).rejects.toMatchObject({ code: 'timeout', message: /did not answer vendor within 1 s/ });
-    expect(Date.now() - t0).toBeLessThan(1800);
+    const reading = h.driver.read();
+    const outcome = reading.then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+    await heard(h, 'vendor', 2);
+    // Its deadline is the clock's second from when vendor was written, and not a millisecond sooner.
+    expect(h.clock.nextTimerIn()).toBe(1000);
+    h.clock.advance(999);
+    expect(await settledYet(reading)).toBe(false);
+    h.clock.advance(1);
+    expect(await outcome).toMatchObject({ code: 'timeout', message: /did not answer vendor within 1 s/ });
     h.write({ hang: [] });
-    await sleep(1100);
+    h.clock.advance(1000);
     await expect(h.driver.read()).resolves.toMatchObject({ state: 'idle' });
     expect(h.driver.helperStarts).toBe(2);
   });
@@ -277,8 +321,12 @@ describe('a helper that misbehaves: a reading with the reason and a hint, and th
     h.write({ slow: { print: 1500 } });
     const printing = h.driver.print(card());
     await heard(h, 'print');
-    await expect(h.driver.read()).resolves.toMatchObject({ state: 'printing' });
-    await expect(printing).resolves.toEqual({ printerJobId: '40' });
+    const reading = h.driver.read();
+    // The reading waits its turn while the card takes 1.5 s of the clock to spool; its own second starts once it is written.
+    expect(await settledYet(reading)).toBe(false);
+    h.clock.advance(1500);
+    await expect(reading).resolves.toMatchObject({ state: 'printing' });
+    await expect(polled(h, printing)).resolves.toEqual({ printerJobId: '40' });
     expect(h.driver.helperStarts).toBe(1);
   });
 
@@ -319,10 +367,9 @@ describe('the helper script ships with the agent and speaks the protocol the dri
   const repo = join(import.meta.dirname, '../..');
   const script = readFileSync(join(repo, 'deploy/windows/printer-helper.ps1'), 'utf8');
 
-  it('is found from the source tree, from dist/ and from the bundle', () => {
+  it('is found in the package, by the source and by the bundle alike', () => {
     const expected = join(repo, 'deploy/windows/printer-helper.ps1');
     expect(helperScriptPath(join(repo, 'hal/printer/windows'))).toBe(expected);
-    expect(helperScriptPath(join(repo, 'dist/hal/printer/windows'))).toBe(expected);
     expect(helperScriptPath(join(repo, 'dist/bin/chunks'))).toBe(expected);
   });
 

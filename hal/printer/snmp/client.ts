@@ -5,6 +5,7 @@
  */
 import snmp from 'net-snmp';
 import { isIP } from 'node:net';
+import type { Clock } from '../../../core/clock.js';
 import type { Text } from '../../../core/i18n.js';
 import { HalError, withTimeout } from '../../errors.js';
 import type { SnmpMonitorOptions } from './config.js';
@@ -121,8 +122,11 @@ function walk(session: snmp.Session, root: string, limit: number): Promise<{ var
   });
 }
 
-/** The production transport: net-snmp, a session per reading, the whole reading within timeoutSeconds. */
-export function netSnmpCollect(o: SnmpMonitorOptions, secrets: SnmpSecrets, limit = MAX_PER_WALK): Collect {
+/**
+ * The production transport: net-snmp, a session per reading, the whole reading within
+ * timeoutSeconds on `clock` (net-snmp's own per-request timeout and retry run inside it).
+ */
+export function netSnmpCollect(o: SnmpMonitorOptions, secrets: SnmpSecrets, clock: Clock, limit = MAX_PER_WALK): Collect {
   const where = `${o.host}:${o.port}`;
   return async () => {
     const session = openSession(o, secrets);
@@ -131,7 +135,7 @@ export function netSnmpCollect(o: SnmpMonitorOptions, secrets: SnmpSecrets, limi
     session.on('error', (err: Error) => (garbage = err));
     try {
       const all = Promise.all([get(session, [OID.sysDescr, OID.sysUpTime]), ...WALK_ROOTS.map((r) => walk(session, r, limit))]);
-      const [scalars, ...walks] = await withTimeout(all, o.timeoutSeconds * 1000, `the printer's SNMP agent at ${where}`, SNMP_HINT);
+      const [scalars, ...walks] = await withTimeout(clock, all, o.timeoutSeconds * 1000, `the printer's SNMP agent at ${where}`, SNMP_HINT);
       return {
         varbinds: [...scalars, ...walks.flatMap((w) => w.varbinds)],
         truncated: WALK_ROOTS.filter((_, i) => walks[i]?.truncated),

@@ -83,7 +83,7 @@ export class SnmpMonitor implements Lifecycle {
     // Secret files are read here, again after any reading that failed (see read()): fixing one needs no restart.
     if (this.collect) return this.collect;
     try {
-      this.collect = this.transport ?? netSnmpCollect(this.opts, secretsOf(this.opts));
+      this.collect = this.transport ?? netSnmpCollect(this.opts, secretsOf(this.opts), this.ctx.clock);
       this.setupProblem = undefined;
     } catch (err) {
       this.setupProblem = { reason: 'snmp-error', message: (err as Error).message };

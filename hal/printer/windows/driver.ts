@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Pauses } from '../../../core/clock.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
-import { findUp } from '../../../core/find-up.js';
+import { packageRoot } from '../../../core/package-root.js';
 import type { Text } from '../../../core/i18n.js';
 import type { CardFormat, PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
 import { PRINTER_SAYS } from '../words.js';
@@ -28,9 +28,9 @@ interface PrintLog {
 /** The log could not be asked: as good as none. */
 const NO_LOG: PrintLog = { logEnabled: null, events: [] };
 
-/** deploy/windows/printer-helper.ps1, from the source tree, dist/ or the bundle. */
+/** deploy/windows/printer-helper.ps1 in the package this runs from (core/package-root.ts). */
 export function helperScriptPath(from = import.meta.dirname): string {
-  return findUp(join('deploy', 'windows', 'printer-helper.ps1'), from) ?? join(from, 'printer-helper.ps1');
+  return join(packageRoot(from) ?? from, 'deploy', 'windows', 'printer-helper.ps1');
 }
 
 function spawnerFor(opts: WindowsPrinterOptions): { spawn: SpawnHelper; what: string } {

@@ -59,11 +59,20 @@ export class HttpRecords implements RecordSource {
   }
 
   private async once(recordId: string): Promise<PrintRecord> {
+    // One deadline for the whole exchange, the answer's body included, on the driver's clock: a
+    // server that drips bytes is as late as one that says nothing.
+    const deadline = new AbortController();
+    const cancel = this.ctx.clock.setTimer(() => deadline.abort(), this.opts.timeoutSeconds * 1000);
+    try {
+      return await this.exchange(recordId, deadline.signal);
+    } finally {
+      cancel();
+    }
+  }
+
+  private async exchange(recordId: string, signal: AbortSignal): Promise<PrintRecord> {
     const base = new URL(this.opts.url);
     let url = new URL(`${this.opts.url.replace(/\/$/, '')}/records/${encodeURIComponent(recordId)}`);
-    // One deadline for the whole exchange, the answer's body included: a server that drips
-    // bytes is as late as one that says nothing.
-    const signal = AbortSignal.timeout(this.opts.timeoutSeconds * 1000);
     const late = () => new HalError('timeout', `the record service did not answer within ${this.opts.timeoutSeconds} s`, HINT.slow);
     let res: Response | undefined;
     for (let hops = 0; ; hops++) {
@@ -75,7 +84,7 @@ export class HttpRecords implements RecordSource {
         });
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
-        if (e.name === 'TimeoutError' || signal.aborted) throw late();
+        if (signal.aborted) throw late();
         const code = e.cause?.code ?? e.message;
         throw new HalError('unavailable', `cannot reach the record service at ${this.opts.url} (${code})`, HINT.unreachable);
       }

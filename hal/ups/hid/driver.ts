@@ -112,7 +112,7 @@ export class HidUps implements UpsDriver {
     const opening = this.open({ vendorId: this.o.vendorId, productId: this.o.productId, path: this.o.path });
     let transport: HidTransport;
     try {
-      transport = await withTimeout(opening, this.ms, 'opening the USB UPS', HID_HINT.held);
+      transport = await withTimeout(this.ctx.clock, opening, this.ms, 'opening the USB UPS', HID_HINT.held);
     } catch (err) {
       // An open that answers after its timeout would hold the UPS open for nobody: close it when it comes.
       opening.then(
@@ -123,7 +123,7 @@ export class HidUps implements UpsDriver {
       throw err;
     }
     try {
-      const raw = await withTimeout(transport.reportDescriptor(), this.ms, 'the USB UPS (report descriptor)', HID_HINT.held);
+      const raw = await withTimeout(this.ctx.clock, transport.reportDescriptor(), this.ms, 'the USB UPS (report descriptor)', HID_HINT.held);
       const { descriptor, applied } = applyQuirks(parseDescriptor(raw), transport.info.vendorId, transport.info.productId);
       const id = `${hex4(transport.info.vendorId)}:${hex4(transport.info.productId)}`;
       if (!looksLikeUps(descriptor)) {
@@ -156,7 +156,7 @@ export class HidUps implements UpsDriver {
     for (const r of s.featureReports) {
       let decoded: DecodedReport[];
       try {
-        const bytes = await withTimeout(s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`, HID_HINT.held);
+        const bytes = await withTimeout(this.ctx.clock, s.transport.getFeatureReport(r.id, r.length), this.ms, `the USB UPS (feature report 0x${r.id.toString(16)})`, HID_HINT.held);
         decoded = decodeReport(s.descriptor, this.described(r, bytes), ['feature']);
       } catch (err) {
         if (err instanceof HalError && err.code === 'timeout') throw err;
@@ -187,7 +187,7 @@ export class HidUps implements UpsDriver {
 
   private async drainInputs(s: Session): Promise<void> {
     for (let i = 0; i < MAX_INPUTS_PER_POLL; i++) {
-      const data = await withTimeout(s.transport.readInput(0), this.ms, 'the USB UPS (input reports)', HID_HINT.held);
+      const data = await withTimeout(this.ctx.clock, s.transport.readInput(0), this.ms, 'the USB UPS (input reports)', HID_HINT.held);
       if (!data) return;
       // hidraw leaves out the id byte of a device without report ids; put back the 0 decode expects.
       const bytes = s.descriptor.usesReportIds ? data : Uint8Array.from([0, ...data]);
@@ -209,6 +209,6 @@ export class HidUps implements UpsDriver {
 
   /** Close, waiting no longer than the USB timeout: a hung close must not wedge every later read behind it. */
   private async closeBounded(t: HidTransport): Promise<void> {
-    await withTimeout(t.close(), this.ms, 'closing the USB UPS').catch((err: Error) => this.ctx.log.debug({ err: err.message }, 'closing the USB UPS failed'));
+    await withTimeout(this.ctx.clock, t.close(), this.ms, 'closing the USB UPS').catch((err: Error) => this.ctx.log.debug({ err: err.message }, 'closing the USB UPS failed'));
   }
 }

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HalError } from '../../../hal/errors.js';
-import { untilSettled } from '../sim.js';
 import { PRINTER_STATES, SUPPLY_STATUSES, type PrinterDriver, type PrinterReading } from '../../../hal/printer/types.js';
 
 export type Consumable = 'ribbon' | 'film' | 'blanks';
@@ -12,8 +11,11 @@ export interface PrinterHarness {
   setRemaining(kind: Consumable, remaining: number): Promise<void>;
   /** Impose fault reasons such as media-jam; [] lifts them. */
   setFaults(reasons: string[]): Promise<void>;
-  /** Let printer time pass: a fake clock for a simulator, real waiting for a real peer. */
-  advance(ms: number): Promise<void>;
+  /**
+   * Wait for `p` while printer time passes: a simulator's manual clock moved as the driver waits
+   * on it (untilSettled), or, for a real peer, the real time it takes.
+   */
+  settle<T>(p: Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ function supply(r: PrinterReading, kind: Consumable) {
 
 /** Print one card while letting printer time pass, as the job engine will. */
 function printCard(h: PrinterHarness) {
-  return untilSettled(h.driver.print(docFor(h.driver)), (ms) => h.advance(ms));
+  return h.settle(h.driver.print(docFor(h.driver)));
 }
 
 /** Every printer driver, the simulator included, must pass this suite. */
