@@ -15,7 +15,8 @@ import { dashboardSectionSchema } from '../dashboard/section.js';
 import { freePort, quantiles } from './bench-support.js';
 import type { FleetReport } from './nation-fleet.js';
 
-const ROOT = join(import.meta.dirname, '..');
+/** The checkout: the bundle the launchers run is in dist/, tsc's output of every module (this script's too) in build/. */
+const REPO = join(import.meta.dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function startNode(args: string[], what: string, ipc = false): ChildProcess {
@@ -42,7 +43,7 @@ export async function startDashboard(url: string, o: { heapMb: number; profileDi
   const national = 'scope' in dashboardSectionSchema().shape;
   const dashboard = { listen: `127.0.0.1:${port}`, provinces: [], timeZone: 'Asia/Jakarta', heapMegabytes: o.heapMb, ...(national ? { scope: 'national' } : {}) };
   writeFileSync(join(dir, 'd.yaml'), stringify({ dataDir: './data', mqtt: { url }, log: { level: 'warn' }, dashboard }));
-  const program = o.profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${o.profileDir}`, join(ROOT, 'agent/cli.js')] : [join(ROOT, 'bin/station-agent.js')];
+  const program = o.profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${o.profileDir}`, join(REPO, 'build/agent/cli.js')] : [join(REPO, 'dist/bin/station-agent.js')];
   // The heap given here, so the dashboard does not start itself again in a child (its pid is the one measured).
   const child = startNode([`--max-old-space-size=${o.heapMb}`, ...program, 'dashboard', '--config', join(dir, 'd.yaml')], 'dashboard');
   const base = `http://127.0.0.1:${port}`;
@@ -65,7 +66,7 @@ export interface Fleet {
 export function startFleet(url: string, o: { stations: number; offices: number; seed: number; parts: number; nowMs: number; backDays: number }): Fleet {
   const children = Array.from({ length: o.parts }, (_, part) =>
     startNode(
-      [join(ROOT, 'scripts/nation-fleet.js'), '--url', url, '--stations', String(o.stations), '--offices', String(o.offices), '--seed', String(o.seed), '--part', String(part), '--parts', String(o.parts), '--now', String(o.nowMs), '--back-days', String(o.backDays), '--connect-per-second', String(Math.ceil(2000 / o.parts))],
+      [join(import.meta.dirname, 'nation-fleet.js'), '--url', url, '--stations', String(o.stations), '--offices', String(o.offices), '--seed', String(o.seed), '--part', String(part), '--parts', String(o.parts), '--now', String(o.nowMs), '--back-days', String(o.backDays), '--connect-per-second', String(Math.ceil(2000 / o.parts))],
       `fleet ${part}`,
       true,
     ),
