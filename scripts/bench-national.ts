@@ -43,11 +43,16 @@ function expected(nation: Nation, nowMs: number, backDays: number, seed: number)
   return { offices: nation.offices.length, days: nation.stations.length * (backDays + 1), entries };
 }
 
+/** One request, timed to its last byte; status 0 when it took longer than `--call-timeout` seconds (120) and was given up. */
 async function call(base: string, path: string): Promise<Call> {
   const t0 = performance.now();
-  const res = await fetch(`${base}${path}`);
-  const body = await res.arrayBuffer();
-  return { ms: Math.round(performance.now() - t0), status: res.status, bytes: body.byteLength };
+  try {
+    const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(Number(arg('call-timeout', '120')) * 1000) });
+    const body = await res.arrayBuffer();
+    return { ms: Math.round(performance.now() - t0), status: res.status, bytes: body.byteLength };
+  } catch {
+    return { ms: Math.round(performance.now() - t0), status: 0, bytes: 0 };
+  }
 }
 
 const metricsOf = async (base: string) => (await (await fetch(`${base}/api/metrics`)).json()) as Metrics;
