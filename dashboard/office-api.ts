@@ -3,7 +3,7 @@
  * or the province, the request to the ministry for an office or a regency, and the offices with
  * their stock where it is. Every parameter is checked; a bad one is a 400 naming it.
  */
-import type { Accounts, OfficeRow } from './accounts.js';
+import type { Accounts, DayRow, EntryRow, OfficeRow } from './accounts.js';
 import type { Fleet } from './fleet.js';
 import { csv, Raw } from './raw.js';
 import { reconciliationPage, requestPage } from './report-pages.js';
@@ -19,6 +19,8 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const FRESH_MIN_MS = 5_000;
 /** ...and at least this often otherwise (days and staleness move with the clock). */
 const FRESH_MS = 60_000;
+/** Offices read together when every office's stock is made: few reads, and bounded memory and pauses. */
+const STOCK_BATCH = 100;
 
 export interface OfficeApiDeps {
   accounts: Accounts;
@@ -100,6 +102,8 @@ export function reconciliationCsv(r: Reconciliation): string {
 export class OfficeApi {
   private cache: { at: number; stocks: OfficeStock[] } | undefined;
   private changed = false;
+  private making: Promise<OfficeStock[]> | undefined;
+  private generation = 0;
 
   constructor(private readonly d: OfficeApiDeps) {}
 
@@ -111,6 +115,8 @@ export class OfficeApi {
   /** Something was decided (a station retired): the next question makes the stock again at once. */
   forget(): void {
     this.cache = undefined;
+    this.making = undefined;
+    this.generation++;
   }
 
   async handle(method: string, url: URL): Promise<unknown> {
@@ -171,7 +177,11 @@ export class OfficeApi {
     const today = this.d.day(this.d.now());
     const r = await this.reconciliation(scope, today.slice(0, 7));
     const offices = (await this.d.accounts.offices()).filter((o) => r.offices.includes(o.office));
-    const days = await this.d.accounts.days(r.offices, today);
+    return this.requestOf(r, offices, await this.d.accounts.days(r.offices, today), months, today);
+  }
+
+  /** The request from the month's reconciliation, the offices it counts and their days up to today. */
+  private requestOf(r: Reconciliation, offices: readonly OfficeRow[], days: readonly DayRow[], months: number, today: string): Request {
     const stations = new Set(days.map((d) => d.station));
     let queued = 0;
     // The yield of a roll as the printers have learned it (their supplies' capacity), else the box's usual.
@@ -204,40 +214,86 @@ export class OfficeApi {
     const now = this.d.now();
     const age = this.cache ? now - this.cache.at : Infinity;
     if (this.cache && (age < FRESH_MIN_MS || (!this.changed && age < FRESH_MS))) return this.cache.stocks;
-    this.changed = false;
-    const yesterday = this.d.day(now - 86_400_000);
-    const out: OfficeStock[] = [];
-    for (const o of await this.d.accounts.offices()) {
-      const scope: Scope = { kind: 'office', id: o.office };
-      const [r, q] = await Promise.all([this.reconciliation(scope, this.d.day(now).slice(0, 7)).catch(() => null), this.request(scope, 3).catch(() => null)]);
-      if (!r || !q) continue;
-      const days = await this.d.accounts.days([o.office], this.d.day(now));
-      const printedOn = (day: string) => days.filter((x) => x.day === day).reduce((s, x) => s + (x.figures.good ?? 0), 0);
-      const stock = q.onHand + q.inTransit;
-      out.push({
-        office: o.office,
-        name: o.name,
-        regency: o.regency,
-        province: o.province,
-        onHand: q.onHand,
-        inTransit: q.inTransit,
-        ratePerDay: q.ratePerDay,
-        daysLeft: q.ratePerDay > 0 ? Math.round((stock / q.ratePerDay) * 10) / 10 : null,
-        requestPoint: q.requestPoint,
-        requestOn: q.requestOn,
-        leadDays: q.leadDays,
-        boxSize: q.boxSize,
-        low: q.ratePerDay > 0 && stock <= q.requestPoint,
-        printedYesterday: printedOn(yesterday),
-        printedToday: printedOn(this.d.day(now)),
-        stations: [...new Set(days.map((x) => x.station))].sort(),
-        rolls: rollsOf(days, this.d.day(now)),
-        month: { opening: r.opening, received: r.received, borrowed: r.borrowed, lent: r.lent, printed: r.printed, spoiled: r.spoiled, corrections: r.corrections, closing: r.closing, problems: r.problems.length },
-        silent: r.silent,
-        updatedAt: days.map((x) => x.day).sort().at(-1) ?? null,
+    // One making at a time: the watch, a scrape, the nation's tree and a page asking together share it.
+    if (!this.making) {
+      const making = this.makeStocks(now, this.generation).finally(() => {
+        if (this.making === making) this.making = undefined;
       });
+      this.making = making;
     }
-    this.cache = { at: now, stocks: out };
+    return this.making;
+  }
+
+  /**
+   * Each office's reconciliation and request as /api/reconciliation and /api/request make them,
+   * from one read of the offices and, a batch of offices at a time, one read of their days and one
+   * of their entries. Read office by office, 2,000 offices took minutes (each read the whole list of
+   * offices three times and scanned every entry twice); read all at once, the nation's month of
+   * days held the event loop and the memory for seconds.
+   */
+  private async makeStocks(now: number, generation: number): Promise<OfficeStock[]> {
+    this.changed = false;
+    const today = this.d.day(now);
+    const month = today.slice(0, 7);
+    const yesterday = this.d.day(now - 86_400_000);
+    const offices = await this.d.accounts.offices();
+    const byId = new Map(offices.map((o) => [o.office, o]));
+    const add = <T>(m: Map<string, T[]>, key: string, row: T) => {
+      const list = m.get(key);
+      if (list) list.push(row);
+      else m.set(key, [row]);
+    };
+    const out: OfficeStock[] = [];
+    for (let at = 0; at < offices.length; at += STOCK_BATCH) {
+      const batch = offices.slice(at, at + STOCK_BATCH);
+      const ids = batch.map((o) => o.office);
+      const daysOf = new Map<string, DayRow[]>();
+      for (const d of await this.d.accounts.days(ids, `${month}-31`)) add(daysOf, d.office, d);
+      // An office's entries are its own and those naming it as the other end, in the order one read of them gives.
+      const entriesOf = new Map<string, EntryRow[]>();
+      for (const e of await this.d.accounts.entries(ids, `${month}-31`)) {
+        add(entriesOf, e.office, e);
+        if (e.other !== null && e.other !== e.office) add(entriesOf, e.other, e);
+      }
+      for (const o of batch) {
+        const own = daysOf.get(o.office) ?? [];
+        // No day of the office yet: no reconciliation (a 404 on the API), so no stock.
+        if (own.length === 0) continue;
+        const entries = entriesOf.get(o.office) ?? [];
+        // The offices its reconciliation looks up: itself and those its entries name (the same answer as with every office, without searching them all).
+        const named = [...new Set([o.office, ...entries.flatMap((e) => [e.office, e.other])])].flatMap((id) => byId.get(id ?? '') ?? []);
+        const r = reconcile({ scope: { kind: 'office', id: o.office }, month, today, offices: named, days: own, entries });
+        const days = own.filter((x) => x.day <= today);
+        const counted = r.offices.includes(o.office);
+        const q = this.requestOf(r, counted ? [o] : [], counted ? days : [], 3, today);
+        const printedOn = (day: string) => days.filter((x) => x.day === day).reduce((s, x) => s + (x.figures.good ?? 0), 0);
+        const stock = q.onHand + q.inTransit;
+        out.push({
+          office: o.office,
+          name: o.name,
+          regency: o.regency,
+          province: o.province,
+          onHand: q.onHand,
+          inTransit: q.inTransit,
+          ratePerDay: q.ratePerDay,
+          daysLeft: q.ratePerDay > 0 ? Math.round((stock / q.ratePerDay) * 10) / 10 : null,
+          requestPoint: q.requestPoint,
+          requestOn: q.requestOn,
+          leadDays: q.leadDays,
+          boxSize: q.boxSize,
+          low: q.ratePerDay > 0 && stock <= q.requestPoint,
+          printedYesterday: printedOn(yesterday),
+          printedToday: printedOn(today),
+          stations: [...new Set(days.map((x) => x.station))].sort(),
+          rolls: rollsOf(days, today),
+          month: { opening: r.opening, received: r.received, borrowed: r.borrowed, lent: r.lent, printed: r.printed, spoiled: r.spoiled, corrections: r.corrections, closing: r.closing, problems: r.problems.length },
+          silent: r.silent,
+          updatedAt: days.map((x) => x.day).sort().at(-1) ?? null,
+        });
+      }
+    }
+    // A retirement decided meanwhile makes this answer old: it is given to who asked, not kept.
+    if (generation === this.generation) this.cache = { at: now, stocks: out };
     return out;
   }
 }
