@@ -55,23 +55,25 @@ async function call(base: string, path: string): Promise<Call> {
   }
 }
 
-const metricsOf = async (base: string) => (await (await fetch(`${base}/api/metrics`)).json()) as Metrics;
+const metricsOf = async (base: string) => (await (await fetch(`${base}/api/metrics`, { signal: AbortSignal.timeout(60_000) })).json()) as Metrics;
 
-/** Poll the dashboard's lag once a second until `until` resolves. */
-async function watchLag(base: string, until: Promise<unknown>): Promise<Lag[]> {
-  const out: Lag[] = [];
+/** Poll the dashboard's lag once a second until `until` settles; a poll not answered within a minute is counted, not fatal. */
+async function watchLag(base: string, until: Promise<unknown>): Promise<Lag[] & { unanswered?: number }> {
+  const out: Lag[] & { unanswered?: number } = [];
   let done = false;
-  void until.finally(() => (done = true));
+  void until.finally(() => (done = true)).catch(() => undefined);
   while (!done) {
     await sleep(1000);
-    out.push((await metricsOf(base)).ingest.lagMs);
+    const m = await metricsOf(base).catch(() => null);
+    if (m) out.push(m.ingest.lagMs);
+    else out.unanswered = (out.unanswered ?? 0) + 1;
   }
   return out;
 }
 
-function lagSummary(snaps: Lag[]) {
+function lagSummary(snaps: Lag[] & { unanswered?: number }) {
   const p95s = snaps.map((s) => s.p95 ?? 0);
-  return { p50: quantiles(snaps.map((s) => s.p50 ?? 0)).p50, p95Median: quantiles(p95s).p50, p95Worst: Math.max(0, ...p95s), max: Math.max(0, ...snaps.map((s) => s.max ?? 0)), snapshots: snaps.length };
+  return { p50: quantiles(snaps.map((s) => s.p50 ?? 0)).p50, p95Median: quantiles(p95s).p50, p95Worst: Math.max(0, ...p95s), max: Math.max(0, ...snaps.map((s) => s.max ?? 0)), snapshots: snaps.length, unanswered: snaps.unanswered ?? 0 };
 }
 
 async function main(): Promise<void> {
@@ -160,14 +162,6 @@ async function main(): Promise<void> {
     })();
     const askedLag = await watchLag(dash.base, asked);
     await asked;
-    const nationAsked = (async () => {
-      for (const [name, path] of Object.entries(apart)) {
-        const first = await call(dash.base, path);
-        calls[name] = { first, warm: [await call(dash.base, path), await call(dash.base, path)], spread: [] };
-      }
-    })();
-    const nationLag = await watchLag(dash.base, nationAsked);
-    await nationAsked;
     const p2 = procs();
 
     // What must hold: nothing refused or dropped, and every card accounted for.
@@ -182,6 +176,16 @@ async function main(): Promise<void> {
     const alloc = (await (await fetch(`${dash.base}/api/allocation`)).json()) as { moves: unknown[]; idle: unknown[]; short: unknown[]; silent: unknown[] };
     const officesListed = ((await (await fetch(`${dash.base}/api/offices`)).json()) as unknown[]).length;
     if (officesListed !== offices) failures.push(`/api/offices lists ${officesListed} offices of ${offices}`);
+    // Last, as it may hold the dashboard longest: the nation's month.
+    const nationAsked = (async () => {
+      for (const [name, path] of Object.entries(apart)) {
+        const first = await call(dash.base, path);
+        calls[name] = { first, warm: [await call(dash.base, path), await call(dash.base, path)], spread: [] };
+      }
+    })();
+    const nationLag = await watchLag(dash.base, nationAsked);
+    await nationAsked;
+    const p3 = procs();
 
     const endpoint = Object.fromEntries(
       Object.entries(calls).map(([name, c]) => {
@@ -206,7 +210,7 @@ async function main(): Promise<void> {
         fleet: { published: fleetReports.reduce((a, r) => a + r.published, 0), reconnects: fleetReports.reduce((a, r) => a + r.reconnects, 0), errors: fleetReports.reduce((a, r) => a + r.errors, 0) },
       },
       endpoints: endpoint,
-      whileAsked: { ingestLagMs: lagSummary(askedLag), whileNationAskedLagMs: lagSummary(nationLag), dashboardPeakRssMb: p2.dash.peakRssMb, dashboardRssMb: p2.dash.rssMb },
+      whileAsked: { ingestLagMs: lagSummary(askedLag), whileNationAskedLagMs: lagSummary(nationLag), dashboardPeakRssMb: p2.dash.peakRssMb, dashboardRssMb: p2.dash.rssMb, peakRssMbAfterNation: p3.dash.peakRssMb },
       checks: { refused, dropped: m2.ingest.dropped, province53: { offices: rec.offices?.length ?? 0, problems: problemKinds }, allocation: { moves: alloc.moves.length, idle: alloc.idle.length, short: alloc.short.length, silent: alloc.silent.length }, officesListed },
       scale: {
         messagesPerStationSecond: round(msgsPerStationSecond, 3), dashboardCpuMsPerMessage: round(cpuPerMessageMs, 3), rssMbPerStation: round(perStationMb, 4),
