@@ -103,6 +103,7 @@ export class OfficeApi {
   private cache: { at: number; stocks: OfficeStock[] } | undefined;
   private changed = false;
   private making: Promise<OfficeStock[]> | undefined;
+  private makingMs = 0;
   private generation = 0;
 
   constructor(private readonly d: OfficeApiDeps) {}
@@ -213,23 +214,24 @@ export class OfficeApi {
   async stocks(): Promise<OfficeStock[]> {
     const now = this.d.now();
     const age = this.cache ? now - this.cache.at : Infinity;
-    if (this.cache && (age < FRESH_MIN_MS || (!this.changed && age < FRESH_MS))) return this.cache.stocks;
-    // One making at a time: the watch, a scrape, the nation's tree and a page asking together share it.
+    // A nation's stock takes seconds to make: made again no sooner than four makings' time after the last began (at most a fifth of the time),
+    // one making at a time (the watch, a scrape, the nation's tree and a page share it), and the last one answered meanwhile while under a minute old.
+    if (this.cache && (age < Math.max(FRESH_MIN_MS, 4 * this.makingMs) || (!this.changed && age < FRESH_MS))) return this.cache.stocks;
     if (!this.making) {
       const making = this.makeStocks(now, this.generation).finally(() => {
+        this.makingMs = this.d.now() - now;
         if (this.making === making) this.making = undefined;
       });
+      making.catch(() => undefined); // its failure reaches whoever waits on it; a later question tries again
       this.making = making;
     }
-    return this.making;
+    return this.cache && age < FRESH_MS ? this.cache.stocks : this.making;
   }
 
   /**
-   * Each office's reconciliation and request as /api/reconciliation and /api/request make them,
-   * from one read of the offices and, a batch of offices at a time, one read of their days and one
-   * of their entries. Read office by office, 2,000 offices took minutes (each read the whole list of
-   * offices three times and scanned every entry twice); read all at once, the nation's month of
-   * days held the event loop and the memory for seconds.
+   * Each office's reconciliation and request as /api/reconciliation and /api/request make them, from
+   * one read of the offices and, 100 offices at a time, one of their days and one of their entries
+   * (office by office, 2,000 offices took minutes; all at once, it held the event loop and memory).
    */
   private async makeStocks(now: number, generation: number): Promise<OfficeStock[]> {
     this.changed = false;
@@ -238,11 +240,7 @@ export class OfficeApi {
     const yesterday = this.d.day(now - 86_400_000);
     const offices = await this.d.accounts.offices();
     const byId = new Map(offices.map((o) => [o.office, o]));
-    const add = <T>(m: Map<string, T[]>, key: string, row: T) => {
-      const list = m.get(key);
-      if (list) list.push(row);
-      else m.set(key, [row]);
-    };
+    const add = <T>(m: Map<string, T[]>, key: string, row: T) => (m.has(key) ? m.get(key)?.push(row) : m.set(key, [row]));
     const out: OfficeStock[] = [];
     for (let at = 0; at < offices.length; at += STOCK_BATCH) {
       const batch = offices.slice(at, at + STOCK_BATCH);

@@ -86,4 +86,33 @@ describe("the offices' stock, from one read of the books", () => {
     expect(stocks.find((s) => s.office === '5371-DINAS')?.month.problems).toBe(2);
     expect(stocks.find((s) => s.office === '5371-KEC-ALAK')?.month.problems).toBe(0);
   });
+
+  it('answers from the last stock while the next is made, once messages came in; waits for it only when there is none, or none under a minute old', async () => {
+    const w = (world = await OfficeWorld.start('2026-12-01'));
+    const a = await w.pc('A-GUDANG', { office: '5371-DINAS', regency: '5371', store: { register: [] } });
+    await w.collect();
+    await a.book!.receive('blanks', 1000, { batch: 'KMD-1' });
+    await w.collect();
+    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), day: (ms) => dayIn(ms, w.timeZone) });
+    const first = await api.stocks();
+    expect(first.map((s) => s.onHand)).toEqual([1000]);
+    await a.book!.receive('blanks', 500, { batch: 'KMD-2' });
+    await w.collect();
+    api.noteChange();
+    w.clock.advance(6_000);
+    const asked = [api.stocks(), api.stocks()];
+    expect(await Promise.all(asked)).toEqual([first, first]);
+    let next = first;
+    for (let i = 0; i < 200 && next === first; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      next = await api.stocks();
+    }
+    expect(next.map((s) => s.onHand)).toEqual([1500]);
+    // A minute on with nothing new, or a retirement decided: the question waits for a new one.
+    w.clock.advance(61_000);
+    const waited = await api.stocks();
+    expect(waited).not.toBe(next);
+    api.forget();
+    expect(await api.stocks()).not.toBe(waited);
+  });
 });
