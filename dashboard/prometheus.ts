@@ -11,7 +11,8 @@
 import { Gauge, Registry } from 'prom-client';
 import { usualSeverity } from '../telemetry/event-codes.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
-import { type StationEntry, supplyCell, WATCHED_KINDS, type WatchedKind } from './fleet.js';
+import { type StationEntry, WATCHED_KINDS, type WatchedKind } from './fleet.js';
+import { supplyCell } from './supply-cell.js';
 
 export interface MetricsInput {
   entries: Iterable<StationEntry>;
