@@ -8,6 +8,7 @@ import type { PrinterDriver } from '../../hal/printer/types.js';
 import { Ledger } from '../../agent/ledger/blanks.js';
 import { Store } from '../../agent/store/store.js';
 import { syntheticRecord } from '../../hal/records/sim/driver.js';
+import type { RecordSource } from '../../hal/records/types.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';
 import { drive, stationRig } from '../support/station-rig.js';
@@ -231,7 +232,15 @@ describe('print jobs', () => {
   it('a record whose fetch never finishes (the agent dies on its answer) is set aside after maxFetchAttempts restarts, not fetched forever', async () => {
     const r = await rig({ records: { latencyMs: 100 } });
     await r.engine.stop(0);
-    const hanging = { driver: 'hanging', start: () => Promise.resolve(), stop: () => Promise.resolve(), fetch: () => new Promise<never>(() => undefined) };
+    const hanging: RecordSource = {
+      driver: 'hanging',
+      claims: false,
+      start: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+      fetch: () => new Promise<never>(() => undefined),
+      claim: (_id, holder) => Promise.resolve({ granted: true, claimedBy: holder.station }),
+      outcome: () => Promise.resolve({ taken: true }),
+    };
     await r.engine.repo.add(['POISON-1']);
     const states: string[] = [];
     for (let restart = 0; restart < 7; restart++) {
