@@ -166,7 +166,7 @@ describe('print jobs', () => {
     await r.engine.stop(0);
     const r2 = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
     rigs.push(r2);
-    const engine = new JobEngine({ store: r.store, source: r2.source, printer: r2.printer.driver, config: jobsSchema().parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: r2.source, station: 'rig-01', printer: r2.printer.driver, config: jobsSchema().parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
     const driven = drive(engine, r2.clock);
     await driven.until('C-2 printed', async () => (await r.states())['C-2'] === 'printed');
@@ -192,7 +192,7 @@ describe('print jobs', () => {
       read: () => r.printer.driver.read(),
       print: () => (asked.push(r.clock.monotonic()), Promise.reject(new HalError('busy', 'the printer is already printing a card'))),
     };
-    const engine = new JobEngine({ store: r.store, source: r.source, printer: refusing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: r.source, station: 'rig-01', printer: refusing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
     await r.engine.stop(0);
     await engine.start();
     await engine.repo.add(['B-1']);
@@ -219,7 +219,7 @@ describe('print jobs', () => {
     for (const [i, [error, expected]] of cases.entries()) {
       let asked = 0;
       const failing: PrinterDriver = { driver: 'failing', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => r.printer.driver.read(), print: () => (asked++, Promise.reject(error)) };
-      const engine = new JobEngine({ store: r.store, source: r.source, printer: failing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+      const engine = new JobEngine({ store: r.store, source: r.source, station: 'rig-01', printer: failing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
       await engine.start();
       const id = `E-${i}`;
       await engine.repo.add([id]);
@@ -245,7 +245,7 @@ describe('print jobs', () => {
     const states: string[] = [];
     for (let restart = 0; restart < 7; restart++) {
       // A fresh engine is a restarted agent: what was fetching goes back to the queue.
-      const engine = new JobEngine({ store: r.store, source: hanging, printer: r.printer.driver, config: jobsSchema().parse({ maxFetchAttempts: 5 }), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+      const engine = new JobEngine({ store: r.store, source: hanging, station: 'rig-01', printer: r.printer.driver, config: jobsSchema().parse({ maxFetchAttempts: 5 }), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
       await engine.start();
       await drive(engine, r.clock).run(1500, 500);
       states.push(`${(await engine.repo.get('POISON-1'))?.state}:${(await engine.repo.get('POISON-1'))?.fetchAttempts}`);
@@ -283,7 +283,7 @@ describe('print jobs', () => {
       print: (req) => r.printer.driver.print(req),
       jobOutcome: (jobId) => (asked.push(jobId), Promise.resolve('completed')),
     };
-    const engine = new JobEngine({ store: r.store, source: undefined, printer: proving, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: undefined, station: 'rig-01', printer: proving, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
     await engine.stop(0);
     expect(asked).toEqual([expect.stringMatching(/^P-1@\d+$/) as string]);
