@@ -3,7 +3,9 @@ import type { Clock } from '../../core/clock.js';
 import { Backoff } from '../../core/backoff.js';
 import { OneAtATime } from '../../core/one-at-a-time.js';
 import { codeOf } from '../../hal/errors.js';
-import { RECORD_ERRORS, type ClaimAnswer, type RecordSource } from '../../hal/records/types.js';
+import { unreachable } from '../../core/errors.js';
+import type { Text } from '../../core/i18n.js';
+import { RECORD_ERRORS, type ClaimAnswer, type ClaimsKept, type RecordSource } from '../../hal/records/types.js';
 import type { Db } from '../../platform/db.js';
 import { told, untold } from './outcomes.js';
 
@@ -33,9 +35,13 @@ export class Claims {
     this.backoff = new Backoff({ initialMs: 2000, maxMs: 60_000, jitter: false }, d.clock);
   }
 
+  get kind(): ClaimsKept {
+    return this.d.source.claims;
+  }
+
   /** Whether the source keeps claims at all (else one card per record holds on this PC only). */
   get kept(): boolean {
-    return this.d.source.claims;
+    return this.d.source.claims === 'kept';
   }
 
   get station(): string {
@@ -88,7 +94,7 @@ export class Claims {
       const rows = await untold(db, 20);
       if (rows.length === 0) return;
       for (const r of rows) {
-        if (source.claims) {
+        if (source.claims === 'kept') {
           try {
             const answer = await away(source.outcome(r.recordId, station, r.outcome));
             if (!answer.taken) log.warn({ recordId: r.recordId, outcome: r.outcome, claimedBy: answer.claimedBy }, 'the record service did not take this outcome: another station holds the record');
@@ -103,4 +109,34 @@ export class Claims {
       }
     }
   }
+}
+
+/** What claims mean at this station, for the technician: the start log and diagnose say it. */
+export function claimsWords(kind: ClaimsKept): Text {
+  switch (kind) {
+    case 'kept':
+      return {
+        id: 'klaim rekaman aktif: setiap kartu diklaim di server data sebelum dicetak, jadi satu rekaman dicetak sekali di semua stasiun',
+        en: 'record claims on: each card is claimed at the record service before it starts, so a record is printed once across stations',
+      };
+    case 'off':
+      return {
+        id: 'klaim rekaman mati (records.http.claims: false): satu kartu per rekaman hanya dijaga di PC ini; rekaman yang sama bisa tercetak di stasiun lain. Nyalakan bila layanan data menerima klaim.',
+        en: 'record claims off (records.http.claims: false): one card per record holds on this PC only; the same record can be printed at another station. Turn it on once the record service takes claims.',
+      };
+    case 'local':
+      return {
+        id: 'server pusat simulasi tanpa klaim bersama (records.sim.shared): satu kartu per rekaman hanya dijaga di PC ini',
+        en: 'simulated central server without shared claims (records.sim.shared): one card per record holds on this PC only',
+      };
+    default:
+      return unreachable(kind);
+  }
+}
+
+/** Said once at start: on as information, off as a warning (a record may then print at two stations). */
+export function claimsSaid(kind: ClaimsKept, log: Logger): void {
+  const words = claimsWords(kind).en;
+  if (kind === 'off') log.warn({ claims: kind }, words);
+  else log.info({ claims: kind }, words);
 }

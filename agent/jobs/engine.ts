@@ -7,7 +7,7 @@ import type { StationBody } from '../../telemetry/payloads.js';
 import type { JobsConfig } from '../config/schema.js';
 import type { Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
-import { Claims } from './claims.js';
+import { Claims, claimsSaid } from './claims.js';
 import { holdOf, type Hold } from './gate.js';
 import { InFlight } from './in-flight.js';
 import { Prefetcher } from './prefetch.js';
@@ -68,8 +68,7 @@ export class JobEngine {
   }
 
   async start(): Promise<void> {
-    if (this.claims?.kept) this.d.log.info({ station: this.d.station }, 'record claims on: each card is claimed at the record source before it starts, so a record is printed once across stations');
-    else if (this.claims) this.d.log.warn('record claims off (records.http.claims: false, or a simulated centre without records.sim.shared): one card per record holds on this PC only');
+    if (this.claims) claimsSaid(this.claims.kind, this.d.log);
     await this.tally.restore();
     const r = await this.repo.recoverAfterRestart(this.d.printer.jobOutcome?.bind(this.d.printer));
     if (r.proven.length > 0) this.d.log.info({ records: r.proven }, "cards settled as printed from the printer's job history");

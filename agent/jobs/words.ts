@@ -15,21 +15,26 @@ export const STATE_WORDS: Record<JobState, Text> = {
   refused: { id: 'ditolak', en: 'refused' },
 };
 
+/** Who holds a record another station holds, and since when (RFC 3339) where the service said. */
+export function heldBy(by: string, at: string | null): Text {
+  return { id: `dipegang stasiun ${by}${at ? ` sejak ${at}` : ''}`, en: `held by station ${by}${at ? ` since ${at}` : ''}` };
+}
+
 /**
- * Why a record was refused because another station holds it: who, since when, and what to do.
- * `self`: the service names this very station (printed here before, by an earlier database).
+ * Why a record was refused because a station holds it, and what to do. `self`: the service names
+ * this very station (printed or held here before, by an earlier database of this PC).
  */
 export function heldWords(by: string, at: string | null, self = false): Text {
-  const since = at ? { id: ` sejak ${at}`, en: ` since ${at}` } : { id: '', en: '' };
+  const held = heldBy(by, at);
   if (self) {
     return {
-      id: `server pusat mencatat rekaman ini pada stasiun ini (${by})${since.id}, oleh basis data sebelumnya: sudah tercetak atau sedang dipegang; periksa sebelum mencetak lagi`,
-      en: `the central server records this record at this station (${by})${since.en}, by an earlier database: printed or held already; check before printing it again`,
+      id: `${held.id} (stasiun ini, menurut basis data sebelumnya): sudah tercetak atau sedang dipegang di sini; periksa kartunya sebelum mencetak lagi`,
+      en: `${held.en} (this station, by an earlier database): printed or held here already; check for its card before printing it again`,
     };
   }
   return {
-    id: `dipegang stasiun ${by}${since.id}; satu rekaman dicetak di satu stasiun saja. Bila stasiun itu tidak akan mencetaknya, batalkan di sana (station-agent jobs cancel ID), lalu tambahkan lagi di sini`,
-    en: `held by station ${by}${since.en}; a record is printed at one station only. If that station will not print it, cancel it there (station-agent jobs cancel ID), then add it here again`,
+    id: `${held.id}; satu rekaman dicetak di satu stasiun saja. Bila stasiun itu tidak akan mencetaknya, batalkan di sana (station-agent jobs cancel ID), lalu tambahkan lagi di sini`,
+    en: `${held.en}; a record is printed at one station only. If that station will not print it, cancel it there (station-agent jobs cancel ID), then add it here again`,
   };
 }
 

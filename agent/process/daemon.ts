@@ -242,6 +242,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
                 language: config.language,
                 clock,
                 kick: () => engine?.kick(),
+                claims: engine?.claims,
                 log: log.child({ part: 'station page' }),
               },
             });

@@ -35,6 +35,10 @@ export type PrintRecord = z.infer<typeof printRecordSchema>;
 export const RECORD_ERRORS = ['not-found', 'invalid', 'refused', 'unavailable', 'timeout'] as const;
 export type RecordErrorCode = (typeof RECORD_ERRORS)[number];
 
+/** Whether a source keeps claims (RecordSource.claims). */
+export const CLAIMS_KEPT = ['kept', 'off', 'local'] as const;
+export type ClaimsKept = (typeof CLAIMS_KEPT)[number];
+
 /** Who asks for a record before its card starts: the station's id, and the id of its database (a PC reinstalled is a new one). */
 export interface ClaimHolder {
   station: string;
@@ -62,11 +66,12 @@ export type OutcomeAnswer = { taken: true } | { taken: false; claimedBy: string;
 export interface RecordSource extends Lifecycle {
   readonly driver: string;
   /**
-   * Whether this source keeps claims. Where it does not (a record service without them,
-   * `records.http.claims: false`; a simulated centre no other agent shares), claim() grants
-   * without asking and outcome() tells nobody: one card per record holds on this PC only.
+   * Whether this source keeps claims: `kept`; else claim() grants without asking and outcome()
+   * tells nobody, and one card per record holds on this PC only: `off` for a record service
+   * configured as having none (records.http.claims: false: said as a warning), `local` for a
+   * simulated centre no other agent shares (a demo on one PC).
    */
-  readonly claims: boolean;
+  readonly claims: ClaimsKept;
   /** Fetch one print-ready record; rejects with a HalError of RECORD_ERRORS. */
   fetch(recordId: string): Promise<PrintRecord>;
   /**

@@ -5,6 +5,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../agent/config/schema.js';
+import { addClaimed } from '../../agent/jobs/add.js';
+import { jobWords } from '../../agent/jobs/words.js';
+import { ACTIONS } from '../../agent/operator/actions.js';
 import { HalError } from '../../hal/errors.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
 import { SimRecords } from '../../hal/records/sim/driver.js';
@@ -145,5 +149,40 @@ describe('one card per record across the stations of an office', () => {
     } finally {
       await sim.stop();
     }
+  });
+
+  it('a record another station holds is refused as it is added (the page, the command line), naming it in both languages; where the service cannot say, it is queued and claimed before its card', async () => {
+    const shared = join(tempDir('office-'), 'claims.db');
+    let down = false;
+    const cut = (sim: SimRecords): RecordSource => ({
+      driver: sim.driver,
+      claims: sim.claims,
+      start: () => sim.start(),
+      stop: () => sim.stop(),
+      fetch: (id) => sim.fetch(id),
+      claim: (id, holder) => (down ? Promise.reject(new HalError('unavailable', 'cannot reach the record service')) : sim.claim(id, holder)),
+      outcome: (id, station, o) => sim.outcome(id, station, o),
+    });
+    const a = await rig('5371-01', shared);
+    const b = await rig('5371-02', shared, { source: cut });
+    expect(await addClaimed(a.engine.repo, ['KPG1-0006'], a.engine.claims)).toMatchObject({ added: ['KPG1-0006'], refused: [], unasked: [] });
+    const config = configSchema().parse({ station: { id: '5371-02', province: '53', regency: '5371' }, mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'sim' } });
+    const page = await ACTIONS['jobs-add']({ store: b.store, yields: { ribbon: 500, film: 1000 }, now: () => b.clock.now(), config, claims: b.engine.claims }, { ids: 'KPG1-0006\nKPG1-0007' });
+    expect(page.message.en).toBe('1 record queued: KPG1-0007');
+    expect(page.refused).toHaveLength(1);
+    expect(page.refused?.[0]?.recordId).toBe('KPG1-0006');
+    expect(page.refused?.[0]?.why.en).toMatch(/^held by station 5371-01 since \d{4}-\d\d-\d\dT[\d:.]+Z; a record is printed at one station only/);
+    expect(page.refused?.[0]?.why.id).toMatch(/^dipegang stasiun 5371-01 sejak \d{4}-.*; satu rekaman dicetak di satu stasiun saja/);
+    const job = await b.engine.repo.get('KPG1-0006');
+    expect(job).toMatchObject({ state: 'refused', claimedBy: '5371-01' });
+    expect(jobWords(job ?? { state: 'queued', claimedBy: null })).toEqual({ id: 'ditolak (dipegang 5371-01)', en: 'refused (held by 5371-01)' });
+    // The service cannot be asked: queued as it is, and refused before its card once it answers.
+    down = true;
+    expect(await addClaimed(b.engine.repo, ['KPG1-0006'], b.engine.claims)).toMatchObject({ requeued: ['KPG1-0006'], unasked: ['KPG1-0006'] });
+    await b.run(10_000);
+    expect(await state(b, 'KPG1-0006')).not.toBe('printed');
+    down = false;
+    await b.until('refused before its card', async () => (await state(b, 'KPG1-0006')) === 'refused');
+    expect(cards(b, 'KPG1-0006')).toBe(0);
   });
 });

@@ -234,7 +234,7 @@ describe('print jobs', () => {
     await r.engine.stop(0);
     const hanging: RecordSource = {
       driver: 'hanging',
-      claims: false,
+      claims: 'local',
       start: () => Promise.resolve(),
       stop: () => Promise.resolve(),
       fetch: () => new Promise<never>(() => undefined),

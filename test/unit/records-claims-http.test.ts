@@ -82,7 +82,7 @@ describe('claims over HTTP', () => {
   it('with records.http.claims: false nothing is asked: every claim is granted and every outcome taken, on this PC only', async () => {
     const s = await service();
     const src = await source(s.url, s.token, { claims: false });
-    expect(src.claims).toBe(false);
+    expect(src.claims).toBe('off');
     expect(await src.claim('KPG1-0004', A)).toEqual({ granted: true, claimedBy: '5371-01' });
     expect(await src.outcome('KPG1-0004', '5371-01', 'printed')).toEqual({ taken: true });
     expect(s.requests).toEqual([]);

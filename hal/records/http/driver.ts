@@ -3,7 +3,7 @@ import type { HttpRecordsOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
 import { readSecretFile } from '../../secret-file.js';
-import { printRecordSchema, type CardOutcomeWord, type ClaimAnswer, type ClaimHolder, type OutcomeAnswer, type PrintRecord, type RecordSource } from '../types.js';
+import { printRecordSchema, type CardOutcomeWord, type ClaimAnswer, type ClaimHolder, type ClaimsKept, type OutcomeAnswer, type PrintRecord, type RecordSource } from '../types.js';
 import { exchange, HINT, parseJson, type Answer } from './request.js';
 
 /** Who holds a record, as the service says in a claim's or an outcome's answer. */
@@ -20,14 +20,14 @@ const heldSchema = z.object({ claimedBy: z.string().min(1).max(64), at: z.string
  */
 export class HttpRecords implements RecordSource {
   readonly driver = 'http';
-  readonly claims: boolean;
+  readonly claims: ClaimsKept;
   private token: string | undefined;
 
   constructor(
     private readonly opts: HttpRecordsOptions,
     private readonly ctx: DriverContext,
   ) {
-    this.claims = opts.claims;
+    this.claims = opts.claims ? 'kept' : 'off';
   }
 
   start(): Promise<void> {
@@ -59,7 +59,7 @@ export class HttpRecords implements RecordSource {
   }
 
   async claim(recordId: string, holder: ClaimHolder): Promise<ClaimAnswer> {
-    if (!this.claims) return { granted: true, claimedBy: holder.station };
+    if (this.claims !== 'kept') return { granted: true, claimedBy: holder.station };
     const a = await this.ask(recordId, '/claim', { method: 'POST', body: holder }, (s) => s === 200 || s === 409);
     const held = this.held(recordId, a, 'claim');
     // Granted to another station is no grant: the service named who holds it.
@@ -69,7 +69,7 @@ export class HttpRecords implements RecordSource {
   }
 
   async outcome(recordId: string, station: string, outcome: CardOutcomeWord): Promise<OutcomeAnswer> {
-    if (!this.claims) return { taken: true };
+    if (this.claims !== 'kept') return { taken: true };
     const a = await this.ask(recordId, '/outcome', { method: 'POST', body: { station, outcome } }, (s) => s === 409);
     if (a.status >= 200 && a.status < 300) return { taken: true };
     if (a.status === 409) {

@@ -1,7 +1,7 @@
 import type { SimRecordsOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
 import { HalError } from '../../errors.js';
-import type { CardOutcomeWord, ClaimAnswer, ClaimHolder, OutcomeAnswer, PrintRecord, RecordSource } from '../types.js';
+import type { CardOutcomeWord, ClaimAnswer, ClaimHolder, ClaimsKept, OutcomeAnswer, PrintRecord, RecordSource } from '../types.js';
 import type { SharedCentre } from './centre.js';
 
 /** A small deterministic hash, so one record id always gives the same synthetic person. */
@@ -48,7 +48,7 @@ export function syntheticRecord(recordId: string): PrintRecord {
  */
 export class SimRecords implements RecordSource {
   readonly driver = 'sim';
-  readonly claims: boolean;
+  readonly claims: ClaimsKept;
   private readonly timers = new Set<() => void>();
   private centre: Promise<SharedCentre> | undefined;
 
@@ -57,12 +57,12 @@ export class SimRecords implements RecordSource {
     private readonly ctx: DriverContext,
     private readonly random: () => number = Math.random,
   ) {
-    this.claims = opts.shared !== undefined;
+    this.claims = opts.shared === undefined ? 'local' : 'kept';
   }
 
   async start(): Promise<void> {
     // Said now if the file cannot be used; asked again at each claim until it can.
-    if (this.claims) await this.shared();
+    if (this.claims === 'kept') await this.shared();
   }
 
   async stop(): Promise<void> {
@@ -86,14 +86,14 @@ export class SimRecords implements RecordSource {
   }
 
   async claim(recordId: string, holder: ClaimHolder): Promise<ClaimAnswer> {
-    if (!this.claims) return { granted: true, claimedBy: holder.station };
+    if (this.claims !== 'kept') return { granted: true, claimedBy: holder.station };
     if (this.flaps()) throw down();
     if (this.opts.missing.includes(recordId)) throw new HalError('not-found', `record ${recordId} is not print-ready on the server`);
     return (await this.shared()).claim(recordId, holder, this.stamp());
   }
 
   async outcome(recordId: string, station: string, outcome: CardOutcomeWord): Promise<OutcomeAnswer> {
-    if (!this.claims) return { taken: true };
+    if (this.claims !== 'kept') return { taken: true };
     if (this.flaps()) throw down();
     return (await this.shared()).outcome(recordId, station, outcome, this.stamp());
   }
