@@ -8,7 +8,8 @@ import { CARD_OUTCOMES, type CardOutcomeWord } from '../../hal/records/types.js'
  * README: GET /records/{id} (synthetic records, a JSON 404 for one it does not have), and with
  * claims POST /records/{id}/claim and /outcome, decided by the same rules as the simulated centre
  * (hal/records/sim/rules.ts), kept in memory. The test sets it down (503), hanging (it takes the
- * request and never answers), or without claims (an older service: JSON 404 on those paths).
+ * request and never answers), its claims alone down or hanging while records still come, or
+ * without claims (an older service: JSON 404 on those paths).
  */
 export interface RecordService {
   url: string;
@@ -18,7 +19,7 @@ export interface RecordService {
   requests: string[];
   /** The claims it keeps, by record id. */
   claims: Map<string, ClaimRow>;
-  set(o: { down?: boolean; hanging?: boolean; withClaims?: boolean }): void;
+  set(o: { down?: boolean; hanging?: boolean; withClaims?: boolean; claimsDown?: 'error' | 'hang' | false }): void;
   close(): Promise<void>;
 }
 
@@ -26,7 +27,7 @@ export async function startRecordService(opts: { base?: string; token?: string; 
   const base = opts.base ?? '/base';
   const token = opts.token ?? 'contract-token-0123456789';
   const now = opts.now ?? (() => new Date().toISOString());
-  const state = { down: false, hanging: false, withClaims: true };
+  const state: { down: boolean; hanging: boolean; withClaims: boolean; claimsDown: 'error' | 'hang' | false } = { down: false, hanging: false, withClaims: true, claimsDown: false };
   const claims = new Map<string, ClaimRow>();
   const missing = new Set<string>(['CONTRACT-GONE']);
   const requests: string[] = [];
@@ -45,9 +46,10 @@ export async function startRecordService(opts: { base?: string; token?: string; 
     const path = m?.[2];
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    if (state.hanging) return; // took the request; never answers
+    // Took the request; never answers (all of them, or only claims and outcomes).
+    if (state.hanging || (path && state.claimsDown === 'hang')) return;
     if (req.headers.authorization !== `Bearer ${token}`) return answer(res, 401, { error: 'unauthorised' });
-    if (state.down) return answer(res, 503, { error: 'down' });
+    if (state.down || (path && state.claimsDown === 'error')) return answer(res, 503, { error: 'down' });
     if (!id || missing.has(id) || (path && !state.withClaims)) return answer(res, 404, { error: 'not print-ready' });
     if (!path && req.method === 'GET') return answer(res, 200, syntheticRecord(id));
     if (req.method !== 'POST') return answer(res, 405, { error: 'method' });

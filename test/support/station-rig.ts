@@ -14,7 +14,7 @@ import { quietLog, simPrinterHarness, tempDir } from './sim.js';
  * its cards to a folder, the sim record source, and a snapshot the test can change (the gate's input).
  */
 export async function stationRig(
-  opts: { jobs?: Record<string, unknown>; records?: Record<string, unknown>; printer?: Record<string, unknown>; random?: () => number; station?: string; source?: (sim: SimRecords) => RecordSource } = {},
+  opts: { jobs?: Record<string, unknown>; records?: Record<string, unknown>; printer?: Record<string, unknown>; random?: () => number; station?: string; source?: (sim: SimRecords, clock: ManualClock) => RecordSource } = {},
 ) {
   const dir = tempDir('rig-');
   const outputDir = `${dir}/out`;
@@ -22,7 +22,7 @@ export async function stationRig(
   const clock = printer.clock;
   const store = await Store.open(dir, () => 0);
   const sim = new SimRecords(simRecordsSchema().parse({ latencyMs: 5000, ...opts.records }), { clock, log: quietLog }, opts.random);
-  const source = opts.source ? opts.source(sim) : sim;
+  const source = opts.source ? opts.source(sim, clock) : sim;
   await source.start();
   let snapshot: StationBody | undefined = healthyBody();
   const engine = new JobEngine({

@@ -2,7 +2,7 @@
  * One card per record across the stations of an office: two print queues on simulated parts,
  * each on its own manual clock, sharing the simulated centre's claims file.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../agent/config/schema.js';
@@ -10,9 +10,12 @@ import { addClaimed } from '../../agent/jobs/add.js';
 import { jobWords } from '../../agent/jobs/words.js';
 import { ACTIONS } from '../../agent/operator/actions.js';
 import { HalError } from '../../hal/errors.js';
+import { httpRecordsSchema } from '../../hal/records/http/config.js';
+import { HttpRecords } from '../../hal/records/http/driver.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
 import { SimRecords } from '../../hal/records/sim/driver.js';
 import type { RecordSource } from '../../hal/records/types.js';
+import { startRecordService } from '../support/record-service.js';
 import { quietLog, tempDir } from '../support/sim.js';
 import { stationRig } from '../support/station-rig.js';
 
@@ -184,5 +187,40 @@ describe('one card per record across the stations of an office', () => {
     down = false;
     await b.until('refused before its card', async () => (await state(b, 'KPG1-0006')) === 'refused');
     expect(cards(b, 'KPG1-0006')).toBe(0);
+  });
+});
+
+describe('claims over HTTP, the print queue against a real HTTP server', () => {
+  it('while the service fails or does not answer claims the record is fetched but no card starts (held: claim_waiting); once it answers the card prints and the service is told', async () => {
+    const service = await startRecordService();
+    try {
+      const tokenFile = join(tempDir('token-'), 'token');
+      writeFileSync(tokenFile, service.token);
+      // The driver's deadline on the rig's manual clock: time passes only as the test drives it.
+      const r = await stationRig({ station: '5371-01', source: (_sim, clock) => new HttpRecords(httpRecordsSchema().parse({ url: service.url, tokenFile, timeoutSeconds: 30 }), { clock, log: quietLog }) });
+      rigs.push(r);
+      await r.engine.start();
+      const cycle = async (mode: 'error' | 'hang', id: string) => {
+        service.set({ claimsDown: mode });
+        await r.engine.repo.add([id]);
+        await r.until(`${id} fetched`, async () => (await state(r, id)) === 'ready', 600_000, 100);
+        // Past the claim's own deadline (30 s) several times over: nothing starts.
+        await r.run(120_000, 500);
+        expect(await state(r, id)).toBe('ready');
+        expect(cards(r, id)).toBe(0);
+        expect(r.engine.summary().heldCode).toBe('claim_waiting');
+        expect(r.engine.summary().held).toMatch(mode === 'error' ? /HTTP 503/ : /did not answer within 30 s/);
+        service.set({ claimsDown: false });
+        await r.until(`${id} printed once the service answers`, async () => (await state(r, id)) === 'printed', 600_000, 500);
+        await r.until(`${id}: the service told`, () => service.claims.get(id)?.state === 'printed', 60_000, 500);
+        expect(cards(r, id)).toBe(1);
+        expect(service.claims.get(id)).toMatchObject({ station: '5371-01', state: 'printed' });
+      };
+      await cycle('error', 'KPG1-0101');
+      await cycle('hang', 'KPG1-0102');
+      expect(r.engine.summary().heldCode).toBeNull();
+    } finally {
+      await service.close();
+    }
   });
 });
