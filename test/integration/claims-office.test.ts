@@ -5,8 +5,9 @@
  * a spoil and its reprint at the first station print once more. And the claims file itself under
  * processes racing for the same records: each record granted to exactly one.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobRepo } from '../../agent/jobs/repo.js';
 import { Store } from '../../agent/store/store.js';
@@ -161,4 +162,19 @@ describe('the shared claims file under processes racing for the same records', (
     // Every refusal names the one that was granted.
     for (const answers of results) for (const [id, granted, by] of answers) if (!granted) expect(by).toBe(holder.get(id));
   }, 60_000);
+});
+
+describe('jobs add where the centre cannot say', () => {
+  it('the record is queued, and the clerk is told it is claimed before its card, in both languages', async () => {
+    const dir = tempDir('unasked-');
+    const configFile = join(dir, 'agent.yaml');
+    // A claims file in a folder that does not exist: the centre cannot be asked.
+    writeFileSync(configFile, stringify(testConfig('embedded', { records: { driver: 'sim', sim: { shared: join(dir, 'no-such-folder', 'claims.db') } } })));
+    const en = await runCli(['jobs', 'add', 'KPG1-0009', 'KPG1-0010', '--config', configFile]);
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stdout).toContain('queued: KPG1-0009, KPG1-0010');
+    expect(en.stdout).toContain('not claimed yet (the record service did not answer now; claimed before each card is printed): KPG1-0009, KPG1-0010');
+    const id = await runCli(['jobs', 'add', 'KPG1-0011', '--config', configFile, '--lang', 'id']);
+    expect(id.stdout).toContain('belum diklaim (server data tidak menjawab sekarang; diklaim sebelum kartunya dicetak): KPG1-0011');
+  });
 });
