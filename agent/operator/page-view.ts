@@ -11,7 +11,8 @@ import type { StationBody } from '../../telemetry/payloads.js';
 import type { Config } from '../config/schema.js';
 import { askDriver, printerViewText } from '../jobs/printer-view.js';
 import { JobRepo, startOfLocalDay } from '../jobs/repo.js';
-import { STATE_WORDS } from '../jobs/words.js';
+import type { Claims } from '../jobs/claims.js';
+import { jobWords } from '../jobs/words.js';
 import { Ledger } from '../ledger/blanks.js';
 import { SupplyLedger, type Yields } from '../ledger/supplies.js';
 import { stationView } from '../station/view.js';
@@ -36,6 +37,8 @@ export interface OperatorDeps {
   language: Lang | undefined;
   /** Wall time stamps what the clerk does and says which day it is; monotonic time how old a reading is. */
   clock: Clock;
+  /** The record source's claims, where the queue has a source: adding a record claims it. */
+  claims?: Claims;
   /** After an action: the queue looks at once rather than at its next step. */
   kick: () => void;
   log: Logger;
@@ -82,7 +85,7 @@ export class PageView {
       stale,
       view,
       verify,
-      recent: recent.map((j) => ({ recordId: j.recordId, state: j.state, words: STATE_WORDS[j.state], at: new Date(j.updatedAt).toISOString() })),
+      recent: recent.map((j) => ({ recordId: j.recordId, state: j.state, words: jobWords(j), at: new Date(j.updatedAt).toISOString() })),
       stock: { onHand: stock.kept ? stock.onHand : null, received: stock.received, printed: stock.printed, spoiled: stock.spoiled, adjusted: stock.adjusted },
       rolls: Object.fromEntries(Object.entries(rolls).map(([k, c]) => [k, { onShelf: c.onShelf, remaining: c.remaining, yield: c.yield }])),
       office: await officeView(d.store, d.config, now),
