@@ -5,8 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SupplyLedger } from '../../agent/ledger/supplies.js';
+import { RollWatch } from '../../agent/station/rolls.js';
 import { Store } from '../../agent/store/store.js';
 import { postCard } from '../../agent/ledger/card.js';
+import type { PrinterReading, SupplyReading } from '../../hal/printer/types.js';
 
 const YIELDS = { ribbon: 500, film: 1500 };
 const MIN = 60_000;
@@ -89,3 +91,31 @@ describe('one roll, one record', () => {
   });
 });
 
+describe('a flicker of empty', () => {
+  const reading = (ribbon: Partial<SupplyReading>, reasons: string[] = []): PrinterReading => ({
+    state: 'idle',
+    reasons,
+    supplies: [{ kind: 'ribbon', name: 'Ribbon', levelPercent: null, remaining: null, capacity: null, status: 'unknown', ...ribbon }],
+    model: null,
+    printedTotal: null,
+  });
+  /** The roll changes seen over a run of polls. */
+  const seen = (readings: PrinterReading[]) => {
+    const watch = new RollWatch();
+    return readings.flatMap((r) => watch.see(r).map((c) => c.kind));
+  };
+  const empty = (level: number | null) => reading({ levelPercent: level, status: 'empty' }, ['ribbon-empty']);
+
+  it('empty for a poll or two that clears with no level change records nothing', () => {
+    expect(seen([reading({ levelPercent: 35 }), empty(0), reading({ levelPercent: 35 })])).toEqual([]);
+    expect(seen([reading({ levelPercent: 35 }), empty(null), empty(null), reading({ levelPercent: 36 })])).toEqual([]);
+    expect(seen([reading({}), empty(null), reading({})])).toEqual([]);
+    expect(seen([reading({}), empty(null), empty(null), reading({})])).toEqual([]);
+  });
+
+  it('an empty that lasted, or that clears with the level up, is a new roll', () => {
+    expect(seen([reading({ levelPercent: 3 }), empty(0), reading({ levelPercent: 98 })])).toEqual(['ribbon']);
+    expect(seen([reading({}), empty(null), empty(null), empty(null), reading({})])).toEqual(['ribbon']);
+    expect(seen([reading({ levelPercent: 30 }), reading({ levelPercent: 97 })])).toEqual(['ribbon']);
+  });
+});
