@@ -61,6 +61,15 @@ describe('one roll, one record', () => {
     expect(again.onShelf).toBe(0);
   });
 
+  it('printer first, having taken the last roll from the shelf: the clerk naming it is not asked for a yield', async () => {
+    const { l } = await ledger();
+    await l.replace('ribbon', { by: 'printer', at: T0 - 25 * MIN });
+    await l.replace('ribbon', { by: 'printer', at: T0 });
+    const c = await l.replace('ribbon', { lot: 'L1', by: 'person', at: T0 + 1 * MIN });
+    expect(c).toMatchObject({ onShelf: 0, yield: 500 });
+    expect(c.rolls.at(-1)).toMatchObject({ lot: 'L1' });
+  });
+
   it('printer first, the clerk says the old roll came out early: it is not learned from', async () => {
     const { l } = await ledger();
     await l.replace('ribbon', { by: 'printer', at: T0 });
