@@ -3,7 +3,7 @@ import { ROLL_WORDS, type Replaced, type RollKind } from './supplies.js';
 
 /**
  * What a person is told when their `supply replace` named the roll the printer had already
- * recorded (or the printer's sighting was their roll): one roll, nothing more from the shelf.
+ * recorded: one roll, nothing more from the shelf. The time is UTC, as the ledger keeps it.
  */
 export function sameRollWords(kind: RollKind, c: Replaced): Text {
   const w = ROLL_WORDS[kind];

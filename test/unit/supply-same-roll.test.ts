@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SupplyLedger } from '../../agent/ledger/supplies.js';
+import { sameRollWords } from '../../agent/ledger/same-roll-words.js';
 import { RollWatch } from '../../agent/station/rolls.js';
 import { Store } from '../../agent/store/store.js';
 import { postCard } from '../../agent/ledger/card.js';
@@ -55,6 +56,11 @@ describe('one roll, one record', () => {
     expect(c.rolls).toHaveLength(2);
     expect(c.rolls[0]).toMatchObject({ cards: 100, removed: 'used-up' });
     expect(c.rolls[1]).toMatchObject({ lot: 'L1', removed: null, cards: 2 });
+    // The clerk is told it was the printer's roll, in both languages (page and command line).
+    expect(sameRollWords('ribbon', c)).toEqual({
+      id: 'gulungan pita ini sudah dicatat printer pukul 08:00 UTC: dicatat sebagai gulungan yang sama, lot L1, diperkirakan 450 kartu; tidak ada lagi yang diambil dari rak (di rak: 1)',
+      en: 'the printer recorded this ribbon roll at 08:00 UTC: recorded as that same roll, lot L1, expected to give 450 cards; nothing more taken from the shelf (on the shelf: 1)',
+    });
     // Named once: a second replace by a person is another roll, as a person says it.
     const again = await l.replace('ribbon', { lot: 'L2', by: 'person', at: T0 + 12 * MIN });
     expect(again.rolls).toHaveLength(3);
