@@ -9,6 +9,7 @@ import { sameRollWords } from '../../agent/ledger/same-roll-words.js';
 import { RollWatch } from '../../agent/station/rolls.js';
 import { Store } from '../../agent/store/store.js';
 import { postCard } from '../../agent/ledger/card.js';
+import { dayFigures } from '../../agent/office/daily.js';
 import type { PrinterReading, SupplyReading } from '../../hal/printer/types.js';
 
 const YIELDS = { ribbon: 500, film: 1500 };
@@ -48,7 +49,7 @@ describe('one roll, one record', () => {
   });
 
   it('printer first: the clerk recording the roll 10 minutes later names that roll (its lot and box yield), takes nothing more from the shelf, and closes nothing with 0 cards', async () => {
-    const { l, cards } = await ledger();
+    const { store, l, cards } = await ledger();
     expect(await l.replace('ribbon', { by: 'printer', at: T0 })).toMatchObject({ onShelf: 1 });
     await cards(2);
     const c = await l.replace('ribbon', { lot: 'L1', yield: 450, by: 'person', at: T0 + 10 * MIN });
@@ -61,6 +62,9 @@ describe('one roll, one record', () => {
       id: 'gulungan pita ini sudah dicatat printer pukul 08:00 UTC: dicatat sebagai gulungan yang sama, lot L1, diperkirakan 450 kartu; tidak ada lagi yang diambil dari rak (di rak: 1)',
       en: 'the printer recorded this ribbon roll at 08:00 UTC: recorded as that same roll, lot L1, expected to give 450 cards; nothing more taken from the shelf (on the shelf: 1)',
     });
+    // The office's day counts the roll once: the one put in at 07:00 and this one.
+    const day = await dayFigures(store.db, '2027-01-05', { timeZone: 'UTC', hasPrinter: true, store: false, today: '2027-01-06' });
+    expect(day.ribbon).toMatchObject({ installed: 2, onHandEnd: 1 });
     // Named once: a second replace by a person is another roll, as a person says it.
     const again = await l.replace('ribbon', { lot: 'L2', by: 'person', at: T0 + 12 * MIN });
     expect(again.rolls).toHaveLength(3);
