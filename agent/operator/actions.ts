@@ -10,6 +10,7 @@ import { addClaimed } from '../jobs/add.js';
 import type { Claims } from '../jobs/claims.js';
 import { JobRepo, checkRecordId } from '../jobs/repo.js';
 import { Ledger } from '../ledger/blanks.js';
+import { sameRollWords } from '../ledger/same-roll-words.js';
 import { ROLL_KINDS, ROLL_WORDS, SupplyLedger, type RollKind, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import type { Config } from '../config/schema.js';
@@ -104,6 +105,7 @@ export const ACTIONS = {
     const given = b.yield === undefined || b.yield === null || b.yield === '' ? undefined : whole(b, 'yield', 1, 100_000, { id: 'Kartu per gulungan (dari kotaknya)', en: 'Cards per roll (from its box)' });
     const lot = text(b, 'lot', 64, { id: 'Nomor lot', en: 'Lot number' }, false);
     const c = await new SupplyLedger(d.store.db, d.yields).replace(kind, { yield: given, lot, early: flag(b, 'early'), by: 'person', at: d.now() });
+    if (c.sameRoll) return { message: sameRollWords(kind, c) };
     return {
       message: {
         id: `gulungan ${ROLL_WORDS[kind].id} baru terpasang, diperkirakan ${c.yield} kartu; di rak: ${c.onShelf ?? 0}`,

@@ -192,7 +192,8 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       hasPrinter: hasQueue,
       restockHours: config.office.keptAtStore ? config.office.restockHours : null,
       rollSeen: async (kind) => {
-        await new SupplyLedger(store.db, config.forecast.cardsPerSupply).replace(kind, { by: 'printer' });
+        const r = await new SupplyLedger(store.db, config.forecast.cardsPerSupply).replace(kind, { by: 'printer', at: clock.now() });
+        return r.sameRoll ? { personAt: r.sameRoll.installedAt } : 'recorded';
       },
     });
     latest = () => station.latest();
