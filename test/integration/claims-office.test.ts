@@ -123,8 +123,8 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('two agents of one off
 describe('the shared claims file under processes racing for the same records', () => {
   it('four processes claim the same 200 records at once: each record is granted to exactly one, none lost', async () => {
     const shared = join(tempDir('race-'), 'claims.db');
-    const driver = join(import.meta.dirname, '../../dist/hal/records/sim/driver.js');
-    const config = join(import.meta.dirname, '../../dist/hal/records/sim/config.js');
+    const driver = join(import.meta.dirname, '../../build/hal/records/sim/driver.js');
+    const config = join(import.meta.dirname, '../../build/hal/records/sim/config.js');
     const script = `
       const { SimRecords } = await import(${JSON.stringify(driver)});
       const { simRecordsSchema } = await import(${JSON.stringify(config)});
