@@ -8,7 +8,10 @@ import { systemClock } from '../../core/clock.js';
 import { configSchema } from '../../agent/config/schema.js';
 import { JobRepo } from '../../agent/jobs/repo.js';
 import { QueueSummary } from '../../agent/jobs/summary.js';
+import { Ledger } from '../../agent/ledger/blanks.js';
 import { postCard } from '../../agent/ledger/card.js';
+import { cardsOfDay, ledgerSince } from '../../agent/ledger/good-cards.js';
+import { dayFigures } from '../../agent/office/daily.js';
 import { dayIn } from '../../agent/office/days.js';
 import { PageView } from '../../agent/operator/page-view.js';
 import { formatStatus } from '../../agent/station/status.js';
@@ -85,6 +88,29 @@ describe('counts that agree after a spoil and reprint', () => {
     const view = (await page.build()) as { view: { queue: Record<string, number> }; stock: { good: number; spoiled: number; since: string | null } };
     expect(view.view.queue).toMatchObject({ goodToday: 1, spoiledToday: 1 });
     expect(view.stock).toMatchObject({ good: 1, spoiled: 1, since: dayIn(systemClock.now(), ZONE) });
+  });
+
+  it("good and spoiled today are the daily accounts' figures, on the station's days, not the PC's", async () => {
+    const store = await Store.open(tempDir('counts-day-'));
+    stores.push(store);
+    // 23:30 and 00:30 WITA (UTC+8) on either side of the station's midnight of 2026-11-20.
+    const late = Date.parse('2026-11-19T15:30:00Z');
+    const early = Date.parse('2026-11-19T16:30:00Z');
+    await store.db.run("INSERT INTO ledger (at, kind, qty, batch) VALUES (?, 'receive', 10, 'SYN-B')", [late - 3600_000]);
+    await store.db.transaction(async (tx) => {
+      await postCard(tx, 'print', late, 'SYN-1'); // yesterday's good card...
+      await Ledger.spoilPrinted(tx, 'SYN-1', 'smudged', early, 'smudge'); // ...found spoiled today
+      await postCard(tx, 'print', early + 60_000, 'SYN-1'); // and printed again
+      await postCard(tx, 'print', early + 120_000, 'SYN-2');
+    });
+    const now = early + 3600_000;
+    const today = await cardsOfDay(store.db, now, ZONE);
+    const daily = await dayFigures(store.db, '2026-11-20', { timeZone: ZONE, hasPrinter: true, store: false, today: '2026-11-20' });
+    expect(today).toEqual({ day: '2026-11-20', good: 1, spoiled: 1 });
+    expect({ good: today.good, spoiled: today.spoiled }).toEqual({ good: daily.good, spoiled: daily.spoiled });
+    expect(await cardsOfDay(store.db, late, ZONE)).toEqual({ day: '2026-11-19', good: 1, spoiled: 0 });
+    expect(await ledgerSince(store.db, ZONE)).toBe('2026-11-19');
+    expect(await ledgerSince(store.db, 'UTC')).toBe('2026-11-19');
   });
 
   it("the dashboard's printed today and ranking count good cards: 1, not 2, through the spoil and the reprint", async () => {
