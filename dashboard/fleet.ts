@@ -85,7 +85,11 @@ export interface StationRow {
   /** The roll in the printer: cards left and what a roll gives (its capacity), each null when not known. */
   inPrinter: { ribbon: { remaining: number | null; capacity: number | null }; film: { remaining: number | null; capacity: number | null } };
   queued: number | null;
+  /** Good cards today (goodToday; printedToday from an agent before it): what the ranking counts. */
   printedToday: number | null;
+  /** As the station says them; null from an agent before them. */
+  goodToday: number | null;
+  spoiledToday: number | null;
   cardsPerDay: number | null;
   alerts: string[];
   /** Trouble seen before the station raises it: a supply inside its lead time, on battery, a growing queue, not seen. */
@@ -160,7 +164,9 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
     rolls: { ribbon: h?.stock.ribbonRolls ?? null, film: h?.stock.filmRolls ?? null },
     inPrinter: { ribbon: roll(h, 'ribbon'), film: roll(h, 'film') },
     queued: h?.jobs.queued ?? null,
-    printedToday: h?.jobs.printedToday ?? null,
+    printedToday: h ? goodCards(h) : null,
+    goodToday: h?.jobs.goodToday ?? null,
+    spoiledToday: h?.jobs.spoiledToday ?? null,
     cardsPerDay: h?.stock.cardsPerDay ?? null,
     alerts,
     trouble,
@@ -282,4 +288,9 @@ export class Fleet {
   rows(nowMs: number, staleAfterMs: number, ctx: RowContext = {}): StationRow[] {
     return [...this.entries.values()].map((e) => toRow(e, nowMs, staleAfterMs, ctx)).sort(compareRows);
   }
+}
+
+/** Cards made today as a station says them: good cards, else (an agent before goodToday) cards printed. */
+export function goodCards(h: HealthPayload): number | null {
+  return typeof h.jobs.goodToday === 'number' ? h.jobs.goodToday : h.jobs.printedToday;
 }

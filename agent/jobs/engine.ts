@@ -30,6 +30,8 @@ export interface EngineDeps {
   render?: (r: PrintRecord) => Buffer;
   /** Cards a ribbon and a film roll give until this office's rolls say otherwise (forecast.cardsPerSupply). */
   rollYields?: Yields;
+  /** The station's zone: good and spoiled cards today are counted in its days (station.timeZone). */
+  timeZone?: string;
 }
 
 const STEP_MS = 500;
@@ -60,7 +62,7 @@ export class JobEngine {
   constructor(private readonly d: EngineDeps) {
     this.repo = new JobRepo(d.store.db, () => d.clock.now());
     this.writes = new Writes(d.log);
-    this.tally = new QueueSummary({ store: d.store, repo: this.repo, rollYields: d.rollYields });
+    this.tally = new QueueSummary({ store: d.store, repo: this.repo, rollYields: d.rollYields, timeZone: d.timeZone });
     const shared = { repo: this.repo, clock: d.clock, log: d.log, work: this.work, writes: this.writes, changed: () => this.tally.changed() };
     this.prefetch = new Prefetcher({ ...shared, source: d.source, config: d.config, ended: () => this.kick() });
     this.claims = d.source ? new Claims({ source: d.source, db: d.store.db, station: d.station, installId: () => d.store.installId(), clock: d.clock, log: d.log }) : undefined;

@@ -14,6 +14,8 @@ import { JobRepo, startOfLocalDay } from '../jobs/repo.js';
 import type { Claims } from '../jobs/claims.js';
 import { jobWords } from '../jobs/words.js';
 import { Ledger } from '../ledger/blanks.js';
+import { cardsOfDay, ledgerSince } from '../ledger/good-cards.js';
+import { zoneOf } from '../office/days.js';
 import { SupplyLedger, type Yields } from '../ledger/supplies.js';
 import { stationView } from '../station/view.js';
 import type { Store } from '../store/store.js';
@@ -66,9 +68,20 @@ export class PageView {
     const counts = await repo.counts(startOfLocalDay(now));
     const stock = await Ledger.summaryIn(db);
     const rolls = await SupplyLedger.countsIn(db, d.yields);
+    // Today's good and spoiled cards in the station's days, as the daily accounts and health count them.
+    const zone = zoneOf(d.config.station);
+    const today = await cardsOfDay(db, now, zone);
+    const since = await ledgerSince(db, zone);
     const view = h ? stationView(h, stale) : null;
     if (view) {
-      view.queue = { waiting: counts.queued + counts.fetching + counts.ready, printing: counts.printing, printedToday: counts.printedToday, failedToday: counts.failedToday };
+      view.queue = {
+        waiting: counts.queued + counts.fetching + counts.ready,
+        printing: counts.printing,
+        printedToday: counts.printedToday,
+        goodToday: today.good,
+        spoiledToday: today.spoiled,
+        failedToday: counts.failedToday,
+      };
       view.verify = { count: counts.needsVerification, ids: counts.needsVerificationIds };
       view.blanks.onHand = stock.kept ? stock.onHand : null;
       for (const s of view.supplies) if (s.kind === 'ribbon' || s.kind === 'film') s.onShelf = rolls[s.kind].onShelf;
@@ -86,7 +99,8 @@ export class PageView {
       view,
       verify,
       recent: recent.map((j) => ({ recordId: j.recordId, state: j.state, words: jobWords(j), at: new Date(j.updatedAt).toISOString() })),
-      stock: { onHand: stock.kept ? stock.onHand : null, received: stock.received, printed: stock.printed, spoiled: stock.spoiled, adjusted: stock.adjusted },
+      // The ledger's printed cards are good cards (a card spoiled after printing moves to spoiled); since: its first day.
+      stock: { onHand: stock.kept ? stock.onHand : null, received: stock.received, printed: stock.printed, good: stock.printed, spoiled: stock.spoiled, adjusted: stock.adjusted, since },
       rolls: Object.fromEntries(Object.entries(rolls).map(([k, c]) => [k, { onShelf: c.onShelf, remaining: c.remaining, yield: c.yield }])),
       office: await officeView(d.store, d.config, now),
     };
