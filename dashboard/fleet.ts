@@ -4,6 +4,7 @@
  * own, no I/O; the ingest feeds it and the store saves it.
  */
 import { usualSeverity } from '../telemetry/event-codes.js';
+import { roll, supplyCell } from './supply-cell.js';
 import type { HealthPayload, StatusPayload } from '../telemetry/payloads.js';
 
 export const WATCHED_KINDS = ['ribbon', 'film', 'blanks'] as const;
@@ -27,6 +28,8 @@ export interface StationEntry {
   /** The office's name and id from its status message (kept in memory: the retained status brings them back). */
   name?: string | null;
   office?: string;
+  /** Each installation seen under this id (its status's installId) and when: two at once are two PCs. */
+  installs?: Record<string, number>;
   /** When a Will (lost) arrived, and what the station was before it: a broker going down sends every Will. */
   will?: { atMs: number; online: boolean | null; offlineReason: 'lost' | 'shutdown' | null } | null;
   /** (ms, queued) of the last hour's health, oldest first: whether the queue grows faster than it prints. */
@@ -34,7 +37,9 @@ export interface StationEntry {
 }
 
 /** Early trouble: what will stop a station soon though it has raised nothing (yet). */
-export const TROUBLES = ['supply.ribbon.soon', 'supply.film.soon', 'supply.blanks.soon', 'ups.on_battery', 'jobs.queue_growing', 'not_seen'] as const;
+export const TROUBLES = ['supply.ribbon.soon', 'supply.film.soon', 'supply.blanks.soon', 'ups.on_battery', 'jobs.queue_growing', 'not_seen', 'id_conflict'] as const;
+/** Two installations (installId) under one station id within this long are two PCs, not one reinstalled. */
+const CONFLICT_WINDOW_MS = 24 * 3_600_000;
 export type Trouble = (typeof TROUBLES)[number];
 
 /** What toRow needs beyond the entry: the province's lead times, and names for the codes. */
@@ -80,41 +85,20 @@ export interface StationRow {
   /** The roll in the printer: cards left and what a roll gives (its capacity), each null when not known. */
   inPrinter: { ribbon: { remaining: number | null; capacity: number | null }; film: { remaining: number | null; capacity: number | null } };
   queued: number | null;
+  /** Good cards today (goodToday; printedToday from an agent before it): what the ranking counts. */
   printedToday: number | null;
+  /** As the station says them; null from an agent before them. */
+  goodToday: number | null;
+  spoiledToday: number | null;
   cardsPerDay: number | null;
   alerts: string[];
   /** Trouble seen before the station raises it: a supply inside its lead time, on battery, a growing queue, not seen. */
   trouble: Trouble[];
+  /** The installations seen under this id in the last day; two or more: a conflict (trouble id_conflict). */
+  installIds: string[];
   problems: Problem[];
   /** 3 stopped or about to, 2 needs attention, 1 look at it, 0 fine: the table sorts by it. */
   severity: 0 | 1 | 2 | 3;
-}
-
-const UNKNOWN_CELL: SupplyCell = { levelPercent: null, daysLeft: null, status: 'unknown' };
-
-/** The worst of the supplies of one kind (a printer may report two ribbons). */
-export function supplyCell(h: HealthPayload | null, kind: WatchedKind): SupplyCell {
-  if (!h) return UNKNOWN_CELL;
-  if (kind === 'blanks') {
-    const hopper = h.printer.supplies.find((s) => s.kind === 'blanks');
-    // The office stock (the ledger) is what runs out, not the hopper a clerk refills from the
-    // shelf; the hopper speaks only where no ledger is kept.
-    const onHand = h.stock.blanksOnHand;
-    const status = onHand === null ? (hopper?.status ?? 'unknown') : onHand === 0 ? 'empty' : h.alerts.includes('supply.blanks.low') ? 'low' : 'ok';
-    return { levelPercent: hopper?.levelPercent ?? null, daysLeft: onHand === null ? (hopper?.daysLeft ?? null) : h.stock.daysLeft, status };
-  }
-  const order = { empty: 0, low: 1, ok: 2, unknown: 3 } as const;
-  const of = h.printer.supplies.filter((s) => s.kind === kind);
-  if (of.length === 0) return UNKNOWN_CELL;
-  const worst = of.reduce((a, b) => (order[b.status] < order[a.status] || (b.status === a.status && (b.daysLeft ?? Infinity) < (a.daysLeft ?? Infinity)) ? b : a));
-  // The office's days (the roll in the printer and the rolls on the shelf) where the station says them: what runs out.
-  const office = kind === 'ribbon' ? h.stock.ribbonDaysLeft : h.stock.filmDaysLeft;
-  return { levelPercent: worst.levelPercent, daysLeft: worst.status === 'empty' ? worst.daysLeft : (office ?? worst.daysLeft), status: worst.status };
-}
-
-function roll(h: HealthPayload | null, kind: 'ribbon' | 'film'): { remaining: number | null; capacity: number | null } {
-  const s = h?.printer.supplies.find((x) => x.kind === kind);
-  return { remaining: s?.remaining ?? null, capacity: s?.capacity ?? null };
 }
 
 /** The problem a code's family is; host for host.disk_low, store.error, telemetry.dropped and codes of later versions. */
@@ -144,6 +128,8 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
   if (h?.ups.onBattery === true && !stale && !alerts.includes('ups.on_battery')) trouble.push('ups.on_battery');
   if (!stale && queueGrowing(e.queueSamples)) trouble.push('jobs.queue_growing');
   if (stale && e.online !== false && h !== null) trouble.push('not_seen');
+  const installs = Object.keys(e.installs ?? {}).sort();
+  if (installs.length > 1) trouble.push('id_conflict');
   const problems = new Set<Problem>();
   if (e.online === false) problems.add('offline');
   else if (stale) problems.add('stale');
@@ -178,10 +164,13 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
     rolls: { ribbon: h?.stock.ribbonRolls ?? null, film: h?.stock.filmRolls ?? null },
     inPrinter: { ribbon: roll(h, 'ribbon'), film: roll(h, 'film') },
     queued: h?.jobs.queued ?? null,
-    printedToday: h?.jobs.printedToday ?? null,
+    printedToday: h ? goodCards(h) : null,
+    goodToday: h?.jobs.goodToday ?? null,
+    spoiledToday: h?.jobs.spoiledToday ?? null,
     cardsPerDay: h?.stock.cardsPerDay ?? null,
     alerts,
     trouble,
+    installIds: installs,
     problems: [...problems].sort(),
     severity,
   };
@@ -235,6 +224,10 @@ export class Fleet {
     e.offlineReason = p.online ? null : p.reason;
     if (p.name !== undefined) e.name = p.name;
     if (p.office) e.office = p.office.id;
+    if (p.installId) {
+      const seen = Object.entries({ ...e.installs, [p.installId]: Math.max(e.installs?.[p.installId] ?? 0, atMs) }).filter(([, ms]) => atMs - ms < CONFLICT_WINDOW_MS);
+      e.installs = Object.fromEntries(seen);
+    }
     // The Will is sent by the broker, not the station: it is not a sign of life.
     if (p.online && !retained) e.lastSeenMs = atMs;
   }
@@ -295,4 +288,9 @@ export class Fleet {
   rows(nowMs: number, staleAfterMs: number, ctx: RowContext = {}): StationRow[] {
     return [...this.entries.values()].map((e) => toRow(e, nowMs, staleAfterMs, ctx)).sort(compareRows);
   }
+}
+
+/** Cards made today as a station says them: good cards, else (an agent before goodToday) cards printed. */
+export function goodCards(h: HealthPayload): number | null {
+  return typeof h.jobs.goodToday === 'number' ? h.jobs.goodToday : h.jobs.printedToday;
 }

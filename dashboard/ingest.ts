@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { DailyPayload, EventPayload, HealthPayload, OfficeEntryPayload, StatusPayload } from '../telemetry/payloads.js';
 import type { Accounts } from './accounts.js';
 import { payloadErrors } from '../telemetry/validate.js';
-import type { Fleet, TopicPlace } from './fleet.js';
+import { goodCards, type Fleet, type TopicPlace } from './fleet.js';
 import { sampleOf, type DashboardStore, type Sample, type StoredEvent } from './store.js';
 
 /** A health is about 2 KB, a diagnostics report under 10 KB: far past that is not a station's. */
@@ -191,18 +191,23 @@ export class Ingest extends EventEmitter<IngestEvents> {
   }
 
   /**
-   * Cards printed, added to the local day of each report: the rise of printedToday since the
-   * previous report, or all of it when the counter started again (the station's midnight, or a
-   * new day here). A backlog replayed after an outage is older than the report that came live
-   * at reconnection, which already carries the rise, so replays are not counted again.
+   * Good cards, added to the local day of each report: the rise of goodToday since the previous
+   * report (printedToday from an agent before goodToday), or all of it when the counter started
+   * again (the station's midnight, or a new day here). goodToday falls the same day when a card is
+   * found spoiled (its reprint raises it again): a fall matched by a rise of spoiledToday is taken
+   * off, any other fall is a counter that started again. A backlog replayed after an outage is
+   * older than the report that came live at reconnection, which already carries the rise, so
+   * replays are not counted again.
    */
   private countCards(station: string, before: HealthPayload | null, h: HealthPayload): void {
-    const printed = h.jobs.printedToday;
+    const printed = goodCards(h);
     if (printed === null) return;
     const day = this.day(Date.parse(h.ts));
-    const prev = before?.jobs.printedToday ?? null;
+    // Both reports must count the same way: a station upgraded mid-day starts its good cards afresh.
+    const prev = before && (typeof before.jobs.goodToday === 'number') === (typeof h.jobs.goodToday === 'number') ? goodCards(before) : null;
     const sameDay = before !== null && this.day(Date.parse(before.ts)) === day;
-    const cards = prev !== null && sameDay && printed >= prev ? printed - prev : printed;
+    const spoiledRise = (h.jobs.spoiledToday ?? 0) - (before?.jobs.spoiledToday ?? 0);
+    const cards = prev !== null && sameDay && (printed >= prev || spoiledRise >= prev - printed) ? printed - prev : printed;
     let byDay = this.daily.get(station);
     if (!byDay) this.daily.set(station, (byDay = new Map<string, number>()));
     byDay.set(day, (byDay.get(day) ?? 0) + cards);
@@ -277,3 +282,4 @@ export class Ingest extends EventEmitter<IngestEvents> {
     return this.flushing;
   }
 }
+

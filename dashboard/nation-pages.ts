@@ -19,7 +19,7 @@ const W = {
   station: { id: 'Stasiun', en: 'Station' },
   up: { id: 'Stasiun aktif', en: 'Stations up' },
   upOne: { id: 'Aktif', en: 'Up' },
-  today: { id: 'Tercetak hari ini', en: 'Printed today' },
+  today: { id: 'Kartu baik hari ini', en: 'Good cards today' },
   month: { id: 'Tercetak bulan ini', en: 'Printed this month' },
   blanks: { id: 'Blangko', en: 'Blanks' },
   months: { id: 'Cukup (bulan)', en: 'Months of stock' },

@@ -11,7 +11,8 @@
 import { Gauge, Registry } from 'prom-client';
 import { usualSeverity } from '../telemetry/event-codes.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
-import { type StationEntry, supplyCell, WATCHED_KINDS, type WatchedKind } from './fleet.js';
+import { type StationEntry, WATCHED_KINDS, type WatchedKind } from './fleet.js';
+import { supplyCell } from './supply-cell.js';
 
 export interface MetricsInput {
   entries: Iterable<StationEntry>;
@@ -72,6 +73,9 @@ export async function metricsText(input: MetricsInput): Promise<{ contentType: s
   const charge = gauge('ektp_ups_charge_percent', 'UPS battery charge, percent.', ['station']);
   const runtime = gauge('ektp_ups_runtime_seconds', 'Runtime the UPS estimates on battery, seconds.', ['station']);
   const printed = gauge('ektp_cards_printed_today', 'Cards printed since the station\'s local midnight.', ['station']);
+  // Beside printed (reprints too): the ledger's good and spoiled cards, left out for an agent before them.
+  const good = gauge('ektp_cards_good_today', "Good cards since the station's local midnight: a spoiled card and its reprint are one good card.", ['station']);
+  const spoiled = gauge('ektp_cards_spoiled_today', "Cards spoiled since the station's local midnight.", ['station']);
   const queued = gauge('ektp_jobs_queued', 'Records waiting to be printed.', ['station']);
   const verify = gauge('ektp_jobs_needs_verification', 'Cards whose outcome a clerk must check.', ['station']);
   const alert = gauge('ektp_alert_active', 'An alert the station has raised now, always 1 (code as in the MQTT contract).', ['station', 'code', 'severity']);
@@ -111,6 +115,8 @@ export async function metricsText(input: MetricsInput): Promise<{ contentType: s
     put(charge, h.ups.chargePercent);
     put(runtime, h.ups.runtimeSeconds);
     put(printed, h.jobs.printedToday);
+    put(good, h.jobs.goodToday);
+    put(spoiled, h.jobs.spoiledToday);
     put(queued, h.jobs.queued);
     put(verify, h.jobs.needsVerification);
     for (const code of new Set(h.alerts)) alert.set({ station, code, severity: input.severityOf?.(station, code) ?? usualSeverity(code) }, 1);

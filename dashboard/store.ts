@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Db, type Queryable } from '../platform/db.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
-import type { StationEntry } from './fleet.js';
+import { goodCards, type StationEntry } from './fleet.js';
 import { Accounts, ACCOUNTS_SCHEMA } from './accounts.js';
 
 export const DASHBOARD_DB = 'dashboard.db';
@@ -68,7 +68,7 @@ export function sampleOf(h: HealthPayload): Sample {
     film: level('film'),
     blanks: level('blanks'),
     blanksOnHand: h.stock.blanksOnHand,
-    printedToday: h.jobs.printedToday,
+    printedToday: goodCards(h),
     ups: h.ups.status,
     chargePercent: h.ups.chargePercent,
   };

@@ -68,7 +68,7 @@ async function withPrefetch(s: Setup, prefetch: number): Promise<number> {
   const { printer, source } = parts(s);
   const store = await Store.open(mkdtempSync(join(tmpdir(), 'bench-pipeline-')));
   const engine = new JobEngine({
-    store, source, printer, clock: systemClock, log, snapshot: healthy,
+    store, source, station: 'bench-01', printer, clock: systemClock, log, snapshot: healthy,
     config: jobsSchema().parse({ prefetch, retryAfterSeconds: s.latencyMs / 1000, maxFetchAttempts: 20 }),
   });
   await printer.start();

@@ -22,6 +22,7 @@ export const HOLD_CODES = [
   'ups_low_battery',
   'on_battery_unknown',
   'on_battery_short',
+  'claim_waiting',
 ] as const;
 export type HoldCode = (typeof HOLD_CODES)[number];
 

@@ -103,6 +103,12 @@ export const healthSchema = z.object({
     ready: nullableNumber.describe('records fetched, waiting for the printer'),
     printing: nullableNumber,
     printedToday: nullableNumber.describe('cards printed since local midnight'),
+    goodToday: nullableNumber
+      .optional()
+      .describe(
+        "good cards today in the station's zone, as the blank-card ledger and station.daily/1 count them: a spoiled card and its reprint are one good card (printedToday counts both); a card printed earlier and spoiled today is taken off; null when not known, absent from older agents",
+      ),
+    spoiledToday: nullableNumber.optional().describe("cards spoiled today in the station's zone, as the blank-card ledger and station.daily/1 count them; null when not known, absent from older agents"),
     failedToday: nullableNumber.describe('records set aside today because they could not be fetched'),
     needsVerification: nullableNumber.describe('cards whose outcome a person must check'),
     needsVerificationIds: z

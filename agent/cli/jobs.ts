@@ -4,7 +4,9 @@ import { SPOIL_CODES, type SpoilCode } from '../ledger/spoil-codes.js';
 import { AgentError, EXIT } from '../../core/errors.js';
 import { JOB_STATES, type JobState } from '../jobs/job.js';
 import { JobRepo } from '../jobs/repo.js';
-import { STATE_WORDS } from '../jobs/words.js';
+import { addClaimed } from '../jobs/add.js';
+import { heldBy, STATE_WORDS } from '../jobs/words.js';
+import { withClaims } from './claims.js';
 import { configOption, iso, out, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
 import { systemClock } from '../../core/clock.js';
@@ -33,7 +35,12 @@ export function addJobsCommands(program: Command, version: string): void {
 
   jobs
     .command('add')
-    .description(tr({ id: 'antrekan rekaman untuk dicetak, menurut id rekaman ("-" membaca id dari masukan standar, satu per baris); kartu yang ditandai rusak dicetak ulang', en: 'queue records for printing, by record id ("-" reads ids from standard input, one per line); a card marked spoiled is printed again' }))
+    .description(
+      tr({
+        id: 'antrekan rekaman untuk dicetak, menurut id rekaman ("-" membaca id dari masukan standar, satu per baris); kartu yang ditandai rusak dicetak ulang; rekaman yang dipegang stasiun lain ditolak, bila server data bisa mengatakannya',
+        en: 'queue records for printing, by record id ("-" reads ids from standard input, one per line); a card marked spoiled is printed again; a record another station holds is refused, where the record service can say so',
+      }),
+    )
     .argument('<ids...>', tr({ id: 'id rekaman dari daftar siap cetak (bukan NIK)', en: 'record ids from the print-ready list (never a NIK)' }))
     .addOption(configOption())
     .action(async (ids: string[], opts: { config?: string }) => {
@@ -44,9 +51,13 @@ export function addJobsCommands(program: Command, version: string): void {
           exitCode: EXIT.usage,
         });
       }
-      const r = await withStore(opts.config, (s) => new JobRepo(s.db).add(all));
+      const r = await withStore(opts.config, (s, c) => withClaims(s, c, (claims) => addClaimed(new JobRepo(s.db), all, claims)));
       if (r.added.length) out(tr({ id: `diantrekan: ${r.added.join(', ')}`, en: `queued: ${r.added.join(', ')}` }));
       if (r.requeued.length) out(tr({ id: `diantrekan lagi: ${r.requeued.join(', ')}`, en: `queued again: ${r.requeued.join(', ')}` }));
+      if (r.unasked.length) {
+        const ids = r.unasked.join(', ');
+        out(tr({ id: `belum diklaim (server data tidak menjawab sekarang; diklaim sebelum kartunya dicetak): ${ids}`, en: `not claimed yet (the record service did not answer now; claimed before each card is printed): ${ids}` }));
+      }
       for (const x of r.refused) process.stderr.write(`${tr({ id: 'ditolak', en: 'refused' })} ${x.recordId}: ${tr(x.why)}\n`);
       if (r.refused.length) process.exitCode = EXIT.failure;
     });
@@ -57,7 +68,7 @@ export function addJobsCommands(program: Command, version: string): void {
     .addOption(configOption())
     .option('--state <state>', tr({ id: `hanya pekerjaan dengan status ini (${JOB_STATES.join(', ')})`, en: `only jobs in this state (${JOB_STATES.join(', ')})` }), jobState)
     .option('--since <when>', tr({ id: 'hanya yang berubah sejak: tanggal (2026-11-25), waktu, atau jam ke belakang (6h)', en: 'only those changed since: a day (2026-11-25), a time, or hours back (6h)' }), (v: string) => sinceMoment(v))
-    .option('--json', tr({ id: 'larik JSON berisi {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt}', en: 'a JSON array of {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt}' }))
+    .option('--json', tr({ id: 'larik JSON berisi {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt}', en: 'a JSON array of {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt}' }))
     .action(async (opts: { config?: string; json?: boolean; state?: JobState; since?: number }) => {
       const list = await withStore(opts.config, (s) => new JobRepo(s.db).list({ state: opts.state, sinceMs: opts.since }));
       if (opts.json) {
@@ -73,7 +84,10 @@ export function addJobsCommands(program: Command, version: string): void {
         );
       }
       out(`${tr({ id: 'REKAMAN', en: 'RECORD' }).padEnd(24)} ${tr({ id: 'STATUS', en: 'STATE' }).padEnd(16)} ${tr({ id: 'BERUBAH (UTC)', en: 'CHANGED (UTC)' }).padEnd(24)} ${tr({ id: 'CATATAN', en: 'NOTE' })}`);
-      for (const j of list) out(`${j.recordId.padEnd(24)} ${tr(STATE_WORDS[j.state]).padEnd(16)} ${iso(j.updatedAt).padEnd(24)} ${j.lastError ?? ''}`.trimEnd());
+      for (const j of list) {
+        const note = j.state === 'refused' && j.claimedBy ? tr(heldBy(j.claimedBy, j.claimedAt)) : (j.lastError ?? '');
+        out(`${j.recordId.padEnd(24)} ${tr(STATE_WORDS[j.state]).padEnd(16)} ${iso(j.updatedAt).padEnd(24)} ${note}`.trimEnd());
+      }
     });
 
   jobs

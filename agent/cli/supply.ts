@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { configOption, out, wholeNumber, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
 import { receiveRolls } from '../office/stack.js';
+import { sameRollWords } from '../ledger/same-roll-words.js';
 
 const kindArgument = () =>
   new Argument('<kind>', tr({ id: 'ribbon (pita) atau film (film retransfer); kartu blanko: station-agent stock', en: 'ribbon or film (blank cards: station-agent stock)' })).choices(ROLL_KINDS);
@@ -133,6 +134,7 @@ Every card printed or spoiled is counted against the roll in the printer.`,
         const before = await ledger.count(kind);
         return { before, after: await ledger.replace(kind, { yield: opts.yield, lot: opts.lot, early: opts.early }) };
       });
+      if (after.sameRoll) return out(tr(sameRollWords(kind, after)));
       const word = tr(ROLL_WORDS[kind]);
       if (before.installedAt !== null) {
         const gave = cards(before.cardsSince ?? 0);

@@ -17,6 +17,7 @@ import { stationTopics } from '../../telemetry/topics.js';
 import { brokerUrl, connectMqtt, explainMqttError, whenConnected } from '../../telemetry/mqtt-client.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
+import { claimsWords } from '../jobs/claims.js';
 import { fail, pass, warn, type Check, type Facts } from './types.js';
 import { upsVerdict } from './ups-verdict.js';
 
@@ -166,17 +167,22 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
       async run() {
         const source = await createRecordSource(records, ctx);
         const t0 = systemClock.monotonic();
+        // Whether a record is printed once across stations, or on this PC only: said even when all else passes.
+        const answers = () => {
+          const facts = { driver: source.driver, latencyMs: Math.round(systemClock.monotonic() - t0), claims: source.claims };
+          return source.claims === 'off' ? warn(facts, claimsWords('off')) : pass(facts);
+        };
         try {
           await source.start();
           await source.fetch('DIAGNOSE-PROBE');
-          return pass({ driver: source.driver, latencyMs: Math.round(systemClock.monotonic() - t0) });
+          return answers();
         } catch (err) {
-          const facts = { driver: source.driver, latencyMs: Math.round(systemClock.monotonic() - t0), error: (err as Error).message };
+          const facts = { driver: source.driver, latencyMs: Math.round(systemClock.monotonic() - t0), claims: source.claims, error: (err as Error).message };
           const code = codeOf(err, RECORD_ERRORS, 'unavailable');
           switch (code) {
             case 'not-found':
               // "No such record" proves the server answers: that is all this check asks.
-              return pass({ driver: source.driver, latencyMs: facts.latencyMs });
+              return answers();
             case 'refused':
               return fail(facts, { en: `The central server refuses this station.${hintIn(err, 'en')}`, id: `Server pusat menolak stasiun ini.${hintIn(err, 'id')}` });
             case 'invalid':

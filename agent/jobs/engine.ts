@@ -7,6 +7,7 @@ import type { StationBody } from '../../telemetry/payloads.js';
 import type { JobsConfig } from '../config/schema.js';
 import type { Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
+import { Claims, claimsSaid } from './claims.js';
 import { holdOf, type Hold } from './gate.js';
 import { InFlight } from './in-flight.js';
 import { Prefetcher } from './prefetch.js';
@@ -18,6 +19,8 @@ import { Writes } from './writes.js';
 export interface EngineDeps {
   store: Store;
   source: RecordSource | undefined;
+  /** This station's id: what it claims records as, where the source keeps claims. */
+  station: string;
   printer: PrinterDriver;
   config: JobsConfig;
   clock: Clock;
@@ -27,6 +30,8 @@ export interface EngineDeps {
   render?: (r: PrintRecord) => Buffer;
   /** Cards a ribbon and a film roll give until this office's rolls say otherwise (forecast.cardsPerSupply). */
   rollYields?: Yields;
+  /** The station's zone: good and spoiled cards today are counted in its days (station.timeZone). */
+  timeZone?: string;
 }
 
 const STEP_MS = 500;
@@ -40,6 +45,8 @@ const RECONCILE_MS = 10_000;
  */
 export class JobEngine {
   readonly repo: JobRepo;
+  /** The record source's claims (undefined without a source): the station page claims through it too. */
+  readonly claims: Claims | undefined;
   private readonly work = new InFlight();
   private readonly writes: Writes;
   private readonly prefetch: Prefetcher;
@@ -50,17 +57,20 @@ export class JobEngine {
   private again = false;
   private stopping = false;
   private lastReconcileAt = -Infinity;
+  private telling = false;
 
   constructor(private readonly d: EngineDeps) {
     this.repo = new JobRepo(d.store.db, () => d.clock.now());
     this.writes = new Writes(d.log);
-    this.tally = new QueueSummary({ store: d.store, repo: this.repo, rollYields: d.rollYields });
+    this.tally = new QueueSummary({ store: d.store, repo: this.repo, rollYields: d.rollYields, timeZone: d.timeZone });
     const shared = { repo: this.repo, clock: d.clock, log: d.log, work: this.work, writes: this.writes, changed: () => this.tally.changed() };
     this.prefetch = new Prefetcher({ ...shared, source: d.source, config: d.config, ended: () => this.kick() });
-    this.cards = new PrintStep({ ...shared, printer: d.printer, records: this.prefetch, render: d.render });
+    this.claims = d.source ? new Claims({ source: d.source, db: d.store.db, station: d.station, installId: () => d.store.installId(), clock: d.clock, log: d.log }) : undefined;
+    this.cards = new PrintStep({ ...shared, printer: d.printer, records: this.prefetch, render: d.render, claims: this.claims });
   }
 
   async start(): Promise<void> {
+    if (this.claims) claimsSaid(this.claims.kind, this.d.log);
     await this.tally.restore();
     const outcome = this.d.printer.jobOutcome?.bind(this.d.printer);
     const r = await this.repo.recoverAfterRestart(outcome ? { outcome, clock: this.d.clock } : undefined);
@@ -151,7 +161,11 @@ export class JobEngine {
     store.checkFile(mono);
     const durable = store.durable && this.writes.problem === undefined;
     const held = holdOf(this.d.snapshot(), config, { hasSource: source !== undefined, durable });
-    if (!this.stopping && durable) await this.prefetch.fill(mono);
+    if (!this.stopping && durable) {
+      this.tellOutcomes();
+      await this.prefetch.fill(mono);
+    }
+    if (this.prefetch.held === 0) this.cards.noClaimPending();
     if (!held && !this.stopping && this.prefetch.held > 0 && this.cards.mayStart(mono)) {
       const id = (await this.repo.readyInOrder()).find((x) => this.prefetch.has(x));
       if (id) {
@@ -163,8 +177,23 @@ export class JobEngine {
       }
     }
     const trouble = this.writes.problem;
-    const why: Hold | null = trouble ? { code: 'store_write', detail: `the database cannot be written (${trouble}): printing waits` } : held;
+    const unclaimed = this.cards.claimWaiting;
+    const why: Hold | null = trouble
+      ? { code: 'store_write', detail: `the database cannot be written (${trouble}): printing waits` }
+      : (held ?? (unclaimed === undefined ? null : { code: 'claim_waiting', detail: `the record service did not answer the claim for the next card (${unclaimed}): no card starts unclaimed; it is asked again` }));
     await this.tally.update(mono, now, why, this.cards.inProgress !== undefined);
+  }
+
+  /** What became of the cards, told to the record source beside the steps (a slow service never holds one up). */
+  private tellOutcomes(): void {
+    const claims = this.claims;
+    if (!claims || this.telling) return;
+    this.telling = true;
+    void this.work
+      .run((away) => claims.tell({ away }))
+      .finally(() => {
+        this.telling = false;
+      });
   }
 
   /**

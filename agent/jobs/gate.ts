@@ -109,5 +109,13 @@ export function holdWords(code: HoldCode, h: StationBody | null): { why: Text; t
         },
         todo: { id: 'Tunggu listrik PLN kembali.', en: 'Wait for mains power.' },
       };
+    case 'claim_waiting':
+      return {
+        why: {
+          id: 'Server data pusat belum menjawab klaim untuk kartu berikutnya; tidak ada kartu yang dicetak tanpa klaim (agar tidak tercetak dua kali di stasiun lain).',
+          en: 'The central record server has not answered the claim for the next card; no card is printed unclaimed (so that no other station prints it too).',
+        },
+        todo: { id: 'Tunggu; agen bertanya lagi sendiri. Bila berlanjut, hubungi teknisi: jalankan station-agent diagnose.', en: 'Wait; the agent asks again by itself. If it goes on, call the technician: run station-agent diagnose.' },
+      };
   }
 }

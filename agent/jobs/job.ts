@@ -4,7 +4,7 @@ import type { Text } from '../../core/i18n.js';
  * What a job is, apart from where it is kept: its states, its row as read, the queue's counts,
  * and the record ids it takes. JobRepo (repo.ts) keeps jobs in SQLite.
  */
-export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled'] as const;
+export const JOB_STATES = ['queued', 'fetching', 'ready', 'printing', 'printed', 'failed', 'spoiled', 'needs_verification', 'cancelled', 'refused'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 export interface Job {
@@ -18,6 +18,9 @@ export interface Job {
   lastError: string | null;
   createdAt: number;
   updatedAt: number;
+  /** For a refused job: the station the record service says holds the record, and since when (RFC 3339); else null. */
+  claimedBy: string | null;
+  claimedAt: string | null;
 }
 
 export interface JobCounts {

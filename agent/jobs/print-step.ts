@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
+import { Backoff } from '../../core/backoff.js';
 import type { Clock } from '../../core/clock.js';
 import { unreachable } from '../../core/errors.js';
 import { codeOf } from '../../hal/errors.js';
 import { PRINT_ERRORS, type PrinterDriver } from '../../hal/printer/types.js';
-import type { PrintRecord } from '../../hal/records/types.js';
+import { RECORD_ERRORS, type ClaimAnswer, type PrintRecord } from '../../hal/records/types.js';
+import type { Claims } from './claims.js';
 import type { InFlight } from './in-flight.js';
 import { PRINTER_HISTORY_HOLD, type CardOutcome } from './job.js';
 import type { JobRepo } from './repo.js';
@@ -21,6 +23,8 @@ export interface PrintStepDeps {
   /** An outcome was written: the counts changed. */
   changed: () => void;
   render?: (r: PrintRecord) => Buffer;
+  /** Where the record source keeps claims: each card is claimed before it starts. */
+  claims?: Claims;
 }
 
 /** After the printer refused to start a card, ask again no sooner than this. */
@@ -38,8 +42,23 @@ export class PrintStep {
   private retryAt = -Infinity;
   /** Answers of the printer not yet written (the database failed): written first on each step. */
   private readonly unwritten = new Map<string, CardOutcome>();
+  /** Why the last claim could not be asked (the service did not answer), until one is answered. */
+  private unclaimed: string | undefined;
+  private readonly claimWait: Backoff;
 
-  constructor(private readonly d: PrintStepDeps) {}
+  constructor(private readonly d: PrintStepDeps) {
+    this.claimWait = new Backoff({ initialMs: 2000, maxMs: 60_000, jitter: false }, d.clock);
+  }
+
+  /** Why the next card waits for the record service's word on its claim; undefined when it does not. */
+  get claimWaiting(): string | undefined {
+    return this.unclaimed;
+  }
+
+  /** No card waits to be claimed: a wait for the service's word is over. */
+  noClaimPending(): void {
+    this.unclaimed = undefined;
+  }
 
   /** The card in progress, until its outcome is written or kept to be written. */
   get inProgress(): Promise<void> | undefined {
@@ -107,6 +126,7 @@ export class PrintStep {
       log.warn({ recordId, printerJobIds: finished }, "not printed again: the printer's history has more cards for this record than this database sent");
       return;
     }
+    if (!(await this.claimed(recordId, away))) return;
     // Durable before the printer is told: after a crash this job is verified, never re-sent.
     try {
       await repo.transition(recordId, ['ready'], 'printing', `sent to the printer as ${jobId}`, { agent_job_id: jobId });
@@ -125,6 +145,40 @@ export class PrintStep {
     // The record is personal data: gone from memory once its card is done, one way or another.
     if (outcome.to !== 'ready') records.forget(recordId);
     await this.settle(recordId, outcome);
+  }
+
+  /**
+   * Whether the record service lets this station print the card (always, where it keeps no
+   * claims). Held by another station: refused, naming it, and the record leaves memory. No
+   * answer: nothing starts unclaimed; the card waits, and the queue with it, asked again later.
+   */
+  private async claimed(recordId: string, away: <T>(answer: Promise<T>) => Promise<T>): Promise<boolean> {
+    const { claims, repo, records, log, clock } = this.d;
+    if (!claims?.kept) return true;
+    let answer: ClaimAnswer;
+    try {
+      answer = await away(claims.claim(recordId));
+    } catch (err) {
+      const e = err as Error;
+      if (codeOf(err, RECORD_ERRORS, 'unavailable') === 'not-found') {
+        records.forget(recordId);
+        await repo.transition(recordId, ['ready'], 'failed', `not claimed: ${e.message}; add it again to retry`, { last_error: e.message });
+        return false;
+      }
+      const wait = this.claimWait.failed();
+      this.retryAt = clock.monotonic() + wait;
+      if (this.unclaimed === undefined) log.warn({ recordId, err: e.message, retryInMs: wait }, 'the record service did not answer the claim: no card starts unclaimed; asked again');
+      this.unclaimed = e.message;
+      return false;
+    }
+    this.claimWait.succeeded();
+    this.unclaimed = undefined;
+    if (answer.granted) return true;
+    records.forget(recordId);
+    await repo.refuse(recordId, ['ready'], answer.claimedBy, answer.at);
+    log.warn({ recordId, claimedBy: answer.claimedBy }, 'not printed: the record service says another station holds this record');
+    this.d.changed();
+    return false;
   }
 
   /** Where a card goes when print() failed; anything print() does not define leaves its fate unknown: a person must look. */

@@ -1,5 +1,4 @@
-import { systemClock, type Clock } from '../../core/clock.js';
-import { withTimeout } from '../../hal/errors.js';
+import { systemClock } from '../../core/clock.js';
 import { AgentError, EXIT } from '../../core/errors.js';
 import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
@@ -7,24 +6,20 @@ import { spoilCodeOf, type SpoilCode } from '../ledger/spoil-codes.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Text } from '../../core/i18n.js';
 import { checkRecordId, PRINTER_HISTORY_HOLD, VERIFICATION_IDS_SHOWN, type CardOutcome, type Job, type JobCounts, type JobState } from './job.js';
+import { tellLater } from './outcomes.js';
+import { recoverAfterRestart, type PrinterProof, type Recovered } from './recover.js';
 
 // The station page takes these from here (agent/operator); what a job is lives in job.ts.
 export { checkRecordId, startOfLocalDay } from './job.js';
 
-/** States a record may be added again from: its card was never made, or was spoiled. */
-const READDABLE: readonly JobState[] = ['failed', 'spoiled', 'cancelled'];
+/** States a record may be added again from: its card was never made, or was spoiled, or another station held it. */
+const READDABLE: readonly JobState[] = ['failed', 'spoiled', 'cancelled', 'refused'];
 
 /** A person's word that no card came out after such a hold: it accounts for that card. */
 const NOT_PRINTED_DESPITE_HISTORY = "verified by a person: no card came out, although the printer's history shows one; printing it again";
 
 const COLS =
-  'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, agent_job_id AS agentJobId, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt';
-
-/** The printer's word on a job after a restart (its job history), asked within a deadline on `clock`. */
-export interface PrinterProof {
-  outcome: (agentJobId: string) => Promise<'completed' | 'aborted' | 'unknown'>;
-  clock: Clock;
-}
+  'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, agent_job_id AS agentJobId, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt, claimed_by AS claimedBy, claimed_at AS claimedAt';
 
 /** The print queue in SQLite: one row per record ever, every move recorded with time and reason. */
 export class JobRepo {
@@ -51,7 +46,7 @@ export class JobRepo {
           await JobRepo.audit(tx, id, null, 'queued', at, 'added');
           out.added.push(id);
         } else if (READDABLE.includes(existing.state)) {
-          await JobRepo.move(tx, id, [existing.state], 'queued', at, `added again after ${existing.state}`, { fetch_attempts: 0, next_fetch_at: 0, last_error: null });
+          await JobRepo.move(tx, id, [existing.state], 'queued', at, `added again after ${existing.state}`, { fetch_attempts: 0, next_fetch_at: 0, last_error: null, claimed_by: null, claimed_at: null });
           out.requeued.push(id);
         } else if (existing.state === 'printed') {
           const when = new Date(existing.updated_at).toISOString();
@@ -85,7 +80,7 @@ export class JobRepo {
     to: JobState,
     at: number,
     reason: string,
-    set: Partial<Record<'fetch_attempts' | 'next_fetch_at' | 'agent_job_id' | 'printer_job_id' | 'last_error', string | number | null>> = {},
+    set: Partial<Record<'fetch_attempts' | 'next_fetch_at' | 'agent_job_id' | 'printer_job_id' | 'last_error' | 'claimed_by' | 'claimed_at', string | number | null>> = {},
   ): Promise<JobState> {
     const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
     if (!row) throw unknownJob(recordId);
@@ -114,16 +109,20 @@ export class JobRepo {
       if (outcome === 'printed') {
         await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, 'verified by a person: the card was printed');
         await postCard(tx, 'print', at, recordId);
+        await tellLater(tx, recordId, 'printed', at);
         return 'printed';
       }
       if (outcome === 'spoiled') {
         await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, 'verified by a person: the card was spoiled');
         await postCard(tx, 'spoil', at, recordId);
+        await tellLater(tx, recordId, 'spoiled', at);
         return 'spoiled';
       }
       const why = await tx.get<{ reason: string }>("SELECT reason FROM job_events WHERE record_id = ? AND to_state = 'needs_verification' ORDER BY id DESC LIMIT 1", [recordId]);
       const reason = why?.reason.startsWith(PRINTER_HISTORY_HOLD) ? NOT_PRINTED_DESPITE_HISTORY : 'verified by a person: no card came out; printing it again';
       await JobRepo.move(tx, recordId, ['needs_verification'], 'queued', at, reason, { fetch_attempts: 0, next_fetch_at: 0 });
+      // No card: the claim is given up, and asked for again before the next card.
+      await tellLater(tx, recordId, 'not_printed', at);
       return 'queued';
     });
   }
@@ -155,6 +154,8 @@ export class JobRepo {
       }
       await JobRepo.move(tx, recordId, ['printed'], 'spoiled', at, `spoiled after printing, by a person: ${why}`);
       await Ledger.spoilPrinted(tx, recordId, why, at, code ?? spoilCodeOf(why));
+      // The record service then lets this station (only) print it again.
+      await tellLater(tx, recordId, 'spoiled', at);
     });
   }
 
@@ -169,8 +170,23 @@ export class JobRepo {
     return r?.n ?? 0;
   }
 
+  /** Out of the queue; a claim this station may hold for it is given up, so another station may print it. */
   cancel(recordId: string): Promise<JobState> {
-    return this.transition(recordId, ['queued', 'failed'], 'cancelled', 'cancelled by a person');
+    const at = this.now();
+    return this.db.transaction(async (tx) => {
+      const from = await JobRepo.move(tx, recordId, ['queued', 'failed'], 'cancelled', at, 'cancelled by a person');
+      await tellLater(tx, recordId, 'not_printed', at);
+      return from;
+    });
+  }
+
+  /** Another station holds the record (the record service said so): refused, naming it. */
+  refuse(recordId: string, from: readonly JobState[], by: string, since: string | null): Promise<JobState> {
+    return this.transition(recordId, from, 'refused', `refused: the record service says station ${by} holds this record${since ? ` since ${since}` : ''}`, {
+      claimed_by: by,
+      claimed_at: since,
+      last_error: `held by station ${by}`,
+    });
   }
 
   /**
@@ -178,36 +194,8 @@ export class JobRepo {
    * held for a person (never sent again by itself); fetched data lived in memory only, so
    * `fetching` and `ready` go back to `queued`.
    */
-  async recoverAfterRestart(proof?: PrinterProof): Promise<{ needsVerification: string[]; requeued: string[]; proven: string[] }> {
-    const at = this.now();
-    // Ask the printer first (outside the transaction: it is a network call).
-    const printing = await this.db.all<{ record_id: string; agent_job_id: string | null }>("SELECT record_id, agent_job_id FROM jobs WHERE state = 'printing'");
-    const outcomes = new Map<string, 'completed' | 'aborted' | 'unknown'>();
-    for (const p of printing) {
-      if (proof && p.agent_job_id) {
-        // A printer that does not answer must not hold up the start: unknown, then a person decides.
-        outcomes.set(p.record_id, await withTimeout(proof.clock, proof.outcome(p.agent_job_id), 5000, "the printer's job history").catch(() => 'unknown' as const));
-      }
-    }
-    return this.db.transaction(async (tx) => {
-      const rows = await tx.all<{ record_id: string; state: JobState }>("SELECT record_id, state FROM jobs WHERE state IN ('printing', 'fetching', 'ready')");
-      const out = { needsVerification: [] as string[], requeued: [] as string[], proven: [] as string[] };
-      for (const r of rows) {
-        const outcome = outcomes.get(r.record_id);
-        if (r.state === 'printing' && outcome === 'completed') {
-          await JobRepo.move(tx, r.record_id, ['printing'], 'printed', at, "the printer's job history shows this card completed");
-          await postCard(tx, 'print', at, r.record_id);
-          out.proven.push(r.record_id);
-        } else if (r.state === 'printing') {
-          await JobRepo.move(tx, r.record_id, ['printing'], 'needs_verification', at, 'the agent stopped while this card was printing; a person must check whether it came out');
-          out.needsVerification.push(r.record_id);
-        } else {
-          await JobRepo.move(tx, r.record_id, [r.state], 'queued', at, 'the agent restarted; the record is fetched again');
-          out.requeued.push(r.record_id);
-        }
-      }
-      return out;
-    });
+  recoverAfterRestart(proof?: PrinterProof): Promise<Recovered> {
+    return recoverAfterRestart(this.db, this.now(), proof);
   }
 
   /** The next queued records to fetch, in queue order, leaving out `busy` (fetching, or waiting out a failed fetch). */
@@ -238,6 +226,7 @@ export class JobRepo {
       await JobRepo.move(tx, recordId, ['printing'], o.to, at, o.reason, o.printerJobId ? { printer_job_id: o.printerJobId } : {});
       if (o.to === 'printed') await postCard(tx, 'print', at, recordId);
       if (o.to === 'spoiled') await postCard(tx, 'spoil', at, recordId, spoilCodeOf(o.reason));
+      if (o.to === 'printed' || o.to === 'spoiled') await tellLater(tx, recordId, o.to, at);
     });
   }
 

@@ -1,5 +1,7 @@
 import { forecastSchema } from '../config/schema.js';
 import { Ledger } from '../ledger/blanks.js';
+import { cardsOfDay } from '../ledger/good-cards.js';
+import { localTimeZone } from '../office/days.js';
 import { SupplyLedger, type RollKind, type SupplyCount, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import type { Hold, HoldCode } from './gate.js';
@@ -23,6 +25,10 @@ export interface JobsSummary extends JobCounts {
   cardsUsed: number | null;
   /** Ribbon and film as the agent counts them (the supply ledger); null before the first look. */
   counted: Record<RollKind, SupplyCount> | null;
+  /** Good cards today in the station's zone, as the blank-card ledger and the daily accounts count them; null before the first look. */
+  goodToday: number | null;
+  /** Cards spoiled today, the same way; a spoiled card and its reprint are one good and one spoiled. */
+  spoiledToday: number | null;
 }
 
 const DEFAULT_ROLL_YIELDS: Yields = forecastSchema().parse({}).cardsPerSupply;
@@ -35,7 +41,7 @@ const NO_JOBS: JobCounts = { queued: 0, fetching: 0, ready: 0, printing: 0, need
  * printer's utilisation, and the blanks and rolls as the ledgers count them.
  */
 export class QueueSummary {
-  private current: JobsSummary = { ...NO_JOBS, held: null, heldCode: null, gateCode: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null };
+  private current: JobsSummary = { ...NO_JOBS, held: null, heldCode: null, gateCode: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null, goodToday: null, spoiledToday: null };
   private readonly utilisation = new Utilisation();
   private lastAt = -Infinity;
   private dirty = true;
@@ -43,10 +49,12 @@ export class QueueSummary {
   private blanksOnHand: number | null = null;
   private cardsUsed: number | null = null;
   private counted: Record<RollKind, SupplyCount> | null = null;
+  private cards: { good: number; spoiled: number } | null = null;
   /** Whether held was raised at the last step (or before the restart): it then stays until its reason is gone. */
   private wasHeld = false;
 
-  constructor(private readonly d: { store: Store; repo: JobRepo; rollYields?: Yields }) {}
+  /** timeZone: the station's, whose days the daily accounts count (default: this PC's). */
+  constructor(private readonly d: { store: Store; repo: JobRepo; rollYields?: Yields; timeZone?: string }) {}
 
   /** A hold raised before a restart stays raised until its reason is gone, as without the restart. */
   async restore(): Promise<void> {
@@ -72,6 +80,7 @@ export class QueueSummary {
       this.blanksOnHand = stock.kept ? stock.onHand : null;
       this.cardsUsed = stock.printed + stock.spoiled;
       this.counted = await SupplyLedger.countsIn(this.d.store.db, this.d.rollYields ?? DEFAULT_ROLL_YIELDS);
+      this.cards = await cardsOfDay(this.d.store.db, now, this.d.timeZone ?? localTimeZone());
     }
     const c = this.counts;
     const waiting = c.queued + c.fetching + c.ready + c.printing > 0;
@@ -89,6 +98,8 @@ export class QueueSummary {
       blanksOnHand: this.blanksOnHand,
       cardsUsed: this.cardsUsed,
       counted: this.counted,
+      goodToday: this.cards?.good ?? null,
+      spoiledToday: this.cards?.spoiled ?? null,
     };
   }
 }

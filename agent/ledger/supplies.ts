@@ -16,6 +16,7 @@ import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Text } from '../../core/i18n.js';
 import { systemClock } from '../../core/clock.js';
+import { isSameRollReason, sighting, type OpenInstall } from './same-roll.js';
 
 export const ROLL_KINDS = ['ribbon', 'film'] as const;
 export type RollKind = (typeof ROLL_KINDS)[number];
@@ -68,6 +69,11 @@ export interface SupplyCount {
 }
 
 export type Yields = Record<RollKind, number>;
+
+/** What `replace` did: the count after, and, when the roll was already recorded, by whom and when (nothing new was taken from the shelf). */
+export interface Replaced extends SupplyCount {
+  sameRoll: { by: EntryBy; installedAt: string } | null;
+}
 
 interface Row {
   id: number;
@@ -126,7 +132,7 @@ export class SupplyLedger {
    * the new one is taken from the shelf, or recorded as never shelved. Without a shelf roll a
    * person must say the yield (--yield, from the roll's box): nothing is known of that roll.
    */
-  async replace(kind: RollKind, opts: { yield?: number; lot?: string; early?: boolean; by?: EntryBy; at?: number } = {}): Promise<SupplyCount> {
+  async replace(kind: RollKind, opts: { yield?: number; lot?: string; early?: boolean; by?: EntryBy; at?: number } = {}): Promise<Replaced> {
     checkKind(kind);
     if (opts.yield !== undefined && (!Number.isInteger(opts.yield) || opts.yield <= 0)) {
       throw usage(
@@ -136,8 +142,27 @@ export class SupplyLedger {
     }
     const by = opts.by ?? 'person';
     const at = opts.at ?? systemClock.now();
+    let sameRoll: Replaced['sameRoll'] = null;
     await this.db.transaction(async (tx) => {
       const now = await SupplyLedger.countIn(tx, kind, this.defaults[kind]);
+      // A person and the printer seeing one roll change are one roll (same-roll.ts).
+      const open = now.installedAt === null ? null : await openInstall(tx, kind);
+      const seen = sighting(open, by, at);
+      if (open && seen !== 'another') {
+        sameRoll = { by: open.by, installedAt: iso(open.at) };
+        if (seen === 'names') {
+          await tx.run("INSERT INTO supply_ledger (at, kind, entry, rolls, yield, yield_from, lot, reason, by) VALUES (?, ?, 'install', 0, ?, ?, ?, ?, ?)", [
+            at,
+            kind,
+            opts.yield ?? null,
+            opts.yield !== undefined ? 'box' : null,
+            opts.lot?.trim() || null,
+            opts.early ? 'same-roll-early' : 'same-roll',
+            by,
+          ]);
+        }
+        return;
+      }
       const fromShelf = (now.onShelf ?? 0) > 0;
       if (!fromShelf && opts.yield === undefined && by === 'person') {
         throw usage(
@@ -162,7 +187,7 @@ export class SupplyLedger {
         by,
       ]);
     });
-    return this.count(kind);
+    return { ...(await this.count(kind)), sameRoll };
   }
 
   count(kind: RollKind): Promise<SupplyCount> {
@@ -196,7 +221,16 @@ export class SupplyLedger {
     let shelf = 0;
     for (const r of rows) {
       shelf += r.rolls;
-      if (r.entry === 'install') {
+      if (r.entry === 'install' && isSameRollReason(r.reason)) {
+        // A person naming the roll the printer saw: not another roll.
+        const open = rolls.at(-1);
+        if (open && open.removedAt === null) {
+          if (r.lot !== null) open.lot = r.lot;
+          if (r.yield !== null) [open.yield, open.yieldFrom] = [r.yield, r.yield_from ?? 'box'];
+          const before = rolls.at(-2);
+          if (r.reason === 'same-roll-early' && before) before.removed = 'removed';
+        }
+      } else if (r.entry === 'install') {
         rolls.push({ id: r.id, installedAt: iso(r.at), removedAt: null, cards: 0, yield: r.yield ?? defaultYield, yieldFrom: r.yield_from ?? 'default', lot: r.lot, removed: null, recordedBy: r.by });
       } else if (r.entry === 'remove') {
         const open = rolls.at(-1);
@@ -231,6 +265,15 @@ export class SupplyLedger {
       rolls: rolls.map(({ id: _id, ...r }) => r),
     };
   }
+}
+
+/** The install entry of the roll in the printer (the caller knows one is in), and whether a person has named it since. */
+async function openInstall(q: Queryable, kind: RollKind): Promise<OpenInstall | null> {
+  const rows = await q.all<{ at: number; by: EntryBy; reason: string | null }>("SELECT at, by, reason FROM supply_ledger WHERE kind = ? AND entry = 'install' ORDER BY id DESC LIMIT 2", [kind]);
+  const [last, before] = rows;
+  if (!last) return null;
+  if (isSameRollReason(last.reason)) return before ? { at: before.at, by: before.by, named: true } : null;
+  return { at: last.at, by: last.by, named: false };
 }
 
 function checkKind(kind: string): asserts kind is RollKind {

@@ -51,10 +51,11 @@ async function blanksOf(q: Queryable, start: number, end: number) {
 }
 
 async function rollsOf(q: Queryable, kind: 'ribbon' | 'film', start: number, end: number): Promise<DayFigures['ribbon']> {
+  // An install with a reason (same-roll) names a roll the printer already recorded: not another.
   const r = await q.get<{ received: number | null; transfersIn: number | null; installed: number | null }>(
     `SELECT SUM(CASE WHEN entry = 'receive' AND transfer IS NULL THEN rolls END) AS received,
             SUM(CASE WHEN entry = 'receive' AND transfer IS NOT NULL THEN rolls END) AS transfersIn,
-            SUM(entry = 'install') AS installed
+            SUM(entry = 'install' AND reason IS NULL) AS installed
        FROM supply_ledger WHERE kind = ? AND at >= ? AND at < ?`,
     [kind, start, end],
   );

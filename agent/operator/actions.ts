@@ -6,8 +6,11 @@
  */
 import { AgentError } from '../../core/errors.js';
 import type { Text } from '../../core/i18n.js';
+import { addClaimed } from '../jobs/add.js';
+import type { Claims } from '../jobs/claims.js';
 import { JobRepo, checkRecordId } from '../jobs/repo.js';
 import { Ledger } from '../ledger/blanks.js';
+import { sameRollWords } from '../ledger/same-roll-words.js';
 import { ROLL_KINDS, ROLL_WORDS, SupplyLedger, type RollKind, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import type { Config } from '../config/schema.js';
@@ -30,6 +33,8 @@ export interface ActionDeps {
   now: () => number;
   /** Where the office's stock is kept: the store's book here, or stacks taken from it. */
   config: Pick<Config, 'station' | 'office'>;
+  /** The record source's claims: a record another station holds is refused as it is added. */
+  claims?: Claims;
 }
 
 const MAX_IDS = 500;
@@ -49,10 +54,16 @@ export const ACTIONS = {
     const ids = [...new Set(raw.split(/[\s,;]+/).filter(Boolean))];
     if (ids.length === 0) throw new FieldError('ids', { id: 'tidak ada ID rekaman: tulis satu atau lebih, satu per baris', en: 'no ids given: write one or more, one per line' });
     if (ids.length > MAX_IDS) throw new FieldError('ids', { id: `${ids.length} ID sekaligus; paling banyak ${MAX_IDS}`, en: `${ids.length} ids at once; at most ${MAX_IDS}` });
-    const r = await new JobRepo(d.store.db, d.now).add(ids);
+    const r = await addClaimed(new JobRepo(d.store.db, d.now), ids, d.claims);
     const queued = [...r.added, ...r.requeued];
+    const later: Text = r.unasked.length
+      ? { id: ` (server data tidak menjawab sekarang: ${r.unasked.join(', ')} diklaim sebelum kartunya dicetak)`, en: ` (the record service did not answer now: ${r.unasked.join(', ')} claimed before each card is printed)` }
+      : { id: '', en: '' };
     return {
-      message: { id: `${queued.length} rekaman diantrekan${queued.length ? `: ${queued.join(', ')}` : ''}`, en: `${queued.length} record${queued.length === 1 ? '' : 's'} queued${queued.length ? `: ${queued.join(', ')}` : ''}` },
+      message: {
+        id: `${queued.length} rekaman diantrekan${queued.length ? `: ${queued.join(', ')}` : ''}${later.id}`,
+        en: `${queued.length} record${queued.length === 1 ? '' : 's'} queued${queued.length ? `: ${queued.join(', ')}` : ''}${later.en}`,
+      },
       refused: r.refused,
     };
   },
@@ -76,7 +87,7 @@ export const ACTIONS = {
     const repo = new JobRepo(d.store.db, d.now);
     await repo.spoil(id, reason);
     if (!reprint) return { message: { id: `${id}: rusak, tercatat di buku kartu blanko`, en: `${id}: spoiled, posted to the blank-card ledger` } };
-    const r = await repo.add([id]);
+    const r = await addClaimed(repo, [id], d.claims);
     if (r.refused.length > 0) return { message: { id: `${id}: rusak, tercatat; cetak ulang ditolak`, en: `${id}: spoiled and recorded; the reprint was refused` }, refused: r.refused };
     return { message: { id: `${id}: rusak, tercatat; dicetak ulang (masuk antrean)`, en: `${id}: spoiled and recorded; queued to print again` } };
   },
@@ -94,6 +105,7 @@ export const ACTIONS = {
     const given = b.yield === undefined || b.yield === null || b.yield === '' ? undefined : whole(b, 'yield', 1, 100_000, { id: 'Kartu per gulungan (dari kotaknya)', en: 'Cards per roll (from its box)' });
     const lot = text(b, 'lot', 64, { id: 'Nomor lot', en: 'Lot number' }, false);
     const c = await new SupplyLedger(d.store.db, d.yields).replace(kind, { yield: given, lot, early: flag(b, 'early'), by: 'person', at: d.now() });
+    if (c.sameRoll) return { message: sameRollWords(kind, c) };
     return {
       message: {
         id: `gulungan ${ROLL_WORDS[kind].id} baru terpasang, diperkirakan ${c.yield} kartu; di rak: ${c.onShelf ?? 0}`,

@@ -11,8 +11,11 @@ import type { StationBody } from '../../telemetry/payloads.js';
 import type { Config } from '../config/schema.js';
 import { askDriver, printerViewText } from '../jobs/printer-view.js';
 import { JobRepo, startOfLocalDay } from '../jobs/repo.js';
-import { STATE_WORDS } from '../jobs/words.js';
+import type { Claims } from '../jobs/claims.js';
+import { jobWords } from '../jobs/words.js';
 import { Ledger } from '../ledger/blanks.js';
+import { cardsOfDay, ledgerSince } from '../ledger/good-cards.js';
+import { zoneOf } from '../office/days.js';
 import { SupplyLedger, type Yields } from '../ledger/supplies.js';
 import { stationView } from '../station/view.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +39,8 @@ export interface OperatorDeps {
   language: Lang | undefined;
   /** Wall time stamps what the clerk does and says which day it is; monotonic time how old a reading is. */
   clock: Clock;
+  /** The record source's claims, where the queue has a source: adding a record claims it. */
+  claims?: Claims;
   /** After an action: the queue looks at once rather than at its next step. */
   kick: () => void;
   log: Logger;
@@ -63,9 +68,20 @@ export class PageView {
     const counts = await repo.counts(startOfLocalDay(now));
     const stock = await Ledger.summaryIn(db);
     const rolls = await SupplyLedger.countsIn(db, d.yields);
+    // Today's good and spoiled cards in the station's days, as the daily accounts and health count them.
+    const zone = zoneOf(d.config.station);
+    const today = await cardsOfDay(db, now, zone);
+    const since = await ledgerSince(db, zone);
     const view = h ? stationView(h, stale) : null;
     if (view) {
-      view.queue = { waiting: counts.queued + counts.fetching + counts.ready, printing: counts.printing, printedToday: counts.printedToday, failedToday: counts.failedToday };
+      view.queue = {
+        waiting: counts.queued + counts.fetching + counts.ready,
+        printing: counts.printing,
+        printedToday: counts.printedToday,
+        goodToday: today.good,
+        spoiledToday: today.spoiled,
+        failedToday: counts.failedToday,
+      };
       view.verify = { count: counts.needsVerification, ids: counts.needsVerificationIds };
       view.blanks.onHand = stock.kept ? stock.onHand : null;
       for (const s of view.supplies) if (s.kind === 'ribbon' || s.kind === 'film') s.onShelf = rolls[s.kind].onShelf;
@@ -82,8 +98,9 @@ export class PageView {
       stale,
       view,
       verify,
-      recent: recent.map((j) => ({ recordId: j.recordId, state: j.state, words: STATE_WORDS[j.state], at: new Date(j.updatedAt).toISOString() })),
-      stock: { onHand: stock.kept ? stock.onHand : null, received: stock.received, printed: stock.printed, spoiled: stock.spoiled, adjusted: stock.adjusted },
+      recent: recent.map((j) => ({ recordId: j.recordId, state: j.state, words: jobWords(j), at: new Date(j.updatedAt).toISOString() })),
+      // The ledger's printed cards are good cards (a card spoiled after printing moves to spoiled); since: its first day.
+      stock: { onHand: stock.kept ? stock.onHand : null, received: stock.received, printed: stock.printed, good: stock.printed, spoiled: stock.spoiled, adjusted: stock.adjusted, since },
       rolls: Object.fromEntries(Object.entries(rolls).map(([k, c]) => [k, { onShelf: c.onShelf, remaining: c.remaining, yield: c.yield }])),
       office: await officeView(d.store, d.config, now),
     };

@@ -141,7 +141,7 @@ export class OperatorPage {
     const body = await readJson(req, MAX_BODY);
     const d = this.o.deps;
     try {
-      const result = await ACTIONS[name as ActionName]({ store: d.store, yields: d.yields, now: () => d.clock.now(), config: d.config }, body);
+      const result = await ACTIONS[name as ActionName]({ store: d.store, yields: d.yields, now: () => d.clock.now(), config: d.config, claims: d.claims }, body);
       d.log.info({ action: name }, 'station page action done');
       d.kick();
       sendJson(res, 200, { ok: true, ...result });

@@ -167,7 +167,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     // A PC without a card printer (the office's store PC) runs no print queue.
     const { hasQueue } = printerFacts(config.printer).can;
     const engine = hasQueue
-      ? new JobEngine({ store, source, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply })
+      ? new JobEngine({ store, source, station: config.station.id, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply, timeZone: zoneOf(config.station) })
       : undefined;
     const station = new Station({
       config,
@@ -192,7 +192,8 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       hasPrinter: hasQueue,
       restockHours: config.office.keptAtStore ? config.office.restockHours : null,
       rollSeen: async (kind) => {
-        await new SupplyLedger(store.db, config.forecast.cardsPerSupply).replace(kind, { by: 'printer' });
+        const r = await new SupplyLedger(store.db, config.forecast.cardsPerSupply).replace(kind, { by: 'printer', at: clock.now() });
+        return r.sameRoll ? { personAt: r.sameRoll.installedAt } : 'recorded';
       },
     });
     latest = () => station.latest();
@@ -242,6 +243,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
                 language: config.language,
                 clock,
                 kick: () => engine?.kick(),
+                claims: engine?.claims,
                 log: log.child({ part: 'station page' }),
               },
             });

@@ -83,6 +83,8 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           ready: ctx.jobs.ready,
           printing: ctx.jobs.printing,
           printedToday: ctx.jobs.printedToday,
+          goodToday: ctx.jobs.goodToday,
+          spoiledToday: ctx.jobs.spoiledToday,
           failedToday: ctx.jobs.failedToday,
           needsVerification: ctx.jobs.needsVerification,
           needsVerificationIds: ctx.jobs.needsVerificationIds,
@@ -91,7 +93,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           gate: ctx.jobs.gateCode,
           utilisation: ctx.jobs.utilisation,
         }
-      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, gate: null, utilisation: null },
+      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, goodToday: null, spoiledToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, gate: null, utilisation: null },
     alerts: [],
   };
 }

@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { RollKind } from '../ledger/supplies.js';
 import { LowBatteryCommand } from './power-command.js';
 import { PowerMachine, type PowerView } from './power.js';
-import { rollChanges } from './rolls.js';
+import { RollWatch } from './rolls.js';
 import { buildHealth, stateKey, type Polled } from './snapshot.js';
 import { Store } from '../store/store.js';
 
@@ -47,7 +47,7 @@ export interface StationDeps {
   /** office.restockHours where the office keeps a store book (office.keptAtStore): the stack here is fetched from it. */
   restockHours?: number | null;
   /** Record a roll the printer shows was changed (a level that jumps up, an empty that clears). */
-  rollSeen?: (kind: RollKind, why: string) => Promise<void>;
+  rollSeen?: (kind: RollKind, why: string) => Promise<'recorded' | { personAt: string }>;
 }
 
 /** Where the forecast's learning is kept (store kv). */
@@ -71,7 +71,7 @@ export class Station {
   private latestBody: StationBody | undefined;
   private latestBodyAt: number | undefined;
   private readonly polls = new OneAtATime();
-  private lastPrinter: PrinterReading | undefined;
+  private readonly rolls = new RollWatch();
   private readonly pending = new Map<string, Promise<unknown>>();
   private abort = new AbortController();
   private readonly startedAt: Date;
@@ -204,11 +204,11 @@ export class Station {
 
   /** A roll the printer shows was changed is recorded in the supply ledger (a failure is logged, not fatal). */
   private async noticeRolls(reading: PrinterReading): Promise<void> {
-    const changes = this.d.rollSeen ? rollChanges(this.lastPrinter, reading) : [];
-    this.lastPrinter = reading;
+    const changes = this.rolls.see(reading);
+    if (!this.d.rollSeen) return;
     for (const { kind, why } of changes) {
-      this.d.log.info({ kind }, `a new ${kind} roll in the printer: ${why}; recorded as installed`);
-      await this.d.rollSeen?.(kind, why).catch((err: Error) => this.d.log.warn({ err: err.message, kind }, 'the new roll could not be recorded'));
+      const seen = await this.d.rollSeen(kind, why).catch((err: Error) => this.d.log.warn({ err: err.message, kind }, 'the new roll could not be recorded'));
+      if (seen) this.d.log.info({ kind }, seen === 'recorded' ? `a new ${kind} roll in the printer: ${why}; recorded as installed` : `${why}: the ${kind} roll a person recorded at ${seen.personAt}; nothing more recorded`);
     }
   }
 

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { AGENT_STATE_KEY } from '../process/daemon.js';
 import { Store } from '../store/store.js';
 import type { Lang, Text } from '../../core/i18n.js';
-import { daysText, stationView } from './view.js';
+import { daysText, stationView, type StationView } from './view.js';
 import { systemClock } from '../../core/clock.js';
 
 export interface AgentState {
@@ -57,6 +57,17 @@ export function processAlive(pid: number): boolean {
 
 const n = (v: number | null, unit = '') => (v === null ? '?' : `${v}${unit}`);
 
+/**
+ * Today's cards as the ledger counts them: good and spoiled (a spoiled card and its reprint are
+ * one of each). A snapshot from an agent before those fields says what it had: cards printed.
+ */
+export function cardsToday(q: StationView['queue'], lang: Lang): string {
+  if (q.goodToday === undefined) return lang === 'id' ? `${n(q.printedToday)} tercetak hari ini` : `${n(q.printedToday)} printed today`;
+  const good = q.goodToday;
+  const spoiled = n(q.spoiledToday ?? null);
+  return lang === 'id' ? `${n(good)} kartu baik hari ini, ${spoiled} rusak hari ini` : `${n(good)} good card${good === 1 ? '' : 's'} today, ${spoiled} spoiled today`;
+}
+
 /** `station-agent status` in words, in the command line's language. */
 export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
   const t = (x: Text) => x[lang];
@@ -91,8 +102,8 @@ export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
   const q = v.queue;
   lines.push(
     t({
-      id: `Antrean: ${n(q.waiting)} menunggu, ${n(q.printing)} sedang dicetak, ${n(q.printedToday)} tercetak hari ini, ${n(q.failedToday)} gagal hari ini`,
-      en: `Queue: ${n(q.waiting)} waiting, ${n(q.printing)} printing, ${n(q.printedToday)} printed today, ${n(q.failedToday)} failed today`,
+      id: `Antrean: ${n(q.waiting)} menunggu, ${n(q.printing)} sedang dicetak, ${cardsToday(q, 'id')}, ${n(q.failedToday)} gagal hari ini`,
+      en: `Queue: ${n(q.waiting)} waiting, ${n(q.printing)} printing, ${cardsToday(q, 'en')}, ${n(q.failedToday)} failed today`,
     }),
   );
   if (v.verify.count) {

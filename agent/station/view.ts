@@ -25,7 +25,12 @@ export interface StationView {
   /** null: not known (no reading yet, or the snapshot is stale). */
   canPrint: boolean | null;
   held: { code: string; why: Text; todo: Text; detail: string } | null;
-  queue: { waiting: number | null; printing: number | null; printedToday: number | null; failedToday: number | null };
+  /**
+   * goodToday and spoiledToday as the blank-card ledger counts them (a spoiled card and its reprint:
+   * one good, one spoiled); undefined from a snapshot of an agent before them. printedToday counts
+   * every card the queue printed, reprints too.
+   */
+  queue: { waiting: number | null; printing: number | null; printedToday: number | null; goodToday?: number | null; spoiledToday?: number | null; failedToday: number | null };
   verify: { count: number | null; ids: string[] };
   supplies: SupplyLine[];
   blanks: { onHand: number | null; daysLeft: number | null };
@@ -97,7 +102,7 @@ export function stationView(h: StationBody, stale = false): StationView {
     printerPresent: h.printer.present !== false,
     canPrint: stale || j.queued === null ? null : held === null,
     held,
-    queue: { waiting, printing: j.printing, printedToday: j.printedToday, failedToday: j.failedToday },
+    queue: { waiting, printing: j.printing, printedToday: j.printedToday, goodToday: j.goodToday, spoiledToday: j.spoiledToday, failedToday: j.failedToday },
     verify: { count: j.needsVerification, ids: j.needsVerificationIds ?? [] },
     supplies: p.supplies.map((s) => ({ kind: s.kind, name: KIND[s.kind] ?? { id: s.name, en: s.name }, status: s.status, level: level(s), daysLeft: officeDays(s) ?? s.daysLeft, onShelf: rolls(s.kind) })),
     blanks: { onHand: h.stock.blanksOnHand, daysLeft: h.stock.daysLeft },

@@ -171,6 +171,42 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO counters (name, value) VALUES ('transfer', 0);
     `,
   },
+  {
+    version: 7,
+    name: 'one card per record across stations: refused jobs, and the outcomes the record service is told',
+    sql: `
+      -- A record another station holds (the record service said so, when it was added or before
+      -- its card) is 'refused', naming that station and since when. SQLite cannot change a
+      -- CHECK, so the table is made anew with every row kept as it was.
+      CREATE TABLE jobs_v7 (
+        record_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('queued','fetching','ready','printing','printed','failed','spoiled','needs_verification','cancelled','refused')),
+        fetch_attempts INTEGER NOT NULL DEFAULT 0,
+        next_fetch_at INTEGER NOT NULL DEFAULT 0,
+        agent_job_id TEXT,
+        printer_job_id TEXT,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        claimed_by TEXT,
+        claimed_at TEXT
+      ) STRICT;
+      INSERT INTO jobs_v7 (record_id, state, fetch_attempts, next_fetch_at, agent_job_id, printer_job_id, last_error, created_at, updated_at, seq)
+        SELECT record_id, state, fetch_attempts, next_fetch_at, agent_job_id, printer_job_id, last_error, created_at, updated_at, seq FROM jobs;
+      DROP TABLE jobs;
+      ALTER TABLE jobs_v7 RENAME TO jobs;
+      CREATE INDEX jobs_state ON jobs (state, seq);
+      -- What became of each card, written in the same transaction as the job's move, to tell the
+      -- record service in order (printed, spoiled, not_printed); a row leaves once it is told.
+      CREATE TABLE record_outcomes (
+        id INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('printed','spoiled','not_printed')),
+        at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -191,6 +227,8 @@ export async function migrate(db: Db, file: string): Promise<number[]> {
     );
   }
   const applied: number[] = [];
+  // Before as well as after: version 7 copies the jobs table, agent_job_id included.
+  await addAgentJobIdWhereMissing(db);
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     await db.transaction(async (tx) => {

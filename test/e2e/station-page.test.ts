@@ -146,6 +146,10 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await expect.poll(() => figure('b-spoiled')).toBe('1');
     await expect.poll(() => state('SYN-0001').textContent(), { timeout: 30_000 }).toBe('tercetak');
     await expect.poll(() => figure('b-printed')).toBe('4');
+    // Issue 31: the spoiled card and its reprint are one good card and one spoiled, today as in the ledger.
+    await expect.poll(() => figure('q-printed')).toBe('4');
+    expect(await figure('q-spoiled')).toBe('1');
+    expect(await page.locator('#b-since').textContent()).toMatch(/^Semua: sejak \d{4}-\d{2}-\d{2} \(entri pertama buku kartu blanko\)$/);
     await shot('6-reprinted');
   });
 

@@ -8,6 +8,7 @@ import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';
 import { startNut, UPSD } from '../support/nut.js';
 import { freePort, peerAvailable, waitUntil } from '../support/peers.js';
+import { startRecordService } from '../support/record-service.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { tempDir } from '../support/sim.js';
 
@@ -123,6 +124,23 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('station-agent diagnos
     const en = await diagnose(file, '--lang', 'en');
     expect(check(en.report, 'ups')?.hint).toMatch(/Start the NUT server \(upsd\), or check ups\.host and ups\.port\./);
     expect(check(en.report, 'ups')?.hint).not.toMatch(/Jalankan/);
+  });
+
+  it('records.http.claims: false is a warning naming the key, in both languages; with claims on the check passes and says they are kept', async () => {
+    const service = await startRecordService();
+    try {
+      const { dir, config } = stationConfig({}, { records: { driver: 'http', http: { url: service.url, tokenFile: 'records.token', timeoutSeconds: 2, claims: false } } });
+      writeFileSync(join(dir, 'records.token'), `${service.token}\n`, { mode: 0o600 });
+      const file = join(dir, 'agent.yaml');
+      writeFileSync(file, stringify(config));
+      const en = await diagnose(file, '--lang', 'en');
+      expect(check(en.report, 'records')).toMatchObject({ status: 'warn', facts: { claims: 'off' }, hint: expect.stringMatching(/^record claims off \(records\.http\.claims: false\): one card per record holds on this PC only/) as string });
+      expect(check((await diagnose(file, '--lang', 'id')).report, 'records')?.hint).toMatch(/^klaim rekaman mati \(records\.http\.claims: false\)/);
+      writeFileSync(file, stringify({ ...config, records: { driver: 'http', http: { url: service.url, tokenFile: 'records.token', timeoutSeconds: 2 } } }));
+      expect(check((await diagnose(file)).report, 'records')).toMatchObject({ status: 'pass', facts: { claims: 'kept' } });
+    } finally {
+      await service.close();
+    }
   });
 
   it.skipIf(!peerAvailable('NUT upsd', UPSD))('the NUT driver killed: the UPS check fails with a hint about the NUT driver', async () => {

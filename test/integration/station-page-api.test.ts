@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
-import { freePort } from '../support/peers.js';
+import { freePort, waitUntil } from '../support/peers.js';
 import { tempDir } from '../support/sim.js';
 
 interface Session {
@@ -41,7 +41,7 @@ describe('the station page over HTTP', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}/`;
-    agent = startAgent(testConfig('embedded', { mqtt: { url: 'embedded', embedded: { port: await freePort() } }, operator: { listen: `127.0.0.1:${port}` } }));
+    agent = startAgent(testConfig('embedded', { mqtt: { url: 'embedded', embedded: { port: await freePort() } }, operator: { listen: `127.0.0.1:${port}` }, records: { driver: 'sim', sim: { latencyMs: 50 } } }));
     await agent.proc.waitForOutput(/station page ready/, 20_000);
     s = await open(base);
   }, 30_000);
@@ -143,6 +143,26 @@ describe('the station page over HTTP', () => {
     expect(spoil.status).toBe(409);
     expect(((await spoil.json()) as { message: { en: string } }).message.en).toBe('no job for record SYN-404');
   });
+
+  it('counts that agree after a spoil and reprint: the page, status and health say 1 good and 1 spoiled, printedToday 2 (issue 31)', async () => {
+    type View = { recent: { recordId: string; state: string }[]; view: { queue: Record<string, number> }; stock: { good: number; spoiled: number; since: string | null } };
+    const view = async () => (await (await fetch(new URL('/api/view', base))).json()) as View;
+    const printed = async () => (await view()).recent.filter((j) => j.recordId === 'SYN-C-1' && j.state === 'printed').length === 1;
+    expect((await post(base, 'jobs-add', { ids: 'SYN-C-1' }, s)).status).toBe(200);
+    await waitUntil('SYN-C-1 printed', printed, 20_000, 250);
+    expect((await post(base, 'jobs-spoil', { recordId: 'SYN-C-1', reason: 'tinta luntur', reprint: true }, s)).status).toBe(200);
+    await waitUntil('SYN-C-1 printed again', async () => (await view()).view.queue.printedToday === 2 && (await printed()), 20_000, 250);
+    const v = await view();
+    expect(v.view.queue).toMatchObject({ printedToday: 2, goodToday: 1, spoiledToday: 1 });
+    expect(v.stock).toMatchObject({ good: 1, spoiled: 1 });
+    expect(v.stock.since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // status reads the snapshot the agent stored: the next health after the reprint.
+    const status = async () => JSON.parse((await runCli(['status', '--json', '--config', agent.configFile])).stdout) as { health: { jobs: Record<string, number> } | null };
+    await waitUntil('a health after the reprint', async () => (await status()).health?.jobs.printedToday === 2, 20_000, 500);
+    expect((await status()).health?.jobs).toMatchObject({ printedToday: 2, goodToday: 1, spoiledToday: 1 });
+    expect((await runCli(['status', '--lang', 'en', '--config', agent.configFile])).stdout).toMatch(/1 good card today, 1 spoiled today/);
+    expect((await runCli(['status', '--lang', 'id', '--config', agent.configFile])).stdout).toMatch(/1 kartu baik hari ini, 1 rusak hari ini/);
+  }, 60_000);
 });
 
 describe('the station page beyond loopback, and its configuration', () => {

@@ -28,6 +28,7 @@ const RELEASED = [
   { fixture: 'v4.sql', version: 4 },
   { fixture: 'v5.sql', version: 5 },
   { fixture: 'v6.sql', version: 6 },
+  { fixture: 'v7.sql', version: 7 },
 ];
 const hasSqlite3 = peerAvailable('the sqlite3 command-line shell (loads the database fixtures)', 'sqlite3');
 
@@ -44,7 +45,7 @@ function loadFixture(fixture: string, dataDir: string): string {
 type Row = Record<string, unknown>;
 
 /** Everything a station keeps, table by table (an absent table is empty). */
-async function contents(db: Db): Promise<Record<'kv' | 'alerts_active' | 'outbox' | 'jobs' | 'job_events' | 'ledger' | 'supply_ledger' | 'office_book', Row[]> & { seq: number }> {
+async function contents(db: Db): Promise<Record<'kv' | 'alerts_active' | 'outbox' | 'jobs' | 'job_events' | 'ledger' | 'supply_ledger' | 'office_book' | 'record_outcomes', Row[]> & { seq: number }> {
   const tables = new Set((await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")).map((t) => t.name));
   const rows = (table: string, order: string) => (tables.has(table) ? db.all<Row>(`SELECT * FROM ${table} ORDER BY ${order}`) : Promise.resolve([]));
   return {
@@ -56,6 +57,7 @@ async function contents(db: Db): Promise<Record<'kv' | 'alerts_active' | 'outbox
     ledger: await rows('ledger', 'id'),
     supply_ledger: await rows('supply_ledger', 'id'),
     office_book: await rows('office_book', 'id'),
+    record_outcomes: await rows('record_outcomes', 'id'),
     seq: (await db.get<{ value: number }>("SELECT value FROM counters WHERE name = 'seq'"))?.value ?? 0,
   };
 }
@@ -88,6 +90,7 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
       if (version >= 4) expect(before.supply_ledger.length).toBeGreaterThan(0);
       if (version >= 5) expect(before.ledger.some((l) => l.corrects !== null)).toBe(true);
       if (version >= 6) expect(before.office_book.length && before.ledger.filter((l) => l.transfer !== null).length).toBeGreaterThan(0);
+      if (version >= 7) expect(before.jobs.some((j) => j.state === 'refused' && j.claimed_by !== null) && before.record_outcomes.length > 0).toBe(true);
 
       const store = await Store.open(dataDir);
       try {
@@ -97,11 +100,12 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
         expect(after.alerts_active).toEqual(before.alerts_active);
         expect(after.outbox).toEqual(before.outbox);
         // Columns added since are there, empty where the old agent had nothing to put.
-        expect(after.jobs).toEqual(before.jobs.map((j) => ({ agent_job_id: null, ...j })));
+        expect(after.jobs).toEqual(before.jobs.map((j) => ({ agent_job_id: null, claimed_by: null, claimed_at: null, ...j })));
         expect(after.job_events).toEqual(before.job_events);
         expect(after.ledger).toEqual(before.ledger.map((l) => ({ corrects: null, transfer: null, reason_code: null, ...l })));
         expect(after.supply_ledger).toEqual(before.supply_ledger.map((r) => ({ transfer: null, ...r })));
         expect(after.office_book).toEqual(before.office_book);
+        expect(after.record_outcomes).toEqual(before.record_outcomes);
         // seq goes on from where it was: a new database would restart it at the clock.
         expect(await store.db.transaction((tx) => store.nextSeq(tx))).toBe(before.seq + 1);
         const columns = (await store.db.all<{ name: string }>('PRAGMA table_info(jobs)')).map((c) => c.name);

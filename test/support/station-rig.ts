@@ -4,6 +4,7 @@ import type { ManualClock } from '../../core/clock.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
 import { Store } from '../../agent/store/store.js';
 import { SimRecords } from '../../hal/records/sim/driver.js';
+import type { RecordSource } from '../../hal/records/types.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import { healthyBody } from './health.js';
 import { quietLog, simPrinterHarness, tempDir } from './sim.js';
@@ -12,17 +13,22 @@ import { quietLog, simPrinterHarness, tempDir } from './sim.js';
  * A print station on simulated parts and a manual clock: the engine, the sim printer writing
  * its cards to a folder, the sim record source, and a snapshot the test can change (the gate's input).
  */
-export async function stationRig(opts: { jobs?: Record<string, unknown>; records?: Record<string, unknown>; printer?: Record<string, unknown>; random?: () => number } = {}) {
+export async function stationRig(
+  opts: { jobs?: Record<string, unknown>; records?: Record<string, unknown>; printer?: Record<string, unknown>; random?: () => number; station?: string; source?: (sim: SimRecords, clock: ManualClock) => RecordSource } = {},
+) {
   const dir = tempDir('rig-');
   const outputDir = `${dir}/out`;
   const printer = simPrinterHarness({ secondsPerCard: 10, outputDir, ...opts.printer });
   const clock = printer.clock;
   const store = await Store.open(dir, () => 0);
-  const source = new SimRecords(simRecordsSchema().parse({ latencyMs: 5000, ...opts.records }), { clock, log: quietLog }, opts.random);
+  const sim = new SimRecords(simRecordsSchema().parse({ latencyMs: 5000, ...opts.records }), { clock, log: quietLog }, opts.random);
+  const source = opts.source ? opts.source(sim, clock) : sim;
+  await source.start();
   let snapshot: StationBody | undefined = healthyBody();
   const engine = new JobEngine({
     store,
     source,
+    station: opts.station ?? 'rig-01',
     printer: printer.driver,
     config: jobsSchema().parse({ retryAfterSeconds: 10, ...opts.jobs }),
     clock,

@@ -123,3 +123,32 @@ describe("the dashboard's own link", () => {
     expect(f.entries.get('5371-01')).toMatchObject({ online: false, offlineReason: 'lost' });
   });
 });
+
+describe('two PCs under one station id', () => {
+  const status = (installId: string, at: number) => ({ schema: 'station.status/1' as const, station: '5371-01', ts: new Date(at).toISOString(), online: true as const, version: '0.1.0', installId });
+  const PLACE = { province: '53', regency: '5371', station: '5371-01', kind: 'status' };
+  const A = 'a'.repeat(16);
+  const B = 'b'.repeat(16);
+
+  it('two installations within a day are a conflict shown on the row; a reinstalled PC (the old one not heard for a day) is not', () => {
+    const f = new Fleet();
+    const h = health('5371-01', '5371');
+    f.applyHealth(place(h), h, T0);
+    f.applyStatus(PLACE, status(A, T0), T0);
+    expect(toRow(f.entries.get('5371-01')!, T0, 60_000, ctx).trouble).not.toContain('id_conflict');
+    // The two PCs take the broker session from each other: each says its status on connecting.
+    f.applyStatus(PLACE, status(B, T0 + 5_000), T0 + 5_000);
+    f.applyStatus(PLACE, status(A, T0 + 9_000), T0 + 9_000);
+    const row = toRow(f.entries.get('5371-01')!, T0 + 9_000, 60_000, ctx);
+    expect(row.trouble).toContain('id_conflict');
+    expect(row.installIds).toEqual([A, B]);
+    expect(row.severity).toBeGreaterThanOrEqual(2);
+    // A reinstall: the old database's id was last heard more than a day ago.
+    const g = new Fleet();
+    g.applyStatus(PLACE, status(A, T0), T0);
+    g.applyStatus(PLACE, status(B, T0 + 25 * 3_600_000), T0 + 25 * 3_600_000);
+    const reinstalled = toRow(g.entries.get('5371-01')!, T0 + 25 * 3_600_000, 60_000, ctx);
+    expect(reinstalled.trouble).not.toContain('id_conflict');
+    expect(reinstalled.installIds).toEqual([B]);
+  });
+});

@@ -8,6 +8,7 @@ import type { PrinterDriver } from '../../hal/printer/types.js';
 import { Ledger } from '../../agent/ledger/blanks.js';
 import { Store } from '../../agent/store/store.js';
 import { syntheticRecord } from '../../hal/records/sim/driver.js';
+import type { RecordSource } from '../../hal/records/types.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';
 import { drive, stationRig } from '../support/station-rig.js';
@@ -165,7 +166,7 @@ describe('print jobs', () => {
     await r.engine.stop(0);
     const r2 = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
     rigs.push(r2);
-    const engine = new JobEngine({ store: r.store, source: r2.source, printer: r2.printer.driver, config: jobsSchema().parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: r2.source, station: 'rig-01', printer: r2.printer.driver, config: jobsSchema().parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
     const driven = drive(engine, r2.clock);
     await driven.until('C-2 printed', async () => (await r.states())['C-2'] === 'printed');
@@ -191,7 +192,7 @@ describe('print jobs', () => {
       read: () => r.printer.driver.read(),
       print: () => (asked.push(r.clock.monotonic()), Promise.reject(new HalError('busy', 'the printer is already printing a card'))),
     };
-    const engine = new JobEngine({ store: r.store, source: r.source, printer: refusing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: r.source, station: 'rig-01', printer: refusing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
     await r.engine.stop(0);
     await engine.start();
     await engine.repo.add(['B-1']);
@@ -218,7 +219,7 @@ describe('print jobs', () => {
     for (const [i, [error, expected]] of cases.entries()) {
       let asked = 0;
       const failing: PrinterDriver = { driver: 'failing', start: () => Promise.resolve(), stop: () => Promise.resolve(), read: () => r.printer.driver.read(), print: () => (asked++, Promise.reject(error)) };
-      const engine = new JobEngine({ store: r.store, source: r.source, printer: failing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+      const engine = new JobEngine({ store: r.store, source: r.source, station: 'rig-01', printer: failing, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
       await engine.start();
       const id = `E-${i}`;
       await engine.repo.add([id]);
@@ -231,12 +232,20 @@ describe('print jobs', () => {
   it('a record whose fetch never finishes (the agent dies on its answer) is set aside after maxFetchAttempts restarts, not fetched forever', async () => {
     const r = await rig({ records: { latencyMs: 100 } });
     await r.engine.stop(0);
-    const hanging = { driver: 'hanging', start: () => Promise.resolve(), stop: () => Promise.resolve(), fetch: () => new Promise<never>(() => undefined) };
+    const hanging: RecordSource = {
+      driver: 'hanging',
+      claims: 'local',
+      start: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+      fetch: () => new Promise<never>(() => undefined),
+      claim: (_id, holder) => Promise.resolve({ granted: true, claimedBy: holder.station }),
+      outcome: () => Promise.resolve({ taken: true }),
+    };
     await r.engine.repo.add(['POISON-1']);
     const states: string[] = [];
     for (let restart = 0; restart < 7; restart++) {
       // A fresh engine is a restarted agent: what was fetching goes back to the queue.
-      const engine = new JobEngine({ store: r.store, source: hanging, printer: r.printer.driver, config: jobsSchema().parse({ maxFetchAttempts: 5 }), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+      const engine = new JobEngine({ store: r.store, source: hanging, station: 'rig-01', printer: r.printer.driver, config: jobsSchema().parse({ maxFetchAttempts: 5 }), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
       await engine.start();
       await drive(engine, r.clock).run(1500, 500);
       states.push(`${(await engine.repo.get('POISON-1'))?.state}:${(await engine.repo.get('POISON-1'))?.fetchAttempts}`);
@@ -274,7 +283,7 @@ describe('print jobs', () => {
       print: (req) => r.printer.driver.print(req),
       jobOutcome: (jobId) => (asked.push(jobId), Promise.resolve('completed')),
     };
-    const engine = new JobEngine({ store: r.store, source: undefined, printer: proving, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
+    const engine = new JobEngine({ store: r.store, source: undefined, station: 'rig-01', printer: proving, config: jobsSchema().parse({}), clock: r.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
     await engine.stop(0);
     expect(asked).toEqual([expect.stringMatching(/^P-1@\d+$/) as string]);

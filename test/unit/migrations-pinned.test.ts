@@ -16,6 +16,7 @@ const RELEASED: Record<number, string> = {
   4: '2e332eadbe6e0dfb8a1506b552668489c9e38740429478b6d26ffd3091850855',
   5: '4764c1da5d792a75ec80e68273325eb512acf10da47ca3de0b4a11bf04c21efb',
   6: 'c5ec9ec6d8232735d2cd8ee9626788ab558ce4027061bda6d6c4e9f5f82433fc',
+  7: 'fd7a8e377045d45880ca886840e6f50cf9d778c7600c7e9b993ad99767e5ab97',
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

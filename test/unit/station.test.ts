@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { alertsSchema, intervalsSchema } from '../../agent/config/schema.js';
 import { Station, STOP_BUDGET_MS, type StationDeps } from '../../agent/station/station.js';
 import { Store } from '../../agent/store/store.js';
+import { SupplyLedger } from '../../agent/ledger/supplies.js';
 import { HalError } from '../../hal/errors.js';
 import type { HostDriver } from '../../hal/host/types.js';
 import { NoPrinter } from '../../hal/printer/none/driver.js';
@@ -73,6 +74,47 @@ async function setup(opts: { ups?: UpsDriver; printer?: PrinterDriver; hasPrinte
 }
 
 describe('station loop', () => {
+  it('one roll, one record (issue 31): a clerk\'s roll and the level jump 5 minutes on are one roll with its lot; a flicker of empty records nothing; a jump later on is another roll', async () => {
+    const t = await setup({ healthSeconds: 3600 });
+    const ledger = new SupplyLedger(t.store.db, { ribbon: 500, film: 1500 });
+    t.deps.rollSeen = async (kind) => {
+      const r = await ledger.replace(kind, { by: 'printer', at: t.clock.now() });
+      return r.sameRoll ? { personAt: r.sameRoll.installedAt } : 'recorded';
+    };
+    await ledger.receive('film', 3, { at: t.clock.now() });
+    t.printer.file.write({ film: { remaining: 100, capacity: 1000 } });
+    await t.s.tick();
+    await ledger.replace('film', { lot: 'L1', by: 'person', at: t.clock.now() });
+    t.clock.advance(5 * 60_000);
+    t.printer.file.write({ film: { remaining: 1000, capacity: 1000 } });
+    await t.s.tick();
+    let c = await ledger.count('film');
+    expect(c.onShelf).toBe(2);
+    expect(c.rolls.map((r) => r.lot)).toEqual(['L1']);
+    // Past the window, the printer says film-empty for one poll at the same level: nothing.
+    t.printer.file.write({ film: { remaining: 1000, capacity: 1000 }, reasons: ['film-empty'] });
+    t.clock.advance(31 * 60_000);
+    await t.s.tick();
+    t.printer.file.write({ film: { remaining: 1000, capacity: 1000 } });
+    t.clock.advance(2000);
+    await t.s.tick();
+    expect((await ledger.count('film')).rolls).toHaveLength(1);
+    // Run down and changed again later, with no one typing: the printer's own roll.
+    t.printer.file.write({ film: { remaining: 50, capacity: 1000 } });
+    t.clock.advance(30 * 60_000);
+    await t.s.tick();
+    t.printer.file.write({ film: { remaining: 1000, capacity: 1000 } });
+    t.clock.advance(10 * 60_000);
+    await t.s.tick();
+    c = await ledger.count('film');
+    expect(c.onShelf).toBe(1);
+    expect(c.rolls.map((r) => [r.lot, r.recordedBy])).toEqual([
+      ['L1', 'person'],
+      [null, 'printer'],
+    ]);
+    expect(c.rolls[1]?.installedAt).toBe(new Date(t.clock.now()).toISOString());
+  });
+
   it("a PC without a printer (the office's store PC): health says so, and no printer alert is raised", async () => {
     const t = await setup({ printer: new NoPrinter(), hasPrinter: false });
     for (let i = 0; i < 3; i++) await t.s.tick();

@@ -6,7 +6,7 @@ import { Ledger } from '../../agent/ledger/blanks.js';
 import { SupplyLedger, type RollKind } from '../../agent/ledger/supplies.js';
 import { AlertBook, ALERT_RULES } from '../../agent/station/alerts.js';
 import { ConsumablesForecast } from '../../agent/station/forecast.js';
-import { rollChanges } from '../../agent/station/rolls.js';
+import { RollWatch } from '../../agent/station/rolls.js';
 import { withCounted } from '../../agent/station/snapshot.js';
 import { Store } from '../../agent/store/store.js';
 import type { PrinterReading, SupplyReading } from '../../hal/printer/types.js';
@@ -157,12 +157,18 @@ describe('roll changes the printer shows', () => {
     printedTotal: null,
   });
 
-  it('a level that jumps up, or an empty that clears, is a new roll; a wobble or a first reading is not', () => {
-    expect(rollChanges(undefined, reading({ levelPercent: 90 }))).toEqual([]);
-    expect(rollChanges(reading({ levelPercent: 8 }), reading({ levelPercent: 97 }))).toEqual([{ kind: 'film', why: "the printer's film level rose from 8 % to 97 %" }]);
-    expect(rollChanges(reading({ levelPercent: 50 }), reading({ levelPercent: 52 }))).toEqual([]);
-    expect(rollChanges(reading({}, ['film-empty']), reading({}))).toEqual([{ kind: 'film', why: 'the printer no longer says film-empty' }]);
-    expect(rollChanges(reading({}, ['film-empty']), reading({}, ['film-empty']))).toEqual([]);
+  const changes = (...readings: PrinterReading[]) => {
+    const w = new RollWatch();
+    return readings.map((r) => w.see(r)).at(-1);
+  };
+
+  it('a level that jumps up, or an empty that lasted and clears, is a new roll; a wobble or a first reading is not', () => {
+    expect(changes(reading({ levelPercent: 90 }))).toEqual([]);
+    expect(changes(reading({ levelPercent: 8 }), reading({ levelPercent: 97 }))).toEqual([{ kind: 'film', why: "the printer's film level rose from 8 % to 97 %" }]);
+    expect(changes(reading({ levelPercent: 50 }), reading({ levelPercent: 52 }))).toEqual([]);
+    const empty = reading({}, ['film-empty']);
+    expect(changes(reading({}), empty, empty, empty, reading({}))).toEqual([{ kind: 'film', why: 'the printer no longer says film-empty' }]);
+    expect(changes(empty, empty, empty, empty)).toEqual([]);
   });
 });
 

@@ -36,7 +36,7 @@ async function station(dir: string, h: ReturnType<typeof printer>) {
   if (!helper) throw new Error('the stand-in runs in this process here');
   const store = await Store.open(dir, () => 0);
   const source = new SimRecords(simRecordsSchema().parse({ latencyMs: 10 }), { clock, log: quietLog });
-  const engine = new JobEngine({ store, source, printer: h.driver, config: jobsSchema().parse({}), clock, log: quietLog, snapshot: () => healthyBody() });
+  const engine = new JobEngine({ store, source, station: 'win-01', printer: h.driver, config: jobsSchema().parse({}), clock, log: quietLog, snapshot: () => healthyBody() });
   await h.driver.start();
   await engine.start();
   let stopped = false;

@@ -6,7 +6,9 @@ const WORDS = {
   queue: { id: 'Antrean cetak', en: 'Print queue' },
   waiting: { id: 'menunggu', en: 'waiting' },
   printing: { id: 'sedang dicetak', en: 'printing' },
-  printedToday: { id: 'tercetak hari ini', en: 'printed today' },
+  // Good cards as the blank-card ledger counts them: a spoiled card and its reprint are one good, one spoiled.
+  goodToday: { id: 'kartu baik hari ini', en: 'good cards today' },
+  spoiledToday: { id: 'rusak hari ini', en: 'spoiled today' },
   failedToday: { id: 'gagal hari ini', en: 'failed today' },
   addLabel: { id: 'Tambah rekaman: ID rekaman siap cetak, satu per baris (bukan NIK)', en: 'Add records: print-ready record ids, one per line (never a NIK)' },
   addButton: { id: 'Tambah ke antrean', en: 'Add to queue' },
@@ -42,8 +44,10 @@ const WORDS = {
   blanks: { id: 'Kartu blanko', en: 'Blank cards' },
   onHand: { id: 'di tangan', en: 'on hand' },
   lasts: { id: 'habis dalam (hari)', en: 'lasts (days)' },
-  printedAll: { id: 'tercetak (semua)', en: 'printed (all)' },
-  spoiledAll: { id: 'rusak (semua)', en: 'spoiled (all)' },
+  goodAll: { id: 'kartu baik (semua)', en: 'good cards (all time)' },
+  spoiledAll: { id: 'rusak (semua)', en: 'spoiled (all time)' },
+  since: { id: 'Semua: sejak', en: 'All time: since' },
+  sinceWhy: { id: '(entri pertama buku kartu blanko)', en: "(the blank-card ledger's first entry)" },
   blanksReceive: { id: 'Kiriman kartu blanko diterima', en: 'Delivery of blank cards received' },
   blanksCount: { id: 'Hitung fisik kartu blanko', en: 'Physical count of blank cards' },
   cards: { id: 'Jumlah kartu', en: 'Cards' },
@@ -123,7 +127,9 @@ function render() {
 
   $('q-waiting').textContent = num(v?.queue.waiting);
   $('q-printing').textContent = num(v?.queue.printing);
-  $('q-printed').textContent = num(v?.queue.printedToday);
+  // An agent before good cards (an old snapshot) gives none: unknown, never its printed count under this label.
+  $('q-printed').textContent = num(v?.queue.goodToday);
+  $('q-spoiled').textContent = num(v?.queue.spoiledToday);
   $('q-failed').textContent = num(v?.queue.failedToday);
 
   const list = $('verify-list');
@@ -172,8 +178,9 @@ function render() {
   }
   $('b-onhand').textContent = s.stock.onHand === null ? w('notRecorded') : String(s.stock.onHand);
   $('b-days').textContent = v ? days(v.blanks.daysLeft) : '–';
-  $('b-printed').textContent = String(s.stock.printed);
+  $('b-printed').textContent = String(s.stock.good);
   $('b-spoiled').textContent = String(s.stock.spoiled);
+  $('b-since').textContent = s.stock.since ? `${w('since')} ${s.stock.since} ${w('sinceWhy')}` : '';
   $('printer-words').textContent = v ? t(v.printer) : w('unknown');
   $('ups-words').textContent = v ? t(v.ups) : w('unknown');
   $('alerts').textContent = v && v.alerts.length ? v.alerts.join(', ') : w('none');

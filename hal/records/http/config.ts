@@ -18,6 +18,12 @@ export const httpRecordsSchema = () => z.strictObject({
     .max(64)
     .default(4)
     .describe('The largest answer taken for one record, in megabytes; a larger one is refused as it arrives (a record with its photo is well under one).'),
+  claims: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Claim each record at the service before its card starts and tell it the outcome after (POST {url}/records/{id}/claim and /outcome), so a record is printed once across every station; false only for a service without these, and then one card per record holds on this PC only.',
+    ),
   retries: z
     .number()
     .int()
