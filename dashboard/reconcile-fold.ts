@@ -1,0 +1,121 @@
+/**
+ * One station's part of a reconciliation (dashboard/reconcile.ts), from its days alone: what it
+ * held before its first day, what flowed through it before the month and in it, where its blanks
+ * are as its last day ended, its spoiled cards by reason and the days it did not send. It does not
+ * depend on the unit asked (an office, a regency, the nation), only on the month and the last day
+ * counted, so the dashboard keeps it per station (dashboard/books.ts) and adds the stations of a
+ * unit up; what depends on the unit (moves inside it, by the entries) is applied when they are added.
+ */
+import type { DayFigures, DayRow } from './accounts.js';
+
+export interface Flows {
+  received: number;
+  borrowed: number;
+  lent: number;
+  printed: number;
+  spoiled: number;
+  corrections: number;
+}
+
+export interface StationFold {
+  station: string;
+  /** The offices its days were sent under, first seen first. */
+  offices: string[];
+  /** Its days counted (up to the last day), in order. */
+  days: string[];
+  /** What it held before its first day and what flowed before the month, as its own figures say. */
+  opening: number;
+  /** The month's flows, as its own figures say. */
+  flows: Flows;
+  spoiledByCode: Record<string, number>;
+  /** Blanks at its printer and in its store as its last day ended; null where it keeps none. */
+  printer: number | null;
+  store: number | null;
+  /** Days of the month (from its first) it sent nothing for. */
+  missing: { days: number; from: string } | null;
+}
+
+export const noFlows = (): Flows => ({ received: 0, borrowed: 0, lent: 0, printed: 0, spoiled: 0, corrections: 0 });
+export const FLOW_KEYS = ['received', 'borrowed', 'lent', 'printed', 'spoiled', 'corrections'] as const;
+
+export const lastDayOf = (month: string) => {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 1970, m ?? 1, 0)).toISOString().slice(0, 10);
+};
+const daysFrom = (from: string, to: string): string[] => {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+};
+
+/** A day's change to a printer's blanks and to a store's, as its own ledgers count them. */
+function printerFlow(f: DayFigures) {
+  return { received: f.received ?? 0, moved: (f.transfersIn ?? 0) - (f.returned ?? 0), printed: f.good ?? 0, spoiled: f.spoiled ?? 0, corrections: f.corrections ?? 0 };
+}
+function storeFlow(f: DayFigures) {
+  const s = f.store?.blanks;
+  return s ? { received: s.received, moved: s.returned - s.sent, borrowed: s.borrowed, lent: s.lent, corrections: s.corrections } : null;
+}
+
+/** `rows`: the station's days counted (those of the unit, up to `through`), in order of day. */
+export function foldStation(station: string, rows: readonly DayRow[], monthStart: string, through: string): StationFold {
+  const flows = noFlows();
+  const spoiledByCode: Record<string, number> = {};
+  const offices: string[] = [];
+  let opening = 0;
+  let position = { printer: 0, store: 0 };
+  let hasPrinter = false;
+  let hasStore = false;
+  rows.forEach((row, n) => {
+    if (!offices.includes(row.office)) offices.push(row.office);
+    const f = row.figures;
+    const p = f.good === null ? null : printerFlow(f);
+    const s = storeFlow(f);
+    const change: Flows = {
+      received: (p?.received ?? 0) + (s?.received ?? 0),
+      borrowed: s?.borrowed ?? 0,
+      lent: s?.lent ?? 0,
+      printed: p?.printed ?? 0,
+      spoiled: p?.spoiled ?? 0,
+      corrections: (p?.corrections ?? 0) + (s?.corrections ?? 0),
+    };
+    // Before its first day a station held what its first day's figures imply: the unit's opening.
+    if (n === 0) {
+      const held = (p && f.onHandEnd !== null ? f.onHandEnd - p.received - p.moved + p.printed + p.spoiled - p.corrections : 0) + (s && f.store ? f.store.blanks.onHandEnd - s.received - s.moved - s.borrowed + s.lent - s.corrections : 0);
+      opening += held;
+      position = { printer: p && f.onHandEnd !== null ? f.onHandEnd - (p.received + p.moved - p.printed - p.spoiled + p.corrections) : 0, store: s && f.store ? f.store.blanks.onHandEnd - (s.received + s.moved + s.borrowed - s.lent + s.corrections) : 0 };
+    }
+    if (row.day < monthStart) opening += change.received + change.borrowed - change.lent - change.printed - change.spoiled + change.corrections;
+    else {
+      for (const k of FLOW_KEYS) flows[k] += change[k];
+      for (const [code, n2] of Object.entries(f.spoiledByCode ?? {})) spoiledByCode[code] = (spoiledByCode[code] ?? 0) + n2;
+    }
+    if (p) {
+      hasPrinter = true;
+      position.printer = f.onHandEnd ?? position.printer + p.received + p.moved - p.printed - p.spoiled + p.corrections;
+    }
+    if (s && f.store) {
+      hasStore = true;
+      position.store = f.store.blanks.onHandEnd;
+    }
+  });
+  const days = rows.map((r) => r.day);
+  const first = days[0] ?? through;
+  const have = new Set(days);
+  const gaps = daysFrom(first > monthStart ? first : monthStart, through).filter((d) => !have.has(d));
+  return { station, offices, days, opening, flows, spoiledByCode, printer: hasPrinter ? position.printer : null, store: hasStore ? position.store : null, missing: gaps.length > 0 ? { days: gaps.length, from: gaps[0] ?? '' } : null };
+}
+
+/** Whether the station sent a day counted on `day` (its days are in order). */
+export function hasDay(f: StationFold, day: string): boolean {
+  let lo = 0;
+  let hi = f.days.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = f.days[mid] ?? '';
+    if (d === day) return true;
+    if (d < day) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
