@@ -35,10 +35,11 @@ export interface Dashboard {
 
 /**
  * The dashboard CLI on every province. With `profileDir`, the unbundled program (readable names
- * in the profile) under `--cpu-prof`, written there when it stops.
+ * in the profile) under `--cpu-prof`, written there when it stops. With `dir`, in that folder
+ * (its data/ holding a database already), else in a new one.
  */
-export async function startDashboard(url: string, o: { heapMb: number; profileDir?: string }): Promise<Dashboard> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-nation-'));
+export async function startDashboard(url: string, o: { heapMb: number; profileDir?: string; dir?: string }): Promise<Dashboard> {
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'bench-nation-'));
   const port = await freePort();
   const national = 'scope' in dashboardSectionSchema().shape;
   const dashboard = { listen: `127.0.0.1:${port}`, provinces: [], timeZone: 'Asia/Jakarta', heapMegabytes: o.heapMb, ...(national ? { scope: 'national' } : {}) };
