@@ -3,15 +3,20 @@
  * or the province, the request to the ministry for an office or a regency, and the offices with
  * their stock where it is. Every parameter is checked; a bad one is a 400 naming it.
  */
-import type { Accounts, DayRow, EntryRow, OfficeRow } from './accounts.js';
+import { setImmediate as pause } from 'node:timers/promises';
+import type { Accounts, DayRow, OfficeRow } from './accounts.js';
+import { Books } from './books.js';
 import type { Fleet } from './fleet.js';
+import { officeStock, type OfficeStock } from './office-stock.js';
 import { csv, Raw } from './raw.js';
 import { reconciliationPage, requestPage } from './report-pages.js';
-import { reconcile, type Reconciliation, type Scope } from './reconcile.js';
+import { combine, reconcile, throughOf, type Reconciliation, type Scope } from './reconcile.js';
+import type { StationFold } from './reconcile-fold.js';
 import { request, type Request } from './request.js';
-import { rollsOf, type RollHolding } from './rolls.js';
 import { HttpError } from '../platform/http.js';
 import type { DashboardSection } from './section.js';
+
+export type { MonthFigures, OfficeStock } from './office-stock.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -19,8 +24,8 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const FRESH_MIN_MS = 5_000;
 /** ...and at least this often otherwise (days and staleness move with the clock). */
 const FRESH_MS = 60_000;
-/** Offices read together when every office's stock is made: few reads, and bounded memory and pauses. */
-const STOCK_BATCH = 100;
+/** Offices added up between two looks at the event loop. */
+const STOCK_SLICE = 200;
 
 export interface OfficeApiDeps {
   accounts: Accounts;
@@ -29,46 +34,6 @@ export interface OfficeApiDeps {
   now: () => number;
   /** The day a time falls on, as the dashboard counts days. */
   day: (ms: number) => string;
-}
-
-/** One office's stock now: where it is, against its request point. */
-export interface OfficeStock {
-  office: string;
-  name: string | null;
-  regency: string;
-  province: string;
-  onHand: number;
-  inTransit: number;
-  ratePerDay: number;
-  daysLeft: number | null;
-  requestPoint: number;
-  requestOn: string | null;
-  leadDays: number;
-  boxSize: number;
-  low: boolean;
-  printedYesterday: number;
-  printedToday: number;
-  /** Stations that sent this office's figures. */
-  stations: string[];
-  /** This month's reconciliation of the office, in short. */
-  month: MonthFigures;
-  /** Rolls of ribbon and film where its stations report them. */
-  rolls?: Record<'ribbon' | 'film', RollHolding | null>;
-  silent: string[];
-  updatedAt: string | null;
-}
-
-/** A month's figures as the reconciliation counts them, and how many problems it named. */
-export interface MonthFigures {
-  opening: number;
-  received: number;
-  borrowed: number;
-  lent: number;
-  printed: number;
-  spoiled: number;
-  corrections: number;
-  closing: number;
-  problems: number;
 }
 
 function scopeOf(url: URL, kinds: readonly Scope['kind'][]): Scope {
@@ -105,8 +70,11 @@ export class OfficeApi {
   private making: Promise<OfficeStock[]> | undefined;
   private makingMs = 0;
   private generation = 0;
+  private readonly books: Books;
 
-  constructor(private readonly d: OfficeApiDeps) {}
+  constructor(private readonly d: OfficeApiDeps) {
+    this.books = new Books(d.accounts);
+  }
 
   /** Messages came in: the stock is made again on the next question a few seconds on. */
   noteChange(): void {
@@ -118,6 +86,7 @@ export class OfficeApi {
     this.cache = undefined;
     this.making = undefined;
     this.generation++;
+    this.books.reset();
   }
 
   async handle(method: string, url: URL): Promise<unknown> {
@@ -160,14 +129,36 @@ export class OfficeApi {
   }
 
   private async reconciliation(scope: Scope, month: string, exclude: ReadonlySet<string> = new Set()): Promise<Reconciliation> {
-    const offices = (await this.d.accounts.offices()).filter((o) => !exclude.has(o.office));
     const today = this.d.day(this.d.now());
+    // A regency, a province, the nation: its stations' parts, kept between questions, added up.
+    if (scope.kind !== 'office') return this.unit(scope, month, today, exclude);
+    const offices = (await this.d.accounts.offices()).filter((o) => !exclude.has(o.office));
     const ids = this.officesIn(scope, offices);
-    if (scope.kind === 'office' && !ids.includes(scope.id)) ids.push(scope.id);
+    if (!ids.includes(scope.id)) ids.push(scope.id);
     const last = `${month}-31`;
     const days = await this.d.accounts.days(ids, last);
-    if (days.length === 0) throw new HttpError(404, { id: `belum ada stasiun ${scope.kind} ${scope.id} yang mengirim angka hariannya ke dasbor ini`, en: `no station of ${scope.kind} ${scope.id} has sent its daily figures to this dashboard` });
+    if (days.length === 0) throw notSent(scope);
     return reconcile({ scope, month, today, offices, days, entries: await this.d.accounts.entries(ids, last) });
+  }
+
+  /** The reconciliation of a unit of offices, from its stations' parts (what reconcile makes from their days; test/unit/books.test.ts). */
+  private async unit(scope: Scope, month: string, today: string, exclude: ReadonlySet<string>): Promise<Reconciliation> {
+    const offices = (await this.books.offices()).filter((o) => !exclude.has(o.office));
+    const ids = new Set(this.officesIn(scope, offices));
+    const through = throughOf(month, today);
+    const stations = await this.books.stationsIn(ids);
+    const parts = await this.books.partsOf(stations, month, today);
+    const folds: StationFold[] = [];
+    let any = false;
+    for (const s of stations) {
+      const part = parts.get(s);
+      if (!part) continue;
+      any ||= this.books.anyIn(part, ids);
+      const f = this.books.foldIn(s, part, ids, month, through);
+      if (f) folds.push(f);
+    }
+    if (!any) throw notSent(scope);
+    return combine({ scope, month, through, offices, officeOf: new Map(offices.map((o) => [o.office, o])), folds, entries: await this.books.entriesOf(ids) });
   }
 
   private officesIn(scope: Scope, offices: readonly OfficeRow[]): string[] {
@@ -229,69 +220,46 @@ export class OfficeApi {
   }
 
   /**
-   * Each office's reconciliation and request as /api/reconciliation and /api/request make them, from
-   * one read of the offices and, 100 offices at a time, one of their days and one of their entries
-   * (office by office, 2,000 offices took minutes; all at once, it held the event loop and memory).
+   * Each office's reconciliation and request as /api/reconciliation and /api/request make them,
+   * added up from its stations' parts (dashboard/books.ts: made again only for the stations whose
+   * days changed), a slice of offices at a time. Made from every office's days at each question,
+   * 2,000 offices took seconds of reading and held the event loop.
    */
   private async makeStocks(now: number, generation: number): Promise<OfficeStock[]> {
     this.changed = false;
     const today = this.d.day(now);
     const month = today.slice(0, 7);
     const yesterday = this.d.day(now - 86_400_000);
-    const offices = await this.d.accounts.offices();
-    const byId = new Map(offices.map((o) => [o.office, o]));
-    const add = <T>(m: Map<string, T[]>, key: string, row: T) => (m.has(key) ? m.get(key)?.push(row) : m.set(key, [row]));
+    const offices = await this.books.offices();
+    const parts = await this.books.partsOf(await this.books.stationsIn(new Set(offices.map((o) => o.office))), month, today);
+    const officeOf = new Map(offices.map((o) => [o.office, o]));
     const out: OfficeStock[] = [];
-    for (let at = 0; at < offices.length; at += STOCK_BATCH) {
-      const batch = offices.slice(at, at + STOCK_BATCH);
-      const ids = batch.map((o) => o.office);
-      const daysOf = new Map<string, DayRow[]>();
-      for (const d of await this.d.accounts.days(ids, `${month}-31`)) add(daysOf, d.office, d);
-      // An office's entries are its own and those naming it as the other end, in the order one read of them gives.
-      const entriesOf = new Map<string, EntryRow[]>();
-      for (const e of await this.d.accounts.entries(ids, `${month}-31`)) {
-        add(entriesOf, e.office, e);
-        if (e.other !== null && e.other !== e.office) add(entriesOf, e.other, e);
+    for (const [n, o] of offices.entries()) {
+      if (n > 0 && n % STOCK_SLICE === 0) await pause();
+      const ids = new Set([o.office]);
+      const folds: StationFold[] = [];
+      const facts = [];
+      let any = false;
+      for (const s of await this.books.stationsIn(ids)) {
+        const part = parts.get(s);
+        if (!part || !this.books.anyIn(part, ids)) continue;
+        any = true;
+        const f = this.books.foldIn(s, part, ids, month, today);
+        if (f) folds.push(f);
+        const x = this.books.factsIn(part, o.office, today, yesterday);
+        if (x) facts.push({ station: s, facts: x });
       }
-      for (const o of batch) {
-        const own = daysOf.get(o.office) ?? [];
-        // No day of the office yet: no reconciliation (a 404 on the API), so no stock.
-        if (own.length === 0) continue;
-        const entries = entriesOf.get(o.office) ?? [];
-        // The offices its reconciliation looks up: itself and those its entries name (the same answer as with every office, without searching them all).
-        const named = [...new Set([o.office, ...entries.flatMap((e) => [e.office, e.other])])].flatMap((id) => byId.get(id ?? '') ?? []);
-        const r = reconcile({ scope: { kind: 'office', id: o.office }, month, today, offices: named, days: own, entries });
-        const days = own.filter((x) => x.day <= today);
-        const counted = r.offices.includes(o.office);
-        const q = this.requestOf(r, counted ? [o] : [], counted ? days : [], 3, today);
-        const printedOn = (day: string) => days.filter((x) => x.day === day).reduce((s, x) => s + (x.figures.good ?? 0), 0);
-        const stock = q.onHand + q.inTransit;
-        out.push({
-          office: o.office,
-          name: o.name,
-          regency: o.regency,
-          province: o.province,
-          onHand: q.onHand,
-          inTransit: q.inTransit,
-          ratePerDay: q.ratePerDay,
-          daysLeft: q.ratePerDay > 0 ? Math.round((stock / q.ratePerDay) * 10) / 10 : null,
-          requestPoint: q.requestPoint,
-          requestOn: q.requestOn,
-          leadDays: q.leadDays,
-          boxSize: q.boxSize,
-          low: q.ratePerDay > 0 && stock <= q.requestPoint,
-          printedYesterday: printedOn(yesterday),
-          printedToday: printedOn(today),
-          stations: [...new Set(days.map((x) => x.station))].sort(),
-          rolls: rollsOf(days, today),
-          month: { opening: r.opening, received: r.received, borrowed: r.borrowed, lent: r.lent, printed: r.printed, spoiled: r.spoiled, corrections: r.corrections, closing: r.closing, problems: r.problems.length },
-          silent: r.silent,
-          updatedAt: days.map((x) => x.day).sort().at(-1) ?? null,
-        });
-      }
+      // No day of the office yet: no reconciliation (a 404 on the API), so no stock.
+      if (!any) continue;
+      const r = combine({ scope: { kind: 'office', id: o.office }, month, through: today, offices, officeOf, officeRows: officeOf, folds, entries: await this.books.entriesOf(ids) });
+      out.push(officeStock(o, r, facts, today, this.d.cfg.leadDays.blanks));
     }
     // A retirement decided meanwhile makes this answer old: it is given to who asked, not kept.
     if (generation === this.generation) this.cache = { at: now, stocks: out };
     return out;
   }
+}
+
+function notSent(scope: Scope): HttpError {
+  return new HttpError(404, { id: `belum ada stasiun ${scope.kind} ${scope.id} yang mengirim angka hariannya ke dasbor ini`, en: `no station of ${scope.kind} ${scope.id} has sent its daily figures to this dashboard` });
 }

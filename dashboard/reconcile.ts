@@ -58,6 +58,8 @@ export interface CombineInput {
   offices: readonly OfficeRow[];
   /** Where each office is (the offices' table, and the days for an office it does not hold). */
   officeOf: ReadonlyMap<string, { regency: string; province: string }>;
+  /** `offices` by id, where the caller has it made already (every office's stock adds up each office with the same). */
+  officeRows?: ReadonlyMap<string, OfficeRow>;
   /** One per station with a day counted, in order of station. */
   folds: Iterable<StationFold>;
   entries: readonly EntryRow[];
@@ -125,7 +127,7 @@ function movesOf(entries: readonly EntryRow[], inScope: (office: string | null) 
   const off = new Map<string, Map<string, { fixes: number; loansIn: number; loansOut: number }>>();
   const at = (station: string, day: string) => {
     let byDay = off.get(station);
-    if (!byDay) off.set(station, (byDay = new Map()));
+    if (!byDay) off.set(station, (byDay = new Map<string, { fixes: number; loansIn: number; loansOut: number }>()));
     let x = byDay.get(day);
     if (!x) byDay.set(day, (x = { fixes: 0, loansIn: 0, loansOut: 0 }));
     return x;
@@ -181,7 +183,8 @@ export function combine(c: CombineInput): Reconciliation {
   }
 
   let inTransit = 0;
-  const transit = (office: string | null) => c.offices.find((o) => o.office === office)?.figures.transitDays ?? c.transitDays ?? 2;
+  const rows = c.officeRows ?? new Map(c.offices.map((o) => [o.office, o]));
+  const transit = (office: string | null) => (office === null ? undefined : rows.get(office))?.figures.transitDays ?? c.transitDays ?? 2;
   for (const [transfer, m] of moves) {
     const where = m.from ?? m.to;
     if (!where || !inScope(where.office) && !inScope(where.other)) continue;
@@ -209,6 +212,6 @@ export function combine(c: CombineInput): Reconciliation {
   const explained = problems.reduce((sum, p) => sum + (p.difference ?? 0), 0);
   const residual = store + Object.values(printers).reduce((a, b) => a + b, 0) + inTransit - closing - explained;
   if (residual !== 0) problems.push({ kind: 'unexplained', station: null, entry: null, transfer: null, difference: residual, words: problemWords('unexplained', { n: residual }) });
-  const name = c.scope.kind === 'office' ? (c.offices.find((o) => o.office === c.scope.id)?.name ?? null) : null;
+  const name = c.scope.kind === 'office' ? (rows.get(c.scope.id)?.name ?? null) : null;
   return { scope: c.scope, name, month: c.month, through, opening, ...flows, spoiledByCode, closing, where: { store, printers, inTransit }, problems, silent: [...silent].sort(), offices: [...offices].sort() };
 }
