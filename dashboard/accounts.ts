@@ -80,7 +80,7 @@ export interface OfficeRow {
 /** What changed in the books, for what is made from them (dashboard/books.ts). */
 export interface AccountsWatcher {
   /** A day of this station was written (a new day, or newer running totals). */
-  day?(station: string, office: string): void;
+  day?(station: string, office: string, day: string): void;
   /** A new entry, as the reconciliation reads it. */
   entry?(e: EntryRow): void;
   /** The offices' table was written. */
@@ -128,7 +128,7 @@ export class Accounts {
       [place.station, p.day, p.seq, place.province, place.regency, p.office, JSON.stringify(figures)],
     );
     if (r.changes === 0) return false;
-    for (const w of this.watchers) w.day?.(place.station, p.office);
+    for (const w of this.watchers) w.day?.(place.station, p.office, p.day);
     return true;
   }
 
@@ -194,10 +194,10 @@ export class Accounts {
     );
   }
 
-  /** Every day on or before `toDay` of these stations, whatever office they were sent under. */
-  async daysOf(stations: readonly string[], toDay: string): Promise<DayRow[]> {
+  /** Every day on or before `toDay` (and from `fromDay`, where given) of these stations, whatever office they were sent under. */
+  async daysOf(stations: readonly string[], toDay: string, fromDay = ''): Promise<DayRow[]> {
     return parsedDays(
-      await this.reader.all(`SELECT station, day, province, regency, office, figures FROM station_days WHERE station IN (SELECT value FROM json_each(?)) AND day <= ? AND ${LIVE} ORDER BY station, day`, [JSON.stringify(stations), toDay]),
+      await this.reader.all(`SELECT station, day, province, regency, office, figures FROM station_days WHERE station IN (SELECT value FROM json_each(?)) AND day <= ? AND day >= ? AND ${LIVE} ORDER BY station, day`, [JSON.stringify(stations), toDay, fromDay]),
     );
   }
 

@@ -13,6 +13,7 @@ import type { Accounts, DayRow, EntryRow, OfficeRow } from './accounts.js';
 import { factsOf, type StockFacts } from './office-stock.js';
 import { foldStation, type StationFold } from './reconcile-fold.js';
 import { throughOf } from './reconcile.js';
+import { type BeforeToday, type Month, partFrom, partOf, type StationPart } from './station-part.js';
 
 /** Stations whose days are read together. */
 const BATCH = 100;
@@ -21,26 +22,20 @@ const ENTRY_PAGE = 5000;
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** One station's part for a month (and today). */
-export interface StationPart {
-  /** The offices its days up to the month's end were sent under. */
-  offices: string[];
-  /** Sent under one office: its part, made once. */
-  fold: StationFold | null;
-  /** For the running month: what it gives its office's stock. */
-  facts: StockFacts | null;
-  /** Sent under several offices (it moved): its days, for each unit to take those of its own offices. */
-  rows: DayRow[] | null;
-}
+export type { StationPart } from './station-part.js';
 
 interface Kept {
   version: number;
   part: StationPart;
+  /** The running month's: what its days before today give, to add today's to. */
+  before: BeforeToday | null;
 }
 
 export class Books {
   /** How many times each station's days were written since the dashboard started: its part is made again when this moved. */
   private readonly versions = new Map<string, number>();
+  /** The earliest day of each station written since its running month's part was made: from today on, only those days are read again. */
+  private readonly written = new Map<string, string>();
   /** Parts by month and today: the running month's, and the last other month asked. */
   private parts = new Map<string, Map<string, Kept>>();
   private readonly officesOf = new Map<string, Set<string>>();
@@ -56,8 +51,10 @@ export class Books {
 
   constructor(private readonly accounts: Accounts) {
     accounts.watch({
-      day: (station, office) => {
+      day: (station, office, day) => {
         this.versions.set(station, (this.versions.get(station) ?? 0) + 1);
+        const oldest = this.written.get(station);
+        if (oldest === undefined || day < oldest) this.written.set(station, day);
         this.place(station, office);
       },
       entry: (e) => this.addEntry(e),
@@ -145,33 +142,35 @@ export class Books {
   }
 
   private async make(parts: Map<string, Kept>, stations: readonly string[], month: string, today: string): Promise<void> {
+    const m: Month = { month, today, yesterday: new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10), through: throughOf(month, today) };
+    const running = m.through === today;
     const stale = stations.filter((s) => parts.get(s)?.version !== (this.versions.get(s) ?? 0));
-    const through = throughOf(month, today);
-    const running = through === today;
-    const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    for (let at = 0; at < stale.length; at += BATCH) {
-      const batch = stale.slice(at, at + BATCH);
-      // The version before the read: a day written meanwhile makes the part again next time.
-      const versions = batch.map((s) => this.versions.get(s) ?? 0);
-      const byStation = new Map<string, DayRow[]>();
-      for (const d of await this.accounts.daysOf(batch, `${month}-31`)) {
-        const rows = byStation.get(d.station);
-        if (rows) rows.push(d);
-        else byStation.set(d.station, [d]);
-      }
-      batch.forEach((s, i) => {
-        const rows = byStation.get(s) ?? [];
-        const offices = [...new Set(rows.map((r) => r.office))];
-        const single = offices.length === 1;
-        const counted = rows.filter((r) => r.day <= through);
-        const part: StationPart = {
-          offices,
-          fold: single ? foldStation(s, counted, `${month}-01`, through) : null,
-          facts: single && running ? factsOf(rows, today, yesterday) : null,
-          rows: single ? null : rows,
-        };
-        parts.set(s, { version: versions[i] ?? 0, part });
+    // Each version as of now, with what was written until now: a day written after makes its part again next time.
+    const seen = new Map(stale.map((s) => [s, this.versions.get(s) ?? 0]));
+    // Where only today's days (or later) were written since, those alone are read and added to what the days before give.
+    const fromToday: string[] = [];
+    const all: string[] = [];
+    for (const s of stale) {
+      const oldest = this.written.get(s);
+      if (running && parts.get(s)?.before && oldest !== undefined && oldest >= today) fromToday.push(s);
+      else all.push(s);
+      if (running) this.written.delete(s);
+    }
+    for (let at = 0; at < fromToday.length; at += BATCH) {
+      const batch = fromToday.slice(at, at + BATCH);
+      const rows = grouped(await this.accounts.daysOf(batch, `${month}-31`, today));
+      batch.forEach((s) => {
+        const before = parts.get(s)?.before;
+        const part = before ? partFrom(before, rows.get(s) ?? [], m) : null;
+        if (part && before) parts.set(s, { version: seen.get(s) ?? 0, part, before });
+        else all.push(s); // sent under another office today: made again from all its days
       });
+      await pause();
+    }
+    for (let at = 0; at < all.length; at += BATCH) {
+      const batch = all.slice(at, at + BATCH);
+      const rows = grouped(await this.accounts.daysOf(batch, `${month}-31`));
+      batch.forEach((s) => parts.set(s, { version: seen.get(s) ?? 0, ...partOf(s, rows.get(s) ?? [], m) }));
       await pause();
     }
   }
@@ -232,4 +231,14 @@ export class Books {
     });
     return loading;
   }
+}
+
+function grouped(days: readonly DayRow[]): Map<string, DayRow[]> {
+  const byStation = new Map<string, DayRow[]>();
+  for (const d of days) {
+    const rows = byStation.get(d.station);
+    if (rows) rows.push(d);
+    else byStation.set(d.station, [d]);
+  }
+  return byStation;
 }

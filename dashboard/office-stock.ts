@@ -7,7 +7,7 @@
  */
 import type { DayRow, OfficeRow } from './accounts.js';
 import type { Reconciliation } from './reconcile.js';
-import { request, type Usage, usage } from './request.js';
+import { request, type Usage } from './request.js';
 import type { RollHolding } from './rolls.js';
 
 /** The rolls' window: the last 28 days (dashboard/rolls.ts). */
@@ -71,25 +71,69 @@ export interface StockFacts {
 
 const minusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 
+/** A station's facts made day by day (its days before today kept, today's added to a copy as they change). */
+export class FactsState {
+  private used = 0;
+  private first: string | undefined;
+  private goodToday = 0;
+  private goodYesterday = 0;
+  private last: DayRow | undefined;
+  private installed: Record<RollKind, number> = { ribbon: 0, film: 0 };
+  private rollDays: string[] = [];
+  private readonly usedAfter: string;
+  private readonly since: string;
+
+  constructor(
+    private readonly today: string,
+    private readonly yesterday: string,
+  ) {
+    // The request's window (dashboard/request.ts: after today − 28) and the rolls' (from today − 27): the same 28 days.
+    this.usedAfter = minusDays(today, 28);
+    this.since = minusDays(today, ROLL_WINDOW_DAYS - 1);
+  }
+
+  copy(): FactsState {
+    const c = new FactsState(this.today, this.yesterday);
+    Object.assign(c, { used: this.used, first: this.first, goodToday: this.goodToday, goodYesterday: this.goodYesterday, last: this.last, installed: { ...this.installed }, rollDays: [...this.rollDays] });
+    return c;
+  }
+
+  /** The next of the station's days of the office, in order of day. */
+  add(d: DayRow): void {
+    if (d.day > this.today) return;
+    if (d.day > this.usedAfter && d.figures.good !== null) {
+      this.used += (d.figures.good ?? 0) + (d.figures.spoiled ?? 0);
+      if (this.first === undefined || d.day < this.first) this.first = d.day;
+    }
+    if (d.day === this.today) this.goodToday += d.figures.good ?? 0;
+    if (d.day === this.yesterday) this.goodYesterday += d.figures.good ?? 0;
+    if ((this.last?.day ?? '') < d.day) this.last = d;
+    if (d.day >= this.since) {
+      for (const kind of ['ribbon', 'film'] as const) this.installed[kind] += d.figures[kind]?.installed ?? 0;
+      this.rollDays.push(d.day);
+    }
+  }
+
+  result(): StockFacts {
+    const last = this.last;
+    const held = (kind: RollKind) => (last ? [last.figures[kind]?.onHandEnd, last.figures.store?.[kind]?.onHandEnd] : []);
+    return {
+      usage: { used: this.used, first: this.first },
+      goodToday: this.goodToday,
+      goodYesterday: this.goodYesterday,
+      lastDay: last?.day ?? null,
+      lastRolls: { ribbon: held('ribbon'), film: held('film') },
+      installed: { ...this.installed },
+      rollDays: [...this.rollDays],
+    };
+  }
+}
+
 /** `rows`: one station's days of one office, in order of day. */
 export function factsOf(rows: readonly DayRow[], today: string, yesterday: string): StockFacts {
-  const days = rows.filter((d) => d.day <= today);
-  const since = minusDays(today, ROLL_WINDOW_DAYS - 1);
-  const goodOn = (day: string) => days.filter((d) => d.day === day).reduce((s, d) => s + (d.figures.good ?? 0), 0);
-  let last: DayRow | undefined;
-  for (const d of days) if ((last?.day ?? '') < d.day) last = d;
-  const recent = days.filter((d) => d.day >= since);
-  const installed = (kind: RollKind) => recent.reduce((s, d) => s + (d.figures[kind]?.installed ?? 0), 0);
-  const held = (kind: RollKind) => (last ? [last.figures[kind]?.onHandEnd, last.figures.store?.[kind]?.onHandEnd] : []);
-  return {
-    usage: usage(days, today),
-    goodToday: goodOn(today),
-    goodYesterday: goodOn(yesterday),
-    lastDay: last?.day ?? null,
-    lastRolls: { ribbon: held('ribbon'), film: held('film') },
-    installed: { ribbon: installed('ribbon'), film: installed('film') },
-    rollDays: recent.map((d) => d.day),
-  };
+  const state = new FactsState(today, yesterday);
+  for (const d of rows) state.add(d);
+  return state.result();
 }
 
 /** The rolls of an office, from its stations' facts, as rollsOf makes them from its days. */

@@ -57,17 +57,36 @@ function storeFlow(f: DayFigures) {
   return s ? { received: s.received, moved: s.returned - s.sent, borrowed: s.borrowed, lent: s.lent, corrections: s.corrections } : null;
 }
 
-/** `rows`: the station's days counted (those of the unit, up to `through`), in order of day. */
-export function foldStation(station: string, rows: readonly DayRow[], monthStart: string, through: string): StationFold {
-  const flows = noFlows();
-  const spoiledByCode: Record<string, number> = {};
-  const offices: string[] = [];
-  let opening = 0;
-  let position = { printer: 0, store: 0 };
-  let hasPrinter = false;
-  let hasStore = false;
-  rows.forEach((row, n) => {
-    if (!offices.includes(row.office)) offices.push(row.office);
+/**
+ * A station's fold made day by day, so that what its days before today give can be kept and
+ * today's running figures added to a copy of it as they change (dashboard/books.ts).
+ */
+export class FoldState {
+  private n = 0;
+  private opening = 0;
+  private position = { printer: 0, store: 0 };
+  private hasPrinter = false;
+  private hasStore = false;
+  private flows = noFlows();
+  private spoiledByCode: Record<string, number> = {};
+  private offices: string[] = [];
+  private days: string[] = [];
+
+  constructor(
+    readonly station: string,
+    private readonly monthStart: string,
+  ) {}
+
+  copy(): FoldState {
+    const c = new FoldState(this.station, this.monthStart);
+    Object.assign(c, { n: this.n, opening: this.opening, position: { ...this.position }, hasPrinter: this.hasPrinter, hasStore: this.hasStore, flows: { ...this.flows }, spoiledByCode: { ...this.spoiledByCode }, offices: [...this.offices], days: [...this.days] });
+    return c;
+  }
+
+  /** The next day counted (in order of day). */
+  add(row: DayRow): void {
+    if (!this.offices.includes(row.office)) this.offices.push(row.office);
+    this.days.push(row.day);
     const f = row.figures;
     const p = f.good === null ? null : printerFlow(f);
     const s = storeFlow(f);
@@ -80,30 +99,50 @@ export function foldStation(station: string, rows: readonly DayRow[], monthStart
       corrections: (p?.corrections ?? 0) + (s?.corrections ?? 0),
     };
     // Before its first day a station held what its first day's figures imply: the unit's opening.
-    if (n === 0) {
+    if (this.n++ === 0) {
       const held = (p && f.onHandEnd !== null ? f.onHandEnd - p.received - p.moved + p.printed + p.spoiled - p.corrections : 0) + (s && f.store ? f.store.blanks.onHandEnd - s.received - s.moved - s.borrowed + s.lent - s.corrections : 0);
-      opening += held;
-      position = { printer: p && f.onHandEnd !== null ? f.onHandEnd - (p.received + p.moved - p.printed - p.spoiled + p.corrections) : 0, store: s && f.store ? f.store.blanks.onHandEnd - (s.received + s.moved + s.borrowed - s.lent + s.corrections) : 0 };
+      this.opening += held;
+      this.position = { printer: p && f.onHandEnd !== null ? f.onHandEnd - (p.received + p.moved - p.printed - p.spoiled + p.corrections) : 0, store: s && f.store ? f.store.blanks.onHandEnd - (s.received + s.moved + s.borrowed - s.lent + s.corrections) : 0 };
     }
-    if (row.day < monthStart) opening += change.received + change.borrowed - change.lent - change.printed - change.spoiled + change.corrections;
+    if (row.day < this.monthStart) this.opening += change.received + change.borrowed - change.lent - change.printed - change.spoiled + change.corrections;
     else {
-      for (const k of FLOW_KEYS) flows[k] += change[k];
-      for (const [code, n2] of Object.entries(f.spoiledByCode ?? {})) spoiledByCode[code] = (spoiledByCode[code] ?? 0) + n2;
+      for (const k of FLOW_KEYS) this.flows[k] += change[k];
+      for (const [code, n2] of Object.entries(f.spoiledByCode ?? {})) this.spoiledByCode[code] = (this.spoiledByCode[code] ?? 0) + n2;
     }
     if (p) {
-      hasPrinter = true;
-      position.printer = f.onHandEnd ?? position.printer + p.received + p.moved - p.printed - p.spoiled + p.corrections;
+      this.hasPrinter = true;
+      this.position.printer = f.onHandEnd ?? this.position.printer + p.received + p.moved - p.printed - p.spoiled + p.corrections;
     }
     if (s && f.store) {
-      hasStore = true;
-      position.store = f.store.blanks.onHandEnd;
+      this.hasStore = true;
+      this.position.store = f.store.blanks.onHandEnd;
     }
-  });
-  const days = rows.map((r) => r.day);
-  const first = days[0] ?? through;
-  const have = new Set(days);
-  const gaps = daysFrom(first > monthStart ? first : monthStart, through).filter((d) => !have.has(d));
-  return { station, offices, days, opening, flows, spoiledByCode, printer: hasPrinter ? position.printer : null, store: hasStore ? position.store : null, missing: gaps.length > 0 ? { days: gaps.length, from: gaps[0] ?? '' } : null };
+  }
+
+  /** The fold of the days added, the month counted up to `through`. */
+  result(through: string): StationFold {
+    const first = this.days[0] ?? through;
+    const have = new Set(this.days);
+    const gaps = daysFrom(first > this.monthStart ? first : this.monthStart, through).filter((d) => !have.has(d));
+    return {
+      station: this.station,
+      offices: [...this.offices],
+      days: [...this.days],
+      opening: this.opening,
+      flows: { ...this.flows },
+      spoiledByCode: { ...this.spoiledByCode },
+      printer: this.hasPrinter ? this.position.printer : null,
+      store: this.hasStore ? this.position.store : null,
+      missing: gaps.length > 0 ? { days: gaps.length, from: gaps[0] ?? '' } : null,
+    };
+  }
+}
+
+/** `rows`: the station's days counted (those of the unit, up to `through`), in order of day. */
+export function foldStation(station: string, rows: readonly DayRow[], monthStart: string, through: string): StationFold {
+  const state = new FoldState(station, monthStart);
+  for (const row of rows) state.add(row);
+  return state.result(through);
 }
 
 /** Whether the station sent a day counted on `day` (its days are in order). */

@@ -28,7 +28,7 @@ const printerOf = (office: string, id: string, regency: string) =>
   configSchema().parse({ station: { id, province: regency.slice(0, 2), regency, office: { id: office } }, mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'sim' }, office: { keptAtStore: true } });
 
 /** A printer's day as its agent sends it, for a station whose agent the world does not run (one that moved office). */
-function day(station: string, office: string, d: string, seq: number, good: number, onHandEnd: number): DailyPayload {
+function printerDay(station: string, office: string, d: string, seq: number, good: number, onHandEnd: number): DailyPayload {
   return { schema: 'station.daily/1', station, ts: `${d}T10:00:00.000Z`, seq, office, day: d, timeZone: 'Asia/Makassar', final: true, received: 0, transfersIn: 0, returned: 0, good, spoiled: 0, spoiledByCode: {}, corrections: 0, onHandEnd, needsVerification: null, ribbon: null, film: null, store: null };
 }
 
@@ -59,7 +59,7 @@ async function country() {
   await A.borrow('blanks', 150, '6101-DINAS', across);
   // M-01 printed for 5371-KEC-ALAK in November and for 5372-DINAS from December.
   for (const [i, dd] of ['2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02'].entries()) {
-    await w.accounts.addDay({ station: 'M-01', province: '53', regency: dd < '2026-12' ? '5371' : '5372' }, day('M-01', dd < '2026-12' ? '5371-KEC-ALAK' : '5372-DINAS', dd, 100 + i, 5, 300 - 5 * (i + 1)));
+    await w.accounts.addDay({ station: 'M-01', province: '53', regency: dd < '2026-12' ? '5371' : '5372' }, printerDay('M-01', dd < '2026-12' ? '5371-KEC-ALAK' : '5372-DINAS', dd, 100 + i, 5, 300 - 5 * (i + 1)));
   }
   for (let n = 0; n < 4; n++) {
     await w.print('A-01', 12, n === 2 ? [{ code: 'smudge', n: 2 }] : []);
@@ -125,22 +125,30 @@ describe("units added up from their stations' kept parts", () => {
     await compare(w, api, '2026-12');
   });
 
-  it("reads a station's days again only when they changed", async () => {
+  it("reads a station's days again only when they changed, and only today's where only today's changed", async () => {
     const w = await country();
-    const read: string[][] = [];
+    const read: [string[], string][] = [];
     const daysOf = w.accounts.daysOf.bind(w.accounts);
-    w.accounts.daysOf = (stations, toDay) => (read.push([...stations]), daysOf(stations, toDay));
+    w.accounts.daysOf = (stations, toDay, fromDay = '') => (read.push([[...stations], fromDay]), daysOf(stations, toDay, fromDay));
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const today = day(w.clock.now());
     const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), day });
     const ask = () => api.reconciliationAnswer(new URL('http://d/api/reconciliation?nation'), { kind: 'nation', id: 'nation' });
     await ask();
-    expect(read.flat().sort()).toEqual(['A-01', 'A-02', 'A-GUDANG', 'B-01', 'C-01', 'C-GUDANG', 'D-01', 'M-01']);
+    expect(read.flatMap(([s]) => s).sort()).toEqual(['A-01', 'A-02', 'A-GUDANG', 'B-01', 'C-01', 'C-GUDANG', 'D-01', 'M-01']);
     read.length = 0;
     await ask();
-    expect(read.flat()).toEqual([]);
+    expect(read).toEqual([]);
+    // Today's running figures: today's day alone is read again.
     await w.print('D-01', 2);
     await w.collect((pc) => pc.id === 'D-01');
     await ask();
-    expect(read.flat()).toEqual(['D-01']);
+    expect(read).toEqual([[['D-01'], today]]);
+    read.length = 0;
+    // A day before today sent again (newer figures): the station's month is read again.
+    await w.accounts.addDay({ station: 'B-01', province: '53', regency: '5371' }, printerDay('B-01', '5371-KEC-ALAK', '2026-11-28', 900_000_000_000_000, 6, 289));
+    await ask();
+    expect(read).toEqual([[['B-01'], '']]);
+    await compare(w, api, '2026-12');
   });
 });
