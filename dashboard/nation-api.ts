@@ -31,7 +31,7 @@ export interface NationApiDeps {
 }
 
 export class NationApi {
-  private cache: { at: number; value: Nation; stocks: OfficeStock[] } | undefined;
+  private cache: { at: number; value: Nation; stocks: OfficeStock[]; allocation?: Allocation & { flags: Nation['flags'] } } | undefined;
 
   constructor(private readonly d: NationApiDeps) {}
 
@@ -63,7 +63,7 @@ export class NationApi {
   }
 
   /** The tree, made again at most every few seconds (the pages of a ministry ask together). */
-  async tree(): Promise<{ value: Nation; stocks: OfficeStock[] }> {
+  async tree(): Promise<{ value: Nation; stocks: OfficeStock[]; allocation?: Allocation & { flags: Nation['flags'] } }> {
     const now = this.d.now();
     if (this.cache && now - this.cache.at < FRESH_MS) return this.cache;
     const [stocks, claims] = await Promise.all([this.d.offices.stocks(), this.d.accounts.claims()]);
@@ -79,10 +79,14 @@ export class NationApi {
     return new Set(stocks.map((s) => s.office).filter((o) => !kept.has(o)));
   }
 
+  /** Made with the tree it comes from, and kept as long as it (a nation's takes a tenth of a second or more). */
   private async allocation(): Promise<Allocation & { flags: Nation['flags'] }> {
-    const { value, stocks } = await this.tree();
-    const kept = new Set(collectOffices(value.nation));
-    return { ...allocation(stocks.filter((s) => kept.has(s.office)), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths, distance: (a, b) => distance(this.d.cfg, a, b) }), flags: value.flags };
+    const tree = await this.tree();
+    if (!tree.allocation) {
+      const kept = new Set(collectOffices(tree.value.nation));
+      tree.allocation = { ...allocation(tree.stocks.filter((s) => kept.has(s.office)), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths, distance: (a, b) => distance(this.d.cfg, a, b) }), flags: tree.value.flags };
+    }
+    return tree.allocation;
   }
 
   /** The level asked for (`?province=`, `?regency=`, `?office=`, or the nation), its children in short, and the flags. */
