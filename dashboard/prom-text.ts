@@ -3,14 +3,17 @@
  * family's HELP and TYPE, then its samples in the order they were added, families in the order
  * they were made, a blank line between them; the same text prom-client's registry gives for
  * gauges, without its label objects and hashing per sample. At 10,000 stations a scrape is a
- * quarter of a million samples: each family's text is turned into bytes every 64 kB, so the
- * scrape leaves no string of megabytes to copy and collect. Every family is a gauge; a family
+ * quarter of a million samples: each line is written straight into bytes, so the scrape leaves
+ * no string of megabytes to flatten, copy and collect. Every family is a gauge; a family
  * made and given no sample still says its HELP and TYPE.
  */
 
 export const PROM_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+/** The bytes of a family are written into pieces of this size... */
 const CHUNK = 64 * 1024;
+/** ...its lines a few kilobytes at a time. */
+const PENDING = 4096;
 const escapeText = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 const PLAIN = /^[^\\\n"]*$/;
 
@@ -26,26 +29,39 @@ function valueText(v: number): string {
 }
 
 class Family {
-  private text: string;
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private at = 0;
+  private pending = '';
   private readonly chunks: Buffer[] = [];
 
   constructor(
     private readonly name: string,
     help: string,
   ) {
-    this.text = `# HELP ${name} ${escapeText(help)}\n# TYPE ${name} gauge\n`;
+    this.pending = `# HELP ${name} ${escapeText(help)}\n# TYPE ${name} gauge\n`;
   }
 
   add(labels: string, value: number): void {
-    this.text += labels === '' ? `${this.name} ${valueText(value)}\n` : `${this.name}{${labels}} ${valueText(value)}\n`;
-    if (this.text.length >= CHUNK) {
-      this.chunks.push(Buffer.from(this.text));
-      this.text = '';
-    }
+    this.pending += labels === '' ? `${this.name} ${valueText(value)}\n` : `${this.name}{${labels}} ${valueText(value)}\n`;
+    if (this.pending.length >= PENDING) this.write();
   }
 
   bytes(): Buffer[] {
-    return [...this.chunks, Buffer.from(this.text)];
+    this.write();
+    return [...this.chunks, this.buf.subarray(0, this.at)];
+  }
+
+  /** A few kilobytes of lines at a time straight into bytes: no string of megabytes to flatten, copy and collect. */
+  private write(): void {
+    const text = this.pending;
+    this.pending = '';
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    if (text.length * 3 > this.buf.length - this.at) {
+      this.chunks.push(this.buf.subarray(0, this.at));
+      this.buf = Buffer.allocUnsafe(Math.max(CHUNK, text.length * 3));
+      this.at = 0;
+    }
+    this.at += this.buf.write(text, this.at);
   }
 }
 
