@@ -10,7 +10,7 @@
  */
 import { setImmediate as pause } from 'node:timers/promises';
 import type { Accounts, DayRow, EntryRow, OfficeRow } from './accounts.js';
-import { factsOf, type StockFacts } from './office-stock.js';
+import { factsOf, factsWindow, type FactsWindow, type StockFacts } from './office-stock.js';
 import { foldStation, type StationFold } from './reconcile-fold.js';
 import { throughOf } from './reconcile.js';
 import { type BeforeToday, type Month, partFrom, partOf, type StationPart } from './station-part.js';
@@ -81,37 +81,37 @@ export class Books {
     return rows;
   }
 
-  /** The stations that sent days under any of these offices (or under any office), in order. */
-  async stationsIn(offices: ReadonlySet<string> | 'all'): Promise<string[]> {
-    await this.ready();
+  /** The stations that sent days under any of these offices (or under any office), in order (after `ready`). */
+  stationsIn(offices: ReadonlySet<string> | 'all'): string[] {
     if (offices === 'all') return [...this.officesOf.keys()].sort(byId);
     const out = new Set<string>();
     for (const o of offices) for (const s of this.stationsOf.get(o) ?? []) out.add(s);
     return [...out].sort(byId);
   }
 
-  /** The entries naming a transfer of these offices, or naming one of them as the other end, in order of station and seq. */
-  async entriesOf(offices: ReadonlySet<string> | 'all'): Promise<EntryRow[]> {
-    await this.ready();
+  /** The entries naming a transfer of these offices, or naming one of them as the other end, in order of station and seq (after `ready`). */
+  entriesOf(offices: ReadonlySet<string> | 'all'): EntryRow[] {
     const stations = offices === 'all' ? [...this.entries.keys()] : [...new Set([...offices].flatMap((o) => [...(this.entryStations.get(o) ?? [])]))];
     const out: EntryRow[] = [];
     for (const s of stations.sort(byId)) for (const e of this.entries.get(s) ?? []) if (offices === 'all' || offices.has(e.office) || (e.other !== null && offices.has(e.other))) out.push(e);
     return out;
   }
 
-  /** Each station's part for the month, made again where its days changed (one making at a time; the others wait for it). */
-  async partsOf(stations: readonly string[], month: string, today: string): Promise<Map<string, StationPart>> {
+  /**
+   * Each station's part for the month, made again where its days changed (one making at a time;
+   * the others wait for it). `yesterday`: the day before today as the dashboard counts days.
+   */
+  async partsOf(stations: readonly string[], month: string, today: string, yesterday: string): Promise<Map<string, StationPart>> {
     await this.ready();
-    const key = `${month}|${today}`;
+    const key = `${month}|${today}|${yesterday}`;
     let kept = this.parts.get(key);
     if (!kept) {
       // The running month's parts and the last other month's are kept; a new day makes every part again.
-      const running = `${today.slice(0, 7)}|${today}`;
-      for (const k of [...this.parts.keys()]) if (k !== running) this.parts.delete(k);
+      for (const k of [...this.parts.keys()]) if (!k.startsWith(`${today.slice(0, 7)}|${today}|`)) this.parts.delete(k);
       this.parts.set(key, (kept = new Map<string, Kept>()));
     }
     const parts = kept;
-    const made = this.making.then(() => this.make(parts, stations, month, today));
+    const made = this.making.then(() => this.make(parts, stations, month, today, yesterday));
     this.making = made.catch(() => undefined);
     await made;
     const out = new Map<string, StationPart>();
@@ -134,15 +134,16 @@ export class Books {
     return part.fold ? offices.has(part.offices[0] ?? '') : (part.rows ?? []).some((r) => offices.has(r.office));
   }
 
-  /** A station's facts for one office's stock (today's month only). */
-  factsIn(part: StationPart, office: string, today: string, yesterday: string): StockFacts | null {
+  /** A station's facts for one office's stock (today's month only; `window`: the one its part was made with). */
+  factsIn(part: StationPart, office: string, window: FactsWindow): StockFacts | null {
     if (part.fold) return part.offices[0] === office ? part.facts : null;
     const rows = (part.rows ?? []).filter((r) => r.office === office);
-    return rows.length > 0 ? factsOf(rows, today, yesterday) : null;
+    return rows.length > 0 ? factsOf(rows, window) : null;
   }
 
-  private async make(parts: Map<string, Kept>, stations: readonly string[], month: string, today: string): Promise<void> {
-    const m: Month = { month, today, yesterday: new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10), through: throughOf(month, today) };
+  private async make(parts: Map<string, Kept>, stations: readonly string[], month: string, today: string, yesterday: string): Promise<void> {
+    const window = factsWindow(today, yesterday);
+    const m: Month = { month, today, through: throughOf(month, today), window };
     const running = m.through === today;
     const stale = stations.filter((s) => parts.get(s)?.version !== (this.versions.get(s) ?? 0));
     // Each version as of now, with what was written until now: a day written after makes its part again next time.
@@ -201,8 +202,8 @@ export class Books {
     }
   }
 
-  /** Loaded, and not reset meanwhile (a retirement while the first read ran reads again). */
-  private async ready(): Promise<void> {
+  /** Loaded (which offices each station sent days under, the entries), and not reset meanwhile (a retirement while the first read ran reads again). */
+  async ready(): Promise<void> {
     for (;;) {
       const generation = this.generation;
       await this.read();

@@ -7,7 +7,7 @@ import { setImmediate as pause } from 'node:timers/promises';
 import type { Accounts, DayRow, OfficeRow } from './accounts.js';
 import { Books } from './books.js';
 import type { Fleet } from './fleet.js';
-import { officeStock, type OfficeStock } from './office-stock.js';
+import { factsWindow, officeStock, type OfficeStock } from './office-stock.js';
 import { csv, Raw } from './raw.js';
 import { reconciliationPage, requestPage } from './report-pages.js';
 import { combine, reconcile, throughOf, type Reconciliation, type Scope } from './reconcile.js';
@@ -146,8 +146,9 @@ export class OfficeApi {
     const offices = (await this.books.offices()).filter((o) => !exclude.has(o.office));
     const ids = new Set(this.officesIn(scope, offices));
     const through = throughOf(month, today);
-    const stations = await this.books.stationsIn(ids);
-    const parts = await this.books.partsOf(stations, month, today);
+    await this.books.ready();
+    const stations = this.books.stationsIn(ids);
+    const parts = await this.books.partsOf(stations, month, today, this.d.day(this.d.now() - 86_400_000));
     const folds: StationFold[] = [];
     let any = false;
     for (const s of stations) {
@@ -158,7 +159,7 @@ export class OfficeApi {
       if (f) folds.push(f);
     }
     if (!any) throw notSent(scope);
-    return combine({ scope, month, through, offices, officeOf: new Map(offices.map((o) => [o.office, o])), folds, entries: await this.books.entriesOf(ids) });
+    return combine({ scope, month, through, offices, officeOf: new Map(offices.map((o) => [o.office, o])), folds, entries: this.books.entriesOf(ids) });
   }
 
   private officesIn(scope: Scope, offices: readonly OfficeRow[]): string[] {
@@ -231,7 +232,9 @@ export class OfficeApi {
     const month = today.slice(0, 7);
     const yesterday = this.d.day(now - 86_400_000);
     const offices = await this.books.offices();
-    const parts = await this.books.partsOf(await this.books.stationsIn(new Set(offices.map((o) => o.office))), month, today);
+    await this.books.ready();
+    const parts = await this.books.partsOf(this.books.stationsIn(new Set(offices.map((o) => o.office))), month, today, yesterday);
+    const window = factsWindow(today, yesterday);
     const officeOf = new Map(offices.map((o) => [o.office, o]));
     const out: OfficeStock[] = [];
     for (const [n, o] of offices.entries()) {
@@ -240,18 +243,18 @@ export class OfficeApi {
       const folds: StationFold[] = [];
       const facts = [];
       let any = false;
-      for (const s of await this.books.stationsIn(ids)) {
+      for (const s of this.books.stationsIn(ids)) {
         const part = parts.get(s);
         if (!part || !this.books.anyIn(part, ids)) continue;
         any = true;
         const f = this.books.foldIn(s, part, ids, month, today);
         if (f) folds.push(f);
-        const x = this.books.factsIn(part, o.office, today, yesterday);
+        const x = this.books.factsIn(part, o.office, window);
         if (x) facts.push({ station: s, facts: x });
       }
       // No day of the office yet: no reconciliation (a 404 on the API), so no stock.
       if (!any) continue;
-      const r = combine({ scope: { kind: 'office', id: o.office }, month, through: today, offices, officeOf, officeRows: officeOf, folds, entries: await this.books.entriesOf(ids) });
+      const r = combine({ scope: { kind: 'office', id: o.office }, month, through: today, offices, officeOf, officeRows: officeOf, folds, entries: this.books.entriesOf(ids) });
       out.push(officeStock(o, r, facts, today, this.d.cfg.leadDays.blanks));
     }
     // A retirement decided meanwhile makes this answer old: it is given to who asked, not kept.

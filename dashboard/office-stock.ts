@@ -64,9 +64,25 @@ export interface StockFacts {
   lastDay: string | null;
   /** Rolls on its shelf and in its store as its last day ended (what is not a number was not said). */
   lastRolls: Record<RollKind, unknown[]>;
-  /** Rolls put into its printer over the rolls' window, and its days in that window. */
+  /** Rolls put into its printer over the rolls' window, and its days in that window (bit n: the window's day n). */
   installed: Record<RollKind, number>;
-  rollDays: string[];
+  rollDays: number;
+}
+
+/** Today's windows, worked out once for every station of a making. */
+export interface FactsWindow {
+  today: string;
+  yesterday: string;
+  /** The request's: after today − 28 (dashboard/request.ts)... */
+  usedAfter: string;
+  /** ...and the rolls': from today − 27 (dashboard/rolls.ts); the same 28 days. */
+  since: string;
+  sinceMs: number;
+}
+
+export function factsWindow(today: string, yesterday: string): FactsWindow {
+  const since = minusDays(today, ROLL_WINDOW_DAYS - 1);
+  return { today, yesterday, usedAfter: minusDays(today, 28), since, sinceMs: Date.parse(`${since}T00:00:00Z`) };
 }
 
 const minusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
@@ -79,38 +95,30 @@ export class FactsState {
   private goodYesterday = 0;
   private last: DayRow | undefined;
   private installed: Record<RollKind, number> = { ribbon: 0, film: 0 };
-  private rollDays: string[] = [];
-  private readonly usedAfter: string;
-  private readonly since: string;
+  private rollDays = 0;
 
-  constructor(
-    private readonly today: string,
-    private readonly yesterday: string,
-  ) {
-    // The request's window (dashboard/request.ts: after today − 28) and the rolls' (from today − 27): the same 28 days.
-    this.usedAfter = minusDays(today, 28);
-    this.since = minusDays(today, ROLL_WINDOW_DAYS - 1);
-  }
+  constructor(private readonly w: FactsWindow) {}
 
   copy(): FactsState {
-    const c = new FactsState(this.today, this.yesterday);
-    Object.assign(c, { used: this.used, first: this.first, goodToday: this.goodToday, goodYesterday: this.goodYesterday, last: this.last, installed: { ...this.installed }, rollDays: [...this.rollDays] });
+    const c = new FactsState(this.w);
+    Object.assign(c, { used: this.used, first: this.first, goodToday: this.goodToday, goodYesterday: this.goodYesterday, last: this.last, installed: { ...this.installed }, rollDays: this.rollDays });
     return c;
   }
 
   /** The next of the station's days of the office, in order of day. */
   add(d: DayRow): void {
-    if (d.day > this.today) return;
-    if (d.day > this.usedAfter && d.figures.good !== null) {
+    const w = this.w;
+    if (d.day > w.today) return;
+    if (d.day > w.usedAfter && d.figures.good !== null) {
       this.used += (d.figures.good ?? 0) + (d.figures.spoiled ?? 0);
       if (this.first === undefined || d.day < this.first) this.first = d.day;
     }
-    if (d.day === this.today) this.goodToday += d.figures.good ?? 0;
-    if (d.day === this.yesterday) this.goodYesterday += d.figures.good ?? 0;
+    if (d.day === w.today) this.goodToday += d.figures.good ?? 0;
+    if (d.day === w.yesterday) this.goodYesterday += d.figures.good ?? 0;
     if ((this.last?.day ?? '') < d.day) this.last = d;
-    if (d.day >= this.since) {
+    if (d.day >= w.since) {
       for (const kind of ['ribbon', 'film'] as const) this.installed[kind] += d.figures[kind]?.installed ?? 0;
-      this.rollDays.push(d.day);
+      this.rollDays |= 1 << Math.round((Date.parse(`${d.day}T00:00:00Z`) - w.sinceMs) / 86_400_000);
     }
   }
 
@@ -124,21 +132,25 @@ export class FactsState {
       lastDay: last?.day ?? null,
       lastRolls: { ribbon: held('ribbon'), film: held('film') },
       installed: { ...this.installed },
-      rollDays: [...this.rollDays],
+      rollDays: this.rollDays,
     };
   }
 }
 
 /** `rows`: one station's days of one office, in order of day. */
-export function factsOf(rows: readonly DayRow[], today: string, yesterday: string): StockFacts {
-  const state = new FactsState(today, yesterday);
+export function factsOf(rows: readonly DayRow[], w: FactsWindow): StockFacts {
+  const state = new FactsState(w);
   for (const d of rows) state.add(d);
   return state.result();
 }
 
 /** The rolls of an office, from its stations' facts, as rollsOf makes them from its days. */
 function rollsFrom(facts: readonly StockFacts[]): Record<RollKind, RollHolding | null> {
-  const span = Math.max(1, new Set(facts.flatMap((f) => f.rollDays)).size);
+  let days = 0;
+  for (const f of facts) days |= f.rollDays;
+  let span = 0;
+  for (; days !== 0; days &= days - 1) span++;
+  span = Math.max(1, span);
   const one = (kind: RollKind): RollHolding | null => {
     let seen = false;
     let onHand = 0;

@@ -42,9 +42,16 @@ export const lastDayOf = (month: string) => {
   const [y, m] = month.split('-').map(Number);
   return new Date(Date.UTC(y ?? 1970, m ?? 1, 0)).toISOString().slice(0, 10);
 };
-const daysFrom = (from: string, to: string): string[] => {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+/** The days from one to another: the same few pairs for every station of a month, so the last ones asked are kept. */
+const spans = new Map<string, readonly string[]>();
+const daysFrom = (from: string, to: string): readonly string[] => {
+  const key = `${from}|${to}`;
+  let out = spans.get(key);
+  if (out) return out;
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  if (spans.size >= 64) spans.clear();
+  spans.set(key, (out = days));
   return out;
 };
 

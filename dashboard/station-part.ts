@@ -6,7 +6,7 @@
  * it without reading the month again.
  */
 import type { DayRow } from './accounts.js';
-import { FactsState, type StockFacts } from './office-stock.js';
+import { type FactsWindow, FactsState, type StockFacts } from './office-stock.js';
 import { FoldState, type StationFold } from './reconcile-fold.js';
 
 /** One station's part for a month (and today). */
@@ -31,9 +31,10 @@ export interface BeforeToday {
 export interface Month {
   month: string;
   today: string;
-  yesterday: string;
   /** The last day counted: the month's end, or today while it runs. */
   through: string;
+  /** Today's windows, for the stock facts. */
+  window: FactsWindow;
 }
 
 const officesOf = (rows: readonly DayRow[]) => [...new Set(rows.map((r) => r.office))];
@@ -44,7 +45,7 @@ export function partOf(station: string, rows: readonly DayRow[], m: Month): { pa
   if (offices.length !== 1) return { part: { offices, fold: null, facts: null, rows: [...rows] }, before: null };
   const running = m.through === m.today;
   const fold = new FoldState(station, `${m.month}-01`);
-  const facts = new FactsState(m.today, m.yesterday);
+  const facts = new FactsState(m.window);
   let before: BeforeToday | null = null;
   for (const [i, r] of rows.entries()) {
     if (running && before === null && r.day >= m.today) before = { offices: officesOf(rows.slice(0, i)), fold: fold.copy(), facts: facts.copy() };

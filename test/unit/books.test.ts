@@ -15,6 +15,7 @@ import type { DailyPayload } from '../../telemetry/payloads.js';
 import { Fleet } from '../../dashboard/fleet.js';
 import { OfficeApi } from '../../dashboard/office-api.js';
 import { reconcile, type Scope } from '../../dashboard/reconcile.js';
+import { rollsOf } from '../../dashboard/rolls.js';
 import { dashboardSectionSchema } from '../../dashboard/section.js';
 import { OfficeWorld } from '../support/office-sim.js';
 
@@ -28,8 +29,9 @@ const printerOf = (office: string, id: string, regency: string) =>
   configSchema().parse({ station: { id, province: regency.slice(0, 2), regency, office: { id: office } }, mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'sim' }, office: { keptAtStore: true } });
 
 /** A printer's day as its agent sends it, for a station whose agent the world does not run (one that moved office). */
-function printerDay(station: string, office: string, d: string, seq: number, good: number, onHandEnd: number): DailyPayload {
-  return { schema: 'station.daily/1', station, ts: `${d}T10:00:00.000Z`, seq, office, day: d, timeZone: 'Asia/Makassar', final: true, received: 0, transfersIn: 0, returned: 0, good, spoiled: 0, spoiledByCode: {}, corrections: 0, onHandEnd, needsVerification: null, ribbon: null, film: null, store: null };
+function printerDay(station: string, office: string, d: string, seq: number, good: number, onHandEnd: number, installed = 0): DailyPayload {
+  const roll = { received: 0, transfersIn: 0, returned: 0, installed, corrections: 0, onHandEnd: 4 - installed };
+  return { schema: 'station.daily/1', station, ts: `${d}T10:00:00.000Z`, seq, office, day: d, timeZone: 'Asia/Makassar', final: true, received: 0, transfersIn: 0, returned: 0, good, spoiled: 0, spoiledByCode: {}, corrections: 0, onHandEnd, needsVerification: null, ribbon: roll, film: installed ? roll : null, store: null };
 }
 
 async function country() {
@@ -59,7 +61,9 @@ async function country() {
   await A.borrow('blanks', 150, '6101-DINAS', across);
   // M-01 printed for 5371-KEC-ALAK in November and for 5372-DINAS from December.
   for (const [i, dd] of ['2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02'].entries()) {
-    await w.accounts.addDay({ station: 'M-01', province: '53', regency: dd < '2026-12' ? '5371' : '5372' }, printerDay('M-01', dd < '2026-12' ? '5371-KEC-ALAK' : '5372-DINAS', dd, 100 + i, 5, 300 - 5 * (i + 1)));
+    await w.accounts.addDay({ station: 'M-01', province: '53', regency: dd < '2026-12' ? '5371' : '5372' }, printerDay('M-01', dd < '2026-12' ? '5371-KEC-ALAK' : '5372-DINAS', dd, 100 + i, 5, 300 - 5 * (i + 1), i % 3 === 0 ? 1 : 0));
+    // R-01 keeps ribbon and film rolls at 6101-DINAS, and puts a roll in every other day.
+    await w.accounts.addDay({ station: 'R-01', province: '61', regency: '6101' }, printerDay('R-01', '6101-DINAS', dd, 100 + i, 3, 90 - 3 * (i + 1), i % 2));
   }
   for (let n = 0; n < 4; n++) {
     await w.print('A-01', 12, n === 2 ? [{ code: 'smudge', n: 2 }] : []);
@@ -97,6 +101,11 @@ async function compare(w: OfficeWorld, api: OfficeApi, month: string) {
   for (const s of await api.stocks()) {
     const r = reconcile({ scope: { kind: 'office', id: s.office }, month: today.slice(0, 7), today, offices, days: await w.accounts.days([s.office], `${today.slice(0, 7)}-31`), entries: await w.accounts.entries([s.office], `${today.slice(0, 7)}-31`) });
     expect(s.month, s.office).toEqual({ opening: r.opening, received: r.received, borrowed: r.borrowed, lent: r.lent, printed: r.printed, spoiled: r.spoiled, corrections: r.corrections, closing: r.closing, problems: r.problems.length });
+    // And its rolls, cards of today and yesterday, stations and last day, as its days say them.
+    const days = await w.accounts.days([s.office], today);
+    const yesterday = new Date(w.clock.now() - 86_400_000).toISOString().slice(0, 10);
+    const printedOn = (d: string) => days.filter((x) => x.day === d).reduce((n, x) => n + (x.figures.good ?? 0), 0);
+    expect(s, s.office).toMatchObject({ rolls: rollsOf(days, today), printedToday: printedOn(today), printedYesterday: printedOn(yesterday), stations: [...new Set(days.map((d) => d.station))].sort(), updatedAt: days.map((d) => d.day).sort().at(-1) ?? null });
   }
 }
 
@@ -112,6 +121,7 @@ describe("units added up from their stations' kept parts", () => {
     expect(new Set(nation.problems.map((p) => p.kind))).toEqual(new Set(['transfer_unconfirmed', 'loan_unmatched', 'station_silent']));
     expect(nation.silent).toEqual(['C-01']);
     expect(nation.offices).toEqual(['5371-DINAS', '5371-KEC-ALAK', '5372-DINAS', '6101-DINAS']);
+    expect((await api.stocks()).find((x) => x.office === '6101-DINAS')?.rolls?.ribbon).toEqual({ onHand: 3, perDay: 0.5 });
     // More days: a loan inside the regency at both ends, more printing, C-01 back with the days it had not sent.
     const back = (await w.get('B-01').book!.lend('blanks', 50, '5371-DINAS')).transfer!;
     await w.get('A-GUDANG').book!.borrow('blanks', 50, '5371-KEC-ALAK', back);
@@ -135,7 +145,7 @@ describe("units added up from their stations' kept parts", () => {
     const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), day });
     const ask = () => api.reconciliationAnswer(new URL('http://d/api/reconciliation?nation'), { kind: 'nation', id: 'nation' });
     await ask();
-    expect(read.flatMap(([s]) => s).sort()).toEqual(['A-01', 'A-02', 'A-GUDANG', 'B-01', 'C-01', 'C-GUDANG', 'D-01', 'M-01']);
+    expect(read.flatMap(([s]) => s).sort()).toEqual(['A-01', 'A-02', 'A-GUDANG', 'B-01', 'C-01', 'C-GUDANG', 'D-01', 'M-01', 'R-01']);
     read.length = 0;
     await ask();
     expect(read).toEqual([]);
