@@ -166,9 +166,8 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     });
     // Started without waiting for the broker: the page serves what the database holds meanwhile.
     await parts.start('broker connection', () => broker.start(), () => broker.stop(2000));
-    // The offices' stock made once now, in the background: at a nation's size its first making
-    // reads every station's month (seconds), which the first page or scrape would otherwise wait for.
-    void offices.stocks().catch((err: Error) => log.warn({ err: err.message }, "the offices' stock could not be made"));
+    // Each station's part of the offices' figures made now, in the background (dashboard/books.ts).
+    void offices.warm().catch((err: Error) => log.warn({ err: err.message }, "the stations' parts of the offices' figures could not be made"));
 
     const prune = () => {
       // The ranking reads the last 7 days from memory; older days live on in the database only.
