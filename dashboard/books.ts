@@ -9,7 +9,7 @@
  * time, and the event loop is let go between, so the messages keep flowing while a nation is made.
  */
 import { setImmediate as pause } from 'node:timers/promises';
-import type { Accounts, DayRow, EntryRow, OfficeRow } from './accounts.js';
+import type { Accounts, BookDay, EntryRow, OfficeRow } from './accounts.js';
 import { factsOf, factsWindow, type FactsWindow, type StockFacts } from './office-stock.js';
 import { foldStation, type StationFold } from './reconcile-fold.js';
 import { throughOf } from './reconcile.js';
@@ -234,8 +234,8 @@ export class Books {
   }
 }
 
-function grouped(days: readonly DayRow[]): Map<string, DayRow[]> {
-  const byStation = new Map<string, DayRow[]>();
+function grouped(days: readonly BookDay[]): Map<string, BookDay[]> {
+  const byStation = new Map<string, BookDay[]>();
   for (const d of days) {
     const rows = byStation.get(d.station);
     if (rows) rows.push(d);

@@ -5,7 +5,7 @@
  * from its days once and kept (dashboard/books.ts); an office's stock adds its stations' up. The
  * figures are what /api/reconciliation and /api/request give for the office (test/unit/office-stocks.test.ts).
  */
-import type { DayRow, OfficeRow } from './accounts.js';
+import type { BookDay, OfficeRow } from './accounts.js';
 import type { Reconciliation } from './reconcile.js';
 import { request, type Usage } from './request.js';
 import type { RollHolding } from './rolls.js';
@@ -93,7 +93,7 @@ export class FactsState {
   private first: string | undefined;
   private goodToday = 0;
   private goodYesterday = 0;
-  private last: DayRow | undefined;
+  private last: BookDay | undefined;
   private installed: Record<RollKind, number> = { ribbon: 0, film: 0 };
   private rollDays = 0;
 
@@ -106,7 +106,7 @@ export class FactsState {
   }
 
   /** The next of the station's days of the office, in order of day. */
-  add(d: DayRow): void {
+  add(d: BookDay): void {
     const w = this.w;
     if (d.day > w.today) return;
     if (d.day > w.usedAfter && d.figures.good !== null) {
@@ -138,7 +138,7 @@ export class FactsState {
 }
 
 /** `rows`: one station's days of one office, in order of day. */
-export function factsOf(rows: readonly DayRow[], w: FactsWindow): StockFacts {
+export function factsOf(rows: readonly BookDay[], w: FactsWindow): StockFacts {
   const state = new FactsState(w);
   for (const d of rows) state.add(d);
   return state.result();

@@ -6,7 +6,7 @@
  * counted, so the dashboard keeps it per station (dashboard/books.ts) and adds the stations of a
  * unit up; what depends on the unit (moves inside it, by the entries) is applied when they are added.
  */
-import type { DayFigures, DayRow } from './accounts.js';
+import type { BookDay, DayFigures } from './accounts.js';
 
 export interface Flows {
   received: number;
@@ -91,7 +91,7 @@ export class FoldState {
   }
 
   /** The next day counted (in order of day). */
-  add(row: DayRow): void {
+  add(row: BookDay): void {
     if (!this.offices.includes(row.office)) this.offices.push(row.office);
     this.days.push(row.day);
     const f = row.figures;
@@ -146,7 +146,7 @@ export class FoldState {
 }
 
 /** `rows`: the station's days counted (those of the unit, up to `through`), in order of day. */
-export function foldStation(station: string, rows: readonly DayRow[], monthStart: string, through: string): StationFold {
+export function foldStation(station: string, rows: readonly BookDay[], monthStart: string, through: string): StationFold {
   const state = new FoldState(station, monthStart);
   for (const row of rows) state.add(row);
   return state.result(through);

@@ -5,7 +5,7 @@
  * today's running figures, sent again every few minutes while it prints, are added to a copy of
  * it without reading the month again.
  */
-import type { DayRow } from './accounts.js';
+import type { BookDay } from './accounts.js';
 import { type FactsWindow, FactsState, type StockFacts } from './office-stock.js';
 import { FoldState, type StationFold } from './reconcile-fold.js';
 
@@ -18,7 +18,7 @@ export interface StationPart {
   /** For the running month: what it gives its office's stock. */
   facts: StockFacts | null;
   /** Sent under several offices (it moved): its days, for each unit to take those of its own offices. */
-  rows: DayRow[] | null;
+  rows: BookDay[] | null;
 }
 
 /** What a station's days before today give (the running month, sent under one office at most). */
@@ -37,10 +37,10 @@ export interface Month {
   window: FactsWindow;
 }
 
-const officesOf = (rows: readonly DayRow[]) => [...new Set(rows.map((r) => r.office))];
+const officesOf = (rows: readonly BookDay[]) => [...new Set(rows.map((r) => r.office))];
 
 /** The part from all the station's days up to the month's end, and for the running month what those before today give. */
-export function partOf(station: string, rows: readonly DayRow[], m: Month): { part: StationPart; before: BeforeToday | null } {
+export function partOf(station: string, rows: readonly BookDay[], m: Month): { part: StationPart; before: BeforeToday | null } {
   const offices = officesOf(rows);
   if (offices.length !== 1) return { part: { offices, fold: null, facts: null, rows: [...rows] }, before: null };
   const running = m.through === m.today;
@@ -57,7 +57,7 @@ export function partOf(station: string, rows: readonly DayRow[], m: Month): { pa
 }
 
 /** The part from what the days before today give and the days from today; null when those were sent under another office (made again from all its days). */
-export function partFrom(before: BeforeToday, fromToday: readonly DayRow[], m: Month): StationPart | null {
+export function partFrom(before: BeforeToday, fromToday: readonly BookDay[], m: Month): StationPart | null {
   const offices = [...new Set([...before.offices, ...officesOf(fromToday)])];
   if (offices.length > 1) return null;
   const fold = before.fold.copy();
