@@ -4,6 +4,7 @@
  * page `/allocation`) and the nation's month (`/api/reconciliation?nation`). Every answer leaves
  * out what the flags name (dashboard/nation.ts) and lists the flags beside it.
  */
+import { setImmediate as pause } from 'node:timers/promises';
 import type { Accounts } from './accounts.js';
 import { allocation, allocationCsv, type Allocation } from './allocation.js';
 import type { StationRow } from './fleet.js';
@@ -30,8 +31,18 @@ export interface NationApiDeps {
   day: (ms: number) => string;
 }
 
+interface Tree {
+  at: number;
+  value: Nation;
+  stocks: OfficeStock[];
+  /** Made from this tree when first asked, and kept with it. */
+  allocation?: Allocation & { flags: Nation['flags'] };
+}
+
 export class NationApi {
-  private cache: { at: number; value: Nation; stocks: OfficeStock[]; allocation?: Allocation & { flags: Nation['flags'] } } | undefined;
+  private cache: Tree | undefined;
+  private building: Promise<Tree> | undefined;
+  private generation = 0;
 
   constructor(private readonly d: NationApiDeps) {}
 
@@ -60,16 +71,30 @@ export class NationApi {
 
   forget(): void {
     this.cache = undefined;
+    this.building = undefined;
+    this.generation++;
   }
 
-  /** The tree, made again at most every few seconds (the pages of a ministry ask together). */
-  async tree(): Promise<{ value: Nation; stocks: OfficeStock[]; allocation?: Allocation & { flags: Nation['flags'] } }> {
+  /** The tree, made again at most every few seconds (the pages of a ministry ask together; one making for all of them). */
+  async tree(): Promise<Tree> {
     const now = this.d.now();
     if (this.cache && now - this.cache.at < FRESH_MS) return this.cache;
+    const building = (this.building ??= this.build(now, this.generation).finally(() => {
+      if (this.building === building) this.building = undefined;
+    }));
+    return building;
+  }
+
+  private async build(now: number, generation: number): Promise<Tree> {
     const [stocks, claims] = await Promise.all([this.d.offices.stocks(), this.d.accounts.claims()]);
-    const value = nation({ rows: this.d.rows(), stocks, claims, names: this.d.names, minCardsPerDay: this.d.cfg.minCardsPerDay });
-    this.cache = { at: now, value, stocks };
-    return this.cache;
+    // The stations' rows and the tree each take a tenth of a second or more at a nation's size: the messages are let in between.
+    await pause();
+    const rows = this.d.rows();
+    await pause();
+    const tree: Tree = { at: now, value: nation({ rows, stocks, claims, names: this.d.names, minCardsPerDay: this.d.cfg.minCardsPerDay }), stocks };
+    // A retirement decided meanwhile makes this tree old: it is given to who asked, not kept.
+    if (generation === this.generation) this.cache = tree;
+    return tree;
   }
 
   /** Offices the flags leave out of the nation's figures. */
@@ -82,6 +107,7 @@ export class NationApi {
   /** Made with the tree it comes from, and kept as long as it (a nation's takes a tenth of a second or more). */
   private async allocation(): Promise<Allocation & { flags: Nation['flags'] }> {
     const tree = await this.tree();
+    if (!tree.allocation) await pause(); // the tree was just made: the messages first
     if (!tree.allocation) {
       const kept = new Set(collectOffices(tree.value.nation));
       tree.allocation = { ...allocation(tree.stocks.filter((s) => kept.has(s.office)), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths, distance: (a, b) => distance(this.d.cfg, a, b) }), flags: tree.value.flags };
