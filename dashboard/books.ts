@@ -168,10 +168,17 @@ export class Books {
       });
       await pause();
     }
-    for (let at = 0; at < all.length; at += BATCH) {
-      const batch = all.slice(at, at + BATCH);
-      const rows = grouped(await this.accounts.daysOf(batch, `${month}-31`));
-      batch.forEach((s) => parts.set(s, { version: seen.get(s) ?? 0, ...partOf(s, rows.get(s) ?? [], m) }));
+    // The next hundred stations' days are read (on the database's thread) while these are added up.
+    const read = (at: number) => {
+      const days = this.accounts.daysOf(all.slice(at, at + BATCH), `${month}-31`);
+      days.catch(() => undefined); // a read not awaited (the making failed before it) must not go unhandled
+      return days;
+    };
+    let next = all.length > 0 ? read(0) : undefined;
+    for (let at = 0; next; at += BATCH) {
+      const rows = grouped(await next);
+      next = at + BATCH < all.length ? read(at + BATCH) : undefined;
+      for (const s of all.slice(at, at + BATCH)) parts.set(s, { version: seen.get(s) ?? 0, ...partOf(s, rows.get(s) ?? [], m) });
       await pause();
     }
   }
