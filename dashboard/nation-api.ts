@@ -17,8 +17,10 @@ import { distance } from './views.js';
 import { HttpError } from '../platform/http.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
-/** The tree is made again at most this often (the offices' stock has its own pace). */
+/** The tree is made again at most this often (the offices' stock has its own pace)... */
 const FRESH_MS = 5_000;
+/** ...and answered from the last one while the next is made, while that is under this old. */
+const STALE_MS = 60_000;
 const LEVELS: readonly LevelKind[] = ['office', 'regency', 'province'];
 
 export interface NationApiDeps {
@@ -75,14 +77,21 @@ export class NationApi {
     this.generation++;
   }
 
-  /** The tree, made again at most every few seconds (the pages of a ministry ask together; one making for all of them). */
+  /**
+   * The tree, made again at most every few seconds (the pages of a ministry ask together; one
+   * making for all of them), and answered from the last one while the next is made, as long as
+   * that is under a minute old (as the offices' stock is): at a nation's size a making takes a
+   * second under load, which every page would otherwise wait for every few seconds.
+   */
   async tree(): Promise<Tree> {
     const now = this.d.now();
-    if (this.cache && now - this.cache.at < FRESH_MS) return this.cache;
+    const age = this.cache ? now - this.cache.at : Infinity;
+    if (this.cache && age < FRESH_MS) return this.cache;
     const building = (this.building ??= this.build(now, this.generation).finally(() => {
       if (this.building === building) this.building = undefined;
     }));
-    return building;
+    building.catch(() => undefined); // its failure reaches whoever waits on it; a later question tries again
+    return this.cache && age < STALE_MS ? this.cache : building;
   }
 
   private async build(now: number, generation: number): Promise<Tree> {
