@@ -31,19 +31,21 @@ function valueText(v: number): string {
 class Family {
   private buf = Buffer.allocUnsafe(CHUNK);
   private at = 0;
-  private pending = '';
+  private pending: string[] = [];
+  private pendingLength = 0;
   private readonly chunks: Buffer[] = [];
 
   constructor(
     private readonly name: string,
     help: string,
   ) {
-    this.pending = `# HELP ${name} ${escapeText(help)}\n# TYPE ${name} gauge\n`;
+    this.pending.push(`# HELP ${name} ${escapeText(help)}\n# TYPE ${name} gauge\n`);
   }
 
   add(labels: string, value: number): void {
-    this.pending += labels === '' ? `${this.name} ${valueText(value)}\n` : `${this.name}{${labels}} ${valueText(value)}\n`;
-    if (this.pending.length >= PENDING) this.write();
+    const line = labels === '' ? `${this.name} ${valueText(value)}\n` : `${this.name}{${labels}} ${valueText(value)}\n`;
+    this.pending.push(line);
+    if ((this.pendingLength += line.length) >= PENDING) this.write();
   }
 
   bytes(): Buffer[] {
@@ -53,8 +55,10 @@ class Family {
 
   /** A few kilobytes of lines at a time straight into bytes: no string of megabytes to flatten, copy and collect. */
   private write(): void {
-    const text = this.pending;
-    this.pending = '';
+    // Joined, not grown: a string grown line by line is a tree of pieces to flatten before it is encoded.
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingLength = 0;
     // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
     if (text.length * 3 > this.buf.length - this.at) {
       this.chunks.push(this.buf.subarray(0, this.at));
