@@ -135,7 +135,6 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     );
     ingest.on('changed', (stations) => {
       api.invalidate();
-      offices.noteChange();
       const rows = stations.flatMap((s) => {
         const e = fleet.entries.get(s);
         return e ? [toRow(e, api.asOf(), STALE_AFTER_MS, rowContext)] : [];

@@ -74,9 +74,12 @@ export class OfficeApi {
 
   constructor(private readonly d: OfficeApiDeps) {
     this.books = new Books(d.accounts);
+    // The stock is the books' alone: a day, an entry or an office written changes it; a health does not.
+    const changed = () => this.noteChange();
+    d.accounts.watch({ day: changed, entry: changed, office: changed, retired: changed });
   }
 
-  /** Messages came in: the stock is made again on the next question a few seconds on. */
+  /** The books changed: the stock is made again on the next question a few seconds on. */
   noteChange(): void {
     this.changed = true;
   }
