@@ -5,6 +5,7 @@ import { AgentError, EXIT } from '../../core/errors.js';
 import { JOB_STATES, type JobState } from '../jobs/job.js';
 import { JobRepo } from '../jobs/repo.js';
 import { addClaimed } from '../jobs/add.js';
+import { noteWords } from '../jobs/notes.js';
 import { heldBy, STATE_WORDS } from '../jobs/words.js';
 import { withClaims } from './claims.js';
 import { configOption, iso, out, withStore, subcommand } from './common.js';
@@ -68,7 +69,7 @@ export function addJobsCommands(program: Command, version: string): void {
     .addOption(configOption())
     .option('--state <state>', tr({ id: `hanya pekerjaan dengan status ini (${JOB_STATES.join(', ')})`, en: `only jobs in this state (${JOB_STATES.join(', ')})` }), jobState)
     .option('--since <when>', tr({ id: 'hanya yang berubah sejak: tanggal (2026-11-25), waktu, atau jam ke belakang (6h)', en: 'only those changed since: a day (2026-11-25), a time, or hours back (6h)' }), (v: string) => sinceMoment(v))
-    .option('--json', tr({ id: 'larik JSON berisi {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt}', en: 'a JSON array of {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt}' }))
+    .option('--json', tr({ id: 'larik JSON berisi {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt, note: {code, ...}}', en: 'a JSON array of {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt, note: {code, ...}}' }))
     .action(async (opts: { config?: string; json?: boolean; state?: JobState; since?: number }) => {
       const list = await withStore(opts.config, (s) => new JobRepo(s.db).list({ state: opts.state, sinceMs: opts.since }));
       if (opts.json) {
@@ -85,7 +86,7 @@ export function addJobsCommands(program: Command, version: string): void {
       }
       out(`${tr({ id: 'REKAMAN', en: 'RECORD' }).padEnd(24)} ${tr({ id: 'STATUS', en: 'STATE' }).padEnd(16)} ${tr({ id: 'BERUBAH (UTC)', en: 'CHANGED (UTC)' }).padEnd(24)} ${tr({ id: 'CATATAN', en: 'NOTE' })}`);
       for (const j of list) {
-        const note = j.state === 'refused' && j.claimedBy ? tr(heldBy(j.claimedBy, j.claimedAt)) : (j.lastError ?? '');
+        const note = j.state === 'refused' && j.claimedBy ? tr(heldBy(j.claimedBy, j.claimedAt)) : j.note ? tr(noteWords(j.note)) : '';
         out(`${j.recordId.padEnd(24)} ${tr(STATE_WORDS[j.state]).padEnd(16)} ${iso(j.updatedAt).padEnd(24)} ${note}`.trimEnd());
       }
     });
@@ -103,7 +104,7 @@ export function addJobsCommands(program: Command, version: string): void {
       if (events.length === 0 || !job) {
         throw new AgentError('job-unknown', { id: `tidak ada pekerjaan untuk rekaman ${id}`, en: `no job for record ${id}` }, { hint: { id: 'Lihat daftarnya dengan: station-agent jobs list', en: 'See station-agent jobs list.' }, exitCode: EXIT.usage });
       }
-      for (const e of events) out(`${iso(e.at)}  ${(e.from ?? '-').padEnd(18)} -> ${e.to.padEnd(18)} ${e.reason}`);
+      for (const e of events) out(`${iso(e.at)}  ${(e.from ? tr(STATE_WORDS[e.from]) : '-').padEnd(16)} -> ${tr(STATE_WORDS[e.to]).padEnd(16)} ${tr(noteWords(e.note))}`);
       if (job.state === 'needs_verification') {
         const { askPrinter, printerViewText } = await import('../jobs/printer-view.js');
         out('');

@@ -8,6 +8,7 @@ import type { JobsConfig } from '../config/schema.js';
 import type { Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import { Claims, claimsSaid } from './claims.js';
+import { note } from './notes.js';
 import { holdOf, type Hold } from './gate.js';
 import { InFlight } from './in-flight.js';
 import { Prefetcher } from './prefetch.js';
@@ -211,7 +212,7 @@ export class JobEngine {
       if (busy) continue;
       const to = r.state === 'printing' ? 'needs_verification' : 'queued';
       await this.repo
-        .transition(r.recordId, [r.state], to, to === 'queued' ? 'no work in progress for it: queued again' : 'its outcome was never recorded; a person must check the card')
+        .transition(r.recordId, [r.state], to, note(to === 'queued' ? 'orphan_requeued' : 'orphan_verify'))
         .catch((err: Error) => this.writes.failed(err));
     }
   }

@@ -5,6 +5,8 @@ import { AGENT_STATE_KEY } from '../process/daemon.js';
 import { Store } from '../store/store.js';
 import type { Lang, Text } from '../../core/i18n.js';
 import { daysText, stationView, type StationView } from './view.js';
+import { printerSpoils, spoilWords, type PrinterSpoil } from '../jobs/reprint.js';
+import { startOfLocalDay } from '../jobs/job.js';
 import { systemClock } from '../../core/clock.js';
 
 export interface AgentState {
@@ -24,12 +26,14 @@ export interface StatusReport {
   /** True when the snapshot is older than three health periods: do not trust it as current. */
   stale: boolean;
   agent: AgentState | null;
+  /** Today's cards the printer spoiled, and whether each is being reprinted (from the database). */
+  spoils?: PrinterSpoil[];
 }
 
 /** The station's state as the daemon last recorded it, read without disturbing the daemon. */
 export async function readStatus(config: Config, now = systemClock.now()): Promise<StatusReport> {
   const store = await Store.openReadOnly(config.dataDir);
-  if (!store) return { dataDir: config.dataDir, health: null, ageSeconds: null, stale: true, agent: null };
+  if (!store) return { dataDir: config.dataDir, health: null, ageSeconds: null, stale: true, agent: null, spoils: [] };
   try {
     const health = await store.getState<HealthPayload>(LAST_HEALTH_KEY);
     const agent = await store.getState<AgentState>(AGENT_STATE_KEY);
@@ -39,7 +43,8 @@ export async function readStatus(config: Config, now = systemClock.now()): Promi
     const recorded = agent?.value ?? null;
     // "running" is only what the agent wrote at start; after a crash or power cut it stays behind.
     const state = recorded && recorded.state === 'running' && !processAlive(recorded.pid) ? { ...recorded, state: 'gone' as const } : recorded;
-    return { dataDir: config.dataDir, health: health?.value ?? null, ageSeconds, stale, agent: state };
+    const spoils = await printerSpoils(store.db, startOfLocalDay(now));
+    return { dataDir: config.dataDir, health: health?.value ?? null, ageSeconds, stale, agent: state, spoils };
   } finally {
     await store.close();
   }
@@ -115,6 +120,7 @@ export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
       }),
     );
   }
+  for (const s of r.spoils ?? []) lines.push(t(spoilWords(s)));
   lines.push(`Printer: ${t(v.printer)}`);
   for (const s of v.supplies) {
     const shelf = s.onShelf === null ? '' : t({ id: `; di rak ${s.onShelf} gulungan`, en: `; ${s.onShelf} roll${s.onShelf === 1 ? '' : 's'} on the shelf` });

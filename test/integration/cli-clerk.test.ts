@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { note } from '../../agent/jobs/notes.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -21,10 +22,10 @@ async function printed(dir: string, recordId: string): Promise<void> {
   const store = await Store.open(join(dir, 'data'));
   try {
     await store.db.transaction(async (tx) => {
-      await JobRepo.move(tx, recordId, ['queued'], 'fetching', 1, 'test');
-      await JobRepo.move(tx, recordId, ['fetching'], 'ready', 2, 'test');
-      await JobRepo.move(tx, recordId, ['ready'], 'printing', 3, 'test');
-      await JobRepo.move(tx, recordId, ['printing'], 'printed', 4, 'test');
+      await JobRepo.move(tx, recordId, ['queued'], 'fetching', 1, note('legacy', { text: 'test' }));
+      await JobRepo.move(tx, recordId, ['fetching'], 'ready', 2, note('legacy', { text: 'test' }));
+      await JobRepo.move(tx, recordId, ['ready'], 'printing', 3, note('legacy', { text: 'test' }));
+      await JobRepo.move(tx, recordId, ['printing'], 'printed', 4, note('legacy', { text: 'test' }));
       await postCard(tx, 'print', 4, recordId);
     });
   } finally {
@@ -68,7 +69,12 @@ describe("the clerk's commands", () => {
     const list = JSON.parse((await runCli(['jobs', 'list', '--json', '--config', cfg])).stdout) as { recordId: string; state: string }[];
     expect(list).toEqual([expect.objectContaining({ recordId: 'SYN-0001', state: 'queued' })]);
     const shown = await runCli(['jobs', 'show', 'SYN-0001', '--config', cfg]);
-    expect(shown.stdout).toMatch(/printed\s+-> spoiled\s+spoiled after printing, by a person: tinta luntur/);
+    expect(shown.stdout).toMatch(/printed\s+-> spoiled\s+marked spoiled by a person: tinta luntur/);
+    // The same trail in the reader's language: states and notes in Indonesian, no English left.
+    const shownId = await runCli(['jobs', 'show', 'SYN-0001', '--lang', 'id', '--config', cfg]);
+    expect(shownId.stdout).toMatch(/tercetak\s+-> rusak\s+ditandai rusak oleh petugas: tinta luntur/);
+    expect(shownId.stdout).toMatch(/ditambahkan lagi setelah rusak/);
+    expect(shownId.stdout).not.toMatch(/\b(printed|spoiled|added|queued|by a person)\b/);
 
     const notPrinted = await runCli(['jobs', 'spoil', 'SYN-0001', '--reason', 'x', '--config', cfg]);
     expect(notPrinted.code).toBe(64);

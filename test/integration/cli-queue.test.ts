@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { note } from '../../agent/jobs/notes.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -53,9 +54,9 @@ describe('jobs and stock from the command line', () => {
     const store = await Store.open(join(dir, 'data'));
     for (const id of ['V-1', 'V-2', 'V-3']) {
       await store.db.transaction(async (tx) => {
-        await JobRepo.move(tx, id, ['queued'], 'fetching', 1, 'test');
-        await JobRepo.move(tx, id, ['fetching'], 'ready', 2, 'test');
-        await JobRepo.move(tx, id, ['ready'], 'printing', 3, 'test');
+        await JobRepo.move(tx, id, ['queued'], 'fetching', 1, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, id, ['fetching'], 'ready', 2, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, id, ['ready'], 'printing', 3, note('legacy', { text: 'test' }));
       });
     }
     await store.close();

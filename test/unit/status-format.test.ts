@@ -47,3 +47,22 @@ describe('station-agent status', () => {
     expect(idleJammed).toMatch(/The printer has stopped \(media-jam\)\. What to do: Open the printer/);
   });
 });
+
+describe('station-agent status: cards the printer spoiled today', () => {
+  it('says which card, why in words, and whether it is being reprinted, in the reader language only', () => {
+    const r = {
+      ...report(() => undefined),
+      spoils: [
+        { recordId: 'J-1', at: 0, reasons: ['media-jam'], now: 'reprinting' as const, state: 'queued' as const },
+        { recordId: 'J-2', at: 0, reasons: ['cover-open'], now: 'held' as const, state: 'spoiled' as const },
+      ],
+    };
+    const en = formatStatus(r, 'en');
+    expect(en).toMatch(/Card J-1 was spoiled in the printer \(card jam\); it is being reprinted\./);
+    expect(en).toMatch(/Card J-2 was spoiled in the printer \(the printer's cover is open\), for the second time; it is not reprinted by itself/);
+    const id = formatStatus(r, 'id');
+    expect(id).toMatch(/Kartu J-1 rusak di printer \(kartu macet\); sedang dicetak ulang\./);
+    expect(id).toMatch(/Kartu J-2 rusak di printer \(penutup printer terbuka\), untuk kedua kalinya/);
+    expect(id).not.toMatch(/media-jam|cover-open/);
+  });
+});

@@ -13,6 +13,8 @@ const WORDS = {
   addLabel: { id: 'Tambah rekaman: ID rekaman siap cetak, satu per baris (bukan NIK)', en: 'Add records: print-ready record ids, one per line (never a NIK)' },
   addButton: { id: 'Tambah ke antrean', en: 'Add to queue' },
   verify: { id: 'Kartu yang perlu diperiksa', en: 'Cards to verify' },
+  spoils: { id: 'Kartu rusak di printer hari ini', en: 'Cards the printer spoiled today' },
+  reprintBtn: { id: 'Cetak ulang', en: 'Reprint' },
   verifyHelp: { id: 'Agen tidak tahu pasti apakah kartu ini keluar. Lihat printer dan tempat kartu, lalu pilih.', en: 'The agent cannot tell whether these cards came out. Look at the printer and the output tray, then choose.' },
   verifyNone: { id: 'Tidak ada kartu yang perlu diperiksa.', en: 'No card waits for verification.' },
   printedBtn: { id: 'Tercetak', en: 'Printed' },
@@ -150,6 +152,18 @@ function render() {
     list.append(li);
   }
   $('verify-none').hidden = s.verify.length > 0;
+
+  // Cards the printer spoiled today; one spoiled twice waits for the clerk's reprint.
+  $('spoils').replaceChildren(...(s.spoils ?? []).map((x) => {
+    const li = el('li', undefined, x.now === 'held' ? 'status-to-verify' : '');
+    li.append(el('div', t(x.words)));
+    const b = el('button', w('reprintBtn'));
+    b.type = 'button';
+    b.addEventListener('click', () => act('jobs-add', { ids: x.recordId }, b));
+    if (x.now === 'held') li.append(b);
+    return li;
+  }));
+  $('spoils-card').hidden = !(s.spoils ?? []).length;
 
   const recent = $('recent');
   recent.replaceChildren();
