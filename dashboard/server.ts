@@ -154,8 +154,8 @@ export class DashboardServer {
 }
 
 function loginPage(error: string): string {
-  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Dasbor e-KTP: masuk</title><link rel="stylesheet" href="/app.css"></head>
-<body class="login"><form method="post" action="/login"><h1>Dasbor stasiun cetak e-KTP</h1>
+  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Dasbor KTP-el: masuk</title><link rel="stylesheet" href="/app.css"></head>
+<body class="login"><form method="post" action="/login"><h1>Dasbor stasiun cetak KTP-el</h1>
 <label>Token akses / access token <input type="password" name="token" autofocus></label>
 <button type="submit">Masuk / Sign in</button><p class="error">${error}</p></form></body></html>`;
 }

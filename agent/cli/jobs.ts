@@ -119,7 +119,7 @@ export function addJobsCommands(program: Command, version: string): void {
     .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
     .option('--printed', tr({ id: 'kartu keluar dengan baik', en: 'the card came out right' }))
     .option('--not-printed', tr({ id: 'tidak ada kartu yang keluar: cetak lagi', en: 'no card came out: print it again' }))
-    .option('--spoiled', tr({ id: 'kartu keluar tetapi tidak bisa dipakai (dihitung sebagai blanko rusak)', en: 'a card came out but is unusable (it counts as a spoiled blank)' }))
+    .option('--spoiled', tr({ id: 'kartu keluar tetapi tidak bisa dipakai (dihitung sebagai blangko rusak)', en: 'a card came out but is unusable (it counts as a spoiled blank)' }))
     .addOption(configOption())
     .action(async (id: string, opts: { config?: string; printed?: boolean; notPrinted?: boolean; spoiled?: boolean }) => {
       const chosen = [opts.printed && 'printed', opts.notPrinted && 'not-printed', opts.spoiled && 'spoiled'].filter(Boolean) as ('printed' | 'not-printed' | 'spoiled')[];
@@ -130,7 +130,7 @@ export function addJobsCommands(program: Command, version: string): void {
 
   jobs
     .command('spoil')
-    .description(tr({ id: 'tandai kartu yang sudah tercetak sebagai rusak (luntur, jatuh, salah potong); lalu jobs add ID mencetaknya ulang', en: 'mark a printed card spoiled (smudged, dropped, miscut); then jobs add ID prints it again' }))
+    .description(tr({ id: 'tandai kartu yang sudah tercetak sebagai rusak (luntur, jatuh, salah potong); lalu `jobs add ID` mencetaknya ulang', en: 'mark a printed card spoiled (smudged, dropped, miscut); then jobs add ID prints it again' }))
     .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
     .requiredOption('--reason <r>', tr({ id: 'mengapa kartu tidak bisa dipakai, misalnya "tinta luntur" (tetap di stasiun ini)', en: 'why the card cannot be used, for example "smudged" (kept at this station)' }))
     .addOption(
@@ -139,7 +139,7 @@ export function addJobsCommands(program: Command, version: string): void {
     .addOption(configOption())
     .action(async (id: string, opts: { reason: string; code?: SpoilCode; config?: string }) => {
       await withStore(opts.config, (s) => new JobRepo(s.db).spoil(id, opts.reason, opts.code));
-      out(tr({ id: `${id}: rusak, tercatat di buku kartu blanko. Cetak ulang dengan: station-agent jobs add ${id}`, en: `${id}: spoiled, posted to the blank-card ledger. Print it again with: station-agent jobs add ${id}` }));
+      out(tr({ id: `${id}: rusak, tercatat di buku kartu blangko. Cetak ulang dengan: station-agent jobs add ${id}`, en: `${id}: spoiled, posted to the blank-card ledger. Print it again with: station-agent jobs add ${id}` }));
     });
 
   jobs

@@ -1,4 +1,5 @@
 import type { Text } from '../../core/i18n.js';
+import { printerReasonsWords } from '../../hal/printer/reason-words.js';
 import type { HoldCode, StationBody } from '../../telemetry/payloads.js';
 import type { JobsConfig } from '../config/schema.js';
 
@@ -62,13 +63,13 @@ export const holdReason = (h: StationBody | undefined, cfg: JobsConfig, ctx: Gat
  */
 export function holdWords(code: HoldCode, h: StationBody | null): { why: Text; todo: Text } {
   const supply = h?.printer.supplies.find((s) => s.status === 'empty' || (s.source !== 'counted' && s.remaining === 0))?.kind;
-  const SUPPLY: Record<string, Text> = { ribbon: { id: 'pita', en: 'ribbon' }, film: { id: 'film retransfer', en: 'retransfer film' }, blanks: { id: 'kartu blanko', en: 'blank cards' } };
+  const SUPPLY: Record<string, Text> = { ribbon: { id: 'pita', en: 'ribbon' }, film: { id: 'film retransfer', en: 'retransfer film' }, blanks: { id: 'kartu blangko', en: 'blank cards' } };
   const which: Text = (supply && SUPPLY[supply]) || { id: 'bahan', en: 'supply' };
-  const reasons = h?.printer.reasons.filter((r) => r !== 'none').join(', ') || '';
+  const reasons = printerReasonsWords(h?.printer.reasons ?? []);
   const runtime = h?.ups.runtimeSeconds;
   switch (code) {
     case 'no_source':
-      return { why: { id: 'Sumber rekaman belum diatur.', en: 'No record source is configured.' }, todo: { id: 'Hubungi teknisi: isi bagian records di konfigurasi.', en: 'Call the technician: set records in the configuration.' } };
+      return { why: { id: 'Sumber rekaman belum diatur.', en: 'No record source is configured.' }, todo: { id: 'Hubungi teknisi: isi bagian `records` di konfigurasi.', en: 'Call the technician: set records in the configuration.' } };
     case 'store':
     case 'store_write':
       return {
@@ -88,7 +89,7 @@ export function holdWords(code: HoldCode, h: StationBody | null): { why: Text; t
       };
     case 'printer_stopped':
       return {
-        why: { id: `Printer berhenti${reasons ? ` (${reasons})` : ''}.`, en: `The printer has stopped${reasons ? ` (${reasons})` : ''}.` },
+        why: { id: `Printer berhenti${reasons ? ` (${reasons.id})` : ''}.`, en: `The printer has stopped${reasons ? ` (${reasons.en})` : ''}.` },
         todo: { id: 'Buka printer, keluarkan kartu yang macet atau tutup penutupnya, lalu tekan tombol lanjut di printer.', en: "Open the printer, remove a jammed card or close its cover, then press the printer's resume button." },
       };
     case 'ups_shutdown':

@@ -178,7 +178,7 @@ export class Ledger {
     const { entry, reversed } = await this.db.transaction(async (tx) => {
       const e = await Ledger.entryIn(tx, entryId);
       if (!e) {
-        throw new AgentError('stock-entry-unknown', { id: `tidak ada entri #${entryId} di buku kartu blanko`, en: `there is no entry #${entryId} in the blank-card ledger` }, {
+        throw new AgentError('stock-entry-unknown', { id: `tidak ada entri #${entryId} di buku kartu blangko`, en: `there is no entry #${entryId} in the blank-card ledger` }, {
           hint: { id: 'Lihat nomornya dengan: station-agent stock history', en: 'See the entry numbers with: station-agent stock history' },
           exitCode: EXIT.usage,
         });

@@ -278,7 +278,7 @@ async function openInstall(q: Queryable, kind: RollKind): Promise<OpenInstall | 
 
 function checkKind(kind: string): asserts kind is RollKind {
   if (!(ROLL_KINDS as readonly string[]).includes(kind)) {
-    throw usage({ id: `persediaan "${kind}" tidak dikenal: harapkan ribbon (pita) atau film (kartu blanko dicatat dengan station-agent stock)`, en: `unknown supply "${kind}": expected ribbon or film (blank cards are kept with station-agent stock)` });
+    throw usage({ id: `persediaan "${kind}" tidak dikenal: harapkan \`ribbon\` (pita) atau \`film\` (kartu blangko dicatat dengan station-agent stock)`, en: `unknown supply "${kind}": expected ribbon or film (blank cards are kept with station-agent stock)` });
   }
 }
 

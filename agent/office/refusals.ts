@@ -34,7 +34,7 @@ export function checkQuantity(n: number, field: string, supply: Supply, opts: { 
 
 export function checkSupply(given: string): Supply {
   if ((SUPPLIES as readonly string[]).includes(given)) return given as Supply;
-  throw usage({ id: `jenis "${given}" tidak dikenal; salah satu dari: ribbon, film (tanpa jenis: blangko)`, en: `unknown kind "${given}"; one of: ribbon, film (without a kind: blank cards)` });
+  throw usage({ id: `jenis "${given}" tidak dikenal; salah satu dari: \`ribbon\`, \`film\` (tanpa jenis: blangko)`, en: `unknown kind "${given}"; one of: ribbon, film (without a kind: blank cards)` });
 }
 
 /** A station named for a transfer inside the office must be in its register (office.stations). */

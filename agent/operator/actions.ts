@@ -86,7 +86,7 @@ export const ACTIONS = {
     const reprint = flag(b, 'reprint');
     const repo = new JobRepo(d.store.db, d.now);
     await repo.spoil(id, reason);
-    if (!reprint) return { message: { id: `${id}: rusak, tercatat di buku kartu blanko`, en: `${id}: spoiled, posted to the blank-card ledger` } };
+    if (!reprint) return { message: { id: `${id}: rusak, tercatat di buku kartu blangko`, en: `${id}: spoiled, posted to the blank-card ledger` } };
     const r = await addClaimed(repo, [id], d.claims);
     if (r.refused.length > 0) return { message: { id: `${id}: rusak, tercatat; cetak ulang ditolak`, en: `${id}: spoiled and recorded; the reprint was refused` }, refused: r.refused };
     return { message: { id: `${id}: rusak, tercatat; dicetak ulang (masuk antrean)`, en: `${id}: spoiled and recorded; queued to print again` } };
@@ -97,7 +97,7 @@ export const ACTIONS = {
     const reason = text(b, 'reason', 200, REASON, true) as string;
     const r = await new Ledger(d.store.db).count(n, reason, d.now());
     const diff = `${r.adjustment > 0 ? '+' : ''}${r.adjustment}`;
-    return { message: { id: `dihitung ${n}; penyesuaian ${diff}; di tangan: ${r.summary.onHand}`, en: `counted ${n}; adjustment ${diff}; on hand: ${r.summary.onHand}` } };
+    return { message: { id: `dihitung ${n}; penyesuaian ${diff}; stok: ${r.summary.onHand}`, en: `counted ${n}; adjustment ${diff}; on hand: ${r.summary.onHand}` } };
   },
 
   async 'supply-replace'(d: ActionDeps, b: Body): Promise<ActionResult> {

@@ -35,7 +35,7 @@ export const OFFICE_ACTIONS = {
     }
     const s = await receiveBlanks(d.store, d.config, n, { batch, transfer, again: flag(b, 'again'), at: d.now() });
     const source = transfer !== undefined ? `transfer ${transfer.toUpperCase()}` : `batch ${batch ?? ''}`;
-    return { message: { id: `diterima ${n} kartu (${source}, entri #${s.entry}); di tangan: ${s.onHand}`, en: `received ${n} cards (${source}, entry #${s.entry}); on hand: ${s.onHand}` } };
+    return { message: { id: `diterima ${n} kartu (${source}, entri #${s.entry}); stok: ${s.onHand}`, en: `received ${n} cards (${source}, entry #${s.entry}); on hand: ${s.onHand}` } };
   },
 
   async 'stock-return'(d: ActionDeps, b: Body): Promise<ActionResult> {

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { AGENT_STATE_KEY } from '../process/daemon.js';
 import { Store } from '../store/store.js';
 import type { Lang, Text } from '../../core/i18n.js';
-import { daysText, stationView, type StationView } from './view.js';
+import { daysText, stationView, SUPPLY_STATUS, upsStatusWords, type StationView } from './view.js';
 import { printerSpoils, spoilWords, type PrinterSpoil } from '../jobs/reprint.js';
 import { startOfLocalDay } from '../jobs/job.js';
 import { systemClock } from '../../core/clock.js';
@@ -122,18 +122,23 @@ export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
   }
   for (const s of r.spoils ?? []) lines.push(t(spoilWords(s)));
   lines.push(`Printer: ${t(v.printer)}`);
+  // The driver's own error is for the technician: labelled, apart from the clerk's words.
+  if (v.printerError) lines.push(`  ${t({ id: 'rincian teknis', en: 'technical detail' })}: ${v.printerError}`);
   for (const s of v.supplies) {
     const shelf = s.onShelf === null ? '' : t({ id: `; di rak ${s.onShelf} gulungan`, en: `; ${s.onShelf} roll${s.onShelf === 1 ? '' : 's'} on the shelf` });
-    lines.push(`  ${t(s.name).padEnd(18)} ${s.status.padEnd(7)} ${t(s.level)}; ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(s.daysLeft))}${shelf}`);
+    lines.push(`  ${t(s.name).padEnd(18)} ${t(SUPPLY_STATUS[s.status] ?? SUPPLY_STATUS.unknown!).padEnd(12)} ${t(s.level)}; ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(s.daysLeft))}${shelf}`);
   }
   lines.push(
-    t({ id: `Kartu blanko di tangan: ${n(v.blanks.onHand)}`, en: `Blank cards on hand: ${n(v.blanks.onHand)}` }) +
+    t({ id: `Stok blangko: ${n(v.blanks.onHand)}`, en: `Blank cards on hand: ${n(v.blanks.onHand)}` }) +
       (v.blanks.onHand === null ? t({ id: ' (catat penerimaan dengan station-agent stock receive)', en: ' (record a delivery with station-agent stock receive)' }) : `, ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(v.blanks.daysLeft))}`),
   );
   const u = h.ups;
   lines.push(
-    `UPS: ${t(v.ups)} (${u.status}${u.powerState && u.powerState !== u.status ? `, power: ${u.powerState.replaceAll('_', ' ')}` : ''}; input ${n(u.inputVoltage, ' V')}, load ${n(u.loadPercent, ' %')})${u.error ? ` (${u.error})` : ''}`,
+    `UPS: ${t(v.ups)} (${u.powerState && u.powerState !== u.status ? `${t({ id: 'UPS sendiri melapor', en: 'the UPS itself says' })}: ${t(upsStatusWords(u.status))}; ` : ''}${t({ id: 'tegangan masuk', en: 'input' })} ${n(u.inputVoltage, ' V')}, ${t({ id: 'beban', en: 'load' })} ${n(u.loadPercent, ' %')})`,
   );
-  lines.push(`${t({ id: 'Peringatan', en: 'Alerts' })}: ${h.alerts.length ? h.alerts.join(', ') : t({ id: 'tidak ada', en: 'none' })}`);
+  if (u.error) lines.push(`  ${t({ id: 'rincian teknis', en: 'technical detail' })}: ${u.error}`);
+  lines.push(
+    `${t({ id: 'Peringatan', en: 'Alerts' })}: ${v.alertNames.length ? v.alertNames.map(t).join('; ') : t({ id: 'tidak ada', en: 'none' })}`,
+  );
   return lines.join('\n');
 }

@@ -6,6 +6,9 @@
  */
 import type { Text } from '../../core/i18n.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
+import { printerReasonsWords } from '../../hal/printer/reason-words.js';
+import { EVENT_CODES } from '../../telemetry/event-codes.js';
+import type { AlertCode } from '../../telemetry/codes.js';
 import { holdWords } from '../jobs/gate.js';
 
 export interface SupplyLine {
@@ -35,8 +38,25 @@ export interface StationView {
   supplies: SupplyLine[];
   blanks: { onHand: number | null; daysLeft: number | null };
   printer: Text;
+  /** The printer's error as its driver said it (for a technician; not part of the clerk's words), or null. */
+  printerError: string | null;
   ups: Text;
+  /** Alert codes, for machines; alertNames the same alerts in words. */
   alerts: string[];
+  alertNames: Text[];
+}
+
+/** A supply's status in words. */
+export const SUPPLY_STATUS: Record<string, Text> = {
+  ok: { id: 'cukup', en: 'ok' },
+  low: { id: 'hampir habis', en: 'low' },
+  empty: { id: 'habis', en: 'empty' },
+  unknown: { id: 'tidak diketahui', en: 'unknown' },
+};
+
+/** An alert code in words (telemetry/event-codes.ts); a code this agent does not know, as it is. */
+export function alertName(code: string): Text {
+  return EVENT_CODES[code as AlertCode]?.name ?? { id: `peringatan ${code}`, en: `alert ${code}` };
 }
 
 const KIND: Record<SupplyPayload['kind'], Text> = {
@@ -65,6 +85,9 @@ const UPS_STATE: Record<string, Text> = {
   none: { id: 'tidak ada UPS', en: 'no UPS' },
 };
 
+/** What the UPS itself says, in words (the agent's judgement may differ: powerState). */
+export const upsStatusWords = (code: string): Text => UPS_STATE[code] ?? { id: `kode UPS "${code}"`, en: `UPS code "${code}"` };
+
 const both = (f: (lang: 'id' | 'en') => string): Text => ({ id: f('id'), en: f('en') });
 const UNKNOWN: Text = { id: 'tidak diketahui', en: 'unknown' };
 
@@ -87,14 +110,15 @@ export function stationView(h: StationBody, stale = false): StationView {
   const gate = j.held === null && j.gate ? j.gate : null;
   const held =
     j.held !== null
-      ? { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h) : { why: { id: j.held, en: j.held }, todo: { id: '', en: '' } }), detail: j.held }
+      ? // A snapshot of an agent before hold codes gives only its English detail: the Indonesian says held, no more.
+        { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h) : { why: { id: 'Pencetakan ditahan.', en: j.held }, todo: { id: '', en: '' } }), detail: j.held }
       : gate
         ? { code: gate, ...holdWords(gate, h), detail: '' }
         : null;
   const rolls = (kind: SupplyPayload['kind']) => (kind === 'ribbon' ? (h.stock.ribbonRolls ?? null) : kind === 'film' ? (h.stock.filmRolls ?? null) : null);
   const officeDays = (s: SupplyPayload) => (s.kind === 'ribbon' ? h.stock.ribbonDaysLeft : s.kind === 'film' ? h.stock.filmDaysLeft : undefined);
   const p = h.printer;
-  const reasons = p.reasons.filter((r) => r !== 'none');
+  const reasons = printerReasonsWords(p.reasons);
   const u = h.ups;
   const ups = u.powerState ?? u.status;
   return {
@@ -109,7 +133,8 @@ export function stationView(h: StationBody, stale = false): StationView {
     printer:
       p.present === false
         ? { id: 'tidak ada printer di PC ini (PC gudang kantor)', en: "no printer at this PC (the office's store PC)" }
-        : both((l) => `${(PRINTER_STATE[p.state] ?? UNKNOWN)[l]}${reasons.length ? ` (${reasons.join(', ')})` : ''}${p.error ? `: ${p.error}` : ''}`),
+        : both((l) => `${(PRINTER_STATE[p.state] ?? UNKNOWN)[l]}${reasons ? ` (${reasons[l]})` : ''}`),
+    printerError: p.error ?? null,
     ups: both((l) => {
       const parts = [(UPS_STATE[ups] ?? { id: ups, en: ups })[l]];
       if (u.chargePercent !== null) parts.push(l === 'id' ? `baterai ${Math.round(u.chargePercent)} %` : `battery ${Math.round(u.chargePercent)} %`);
@@ -117,6 +142,7 @@ export function stationView(h: StationBody, stale = false): StationView {
       return parts.join(', ');
     }),
     alerts: h.alerts,
+    alertNames: h.alerts.map(alertName),
   };
 }
 

@@ -1,7 +1,7 @@
 // Words of the page in Indonesian (default) and English. Alert codes stay as the contract names them.
 export const WORDS = {
   id: {
-    title: 'Dasbor stasiun cetak e-KTP', fleet: 'Stasiun', ranking: 'Peringkat cetak', lending: 'Saran pinjam', alerts: 'Peringatan',
+    title: 'Dasbor stasiun cetak KTP-el', fleet: 'Stasiun', ranking: 'Peringkat cetak', lending: 'Saran pinjam', alerts: 'Peringatan',
     online: 'daring', offline: 'terputus', unknown: 'tidak diketahui', stale: 'data lama', live: 'langsung',
     regency: 'Kabupaten/kota', problem: 'Masalah', all: 'semua', shown: '{n} dari {m} stasiun',
     station: 'Stasiun', connection: 'Koneksi', lastSeen: 'terakhir {t}', power: 'Listrik', printer: 'Printer',

@@ -22,7 +22,7 @@ export const PRINTER_REASON_WORDS: Record<string, Text> = {
   'marker-supply-empty': { id: 'bahan cetak habis', en: 'a print supply used up' },
   'marker-supply-low': { id: 'bahan cetak hampir habis', en: 'a print supply running low' },
   'marker-supply-missing': { id: 'bahan cetak tidak terpasang', en: 'a print supply is missing' },
-  'input-tray-missing': { id: 'wadah blangko tidak terpasang', en: 'the blank-card hopper is missing' },
+  'input-tray-missing': { id: 'wadah blangko tidak terpasang', en: 'the hopper for blank cards is missing' },
   'output-tray-missing': { id: 'wadah kartu jadi tidak terpasang', en: 'the output tray is missing' },
   'output-area-full': { id: 'wadah kartu jadi penuh', en: 'the output tray is full' },
   'output-area-almost-full': { id: 'wadah kartu jadi hampir penuh', en: 'the output tray is almost full' },
@@ -45,7 +45,8 @@ export const PRINTER_REASON_WORDS: Record<string, Text> = {
 
 /** One keyword in words; an unlisted one as the printer's own code. */
 export function printerReasonWords(keyword: string): Text {
-  return PRINTER_REASON_WORDS[keyword] ?? { id: `kode printer "${keyword}"`, en: `printer code "${keyword}"` };
+  // IPP may add a severity (media-jam-error, media-low-report): the words are the keyword's.
+  return PRINTER_REASON_WORDS[keyword] ?? PRINTER_REASON_WORDS[keyword.replace(/-(error|warning|report)$/, '')] ?? { id: `kode printer "${keyword}"`, en: `printer code "${keyword}"` };
 }
 
 /** Several keywords in words, joined; null for none ("none" is no reason). */

@@ -43,19 +43,19 @@ const WORDS = {
   yield: { id: 'Kartu per gulungan (bila tidak dari rak)', en: 'Cards per roll (if not from the shelf)' },
   early: { id: 'Yang lama dilepas sebelum habis', en: 'The old one came out before it was used up' },
   save: { id: 'Simpan', en: 'Save' },
-  blanks: { id: 'Kartu blanko', en: 'Blank cards' },
-  onHand: { id: 'di tangan', en: 'on hand' },
+  blanks: { id: 'Kartu blangko', en: 'Blank cards' },
+  onHand: { id: 'stok', en: 'on hand' },
   lasts: { id: 'habis dalam (hari)', en: 'lasts (days)' },
-  goodAll: { id: 'kartu baik (semua)', en: 'good cards (all time)' },
-  spoiledAll: { id: 'rusak (semua)', en: 'spoiled (all time)' },
+  goodAll: { id: 'kartu baik sejak awal buku', en: 'good cards (all time)' },
+  spoiledAll: { id: 'rusak sejak awal buku', en: 'spoiled (all time)' },
   since: { id: 'Semua: sejak', en: 'All time: since' },
-  sinceWhy: { id: '(entri pertama buku kartu blanko)', en: "(the blank-card ledger's first entry)" },
-  blanksReceive: { id: 'Kiriman kartu blanko diterima', en: 'Delivery of blank cards received' },
-  blanksCount: { id: 'Hitung fisik kartu blanko', en: 'Physical count of blank cards' },
+  sinceWhy: { id: '(entri pertama buku kartu blangko)', en: "(the blank-card ledger's first entry)" },
+  blanksReceive: { id: 'Kiriman kartu blangko diterima', en: 'Delivery of blank cards received' },
+  blanksCount: { id: 'Hitung fisik kartu blangko', en: 'Physical count of blank cards' },
   cards: { id: 'Jumlah kartu', en: 'Cards' },
   batch: { id: 'Nomor batch / BAST', en: 'Batch / handover no.' },
   transferNo: { id: 'Nomor transfer dari gudang', en: 'Transfer no. from the store' },
-  blanksReturn: { id: 'Kembalikan kartu blanko ke gudang kantor', en: "Send blank cards back to the office's store" },
+  blanksReturn: { id: 'Kembalikan kartu blangko ke gudang kantor', en: "Send blank cards back to the office's store" },
   again: { id: 'Kiriman kedua dengan nomor sama', en: 'Second delivery, same number' },
   counted: { id: 'Terhitung', en: 'Counted' },
   power: { id: 'Printer dan listrik', en: 'Printer and power' },
@@ -124,7 +124,7 @@ function render() {
   $('freshness').textContent = s.ageSeconds === null ? '' : `${w('updated')} ${s.ageSeconds} ${w('secondsAgo')}`;
   const v = s.view;
   if (!v || v.canPrint === null) banner('unknown', w('unknownState'), w('unknownWhy'), '');
-  else if (v.held) banner('held', `${w('held')}: ${t(v.held.why)}`, v.held.detail, t(v.held.todo));
+  else if (v.held) banner('held', `${w('held')}: ${t(v.held.why)}`, '', t(v.held.todo));
   else banner('ok', w('canPrint'), w('canPrintWhy'), '');
 
   $('q-waiting').textContent = num(v?.queue.waiting);
@@ -197,7 +197,7 @@ function render() {
   $('b-since').textContent = s.stock.since ? `${w('since')} ${s.stock.since} ${w('sinceWhy')}` : '';
   $('printer-words').textContent = v ? t(v.printer) : w('unknown');
   $('ups-words').textContent = v ? t(v.ups) : w('unknown');
-  $('alerts').textContent = v && v.alerts.length ? v.alerts.join(', ') : w('none');
+  $('alerts').textContent = v && v.alertNames.length ? v.alertNames.map(t).join('; ') : w('none');
   document.dispatchEvent(new CustomEvent('station:view', { detail: { view: s, lang } }));
 }
 
