@@ -12,10 +12,10 @@ export const printerRestSchema = () => z
       .int()
       .min(1)
       .max(10_000)
-      .describe('Cards through the printer (printed or spoiled) in one run before it rests. A pause of at least `minutes` with no card ends a run as a rest does.'),
+      .describe('Cards through the printer in one run before it rests: printed, spoiled, or sent with their outcome unknown (a card the printer refused to start is not one). A pause of at least `minutes` with no card ends a run as a rest does.'),
     minutes: z
       .number()
-      .positive()
+      .min(0.05)
       .max(240)
       .describe('How long the printer rests, in minutes (fractions allowed), measured on the PC\'s monotonic clock: a wall clock set forward or back neither ends nor lengthens a rest.'),
   })
