@@ -1,6 +1,6 @@
 /**
  * A printer that rests, on the real agent with the simulated printer: after two cards the queue
- * pauses for the configured rest (6 seconds here, a tenth of a minute), the station page, status
+ * pauses for the configured rest (18 seconds here, 0.3 minutes), the station page, status
  * and health say so with the time it resumes, and the queue resumes by itself. The agent runs on
  * the system clock, so the rest is measured in real time; the rest's own arithmetic on a manual
  * clock (wall time stepped) is test/unit/printer-rest.test.ts.
@@ -10,7 +10,8 @@ import { clockIn } from '../../agent/office/days.js';
 import { runCli, startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { freePort, waitUntil } from '../support/peers.js';
 
-const REST_MS = 6_000;
+// Long enough for the page, health and status (each a CLI run, slow on a loaded machine) to be read inside one rest.
+const REST_MS = 18_000;
 const ZONE = 'Asia/Makassar';
 
 interface Job {
@@ -62,13 +63,13 @@ describe('a resting printer on the real agent', () => {
     expect((await cli(['status'], 'id')).stdout).toMatch(/Pencetakan ditahan: Printer beristirahat, lanjut pukul \d\d\.\d\d\./);
     expect((await cli(['status'], 'en')).stdout).toMatch(/Printing is held: The printer is resting, resumes at \d\d:\d\d\./);
     // Then it resumes by itself, and rests again after the fourth card.
-    await waitUntil('all four printed', async () => (await jobs()).every((j) => j.state === 'printed'), 30_000);
+    await waitUntil('all four printed', async () => (await jobs()).every((j) => j.state === 'printed'), 60_000);
     const done = Object.fromEntries((await jobs()).map((j) => [j.recordId, Date.parse(j.updatedAt)]));
     const gap = (a: string, b: string) => (done[b] ?? NaN) - (done[a] ?? NaN);
-    expect(gap('RST-001', 'RST-002')).toBeLessThan(REST_MS / 2);
+    expect(gap('RST-001', 'RST-002')).toBeLessThan(REST_MS);
     // The rest began as the second card was done (before its outcome was written), and the third takes 0.3 s itself.
     expect(gap('RST-002', 'RST-003')).toBeGreaterThanOrEqual(REST_MS);
-    expect(gap('RST-003', 'RST-004')).toBeLessThan(REST_MS / 2);
+    expect(gap('RST-003', 'RST-004')).toBeLessThan(REST_MS);
     await waitUntil('resting again after the fourth card', async () => (await health())?.jobs.gate === 'printer_resting', 10_000);
-  }, 60_000);
+  }, 120_000);
 });
