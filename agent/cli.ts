@@ -83,8 +83,10 @@ missing after one was kept), 78 configuration error.`,
     .option('--json', tr({ id: 'cetak JSON: {dataDir, health, ageSeconds, stale, agent}', en: 'print JSON: {dataDir, health, ageSeconds, stale, agent}' }))
     .action(async (opts: { config?: string; json?: boolean }) => {
       const { formatStatus, readStatus } = await import('./station/status.js');
-      const report = await readStatus(loadStationFile(opts.config));
-      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang())}\n`);
+      const config = loadStationFile(opts.config);
+      const report = await readStatus(config);
+      const { zoneOf } = await import('./office/days.js');
+      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang(), zoneOf(config.station))}\n`);
     });
 
   subcommand(

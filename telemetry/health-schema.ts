@@ -129,6 +129,10 @@ export const healthSchema = z.object({
       .optional()
       .describe('why no card could start now, as a code, even with nothing waiting (held is raised only while work waits); null when one could'),
     utilisation: nullableNumber.describe('share of the last hour the printer printed while work waited; null without work'),
+    resumesAt: ts
+      .nullable()
+      .optional()
+      .describe("while the printer rests (printer.rest), when it resumes: the agent's monotonic deadline as wall time (RFC 3339 UTC) when the sample was taken; null when not resting, absent from agents before it"),
   }),
   telemetry: z.object({
     connected: z.boolean().describe('an MQTT session is up now'),

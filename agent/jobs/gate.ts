@@ -2,10 +2,14 @@ import type { Text } from '../../core/i18n.js';
 import { printerReasonsWords } from '../../hal/printer/reason-words.js';
 import type { HoldCode, StationBody } from '../../telemetry/payloads.js';
 import type { JobsConfig } from '../config/schema.js';
+import { clockIn, localTimeZone } from '../office/days.js';
+import type { RestConfig } from './rest.js';
 
 export interface GateContext {
   hasSource: boolean;
   durable: boolean;
+  /** The printer is resting now (printer.rest, as configured); absent or null when it is not. */
+  resting?: RestConfig | null;
 }
 
 export type { HoldCode };
@@ -51,6 +55,9 @@ export function holdOf(h: StationBody | undefined, cfg: JobsConfig, ctx: GateCon
     if (u.runtimeSeconds === null) return hold('on_battery_unknown', 'on battery and the runtime left is unknown: printing waits for mains power');
     if (u.runtimeSeconds < need) return hold('on_battery_short', `on battery with ${Math.round(u.runtimeSeconds)} s left, less than the ${need} s a card needs with its margin`);
   }
+  // Last: a fault or a power cut is what a clerk must see first; the rest ends by itself.
+  const r = ctx.resting;
+  if (r) return hold('printer_resting', `the printer is resting (printer.rest: ${r.minutes} min after every ${r.afterCards} cards): printing resumes by itself`);
   return null;
 }
 
@@ -59,9 +66,10 @@ export const holdReason = (h: StationBody | undefined, cfg: JobsConfig, ctx: Gat
 
 /**
  * What a clerk reads for each hold: why, and what to do. The detail (which supply, which
- * printer reason) comes from the snapshot the words are shown with.
+ * printer reason, when a resting printer resumes, told in `timeZone`: the station's) comes from
+ * the snapshot the words are shown with.
  */
-export function holdWords(code: HoldCode, h: StationBody | null): { why: Text; todo: Text } {
+export function holdWords(code: HoldCode, h: StationBody | null, timeZone = localTimeZone()): { why: Text; todo: Text } {
   const supply = h?.printer.supplies.find((s) => s.status === 'empty' || (s.source !== 'counted' && s.remaining === 0))?.kind;
   const SUPPLY: Record<string, Text> = { ribbon: { id: 'pita', en: 'ribbon' }, film: { id: 'film retransfer', en: 'retransfer film' }, blanks: { id: 'kartu blangko', en: 'blank cards' } };
   const which: Text = (supply && SUPPLY[supply]) || { id: 'bahan', en: 'supply' };
@@ -118,5 +126,12 @@ export function holdWords(code: HoldCode, h: StationBody | null): { why: Text; t
         },
         todo: { id: 'Tunggu; agen bertanya lagi sendiri. Bila berlanjut, hubungi teknisi: jalankan station-agent diagnose.', en: 'Wait; the agent asks again by itself. If it goes on, call the technician: run station-agent diagnose.' },
       };
+    case 'printer_resting': {
+      const at = h?.jobs.resumesAt ? clockIn(Date.parse(h.jobs.resumesAt), timeZone) : null;
+      return {
+        why: at ? { id: `Printer beristirahat, lanjut pukul ${at.replace(':', '.')}.`, en: `The printer is resting, resumes at ${at}.` } : { id: 'Printer beristirahat.', en: 'The printer is resting.' },
+        todo: { id: 'Biarkan printer dingin dulu; pencetakan berlanjut sendiri.', en: 'Let the printer cool down; printing resumes by itself.' },
+      };
+    }
   }
 }

@@ -26,6 +26,8 @@ export interface PrintStepDeps {
   render?: (r: PrintRecord) => Buffer;
   /** Where the record source keeps claims: each card is claimed before it starts. */
   claims?: Claims;
+  /** A card went through the printer (it was sent and not refused): a resting printer counts it. */
+  through?: () => void;
 }
 
 /** After the printer refused to start a card, ask again no sooner than this. */
@@ -145,6 +147,8 @@ export class PrintStep {
     }
     // The record is personal data: gone from memory once its card is done, one way or another.
     if (outcome.to !== 'ready') records.forget(recordId);
+    // Printed, spoiled or unknown, the printer worked (and heated) for it; refused, it did not.
+    if (outcome.to !== 'ready') this.d.through?.();
     await this.settle(recordId, outcome);
   }
 

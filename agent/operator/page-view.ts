@@ -73,7 +73,7 @@ export class PageView {
     const zone = zoneOf(d.config.station);
     const today = await cardsOfDay(db, now, zone);
     const since = await ledgerSince(db, zone);
-    const view = h ? stationView(h, stale) : null;
+    const view = h ? stationView(h, stale, zone) : null;
     if (view) {
       view.queue = {
         waiting: counts.queued + counts.fetching + counts.ready,

@@ -167,7 +167,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     // A PC without a card printer (the office's store PC) runs no print queue.
     const { hasQueue } = printerFacts(config.printer).can;
     const engine = hasQueue
-      ? new JobEngine({ store, source, station: config.station.id, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply, timeZone: zoneOf(config.station) })
+      ? new JobEngine({ store, source, station: config.station.id, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply, timeZone: zoneOf(config.station), rest: config.printer.rest })
       : undefined;
     const station = new Station({
       config,

@@ -92,8 +92,9 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           heldCode: ctx.jobs.heldCode,
           gate: ctx.jobs.gateCode,
           utilisation: ctx.jobs.utilisation,
+          resumesAt: ctx.jobs.resumesAt,
         }
-      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, goodToday: null, spoiledToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, gate: null, utilisation: null },
+      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, goodToday: null, spoiledToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, gate: null, utilisation: null, resumesAt: null },
     alerts: [],
   };
 }

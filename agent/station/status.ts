@@ -73,8 +73,8 @@ export function cardsToday(q: StationView['queue'], lang: Lang): string {
   return lang === 'id' ? `${n(good)} kartu baik hari ini, ${spoiled} rusak hari ini` : `${n(good)} good card${good === 1 ? '' : 's'} today, ${spoiled} spoiled today`;
 }
 
-/** `station-agent status` in words, in the command line's language. */
-export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
+/** `station-agent status` in words, in the command line's language; times of day in `timeZone`, the station's. */
+export function formatStatus(r: StatusReport, lang: Lang = 'en', timeZone?: string): string {
   const t = (x: Text) => x[lang];
   if (!r.health) {
     return t({
@@ -83,7 +83,7 @@ export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
     });
   }
   const h = r.health;
-  const v = stationView(h, r.stale);
+  const v = stationView(h, r.stale, timeZone);
   const lines: string[] = [];
   const running =
     r.agent?.state === 'stopped'

@@ -102,8 +102,11 @@ function level(s: SupplyPayload): Text {
   });
 }
 
-/** The view of a snapshot; `stale` says it is not the current state (then nothing is claimed about printing now). */
-export function stationView(h: StationBody, stale = false): StationView {
+/**
+ * The view of a snapshot; `stale` says it is not the current state (then nothing is claimed about
+ * printing now). Times of day are told in `timeZone`, the station's (default: this PC's).
+ */
+export function stationView(h: StationBody, stale = false, timeZone?: string): StationView {
   const j = h.jobs;
   const waiting = j.queued === null ? null : (j.queued ?? 0) + (j.fetching ?? 0) + (j.ready ?? 0);
   // Held while work waits; with nothing waiting the gate still says whether a card could start.
@@ -111,9 +114,9 @@ export function stationView(h: StationBody, stale = false): StationView {
   const held =
     j.held !== null
       ? // A snapshot of an agent before hold codes gives only its English detail: the Indonesian says held, no more.
-        { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h) : { why: { id: 'Pencetakan ditahan.', en: j.held }, todo: { id: '', en: '' } }), detail: j.held }
+        { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h, timeZone) : { why: { id: 'Pencetakan ditahan.', en: j.held }, todo: { id: '', en: '' } }), detail: j.held }
       : gate
-        ? { code: gate, ...holdWords(gate, h), detail: '' }
+        ? { code: gate, ...holdWords(gate, h, timeZone), detail: '' }
         : null;
   const rolls = (kind: SupplyPayload['kind']) => (kind === 'ribbon' ? (h.stock.ribbonRolls ?? null) : kind === 'film' ? (h.stock.filmRolls ?? null) : null);
   const officeDays = (s: SupplyPayload) => (s.kind === 'ribbon' ? h.stock.ribbonDaysLeft : s.kind === 'film' ? h.stock.filmDaysLeft : undefined);
