@@ -155,7 +155,7 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('station-agent diagnos
       const { report } = await diagnose(file, '--lang', 'en');
       expect(check(report, 'ups')?.hint).toMatch(/NUT driver for this UPS is not running/);
       const id = await diagnose(file, '--lang', 'id');
-      expect(check(id.report, 'ups')?.hint).toMatch(/Driver NUT untuk UPS ini tidak berjalan: jalankan \(upsdrvctl start\)/);
+      expect(check(id.report, 'ups')?.hint).toMatch(/Driver NUT untuk UPS ini tidak berjalan: jalankan \(`upsdrvctl start`\)/);
     } finally {
       await nut.stop();
     }
