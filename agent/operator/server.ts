@@ -25,6 +25,7 @@ export type { OperatorDeps } from './page-view.js';
 const FILES: Record<string, [string, string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/station.js': ['station.js', 'text/javascript; charset=utf-8'],
+  '/words.js': ['words.js', 'text/javascript; charset=utf-8'],
   '/station.css': ['station.css', 'text/css; charset=utf-8'],
   '/office.js': ['office.js', 'text/javascript; charset=utf-8'],
 };
