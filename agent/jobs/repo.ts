@@ -102,9 +102,13 @@ export class JobRepo {
     return this.db.transaction((tx) => JobRepo.move(tx, recordId, from, to, this.now(), reason, set));
   }
 
-  /** A person settles a job whose outcome was uncertain. */
-  async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled'): Promise<JobState> {
+  /**
+   * A person settles a job whose outcome was uncertain. A spoiled card is posted with why, where
+   * the person said (the words, and the code the province counts: given, or read from the words).
+   */
+  async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled', spoiled: { reason?: string; code?: SpoilCode } = {}): Promise<JobState> {
     const at = this.now();
+    const said = spoiled.reason?.trim() || null;
     return this.db.transaction(async (tx) => {
       if (outcome === 'printed') {
         await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, 'verified by a person: the card was printed');
@@ -113,8 +117,8 @@ export class JobRepo {
         return 'printed';
       }
       if (outcome === 'spoiled') {
-        await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, 'verified by a person: the card was spoiled');
-        await postCard(tx, 'spoil', at, recordId);
+        await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, `verified by a person: the card was spoiled${said ? `: ${said}` : ''}`);
+        await postCard(tx, 'spoil', at, recordId, spoiled.code ?? (said ? spoilCodeOf(said) : null), said);
         await tellLater(tx, recordId, 'spoiled', at);
         return 'spoiled';
       }

@@ -65,7 +65,9 @@ function render() {
       const b = el('button', w(key));
       b.type = 'button';
       b.dataset.outcome = outcome;
-      b.addEventListener('click', () => act('jobs-verify', { recordId: c.recordId, outcome }, b));
+      // Spoiled asks why and offers the reprint, as the spoil form does; the other two act at once.
+      if (outcome === 'spoiled') b.addEventListener('click', () => openSpoil('form-verify-spoil', c.recordId));
+      else b.addEventListener('click', () => act('jobs-verify', { recordId: c.recordId, outcome }, b));
       actions.append(b);
     }
     li.append(actions);
@@ -82,7 +84,7 @@ function render() {
     if (j.state === 'printed') {
       const b = el('button', w('markSpoiled'), 'plain');
       b.type = 'button';
-      b.addEventListener('click', () => openSpoil(j.recordId));
+      b.addEventListener('click', () => openSpoil('form-spoil', j.recordId));
       cell.append(b);
     }
     tr.append(el('td', j.recordId), el('td', t(j.words), j.state === 'needs_verification' ? 'status-to-verify' : ''), el('td', time(j.at)), cell);
@@ -106,15 +108,31 @@ function render() {
   $('printer-words').textContent = v ? t(v.printer) : w('unknown');
   $('ups-words').textContent = v ? t(v.ups) : w('unknown');
   $('alerts').textContent = v && v.alerts.length ? v.alerts.join(', ') : w('none');
+  spoilChoices(s.spoilCodes ?? []);
   document.dispatchEvent(new CustomEvent('station:view', { detail: { view: s, lang } }));
 }
 
-function openSpoil(recordId) {
-  const f = $('form-spoil');
+/** A spoiled card's form (the verify box's or the spoil form): why, the kind of damage, the reprint. */
+function openSpoil(formId, recordId) {
+  const f = $(formId);
   f.hidden = false;
   f.elements.recordId.value = recordId;
-  $('spoil-record').textContent = recordId;
+  f.querySelector('.spoil-record').textContent = recordId;
   f.elements.reason.focus();
+}
+
+/** The kinds of damage the agent counts, in the page's language; drawn again only when they change. */
+function spoilChoices(codes) {
+  const key = `${lang}:${codes.map((c) => c.code).join(',')}`;
+  for (const sel of document.querySelectorAll('form.spoil select[name="code"]')) {
+    if (sel.dataset.drawn === key) continue;
+    const keep = sel.value;
+    const first = el('option', w('codeFromReason'));
+    first.value = '';
+    sel.replaceChildren(first, ...codes.map((c) => Object.assign(el('option', t(c.words)), { value: c.code })));
+    sel.value = keep;
+    sel.dataset.drawn = key;
+  }
 }
 
 function notice(text, bad) {
@@ -141,7 +159,7 @@ async function act(action, body, button, form) {
       document.dispatchEvent(new CustomEvent('station:acted', { detail: { action, result: r } }));
       if (form) {
         form.reset();
-        if (form.id === 'form-spoil') form.hidden = true;
+        if (form.classList.contains('spoil')) form.hidden = true;
       }
     } else if (r.field && form && form.querySelector(`[data-for="${r.field}"]`)) {
       form.querySelector(`[data-for="${r.field}"]`).textContent = t(r.message);
@@ -188,9 +206,12 @@ for (const form of document.querySelectorAll('form[data-action]')) {
     void act(form.dataset.action, formBody(form), form.querySelector('button[type="submit"]'), form);
   });
 }
-$('spoil-cancel').addEventListener('click', () => {
-  $('form-spoil').hidden = true;
-});
+for (const b of document.querySelectorAll('form.spoil button.close')) {
+  b.addEventListener('click', () => {
+    b.form.reset();
+    b.form.hidden = true;
+  });
+}
 $('lang-toggle').addEventListener('click', () => {
   lang = lang === 'id' ? 'en' : 'id';
   localStorage.setItem('station.lang', lang);
