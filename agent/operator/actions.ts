@@ -5,7 +5,7 @@
  * runs (the job repository and the two ledgers), in one transaction each.
  */
 import { AgentError } from '../../core/errors.js';
-import type { Text } from '../../core/i18n.js';
+import type { Said, Text } from '../../core/i18n.js';
 import { addClaimed } from '../jobs/add.js';
 import type { Claims } from '../jobs/claims.js';
 import { JobRepo } from '../jobs/repo.js';
@@ -23,7 +23,7 @@ export { FieldError } from './fields.js';
 export interface ActionResult {
   message: Text;
   /** Per-record refusals of an add, each with its reason. */
-  refused?: { recordId: string; why: Text }[];
+  refused?: { recordId: string; why: Said }[];
   /** A movement made: its transfer id, for the hand-over slip. */
   transfer?: string;
 }

@@ -1,6 +1,6 @@
 /**
  * A card the clerk settles on the station page: one whose outcome was uncertain (printed, not
- * printed, spoiled), a printed card found spoiled. A spoiled
+ * printed, spoiled), a printed card found spoiled, a record taken out of the queue. A spoiled
  * card is said the same way from the verify box and from the spoil form: why (the words, and the
  * code the province counts, chosen or read from the words), and whether to print it again.
  */
@@ -66,5 +66,11 @@ export const CARD_ACTIONS = {
     const repo = new JobRepo(d.store.db, d.now);
     await repo.spoil(id, s.reason, s.code);
     return reprintIf(d, repo, id, s.reprint);
+  },
+
+  async 'jobs-cancel'(d: ActionDeps, b: Body): Promise<ActionResult> {
+    const id = recordId(b);
+    await new JobRepo(d.store.db, d.now).cancel(id);
+    return { message: { id: `${id}: dibatalkan, keluar dari antrean`, en: `${id}: cancelled, out of the queue` } };
   },
 } as const satisfies Record<string, (d: ActionDeps, b: Body) => Promise<ActionResult>>;

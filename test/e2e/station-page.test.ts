@@ -84,6 +84,8 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await form.locator('button[type=submit]').click();
     await expect.poll(() => notice().textContent()).toMatch(/Ditolak: batch SYN-BAST-001 sudah diterima: entri #\d+, 200 kartu/);
     expect(await notice().getAttribute('class')).toBe('notice bad');
+    // What to do names the checkbox beside the form, never a command line.
+    expect(await notice().textContent()).toMatch(/Yang perlu dilakukan: Bila ini pengiriman kedua dengan nomor yang sama, centang "Kiriman kedua dengan nomor sama" lalu simpan lagi/);
     await expect.poll(() => figure('b-onhand')).toBe('200');
 
     // A field that is not a number is named, with what was given and what is expected.

@@ -86,6 +86,13 @@ function render() {
       b.type = 'button';
       b.addEventListener('click', () => openSpoil('form-spoil', j.recordId));
       cell.append(b);
+    } else if (j.state === 'queued' || j.state === 'failed') {
+      // Out of the queue: a record this station will not print, given up for another station to print.
+      const b = el('button', w('cancelJob'), 'plain');
+      b.type = 'button';
+      b.dataset.cancel = j.recordId;
+      b.addEventListener('click', () => act('jobs-cancel', { recordId: j.recordId }, b));
+      cell.append(b);
     }
     tr.append(el('td', j.recordId), el('td', t(j.words), j.state === 'needs_verification' ? 'status-to-verify' : ''), el('td', time(j.at)), cell);
     recent.append(tr);
@@ -117,8 +124,9 @@ function openSpoil(formId, recordId) {
   const f = $(formId);
   f.hidden = false;
   f.elements.recordId.value = recordId;
-  f.querySelector('.spoil-record').textContent = recordId;
-  f.elements.reason.focus();
+  const shown = f.querySelector('.spoil-record');
+  if (shown) shown.textContent = recordId;
+  (recordId ? f.elements.reason : f.elements.recordId).focus();
 }
 
 /** The kinds of damage the agent counts, in the page's language; drawn again only when they change. */
@@ -212,6 +220,7 @@ for (const b of document.querySelectorAll('form.spoil button.close')) {
     b.form.hidden = true;
   });
 }
+$('spoil-open').addEventListener('click', () => openSpoil('form-spoil', ''));
 $('lang-toggle').addEventListener('click', () => {
   lang = lang === 'id' ? 'en' : 'id';
   localStorage.setItem('station.lang', lang);

@@ -1,4 +1,6 @@
-// The station page's words, Indonesian first, English beside it from the same key.
+// The station page's words, Indonesian first, English beside it from the same key. Refusals
+// from the agent name these controls by their labels ("Cetak ulang", "Kartu yang perlu diperiksa"),
+// never a command: the page is the clerk's whole tool.
 export const WORDS = {
   title: { id: 'Stasiun cetak KTP-el', en: 'e-KTP print station' },
   queue: { id: 'Antrean cetak', en: 'Print queue' },
@@ -21,6 +23,8 @@ export const WORDS = {
   state: { id: 'Status', en: 'State' },
   time: { id: 'Waktu', en: 'Time' },
   markSpoiled: { id: 'Rusak…', en: 'Spoiled…' },
+  spoilAny: { id: 'Tandai kartu rusak…', en: 'Mark a card spoiled…' },
+  cancelJob: { id: 'Batalkan', en: 'Cancel' },
   spoilTitle: { id: 'Tandai kartu rusak:', en: 'Mark card spoiled:' },
   reason: { id: 'Alasan', en: 'Reason' },
   reprint: { id: 'Cetak ulang', en: 'Print again' },
@@ -66,7 +70,7 @@ export const WORDS = {
   unknownState: { id: 'Keadaan belum diketahui', en: 'State not known yet' },
   unknownWhy: { id: 'Agen belum membaca printer dan UPS, atau pembacaannya sudah lama.', en: 'The agent has not read the printer and UPS yet, or the reading is old.' },
   noAgent: { id: 'Agen tidak menjawab', en: 'The agent does not answer' },
-  noAgentWhy: { id: 'Halaman ini tidak bisa menghubungi agen. Pastikan layanan station-agent berjalan; hubungi teknisi bila tetap begini.', en: 'This page cannot reach the agent. Make sure the station-agent service runs; call the technician if it stays so.' },
+  noAgentWhy: { id: 'Halaman ini tidak bisa menghubungi agen. Pastikan PC ini menyala dan agennya berjalan; hubungi teknisi bila tetap begini.', en: 'This page cannot reach the agent. Make sure this PC is on and its agent runs; call the technician if it stays so.' },
   updated: { id: 'diperbarui', en: 'updated' },
   secondsAgo: { id: 'dtk lalu', en: 's ago' },
   unknown: { id: 'tidak diketahui', en: 'unknown' },
