@@ -120,11 +120,18 @@ export function addJobsCommands(program: Command, version: string): void {
     .option('--printed', tr({ id: 'kartu keluar dengan baik', en: 'the card came out right' }))
     .option('--not-printed', tr({ id: 'tidak ada kartu yang keluar: cetak lagi', en: 'no card came out: print it again' }))
     .option('--spoiled', tr({ id: 'kartu keluar tetapi tidak bisa dipakai (dihitung sebagai blangko rusak)', en: 'a card came out but is unusable (it counts as a spoiled blank)' }))
+    .option('--reason <r>', tr({ id: 'dengan --spoiled: mengapa kartu tidak bisa dipakai, misalnya "macet" (tetap di stasiun ini)', en: 'with --spoiled: why the card cannot be used, for example "jammed" (kept at this station)' }))
+    .addOption(
+      new Option('--code <c>', tr({ id: 'dengan --spoiled: kode alasan yang dihitung provinsi; tanpanya dibaca dari alasannya (tanpa alasan: `other`)', en: 'with --spoiled: the reason code the province counts; without it, read from the reason (no reason: other)' })).choices(SPOIL_CODES),
+    )
     .addOption(configOption())
-    .action(async (id: string, opts: { config?: string; printed?: boolean; notPrinted?: boolean; spoiled?: boolean }) => {
+    .action(async (id: string, opts: { config?: string; printed?: boolean; notPrinted?: boolean; spoiled?: boolean; reason?: string; code?: SpoilCode }) => {
       const chosen = [opts.printed && 'printed', opts.notPrinted && 'not-printed', opts.spoiled && 'spoiled'].filter(Boolean) as ('printed' | 'not-printed' | 'spoiled')[];
       if (chosen.length !== 1) throw new AgentError('usage', { id: 'berikan tepat satu dari --printed, --not-printed atau --spoiled', en: 'give exactly one of --printed, --not-printed or --spoiled' }, { exitCode: EXIT.usage });
-      const state = await withStore(opts.config, (s) => new JobRepo(s.db).verify(id, chosen[0] ?? 'printed'));
+      if (!opts.spoiled && (opts.reason !== undefined || opts.code !== undefined)) {
+        throw new AgentError('usage', { id: '--reason dan --code hanya untuk --spoiled', en: '--reason and --code go with --spoiled only' }, { exitCode: EXIT.usage });
+      }
+      const state = await withStore(opts.config, (s) => new JobRepo(s.db).verify(id, chosen[0] ?? 'printed', { reason: opts.reason, code: opts.code }));
       out(`${id}: ${tr(STATE_WORDS[state])}${state === 'queued' ? tr({ id: ' (akan dicetak lagi)', en: ' (it will be printed again)' }) : ''}`);
     });
 

@@ -1,4 +1,4 @@
-import type { Text } from '../../core/i18n.js';
+import { bySurface, type Said, type Text } from '../../core/i18n.js';
 import { printerReasonsWords } from '../../hal/printer/reason-words.js';
 import type { HoldCode, StationBody } from '../../telemetry/payloads.js';
 import type { JobsConfig } from '../config/schema.js';
@@ -64,12 +64,15 @@ export function holdOf(h: StationBody | undefined, cfg: JobsConfig, ctx: GateCon
 /** The English detail only (health `jobs.held`). */
 export const holdReason = (h: StationBody | undefined, cfg: JobsConfig, ctx: GateContext): string | null => holdOf(h, cfg, ctx)?.detail ?? null;
 
+/** On the station page: the technician runs the checks; a clerk is not asked to type them. */
+const TECHNICIAN: Text = { id: 'Hubungi teknisi untuk memeriksa PC ini.', en: 'Call the technician to check this PC.' };
+
 /**
  * What a clerk reads for each hold: why, and what to do. The detail (which supply, which
  * printer reason, when a resting printer resumes, told in `timeZone`: the station's) comes from
  * the snapshot the words are shown with.
  */
-export function holdWords(code: HoldCode, h: StationBody | null, timeZone = localTimeZone()): { why: Text; todo: Text } {
+export function holdWords(code: HoldCode, h: StationBody | null, timeZone = localTimeZone()): { why: Text; todo: Said } {
   const supply = h?.printer.supplies.find((s) => s.status === 'empty' || (s.source !== 'counted' && s.remaining === 0))?.kind;
   const SUPPLY: Record<string, Text> = { ribbon: { id: 'pita', en: 'ribbon' }, film: { id: 'film retransfer', en: 'retransfer film' }, blanks: { id: 'kartu blangko', en: 'blank cards' } };
   const which: Text = (supply && SUPPLY[supply]) || { id: 'bahan', en: 'supply' };
@@ -82,7 +85,7 @@ export function holdWords(code: HoldCode, h: StationBody | null, timeZone = loca
     case 'store_write':
       return {
         why: { id: 'Basis data agen tidak bisa ditulis, jadi tidak ada kartu yang dimulai (agar tidak tercetak dua kali).', en: "The agent's database cannot be written, so no card starts (so that none is printed twice)." },
-        todo: { id: 'Hubungi teknisi: jalankan station-agent diagnose.', en: 'Call the technician: run station-agent diagnose.' },
+        todo: bySurface({ id: 'Hubungi teknisi: jalankan station-agent diagnose.', en: 'Call the technician: run station-agent diagnose.' }, TECHNICIAN),
       };
     case 'first_reading':
       return { why: { id: 'Agen baru mulai dan menunggu pembacaan pertama printer dan UPS.', en: 'The agent has just started and waits for the first reading of the printer and UPS.' }, todo: { id: 'Tunggu sebentar.', en: 'Wait a moment.' } };
@@ -124,7 +127,10 @@ export function holdWords(code: HoldCode, h: StationBody | null, timeZone = loca
           id: 'Server data pusat belum menjawab klaim untuk kartu berikutnya; tidak ada kartu yang dicetak tanpa klaim (agar tidak tercetak dua kali di stasiun lain).',
           en: 'The central record server has not answered the claim for the next card; no card is printed unclaimed (so that no other station prints it too).',
         },
-        todo: { id: 'Tunggu; agen bertanya lagi sendiri. Bila berlanjut, hubungi teknisi: jalankan station-agent diagnose.', en: 'Wait; the agent asks again by itself. If it goes on, call the technician: run station-agent diagnose.' },
+        todo: bySurface(
+          { id: 'Tunggu; agen bertanya lagi sendiri. Bila berlanjut, hubungi teknisi: jalankan station-agent diagnose.', en: 'Wait; the agent asks again by itself. If it goes on, call the technician: run station-agent diagnose.' },
+          { id: 'Tunggu; agen bertanya lagi sendiri. Bila berlanjut, hubungi teknisi untuk memeriksa PC ini.', en: 'Wait; the agent asks again by itself. If it goes on, call the technician to check this PC.' },
+        ),
       };
     case 'printer_resting': {
       const at = h?.jobs.resumesAt ? clockIn(Date.parse(h.jobs.resumesAt), timeZone) : null;

@@ -4,11 +4,12 @@ import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
 import { spoilCodeOf, type SpoilCode } from '../ledger/spoil-codes.js';
 import type { Db, Queryable } from '../../platform/db.js';
-import type { Text } from '../../core/i18n.js';
+import type { Said } from '../../core/i18n.js';
 import { checkRecordId, VERIFICATION_IDS_SHOWN, type CardOutcome, type Job, type JobCounts, type JobState } from './job.js';
 import { note, noteWords, readNote, storedNote, type Note } from './notes.js';
 import { tellLater } from './outcomes.js';
 import { printerSpoil } from './reprint.js';
+import { printedWords, spoilStateHint, STATE_WORDS, UNKNOWN_JOB_HINT } from './words.js';
 import { recoverAfterRestart, type PrinterProof, type Recovered } from './recover.js';
 
 // The station page takes these from here (agent/operator); what a job is lives in job.ts.
@@ -31,8 +32,8 @@ export class JobRepo {
   ) {}
 
   /** Queue records; a record printed or in flight is refused with why, one that failed or was spoiled is queued again. */
-  async add(ids: readonly string[]): Promise<{ added: string[]; requeued: string[]; refused: { recordId: string; why: Text }[] }> {
-    const out = { added: [] as string[], requeued: [] as string[], refused: [] as { recordId: string; why: Text }[] };
+  async add(ids: readonly string[]): Promise<{ added: string[]; requeued: string[]; refused: { recordId: string; why: Said }[] }> {
+    const out = { added: [] as string[], requeued: [] as string[], refused: [] as { recordId: string; why: Said }[] };
     for (const id of ids) {
       const bad = checkRecordId(id);
       if (bad) {
@@ -51,16 +52,9 @@ export class JobRepo {
           await JobRepo.move(tx, id, [existing.state], 'queued', at, note('added_again', { from: existing.state }), { fetch_attempts: 0, next_fetch_at: 0, last_error: null, claimed_by: null, claimed_at: null });
           out.requeued.push(id);
         } else if (existing.state === 'printed') {
-          const when = new Date(existing.updated_at).toISOString();
-          out.refused.push({
-            recordId: id,
-            why: {
-              id: `sudah tercetak (${when}); satu rekaman dicetak paling banyak sekali. Bila kartunya rusak: station-agent jobs spoil ${id} --reason R, lalu tambahkan lagi`,
-              en: `already printed (${when}); a record is printed at most once. If its card is unusable: station-agent jobs spoil ${id} --reason R, then add it again`,
-            },
-          });
+          out.refused.push({ recordId: id, why: printedWords(id, new Date(existing.updated_at).toISOString()) });
         } else {
-          out.refused.push({ recordId: id, why: { id: `sudah ada di antrean (${existing.state})`, en: `already in the queue (${existing.state})` } });
+          out.refused.push({ recordId: id, why: { id: `sudah ada di antrean (${STATE_WORDS[existing.state].id})`, en: `already in the queue (${existing.state})` } });
         }
       });
     }
@@ -89,7 +83,8 @@ export class JobRepo {
     const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
     if (!row) throw unknownJob(recordId);
     if (!from.includes(row.state)) {
-      throw new AgentError('job-state', `record ${recordId} is ${row.state}, not ${from.join(' or ')}`, { exitCode: EXIT.usage });
+      const words = (states: readonly JobState[], lang: 'id' | 'en') => states.map((x) => STATE_WORDS[x][lang]).join(lang === 'id' ? ' atau ' : ' or ');
+      throw new AgentError('job-state', { id: `rekaman ${recordId} berstatus ${words([row.state], 'id')}, bukan ${words(from, 'id')}`, en: `record ${recordId} is ${row.state}, not ${from.join(' or ')}` }, { exitCode: EXIT.usage });
     }
     const keys = Object.keys(set);
     await tx.run(`UPDATE jobs SET state = ?, updated_at = ?${keys.map((k) => `, ${k} = ?`).join('')} WHERE record_id = ?`, [
@@ -106,9 +101,13 @@ export class JobRepo {
     return this.db.transaction((tx) => JobRepo.move(tx, recordId, from, to, this.now(), why, set));
   }
 
-  /** A person settles a job whose outcome was uncertain. */
-  async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled'): Promise<JobState> {
+  /**
+   * A person settles a job whose outcome was uncertain. A spoiled card is posted with why, where
+   * the person said (the words, and the code the province counts: given, or read from the words).
+   */
+  async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled', spoiled: { reason?: string; code?: SpoilCode } = {}): Promise<JobState> {
     const at = this.now();
+    const said = spoiled.reason?.trim() || null;
     return this.db.transaction(async (tx) => {
       if (outcome === 'printed') {
         await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, note('verified_printed'));
@@ -117,8 +116,8 @@ export class JobRepo {
         return 'printed';
       }
       if (outcome === 'spoiled') {
-        await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, note('verified_spoiled'));
-        await postCard(tx, 'spoil', at, recordId);
+        await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, note('verified_spoiled', said ? { words: said } : {}));
+        await postCard(tx, 'spoil', at, recordId, spoiled.code ?? (said ? spoilCodeOf(said) : null), said);
         await tellLater(tx, recordId, 'spoiled', at);
         return 'spoiled';
       }
@@ -146,14 +145,8 @@ export class JobRepo {
       if (row.state !== 'printed') {
         throw new AgentError(
           'job-state',
-          { id: `rekaman ${recordId} berstatus ${row.state}, bukan printed: hanya kartu yang sudah tercetak yang bisa ditandai rusak`, en: `record ${recordId} is ${row.state}, not printed: only a printed card can be marked spoiled` },
-          {
-            hint:
-              row.state === 'needs_verification'
-                ? { id: `Kartu yang belum pasti: station-agent jobs verify ${recordId} --spoiled`, en: `A card not yet settled: station-agent jobs verify ${recordId} --spoiled` }
-                : { id: 'Lihat statusnya dengan: station-agent jobs show ID', en: 'See its state with: station-agent jobs show ID' },
-            exitCode: EXIT.usage,
-          },
+          { id: `rekaman ${recordId} berstatus ${STATE_WORDS[row.state].id}, bukan tercetak: hanya kartu yang sudah tercetak yang bisa ditandai rusak`, en: `record ${recordId} is ${row.state}, not printed: only a printed card can be marked spoiled` },
+          { hint: spoilStateHint(recordId, row.state), exitCode: EXIT.usage },
         );
       }
       await JobRepo.move(tx, recordId, ['printed'], 'spoiled', at, note('spoiled_by_person', { words: why }));
@@ -292,7 +285,7 @@ function jobOf({ noteRow, ...j }: JobRow): Job {
 
 function unknownJob(recordId: string): AgentError {
   return new AgentError('job-unknown', { id: `tidak ada pekerjaan untuk rekaman ${recordId}`, en: `no job for record ${recordId}` }, {
-    hint: { id: 'Lihat daftarnya dengan: station-agent jobs list', en: 'See station-agent jobs list.' },
+    hint: UNKNOWN_JOB_HINT,
     exitCode: EXIT.usage,
   });
 }

@@ -17,6 +17,7 @@ import { jobWords } from '../jobs/words.js';
 import { Ledger } from '../ledger/blanks.js';
 import { cardsOfDay, ledgerSince } from '../ledger/good-cards.js';
 import { zoneOf } from '../office/days.js';
+import { SPOIL_CODES, SPOIL_WORDS } from '../ledger/spoil-codes.js';
 import { SupplyLedger, type Yields } from '../ledger/supplies.js';
 import { stationView } from '../station/view.js';
 import type { Store } from '../store/store.js';
@@ -107,6 +108,8 @@ export class PageView {
       stock: { onHand: stock.kept ? stock.onHand : null, received: stock.received, printed: stock.printed, good: stock.printed, spoiled: stock.spoiled, adjusted: stock.adjusted, since },
       rolls: Object.fromEntries(Object.entries(rolls).map(([k, c]) => [k, { onShelf: c.onShelf, remaining: c.remaining, yield: c.yield }])),
       office: await officeView(d.store, d.config, now),
+      // The reasons a clerk chooses for a spoiled card, in the verify box and the spoil form alike.
+      spoilCodes: SPOIL_CODES.map((code) => ({ code, words: SPOIL_WORDS[code] })),
     };
   }
 

@@ -1,6 +1,7 @@
 // The dashboard page: reads /api/, listens to /api/stream, renders the fleet worst first.
 import { barChart, lineChart } from '/charts.js';
 import { translate } from '/i18n.js';
+import { retireCard } from '/retire.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
 const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'];
@@ -174,6 +175,13 @@ async function renderStation(id) {
   $('c-supplies').append(lineChart([{ name: 'ribbon', color: '#1a73e8', points: pts('ribbon') }, { name: 'film', color: '#e37400', points: pts('film') }, { name: 'blanks', color: '#188038', points: pts('blanks') }]));
   $('c-daily').append(barChart(d.daily.map((x) => [x.day.slice(5), x.printed])));
   $('c-power').append(lineChart([{ name: 'charge', color: '#a142f4', points: pts('chargePercent') }]));
+  // Gone for good: its row goes at once, and the dashboard's words say what went and what stays.
+  view.append(retireCard(state.lang, r.station, (done) => {
+    state.rows.delete(done.station);
+    $('notice').textContent = done.words?.[state.lang] ?? '';
+    $('notice').hidden = false;
+    location.hash = '#/';
+  }));
 }
 
 function show(view) {

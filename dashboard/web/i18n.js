@@ -24,6 +24,10 @@ export const WORDS = {
     ack: 'Tandai diketahui', acked: 'diketahui {t}', raised: 'muncul', cleared: 'selesai',
     back: '← semua stasiun', history: 'Riwayat', supplyHistory: 'Bahan (%)', printedPerDay: 'Kartu baik per hari', powerHistory: 'Baterai UPS (%)',
     diagnostics: 'Diagnosa terakhir', none: 'belum ada', recentAlerts: 'Peringatan terbaru', model: 'Model printer', cardsPerDay: 'Kartu/hari',
+    retireTitle: 'Pensiunkan stasiun', retireReason: 'Alasan', retireButton: 'Pensiunkan…',
+    retireWhy: 'Untuk stasiun yang berhenti untuk selamanya (PC diganti, kantor tutup): barisnya, peringatannya dan metriknya hilang dari dasbor dan topiknya yang tersimpan di broker dikosongkan; riwayat dan bukunya disimpan. Yang dikirimnya kemudian dihitung, tidak dipakai.',
+    retireNeedsReason: 'Tulis alasannya dulu, misalnya "PC diganti, stasiun baru 5371-04" (tanpa nama orang).',
+    retireConfirm: 'Pensiunkan stasiun {station} untuk selamanya?\nAlasan: {reason}',
   },
   en: {
     title: 'e-KTP printing stations', fleet: 'Stations', ranking: 'Output ranking', lending: 'Lending', alerts: 'Alerts',
@@ -49,6 +53,10 @@ export const WORDS = {
     ack: 'Acknowledge', acked: 'acknowledged {t}', raised: 'raised', cleared: 'cleared',
     back: '← all stations', history: 'History', supplyHistory: 'Supplies (%)', printedPerDay: 'Good cards per day', powerHistory: 'UPS charge (%)',
     diagnostics: 'Last diagnostics', none: 'none yet', recentAlerts: 'Recent alerts', model: 'Printer model', cardsPerDay: 'Cards/day',
+    retireTitle: 'Retire this station', retireReason: 'Reason', retireButton: 'Retire…',
+    retireWhy: 'For a station stopped for good (its PC replaced, its office closed): its row, alerts and metrics leave the dashboard and its retained topics at the broker are emptied; its history and books are kept. What it sends afterwards is counted, not applied.',
+    retireNeedsReason: 'Write the reason first, e.g. "PC replaced, new station 5371-04" (no names of people).',
+    retireConfirm: 'Retire station {station} for good?\nReason: {reason}',
   },
 };
 

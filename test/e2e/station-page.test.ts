@@ -84,6 +84,8 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await form.locator('button[type=submit]').click();
     await expect.poll(() => notice().textContent()).toMatch(/Ditolak: batch SYN-BAST-001 sudah diterima: entri #\d+, 200 kartu/);
     expect(await notice().getAttribute('class')).toBe('notice bad');
+    // What to do names the checkbox beside the form, never a command line.
+    expect(await notice().textContent()).toMatch(/Yang perlu dilakukan: Bila ini pengiriman kedua dengan nomor yang sama, centang "Kiriman kedua dengan nomor sama" lalu simpan lagi/);
     await expect.poll(() => figure('b-onhand')).toBe('200');
 
     // A field that is not a number is named, with what was given and what is expected.
@@ -129,6 +131,18 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await card.waitFor({ timeout: 15_000 });
     await expect.poll(() => card.textContent(), { timeout: 10_000 }).toMatch(/Kata printer: Riwayat printer tidak punya kartu selesai untuk rekaman ini/);
     await shot('5-verify');
+    // "Rusak" asks why, with the spoil form's kinds of damage and its reprint; without a reason nothing is recorded.
+    await card.locator('button[data-outcome="spoiled"]').click();
+    const spoil = page.locator('#form-verify-spoil');
+    await spoil.waitFor();
+    expect(await spoil.locator('.spoil-record').textContent()).toBe('SYN-0004');
+    expect(await spoil.locator('input[name=reprint]').isChecked()).toBe(true);
+    expect(await spoil.locator('select[name=code] option').allTextContents()).toEqual(['(menurut alasan)', 'macet di printer', 'luntur atau kotor', 'salah cetak (miring, pudar)', 'data salah', 'chip rusak', 'lainnya']);
+    await spoil.locator('button[type=submit]').click();
+    await expect.poll(() => spoil.locator('[data-for="reason"]').textContent()).toMatch(/^Alasan: kartu rusak perlu alasan/);
+    await shot('5b-verify-spoiled-asks');
+    await spoil.locator('button.close').click();
+    expect(await spoil.isHidden()).toBe(true);
     await card.locator('button[data-outcome="not-printed"]').click();
     await expect.poll(() => notice().textContent()).toBe('SYN-0004: tidak tercetak, diantrekan lagi');
     await expect.poll(() => figure('q-printed'), { timeout: 30_000 }).toBe('4');
@@ -139,7 +153,7 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await page.locator('#recent tr[data-record="SYN-0001"] button').click();
     const form = page.locator('#form-spoil');
     await form.locator('button[type=submit]').click();
-    await expect.poll(() => form.locator('[data-for="reason"]').textContent()).toBe('Alasan: wajib diisi');
+    await expect.poll(() => form.locator('[data-for="reason"]').textContent()).toBe('Alasan: kartu rusak perlu alasan, misalnya "tinta luntur"; tidak ada yang dicatat');
     await form.locator('input[name=reason]').fill('tinta luntur');
     await form.locator('button[type=submit]').click();
     await expect.poll(() => notice().textContent()).toBe('SYN-0001: rusak, tercatat; dicetak ulang (masuk antrean)');

@@ -61,7 +61,7 @@ describe("the clerk's commands", () => {
 
     const twice = await runCli(['jobs', 'spoil', 'SYN-0001', '--reason', 'again', '--lang', 'id', '--config', cfg]);
     expect(twice.code).toBe(64);
-    expect(twice.stderr).toMatch(/berstatus spoiled, bukan printed/);
+    expect(twice.stderr).toMatch(/berstatus rusak, bukan tercetak/);
     expect(await stock(cfg)).toMatchObject({ printed: 0, spoiled: 1 });
 
     const reprint = await runCli(['jobs', 'add', 'SYN-0001', '--lang', 'id', '--config', cfg]);
