@@ -24,6 +24,7 @@ export const WORDS = {
     ack: 'Tandai diketahui', acked: 'diketahui {t}', raised: 'muncul', cleared: 'selesai',
     back: '← semua stasiun', history: 'Riwayat', supplyHistory: 'Bahan (%)', printedPerDay: 'Kartu baik per hari', powerHistory: 'Baterai UPS (%)',
     diagnostics: 'Diagnosa terakhir', none: 'belum ada', recentAlerts: 'Peringatan terbaru', model: 'Model printer', cardsPerDay: 'Kartu/hari',
+    estimate: 'perkiraan', est_office: 'perkiraan dari printer lain di kantor: stasiun ini belum punya data pemakaian sehari', est_expected: 'perkiraan awal (forecast.expectedCardsPerDay): stasiun ini belum punya data pemakaian sehari',
   },
   en: {
     title: 'e-KTP printing stations', fleet: 'Stations', ranking: 'Output ranking', lending: 'Lending', alerts: 'Alerts',
@@ -49,6 +50,7 @@ export const WORDS = {
     ack: 'Acknowledge', acked: 'acknowledged {t}', raised: 'raised', cleared: 'cleared',
     back: '← all stations', history: 'History', supplyHistory: 'Supplies (%)', printedPerDay: 'Good cards per day', powerHistory: 'UPS charge (%)',
     diagnostics: 'Last diagnostics', none: 'none yet', recentAlerts: 'Recent alerts', model: 'Printer model', cardsPerDay: 'Cards/day',
+    estimate: 'estimate', est_office: "estimate from the office's other printers: this station has less than a day of its own use", est_expected: 'first estimate (forecast.expectedCardsPerDay): this station has less than a day of its own use',
   },
 };
 
