@@ -8,6 +8,7 @@ import { formatStatus } from '../../agent/station/status.js';
 import { stationView } from '../../agent/station/view.js';
 import { Fleet, toRow } from '../../dashboard/fleet.js';
 import { dashboardSectionSchema } from '../../dashboard/section.js';
+import { lending } from '../../dashboard/views.js';
 import type { HealthPayload, RateSource } from '../../telemetry/payloads.js';
 import { health, T0 } from '../support/dashboard-rig.js';
 
@@ -63,5 +64,28 @@ describe('an estimate, marked where people read it', () => {
     expect(own.rateSource).toBe('own');
     expect(own.trouble).toContain('supply.blanks.soon');
     expect(rowOf(withRate(null, null)).rateSource).toBeNull();
+  });
+
+  it('lending moves no roll on a guess: a station on an estimate is not short by its days left, and lends as one whose use is not known', () => {
+    const cfg = dashboardSectionSchema().parse({ regencies: { '5371': { lat: -10.17, lon: 123.61 }, '5303': { lat: -10.02, lon: 123.89 } } });
+    const film = (id: string, regency: string, source: RateSource, o: { inPrinter: number; shelf: number; daysLeft: number }) =>
+      health(id, regency, (h) => {
+        Object.assign(h.printer.supplies.find((x) => x.kind === 'film')!, { remaining: o.inPrinter, capacity: 1500, levelPercent: Math.round((o.inPrinter / 1500) * 100), daysLeft: o.daysLeft, status: 'ok', rateSource: source });
+        Object.assign(h.stock, { filmRolls: o.shelf, cardsPerDay: 150, rateSource: source });
+        h.printer.model = 'FARGO HDP5000 (simulated)';
+      });
+    const rowsOf = (hs: HealthPayload[]) => {
+      const f = new Fleet();
+      for (const h of hs) f.applyHealth({ province: h.province, regency: h.regency, station: h.station, kind: 'health' }, h, T0);
+      return f.rows(T0, 60_000);
+    };
+    const lender = (source: RateSource) => film('5303-01', '5303', source, { inPrinter: 1500, shelf: 4, daysLeft: 10 });
+    // On its own rate of 150 a day the station is short, and the lender keeps what its own 150 a day needs (2 rolls of 4).
+    const own = lending(rowsOf([film('5371-01', '5371', 'own', { inPrinter: 300, shelf: 0, daysLeft: 2 }), lender('own')]), cfg).filter((x) => x.kind === 'film');
+    expect(own.map((x) => [x.station, x.lenders.map((l) => `${l.station}:${l.spare}`)])).toEqual([['5371-01', ['5303-01:2']]]);
+    // The same figures on the first estimate: nobody is short, and a lender on an estimate keeps one roll.
+    expect(lending(rowsOf([film('5371-01', '5371', 'expected', { inPrinter: 300, shelf: 0, daysLeft: 2 }), lender('own')]), cfg).filter((x) => x.kind === 'film')).toEqual([]);
+    const guessing = lending(rowsOf([film('5371-01', '5371', 'own', { inPrinter: 300, shelf: 0, daysLeft: 2 }), lender('office')]), cfg).filter((x) => x.kind === 'film');
+    expect(guessing.map((x) => x.lenders.map((l) => `${l.station}:${l.spare}`))).toEqual([['5303-01:3']]);
   });
 });
