@@ -112,9 +112,12 @@ export class OfficeRates {
     const h = healthSchema.safeParse(json);
     if (!h.success || h.data.station !== station) return;
     const { stock, printer } = h.data;
+    const at = Date.parse(h.data.ts);
+    // A backlog replayed after an outage arrives live, oldest first: a sample older than the one kept says nothing new.
+    if (peer?.at != null && at < peer.at) return;
     // An agent before rateSource had only its own rate (or none).
     const own = stock.rateSource === 'own' || (stock.rateSource === undefined && stock.cardsPerDay !== null);
-    this.keep(station, { perDay: own && printer.present !== false ? stock.cardsPerDay : null, at: Date.parse(h.data.ts) });
+    this.keep(station, { perDay: own && printer.present !== false ? stock.cardsPerDay : null, at });
   }
 
   private keep(station: string, change: Partial<Peer>): void {

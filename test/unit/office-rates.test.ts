@@ -109,6 +109,16 @@ describe("the office's other printers' rates", () => {
     expect(rates.perPrinter(NOW)).toBeNull();
   });
 
+  it("an older sample than the one kept (a backlog replayed after an outage arrives live, oldest first) does not replace it", () => {
+    const { rates, send } = rig();
+    send('5371-01', 'status', status('5371-01', '5371-DINAS'));
+    send('5371-01', 'health', health('5371-01', 100, 'own', { at: NOW - 60_000 }));
+    send('5371-01', 'health', health('5371-01', 40, 'own', { at: NOW - 3_600_000 }));
+    expect(rates.perPrinter(NOW)).toBe(100);
+    send('5371-01', 'health', health('5371-01', 90, 'own', { at: NOW - 30_000 }));
+    expect(rates.perPrinter(NOW)).toBe(90);
+  });
+
   it('on a connection: subscribes on every session (they are clean), takes what arrives, and lets go when detached', () => {
     const { rates, lines } = rig();
     const connection = new EventEmitter();
