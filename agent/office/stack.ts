@@ -65,7 +65,7 @@ export async function receiveBlanks(store: Store, config: Where, n: number, o: {
 
 export async function receiveRolls(
   store: Store,
-  config: Where & Pick<Config, 'forecast'>,
+  config: Where & { forecast: Pick<Config['forecast'], 'cardsPerSupply'> },
   kind: RollKind,
   n: number,
   o: { lot?: string; transfer?: string; again?: boolean; at?: number },

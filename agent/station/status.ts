@@ -132,6 +132,7 @@ export function formatStatus(r: StatusReport, lang: Lang = 'en', timeZone?: stri
     t({ id: `Stok blangko: ${n(v.blanks.onHand)}`, en: `Blank cards on hand: ${n(v.blanks.onHand)}` }) +
       (v.blanks.onHand === null ? t({ id: ' (catat penerimaan dengan station-agent stock receive)', en: ' (record a delivery with station-agent stock receive)' }) : `, ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(v.blanks.daysLeft))}`),
   );
+  if (v.estimate) lines.push(t(v.estimate.note));
   const u = h.ups;
   lines.push(
     `UPS: ${t(v.ups)} (${u.powerState && u.powerState !== u.status ? `${t({ id: 'UPS sendiri melapor', en: 'the UPS itself says' })}: ${t(upsStatusWords(u.status))}; ` : ''}${t({ id: 'tegangan masuk', en: 'input' })} ${n(u.inputVoltage, ' V')}, ${t({ id: 'beban', en: 'load' })} ${n(u.loadPercent, ' %')})`,

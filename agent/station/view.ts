@@ -37,6 +37,8 @@ export interface StationView {
   verify: { count: number | null; ids: string[] };
   supplies: SupplyLine[];
   blanks: { onHand: number | null; daysLeft: number | null };
+  /** The days left count with a borrowed rate (the station has less than a day of its own use); null when with its own, or none. */
+  estimate: { source: 'office' | 'expected'; cardsPerDay: number; words: Text; note: Text; mark: Text } | null;
   printer: Text;
   /** The printer's error as its driver said it (for a technician; not part of the clerk's words), or null. */
   printerError: string | null;
@@ -102,6 +104,21 @@ function level(s: SupplyPayload): Text {
   });
 }
 
+/** Days left on a borrowed rate, in words: where it comes from and how many cards a day. */
+export function estimateOf(stock: StationBody['stock']): StationView['estimate'] {
+  const source = stock.rateSource;
+  const perDay = stock.cardsPerDay;
+  if ((source !== 'office' && source !== 'expected') || perDay === null) return null;
+  const n = Math.round(perDay);
+  const why: Text = { id: 'stasiun ini belum punya data pemakaian sehari', en: 'this station has less than a day of its own use' };
+  const words: Text =
+    source === 'office'
+      ? { id: `perkiraan dari printer lain di kantor (${n} kartu per hari; ${why.id})`, en: `estimate from the office's other printers (${n} cards a day; ${why.en})` }
+      : { id: `perkiraan awal: ${n} kartu per hari (${why.id})`, en: `first estimate: ${n} cards a day (${why.en})` };
+  const note: Text = { id: `Hari habis di atas memakai ${words.id}.`, en: `The days left above use the ${words.en}.` };
+  return { source, cardsPerDay: perDay, words, note, mark: { id: 'perkiraan', en: 'estimate' } };
+}
+
 /**
  * The view of a snapshot; `stale` says it is not the current state (then nothing is claimed about
  * printing now). Times of day are told in `timeZone`, the station's (default: this PC's).
@@ -133,6 +150,7 @@ export function stationView(h: StationBody, stale = false, timeZone?: string): S
     verify: { count: j.needsVerification, ids: j.needsVerificationIds ?? [] },
     supplies: p.supplies.map((s) => ({ kind: s.kind, name: KIND[s.kind] ?? { id: s.name, en: s.name }, status: s.status, level: level(s), daysLeft: officeDays(s) ?? s.daysLeft, onShelf: rolls(s.kind) })),
     blanks: { onHand: h.stock.blanksOnHand, daysLeft: h.stock.daysLeft },
+    estimate: estimateOf(h.stock),
     printer:
       p.present === false
         ? { id: 'tidak ada printer di PC ini (PC gudang kantor)', en: "no printer at this PC (the office's store PC)" }

@@ -28,6 +28,7 @@ export const WORDS = {
     retireWhy: 'Untuk stasiun yang berhenti untuk selamanya (PC diganti, kantor tutup): barisnya, peringatannya dan metriknya hilang dari dasbor dan topiknya yang tersimpan di broker dikosongkan; riwayat dan bukunya disimpan. Yang dikirimnya kemudian dihitung, tidak dipakai.',
     retireNeedsReason: 'Tulis alasannya dulu, misalnya "PC diganti, stasiun baru 5371-04" (tanpa nama orang).',
     retireConfirm: 'Pensiunkan stasiun {station} untuk selamanya?\nAlasan: {reason}',
+    estimate: 'perkiraan', est_office: 'perkiraan dari printer lain di kantor: stasiun ini belum punya data pemakaian sehari', est_expected: 'perkiraan awal (forecast.expectedCardsPerDay): stasiun ini belum punya data pemakaian sehari',
   },
   en: {
     title: 'e-KTP printing stations', fleet: 'Stations', ranking: 'Output ranking', lending: 'Lending', alerts: 'Alerts',
@@ -57,6 +58,7 @@ export const WORDS = {
     retireWhy: 'For a station stopped for good (its PC replaced, its office closed): its row, alerts and metrics leave the dashboard and its retained topics at the broker are emptied; its history and books are kept. What it sends afterwards is counted, not applied.',
     retireNeedsReason: 'Write the reason first, e.g. "PC replaced, new station 5371-04" (no names of people).',
     retireConfirm: 'Retire station {station} for good?\nReason: {reason}',
+    estimate: 'estimate', est_office: "estimate from the office's other printers: this station has less than a day of its own use", est_expected: 'first estimate (forecast.expectedCardsPerDay): this station has less than a day of its own use',
   },
 };
 

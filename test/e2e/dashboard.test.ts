@@ -69,6 +69,11 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     expect(await row('5303-01').locator('td').nth(1).textContent()).toBe('Kabupaten Timor Tengah Utara');
     await expect.poll(() => row('5371-01').locator('td').first().textContent(), { timeout: 10_000 }).toContain('Dukcapil uji 5371-01');
     expect(await page.locator('#f-regency option[value="5371"]').textContent()).toBe('Kota Kupang');
+    // New stations, none with a day of its own use: days left on the first estimate, marked so.
+    const estimate = row('5303-01').locator('[data-rate-source="expected"]').first();
+    await estimate.waitFor({ timeout: 15_000 });
+    expect(await estimate.textContent()).toBe('perkiraan');
+    expect(await estimate.getAttribute('title')).toMatch(/^perkiraan awal/);
     // The API a provincial script reads has the contract's fields.
     const api = await dash.api<Record<string, unknown>[]>('/api/stations');
     expect(api.map((r) => r.station).sort()).toEqual(STATIONS.map((s) => s.id).sort());

@@ -97,6 +97,16 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     expect(await stock()).toMatchObject({ received: 200, onHand: 200 });
   });
 
+  it('a new station shows days left from its first hour, marked as the first estimate', async () => {
+    // 200 blanks at the first estimate of 150 cards a day (forecast.expectedCardsPerDay): about a day.
+    await expect.poll(() => figure('b-days'), { timeout: 15_000 }).toBe('1 hari (perkiraan)');
+    expect(await figure('blanks-estimate')).toMatch(/^Hari habis di atas memakai perkiraan awal: 150 kartu per hari \(stasiun ini belum punya data pemakaian sehari\)\.$/);
+    expect(await page.locator('#supplies-estimate').isVisible()).toBe(true);
+    expect(await page.locator('#supplies tr[data-kind="ribbon"] td').nth(2).textContent()).toMatch(/^\d+ hari \(perkiraan\)$/);
+    await page.locator('#blanks-card').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'station-2b-first-estimate.png') });
+  });
+
   it('adds records (a NIK is refused) and sees them print', async () => {
     await page.fill('#form-add textarea', 'SYN-0001\nSYN-0002\n3201234567890123');
     await page.click('#form-add button[type=submit]');

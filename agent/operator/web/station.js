@@ -110,17 +110,20 @@ function render() {
     recent.append(tr);
   }
 
+  const est = v?.estimate;
+  const estDays = (d) => days(d) + (est && d !== null && d !== undefined ? ` (${t(est.mark)})` : '');
+  for (const id of ['supplies-estimate', 'blanks-estimate']) Object.assign($(id), { textContent: est ? t(est.note) : '', hidden: !est });
   const supplies = $('supplies');
   supplies.replaceChildren();
   for (const x of v?.supplies ?? []) {
     if (x.kind !== 'ribbon' && x.kind !== 'film') continue;
     const tr = el('tr');
     tr.dataset.kind = x.kind;
-    tr.append(el('td', t(x.name)), el('td', t(x.level)), el('td', days(x.daysLeft)), el('td', x.onShelf === null ? w('notRecorded') : String(x.onShelf)));
+    tr.append(el('td', t(x.name)), el('td', t(x.level)), el('td', estDays(x.daysLeft)), el('td', x.onShelf === null ? w('notRecorded') : String(x.onShelf)));
     supplies.append(tr);
   }
   $('b-onhand').textContent = s.stock.onHand === null ? w('notRecorded') : String(s.stock.onHand);
-  $('b-days').textContent = v ? days(v.blanks.daysLeft) : '–';
+  $('b-days').textContent = v ? estDays(v.blanks.daysLeft) : '–';
   $('b-printed').textContent = String(s.stock.good);
   $('b-spoiled').textContent = String(s.stock.spoiled);
   $('b-since').textContent = s.stock.since ? `${w('since')} ${s.stock.since} ${w('sinceWhy')}` : '';
