@@ -9,6 +9,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { FILE_PATH_MARK } from '../hal/config-fields.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import { schemaMessageId } from './config-messages.js';
 
 /** A configuration file's contents, parsed but not yet validated; {} for an empty file. */
 export function readConfigFile(path: string): unknown {
@@ -93,6 +94,12 @@ const typeId = (t: string) => TYPE_ID[t] ?? t;
 /** A problem whose words are known in both languages: `en` is also its message for the log. */
 const said = (path: string, en: string, id: string): ConfigProblem => ({ path, message: en, text: { en, id } });
 
+/** A schema's own message, in Indonesian too where platform/config-messages.ts has it. */
+function own(path: string, message: string, givenEn: string, givenId: string): ConfigProblem {
+  const id = schemaMessageId(message);
+  return id === undefined ? { path, message: `${message}${givenEn}` } : said(path, `${message}${givenEn}`, `${id}${givenId}`);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   const path = issue.path.map(String).join('.');
   const input = (issue as { input?: unknown }).input;
@@ -118,12 +125,12 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
         const values = options.map((o) => JSON.stringify(o)).join(', ');
         return [said(path, `expected one of ${values}, given ${show(value)}`, `harus salah satu dari ${values}, tertulis ${show(value)}`)];
       }
-      return [{ path, message: `${issue.message}, given ${given}` }];
+      return [own(path, issue.message, `, given ${given}`, `, tertulis ${given}`)];
     }
     case 'too_small':
     case 'too_big': {
       // Bounds on numbers, lengths and lists; a schema's own message (a custom one) stays as written.
-      if (!/^Too (small|big)/.test(issue.message)) return [{ path, message: `${issue.message}; given ${given}` }];
+      if (!/^Too (small|big)/.test(issue.message)) return [own(path, issue.message, `; given ${given}`, `; tertulis ${given}`)];
       const small = issue.code === 'too_small';
       const limit = String(small ? issue.minimum : issue.maximum);
       const strict = issue.inclusive === false;
@@ -138,6 +145,6 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
       return id === undefined ? [{ path, message: `${issue.message}; given ${given}` }] : [said(path, `${issue.message}; given ${given}`, `${id}; tertulis ${given}`)];
     }
     default:
-      return [{ path, message: input === undefined ? issue.message : `${issue.message}; given ${given}` }];
+      return [input === undefined ? own(path, issue.message, '', '') : own(path, issue.message, `; given ${given}`, `; tertulis ${given}`)];
   }
 }
