@@ -9,7 +9,7 @@ import { addStockCommands } from './cli/stock.js';
 import { addStoreCommands } from './cli/store.js';
 import { addSupplyCommands } from './cli/supply.js';
 import { addUpsCommands } from './cli/ups.js';
-import { loadStationFile } from './cli/station-file.js';
+import { loadStationFile, loadStationFilePartly } from './cli/station-file.js';
 import { AgentError, describeError, EXIT } from '../core/errors.js';
 import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
@@ -83,8 +83,10 @@ missing after one was kept), 78 configuration error.`,
     .option('--json', tr({ id: 'cetak JSON: {dataDir, health, ageSeconds, stale, agent}', en: 'print JSON: {dataDir, health, ageSeconds, stale, agent}' }))
     .action(async (opts: { config?: string; json?: boolean }) => {
       const { formatStatus, readStatus } = await import('./station/status.js');
-      const report = await readStatus(loadStationFile(opts.config));
-      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang())}\n`);
+      const config = loadStationFile(opts.config);
+      const report = await readStatus(config);
+      const { zoneOf } = await import('./office/days.js');
+      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang(), zoneOf(config.station))}\n`);
     });
 
   subcommand(
@@ -99,12 +101,18 @@ missing after one was kept), 78 configuration error.`,
     .addOption(configOption())
     .option('--json', tr({ id: 'cetak laporan sebagai JSON: {status, checks: [{id, status, title, facts, hint}]}', en: 'print the report as JSON: {status, checks: [{id, status, title, facts, hint}]}' }))
     .option('--publish', tr({ id: 'juga terbitkan laporan, tersimpan (retained), di topik diagnostics stasiun', en: "also publish the report, retained, on the station's diagnostics topic" }))
-    .addHelpText('after', tr({ id: '\nKode keluar: 0 semua lulus, 1 ada peringatan, 2 ada kegagalan. Bisa dipakai baik agen berjalan maupun tidak.', en: '\nExit codes: 0 all passed, 1 warnings, 2 failures. Usable whether or not the agent runs.' }))
+    .addHelpText(
+      'after',
+      tr({
+        id: '\nKode keluar: 0 semua lulus, 1 ada peringatan, 2 ada kegagalan. Bisa dipakai baik agen berjalan maupun tidak: selama agen berjalan, printer dan UPS dibaca dari bacaan terakhir agen, tidak dibuka kedua kalinya. Bagian konfigurasi yang salah disebut beserta yang harus ditulis; pemeriksaan lain tetap berjalan.',
+        en: "\nExit codes: 0 all passed, 1 warnings, 2 failures. Usable whether or not the agent runs: while it runs, the printer and the UPS are read from the agent's last reading, never opened a second time. A wrong section of the configuration is named with what to write there; the other checks still run.",
+      }),
+    )
     .action(async (opts: { config?: string; json?: boolean; publish?: boolean }) => {
       const { diagnose, formatReport, publishReport } = await import('./diagnose/run.js');
       const tty = process.stderr.isTTY === true && !opts.json;
       // The station's language counts too, so the report's language is read after its file.
-      const { report, config } = await diagnose(opts.config, () => cliLang(), loadStationFile, (r) => {
+      const { report, config } = await diagnose(opts.config, () => cliLang(), loadStationFilePartly, (r) => {
         if (tty) process.stderr.write(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)\n`);
       });
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report, process.stdout.isTTY === true)}\n`);
@@ -112,6 +120,8 @@ missing after one was kept), 78 configuration error.`,
         await publishReport(config, opts.config ?? '(demo defaults)', report).catch((err: Error) =>
           process.stderr.write(`station-agent: ${tr({ id: 'laporan tidak terbit', en: 'the report was not published' })}: ${err.message}\n`),
         );
+      } else if (opts.publish) {
+        process.stderr.write(`station-agent: ${tr({ id: 'laporan tidak terbit: konfigurasinya salah (lihat di atas)', en: 'the report was not published: the configuration is wrong (see above)' })}\n`);
       }
       process.exitCode = report.status === 'pass' ? 0 : report.status === 'warn' ? 1 : 2;
     });

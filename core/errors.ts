@@ -61,7 +61,18 @@ export function unreachable(value: never): never {
 /** One problem in a configuration file, named by its dotted path. */
 export interface ConfigProblem {
   path: string;
+  /** What is wrong, in English (the log's language). */
   message: string;
+  /** What is wrong in both languages, where the reader's words are known; else `message` is said. */
+  text?: Text;
+  /** What to write there instead, when the problem is a whole section (missing, or no driver of its family). */
+  write?: Text;
+}
+
+/** The problems as a list for a person, in `lang`: each key, what is wrong, and what to write. */
+export function problemLines(problems: readonly ConfigProblem[], lang: Lang): string {
+  const top: Text = { id: '(seluruh berkas)', en: '(top level)' };
+  return problems.map((p) => `  - ${p.path || top[lang]}: ${p.text?.[lang] ?? p.message}${p.write ? `\n    ${p.write[lang]}` : ''}`).join('\n');
 }
 
 export class ConfigError extends AgentError {
@@ -69,10 +80,13 @@ export class ConfigError extends AgentError {
   readonly source: string;
 
   constructor(source: string, problems: ConfigProblem[]) {
-    const lines = problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`);
+    const n = problems.length;
     super(
       'config-invalid',
-      `Configuration ${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
+      {
+        id: `Ada ${n} masalah di konfigurasi ${source}:\n${problemLines(problems, 'id')}`,
+        en: `Configuration ${source} has ${n} problem${n === 1 ? '' : 's'}:\n${problemLines(problems, 'en')}`,
+      },
       {
         hint: {
           id: 'Perbaiki kunci yang disebut di atas; panduan: README.md "Configuration". Tanpa --config, demo simulasi yang berjalan.',

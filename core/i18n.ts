@@ -41,3 +41,55 @@ export function langInArgv(argv: readonly string[]): Lang | undefined {
   }
   return undefined;
 }
+
+/**
+ * Where a person reads words. The command line names its commands and their --flags; the station
+ * page is the clerk's whole tool, so its words point at the control beside them, never at a
+ * command (a clerk does not type one).
+ */
+export type Surface = 'cli' | 'page';
+
+/** Words that name a command or a flag, with what the station page says instead (`page`). */
+export interface Said extends Text {
+  page?: Text;
+}
+
+/** The command line's words, and the station page's. */
+export function bySurface(cli: Text, page: Text): Said {
+  return { id: cli.id, en: cli.en, page };
+}
+
+/** Words as `surface` shows them. */
+export function wordsOn(s: Said, surface: Surface): Text {
+  return surface === 'page' && s.page ? s.page : { id: s.id, en: s.en };
+}
+
+/** The same change made to the words of both surfaces (a sentence added, say). */
+export function mapSaid(s: Said, f: (t: Text) => Text): Said {
+  const cli = f({ id: s.id, en: s.en });
+  return s.page ? bySurface(cli, f(s.page)) : cli;
+}
+
+/** A field as each surface names it: the command line's flag (`--to`), the page's label. */
+export interface Field {
+  cli: string;
+  page: Text;
+}
+
+/** Words about one field, opened by its name as each surface calls it. */
+export function aboutField(f: Field, words: Text): Said {
+  return bySurface({ id: `${f.cli}: ${words.id}`, en: `${f.cli}: ${words.en}` }, { id: `${f.page.id}: ${words.id}`, en: `${f.page.en}: ${words.en}` });
+}
+
+const isText = (v: unknown): v is Text => typeof v === 'object' && v !== null && typeof (v as Text).id === 'string' && typeof (v as Text).en === 'string';
+
+/**
+ * A value on its way to the station page (an answer, the view), with every Said in it in its
+ * page words. The page's server sends nothing that has not been through here.
+ */
+export function forPage<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x: unknown) => forPage(x)) as T;
+  if (typeof v !== 'object' || v === null) return v;
+  if (isText(v) && isText((v as Said).page)) return wordsOn(v, 'page') as T;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, forPage(x)])) as T;
+}

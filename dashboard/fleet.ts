@@ -91,6 +91,8 @@ export interface StationRow {
   goodToday: number | null;
   spoiledToday: number | null;
   cardsPerDay: number | null;
+  /** Where cardsPerDay and the days left come from (health's stock.rateSource): office and expected are estimates; null when not said. */
+  rateSource: 'own' | 'office' | 'expected' | null;
   alerts: string[];
   /** Trouble seen before the station raises it: a supply inside its lead time, on battery, a growing queue, not seen. */
   trouble: Trouble[];
@@ -119,7 +121,8 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
   const alerts = h ? [...h.alerts].sort() : [];
   const supplies = { ribbon: supplyCell(h, 'ribbon'), film: supplyCell(h, 'film'), blanks: supplyCell(h, 'blanks') };
   const trouble: Trouble[] = [];
-  if (h && ctx.leadDays) {
+  // Days left on an estimate (a station's first day) are shown, marked, but are no trouble: as at the station.
+  if (h && ctx.leadDays && h.stock.rateSource !== 'office' && h.stock.rateSource !== 'expected') {
     for (const k of WATCHED_KINDS) {
       const c = supplies[k];
       if (c.status !== 'empty' && c.daysLeft !== null && c.daysLeft <= ctx.leadDays[k] && !alerts.includes(`supply.${k}.low`)) trouble.push(`supply.${k}.soon`);
@@ -168,6 +171,7 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
     goodToday: h?.jobs.goodToday ?? null,
     spoiledToday: h?.jobs.spoiledToday ?? null,
     cardsPerDay: h?.stock.cardsPerDay ?? null,
+    rateSource: h?.stock.rateSource ?? null,
     alerts,
     trouble,
     installIds: installs,

@@ -58,7 +58,7 @@ export class Retirement {
   async retire(station: string, reason: unknown): Promise<Retired> {
     if (!STATION.test(station)) throw new HttpError(400, { id: `stasiun: harus id berisi huruf, angka, ".", "_" atau "-", diberikan ${JSON.stringify(station).slice(0, 80)}`, en: `station: expected an id of letters, digits, ".", "_" or "-", given ${JSON.stringify(station).slice(0, 80)}` });
     if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 200) {
-      throw new HttpError(400, { id: 'reason: harus teks 3 sampai 200 karakter, misalnya "PC diganti, stasiun baru 5371-04" (tanpa nama orang)', en: 'reason: expected text of 3 to 200 characters, e.g. "PC replaced, new station 5371-04" (no names of people)' });
+      throw new HttpError(400, { id: 'alasan: harus teks 3 sampai 200 karakter, misalnya "PC diganti, stasiun baru 5371-04" (tanpa nama orang)', en: 'reason: expected text of 3 to 200 characters, e.g. "PC replaced, new station 5371-04" (no names of people)' });
     }
     const entry = this.d.fleet.entries.get(station);
     const known = entry !== undefined || (await this.d.store.events(1, station)).length > 0;

@@ -17,7 +17,7 @@ import type { Api } from './api.js';
 import type { PublicStock } from './public-stock.js';
 import { Raw } from './raw.js';
 
-const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js' };
+const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js', '/retire.js': 'retire.js' };
 const PAGES = new Set(['/reconciliation', '/request', '/nation', '/allocation']);
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 /** An acknowledgement's body is a few words. */
@@ -154,8 +154,8 @@ export class DashboardServer {
 }
 
 function loginPage(error: string): string {
-  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Dasbor e-KTP: masuk</title><link rel="stylesheet" href="/app.css"></head>
-<body class="login"><form method="post" action="/login"><h1>Dasbor stasiun cetak e-KTP</h1>
+  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Dasbor KTP-el: masuk</title><link rel="stylesheet" href="/app.css"></head>
+<body class="login"><form method="post" action="/login"><h1>Dasbor stasiun cetak KTP-el</h1>
 <label>Token akses / access token <input type="password" name="token" autofocus></label>
 <button type="submit">Masuk / Sign in</button><p class="error">${error}</p></form></body></html>`;
 }

@@ -100,9 +100,16 @@ export function distance(cfg: Pick<DashboardSection, 'regencies'>, from: string,
   return a && b ? Math.round(haversineKm(a, b)) : null;
 }
 
+/**
+ * A station's own cards a day; null on its first day, while it counts with a borrowed rate (its
+ * office's or the first estimate): rolls and blanks are not moved on a guess.
+ */
+const estimated = (r: StationRow) => r.rateSource === 'office' || r.rateSource === 'expected';
+const ownRate = (r: StationRow): number | null => (estimated(r) ? null : r.cardsPerDay);
+
 function needs(r: StationRow, kind: WatchedKind, lead: number): boolean {
   const c = r.supplies[kind];
-  return c.status === 'empty' || (c.daysLeft !== null && c.daysLeft <= lead);
+  return c.status === 'empty' || (!estimated(r) && c.daysLeft !== null && c.daysLeft <= lead);
 }
 
 /** A roll's cards: its capacity where the printer says one (a 0 or nonsense is not one), else the default. */
@@ -118,7 +125,7 @@ const cardsPerRoll = (r: StationRow, kind: 'ribbon' | 'film') => {
  */
 function spareOf(r: StationRow, kind: WatchedKind, keepDays: number): number {
   if (r.stale) return 0;
-  const perDay = r.cardsPerDay;
+  const perDay = ownRate(r);
   if (kind === 'blanks') {
     if (r.blanksOnHand === null || perDay === null) return 0;
     return Math.max(0, r.blanksOnHand - Math.ceil(perDay * keepDays));
@@ -133,7 +140,7 @@ function spareOf(r: StationRow, kind: WatchedKind, keepDays: number): number {
 
 /** What a station in need lacks to last its lead time and reserve; null when its use is not known. */
 function needOf(r: StationRow, kind: WatchedKind, keepDays: number): number | null {
-  const perDay = r.cardsPerDay;
+  const perDay = ownRate(r);
   if (perDay === null) return null;
   if (kind === 'blanks') return Math.max(0, Math.ceil(perDay * keepDays - (r.blanksOnHand ?? 0)));
   const per = cardsPerRoll(r, kind);

@@ -24,6 +24,12 @@ export interface SecretFile {
   file: string | undefined;
 }
 
+/** A section to copy into the configuration file, and which station it is for. */
+export interface DriverExample {
+  section: string;
+  for: Text;
+}
+
 /** The same wait for every driver that does not say otherwise: its first reading after start. */
 export const FIRST_READING_MS = 5000;
 
@@ -43,6 +49,11 @@ export interface DriverSpec<S extends SectionSchema, D, C extends object = objec
   schema: S;
   /** What people read for this driver (`printer test`, diagnose): what it is and where. */
   label(section: z.infer<S>): Text;
+  /**
+   * The smallest section that works, as a person writes it in YAML (`{driver: none}`), and the
+   * station it is for: said when the family's section is missing or names no driver of it.
+   */
+  example: DriverExample;
   /** Longest wait for its first reading after start; FIRST_READING_MS when left out. */
   firstReadingMs?: number;
   /** The secret files its section names, checked for who may read them. */
@@ -60,6 +71,7 @@ export function defineDriver<S extends SectionSchema, D, C extends object = obje
 interface TableLine<D, C extends object = object> {
   schema: SectionSchema;
   label(section: never): Text;
+  example: DriverExample;
   firstReadingMs?: number;
   secretFiles?(section: never): SecretFile[];
   can: C;

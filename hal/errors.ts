@@ -23,6 +23,16 @@ export class HalError extends AgentError {
   }
 }
 
+/** print()'s rejection for a card the printer spoiled (code aborted), with the printer's keywords for why: media-jam, cover-open ... */
+export class CardSpoiledError extends HalError {
+  constructor(
+    readonly reasons: string[],
+    message: Words,
+  ) {
+    super('aborted', message);
+  }
+}
+
 /**
  * The code of `err` if it is a HalError whose code is one of `codes`; else `otherwise`, the
  * safe reading of an error the interface does not define (a bug, a timeout from outside).

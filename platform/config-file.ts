@@ -9,6 +9,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { FILE_PATH_MARK } from '../hal/config-fields.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import { schemaMessageId } from './config-messages.js';
 
 /** A configuration file's contents, parsed but not yet validated; {} for an empty file. */
 export function readConfigFile(path: string): unknown {
@@ -16,14 +17,17 @@ export function readConfigFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(path, [{ path: '', message: `cannot read the file: ${(err as Error).message}` }]);
+    const why = (err as Error).message;
+    throw new ConfigError(path, [{ path: '', message: `cannot read the file: ${why}`, text: { en: `cannot read the file: ${why}`, id: `berkas tidak bisa dibaca: ${why}` } }]);
   }
   let raw: unknown;
   try {
     raw = parseYaml(text, { prettyErrors: true });
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
-    throw new ConfigError(path, [{ path: '', message: `not valid YAML or JSON${where}: ${(err as Error).message.split('\n')[0]}` }]);
+    const line = err instanceof YAMLParseError && err.linePos ? err.linePos[0].line : undefined;
+    const what = (err as Error).message.split('\n')[0] ?? '';
+    const en = `not valid YAML or JSON${line === undefined ? '' : ` at line ${line}`}: ${what}`;
+    throw new ConfigError(path, [{ path: '', message: en, text: { en, id: `bukan YAML atau JSON yang sah${line === undefined ? '' : ` di baris ${line}`}: ${what}` } }]);
   }
   return raw ?? {};
 }
@@ -83,26 +87,64 @@ function show(value: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+/** zod's type names, as a technician reads them in Indonesian. */
+const TYPE_ID: Record<string, string> = { object: 'objek (bagian berisi kunci)', string: 'teks', number: 'angka', int: 'bilangan bulat', boolean: 'true atau false', array: 'daftar', record: 'objek' };
+const typeId = (t: string) => TYPE_ID[t] ?? t;
+
+/** A problem whose words are known in both languages: `en` is also its message for the log. */
+const said = (path: string, en: string, id: string): ConfigProblem => ({ path, message: en, text: { en, id } });
+
+/** A schema's own message, in Indonesian too where platform/config-messages.ts has it. */
+function own(path: string, message: string, givenEn: string, givenId: string): ConfigProblem {
+  const id = schemaMessageId(message);
+  return id === undefined ? { path, message: `${message}${givenEn}` } : said(path, `${message}${givenEn}`, `${id}${givenId}`);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   const path = issue.path.map(String).join('.');
   const input = (issue as { input?: unknown }).input;
+  const given = show(input);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((k) => ({ path: path ? `${path}.${k}` : k, message: 'unknown key; check its spelling against the configuration reference' }));
+      return issue.keys.map((k) => said(path ? `${path}.${k}` : k, 'unknown key; check its spelling against the configuration reference', 'kunci tidak dikenal; periksa ejaannya di rujukan konfigurasi (docs/configuration.md)'));
     case 'invalid_type':
-      return [{ path, message: input === undefined ? `missing; expected ${issue.expected}` : `expected ${issue.expected}, given ${show(input)}` }];
-    case 'invalid_value':
-      return [{ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, given ${show(input)}` }];
+      return [
+        input === undefined
+          ? said(path, `missing; expected ${issue.expected}`, `tidak ada; harus ${typeId(issue.expected)}`)
+          : said(path, `expected ${issue.expected}, given ${given}`, `harus ${typeId(issue.expected)}, tertulis ${given}`),
+      ];
+    case 'invalid_value': {
+      const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      return [said(path, `expected one of ${values}, given ${given}`, `harus salah satu dari ${values}, tertulis ${given}`)];
+    }
     case 'invalid_union': {
       const discriminator = (issue as { discriminator?: string }).discriminator;
       const options = (issue as { options?: unknown[] }).options;
       if (discriminator && options) {
-        const given = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[discriminator] : input;
-        return [{ path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, given ${show(given)}` }];
+        const value = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[discriminator] : input;
+        const values = options.map((o) => JSON.stringify(o)).join(', ');
+        return [said(path, `expected one of ${values}, given ${show(value)}`, `harus salah satu dari ${values}, tertulis ${show(value)}`)];
       }
-      return [{ path, message: `${issue.message}, given ${show(input)}` }];
+      return [own(path, issue.message, `, given ${given}`, `, tertulis ${given}`)];
+    }
+    case 'too_small':
+    case 'too_big': {
+      // Bounds on numbers, lengths and lists; a schema's own message (a custom one) stays as written.
+      if (!/^Too (small|big)/.test(issue.message)) return [own(path, issue.message, `; given ${given}`, `; tertulis ${given}`)];
+      const small = issue.code === 'too_small';
+      const limit = String(small ? issue.minimum : issue.maximum);
+      const strict = issue.inclusive === false;
+      const id =
+        issue.origin === 'number' || issue.origin === 'int'
+          ? `${small ? 'terlalu kecil' : 'terlalu besar'}: harus ${small ? (strict ? '>' : '>=') : strict ? '<' : '<='}${limit}`
+          : issue.origin === 'string'
+            ? `${small ? 'terlalu pendek: paling sedikit' : 'terlalu panjang: paling banyak'} ${limit} karakter`
+            : issue.origin === 'array'
+              ? `${small ? 'terlalu sedikit: paling sedikit' : 'terlalu banyak: paling banyak'} ${limit} butir`
+              : undefined;
+      return id === undefined ? [{ path, message: `${issue.message}; given ${given}` }] : [said(path, `${issue.message}; given ${given}`, `${id}; tertulis ${given}`)];
     }
     default:
-      return [{ path, message: input === undefined ? issue.message : `${issue.message}; given ${show(input)}` }];
+      return [input === undefined ? own(path, issue.message, '', '') : own(path, issue.message, `; given ${given}`, `; tertulis ${given}`)];
   }
 }

@@ -23,6 +23,7 @@ export const HOLD_CODES = [
   'on_battery_unknown',
   'on_battery_short',
   'claim_waiting',
+  'printer_resting',
 ] as const;
 export type HoldCode = (typeof HOLD_CODES)[number];
 

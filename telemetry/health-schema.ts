@@ -7,6 +7,19 @@ import { finite, nullableNumber, seq, station, TEXT, ts } from './payload-parts.
 
 const reason = z.string().max(TEXT).nullable().describe('why the readings are null or the state unknown; null when read fine');
 
+/** Where a forecast's cards a day come from: the station's own use, its office's other printers, or the configured first estimate. */
+export const RATE_SOURCES = ['own', 'office', 'expected'] as const;
+export type RateSource = (typeof RATE_SOURCES)[number];
+// Optional in the schema (this agent always sends it) so health from older agents, whose rates were all their own, still validates.
+const rateSource = (what: string) =>
+  z
+    .enum(RATE_SOURCES)
+    .nullable()
+    .optional()
+    .describe(
+      `where the cards a day behind ${what} come from: own (a day or more of this station's own use), office (the mean of the office's other printers' own rates, until this station has a day of its own: an estimate), expected (forecast.expectedCardsPerDay, when no other printer of the office is heard: a first estimate); null where there is no forecast`,
+    );
+
 export const supplySchema = z.object({
   kind: z.enum(SUPPLY_KINDS),
   name: z.string().max(TEXT),
@@ -16,6 +29,7 @@ export const supplySchema = z.object({
   status: z.enum(SUPPLY_STATUSES),
   daysLeft: nullableNumber.describe('days until it runs out at the recent rate of cards a day; null when it cannot be told (see daysLeftReason)'),
   daysLeftReason: z.string().max(TEXT).nullable().describe('why daysLeft is null (no level, still learning, no use lately); null when it is given'),
+  rateSource: rateSource('daysLeft'),
   // Optional in the schema (this agent always sends it) so health from older agents still validates.
   source: z
     .enum(['printer', 'counted'])
@@ -89,7 +103,8 @@ export const healthSchema = z.object({
     blanksOnHand: nullableNumber.describe('from the blank-card ledger; null until one is kept'),
     daysLeft: nullableNumber.describe('days the office blank stock (shelf and hopper) lasts at the recent rate; null with daysLeftReason when it cannot be told'),
     daysLeftReason: z.string().max(TEXT).nullable(),
-    cardsPerDay: nullableNumber.describe('cards through the printer a day over the forecast window; null while learning'),
+    cardsPerDay: nullableNumber.describe('cards through the printer a day over the forecast window; until a day of its own, an estimate (see rateSource); null while learning with no estimate'),
+    rateSource: rateSource('cardsPerDay and the days left of the stock (daysLeft, ribbonDaysLeft, filmDaysLeft)'),
     ribbonRolls: nullableNumber.optional().describe('ribbon rolls on the shelf (the supply ledger); null until one is recorded'),
     filmRolls: nullableNumber.optional().describe('retransfer film rolls on the shelf (the supply ledger); null until one is recorded'),
     ribbonDaysLeft: nullableNumber
@@ -129,6 +144,10 @@ export const healthSchema = z.object({
       .optional()
       .describe('why no card could start now, as a code, even with nothing waiting (held is raised only while work waits); null when one could'),
     utilisation: nullableNumber.describe('share of the last hour the printer printed while work waited; null without work'),
+    resumesAt: ts
+      .nullable()
+      .optional()
+      .describe("while the printer rests (printer.rest), when it resumes: the agent's monotonic deadline as wall time (RFC 3339 UTC) when the sample was taken; null when not resting, absent from agents before it"),
   }),
   telemetry: z.object({
     connected: z.boolean().describe('an MQTT session is up now'),

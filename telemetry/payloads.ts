@@ -15,7 +15,8 @@ import { finite, seq, station, TEXT, ts } from './payload-parts.js';
 export { ALERT_CODES, COMMAND_NAMES, HOLD_CODES, SEVERITIES, UPS_ALARM_CODES } from './codes.js';
 export type { AlertCode, HoldCode, Severity } from './codes.js';
 export { dailySchema, officeEntrySchema } from './account-schemas.js';
-export { healthSchema, supplySchema } from './health-schema.js';
+export { healthSchema, RATE_SOURCES, supplySchema } from './health-schema.js';
+export type { RateSource } from './health-schema.js';
 
 export const eventSchema = z.object({
   schema: z.literal('station.event/1'),

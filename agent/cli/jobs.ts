@@ -5,6 +5,7 @@ import { AgentError, EXIT } from '../../core/errors.js';
 import { JOB_STATES, type JobState } from '../jobs/job.js';
 import { JobRepo } from '../jobs/repo.js';
 import { addClaimed } from '../jobs/add.js';
+import { noteWords } from '../jobs/notes.js';
 import { heldBy, STATE_WORDS } from '../jobs/words.js';
 import { withClaims } from './claims.js';
 import { configOption, iso, out, withStore, subcommand } from './common.js';
@@ -68,7 +69,7 @@ export function addJobsCommands(program: Command, version: string): void {
     .addOption(configOption())
     .option('--state <state>', tr({ id: `hanya pekerjaan dengan status ini (${JOB_STATES.join(', ')})`, en: `only jobs in this state (${JOB_STATES.join(', ')})` }), jobState)
     .option('--since <when>', tr({ id: 'hanya yang berubah sejak: tanggal (2026-11-25), waktu, atau jam ke belakang (6h)', en: 'only those changed since: a day (2026-11-25), a time, or hours back (6h)' }), (v: string) => sinceMoment(v))
-    .option('--json', tr({ id: 'larik JSON berisi {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt}', en: 'a JSON array of {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt}' }))
+    .option('--json', tr({ id: 'larik JSON berisi {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt, note: {code, ...}}', en: 'a JSON array of {recordId, state, fetchAttempts, agentJobId, printerJobId, lastError, createdAt, updatedAt, claimedBy, claimedAt, note: {code, ...}}' }))
     .action(async (opts: { config?: string; json?: boolean; state?: JobState; since?: number }) => {
       const list = await withStore(opts.config, (s) => new JobRepo(s.db).list({ state: opts.state, sinceMs: opts.since }));
       if (opts.json) {
@@ -85,7 +86,7 @@ export function addJobsCommands(program: Command, version: string): void {
       }
       out(`${tr({ id: 'REKAMAN', en: 'RECORD' }).padEnd(24)} ${tr({ id: 'STATUS', en: 'STATE' }).padEnd(16)} ${tr({ id: 'BERUBAH (UTC)', en: 'CHANGED (UTC)' }).padEnd(24)} ${tr({ id: 'CATATAN', en: 'NOTE' })}`);
       for (const j of list) {
-        const note = j.state === 'refused' && j.claimedBy ? tr(heldBy(j.claimedBy, j.claimedAt)) : (j.lastError ?? '');
+        const note = j.state === 'refused' && j.claimedBy ? tr(heldBy(j.claimedBy, j.claimedAt)) : j.note ? tr(noteWords(j.note)) : '';
         out(`${j.recordId.padEnd(24)} ${tr(STATE_WORDS[j.state]).padEnd(16)} ${iso(j.updatedAt).padEnd(24)} ${note}`.trimEnd());
       }
     });
@@ -103,7 +104,7 @@ export function addJobsCommands(program: Command, version: string): void {
       if (events.length === 0 || !job) {
         throw new AgentError('job-unknown', { id: `tidak ada pekerjaan untuk rekaman ${id}`, en: `no job for record ${id}` }, { hint: { id: 'Lihat daftarnya dengan: station-agent jobs list', en: 'See station-agent jobs list.' }, exitCode: EXIT.usage });
       }
-      for (const e of events) out(`${iso(e.at)}  ${(e.from ?? '-').padEnd(18)} -> ${e.to.padEnd(18)} ${e.reason}`);
+      for (const e of events) out(`${iso(e.at)}  ${(e.from ? tr(STATE_WORDS[e.from]) : '-').padEnd(16)} -> ${tr(STATE_WORDS[e.to]).padEnd(16)} ${tr(noteWords(e.note))}`);
       if (job.state === 'needs_verification') {
         const { askPrinter, printerViewText } = await import('../jobs/printer-view.js');
         out('');
@@ -118,18 +119,25 @@ export function addJobsCommands(program: Command, version: string): void {
     .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
     .option('--printed', tr({ id: 'kartu keluar dengan baik', en: 'the card came out right' }))
     .option('--not-printed', tr({ id: 'tidak ada kartu yang keluar: cetak lagi', en: 'no card came out: print it again' }))
-    .option('--spoiled', tr({ id: 'kartu keluar tetapi tidak bisa dipakai (dihitung sebagai blanko rusak)', en: 'a card came out but is unusable (it counts as a spoiled blank)' }))
+    .option('--spoiled', tr({ id: 'kartu keluar tetapi tidak bisa dipakai (dihitung sebagai blangko rusak)', en: 'a card came out but is unusable (it counts as a spoiled blank)' }))
+    .option('--reason <r>', tr({ id: 'dengan --spoiled: mengapa kartu tidak bisa dipakai, misalnya "macet" (tetap di stasiun ini)', en: 'with --spoiled: why the card cannot be used, for example "jammed" (kept at this station)' }))
+    .addOption(
+      new Option('--code <c>', tr({ id: 'dengan --spoiled: kode alasan yang dihitung provinsi; tanpanya dibaca dari alasannya (tanpa alasan: `other`)', en: 'with --spoiled: the reason code the province counts; without it, read from the reason (no reason: other)' })).choices(SPOIL_CODES),
+    )
     .addOption(configOption())
-    .action(async (id: string, opts: { config?: string; printed?: boolean; notPrinted?: boolean; spoiled?: boolean }) => {
+    .action(async (id: string, opts: { config?: string; printed?: boolean; notPrinted?: boolean; spoiled?: boolean; reason?: string; code?: SpoilCode }) => {
       const chosen = [opts.printed && 'printed', opts.notPrinted && 'not-printed', opts.spoiled && 'spoiled'].filter(Boolean) as ('printed' | 'not-printed' | 'spoiled')[];
       if (chosen.length !== 1) throw new AgentError('usage', { id: 'berikan tepat satu dari --printed, --not-printed atau --spoiled', en: 'give exactly one of --printed, --not-printed or --spoiled' }, { exitCode: EXIT.usage });
-      const state = await withStore(opts.config, (s) => new JobRepo(s.db).verify(id, chosen[0] ?? 'printed'));
+      if (!opts.spoiled && (opts.reason !== undefined || opts.code !== undefined)) {
+        throw new AgentError('usage', { id: '--reason dan --code hanya untuk --spoiled', en: '--reason and --code go with --spoiled only' }, { exitCode: EXIT.usage });
+      }
+      const state = await withStore(opts.config, (s) => new JobRepo(s.db).verify(id, chosen[0] ?? 'printed', { reason: opts.reason, code: opts.code }));
       out(`${id}: ${tr(STATE_WORDS[state])}${state === 'queued' ? tr({ id: ' (akan dicetak lagi)', en: ' (it will be printed again)' }) : ''}`);
     });
 
   jobs
     .command('spoil')
-    .description(tr({ id: 'tandai kartu yang sudah tercetak sebagai rusak (luntur, jatuh, salah potong); lalu jobs add ID mencetaknya ulang', en: 'mark a printed card spoiled (smudged, dropped, miscut); then jobs add ID prints it again' }))
+    .description(tr({ id: 'tandai kartu yang sudah tercetak sebagai rusak (luntur, jatuh, salah potong); lalu `jobs add ID` mencetaknya ulang', en: 'mark a printed card spoiled (smudged, dropped, miscut); then jobs add ID prints it again' }))
     .argument('<id>', tr({ id: 'id rekaman', en: 'record id' }))
     .requiredOption('--reason <r>', tr({ id: 'mengapa kartu tidak bisa dipakai, misalnya "tinta luntur" (tetap di stasiun ini)', en: 'why the card cannot be used, for example "smudged" (kept at this station)' }))
     .addOption(
@@ -138,7 +146,7 @@ export function addJobsCommands(program: Command, version: string): void {
     .addOption(configOption())
     .action(async (id: string, opts: { reason: string; code?: SpoilCode; config?: string }) => {
       await withStore(opts.config, (s) => new JobRepo(s.db).spoil(id, opts.reason, opts.code));
-      out(tr({ id: `${id}: rusak, tercatat di buku kartu blanko. Cetak ulang dengan: station-agent jobs add ${id}`, en: `${id}: spoiled, posted to the blank-card ledger. Print it again with: station-agent jobs add ${id}` }));
+      out(tr({ id: `${id}: rusak, tercatat di buku kartu blangko. Cetak ulang dengan: station-agent jobs add ${id}`, en: `${id}: spoiled, posted to the blank-card ledger. Print it again with: station-agent jobs add ${id}` }));
     });
 
   jobs

@@ -21,7 +21,7 @@ import { cliLang, tr } from './lang.js';
 export function bookOf(store: Store, config: Pick<Config, 'station' | 'office'>): OfficeBook {
   if (!config.office.store) {
     throw usage(
-      { id: 'office.store: PC ini tidak mencatat buku gudang kantor; perintah office dijalankan di PC gudang', en: "office.store: this PC does not keep the office's store book; office commands run at the store PC" },
+      { id: 'office.store: PC ini tidak mencatat buku gudang kantor; perintah `office` dijalankan di PC gudang', en: "office.store: this PC does not keep the office's store book; office commands run at the store PC" },
       { id: 'Jalankan di PC gudang, atau setel office.store: true di sini bila PC ini yang mencatat gudang.', en: 'Run it at the store PC, or set office.store: true here if this PC keeps the store.' },
     );
   }
@@ -161,7 +161,7 @@ export function addOfficeCommands(program: Command, version: string): void {
   office
     .command('correct')
     .description(tr({ id: 'batalkan entri gudang yang keliru dengan entri pembalik (buku tidak pernah diubah)', en: "undo a mistaken entry of the store's book with a reversing entry (the book is never edited)" }))
-    .argument('<entry>', tr({ id: 'nomor entri, dari office show', en: 'entry number, from office show' }), (v: string) => wholeNumber(v.replace(/^#/, '')))
+    .argument('<entry>', tr({ id: 'nomor entri, dari `office show`', en: 'entry number, from office show' }), (v: string) => wholeNumber(v.replace(/^#/, '')))
     .requiredOption('--reason <r>', tr({ id: 'mengapa entri itu keliru', en: 'why the entry was wrong' }))
     .option('--json', tr({ id: 'cetak {entry, corrects, onHand}', en: 'print {entry, corrects, onHand}' }))
     .addOption(configOption())

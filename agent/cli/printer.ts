@@ -119,7 +119,7 @@ async function selfTest(opts: { config?: string; print?: boolean; json?: boolean
         say(`${tr({ id: 'kartu uji tercetak', en: 'test card printed' })}: ${tr({ id: 'pekerjaan printer', en: 'printer job' })} ${report.printed.printerJobId}`);
         say(
           tr({
-            id: 'Kartu ini memakai satu blanko yang tidak tercatat di buku stok: hitung ulang stok (station-agent stock count N --reason "kartu uji printer").',
+            id: 'Kartu ini memakai satu blangko yang tidak tercatat di buku stok: hitung ulang stok (station-agent stock count N --reason "kartu uji printer").',
             en: 'It used one blank the stock ledger does not know of: count the stock again (station-agent stock count N --reason "printer test card").',
           }),
         );
@@ -150,7 +150,7 @@ export function addPrinterCommands(program: Command, version: string): void {
       }),
     )
     .addOption(configOption())
-    .option('--print', tr({ id: 'lalu cetak satu kartu uji yang jelas bukan KTP (memakai satu blanko)', en: 'then print one test card that is plainly not an e-KTP (it uses one blank)' }))
+    .option('--print', tr({ id: 'lalu cetak satu kartu uji yang jelas bukan KTP (memakai satu blangko)', en: 'then print one test card that is plainly not an e-KTP (it uses one blank)' }))
     .option('--json', tr({ id: 'cetak hasil sebagai JSON: {driver, printer, reading, error, hint, printed, printError}', en: 'print the result as JSON: {driver, printer, reading, error, hint, printed, printError}' }))
     .addHelpText('after', tr(EXIT_CODES))
     .action(async (opts: { config?: string; print?: boolean; json?: boolean }) => {

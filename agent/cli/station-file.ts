@@ -5,6 +5,7 @@
  */
 import { dashboardSectionSchema } from '../../dashboard/section.js';
 import { loadConfig } from '../config/load.js';
+import { loadPartly, type LoadedConfig } from '../config/partial.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { useConfiguredLang } from './lang.js';
 
@@ -22,4 +23,11 @@ export function loadStationFile(path?: string): Config {
   const config = loadConfig(path, stationFileSchema());
   useConfiguredLang(config.language);
   return config;
+}
+
+/** The station's file read as far as it goes, for diagnose (agent/config/partial.ts). */
+export function loadStationFilePartly(path?: string): LoadedConfig {
+  const loaded = loadPartly(path, stationFileSchema());
+  useConfiguredLang(loaded.config.language);
+  return loaded;
 }

@@ -14,7 +14,7 @@ const KIND_WORDS: Record<LedgerKind, Text> = {
 };
 
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
-const onHandText = (n: number): Text => ({ id: `di tangan: ${n}`, en: `on hand: ${n}` });
+const onHandText = (n: number): Text => ({ id: `stok: ${n}`, en: `on hand: ${n}` });
 
 function entryLine(e: LedgerEntry): string {
   const notes = [
@@ -29,13 +29,13 @@ function entryLine(e: LedgerEntry): string {
 
 /** `station-agent stock ...`: the blank-card ledger, usable while the daemon runs (same file, WAL). */
 export function addStockCommands(program: Command, version: string): void {
-  const stock = subcommand(program, 'stock', tr({ id: 'buku kartu blanko: penerimaan, hitungan, koreksi, jumlah di tangan', en: 'the blank-card ledger: deliveries, counts, corrections, what is on hand' }), version);
+  const stock = subcommand(program, 'stock', tr({ id: 'buku kartu blangko: penerimaan, hitungan, koreksi, jumlah stok', en: 'the blank-card ledger: deliveries, counts, corrections, what is on hand' }), version);
 
   stock
     .command('receive')
     .description(
       tr({
-        id: 'catat kartu blanko yang diterima: kiriman dari kementerian (--batch) atau tumpukan dari gudang kantor (--transfer, dari surat serah terimanya); yang sudah pernah diterima ditolak kecuali dengan --again',
+        id: 'catat kartu blangko yang diterima: kiriman dari kementerian (--batch) atau tumpukan dari gudang kantor (--transfer, dari surat serah terimanya); yang sudah pernah diterima ditolak kecuali dengan --again',
         en: "record blank cards received: a delivery from the ministry (--batch) or a stack from the office's store (--transfer, from its hand-over slip); one already received is refused unless --again",
       }),
     )
@@ -47,7 +47,7 @@ export function addStockCommands(program: Command, version: string): void {
     .action(async (n: number, opts: { batch?: string; transfer?: string; again?: boolean; config?: string }) => {
       const s = await withStore(opts.config, (st, config) => receiveBlanks(st, config, n, opts));
       const source = opts.transfer !== undefined ? `transfer ${opts.transfer.trim().toUpperCase()}` : `batch ${opts.batch?.trim() ?? ''}`;
-      out(tr({ id: `diterima ${n} (${source}, entri #${s.entry}); di tangan: ${s.onHand}`, en: `received ${n} (${source}, entry #${s.entry}); on hand: ${s.onHand}` }));
+      out(tr({ id: `diterima ${n} (${source}, entri #${s.entry}); stok: ${s.onHand}`, en: `received ${n} (${source}, entry #${s.entry}); on hand: ${s.onHand}` }));
     });
 
   stock
@@ -62,18 +62,18 @@ export function addStockCommands(program: Command, version: string): void {
       const r = await withStore(opts.config, (st, config) => returnBlanks(st, config, n, opts));
       if (opts.json) return out(JSON.stringify({ transfer: r.transfer, entry: r.entry, onHand: r.onHand }));
       out(`transfer ${r.transfer}`);
-      out(tr({ id: `${n} kartu dikembalikan ke gudang (entri #${r.entry}); di tangan: ${r.onHand}. Tulis nomor transfer di surat serah terima.`, en: `${n} cards sent back to the store (entry #${r.entry}); on hand: ${r.onHand}. Write the transfer number on the hand-over slip.` }));
+      out(tr({ id: `${n} kartu dikembalikan ke gudang (entri #${r.entry}); stok: ${r.onHand}. Tulis nomor transfer di surat serah terima.`, en: `${n} cards sent back to the store (entry #${r.entry}); on hand: ${r.onHand}. Write the transfer number on the hand-over slip.` }));
     });
 
   stock
     .command('count')
     .description(tr({ id: 'catat hitungan fisik; selisihnya dari buku dicatat sebagai penyesuaian bertanda', en: 'record a physical count; the difference from the ledger is kept as a signed adjustment' }))
-    .argument('<n>', tr({ id: 'kartu yang dihitung di tangan', en: 'cards counted on hand' }), wholeNumber)
+    .argument('<n>', tr({ id: 'kartu stok yang dihitung', en: 'cards counted on hand' }), wholeNumber)
     .requiredOption('--reason <r>', tr({ id: 'mengapa dihitung, misalnya "hitung bulanan"', en: 'why the count was made, e.g. "monthly count"' }))
     .addOption(configOption())
     .action(async (n: number, opts: { reason: string; config?: string }) => {
       const r = await withStore(opts.config, (st) => new Ledger(st.db).count(n, opts.reason));
-      out(tr({ id: `dihitung ${n}; penyesuaian ${signed(r.adjustment)}; di tangan: ${r.summary.onHand}`, en: `counted ${n}; adjustment ${signed(r.adjustment)}; on hand: ${r.summary.onHand}` }));
+      out(tr({ id: `dihitung ${n}; penyesuaian ${signed(r.adjustment)}; stok: ${r.summary.onHand}`, en: `counted ${n}; adjustment ${signed(r.adjustment)}; on hand: ${r.summary.onHand}` }));
     });
 
   stock
@@ -94,7 +94,7 @@ export function addStockCommands(program: Command, version: string): void {
 
   stock
     .command('history')
-    .description(tr({ id: 'entri terakhir buku kartu blanko, dengan nomornya (untuk stock correct)', en: 'the latest entries of the blank-card ledger, with their numbers (for stock correct)' }))
+    .description(tr({ id: 'entri terakhir buku kartu blangko, dengan nomornya (untuk stock correct)', en: 'the latest entries of the blank-card ledger, with their numbers (for stock correct)' }))
     .option('--limit <n>', tr({ id: 'berapa entri', en: 'how many entries' }), wholeNumber, 30)
     .option('--json', tr({ id: 'larik JSON berisi {id, at, kind, qty, batch, reason, recordId, corrects, correctedBy}', en: 'a JSON array of {id, at, kind, qty, batch, reason, recordId, corrects, correctedBy}' }))
     .addOption(configOption())
@@ -108,7 +108,7 @@ export function addStockCommands(program: Command, version: string): void {
 
   stock
     .command('show')
-    .description(tr({ id: 'buku secara ringkas: diterima + disesuaikan = tercetak + rusak + kembali ke gudang + di tangan', en: 'the ledger in sum: received + adjusted = printed + spoiled + sent back + on hand' }))
+    .description(tr({ id: 'buku secara ringkas: diterima + disesuaikan = tercetak + rusak + kembali ke gudang + stok', en: 'the ledger in sum: received + adjusted = printed + spoiled + sent back + on hand' }))
     .addOption(configOption())
     .option('--json', tr({ id: 'cetak {received, printed, spoiled, adjusted, returned, onHand}', en: 'print {received, printed, spoiled, adjusted, returned, onHand}' }))
     .action(async (opts: { config?: string; json?: boolean }) => {
@@ -117,7 +117,7 @@ export function addStockCommands(program: Command, version: string): void {
       if (opts.json) return out(JSON.stringify(figures, null, 2));
       out(
         tr({
-          id: `diterima ${s.received}, tercetak ${s.printed}, rusak ${s.spoiled}, disesuaikan ${signed(s.adjusted)}${s.returned ? `, kembali ke gudang ${s.returned}` : ''}, di tangan ${s.onHand}`,
+          id: `diterima ${s.received}, tercetak ${s.printed}, rusak ${s.spoiled}, disesuaikan ${signed(s.adjusted)}${s.returned ? `, kembali ke gudang ${s.returned}` : ''}, stok ${s.onHand}`,
           en: `received ${s.received}, printed ${s.printed}, spoiled ${s.spoiled}, adjusted ${signed(s.adjusted)}${s.returned ? `, sent back to the store ${s.returned}` : ''}, on hand ${s.onHand}`,
         }),
       );

@@ -66,7 +66,7 @@ none. Exit codes: 0 made, 1 a database is already there, 64 --fresh needed.`,
       if (!kept) return out(tr({ id: `dibuat ${file}`, en: `made ${file}` }));
       out(
         tr({
-          id: `dibuat ${file}: mulai dari awal. Terlupakan: rekaman mana yang sudah dicetak, antrean, buku kartu blanko, serta buku pita dan film. Periksa kartu tercetak yang ada sebelum mengantrekan rekaman lagi, lalu catat kartu blanko dan gulungan (stock count, supply replace).`,
+          id: `dibuat ${file}: mulai dari awal. Terlupakan: rekaman mana yang sudah dicetak, antrean, buku kartu blangko, serta buku pita dan film. Periksa kartu tercetak yang ada sebelum mengantrekan rekaman lagi, lalu catat kartu blangko dan gulungan (\`stock count\`, \`supply replace\`).`,
           en: `made ${file}: a fresh start. Forgotten: which records were printed, the queue, the blank-card and ribbon/film ledgers. Check the printed cards on hand before queueing records again, and record the blanks and the rolls (stock count, supply replace).`,
         }),
       );

@@ -10,7 +10,7 @@ import { receiveRolls } from '../office/stack.js';
 import { sameRollWords } from '../ledger/same-roll-words.js';
 
 const kindArgument = () =>
-  new Argument('<kind>', tr({ id: 'ribbon (pita) atau film (film retransfer); kartu blanko: station-agent stock', en: 'ribbon or film (blank cards: station-agent stock)' })).choices(ROLL_KINDS);
+  new Argument('<kind>', tr({ id: '`ribbon` (pita) atau `film` (film retransfer); kartu blangko: station-agent stock', en: 'ribbon or film (blank cards: station-agent stock)' })).choices(ROLL_KINDS);
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 /** n rolls (Indonesian counts without a plural). */
 const rolls = (n: number, kind?: RollKind): Text => ({ id: `${n} gulungan${kind ? ` ${ROLL_WORDS[kind].id}` : ''}`, en: plural(n, kind ? `${kind} roll` : 'roll') });

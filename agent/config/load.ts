@@ -1,7 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
+import { ConfigError } from '../../core/errors.js';
 import { readConfigFile, resolveFilePaths, validateWith } from '../../platform/config-file.js';
 import { configSchema, DEMO_CONFIG, type Config } from './schema.js';
+import { whatToWrite } from './write-hints.js';
 
 /**
  * Load and validate a configuration file (YAML or JSON; YAML is a superset of JSON).
@@ -21,5 +23,11 @@ export function loadConfig(path?: string, schema: ConfigSchema = configSchema())
 export type ConfigSchema = z.ZodType<Config>;
 
 export function validate(raw: unknown, source: string, baseDir: string, schema: ConfigSchema = configSchema()): Config {
-  return resolveFilePaths(schema, validateWith(schema, raw, source), baseDir);
+  try {
+    return resolveFilePaths(schema, validateWith(schema, raw, source), baseDir);
+  } catch (err) {
+    // A whole section missing or wrong: say what to write there, not only what was expected.
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError(err.source, err.problems.map((p) => ({ ...p, write: p.write ?? whatToWrite(p) })));
+  }
 }

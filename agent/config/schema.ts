@@ -137,6 +137,14 @@ export const alertsSchema = () => z.strictObject({
 
 export const forecastSchema = () => z.strictObject({
   windowDays: z.number().min(1).max(90).default(14).describe('Days of use the cards-a-day rate is taken over.'),
+  expectedCardsPerDay: z
+    .number()
+    .min(0)
+    .max(10_000)
+    .default(150)
+    .describe(
+      "Cards a day a new station is expected to print until it has a day of its own use, when no other printer of its office (station.office) publishes a rate of its own: days left are then a first estimate, marked so on the station page, in status, on the dashboard and in health (rateSource: expected). 0: no first estimate (days left stay unknown for the first day).",
+    ),
   cardsPerSupply: z
     .strictObject({
       ribbon: supplyCapacity.default(500).describe('Cards a ribbon roll prints: about 500 e-KTP, as offices report (400 in one office).'),

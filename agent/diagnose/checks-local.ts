@@ -8,7 +8,7 @@ import { setupWarnings } from '../config/warnings.js';
 import { readStatus } from '../station/status.js';
 import { SeqGuard } from '../store/seq-guard.js';
 import { Store } from '../store/store.js';
-import { fail, pass, warn, type Check } from './types.js';
+import { fail, pass, warn, type Check, type Facts } from './types.js';
 import type { Logger } from 'pino';
 
 const MB = 1_048_576;
@@ -20,12 +20,14 @@ const DAMAGED_HINT = {
   id: 'Basis data rusak: pencetakan menunggu. Hentikan agen, simpan salinan station.db untuk dukungan, lalu pulihkan dari cadangan. Bila tidak ada: pindahkan dan jalankan station-agent store init --fresh, yang melupakan rekaman mana yang sudah tercetak (bisa tercetak lagi), antrean, dan kedua buku persediaan.',
 };
 
-export function localChecks(config: Config, log: Logger): Check[] {
+/** `broken`: the configuration's keys that are wrong (stood in for), which the secrets check names as not checked. */
+export function localChecks(config: Config, log: Logger, broken: ReadonlySet<string> = new Set()): Check[] {
   return [
     {
       id: 'data-dir',
       title: { en: 'Data folder writable, with free space', id: 'Folder data bisa ditulis dan masih ada ruang' },
       timeoutMs: 3000,
+      needs: ['dataDir', 'alerts'],
       async run() {
         const probe = join(config.dataDir, `.diagnose-${randomUUID()}`);
         try {
@@ -49,16 +51,20 @@ export function localChecks(config: Config, log: Logger): Check[] {
       id: 'secrets',
       title: { en: 'Secrets kept secret', id: 'Rahasia tetap rahasia' },
       timeoutMs: 1000,
+      // Runs on the sections that are right; a wrong one's secret files are named as not checked.
+      needs: [],
       run() {
         const found = setupWarnings(config);
-        if (found.length === 0) return Promise.resolve(pass({ checked: 'secret files, plain-text password' }));
-        return Promise.resolve(warn({ weak: found.map((w) => w.key).join(', ') }, { en: found.map((w) => w.en).join(' '), id: found.map((w) => w.id).join(' ') }));
+        const notChecked: Facts = broken.size > 0 ? { notChecked: [...broken].join(', ') } : {};
+        if (found.length === 0) return Promise.resolve(pass({ checked: 'secret files, plain-text password', ...notChecked }));
+        return Promise.resolve(warn({ weak: found.map((w) => w.key).join(', '), ...notChecked }, { en: found.map((w) => w.en).join(' '), id: found.map((w) => w.id).join(' ') }));
       },
     },
     {
       id: 'store',
       title: { en: 'Database sound', id: 'Basis data utuh' },
       timeoutMs: 5000,
+      needs: ['dataDir'],
       async run() {
         let store: Store | undefined;
         try {
@@ -95,6 +101,7 @@ export function localChecks(config: Config, log: Logger): Check[] {
       id: 'clock',
       title: { en: 'Clock sane', id: 'Jam komputer wajar' },
       timeoutMs: 1000,
+      needs: [],
       run() {
         const now = systemClock.now();
         const facts = { now: new Date(now).toISOString() };
@@ -108,6 +115,7 @@ export function localChecks(config: Config, log: Logger): Check[] {
       id: 'daemon',
       title: { en: 'Agent running', id: 'Agen berjalan' },
       timeoutMs: 3000,
+      needs: ['dataDir', 'intervals'],
       async run() {
         // The same reading as `station-agent status`: one place decides "running" and "stale".
         const st = await readStatus(config).catch(() => undefined);
@@ -123,6 +131,7 @@ export function localChecks(config: Config, log: Logger): Check[] {
       id: 'host',
       title: { en: 'PC: processor, memory, disk', id: 'PC: prosesor, memori, disk' },
       timeoutMs: 3000,
+      needs: ['dataDir'],
       async run() {
         const host = new SystemHost(config.dataDir, { clock: systemClock, log });
         await host.start();

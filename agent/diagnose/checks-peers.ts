@@ -4,7 +4,7 @@ import { systemClock } from '../../core/clock.js';
 import { errorWords, unreachable } from '../../core/errors.js';
 import type { Lang } from '../../core/i18n.js';
 import { codeOf } from '../../hal/errors.js';
-import { ROLL_KINDS, SupplyLedger, type RollKind, type SupplyCount } from '../ledger/supplies.js';
+import { SupplyLedger, type RollKind, type SupplyCount } from '../ledger/supplies.js';
 import { withCounted } from '../station/snapshot.js';
 import { Store } from '../store/store.js';
 import { RECORD_ERRORS } from '../../hal/records/types.js';
@@ -18,7 +18,10 @@ import { brokerUrl, connectMqtt, explainMqttError, whenConnected } from '../../t
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
 import { claimsWords } from '../jobs/claims.js';
-import { fail, pass, warn, type Check, type Facts } from './types.js';
+import type { DriverContext } from '../../hal/driver.js';
+import { printerFromAgent, READ_ITSELF, upsFromAgent, type AgentSeen } from './from-agent.js';
+import { printerVerdict } from './printer-verdict.js';
+import { fail, pass, warn, type Check, type Facts, type Text, type Verdict } from './types.js';
 import { upsVerdict } from './ups-verdict.js';
 
 /** The driver's own hint in the reader's language, after a space; '' when it gives none. */
@@ -38,33 +41,45 @@ async function countedSupplies(config: Config): Promise<Record<RollKind, SupplyC
   }
 }
 
-/** What the printer's SNMP agent said, for the technician: whether it answers, and since when the printer runs. */
-function snmpFact(reasons: readonly string[], uptime: number | null): string {
-  if (reasons.includes('snmp-unreachable')) return 'no answer';
-  if (reasons.includes('snmp-error')) return 'refused or unusable answer';
-  const up = uptime === null ? '' : `, printer up ${uptime >= 86_400 ? `${Math.floor(uptime / 86_400)} d ` : ''}${Math.floor((uptime % 86_400) / 3600)} h ${Math.floor((uptime % 3600) / 60)} min`;
-  return `answers${up}${reasons.includes('snmp-bad-value') ? ', some values left out (see the log)' : ''}`;
+export const RECORDS_TITLE: Text = { en: 'Central record server', id: 'Server data pusat' };
+
+/** The UPS read by diagnose itself, where no agent runs. */
+async function upsOpened(config: Config, ctx: DriverContext): Promise<Verdict> {
+  const ups = await createUps(config.ups, ctx);
+  try {
+    await ups.start();
+    return upsVerdict(ups.driver, await ups.read(), config, new Date(systemClock.now()));
+  } catch (err) {
+    const code = codeOf(err, [...UPS_ERRORS, ...HID_ERRORS], 'comm-lost');
+    switch (code) {
+      case 'not-configured':
+        return warn({ driver: ups.driver }, { en: 'No UPS configured: a power cut spoils the card printing.', id: 'Tidak ada UPS: listrik padam merusak kartu yang sedang dicetak.' });
+      case 'protocol':
+        return fail({ driver: ups.driver, error: (err as Error).message }, { en: `Something answers at the UPS address, but not as the UPS service does.${hintIn(err, 'en')}`, id: `Ada yang menjawab di alamat UPS, tetapi bukan layanan UPS.${hintIn(err, 'id')}` });
+      case 'comm-lost':
+      case 'timeout':
+      case 'hid-unavailable':
+      case 'hid-unsupported':
+      case 'hid-not-found':
+      case 'hid-ambiguous':
+      case 'hid-permission':
+      case 'hid-descriptor-invalid':
+      case 'hid-report-invalid':
+      case 'hid-report-unknown':
+      case 'hid-report-length':
+      case 'hid-hex-invalid':
+      case 'hid-reports-empty':
+        return fail({ driver: ups.driver, error: (err as Error).message }, { en: `The UPS cannot be read.${hintIn(err, 'en')} Check the UPS data cable and the UPS service.`, id: `UPS tidak bisa dibaca.${hintIn(err, 'id')} Periksa kabel data UPS dan layanan UPS.` });
+      default:
+        return unreachable(code);
+    }
+  } finally {
+    await ups.stop();
+  }
 }
 
-/** The monitor's own reasons (hal/printer/snmp/monitor.ts), and what a technician does about each. */
-const SNMP_WORDS: { reason: string; words: (where: string) => { en: string; id: string } }[] = [
-  {
-    reason: 'snmp-unreachable',
-    words: (where) => ({
-      en: `The printer's SNMP agent at ${where} does not answer: levels and faults come from the print path alone. Check printer.snmp.host, that SNMP is on in the printer's network settings, and the community file (a wrong community gets no answer at all).`,
-      id: `Agen SNMP printer di ${where} tidak menjawab: sisa bahan dan gangguan hanya dari jalur cetak. Periksa printer.snmp.host, SNMP aktif di pengaturan jaringan printer, dan berkas community (community yang salah tidak dijawab sama sekali).`,
-    }),
-  },
-  {
-    reason: 'snmp-error',
-    words: (where) => ({
-      en: `The printer's SNMP agent at ${where} refuses the agent or answers unusably: check printer.snmp (the v3 user, protocols and passphrase files, or that the files can be read); the log says which.`,
-      id: `Agen SNMP printer di ${where} menolak atau jawabannya tidak bisa dipakai: periksa printer.snmp (user v3, protokol dan berkas kata sandi, atau berkasnya bisa dibaca); log menyebut yang mana.`,
-    }),
-  },
-];
-
-export function peerChecks(config: Config, configSource: string, log: Logger): Check[] {
+/** `agent`: whether the agent runs and its last reading, read once for the printer and UPS checks. */
+export function peerChecks(config: Config, configSource: string, log: Logger, agent: () => Promise<AgentSeen>): Check[] {
   const ctx = { clock: systemClock, log };
   const checks: Check[] = [
     {
@@ -72,42 +87,26 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
       title: { en: 'Card printer: state and supplies', id: 'Printer kartu: keadaan dan persediaan' },
       // As long as the driver's table line says its first reading may take (Windows: PowerShell starting).
       timeoutMs: printerFacts(config.printer).firstReadingMs,
+      needs: ['printer', 'dataDir', 'intervals', 'forecast', 'alerts'],
       async run() {
         if (!printerFacts(config.printer).can.hasQueue) {
           // The office's store PC: nothing to read, and nothing missing.
           return pass({ driver: config.printer.driver, printer: printerFacts(config.printer).label.en });
         }
+        // The printer the agent holds is never opened a second time: its last reading says.
+        const a = await agent();
+        if (a.running) return printerFromAgent(a, config);
         const printer = await createPrinter(config.printer, ctx);
         try {
           await printer.start();
           const r = await printer.read();
-          const facts: Facts = { driver: printer.driver, state: r.state, reasons: r.reasons.join(', ') || null };
-          if (config.printer.snmp) facts.snmp = snmpFact(r.reasons, r.uptimeSeconds ?? null);
-          // Ribbon and film as health shows them: the printer's level, else the agent's count.
           const supplies = withCounted(r.supplies, r.reasons, await countedSupplies(config), config.alerts.supplyLowPercent);
-          for (const s of supplies) facts[s.kind] = `${s.status}${s.levelPercent === null ? '' : ` ${s.levelPercent} %`}${s.source === 'counted' ? ' (counted)' : ''}`;
-          const empty = supplies.filter((s) => s.status === 'empty').map((s) => s.kind);
-          const low = supplies.filter((s) => s.status === 'low').map((s) => s.kind);
-          const unseen = ROLL_KINDS.filter((k) => !supplies.some((s) => s.kind === k && (s.levelPercent !== null || s.remaining !== null)));
-          if (r.state === 'offline') return fail(facts, { en: 'The printer is offline: check its power, cable and that it is not paused.', id: 'Printer offline: periksa daya, kabel, dan pastikan tidak dijeda.' });
-          if (empty.length > 0) return fail(facts, { en: `Empty: ${empty.join(', ')}. Replace it; printing resumes by itself.`, id: `Habis: ${empty.join(', ')}. Ganti; pencetakan berlanjut sendiri.` });
-          if (r.state === 'stopped') return fail(facts, { en: `The printer is stopped (${facts.reasons ?? 'no reason given'}): clear the fault on the printer.`, id: `Printer berhenti (${facts.reasons ?? 'tanpa alasan'}): atasi gangguan di printer.` });
-          const warnings: { en: string; id: string }[] = [];
-          const snmpProblem = SNMP_WORDS.find((w) => r.reasons.includes(w.reason));
-          if (snmpProblem && config.printer.snmp) warnings.push(snmpProblem.words(`${config.printer.snmp.host}:${config.printer.snmp.port}`));
-          if (low.length > 0) warnings.push({ en: `Low: ${low.join(', ')}. Have a replacement ready.`, id: `Menipis: ${low.join(', ')}. Siapkan penggantinya.` });
-          if (unseen.length > 0) {
-            // The printer reports no level and no roll is recorded: nothing would warn before it runs out.
-            const cmd = (k: string) => `station-agent supply replace ${k} --yield ${config.forecast.cardsPerSupply[k as RollKind]}`;
-            warnings.push({
-              en: `The printer reports no level for ${unseen.join(' or ')}, and no roll is recorded to count cards against: record the roll in the printer (${unseen.map(cmd).join('; ')}, with the yield on its box).`,
-              id: `Printer tidak melaporkan sisa ${unseen.join(' dan ')}, dan belum ada gulungan yang dicatat untuk menghitung kartu: catat gulungan yang terpasang (${unseen.map(cmd).join('; ')}, dengan hasil cetak yang tertulis di kotaknya).`,
-            });
-          }
-          if (warnings.length > 0) return warn(facts, { en: warnings.map((w) => w.en).join(' '), id: warnings.map((w) => w.id).join(' ') });
-          return pass(facts);
+          return { ...printerVerdict({ driver: printer.driver, state: r.state, reasons: r.reasons, supplies, uptimeSeconds: r.uptimeSeconds ?? null }, config), via: READ_ITSELF };
         } catch (err) {
-          return fail({ driver: printer.driver, error: (err as Error).message }, { en: `The printer cannot be read.${hintIn(err, 'en')} Check its cable and the printer settings.`, id: `Printer tidak bisa dibaca.${hintIn(err, 'id')} Periksa kabel dan pengaturan printer.` });
+          return {
+            ...fail({ driver: printer.driver, error: (err as Error).message }, { en: `The printer cannot be read.${hintIn(err, 'en')} Check its cable and the printer settings.`, id: `Printer tidak bisa dibaca.${hintIn(err, 'id')} Periksa kabel dan pengaturan printer.` }),
+            via: READ_ITSELF,
+          };
         } finally {
           await printer.stop();
         }
@@ -117,44 +116,18 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
       id: 'ups',
       title: { en: 'UPS and mains power', id: 'UPS dan listrik PLN' },
       timeoutMs: 5000,
+      needs: ['ups', 'dataDir', 'intervals', 'alerts'],
       async run() {
-        const ups = await createUps(config.ups, ctx);
-        try {
-          await ups.start();
-          return upsVerdict(ups.driver, await ups.read(), config, new Date(systemClock.now()));
-        } catch (err) {
-          const code = codeOf(err, [...UPS_ERRORS, ...HID_ERRORS], 'comm-lost');
-          switch (code) {
-            case 'not-configured':
-              return warn({ driver: ups.driver }, { en: 'No UPS configured: a power cut spoils the card printing.', id: 'Tidak ada UPS: listrik padam merusak kartu yang sedang dicetak.' });
-            case 'protocol':
-              return fail({ driver: ups.driver, error: (err as Error).message }, { en: `Something answers at the UPS address, but not as the UPS service does.${hintIn(err, 'en')}`, id: `Ada yang menjawab di alamat UPS, tetapi bukan layanan UPS.${hintIn(err, 'id')}` });
-            case 'comm-lost':
-            case 'timeout':
-            case 'hid-unavailable':
-            case 'hid-unsupported':
-            case 'hid-not-found':
-            case 'hid-ambiguous':
-            case 'hid-permission':
-            case 'hid-descriptor-invalid':
-            case 'hid-report-invalid':
-            case 'hid-report-unknown':
-            case 'hid-report-length':
-            case 'hid-hex-invalid':
-            case 'hid-reports-empty':
-              return fail({ driver: ups.driver, error: (err as Error).message }, { en: `The UPS cannot be read.${hintIn(err, 'en')} Check the UPS data cable and the UPS service.`, id: `UPS tidak bisa dibaca.${hintIn(err, 'id')} Periksa kabel data UPS dan layanan UPS.` });
-            default:
-              return unreachable(code);
-          }
-        } finally {
-          await ups.stop();
-        }
+        const a = await agent();
+        if (a.running) return upsFromAgent(a, config, new Date(systemClock.now()));
+        return { ...(await upsOpened(config, ctx)), via: READ_ITSELF };
       },
     },
     {
       id: 'mqtt',
       title: { en: 'Provincial broker: connect, login, publish', id: 'Broker provinsi: sambung, login, kirim' },
       timeoutMs: 6000,
+      needs: ['mqtt', 'station'],
       run: () => mqttCheck(config, configSource),
     },
   ];
@@ -162,8 +135,9 @@ export function peerChecks(config: Config, configSource: string, log: Logger): C
     const records = config.records;
     checks.push({
       id: 'records',
-      title: { en: 'Central record server', id: 'Server data pusat' },
+      title: RECORDS_TITLE,
       timeoutMs: 8000,
+      needs: ['records'],
       async run() {
         const source = await createRecordSource(records, ctx);
         const t0 = systemClock.monotonic();

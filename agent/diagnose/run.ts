@@ -3,12 +3,13 @@ import { pino } from 'pino';
 import type { DiagnosticsPayload } from '../../telemetry/payloads.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { brokerUrl, connectMqtt, whenConnected } from '../../telemetry/mqtt-client.js';
-import { loadConfig } from '../config/load.js';
+import { loadPartly, type LoadedConfig } from '../config/partial.js';
 import type { Config } from '../config/schema.js';
 import { readMqttSecrets } from '../../platform/mqtt-secrets.js';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, errorWords } from '../../core/errors.js';
 import { localChecks } from './checks-local.js';
-import { peerChecks } from './checks-peers.js';
+import { peerChecks, RECORDS_TITLE } from './checks-peers.js';
+import { agentSeen, type AgentSeen } from './from-agent.js';
 import type { Check, CheckResult, CheckStatus, Lang, Text } from './types.js';
 import { systemClock } from '../../core/clock.js';
 
@@ -16,6 +17,9 @@ const WORD: Record<Lang, Record<CheckStatus, string>> = {
   en: { pass: 'PASS', warn: 'WARN', fail: 'FAIL' },
   id: { pass: 'OK', warn: 'PERINGATAN', fail: 'GAGAL' },
 };
+
+/** A check left out because the configuration keys it needs are wrong. */
+const NOT_RUN: Record<Lang, string> = { en: 'NOT RUN', id: 'DILEWATI' };
 
 /** Each check in parallel, each with its own time limit: the run ends in seconds even when every peer is down. */
 async function runChecks(checks: Check[], onDone: (r: CheckResult) => void): Promise<CheckResult[]> {
@@ -57,39 +61,73 @@ export async function diagnose(
   configFile: string | undefined,
   /** The report's language, or how to know it once the configuration is read (its `language` may decide). */
   language: Lang | (() => Lang),
-  load: (file?: string) => Config = loadConfig,
+  load: (file?: string) => LoadedConfig = (file) => loadPartly(file),
   onDone: (r: CheckResult) => void = () => undefined,
 ): Promise<{ report: DiagnosticsPayload; config?: Config }> {
   const log = pino({ level: 'silent' });
   const ts = new Date(systemClock.now()).toISOString();
   const langNow = () => (typeof language === 'function' ? language() : language);
-  let config: Config;
+  let loaded: LoadedConfig;
   try {
-    config = load(configFile);
+    loaded = load(configFile);
   } catch (err) {
-    const problems = err instanceof ConfigError ? err.problems.map((p) => `${p.path || '(file)'}: ${p.message}`).join('; ') : (err as Error).message;
-    const result: CheckResult = {
-      id: 'config',
-      title: { en: 'Configuration valid', id: 'Konfigurasi benar' },
-      status: 'fail',
-      facts: { file: configFile ?? null, problems },
-      hint: { en: 'Fix the keys named above (README "Configuration").', id: 'Perbaiki kunci yang disebut di atas (README "Configuration").' },
-      ms: 0,
-    };
+    const result = configFailure(configFile, err, false);
     onDone(result);
     return { report: toReport('unknown', ts, langNow(), [result]) };
   }
-  const configCheck: CheckResult = {
-    id: 'config',
-    title: { en: 'Configuration valid', id: 'Konfigurasi benar' },
-    status: 'pass',
-    facts: { file: configFile ?? '(demo defaults)', station: config.station.id },
-    hint: null,
+  const { config, broken } = loaded;
+  const configCheck: CheckResult = loaded.error
+    ? configFailure(configFile, loaded.error, true)
+    : { id: 'config', title: CONFIG_TITLE, status: 'pass', facts: { file: configFile ?? '(demo defaults)', station: config.station.id }, hint: null, ms: 0 };
+  onDone(configCheck);
+  // Whether the agent runs, and its last reading: read once, by whichever check asks first.
+  let seen: Promise<AgentSeen> | undefined;
+  const agent = () => (seen ??= agentSeen(config));
+  const checks = [...localChecks(config, log, broken), ...peerChecks(config, configFile ?? '(demo defaults)', log, agent)];
+  // A check that needs a wrong section is not run on its stand-in: it says so instead.
+  const blockedBy = (c: Check) => c.needs.filter((k) => broken.has(k));
+  const notRun = checks.filter((c) => blockedBy(c).length > 0).map((c) => notRunResult(c.id, c.title, blockedBy(c)));
+  if (broken.has('records') && !checks.some((c) => c.id === 'records')) notRun.push(notRunResult('records', RECORDS_TITLE, ['records']));
+  notRun.forEach(onDone);
+  const ran = await runChecks(checks.filter((c) => blockedBy(c).length === 0), onDone);
+  const byId = new Map([...ran, ...notRun].map((r) => [r.id, r]));
+  const results = [...new Set([...checks.map((c) => c.id), ...notRun.map((r) => r.id)])].flatMap((id) => byId.get(id) ?? []);
+  const station = broken.has('station') ? 'unknown' : config.station.id;
+  // A configuration with wrong sections is never acted on (published with stand-ins): no config returned.
+  return { report: toReport(station, ts, langNow(), [configCheck, ...results]), config: loaded.error ? undefined : config };
+}
+
+const CONFIG_TITLE: Text = { en: 'Configuration valid', id: 'Konfigurasi benar' };
+
+/** The configuration check failed: each wrong key, what is wrong and what to write, in the reader's words. */
+function configFailure(file: string | undefined, err: unknown, othersRan: boolean): CheckResult {
+  const after: Text = othersRan
+    ? { en: 'Fix these keys (docs/configuration.md), then run diagnose again: the checks that need them did not run.', id: 'Perbaiki kunci ini (docs/configuration.md), lalu jalankan diagnose lagi: pemeriksaan yang membutuhkannya tidak dijalankan.' }
+    : { en: 'Fix these keys (docs/configuration.md), then run diagnose again.', id: 'Perbaiki kunci ini (docs/configuration.md), lalu jalankan diagnose lagi.' };
+  const said = (lang: Lang) => {
+    if (!(err instanceof ConfigError)) return `${errorWords(err, lang).message} ${after[lang]}`;
+    const top: Text = { en: '(the file)', id: '(berkasnya)' };
+    const lines = err.problems.map((p) => `${p.path || top[lang]}: ${p.text?.[lang] ?? p.message}.${p.write ? ` ${p.write[lang]}` : ''}`);
+    return `${lines.join(' ')} ${after[lang]}`;
+  };
+  const problems = err instanceof ConfigError ? err.problems.map((p) => p.path || '(file)').join(', ') : (err as Error).message;
+  return { id: 'config', title: CONFIG_TITLE, status: 'fail', facts: { file: file ?? null, problems }, hint: { en: said('en'), id: said('id') }, ms: 0 };
+}
+
+/** A check left out because the configuration keys it needs are wrong. */
+function notRunResult(id: string, title: Text, keys: readonly string[]): CheckResult {
+  const list = keys.join(', ');
+  return {
+    id,
+    title,
+    status: 'warn',
+    facts: { run: false, needs: list },
+    hint: {
+      en: `Not run: it needs ${list} in the configuration, which is missing or wrong (see "${CONFIG_TITLE.en}" above).`,
+      id: `Tidak dijalankan: pemeriksaan ini membutuhkan ${list} di konfigurasi, yang tidak ada atau salah (lihat "${CONFIG_TITLE.id}" di atas).`,
+    },
     ms: 0,
   };
-  onDone(configCheck);
-  const results = await runChecks([...localChecks(config, log), ...peerChecks(config, configFile ?? '(demo defaults)', log)], onDone);
-  return { report: toReport(config.station.id, ts, langNow(), [configCheck, ...results]), config };
 }
 
 function toReport(station: string, ts: string, lang: Lang, results: CheckResult[]): DiagnosticsPayload {
@@ -99,7 +137,7 @@ function toReport(station: string, ts: string, lang: Lang, results: CheckResult[
     ts,
     lang,
     status: overall(results),
-    checks: results.map((r) => ({ id: r.id, status: r.status, title: r.title[lang], facts: r.facts, hint: r.hint ? r.hint[lang] : null, ms: r.ms })),
+    checks: results.map((r) => ({ id: r.id, status: r.status, title: r.via ? `${r.title[lang]} — ${r.via[lang]}` : r.title[lang], facts: r.facts, hint: r.hint ? r.hint[lang] : null, ms: r.ms })),
   };
 }
 
@@ -110,7 +148,8 @@ export function formatReport(report: DiagnosticsPayload, colour: boolean): strin
   const head: Text = { en: `Station ${report.station}, ${report.ts}`, id: `Stasiun ${report.station}, ${report.ts}` };
   const lines = [head[lang], ''];
   for (const c of report.checks) {
-    lines.push(`${paint(c.status, `[${WORD[lang][c.status]}]`.padEnd(13))} ${c.title}`);
+    const word = c.facts.run === false ? NOT_RUN[lang] : WORD[lang][c.status];
+    lines.push(`${paint(c.status, `[${word}]`.padEnd(13))} ${c.title}`);
     const facts = Object.entries(c.facts)
       .filter(([, v]) => v !== null && v !== '')
       .map(([k, v]) => `${k}=${String(v)}`)

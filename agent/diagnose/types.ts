@@ -14,12 +14,16 @@ export interface Verdict {
   facts: Facts;
   /** What to do next; null when the check passed. */
   hint: Text | null;
+  /** Where the reading came from, when that matters to the reader (the running agent, or diagnose itself). */
+  via?: Text;
 }
 
 export interface Check {
   id: string;
   title: Text;
   timeoutMs: number;
+  /** The configuration's top-level keys it reads: with one of them wrong, it is reported as not run. */
+  needs: readonly string[];
   run(): Promise<Verdict>;
 }
 

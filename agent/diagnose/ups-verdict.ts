@@ -1,7 +1,7 @@
 import { unreachable } from '../../core/errors.js';
-import type { UpsReading } from '../../hal/ups/types.js';
+import type { PowerState, UpsReading } from '../../hal/ups/types.js';
 import type { Config } from '../config/schema.js';
-import { powerView } from '../station/power.js';
+import { powerView, type UpsBody } from '../station/power.js';
 import { upsBody } from '../station/snapshot.js';
 import { fail, pass, warn, type Facts, type Text, type Verdict } from './types.js';
 
@@ -25,15 +25,24 @@ export function batteryYear(date: string | null): number | null {
  * low battery here too. Then the UPS's alarms, then its battery's age.
  */
 export function upsVerdict(driver: string, r: UpsReading, config: Pick<Config, 'alerts'>, now: Date): Verdict {
-  const body = upsBody(driver, { ok: true, value: r });
-  const view = powerView(body, config.alerts);
+  return upsBodyVerdict(upsBody(driver, { ok: true, value: r }), config, now);
+}
+
+/**
+ * The same verdict from a reading as health carries it. `judged`: the running agent's own power
+ * state, which has seen the whole outage (a low battery stays low until mains returns); one
+ * reading alone cannot know that, so the agent's judgement wins where it is given.
+ */
+export function upsBodyVerdict(body: UpsBody, config: Pick<Config, 'alerts'>, now: Date, judged?: PowerState): Verdict {
+  const alone = powerView(body, config.alerts);
+  const view = judged === undefined || judged === alone.state ? alone : { ...alone, state: judged, why: 'the battery went low earlier in this outage' };
   const facts: Facts = {
-    driver,
-    status: r.status,
+    driver: body.driver,
+    status: body.status,
     powerState: view.state,
-    chargePercent: r.chargePercent,
-    runtimeSeconds: r.runtimeSeconds,
-    inputVoltage: r.inputVoltage,
+    chargePercent: body.chargePercent,
+    runtimeSeconds: body.runtimeSeconds,
+    inputVoltage: body.inputVoltage,
     alarms: (body.alarms ?? []).join(', ') || null,
     batteryDate: body.battery?.date ?? null,
     testResult: body.battery?.testResult ?? null,
@@ -63,7 +72,7 @@ export function upsVerdict(driver: string, r: UpsReading, config: Pick<Config, '
   const alarms = new Set(body.alarms ?? []);
   if (alarms.has('ups.output_off')) hints.push({ level: 'fail', text: { en: 'The UPS output is off: the station runs without battery protection. Switch the UPS output on and check how the station is plugged in.', id: 'Keluaran UPS mati: stasiun berjalan tanpa perlindungan baterai. Nyalakan keluaran UPS dan periksa colokan stasiun.' } });
   if (alarms.has('ups.replace_battery')) hints.push({ level: 'warn', text: { en: 'The UPS says its battery needs replacing: in a power cut it may last seconds, not minutes. Replace the battery (see the technician guide).', id: 'UPS meminta baterainya diganti: saat listrik padam baterai mungkin hanya bertahan beberapa detik. Ganti baterai (lihat panduan teknisi).' } });
-  if (alarms.has('ups.overload')) hints.push({ level: 'warn', text: { en: `The UPS is overloaded${r.loadPercent === null ? '' : ` (load ${r.loadPercent} %)`}: unplug what is not the station (a heater, a second printer).`, id: `UPS kelebihan beban${r.loadPercent === null ? '' : ` (beban ${r.loadPercent} %)`}: cabut yang bukan perangkat stasiun (pemanas, printer kedua).` } });
+  if (alarms.has('ups.overload')) hints.push({ level: 'warn', text: { en: `The UPS is overloaded${body.loadPercent === null ? '' : ` (load ${body.loadPercent} %)`}: unplug what is not the station (a heater, a second printer).`, id: `UPS kelebihan beban${body.loadPercent === null ? '' : ` (beban ${body.loadPercent} %)`}: cabut yang bukan perangkat stasiun (pemanas, printer kedua).` } });
   if (alarms.has('ups.bypass')) hints.push({ level: 'warn', text: { en: 'The UPS passes mains straight through (bypass): no battery protection now. Check the UPS display or its manual.', id: 'UPS meneruskan listrik PLN langsung (bypass): tidak ada perlindungan baterai. Periksa layar UPS atau petunjuknya.' } });
   const year = batteryYear(body.battery?.date ?? null);
   if (year !== null && now.getUTCFullYear() - year >= OLD_BATTERY_YEARS && !alarms.has('ups.replace_battery')) {

@@ -1,5 +1,5 @@
 import { AgentError } from '../../core/errors.js';
-import type { Text } from '../../core/i18n.js';
+import type { Said } from '../../core/i18n.js';
 import type { ClaimAnswer } from '../../hal/records/types.js';
 import type { Claims } from './claims.js';
 import type { JobRepo } from './repo.js';
@@ -8,7 +8,7 @@ import { heldWords } from './words.js';
 export interface AddResult {
   added: string[];
   requeued: string[];
-  refused: { recordId: string; why: Text }[];
+  refused: { recordId: string; why: Said }[];
   /** Queued without a claim now (the record service did not answer): claimed before their cards. */
   unasked: string[];
 }

@@ -8,11 +8,13 @@ import type { JobsConfig } from '../config/schema.js';
 import type { Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import { Claims, claimsSaid } from './claims.js';
+import { note } from './notes.js';
 import { holdOf, type Hold } from './gate.js';
 import { InFlight } from './in-flight.js';
 import { Prefetcher } from './prefetch.js';
 import { PrintStep } from './print-step.js';
 import { JobRepo } from './repo.js';
+import { PrinterRest, REST_KEY, type RestConfig, type RestState } from './rest.js';
 import { QueueSummary, type JobsSummary } from './summary.js';
 import { Writes } from './writes.js';
 
@@ -32,6 +34,8 @@ export interface EngineDeps {
   rollYields?: Yields;
   /** The station's zone: good and spoiled cards today are counted in its days (station.timeZone). */
   timeZone?: string;
+  /** Rest the printer after a run of cards (printer.rest); absent: no rests. */
+  rest?: RestConfig;
 }
 
 const STEP_MS = 500;
@@ -52,6 +56,7 @@ export class JobEngine {
   private readonly prefetch: Prefetcher;
   private readonly cards: PrintStep;
   private readonly tally: QueueSummary;
+  private readonly rest: PrinterRest | undefined;
   private cancelTimer: (() => void) | undefined;
   private stepping: Promise<void> | undefined;
   private again = false;
@@ -66,12 +71,14 @@ export class JobEngine {
     const shared = { repo: this.repo, clock: d.clock, log: d.log, work: this.work, writes: this.writes, changed: () => this.tally.changed() };
     this.prefetch = new Prefetcher({ ...shared, source: d.source, config: d.config, ended: () => this.kick() });
     this.claims = d.source ? new Claims({ source: d.source, db: d.store.db, station: d.station, installId: () => d.store.installId(), clock: d.clock, log: d.log }) : undefined;
-    this.cards = new PrintStep({ ...shared, printer: d.printer, records: this.prefetch, render: d.render, claims: this.claims });
+    this.rest = d.rest ? new PrinterRest(d.rest, d.clock) : undefined;
+    this.cards = new PrintStep({ ...shared, printer: d.printer, records: this.prefetch, render: d.render, claims: this.claims, through: () => this.cardThrough() });
   }
 
   async start(): Promise<void> {
     if (this.claims) claimsSaid(this.claims.kind, this.d.log);
     await this.tally.restore();
+    this.rest?.restore((await this.d.store.getState<RestState>(REST_KEY).catch(() => undefined))?.value);
     const outcome = this.d.printer.jobOutcome?.bind(this.d.printer);
     const r = await this.repo.recoverAfterRestart(outcome ? { outcome, clock: this.d.clock } : undefined);
     if (r.proven.length > 0) this.d.log.info({ records: r.proven }, "cards settled as printed from the printer's job history");
@@ -160,7 +167,8 @@ export class JobEngine {
     // A database file deleted, replaced or cut short while open is seen here within a second.
     store.checkFile(mono);
     const durable = store.durable && this.writes.problem === undefined;
-    const held = holdOf(this.d.snapshot(), config, { hasSource: source !== undefined, durable });
+    const resting = this.rest?.resting() ?? null;
+    const held = holdOf(this.d.snapshot(), config, { hasSource: source !== undefined, durable, resting: resting ? (this.d.rest ?? null) : null });
     if (!this.stopping && durable) {
       this.tellOutcomes();
       await this.prefetch.fill(mono);
@@ -181,7 +189,17 @@ export class JobEngine {
     const why: Hold | null = trouble
       ? { code: 'store_write', detail: `the database cannot be written (${trouble}): printing waits` }
       : (held ?? (unclaimed === undefined ? null : { code: 'claim_waiting', detail: `the record service did not answer the claim for the next card (${unclaimed}): no card starts unclaimed; it is asked again` }));
-    await this.tally.update(mono, now, why, this.cards.inProgress !== undefined);
+    // When the rest ends, as wall time now: what a clerk is told, from the monotonic deadline.
+    const resumesAt = resting ? new Date(now + (resting.untilMono - mono)).toISOString() : null;
+    await this.tally.update(mono, now, why, this.cards.inProgress !== undefined, resumesAt);
+  }
+
+  /** A card went through the printer: a resting printer counts it, and the run is kept across a restart. */
+  private cardThrough(): void {
+    if (!this.rest) return;
+    const state = this.rest.cardThrough();
+    if (state.restUntil !== null) this.d.log.info({ restUntil: new Date(state.restUntil).toISOString(), minutes: this.d.rest?.minutes }, 'the printer rests (printer.rest); printing resumes by itself');
+    void this.d.store.setState(REST_KEY, state, new Date(this.d.clock.now())).catch((err: Error) => this.d.log.warn({ err: err.message }, 'the printer\'s rest could not be kept (it is kept in memory)'));
   }
 
   /** What became of the cards, told to the record source beside the steps (a slow service never holds one up). */
@@ -211,7 +229,7 @@ export class JobEngine {
       if (busy) continue;
       const to = r.state === 'printing' ? 'needs_verification' : 'queued';
       await this.repo
-        .transition(r.recordId, [r.state], to, to === 'queued' ? 'no work in progress for it: queued again' : 'its outcome was never recorded; a person must check the card')
+        .transition(r.recordId, [r.state], to, note(to === 'queued' ? 'orphan_requeued' : 'orphan_verify'))
         .catch((err: Error) => this.writes.failed(err));
     }
   }

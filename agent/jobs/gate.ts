@@ -1,10 +1,15 @@
-import type { Text } from '../../core/i18n.js';
+import { bySurface, type Said, type Text } from '../../core/i18n.js';
+import { printerReasonsWords } from '../../hal/printer/reason-words.js';
 import type { HoldCode, StationBody } from '../../telemetry/payloads.js';
 import type { JobsConfig } from '../config/schema.js';
+import { clockIn, localTimeZone } from '../office/days.js';
+import type { RestConfig } from './rest.js';
 
 export interface GateContext {
   hasSource: boolean;
   durable: boolean;
+  /** The printer is resting now (printer.rest, as configured); absent or null when it is not. */
+  resting?: RestConfig | null;
 }
 
 export type { HoldCode };
@@ -50,30 +55,37 @@ export function holdOf(h: StationBody | undefined, cfg: JobsConfig, ctx: GateCon
     if (u.runtimeSeconds === null) return hold('on_battery_unknown', 'on battery and the runtime left is unknown: printing waits for mains power');
     if (u.runtimeSeconds < need) return hold('on_battery_short', `on battery with ${Math.round(u.runtimeSeconds)} s left, less than the ${need} s a card needs with its margin`);
   }
+  // Last: a fault or a power cut is what a clerk must see first; the rest ends by itself.
+  const r = ctx.resting;
+  if (r) return hold('printer_resting', `the printer is resting (printer.rest: ${r.minutes} min after every ${r.afterCards} cards): printing resumes by itself`);
   return null;
 }
 
 /** The English detail only (health `jobs.held`). */
 export const holdReason = (h: StationBody | undefined, cfg: JobsConfig, ctx: GateContext): string | null => holdOf(h, cfg, ctx)?.detail ?? null;
 
+/** On the station page: the technician runs the checks; a clerk is not asked to type them. */
+const TECHNICIAN: Text = { id: 'Hubungi teknisi untuk memeriksa PC ini.', en: 'Call the technician to check this PC.' };
+
 /**
  * What a clerk reads for each hold: why, and what to do. The detail (which supply, which
- * printer reason) comes from the snapshot the words are shown with.
+ * printer reason, when a resting printer resumes, told in `timeZone`: the station's) comes from
+ * the snapshot the words are shown with.
  */
-export function holdWords(code: HoldCode, h: StationBody | null): { why: Text; todo: Text } {
+export function holdWords(code: HoldCode, h: StationBody | null, timeZone = localTimeZone()): { why: Text; todo: Said } {
   const supply = h?.printer.supplies.find((s) => s.status === 'empty' || (s.source !== 'counted' && s.remaining === 0))?.kind;
-  const SUPPLY: Record<string, Text> = { ribbon: { id: 'pita', en: 'ribbon' }, film: { id: 'film retransfer', en: 'retransfer film' }, blanks: { id: 'kartu blanko', en: 'blank cards' } };
+  const SUPPLY: Record<string, Text> = { ribbon: { id: 'pita', en: 'ribbon' }, film: { id: 'film retransfer', en: 'retransfer film' }, blanks: { id: 'kartu blangko', en: 'blank cards' } };
   const which: Text = (supply && SUPPLY[supply]) || { id: 'bahan', en: 'supply' };
-  const reasons = h?.printer.reasons.filter((r) => r !== 'none').join(', ') || '';
+  const reasons = printerReasonsWords(h?.printer.reasons ?? []);
   const runtime = h?.ups.runtimeSeconds;
   switch (code) {
     case 'no_source':
-      return { why: { id: 'Sumber rekaman belum diatur.', en: 'No record source is configured.' }, todo: { id: 'Hubungi teknisi: isi bagian records di konfigurasi.', en: 'Call the technician: set records in the configuration.' } };
+      return { why: { id: 'Sumber rekaman belum diatur.', en: 'No record source is configured.' }, todo: { id: 'Hubungi teknisi: isi bagian `records` di konfigurasi.', en: 'Call the technician: set records in the configuration.' } };
     case 'store':
     case 'store_write':
       return {
         why: { id: 'Basis data agen tidak bisa ditulis, jadi tidak ada kartu yang dimulai (agar tidak tercetak dua kali).', en: "The agent's database cannot be written, so no card starts (so that none is printed twice)." },
-        todo: { id: 'Hubungi teknisi: jalankan station-agent diagnose.', en: 'Call the technician: run station-agent diagnose.' },
+        todo: bySurface({ id: 'Hubungi teknisi: jalankan station-agent diagnose.', en: 'Call the technician: run station-agent diagnose.' }, TECHNICIAN),
       };
     case 'first_reading':
       return { why: { id: 'Agen baru mulai dan menunggu pembacaan pertama printer dan UPS.', en: 'The agent has just started and waits for the first reading of the printer and UPS.' }, todo: { id: 'Tunggu sebentar.', en: 'Wait a moment.' } };
@@ -88,7 +100,7 @@ export function holdWords(code: HoldCode, h: StationBody | null): { why: Text; t
       };
     case 'printer_stopped':
       return {
-        why: { id: `Printer berhenti${reasons ? ` (${reasons})` : ''}.`, en: `The printer has stopped${reasons ? ` (${reasons})` : ''}.` },
+        why: { id: `Printer berhenti${reasons ? ` (${reasons.id})` : ''}.`, en: `The printer has stopped${reasons ? ` (${reasons.en})` : ''}.` },
         todo: { id: 'Buka printer, keluarkan kartu yang macet atau tutup penutupnya, lalu tekan tombol lanjut di printer.', en: "Open the printer, remove a jammed card or close its cover, then press the printer's resume button." },
       };
     case 'ups_shutdown':
@@ -115,7 +127,17 @@ export function holdWords(code: HoldCode, h: StationBody | null): { why: Text; t
           id: 'Server data pusat belum menjawab klaim untuk kartu berikutnya; tidak ada kartu yang dicetak tanpa klaim (agar tidak tercetak dua kali di stasiun lain).',
           en: 'The central record server has not answered the claim for the next card; no card is printed unclaimed (so that no other station prints it too).',
         },
-        todo: { id: 'Tunggu; agen bertanya lagi sendiri. Bila berlanjut, hubungi teknisi: jalankan station-agent diagnose.', en: 'Wait; the agent asks again by itself. If it goes on, call the technician: run station-agent diagnose.' },
+        todo: bySurface(
+          { id: 'Tunggu; agen bertanya lagi sendiri. Bila berlanjut, hubungi teknisi: jalankan station-agent diagnose.', en: 'Wait; the agent asks again by itself. If it goes on, call the technician: run station-agent diagnose.' },
+          { id: 'Tunggu; agen bertanya lagi sendiri. Bila berlanjut, hubungi teknisi untuk memeriksa PC ini.', en: 'Wait; the agent asks again by itself. If it goes on, call the technician to check this PC.' },
+        ),
       };
+    case 'printer_resting': {
+      const at = h?.jobs.resumesAt ? clockIn(Date.parse(h.jobs.resumesAt), timeZone) : null;
+      return {
+        why: at ? { id: `Printer beristirahat, lanjut pukul ${at.replace(':', '.')}.`, en: `The printer is resting, resumes at ${at}.` } : { id: 'Printer beristirahat.', en: 'The printer is resting.' },
+        todo: { id: 'Biarkan printer dingin dulu; pencetakan berlanjut sendiri.', en: 'Let the printer cool down; printing resumes by itself.' },
+      };
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Text } from '../../core/i18n.js';
+import type { Note } from './notes.js';
 
 /**
  * What a job is, apart from where it is kept: its states, its row as read, the queue's counts,
@@ -21,6 +22,8 @@ export interface Job {
   /** For a refused job: the station the record service says holds the record, and since when (RFC 3339); else null. */
   claimedBy: string | null;
   claimedAt: string | null;
+  /** Why it is where it is: its latest move's note (agent/jobs/notes.ts), in words by noteWords. */
+  note: Note | null;
 }
 
 export interface JobCounts {
@@ -38,15 +41,12 @@ export interface JobCounts {
 /** What became of a card sent to the printer, as the queue writes it (`printing` → `to`). */
 export interface CardOutcome {
   to: 'printed' | 'ready' | 'spoiled' | 'needs_verification';
-  reason: string;
+  note: Note;
   printerJobId?: string;
 }
 
 /** How many held record ids health carries: enough to act on, bounded for the payload. */
 export const VERIFICATION_IDS_SHOWN = 20;
-
-/** How the queue says it held a record because the printer's history has a card for it. */
-export const PRINTER_HISTORY_HOLD = "the printer's history shows a card printed for this record";
 
 /** Opaque record ids only: a NIK (16 digits) would put personal data in logs and telemetry. */
 const RECORD_ID = /^[A-Za-z0-9._-]{1,64}$/;

@@ -5,6 +5,7 @@ import { codeOf } from '../../hal/errors.js';
 import { RECORD_ERRORS, type PrintRecord, type RecordErrorCode, type RecordSource } from '../../hal/records/types.js';
 import type { JobsConfig } from '../config/schema.js';
 import type { InFlight } from './in-flight.js';
+import { note } from './notes.js';
 import type { JobRepo } from './repo.js';
 import type { Writes } from './writes.js';
 
@@ -93,12 +94,12 @@ export class Prefetcher {
       // Attempts that never finished (the agent stopped or crashed during each: a record whose
       // answer kills it) count too: past the limit the record is set aside, not fetched again.
       if (attempts >= config.maxFetchAttempts) {
-        await repo.transition(recordId, ['queued'], 'failed', `set aside after ${attempts} fetch attempts that did not finish (the agent stopped during each); add it again to retry`);
+        await repo.transition(recordId, ['queued'], 'failed', note('fetch_set_aside', { attempts }));
         log.warn({ recordId, attempts }, 'record set aside: its fetches never finished');
         return;
       }
       // The attempt is counted before the fetch, so one that never returns still counts.
-      await repo.transition(recordId, ['queued'], 'fetching', `fetch attempt ${attempts + 1}`, { fetch_attempts: attempts + 1 });
+      await repo.transition(recordId, ['queued'], 'fetching', note('fetch_attempt', { attempts: attempts + 1 }), { fetch_attempts: attempts + 1 });
     } catch {
       return; // cancelled or changed meanwhile
     }
@@ -106,7 +107,7 @@ export class Prefetcher {
       const record = await away(source.fetch(recordId));
       this.records.set(recordId, record); // before the move, so a reconcile never sees it missing
       try {
-        await repo.transition(recordId, ['fetching'], 'ready', 'record fetched');
+        await repo.transition(recordId, ['fetching'], 'ready', note('fetched'));
       } catch (err) {
         this.records.delete(recordId);
         throw err;
@@ -119,11 +120,12 @@ export class Prefetcher {
 
   private async fetchFailed(recordId: string, attempts: number, err: Error): Promise<void> {
     const { config, repo, log, clock } = this.d;
-    const permanent = retryHelps(codeOf(err, RECORD_ERRORS, 'unavailable')) === false;
+    const error = codeOf(err, RECORD_ERRORS, 'unavailable');
+    const permanent = retryHelps(error) === false;
     if (permanent || attempts >= config.maxFetchAttempts) {
       const why = `${err.message}${permanent ? '' : ` (after ${attempts} attempts)`}; add it again to retry`;
       log.warn({ recordId, attempts }, `record set aside: ${why}`);
-      await repo.transition(recordId, ['fetching'], 'failed', why, { fetch_attempts: attempts, last_error: err.message });
+      await repo.transition(recordId, ['fetching'], 'failed', note('fetch_gave_up', { error, message: err.message, ...(permanent ? {} : { attempts }) }), { fetch_attempts: attempts, last_error: err.message });
       return;
     }
     const delay = Math.min(MAX_RETRY_MS, config.retryAfterSeconds * 1000 * 2 ** (attempts - 1));
@@ -131,7 +133,7 @@ export class Prefetcher {
     // The wait is kept on monotonic time while the agent runs (a stepped clock neither skips nor
     // stretches it); the stamp in the row says when, for people. After a restart it is fetched at once.
     this.retryAt.set(recordId, clock.monotonic() + delay);
-    await repo.transition(recordId, ['fetching'], 'queued', `fetch failed: ${err.message}`, {
+    await repo.transition(recordId, ['fetching'], 'queued', note('fetch_retry', { error, message: err.message }), {
       fetch_attempts: attempts,
       next_fetch_at: clock.now() + delay,
       last_error: err.message,

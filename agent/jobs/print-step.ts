@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import { Backoff } from '../../core/backoff.js';
 import type { Clock } from '../../core/clock.js';
 import { unreachable } from '../../core/errors.js';
-import { codeOf } from '../../hal/errors.js';
+import { CardSpoiledError, codeOf } from '../../hal/errors.js';
 import { PRINT_ERRORS, type PrinterDriver } from '../../hal/printer/types.js';
 import { RECORD_ERRORS, type ClaimAnswer, type PrintRecord } from '../../hal/records/types.js';
 import type { Claims } from './claims.js';
 import type { InFlight } from './in-flight.js';
-import { PRINTER_HISTORY_HOLD, type CardOutcome } from './job.js';
+import type { CardOutcome } from './job.js';
+import { note } from './notes.js';
 import type { JobRepo } from './repo.js';
 import type { Writes } from './writes.js';
 
@@ -25,6 +26,8 @@ export interface PrintStepDeps {
   render?: (r: PrintRecord) => Buffer;
   /** Where the record source keeps claims: each card is claimed before it starts. */
   claims?: Claims;
+  /** A card went through the printer (it was sent and not refused): a resting printer counts it. */
+  through?: () => void;
 }
 
 /** After the printer refused to start a card, ask again no sooner than this. */
@@ -112,7 +115,7 @@ export class PrintStep {
       card = await (await import('../card/format.js')).renderFor(record, printer.cardFormat, this.d.render);
     } catch (err) {
       records.forget(recordId);
-      await repo.transition(recordId, ['ready'], 'failed', `the card could not be rendered: ${(err as Error).message}`);
+      await repo.transition(recordId, ['ready'], 'failed', note('render_failed', { message: (err as Error).message }));
       return;
     }
     // The printer's own history, where the driver can read it: more cards finished for this
@@ -122,14 +125,14 @@ export class PrintStep {
     if (finished && finished.length > 0 && finished.length > (await repo.cardsAccountedFor(recordId))) {
       const last = finished[finished.length - 1] ?? '?';
       records.forget(recordId);
-      await repo.transition(recordId, ['ready'], 'needs_verification', `${PRINTER_HISTORY_HOLD} (job ${last}): a person must check before it prints again`);
+      await repo.transition(recordId, ['ready'], 'needs_verification', note('printer_history_hold', { printerJobId: last }));
       log.warn({ recordId, printerJobIds: finished }, "not printed again: the printer's history has more cards for this record than this database sent");
       return;
     }
     if (!(await this.claimed(recordId, away))) return;
     // Durable before the printer is told: after a crash this job is verified, never re-sent.
     try {
-      await repo.transition(recordId, ['ready'], 'printing', `sent to the printer as ${jobId}`, { agent_job_id: jobId });
+      await repo.transition(recordId, ['ready'], 'printing', note('sent', { jobId }), { agent_job_id: jobId });
     } catch (err) {
       this.d.writes.failed(err as Error);
       return; // nothing was sent; the record stays ready in memory
@@ -137,13 +140,15 @@ export class PrintStep {
     let outcome: CardOutcome;
     try {
       const result = await away(printer.print({ jobId, recordId, document: card.document, mimeType: card.mimeType }));
-      outcome = { to: 'printed', reason: `printed (printer job ${result.printerJobId})`, printerJobId: result.printerJobId };
+      outcome = { to: 'printed', note: note('printed', { printerJobId: result.printerJobId }), printerJobId: result.printerJobId };
       log.info({ recordId, printerJobId: result.printerJobId }, 'card printed');
     } catch (err) {
       outcome = this.failed(recordId, err);
     }
     // The record is personal data: gone from memory once its card is done, one way or another.
     if (outcome.to !== 'ready') records.forget(recordId);
+    // Printed, spoiled or unknown, the printer worked (and heated) for it; refused, it did not.
+    if (outcome.to !== 'ready') this.d.through?.();
     await this.settle(recordId, outcome);
   }
 
@@ -162,7 +167,7 @@ export class PrintStep {
       const e = err as Error;
       if (codeOf(err, RECORD_ERRORS, 'unavailable') === 'not-found') {
         records.forget(recordId);
-        await repo.transition(recordId, ['ready'], 'failed', `not claimed: ${e.message}; add it again to retry`, { last_error: e.message });
+        await repo.transition(recordId, ['ready'], 'failed', note('claim_not_found', { message: e.message }), { last_error: e.message });
         return false;
       }
       const wait = this.claimWait.failed();
@@ -190,14 +195,15 @@ export class PrintStep {
       case 'busy':
         // Nothing was started. Wait before asking again: the printer's state may be newer than our last reading.
         this.retryAt = this.d.clock.monotonic() + PRINT_RETRY_MS;
-        return { to: 'ready', reason: `the printer did not start it: ${e.message}` };
+        return { to: 'ready', note: note('printer_not_ready', { error: code, message: e.message }) };
       case 'aborted':
-        this.d.log.warn({ recordId }, `card spoiled: ${e.message}; add the record again to reprint it`);
-        return { to: 'spoiled', reason: e.message };
+        // The repo queues it again by itself, once (reprint.ts).
+        this.d.log.warn({ recordId, err: e.message }, 'card spoiled in the printer');
+        return { to: 'spoiled', note: note('printer_spoiled', { reasons: err instanceof CardSpoiledError ? err.reasons : [], message: e.message }) };
       case 'canceled':
       case 'unknown-outcome':
         this.d.log.warn({ recordId }, 'card outcome unknown; it needs a person to verify it');
-        return { to: 'needs_verification', reason: `the printer's answer is unknown (${e.message}); a person must check the card` };
+        return { to: 'needs_verification', note: note('outcome_unknown', { error: code, message: e.message }) };
       default:
         return unreachable(code);
     }

@@ -3,6 +3,7 @@ import { withTimeout } from '../../hal/errors.js';
 import type { Db } from '../../platform/db.js';
 import { postCard } from '../ledger/card.js';
 import type { JobState } from './job.js';
+import { note } from './notes.js';
 import { tellLater } from './outcomes.js';
 import { JobRepo } from './repo.js';
 
@@ -38,15 +39,15 @@ export async function recoverAfterRestart(db: Db, at: number, proof?: PrinterPro
     for (const r of rows) {
       const outcome = outcomes.get(r.record_id);
       if (r.state === 'printing' && outcome === 'completed') {
-        await JobRepo.move(tx, r.record_id, ['printing'], 'printed', at, "the printer's job history shows this card completed");
+        await JobRepo.move(tx, r.record_id, ['printing'], 'printed', at, note('recovered_printed'));
         await postCard(tx, 'print', at, r.record_id);
         await tellLater(tx, r.record_id, 'printed', at);
         out.proven.push(r.record_id);
       } else if (r.state === 'printing') {
-        await JobRepo.move(tx, r.record_id, ['printing'], 'needs_verification', at, 'the agent stopped while this card was printing; a person must check whether it came out');
+        await JobRepo.move(tx, r.record_id, ['printing'], 'needs_verification', at, note('recovered_verify'));
         out.needsVerification.push(r.record_id);
       } else {
-        await JobRepo.move(tx, r.record_id, [r.state], 'queued', at, 'the agent restarted; the record is fetched again');
+        await JobRepo.move(tx, r.record_id, [r.state], 'queued', at, note('recovered_requeued'));
         out.requeued.push(r.record_id);
       }
     }

@@ -4,9 +4,12 @@ import { Ledger } from '../ledger/blanks.js';
 import { postCard } from '../ledger/card.js';
 import { spoilCodeOf, type SpoilCode } from '../ledger/spoil-codes.js';
 import type { Db, Queryable } from '../../platform/db.js';
-import type { Text } from '../../core/i18n.js';
-import { checkRecordId, PRINTER_HISTORY_HOLD, VERIFICATION_IDS_SHOWN, type CardOutcome, type Job, type JobCounts, type JobState } from './job.js';
+import type { Said } from '../../core/i18n.js';
+import { checkRecordId, VERIFICATION_IDS_SHOWN, type CardOutcome, type Job, type JobCounts, type JobState } from './job.js';
+import { note, noteWords, readNote, storedNote, type Note } from './notes.js';
 import { tellLater } from './outcomes.js';
+import { printerSpoil } from './reprint.js';
+import { printedWords, spoilStateHint, STATE_WORDS, UNKNOWN_JOB_HINT } from './words.js';
 import { recoverAfterRestart, type PrinterProof, type Recovered } from './recover.js';
 
 // The station page takes these from here (agent/operator); what a job is lives in job.ts.
@@ -15,11 +18,11 @@ export { checkRecordId, startOfLocalDay } from './job.js';
 /** States a record may be added again from: its card was never made, or was spoiled, or another station held it. */
 const READDABLE: readonly JobState[] = ['failed', 'spoiled', 'cancelled', 'refused'];
 
-/** A person's word that no card came out after such a hold: it accounts for that card. */
-const NOT_PRINTED_DESPITE_HISTORY = "verified by a person: no card came out, although the printer's history shows one; printing it again";
 
 const COLS =
-  'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, agent_job_id AS agentJobId, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt, claimed_by AS claimedBy, claimed_at AS claimedAt';
+  'record_id AS recordId, state, fetch_attempts AS fetchAttempts, next_fetch_at AS nextFetchAt, agent_job_id AS agentJobId, printer_job_id AS printerJobId, last_error AS lastError, created_at AS createdAt, updated_at AS updatedAt, claimed_by AS claimedBy, claimed_at AS claimedAt, ' +
+  // The job's note is its latest move's: never an older one.
+  '(SELECT json_array(e.code, e.detail, e.reason) FROM job_events e WHERE e.record_id = jobs.record_id ORDER BY e.id DESC LIMIT 1) AS noteRow';
 
 /** The print queue in SQLite: one row per record ever, every move recorded with time and reason. */
 export class JobRepo {
@@ -29,8 +32,8 @@ export class JobRepo {
   ) {}
 
   /** Queue records; a record printed or in flight is refused with why, one that failed or was spoiled is queued again. */
-  async add(ids: readonly string[]): Promise<{ added: string[]; requeued: string[]; refused: { recordId: string; why: Text }[] }> {
-    const out = { added: [] as string[], requeued: [] as string[], refused: [] as { recordId: string; why: Text }[] };
+  async add(ids: readonly string[]): Promise<{ added: string[]; requeued: string[]; refused: { recordId: string; why: Said }[] }> {
+    const out = { added: [] as string[], requeued: [] as string[], refused: [] as { recordId: string; why: Said }[] };
     for (const id of ids) {
       const bad = checkRecordId(id);
       if (bad) {
@@ -43,30 +46,25 @@ export class JobRepo {
         if (!existing) {
           const seq = (await tx.get<{ n: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM jobs'))?.n ?? 1;
           await tx.run('INSERT INTO jobs (record_id, state, created_at, updated_at, seq) VALUES (?, ?, ?, ?, ?)', [id, 'queued', at, at, seq]);
-          await JobRepo.audit(tx, id, null, 'queued', at, 'added');
+          await JobRepo.audit(tx, id, null, 'queued', at, note('added'));
           out.added.push(id);
         } else if (READDABLE.includes(existing.state)) {
-          await JobRepo.move(tx, id, [existing.state], 'queued', at, `added again after ${existing.state}`, { fetch_attempts: 0, next_fetch_at: 0, last_error: null, claimed_by: null, claimed_at: null });
+          await JobRepo.move(tx, id, [existing.state], 'queued', at, note('added_again', { from: existing.state }), { fetch_attempts: 0, next_fetch_at: 0, last_error: null, claimed_by: null, claimed_at: null });
           out.requeued.push(id);
         } else if (existing.state === 'printed') {
-          const when = new Date(existing.updated_at).toISOString();
-          out.refused.push({
-            recordId: id,
-            why: {
-              id: `sudah tercetak (${when}); satu rekaman dicetak paling banyak sekali. Bila kartunya rusak: station-agent jobs spoil ${id} --reason R, lalu tambahkan lagi`,
-              en: `already printed (${when}); a record is printed at most once. If its card is unusable: station-agent jobs spoil ${id} --reason R, then add it again`,
-            },
-          });
+          out.refused.push({ recordId: id, why: printedWords(id, new Date(existing.updated_at).toISOString()) });
         } else {
-          out.refused.push({ recordId: id, why: { id: `sudah ada di antrean (${existing.state})`, en: `already in the queue (${existing.state})` } });
+          out.refused.push({ recordId: id, why: { id: `sudah ada di antrean (${STATE_WORDS[existing.state].id})`, en: `already in the queue (${existing.state})` } });
         }
       });
     }
     return out;
   }
 
-  static async audit(tx: Queryable, recordId: string, from: JobState | null, to: JobState, at: number, reason: string): Promise<void> {
-    await tx.run('INSERT INTO job_events (record_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?)', [recordId, from, to, at, reason]);
+  /** The move's note as a code with details, and its English words for whoever reads the database itself. */
+  static async audit(tx: Queryable, recordId: string, from: JobState | null, to: JobState, at: number, why: Note): Promise<void> {
+    const { code, detail } = storedNote(why);
+    await tx.run('INSERT INTO job_events (record_id, from_state, to_state, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?)', [recordId, from, to, at, noteWords(why).en, code, detail]);
   }
 
   /**
@@ -79,13 +77,14 @@ export class JobRepo {
     from: readonly JobState[],
     to: JobState,
     at: number,
-    reason: string,
+    why: Note,
     set: Partial<Record<'fetch_attempts' | 'next_fetch_at' | 'agent_job_id' | 'printer_job_id' | 'last_error' | 'claimed_by' | 'claimed_at', string | number | null>> = {},
   ): Promise<JobState> {
     const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
     if (!row) throw unknownJob(recordId);
     if (!from.includes(row.state)) {
-      throw new AgentError('job-state', `record ${recordId} is ${row.state}, not ${from.join(' or ')}`, { exitCode: EXIT.usage });
+      const words = (states: readonly JobState[], lang: 'id' | 'en') => states.map((x) => STATE_WORDS[x][lang]).join(lang === 'id' ? ' atau ' : ' or ');
+      throw new AgentError('job-state', { id: `rekaman ${recordId} berstatus ${words([row.state], 'id')}, bukan ${words(from, 'id')}`, en: `record ${recordId} is ${row.state}, not ${from.join(' or ')}` }, { exitCode: EXIT.usage });
     }
     const keys = Object.keys(set);
     await tx.run(`UPDATE jobs SET state = ?, updated_at = ?${keys.map((k) => `, ${k} = ?`).join('')} WHERE record_id = ?`, [
@@ -94,33 +93,37 @@ export class JobRepo {
       ...keys.map((k) => set[k as keyof typeof set] ?? null),
       recordId,
     ]);
-    await JobRepo.audit(tx, recordId, row.state, to, at, reason);
+    await JobRepo.audit(tx, recordId, row.state, to, at, why);
     return row.state;
   }
 
-  transition(recordId: string, from: readonly JobState[], to: JobState, reason: string, set: Parameters<typeof JobRepo.move>[6] = {}): Promise<JobState> {
-    return this.db.transaction((tx) => JobRepo.move(tx, recordId, from, to, this.now(), reason, set));
+  transition(recordId: string, from: readonly JobState[], to: JobState, why: Note, set: Parameters<typeof JobRepo.move>[6] = {}): Promise<JobState> {
+    return this.db.transaction((tx) => JobRepo.move(tx, recordId, from, to, this.now(), why, set));
   }
 
-  /** A person settles a job whose outcome was uncertain. */
-  async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled'): Promise<JobState> {
+  /**
+   * A person settles a job whose outcome was uncertain. A spoiled card is posted with why, where
+   * the person said (the words, and the code the province counts: given, or read from the words).
+   */
+  async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled', spoiled: { reason?: string; code?: SpoilCode } = {}): Promise<JobState> {
     const at = this.now();
+    const said = spoiled.reason?.trim() || null;
     return this.db.transaction(async (tx) => {
       if (outcome === 'printed') {
-        await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, 'verified by a person: the card was printed');
+        await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, note('verified_printed'));
         await postCard(tx, 'print', at, recordId);
         await tellLater(tx, recordId, 'printed', at);
         return 'printed';
       }
       if (outcome === 'spoiled') {
-        await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, 'verified by a person: the card was spoiled');
-        await postCard(tx, 'spoil', at, recordId);
+        await JobRepo.move(tx, recordId, ['needs_verification'], 'spoiled', at, note('verified_spoiled', said ? { words: said } : {}));
+        await postCard(tx, 'spoil', at, recordId, spoiled.code ?? (said ? spoilCodeOf(said) : null), said);
         await tellLater(tx, recordId, 'spoiled', at);
         return 'spoiled';
       }
-      const why = await tx.get<{ reason: string }>("SELECT reason FROM job_events WHERE record_id = ? AND to_state = 'needs_verification' ORDER BY id DESC LIMIT 1", [recordId]);
-      const reason = why?.reason.startsWith(PRINTER_HISTORY_HOLD) ? NOT_PRINTED_DESPITE_HISTORY : 'verified by a person: no card came out; printing it again';
-      await JobRepo.move(tx, recordId, ['needs_verification'], 'queued', at, reason, { fetch_attempts: 0, next_fetch_at: 0 });
+      const held = await tx.get<{ code: string | null }>("SELECT code FROM job_events WHERE record_id = ? AND to_state = 'needs_verification' ORDER BY id DESC LIMIT 1", [recordId]);
+      const why = note(held?.code === 'printer_history_hold' ? 'verified_not_printed_despite_history' : 'verified_not_printed');
+      await JobRepo.move(tx, recordId, ['needs_verification'], 'queued', at, why, { fetch_attempts: 0, next_fetch_at: 0 });
       // No card: the claim is given up, and asked for again before the next card.
       await tellLater(tx, recordId, 'not_printed', at);
       return 'queued';
@@ -142,17 +145,11 @@ export class JobRepo {
       if (row.state !== 'printed') {
         throw new AgentError(
           'job-state',
-          { id: `rekaman ${recordId} berstatus ${row.state}, bukan printed: hanya kartu yang sudah tercetak yang bisa ditandai rusak`, en: `record ${recordId} is ${row.state}, not printed: only a printed card can be marked spoiled` },
-          {
-            hint:
-              row.state === 'needs_verification'
-                ? { id: `Kartu yang belum pasti: station-agent jobs verify ${recordId} --spoiled`, en: `A card not yet settled: station-agent jobs verify ${recordId} --spoiled` }
-                : { id: 'Lihat statusnya dengan: station-agent jobs show ID', en: 'See its state with: station-agent jobs show ID' },
-            exitCode: EXIT.usage,
-          },
+          { id: `rekaman ${recordId} berstatus ${STATE_WORDS[row.state].id}, bukan tercetak: hanya kartu yang sudah tercetak yang bisa ditandai rusak`, en: `record ${recordId} is ${row.state}, not printed: only a printed card can be marked spoiled` },
+          { hint: spoilStateHint(recordId, row.state), exitCode: EXIT.usage },
         );
       }
-      await JobRepo.move(tx, recordId, ['printed'], 'spoiled', at, `spoiled after printing, by a person: ${why}`);
+      await JobRepo.move(tx, recordId, ['printed'], 'spoiled', at, note('spoiled_by_person', { words: why }));
       await Ledger.spoilPrinted(tx, recordId, why, at, code ?? spoilCodeOf(why));
       // The record service then lets this station (only) print it again.
       await tellLater(tx, recordId, 'spoiled', at);
@@ -163,9 +160,9 @@ export class JobRepo {
   async cardsAccountedFor(recordId: string): Promise<number> {
     // A start the printer refused (printing -> ready: busy, not ready) sent no card.
     const r = await this.db.get<{ n: number }>(
-      `SELECT COALESCE(SUM(CASE WHEN to_state = 'printing' THEN 1 WHEN from_state = 'printing' AND to_state = 'ready' THEN -1 WHEN to_state = 'queued' AND reason = ? THEN 1 ELSE 0 END), 0) AS n
+      `SELECT COALESCE(SUM(CASE WHEN to_state = 'printing' THEN 1 WHEN from_state = 'printing' AND to_state = 'ready' THEN -1 WHEN to_state = 'queued' AND code = 'verified_not_printed_despite_history' THEN 1 ELSE 0 END), 0) AS n
        FROM job_events WHERE record_id = ?`,
-      [NOT_PRINTED_DESPITE_HISTORY, recordId],
+      [recordId],
     );
     return r?.n ?? 0;
   }
@@ -174,7 +171,7 @@ export class JobRepo {
   cancel(recordId: string): Promise<JobState> {
     const at = this.now();
     return this.db.transaction(async (tx) => {
-      const from = await JobRepo.move(tx, recordId, ['queued', 'failed'], 'cancelled', at, 'cancelled by a person');
+      const from = await JobRepo.move(tx, recordId, ['queued', 'failed'], 'cancelled', at, note('cancelled'));
       await tellLater(tx, recordId, 'not_printed', at);
       return from;
     });
@@ -182,7 +179,7 @@ export class JobRepo {
 
   /** Another station holds the record (the record service said so): refused, naming it. */
   refuse(recordId: string, from: readonly JobState[], by: string, since: string | null): Promise<JobState> {
-    return this.transition(recordId, from, 'refused', `refused: the record service says station ${by} holds this record${since ? ` since ${since}` : ''}`, {
+    return this.transition(recordId, from, 'refused', note('refused_held', { by, since }), {
       claimed_by: by,
       claimed_at: since,
       last_error: `held by station ${by}`,
@@ -223,28 +220,38 @@ export class JobRepo {
   settle(recordId: string, o: CardOutcome): Promise<void> {
     const at = this.now();
     return this.db.transaction(async (tx) => {
-      await JobRepo.move(tx, recordId, ['printing'], o.to, at, o.reason, o.printerJobId ? { printer_job_id: o.printerJobId } : {});
+      // A card the printer spoiled is queued again by itself, once (reprint.ts).
+      const spoil = o.to === 'spoiled' ? await printerSpoil(tx, recordId, o.note.reasons ?? []) : null;
+      await JobRepo.move(tx, recordId, ['printing'], o.to, at, spoil?.spoiled ?? o.note, o.printerJobId ? { printer_job_id: o.printerJobId } : {});
       if (o.to === 'printed') await postCard(tx, 'print', at, recordId);
-      if (o.to === 'spoiled') await postCard(tx, 'spoil', at, recordId, spoilCodeOf(o.reason));
+      if (o.to === 'spoiled') await postCard(tx, 'spoil', at, recordId, spoilCodeOf((o.note.reasons ?? []).join(' ')));
       if (o.to === 'printed' || o.to === 'spoiled') await tellLater(tx, recordId, o.to, at);
+      if (spoil?.reprint) await JobRepo.move(tx, recordId, ['spoiled'], 'queued', at, spoil.reprint, { fetch_attempts: 0, next_fetch_at: 0, last_error: null });
     });
   }
 
   /** Every job in queue order; only those in `state`, or changed since `sinceMs`, when given. */
-  list(filter: { state?: JobState; sinceMs?: number } = {}): Promise<Job[]> {
-    return this.db.all<Job>(`SELECT ${COLS} FROM jobs WHERE (? IS NULL OR state = ?) AND updated_at >= ? ORDER BY seq`, [
+  async list(filter: { state?: JobState; sinceMs?: number } = {}): Promise<Job[]> {
+    const rows = await this.db.all<JobRow>(`SELECT ${COLS} FROM jobs WHERE (? IS NULL OR state = ?) AND updated_at >= ? ORDER BY seq`, [
       filter.state ?? null,
       filter.state ?? null,
       filter.sinceMs ?? 0,
     ]);
+    return rows.map(jobOf);
   }
 
-  get(recordId: string): Promise<Job | undefined> {
-    return this.db.get<Job>(`SELECT ${COLS} FROM jobs WHERE record_id = ?`, [recordId]);
+  async get(recordId: string): Promise<Job | undefined> {
+    const row = await this.db.get<JobRow>(`SELECT ${COLS} FROM jobs WHERE record_id = ?`, [recordId]);
+    return row && jobOf(row);
   }
 
-  history(recordId: string): Promise<{ from: JobState | null; to: JobState; at: number; reason: string }[]> {
-    return this.db.all('SELECT from_state AS "from", to_state AS "to", at, reason FROM job_events WHERE record_id = ? ORDER BY id', [recordId]);
+  /** Every move of a job, oldest first, each with its note. */
+  async history(recordId: string): Promise<{ from: JobState | null; to: JobState; at: number; note: Note }[]> {
+    const rows = await this.db.all<{ from: JobState | null; to: JobState; at: number; code: string | null; detail: string | null; reason: string }>(
+      'SELECT from_state AS "from", to_state AS "to", at, code, detail, reason FROM job_events WHERE record_id = ? ORDER BY id',
+      [recordId],
+    );
+    return rows.map(({ code, detail, reason, ...e }) => ({ ...e, note: readNote(code, detail, reason) }));
   }
 
   async counts(sinceMs: number): Promise<JobCounts> {
@@ -269,9 +276,16 @@ export class JobRepo {
   }
 }
 
+type JobRow = Omit<Job, 'note'> & { noteRow: string | null };
+
+function jobOf({ noteRow, ...j }: JobRow): Job {
+  const [code, detail, text] = noteRow ? (JSON.parse(noteRow) as [string | null, string | null, string]) : [null, null, ''];
+  return { ...j, note: noteRow ? readNote(code, detail, text) : null };
+}
+
 function unknownJob(recordId: string): AgentError {
   return new AgentError('job-unknown', { id: `tidak ada pekerjaan untuk rekaman ${recordId}`, en: `no job for record ${recordId}` }, {
-    hint: { id: 'Lihat daftarnya dengan: station-agent jobs list', en: 'See station-agent jobs list.' },
+    hint: UNKNOWN_JOB_HINT,
     exitCode: EXIT.usage,
   });
 }

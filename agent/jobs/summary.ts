@@ -29,6 +29,8 @@ export interface JobsSummary extends JobCounts {
   goodToday: number | null;
   /** Cards spoiled today, the same way; a spoiled card and its reprint are one good and one spoiled. */
   spoiledToday: number | null;
+  /** While the printer rests (printer.rest), when it resumes, as wall time (RFC 3339); null otherwise. */
+  resumesAt: string | null;
 }
 
 const DEFAULT_ROLL_YIELDS: Yields = forecastSchema().parse({}).cardsPerSupply;
@@ -41,7 +43,7 @@ const NO_JOBS: JobCounts = { queued: 0, fetching: 0, ready: 0, printing: 0, need
  * printer's utilisation, and the blanks and rolls as the ledgers count them.
  */
 export class QueueSummary {
-  private current: JobsSummary = { ...NO_JOBS, held: null, heldCode: null, gateCode: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null, goodToday: null, spoiledToday: null };
+  private current: JobsSummary = { ...NO_JOBS, held: null, heldCode: null, gateCode: null, utilisation: null, blanksOnHand: null, cardsUsed: null, counted: null, goodToday: null, spoiledToday: null, resumesAt: null };
   private readonly utilisation = new Utilisation();
   private lastAt = -Infinity;
   private dirty = true;
@@ -70,8 +72,8 @@ export class QueueSummary {
     this.dirty = true;
   }
 
-  /** After a step: `why` no card may start (the gate's verdict, or writes failing), and whether one is printing. */
-  async update(mono: number, now: number, why: Hold | null, printing: boolean): Promise<void> {
+  /** After a step: `why` no card may start (the gate's verdict, or writes failing), whether one is printing, and when a rest ends. */
+  async update(mono: number, now: number, why: Hold | null, printing: boolean, resumesAt: string | null = null): Promise<void> {
     if (this.dirty || mono - this.lastAt >= SUMMARY_MS) {
       this.dirty = false;
       this.lastAt = mono;
@@ -100,6 +102,7 @@ export class QueueSummary {
       counted: this.counted,
       goodToday: this.cards?.good ?? null,
       spoiledToday: this.cards?.spoiled ?? null,
+      resumesAt,
     };
   }
 }

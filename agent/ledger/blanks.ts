@@ -1,6 +1,6 @@
 import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
-import type { Text } from '../../core/i18n.js';
+import { bySurface, type Said, type Text } from '../../core/i18n.js';
 import { nextTransfer } from '../office/transfer.js';
 import { systemClock } from '../../core/clock.js';
 
@@ -38,6 +38,17 @@ export interface LedgerEntry {
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A delivery or stack taken twice under one number: the command line's flag, the page's checkbox; or the first entry reversed. */
+function twiceHint(entry: number, when: Text): Said {
+  return bySurface(
+    { id: `${when.id}, tambahkan --again. Bila entri #${entry} keliru: station-agent stock correct ${entry} --reason "..."`, en: `${when.en}, add --again. If entry #${entry} was a mistake: station-agent stock correct ${entry} --reason "..."` },
+    {
+      id: `${when.id}, centang "Kiriman kedua dengan nomor sama" lalu simpan lagi. Bila entri #${entry} keliru, minta teknisi membaliknya (buku tidak pernah diubah).`,
+      en: `${when.en}, tick "Second delivery, same number" and save again. If entry #${entry} was a mistake, ask the technician to reverse it (the ledger is never edited).`,
+    },
+  );
+}
 
 /**
  * The blank-card ledger: append-only (triggers refuse UPDATE and DELETE), one entry per card
@@ -89,10 +100,7 @@ export class Ledger {
             en: `transfer ${transfer} was already received: entry #${earlier.id}, ${earlier.qty} cards on ${day(earlier.at)}. Nothing was recorded.`,
           },
           {
-            hint: {
-              id: `Bila gudang memang mengirim dua kali dengan nomor yang sama, tambahkan --again. Bila entri #${earlier.id} keliru: station-agent stock correct ${earlier.id} --reason "..."`,
-              en: `If the store really sent twice under that number, add --again. If entry #${earlier.id} was a mistake: station-agent stock correct ${earlier.id} --reason "..."`,
-            },
+            hint: twiceHint(earlier.id, { id: 'Bila gudang memang mengirim dua kali dengan nomor yang sama', en: 'If the store really sent twice under that number' }),
             exitCode: EXIT.failure,
           },
         );
@@ -120,7 +128,10 @@ export class Ledger {
           'stock-below-zero',
           { id: `buku hanya mencatat ${onHand} kartu di sini; mengembalikan ${n} membuatnya di bawah nol. Tidak ada yang dicatat.`, en: `the ledger holds only ${onHand} cards here; sending back ${n} would put it below zero. Nothing was recorded.` },
           {
-            hint: { id: 'Hitung kartunya dulu (station-agent stock count N --reason R). Bila kartunya memang ada: ulangi dengan --force --reason "...".', en: 'Count the cards first (station-agent stock count N --reason R). If the cards really are there: repeat with --force --reason "...".' },
+            hint: bySurface(
+              { id: 'Hitung kartunya dulu (station-agent stock count N --reason R). Bila kartunya memang ada: ulangi dengan --force --reason "...".', en: 'Count the cards first (station-agent stock count N --reason R). If the cards really are there: repeat with --force --reason "...".' },
+              { id: 'Hitung kartunya dulu ("Hitung fisik kartu blangko"), lalu kembalikan lagi.', en: 'Count the cards first ("Physical count of blank cards"), then send them back again.' },
+            ),
             exitCode: EXIT.failure,
           },
         );
@@ -156,10 +167,7 @@ export class Ledger {
             en: `batch ${b} was already received: entry #${earlier.id}, ${earlier.qty} cards on ${day(earlier.at)}. Nothing was recorded.`,
           },
           {
-            hint: {
-              id: `Bila ini pengiriman kedua dengan nomor yang sama, tambahkan --again. Bila entri #${earlier.id} keliru: station-agent stock correct ${earlier.id} --reason "..."`,
-              en: `If this is a second delivery under the same number, add --again. If entry #${earlier.id} was a mistake: station-agent stock correct ${earlier.id} --reason "..."`,
-            },
+            hint: twiceHint(earlier.id, { id: 'Bila ini pengiriman kedua dengan nomor yang sama', en: 'If this is a second delivery under the same number' }),
             exitCode: EXIT.failure,
           },
         );
@@ -178,7 +186,7 @@ export class Ledger {
     const { entry, reversed } = await this.db.transaction(async (tx) => {
       const e = await Ledger.entryIn(tx, entryId);
       if (!e) {
-        throw new AgentError('stock-entry-unknown', { id: `tidak ada entri #${entryId} di buku kartu blanko`, en: `there is no entry #${entryId} in the blank-card ledger` }, {
+        throw new AgentError('stock-entry-unknown', { id: `tidak ada entri #${entryId} di buku kartu blangko`, en: `there is no entry #${entryId} in the blank-card ledger` }, {
           hint: { id: 'Lihat nomornya dengan: station-agent stock history', en: 'See the entry numbers with: station-agent stock history' },
           exitCode: EXIT.usage,
         });

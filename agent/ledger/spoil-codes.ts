@@ -3,8 +3,20 @@
  * station): jam, smudge, misprint, wrong-data, chip, other. A clerk may give the code; otherwise
  * it is read from the words, in Indonesian or English.
  */
+import type { Text } from '../../core/i18n.js';
+
 export const SPOIL_CODES = ['jam', 'smudge', 'misprint', 'wrong-data', 'chip', 'other'] as const;
 export type SpoilCode = (typeof SPOIL_CODES)[number];
+
+/** Each code as a clerk chooses it on the station page. */
+export const SPOIL_WORDS: Record<SpoilCode, Text> = {
+  jam: { id: 'macet di printer', en: 'jammed in the printer' },
+  smudge: { id: 'luntur atau kotor', en: 'smudged or dirty' },
+  misprint: { id: 'salah cetak (miring, pudar)', en: 'misprinted (crooked, faded)' },
+  'wrong-data': { id: 'data salah', en: 'wrong data' },
+  chip: { id: 'chip rusak', en: 'faulty chip' },
+  other: { id: 'lainnya', en: 'other' },
+};
 
 const WORDS: readonly [SpoilCode, RegExp][] = [
   ['jam', /\b(jam|jammed|macet|tersangkut|nyangkut|media-jam)\b/i],

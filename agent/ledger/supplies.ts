@@ -14,7 +14,7 @@
  */
 import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
-import type { Text } from '../../core/i18n.js';
+import { bySurface, type Text } from '../../core/i18n.js';
 import { systemClock } from '../../core/clock.js';
 import { isSameRollReason, sighting, type OpenInstall } from './same-roll.js';
 
@@ -118,7 +118,13 @@ export class SupplyLedger {
               id: `transfer ${transfer} sudah diterima: entri #${earlier.id}, ${earlier.rolls} gulungan ${ROLL_WORDS[kind].id} pada ${iso(earlier.at).slice(0, 10)}. Tidak ada yang dicatat.`,
               en: `transfer ${transfer} was already received: entry #${earlier.id}, ${earlier.rolls} ${kind} rolls on ${iso(earlier.at).slice(0, 10)}. Nothing was recorded.`,
             },
-            { hint: { id: 'Bila gudang memang mengirim dua kali dengan nomor yang sama, tambahkan --again.', en: 'If the store really sent twice under that number, add --again.' }, exitCode: EXIT.failure },
+            {
+              hint: bySurface(
+                { id: 'Bila gudang memang mengirim dua kali dengan nomor yang sama, tambahkan --again.', en: 'If the store really sent twice under that number, add --again.' },
+                { id: 'Bila gudang memang mengirim dua kali dengan nomor yang sama, centang "Kiriman kedua dengan nomor sama" lalu simpan lagi.', en: 'If the store really sent twice under that number, tick "Second delivery, same number" and save again.' },
+              ),
+              exitCode: EXIT.failure,
+            },
           );
         }
       }
@@ -137,7 +143,7 @@ export class SupplyLedger {
     if (opts.yield !== undefined && (!Number.isInteger(opts.yield) || opts.yield <= 0)) {
       throw usage(
         { id: `hasil cetak gulungan adalah jumlah kartu yang dicetaknya, bilangan bulat di atas 0, diberikan ${opts.yield}`, en: `a roll's yield is the number of cards it prints, a whole number above 0, got ${opts.yield}` },
-        { id: 'Angkanya tertulis di kotak gulungan (misalnya --yield 500).', en: 'The box says it (e.g. --yield 500).' },
+        bySurface({ id: 'Angkanya tertulis di kotak gulungan (misalnya --yield 500).', en: 'The box says it (e.g. --yield 500).' }, { id: 'Angkanya tertulis di kotak gulungan.', en: 'The box says it.' }),
       );
     }
     const by = opts.by ?? 'person';
@@ -167,10 +173,16 @@ export class SupplyLedger {
       if (!fromShelf && opts.yield === undefined && by === 'person') {
         throw usage(
           { id: `tidak ada gulungan ${ROLL_WORDS[kind].id} di rak untuk diambil, dan hasil cetak gulungan baru tidak diberikan`, en: `no ${kind} roll is on the shelf to take, and the new roll's yield was not given` },
-          {
-            id: `Berikan hasil cetak yang tertulis di kotaknya, misalnya station-agent supply replace ${kind} --yield ${this.defaults[kind]}, atau catat dulu penerimaannya dengan station-agent supply receive ${kind} N.`,
-            en: `Give the yield from its box, e.g. station-agent supply replace ${kind} --yield ${this.defaults[kind]}, or record the delivery first with station-agent supply receive ${kind} N.`,
-          },
+          bySurface(
+            {
+              id: `Berikan hasil cetak yang tertulis di kotaknya, misalnya station-agent supply replace ${kind} --yield ${this.defaults[kind]}, atau catat dulu penerimaannya dengan station-agent supply receive ${kind} N.`,
+              en: `Give the yield from its box, e.g. station-agent supply replace ${kind} --yield ${this.defaults[kind]}, or record the delivery first with station-agent supply receive ${kind} N.`,
+            },
+            {
+              id: `Isi "Kartu per gulungan" dengan angka di kotaknya (misalnya ${this.defaults[kind]}), atau catat dulu penerimaannya di "Gulungan diterima (masuk rak)".`,
+              en: `Fill in "Cards per roll" from its box (e.g. ${this.defaults[kind]}), or record the delivery first under "Rolls received (onto the shelf)".`,
+            },
+          ),
         );
       }
       if (now.installedAt !== null) {
@@ -278,7 +290,7 @@ async function openInstall(q: Queryable, kind: RollKind): Promise<OpenInstall | 
 
 function checkKind(kind: string): asserts kind is RollKind {
   if (!(ROLL_KINDS as readonly string[]).includes(kind)) {
-    throw usage({ id: `persediaan "${kind}" tidak dikenal: harapkan ribbon (pita) atau film (kartu blanko dicatat dengan station-agent stock)`, en: `unknown supply "${kind}": expected ribbon or film (blank cards are kept with station-agent stock)` });
+    throw usage({ id: `persediaan "${kind}" tidak dikenal: harapkan \`ribbon\` (pita) atau \`film\` (kartu blangko dicatat dengan station-agent stock)`, en: `unknown supply "${kind}": expected ribbon or film (blank cards are kept with station-agent stock)` });
   }
 }
 

@@ -8,8 +8,12 @@
  */
 import type { Db, Queryable } from '../../platform/db.js';
 import { dayIn } from './days.js';
-import { belowZero, checkOtherOffice, checkQuantity, checkReason, checkRegistered, duplicate, usage, type Supply } from './refusals.js';
+import { aboutField, bySurface } from '../../core/i18n.js';
+import { belowZero, checkOtherOffice, checkQuantity, checkReason, checkRegistered, duplicate, FIELDS, usage, type Supply } from './refusals.js';
 import { nextTransfer, transferFrom, typed } from './transfer.js';
+
+/** Where the station page shows an entry's number: in what it says after each entry. */
+const ENTRY_NUMBERS = { id: 'Nomor entri disebut dalam pesan setelah setiap catatan gudang.', en: 'Each entry\'s number is in the message shown after it is recorded.' };
 
 export const BOOK_KINDS = ['delivery', 'transfer_out', 'transfer_in', 'loan_out', 'loan_in', 'count', 'correction'] as const;
 export type BookKind = (typeof BOOK_KINDS)[number];
@@ -72,13 +76,13 @@ export class OfficeBook {
     const batch = opts.batch === undefined ? null : typed(opts.batch);
     const document = opts.document === undefined ? null : typed(opts.document);
     if (supply === 'blanks' && !batch) {
-      throw usage({ id: '--batch: penerimaan blangko perlu nomor batch, seperti tertulis di kotak atau berita acara serah terima', en: '--batch: a delivery of blanks needs its batch, as written on the box or the hand-over record' });
+      throw usage(aboutField(FIELDS.batch, { id: 'penerimaan blangko perlu nomor batch, seperti tertulis di kotak atau berita acara serah terima', en: 'a delivery of blanks needs its batch, as written on the box or the hand-over record' }));
     }
     return this.post(async (tx) => {
       for (const [field, value] of [['batch', batch], ['document', document]] as const) {
         if (!value || opts.again) continue;
         const earlier = await tx.get<{ id: number; qty: number; day: string }>(`SELECT id, qty, day FROM office_book WHERE kind = 'delivery' AND lower(${field}) = lower(?) AND ${STANDING} ORDER BY id LIMIT 1`, [value]);
-        if (earlier) throw duplicate({ id: `${field === 'batch' ? 'batch' : 'dokumen'} ${value}`, en: `${field} ${value}` }, earlier, '--again');
+        if (earlier) throw duplicate({ id: `${field === 'batch' ? 'batch' : 'dokumen'} ${value}`, en: `${field} ${value}` }, earlier);
       }
       return { kind: 'delivery', supply, qty: n, batch, document, lot: opts.lot === undefined ? null : typed(opts.lot) || null };
     });
@@ -87,7 +91,7 @@ export class OfficeBook {
   /** A stack or rolls carried to a printer of the office: a transfer it confirms with the id. */
   async send(supply: Supply, n: number, to: string, opts: Force = {}): Promise<Posted> {
     checkQuantity(n, 'N', supply);
-    const station = checkRegistered(to, this.o.register, '--to');
+    const station = checkRegistered(to, this.o.register, FIELDS.to);
     const reason = this.forceReason(opts);
     return this.post(async (tx) => {
       await this.takeOut(tx, supply, n, opts);
@@ -98,8 +102,8 @@ export class OfficeBook {
   /** A stack a printer sent back (`stock return` there gave its id), confirmed here. */
   async returned(supply: Supply, n: number, from: string, transfer: string, opts: { again?: boolean } = {}): Promise<Posted> {
     checkQuantity(n, 'N', supply);
-    const station = checkRegistered(from, this.o.register, '--from');
-    const id = transferFrom(transfer, station, '--transfer', { id: `stasiun ${station}`, en: `station ${station}` });
+    const station = checkRegistered(from, this.o.register, FIELDS.from);
+    const id = transferFrom(transfer, station, FIELDS.transfer, { id: `stasiun ${station}`, en: `station ${station}` });
     return this.post(async (tx) => {
       await this.confirmedOnce(tx, id, opts.again);
       return { kind: 'transfer_in', supply, qty: n, transfer: id, other: station };
@@ -109,7 +113,7 @@ export class OfficeBook {
   /** A loan to another office: the borrower confirms it with this id. */
   async lend(supply: Supply, n: number, toOffice: string, opts: Force = {}): Promise<Posted> {
     checkQuantity(n, 'N', supply);
-    const office = checkOtherOffice(toOffice, this.o.officeId, '--to-office');
+    const office = checkOtherOffice(toOffice, this.o.officeId, FIELDS.toOffice);
     const reason = this.forceReason(opts);
     return this.post(async (tx) => {
       await this.takeOut(tx, supply, n, opts);
@@ -120,8 +124,8 @@ export class OfficeBook {
   /** A loan from another office, confirmed with the lender's transfer id. */
   async borrow(supply: Supply, n: number, fromOffice: string, transfer: string, opts: { again?: boolean } = {}): Promise<Posted> {
     checkQuantity(n, 'N', supply);
-    const office = checkOtherOffice(fromOffice, this.o.officeId, '--from-office');
-    const id = transferFrom(transfer, office, '--transfer', { id: `kantor ${office}`, en: `office ${office}` });
+    const office = checkOtherOffice(fromOffice, this.o.officeId, FIELDS.fromOffice);
+    const id = transferFrom(transfer, office, FIELDS.transfer, { id: `kantor ${office}`, en: `office ${office}` });
     return this.post(async (tx) => {
       await this.confirmedOnce(tx, id, opts.again);
       return { kind: 'loan_in', supply, qty: n, transfer: id, other: office };
@@ -131,7 +135,7 @@ export class OfficeBook {
   /** A physical count: the difference from the book is recorded, signed, with the reason. */
   async count(supply: Supply, n: number, reason: string | undefined): Promise<Posted & { difference: number }> {
     checkQuantity(n, 'N', supply, { zero: true });
-    const why = checkReason(reason, '--reason', { id: 'hitung bulanan', en: 'monthly count' });
+    const why = checkReason(reason, FIELDS.reason, { id: 'hitung bulanan', en: 'monthly count' });
     let difference = 0;
     const posted = await this.post(async (tx) => {
       difference = n - (await OfficeBook.onHandIn(tx))[supply];
@@ -142,11 +146,11 @@ export class OfficeBook {
 
   /** A mistaken entry undone by a reversing one that names it; the book is never edited. */
   async correct(entryId: number, reason: string | undefined): Promise<Posted & { reversed: BookEntry }> {
-    const why = checkReason(reason, '--reason', { id: 'tercatat dua kali', en: 'recorded twice' });
+    const why = checkReason(reason, FIELDS.reason, { id: 'tercatat dua kali', en: 'recorded twice' });
     let reversed: BookEntry | undefined;
     const posted = await this.post(async (tx) => {
       const e = await tx.get<BookEntry>(`${SELECT} WHERE b.id = ?`, [entryId]);
-      if (!e) throw usage({ id: `ENTRY: tidak ada entri #${entryId} di buku gudang`, en: `ENTRY: there is no entry #${entryId} in the store's book` }, { id: 'Lihat nomornya dengan: station-agent office show', en: 'See the entry numbers with: station-agent office show' });
+      if (!e) throw usage({ id: `ENTRY: tidak ada entri #${entryId} di buku gudang`, en: `ENTRY: there is no entry #${entryId} in the store's book` }, bySurface({ id: 'Lihat nomornya dengan: station-agent office show', en: 'See the entry numbers with: station-agent office show' }, ENTRY_NUMBERS));
       if (e.corrects !== null) throw usage({ id: `ENTRY: entri #${entryId} sendiri adalah koreksi atas #${e.corrects}; catat entri baru bila perlu`, en: `ENTRY: entry #${entryId} is itself the correction of #${e.corrects}; record a new entry if needed` });
       if (e.correctedBy !== null) throw usage({ id: `ENTRY: entri #${entryId} sudah dikoreksi oleh #${e.correctedBy}`, en: `ENTRY: entry #${entryId} was already corrected by #${e.correctedBy}` });
       reversed = e;
@@ -183,7 +187,7 @@ export class OfficeBook {
 
   private forceReason(opts: Force): string | null {
     if (!opts.force) return null;
-    return checkReason(opts.reason, '--reason', { id: 'stok lama ditemukan di lemari', en: 'old stock found in the cupboard' });
+    return checkReason(opts.reason, FIELDS.reason, { id: 'stok lama ditemukan di lemari', en: 'old stock found in the cupboard' });
   }
 
   private async takeOut(tx: Queryable, supply: Supply, n: number, opts: Force): Promise<void> {
@@ -194,7 +198,7 @@ export class OfficeBook {
   private async confirmedOnce(tx: Queryable, transfer: string, again: boolean | undefined): Promise<void> {
     if (again) return;
     const earlier = await tx.get<{ id: number; qty: number; day: string }>(`SELECT id, qty, day FROM office_book WHERE kind IN ('transfer_in', 'loan_in') AND transfer = ? AND ${STANDING} ORDER BY id LIMIT 1`, [transfer]);
-    if (earlier) throw duplicate({ id: `transfer ${transfer}`, en: `transfer ${transfer}` }, earlier, '--again');
+    if (earlier) throw duplicate({ id: `transfer ${transfer}`, en: `transfer ${transfer}` }, earlier);
   }
 
   /** One entry in one transaction: `make` checks against the book and says what to post, or throws and nothing is written. */

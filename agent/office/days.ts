@@ -66,6 +66,11 @@ export function dayIn(ms: number, timeZone: string): string {
   return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 10);
 }
 
+/** The time of day `ms` falls on in the zone, as hours and minutes ("14:05"). */
+export function clockIn(ms: number, timeZone: string): string {
+  return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(11, 16);
+}
+
 /** When the day begins in the zone (ms since the epoch). */
 export function dayStart(day: string, timeZone: string): number {
   const [y, m, d] = day.split('-').map(Number);

@@ -5,7 +5,7 @@
  * clerk types it from the hand-over slip; the dashboard matches the two ends by it.
  */
 import { AgentError, EXIT } from '../../core/errors.js';
-import type { Text } from '../../core/i18n.js';
+import { aboutField, type Field, type Text } from '../../core/i18n.js';
 import type { Queryable } from '../../platform/db.js';
 
 const FORM = /^(.+)-T([1-9]\d{0,8})$/;
@@ -24,16 +24,16 @@ export const typed = (s: string): string => s.normalize('NFC').trim();
  * A transfer id as typed, checked to come from `sender` (the store's office, the station that
  * sent a stack back, the lending office): refused with what was given and what is expected.
  */
-export function transferFrom(given: string, sender: string, field: string, what: Text): string {
+export function transferFrom(given: string, sender: string, field: Field, what: Text): string {
   const id = typed(given).toUpperCase();
   const m = FORM.exec(id);
   if (!m || m[1] !== sender.toUpperCase()) {
     throw new AgentError(
       'usage',
-      {
-        id: `${field}: "${given}" bukan nomor transfer dari ${what.id}; yang diharapkan ${sender}-T diikuti angka, misalnya ${sender}-T12, seperti tertulis di surat serah terima`,
-        en: `${field}: "${given}" is not a transfer number from ${what.en}; expected ${sender}-T and a number, e.g. ${sender}-T12, as written on the hand-over slip`,
-      },
+      aboutField(field, {
+        id: `"${given}" bukan nomor transfer dari ${what.id}; yang diharapkan ${sender}-T diikuti angka, misalnya ${sender}-T12, seperti tertulis di surat serah terima`,
+        en: `"${given}" is not a transfer number from ${what.en}; expected ${sender}-T and a number, e.g. ${sender}-T12, as written on the hand-over slip`,
+      }),
       { exitCode: EXIT.usage, hint: { id: 'Salin nomor transfer dari surat serah terima yang menyertai barangnya. Tidak ada yang dicatat.', en: 'Copy the transfer number from the hand-over slip that came with the goods. Nothing was recorded.' } },
     );
   }

@@ -5,15 +5,16 @@
  * runs (the job repository and the two ledgers), in one transaction each.
  */
 import { AgentError } from '../../core/errors.js';
-import type { Text } from '../../core/i18n.js';
+import type { Said, Text } from '../../core/i18n.js';
 import { addClaimed } from '../jobs/add.js';
 import type { Claims } from '../jobs/claims.js';
-import { JobRepo, checkRecordId } from '../jobs/repo.js';
+import { JobRepo } from '../jobs/repo.js';
 import { Ledger } from '../ledger/blanks.js';
 import { sameRollWords } from '../ledger/same-roll-words.js';
 import { ROLL_KINDS, ROLL_WORDS, SupplyLedger, type RollKind, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import type { Config } from '../config/schema.js';
+import { CARD_ACTIONS } from './card-actions.js';
 import { FieldError, flag, oneOf, text, whole, type Body } from './fields.js';
 import { OFFICE_ACTIONS } from './office-actions.js';
 
@@ -22,7 +23,7 @@ export { FieldError } from './fields.js';
 export interface ActionResult {
   message: Text;
   /** Per-record refusals of an add, each with its reason. */
-  refused?: { recordId: string; why: Text }[];
+  refused?: { recordId: string; why: Said }[];
   /** A movement made: its transfer id, for the hand-over slip. */
   transfer?: string;
 }
@@ -38,13 +39,6 @@ export interface ActionDeps {
 }
 
 const MAX_IDS = 500;
-
-function recordId(b: Body, field = 'recordId'): string {
-  const id = text(b, field, 64, { id: 'ID rekaman', en: 'Record id' }, true) as string;
-  const bad = checkRecordId(id);
-  if (bad) throw new FieldError(field, bad);
-  return id;
-}
 
 const REASON: Text = { id: 'Alasan', en: 'Reason' };
 
@@ -68,36 +62,12 @@ export const ACTIONS = {
     };
   },
 
-  async 'jobs-verify'(d: ActionDeps, b: Body): Promise<ActionResult> {
-    const id = recordId(b);
-    const outcome = oneOf(b, 'outcome', ['printed', 'not-printed', 'spoiled'] as const, { id: 'Hasil', en: 'Outcome' });
-    const state = await new JobRepo(d.store.db, d.now).verify(id, outcome);
-    const said: Record<string, Text> = {
-      printed: { id: `${id}: tercatat tercetak`, en: `${id}: recorded as printed` },
-      queued: { id: `${id}: tidak tercetak, diantrekan lagi`, en: `${id}: not printed, queued again` },
-      spoiled: { id: `${id}: tercatat rusak. Cetak ulang dengan menambahkannya lagi ke antrean.`, en: `${id}: recorded as spoiled. Print it again by adding it to the queue.` },
-    };
-    return { message: said[state] ?? { id: `${id}: ${state}`, en: `${id}: ${state}` } };
-  },
-
-  async 'jobs-spoil'(d: ActionDeps, b: Body): Promise<ActionResult> {
-    const id = recordId(b);
-    const reason = text(b, 'reason', 200, REASON, true) as string;
-    const reprint = flag(b, 'reprint');
-    const repo = new JobRepo(d.store.db, d.now);
-    await repo.spoil(id, reason);
-    if (!reprint) return { message: { id: `${id}: rusak, tercatat di buku kartu blanko`, en: `${id}: spoiled, posted to the blank-card ledger` } };
-    const r = await addClaimed(repo, [id], d.claims);
-    if (r.refused.length > 0) return { message: { id: `${id}: rusak, tercatat; cetak ulang ditolak`, en: `${id}: spoiled and recorded; the reprint was refused` }, refused: r.refused };
-    return { message: { id: `${id}: rusak, tercatat; dicetak ulang (masuk antrean)`, en: `${id}: spoiled and recorded; queued to print again` } };
-  },
-
   async 'stock-count'(d: ActionDeps, b: Body): Promise<ActionResult> {
     const n = whole(b, 'n', 0, 1_000_000, { id: 'Kartu yang dihitung', en: 'Cards counted' });
     const reason = text(b, 'reason', 200, REASON, true) as string;
     const r = await new Ledger(d.store.db).count(n, reason, d.now());
     const diff = `${r.adjustment > 0 ? '+' : ''}${r.adjustment}`;
-    return { message: { id: `dihitung ${n}; penyesuaian ${diff}; di tangan: ${r.summary.onHand}`, en: `counted ${n}; adjustment ${diff}; on hand: ${r.summary.onHand}` } };
+    return { message: { id: `dihitung ${n}; penyesuaian ${diff}; stok: ${r.summary.onHand}`, en: `counted ${n}; adjustment ${diff}; on hand: ${r.summary.onHand}` } };
   },
 
   async 'supply-replace'(d: ActionDeps, b: Body): Promise<ActionResult> {
@@ -113,6 +83,7 @@ export const ACTIONS = {
       },
     };
   },
+  ...CARD_ACTIONS,
   ...OFFICE_ACTIONS,
 } as const satisfies Record<string, (d: ActionDeps, b: Body) => Promise<ActionResult>>;
 

@@ -35,7 +35,7 @@ export const OFFICE_ACTIONS = {
     }
     const s = await receiveBlanks(d.store, d.config, n, { batch, transfer, again: flag(b, 'again'), at: d.now() });
     const source = transfer !== undefined ? `transfer ${transfer.toUpperCase()}` : `batch ${batch ?? ''}`;
-    return { message: { id: `diterima ${n} kartu (${source}, entri #${s.entry}); di tangan: ${s.onHand}`, en: `received ${n} cards (${source}, entry #${s.entry}); on hand: ${s.onHand}` } };
+    return { message: { id: `diterima ${n} kartu (${source}, entri #${s.entry}); stok: ${s.onHand}`, en: `received ${n} cards (${source}, entry #${s.entry}); on hand: ${s.onHand}` } };
   },
 
   async 'stock-return'(d: ActionDeps, b: Body): Promise<ActionResult> {
@@ -52,7 +52,7 @@ export const OFFICE_ACTIONS = {
     const n = whole(b, 'n', 1, 1000, { id: 'Jumlah gulungan', en: 'Number of rolls' });
     const lot = text(b, 'lot', 64, { id: 'Nomor lot', en: 'Lot number' }, false);
     const transfer = text(b, 'transfer', 64, TRANSFER, false);
-    const c = await receiveRolls(d.store, { ...d.config, forecast: { windowDays: 14, cardsPerSupply: d.yields } }, kind, n, { lot, transfer, again: flag(b, 'again'), at: d.now() });
+    const c = await receiveRolls(d.store, { ...d.config, forecast: { cardsPerSupply: d.yields } }, kind, n, { lot, transfer, again: flag(b, 'again'), at: d.now() });
     return { message: { id: `diterima ${n} gulungan ${ROLL_WORDS[kind].id}; di rak: ${c.onShelf ?? 0}`, en: `received ${n} ${ROLL_WORDS[kind].en} roll${n === 1 ? '' : 's'}; on the shelf: ${c.onShelf ?? 0}` } };
   },
 

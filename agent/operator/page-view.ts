@@ -12,10 +12,12 @@ import type { Config } from '../config/schema.js';
 import { askDriver, printerViewText } from '../jobs/printer-view.js';
 import { JobRepo, startOfLocalDay } from '../jobs/repo.js';
 import type { Claims } from '../jobs/claims.js';
+import { printerSpoils, spoilWords } from '../jobs/reprint.js';
 import { jobWords } from '../jobs/words.js';
 import { Ledger } from '../ledger/blanks.js';
 import { cardsOfDay, ledgerSince } from '../ledger/good-cards.js';
 import { zoneOf } from '../office/days.js';
+import { SPOIL_CODES, SPOIL_WORDS } from '../ledger/spoil-codes.js';
 import { SupplyLedger, type Yields } from '../ledger/supplies.js';
 import { stationView } from '../station/view.js';
 import type { Store } from '../store/store.js';
@@ -72,7 +74,7 @@ export class PageView {
     const zone = zoneOf(d.config.station);
     const today = await cardsOfDay(db, now, zone);
     const since = await ledgerSince(db, zone);
-    const view = h ? stationView(h, stale) : null;
+    const view = h ? stationView(h, stale, zone) : null;
     if (view) {
       view.queue = {
         waiting: counts.queued + counts.fetching + counts.ready,
@@ -90,6 +92,8 @@ export class PageView {
     const verify = [];
     for (const j of toVerify.slice(0, 20)) verify.push({ recordId: j.recordId, since: new Date(j.updatedAt).toISOString(), reason: j.lastError, printer: this.printerSays(j.recordId, j.agentJobId, mono) });
     const recent = (await repo.list({ sinceMs: now - 24 * 3600_000 })).slice(-30).reverse();
+    // Today's cards the printer spoiled: which, why, and whether each is being reprinted.
+    const spoils = (await printerSpoils(db, startOfLocalDay(now))).map((x) => ({ recordId: x.recordId, now: x.now, at: new Date(x.at).toISOString(), words: spoilWords(x) }));
     return {
       station: d.station,
       // The reading's wall time: now, less how long ago (monotonic) it was taken.
@@ -98,11 +102,14 @@ export class PageView {
       stale,
       view,
       verify,
+      spoils,
       recent: recent.map((j) => ({ recordId: j.recordId, state: j.state, words: jobWords(j), at: new Date(j.updatedAt).toISOString() })),
       // The ledger's printed cards are good cards (a card spoiled after printing moves to spoiled); since: its first day.
       stock: { onHand: stock.kept ? stock.onHand : null, received: stock.received, printed: stock.printed, good: stock.printed, spoiled: stock.spoiled, adjusted: stock.adjusted, since },
       rolls: Object.fromEntries(Object.entries(rolls).map(([k, c]) => [k, { onShelf: c.onShelf, remaining: c.remaining, yield: c.yield }])),
       office: await officeView(d.store, d.config, now),
+      // The reasons a clerk chooses for a spoiled card, in the verify box and the spoil form alike.
+      spoilCodes: SPOIL_CODES.map((code) => ({ code, words: SPOIL_WORDS[code] })),
     };
   }
 

@@ -7,13 +7,15 @@
  * per-session token the page carries (x-csrf-token, an HMAC of the session), an Origin of this
  * very host, and a JSON body. Without a token the Host must name this PC, so a web page
  * elsewhere cannot reach it through a name pointed at 127.0.0.1 (DNS rebinding). The checks
- * both pages share live in platform/http.ts.
+ * both pages share live in platform/http.ts. Every answer goes through forPage: the page's
+ * words point at its controls, never at a command line.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { AgentError } from '../../core/errors.js';
+import { forPage } from '../../core/i18n.js';
 import { authorised, cookie, HttpError, originAllowed, readJson, sameSecret, sendError, sendJson } from '../../platform/http.js';
 import { addressOf, answerLogin, closeNow, guardedServer, listenOn } from '../../platform/http-serve.js';
 import { shippedFolder } from '../../platform/shipped.js';
@@ -25,6 +27,7 @@ export type { OperatorDeps } from './page-view.js';
 const FILES: Record<string, [string, string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/station.js': ['station.js', 'text/javascript; charset=utf-8'],
+  '/words.js': ['words.js', 'text/javascript; charset=utf-8'],
   '/station.css': ['station.css', 'text/css; charset=utf-8'],
   '/office.js': ['office.js', 'text/javascript; charset=utf-8'],
 };
@@ -85,8 +88,8 @@ export class OperatorPage {
   }
 
   /** The station now, as GET /api/view answers it. */
-  view(): Promise<unknown> {
-    return this.views.build();
+  async view(): Promise<unknown> {
+    return forPage(await this.views.build());
   }
 
   private csrfFor(session: string): string {
@@ -144,12 +147,12 @@ export class OperatorPage {
       const result = await ACTIONS[name as ActionName]({ store: d.store, yields: d.yields, now: () => d.clock.now(), config: d.config, claims: d.claims }, body);
       d.log.info({ action: name }, 'station page action done');
       d.kick();
-      sendJson(res, 200, { ok: true, ...result });
+      sendJson(res, 200, forPage({ ok: true, ...result }));
     } catch (err) {
-      if (err instanceof FieldError) return sendJson(res, 400, { ok: false, field: err.field, message: err.text });
+      if (err instanceof FieldError) return sendJson(res, 400, forPage({ ok: false, field: err.field, message: err.text }));
       if (err instanceof AgentError) {
         d.log.info({ action: name, code: err.code }, 'station page action refused');
-        return sendJson(res, 409, { ok: false, ...refusal(err) });
+        return sendJson(res, 409, forPage({ ok: false, ...refusal(err) }));
       }
       throw err;
     }

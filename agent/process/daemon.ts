@@ -22,6 +22,7 @@ import { Parts } from '../../platform/parts.js';
 import { JobEngine } from '../jobs/engine.js';
 import { officeOf } from '../office/config.js';
 import { zoneOf } from '../office/days.js';
+import { OfficeRates } from '../office/peer-rates.js';
 import { AccountsPublisher } from '../office/publish.js';
 import { OperatorPage } from '../operator/server.js';
 import { SupplyLedger } from '../ledger/supplies.js';
@@ -153,6 +154,9 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
       log,
     });
     const { connection, telemetry } = tstack;
+    // The office's other printers' rates, for a new station's forecasts (attached before the first session).
+    const officeRates = new OfficeRates({ topicPrefix: config.mqtt.topicPrefix, station: config.station, office: officeOf(config.station).id, log: log.child({ part: 'office rates' }) });
+    await parts.start('office rates', () => officeRates.attach(connection), (detach) => detach());
     await parts.start(
       'telemetry',
       async () => {
@@ -167,7 +171,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
     // A PC without a card printer (the office's store PC) runs no print queue.
     const { hasQueue } = printerFacts(config.printer).can;
     const engine = hasQueue
-      ? new JobEngine({ store, source, station: config.station.id, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply, timeZone: zoneOf(config.station) })
+      ? new JobEngine({ store, source, station: config.station.id, printer, config: config.jobs, clock, log: log.child({ part: 'jobs' }), snapshot: () => latest(), rollYields: config.forecast.cardsPerSupply, timeZone: zoneOf(config.station), rest: config.printer.rest })
       : undefined;
     const station = new Station({
       config,
@@ -185,7 +189,7 @@ export async function runAgent(config: Config, log: Logger, opts: { configSource
         engine?.kick();
         notifier.alive();
       },
-      forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value),
+      forecast: new ConsumablesForecast(config.forecast, (await store.getState<ForecastState>(FORECAST_KEY).catch(() => undefined))?.value, (now) => officeRates.perPrinter(now)),
       // The watch keys (deadSeconds, lowBatteryCommand) are in every section of a driver with a UPS.
       ...('deadSeconds' in config.ups ? { lowBatteryCommand: config.ups.lowBatteryCommand, lowBatteryCommandTimeoutSeconds: config.ups.lowBatteryCommandTimeoutSeconds, deadSeconds: config.ups.deadSeconds } : {}),
       hasUps: upsFacts(config.ups).can.hasUps,

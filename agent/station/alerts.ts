@@ -74,10 +74,16 @@ const RULES: readonly RuleBody[] = [
     code: 'jobs.held',
     renewOn: 'key',
     evaluate(h) {
-      // The engine keeps `held` until its reason is gone (an emptied queue does not clear it).
+      // The engine keeps `held` until its reason is gone (an emptied queue does not clear it). A
+      // resting printer is the office's own pacing (printer.rest), ending by itself: no alert.
+      const held = h.jobs.held !== null && h.jobs.heldCode !== 'printer_resting';
       return {
-        active: h.jobs.held !== null,
-        message: h.jobs.held !== null ? `printing is held: ${h.jobs.held}` : 'the reason printing was held is gone: cards may start',
+        active: held,
+        message: held
+          ? `printing is held: ${h.jobs.held}`
+          : h.jobs.heldCode === 'printer_resting'
+            ? 'the reason printing was held is gone: the printer rests (printer.rest), then cards start by themselves'
+            : 'the reason printing was held is gone: cards may start',
         key: h.jobs.heldCode ?? undefined,
       };
     },

@@ -7,11 +7,14 @@
  * - the consumption per card of each supply whose level the printer gives only in percent:
  *   level dropped ÷ cards printed meanwhile, refills skipped. Until enough cards are seen,
  *   the configured cards per full supply stands in.
- * A forecast without data is null with the reason, never a guess.
+ * Until the station has a day of its own use, the rate is borrowed (rate-choice.ts): the office's
+ * other printers', else forecast.expectedCardsPerDay, and every forecast made with it says so in
+ * its rateSource. Without a rate or a level, a forecast is null with the reason.
  */
 import type { Config } from '../config/schema.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
 import type { SupplyCount } from '../ledger/supplies.js';
+import { chooseRate, type Rate } from './rate-choice.js';
 
 export type ForecastConfig = Config['forecast'];
 type Kind = 'ribbon' | 'film' | 'blanks';
@@ -58,6 +61,8 @@ export class ConsumablesForecast {
   constructor(
     private readonly config: ForecastConfig,
     initial?: ForecastState,
+    /** The office's other printers' mean cards a day by their own count, at `now` (office/peer-rates.ts); null when none is heard. */
+    private readonly officeRate: (now: number) => number | null = () => null,
   ) {
     this.state = initial?.version === 1 ? structuredClone(initial) : emptyForecastState();
   }
@@ -127,11 +132,16 @@ export class ConsumablesForecast {
     }
   }
 
+  /** The rate forecasts count with: the station's own, else the office's, else the first estimate. */
+  rate(now: number): Rate {
+    return chooseRate(this.ownRate(now), this.state.lastCards !== null, this.officeRate(now), this.config.expectedCardsPerDay);
+  }
+
   /**
    * Cards a day over the trailing window, from whole days only (today's are not over yet, and
    * an office prints in the daytime), or why it is not known yet.
    */
-  rate(now: number): { perDay: number | null; reason: string | null } {
+  ownRate(now: number): { perDay: number | null; reason: string | null } {
     const s = this.state;
     if (s.since === null || s.lastCards === null) return { perDay: null, reason: 'no card count yet (the print queue is not running)' };
     const today = Math.floor(now / DAY_MS);
@@ -157,12 +167,14 @@ export class ConsumablesForecast {
    * each expected to give what this office's rolls give (`counted`, from the supply ledger).
    */
   apply(body: StationBody, now: number, counted: Record<'ribbon' | 'film', SupplyCount> | null = null): void {
-    const { perDay, reason } = this.rate(now);
+    const { perDay, reason, source } = this.rate(now);
     const days = (cards: number | null, what: string): { daysLeft: number | null; daysLeftReason: string | null } => {
       if (cards === null) return { daysLeft: null, daysLeftReason: `the ${what} level is not known` };
       if (perDay === null || perDay === 0) return { daysLeft: null, daysLeftReason: reason };
       return { daysLeft: round1(cards / perDay), daysLeftReason: null };
     };
+    // Each supply's days left says where its rate came from; none, where there are no days left.
+    const marked = (d: { daysLeft: number | null; daysLeftReason: string | null }) => ({ ...d, rateSource: d.daysLeft === null ? null : source });
     body.printer.supplies = body.printer.supplies.map((s) => {
       if (s.kind !== 'ribbon' && s.kind !== 'film' && s.kind !== 'blanks') return s;
       let remaining = s.remaining;
@@ -170,7 +182,7 @@ export class ConsumablesForecast {
         const per = this.perCardPercent(s.kind, s.capacity);
         if (per !== null) remaining = Math.floor(s.levelPercent / per);
       }
-      return { ...s, remaining, ...days(remaining, s.kind) };
+      return { ...s, remaining, ...marked(days(remaining, s.kind)) };
     });
     const onHand = body.stock.blanksOnHand;
     const stock = onHand === null ? { daysLeft: null, daysLeftReason: 'no blank-card ledger kept yet (station-agent stock receive)' } : days(Math.max(0, onHand), 'blank stock');
@@ -181,7 +193,7 @@ export class ConsumablesForecast {
       if (roll === null || !c || c.onShelf === null || perDay === null || perDay === 0) return null;
       return round1((roll + Math.max(0, c.onShelf) * c.expectedYield) / perDay);
     };
-    body.stock = { ...body.stock, ...stock, cardsPerDay: perDay === null ? null : round1(perDay), ribbonDaysLeft: office('ribbon'), filmDaysLeft: office('film') };
+    body.stock = { ...body.stock, ...stock, cardsPerDay: perDay === null ? null : round1(perDay), rateSource: perDay === null ? null : source, ribbonDaysLeft: office('ribbon'), filmDaysLeft: office('film') };
   }
 }
 

@@ -71,6 +71,7 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
       daysLeft: null,
       daysLeftReason: 'no forecast kept',
       cardsPerDay: null,
+      rateSource: null,
       ribbonRolls: ctx.jobs?.counted?.ribbon.onShelf ?? null,
       filmRolls: ctx.jobs?.counted?.film.onShelf ?? null,
       ribbonDaysLeft: null,
@@ -92,8 +93,9 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           heldCode: ctx.jobs.heldCode,
           gate: ctx.jobs.gateCode,
           utilisation: ctx.jobs.utilisation,
+          resumesAt: ctx.jobs.resumesAt,
         }
-      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, goodToday: null, spoiledToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, gate: null, utilisation: null },
+      : { queued: null, fetching: null, ready: null, printing: null, printedToday: null, goodToday: null, spoiledToday: null, failedToday: null, needsVerification: null, needsVerificationIds: null, held: null, heldCode: null, gate: null, utilisation: null, resumesAt: null },
     alerts: [],
   };
 }
@@ -108,7 +110,7 @@ const COUNTED_NAMES: Record<RollKind, string> = { ribbon: 'Ribbon (counted)', fi
  * says empty.
  */
 export function withCounted(reported: readonly SupplyReading[], reasons: readonly string[], counted: Record<RollKind, SupplyCount> | null, lowPercent: number): SupplyPayload[] {
-  const out: SupplyPayload[] = reported.map((s) => ({ ...s, daysLeft: null, daysLeftReason: 'no forecast kept', source: 'printer' as const }));
+  const out: SupplyPayload[] = reported.map((s) => ({ ...s, daysLeft: null, daysLeftReason: 'no forecast kept', rateSource: null, source: 'printer' as const }));
   for (const kind of ROLL_KINDS) {
     const c = counted?.[kind];
     if (!c || c.yield === null || c.remaining === null) continue;
@@ -118,7 +120,7 @@ export function withCounted(reported: readonly SupplyReading[], reasons: readonl
     const levelPercent = Math.round((c.remaining / c.yield) * 100);
     const printerSays = printer?.status;
     const status = printerSays === 'empty' || reasons.includes(`${kind}-empty`) ? 'empty' : printerSays === 'low' || levelPercent <= lowPercent ? 'low' : 'ok';
-    const entry: SupplyPayload = { kind, name: COUNTED_NAMES[kind], levelPercent, remaining: c.remaining, capacity: c.yield, status, daysLeft: null, daysLeftReason: 'no forecast kept', source: 'counted' };
+    const entry: SupplyPayload = { kind, name: COUNTED_NAMES[kind], levelPercent, remaining: c.remaining, capacity: c.yield, status, daysLeft: null, daysLeftReason: 'no forecast kept', rateSource: null, source: 'counted' };
     if (i >= 0) out[i] = entry;
     else out.push(entry);
   }

@@ -4,7 +4,9 @@ import type { Config } from '../config/schema.js';
 import { AGENT_STATE_KEY } from '../process/daemon.js';
 import { Store } from '../store/store.js';
 import type { Lang, Text } from '../../core/i18n.js';
-import { daysText, stationView, type StationView } from './view.js';
+import { daysText, stationView, SUPPLY_STATUS, upsStatusWords, type StationView } from './view.js';
+import { printerSpoils, spoilWords, type PrinterSpoil } from '../jobs/reprint.js';
+import { startOfLocalDay } from '../jobs/job.js';
 import { systemClock } from '../../core/clock.js';
 
 export interface AgentState {
@@ -24,12 +26,14 @@ export interface StatusReport {
   /** True when the snapshot is older than three health periods: do not trust it as current. */
   stale: boolean;
   agent: AgentState | null;
+  /** Today's cards the printer spoiled, and whether each is being reprinted (from the database). */
+  spoils?: PrinterSpoil[];
 }
 
 /** The station's state as the daemon last recorded it, read without disturbing the daemon. */
 export async function readStatus(config: Config, now = systemClock.now()): Promise<StatusReport> {
   const store = await Store.openReadOnly(config.dataDir);
-  if (!store) return { dataDir: config.dataDir, health: null, ageSeconds: null, stale: true, agent: null };
+  if (!store) return { dataDir: config.dataDir, health: null, ageSeconds: null, stale: true, agent: null, spoils: [] };
   try {
     const health = await store.getState<HealthPayload>(LAST_HEALTH_KEY);
     const agent = await store.getState<AgentState>(AGENT_STATE_KEY);
@@ -39,7 +43,8 @@ export async function readStatus(config: Config, now = systemClock.now()): Promi
     const recorded = agent?.value ?? null;
     // "running" is only what the agent wrote at start; after a crash or power cut it stays behind.
     const state = recorded && recorded.state === 'running' && !processAlive(recorded.pid) ? { ...recorded, state: 'gone' as const } : recorded;
-    return { dataDir: config.dataDir, health: health?.value ?? null, ageSeconds, stale, agent: state };
+    const spoils = await printerSpoils(store.db, startOfLocalDay(now));
+    return { dataDir: config.dataDir, health: health?.value ?? null, ageSeconds, stale, agent: state, spoils };
   } finally {
     await store.close();
   }
@@ -68,8 +73,8 @@ export function cardsToday(q: StationView['queue'], lang: Lang): string {
   return lang === 'id' ? `${n(good)} kartu baik hari ini, ${spoiled} rusak hari ini` : `${n(good)} good card${good === 1 ? '' : 's'} today, ${spoiled} spoiled today`;
 }
 
-/** `station-agent status` in words, in the command line's language. */
-export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
+/** `station-agent status` in words, in the command line's language; times of day in `timeZone`, the station's. */
+export function formatStatus(r: StatusReport, lang: Lang = 'en', timeZone?: string): string {
   const t = (x: Text) => x[lang];
   if (!r.health) {
     return t({
@@ -78,7 +83,7 @@ export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
     });
   }
   const h = r.health;
-  const v = stationView(h, r.stale);
+  const v = stationView(h, r.stale, timeZone);
   const lines: string[] = [];
   const running =
     r.agent?.state === 'stopped'
@@ -115,19 +120,26 @@ export function formatStatus(r: StatusReport, lang: Lang = 'en'): string {
       }),
     );
   }
+  for (const s of r.spoils ?? []) lines.push(t(spoilWords(s)));
   lines.push(`Printer: ${t(v.printer)}`);
+  // The driver's own error is for the technician: labelled, apart from the clerk's words.
+  if (v.printerError) lines.push(`  ${t({ id: 'rincian teknis', en: 'technical detail' })}: ${v.printerError}`);
   for (const s of v.supplies) {
     const shelf = s.onShelf === null ? '' : t({ id: `; di rak ${s.onShelf} gulungan`, en: `; ${s.onShelf} roll${s.onShelf === 1 ? '' : 's'} on the shelf` });
-    lines.push(`  ${t(s.name).padEnd(18)} ${s.status.padEnd(7)} ${t(s.level)}; ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(s.daysLeft))}${shelf}`);
+    lines.push(`  ${t(s.name).padEnd(18)} ${t(SUPPLY_STATUS[s.status] ?? SUPPLY_STATUS.unknown!).padEnd(12)} ${t(s.level)}; ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(s.daysLeft))}${shelf}`);
   }
   lines.push(
-    t({ id: `Kartu blanko di tangan: ${n(v.blanks.onHand)}`, en: `Blank cards on hand: ${n(v.blanks.onHand)}` }) +
+    t({ id: `Stok blangko: ${n(v.blanks.onHand)}`, en: `Blank cards on hand: ${n(v.blanks.onHand)}` }) +
       (v.blanks.onHand === null ? t({ id: ' (catat penerimaan dengan station-agent stock receive)', en: ' (record a delivery with station-agent stock receive)' }) : `, ${t({ id: 'habis dalam', en: 'lasts' })} ${t(daysText(v.blanks.daysLeft))}`),
   );
+  if (v.estimate) lines.push(t(v.estimate.note));
   const u = h.ups;
   lines.push(
-    `UPS: ${t(v.ups)} (${u.status}${u.powerState && u.powerState !== u.status ? `, power: ${u.powerState.replaceAll('_', ' ')}` : ''}; input ${n(u.inputVoltage, ' V')}, load ${n(u.loadPercent, ' %')})${u.error ? ` (${u.error})` : ''}`,
+    `UPS: ${t(v.ups)} (${u.powerState && u.powerState !== u.status ? `${t({ id: 'UPS sendiri melapor', en: 'the UPS itself says' })}: ${t(upsStatusWords(u.status))}; ` : ''}${t({ id: 'tegangan masuk', en: 'input' })} ${n(u.inputVoltage, ' V')}, ${t({ id: 'beban', en: 'load' })} ${n(u.loadPercent, ' %')})`,
   );
-  lines.push(`${t({ id: 'Peringatan', en: 'Alerts' })}: ${h.alerts.length ? h.alerts.join(', ') : t({ id: 'tidak ada', en: 'none' })}`);
+  if (u.error) lines.push(`  ${t({ id: 'rincian teknis', en: 'technical detail' })}: ${u.error}`);
+  lines.push(
+    `${t({ id: 'Peringatan', en: 'Alerts' })}: ${v.alertNames.length ? v.alertNames.map(t).join('; ') : t({ id: 'tidak ada', en: 'none' })}`,
+  );
   return lines.join('\n');
 }

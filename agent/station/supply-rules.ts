@@ -8,10 +8,18 @@ import type { RuleBody } from './alert-rule.js';
 const days = (d: number) => (d < 1 ? 'less than a day' : `about ${Math.round(d)} day${Math.round(d) === 1 ? '' : 's'}`);
 
 /**
+ * Days left on a borrowed rate (the office's other printers', or the first estimate, until a day
+ * of the station's own use) are shown, marked as estimates, but raise nothing: "order now" on a
+ * guess would reach the province for every new station.
+ */
+const estimated = (h: StationBody) => h.stock.rateSource === 'office' || h.stock.rateSource === 'expected';
+
+/**
  * Days left that count for a consumable: the office's, where known (blanks on the shelf and in
  * the hopper; the ribbon or film roll in the printer and those on the shelf), else the roll's.
  */
 function daysLeftOf(h: StationBody, kind: 'ribbon' | 'film' | 'blanks'): number | null {
+  if (estimated(h)) return null;
   if (kind === 'blanks') return h.stock.daysLeft;
   const office = kind === 'ribbon' ? h.stock.ribbonDaysLeft : h.stock.filmDaysLeft;
   if (office !== undefined && office !== null) return office;
@@ -118,7 +126,7 @@ export const restockRule: RuleBody = {
   evaluate(h, wasActive, limits) {
     const hours = limits.restockHours;
     if (typeof hours !== 'number') return { active: false, message: 'the office keeps no store book: the stock here is the office\'s' };
-    const left = h.stock.daysLeft;
+    const left = estimated(h) ? null : h.stock.daysLeft;
     if (left === null) return 'unknown';
     const active = left * 24 <= hours * (wasActive ? 1.25 : 1);
     const rate = h.stock.cardsPerDay ?? '?';

@@ -6,6 +6,9 @@
  */
 import type { Text } from '../../core/i18n.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
+import { printerReasonsWords } from '../../hal/printer/reason-words.js';
+import { EVENT_CODES } from '../../telemetry/event-codes.js';
+import type { AlertCode } from '../../telemetry/codes.js';
 import { holdWords } from '../jobs/gate.js';
 
 export interface SupplyLine {
@@ -34,9 +37,28 @@ export interface StationView {
   verify: { count: number | null; ids: string[] };
   supplies: SupplyLine[];
   blanks: { onHand: number | null; daysLeft: number | null };
+  /** The days left count with a borrowed rate (the station has less than a day of its own use); null when with its own, or none. */
+  estimate: { source: 'office' | 'expected'; cardsPerDay: number; words: Text; note: Text; mark: Text } | null;
   printer: Text;
+  /** The printer's error as its driver said it (for a technician; not part of the clerk's words), or null. */
+  printerError: string | null;
   ups: Text;
+  /** Alert codes, for machines; alertNames the same alerts in words. */
   alerts: string[];
+  alertNames: Text[];
+}
+
+/** A supply's status in words. */
+export const SUPPLY_STATUS: Record<string, Text> = {
+  ok: { id: 'cukup', en: 'ok' },
+  low: { id: 'hampir habis', en: 'low' },
+  empty: { id: 'habis', en: 'empty' },
+  unknown: { id: 'tidak diketahui', en: 'unknown' },
+};
+
+/** An alert code in words (telemetry/event-codes.ts); a code this agent does not know, as it is. */
+export function alertName(code: string): Text {
+  return EVENT_CODES[code as AlertCode]?.name ?? { id: `peringatan ${code}`, en: `alert ${code}` };
 }
 
 const KIND: Record<SupplyPayload['kind'], Text> = {
@@ -65,6 +87,9 @@ const UPS_STATE: Record<string, Text> = {
   none: { id: 'tidak ada UPS', en: 'no UPS' },
 };
 
+/** What the UPS itself says, in words (the agent's judgement may differ: powerState). */
+export const upsStatusWords = (code: string): Text => UPS_STATE[code] ?? { id: `kode UPS "${code}"`, en: `UPS code "${code}"` };
+
 const both = (f: (lang: 'id' | 'en') => string): Text => ({ id: f('id'), en: f('en') });
 const UNKNOWN: Text = { id: 'tidak diketahui', en: 'unknown' };
 
@@ -79,22 +104,41 @@ function level(s: SupplyPayload): Text {
   });
 }
 
-/** The view of a snapshot; `stale` says it is not the current state (then nothing is claimed about printing now). */
-export function stationView(h: StationBody, stale = false): StationView {
+/** Days left on a borrowed rate, in words: where it comes from and how many cards a day. */
+export function estimateOf(stock: StationBody['stock']): StationView['estimate'] {
+  const source = stock.rateSource;
+  const perDay = stock.cardsPerDay;
+  if ((source !== 'office' && source !== 'expected') || perDay === null) return null;
+  const n = Math.round(perDay);
+  const why: Text = { id: 'stasiun ini belum punya data pemakaian sehari', en: 'this station has less than a day of its own use' };
+  const words: Text =
+    source === 'office'
+      ? { id: `perkiraan dari printer lain di kantor (${n} kartu per hari; ${why.id})`, en: `estimate from the office's other printers (${n} cards a day; ${why.en})` }
+      : { id: `perkiraan awal: ${n} kartu per hari (${why.id})`, en: `first estimate: ${n} cards a day (${why.en})` };
+  const note: Text = { id: `Hari habis di atas memakai ${words.id}.`, en: `The days left above use the ${words.en}.` };
+  return { source, cardsPerDay: perDay, words, note, mark: { id: 'perkiraan', en: 'estimate' } };
+}
+
+/**
+ * The view of a snapshot; `stale` says it is not the current state (then nothing is claimed about
+ * printing now). Times of day are told in `timeZone`, the station's (default: this PC's).
+ */
+export function stationView(h: StationBody, stale = false, timeZone?: string): StationView {
   const j = h.jobs;
   const waiting = j.queued === null ? null : (j.queued ?? 0) + (j.fetching ?? 0) + (j.ready ?? 0);
   // Held while work waits; with nothing waiting the gate still says whether a card could start.
   const gate = j.held === null && j.gate ? j.gate : null;
   const held =
     j.held !== null
-      ? { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h) : { why: { id: j.held, en: j.held }, todo: { id: '', en: '' } }), detail: j.held }
+      ? // A snapshot of an agent before hold codes gives only its English detail: the Indonesian says held, no more.
+        { code: j.heldCode ?? 'unknown', ...(j.heldCode ? holdWords(j.heldCode, h, timeZone) : { why: { id: 'Pencetakan ditahan.', en: j.held }, todo: { id: '', en: '' } }), detail: j.held }
       : gate
-        ? { code: gate, ...holdWords(gate, h), detail: '' }
+        ? { code: gate, ...holdWords(gate, h, timeZone), detail: '' }
         : null;
   const rolls = (kind: SupplyPayload['kind']) => (kind === 'ribbon' ? (h.stock.ribbonRolls ?? null) : kind === 'film' ? (h.stock.filmRolls ?? null) : null);
   const officeDays = (s: SupplyPayload) => (s.kind === 'ribbon' ? h.stock.ribbonDaysLeft : s.kind === 'film' ? h.stock.filmDaysLeft : undefined);
   const p = h.printer;
-  const reasons = p.reasons.filter((r) => r !== 'none');
+  const reasons = printerReasonsWords(p.reasons);
   const u = h.ups;
   const ups = u.powerState ?? u.status;
   return {
@@ -106,10 +150,12 @@ export function stationView(h: StationBody, stale = false): StationView {
     verify: { count: j.needsVerification, ids: j.needsVerificationIds ?? [] },
     supplies: p.supplies.map((s) => ({ kind: s.kind, name: KIND[s.kind] ?? { id: s.name, en: s.name }, status: s.status, level: level(s), daysLeft: officeDays(s) ?? s.daysLeft, onShelf: rolls(s.kind) })),
     blanks: { onHand: h.stock.blanksOnHand, daysLeft: h.stock.daysLeft },
+    estimate: estimateOf(h.stock),
     printer:
       p.present === false
         ? { id: 'tidak ada printer di PC ini (PC gudang kantor)', en: "no printer at this PC (the office's store PC)" }
-        : both((l) => `${(PRINTER_STATE[p.state] ?? UNKNOWN)[l]}${reasons.length ? ` (${reasons.join(', ')})` : ''}${p.error ? `: ${p.error}` : ''}`),
+        : both((l) => `${(PRINTER_STATE[p.state] ?? UNKNOWN)[l]}${reasons ? ` (${reasons[l]})` : ''}`),
+    printerError: p.error ?? null,
     ups: both((l) => {
       const parts = [(UPS_STATE[ups] ?? { id: ups, en: ups })[l]];
       if (u.chargePercent !== null) parts.push(l === 'id' ? `baterai ${Math.round(u.chargePercent)} %` : `battery ${Math.round(u.chargePercent)} %`);
@@ -117,6 +163,7 @@ export function stationView(h: StationBody, stale = false): StationView {
       return parts.join(', ');
     }),
     alerts: h.alerts,
+    alertNames: h.alerts.map(alertName),
   };
 }
 

@@ -1,6 +1,7 @@
 import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db } from '../../platform/db.js';
 import { OUTBOX_MIGRATION } from '../../telemetry/storage.js';
+import { NOTES_MIGRATION } from './migration-notes.js';
 
 /**
  * Versioned, forward-only schema migrations. The version lives in SQLite's own
@@ -207,6 +208,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  NOTES_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

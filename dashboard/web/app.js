@@ -1,6 +1,7 @@
 // The dashboard page: reads /api/, listens to /api/stream, renders the fleet worst first.
 import { barChart, lineChart } from '/charts.js';
 import { translate } from '/i18n.js';
+import { retireCard } from '/retire.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
 const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'];
@@ -39,11 +40,14 @@ const daysText = (d) => (d === null || d === undefined ? t('noDays') : d < 1 ? t
 // A code's usual severity, from the dashboard's table (telemetry/event-codes.ts); a code it does not know is a warning.
 const alertClass = (code) => (state.severities[code] === 'critical' ? 'bad' : 'warn');
 
-function supplyCell(c, extra = '') {
+/** Days left on a borrowed rate (a station with less than a day of its own use) are marked, and say whose. */
+const estimateMark = (r) => (r.rateSource === 'office' || r.rateSource === 'expected' ? ` <span class="badge estimate" data-rate-source="${r.rateSource}" title="${esc(t(`est_${r.rateSource}`))}">${t('estimate')}</span>` : '');
+
+function supplyCell(c, extra = '', est = '') {
   if (!c || (c.levelPercent === null && c.daysLeft === null && c.status === 'unknown')) return `<td class="num muted">?${extra}</td>`;
   const cls = c.status === 'empty' ? 'bad' : c.status === 'low' ? 'warn' : '';
   const level = c.levelPercent === null ? '' : `${Math.round(c.levelPercent)} % `;
-  const days = daysText(c.daysLeft);
+  const days = daysText(c.daysLeft) + (c.daysLeft === null ? '' : est);
   return `<td class="num ${cls}" data-status="${c.status}">${c.status === 'empty' ? `<span class="badge bad">${t('isEmpty')}</span> ` : ''}${level}<br><span class="muted">${days}</span>${extra}</td>`;
 }
 
@@ -57,7 +61,7 @@ function rowHtml(r) {
     <td class="wrap regency" data-regency="${esc(r.regency)}">${esc(regencyOf(r))}</td>
     <td>${conn}<br><span class="muted">${ago(r.lastSeen)}</span>${r.stale && r.online !== false ? ` <span class="badge">${t('stale')}</span>` : ''}</td>
     <td>${power}</td><td>${esc(printer)}</td>
-    ${supplyCell(r.supplies.ribbon)}${supplyCell(r.supplies.film)}${supplyCell(r.supplies.blanks, stock)}
+    ${supplyCell(r.supplies.ribbon, '', estimateMark(r))}${supplyCell(r.supplies.film, '', estimateMark(r))}${supplyCell(r.supplies.blanks, stock, estimateMark(r))}
     <td class="num">${r.queued ?? '?'}</td><td class="num">${r.printedToday ?? '?'}</td>
     <td class="alert-codes">${r.alerts.map((a) => `<span class="badge ${alertClass(a)}" data-alert="${esc(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join('')}${(r.trouble ?? []).map((x) => `<span class="badge trouble" data-trouble="${esc(x)}">${esc(t(`tr_${x}`))}</span>`).join('')}</td></tr>`;
 }
@@ -163,7 +167,7 @@ async function renderStation(id) {
     ${fact('power', r.power ? `${t(`ups_${r.power.status}`)} ${r.power.chargePercent ?? '?'} %` : '?')}
     ${fact('printer', r.printer ? `${t(`st_${r.printer.state}`)}` : '?')}${fact('model', esc(r.printer?.model ?? '?'))}
     ${KINDS.map((k) => fact(k, `${r.supplies[k].levelPercent ?? '?'} %, ${daysText(r.supplies[k].daysLeft)}`)).join('')}
-    ${fact('stock', r.blanksOnHand ?? '?')}${fact('cardsPerDay', r.cardsPerDay === null ? '?' : r.cardsPerDay.toFixed(1))}
+    ${fact('stock', r.blanksOnHand ?? '?')}${fact('cardsPerDay', r.cardsPerDay === null ? '?' : `${r.cardsPerDay.toFixed(1)}${estimateMark(r)}`)}
     ${fact('queue', r.queued ?? '?')}${fact('printedToday', r.printedToday ?? '?')}
     ${fact('diagnostics', d.diagnostics ? `${esc(d.diagnostics.status)} (${esc(d.diagnostics.ts.slice(0, 16))})` : t('none'))}
     ${fact('activeAlerts', r.alerts.map((a) => `<span class="badge ${alertClass(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join(' ') || '—')}</div></div>
@@ -174,6 +178,13 @@ async function renderStation(id) {
   $('c-supplies').append(lineChart([{ name: 'ribbon', color: '#1a73e8', points: pts('ribbon') }, { name: 'film', color: '#e37400', points: pts('film') }, { name: 'blanks', color: '#188038', points: pts('blanks') }]));
   $('c-daily').append(barChart(d.daily.map((x) => [x.day.slice(5), x.printed])));
   $('c-power').append(lineChart([{ name: 'charge', color: '#a142f4', points: pts('chargePercent') }]));
+  // Gone for good: its row goes at once, and the dashboard's words say what went and what stays.
+  view.append(retireCard(state.lang, r.station, (done) => {
+    state.rows.delete(done.station);
+    $('notice').textContent = done.words?.[state.lang] ?? '';
+    $('notice').hidden = false;
+    location.hash = '#/';
+  }));
 }
 
 function show(view) {

@@ -1,7 +1,7 @@
 // Words of the page in Indonesian (default) and English. Alert codes stay as the contract names them.
 export const WORDS = {
   id: {
-    title: 'Dasbor stasiun cetak e-KTP', fleet: 'Stasiun', ranking: 'Peringkat cetak', lending: 'Saran pinjam', alerts: 'Peringatan',
+    title: 'Dasbor stasiun cetak KTP-el', fleet: 'Stasiun', ranking: 'Peringkat cetak', lending: 'Saran pinjam', alerts: 'Peringatan',
     online: 'daring', offline: 'terputus', unknown: 'tidak diketahui', stale: 'data lama', live: 'langsung',
     regency: 'Kabupaten/kota', problem: 'Masalah', all: 'semua', shown: '{n} dari {m} stasiun',
     station: 'Stasiun', connection: 'Koneksi', lastSeen: 'terakhir {t}', power: 'Listrik', printer: 'Printer',
@@ -24,6 +24,11 @@ export const WORDS = {
     ack: 'Tandai diketahui', acked: 'diketahui {t}', raised: 'muncul', cleared: 'selesai',
     back: '← semua stasiun', history: 'Riwayat', supplyHistory: 'Bahan (%)', printedPerDay: 'Kartu baik per hari', powerHistory: 'Baterai UPS (%)',
     diagnostics: 'Diagnosa terakhir', none: 'belum ada', recentAlerts: 'Peringatan terbaru', model: 'Model printer', cardsPerDay: 'Kartu/hari',
+    retireTitle: 'Pensiunkan stasiun', retireReason: 'Alasan', retireButton: 'Pensiunkan…',
+    retireWhy: 'Untuk stasiun yang berhenti untuk selamanya (PC diganti, kantor tutup): barisnya, peringatannya dan metriknya hilang dari dasbor dan topiknya yang tersimpan di broker dikosongkan; riwayat dan bukunya disimpan. Yang dikirimnya kemudian dihitung, tidak dipakai.',
+    retireNeedsReason: 'Tulis alasannya dulu, misalnya "PC diganti, stasiun baru 5371-04" (tanpa nama orang).',
+    retireConfirm: 'Pensiunkan stasiun {station} untuk selamanya?\nAlasan: {reason}',
+    estimate: 'perkiraan', est_office: 'perkiraan dari printer lain di kantor: stasiun ini belum punya data pemakaian sehari', est_expected: 'perkiraan awal (forecast.expectedCardsPerDay): stasiun ini belum punya data pemakaian sehari',
   },
   en: {
     title: 'e-KTP printing stations', fleet: 'Stations', ranking: 'Output ranking', lending: 'Lending', alerts: 'Alerts',
@@ -49,6 +54,11 @@ export const WORDS = {
     ack: 'Acknowledge', acked: 'acknowledged {t}', raised: 'raised', cleared: 'cleared',
     back: '← all stations', history: 'History', supplyHistory: 'Supplies (%)', printedPerDay: 'Good cards per day', powerHistory: 'UPS charge (%)',
     diagnostics: 'Last diagnostics', none: 'none yet', recentAlerts: 'Recent alerts', model: 'Printer model', cardsPerDay: 'Cards/day',
+    retireTitle: 'Retire this station', retireReason: 'Reason', retireButton: 'Retire…',
+    retireWhy: 'For a station stopped for good (its PC replaced, its office closed): its row, alerts and metrics leave the dashboard and its retained topics at the broker are emptied; its history and books are kept. What it sends afterwards is counted, not applied.',
+    retireNeedsReason: 'Write the reason first, e.g. "PC replaced, new station 5371-04" (no names of people).',
+    retireConfirm: 'Retire station {station} for good?\nReason: {reason}',
+    estimate: 'estimate', est_office: "estimate from the office's other printers: this station has less than a day of its own use", est_expected: 'first estimate (forecast.expectedCardsPerDay): this station has less than a day of its own use',
   },
 };
 

@@ -1,10 +1,12 @@
 /**
- * Monitors any print path can carry, beside its own keys: today `printer.snmp`, the printer's own
- * SNMP agent. The family's table (index.ts) stays the only place that names the print paths; this
- * adds the monitor's keys to each of them, and wraps the driver when a monitor is configured.
+ * Keys any print path can carry, beside its own: the monitors (today `printer.snmp`, the printer's
+ * own SNMP agent) and how the printer is to be used (`printer.rest`, kept by the print queue). The
+ * family's table (index.ts) stays the only place that names the print paths; this adds these keys
+ * to each of them, and wraps the driver when a monitor is configured.
  */
 import type { z } from 'zod';
 import type { DriverContext, SecretFile } from '../driver.js';
+import { printerRestSchema } from './rest-config.js';
 import { snmpMonitorSchema } from './snmp/config.js';
 import type { PrinterDriver } from './types.js';
 
@@ -12,6 +14,7 @@ const monitorShape = () => ({
   snmp: snmpMonitorSchema()
     .optional()
     .describe('The printer\'s own SNMP agent (Printer MIB, Host Resources, MIB-II), read beside any print path: ribbon, film and hopper levels and hardware faults from the printer itself. Leave it out for a printer without a network SNMP agent.'),
+  rest: printerRestSchema().optional(),
 });
 type MonitorShape = ReturnType<typeof monitorShape>;
 
@@ -37,11 +40,12 @@ export function monitorSecretFiles(section: { snmp?: z.infer<ReturnType<typeof s
 
 /** The print path, with the configured monitors wrapped around it; their code is imported only then. */
 export async function withMonitor(
-  section: { driver: string; snmp?: z.infer<ReturnType<typeof snmpMonitorSchema>> },
+  section: { driver: string; snmp?: z.infer<ReturnType<typeof snmpMonitorSchema>>; rest?: unknown },
   ctx: DriverContext,
   makePath: (section: { driver: string }) => Promise<PrinterDriver>,
 ): Promise<PrinterDriver> {
-  const { snmp, ...pathSection } = section;
+  // The print path gets its own keys only: the rest is the print queue's business.
+  const { snmp, rest: _rest, ...pathSection } = section;
   const path = await makePath(pathSection);
   if (!snmp) return path;
   const { MonitoredPrinter } = await import('./snmp/driver.js');

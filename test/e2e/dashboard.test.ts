@@ -69,6 +69,11 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     expect(await row('5303-01').locator('td').nth(1).textContent()).toBe('Kabupaten Timor Tengah Utara');
     await expect.poll(() => row('5371-01').locator('td').first().textContent(), { timeout: 10_000 }).toContain('Dukcapil uji 5371-01');
     expect(await page.locator('#f-regency option[value="5371"]').textContent()).toBe('Kota Kupang');
+    // New stations, none with a day of its own use: days left on the first estimate, marked so.
+    const estimate = row('5303-01').locator('[data-rate-source="expected"]').first();
+    await estimate.waitFor({ timeout: 15_000 });
+    expect(await estimate.textContent()).toBe('perkiraan');
+    expect(await estimate.getAttribute('title')).toMatch(/^perkiraan awal/);
     // The API a provincial script reads has the contract's fields.
     const api = await dash.api<Record<string, unknown>[]>('/api/stations');
     expect(api.map((r) => r.station).sort()).toEqual(STATIONS.map((s) => s.id).sort());
@@ -153,12 +158,45 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     await shot('5-offline');
   });
 
+  it('a station gone for good is retired from its page: the reason asked, the retirement confirmed, and its row goes', async () => {
+    await page.click('a[href="#/station/5303-01"]');
+    const form = page.locator('form.retire[data-retire="5303-01"]');
+    await form.waitFor({ timeout: 10_000 });
+    expect(await form.locator('h3').textContent()).toBe('Pensiunkan stasiun');
+    // Too short a reason: the dashboard's refusal, in the page's language, beside the field.
+    await form.locator('input[name=reason]').fill('x');
+    page.once('dialog', (d) => void d.accept());
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => form.locator('.error').textContent()).toMatch(/^alasan: harus teks 3 sampai 200 karakter/);
+    await shot('5a-retire-refused');
+    // Not confirmed: nothing happens.
+    await form.locator('input[name=reason]').fill('PC diganti, stasiun baru 5303-02');
+    page.once('dialog', (d) => void d.dismiss());
+    await form.locator('button[type=submit]').click();
+    expect((await dash.api<{ station: string }[]>('/api/stations')).map((r) => r.station)).toContain('5303-01');
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('#notice').textContent(), { timeout: 10_000 }).toMatch(/^Stasiun 5303-01 dipensiunkan: barisnya, \d+ peringatannya dan metriknya dihapus; riwayatnya disimpan/);
+    expect(asked).toBe('Pensiunkan stasiun 5303-01 untuk selamanya?\nAlasan: PC diganti, stasiun baru 5303-02');
+    await page.locator('#view-fleet').waitFor();
+    await expect.poll(() => row('5303-01').count()).toBe(0);
+    expect(await row('5371-02').count()).toBe(1);
+    expect((await dash.api<{ station: string }[]>('/api/stations')).map((r) => r.station)).not.toContain('5303-01');
+    expect(await dash.api('/api/retired')).toEqual([expect.objectContaining({ station: '5303-01', reason: 'PC diganti, stasiun baru 5303-02' })]);
+    await shot('5b-retired');
+  });
+
   it('speaks English on request, and a station page draws its history', async () => {
     await page.click('#lang');
     await expect.poll(() => page.locator('header h1').textContent()).toBe('e-KTP printing stations');
     await page.click('a[href="#/station/5371-02"]');
     await page.locator('#c-supplies svg path[data-series="film"]').waitFor({ state: 'attached', timeout: 10_000 });
-    expect(await page.locator('#view-station .facts').textContent()).toContain('Printer model');
+    // The facts are drawn after the chart's data arrives; under load a moment later than the chart.
+    await expect.poll(() => page.locator('#view-station .facts').textContent()).toContain('Printer model');
     await shot('6-station-en');
   });
 

@@ -76,7 +76,7 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await form.locator('input[name=n]').fill('200');
     await form.locator('input[name=batch]').fill('SYN-BAST-001');
     await form.locator('button[type=submit]').click();
-    await expect.poll(() => notice().textContent()).toMatch(/diterima 200 kartu \(batch SYN-BAST-001, entri #\d+\); di tangan: 200/);
+    await expect.poll(() => notice().textContent()).toMatch(/diterima 200 kartu \(batch SYN-BAST-001, entri #\d+\); stok: 200/);
     await expect.poll(() => figure('b-onhand')).toBe('200');
 
     await form.locator('input[name=n]').fill('200');
@@ -84,6 +84,8 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await form.locator('button[type=submit]').click();
     await expect.poll(() => notice().textContent()).toMatch(/Ditolak: batch SYN-BAST-001 sudah diterima: entri #\d+, 200 kartu/);
     expect(await notice().getAttribute('class')).toBe('notice bad');
+    // What to do names the checkbox beside the form, never a command line.
+    expect(await notice().textContent()).toMatch(/Yang perlu dilakukan: Bila ini pengiriman kedua dengan nomor yang sama, centang "Kiriman kedua dengan nomor sama" lalu simpan lagi/);
     await expect.poll(() => figure('b-onhand')).toBe('200');
 
     // A field that is not a number is named, with what was given and what is expected.
@@ -93,6 +95,16 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await expect.poll(() => form.locator('[data-for="n"]').textContent()).toBe('Jumlah kartu: diberikan "dua ratus", harus bilangan bulat 1 sampai 100000');
     await shot('2-batch-refused');
     expect(await stock()).toMatchObject({ received: 200, onHand: 200 });
+  });
+
+  it('a new station shows days left from its first hour, marked as the first estimate', async () => {
+    // 200 blanks at the first estimate of 150 cards a day (forecast.expectedCardsPerDay): about a day.
+    await expect.poll(() => figure('b-days'), { timeout: 15_000 }).toBe('1 hari (perkiraan)');
+    expect(await figure('blanks-estimate')).toMatch(/^Hari habis di atas memakai perkiraan awal: 150 kartu per hari \(stasiun ini belum punya data pemakaian sehari\)\.$/);
+    expect(await page.locator('#supplies-estimate').isVisible()).toBe(true);
+    expect(await page.locator('#supplies tr[data-kind="ribbon"] td').nth(2).textContent()).toMatch(/^\d+ hari \(perkiraan\)$/);
+    await page.locator('#blanks-card').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'station-2b-first-estimate.png') });
   });
 
   it('adds records (a NIK is refused) and sees them print', async () => {
@@ -109,7 +121,7 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await page.fill('#form-add textarea', 'SYN-0003');
     await page.click('#form-add button[type=submit]');
     await expect.poll(() => page.locator('#banner').getAttribute('class'), { timeout: 15_000 }).toBe('banner held');
-    expect(await page.locator('#banner-title').textContent()).toBe('Pencetakan ditahan: Printer berhenti (media-jam).');
+    expect(await page.locator('#banner-title').textContent()).toBe('Pencetakan ditahan: Printer berhenti (kartu macet).');
     expect(await page.locator('#banner-todo').textContent()).toMatch(/^Yang perlu dilakukan: Buka printer, keluarkan kartu yang macet/);
     await shot('4-jam-held');
     writeFileSync(agent.printerFile, JSON.stringify({}));
@@ -129,6 +141,18 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await card.waitFor({ timeout: 15_000 });
     await expect.poll(() => card.textContent(), { timeout: 10_000 }).toMatch(/Kata printer: Riwayat printer tidak punya kartu selesai untuk rekaman ini/);
     await shot('5-verify');
+    // "Rusak" asks why, with the spoil form's kinds of damage and its reprint; without a reason nothing is recorded.
+    await card.locator('button[data-outcome="spoiled"]').click();
+    const spoil = page.locator('#form-verify-spoil');
+    await spoil.waitFor();
+    expect(await spoil.locator('.spoil-record').textContent()).toBe('SYN-0004');
+    expect(await spoil.locator('input[name=reprint]').isChecked()).toBe(true);
+    expect(await spoil.locator('select[name=code] option').allTextContents()).toEqual(['(menurut alasan)', 'macet di printer', 'luntur atau kotor', 'salah cetak (miring, pudar)', 'data salah', 'chip rusak', 'lainnya']);
+    await spoil.locator('button[type=submit]').click();
+    await expect.poll(() => spoil.locator('[data-for="reason"]').textContent()).toMatch(/^Alasan: kartu rusak perlu alasan/);
+    await shot('5b-verify-spoiled-asks');
+    await spoil.locator('button.close').click();
+    expect(await spoil.isHidden()).toBe(true);
     await card.locator('button[data-outcome="not-printed"]').click();
     await expect.poll(() => notice().textContent()).toBe('SYN-0004: tidak tercetak, diantrekan lagi');
     await expect.poll(() => figure('q-printed'), { timeout: 30_000 }).toBe('4');
@@ -139,7 +163,7 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await page.locator('#recent tr[data-record="SYN-0001"] button').click();
     const form = page.locator('#form-spoil');
     await form.locator('button[type=submit]').click();
-    await expect.poll(() => form.locator('[data-for="reason"]').textContent()).toBe('Alasan: wajib diisi');
+    await expect.poll(() => form.locator('[data-for="reason"]').textContent()).toBe('Alasan: kartu rusak perlu alasan, misalnya "tinta luntur"; tidak ada yang dicatat');
     await form.locator('input[name=reason]').fill('tinta luntur');
     await form.locator('button[type=submit]').click();
     await expect.poll(() => notice().textContent()).toBe('SYN-0001: rusak, tercatat; dicetak ulang (masuk antrean)');
@@ -149,7 +173,7 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     // Issue 31: the spoiled card and its reprint are one good card and one spoiled, today as in the ledger.
     await expect.poll(() => figure('q-printed')).toBe('4');
     expect(await figure('q-spoiled')).toBe('1');
-    expect(await page.locator('#b-since').textContent()).toMatch(/^Semua: sejak \d{4}-\d{2}-\d{2} \(entri pertama buku kartu blanko\)$/);
+    expect(await page.locator('#b-since').textContent()).toMatch(/^Semua: sejak \d{4}-\d{2}-\d{2} \(entri pertama buku kartu blangko\)$/);
     await shot('6-reprinted');
   });
 
@@ -168,14 +192,30 @@ describe.skipIf(!ready)("the clerk's day on the station page, in a real browser"
     await shot('7-film');
   });
 
+  it('a jam while a card is in the printer: the card is spoiled, the page says which, why and that it is being reprinted; cleared, it is', async () => {
+    await page.fill('#form-add textarea', 'SYN-0005');
+    await page.click('#form-add button[type=submit]');
+    await expect.poll(() => state('SYN-0005').textContent(), { timeout: 15_000 }).toBe('sedang dicetak');
+    writeFileSync(agent.printerFile, JSON.stringify({ reasons: ['media-jam'] }));
+    const spoils = page.locator('#spoils li');
+    await expect.poll(() => spoils.first().textContent(), { timeout: 15_000 }).toBe('Kartu SYN-0005 rusak di printer (kartu macet); sedang dicetak ulang.');
+    await expect.poll(() => page.locator('#banner-title').textContent()).toBe('Pencetakan ditahan: Printer berhenti (kartu macet).');
+    await shot('8-jam-spoiled-reprinting');
+    writeFileSync(agent.printerFile, JSON.stringify({}));
+    await expect.poll(() => state('SYN-0005').textContent(), { timeout: 30_000 }).toBe('tercetak');
+    await expect.poll(() => spoils.first().textContent()).toBe('Kartu SYN-0005 rusak di printer (kartu macet); sudah dicetak ulang.');
+    await expect.poll(() => figure('q-spoiled')).toBe('2');
+    await shot('9-reprinted-after-jam');
+  });
+
   it('the ledger balances: received + adjusted = printed + spoiled + on hand, and every card that came out is accounted for', async () => {
     const s = await stock();
-    expect(s).toMatchObject({ received: 200, printed: 4, spoiled: 1, adjusted: 0, onHand: 195 });
+    expect(s).toMatchObject({ received: 200, printed: 5, spoiled: 2, adjusted: 0, onHand: 193 });
     expect((s.received ?? NaN) + (s.adjusted ?? NaN)).toBe((s.printed ?? NaN) + (s.spoiled ?? NaN) + (s.onHand ?? NaN));
     const jobs = JSON.parse((await runCli(['jobs', 'list', '--json', '--config', agent.configFile])).stdout) as { recordId: string; state: string }[];
-    expect(jobs.map((j) => `${j.recordId}:${j.state}`).sort()).toEqual(['SYN-0001:printed', 'SYN-0002:printed', 'SYN-0003:printed', 'SYN-0004:printed']);
+    expect(jobs.map((j) => `${j.recordId}:${j.state}`).sort()).toEqual(['SYN-0001:printed', 'SYN-0002:printed', 'SYN-0003:printed', 'SYN-0004:printed', 'SYN-0005:printed']);
     await page.setViewportSize({ width: 1366, height: 768 });
-    await page.screenshot({ path: join(SHOTS, 'station-8-end-1366x768.png') });
+    await page.screenshot({ path: join(SHOTS, 'station-10-end-1366x768.png') });
     // Nothing on the page is wider than the screen.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1366);
   });

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { note } from '../../agent/jobs/notes.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -21,10 +22,10 @@ async function printed(dir: string, recordId: string): Promise<void> {
   const store = await Store.open(join(dir, 'data'));
   try {
     await store.db.transaction(async (tx) => {
-      await JobRepo.move(tx, recordId, ['queued'], 'fetching', 1, 'test');
-      await JobRepo.move(tx, recordId, ['fetching'], 'ready', 2, 'test');
-      await JobRepo.move(tx, recordId, ['ready'], 'printing', 3, 'test');
-      await JobRepo.move(tx, recordId, ['printing'], 'printed', 4, 'test');
+      await JobRepo.move(tx, recordId, ['queued'], 'fetching', 1, note('legacy', { text: 'test' }));
+      await JobRepo.move(tx, recordId, ['fetching'], 'ready', 2, note('legacy', { text: 'test' }));
+      await JobRepo.move(tx, recordId, ['ready'], 'printing', 3, note('legacy', { text: 'test' }));
+      await JobRepo.move(tx, recordId, ['printing'], 'printed', 4, note('legacy', { text: 'test' }));
       await postCard(tx, 'print', 4, recordId);
     });
   } finally {
@@ -52,7 +53,7 @@ describe("the clerk's commands", () => {
 
     const spoiled = await runCli(['jobs', 'spoil', 'SYN-0001', '--reason', 'tinta luntur', '--lang', 'id', '--config', cfg]);
     expect(spoiled.code).toBe(0);
-    expect(spoiled.stdout).toMatch(/SYN-0001: rusak, tercatat di buku kartu blanko\. Cetak ulang dengan: station-agent jobs add SYN-0001/);
+    expect(spoiled.stdout).toMatch(/SYN-0001: rusak, tercatat di buku kartu blangko\. Cetak ulang dengan: station-agent jobs add SYN-0001/);
     // One card came out and it is spoiled: no blank returns to the shelf, the reason is kept.
     expect(await stock(cfg)).toMatchObject({ received: 10, printed: 0, spoiled: 1, onHand: 9 });
     const history = await runCli(['stock', 'history', '--json', '--config', cfg]);
@@ -60,7 +61,7 @@ describe("the clerk's commands", () => {
 
     const twice = await runCli(['jobs', 'spoil', 'SYN-0001', '--reason', 'again', '--lang', 'id', '--config', cfg]);
     expect(twice.code).toBe(64);
-    expect(twice.stderr).toMatch(/berstatus spoiled, bukan printed/);
+    expect(twice.stderr).toMatch(/berstatus rusak, bukan tercetak/);
     expect(await stock(cfg)).toMatchObject({ printed: 0, spoiled: 1 });
 
     const reprint = await runCli(['jobs', 'add', 'SYN-0001', '--lang', 'id', '--config', cfg]);
@@ -68,7 +69,12 @@ describe("the clerk's commands", () => {
     const list = JSON.parse((await runCli(['jobs', 'list', '--json', '--config', cfg])).stdout) as { recordId: string; state: string }[];
     expect(list).toEqual([expect.objectContaining({ recordId: 'SYN-0001', state: 'queued' })]);
     const shown = await runCli(['jobs', 'show', 'SYN-0001', '--config', cfg]);
-    expect(shown.stdout).toMatch(/printed\s+-> spoiled\s+spoiled after printing, by a person: tinta luntur/);
+    expect(shown.stdout).toMatch(/printed\s+-> spoiled\s+marked spoiled by a person: tinta luntur/);
+    // The same trail in the reader's language: states and notes in Indonesian, no English left.
+    const shownId = await runCli(['jobs', 'show', 'SYN-0001', '--lang', 'id', '--config', cfg]);
+    expect(shownId.stdout).toMatch(/tercetak\s+-> rusak\s+ditandai rusak oleh petugas: tinta luntur/);
+    expect(shownId.stdout).toMatch(/ditambahkan lagi setelah rusak/);
+    expect(shownId.stdout).not.toMatch(/\b(printed|spoiled|added|queued|by a person)\b/);
 
     const notPrinted = await runCli(['jobs', 'spoil', 'SYN-0001', '--reason', 'x', '--config', cfg]);
     expect(notPrinted.code).toBe(64);
@@ -112,12 +118,12 @@ describe("the clerk's commands", () => {
     const { cfg: englishCfg } = station({ language: 'en' });
     const say = (args: string[], env: NodeJS.ProcessEnv) => runCli([...args, '--config', cfg], { env });
     const noLocale = { LANG: '', LC_ALL: '', LC_MESSAGES: '' };
-    expect((await say(['stock', 'show'], noLocale)).stdout).toMatch(/di tangan/);
-    expect((await say(['stock', 'show'], { ...noLocale, LANG: 'id_ID.UTF-8' })).stdout).toMatch(/di tangan/);
+    expect((await say(['stock', 'show'], noLocale)).stdout).toMatch(/stok \d/);
+    expect((await say(['stock', 'show'], { ...noLocale, LANG: 'id_ID.UTF-8' })).stdout).toMatch(/stok \d/);
     expect((await say(['stock', 'show'], { ...noLocale, LC_ALL: 'en_US.UTF-8' })).stdout).toMatch(/on hand/);
     expect((await say(['stock', 'show', '--lang', 'en'], { ...noLocale, LANG: 'id_ID.UTF-8' })).stdout).toMatch(/on hand/);
     expect((await runCli(['stock', 'show', '--config', englishCfg], { env: noLocale })).stdout).toMatch(/on hand/);
-    expect((await runCli(['stock', 'show', '--config', englishCfg], { env: { ...noLocale, LANG: 'id_ID.UTF-8' } })).stdout).toMatch(/di tangan/);
+    expect((await runCli(['stock', 'show', '--config', englishCfg], { env: { ...noLocale, LANG: 'id_ID.UTF-8' } })).stdout).toMatch(/stok \d/);
     const help = await say(['jobs', '--help'], noLocale);
     expect(help.stdout).toMatch(/^Cara pakai:/m);
     expect(help.stdout).toMatch(/tandai kartu yang sudah tercetak sebagai rusak/);

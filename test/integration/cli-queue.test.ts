@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
+import { note } from '../../agent/jobs/notes.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { JobRepo } from '../../agent/jobs/repo.js';
 import { Store } from '../../agent/store/store.js';
+import { Db } from '../../platform/db.js';
 import { runCli, testConfig } from '../support/agent.js';
 import { tempDir } from '../support/sim.js';
 
@@ -53,9 +55,9 @@ describe('jobs and stock from the command line', () => {
     const store = await Store.open(join(dir, 'data'));
     for (const id of ['V-1', 'V-2', 'V-3']) {
       await store.db.transaction(async (tx) => {
-        await JobRepo.move(tx, id, ['queued'], 'fetching', 1, 'test');
-        await JobRepo.move(tx, id, ['fetching'], 'ready', 2, 'test');
-        await JobRepo.move(tx, id, ['ready'], 'printing', 3, 'test');
+        await JobRepo.move(tx, id, ['queued'], 'fetching', 1, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, id, ['fetching'], 'ready', 2, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, id, ['ready'], 'printing', 3, note('legacy', { text: 'test' }));
       });
     }
     await store.close();
@@ -63,10 +65,19 @@ describe('jobs and stock from the command line', () => {
     expect((await new JobRepo(restarted.db).recoverAfterRestart()).needsVerification).toEqual(['V-1', 'V-2', 'V-3']);
     await restarted.close();
     expect((await runCli(['jobs', 'verify', 'V-1', '--printed', '--config', cfg])).stdout).toContain('V-1: printed');
-    expect((await runCli(['jobs', 'verify', 'V-2', '--spoiled', '--config', cfg])).stdout).toContain('V-2: spoiled');
+    expect((await runCli(['jobs', 'verify', 'V-2', '--spoiled', '--reason', 'kartu tersangkut', '--code', 'jam', '--config', cfg])).stdout).toContain('V-2: spoiled');
     expect((await runCli(['jobs', 'verify', 'V-3', '--not-printed', '--config', cfg])).stdout).toContain('V-3: queued (it will be printed again)');
     const stock = JSON.parse((await runCli(['stock', 'show', '--json', '--config', cfg])).stdout) as Record<string, number>;
     expect(stock).toMatchObject({ printed: 1, spoiled: 1 });
+    // The spoiled blank carries the person's words and the code the province counts.
+    const history = JSON.parse((await runCli(['stock', 'history', '--json', '--config', cfg])).stdout) as { kind: string; recordId: string; reason: string | null }[];
+    expect(history.filter((e) => e.kind === 'spoil')).toEqual([expect.objectContaining({ recordId: 'V-2', reason: 'kartu tersangkut' })]);
+    const db = await Db.open(join(dir, 'data', 'station.db'), { readOnly: true });
+    expect(await db.all("SELECT reason_code AS code FROM ledger WHERE kind = 'spoil'")).toEqual([{ code: 'jam' }]);
+    await db.close();
+    const misplaced = await runCli(['jobs', 'verify', 'V-1', '--printed', '--reason', 'x', '--config', cfg]);
+    expect(misplaced.code).toBe(64);
+    expect(misplaced.stderr).toMatch(/--reason and --code go with --spoiled only/);
     const twice = await runCli(['jobs', 'verify', 'V-1', '--printed', '--config', cfg]);
     expect(twice.code).toBe(64);
     expect(twice.stderr).toMatch(/V-1 is printed, not needs_verification/);

@@ -155,19 +155,26 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('station-agent diagnos
       const { report } = await diagnose(file, '--lang', 'en');
       expect(check(report, 'ups')?.hint).toMatch(/NUT driver for this UPS is not running/);
       const id = await diagnose(file, '--lang', 'id');
-      expect(check(id.report, 'ups')?.hint).toMatch(/Driver NUT untuk UPS ini tidak berjalan: jalankan \(upsdrvctl start\)/);
+      expect(check(id.report, 'ups')?.hint).toMatch(/Driver NUT untuk UPS ini tidak berjalan: jalankan \(`upsdrvctl start`\)/);
     } finally {
       await nut.stop();
     }
   });
 
-  it('a broken configuration is one failing check naming the keys, exit 2', async () => {
+  it('a broken configuration fails its check naming the keys, exit 2; what needs them is not run; a file that is not YAML is the one check', async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'station: { id: "a b" }\n');
     const { code, report } = await diagnose(file);
     expect(code).toBe(2);
-    expect(report.checks).toHaveLength(1);
     expect(check(report, 'config')?.facts.problems).toMatch(/station\.id/);
+    expect((report as Report & { station: string }).station).toBe('unknown');
+    for (const id of ['printer', 'ups', 'mqtt']) expect(check(report, id)?.facts.run, id).toBe(false);
+    expect(check(report, 'clock')?.status).toBe('pass');
+    writeFileSync(file, 'station: [unclosed\n');
+    const broken = await diagnose(file);
+    expect(broken.code).toBe(2);
+    expect(broken.report.checks).toHaveLength(1);
+    expect(check(broken.report, 'config')?.hint).toMatch(/not valid YAML or JSON/);
   });
 });

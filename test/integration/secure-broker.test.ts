@@ -15,7 +15,7 @@ const station = { id: '5371-01', province: '53', regency: '5371', name: 'Test st
 const base = 'ektp/v1/53/5371/5371-01';
 const validators = schemaValidators();
 
-/** The per-station ACL documented in the README, verbatim in spirit: own subtree, own commands. */
+/** The per-station ACL documented in the README, verbatim in spirit: own subtree, own commands, the regency's status and health. */
 function aclFile(dir: string): string {
   const file = join(dir, 'acl');
   writeFileSync(
@@ -24,6 +24,8 @@ function aclFile(dir: string): string {
       'user station-5371-01',
       `topic write ${base}/#`,
       `topic read ${base}/cmd/+`,
+      'topic read ektp/v1/53/5371/+/status',
+      'topic read ektp/v1/53/5371/+/health',
       '',
       'user dashboard',
       'topic read ektp/v1/#',

@@ -138,7 +138,9 @@ describe('the station page over HTTP', () => {
     expect(twice.status).toBe(409);
     const said = (await twice.json()) as { message: { id: string; en: string }; hint: { id: string; en: string } };
     expect(said.message.en).toMatch(/batch SYN-B-1 was already received: entry #\d+/);
-    expect(said.hint.id).toMatch(/--again/);
+    // The page names its checkbox, never the command line's flag.
+    expect(said.hint.id).toMatch(/centang "Kiriman kedua dengan nomor sama"/);
+    expect(said.hint.en).not.toMatch(/--again|station-agent/);
     const spoil = await post(base, 'jobs-spoil', { recordId: 'SYN-404', reason: 'x' }, s);
     expect(spoil.status).toBe(409);
     expect(((await spoil.json()) as { message: { en: string } }).message.en).toBe('no job for record SYN-404');
@@ -255,8 +257,8 @@ describe("the station page at the office's store PC and at a printer taking its 
     const unknown = await post(storeBase, 'office-send', { n: '10', to: 'it-09' }, s);
     expect(unknown.status).toBe(409);
     const why = (await unknown.json()) as { message: { id: string; en: string } };
-    expect(why.message.id).toMatch(/--to: stasiun "it-09" tidak ada dalam daftar/);
-    expect(why.message.en).toMatch(/--to: station "it-09" is not in this office's register/);
+    expect(why.message.id).toMatch(/^Kepada: stasiun "it-09" tidak ada dalam daftar/);
+    expect(why.message.en).toMatch(/^To: station "it-09" is not in this office's register/);
     const view = (await (await fetch(new URL('/api/view', storeBase))).json()) as { view: { printerPresent: boolean } | null; office: { onHand: { blanks: number }; sent: { transfer: string; quantity: number; to: string }[] } };
     expect(view.office.onHand.blanks).toBe(700);
     expect(view.office.sent).toEqual([expect.objectContaining({ transfer: '9901-DINAS-T1', quantity: 300, to: 'it-01' })]);

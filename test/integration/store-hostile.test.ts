@@ -88,7 +88,7 @@ describe('the database taken away, damaged or planted', () => {
     const list = async () => Object.fromEntries((JSON.parse((await runCli(['jobs', 'list', '--json', '--config', cfg])).stdout) as { recordId: string; state: string }[]).map((j) => [j.recordId, j.state]));
     await waitUntil('DEL-0001 settled', async () => (await list())['DEL-0001'] === 'needs_verification', 15_000, 200);
     expect(printedFiles(dir).filter((f) => f.startsWith('DEL-0001--'))).toHaveLength(1);
-    expect((await runCli(['jobs', 'show', 'DEL-0001', '--config', cfg])).stdout).toMatch(/printer's history shows a card printed for this record/);
+    expect((await runCli(['jobs', 'show', 'DEL-0001', '--config', cfg])).stdout).toMatch(/the printer's history shows a card for this record/);
   }, 90_000);
 
   it('damaged at start: the stand-in, store.error published, printing held, and no crash loop', async () => {

@@ -29,6 +29,7 @@ const RELEASED = [
   { fixture: 'v5.sql', version: 5 },
   { fixture: 'v6.sql', version: 6 },
   { fixture: 'v7.sql', version: 7 },
+  { fixture: 'v8.sql', version: 8 },
 ];
 const hasSqlite3 = peerAvailable('the sqlite3 command-line shell (loads the database fixtures)', 'sqlite3');
 
@@ -91,6 +92,7 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
       if (version >= 5) expect(before.ledger.some((l) => l.corrects !== null)).toBe(true);
       if (version >= 6) expect(before.office_book.length && before.ledger.filter((l) => l.transfer !== null).length).toBeGreaterThan(0);
       if (version >= 7) expect(before.jobs.some((j) => j.state === 'refused' && j.claimed_by !== null) && before.record_outcomes.length > 0).toBe(true);
+      if (version >= 8) expect(before.job_events.some((e) => e.code === 'reprint_queued')).toBe(true);
 
       const store = await Store.open(dataDir);
       try {
@@ -101,7 +103,11 @@ describe.runIf(hasSqlite3)('database fixtures of every released schema version',
         expect(after.outbox).toEqual(before.outbox);
         // Columns added since are there, empty where the old agent had nothing to put.
         expect(after.jobs).toEqual(before.jobs.map((j) => ({ agent_job_id: null, claimed_by: null, claimed_at: null, ...j })));
-        expect(after.job_events).toEqual(before.job_events);
+        // Each move gains its note as a code (migration 8; test/unit/job-notes.test.ts reads every text back), its text kept.
+        const withoutNote = (rows: Row[]) => rows.map((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'code' && k !== 'detail')));
+        expect(withoutNote(after.job_events)).toEqual(withoutNote(before.job_events));
+        expect(after.job_events.every((e) => typeof e.code === 'string')).toBe(true);
+        if (version >= 8) expect(after.job_events).toEqual(before.job_events);
         expect(after.ledger).toEqual(before.ledger.map((l) => ({ corrects: null, transfer: null, reason_code: null, ...l })));
         expect(after.supply_ledger).toEqual(before.supply_ledger.map((r) => ({ transfer: null, ...r })));
         expect(after.office_book).toEqual(before.office_book);
@@ -190,7 +196,7 @@ describe('upgrades: the database migrates forward on start, and nothing queued i
       expect(await list()).toEqual(['UP-0001:printed', 'UP-0002:printed', 'UP-0003:needs_verification', 'UP-0004:printed', 'UP-0005:needs_verification']);
       expect(await stock()).toMatchObject({ received: 50, printed: 3, onHand: 47 });
       expect((await runCli(['jobs', 'show', 'UP-0001', '--config', cfgFile])).stdout).toMatch(/before the upgrade: queued/);
-      expect((await runCli(['jobs', 'show', 'UP-0005', '--config', cfgFile])).stdout).toMatch(/before the upgrade: printing[\s\S]*needs_verification/);
+      expect((await runCli(['jobs', 'show', 'UP-0005', '--config', cfgFile])).stdout).toMatch(/earlier note: before the upgrade: printing[\s\S]*to verify/);
       agent.proc.child.kill('SIGTERM');
       expect((await agent.proc.exited).code, agent.proc.output.slice(-2000)).toBe(0);
       expect(agent.proc.output).not.toMatch(/no such column|SQLITE_ERROR/);

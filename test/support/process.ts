@@ -13,7 +13,18 @@ export class Proc {
     if (opts.input !== undefined) this.child.stdin?.end(opts.input);
     this.child.stdout?.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    // 'exit' can come before the last of stdout is read (seen under load: a --help read as empty);
+    // 'close' says the streams have ended too. A grandchild holding them open is waited for 2 s at most.
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        const done = () => resolve({ code, signal });
+        const late = setTimeout(done, 2000);
+        this.child.once('close', () => {
+          clearTimeout(late);
+          done();
+        });
+      }),
+    );
   }
 
   get output(): string {

@@ -2,6 +2,7 @@ import { jobsSchema } from '../../agent/config/schema.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
 import type { ManualClock } from '../../core/clock.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
+import type { RestConfig } from '../../agent/jobs/rest.js';
 import { Store } from '../../agent/store/store.js';
 import { SimRecords } from '../../hal/records/sim/driver.js';
 import type { RecordSource } from '../../hal/records/types.js';
@@ -14,7 +15,15 @@ import { quietLog, simPrinterHarness, tempDir } from './sim.js';
  * its cards to a folder, the sim record source, and a snapshot the test can change (the gate's input).
  */
 export async function stationRig(
-  opts: { jobs?: Record<string, unknown>; records?: Record<string, unknown>; printer?: Record<string, unknown>; random?: () => number; station?: string; source?: (sim: SimRecords, clock: ManualClock) => RecordSource } = {},
+  opts: {
+    jobs?: Record<string, unknown>;
+    records?: Record<string, unknown>;
+    printer?: Record<string, unknown>;
+    random?: () => number;
+    station?: string;
+    source?: (sim: SimRecords, clock: ManualClock) => RecordSource;
+    rest?: RestConfig;
+  } = {},
 ) {
   const dir = tempDir('rig-');
   const outputDir = `${dir}/out`;
@@ -34,6 +43,7 @@ export async function stationRig(
     clock,
     log: quietLog,
     snapshot: () => snapshot,
+    rest: opts.rest,
   });
   await printer.driver.start();
   const { run, until } = drive(engine, clock);

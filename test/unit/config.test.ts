@@ -128,6 +128,24 @@ colour: blue
     expect(err.problems[0]?.message).toMatch(/missing; expected object/);
   });
 
+  it('says each problem in the reader\'s language, and what to write for a missing section or an unknown driver', () => {
+    const err = problemsOf(() => loadConfig(write('no-ups.yaml', 'station: { id: a, province: p, regency: r }\nmqtt: { url: embedded }\nprinter: { driver: fargo }\nintervals: { pollSeconds: 0 }\n')));
+    const byPath = new Map(err.problems.map((p) => [p.path, p]));
+    expect(byPath.get('ups')?.write?.en).toMatch(/^Write one of: .*ups: \{driver: none\} for a station without a UPS/);
+    expect(byPath.get('ups')?.write?.id).toMatch(/^Tulis salah satu: .*ups: \{driver: none\} untuk stasiun tanpa UPS/);
+    expect(byPath.get('printer.driver')?.write?.en).toMatch(/printer: \{driver: sim\} for the simulated printer.*printer: \{driver: ipp, url: ipp:\/\/localhost:631\/printers\/card\}/);
+    // A key inside a good section gets no section to copy.
+    expect(byPath.get('intervals.pollSeconds')?.write).toBeUndefined();
+    const id = err.text.message?.id ?? '';
+    expect(id).toMatch(/^Ada 3 masalah di konfigurasi .*no-ups\.yaml:/);
+    expect(id).toContain('  - ups: tidak ada; harus objek (bagian berisi kunci)\n    Tulis salah satu: ');
+    expect(id).toContain('printer.driver: harus salah satu dari "sim", "ipp", "windows", "none", tertulis "fargo"');
+    expect(id).toContain('intervals.pollSeconds: terlalu kecil: harus >=0.1; tertulis 0');
+    expect(id).not.toMatch(/\b(problem|missing|expected|given|Write|for a station)\b/);
+    expect(err.message).toMatch(/^Configuration .*no-ups\.yaml has 3 problems:\n {2}- /);
+    expect(err.message).toContain('ups: missing; expected object\n    Write one of: ');
+  });
+
   it('reports a file that is not YAML, or cannot be read, as a configuration error', () => {
     expect(problemsOf(() => loadConfig(write('broken.yaml', 'station: [unclosed\n'))).problems[0]?.message).toMatch(/not valid YAML or JSON/);
     expect(problemsOf(() => loadConfig('/nonexistent/agent.yaml')).problems[0]?.message).toMatch(/cannot read the file/);

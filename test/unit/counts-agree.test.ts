@@ -4,6 +4,7 @@
  * queue's printedToday still counts both trips through the printer, as documented.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { note } from '../../agent/jobs/notes.js';
 import { systemClock } from '../../core/clock.js';
 import { configSchema } from '../../agent/config/schema.js';
 import { JobRepo } from '../../agent/jobs/repo.js';
@@ -35,10 +36,10 @@ afterEach(async () => {
 async function printOnce(store: Store, recordId: string): Promise<void> {
   const at = systemClock.now();
   await store.db.transaction(async (tx) => {
-    await JobRepo.move(tx, recordId, ['queued'], 'fetching', at, 'test');
-    await JobRepo.move(tx, recordId, ['fetching'], 'ready', at, 'test');
-    await JobRepo.move(tx, recordId, ['ready'], 'printing', at, 'test');
-    await JobRepo.move(tx, recordId, ['printing'], 'printed', at, 'test');
+    await JobRepo.move(tx, recordId, ['queued'], 'fetching', at, note('legacy', { text: 'test' }));
+    await JobRepo.move(tx, recordId, ['fetching'], 'ready', at, note('legacy', { text: 'test' }));
+    await JobRepo.move(tx, recordId, ['ready'], 'printing', at, note('legacy', { text: 'test' }));
+    await JobRepo.move(tx, recordId, ['printing'], 'printed', at, note('legacy', { text: 'test' }));
     await postCard(tx, 'print', at, recordId);
   });
 }

@@ -76,7 +76,7 @@ describe('drivers give their hints in Indonesian and English', () => {
     const driver = new HidUps(hidOptions(), { clock: new ManualClock(), log: quietLog }, mouse.open);
     const notUps = await hints(driver.read());
     expect(notUps.err.code).toBe('hid-descriptor-invalid');
-    expect(notUps.id).toMatch(/bukan HID Power Device/);
+    expect(notUps.id).toMatch(/bukan "HID Power Device"/);
     const missing = await hints(loadNodeHid(() => Promise.reject(Object.assign(new Error('Cannot find package'), { code: 'ERR_MODULE_NOT_FOUND' }))));
     expect(missing.err.code).toBe('hid-unavailable');
     expect(missing.id).toMatch(/^Pasang node-hid di folder agen \(npm install node-hid\)/);

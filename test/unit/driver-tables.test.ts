@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { configSchema } from '../../agent/config/schema.js';
 import { setupWarnings } from '../../agent/config/warnings.js';
 import { NoPrinter } from '../../hal/printer/none/driver.js';
@@ -42,6 +43,18 @@ describe('driver tables carry what the rest of the agent asks', () => {
         expect(facts.label.id).not.toBe(facts.label.en);
         expect(facts.firstReadingMs).toBeGreaterThanOrEqual(1000);
         expect(typeof facts.can).toBe('object');
+      }
+    });
+  }
+
+  for (const { family, table, parse } of families) {
+    it(`${family}: every driver gives a section to write, which its family takes as written, and for which station`, () => {
+      for (const line of table) {
+        const section = parseYaml(line.example.section) as { driver?: unknown };
+        expect(section.driver, line.example.section).toBe(line.schema.shape.driver.value);
+        expect(() => parse(section), line.example.section).not.toThrow();
+        expect(line.example.for.id).not.toBe(line.example.for.en);
+        expect(line.example.for.id.length * line.example.for.en.length).toBeGreaterThan(0);
       }
     });
   }

@@ -85,8 +85,8 @@ function run(office: Office, days: number, f = new ConsumablesForecast(config), 
 }
 
 describe('consumables forecast', () => {
-  it('a forecast without data says so: null with the reason, not a guess', () => {
-    const f = new ConsumablesForecast(config);
+  it('a forecast without data says so: null with the reason, not a guess (the first estimate off)', () => {
+    const f = new ConsumablesForecast({ ...config, expectedCardsPerDay: 0 });
     const body = healthyBody({ film: { levelPercent: 50, remaining: null, capacity: null } });
     f.observe(T0, body.printer.supplies, null);
     f.apply(body, T0);

@@ -68,7 +68,7 @@ describe('one card per record across the stations of an office', () => {
     const winnerId = winner === a ? '5371-01' : '5371-02';
     expect(cards(winner, 'KPG1-0001') + cards(loser, 'KPG1-0001')).toBe(1);
     expect(await loser.engine.repo.get('KPG1-0001')).toMatchObject({ state: 'refused', claimedBy: winnerId });
-    expect((await loser.engine.repo.history('KPG1-0001')).at(-1)?.reason).toMatch(new RegExp(`station ${winnerId} holds this record`));
+    expect((await loser.engine.repo.history('KPG1-0001')).at(-1)?.note).toMatchObject({ code: 'refused_held', by: winnerId });
   });
 
   it("a spoiled card's reprint is allowed to the station that spoiled it, and still refused to the other", async () => {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { note } from '../../agent/jobs/notes.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { CARD_HEIGHT_PT, CARD_WIDTH_PT, jpegSize, renderCard } from '../../agent/card/render.js';
@@ -167,11 +168,11 @@ describe('cards a database accounts for', () => {
       const repo = new JobRepo(store.db, () => 1);
       await repo.add(['SYN-0001']);
       await store.db.transaction(async (tx) => {
-        await JobRepo.move(tx, 'SYN-0001', ['queued'], 'fetching', 1, 'test');
-        await JobRepo.move(tx, 'SYN-0001', ['fetching'], 'ready', 2, 'test');
-        await JobRepo.move(tx, 'SYN-0001', ['ready'], 'printing', 3, 'test');
-        await JobRepo.move(tx, 'SYN-0001', ['printing'], 'ready', 4, 'the printer is busy');
-        await JobRepo.move(tx, 'SYN-0001', ['ready'], 'printing', 5, 'test');
+        await JobRepo.move(tx, 'SYN-0001', ['queued'], 'fetching', 1, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, 'SYN-0001', ['fetching'], 'ready', 2, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, 'SYN-0001', ['ready'], 'printing', 3, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, 'SYN-0001', ['printing'], 'ready', 4, note('legacy', { text: 'the printer is busy' }));
+        await JobRepo.move(tx, 'SYN-0001', ['ready'], 'printing', 5, note('legacy', { text: 'test' }));
       });
       expect(await repo.cardsAccountedFor('SYN-0001')).toBe(1);
       const ledger = new Ledger(store.db);

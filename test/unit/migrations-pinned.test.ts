@@ -17,6 +17,7 @@ const RELEASED: Record<number, string> = {
   5: '4764c1da5d792a75ec80e68273325eb512acf10da47ca3de0b4a11bf04c21efb',
   6: 'c5ec9ec6d8232735d2cd8ee9626788ab558ce4027061bda6d6c4e9f5f82433fc',
   7: 'fd7a8e377045d45880ca886840e6f50cf9d778c7600c7e9b993ad99767e5ab97',
+  8: '3148258bdff53e593f5eef099a03357c0627df19c48ebdd04287c9b9011b83fe',
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,4 +1,5 @@
 import { officeSchema } from '../../agent/office/config.js';
+import { note } from '../../agent/jobs/notes.js';
 import { systemClock } from '../../core/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRepo } from '../../agent/jobs/repo.js';
@@ -20,10 +21,10 @@ describe('the station page and a printer that does not answer', () => {
     await repo.add(['SYN-0001', 'SYN-0002']);
     await store.db.transaction(async (tx) => {
       for (const id of ['SYN-0001', 'SYN-0002']) {
-        await JobRepo.move(tx, id, ['queued'], 'fetching', 1, 'test');
-        await JobRepo.move(tx, id, ['fetching'], 'ready', 2, 'test');
-        await JobRepo.move(tx, id, ['ready'], 'printing', 3, 'test');
-        await JobRepo.move(tx, id, ['printing'], 'needs_verification', 4, 'the agent stopped while this card was printing');
+        await JobRepo.move(tx, id, ['queued'], 'fetching', 1, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, id, ['fetching'], 'ready', 2, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, id, ['ready'], 'printing', 3, note('legacy', { text: 'test' }));
+        await JobRepo.move(tx, id, ['printing'], 'needs_verification', 4, note('legacy', { text: 'the agent stopped while this card was printing' }));
       }
     });
     let asked = 0;

@@ -140,7 +140,7 @@ describe('station loop', () => {
     expect(payloadErrors(validators, h?.payload ?? {})).toEqual([]);
     expect(h?.payload).toMatchObject({ schema: 'station.health/1', station: 'test-01', seq: 1, printer: { state: 'idle' }, ups: { status: 'online' } });
     expect(Object.values(h?.payload.jobs as object).every((v) => v === null)).toBe(true);
-    expect(h?.payload.stock).toEqual({ blanksOnHand: null, daysLeft: null, daysLeftReason: 'no forecast kept', cardsPerDay: null, ribbonRolls: null, filmRolls: null, ribbonDaysLeft: null, filmDaysLeft: null });
+    expect(h?.payload.stock).toEqual({ blanksOnHand: null, daysLeft: null, daysLeftReason: 'no forecast kept', cardsPerDay: null, rateSource: null, ribbonRolls: null, filmRolls: null, ribbonDaysLeft: null, filmDaysLeft: null });
   });
 
   it('publishes health every healthSeconds, not every poll, when nothing changes', async () => {

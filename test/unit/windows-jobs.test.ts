@@ -119,7 +119,7 @@ describe('the print queue on the windows driver', () => {
     const second = await station(dir, again);
     await second.until('settled', async () => (await second.states())['C-1'] === 'printed');
     const history = await second.engine.repo.history('C-1');
-    expect(history.at(-1)?.reason).toMatch(/job history shows this card completed/);
+    expect(history.at(-1)?.note.code).toBe('recovered_printed');
     expect(spooler(again).cards ?? []).toHaveLength(1); // the one card, sent once
   });
 

@@ -1,83 +1,5 @@
 // The station page. Every value is put on the page as text (textContent), never as HTML.
-'use strict';
-
-const WORDS = {
-  title: { id: 'Stasiun cetak KTP-el', en: 'e-KTP print station' },
-  queue: { id: 'Antrean cetak', en: 'Print queue' },
-  waiting: { id: 'menunggu', en: 'waiting' },
-  printing: { id: 'sedang dicetak', en: 'printing' },
-  // Good cards as the blank-card ledger counts them: a spoiled card and its reprint are one good, one spoiled.
-  goodToday: { id: 'kartu baik hari ini', en: 'good cards today' },
-  spoiledToday: { id: 'rusak hari ini', en: 'spoiled today' },
-  failedToday: { id: 'gagal hari ini', en: 'failed today' },
-  addLabel: { id: 'Tambah rekaman: ID rekaman siap cetak, satu per baris (bukan NIK)', en: 'Add records: print-ready record ids, one per line (never a NIK)' },
-  addButton: { id: 'Tambah ke antrean', en: 'Add to queue' },
-  verify: { id: 'Kartu yang perlu diperiksa', en: 'Cards to verify' },
-  verifyHelp: { id: 'Agen tidak tahu pasti apakah kartu ini keluar. Lihat printer dan tempat kartu, lalu pilih.', en: 'The agent cannot tell whether these cards came out. Look at the printer and the output tray, then choose.' },
-  verifyNone: { id: 'Tidak ada kartu yang perlu diperiksa.', en: 'No card waits for verification.' },
-  printedBtn: { id: 'Tercetak', en: 'Printed' },
-  notPrintedBtn: { id: 'Tidak tercetak', en: 'Not printed' },
-  spoiledBtn: { id: 'Rusak', en: 'Spoiled' },
-  recent: { id: 'Kartu 24 jam terakhir', en: 'Cards in the last 24 hours' },
-  record: { id: 'Rekaman', en: 'Record' },
-  state: { id: 'Status', en: 'State' },
-  time: { id: 'Waktu', en: 'Time' },
-  markSpoiled: { id: 'Rusak…', en: 'Spoiled…' },
-  spoilTitle: { id: 'Tandai kartu rusak:', en: 'Mark card spoiled:' },
-  reason: { id: 'Alasan', en: 'Reason' },
-  reprint: { id: 'Cetak ulang', en: 'Print again' },
-  spoilButton: { id: 'Simpan sebagai rusak', en: 'Record as spoiled' },
-  cancel: { id: 'Batal', en: 'Cancel' },
-  supplies: { id: 'Pita dan film', en: 'Ribbon and film' },
-  level: { id: 'Sisa', en: 'Left' },
-  daysLeft: { id: 'Habis dalam', en: 'Lasts' },
-  onShelf: { id: 'Di rak', en: 'On the shelf' },
-  rollsReceive: { id: 'Gulungan diterima (masuk rak)', en: 'Rolls received (onto the shelf)' },
-  rollsReplace: { id: 'Gulungan baru dipasang di printer', en: 'New roll put in the printer' },
-  ribbon: { id: 'Pita', en: 'Ribbon' },
-  film: { id: 'Film retransfer', en: 'Retransfer film' },
-  rolls: { id: 'Gulungan', en: 'Rolls' },
-  lot: { id: 'Lot', en: 'Lot' },
-  yield: { id: 'Kartu per gulungan (bila tidak dari rak)', en: 'Cards per roll (if not from the shelf)' },
-  early: { id: 'Yang lama dilepas sebelum habis', en: 'The old one came out before it was used up' },
-  save: { id: 'Simpan', en: 'Save' },
-  blanks: { id: 'Kartu blanko', en: 'Blank cards' },
-  onHand: { id: 'di tangan', en: 'on hand' },
-  lasts: { id: 'habis dalam (hari)', en: 'lasts (days)' },
-  goodAll: { id: 'kartu baik (semua)', en: 'good cards (all time)' },
-  spoiledAll: { id: 'rusak (semua)', en: 'spoiled (all time)' },
-  since: { id: 'Semua: sejak', en: 'All time: since' },
-  sinceWhy: { id: '(entri pertama buku kartu blanko)', en: "(the blank-card ledger's first entry)" },
-  blanksReceive: { id: 'Kiriman kartu blanko diterima', en: 'Delivery of blank cards received' },
-  blanksCount: { id: 'Hitung fisik kartu blanko', en: 'Physical count of blank cards' },
-  cards: { id: 'Jumlah kartu', en: 'Cards' },
-  batch: { id: 'Nomor batch / BAST', en: 'Batch / handover no.' },
-  transferNo: { id: 'Nomor transfer dari gudang', en: 'Transfer no. from the store' },
-  blanksReturn: { id: 'Kembalikan kartu blanko ke gudang kantor', en: "Send blank cards back to the office's store" },
-  again: { id: 'Kiriman kedua dengan nomor sama', en: 'Second delivery, same number' },
-  counted: { id: 'Terhitung', en: 'Counted' },
-  power: { id: 'Printer dan listrik', en: 'Printer and power' },
-  alerts: { id: 'Peringatan', en: 'Alerts' },
-  canPrint: { id: 'Siap mencetak', en: 'Ready to print' },
-  canPrintWhy: { id: 'Kartu dicetak satu per satu dari antrean.', en: 'Cards print one by one from the queue.' },
-  held: { id: 'Pencetakan ditahan', en: 'Printing is held' },
-  todo: { id: 'Yang perlu dilakukan', en: 'What to do' },
-  unknownState: { id: 'Keadaan belum diketahui', en: 'State not known yet' },
-  unknownWhy: { id: 'Agen belum membaca printer dan UPS, atau pembacaannya sudah lama.', en: 'The agent has not read the printer and UPS yet, or the reading is old.' },
-  noAgent: { id: 'Agen tidak menjawab', en: 'The agent does not answer' },
-  noAgentWhy: { id: 'Halaman ini tidak bisa menghubungi agen. Pastikan layanan station-agent berjalan; hubungi teknisi bila tetap begini.', en: 'This page cannot reach the agent. Make sure the station-agent service runs; call the technician if it stays so.' },
-  updated: { id: 'diperbarui', en: 'updated' },
-  secondsAgo: { id: 'dtk lalu', en: 's ago' },
-  unknown: { id: 'tidak diketahui', en: 'unknown' },
-  none: { id: 'tidak ada', en: 'none' },
-  notRecorded: { id: 'belum dicatat', en: 'not recorded' },
-  printerSays: { id: 'Kata printer', en: 'The printer says' },
-  refused: { id: 'Ditolak', en: 'Refused' },
-  failed: { id: 'Gagal', en: 'Failed' },
-  days: { id: 'hari', en: 'days' },
-  lessThanDay: { id: 'kurang dari sehari', en: 'less than a day' },
-  langButton: { id: 'English', en: 'Bahasa Indonesia' },
-};
+import { WORDS } from '/words.js';
 
 const csrf = document.querySelector('meta[name="csrf"]').content;
 let lang = localStorage.getItem('station.lang') || document.querySelector('meta[name="lang"]').content || 'id';
@@ -122,7 +44,7 @@ function render() {
   $('freshness').textContent = s.ageSeconds === null ? '' : `${w('updated')} ${s.ageSeconds} ${w('secondsAgo')}`;
   const v = s.view;
   if (!v || v.canPrint === null) banner('unknown', w('unknownState'), w('unknownWhy'), '');
-  else if (v.held) banner('held', `${w('held')}: ${t(v.held.why)}`, v.held.detail, t(v.held.todo));
+  else if (v.held) banner('held', `${w('held')}: ${t(v.held.why)}`, '', t(v.held.todo));
   else banner('ok', w('canPrint'), w('canPrintWhy'), '');
 
   $('q-waiting').textContent = num(v?.queue.waiting);
@@ -143,13 +65,27 @@ function render() {
       const b = el('button', w(key));
       b.type = 'button';
       b.dataset.outcome = outcome;
-      b.addEventListener('click', () => act('jobs-verify', { recordId: c.recordId, outcome }, b));
+      // Spoiled asks why and offers the reprint, as the spoil form does; the other two act at once.
+      if (outcome === 'spoiled') b.addEventListener('click', () => openSpoil('form-verify-spoil', c.recordId));
+      else b.addEventListener('click', () => act('jobs-verify', { recordId: c.recordId, outcome }, b));
       actions.append(b);
     }
     li.append(actions);
     list.append(li);
   }
   $('verify-none').hidden = s.verify.length > 0;
+
+  // Cards the printer spoiled today; one spoiled twice waits for the clerk's reprint.
+  $('spoils').replaceChildren(...(s.spoils ?? []).map((x) => {
+    const li = el('li', undefined, x.now === 'held' ? 'status-to-verify' : '');
+    li.append(el('div', t(x.words)));
+    const b = el('button', w('reprintBtn'));
+    b.type = 'button';
+    b.addEventListener('click', () => act('jobs-add', { ids: x.recordId }, b));
+    if (x.now === 'held') li.append(b);
+    return li;
+  }));
+  $('spoils-card').hidden = !(s.spoils ?? []).length;
 
   const recent = $('recent');
   recent.replaceChildren();
@@ -160,39 +96,66 @@ function render() {
     if (j.state === 'printed') {
       const b = el('button', w('markSpoiled'), 'plain');
       b.type = 'button';
-      b.addEventListener('click', () => openSpoil(j.recordId));
+      b.addEventListener('click', () => openSpoil('form-spoil', j.recordId));
+      cell.append(b);
+    } else if (j.state === 'queued' || j.state === 'failed') {
+      // Out of the queue: a record this station will not print, given up for another station to print.
+      const b = el('button', w('cancelJob'), 'plain');
+      b.type = 'button';
+      b.dataset.cancel = j.recordId;
+      b.addEventListener('click', () => act('jobs-cancel', { recordId: j.recordId }, b));
       cell.append(b);
     }
     tr.append(el('td', j.recordId), el('td', t(j.words), j.state === 'needs_verification' ? 'status-to-verify' : ''), el('td', time(j.at)), cell);
     recent.append(tr);
   }
 
+  const est = v?.estimate;
+  const estDays = (d) => days(d) + (est && d !== null && d !== undefined ? ` (${t(est.mark)})` : '');
+  for (const id of ['supplies-estimate', 'blanks-estimate']) Object.assign($(id), { textContent: est ? t(est.note) : '', hidden: !est });
   const supplies = $('supplies');
   supplies.replaceChildren();
   for (const x of v?.supplies ?? []) {
     if (x.kind !== 'ribbon' && x.kind !== 'film') continue;
     const tr = el('tr');
     tr.dataset.kind = x.kind;
-    tr.append(el('td', t(x.name)), el('td', t(x.level)), el('td', days(x.daysLeft)), el('td', x.onShelf === null ? w('notRecorded') : String(x.onShelf)));
+    tr.append(el('td', t(x.name)), el('td', t(x.level)), el('td', estDays(x.daysLeft)), el('td', x.onShelf === null ? w('notRecorded') : String(x.onShelf)));
     supplies.append(tr);
   }
   $('b-onhand').textContent = s.stock.onHand === null ? w('notRecorded') : String(s.stock.onHand);
-  $('b-days').textContent = v ? days(v.blanks.daysLeft) : '–';
+  $('b-days').textContent = v ? estDays(v.blanks.daysLeft) : '–';
   $('b-printed').textContent = String(s.stock.good);
   $('b-spoiled').textContent = String(s.stock.spoiled);
   $('b-since').textContent = s.stock.since ? `${w('since')} ${s.stock.since} ${w('sinceWhy')}` : '';
   $('printer-words').textContent = v ? t(v.printer) : w('unknown');
   $('ups-words').textContent = v ? t(v.ups) : w('unknown');
-  $('alerts').textContent = v && v.alerts.length ? v.alerts.join(', ') : w('none');
+  $('alerts').textContent = v && v.alertNames.length ? v.alertNames.map(t).join('; ') : w('none');
+  spoilChoices(s.spoilCodes ?? []);
   document.dispatchEvent(new CustomEvent('station:view', { detail: { view: s, lang } }));
 }
 
-function openSpoil(recordId) {
-  const f = $('form-spoil');
+/** A spoiled card's form (the verify box's or the spoil form): why, the kind of damage, the reprint. */
+function openSpoil(formId, recordId) {
+  const f = $(formId);
   f.hidden = false;
   f.elements.recordId.value = recordId;
-  $('spoil-record').textContent = recordId;
-  f.elements.reason.focus();
+  const shown = f.querySelector('.spoil-record');
+  if (shown) shown.textContent = recordId;
+  (recordId ? f.elements.reason : f.elements.recordId).focus();
+}
+
+/** The kinds of damage the agent counts, in the page's language; drawn again only when they change. */
+function spoilChoices(codes) {
+  const key = `${lang}:${codes.map((c) => c.code).join(',')}`;
+  for (const sel of document.querySelectorAll('form.spoil select[name="code"]')) {
+    if (sel.dataset.drawn === key) continue;
+    const keep = sel.value;
+    const first = el('option', w('codeFromReason'));
+    first.value = '';
+    sel.replaceChildren(first, ...codes.map((c) => Object.assign(el('option', t(c.words)), { value: c.code })));
+    sel.value = keep;
+    sel.dataset.drawn = key;
+  }
 }
 
 function notice(text, bad) {
@@ -219,7 +182,7 @@ async function act(action, body, button, form) {
       document.dispatchEvent(new CustomEvent('station:acted', { detail: { action, result: r } }));
       if (form) {
         form.reset();
-        if (form.id === 'form-spoil') form.hidden = true;
+        if (form.classList.contains('spoil')) form.hidden = true;
       }
     } else if (r.field && form && form.querySelector(`[data-for="${r.field}"]`)) {
       form.querySelector(`[data-for="${r.field}"]`).textContent = t(r.message);
@@ -266,9 +229,13 @@ for (const form of document.querySelectorAll('form[data-action]')) {
     void act(form.dataset.action, formBody(form), form.querySelector('button[type="submit"]'), form);
   });
 }
-$('spoil-cancel').addEventListener('click', () => {
-  $('form-spoil').hidden = true;
-});
+for (const b of document.querySelectorAll('form.spoil button.close')) {
+  b.addEventListener('click', () => {
+    b.form.reset();
+    b.form.hidden = true;
+  });
+}
+$('spoil-open').addEventListener('click', () => openSpoil('form-spoil', ''));
 $('lang-toggle').addEventListener('click', () => {
   lang = lang === 'id' ? 'en' : 'id';
   localStorage.setItem('station.lang', lang);

@@ -39,6 +39,7 @@ export const ippPrinter = defineDriver({
     return ippPrinterSchema();
   },
   label: (c) => ({ id: `printer IPP ${c.url}`, en: `IPP printer ${c.url}` }),
+  example: { section: '{driver: ipp, url: ipp://localhost:631/printers/card}', for: { id: 'printer kartu lewat antrean CUPS-nya (ganti `card` dengan nama antrean dari `lpstat -p`) atau alamat IPP printer itu sendiri', en: "a card printer through its CUPS queue (card: the queue's name in lpstat -p) or the printer's own IPP address" } },
   can: { hasQueue: true },
   async load() {
     const { IppPrinter } = await import('./driver.js');

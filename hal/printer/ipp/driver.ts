@@ -1,7 +1,7 @@
 import type { IppPrinterOptions } from './config.js';
 import { Pauses } from '../../../core/clock.js';
 import type { DriverContext } from '../../driver.js';
-import { HalError } from '../../errors.js';
+import { CardSpoiledError, HalError } from '../../errors.js';
 import type { Text } from '../../../core/i18n.js';
 import type { PrintRequest, PrintResult, PrinterDriver, PrinterReading } from '../types.js';
 import { PRINTER_SAYS } from '../words.js';
@@ -108,20 +108,20 @@ export class IppPrinter implements PrinterDriver {
     for (;;) {
       await this.pauses.pause(this.opts.jobPollSeconds * 1000);
       let state: JobState | undefined;
-      let reasons = '';
+      let reasons: string[] = [];
       try {
         const a = await this.client.call('Get-Job-Attributes', { 'job-id': jobId, 'requested-attributes': ['job-state', 'job-state-reasons'] });
         if (a.status === 'client-error-not-found') throw new HalError('unknown-outcome', `the printer no longer knows job ${jobId}`);
         this.expectOk(a, 'Get-Job-Attributes');
         state = jobStateOf(a.jobs[0]?.['job-state']);
         const r = a.jobs[0]?.['job-state-reasons'];
-        reasons = (Array.isArray(r) ? r : [r]).filter((x) => typeof x === 'string' && x !== 'none').join(', ');
+        reasons = (Array.isArray(r) ? r : [r]).filter((x): x is string => typeof x === 'string' && x !== 'none');
       } catch (err) {
         if (err instanceof HalError && err.code === 'unknown-outcome') throw err;
         lastProblem = (err as Error).message;
       }
       if (state === 'completed') return;
-      if (state === 'aborted') throw new HalError('aborted', `the printer aborted the card (job ${jobId}${reasons ? `: ${reasons}` : ''})`);
+      if (state === 'aborted') throw new CardSpoiledError(reasons, `the printer aborted the card (job ${jobId}${reasons.length ? `: ${reasons.join(', ')}` : ''})`);
       if (state === 'canceled') throw new HalError('canceled', `the card was cancelled at the printer (job ${jobId}); whether a card was used is unknown`);
       if (this.ctx.clock.monotonic() >= deadline) {
         throw new HalError('unknown-outcome', `job ${jobId} did not finish within ${this.opts.jobTimeoutSeconds} s (${state ?? lastProblem})`);

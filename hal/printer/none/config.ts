@@ -11,6 +11,7 @@ export const noPrinter = defineDriver({
     });
   },
   label: () => ({ id: 'tanpa printer (PC gudang kantor)', en: "no printer (the office's store PC)" }),
+  example: { section: '{driver: none}', for: { id: 'PC gudang kantor, tanpa printer kartu', en: "the office's store PC, without a card printer" } },
   can: { hasQueue: false },
   async load() {
     const { NoPrinter } = await import('./driver.js');

@@ -30,6 +30,7 @@ export const simPrinter = defineDriver({
     });
   },
   label: () => ({ id: 'printer simulasi', en: 'simulated printer' }),
+  example: { section: '{driver: sim}', for: { id: 'printer simulasi (demo, pelatihan, uji)', en: 'the simulated printer (demo, training, tests)' } },
   can: { hasQueue: true },
   async load() {
     const { SimPrinter } = await import('./driver.js');

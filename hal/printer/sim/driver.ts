@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { SimPrinterOptions } from './config.js';
 import type { DriverContext } from '../../driver.js';
-import { HalError } from '../../errors.js';
+import { CardSpoiledError, HalError } from '../../errors.js';
 import { SimStateFile } from '../../sim-state-file.js';
 import { PRINTER_HINT, PRINTER_SAYS } from '../words.js';
 import {
@@ -111,6 +111,14 @@ export class SimPrinter implements PrinterDriver {
   private async refresh(): Promise<void> {
     this.overrides = await this.stateFile.read();
     this.applyOverrides();
+    // A jam, an open cover or the power going while a card is in the printer spoils that card at once.
+    if (this.job && this.fault()) this.spoil(this.job);
+  }
+
+  /** What spoils a card in the printer now: a jam, an open cover, the printer going offline; undefined when nothing does. */
+  private fault(): string | undefined {
+    if (this.overrides.state === 'offline') return 'offline';
+    return (this.overrides.reasons ?? []).find((r) => r === 'media-jam' || r === 'cover-open');
   }
 
   private applyOverrides(): void {
@@ -189,17 +197,23 @@ export class SimPrinter implements PrinterDriver {
     });
   }
 
-  private complete(job: Job): void {
-    // Ribbon and film are spent on the card whether or not it comes out right.
+  /** Ribbon and film are spent on a card whether or not it comes out right. */
+  private spend(): void {
     this.counters.ribbon.remaining = Math.max(0, this.counters.ribbon.remaining - 1);
     this.counters.film.remaining = Math.max(0, this.counters.film.remaining - 1);
     this.applyOverrides();
-    const fault = (this.overrides.reasons ?? []).find((r) => r === 'media-jam' || r === 'cover-open');
-    if (this.overrides.state === 'offline' || fault) {
-      this.writeCard(job, 'spoiled');
-      this.finish(job, { ok: false, error: new HalError('aborted', `the card was spoiled: ${fault ?? 'printer went offline'}`) });
-      return;
-    }
+  }
+
+  private spoil(job: Job): void {
+    const fault = this.fault() ?? 'other';
+    this.spend();
+    this.writeCard(job, 'spoiled');
+    this.finish(job, { ok: false, error: new CardSpoiledError([fault], `the card was spoiled: ${fault}`) });
+  }
+
+  private complete(job: Job): void {
+    if (this.fault()) return this.spoil(job);
+    this.spend();
     this.writeCard(job, 'ok');
     this.printedTotal += 1;
     this.finish(job, { ok: true });

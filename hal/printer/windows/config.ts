@@ -51,6 +51,7 @@ export const windowsPrinter = defineDriver({
     });
   },
   label: (c) => ({ id: `printer Windows "${c.windows.name}", ${c.windows.dpi} dpi`, en: `Windows printer "${c.windows.name}", ${c.windows.dpi} dpi` }),
+  example: { section: '{driver: windows, windows: {name: "FARGO HDP5000"}}', for: { id: 'printer kartu di Windows, dengan namanya di Pengaturan > Printer & pemindai', en: 'a card printer on Windows, by its name in Settings > Printers & scanners' } },
   // Its first reading waits for Windows PowerShell to start the printer helper.
   firstReadingMs: 45_000,
   can: { hasQueue: true },

@@ -42,6 +42,7 @@ export const httpRecords = defineDriver({
     });
   },
   label: (c) => ({ id: `layanan data ${c.http.url}`, en: `record service ${c.http.url}` }),
+  example: { section: '{driver: http, http: {url: https://SERVER/api, tokenFile: /etc/station-agent/records.token}}', for: { id: 'layanan data pusat lewat HTTP(S)', en: 'the central record service over HTTP(S)' } },
   secretFiles: (c) => [{ key: 'records.http.tokenFile', file: c.http.tokenFile }],
   can: {},
   async load() {

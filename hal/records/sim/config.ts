@@ -27,6 +27,7 @@ export const simRecords = defineDriver({
     });
   },
   label: (c) => (c.sim.shared ? { id: `server pusat simulasi (klaim bersama di ${c.sim.shared})`, en: `simulated central server (claims shared in ${c.sim.shared})` } : { id: 'server pusat simulasi', en: 'simulated central server' }),
+  example: { section: '{driver: sim}', for: { id: 'server pusat simulasi (demo, pelatihan, uji)', en: 'the simulated central server (demo, training, tests)' } },
   can: {},
   async load() {
     const { SimRecords } = await import('./driver.js');

@@ -30,6 +30,7 @@ export const hidUps = defineDriver({
     return hidUpsSchema();
   },
   label: (c) => ({ id: `UPS USB${c.path ? ` ${c.path}` : ''}`, en: `USB UPS${c.path ? ` ${c.path}` : ''}` }),
+  example: { section: '{driver: hid}', for: { id: 'UPS USB yang dibaca langsung (APC, CyberPower, Eaton)', en: 'a USB UPS read directly (APC, CyberPower, Eaton)' } },
   can: { hasUps: true },
   async load() {
     // node-hid itself is loaded only when the UPS is opened, so a missing native module is a

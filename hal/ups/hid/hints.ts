@@ -25,7 +25,7 @@ export const HID_HINT = {
     en: 'Expected hex bytes such as "05 84 09 04 a1 01"; lines starting with # are comments.',
   },
   notUps: {
-    id: 'Perangkat ini bukan HID Power Device, atau membawa protokol serial lewat USB: baca lewat NUT (nutdrv_qx, blazer_usb).',
+    id: 'Perangkat ini bukan "HID Power Device", atau membawa protokol serial lewat USB: baca lewat NUT (nutdrv_qx, blazer_usb).',
     en: 'It is not a HID Power Device, or it carries a serial protocol over USB: read it through NUT (nutdrv_qx, blazer_usb).',
   },
   cableReopen: {

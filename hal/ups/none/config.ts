@@ -7,6 +7,7 @@ export const noUps = defineDriver({
     return z.strictObject({ driver: z.literal('none').describe('no UPS at this station: power readings stay unknown and no power alerts are raised') });
   },
   label: () => ({ id: 'tanpa UPS', en: 'no UPS' }),
+  example: { section: '{driver: none}', for: { id: 'stasiun tanpa UPS', en: 'a station without a UPS' } },
   // No UPS: power stays unknown, no power alert is raised and no watch keys apply.
   can: { hasUps: false },
   async load() {

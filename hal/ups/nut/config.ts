@@ -34,6 +34,7 @@ export const nutUps = defineDriver({
     return nutUpsSchema();
   },
   label: (c) => ({ id: `UPS ${c.name} lewat NUT di ${c.host}:${c.port}`, en: `UPS ${c.name} through NUT at ${c.host}:${c.port}` }),
+  example: { section: '{driver: nut, host: 127.0.0.1, name: ups}', for: { id: 'UPS lewat upsd dari NUT (namanya: upsc -l)', en: "a UPS through NUT's upsd (its name: upsc -l)" } },
   secretFiles: (c) => [{ key: 'ups.passwordFile', file: c.passwordFile }],
   can: { hasUps: true },
   async load() {

@@ -6,7 +6,7 @@ import type { Text } from '../../../core/i18n.js';
  */
 export const NUT_HINT = {
   driverDown: {
-    id: 'Driver NUT untuk UPS ini tidak berjalan: jalankan (upsdrvctl start) dan periksa kabel UPS.',
+    id: 'Driver NUT untuk UPS ini tidak berjalan: jalankan (`upsdrvctl start`) dan periksa kabel UPS.',
     en: 'The NUT driver for this UPS is not running: start it (upsdrvctl start) and check the UPS cable.',
   },
   stale: {

@@ -27,6 +27,7 @@ export const simUps = defineDriver({
     });
   },
   label: () => ({ id: 'UPS simulasi', en: 'simulated UPS' }),
+  example: { section: '{driver: sim}', for: { id: 'UPS simulasi (demo, pelatihan, uji)', en: 'the simulated UPS (demo, training, tests)' } },
   can: { hasUps: true },
   async load() {
     const { SimUps } = await import('./driver.js');
