@@ -50,7 +50,9 @@ interface Holding {
 
 const DAY = 86_400_000;
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-const fmt = (n: number, lang: 'id' | 'en') => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
+/** Made once: toLocaleString makes a formatter on every call, and a nation's moves are hundreds. */
+const NUMBERS = { id: new Intl.NumberFormat('id-ID'), en: new Intl.NumberFormat('en-GB') };
+const fmt = (n: number, lang: 'id' | 'en') => NUMBERS[lang].format(n);
 const UNIT: Record<MoveKind, Text> = { blanks: { id: 'blangko', en: 'blanks' }, ribbon: { id: 'gulungan pita', en: 'ribbon rolls' }, film: { id: 'gulungan film', en: 'film rolls' } };
 /** Days past the lead time the request point covers, as the request counts it (dashboard/request.ts). */
 const SAFETY_DAYS = 7;
@@ -81,9 +83,18 @@ function plan(kind: MoveKind, live: readonly OfficeStock[], o: AllocationOptions
     .sort((a, b) => (a.h.requestOn ?? '').localeCompare(b.h.requestOn ?? '') || a.h.s.office.localeCompare(b.h.s.office));
   const tier = (want: OfficeStock, lender: OfficeStock) => (lender.regency === want.regency ? 0 : lender.province === want.province ? 1 : 2);
   const km = (want: OfficeStock, lender: OfficeStock) => o.distance?.(want.regency, lender.regency) ?? Infinity;
+  // Nearest first (same regency, same province, then by km), then the largest surplus, then by id. The
+  // last two do not depend on the want: the lenders are put in that order once, and each want's sort,
+  // stable, orders them by tier and km alone (a nation has hundreds of each: a sort per want by
+  // every key took most of the allocation's time). Two unplaced lenders are equally near.
+  const lenders = [...idle].sort((a, b) => b.surplus - a.surplus || a.h.s.office.localeCompare(b.h.s.office));
   const allotted = allocate(short, {
     need: (w) => w.shortfall,
-    candidates: (w) => [...idle].sort((a, b) => tier(w.h.s, a.h.s) - tier(w.h.s, b.h.s) || km(w.h.s, a.h.s) - km(w.h.s, b.h.s) || b.surplus - a.surplus || a.h.s.office.localeCompare(b.h.s.office)),
+    candidates: (w) =>
+      lenders
+        .map((x) => ({ x, tier: tier(w.h.s, x.h.s), km: km(w.h.s, x.h.s) }))
+        .sort((a, b) => a.tier - b.tier || a.km - b.km || 0)
+        .map((d) => d.x),
     key: (c) => c.h.s.office,
     spare: new Map(idle.map((x) => [x.h.s.office, x.surplus])),
     self: (w, c) => w.h.s.office === c.h.s.office,

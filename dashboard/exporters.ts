@@ -18,7 +18,7 @@ import type { DashboardStore, StoredEvent } from './store.js';
 export interface Exporters {
   /** A new event in the feed. */
   onAlert: (e: StoredEvent) => void;
-  metrics: () => Promise<{ contentType: string; body: string }>;
+  metrics: () => Promise<{ contentType: string; body: Buffer }>;
   /** For /api/metrics: null without dashboard.alertmanager. */
   alertmanager: () => ReturnType<AlertmanagerPoster['status']> | null;
 }

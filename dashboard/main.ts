@@ -135,7 +135,6 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     );
     ingest.on('changed', (stations) => {
       api.invalidate();
-      offices.noteChange();
       const rows = stations.flatMap((s) => {
         const e = fleet.entries.get(s);
         return e ? [toRow(e, api.asOf(), STALE_AFTER_MS, rowContext)] : [];
@@ -166,6 +165,8 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     });
     // Started without waiting for the broker: the page serves what the database holds meanwhile.
     await parts.start('broker connection', () => broker.start(), () => broker.stop(2000));
+    // Each station's part of the offices' figures made now, in the background (dashboard/books.ts).
+    void offices.warm().catch((err: Error) => log.warn({ err: err.message }, "the stations' parts of the offices' figures could not be made"));
 
     const prune = () => {
       // The ranking reads the last 7 days from memory; older days live on in the database only.

@@ -4,6 +4,7 @@
  * page `/allocation`) and the nation's month (`/api/reconciliation?nation`). Every answer leaves
  * out what the flags name (dashboard/nation.ts) and lists the flags beside it.
  */
+import { setImmediate as pause } from 'node:timers/promises';
 import type { Accounts } from './accounts.js';
 import { allocation, allocationCsv, type Allocation } from './allocation.js';
 import type { StationRow } from './fleet.js';
@@ -16,8 +17,10 @@ import { distance } from './views.js';
 import { HttpError } from '../platform/http.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
-/** The tree is made again at most this often (the offices' stock has its own pace). */
+/** The tree is made again at most this often (the offices' stock has its own pace)... */
 const FRESH_MS = 5_000;
+/** ...and answered from the last one while the next is made, while that is under this old. */
+const STALE_MS = 60_000;
 const LEVELS: readonly LevelKind[] = ['office', 'regency', 'province'];
 
 export interface NationApiDeps {
@@ -30,8 +33,18 @@ export interface NationApiDeps {
   day: (ms: number) => string;
 }
 
+interface Tree {
+  at: number;
+  value: Nation;
+  stocks: OfficeStock[];
+  /** Made from this tree when first asked, and kept with it. */
+  allocation?: Allocation & { flags: Nation['flags'] };
+}
+
 export class NationApi {
-  private cache: { at: number; value: Nation; stocks: OfficeStock[] } | undefined;
+  private cache: Tree | undefined;
+  private building: Promise<Tree> | undefined;
+  private generation = 0;
 
   constructor(private readonly d: NationApiDeps) {}
 
@@ -60,16 +73,37 @@ export class NationApi {
 
   forget(): void {
     this.cache = undefined;
+    this.building = undefined;
+    this.generation++;
   }
 
-  /** The tree, made again at most every few seconds (the pages of a ministry ask together). */
-  async tree(): Promise<{ value: Nation; stocks: OfficeStock[] }> {
+  /**
+   * The tree, made again at most every few seconds (the pages of a ministry ask together; one
+   * making for all of them), and answered from the last one while the next is made, as long as
+   * that is under a minute old (as the offices' stock is): at a nation's size a making takes a
+   * second under load, which every page would otherwise wait for every few seconds.
+   */
+  async tree(): Promise<Tree> {
     const now = this.d.now();
-    if (this.cache && now - this.cache.at < FRESH_MS) return this.cache;
+    const age = this.cache ? now - this.cache.at : Infinity;
+    if (this.cache && age < FRESH_MS) return this.cache;
+    const building = (this.building ??= this.build(now, this.generation).finally(() => {
+      if (this.building === building) this.building = undefined;
+    }));
+    building.catch(() => undefined); // its failure reaches whoever waits on it; a later question tries again
+    return this.cache && age < STALE_MS ? this.cache : building;
+  }
+
+  private async build(now: number, generation: number): Promise<Tree> {
     const [stocks, claims] = await Promise.all([this.d.offices.stocks(), this.d.accounts.claims()]);
-    const value = nation({ rows: this.d.rows(), stocks, claims, names: this.d.names, minCardsPerDay: this.d.cfg.minCardsPerDay });
-    this.cache = { at: now, value, stocks };
-    return this.cache;
+    // The stations' rows and the tree each take a tenth of a second or more at a nation's size: the messages are let in between.
+    await pause();
+    const rows = this.d.rows();
+    await pause();
+    const tree: Tree = { at: now, value: nation({ rows, stocks, claims, names: this.d.names, minCardsPerDay: this.d.cfg.minCardsPerDay }), stocks };
+    // A retirement decided meanwhile makes this tree old: it is given to who asked, not kept.
+    if (generation === this.generation) this.cache = tree;
+    return tree;
   }
 
   /** Offices the flags leave out of the nation's figures. */
@@ -79,10 +113,15 @@ export class NationApi {
     return new Set(stocks.map((s) => s.office).filter((o) => !kept.has(o)));
   }
 
+  /** Made with the tree it comes from, and kept as long as it (a nation's takes a tenth of a second or more). */
   private async allocation(): Promise<Allocation & { flags: Nation['flags'] }> {
-    const { value, stocks } = await this.tree();
-    const kept = new Set(collectOffices(value.nation));
-    return { ...allocation(stocks.filter((s) => kept.has(s.office)), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths, distance: (a, b) => distance(this.d.cfg, a, b) }), flags: value.flags };
+    const tree = await this.tree();
+    if (!tree.allocation) await pause(); // the tree was just made: the messages first
+    if (!tree.allocation) {
+      const kept = new Set(collectOffices(tree.value.nation));
+      tree.allocation = { ...allocation(tree.stocks.filter((s) => kept.has(s.office)), { today: this.d.day(this.d.now()), idleMonths: this.d.cfg.idleMonths, distance: (a, b) => distance(this.d.cfg, a, b) }), flags: tree.value.flags };
+    }
+    return tree.allocation;
   }
 
   /** The level asked for (`?province=`, `?regency=`, `?office=`, or the nation), its children in short, and the flags. */

@@ -3,15 +3,20 @@
  * or the province, the request to the ministry for an office or a regency, and the offices with
  * their stock where it is. Every parameter is checked; a bad one is a 400 naming it.
  */
-import type { Accounts, OfficeRow } from './accounts.js';
+import { setImmediate as pause } from 'node:timers/promises';
+import type { Accounts, DayRow, OfficeRow } from './accounts.js';
+import { Books } from './books.js';
 import type { Fleet } from './fleet.js';
+import { factsWindow, officeStock, type OfficeStock } from './office-stock.js';
 import { csv, Raw } from './raw.js';
 import { reconciliationPage, requestPage } from './report-pages.js';
-import { reconcile, type Reconciliation, type Scope } from './reconcile.js';
+import { combine, reconcile, throughOf, type Reconciliation, type Scope } from './reconcile.js';
+import type { StationFold } from './reconcile-fold.js';
 import { request, type Request } from './request.js';
-import { rollsOf, type RollHolding } from './rolls.js';
 import { HttpError } from '../platform/http.js';
 import type { DashboardSection } from './section.js';
+
+export type { MonthFigures, OfficeStock } from './office-stock.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -19,6 +24,8 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const FRESH_MIN_MS = 5_000;
 /** ...and at least this often otherwise (days and staleness move with the clock). */
 const FRESH_MS = 60_000;
+/** Offices added up between two looks at the event loop. */
+const STOCK_SLICE = 200;
 
 export interface OfficeApiDeps {
   accounts: Accounts;
@@ -27,46 +34,6 @@ export interface OfficeApiDeps {
   now: () => number;
   /** The day a time falls on, as the dashboard counts days. */
   day: (ms: number) => string;
-}
-
-/** One office's stock now: where it is, against its request point. */
-export interface OfficeStock {
-  office: string;
-  name: string | null;
-  regency: string;
-  province: string;
-  onHand: number;
-  inTransit: number;
-  ratePerDay: number;
-  daysLeft: number | null;
-  requestPoint: number;
-  requestOn: string | null;
-  leadDays: number;
-  boxSize: number;
-  low: boolean;
-  printedYesterday: number;
-  printedToday: number;
-  /** Stations that sent this office's figures. */
-  stations: string[];
-  /** This month's reconciliation of the office, in short. */
-  month: MonthFigures;
-  /** Rolls of ribbon and film where its stations report them. */
-  rolls?: Record<'ribbon' | 'film', RollHolding | null>;
-  silent: string[];
-  updatedAt: string | null;
-}
-
-/** A month's figures as the reconciliation counts them, and how many problems it named. */
-export interface MonthFigures {
-  opening: number;
-  received: number;
-  borrowed: number;
-  lent: number;
-  printed: number;
-  spoiled: number;
-  corrections: number;
-  closing: number;
-  problems: number;
 }
 
 function scopeOf(url: URL, kinds: readonly Scope['kind'][]): Scope {
@@ -100,10 +67,19 @@ export function reconciliationCsv(r: Reconciliation): string {
 export class OfficeApi {
   private cache: { at: number; stocks: OfficeStock[] } | undefined;
   private changed = false;
+  private making: Promise<OfficeStock[]> | undefined;
+  private makingMs = 0;
+  private generation = 0;
+  private readonly books: Books;
 
-  constructor(private readonly d: OfficeApiDeps) {}
+  constructor(private readonly d: OfficeApiDeps) {
+    this.books = new Books(d.accounts);
+    // The stock is the books' alone: a day, an entry or an office written changes it; a health does not.
+    const changed = () => this.noteChange();
+    d.accounts.watch({ day: changed, entry: changed, office: changed, retired: changed });
+  }
 
-  /** Messages came in: the stock is made again on the next question a few seconds on. */
+  /** The books changed: the stock is made again on the next question a few seconds on. */
   noteChange(): void {
     this.changed = true;
   }
@@ -111,6 +87,9 @@ export class OfficeApi {
   /** Something was decided (a station retired): the next question makes the stock again at once. */
   forget(): void {
     this.cache = undefined;
+    this.making = undefined;
+    this.generation++;
+    this.books.reset();
   }
 
   async handle(method: string, url: URL): Promise<unknown> {
@@ -153,14 +132,37 @@ export class OfficeApi {
   }
 
   private async reconciliation(scope: Scope, month: string, exclude: ReadonlySet<string> = new Set()): Promise<Reconciliation> {
-    const offices = (await this.d.accounts.offices()).filter((o) => !exclude.has(o.office));
     const today = this.d.day(this.d.now());
+    // A regency, a province, the nation: its stations' parts, kept between questions, added up.
+    if (scope.kind !== 'office') return this.unit(scope, month, today, exclude);
+    const offices = (await this.d.accounts.offices()).filter((o) => !exclude.has(o.office));
     const ids = this.officesIn(scope, offices);
-    if (scope.kind === 'office' && !ids.includes(scope.id)) ids.push(scope.id);
+    if (!ids.includes(scope.id)) ids.push(scope.id);
     const last = `${month}-31`;
     const days = await this.d.accounts.days(ids, last);
-    if (days.length === 0) throw new HttpError(404, { id: `belum ada stasiun ${scope.kind} ${scope.id} yang mengirim angka hariannya ke dasbor ini`, en: `no station of ${scope.kind} ${scope.id} has sent its daily figures to this dashboard` });
+    if (days.length === 0) throw notSent(scope);
     return reconcile({ scope, month, today, offices, days, entries: await this.d.accounts.entries(ids, last) });
+  }
+
+  /** The reconciliation of a unit of offices, from its stations' parts (what reconcile makes from their days; test/unit/books.test.ts). */
+  private async unit(scope: Scope, month: string, today: string, exclude: ReadonlySet<string>): Promise<Reconciliation> {
+    const offices = (await this.books.offices()).filter((o) => !exclude.has(o.office));
+    const ids = new Set(this.officesIn(scope, offices));
+    const through = throughOf(month, today);
+    await this.books.ready();
+    const stations = this.books.stationsIn(ids);
+    const parts = await this.books.partsOf(stations, month, today, this.d.day(this.d.now() - 86_400_000));
+    const folds: StationFold[] = [];
+    let any = false;
+    for (const s of stations) {
+      const part = parts.get(s);
+      if (!part) continue;
+      any ||= this.books.anyIn(part, ids);
+      const f = this.books.foldIn(s, part, ids, month, through);
+      if (f) folds.push(f);
+    }
+    if (!any) throw notSent(scope);
+    return combine({ scope, month, through, offices, officeOf: new Map(offices.map((o) => [o.office, o])), folds, entries: this.books.entriesOf(ids) });
   }
 
   private officesIn(scope: Scope, offices: readonly OfficeRow[]): string[] {
@@ -171,7 +173,11 @@ export class OfficeApi {
     const today = this.d.day(this.d.now());
     const r = await this.reconciliation(scope, today.slice(0, 7));
     const offices = (await this.d.accounts.offices()).filter((o) => r.offices.includes(o.office));
-    const days = await this.d.accounts.days(r.offices, today);
+    return this.requestOf(r, offices, await this.d.accounts.days(r.offices, today), months, today);
+  }
+
+  /** The request from the month's reconciliation, the offices it counts and their days up to today. */
+  private requestOf(r: Reconciliation, offices: readonly OfficeRow[], days: readonly DayRow[], months: number, today: string): Request {
     const stations = new Set(days.map((d) => d.station));
     let queued = 0;
     // The yield of a roll as the printers have learned it (their supplies' capacity), else the box's usual.
@@ -199,45 +205,79 @@ export class OfficeApi {
     });
   }
 
+  /**
+   * Each station's part of the running month made once, in the background at start: at a nation's
+   * size that reads every station's month (seconds), which the first page or scrape would
+   * otherwise wait for; its stock is then added up from the parts in a fraction of a second.
+   */
+  async warm(): Promise<void> {
+    const now = this.d.now();
+    const today = this.d.day(now);
+    await this.books.ready();
+    await this.books.partsOf(this.books.stationsIn('all'), today.slice(0, 7), today, this.d.day(now - 86_400_000));
+  }
+
   /** Every office with its stock now and its request point: the page, /metrics, the office's low and the public list read it. */
   async stocks(): Promise<OfficeStock[]> {
     const now = this.d.now();
     const age = this.cache ? now - this.cache.at : Infinity;
-    if (this.cache && (age < FRESH_MIN_MS || (!this.changed && age < FRESH_MS))) return this.cache.stocks;
-    this.changed = false;
-    const yesterday = this.d.day(now - 86_400_000);
-    const out: OfficeStock[] = [];
-    for (const o of await this.d.accounts.offices()) {
-      const scope: Scope = { kind: 'office', id: o.office };
-      const [r, q] = await Promise.all([this.reconciliation(scope, this.d.day(now).slice(0, 7)).catch(() => null), this.request(scope, 3).catch(() => null)]);
-      if (!r || !q) continue;
-      const days = await this.d.accounts.days([o.office], this.d.day(now));
-      const printedOn = (day: string) => days.filter((x) => x.day === day).reduce((s, x) => s + (x.figures.good ?? 0), 0);
-      const stock = q.onHand + q.inTransit;
-      out.push({
-        office: o.office,
-        name: o.name,
-        regency: o.regency,
-        province: o.province,
-        onHand: q.onHand,
-        inTransit: q.inTransit,
-        ratePerDay: q.ratePerDay,
-        daysLeft: q.ratePerDay > 0 ? Math.round((stock / q.ratePerDay) * 10) / 10 : null,
-        requestPoint: q.requestPoint,
-        requestOn: q.requestOn,
-        leadDays: q.leadDays,
-        boxSize: q.boxSize,
-        low: q.ratePerDay > 0 && stock <= q.requestPoint,
-        printedYesterday: printedOn(yesterday),
-        printedToday: printedOn(this.d.day(now)),
-        stations: [...new Set(days.map((x) => x.station))].sort(),
-        rolls: rollsOf(days, this.d.day(now)),
-        month: { opening: r.opening, received: r.received, borrowed: r.borrowed, lent: r.lent, printed: r.printed, spoiled: r.spoiled, corrections: r.corrections, closing: r.closing, problems: r.problems.length },
-        silent: r.silent,
-        updatedAt: days.map((x) => x.day).sort().at(-1) ?? null,
+    // A nation's stock takes seconds to make: made again no sooner than four makings' time after the last began (at most a fifth of the time),
+    // one making at a time (the watch, a scrape, the nation's tree and a page share it), and the last one answered meanwhile while under a minute old.
+    if (this.cache && (age < Math.max(FRESH_MIN_MS, 4 * this.makingMs) || (!this.changed && age < FRESH_MS))) return this.cache.stocks;
+    if (!this.making) {
+      const making = this.makeStocks(now, this.generation).finally(() => {
+        this.makingMs = this.d.now() - now;
+        if (this.making === making) this.making = undefined;
       });
+      making.catch(() => undefined); // its failure reaches whoever waits on it; a later question tries again
+      this.making = making;
     }
-    this.cache = { at: now, stocks: out };
+    return this.cache && age < FRESH_MS ? this.cache.stocks : this.making;
+  }
+
+  /**
+   * Each office's reconciliation and request as /api/reconciliation and /api/request make them,
+   * added up from its stations' parts (dashboard/books.ts: made again only for the stations whose
+   * days changed), a slice of offices at a time. Made from every office's days at each question,
+   * 2,000 offices took seconds of reading and held the event loop.
+   */
+  private async makeStocks(now: number, generation: number): Promise<OfficeStock[]> {
+    this.changed = false;
+    const today = this.d.day(now);
+    const month = today.slice(0, 7);
+    const yesterday = this.d.day(now - 86_400_000);
+    const offices = await this.books.offices();
+    await this.books.ready();
+    const parts = await this.books.partsOf(this.books.stationsIn(new Set(offices.map((o) => o.office))), month, today, yesterday);
+    const window = factsWindow(today, yesterday);
+    const officeOf = new Map(offices.map((o) => [o.office, o]));
+    const out: OfficeStock[] = [];
+    for (const [n, o] of offices.entries()) {
+      if (n > 0 && n % STOCK_SLICE === 0) await pause();
+      const ids = new Set([o.office]);
+      const folds: StationFold[] = [];
+      const facts = [];
+      let any = false;
+      for (const s of this.books.stationsIn(ids)) {
+        const part = parts.get(s);
+        if (!part || !this.books.anyIn(part, ids)) continue;
+        any = true;
+        const f = this.books.foldIn(s, part, ids, month, today);
+        if (f) folds.push(f);
+        const x = this.books.factsIn(part, o.office, window);
+        if (x) facts.push({ station: s, facts: x });
+      }
+      // No day of the office yet: no reconciliation (a 404 on the API), so no stock.
+      if (!any) continue;
+      const r = combine({ scope: { kind: 'office', id: o.office }, month, through: today, offices, officeOf, officeRows: officeOf, folds, entries: this.books.entriesOf(ids) });
+      out.push(officeStock(o, r, facts, today, this.d.cfg.leadDays.blanks));
+    }
+    // A retirement decided meanwhile makes this answer old: it is given to who asked, not kept.
+    if (generation === this.generation) this.cache = { at: now, stocks: out };
     return out;
   }
+}
+
+function notSent(scope: Scope): HttpError {
+  return new HttpError(404, { id: `belum ada stasiun ${scope.kind} ${scope.id} yang mengirim angka hariannya ke dasbor ini`, en: `no station of ${scope.kind} ${scope.id} has sent its daily figures to this dashboard` });
 }

@@ -7,8 +7,11 @@
  * Moves inside the unit (store ↔ printer; office ↔ office inside a regency, for the regency) do
  * not appear: they net out, and where their two ends disagree the difference is a problem with
  * its transfer. What nothing explains is a problem too ("unexplained"): no figure is adjusted.
+ * Each station's own part (dashboard/reconcile-fold.ts) does not depend on the unit; the moves,
+ * read from the entries, do, and are applied as the stations are added up (`combine`).
  */
-import type { DayFigures, DayRow, EntryRow, OfficeRow } from './accounts.js';
+import type { DayRow, EntryRow, OfficeRow } from './accounts.js';
+import { FLOW_KEYS, foldStation, hasDay, lastDayOf, noFlows, type StationFold } from './reconcile-fold.js';
 import { problemWords, type Problem } from './reconcile-words.js';
 
 /** An office, a regency, a province, or the nation (every office the dashboard knows; its id is ignored). */
@@ -47,43 +50,59 @@ export interface ReconcileInput {
   transitDays?: number;
 }
 
-const lastDayOf = (month: string) => {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 1970, m ?? 1, 0)).toISOString().slice(0, 10);
-};
-const minusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
-const daysFrom = (from: string, to: string): string[] => {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-};
+/** The unit's stations' own parts, ready to add up: their days in the unit up to `through`, in the order the days were given. */
+export interface CombineInput {
+  scope: Scope;
+  month: string;
+  through: string;
+  offices: readonly OfficeRow[];
+  /** Where each office is (the offices' table, and the days for an office it does not hold). */
+  officeOf: ReadonlyMap<string, { regency: string; province: string }>;
+  /** `offices` by id, where the caller has it made already (every office's stock adds up each office with the same). */
+  officeRows?: ReadonlyMap<string, OfficeRow>;
+  /** One per station with a day counted, in order of station. */
+  folds: Iterable<StationFold>;
+  entries: readonly EntryRow[];
+  transitDays?: number;
+}
 
-/** A day's change to a printer's blanks and to a store's, as its own ledgers count them. */
-function printerFlow(f: DayFigures) {
-  return { received: f.received ?? 0, moved: (f.transfersIn ?? 0) - (f.returned ?? 0), printed: f.good ?? 0, spoiled: f.spoiled ?? 0, corrections: f.corrections ?? 0 };
-}
-function storeFlow(f: DayFigures) {
-  const s = f.store?.blanks;
-  return s ? { received: s.received, moved: s.returned - s.sent, borrowed: s.borrowed, lent: s.lent, corrections: s.corrections } : null;
-}
+const minusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+
+/** The last day counted of a month: its end, or today while it runs. */
+export const throughOf = (month: string, today: string) => [lastDayOf(month), today].sort()[0] ?? lastDayOf(month);
 
 export function reconcile(i: ReconcileInput): Reconciliation {
-  const monthStart = `${i.month}-01`;
-  const through = [lastDayOf(i.month), i.today].sort()[0] ?? lastDayOf(i.month);
+  const through = throughOf(i.month, i.today);
   const officeOf = new Map<string, { regency: string; province: string }>();
   for (const o of i.offices) officeOf.set(o.office, o);
   for (const d of i.days) if (!officeOf.has(d.office)) officeOf.set(d.office, d);
-  const inScope = (office: string | null) => {
+  const inScope = scopeTest(i.scope, officeOf);
+  const byStation = new Map<string, DayRow[]>();
+  for (const d of i.days) {
+    if (!inScope(d.office) || d.day > through) continue;
+    const rows = byStation.get(d.station);
+    if (rows) rows.push(d);
+    else byStation.set(d.station, [d]);
+  }
+  const folds = [...byStation].map(([station, rows]) => foldStation(station, rows, `${i.month}-01`, through));
+  return combine({ scope: i.scope, month: i.month, through, offices: i.offices, officeOf, folds, entries: i.entries, transitDays: i.transitDays });
+}
+
+export function scopeTest(scope: Scope, officeOf: ReadonlyMap<string, { regency: string; province: string }>): (office: string | null) => boolean {
+  return (office) => {
     const o = office === null ? undefined : officeOf.get(office);
     if (!o || office === null) return false;
-    if (i.scope.kind === 'nation') return true;
-    return i.scope.kind === 'office' ? office === i.scope.id : i.scope.kind === 'regency' ? o.regency === i.scope.id : o.province === i.scope.id;
+    if (scope.kind === 'nation') return true;
+    return scope.kind === 'office' ? office === scope.id : scope.kind === 'regency' ? o.regency === scope.id : o.province === scope.id;
   };
-  const days = i.days.filter((d) => inScope(d.office) && d.day <= through);
-  const entries = i.entries.filter((e) => e.day <= through && e.supply === 'blanks');
+}
 
+type Move = { sent: number; got: number; sentDay: string | null; from: EntryRow | null; to: EntryRow | null; loan: boolean; internal: boolean };
+
+/** What a unit's moves take off its stations' own figures, by station and day: corrections of its own moves, and loans between its own offices. */
+function movesOf(entries: readonly EntryRow[], inScope: (office: string | null) => boolean) {
   // Moves inside the unit, by transfer: what each end's book says, corrections included.
-  const moves = new Map<string, { sent: number; got: number; sentDay: string | null; from: EntryRow | null; to: EntryRow | null; loan: boolean; internal: boolean }>();
+  const moves = new Map<string, Move>();
   for (const e of entries) {
     if (!e.transfer) continue;
     const loan = e.kind === 'loan_out' || e.kind === 'loan_in';
@@ -104,77 +123,68 @@ export function reconcile(i: ReconcileInput): Reconciliation {
     // A loan is the unit's own when both offices are in it; a store-printer transfer always is.
     m.internal = m.loan ? ends.length === 2 ? ends.every((x) => inScope(x.office)) : ends.every((x) => inScope(x.office)) && ends.some((x) => inScope(x.other)) : true;
   }
+  // station → day → what the day's own figures count that the unit does not: corrections of its own moves, loans between its own offices.
+  const off = new Map<string, Map<string, { fixes: number; loansIn: number; loansOut: number }>>();
+  const at = (station: string, day: string) => {
+    let byDay = off.get(station);
+    if (!byDay) off.set(station, (byDay = new Map<string, { fixes: number; loansIn: number; loansOut: number }>()));
+    let x = byDay.get(day);
+    if (!x) byDay.set(day, (x = { fixes: 0, loansIn: 0, loansOut: 0 }));
+    return x;
+  };
   // Corrections of the unit's own moves are part of the move, not of the unit's corrections.
-  const movedCorrection = new Map<string, number>();
-  for (const e of entries) if (e.kind === 'correction' && e.transfer && moves.get(e.transfer)?.internal && inScope(e.office)) movedCorrection.set(`${e.station}|${e.day}`, (movedCorrection.get(`${e.station}|${e.day}`) ?? 0) + e.quantity);
-  const internalLoan = new Map<string, number>();
-  for (const [t, m] of moves) {
+  for (const e of entries) if (e.kind === 'correction' && e.transfer && moves.get(e.transfer)?.internal && inScope(e.office)) at(e.station, e.day).fixes += e.quantity;
+  for (const m of moves.values()) {
     if (!m.loan || !m.internal) continue;
-    for (const x of [m.from, m.to]) if (x && inScope(x.office)) internalLoan.set(`${x.station}|${x.day}|${x.kind}`, (internalLoan.get(`${x.station}|${x.day}|${x.kind}`) ?? 0) + Math.abs(x.quantity));
-    void t;
+    for (const x of [m.from, m.to]) {
+      if (!x || !inScope(x.office)) continue;
+      if (x.kind === 'loan_out') at(x.station, x.day).loansOut += Math.abs(x.quantity);
+      if (x.kind === 'loan_in') at(x.station, x.day).loansIn += Math.abs(x.quantity);
+    }
   }
+  return { moves, off };
+}
 
-  const flows = { received: 0, borrowed: 0, lent: 0, printed: 0, spoiled: 0, corrections: 0 };
+export function combine(c: CombineInput): Reconciliation {
+  const { through } = c;
+  const monthStart = `${c.month}-01`;
+  const inScope = scopeTest(c.scope, c.officeOf);
+  const entries = c.entries.filter((e) => e.day <= through && e.supply === 'blanks');
+  const { moves, off } = movesOf(entries, inScope);
+
+  const flows = noFlows();
   const spoiledByCode: Record<string, number> = {};
   let opening = 0;
   const printers: Record<string, number> = {};
   let store = 0;
   const silent = new Set<string>();
   const problems: Problem[] = [];
-  const byStation = new Map<string, DayRow[]>();
-  for (const d of days) byStation.set(d.station, [...(byStation.get(d.station) ?? []), d]);
-  for (const [station, rows] of byStation) {
-    let position = { printer: 0, store: 0 };
-    let hasPrinter = false;
-    let hasStore = false;
-    rows.forEach((row, n) => {
-      const f = row.figures;
-      const p = f.good === null ? null : printerFlow(f);
-      const s = storeFlow(f);
-      const fixes = movedCorrection.get(`${station}|${row.day}`) ?? 0;
-      const loansOut = internalLoan.get(`${station}|${row.day}|loan_out`) ?? 0;
-      const loansIn = internalLoan.get(`${station}|${row.day}|loan_in`) ?? 0;
-      const change = {
-        received: (p?.received ?? 0) + (s?.received ?? 0),
-        borrowed: (s?.borrowed ?? 0) - loansIn,
-        lent: (s?.lent ?? 0) - loansOut,
-        printed: p?.printed ?? 0,
-        spoiled: p?.spoiled ?? 0,
-        corrections: (p?.corrections ?? 0) + (s?.corrections ?? 0) - fixes,
-      };
-      // Before its first day a station held what its first day's figures imply: the unit's opening.
-      if (n === 0) {
-        const held = (p && f.onHandEnd !== null ? f.onHandEnd - p.received - p.moved + p.printed + p.spoiled - p.corrections : 0) + (s && f.store ? f.store.blanks.onHandEnd - s.received - s.moved - s.borrowed + s.lent - s.corrections : 0);
-        opening += held;
-        position = { printer: p && f.onHandEnd !== null ? f.onHandEnd - (p.received + p.moved - p.printed - p.spoiled + p.corrections) : 0, store: s && f.store ? f.store.blanks.onHandEnd - (s.received + s.moved + s.borrowed - s.lent + s.corrections) : 0 };
-      }
-      if (row.day < monthStart) opening += change.received + change.borrowed - change.lent - change.printed - change.spoiled + change.corrections;
+  const offices = new Set<string>();
+  for (const f of c.folds) {
+    opening += f.opening;
+    for (const k of FLOW_KEYS) flows[k] += f.flows[k];
+    for (const [code, n] of Object.entries(f.spoiledByCode)) spoiledByCode[code] = (spoiledByCode[code] ?? 0) + n;
+    for (const [day, x] of off.get(f.station) ?? []) {
+      if (!hasDay(f, day)) continue;
+      if (day < monthStart) opening += x.loansOut - x.loansIn - x.fixes;
       else {
-        for (const k of Object.keys(flows) as (keyof typeof flows)[]) flows[k] += change[k];
-        for (const [code, n2] of Object.entries(f.spoiledByCode ?? {})) spoiledByCode[code] = (spoiledByCode[code] ?? 0) + n2;
+        flows.borrowed -= x.loansIn;
+        flows.lent -= x.loansOut;
+        flows.corrections -= x.fixes;
       }
-      if (p) {
-        hasPrinter = true;
-        position.printer = f.onHandEnd ?? position.printer + p.received + p.moved - p.printed - p.spoiled + p.corrections;
-      }
-      if (s && f.store) {
-        hasStore = true;
-        position.store = f.store.blanks.onHandEnd;
-      }
-    });
-    if (hasPrinter) printers[station] = position.printer;
-    if (hasStore) store += position.store;
-    const first = rows[0]?.day ?? through;
-    const have = new Set(rows.map((r) => r.day));
-    const missing = daysFrom(first > monthStart ? first : monthStart, through).filter((d) => !have.has(d));
-    if (missing.length > 0) {
-      silent.add(station);
-      problems.push({ kind: 'station_silent', station, entry: null, transfer: null, difference: null, words: problemWords('station_silent', { station, days: missing.length, from: missing[0] ?? '' }) });
+    }
+    if (f.printer !== null) printers[f.station] = f.printer;
+    if (f.store !== null) store += f.store;
+    for (const o of f.offices) offices.add(o);
+    if (f.missing) {
+      silent.add(f.station);
+      problems.push({ kind: 'station_silent', station: f.station, entry: null, transfer: null, difference: null, words: problemWords('station_silent', { station: f.station, days: f.missing.days, from: f.missing.from }) });
     }
   }
 
   let inTransit = 0;
-  const transit = (office: string | null) => i.offices.find((o) => o.office === office)?.figures.transitDays ?? i.transitDays ?? 2;
+  const rows = c.officeRows ?? new Map(c.offices.map((o) => [o.office, o]));
+  const transit = (office: string | null) => (office === null ? undefined : rows.get(office))?.figures.transitDays ?? c.transitDays ?? 2;
   for (const [transfer, m] of moves) {
     const where = m.from ?? m.to;
     if (!where || !inScope(where.office) && !inScope(where.other)) continue;
@@ -202,7 +212,6 @@ export function reconcile(i: ReconcileInput): Reconciliation {
   const explained = problems.reduce((sum, p) => sum + (p.difference ?? 0), 0);
   const residual = store + Object.values(printers).reduce((a, b) => a + b, 0) + inTransit - closing - explained;
   if (residual !== 0) problems.push({ kind: 'unexplained', station: null, entry: null, transfer: null, difference: residual, words: problemWords('unexplained', { n: residual }) });
-  const offices = [...new Set(days.map((d) => d.office))].sort();
-  const name = i.scope.kind === 'office' ? (i.offices.find((o) => o.office === i.scope.id)?.name ?? null) : null;
-  return { scope: i.scope, name, month: i.month, through, opening, ...flows, spoiledByCode, closing, where: { store, printers, inTransit }, problems, silent: [...silent].sort(), offices };
+  const name = c.scope.kind === 'office' ? (rows.get(c.scope.id)?.name ?? null) : null;
+  return { scope: c.scope, name, month: c.month, through, opening, ...flows, spoiledByCode, closing, where: { store, printers, inTransit }, problems, silent: [...silent].sort(), offices: [...offices].sort() };
 }

@@ -13,6 +13,8 @@ import type { DayRow } from './accounts.js';
 export interface RequestInput {
   /** The days of the unit's stations, the last 28 at least. */
   days: readonly DayRow[];
+  /** What `usage` makes of the days, where it was made already (the offices' stock keeps it per station): the days are not read then. */
+  usage?: Usage;
   today: string;
   onHand: number;
   inTransit: number;
@@ -56,11 +58,20 @@ export interface Request {
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** Cards used (good and spoiled) over the days of the last 28 with a printer's figures, and the first of those days. */
+export interface Usage {
+  used: number;
+  first: string | undefined;
+}
+
+export function usage(days: readonly DayRow[], today: string): Usage {
+  const from = addDays(today, -28);
+  const recent = days.filter((d) => d.day > from && d.day <= today && d.figures.good !== null);
+  return { used: recent.reduce((s, d) => s + (d.figures.good ?? 0) + (d.figures.spoiled ?? 0), 0), first: recent.map((d) => d.day).sort()[0] };
+}
+
 export function request(i: RequestInput): Request {
-  const from = addDays(i.today, -28);
-  const recent = i.days.filter((d) => d.day > from && d.day <= i.today && d.figures.good !== null);
-  const used = recent.reduce((s, d) => s + (d.figures.good ?? 0) + (d.figures.spoiled ?? 0), 0);
-  const first = recent.map((d) => d.day).sort()[0];
+  const { used, first } = i.usage ?? usage(i.days, i.today);
   const rateDays = first ? Math.round((Date.parse(`${i.today}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000) + 1 : 0;
   const rateSource = rateDays > 0 ? 'own' : 'expected';
   const ratePerDay = rateDays > 0 ? round1(used / rateDays) : i.printers * (i.expectedCardsPerDay ?? 150);

@@ -40,7 +40,7 @@ export class DashboardServer {
   private readonly files = new Map<string, Buffer>();
 
   constructor(
-    private readonly o: { host: string; port: number; token: Buffer | null; api: Api; log: Logger; publicStock?: PublicStock; metrics?: () => Promise<{ contentType: string; body: string }>; home?: string },
+    private readonly o: { host: string; port: number; token: Buffer | null; api: Api; log: Logger; publicStock?: PublicStock; metrics?: () => Promise<{ contentType: string; body: Buffer }>; home?: string },
   ) {}
 
   get address(): string {

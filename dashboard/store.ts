@@ -91,30 +91,43 @@ type EventRowDb = Omit<StoredEvent, 'ackedAt' | 'ackedBy'> & { acked_at: string 
 const toEvent = ({ acked_at, acked_by, ...r }: EventRowDb): StoredEvent => ({ ...r, ackedAt: acked_at, ackedBy: acked_by });
 
 export class DashboardStore {
-  private constructor(private readonly db: Db) {}
+  private readonly shared: Accounts;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly reader: Db | null,
+  ) {
+    this.shared = new Accounts(db, reader ?? db);
+  }
 
   static async open(dataDir: string): Promise<DashboardStore> {
     mkdirSync(dataDir, { recursive: true });
-    const db = await Db.open(join(dataDir, DASHBOARD_DB));
+    const file = join(dataDir, DASHBOARD_DB);
+    const db = await Db.open(file);
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     const v = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
     if (v > VERSION) {
       await db.close();
-      throw new Error(`${join(dataDir, DASHBOARD_DB)} was written by a newer dashboard (schema ${v}, this one knows ${VERSION}): upgrade the dashboard or start it on another dataDir`);
+      throw new Error(`${file} was written by a newer dashboard (schema ${v}, this one knows ${VERSION}): upgrade the dashboard or start it on another dataDir`);
     }
     await db.exec(SCHEMA);
     await db.exec(ACCOUNTS_SCHEMA);
     await db.exec(`PRAGMA user_version = ${VERSION}`);
-    return new DashboardStore(db);
+    // The offices' books are read on a connection of their own (WAL lets it read beside the
+    // writer): a nation's month read for a page does not hold up the messages being written.
+    const reader = await Db.open(file);
+    await reader.exec('PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;');
+    return new DashboardStore(db, reader);
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.reader?.close();
+    await this.db.close();
   }
 
-  /** The offices' books, in the same file. */
+  /** The offices' books, in the same file: one for the whole dashboard, so what is made from them hears every change. */
   accounts(): Accounts {
-    return new Accounts(this.db);
+    return this.shared;
   }
 
   /** A retired station's row goes; its samples, days and alerts stay as history. */

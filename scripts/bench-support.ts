@@ -1,6 +1,6 @@
 /** What the benchmarks share: arguments, a free port, and a private Mosquitto. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,4 +56,23 @@ export async function startMosquitto(extra: string[] = []): Promise<{ url: strin
   }
   proc.kill('SIGKILL');
   throw new Error('mosquitto did not start');
+}
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) and RSS now and at its peak of a process, from /proc. */
+export function procStats(pid: number): { cpuSeconds: number; rssMb: number; peakRssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { cpuSeconds, rssMb: Math.round(kb('VmRSS') / 102.4) / 10, peakRssMb: Math.round(kb('VmHWM') / 102.4) / 10 };
+}
+
+/** p50, p95, p99 and max of a sample (nearest rank); zeros for an empty one. */
+export function quantiles(xs: readonly number[]): { p50: number; p95: number; p99: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))] ?? 0;
+  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: s[s.length - 1] ?? 0 };
 }

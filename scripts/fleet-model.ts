@@ -54,9 +54,11 @@ export class SimStation {
     index: number,
     private readonly random: () => number,
     province = '53',
+    /** Where the station is, when not one of NTT's regencies in turn (the national benchmark's country). */
+    identity?: StationIdentity,
   ) {
     const regency = NTT_REGENCIES[index % NTT_REGENCIES.length] ?? '5371';
-    this.identity = { id: `${regency}-${String(Math.floor(index / NTT_REGENCIES.length) + 1).padStart(2, '0')}`, province, regency };
+    this.identity = identity ?? { id: `${regency}-${String(Math.floor(index / NTT_REGENCIES.length) + 1).padStart(2, '0')}`, province, regency };
     // Demand differs a lot between offices: a few print tens a day, cities hundreds.
     this.cardsPerDay = Math.round(10 + random() ** 2 * 190);
     this.model = MODELS[Math.floor(random() * MODELS.length)] ?? MODELS[0]!;

@@ -80,7 +80,7 @@ describe.skipIf(!hasAmtool)('deploy/alertmanager against amtool', () => {
 
 describe('the samples read only what /metrics gives', () => {
   it('every ektp_ metric in the rules and the Grafana dashboard is one the dashboard exposes', async () => {
-    const { body } = await metricsText({ entries: [], nowMs: 0, staleAfterMs: 60_000, brokerConnected: true, alertmanager: { up: true, pending: 0 }, offices: OFFICES });
+    const body = (await metricsText({ entries: [], nowMs: 0, staleAfterMs: 60_000, brokerConnected: true, alertmanager: { up: true, pending: 0 }, offices: OFFICES })).body.toString();
     const exposed = new Set([...body.matchAll(/^# HELP (ektp_[a-z_]+) /gm)].map((m) => m[1]));
     const grafana = JSON.parse(readFileSync(join(PROM, 'grafana-dashboard.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
     const exprs = grafana.panels.flatMap((p) => p.targets.map((t) => t.expr));

@@ -127,7 +127,7 @@ describe('counts that agree after a spoil and reprint', () => {
     expect(row).toMatchObject({ printedToday: 1, goodToday: 1, spoiledToday: 1 });
     const cfg = dashboardSectionSchema().parse({});
     expect(ranking([row], ingest.daily, ['2026-11-20'], cfg)[0]).toMatchObject({ today: 1, week: 1 });
-    const { body } = await metricsText({ entries: [...fleet.entries.values()], nowMs: t + 3600_000, staleAfterMs: 600_000 });
+    const body = (await metricsText({ entries: [...fleet.entries.values()], nowMs: t + 3600_000, staleAfterMs: 600_000 })).body.toString();
     expect(body).toMatch(/^ektp_cards_good_today\{station="5371-01"\} 1$/m);
     expect(body).toMatch(/^ektp_cards_spoiled_today\{station="5371-01"\} 1$/m);
     expect(body).toMatch(/^ektp_cards_printed_today\{station="5371-01"\} 2$/m);

@@ -79,7 +79,7 @@ describe('every place agrees with the table', () => {
 
   it("/metrics gives an alert the table's severity when the station's events did not say one", async () => {
     for (const code of ALERT_CODES) {
-      const { body } = await metricsText({ entries: [entry(code)], nowMs: T0 + 5000, staleAfterMs: 60_000 });
+      const body = (await metricsText({ entries: [entry(code)], nowMs: T0 + 5000, staleAfterMs: 60_000 })).body.toString();
       expect(body, code).toContain(`ektp_alert_active{station="5371-01",code="${code}",severity="${table[code]}"} 1`);
     }
   });

@@ -142,3 +142,40 @@ describe('the nation through the API, on the agents\' ledgers', () => {
     expect(page.body).toContain('Ditandai, tidak dihitung');
   });
 });
+
+describe("the nation's tree, asked while it is made again", () => {
+  it('answers the last tree while the next is made, up to a minute old; waits for one when there is none, or none under a minute old', async () => {
+    let t = Date.UTC(2027, 0, 15, 3);
+    let blanks = 1000;
+    let made = 0;
+    let release: (() => void) | undefined;
+    const offices = {
+      stocks: async () => {
+        made++;
+        // The second making is held until the test lets it go: what is asked meanwhile sees the last tree.
+        if (made === 2) await new Promise<void>((r) => (release = r));
+        return [stock('5371-DINAS', { blanks, rate: 10 })];
+      },
+    } as unknown as OfficeApi;
+    const accounts = { claims: () => Promise.resolve({ offices: new Map(), stations: new Map() }) } as unknown as ConstructorParameters<typeof NationApi>[0]['accounts'];
+    const api = new NationApi({ offices, accounts, rows: () => [], names, cfg: dashboardSectionSchema().parse({}), now: () => t, day: () => '2027-01-15' });
+    const blanksNow = async () => ((await api.handle('GET', new URL('http://d/api/nation'))) as { level: Level }).level.blanks;
+    expect(await blanksNow()).toBe(1000);
+    blanks = 1500;
+    t += 6_000;
+    // Six seconds on: the next is being made (held), the last one answers at once.
+    expect(await blanksNow()).toBe(1000);
+    expect(made).toBe(2);
+    release?.();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await blanksNow()).toBe(1500);
+    // A minute on with nobody asking: the question waits for a new one.
+    blanks = 2000;
+    t += 61_000;
+    expect(await blanksNow()).toBe(2000);
+    // Forgotten (a station retired): the question waits for a new one.
+    blanks = 2500;
+    api.forget();
+    expect(await blanksNow()).toBe(2500);
+  });
+});

@@ -43,7 +43,7 @@ describe('office.blanks.low', () => {
     const a = { station: '5371-DINAS', province: '53', regency: '5371', code: OFFICE_LOW, severity: 'warning', message: 'x', startsAtMs: 0, ts: '2026-12-07T00:00:00.000Z', seq: 1 };
     expect(toAmAlert(a, 1000).labels).toMatchObject({ alertname: OFFICE_LOW, office: '5371-DINAS', regency: '5371' });
     expect(toAmAlert({ ...a, code: 'supply.film.low', station: '5371-01' }, 1000).labels).not.toHaveProperty('office');
-    const { body } = await metricsText({
+    const metrics = await metricsText({
       entries: [],
       nowMs: 0,
       staleAfterMs: 60_000,
@@ -52,6 +52,7 @@ describe('office.blanks.low', () => {
         { office: '5371-KEC-ALAK', province: '53', regency: '5371', onHand: 300, daysLeft: null, requestPoint: null, ratePerDay: 0, printedMonth: 0 },
       ],
     });
+    const body = metrics.body.toString();
     expect(body).toContain('ektp_office_blanks_on_hand{office="5371-DINAS",province="53",regency="5371"} 4100');
     expect(body).toContain('ektp_office_days_left{office="5371-DINAS",kind="blanks"} 27.3');
     expect(body).toContain('ektp_office_blanks_request_point{office="5371-DINAS"} 5250');

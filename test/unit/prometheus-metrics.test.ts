@@ -10,7 +10,7 @@ function entry(station: string, h: HealthPayload | null, over: Partial<StationEn
 
 /** The sample lines (no comments), name{labels} → value. */
 async function samples(entries: StationEntry[], extra: Partial<Parameters<typeof metricsText>[0]> = {}): Promise<Map<string, string>> {
-  const { body } = await metricsText({ entries, nowMs: T0 + 5000, staleAfterMs: 60_000, ...extra });
+  const body = (await metricsText({ entries, nowMs: T0 + 5000, staleAfterMs: 60_000, ...extra })).body.toString();
   const out = new Map<string, string>();
   for (const line of body.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
@@ -101,7 +101,7 @@ describe('GET /metrics: the fleet in the Prometheus text format', () => {
   it('escapes label values (a station id or code from a topic may hold quotes, backslashes, line breaks)', async () => {
     const odd = 'a"b\\c\nd';
     const h = health(odd, '5371', (x) => (x.alerts = ['x"y']));
-    const { body } = await metricsText({ entries: [entry(odd, h)], nowMs: T0, staleAfterMs: 60_000 });
+    const body = (await metricsText({ entries: [entry(odd, h)], nowMs: T0, staleAfterMs: 60_000 })).body.toString();
     expect(body).toContain('ektp_station_info{station="a\\"b\\\\c\\nd",province="53",regency="5371"} 1\n');
     expect(body).toContain('ektp_alert_active{station="a\\"b\\\\c\\nd",code="x\\"y",severity="warning"} 1\n');
     // No raw line break inside a sample line.
