@@ -88,8 +88,9 @@ function names(typed: Node, full: string): boolean {
   return t.length >= 4 && full.toLowerCase().startsWith(t);
 }
 
-function withParameter(command: string[], params: string[]): (s: Script) => Place[] {
-  return (s) => commands(s, command).flatMap((c) => c.params.filter((p) => params.some((full) => names(p, full))).map(placeOf));
+/** A command given one of `params`; `kept` are its 5.1 parameters that start the same (-Leaf, -LeafBase). */
+function withParameter(command: string[], params: string[], kept: string[] = []): (s: Script) => Place[] {
+  return (s) => commands(s, command).flatMap((c) => c.params.filter((p) => params.some((full) => names(p, full)) && !kept.some((full) => names(p, full))).map(placeOf));
 }
 
 /** The value given to a parameter: after a colon (-Encoding:X) or as the next element. */
@@ -154,7 +155,7 @@ export const RULES: Rule[] = [
       ...withParameter(CONTENT, ['-AsByteStream'])(s),
       ...withParameter(WEB, ['-SkipCertificateCheck', '-SkipHttpErrorCheck', '-StatusCodeVariable', '-ResponseHeadersVariable', '-Authentication', '-Form', '-Resume', '-SslProtocol', '-NoProxy', '-MaximumRetryCount', '-RetryIntervalSec'])(s),
       ...withParameter(['Get-Date'], ['-AsUTC', '-UnixTimeSeconds'])(s),
-      ...withParameter(['Split-Path'], ['-LeafBase', '-Extension'])(s),
+      ...withParameter(['Split-Path'], ['-LeafBase', '-Extension'], ['-Leaf'])(s),
       ...withParameter(['Select-String', 'sls'], ['-Raw', '-NoEmphasis'])(s),
       ...withParameter(['Test-Connection'], ['-TargetName', '-TcpPort'])(s),
       ...withParameter(['Start-Process', 'start', 'saps'], ['-Environment'])(s),

@@ -76,7 +76,7 @@ const SEVEN_ONLY: Record<string, string> = {
   '`u{...} escape': 'Write-Output "cetak `u{2192} selesai"\n',
   '#Requires PowerShell 6 or newer, or Core': '#Requires -Version 7.2\nWrite-Output 1\n',
   'a cmdlet 5.1 does not have': 'Get-Error -Newest 1\n',
-  'a parameter 5.1 does not have': '$b = Get-Content -Path a.bin -AsByteStream\n',
+  'a parameter 5.1 does not have': '$b = Get-Content -Path a.bin -AsByteStream\n$n = Split-Path -LeafBase $f\n',
   '-Encoding utf8NoBOM, utf8BOM or ansi': 'Set-Content -Path a.txt -Value $v -Encoding utf8NoBOM\n',
   'not ASCII, and no UTF-8 BOM': "Write-Output 'cetak \u2192 selesai'\n",
 };
@@ -93,6 +93,7 @@ return data == IntPtr.Zero ? "" : "x";
 $json = ConvertTo-Json -InputObject @($items) -Depth 4 -Compress
 $short = $items | ConvertTo-Json -Dep 2
 $cfg = Get-Content -Raw -Path 'a.json' | ConvertFrom-Json
+$name = Split-Path -Leaf $cfg.path
 foreach ($c in $cfg) { $c.id }
 Set-Content -Path a.txt -Value $json -Encoding UTF8
 1..3 | ForEach-Object { $_ }
