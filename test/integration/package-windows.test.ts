@@ -7,10 +7,10 @@
  * 2-core machine (about 60 MB of zip, 11,000 files).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { productionModules } from '../../scripts/windows-package/modules.js';
 import { isWindowsX64 } from '../../scripts/windows-package/pe.js';
 import { NODE_WIN } from '../../scripts/windows-package/pins.js';
@@ -86,9 +86,20 @@ function checkLayout(files: Files): void {
   expect(longest).toBeLessThan(260);
 }
 
+/** Each build's folder: about 60 MB of zip, removed after its test. */
+const made: string[] = [];
+function outDir(): string {
+  const dir = tempDir();
+  made.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('npm run package:windows', () => {
   it('without SQLite\'s Windows binary and WinSW: names each, where it comes from and how to give it, exits 1, makes no zip', async () => {
-    const out = tempDir();
+    const out = outDir();
     const r = await packageWindows(['--out', out, '--npm-cache', tempDir()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no package made: 2 part(s) could not be had on this PC');
@@ -103,7 +114,7 @@ describe('npm run package:windows', () => {
   });
 
   it('given both: a complete zip, with their bytes where the station loads them and no MISSING.txt', async () => {
-    const out = tempDir();
+    const out = outDir();
     const inputs = tempDir();
     const sqlite = fakeWindowsX64('stand-in for node_sqlite3.node');
     writeFileSync(join(inputs, 'sqlite3-win32-x64.tar.gz'), tarGz({ 'build/Release/node_sqlite3.node': sqlite }));
@@ -122,7 +133,7 @@ describe('npm run package:windows', () => {
   }, BUILD_MS);
 
   it('with --allow-missing: ...-INCOMPLETE.zip, with MISSING.txt naming exactly what was not given, and everything else in place', async () => {
-    const out = tempDir();
+    const out = outDir();
     const r = await packageWindows(['--out', out, '--npm-cache', tempDir(), '--allow-missing']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('INCOMPLETE');
