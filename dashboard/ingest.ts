@@ -8,6 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
 import type { DailyPayload, EventPayload, HealthPayload, OfficeEntryPayload, StatusPayload } from '../telemetry/payloads.js';
 import type { Accounts } from './accounts.js';
+import { jsonDepth } from '../core/json-depth.js';
 import { payloadErrors } from '../telemetry/validate.js';
 import { goodCards, type Fleet, type TopicPlace } from './fleet.js';
 import { sampleOf, type DashboardStore, type Sample, type StoredEvent } from './store.js';
@@ -21,23 +22,7 @@ const MAX_FUTURE_MS = 10 * 60_000;
 /** Station-and-reason pairs remembered for the one-line-a-minute rule. */
 const MAX_LOGGED_KEYS = 10_000;
 
-/** The deepest nesting of objects and lists in JSON text, counted without parsing it. */
-export function jsonDepth(text: string, stopAt: number): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max && (max = depth) > stopAt) return max;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
-}
+export { jsonDepth } from '../core/json-depth.js';
 const KINDS = new Set(['status', 'health', 'event', 'diagnostics', 'office', 'daily']);
 /** The schema each topic kind carries (a daily on the office topic is refused as on the wrong topic). */
 const SCHEMA_OF: Record<string, string> = { status: 'station.status/', health: 'station.health/', event: 'station.event/', diagnostics: 'station.diagnostics/', office: 'office.entry/', daily: 'station.daily/' };
