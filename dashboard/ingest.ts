@@ -8,6 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
 import type { DailyPayload, EventPayload, HealthPayload, OfficeEntryPayload, StatusPayload } from '../telemetry/payloads.js';
 import type { Accounts } from './accounts.js';
+import { Delivery, type DeliveryMetrics } from './delivery.js';
 import { jsonDepth } from '../core/json-depth.js';
 import { payloadErrors } from '../telemetry/validate.js';
 import { goodCards, type Fleet, type TopicPlace } from './fleet.js';
@@ -31,9 +32,9 @@ const SAMPLE_EVERY_MS = 5 * 60_000;
 /** ...and sooner, but no more often than this, when power changed or a level moved 2 points. */
 const SAMPLE_SOONEST_MS = 30_000;
 const SAMPLE_LEVEL_STEP = 2;
-const LAG_WINDOW = 2000;
 
-export interface IngestMetrics {
+/** The counts, and what the dashboard can tell of messages late or lost (dashboard/delivery.ts). */
+export interface IngestMetrics extends DeliveryMetrics {
   messages: number;
   applied: number;
   duplicates: number;
@@ -42,8 +43,6 @@ export interface IngestMetrics {
   /** Messages from retired stations, not applied. */
   retired: number;
   invalid: Record<string, number>;
-  /** Publish-to-applied delay of recent health messages, by the stations' own timestamps. */
-  lagMs: { p50: number | null; p95: number | null; max: number | null; samples: number };
 }
 
 interface IngestEvents {
@@ -62,8 +61,7 @@ export class Ingest extends EventEmitter<IngestEvents> {
   private pendingSamples: { station: string; sample: Sample }[] = [];
   private pendingDaily = new Map<string, { station: string; day: string; printed: number }>();
   private readonly lastSample = new Map<string, { atMs: number; sample: Sample }>();
-  private readonly lags: number[] = [];
-  private lagNext = 0;
+  private readonly delivery = new Delivery();
   private readonly invalid: Record<string, number> = {};
   private readonly loggedAt = new Map<string, number>();
   private readonly dayFormat: Intl.DateTimeFormat;
@@ -152,7 +150,24 @@ export class Ingest extends EventEmitter<IngestEvents> {
         break;
       }
     }
+    // Every kind applied here but status and diagnostics takes the station's one seq.
+    if (typeof (body as { seq?: unknown }).seq === 'number') this.delivery.seq(place.station, (body as { seq: number }).seq);
     this.dirty.add(place.station);
+  }
+
+  /** Seqs this station skipped that have not arrived (dashboard/delivery.ts). */
+  missing(station: string): number {
+    return this.delivery.missing(station);
+  }
+
+  /** How far ahead of this PC's clock the station's last live health was stamped; null when it was not. */
+  aheadMs(station: string): number | null {
+    return this.delivery.aheadMs(station);
+  }
+
+  /** A message on the broker's own $SYS topics. */
+  brokerStat(topic: string, payload: Buffer): void {
+    this.delivery.brokerStat(topic, payload);
   }
 
   private health(place: TopicPlace, h: HealthPayload, at: number, retained: boolean): void {
@@ -160,11 +175,12 @@ export class Ingest extends EventEmitter<IngestEvents> {
     const before = this.o.fleet.entries.get(place.station)?.health ?? null;
     const current = this.o.fleet.applyHealth(place, h, at, retained, this.o.staleAfterMs);
     if (current && before && h.seq <= before.seq) {
+      this.delivery.forget(place.station);
       this.o.log.warn({ station: place.station, from: before.seq, to: h.seq }, 'a station that had gone stale came back with a lower seq: taken as a restart on a new count');
     }
     // A retained copy was made before we asked for it: its age is not the dashboard's lag.
     if (!current) this.counts.duplicates++;
-    else if (!retained) this.recordLag(at - ts);
+    else if (!retained) this.delivery.lag(place.station, at, ts);
     // Replayed samples still fill the history; only the table ignores them.
     const sample = sampleOf(h);
     const last = this.lastSample.get(place.station);
@@ -219,21 +235,13 @@ export class Ingest extends EventEmitter<IngestEvents> {
     this.o.log.warn({ topic: topic.slice(0, 200), reason, detail: detail.slice(0, 300), invalid: this.invalid[reason] }, 'message refused: not shown on the dashboard');
   }
 
-  private recordLag(ms: number): void {
-    if (this.lags.length < LAG_WINDOW) this.lags.push(ms);
-    else this.lags[this.lagNext] = ms;
-    this.lagNext = (this.lagNext + 1) % LAG_WINDOW;
-  }
-
   /** Forget cards-per-day figures before `sinceDay` (the database keeps historyDays of them). */
   forgetDaysBefore(sinceDay: string): void {
     for (const byDay of this.daily.values()) for (const day of byDay.keys()) if (day < sinceDay) byDay.delete(day);
   }
 
   metrics(): IngestMetrics {
-    const sorted = [...this.lags].sort((a, b) => a - b);
-    const at = (q: number) => (sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null));
-    return { ...this.counts, invalid: { ...this.invalid }, lagMs: { p50: at(0.5), p95: at(0.95), max: sorted.length ? (sorted[sorted.length - 1] ?? null) : null, samples: sorted.length } };
+    return { ...this.counts, invalid: { ...this.invalid }, ...this.delivery.metrics() };
   }
 
   /** Stations changed outside a message (a Will taken back): written and shown with the next flush. */

@@ -2,6 +2,8 @@
 import { barChart, lineChart } from '/charts.js';
 import { translate } from '/i18n.js';
 import { retireCard } from '/retire.js';
+import { healthLineHtml } from '/checks.js';
+import { lendingHtml, rankingInto } from '/plans.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
 const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'];
@@ -98,35 +100,10 @@ function renderFleet() {
   renderSummary();
 }
 
-async function renderRanking() {
-  const rows = await api('/api/ranking');
-  const num = (v, d = 0) => (v === null || v === undefined ? '?' : Number(v).toFixed(d));
-  $('ranking').tHead.innerHTML = `<tr>${['station', 'regency', 'today', 'week', 'perDay', 'queue', 'backlog', 'flags'].map((k) => `<th>${t(k)}</th>`).join('')}</tr>`;
-  $('ranking').tBodies[0].innerHTML = rows.map((r) => `<tr data-station="${esc(r.station)}" class="${r.flags.length ? 'sev-2' : 'sev-0'}">
-    <td><a href="#/station/${encodeURIComponent(r.station)}">${esc(r.station)}</a></td><td>${esc(state.rows.get(r.station)?.regencyName ?? r.regency)}</td>
-    <td class="num">${num(r.today)}</td><td class="num">${num(r.week)}</td><td class="num">${num(r.perDay, 1)}</td><td class="num">${num(r.queued)}</td><td class="num">${num(r.backlogDays, 1)}</td>
-    <td>${r.flags.map((f) => `<span class="badge warn" data-flag="${f}">${t(f === 'backlog' ? 'backlog_flag' : f)}</span>`).join(' ')}</td></tr>`).join('');
-}
-
-/** A quantity in its unit, singular right: "1 roll", "320 cards". */
-const qty = (n, unit) => t(`${unit}${n === 1 ? '1' : ''}`, { n });
-
-/** Grouped by supply, one line per station in need: what it needs, and who gives how much. */
-async function renderLending() {
-  const list = await api('/api/lending');
-  if (list.length === 0) { $('lending-list').innerHTML = `<p class="muted">${t('lendNone')}</p>`; return; }
-  const groups = KINDS.map((kind) => [kind, list.filter((s) => s.kind === kind)]).filter(([, l]) => l.length > 0);
-  $('lending-list').innerHTML = groups.map(([kind, items]) => `<div class="card"><h3>${esc(t(kind))} (${items.length})</h3><table class="grid lend-table"><tbody>${items.map((s) => {
-    const stateText = s.status === 'empty' ? t('isEmpty') : t('runsOutIn', { d: daysText(s.daysLeft) });
-    const need = s.need === null ? t('needUnknown') : t('needsQty', { q: qty(s.need, s.unit) });
-    const lenders = s.lenders.length === 0 ? `<span class="muted">${t('noLender')}</span>` : s.lenders.map((l) => {
-      const dist = l.distanceKm === null ? t('distUnknown') : t('km', { n: l.distanceKm });
-      return `<span class="lender" data-lender="${esc(l.station)}" data-give="${l.give}">${esc(t('lenderLine', { q: qty(l.give, s.unit), station: l.station, regency: l.regencyName ?? l.regency, dist }))}</span>`;
-    }).join('; ');
-    const short = s.short ? ` <span class="badge warn">${esc(t('shortBy', { q: qty(s.short, s.unit) }))}</span>` : '';
-    return `<tr class="lend" data-needs="${esc(s.station)}" data-kind="${s.kind}"><td><strong>${esc(s.station)}</strong><br><span class="muted">${esc(s.regencyName ?? s.regency)}</span></td><td>${esc(stateText)}<br><span class="muted">${esc(need)}</span></td><td class="wrap">${lenders}${short}</td></tr>`;
-  }).join('')}</tbody></table></div>`).join('');
-}
+/** What the ranking and lending views need of the page: its words and what it knows of the stations. */
+const plansCtx = () => ({ t, esc, daysText, kinds: KINDS, regencyOf: (station, fallback) => state.rows.get(station)?.regencyName ?? fallback, rows: [...state.rows.values()] });
+const renderRanking = async () => rankingInto($('ranking'), await api('/api/ranking'), plansCtx());
+const renderLending = async () => void ($('lending-list').innerHTML = lendingHtml(await api('/api/lending'), plansCtx()));
 
 function alertHtml(a) {
   // A clearing needs no one to acknowledge it; a raised alert does, once.
@@ -221,6 +198,7 @@ function translatePage() {
   document.documentElement.lang = state.lang;
   for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
   $('lang').textContent = state.lang === 'id' ? 'EN' : 'ID';
+  $('health-line').innerHTML = healthLineHtml(state.lang, state.metrics);
   document.title = t('title');
   showLive();
 }
@@ -236,8 +214,14 @@ function redrawSoon() {
   });
 }
 
+/** The dashboard's own health line, read again with the table. */
+async function loadHealth() {
+  state.metrics = await api('/api/metrics').catch(() => state.metrics);
+  $('health-line').innerHTML = healthLineHtml(state.lang, state.metrics);
+}
+
 async function loadAll() {
-  const [rows, alerts, link] = await Promise.all([api('/api/stations'), api('/api/alerts?limit=200'), api('/api/link')]);
+  const [rows, alerts, link] = await Promise.all([api('/api/stations'), api('/api/alerts?limit=200'), api('/api/link'), loadHealth()]);
   state.rows = new Map(rows.map((r) => [r.station, r]));
   state.alerts = alerts;
   state.link = link;
@@ -266,6 +250,7 @@ function listen() {
     const tick = JSON.parse(m.data);
     if (tick.link) { state.link = tick.link; showLive(); }
     state.rows = new Map((await api('/api/stations')).map((r) => [r.station, r]));
+    await loadHealth();
     if (state.view === 'lending' || state.view === 'ranking') await route();
     else redrawSoon();
   });

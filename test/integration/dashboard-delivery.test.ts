@@ -1,0 +1,63 @@
+/**
+ * Messages lost under a burst, as the dashboard's health line shows them, against a real
+ * Mosquitto: while the dashboard is away its queue at the broker overflows; the broker's own count
+ * of what it dropped ($SYS) and the seqs the station skipped both reach /api/metrics, and the
+ * station's own count its page.
+ */
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rng, SimStation } from '../../scripts/fleet-model.js';
+import { reopenDashboard, startDashboard, type DashboardUnderTest } from '../support/dashboard.js';
+import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { peerAvailable, waitUntil } from '../support/peers.js';
+
+interface Metrics {
+  ingest: { brokerDropped: number | null; seqGaps: { missing: number; stations: number; worst: { station: string; missing: number }[] } };
+}
+
+describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))("broker drops and seq gaps on the dashboard's health line", () => {
+  let mosq: Mosquitto | undefined;
+  let dash: DashboardUnderTest | undefined;
+  afterEach(async () => {
+    await dash?.stop();
+    await mosq?.stop();
+    dash = mosq = undefined;
+  });
+
+  it("a burst while the dashboard is away overflows its queue: the broker's dropped count and the station's 80 missing seqs are shown", async () => {
+    // $SYS every second, and a queue of 20 messages per client: a burst of 100 overflows it.
+    mosq = await startMosquitto(['sys_interval 1', 'max_queued_messages 20']);
+    dash = await startDashboard(mosq.url);
+    const s = new SimStation(1, rng(3));
+    const base = `ektp/v1/${s.identity.province}/${s.identity.regency}/${s.identity.id}`;
+    const station = await mqtt.connectAsync(mosq.url, { clientId: 'burst-station' });
+    try {
+      await station.publishAsync(`${base}/health`, JSON.stringify(s.health(new Date().toISOString(), 1)), { qos: 1, retain: true });
+      const d = dash;
+      await waitUntil('the station on the dashboard', async () => (await d.api<unknown[]>('/api/stations')).length === 1);
+      expect((await dash.api<Metrics>('/api/metrics')).ingest.seqGaps.missing).toBe(0);
+
+      // The dashboard stops; its session and queue stay at the broker. A burst of 100 events meanwhile.
+      const dir = dash.dir;
+      await dash.stop();
+      dash = undefined;
+      for (let seq = 2; seq <= 101; seq++) {
+        const event = { schema: 'station.event/1', station: s.identity.id, ts: new Date().toISOString(), seq, code: 'printer.error', state: seq % 2 ? 'cleared' : 'raised', severity: 'critical', message: 'burst' };
+        await station.publishAsync(`${base}/event`, JSON.stringify(event), { qos: 1 });
+      }
+      dash = await reopenDashboard(dir, true);
+      await station.publishAsync(`${base}/health`, JSON.stringify(s.health(new Date().toISOString(), 102)), { qos: 1, retain: true });
+
+      const back = dash;
+      let m: Metrics | undefined;
+      await waitUntil('the drops on the health line', async () => {
+        m = await back.api<Metrics>('/api/metrics');
+        return (m.ingest.brokerDropped ?? 0) >= 80 && m.ingest.seqGaps.missing === 80;
+      }, 15_000);
+      expect(m?.ingest.seqGaps).toEqual({ missing: 80, stations: 1, worst: [{ station: s.identity.id, missing: 80 }] });
+      expect((await dash.api<{ delivery: { missing: number } }>(`/api/stations/${s.identity.id}`)).delivery.missing).toBe(80);
+    } finally {
+      await station.endAsync();
+    }
+  }, 60_000);
+});
