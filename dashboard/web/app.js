@@ -2,11 +2,11 @@
 import { barChart, lineChart } from '/charts.js';
 import { translate } from '/i18n.js';
 import { retireCard } from '/retire.js';
-import { healthLineHtml } from '/checks.js';
+import { healthLineHtml, implausibleBadge, implausibleList } from '/checks.js';
 import { lendingHtml, rankingInto } from '/plans.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
-const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'];
+const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale', 'implausible'];
 const state = { live: false, link: { connected: true, lostSince: null }, words: {}, severities: {}, lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
 const $ = (id) => document.getElementById(id);
 const t = (key, vars, fallback) => translate(state.lang, key, vars, fallback);
@@ -65,7 +65,7 @@ function rowHtml(r) {
     <td>${power}</td><td>${esc(printer)}</td>
     ${supplyCell(r.supplies.ribbon, '', estimateMark(r))}${supplyCell(r.supplies.film, '', estimateMark(r))}${supplyCell(r.supplies.blanks, stock, estimateMark(r))}
     <td class="num">${r.queued ?? '?'}</td><td class="num">${r.printedToday ?? '?'}</td>
-    <td class="alert-codes">${r.alerts.map((a) => `<span class="badge ${alertClass(a)}" data-alert="${esc(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join('')}${(r.trouble ?? []).map((x) => `<span class="badge trouble" data-trouble="${esc(x)}">${esc(t(`tr_${x}`))}</span>`).join('')}</td></tr>`;
+    <td class="alert-codes">${r.alerts.map((a) => `<span class="badge ${alertClass(a)}" data-alert="${esc(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join('')}${(r.trouble ?? []).map((x) => `<span class="badge trouble" data-trouble="${esc(x)}">${esc(t(`tr_${x}`))}</span>`).join('')}${implausibleBadge(state.lang, r)}</td></tr>`;
 }
 
 function compare(a, b) {
@@ -101,7 +101,7 @@ function renderFleet() {
 }
 
 /** What the ranking and lending views need of the page: its words and what it knows of the stations. */
-const plansCtx = () => ({ t, esc, daysText, kinds: KINDS, regencyOf: (station, fallback) => state.rows.get(station)?.regencyName ?? fallback, rows: [...state.rows.values()] });
+const plansCtx = () => ({ t, esc, daysText, kinds: KINDS, lang: state.lang, regencyOf: (station, fallback) => state.rows.get(station)?.regencyName ?? fallback, rows: [...state.rows.values()] });
 const renderRanking = async () => rankingInto($('ranking'), await api('/api/ranking'), plansCtx());
 const renderLending = async () => void ($('lending-list').innerHTML = lendingHtml(await api('/api/lending'), plansCtx()));
 
@@ -148,7 +148,7 @@ async function renderStation(id) {
     ${fact('queue', r.queued ?? '?')}${fact('printedToday', r.printedToday ?? '?')}
     ${fact('diagnostics', d.diagnostics ? `${esc(d.diagnostics.status)} (${esc(d.diagnostics.ts.slice(0, 16))})` : t('none'))}
     ${fact('activeAlerts', r.alerts.map((a) => `<span class="badge ${alertClass(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join(' ') || '—')}</div></div>
-    <div class="charts"><div class="card"><h3>${t('supplyHistory')}</h3><div class="legend"><span><i class="c-ribbon"></i>${t('ribbon')}</span><span><i class="c-film"></i>${t('film')}</span><span><i class="c-blanks"></i>${t('blanks')}</span></div><div id="c-supplies"></div></div>
+    ${implausibleList(state.lang, r)}<div class="charts"><div class="card"><h3>${t('supplyHistory')}</h3><div class="legend"><span><i class="c-ribbon"></i>${t('ribbon')}</span><span><i class="c-film"></i>${t('film')}</span><span><i class="c-blanks"></i>${t('blanks')}</span></div><div id="c-supplies"></div></div>
     <div class="card"><h3>${t('printedPerDay')}</h3><div id="c-daily"></div></div><div class="card"><h3>${t('powerHistory')}</h3><div id="c-power"></div></div></div>
     <div class="card"><h3>${t('recentAlerts')}</h3><ol class="feed">${d.alerts.map(alertHtml).join('')}</ol></div>`;
   const pts = (key) => d.samples.map((s) => [Date.parse(s.ts), s[key]]);

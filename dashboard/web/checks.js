@@ -5,6 +5,25 @@ import { translate } from '/i18n.js';
 
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
+/** A row's badge for figures that cannot be, each said in the page's language in its title; '' for none. */
+export function implausibleBadge(lang, r) {
+  if (!r.implausible?.length) return '';
+  const why = r.implausible.map((x) => x.words?.[lang] ?? x.what).join('\n');
+  return `<span class="badge bad" data-implausible="${esc(r.implausible.map((x) => x.what).join(' '))}" title="${esc(why)}">${esc(translate(lang, 'implausibleBadge'))}</span>`;
+}
+
+/** On a station's page: each figure that cannot be, and why. */
+export function implausibleList(lang, r) {
+  if (!r.implausible?.length) return '';
+  return `<div class="card implausible"><h3>${esc(translate(lang, 'implausibleTitle'))}</h3><ul>${r.implausible.map((x) => `<li data-what="${esc(x.what)}">${esc(x.words?.[lang] ?? x.what)}</li>`).join('')}</ul></div>`;
+}
+
+/** Under the lending suggestions: how many stations were left out for figures that cannot be. */
+export function leftOutNote(lang, rows) {
+  const n = rows.filter((r) => r.implausible?.length).length;
+  return n === 0 ? '' : `<p class="muted" data-left-out="${n}">${esc(translate(lang, 'lendLeftOut', { n }))}</p>`;
+}
+
 /** The health line: each part a span with data-health naming it, what a person reads in the page's language. */
 export function healthLineHtml(lang, m) {
   if (!m?.ingest) return '';

@@ -1,6 +1,7 @@
 // The province's questions on the page: who prints far below demand (/api/ranking) and who could
 // lend to a station about to run out (/api/lending). `c`: the page's words and what it knows of the
-// stations ({t, esc, daysText, kinds, regencyOf, rows}).
+// stations ({t, esc, daysText, kinds, lang, regencyOf, rows}).
+import { leftOutNote } from '/checks.js';
 
 /** The ranking's table, most cards over the week first, with its flags. */
 export function rankingInto(table, rows, c) {
@@ -18,9 +19,11 @@ export function lendingHtml(list, c) {
   const { t, esc } = c;
   /** A quantity in its unit, singular right: "1 roll", "320 cards". */
   const qty = (n, unit) => t(`${unit}${n === 1 ? '1' : ''}`, { n });
-  if (list.length === 0) return `<p class="muted">${t('lendNone')}</p>`;
+  // Stations whose figures cannot be are left out (the API does too): said above the list.
+  const note = leftOutNote(c.lang, c.rows);
+  if (list.length === 0) return `${note}<p class="muted">${t('lendNone')}</p>`;
   const groups = c.kinds.map((kind) => [kind, list.filter((s) => s.kind === kind)]).filter(([, l]) => l.length > 0);
-  return groups.map(([kind, items]) => `<div class="card"><h3>${esc(t(kind))} (${items.length})</h3><table class="grid lend-table"><tbody>${items.map((s) => {
+  return note + groups.map(([kind, items]) => `<div class="card"><h3>${esc(t(kind))} (${items.length})</h3><table class="grid lend-table"><tbody>${items.map((s) => {
     const stateText = s.status === 'empty' ? t('isEmpty') : t('runsOutIn', { d: c.daysText(s.daysLeft) });
     const need = s.need === null ? t('needUnknown') : t('needsQty', { q: qty(s.need, s.unit) });
     const lenders = s.lenders.length === 0 ? `<span class="muted">${t('noLender')}</span>` : s.lenders.map((l) => {
