@@ -40,6 +40,9 @@ export interface Implausible {
   words: Text;
 }
 
+/** A figure found in a station's books, with the station and the office its days were sent under. */
+export type PlacedImplausible = Implausible & { station: string; office: string | null };
+
 /** The most cards a station can print in a day, and why that many. */
 export interface DayLimit {
   cards: number;
@@ -49,9 +52,22 @@ export interface DayLimit {
 const NUMBERS = { id: new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 }), en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }) };
 const fmt = (n: number, lang: 'id' | 'en') => NUMBERS[lang].format(n);
 
+/** Made once per speed: every station of a nation's sums asks, and they share a handful of printer models. */
+const LIMITS = new Map<number, DayLimit>();
+
 export function dayLimit(secondsPerCard: number | null | undefined): DayLimit {
   const known = typeof secondsPerCard === 'number' && secondsPerCard >= FASTEST_SECONDS_PER_CARD;
   const s = known ? secondsPerCard : FASTEST_SECONDS_PER_CARD;
+  const key = known ? s : 0;
+  const kept = LIMITS.get(key);
+  if (kept) return kept;
+  if (LIMITS.size >= 1000) LIMITS.clear();
+  const made = limitOf(s, known);
+  LIMITS.set(key, made);
+  return made;
+}
+
+function limitOf(s: number, known: boolean): DayLimit {
   const cards = Math.floor(DAY_SECONDS / s);
   const why: Text = known
     ? { id: `86.400 detik sehari ÷ ${fmt(s, 'id')} detik per kartu, kecepatan printernya`, en: `86,400 seconds a day ÷ ${fmt(s, 'en')} seconds a card, its printer's rated speed` }
@@ -157,6 +173,18 @@ export function dayFiguresImplausible(day: string, f: DayFigures): Implausible[]
     ...outside('daily.ribbon.onHandEnd', f.ribbon?.onHandEnd, 0, MAX_ROLLS, ROLLS_WHY, day),
     ...outside('daily.film.onHandEnd', f.film?.onHandEnd, 0, MAX_ROLLS, ROLLS_WHY, day),
   ];
+}
+
+/** Whether every figure `dayFiguresImplausible` checks is in bounds, in plain comparisons: the common case, made cheap. */
+export function figuresInBounds(f: DayFigures): boolean {
+  const ok = (v: number | null | undefined, low = 0) => v === null || v === undefined || (v >= low && v <= MAX_BLANKS);
+  const s = f.store?.blanks;
+  const rolls = (n: number | null | undefined) => n === null || n === undefined || (n >= 0 && n <= MAX_ROLLS);
+  return (
+    ok(f.onHandEnd) && ok(f.received) && ok(f.transfersIn) && ok(f.returned) && ok(f.corrections, -MAX_BLANKS) &&
+    (!s || (ok(s.onHandEnd) && ok(s.received) && ok(s.sent) && ok(s.returned) && ok(s.lent) && ok(s.borrowed) && ok(s.corrections, -MAX_BLANKS))) &&
+    rolls(f.ribbon?.onHandEnd) && rolls(f.film?.onHandEnd)
+  );
 }
 
 /** A day's cards through the printer (good and spoiled) past what its printer can do in a day. */

@@ -2,12 +2,21 @@
  * Figures beyond what a printer can print or a room can hold are flagged, not used: the station's
  * row says which and why in both languages, and lending, the ranking and the sums leave them out.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../agent/config/schema.js';
+import { receiveBlanks } from '../../agent/office/stack.js';
+import type { Allocation } from '../../dashboard/allocation.js';
 import { Fleet, type StationRow } from '../../dashboard/fleet.js';
+import { NationApi } from '../../dashboard/nation-api.js';
+import type { Level } from '../../dashboard/nation.js';
+import { OfficeApi, type OfficeStock } from '../../dashboard/office-api.js';
+import type { Reconciliation } from '../../dashboard/reconcile.js';
+import { regionNames } from '../../dashboard/regions.js';
 import { dashboardSectionSchema } from '../../dashboard/section.js';
 import { lending, ranking } from '../../dashboard/views.js';
 import type { HealthPayload } from '../../telemetry/payloads.js';
 import { health, T0 } from '../support/dashboard-rig.js';
+import { OfficeWorld } from '../support/office-sim.js';
 
 const cfg = dashboardSectionSchema().parse({});
 
@@ -99,5 +108,83 @@ describe('the ranking', () => {
       ['5371-02', 5000, 9000, 4500, [], []],
       ['5371-01', null, 220, 220 / 3, ['2026-11-20'], ['implausible']],
     ]);
+  });
+});
+
+let world: OfficeWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe("the offices' books and the nation's sums", () => {
+  it('a day of 10^9 good cards in an office\'s books: the office is marked, left out of the nation\'s sums and of the allocation, and each says so', async () => {
+    const w = (world = await OfficeWorld.start('2027-01-01'));
+    const printerOf = (office: string, id: string, regency: string) => configSchema().parse({ station: { id, province: '53', regency, office: { id: office } }, mqtt: { url: 'embedded' }, printer: { driver: 'sim' }, ups: { driver: 'sim' }, office: { keptAtStore: true } });
+    // Kupang's office holds years of blanks; Kupang regency's (5301) is about to run out.
+    const a = await w.pc('A-GUDANG', { office: '5371-DINAS', regency: '5371', store: { register: ['A-01'] } });
+    await w.pc('A-01', { office: '5371-DINAS', regency: '5371' });
+    const b = await w.pc('B-01', { office: '5301-DINAS', regency: '5301', store: { register: ['B-01'] }, printer: true });
+    await w.collect();
+    await a.book!.receive('blanks', 30_000, { batch: 'KMD-1' });
+    await receiveBlanks(w.get('A-01').store, printerOf('5371-DINAS', 'A-01', '5371'), 2000, { transfer: (await a.book!.send('blanks', 2000, 'A-01')).transfer!, at: w.clock.now() });
+    await b.book!.receive('blanks', 1500, { batch: 'KMD-2' });
+    for (let d = 0; d < 20; d++) {
+      await w.print('A-01', 40);
+      await w.print('B-01', 60);
+      await w.endDay();
+    }
+    // A third office's PC (a broken agent, or someone sending as it) says it printed 10^9 good cards today.
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const today = day(w.clock.now());
+    const x = { station: 'X-01', province: '53', regency: '5302' };
+    await w.accounts.noteOffice(x, { id: '5302-DINAS', store: true, leadDays: 28, boxSize: 100 });
+    await w.accounts.addDay(x, {
+      schema: 'station.daily/1', station: 'X-01', ts: new Date(w.clock.now()).toISOString(), seq: 1, office: '5302-DINAS', day: today, timeZone: 'Asia/Makassar', final: false,
+      received: 0, transfersIn: 0, returned: 0, good: 1_000_000_000, spoiled: 0, spoiledByCode: {}, corrections: 0, onHandEnd: 100, needsVerification: 0, ribbon: null, film: null, store: null,
+    });
+
+    const cfg = dashboardSectionSchema().parse({});
+    const now = () => w.clock.now();
+    const offices = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg, now, day });
+    const api = new NationApi({ offices, accounts: w.accounts, rows: () => [], names: regionNames(), cfg, now, day });
+    const get = <T>(q: string) => api.handle('GET', new URL(`http://d${q}`)) as Promise<T>;
+
+    // The allocation: the real shortage is served; the office of 10^9 cards a day draws nothing and is named.
+    const alloc = await get<Allocation>('/api/allocation');
+    expect(alloc.moves.filter((m) => m.to === '5302-DINAS')).toEqual([]);
+    expect(alloc.moves.map((m) => [m.from, m.to])).toEqual([['5371-DINAS', '5301-DINAS']]);
+    expect(alloc.implausible).toEqual([
+      {
+        office: '5302-DINAS',
+        station: 'X-01',
+        what: 'daily.cards',
+        words: {
+          id: `kartu tercetak dan rusak sehari (${today}) 1.000.000.000 melebihi batas 86.400 (86.400 detik sehari ÷ 1 detik per kartu, lebih cepat dari printer kartu mana pun: kecepatan printernya tidak diketahui): tidak masuk akal, tidak dihitung`,
+          en: `cards printed and spoiled in the day (${today}) 1,000,000,000 is over the limit of 86,400 (86,400 seconds a day ÷ 1 second a card, faster than any card printer: its printer's speed is not known): implausible, not counted`,
+        },
+      },
+    ]);
+
+    // The nation's tree: the office stays, marked, with its own figures; every level above leaves it out and says so.
+    const tree = await get<{ level: Level }>('/api/nation');
+    expect(tree.level).toMatchObject({ printedMonth: 20 * 40 + 20 * 60, leftOut: ['5302-DINAS'] });
+    expect(tree.level.implausible.map((i) => [i.station, i.what, i.value])).toEqual([['X-01', 'daily.cards', 1e9]]);
+    const office = await get<{ level: Level }>('/api/nation?office=5302-DINAS');
+    expect(office.level).toMatchObject({ printedMonth: 1e9, leftOut: [] });
+    expect(office.level.implausible).toHaveLength(1);
+    const stocks = (await offices.handle('GET', new URL('http://d/api/offices'))) as OfficeStock[];
+    expect(stocks.find((o) => o.office === '5302-DINAS')?.implausible?.map((i) => i.what)).toEqual(['daily.cards']);
+    expect(stocks.find((o) => o.office === '5371-DINAS')?.implausible).toEqual([]);
+
+    // The nation's and the province's month leave it out; the office's own counts it and lists it.
+    for (const q of ['nation', 'province=53']) {
+      const month = await get<Reconciliation>(`/api/reconciliation?${q}&month=2027-01`).then((r) => r ?? (offices.handle('GET', new URL(`http://d/api/reconciliation?${q}&month=2027-01`)) as Promise<Reconciliation>));
+      expect(month, q).toMatchObject({ printed: 2000, leftOut: ['5302-DINAS'], offices: ['5301-DINAS', '5371-DINAS'] });
+      expect(month.implausible.map((i) => i.station)).toEqual(['X-01']);
+    }
+    const own = (await offices.handle('GET', new URL('http://d/api/reconciliation?office=5302-DINAS&month=2027-01'))) as Reconciliation;
+    expect(own).toMatchObject({ printed: 1e9, leftOut: [] });
+    expect(own.implausible.map((i) => i.what)).toEqual(['daily.cards']);
   });
 });
