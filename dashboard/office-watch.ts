@@ -23,6 +23,8 @@ export class OfficeWatch {
     this.raised ??= new Set((await this.o.store.latestAlertEvents()).filter((e) => e.code === OFFICE_LOW).reduce((open, e) => this.fold(open, e), new Map<string, StoredEvent>()).keys());
     const stocks = await this.o.offices.stocks();
     for (const s of stocks) {
+      // Figures that cannot be (dashboard/plausible.ts) say nothing of its low: not judged until they are put right.
+      if (s.implausible?.length) continue;
       const was = this.raised.has(s.office);
       if (s.low === was) continue;
       const now = this.o.now();
