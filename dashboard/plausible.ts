@@ -175,15 +175,18 @@ export function dayFiguresImplausible(day: string, f: DayFigures): Implausible[]
   ];
 }
 
+/** A count of blanks (or rolls, with `high`) held or moved, where given, within its bounds. */
+const inBounds = (v: number | null | undefined, low: number, high: number): boolean => v === null || v === undefined || (v >= low && v <= high);
+
 /** Whether every figure `dayFiguresImplausible` checks is in bounds, in plain comparisons: the common case, made cheap. */
 export function figuresInBounds(f: DayFigures): boolean {
-  const ok = (v: number | null | undefined, low = 0) => v === null || v === undefined || (v >= low && v <= MAX_BLANKS);
+  if (!inBounds(f.onHandEnd, 0, MAX_BLANKS) || !inBounds(f.received, 0, MAX_BLANKS) || !inBounds(f.transfersIn, 0, MAX_BLANKS) || !inBounds(f.returned, 0, MAX_BLANKS)) return false;
+  if (!inBounds(f.corrections, -MAX_BLANKS, MAX_BLANKS) || !inBounds(f.ribbon?.onHandEnd, 0, MAX_ROLLS) || !inBounds(f.film?.onHandEnd, 0, MAX_ROLLS)) return false;
   const s = f.store?.blanks;
-  const rolls = (n: number | null | undefined) => n === null || n === undefined || (n >= 0 && n <= MAX_ROLLS);
   return (
-    ok(f.onHandEnd) && ok(f.received) && ok(f.transfersIn) && ok(f.returned) && ok(f.corrections, -MAX_BLANKS) &&
-    (!s || (ok(s.onHandEnd) && ok(s.received) && ok(s.sent) && ok(s.returned) && ok(s.lent) && ok(s.borrowed) && ok(s.corrections, -MAX_BLANKS))) &&
-    rolls(f.ribbon?.onHandEnd) && rolls(f.film?.onHandEnd)
+    !s ||
+    (inBounds(s.onHandEnd, 0, MAX_BLANKS) && inBounds(s.received, 0, MAX_BLANKS) && inBounds(s.sent, 0, MAX_BLANKS) && inBounds(s.returned, 0, MAX_BLANKS) &&
+      inBounds(s.lent, 0, MAX_BLANKS) && inBounds(s.borrowed, 0, MAX_BLANKS) && inBounds(s.corrections, -MAX_BLANKS, MAX_BLANKS))
   );
 }
 
