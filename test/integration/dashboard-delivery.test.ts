@@ -4,12 +4,17 @@
  * of what it dropped ($SYS) and the seqs the station skipped both reach /api/metrics, and the
  * station's own count its page.
  */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rng, SimStation } from '../../scripts/fleet-model.js';
 import { reopenDashboard, startDashboard, type DashboardUnderTest } from '../support/dashboard.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
-import { peerAvailable, waitUntil } from '../support/peers.js';
+import { freePort, peerAvailable, waitUntil } from '../support/peers.js';
+import { tempDir } from '../support/sim.js';
 
 interface Metrics {
   ingest: { brokerDropped: number | null; seqGaps: { missing: number; stations: number; worst: { station: string; missing: number }[] } };
@@ -56,6 +61,31 @@ describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))("broker drops and seq 
       }, 15_000);
       expect(m?.ingest.seqGaps).toEqual({ missing: 80, stations: 1, worst: [{ station: s.identity.id, missing: 80 }] });
       expect((await dash.api<{ delivery: { missing: number } }>(`/api/stations/${s.identity.id}`)).delivery.missing).toBe(80);
+    } finally {
+      await station.endAsync();
+    }
+  }, 60_000);
+
+  it("a broker whose ACL keeps $SYS from the dashboard's user: the stations still come and the health line leaves the broker's count out", async () => {
+    const dir = tempDir('dash-acl-');
+    writeFileSync(join(dir, 'acl'), 'user dash\ntopic read ektp/#\n\nuser station\ntopic write ektp/#\n');
+    execFileSync('mosquitto_passwd', ['-c', '-b', join(dir, 'passwd'), 'dash', 'dash-secret-1']);
+    execFileSync('mosquitto_passwd', ['-b', join(dir, 'passwd'), 'station', 'station-secret-1']);
+    writeFileSync(join(dir, 'dash.pass'), 'dash-secret-1\n');
+    mosq = await startMosquitto([`password_file ${join(dir, 'passwd')}`, `acl_file ${join(dir, 'acl')}`, 'sys_interval 1'], { anonymous: false });
+    writeFileSync(join(dir, 'dashboard.yaml'), stringify({ dataDir: './data', mqtt: { url: mosq.url, username: 'dash', passwordFile: join(dir, 'dash.pass') }, log: { level: 'debug' }, dashboard: { listen: `127.0.0.1:${await freePort()}` } }));
+    dash = await reopenDashboard(dir, true);
+    const s = new SimStation(2, rng(4));
+    const station = await mqtt.connectAsync(mosq.url, { username: 'station', password: 'station-secret-1' });
+    try {
+      await station.publishAsync(`ektp/v1/${s.identity.province}/${s.identity.regency}/${s.identity.id}/health`, JSON.stringify(s.health(new Date().toISOString(), 1)), { qos: 1 });
+      const d = dash;
+      await waitUntil('the station on the dashboard', async () => (await d.api<unknown[]>('/api/stations')).length === 1);
+      // Two of the broker's $SYS periods: nothing of its count reached the dashboard.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect((await dash.api<Metrics>('/api/metrics')).ingest.brokerDropped).toBeNull();
+      // Mosquitto 2.0 grants the subscription and delivers nothing the ACL denies: no refusal to log, and none of the stations'.
+      expect(dash.proc.output).not.toMatch(/subscription refused: check the broker ACL/);
     } finally {
       await station.endAsync();
     }
