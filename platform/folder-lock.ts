@@ -34,6 +34,8 @@ export async function lockFolder(dir: string, name: string): Promise<FolderLock>
     mkdirSync(dir, { recursive: true });
     db = await Db.open(file);
   } catch (err) {
+    // Not this user's to take; but whether another holds it can still be seen by reading it.
+    if (await heldByAnother(file)) return { state: 'taken', file, pid: holderPid(pidFile) };
     return { state: 'unavailable', file, why: (err as Error).message };
   }
   try {
@@ -64,6 +66,21 @@ export async function lockFolder(dir: string, name: string): Promise<FolderLock>
   };
 }
 
+/** Whether a read of the lock file (as any reader may) finds it held: a holder's exclusive lock bars even readers. */
+async function heldByAnother(file: string): Promise<boolean> {
+  const db = await Db.open(file, { readOnly: true }).catch(() => undefined);
+  if (!db) return false;
+  try {
+    await db.exec('PRAGMA busy_timeout = 0; BEGIN; SELECT count(*) FROM sqlite_master; COMMIT');
+    return false;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' && HELD_ELSEWHERE.has(code);
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
 /** The PID in the holder's file, if it names a process that exists (EPERM: it does, under another user). */
 function holderPid(pidFile: string): number | null {
   let pid: number;
@@ -88,8 +105,9 @@ function holderPid(pidFile: string): number | null {
 function writePid(dir: string, pidFile: string): void {
   let fd: number | undefined;
   try {
-    // O_NOFOLLOW is Unix's; on Windows it is undefined, which the | takes as 0.
-    fd = openSync(pidFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o640);
+    // Anyone may read it: a PID is no secret, and whoever is refused names it. O_NOFOLLOW is
+    // Unix's; on Windows it is undefined, which the | takes as 0.
+    fd = openSync(pidFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
     shareNewFile(dir, fd);
     writeSync(fd, `${process.pid}\n`, 0, 'latin1');
   } catch {
