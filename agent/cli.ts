@@ -49,32 +49,43 @@ Tanpa --config: printer dan UPS simulasi, broker MQTT bawaan di 127.0.0.1:1883,
 data di ./data. Amati dengan:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
 SIGHUP membaca ulang log.level dari berkas konfigurasi (systemctl reload station-agent).
 Kode keluar: 0 berhenti dengan rapi, 1 gagal, 64 salah pakai, 65 basis data dari agen yang
-lebih baru (atau hilang setelah pernah ada), 78 konfigurasi salah.`,
+lebih baru (atau hilang setelah pernah ada), 75 agen lain sudah berjalan dengan folder data
+yang sama (satu folder data untuk satu agen), 78 konfigurasi salah.`,
         en: `
 Without --config: simulated printer and UPS, an embedded MQTT broker on 127.0.0.1:1883,
 data in ./data. Watch it with:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
 SIGHUP re-reads log.level from the configuration file (systemctl reload station-agent).
 Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer agent (or
-missing after one was kept), 78 configuration error.`,
+missing after one was kept), 75 another agent already runs on the same data folder (one data
+folder, one agent), 78 configuration error.`,
       }),
     )
     .action(async (opts: { config?: string }) => {
       // Each command loads what it needs when it runs: the daemon never loads diagnose, the
       // dashboard or the HID capture tools (npm run bench:footprint).
-      const [{ runAgent }, { createLogger, openLogFile, reloadLevelOn }, { untilSignal }] = await Promise.all([
+      const [{ runAgent }, { createLogger, openLogFile, reloadLevelOn }, { untilSignal }, { lockDataDir }] = await Promise.all([
         import('./process/daemon.js'),
         import('../platform/log.js'),
         import('../platform/until-signal.js'),
+        import('./process/data-lock.js'),
       ]);
       const config = loadStationFile(opts.config);
-      const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
-      // SIGHUP re-reads log.level (systemctl reload); Windows has no such signal.
-      const stopReload = process.platform === 'win32' ? () => undefined : reloadLevelOn('SIGHUP', log, () => loadStationFile(opts.config).log.level);
-      log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
+      // One agent per data folder: a second is refused here (exit 75), before its log, its database or a connection.
+      const lock = await lockDataDir(config.dataDir);
       try {
-        await untilSignal(log, () => runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' }));
+        const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
+        if (lock.unlocked) log.warn({ file: lock.unlocked.file, err: lock.unlocked.why }, 'the data folder could not be locked: a second agent on it would not be refused');
+        // SIGHUP re-reads log.level (systemctl reload); Windows has no such signal.
+        const stopReload = process.platform === 'win32' ? () => undefined : reloadLevelOn('SIGHUP', log, () => loadStationFile(opts.config).log.level);
+        log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
+        try {
+          await untilSignal(log, () => runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' }));
+        } finally {
+          stopReload();
+        }
       } finally {
-        stopReload();
+        // After the clean stop, its database closed: only then may another agent open it.
+        await lock.release();
       }
     });
 

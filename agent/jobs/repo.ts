@@ -11,6 +11,7 @@ import { tellLater } from './outcomes.js';
 import { printerSpoil } from './reprint.js';
 import { printedWords, spoilStateHint, STATE_WORDS, UNKNOWN_JOB_HINT } from './words.js';
 import { recoverAfterRestart, type PrinterProof, type Recovered } from './recover.js';
+import { JobStateConflict } from './conflict.js';
 
 // The station page takes these from here (agent/operator); what a job is lives in job.ts.
 export { checkRecordId, startOfLocalDay } from './job.js';
@@ -82,10 +83,7 @@ export class JobRepo {
   ): Promise<JobState> {
     const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
     if (!row) throw unknownJob(recordId);
-    if (!from.includes(row.state)) {
-      const words = (states: readonly JobState[], lang: 'id' | 'en') => states.map((x) => STATE_WORDS[x][lang]).join(lang === 'id' ? ' atau ' : ' or ');
-      throw new AgentError('job-state', { id: `rekaman ${recordId} berstatus ${words([row.state], 'id')}, bukan ${words(from, 'id')}`, en: `record ${recordId} is ${row.state}, not ${from.join(' or ')}` }, { exitCode: EXIT.usage });
-    }
+    if (!from.includes(row.state)) throw new JobStateConflict(recordId, row.state, from);
     const keys = Object.keys(set);
     await tx.run(`UPDATE jobs SET state = ?, updated_at = ?${keys.map((k) => `, ${k} = ?`).join('')} WHERE record_id = ?`, [
       to,
