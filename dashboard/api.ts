@@ -158,9 +158,18 @@ export class Api {
       health: this.d.fleet.entries.get(id)?.health ?? null,
       diagnostics: this.d.ingest.diagnostics.get(id) ?? null,
       samples: await this.d.store.samples(id, since),
-      daily: await this.d.store.dailyOf(id, this.d.ingest.day(since)),
+      daily: await this.daily(id, since),
       alerts: await this.d.store.events(50, id),
     };
+  }
+
+  /** A station's cards a day since a time, on its own days: the last week as the ranking has them, the days before as stored. */
+  private async daily(id: string, since: number): Promise<{ day: string; printed: number }[]> {
+    const cards = this.d.ingest.cards;
+    const from = cards.day(since, this.d.fleet.entries.get(id)?.timeZone);
+    const days = new Map((await this.d.store.dailyOf(id, from)).map((d) => [d.day, d.printed]));
+    for (const [day, printed] of cards.of(id)) if (day >= from) days.set(day, printed);
+    return [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, printed]) => ({ day, printed }));
   }
 
   private async ack(id: number, body: unknown): Promise<unknown> {

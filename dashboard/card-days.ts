@@ -78,16 +78,16 @@ export class CardDays {
     byDay.set(d.day, { install, seq: d.seq, good: d.good });
   }
 
-  /** station → day → good cards: the station's own totals where it sent them, else what its health gave. */
+  /** One station's days in memory (the last week): its own totals where it sent them, else what its health gave. */
+  of(station: string): Map<string, number> {
+    const m = new Map(this.counted.get(station));
+    for (const [day, b] of this.booked.get(station) ?? []) m.set(day, b.good);
+    return m;
+  }
+
+  /** station → day → good cards, as `of` gives them. */
   byDay(): Map<string, Map<string, number>> {
-    const out = new Map<string, Map<string, number>>();
-    for (const [station, days] of this.counted) out.set(station, new Map(days));
-    for (const [station, days] of this.booked) {
-      let m = out.get(station);
-      if (!m) out.set(station, (m = new Map<string, number>()));
-      for (const [day, b] of days) m.set(day, b.good);
-    }
-    return out;
+    return new Map([...new Set([...this.counted.keys(), ...this.booked.keys()])].map((s) => [s, this.of(s)]));
   }
 
   /** Forget days before `sinceDay` (the database keeps historyDays of them). */

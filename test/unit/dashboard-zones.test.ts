@@ -70,7 +70,7 @@ async function run(dashboardZone: string, o: { dailies: boolean; until: number; 
   const api = new Api({ fleet: rig.fleet, ingest: rig.ingest, store: rig.store, cfg, now: () => o.until, monotonic: () => o.until, staleAfterMs: 3_600_000, started: FROM });
   const rows = (await api.handle('GET', new URL('http://dash/api/ranking'), undefined)) as RankingRow[];
   const ranked = Object.fromEntries(rows.map((r) => [r.station, [r.today, r.week]]));
-  return { ...rig, ranked };
+  return { ...rig, ranked, api };
 }
 
 const DASHBOARD_ZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'];
@@ -92,8 +92,13 @@ describe("WIB, WITA and WIT stations on one dashboard across midnight: each card
     });
 
     it(`from the health's own day (no totals sent since yesterday's), under a dashboard in ${zone}`, async () => {
-      const { ranked, store } = await run(zone, { dailies: false, until: TO, yesterday: 80 });
+      const { ranked, store, api } = await run(zone, { dailies: false, until: TO, yesterday: 80 });
       expect(ranked).toEqual({ '3171-01': [10, 190], '5371-01': [10, 190], '9171-01': [10, 190] });
+      // The station's chart of cards a day says the same.
+      for (const s of STATIONS) {
+        const { daily } = (await api.handle('GET', new URL(`http://dash/api/stations/${s.id}`), undefined)) as { daily: { day: string; printed: number }[] };
+        expect(daily, s.id).toEqual([{ day: YESTERDAY, printed: 80 }, { day: DAY, printed: 100 }, { day: NEXT, printed: 10 }]);
+      }
       // The station's zone is kept with its row: a restart of the dashboard still counts in it.
       expect(Object.fromEntries((await store.loadStations()).map((e) => [e.station, e.timeZone]))).toEqual({ '3171-01': 'Asia/Jakarta', '5371-01': 'Asia/Makassar', '9171-01': 'Asia/Jayapura' });
     });
