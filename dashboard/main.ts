@@ -97,6 +97,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(shippedFolder(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname, { en: 'the JSON Schemas of the messages', id: 'JSON Schema pesan' })), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS, accounts: store.accounts() });
     const weekAgo = ingest.day(now() - 8 * 86_400_000);
     for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
+    for (const d of await store.accounts().goodDays(weekAgo)) ingest.cards.book(d.station, fleet.entries.get(d.station)?.install ?? 0, d);
     // Retired stations stay out of the fleet, and what they still send is not applied.
     const retirement = new Retirement({ store, accounts: store.accounts(), fleet, ignored: ingest.retired, prefix: cfg.mqtt.topicPrefix, client: () => broker.client, now, onAlert: (e) => onAlert(e), changed: () => {
         api.invalidate();

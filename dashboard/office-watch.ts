@@ -6,6 +6,7 @@
  * with the office as a label.
  */
 import type { Logger } from 'pino';
+import { older } from './active-alerts.js';
 import type { OfficeApi, OfficeStock } from './office-api.js';
 import type { DashboardStore, StoredEvent } from './store.js';
 
@@ -38,8 +39,8 @@ export class OfficeWatch {
   /** The raises not cleared since, from the stored feed (its latest raise and clear per office). */
   private fold(open: Map<string, StoredEvent>, e: StoredEvent): Map<string, StoredEvent> {
     const cur = open.get(e.station);
-    if (e.state === 'raised' && (!cur || Date.parse(e.ts) >= Date.parse(cur.ts))) open.set(e.station, e);
-    if (e.state === 'cleared' && cur && Date.parse(e.ts) >= Date.parse(cur.ts)) open.delete(e.station);
+    if (e.state === 'raised' && (!cur || !older(e, cur))) open.set(e.station, e);
+    if (e.state === 'cleared' && cur && !older(e, cur)) open.delete(e.station);
     return open;
   }
 }

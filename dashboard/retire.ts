@@ -10,6 +10,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Text } from '../core/i18n.js';
 import type { Accounts } from './accounts.js';
+import { older } from './active-alerts.js';
 import type { Fleet } from './fleet.js';
 import { HttpError } from '../platform/http.js';
 import type { DashboardStore, StoredEvent } from './store.js';
@@ -82,13 +83,13 @@ export class Retirement {
 
   /** Each alert the station left raised is cleared in the feed (and so resolved at Alertmanager). */
   private async clearAlerts(station: string, at: string, reason: string): Promise<string[]> {
-    const latest = (await this.d.store.latestAlertEvents()).filter((e) => e.station === station);
-    const raised = latest.filter((e) => e.state === 'raised' && !latest.some((c) => c.code === e.code && c.state === 'cleared' && Date.parse(c.ts) >= Date.parse(e.ts)));
+    const latest = await this.d.store.latestAlertEvents(station);
+    const raised = latest.filter((e) => e.state === 'raised' && !latest.some((c) => c.code === e.code && c.state === 'cleared' && older(e, c)));
     const out: string[] = [];
-    // Events are one per (station, seq): the dashboard's own get seqs no station's count reaches.
+    // Events are one per (station, installation, seq): the dashboard's own, in the raise's installation, get seqs no station's count reaches.
     const base = this.d.now() * 1000;
     for (const [i, r] of raised.entries()) {
-      const e = await this.d.store.addEvent({ station, province: r.province, regency: r.regency, ts: at, seq: base + i, code: r.code, state: 'cleared', severity: r.severity, message: `station retired: ${reason}` });
+      const e = await this.d.store.addEvent({ station, province: r.province, regency: r.regency, ts: at, seq: base + i, code: r.code, state: 'cleared', severity: r.severity, message: `station retired: ${reason}`, installId: r.installId, install: r.install });
       if (!e) continue;
       this.d.onAlert(e);
       out.push(r.code);

@@ -11,7 +11,7 @@ export interface RankingRow {
   station: string;
   province: string;
   regency: string;
-  /** Cards printed today; null when the station has not reported today. */
+  /** Cards printed today (the station's today, in its zone); null when it has not reported today. */
   today: number | null;
   /** Cards over the last 7 days (today included); null when it reported on none of them. */
   week: number | null;
@@ -24,9 +24,13 @@ export interface RankingRow {
   flags: ('below_threshold' | 'backlog')[];
 }
 
-/** daily: station → day (YYYY-MM-DD) → cards printed that day. days: the last 7 days, newest first. */
-export function ranking(rows: StationRow[], daily: Map<string, Map<string, number>>, days: string[], cfg: Pick<DashboardSection, 'minCardsPerDay' | 'backlogDays'>): RankingRow[] {
+/**
+ * daily: station → day (YYYY-MM-DD) → cards printed that day. days: the last 7 days, newest first:
+ * each station's own (in its zone), or the same for all.
+ */
+export function ranking(rows: StationRow[], daily: Map<string, Map<string, number>>, daysOf: string[] | ((station: string) => string[]), cfg: Pick<DashboardSection, 'minCardsPerDay' | 'backlogDays'>): RankingRow[] {
   const out = rows.map((r): RankingRow => {
+    const days = typeof daysOf === 'function' ? daysOf(r.station) : daysOf;
     const byDay = daily.get(r.station);
     const reported = days.filter((d) => byDay?.has(d));
     const week = reported.length === 0 ? null : reported.reduce((a, d) => a + (byDay?.get(d) ?? 0), 0);

@@ -40,7 +40,7 @@ describe('office.blanks.low', () => {
   });
 
   it('reaches Alertmanager with the office as a label, and /metrics as the office\'s figures', async () => {
-    const a = { station: '5371-DINAS', province: '53', regency: '5371', code: OFFICE_LOW, severity: 'warning', message: 'x', startsAtMs: 0, ts: '2026-12-07T00:00:00.000Z', seq: 1 };
+    const a = { station: '5371-DINAS', province: '53', regency: '5371', code: OFFICE_LOW, severity: 'warning', message: 'x', startsAtMs: 0, ts: '2026-12-07T00:00:00.000Z', seq: 1, install: 0 };
     expect(toAmAlert(a, 1000).labels).toMatchObject({ alertname: OFFICE_LOW, office: '5371-DINAS', regency: '5371' });
     expect(toAmAlert({ ...a, code: 'supply.film.low', station: '5371-01' }, 1000).labels).not.toHaveProperty('office');
     const metrics = await metricsText({
