@@ -14,6 +14,7 @@ import { AgentError, describeError, EXIT } from '../core/errors.js';
 import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
 import { systemClock } from '../core/clock.js';
+import { checkTypedArgs } from './cli/typed-args.js';
 
 /** Every command takes --lang and says --help in the command line's language. */
 function forEveryCommand(cmd: Command): void {
@@ -37,7 +38,9 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(commanderMessage(text)) })
     .version(VERSION, '-V, --version', tr(VERSION_TEXT))
     .showHelpAfterError(tr({ id: '(jalankan dengan --help untuk cara pakai)', en: '(run with --help for usage)' }))
-    .exitOverride();
+    .exitOverride()
+    // Every text a command is given is checked before it acts (agent/cli/typed-args.ts).
+    .hook('preAction', (_program, action) => checkTypedArgs(action));
 
   subcommand(program, 'run', tr({ id: 'jalankan agen (daemon) sampai SIGTERM atau SIGINT', en: 'run the agent (the daemon) until SIGTERM or SIGINT' }), VERSION)
     .addOption(configOption())
