@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { Store } from '../../agent/store/store.js';
 import { runCli, testConfig } from '../support/agent.js';
 import { tempDir } from '../support/sim.js';
 
@@ -50,5 +51,25 @@ describe('the command line refuses invisible and control characters by name', ()
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/batch SYN-\u0160-1 was already received: entry #1/);
     expect(await stock(cfg)).toMatchObject({ received: 10 });
+  });
+});
+
+describe('what the command line prints from stored text is escaped', () => {
+  it('an ESC sequence and a right-to-left override an older version stored: shown as \\u escapes; --json still parses to the stored text', async () => {
+    const { dir, cfg } = station();
+    const reason = 'hitung\u001b[2J\u001b]0;owned\u0007 \u202eanalub';
+    const store = await Store.open(join(dir, 'data'));
+    try {
+      await store.db.run("INSERT INTO ledger (at, kind, qty, batch, reason) VALUES (1, 'receive', 5, ?, ?)", ['B\u001b[31m7', reason]);
+    } finally {
+      await store.close();
+    }
+    const history = await runCli(['stock', 'history', '--config', cfg]);
+    expect(history.code).toBe(0);
+    expect(history.stdout).not.toMatch(RAW);
+    expect(history.stdout).toContain('batch B\\u001b[31m7; hitung\\u001b[2J\\u001b]0;owned\\u0007 \\u202eanalub');
+    const json = await runCli(['stock', 'history', '--json', '--config', cfg]);
+    expect(json.stdout).not.toMatch(RAW);
+    expect((JSON.parse(json.stdout) as { reason: string }[])[0]?.reason).toBe(reason);
   });
 });

@@ -50,6 +50,7 @@ async function page(over: Record<string, unknown> = {}) {
   const csrf = /<meta name="csrf" content="([^"]+)">/.exec(await opened.text())?.[1] ?? '';
   return {
     store,
+    view: async () => (await fetch(`${base}/api/view`)).json() as Promise<unknown>,
     async post(action: string, body: Record<string, unknown>) {
       const r = await fetch(`${base}/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie, origin: base }, body: JSON.stringify(body) });
       return { status: r.status, body: (await r.json()) as { field?: string; message?: { id: string; en: string } } };
@@ -87,6 +88,13 @@ describe('the station page refuses invisible and control characters by name', ()
     expect(again.status).toBe(409);
     expect(again.body.message?.en).toMatch(/was already received: entry #1/);
     expect(await ledgerRows(p.store)).toEqual([{ kind: 'receive', batch: NFC, reason: null }]);
+  });
+
+  it("a batch an older version kept with a right-to-left override is shown on the store PC's page with the override as a visible escape", async () => {
+    const p = await page({ office: { store: true, stations: ['5371-01'] } });
+    await p.store.db.run("INSERT INTO office_book (at, day, kind, supply, qty, batch, forced) VALUES (1, '2026-01-01', 'delivery', 'blanks', 50, ?, 0)", ['B-\u202e71']);
+    const view = (await p.view()) as { office: { entries: { batch: string | null }[] } };
+    expect(view.office.entries.map((e) => e.batch)).toEqual(['B-\\u202e71']);
   });
 });
 

@@ -3,11 +3,15 @@
  * named, what is kept, how numbers are compared, how stored text is shown on a terminal; and
  * that the command line reaches the terminal only through the writer that escapes.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findUnseen, sameKey, typed, unseenWords } from '../../core/typed-text.js';
+import { findUnseen, sameKey, shownSafely, typed, unseenWords } from '../../core/typed-text.js';
 import { Retirement, type RetireDeps } from '../../dashboard/retire.js';
 import { HttpError } from '../../platform/http.js';
 
+const ROOT = join(import.meta.dirname, '../..');
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i));
 
 describe('typed text: refused by name and place, never stripped', () => {
@@ -77,5 +81,39 @@ describe('typed text: kept in one form, compared by its key', () => {
     expect(new Set(keys).size).toBe(1);
     expect(sameKey('BA 7')).toBe(sameKey('ba\u00a0 7'));
     expect(sameKey('S1')).not.toBe(sameKey('S2'));
+  });
+});
+
+describe('typed text: shown on a terminal as visible escapes', () => {
+  it('ESC, C1 and direction characters become \\u escapes; line feeds and tabs stay; the rest is untouched', () => {
+    expect(shownSafely('x\u001b[2Jy')).toBe('x\\u001b[2Jy');
+    expect(shownSafely('a\u0085b\u202ec\u009bd')).toBe('a\\u0085b\\u202ec\\u009bd');
+    expect(shownSafely('line 1\n\tline 2 José 👍')).toBe('line 1\n\tline 2 José 👍');
+    expect(shownSafely('\u{e0041}')).toBe('\\udb40\\udc41');
+  });
+
+  it('what is refused on the way in is escaped on the way out, and JSON stays the same JSON', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
+        const shown = shownSafely(s);
+        expect(findUnseen(shown, { lines: true })).toBeNull();
+        expect(shown === s).toBe(findUnseen(s.replace(/[\n\t]/g, '')) === null);
+        const json = JSON.stringify({ s }, null, 2);
+        expect((JSON.parse(shownSafely(json)) as { s: string }).s).toBe(s);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the command line writes to the terminal only through platform/terminal.ts', () => {
+    const files = [
+      'agent/cli.ts',
+      ...readdirSync(join(ROOT, 'agent/cli')).map((f) => `agent/cli/${f}`),
+      ...readdirSync(join(ROOT, 'agent/diagnose')).map((f) => `agent/diagnose/${f}`),
+      ...readdirSync(join(ROOT, 'dashboard')).filter((f) => /cli\.ts$/.test(f)).map((f) => `dashboard/${f}`),
+    ].filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(15);
+    const direct = files.filter((f) => /process\.std(out|err)\.write|console\.(log|error|warn|info)/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(direct).toEqual([]);
   });
 });
