@@ -50,7 +50,7 @@ async function page(over: Record<string, unknown> = {}) {
   const csrf = /<meta name="csrf" content="([^"]+)">/.exec(await opened.text())?.[1] ?? '';
   return {
     store,
-    view: async () => (await fetch(`${base}/api/view`)).json() as Promise<unknown>,
+    view: async () => (await fetch(`${base}/api/view`)).json(),
     async post(action: string, body: Record<string, unknown>) {
       const r = await fetch(`${base}/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie, origin: base }, body: JSON.stringify(body) });
       return { status: r.status, body: (await r.json()) as { field?: string; message?: { id: string; en: string } } };
