@@ -14,6 +14,8 @@ import { AgentError, describeError, EXIT } from '../core/errors.js';
 import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
 import { systemClock } from '../core/clock.js';
+import { printErrLine, printLine, writeErr, writeOut } from '../platform/terminal.js';
+import { checkTypedArgs } from './cli/typed-args.js';
 
 /** Every command takes --lang and says --help in the command line's language. */
 function forEveryCommand(cmd: Command): void {
@@ -34,10 +36,13 @@ export function buildProgram(): Command {
     )
     // Set before the subcommands are made: they inherit the headings, the error wording and exitOverride.
     .configureHelp({ styleTitle: helpTitle })
-    .configureOutput({ outputError: (text, write) => write(commanderMessage(text)) })
+    // Commander's help and errors go through the one writer that escapes control characters.
+    .configureOutput({ writeOut, writeErr, outputError: (text, write) => write(commanderMessage(text)) })
     .version(VERSION, '-V, --version', tr(VERSION_TEXT))
     .showHelpAfterError(tr({ id: '(jalankan dengan --help untuk cara pakai)', en: '(run with --help for usage)' }))
-    .exitOverride();
+    .exitOverride()
+    // Every text a command is given is checked before it acts (agent/cli/typed-args.ts).
+    .hook('preAction', (_program, action) => checkTypedArgs(action));
 
   subcommand(program, 'run', tr({ id: 'jalankan agen (daemon) sampai SIGTERM atau SIGINT', en: 'run the agent (the daemon) until SIGTERM or SIGINT' }), VERSION)
     .addOption(configOption())
@@ -97,7 +102,7 @@ folder, one agent), 78 configuration error.`,
       const config = loadStationFile(opts.config);
       const report = await readStatus(config);
       const { zoneOf } = await import('./office/days.js');
-      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang(), zoneOf(config.station))}\n`);
+      printLine(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang(), zoneOf(config.station)));
     });
 
   subcommand(
@@ -124,15 +129,15 @@ folder, one agent), 78 configuration error.`,
       const tty = process.stderr.isTTY === true && !opts.json;
       // The station's language counts too, so the report's language is read after its file.
       const { report, config } = await diagnose(opts.config, () => cliLang(), loadStationFilePartly, (r) => {
-        if (tty) process.stderr.write(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)\n`);
+        if (tty) printErrLine(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)`);
       });
-      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report, process.stdout.isTTY === true)}\n`);
+      printLine(opts.json ? JSON.stringify(report, null, 2) : formatReport(report, process.stdout.isTTY === true));
       if (opts.publish && config) {
         await publishReport(config, opts.config ?? '(demo defaults)', report).catch((err: Error) =>
-          process.stderr.write(`station-agent: ${tr({ id: 'laporan tidak terbit', en: 'the report was not published' })}: ${err.message}\n`),
+          printErrLine(`station-agent: ${tr({ id: 'laporan tidak terbit', en: 'the report was not published' })}: ${err.message}`),
         );
       } else if (opts.publish) {
-        process.stderr.write(`station-agent: ${tr({ id: 'laporan tidak terbit: konfigurasinya salah (lihat di atas)', en: 'the report was not published: the configuration is wrong (see above)' })}\n`);
+        printErrLine(`station-agent: ${tr({ id: 'laporan tidak terbit: konfigurasinya salah (lihat di atas)', en: 'the report was not published: the configuration is wrong (see above)' })}`);
       }
       process.exitCode = report.status === 'pass' ? 0 : report.status === 'warn' ? 1 : 2;
     });
@@ -166,7 +171,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`station-agent: ${describeError(err, cliLang())}\n`);
+    printErrLine(`station-agent: ${describeError(err, cliLang())}`);
     return err instanceof AgentError ? err.exitCode : EXIT.failure;
   }
 }

@@ -5,6 +5,7 @@ import { postCard } from '../ledger/card.js';
 import { spoilCodeOf, type SpoilCode } from '../ledger/spoil-codes.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Said } from '../../core/i18n.js';
+import { typed, typedOrNull } from '../../core/typed-text.js';
 import { checkRecordId, VERIFICATION_IDS_SHOWN, type CardOutcome, type Job, type JobCounts, type JobState } from './job.js';
 import { note, noteWords, readNote, storedNote, type Note } from './notes.js';
 import { tellLater } from './outcomes.js';
@@ -105,7 +106,7 @@ export class JobRepo {
    */
   async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled', spoiled: { reason?: string; code?: SpoilCode } = {}): Promise<JobState> {
     const at = this.now();
-    const said = spoiled.reason?.trim() || null;
+    const said = typedOrNull(spoiled.reason);
     return this.db.transaction(async (tx) => {
       if (outcome === 'printed') {
         await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, note('verified_printed'));
@@ -134,7 +135,7 @@ export class JobRepo {
    * reprint. At most one good card per record; every card that came out is printed or spoiled.
    */
   async spoil(recordId: string, reason: string, code?: SpoilCode): Promise<void> {
-    const why = reason.trim();
+    const why = typed(reason);
     if (!why) throw new AgentError('usage', { id: 'kartu rusak perlu alasan (--reason R), misalnya "tinta luntur"', en: 'a spoiled card needs a reason (--reason R), for example "smudged"' }, { exitCode: EXIT.usage });
     const at = this.now();
     await this.db.transaction(async (tx) => {
