@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
+import { PAYLOAD_BYTES_MAX } from '../hal/bounds.js';
 import type { DailyPayload, EventPayload, HealthPayload, OfficeEntryPayload, StatusPayload } from '../telemetry/payloads.js';
 import type { Accounts } from './accounts.js';
 import { payloadErrors } from '../telemetry/validate.js';
@@ -14,8 +15,8 @@ import type { Fleet, TopicPlace } from './fleet.js';
 import { leftBehind } from './left-behind.js';
 import { sampleOf, type DashboardStore, type Sample, type StoredEvent } from './store.js';
 
-/** A health is about 2 KB, a diagnostics report under 10 KB: far past that is not a station's. */
-const MAX_PAYLOAD_BYTES = 32 * 1024;
+/** A health is about 2 KB, a diagnostics report under 10 KB: far past that is not a station's (the agent keeps its own within it: telemetry/self-check.ts). */
+const MAX_PAYLOAD_BYTES = PAYLOAD_BYTES_MAX;
 /** Objects and lists nest three or four deep in the contract; deeper is refused unparsed. */
 const MAX_DEPTH = 16;
 /** A station clock may run this far ahead of the dashboard's; a time further on is refused. */
