@@ -6,7 +6,7 @@ import { Store } from '../store/store.js';
 import type { Lang, Text } from '../../core/i18n.js';
 import { daysText, stationView, SUPPLY_STATUS, upsStatusWords, type StationView } from './view.js';
 import { printerSpoils, spoilWords, type PrinterSpoil } from '../jobs/reprint.js';
-import { startOfLocalDay } from '../jobs/job.js';
+import { localDayOf } from '../jobs/job.js';
 import { systemClock } from '../../core/clock.js';
 
 export interface AgentState {
@@ -43,7 +43,8 @@ export async function readStatus(config: Config, now = systemClock.now()): Promi
     const recorded = agent?.value ?? null;
     // "running" is only what the agent wrote at start; after a crash or power cut it stays behind.
     const state = recorded && recorded.state === 'running' && !processAlive(recorded.pid) ? { ...recorded, state: 'gone' as const } : recorded;
-    const spoils = await printerSpoils(store.db, startOfLocalDay(now));
+    const today = localDayOf(now);
+    const spoils = await printerSpoils(store.db, today.start, today.end);
     return { dataDir: config.dataDir, health: health?.value ?? null, ageSeconds, stale, agent: state, spoils };
   } finally {
     await store.close();
