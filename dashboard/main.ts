@@ -114,10 +114,11 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     // time, as every lostSince: the page and /api/link show it as a time of day).
     const link = { connected: false, lostSince: now() as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
-    const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
-    const nation = new NationApi({ offices, accounts: store.accounts(), rows: (): StationRow[] => api.rows(), names: rowContext.names, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
+    const monotonic = () => clock.monotonic();
+    const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, monotonic, day: (ms) => ingest.day(ms) });
+    const nation = new NationApi({ offices, accounts: store.accounts(), rows: (): StationRow[] => api.rows(), names: rowContext.names, cfg: cfg.dashboard, now, monotonic, day: (ms) => ingest.day(ms) });
     const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.isConnected, asOf: () => api.asOf(), offices: () => offices.stocks() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, nation, retirement, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, nation, retirement, now, monotonic, staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const publicStock = cfg.dashboard.public.enabled
       ? new PublicStock({ stocks: () => offices.stocks(), regencyName: (code) => cfg.dashboard.regencies[code]?.name, trustProxy: cfg.dashboard.public.trustProxy, clock })
       : undefined;

@@ -19,7 +19,18 @@ import { IppPrinter } from '../../hal/printer/ipp/driver.js';
 import type { IppTransport } from '../../hal/printer/ipp/client.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
 import { SimRecords } from '../../hal/records/sim/driver.js';
+import { Api } from '../../dashboard/api.js';
+import { Fleet } from '../../dashboard/fleet.js';
+import type { Level } from '../../dashboard/nation.js';
+import { NationApi } from '../../dashboard/nation-api.js';
+import { OfficeApi } from '../../dashboard/office-api.js';
+import { regionNames } from '../../dashboard/regions.js';
+import { dashboardSectionSchema } from '../../dashboard/section.js';
+import { dayIn } from '../../agent/office/days.js';
+import type { HealthPayload } from '../../telemetry/payloads.js';
 import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
+import { health as dashHealth, T0 } from '../support/dashboard-rig.js';
+import { OfficeWorld } from '../support/office-sim.js';
 import { healthyBody } from '../support/health.js';
 import { waitUntil } from '../support/peers.js';
 import { quietLog, tempDir } from '../support/sim.js';
@@ -190,5 +201,47 @@ describe("what is said of the agent's last reading through a step", () => {
     expect(said).not.toMatch(/null|-\d+ s ago/);
     const justWritten = await readStatus(await stationData(now + 1500, now - DAY, now - DAY), now);
     expect({ age: justWritten.ageSeconds, stale: justWritten.stale }).toEqual({ age: 0, stale: false });
+  });
+});
+
+describe("the dashboard's caches through its own wall clock set back an hour", () => {
+  it("the offices' stock and the nation's tree are made again once the books changed, by their age on monotonic time", async () => {
+    const w = await OfficeWorld.start('2026-12-01');
+    closing.push(() => w.close());
+    const a = await w.pc('A-GUDANG', { office: '5371-DINAS', regency: '5371', store: { register: [] } });
+    await w.collect();
+    await a.book!.receive('blanks', 1000, { batch: 'KMD-1' });
+    await w.collect();
+    const cfg = dashboardSectionSchema().parse({});
+    const deps = { accounts: w.accounts, cfg, now: () => w.clock.now(), monotonic: () => w.clock.monotonic(), day: (ms: number) => dayIn(ms, w.timeZone) };
+    const offices = new OfficeApi({ ...deps, fleet: new Fleet() });
+    const nation = new NationApi({ ...deps, offices, rows: () => [], names: regionNames() });
+    const blanks = async () => ((await nation.handle('GET', new URL('http://d/api/nation'))) as { level: Level }).level.blanks;
+    expect((await offices.stocks()).map((s) => s.onHand)).toEqual([1000]);
+    expect(await blanks()).toBe(1000);
+    await a.book!.receive('blanks', 500, { batch: 'KMD-2' });
+    await w.collect();
+    w.clock.stepWall(-HOUR);
+    // A minute and a second on: both are too old to answer from, whatever the wall says.
+    w.clock.advance(61_000);
+    expect((await offices.stocks()).map((s) => s.onHand)).toEqual([1500]);
+    expect(await blanks()).toBe(1500);
+  });
+
+  it("the stations' rows are made again after a second of monotonic time, not an hour later", () => {
+    const clock = new ManualClock(T0);
+    const fleet = new Fleet();
+    const place = (h: HealthPayload) => ({ province: h.province, regency: h.regency, station: h.station, kind: 'health' });
+    const first = dashHealth('5371-01', '5371');
+    fleet.applyHealth(place(first), first, clock.now());
+    const cfg = dashboardSectionSchema().parse({});
+    const api = new Api({ fleet, ingest: { day: () => '', daily: new Map(), diagnostics: new Map() } as never, store: {} as never, cfg, now: () => clock.now(), monotonic: () => clock.monotonic(), staleAfterMs: 60_000, started: 0, rowContext: { leadDays: cfg.leadDays, names: regionNames() } });
+    expect(api.rows().map((r) => r.station)).toEqual(['5371-01']);
+    // A second station heard (its flush not yet told to the API), and the wall set back an hour.
+    const second = dashHealth('5371-02', '5371');
+    fleet.applyHealth(place(second), second, clock.now());
+    clock.stepWall(-HOUR);
+    clock.advance(2000);
+    expect(api.rows().map((r) => r.station).sort()).toEqual(['5371-01', '5371-02']);
   });
 });
