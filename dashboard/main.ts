@@ -3,7 +3,7 @@
  * Started parts are stopped in reverse on the way out, and a failure while starting undoes
  * what had started.
  */
-import { every, systemClock, type Clock } from '../core/clock.js';
+import { every, systemClock, WallSteps, type Clock } from '../core/clock.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -87,7 +87,14 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
   const token = readToken(cfg, source);
   // Wall time for the stations' stamps and days; the timers and the uptime on monotonic time.
   const clock = systemClock;
-  const now = () => clock.now();
+  // Each read of the wall clock first follows a step since the last (set once the fleet is up).
+  const steps = new WallSteps(clock);
+  let followStep = (_ms: number): void => undefined;
+  const now = () => {
+    const step = steps.take();
+    if (step !== 0) followStep(step);
+    return clock.now();
+  };
   const started = clock.monotonic();
   // Started in order, stopped in reverse; a failure while starting stops what had started.
   const { parts, value: server } = await Parts.build(log, async (parts) => {
@@ -148,6 +155,15 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     };
     ingest.on('alert', onAlert);
     const officeWatch = new OfficeWatch({ offices, store, now, log, onAlert });
+    // The wall clock set back or on (NTP, a person): the stations' times of arrival move with it,
+    // so a silent station keeps its age (an hour back, it would look fresh for the hour).
+    followStep = (ms) => {
+      fleet.shiftArrivals(ms);
+      if (link.lostSince !== null) link.lostSince += ms;
+      ingest.touched([...fleet.entries.keys()]);
+      api.invalidate();
+      log.warn({ stepMs: ms }, "this PC's clock was set back or on: the stations' times of arrival are moved with it");
+    };
 
     broker.on('connect', () => {
       link.connected = true;

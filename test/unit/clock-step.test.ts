@@ -14,7 +14,7 @@ import { AGENT_STATE_KEY } from '../../agent/process/daemon.js';
 import { formatStatus, readStatus } from '../../agent/station/status.js';
 import { Store } from '../../agent/store/store.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
-import { ManualClock } from '../../core/clock.js';
+import { ManualClock, WallSteps } from '../../core/clock.js';
 import { IppPrinter } from '../../hal/printer/ipp/driver.js';
 import type { IppTransport } from '../../hal/printer/ipp/client.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
@@ -243,5 +243,69 @@ describe("the dashboard's caches through its own wall clock set back an hour", (
     clock.stepWall(-HOUR);
     clock.advance(2000);
     expect(api.rows().map((r) => r.station).sort()).toEqual(['5371-01', '5371-02']);
+  });
+});
+
+describe("the stations' times of arrival through the dashboard's wall clock stepped", () => {
+  it('WallSteps: a step beyond a second is told once, by how much; time passing and a slew are not steps', () => {
+    const clock = new ManualClock();
+    const steps = new WallSteps(clock);
+    expect(steps.take()).toBe(0);
+    clock.advance(60_000);
+    expect(steps.take()).toBe(0);
+    clock.stepWall(-HOUR);
+    clock.advance(5_000);
+    expect(steps.take()).toBe(-HOUR);
+    expect(steps.take()).toBe(0);
+    clock.stepWall(400);
+    expect(steps.take()).toBe(0);
+    clock.stepWall(DAY);
+    expect(steps.take()).toBe(DAY);
+  });
+
+  /** The dashboard's wiring (dashboard/main.ts): each read of the wall clock first follows a step, moving the fleet's times of arrival. */
+  function dashboardOn(clock: ManualClock) {
+    const fleet = new Fleet();
+    const steps = new WallSteps(clock);
+    const now = () => {
+      const step = steps.take();
+      if (step !== 0) fleet.shiftArrivals(step);
+      return clock.now();
+    };
+    const cfg = dashboardSectionSchema().parse({});
+    const api = new Api({ fleet, ingest: { day: () => '', daily: new Map(), diagnostics: new Map() } as never, store: {} as never, cfg, now, monotonic: () => clock.monotonic(), staleAfterMs: 60_000, started: 0, rowContext: { leadDays: cfg.leadDays, names: regionNames() } });
+    const hear = (id: string) => {
+      const h = dashHealth(id, '5371', undefined, Math.round(clock.monotonic()) + 1, clock.now());
+      fleet.applyHealth({ province: h.province, regency: h.regency, station: id, kind: 'health' }, h, now(), false, 60_000);
+      api.invalidate();
+    };
+    const row = (id: string) => api.rows().find((r) => r.station === id);
+    return { hear, row };
+  }
+
+  it('set back an hour: a station silent for two minutes is stale, not fresh for the hour; its last sign of life is on the new clock', () => {
+    const clock = new ManualClock(T0);
+    const d = dashboardOn(clock);
+    d.hear('5371-01');
+    d.hear('5371-02');
+    clock.stepWall(-HOUR);
+    for (let t = 0; t < 120_000; t += 10_000) {
+      clock.advance(10_000);
+      d.hear('5371-02');
+    }
+    expect(d.row('5371-01')).toMatchObject({ stale: true, lastSeen: new Date(T0 - HOUR).toISOString() });
+    expect(d.row('5371-02')?.stale).toBe(false);
+  });
+
+  it('set a day on: a station that reports every 10 s is never stale for it', () => {
+    const clock = new ManualClock(T0);
+    const d = dashboardOn(clock);
+    d.hear('5371-01');
+    clock.advance(5_000);
+    clock.stepWall(DAY);
+    expect(d.row('5371-01')?.stale).toBe(false);
+    clock.advance(5_000);
+    d.hear('5371-01');
+    expect(d.row('5371-01')?.stale).toBe(false);
   });
 });
