@@ -26,9 +26,13 @@ import { NationApi } from '../../dashboard/nation-api.js';
 import { OfficeApi } from '../../dashboard/office-api.js';
 import { regionNames } from '../../dashboard/regions.js';
 import { dashboardSectionSchema } from '../../dashboard/section.js';
-import { dayIn } from '../../agent/office/days.js';
+import { dayIn, dayStart } from '../../agent/office/days.js';
+import { AccountsPublisher } from '../../agent/office/publish.js';
+import { postCard } from '../../agent/ledger/card.js';
+import { Outbox } from '../../telemetry/outbox.js';
+import { LAST_HEALTH_KEY, Telemetry } from '../../telemetry/telemetry.js';
+import { stationTopics } from '../../telemetry/topics.js';
 import type { HealthPayload } from '../../telemetry/payloads.js';
-import { LAST_HEALTH_KEY } from '../../telemetry/telemetry.js';
 import { health as dashHealth, T0 } from '../support/dashboard-rig.js';
 import { OfficeWorld } from '../support/office-sim.js';
 import { healthyBody } from '../support/health.js';
@@ -307,5 +311,42 @@ describe("the stations' times of arrival through the dashboard's wall clock step
     clock.advance(5_000);
     d.hear('5371-01');
     expect(d.row('5371-01')?.stale).toBe(false);
+  });
+});
+
+describe("the day's accounts (station.daily/1) through a stepped wall clock", () => {
+  it('a day closed while the clock was a day on is open again once the clock is set right: its cards are sent, and it closes at its real end', async () => {
+    const WITA = 'Asia/Makassar';
+    const clock = new ManualClock(dayStart('2026-12-07', WITA) + 9 * HOUR);
+    const store = await Store.open(tempDir('clock-daily-'), () => clock.now());
+    closing.push(() => store.close());
+    const station = { id: '5371-01', province: '53', regency: '5371' };
+    const topics = stationTopics('ektp/v1', station);
+    const outbox = new Outbox(store, { maxMessages: 10_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
+    await outbox.init();
+    const telemetry = new Telemetry(store, outbox, () => ({ connected: false, lastError: null, refused: 0 }), station.id, topics, clock, quietLog);
+    const pub = new AccountsPublisher({ store, telemetry, topics, station: station.id, office: '5371-DINAS', timeZone: WITA, hasPrinter: true, keepsStore: false, clock, log: quietLog });
+    const daily = async () =>
+      (await outbox.page(0, Number.MAX_SAFE_INTEGER, 10_000)).filter((m) => m.topic === topics.daily).map((m) => JSON.parse(m.payload) as { day: string; final: boolean; good: number | null });
+    const print = (n: number) => store.db.transaction(async (tx) => {
+      for (let i = 0; i < n; i++) await postCard(tx, 'print', clock.now(), `CLK-${clock.now()}-${i}`);
+    });
+    await print(2);
+    await pub.runOnce();
+    // A clerk sets the clock a day on by mistake: the 7th is closed, the 8th opened.
+    clock.stepWall(DAY);
+    await pub.runOnce();
+    // ...and back a minute later: the cards printed now are the 7th's, and are sent as the 7th's.
+    clock.stepWall(-DAY);
+    clock.advance(60_000);
+    const before = (await daily()).length;
+    await print(3);
+    await pub.runOnce();
+    expect((await daily()).slice(before).map((d) => [d.day, d.final, d.good])).toEqual([['2026-12-07', false, 5]]);
+    // The 7th closes at its real end, with all its cards.
+    clock.advance(DAY);
+    const end = (await daily()).length;
+    await pub.runOnce();
+    expect((await daily()).slice(end).filter((d) => d.day === '2026-12-07').map((d) => [d.day, d.final, d.good])).toEqual([['2026-12-07', true, 5]]);
   });
 });
