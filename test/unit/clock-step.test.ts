@@ -196,6 +196,21 @@ describe("what is said of the agent's last reading through a step", () => {
     expect(earlier.running && earlier.health).toBeNull();
   });
 
+  it("health's oldest backlog age is never negative with the wall set back past the oldest message", async () => {
+    const clock = new ManualClock();
+    const store = await Store.open(tempDir('clock-backlog-'), () => clock.now());
+    closing.push(() => store.close());
+    const topics = stationTopics('ektp/v1', { id: 'clk-01', province: '99', regency: '9901' });
+    const outbox = new Outbox(store, { maxMessages: 10_000, maxBytes: 2 ** 30, maxAgeSeconds: 86_400 }, clock);
+    await outbox.init();
+    const telemetry = new Telemetry(store, outbox, () => ({ connected: false, lastError: null, refused: 0 }), 'clk-01', topics, clock, quietLog);
+    await outbox.add('event', topics.event, (seq) => ({ seq }));
+    clock.advance(30_000);
+    expect(telemetry.status().oldestBacklogSeconds).toBe(30);
+    clock.stepWall(-HOUR);
+    expect(telemetry.status().oldestBacklogSeconds).toBe(0);
+  });
+
   it('status: a health stamped ahead of the wall (the clock set back since) has no age, and is not taken as current; never a negative age', async () => {
     const now = Date.UTC(2027, 0, 5, 8);
     const ahead = await readStatus(await stationData(now + HOUR, now - DAY, now - DAY), now);
