@@ -59,6 +59,7 @@ function intParam(url: URL, name: string, def: number, min: number, max: number)
 export class Api {
   constructor(private readonly d: ApiDeps) {}
 
+  /** Each made at `at`, monotonic ms. */
   private cached: { rows?: { at: number; value: StationRow[] }; lending?: { at: number; value: LendingSuggestion[] } } = {};
 
   /** What changed reached the fleet (an ingest flush): the next request makes the rows again. */
@@ -71,21 +72,22 @@ export class Api {
    * the pages asking on the same 15 s tick share one computation at 10,000 stations.
    */
   rows(): StationRow[] {
-    const now = this.d.now();
+    // How old a cache is runs on monotonic time: a wall clock set back would keep it for the step.
+    const mono = this.d.monotonic();
     const c = this.cached.rows;
-    if (c && now - c.at < ROWS_FRESH_MS) return c.value;
+    if (c && mono - c.at < ROWS_FRESH_MS) return c.value;
     const value = this.d.fleet.rows(this.asOf(), this.d.staleAfterMs, this.d.rowContext);
-    this.cached.rows = { at: now, value };
+    this.cached.rows = { at: mono, value };
     return value;
   }
 
   /** Lending changes as fast as supplies do (days, not seconds): reused for a few seconds. */
   private lending(): LendingSuggestion[] {
-    const now = this.d.now();
+    const mono = this.d.monotonic();
     const c = this.cached.lending;
-    if (c && now - c.at < LENDING_FRESH_MS) return c.value;
+    if (c && mono - c.at < LENDING_FRESH_MS) return c.value;
     const value = lending(this.rows(), this.d.cfg);
-    this.cached.lending = { at: now, value };
+    this.cached.lending = { at: mono, value };
     return value;
   }
 

@@ -148,6 +148,22 @@ export class Fleet {
     return back;
   }
 
+  /**
+   * The dashboard's wall clock stepped by `ms` (NTP, a person): every time of arrival kept here
+   * moves with it, so each keeps its age. Set back an hour, a silent station would otherwise look
+   * fresh for the hour; set forward, every station stale until it reports again.
+   */
+  shiftArrivals(ms: number): void {
+    const by = (t: number | null) => (t === null ? null : t + ms);
+    for (const e of this.entries.values()) {
+      e.lastSeenMs = by(e.lastSeenMs);
+      e.healthAtMs = by(e.healthAtMs);
+      if (e.installs) e.installs = Object.fromEntries(Object.entries(e.installs).map(([id, t]) => [id, t + ms]));
+      if (e.will) e.will = { ...e.will, atMs: e.will.atMs + ms };
+      if (e.queueSamples) e.queueSamples = e.queueSamples.map(([t, q]) => [t + ms, q]);
+    }
+  }
+
   seen(place: TopicPlace, atMs: number): void {
     const e = this.entry(place);
     if (!this.elsewhere(e, place)) e.lastSeenMs = atMs;

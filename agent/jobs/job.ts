@@ -70,3 +70,15 @@ export function startOfLocalDay(now: number): number {
   d.setHours(0, 0, 0, 0);
   return d.getTime();
 }
+
+/**
+ * The local day `now` falls on, from its midnight to the next, in ms. "Today" ends too: cards
+ * stamped on a later day (printed while the PC's clock ran a day fast, before it was set right)
+ * are not today's, as the wall clock now says.
+ */
+export function localDayOf(now: number): { start: number; end: number } {
+  const start = startOfLocalDay(now);
+  const next = new Date(start);
+  next.setDate(next.getDate() + 1);
+  return { start, end: next.getTime() };
+}

@@ -15,7 +15,7 @@ import { recoverAfterRestart, type PrinterProof, type Recovered } from './recove
 import { JobStateConflict } from './conflict.js';
 
 // The station page takes these from here (agent/operator); what a job is lives in job.ts.
-export { checkRecordId, startOfLocalDay } from './job.js';
+export { checkRecordId, localDayOf, startOfLocalDay } from './job.js';
 
 /** States a record may be added again from: its card was never made, or was spoiled, or another station held it. */
 const READDABLE: readonly JobState[] = ['failed', 'spoiled', 'cancelled', 'refused'];
@@ -253,12 +253,13 @@ export class JobRepo {
     return rows.map(({ code, detail, reason, ...e }) => ({ ...e, note: readNote(code, detail, reason) }));
   }
 
-  async counts(sinceMs: number): Promise<JobCounts> {
+  /** The queue's counts now, and the cards printed and failed in `day` (its start and end, ms). */
+  async counts(day: { start: number; end: number }): Promise<JobCounts> {
     const rows = await this.db.all<{ state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
     const n = (s: JobState) => rows.find((r) => r.state === s)?.n ?? 0;
     const today = await this.db.all<{ to_state: JobState; n: number }>(
-      "SELECT to_state, COUNT(*) AS n FROM job_events WHERE at >= ? AND to_state IN ('printed', 'failed') GROUP BY to_state",
-      [sinceMs],
+      "SELECT to_state, COUNT(*) AS n FROM job_events WHERE at >= ? AND at < ? AND to_state IN ('printed', 'failed') GROUP BY to_state",
+      [day.start, day.end],
     );
     const t = (s: JobState) => today.find((r) => r.to_state === s)?.n ?? 0;
     const held = await this.db.all<{ record_id: string }>("SELECT record_id FROM jobs WHERE state = 'needs_verification' ORDER BY updated_at, seq LIMIT ?", [VERIFICATION_IDS_SHOWN]);
