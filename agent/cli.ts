@@ -14,6 +14,8 @@ import { AgentError, describeError, EXIT } from '../core/errors.js';
 import { VERSION } from './process/version.js';
 import { addDashboardCommand } from '../dashboard/cli.js';
 import { systemClock } from '../core/clock.js';
+import { printErrLine, printLine, writeErr, writeOut } from '../platform/terminal.js';
+import { checkTypedArgs } from './cli/typed-args.js';
 
 /** Every command takes --lang and says --help in the command line's language. */
 function forEveryCommand(cmd: Command): void {
@@ -34,10 +36,13 @@ export function buildProgram(): Command {
     )
     // Set before the subcommands are made: they inherit the headings, the error wording and exitOverride.
     .configureHelp({ styleTitle: helpTitle })
-    .configureOutput({ outputError: (text, write) => write(commanderMessage(text)) })
+    // Commander's help and errors go through the one writer that escapes control characters.
+    .configureOutput({ writeOut, writeErr, outputError: (text, write) => write(commanderMessage(text)) })
     .version(VERSION, '-V, --version', tr(VERSION_TEXT))
     .showHelpAfterError(tr({ id: '(jalankan dengan --help untuk cara pakai)', en: '(run with --help for usage)' }))
-    .exitOverride();
+    .exitOverride()
+    // Every text a command is given is checked before it acts (agent/cli/typed-args.ts).
+    .hook('preAction', (_program, action) => checkTypedArgs(action));
 
   subcommand(program, 'run', tr({ id: 'jalankan agen (daemon) sampai SIGTERM atau SIGINT', en: 'run the agent (the daemon) until SIGTERM or SIGINT' }), VERSION)
     .addOption(configOption())
@@ -49,32 +54,43 @@ Tanpa --config: printer dan UPS simulasi, broker MQTT bawaan di 127.0.0.1:1883,
 data di ./data. Amati dengan:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
 SIGHUP membaca ulang log.level dari berkas konfigurasi (systemctl reload station-agent).
 Kode keluar: 0 berhenti dengan rapi, 1 gagal, 64 salah pakai, 65 basis data dari agen yang
-lebih baru (atau hilang setelah pernah ada), 78 konfigurasi salah.`,
+lebih baru (atau hilang setelah pernah ada), 75 agen lain sudah berjalan dengan folder data
+yang sama (satu folder data untuk satu agen), 78 konfigurasi salah.`,
         en: `
 Without --config: simulated printer and UPS, an embedded MQTT broker on 127.0.0.1:1883,
 data in ./data. Watch it with:  mosquitto_sub -h 127.0.0.1 -t 'ektp/#' -v
 SIGHUP re-reads log.level from the configuration file (systemctl reload station-agent).
 Exit codes: 0 clean stop, 1 failure, 64 usage error, 65 database from a newer agent (or
-missing after one was kept), 78 configuration error.`,
+missing after one was kept), 75 another agent already runs on the same data folder (one data
+folder, one agent), 78 configuration error.`,
       }),
     )
     .action(async (opts: { config?: string }) => {
       // Each command loads what it needs when it runs: the daemon never loads diagnose, the
       // dashboard or the HID capture tools (npm run bench:footprint).
-      const [{ runAgent }, { createLogger, openLogFile, reloadLevelOn }, { untilSignal }] = await Promise.all([
+      const [{ runAgent }, { createLogger, openLogFile, reloadLevelOn }, { untilSignal }, { lockDataDir }] = await Promise.all([
         import('./process/daemon.js'),
         import('../platform/log.js'),
         import('../platform/until-signal.js'),
+        import('./process/data-lock.js'),
       ]);
       const config = loadStationFile(opts.config);
-      const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
-      // SIGHUP re-reads log.level (systemctl reload); Windows has no such signal.
-      const stopReload = process.platform === 'win32' ? () => undefined : reloadLevelOn('SIGHUP', log, () => loadStationFile(opts.config).log.level);
-      log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
+      // One agent per data folder: a second is refused here (exit 75), before its log, its database or a connection.
+      const lock = await lockDataDir(config.dataDir);
       try {
-        await untilSignal(log, () => runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' }));
+        const log = createLogger({ level: config.log.level, destination: config.log.file ? await openLogFile(config.log.file, opts.config) : undefined });
+        if (lock.unlocked) log.warn({ file: lock.unlocked.file, err: lock.unlocked.why }, 'the data folder could not be locked: a second agent on it would not be refused');
+        // SIGHUP re-reads log.level (systemctl reload); Windows has no such signal.
+        const stopReload = process.platform === 'win32' ? () => undefined : reloadLevelOn('SIGHUP', log, () => loadStationFile(opts.config).log.level);
+        log.info({ config }, opts.config ? `configuration ${opts.config}` : 'no --config: running the simulated demo');
+        try {
+          await untilSignal(log, () => runAgent(config, log, { configSource: opts.config ?? '(demo defaults)' }));
+        } finally {
+          stopReload();
+        }
       } finally {
-        stopReload();
+        // After the clean stop, its database closed: only then may another agent open it.
+        await lock.release();
       }
     });
 
@@ -86,7 +102,7 @@ missing after one was kept), 78 configuration error.`,
       const config = loadStationFile(opts.config);
       const report = await readStatus(config);
       const { zoneOf } = await import('./office/days.js');
-      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang(), zoneOf(config.station))}\n`);
+      printLine(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report, cliLang(), zoneOf(config.station)));
     });
 
   subcommand(
@@ -113,15 +129,15 @@ missing after one was kept), 78 configuration error.`,
       const tty = process.stderr.isTTY === true && !opts.json;
       // The station's language counts too, so the report's language is read after its file.
       const { report, config } = await diagnose(opts.config, () => cliLang(), loadStationFilePartly, (r) => {
-        if (tty) process.stderr.write(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)\n`);
+        if (tty) printErrLine(`  ${r.status === 'pass' ? 'ok' : r.status} ${r.id} (${r.ms} ms)`);
       });
-      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report, process.stdout.isTTY === true)}\n`);
+      printLine(opts.json ? JSON.stringify(report, null, 2) : formatReport(report, process.stdout.isTTY === true));
       if (opts.publish && config) {
         await publishReport(config, opts.config ?? '(demo defaults)', report).catch((err: Error) =>
-          process.stderr.write(`station-agent: ${tr({ id: 'laporan tidak terbit', en: 'the report was not published' })}: ${err.message}\n`),
+          printErrLine(`station-agent: ${tr({ id: 'laporan tidak terbit', en: 'the report was not published' })}: ${err.message}`),
         );
       } else if (opts.publish) {
-        process.stderr.write(`station-agent: ${tr({ id: 'laporan tidak terbit: konfigurasinya salah (lihat di atas)', en: 'the report was not published: the configuration is wrong (see above)' })}\n`);
+        printErrLine(`station-agent: ${tr({ id: 'laporan tidak terbit: konfigurasinya salah (lihat di atas)', en: 'the report was not published: the configuration is wrong (see above)' })}`);
       }
       process.exitCode = report.status === 'pass' ? 0 : report.status === 'warn' ? 1 : 2;
     });
@@ -155,7 +171,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`station-agent: ${describeError(err, cliLang())}\n`);
+    printErrLine(`station-agent: ${describeError(err, cliLang())}`);
     return err instanceof AgentError ? err.exitCode : EXIT.failure;
   }
 }

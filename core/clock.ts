@@ -108,6 +108,29 @@ export class ManualClock implements Clock {
 }
 
 /**
+ * Notices the wall clock was stepped (NTP, a person): wall less monotonic time, compared with its
+ * value at the last look. A change beyond `toleranceMs` is a step; a slow slew never adds up to
+ * one, as each look compares with the last. For times kept on the wall clock that must keep their
+ * age through a step, such as when each station was last heard.
+ */
+export class WallSteps {
+  private offset: number | undefined;
+
+  constructor(
+    private readonly clock: Pick<Clock, 'now' | 'monotonic'>,
+    private readonly toleranceMs = 1000,
+  ) {}
+
+  /** How far the wall clock stepped since the last look (ms, negative: back); 0 for none, and at the first look. */
+  take(): number {
+    const offset = this.clock.now() - this.clock.monotonic();
+    const step = this.offset === undefined ? 0 : offset - this.offset;
+    this.offset = offset;
+    return Math.abs(step) > this.toleranceMs ? step : 0;
+  }
+}
+
+/**
  * No real reading is older than this release. A PC whose clock battery died boots far in the
  * past; times before this floor are known to be wrong, so nothing is aged out or seeded by them.
  */

@@ -2,12 +2,14 @@
  * Errors that reach a person carry a code, what went wrong, and the next step to take.
  * The CLI maps them to sysexits-style exit codes: 64 usage, 65 malformed input (EX_DATAERR: a
  * database from a newer agent, a malformed capture), 66 an input file that cannot be read, 73 an
- * output that cannot be written, 78 configuration. The systemd unit does not restart on 64, 65
- * and 78: a restart cannot fix them, and a loop of them fills the journal and hides the message.
+ * output that cannot be written, 75 try again later (EX_TEMPFAIL: another agent holds the data
+ * folder), 78 configuration. The systemd unit does not restart on 64, 65 and 78: a restart cannot
+ * fix them, and a loop of them fills the journal and hides the message. It does restart on 75:
+ * once the other agent stops, the service's own starts.
  */
 import type { Lang, Text } from './i18n.js';
 
-export const EXIT = { ok: 0, failure: 1, usage: 64, dataError: 65, noInput: 66, cantCreate: 73, config: 78 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 64, dataError: 65, noInput: 66, cantCreate: 73, tempFail: 75, config: 78 } as const;
 
 /** A text in both languages, or English only (a message that names what was found: a device, a byte). */
 export type Words = string | Text;

@@ -190,6 +190,11 @@ export class Accounts {
     return this.reader.all(`SELECT DISTINCT station, office FROM station_days WHERE ${LIVE}`);
   }
 
+  /** The good cards of each station's days from `sinceDay` (the ranking's week, loaded at start). */
+  async goodDays(sinceDay: string): Promise<{ station: string; day: string; seq: number; good: number | null }[]> {
+    return this.reader.all(`SELECT station, day, seq, json_extract(figures, '$.good') AS good FROM station_days WHERE day >= ? AND ${LIVE}`, [sinceDay]);
+  }
+
   /** Every day on or before `toDay` of the stations of these offices (the reconciliation sums from the first). */
   async days(offices: readonly string[], toDay: string): Promise<DayRow[]> {
     return parsedDays(

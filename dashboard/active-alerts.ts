@@ -21,6 +21,8 @@ export interface ActiveAlert {
   /** The event that set it (a renewed raise moves these on). */
   ts: string;
   seq: number;
+  /** Its installation as the dashboard counts them (StoredEvent.install). */
+  install: number;
 }
 
 /** firing: tell Alertmanager it is on (again); resolved: it ended at endsAtMs. */
@@ -28,17 +30,20 @@ export type AlertChange = { kind: 'firing'; alert: ActiveAlert } | { kind: 'reso
 
 const keyOf = (station: string, code: string) => `${station}\u0000${code}`;
 
-/** (ts, seq) order, by time first: a station restarted on a new count still sorts by its clock. */
-function older(e: { ts: string; seq: number }, than: { ts: string; seq: number }): boolean {
-  const a = Date.parse(e.ts);
-  const b = Date.parse(than.ts);
-  return a < b || (a === b && e.seq < than.seq);
+/**
+ * Whether a station made `e` before `than`: by its installation, then its seq. Not by the
+ * stamps: a clock put right between a raise and its clear must not make the clear the older.
+ */
+export function older(e: { install: number; seq: number }, than: { install: number; seq: number }): boolean {
+  return e.install < than.install || (e.install === than.install && e.seq < than.seq);
 }
 
 /** Alertmanager tells alerts apart by their labels: a change of severity or regency is another alert. */
 export function sameLabels(a: ActiveAlert, b: ActiveAlert): boolean {
   return a.severity === b.severity && a.province === b.province && a.regency === b.regency;
 }
+
+const alertOf = (e: StoredEvent, startsAtMs: number): ActiveAlert => ({ station: e.station, province: e.province, regency: e.regency, code: e.code, severity: e.severity, message: e.message, startsAtMs, ts: e.ts, seq: e.seq, install: e.install });
 
 export class ActiveAlerts {
   private readonly byKey = new Map<string, ActiveAlert>();
@@ -67,7 +72,7 @@ export class ActiveAlerts {
       this.remove(key, cur);
       return [{ kind: 'resolved', alert: cur, endsAtMs: Math.max(cur.startsAtMs, atMs) }];
     }
-    const next: ActiveAlert = { station: e.station, province: e.province, regency: e.regency, code: e.code, severity: e.severity, message: e.message, startsAtMs: atMs, ts: e.ts, seq: e.seq };
+    const next = alertOf(e, atMs);
     const out: AlertChange[] = [];
     if (cur && sameLabels(cur, next)) next.startsAtMs = cur.startsAtMs;
     else if (cur) out.push({ kind: 'resolved', alert: cur, endsAtMs: Math.max(cur.startsAtMs, atMs) });
@@ -101,8 +106,8 @@ export class ActiveAlerts {
       if (!cleared || older(cleared, raised)) {
         out.push(...this.apply(raised, nowMs));
       } else if (Date.parse(cleared.ts) >= resolvedSinceMs) {
-        const startsAtMs = Math.min(Date.parse(raised.ts), nowMs);
-        const alert: ActiveAlert = { station: raised.station, province: raised.province, regency: raised.regency, code: raised.code, severity: raised.severity, message: raised.message, startsAtMs, ts: raised.ts, seq: raised.seq };
+        const alert = alertOf(raised, Math.min(Date.parse(raised.ts), nowMs));
+        const startsAtMs = alert.startsAtMs;
         out.push({ kind: 'resolved', alert, endsAtMs: Math.max(startsAtMs, Math.min(Date.parse(cleared.ts), nowMs)) });
       }
     }

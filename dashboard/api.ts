@@ -59,6 +59,7 @@ function intParam(url: URL, name: string, def: number, min: number, max: number)
 export class Api {
   constructor(private readonly d: ApiDeps) {}
 
+  /** Each made at `at`, monotonic ms. */
   private cached: { rows?: { at: number; value: StationRow[] }; lending?: { at: number; value: LendingSuggestion[] } } = {};
 
   /** What changed reached the fleet (an ingest flush): the next request makes the rows again. */
@@ -71,21 +72,22 @@ export class Api {
    * the pages asking on the same 15 s tick share one computation at 10,000 stations.
    */
   rows(): StationRow[] {
-    const now = this.d.now();
+    // How old a cache is runs on monotonic time: a wall clock set back would keep it for the step.
+    const mono = this.d.monotonic();
     const c = this.cached.rows;
-    if (c && now - c.at < ROWS_FRESH_MS) return c.value;
+    if (c && mono - c.at < ROWS_FRESH_MS) return c.value;
     const value = this.d.fleet.rows(this.asOf(), this.d.staleAfterMs, this.d.rowContext);
-    this.cached.rows = { at: now, value };
+    this.cached.rows = { at: mono, value };
     return value;
   }
 
   /** Lending changes as fast as supplies do (days, not seconds): reused for a few seconds. */
   private lending(): LendingSuggestion[] {
-    const now = this.d.now();
+    const mono = this.d.monotonic();
     const c = this.cached.lending;
-    if (c && now - c.at < LENDING_FRESH_MS) return c.value;
+    if (c && mono - c.at < LENDING_FRESH_MS) return c.value;
     const value = lending(this.rows(), this.d.cfg);
-    this.cached.lending = { at: now, value };
+    this.cached.lending = { at: mono, value };
     return value;
   }
 
@@ -104,10 +106,16 @@ export class Api {
     return { connected: l.connected, lostSince: l.lostSince === null ? null : new Date(l.lostSince).toISOString() };
   }
 
-  /** The last 7 local days, newest first. */
-  days(): string[] {
+  /** Each station's last 7 days as it counts them (in its own zone, where it named one), newest first. */
+  days(): (station: string) => string[] {
     const now = this.d.now();
-    return Array.from({ length: 7 }, (_, i) => this.d.ingest.day(now - i * DAY_MS));
+    const byZone = new Map<string | undefined, string[]>();
+    return (station) => {
+      const zone = this.d.fleet.entries.get(station)?.timeZone;
+      let days = byZone.get(zone);
+      if (!days) byZone.set(zone, (days = this.d.ingest.cards.lastDays(now, zone)));
+      return days;
+    };
   }
 
   async handle(method: string, url: URL, body: unknown): Promise<unknown> {
@@ -115,7 +123,7 @@ export class Api {
     if (method === 'GET' && path === '/api/stations') return this.stations(url);
     const station = /^\/api\/stations\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];
     if (method === 'GET' && station) return this.station(station, url);
-    if (method === 'GET' && path === '/api/ranking') return ranking(this.rows(), this.d.ingest.daily, this.days(), this.d.cfg);
+    if (method === 'GET' && path === '/api/ranking') return ranking(this.rows(), this.d.ingest.cards.byDay(), this.days(), this.d.cfg);
     if (method === 'GET' && path === '/api/lending') return this.lending();
     if (method === 'GET' && path === '/api/alerts') return this.d.store.events(intParam(url, 'limit', 200, 1, 5000), url.searchParams.get('station') ?? undefined);
     const ack = /^\/api\/alerts\/(\d+)\/ack$/.exec(path)?.[1];
@@ -154,9 +162,18 @@ export class Api {
       // Messages of its one counter that never arrived, and how far its clock ran ahead of this PC's.
       delivery: { missing: this.d.ingest.missing(id), clockAheadMs: this.d.ingest.aheadMs(id) },
       samples: await this.d.store.samples(id, since),
-      daily: await this.d.store.dailyOf(id, this.d.ingest.day(since)),
+      daily: await this.daily(id, since),
       alerts: await this.d.store.events(50, id),
     };
+  }
+
+  /** A station's cards a day since a time, on its own days: the last week as the ranking has them, the days before as stored. */
+  private async daily(id: string, since: number): Promise<{ day: string; printed: number }[]> {
+    const cards = this.d.ingest.cards;
+    const from = cards.day(since, this.d.fleet.entries.get(id)?.timeZone);
+    const days = new Map((await this.d.store.dailyOf(id, from)).map((d) => [d.day, d.printed]));
+    for (const [day, printed] of cards.of(id)) if (day >= from) days.set(day, printed);
+    return [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, printed]) => ({ day, printed }));
   }
 
   private async ack(id: number, body: unknown): Promise<unknown> {

@@ -23,6 +23,17 @@ export interface StationEntry {
   office?: string;
   /** Each installation seen under this id (its status's installId) and when: two at once are two PCs. */
   installs?: Record<string, number>;
+  /**
+   * The installation speaking now (the installId of its last birth) and the dashboard's count of
+   * them (0 before any installId; one more for each new one): a reinstalled PC counts its seq from
+   * 1 again, so a station's messages are in the order (install, seq). `healthInstall`: the one
+   * the health held came from.
+   */
+  installId?: string;
+  install?: number;
+  healthInstall?: number;
+  /** The station's time zone, as its daily totals and book entries name it: its days are counted in it. */
+  timeZone?: string;
   /** When a Will (lost) arrived, and what the station was before it: a broker going down sends every Will. */
   will?: { atMs: number; online: boolean | null; offlineReason: 'lost' | 'shutdown' | null } | null;
   /** (ms, queued) of the last hour's health, oldest first: whether the queue grows faster than it prints. */
@@ -73,22 +84,32 @@ export class Fleet {
     if (p.installId) {
       const seen = Object.entries({ ...e.installs, [p.installId]: Math.max(e.installs?.[p.installId] ?? 0, atMs) }).filter(([, ms]) => atMs - ms < CONFLICT_WINDOW_MS);
       e.installs = Object.fromEntries(seen);
+      // A birth from another installation starts a new sequence. Not a Will or a clean stop: the
+      // broker sends an old connection's Will after the new one took its place.
+      if (p.online && p.installId !== e.installId) {
+        e.installId = p.installId;
+        e.install = (e.install ?? 0) + 1;
+      }
     }
     // The Will is sent by the broker, not the station: it is not a sign of life.
     if (p.online && !retained) e.lastSeenMs = atMs;
   }
 
   /**
-   * False for a duplicate or an older sample than the one held (a replayed backlog). A station
-   * gone stale that comes back live with a lower seq and a later time is taken as a restart on a
-   * new count, so a forged high seq cannot pin its row for good (staleAfterMs: the table's own;
-   * stale by its health, not its last sign of life: a restarted agent's status comes first). */
+   * False for a duplicate or an older sample than the one held (a replayed backlog). The first
+   * health of a newer installation (a reinstalled PC) replaces the old one's whatever its seq. A
+   * station gone stale that comes back live with a lower seq and a later time is taken as a
+   * restart on a new count, so a forged high seq cannot pin its row for good (staleAfterMs: the
+   * table's own; stale by its health, not its last sign of life: a restarted agent's status
+   * comes first). */
   applyHealth(place: TopicPlace, p: HealthPayload, atMs: number, retained = false, staleAfterMs = Infinity): boolean {
     const e = this.entry(place);
     const madeAt = Math.min(atMs, Date.parse(p.ts));
-    const restarted = e.health !== null && !retained && p.seq <= e.health.seq && (e.healthAtMs === null || atMs - e.healthAtMs > staleAfterMs) && Date.parse(p.ts) > Date.parse(e.health.ts);
+    // (A copy of the held health, retained at the broker, is not the new installation's.)
+    const reinstalled = e.health !== null && (e.install ?? 0) > (e.healthInstall ?? 0) && (p.seq !== e.health.seq || p.ts !== e.health.ts);
+    const restarted = e.health !== null && !retained && !reinstalled && p.seq <= e.health.seq && (e.healthAtMs === null || atMs - e.healthAtMs > staleAfterMs) && Date.parse(p.ts) > Date.parse(e.health.ts);
     if (restarted) this.restarts += 1;
-    if (e.health && p.seq <= e.health.seq && !restarted) {
+    if (e.health && p.seq <= e.health.seq && !restarted && !reinstalled) {
       if (!retained && !this.elsewhere(e, place)) e.lastSeenMs = Math.max(e.lastSeenMs ?? 0, atMs);
       return false;
     }
@@ -96,6 +117,7 @@ export class Fleet {
     e.province = place.province;
     e.regency = place.regency;
     e.health = p;
+    e.healthInstall = e.install ?? 0;
     e.healthAtMs = retained ? madeAt : atMs;
     if (!retained && p.jobs.queued !== null) {
       // One sample per 5 minutes (the newest replaces a younger last one): 12 an hour per station, at 10,000 stations too.
@@ -124,6 +146,22 @@ export class Fleet {
       back.push(e.station);
     }
     return back;
+  }
+
+  /**
+   * The dashboard's wall clock stepped by `ms` (NTP, a person): every time of arrival kept here
+   * moves with it, so each keeps its age. Set back an hour, a silent station would otherwise look
+   * fresh for the hour; set forward, every station stale until it reports again.
+   */
+  shiftArrivals(ms: number): void {
+    const by = (t: number | null) => (t === null ? null : t + ms);
+    for (const e of this.entries.values()) {
+      e.lastSeenMs = by(e.lastSeenMs);
+      e.healthAtMs = by(e.healthAtMs);
+      if (e.installs) e.installs = Object.fromEntries(Object.entries(e.installs).map(([id, t]) => [id, t + ms]));
+      if (e.will) e.will = { ...e.will, atMs: e.will.atMs + ms };
+      if (e.queueSamples) e.queueSamples = e.queueSamples.map(([t, q]) => [t + ms, q]);
+    }
   }
 
   seen(place: TopicPlace, atMs: number): void {

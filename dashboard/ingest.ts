@@ -6,16 +6,19 @@
 import { EventEmitter } from 'node:events';
 import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
+import { PAYLOAD_BYTES_MAX } from '../hal/bounds.js';
 import type { DailyPayload, EventPayload, HealthPayload, OfficeEntryPayload, StatusPayload } from '../telemetry/payloads.js';
 import type { Accounts } from './accounts.js';
 import { Delivery, type DeliveryMetrics } from './delivery.js';
 import { jsonDepth } from '../core/json-depth.js';
 import { payloadErrors } from '../telemetry/validate.js';
-import { goodCards, type Fleet, type TopicPlace } from './fleet.js';
+import { CardDays, knownZone } from './card-days.js';
+import type { Fleet, TopicPlace } from './fleet.js';
+import { leftBehind } from './left-behind.js';
 import { sampleOf, type DashboardStore, type Sample, type StoredEvent } from './store.js';
 
-/** A health is about 2 KB, a diagnostics report under 10 KB: far past that is not a station's. */
-const MAX_PAYLOAD_BYTES = 32 * 1024;
+/** A health is about 2 KB, a diagnostics report under 10 KB: far past that is not a station's (the agent keeps its own within it: telemetry/self-check.ts). */
+const MAX_PAYLOAD_BYTES = PAYLOAD_BYTES_MAX;
 /** Objects and lists nest three or four deep in the contract; deeper is refused unparsed. */
 const MAX_DEPTH = 16;
 /** A station clock may run this far ahead of the dashboard's; a time further on is refused. */
@@ -64,10 +67,9 @@ export class Ingest extends EventEmitter<IngestEvents> {
   private readonly delivery = new Delivery();
   private readonly invalid: Record<string, number> = {};
   private readonly loggedAt = new Map<string, number>();
-  private readonly dayFormat: Intl.DateTimeFormat;
   readonly diagnostics = new Map<string, { status: string; ts: string }>();
-  /** Cards per day as the ranking reads them (the last week): station → local day → cards. */
-  readonly daily = new Map<string, Map<string, number>>();
+  /** Cards per day as the ranking reads them (the last week), on each station's own days. */
+  readonly cards: CardDays;
   private counts = { messages: 0, applied: 0, duplicates: 0, dropped: 0, retired: 0 };
   /** Retired stations (dashboard/retire.ts): what they still send is counted, not applied. */
   readonly retired = new Set<string>();
@@ -77,12 +79,23 @@ export class Ingest extends EventEmitter<IngestEvents> {
     private readonly o: { prefix: string; fleet: Fleet; store: DashboardStore; validators: Map<string, ValidateFunction>; log: Logger; now: () => number; timeZone?: string; staleAfterMs?: number; accounts?: Accounts },
   ) {
     super();
-    this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    this.cards = new CardDays(o.timeZone);
   }
 
-  /** The local day (YYYY-MM-DD, in dashboard.timeZone) of a time. */
+  /** The day (YYYY-MM-DD) of a time in dashboard.timeZone: the dashboard's own, for display and its reports. */
   day(ms: number): string {
-    return this.dayFormat.format(new Date(ms));
+    return this.cards.day(ms);
+  }
+
+  /** Cards counted from health: station → the station's day → cards (loaded from the database at start). */
+  get daily(): Map<string, Map<string, number>> {
+    return this.cards.counted;
+  }
+
+  /** The zone a station's daily totals or book entries name: its days are counted in it. */
+  private noteZone(place: TopicPlace, zone: string): void {
+    const e = this.o.fleet.entry(place);
+    if (e.timeZone !== zone && knownZone(zone)) e.timeZone = zone;
   }
 
   /** `{prefix}/{province}/{regency}/{station}/{kind}`, or null for anything else under the prefix. */
@@ -130,15 +143,20 @@ export class Ingest extends EventEmitter<IngestEvents> {
       }
       case 'office':
         this.o.fleet.seen(place, at);
+        this.noteZone(place, (body as OfficeEntryPayload).timeZone);
         if (this.o.accounts && !(await this.o.accounts.addEntry(place, body as OfficeEntryPayload))) this.counts.duplicates++;
         break;
-      case 'daily':
+      case 'daily': {
+        const d = body as DailyPayload;
         this.o.fleet.seen(place, at);
+        this.noteZone(place, d.timeZone);
         // An older day's running totals (a replay after a newer one) are not applied: the highest seq wins.
-        if (this.o.accounts) await this.o.accounts.addDay(place, body as DailyPayload);
+        this.cards.book(place.station, this.o.fleet.entries.get(place.station)?.install ?? 0, d);
+        if (this.o.accounts) await this.o.accounts.addDay(place, d);
         break;
+      }
       case 'health':
-        this.health(place, body as HealthPayload, at, retained);
+        await this.health(place, body as HealthPayload, at, retained);
         break;
       case 'event':
         await this.event(place, body as EventPayload, at);
@@ -170,14 +188,20 @@ export class Ingest extends EventEmitter<IngestEvents> {
     this.delivery.brokerStat(topic, payload);
   }
 
-  private health(place: TopicPlace, h: HealthPayload, at: number, retained: boolean): void {
+  private async health(place: TopicPlace, h: HealthPayload, at: number, retained: boolean): Promise<void> {
     const ts = Date.parse(h.ts);
-    const before = this.o.fleet.entries.get(place.station)?.health ?? null;
+    const held = this.o.fleet.entries.get(place.station);
+    const before = held?.health ?? null;
+    const heldUnder = held?.healthInstall ?? 0;
     const current = this.o.fleet.applyHealth(place, h, at, retained, this.o.staleAfterMs);
-    if (current && before && h.seq <= before.seq) {
-      this.delivery.forget(place.station);
-      this.o.log.warn({ station: place.station, from: before.seq, to: h.seq }, 'a station that had gone stale came back with a lower seq: taken as a restart on a new count');
-    }
+    const entry = this.o.fleet.entries.get(place.station);
+    const install = entry?.healthInstall ?? 0;
+    const reinstalled = current && before !== null && install > heldUnder;
+    const restarted = current && before !== null && h.seq <= before.seq;
+    // A new count (a reinstalled PC, or a restart on a lower seq): what it skipped before is no longer to be filled.
+    if (reinstalled || restarted) this.delivery.forget(place.station);
+    if (reinstalled) this.o.log.warn({ station: place.station, installId: entry?.installId, from: before.seq, to: h.seq }, 'another installation reports (a new installId: a reinstalled PC): its count starts again');
+    else if (restarted) this.o.log.warn({ station: place.station, from: before?.seq, to: h.seq }, 'a station that had gone stale came back with a lower seq: taken as a restart on a new count');
     // A retained copy was made before we asked for it: its age is not the dashboard's lag.
     if (!current) this.counts.duplicates++;
     else if (!retained) this.delivery.lag(place.station, at, ts);
@@ -188,37 +212,25 @@ export class Ingest extends EventEmitter<IngestEvents> {
       this.lastSample.set(place.station, { atMs: ts, sample });
       this.pendingSamples.push({ station: place.station, sample });
     }
-    if (current) this.countCards(place.station, before, h);
-  }
-
-  /**
-   * Good cards, added to the local day of each report: the rise of goodToday since the previous
-   * report (printedToday from an agent before goodToday), or all of it when the counter started
-   * again (the station's midnight, or a new day here). goodToday falls the same day when a card is
-   * found spoiled (its reprint raises it again): a fall matched by a rise of spoiledToday is taken
-   * off, any other fall is a counter that started again. A backlog replayed after an outage is
-   * older than the report that came live at reconnection, which already carries the rise, so
-   * replays are not counted again.
-   */
-  private countCards(station: string, before: HealthPayload | null, h: HealthPayload): void {
-    const printed = goodCards(h);
-    if (printed === null) return;
-    const day = this.day(Date.parse(h.ts));
-    // Both reports must count the same way: a station upgraded mid-day starts its good cards afresh.
-    const prev = before && (typeof before.jobs.goodToday === 'number') === (typeof h.jobs.goodToday === 'number') ? goodCards(before) : null;
-    const sameDay = before !== null && this.day(Date.parse(before.ts)) === day;
-    const spoiledRise = (h.jobs.spoiledToday ?? 0) - (before?.jobs.spoiledToday ?? 0);
-    const cards = prev !== null && sameDay && (printed >= prev || spoiledRise >= prev - printed) ? printed - prev : printed;
-    let byDay = this.daily.get(station);
-    if (!byDay) this.daily.set(station, (byDay = new Map<string, number>()));
-    byDay.set(day, (byDay.get(day) ?? 0) + cards);
-    const key = `${station}|${day}`;
-    this.pendingDaily.set(key, { station, day, printed: (this.pendingDaily.get(key)?.printed ?? 0) + cards });
+    if (!current) return;
+    const counted = this.cards.count(place.station, entry?.timeZone, before, h);
+    if (counted) {
+      const key = `${place.station}|${counted.day}`;
+      this.pendingDaily.set(key, { station: place.station, day: counted.day, printed: (this.pendingDaily.get(key)?.printed ?? 0) + counted.cards });
+    }
+    if (!reinstalled) return;
+    // What the old installation left raised and the new one does not have is closed.
+    for (const e of leftBehind(await this.o.store.latestAlertEvents(place.station), install, h.alerts, this.o.now())) {
+      const stored = await this.o.store.addEvent(e);
+      if (stored) this.emit('alert', stored);
+    }
   }
 
   private async event(place: TopicPlace, e: EventPayload, at: number): Promise<void> {
     this.o.fleet.seen(place, at);
-    const stored = await this.o.store.addEvent({ station: e.station, province: place.province, regency: place.regency, ts: e.ts, seq: e.seq, code: e.code, state: e.state, severity: e.severity, message: e.message });
+    // In the sequence of the installation speaking now (its last birth): a reinstalled PC's seq 1 is not the old one's.
+    const { installId, install } = this.o.fleet.entries.get(place.station) ?? {};
+    const stored = await this.o.store.addEvent({ station: e.station, province: place.province, regency: place.regency, ts: e.ts, seq: e.seq, code: e.code, state: e.state, severity: e.severity, message: e.message, installId: installId ?? null, install: install ?? 0 });
     if (stored) this.emit('alert', stored);
     else this.counts.duplicates++;
   }
@@ -237,7 +249,7 @@ export class Ingest extends EventEmitter<IngestEvents> {
 
   /** Forget cards-per-day figures before `sinceDay` (the database keeps historyDays of them). */
   forgetDaysBefore(sinceDay: string): void {
-    for (const byDay of this.daily.values()) for (const day of byDay.keys()) if (day < sinceDay) byDay.delete(day);
+    this.cards.forgetBefore(sinceDay);
   }
 
   metrics(): IngestMetrics {

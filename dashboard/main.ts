@@ -3,7 +3,7 @@
  * Started parts are stopped in reverse on the way out, and a failure while starting undoes
  * what had started.
  */
-import { every, systemClock, type Clock } from '../core/clock.js';
+import { every, systemClock, WallSteps, type Clock } from '../core/clock.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -88,7 +88,14 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
   const token = readToken(cfg, source);
   // Wall time for the stations' stamps and days; the timers and the uptime on monotonic time.
   const clock = systemClock;
-  const now = () => clock.now();
+  // Each read of the wall clock first follows a step since the last (set once the fleet is up).
+  const steps = new WallSteps(clock);
+  let followStep = (_ms: number): void => undefined;
+  const now = () => {
+    const step = steps.take();
+    if (step !== 0) followStep(step);
+    return clock.now();
+  };
   const started = clock.monotonic();
   // Started in order, stopped in reverse; a failure while starting stops what had started.
   const { parts, value: server } = await Parts.build(log, async (parts) => {
@@ -98,6 +105,7 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     const ingest = new Ingest({ prefix: cfg.mqtt.topicPrefix, fleet, store, validators: schemaValidators(shippedFolder(join('telemetry', 'schemas', 'station.health.1.json'), import.meta.dirname, { en: 'the JSON Schemas of the messages', id: 'JSON Schema pesan' })), log, now, timeZone: cfg.dashboard.timeZone, staleAfterMs: STALE_AFTER_MS, accounts: store.accounts() });
     const weekAgo = ingest.day(now() - 8 * 86_400_000);
     for (const [station, byDay] of await store.daily(weekAgo)) ingest.daily.set(station, byDay);
+    for (const d of await store.accounts().goodDays(weekAgo)) ingest.cards.book(d.station, fleet.entries.get(d.station)?.install ?? 0, d);
     // Retired stations stay out of the fleet, and what they still send is not applied.
     const retirement = new Retirement({ store, accounts: store.accounts(), fleet, ignored: ingest.retired, prefix: cfg.mqtt.topicPrefix, client: () => broker.client, now, onAlert: (e) => onAlert(e), changed: () => {
         api.invalidate();
@@ -115,10 +123,11 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     // time, as every lostSince: the page and /api/link show it as a time of day).
     const link = { connected: false, lostSince: now() as number | null };
     const rowContext = { leadDays: cfg.dashboard.leadDays, names: regionNames(cfg.dashboard.regencies) };
-    const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
-    const nation = new NationApi({ offices, accounts: store.accounts(), rows: (): StationRow[] => api.rows(), names: rowContext.names, cfg: cfg.dashboard, now, day: (ms) => ingest.day(ms) });
+    const monotonic = () => clock.monotonic();
+    const offices = new OfficeApi({ accounts: store.accounts(), fleet, cfg: cfg.dashboard, now, monotonic, day: (ms) => ingest.day(ms) });
+    const nation = new NationApi({ offices, accounts: store.accounts(), rows: (): StationRow[] => api.rows(), names: rowContext.names, cfg: cfg.dashboard, now, monotonic, day: (ms) => ingest.day(ms) });
     const exporters = await startExporters(parts, { cfg, source, store, fleet, log, now, clock, staleAfterMs: STALE_AFTER_MS, brokerConnected: () => broker.isConnected, asOf: () => api.asOf(), offices: () => offices.stocks() });
-    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, nation, retirement, now, monotonic: () => clock.monotonic(), staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
+    const api = new Api({ fleet, ingest, store, cfg: cfg.dashboard, offices, nation, retirement, now, monotonic, staleAfterMs: STALE_AFTER_MS, started, rowContext, link: () => link, extraMetrics: (): Record<string, unknown> => ({ mqttConnected: broker.isConnected, pageClients: server.clients, alertmanager: exporters.alertmanager() }) });
     const publicStock = cfg.dashboard.public.enabled
       ? new PublicStock({ stocks: () => offices.stocks(), regencyName: (code) => cfg.dashboard.regencies[code]?.name, trustProxy: cfg.dashboard.public.trustProxy, clock })
       : undefined;
@@ -148,6 +157,15 @@ export async function runDashboard(cfg: DashboardConfig, log: Logger, source: st
     };
     ingest.on('alert', onAlert);
     const officeWatch = new OfficeWatch({ offices, store, now, log, onAlert });
+    // The wall clock set back or on (NTP, a person): the stations' times of arrival move with it,
+    // so a silent station keeps its age (an hour back, it would look fresh for the hour).
+    followStep = (ms) => {
+      fleet.shiftArrivals(ms);
+      if (link.lostSince !== null) link.lostSince += ms;
+      ingest.touched([...fleet.entries.keys()]);
+      api.invalidate();
+      log.warn({ stepMs: ms }, "this PC's clock was set back or on: the stations' times of arrival are moved with it");
+    };
 
     broker.on('connect', () => {
       link.connected = true;

@@ -30,10 +30,13 @@ export interface NationApiDeps {
   names: (code: string) => string | null;
   cfg: Pick<DashboardSection, 'minCardsPerDay' | 'idleMonths' | 'regencies'>;
   now: () => number;
+  /** Monotonic time: how old the tree is (a wall clock set back must not keep it). */
+  monotonic: () => number;
   day: (ms: number) => string;
 }
 
 interface Tree {
+  /** When it was made, monotonic ms. */
   at: number;
   value: Nation;
   stocks: OfficeStock[];
@@ -84,23 +87,23 @@ export class NationApi {
    * second under load, which every page would otherwise wait for every few seconds.
    */
   async tree(): Promise<Tree> {
-    const now = this.d.now();
-    const age = this.cache ? now - this.cache.at : Infinity;
+    const mono = this.d.monotonic();
+    const age = this.cache ? mono - this.cache.at : Infinity;
     if (this.cache && age < FRESH_MS) return this.cache;
-    const building = (this.building ??= this.build(now, this.generation).finally(() => {
+    const building = (this.building ??= this.build(mono, this.generation).finally(() => {
       if (this.building === building) this.building = undefined;
     }));
     building.catch(() => undefined); // its failure reaches whoever waits on it; a later question tries again
     return this.cache && age < STALE_MS ? this.cache : building;
   }
 
-  private async build(now: number, generation: number): Promise<Tree> {
+  private async build(mono: number, generation: number): Promise<Tree> {
     const [stocks, claims] = await Promise.all([this.d.offices.stocks(), this.d.accounts.claims()]);
     // The stations' rows and the tree each take a tenth of a second or more at a nation's size: the messages are let in between.
     await pause();
     const rows = this.d.rows();
     await pause();
-    const tree: Tree = { at: now, value: nation({ rows, stocks, claims, names: this.d.names, minCardsPerDay: this.d.cfg.minCardsPerDay }), stocks };
+    const tree: Tree = { at: mono, value: nation({ rows, stocks, claims, names: this.d.names, minCardsPerDay: this.d.cfg.minCardsPerDay }), stocks };
     // A retirement decided meanwhile makes this tree old: it is given to who asked, not kept.
     if (generation === this.generation) this.cache = tree;
     return tree;

@@ -33,7 +33,10 @@ export interface OfficeApiDeps {
   accounts: Accounts;
   fleet: Fleet;
   cfg: DashboardSection;
+  /** Wall time: which day it is. */
   now: () => number;
+  /** Monotonic time: how old the stock is, and how long one took to make (a wall clock set back must not keep it). */
+  monotonic: () => number;
   /** The day a time falls on, as the dashboard counts days. */
   day: (ms: number) => string;
 }
@@ -54,6 +57,7 @@ function scopeOf(url: URL, kinds: readonly Scope['kind'][]): Scope {
 }
 
 export class OfficeApi {
+  /** The last stock made, and when (monotonic ms). */
   private cache: { at: number; stocks: OfficeStock[] } | undefined;
   private changed = false;
   private making: Promise<OfficeStock[]> | undefined;
@@ -231,13 +235,14 @@ export class OfficeApi {
   /** Every office with its stock now and its request point: the page, /metrics, the office's low and the public list read it. */
   async stocks(): Promise<OfficeStock[]> {
     const now = this.d.now();
-    const age = this.cache ? now - this.cache.at : Infinity;
+    const mono = this.d.monotonic();
+    const age = this.cache ? mono - this.cache.at : Infinity;
     // A nation's stock takes seconds to make: made again no sooner than four makings' time after the last began (at most a fifth of the time),
     // one making at a time (the watch, a scrape, the nation's tree and a page share it), and the last one answered meanwhile while under a minute old.
     if (this.cache && (age < Math.max(FRESH_MIN_MS, 4 * this.makingMs) || (!this.changed && age < FRESH_MS))) return this.cache.stocks;
     if (!this.making) {
-      const making = this.makeStocks(now, this.generation).finally(() => {
-        this.makingMs = this.d.now() - now;
+      const making = this.makeStocks(now, mono, this.generation).finally(() => {
+        this.makingMs = this.d.monotonic() - mono;
         if (this.making === making) this.making = undefined;
       });
       making.catch(() => undefined); // its failure reaches whoever waits on it; a later question tries again
@@ -252,7 +257,7 @@ export class OfficeApi {
    * days changed), a slice of offices at a time. Made from every office's days at each question,
    * 2,000 offices took seconds of reading and held the event loop.
    */
-  private async makeStocks(now: number, generation: number): Promise<OfficeStock[]> {
+  private async makeStocks(now: number, mono: number, generation: number): Promise<OfficeStock[]> {
     this.changed = false;
     const today = this.d.day(now);
     const month = today.slice(0, 7);
@@ -284,7 +289,7 @@ export class OfficeApi {
       out.push(officeStock(o, r, facts, today, this.d.cfg.leadDays.blanks));
     }
     // A retirement decided meanwhile makes this answer old: it is given to who asked, not kept.
-    if (generation === this.generation) this.cache = { at: now, stocks: out };
+    if (generation === this.generation) this.cache = { at: mono, stocks: out };
     return out;
   }
 }

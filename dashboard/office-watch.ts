@@ -6,6 +6,7 @@
  * with the office as a label.
  */
 import type { Logger } from 'pino';
+import { older } from './active-alerts.js';
 import type { OfficeApi, OfficeStock } from './office-api.js';
 import type { DashboardStore, StoredEvent } from './store.js';
 
@@ -13,6 +14,8 @@ export const OFFICE_LOW = 'office.blanks.low';
 
 export class OfficeWatch {
   private raised: Set<string> | undefined;
+  /** The last seq given: an office's events are ordered by it, so it only grows, whatever the wall clock does. */
+  private lastSeq = 0;
 
   constructor(
     private readonly o: { offices: OfficeApi; store: DashboardStore; now: () => number; log: Logger; onAlert: (e: StoredEvent) => void },
@@ -20,7 +23,11 @@ export class OfficeWatch {
 
   /** Look at every office once: an office newly low is raised, one back above its point cleared. */
   async run(): Promise<void> {
-    this.raised ??= new Set((await this.o.store.latestAlertEvents()).filter((e) => e.code === OFFICE_LOW).reduce((open, e) => this.fold(open, e), new Map<string, StoredEvent>()).keys());
+    if (!this.raised) {
+      const stored = (await this.o.store.latestAlertEvents()).filter((e) => e.code === OFFICE_LOW);
+      this.raised = OfficeWatch.stillRaised(stored);
+      this.lastSeq = Math.max(0, ...stored.map((e) => e.seq));
+    }
     const stocks = await this.o.offices.stocks();
     for (const s of stocks) {
       // Figures that cannot be (dashboard/plausible.ts) say nothing of its low: not judged until they are put right.
@@ -28,7 +35,9 @@ export class OfficeWatch {
       const was = this.raised.has(s.office);
       if (s.low === was) continue;
       const now = this.o.now();
-      const e = await this.o.store.addEvent({ station: s.office, province: s.province, regency: s.regency, ts: new Date(now).toISOString(), seq: now, code: OFFICE_LOW, state: s.low ? 'raised' : 'cleared', severity: 'warning', message: message(s) });
+      // The wall's ms as a seq, but never less than the last one plus one: a clock set back between a raise and its clear.
+      const seq = (this.lastSeq = Math.max(now, this.lastSeq + 1));
+      const e = await this.o.store.addEvent({ station: s.office, province: s.province, regency: s.regency, ts: new Date(now).toISOString(), seq, code: OFFICE_LOW, state: s.low ? 'raised' : 'cleared', severity: 'warning', message: message(s) });
       if (!e) continue;
       if (s.low) this.raised.add(s.office);
       else this.raised.delete(s.office);
@@ -37,12 +46,15 @@ export class OfficeWatch {
     }
   }
 
-  /** The raises not cleared since, from the stored feed (its latest raise and clear per office). */
-  private fold(open: Map<string, StoredEvent>, e: StoredEvent): Map<string, StoredEvent> {
-    const cur = open.get(e.station);
-    if (e.state === 'raised' && (!cur || Date.parse(e.ts) >= Date.parse(cur.ts))) open.set(e.station, e);
-    if (e.state === 'cleared' && cur && Date.parse(e.ts) >= Date.parse(cur.ts)) open.delete(e.station);
-    return open;
+  /** The offices raised and not cleared since, from the stored feed's latest raise and clear of each, in whatever order it lists them. */
+  private static stillRaised(events: StoredEvent[]): Set<string> {
+    const latest = new Map<string, { raised?: StoredEvent; cleared?: StoredEvent }>();
+    for (const e of events) {
+      const cur = latest.get(e.station) ?? {};
+      const held = e.state === 'raised' ? cur.raised : cur.cleared;
+      if (!held || older(held, e)) latest.set(e.station, { ...cur, [e.state === 'raised' ? 'raised' : 'cleared']: e });
+    }
+    return new Set([...latest].filter(([, l]) => l.raised && (!l.cleared || older(l.cleared, l.raised))).map(([office]) => office));
   }
 }
 

@@ -7,6 +7,7 @@ import { type Command, Option } from 'commander';
 import { systemClock } from '../core/clock.js';
 import type { Text } from '../core/i18n.js';
 import { AgentError, EXIT } from '../core/errors.js';
+import { printLine } from '../platform/terminal.js';
 
 export function addRetireCommand(dashboard: Command, tr: (text: Text) => string): void {
   dashboard
@@ -44,6 +45,6 @@ export function addRetireCommand(dashboard: Command, tr: (text: Text) => string)
       const body = (await res.json().catch(() => ({}))) as { error?: Text; words?: Text };
       cancel();
       if (!res.ok) throw new AgentError('retire-refused', body.error ?? { id: `dasbor menjawab ${res.status}`, en: `the dashboard answered ${res.status}` }, { exitCode: res.status === 400 ? EXIT.usage : EXIT.failure });
-      console.log(opts.json ? JSON.stringify(body) : tr(body.words ?? { id: 'dipensiunkan', en: 'retired' }));
+      printLine(opts.json ? JSON.stringify(body) : tr(body.words ?? { id: 'dipensiunkan', en: 'retired' }));
     });
 }

@@ -9,7 +9,9 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Text } from '../core/i18n.js';
+import { findUnseen, typed, unseenWords } from '../core/typed-text.js';
 import type { Accounts } from './accounts.js';
+import { older } from './active-alerts.js';
 import type { Fleet } from './fleet.js';
 import { HttpError } from '../platform/http.js';
 import type { DashboardStore, StoredEvent } from './store.js';
@@ -60,11 +62,14 @@ export class Retirement {
     if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 200) {
       throw new HttpError(400, { id: 'alasan: harus teks 3 sampai 200 karakter, misalnya "PC diganti, stasiun baru 5371-04" (tanpa nama orang)', en: 'reason: expected text of 3 to 200 characters, e.g. "PC replaced, new station 5371-04" (no names of people)' });
     }
+    // The same rule as the station's typed text: a control, invisible or direction character refused by name.
+    const unseen = findUnseen(reason);
+    if (unseen) throw new HttpError(400, unseenWords({ id: 'alasan', en: 'reason' }, unseen).message);
     const entry = this.d.fleet.entries.get(station);
     const known = entry !== undefined || (await this.d.store.events(1, station)).length > 0;
     if (!known) throw new HttpError(404, { id: `stasiun ${station} belum pernah melapor ke dasbor ini`, en: `no station ${station} has reported to this dashboard` });
     const at = new Date(this.d.now()).toISOString();
-    const text = reason.trim();
+    const text = typed(reason);
     await this.d.accounts.retire(station, at, text);
     await this.d.store.forgetStation(station);
     this.d.ignored.add(station);
@@ -82,13 +87,13 @@ export class Retirement {
 
   /** Each alert the station left raised is cleared in the feed (and so resolved at Alertmanager). */
   private async clearAlerts(station: string, at: string, reason: string): Promise<string[]> {
-    const latest = (await this.d.store.latestAlertEvents()).filter((e) => e.station === station);
-    const raised = latest.filter((e) => e.state === 'raised' && !latest.some((c) => c.code === e.code && c.state === 'cleared' && Date.parse(c.ts) >= Date.parse(e.ts)));
+    const latest = await this.d.store.latestAlertEvents(station);
+    const raised = latest.filter((e) => e.state === 'raised' && !latest.some((c) => c.code === e.code && c.state === 'cleared' && older(e, c)));
     const out: string[] = [];
-    // Events are one per (station, seq): the dashboard's own get seqs no station's count reaches.
+    // Events are one per (station, installation, seq): the dashboard's own, in the raise's installation, get seqs no station's count reaches.
     const base = this.d.now() * 1000;
     for (const [i, r] of raised.entries()) {
-      const e = await this.d.store.addEvent({ station, province: r.province, regency: r.regency, ts: at, seq: base + i, code: r.code, state: 'cleared', severity: r.severity, message: `station retired: ${reason}` });
+      const e = await this.d.store.addEvent({ station, province: r.province, regency: r.regency, ts: at, seq: base + i, code: r.code, state: 'cleared', severity: r.severity, message: `station retired: ${reason}`, installId: r.installId, install: r.install });
       if (!e) continue;
       this.d.onAlert(e);
       out.push(r.code);

@@ -73,7 +73,7 @@ export const dashboardSectionSchema = () => z
         }
       }, 'expected an IANA time zone such as "Asia/Makassar"')
       .optional()
-      .describe('Time zone of the days in the output ranking, e.g. "Asia/Makassar" (WITA); the PC\'s own zone when not set.'),
+      .describe('For display only: the zone the dashboard shows its own times and days in (today and the month of its reports), e.g. "Asia/Makassar" (WITA); the PC\'s own zone when not set. A station\'s cards are added to the days it counts them in, in its own zone (named by its daily totals), whatever this says; this zone names a station\'s days only while the station has not named its own (an agent older than the daily totals).'),
     leadDays: leadDaysSchema().describe('A station whose supply runs out inside this many days gets lending suggestions.'),
     reserveDays: z
       .number()

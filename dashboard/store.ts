@@ -10,28 +10,10 @@ import { join } from 'node:path';
 import { Db, type Queryable } from '../platform/db.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
 import { goodCards, type StationEntry } from './fleet.js';
-import { Accounts, ACCOUNTS_SCHEMA } from './accounts.js';
+import { Accounts } from './accounts.js';
+import { createOrUpgrade, VERSION } from './store-schema.js';
 
 export const DASHBOARD_DB = 'dashboard.db';
-/** 2: the offices' books (accounts.ts), added beside the tables of 1. */
-const VERSION = 2;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS stations (
-  station TEXT PRIMARY KEY, province TEXT NOT NULL, regency TEXT NOT NULL,
-  online INTEGER, offline_reason TEXT, last_seen_ms INTEGER, health TEXT, health_at_ms INTEGER);
-CREATE TABLE IF NOT EXISTS samples (
-  station TEXT NOT NULL, ts_ms INTEGER NOT NULL, sample TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS samples_by_station ON samples (station, ts_ms);
-CREATE INDEX IF NOT EXISTS samples_by_time ON samples (ts_ms);
-CREATE TABLE IF NOT EXISTS daily (
-  station TEXT NOT NULL, day TEXT NOT NULL, printed INTEGER NOT NULL, PRIMARY KEY (station, day));
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY, station TEXT NOT NULL, province TEXT NOT NULL, regency TEXT NOT NULL,
-  ts TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, state TEXT NOT NULL, severity TEXT NOT NULL,
-  message TEXT NOT NULL, acked_at TEXT, acked_by TEXT, UNIQUE (station, seq));
-CREATE INDEX IF NOT EXISTS events_by_time ON events (ts);
-`;
 
 /** What the charts draw: a few numbers per sample, not the whole health. */
 export interface Sample {
@@ -58,7 +40,18 @@ export interface StoredEvent {
   message: string;
   ackedAt: string | null;
   ackedBy: string | null;
+  /** The PC's installId its status gave when the event came (null when it gave none): with `install`, its sequence. */
+  installId: string | null;
+  /**
+   * The station's installations as this dashboard counted them (0 before any installId, then 1,
+   * 2, ...: each new one heard is one more). A station's events are in the order (install, seq);
+   * `ts` is the station's stamp, for people.
+   */
+  install: number;
 }
+
+/** What a new event needs: the installation is the station's first (0) when not given. */
+export type NewEvent = Omit<StoredEvent, 'id' | 'ackedAt' | 'ackedBy' | 'installId' | 'install'> & { installId?: string | null; install?: number };
 
 export function sampleOf(h: HealthPayload): Sample {
   const level = (kind: string) => h.printer.supplies.find((s) => s.kind === kind)?.levelPercent ?? null;
@@ -83,12 +76,19 @@ interface StationRowDb {
   last_seen_ms: number | null;
   health: string | null;
   health_at_ms: number | null;
+  install_id: string | null;
+  install: number | null;
+  health_install: number | null;
+  time_zone: string | null;
+  /** The highest installation of its stored events (in case its row was written before they were). */
+  events_install: number | null;
 }
 
 /** The same, as SQLite names its columns. */
-type EventRowDb = Omit<StoredEvent, 'ackedAt' | 'ackedBy'> & { acked_at: string | null; acked_by: string | null };
+type EventRowDb = Omit<StoredEvent, 'ackedAt' | 'ackedBy' | 'installId'> & { acked_at: string | null; acked_by: string | null; install_id: string };
 
-const toEvent = ({ acked_at, acked_by, ...r }: EventRowDb): StoredEvent => ({ ...r, ackedAt: acked_at, ackedBy: acked_by });
+const toEvent = ({ acked_at, acked_by, install_id, ...r }: EventRowDb): StoredEvent => ({ ...r, ackedAt: acked_at, ackedBy: acked_by, installId: install_id === '' ? null : install_id });
+const EVENT_COLUMNS = 'id, station, province, regency, ts, seq, code, state, severity, message, acked_at, acked_by, install_id, install';
 
 export class DashboardStore {
   private readonly shared: Accounts;
@@ -110,9 +110,7 @@ export class DashboardStore {
       await db.close();
       throw new Error(`${file} was written by a newer dashboard (schema ${v}, this one knows ${VERSION}): upgrade the dashboard or start it on another dataDir`);
     }
-    await db.exec(SCHEMA);
-    await db.exec(ACCOUNTS_SCHEMA);
-    await db.exec(`PRAGMA user_version = ${VERSION}`);
+    await createOrUpgrade(db, v);
     // The offices' books are read on a connection of their own (WAL lets it read beside the
     // writer): a nation's month read for a page does not hold up the messages being written.
     const reader = await Db.open(file);
@@ -136,7 +134,7 @@ export class DashboardStore {
   }
 
   async loadStations(): Promise<StationEntry[]> {
-    const rows = await this.db.all<StationRowDb>('SELECT * FROM stations');
+    const rows = await this.db.all<StationRowDb>('SELECT s.*, (SELECT MAX(install) FROM events e WHERE e.station = s.station) AS events_install FROM stations s');
     return rows.map((r) => ({
       station: r.station,
       province: r.province,
@@ -146,6 +144,10 @@ export class DashboardStore {
       lastSeenMs: r.last_seen_ms,
       health: r.health === null ? null : (JSON.parse(r.health) as HealthPayload),
       healthAtMs: r.health_at_ms,
+      ...(r.install_id !== null ? { installId: r.install_id } : {}),
+      install: Math.max(r.install ?? 0, r.events_install ?? 0),
+      healthInstall: r.health_install ?? 0,
+      ...(r.time_zone !== null ? { timeZone: r.time_zone } : {}),
     }));
   }
 
@@ -181,17 +183,20 @@ export class DashboardStore {
   }
 
   private static async writeStation(tx: Queryable, e: StationEntry): Promise<void> {
-        await tx.run(
-          `INSERT INTO stations VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station) DO UPDATE SET
-             province = excluded.province, regency = excluded.regency, online = excluded.online, offline_reason = excluded.offline_reason,
-             last_seen_ms = excluded.last_seen_ms, health = excluded.health, health_at_ms = excluded.health_at_ms`,
-          [e.station, e.province, e.regency, e.online === null ? null : e.online ? 1 : 0, e.offlineReason, e.lastSeenMs, e.health ? JSON.stringify(e.health) : null, e.healthAtMs],
-        );
+    await tx.run(
+      `INSERT INTO stations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (station) DO UPDATE SET
+         province = excluded.province, regency = excluded.regency, online = excluded.online, offline_reason = excluded.offline_reason,
+         last_seen_ms = excluded.last_seen_ms, health = excluded.health, health_at_ms = excluded.health_at_ms,
+         install_id = excluded.install_id, install = excluded.install, health_install = excluded.health_install, time_zone = excluded.time_zone`,
+      [e.station, e.province, e.regency, e.online === null ? null : e.online ? 1 : 0, e.offlineReason, e.lastSeenMs, e.health ? JSON.stringify(e.health) : null, e.healthAtMs, e.installId ?? null, e.install ?? 0, e.healthInstall ?? 0, e.timeZone ?? null],
+    );
   }
 
-  /** False for a message already held (QoS 1 duplicate, or a replay of one already seen). */
-  async addEvent(e: Omit<StoredEvent, 'id' | 'ackedAt' | 'ackedBy'>): Promise<StoredEvent | null> {
-    const r = await this.db.run('INSERT OR IGNORE INTO events (station, province, regency, ts, seq, code, state, severity, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+  /** Null for a message already held (a QoS 1 duplicate, or a replay of one already seen): one per station, installation and seq. */
+  async addEvent(e: NewEvent): Promise<StoredEvent | null> {
+    const installId = e.installId ?? null;
+    const install = e.install ?? 0;
+    const r = await this.db.run('INSERT OR IGNORE INTO events (station, province, regency, ts, seq, code, state, severity, message, install_id, install) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
       e.station,
       e.province,
       e.regency,
@@ -201,33 +206,41 @@ export class DashboardStore {
       e.state,
       e.severity,
       e.message,
+      installId ?? '',
+      install,
     ]);
-    return r.changes === 0 ? null : { ...e, id: r.lastID, ackedAt: null, ackedBy: null };
+    return r.changes === 0 ? null : { ...e, installId, install, id: r.lastID, ackedAt: null, ackedBy: null };
   }
 
+  /**
+   * The feed, newest first: one station's in the order it made them (installation, then seq),
+   * whatever its clock said; every station's in the order they came.
+   */
   async events(limit: number, station?: string): Promise<StoredEvent[]> {
     const rows = station
-      ? await this.db.all<EventRowDb>('SELECT * FROM events WHERE station = ? ORDER BY ts DESC, id DESC LIMIT ?', [station, limit])
-      : await this.db.all<EventRowDb>('SELECT * FROM events ORDER BY ts DESC, id DESC LIMIT ?', [limit]);
+      ? await this.db.all<EventRowDb>(`SELECT ${EVENT_COLUMNS} FROM events WHERE station = ? ORDER BY install DESC, seq DESC LIMIT ?`, [station, limit])
+      : await this.db.all<EventRowDb>(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY id DESC LIMIT ?`, [limit]);
     return rows.map(toEvent);
   }
 
   /**
-   * The newest raise and the newest clear of every (station, code) in the feed: what was active
-   * when the dashboard stopped, for Alertmanager to hear again on the next start.
+   * The newest raise and the newest clear of every (station, code) in the feed, of one station
+   * or all, newest by (installation, seq): what was active when the dashboard stopped, for
+   * Alertmanager to hear again on the next start.
    */
-  async latestAlertEvents(): Promise<StoredEvent[]> {
+  async latestAlertEvents(station?: string): Promise<StoredEvent[]> {
     const rows = await this.db.all<EventRowDb>(
-      `SELECT id, station, province, regency, ts, seq, code, state, severity, message, acked_at, acked_by FROM
-         (SELECT *, ROW_NUMBER() OVER (PARTITION BY station, code, state ORDER BY ts DESC, seq DESC) AS rn FROM events)
+      `SELECT ${EVENT_COLUMNS} FROM
+         (SELECT *, ROW_NUMBER() OVER (PARTITION BY station, code, state ORDER BY install DESC, seq DESC) AS rn FROM events ${station === undefined ? '' : 'WHERE station = ?'})
        WHERE rn = 1`,
+      station === undefined ? [] : [station],
     );
     return rows.map(toEvent);
   }
 
   async ack(id: number, by: string, at: string): Promise<StoredEvent | null> {
     await this.db.run('UPDATE events SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL', [at, by, id]);
-    const row = await this.db.get<EventRowDb>('SELECT * FROM events WHERE id = ?', [id]);
+    const row = await this.db.get<EventRowDb>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`, [id]);
     return row ? toEvent(row) : null;
   }
 

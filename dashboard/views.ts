@@ -12,7 +12,7 @@ export interface RankingRow {
   station: string;
   province: string;
   regency: string;
-  /** Cards printed today; null when the station has not reported today. */
+  /** Cards printed today (the station's today, in its zone); null when it has not reported today. */
   today: number | null;
   /** Cards over the last 7 days (today included); null when it reported on none of them. */
   week: number | null;
@@ -29,12 +29,14 @@ export interface RankingRow {
 }
 
 /**
- * daily: station → day (YYYY-MM-DD) → cards printed that day. days: the last 7 days, newest first.
- * A day counted beyond what the station's printer can print in a day (dashboard/plausible.ts) is
- * left out, as if not reported, and the station flagged `implausible`.
+ * daily: station → day (YYYY-MM-DD) → cards printed that day. days: the last 7 days, newest first:
+ * each station's own (in its zone), or the same for all. A day counted beyond what the station's
+ * printer can print in a day (dashboard/plausible.ts) is left out, as if not reported, and the
+ * station flagged `implausible`.
  */
-export function ranking(rows: StationRow[], daily: Map<string, Map<string, number>>, days: string[], cfg: Pick<DashboardSection, 'minCardsPerDay' | 'backlogDays'>): RankingRow[] {
+export function ranking(rows: StationRow[], daily: Map<string, Map<string, number>>, daysOf: string[] | ((station: string) => string[]), cfg: Pick<DashboardSection, 'minCardsPerDay' | 'backlogDays'>): RankingRow[] {
   const out = rows.map((r): RankingRow => {
+    const days = typeof daysOf === 'function' ? daysOf(r.station) : daysOf;
     const byDay = daily.get(r.station);
     const limit = dayLimit(r.printer?.secondsPerCard).cards;
     const excludedDays = days.filter((d) => byDay?.has(d) && Math.abs(byDay.get(d) ?? 0) > limit);

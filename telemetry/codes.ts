@@ -49,6 +49,7 @@ export const ALERT_CODES = [
   ...UPS_ALARM_CODES,
   'records.unreachable',
   'telemetry.dropped',
+  'agent.payload_invalid',
   'store.error',
   'office.restock',
   'office.blanks.low',

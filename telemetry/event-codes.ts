@@ -39,6 +39,8 @@ export const EVENT_CODES: Readonly<Record<AlertCode, Readonly<EventCode>>> = {
   'ups.output_off': { severity: 'critical', name: { id: 'Keluaran UPS mati', en: 'UPS output off' } },
   'records.unreachable': { severity: 'warning', name: { id: 'Server data tidak terjangkau', en: 'Record server unreachable' } },
   'telemetry.dropped': { severity: 'warning', name: { id: 'Sebagian laporan stasiun terbuang', en: 'Station reports dropped' } },
+  // A message of the agent's own would have broken the contract: it went out reduced (what was cut is in the event).
+  'agent.payload_invalid': { severity: 'warning', name: { id: 'Laporan stasiun melanggar kontrak, dikirim dalam bentuk dipangkas', en: 'A station report broke the contract and was sent cut down' } },
   'store.error': { severity: 'critical', name: { id: 'Basis data stasiun bermasalah', en: 'Station database failing' } },
   // A hint at a printer of an office with a store book: its stack runs out within office.restockHours.
   'office.restock': { severity: 'info', name: { id: 'Ambil blangko dari gudang kantor', en: 'Fetch blanks from the office store' } },

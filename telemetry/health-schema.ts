@@ -1,5 +1,6 @@
 /** The station's health (station.health/1), the payload it publishes every health period. */
 import { z } from 'zod';
+import { REASONS_MAX, SUPPLIES_MAX, UPS_ALARMS_MAX } from '../hal/bounds.js';
 import { PRINTER_STATES, SUPPLY_KINDS, SUPPLY_STATUSES } from '../hal/printer/types.js';
 import { POWER_STATES, UPS_STATUSES } from '../hal/ups/types.js';
 import { HOLD_CODES, UPS_ALARM_CODES } from './codes.js';
@@ -48,8 +49,8 @@ export const healthSchema = z.object({
   printer: z.object({
     driver: z.string().max(TEXT),
     state: z.enum([...PRINTER_STATES, 'unknown']),
-    reasons: z.array(z.string().max(TEXT)).max(64),
-    supplies: z.array(supplySchema).max(16),
+    reasons: z.array(z.string().max(TEXT)).max(REASONS_MAX),
+    supplies: z.array(supplySchema).max(SUPPLIES_MAX),
     model: z.string().max(TEXT).nullable(),
     // Optional in the schema (this agent always sends it) so health from older agents still validates.
     secondsPerCard: finite
@@ -84,7 +85,7 @@ export const healthSchema = z.object({
       ),
     alarms: z
       .array(z.enum(UPS_ALARM_CODES))
-      .max(8)
+      .max(UPS_ALARMS_MAX)
       .nullable()
       .optional()
       .describe('the alarms the UPS reports now, as event codes: ups.replace_battery, ups.overload, ups.bypass, ups.output_off; null when the UPS cannot be read'),

@@ -5,9 +5,11 @@
  * real station publishes. One instance of each, shared, as the JSON Schemas were rendered from.
  */
 import { z } from 'zod';
+import { NUMBER_MAX, TEXT_MAX } from '../hal/bounds.js';
 
-export const finite = z.number().min(-1e15).max(1e15);
-export const TEXT = 2000;
+// The numbers are the HAL's (hal/bounds.ts), which cuts every driver's reading to them.
+export const finite = z.number().min(-NUMBER_MAX).max(NUMBER_MAX);
+export const TEXT = TEXT_MAX;
 export const nullableNumber = finite.nullable();
 export const ts = z.iso.datetime({ offset: false }).describe('RFC 3339 UTC time the message was made');
 export const station = z.string().min(1).max(64).describe('station id');

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import type { Text } from '../core/i18n.js';
 import { EVENT_CODES } from './event-codes.js';
 import type { Dropped, Outbox } from './outbox.js';
 import type { EventBody, EventPayload, HealthPayload, StationBody, TelemetryStatus } from './payloads.js';
+import { invalidWords, PayloadCheck } from './self-check.js';
 import type { SqlQueryable, TelemetryStorage } from './storage.js';
 import type { StationTopics } from './topics.js';
 
@@ -25,12 +27,20 @@ export interface LinkStatus {
  * Stamps each message with its envelope (schema, station, ts, seq) and stores it in the
  * outbox, in one transaction with whatever must change with it; the Sender publishes it.
  * When the outbox had to drop messages to stay in its bounds, says so once per episode with a
- * `telemetry.dropped` event, cleared when the backlog has drained.
+ * `telemetry.dropped` event, cleared when the backlog has drained. Every message is checked
+ * against the contract's schema first (self-check.ts): one that would fail goes out reduced, and
+ * `agent.payload_invalid` says what was cut, cleared when that kind of message passes again.
  */
 export class Telemetry implements TelemetrySink {
   private droppedRaised = false;
   /** The storage problem raised as store.error, if any. */
   private storeProblem: string | null = null;
+  private readonly check = new PayloadCheck();
+  /** What the last message of each schema had cut, by schema id; absent once one passes. */
+  private readonly invalid = new Map<string, Text[]>();
+  /** The message agent.payload_invalid was raised with; null while it is not raised. */
+  private invalidSaid: string | null = null;
+  private reportingInvalid = false;
 
   constructor(
     private readonly store: TelemetryStorage,
@@ -71,34 +81,39 @@ export class Telemetry implements TelemetrySink {
   }
 
   async health(body: StationBody): Promise<HealthPayload> {
+    await this.check.ready();
     if (this.droppedRaised && this.link().connected && this.outbox.stats().backlog === 0) {
       this.droppedRaised = false;
       await this.event({ code: 'telemetry.dropped', state: 'cleared', severity: EVENT_CODES['telemetry.dropped'].severity, message: 'the telemetry backlog has been delivered' });
     }
+    // store.error and agent.payload_invalid are raised here, not by the station's alert rules: listed with the others.
+    const own = [this.storeProblem !== null ? 'store.error' : null, this.invalidSaid !== null ? 'agent.payload_invalid' : null].filter((c): c is string => c !== null && !body.alerts.includes(c));
     let built: HealthPayload | undefined;
     const build = (seq: number): HealthPayload =>
-      (built = {
+      (built = this.checked<HealthPayload>({
         schema: 'station.health/1',
         station: this.stationId,
         ts: this.isoNow(),
         seq,
         ...body,
-        // store.error is raised here, not by the station's alert rules: listed with the others.
-        alerts: this.storeProblem !== null && !body.alerts.includes('store.error') ? [...body.alerts, 'store.error'].sort() : body.alerts,
+        alerts: own.length > 0 ? [...body.alerts, ...own].sort() : body.alerts,
         telemetry: this.status(),
         store: { durable: this.store.durable, error: this.storeProblem },
-      });
+      }));
     const { payload, dropped } = await this.stored('health', this.topics.health, build, true, (tx) =>
       this.store.setState(LAST_HEALTH_KEY, built, new Date(this.clock.now()), tx),
     );
     await this.reportDropped(dropped);
+    await this.reportInvalid();
     return payload;
   }
 
   async event(body: EventBody, alsoInTx?: (tx: SqlQueryable) => Promise<void>): Promise<EventPayload> {
-    const build = (seq: number): EventPayload => ({ schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq, ...body });
+    await this.check.ready();
+    const build = (seq: number): EventPayload => this.checked<EventPayload>({ schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq, ...body });
     const { payload, dropped } = await this.stored('event', this.topics.event, build, false, alsoInTx);
     await this.reportDropped(dropped);
+    await this.reportInvalid();
     return payload;
   }
 
@@ -108,8 +123,11 @@ export class Telemetry implements TelemetrySink {
    * events it is never published around the outbox when the store cannot be written: it waits in
    * its ledger and is taken again, so the province sees each one once.
    */
-  async account<T extends { seq: number }>(topic: string, build: (seq: number) => T, alsoInTx: (tx: SqlQueryable) => Promise<void>): Promise<T> {
-    return (await this.outbox.add('account', topic, build, alsoInTx)).payload;
+  async account<T extends { seq: number; schema: string }>(topic: string, build: (seq: number) => T, alsoInTx: (tx: SqlQueryable) => Promise<void>): Promise<T> {
+    await this.check.ready();
+    const { payload } = await this.outbox.add('account', topic, (seq) => this.checked(build(seq)), alsoInTx);
+    await this.reportInvalid();
+    return payload;
   }
 
   /** The envelope's time, as every message carries it. */
@@ -143,7 +161,8 @@ export class Telemetry implements TelemetrySink {
       if (this.storeProblem !== text) {
         this.storeProblem = text;
         this.log.error(`storage: ${text}`);
-        this.sendDirect(this.topics.event, { schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq: this.outbox.reserveSeq(), code: 'store.error', state: 'raised', severity: EVENT_CODES['store.error'].severity, message: text }, false);
+        const raised: EventPayload = { schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq: this.outbox.reserveSeq(), code: 'store.error', state: 'raised', severity: EVENT_CODES['store.error'].severity, message: text };
+        this.sendDirect(this.topics.event, this.checked(raised), false);
       }
       const payload = build(this.outbox.reserveSeq());
       this.sendDirect(topic, payload, retain);
@@ -167,6 +186,35 @@ export class Telemetry implements TelemetrySink {
       severity: EVENT_CODES['telemetry.dropped'].severity,
       message: `the broker has been unreachable long enough to fill the outbox: ${total.health} health samples and ${total.event} events dropped so far (older health is thinned first)`,
     });
+  }
+
+  /** The payload as it may go out (self-check.ts), with what was cut noted for reportInvalid. */
+  private checked<T extends { schema: string }>(made: T): T {
+    const { payload, cuts } = this.check.checked(made);
+    if (cuts.length > 0) this.log.warn({ schema: made.schema, cuts: cuts.map((c) => c.en) }, 'a message did not pass the contract: published reduced');
+    // The event that says so is not itself counted: it would clear what it reports.
+    if (!this.reportingInvalid) {
+      if (cuts.length > 0) this.invalid.set(made.schema, cuts);
+      else this.invalid.delete(made.schema);
+    }
+    return payload;
+  }
+
+  /** Raise agent.payload_invalid when what fails changes, clear it when every kind passes again. */
+  private async reportInvalid(): Promise<void> {
+    if (this.reportingInvalid) return;
+    const words = invalidWords(this.invalid);
+    const message = words?.en ?? null;
+    if (message === this.invalidSaid) return;
+    this.reportingInvalid = true;
+    try {
+      const severity = EVENT_CODES['agent.payload_invalid'].severity;
+      if (words) this.log.warn({ words }, 'agent.payload_invalid raised');
+      await this.event(words ? { code: 'agent.payload_invalid', state: 'raised', severity, message: words.en } : { code: 'agent.payload_invalid', state: 'cleared', severity, message: "the agent's messages pass the contract again" });
+      this.invalidSaid = message;
+    } finally {
+      this.reportingInvalid = false;
+    }
   }
 
   private isoNow(): string {

@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/schema.js';
 import { Store } from '../store/store.js';
+import { printLine } from '../../platform/terminal.js';
 import { tr, VERSION_TEXT } from './lang.js';
 import { loadStationFile } from './station-file.js';
 
@@ -37,6 +38,5 @@ export function wholeNumber(value: string): number {
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
-export const out = (s: string): void => {
-  process.stdout.write(`${s}\n`);
-};
+/** One line to standard output, through the writer that escapes control characters (platform/terminal.ts). */
+export const out = (s: string): void => printLine(s);

@@ -11,6 +11,7 @@ import { withClaims } from './claims.js';
 import { configOption, iso, out, withStore, subcommand } from './common.js';
 import { tr } from './lang.js';
 import { systemClock } from '../../core/clock.js';
+import { printErrLine } from '../../platform/terminal.js';
 
 function jobState(value: string): JobState {
   if ((JOB_STATES as readonly string[]).includes(value)) return value as JobState;
@@ -59,7 +60,7 @@ export function addJobsCommands(program: Command, version: string): void {
         const ids = r.unasked.join(', ');
         out(tr({ id: `belum diklaim (server data tidak menjawab sekarang; diklaim sebelum kartunya dicetak): ${ids}`, en: `not claimed yet (the record service did not answer now; claimed before each card is printed): ${ids}` }));
       }
-      for (const x of r.refused) process.stderr.write(`${tr({ id: 'ditolak', en: 'refused' })} ${x.recordId}: ${tr(x.why)}\n`);
+      for (const x of r.refused) printErrLine(`${tr({ id: 'ditolak', en: 'refused' })} ${x.recordId}: ${tr(x.why)}`);
       if (r.refused.length) process.exitCode = EXIT.failure;
     });
 

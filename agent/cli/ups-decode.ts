@@ -8,6 +8,7 @@ import { AgentError, EXIT } from '../../core/errors.js';
 import type { Text } from '../../core/i18n.js';
 import { tr } from './lang.js';
 import { HID_HINT } from '../../hal/ups/hid/hints.js';
+import { printLine } from '../../platform/terminal.js';
 
 /** A reports file with no report in it: the wrong file given, or a UPS that sent nothing. No driver sees this: it is the command's own check. */
 const REPORTS_EMPTY_HINT: Text = {
@@ -108,5 +109,5 @@ export function decode(opts: { descriptor: string; reports: string; vendor?: num
     malformed(err instanceof HidError && err.code === 'hid-descriptor-invalid' ? opts.descriptor : opts.reports, err);
   }
   const out = opts.json ? JSON.stringify({ ...decoded.reading, quirks: decoded.quirks }, null, 2) : formatReading(decoded.reading, decoded);
-  process.stdout.write(`${out}\n`);
+  printLine(out);
 }

@@ -8,6 +8,7 @@ import type { Text } from '../../core/i18n.js';
 import { subcommand } from './common.js';
 import { tr } from './lang.js';
 import { systemClock } from '../../core/clock.js';
+import { printErrLine, printLine } from '../../platform/terminal.js';
 
 /**
  * `station-agent ups decode | dump`: the USB HID UPS on the bench, for technicians and bug
@@ -123,14 +124,14 @@ export function addUpsCommands(program: Command, version: string): void {
       }
       const refused = capture.refused.length;
       const reports = capture.reports.length;
-      process.stdout.write(
-        `${tr({
+      printLine(
+        tr({
           id: `ditulis ${base}.descriptor.hex (${capture.descriptor.length} bita) dan ${base}.reports.hex (${reports} laporan${refused ? `, ${refused} ditolak` : ''})`,
           en: `wrote ${base}.descriptor.hex (${capture.descriptor.length} bytes) and ${base}.reports.hex (${reports} reports${refused ? `, ${refused} refused` : ''})`,
-        })}\n`,
+        }),
       );
-      if (capture.descriptorError) process.stderr.write(`${tr({ id: 'deskriptor tidak bisa diurai', en: 'the descriptor does not parse' })}: ${capture.descriptorError}\n`);
+      if (capture.descriptorError) printErrLine(`${tr({ id: 'deskriptor tidak bisa diurai', en: 'the descriptor does not parse' })}: ${capture.descriptorError}`);
       const decodeCommand = `station-agent ups decode --descriptor ${base}.descriptor.hex --reports ${base}.reports.hex --vendor ${hex4(capture.vendorId)} --product ${hex4(capture.productId)}`;
-      process.stdout.write(`${tr({ id: 'uraikan dengan', en: 'decode it with' })}: ${decodeCommand}\n`);
+      printLine(`${tr({ id: 'uraikan dengan', en: 'decode it with' })}: ${decodeCommand}`);
     });
 }

@@ -38,16 +38,16 @@ export async function agentSeen(config: Config, waitMs = FIRST_READING_WAIT_MS):
 async function agentSeenOnce(config: Config): Promise<AgentSeen> {
   const st = await readStatus(config).catch(() => undefined);
   if (st?.agent?.state !== 'running') return { running: false };
-  // A health left by an earlier run of the agent, before this one started, is not this agent's reading.
-  const own = st.health !== null && Date.parse(st.health.ts) >= Date.parse(st.agent.startedAt);
-  // Written between the moment taken as now and the read: a fraction of a second "in the future".
-  const age = st.ageSeconds !== null && st.ageSeconds < 0 && !st.stale ? 0 : st.ageSeconds;
+  // A health left by an earlier run of the agent, before this one started, is not this agent's
+  // reading. Judged by when each run started (both stamped at its start), not by the health's own
+  // stamp: the wall clock set back since the start would make every new health look older.
+  const own = st.health !== null && Date.parse(st.health.agent.startedAt) >= Date.parse(st.agent.startedAt);
   return {
     running: true,
     pid: st.agent.pid,
     startedAt: st.agent.startedAt,
     health: own ? st.health : null,
-    ageSeconds: own ? age : null,
+    ageSeconds: own ? st.ageSeconds : null,
     stale: st.stale,
     staleAfterSeconds: 3 * config.intervals.healthSeconds,
   };
@@ -64,13 +64,26 @@ type Running = Extract<AgentSeen, { running: true }>;
  */
 function lastHealth(a: Running, part: Text): { health: HealthPayload; facts: Facts; via: Text } | Verdict {
   const facts: Facts = { source: 'agent', agentPid: a.pid, readingAgeSeconds: a.ageSeconds };
-  if (a.health === null || a.ageSeconds === null) {
+  if (a.health === null) {
     return {
       ...warn(facts, {
         en: `The agent runs (PID ${a.pid}, started ${a.startedAt}) but has recorded no reading of the ${part.en} within ${FIRST_READING_WAIT_MS / 1000} s: run diagnose again in a few seconds; if it stays so, look at the agent's log (journalctl -u station-agent). While the agent runs, diagnose does not open the ${part.en} beside it.`,
         id: `Agen berjalan (PID ${a.pid}, mulai ${a.startedAt}) tetapi belum mencatat bacaan ${part.id} dalam ${FIRST_READING_WAIT_MS / 1000} detik: jalankan diagnose lagi beberapa detik lagi; bila tetap begitu, lihat log agen (journalctl -u station-agent). Selama agen berjalan, diagnose tidak membuka ${part.id} di sampingnya.`,
       }),
       via: { en: `the running agent (PID ${a.pid}): no reading yet`, id: `agen yang berjalan (PID ${a.pid}): belum ada bacaan` },
+    };
+  }
+  if (a.ageSeconds === null) {
+    // Stamped ahead of this PC's clock: the clock was set back since; the next reading is stamped by the clock as it is now.
+    return {
+      ...warn(
+        { ...facts, stale: true, aheadOfClock: true },
+        {
+          en: `The running agent's last reading (${a.health.ts}) is stamped ahead of this PC's clock: the clock was set back since it was taken. Run diagnose again in a few seconds, once the agent has taken its next reading.`,
+          id: `Bacaan terakhir agen yang berjalan (${a.health.ts}) bercap waktu lebih maju dari jam PC ini: jam dimundurkan sesudah bacaan itu diambil. Jalankan diagnose lagi beberapa detik lagi, setelah agen mengambil bacaan berikutnya.`,
+        },
+      ),
+      via: { en: `the running agent's last reading (PID ${a.pid}, stamped ahead of this PC's clock): STALE`, id: `bacaan terakhir agen yang berjalan (PID ${a.pid}, cap waktu lebih maju dari jam PC ini): LAMA` },
     };
   }
   if (a.stale) {

@@ -1,4 +1,5 @@
 import { bySurface, type Said, type Text } from '../../core/i18n.js';
+import { cutText, TEXT_MAX } from '../../hal/bounds.js';
 import { printerReasonsWords } from '../../hal/printer/reason-words.js';
 import type { HoldCode, StationBody } from '../../telemetry/payloads.js';
 import type { JobsConfig } from '../config/schema.js';
@@ -26,7 +27,8 @@ export interface Hold {
  * cannot be read, or a UPS on battery whose runtime is unknown, holds the queue.
  */
 export function holdOf(h: StationBody | undefined, cfg: JobsConfig, ctx: GateContext): Hold | null {
-  const hold = (code: HoldCode, detail: string): Hold => ({ code, detail });
+  // A detail may quote a driver's words (the printer's error): within what health carries.
+  const hold = (code: HoldCode, detail: string): Hold => ({ code, detail: cutText(detail, TEXT_MAX) });
   if (!ctx.hasSource) return hold('no_source', 'no record source is configured (records in the configuration)');
   if (!ctx.durable) return hold('store', 'the database cannot be used (store.error): printing waits, so that no record can be printed twice');
   if (!h) return hold('first_reading', 'waiting for the first reading of the printer and the UPS');

@@ -1,5 +1,6 @@
 import type { Text } from '../../core/i18n.js';
 import type { Note } from './notes.js';
+import { findUnseen, unseenWords } from '../../core/typed-text.js';
 
 /**
  * What a job is, apart from where it is kept: its states, its row as read, the queue's counts,
@@ -52,6 +53,9 @@ export const VERIFICATION_IDS_SHOWN = 20;
 const RECORD_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function checkRecordId(id: string): Text | undefined {
+  // Read from a list (standard input, the page's box): a character copied in with it is named.
+  const unseen = findUnseen(id);
+  if (unseen) return unseenWords({ id: 'id rekaman', en: 'record id' }, unseen).message;
   if (!RECORD_ID.test(id)) return { id: 'id rekaman terdiri dari 1 sampai 64 huruf, angka, ".", "_" atau "-"', en: 'a record id is 1 to 64 letters, digits, ".", "_" or "-"' };
   // 16 digits in a row, with or without separators or letters around them: a NIK, however written.
   if (/\d{4}[ .-]?\d{4}[ .-]?\d{4}[ .-]?\d{4}/.test(id)) {
@@ -65,4 +69,16 @@ export function startOfLocalDay(now: number): number {
   const d = new Date(now);
   d.setHours(0, 0, 0, 0);
   return d.getTime();
+}
+
+/**
+ * The local day `now` falls on, from its midnight to the next, in ms. "Today" ends too: cards
+ * stamped on a later day (printed while the PC's clock ran a day fast, before it was set right)
+ * are not today's, as the wall clock now says.
+ */
+export function localDayOf(now: number): { start: number; end: number } {
+  const start = startOfLocalDay(now);
+  const next = new Date(start);
+  next.setDate(next.getDate() + 1);
+  return { start, end: next.getTime() };
 }

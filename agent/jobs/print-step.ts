@@ -134,8 +134,9 @@ export class PrintStep {
     try {
       await repo.transition(recordId, ['ready'], 'printing', note('sent', { jobId }), { agent_job_id: jobId });
     } catch (err) {
-      this.d.writes.failed(err as Error);
-      return; // nothing was sent; the record stays ready in memory
+      // Nothing was sent. A failed write: the record stays ready in memory; a job moved meanwhile is no longer this card's.
+      if (this.d.writes.failed(err as Error) === 'conflict') records.forget(recordId);
+      return;
     }
     let outcome: CardOutcome;
     try {
@@ -212,7 +213,9 @@ export class PrintStep {
   /**
    * Write what the printer said, with its ledger entry. If the write fails the outcome is kept
    * and written on a later step (a printed card is never downgraded to "unknown"); meanwhile
-   * the queue is held.
+   * the queue is held. A job found no longer printing was moved by someone else (a person's
+   * verify): it stays as they left it, what the printer said is logged for whoever settles it,
+   * and the queue goes on.
    */
   private async settle(recordId: string, o: CardOutcome): Promise<void> {
     try {
@@ -220,8 +223,13 @@ export class PrintStep {
       this.unwritten.delete(recordId);
       this.d.changed();
     } catch (err) {
-      this.unwritten.set(recordId, o);
-      this.d.writes.failed(err as Error);
+      // The printer's answer goes into the log for whoever settles the card.
+      if (this.d.writes.failed(err as Error, { printerSaid: o.to, printerJobId: o.printerJobId }) === 'held') {
+        this.unwritten.set(recordId, o);
+        return;
+      }
+      this.unwritten.delete(recordId);
+      this.d.changed();
     }
   }
 }

@@ -5,15 +5,17 @@ import { postCard } from '../ledger/card.js';
 import { spoilCodeOf, type SpoilCode } from '../ledger/spoil-codes.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import type { Said } from '../../core/i18n.js';
+import { typed, typedOrNull } from '../../core/typed-text.js';
 import { checkRecordId, VERIFICATION_IDS_SHOWN, type CardOutcome, type Job, type JobCounts, type JobState } from './job.js';
 import { note, noteWords, readNote, storedNote, type Note } from './notes.js';
 import { tellLater } from './outcomes.js';
 import { printerSpoil } from './reprint.js';
 import { printedWords, spoilStateHint, STATE_WORDS, UNKNOWN_JOB_HINT } from './words.js';
 import { recoverAfterRestart, type PrinterProof, type Recovered } from './recover.js';
+import { JobStateConflict } from './conflict.js';
 
 // The station page takes these from here (agent/operator); what a job is lives in job.ts.
-export { checkRecordId, startOfLocalDay } from './job.js';
+export { checkRecordId, localDayOf, startOfLocalDay } from './job.js';
 
 /** States a record may be added again from: its card was never made, or was spoiled, or another station held it. */
 const READDABLE: readonly JobState[] = ['failed', 'spoiled', 'cancelled', 'refused'];
@@ -82,10 +84,7 @@ export class JobRepo {
   ): Promise<JobState> {
     const row = await tx.get<{ state: JobState }>('SELECT state FROM jobs WHERE record_id = ?', [recordId]);
     if (!row) throw unknownJob(recordId);
-    if (!from.includes(row.state)) {
-      const words = (states: readonly JobState[], lang: 'id' | 'en') => states.map((x) => STATE_WORDS[x][lang]).join(lang === 'id' ? ' atau ' : ' or ');
-      throw new AgentError('job-state', { id: `rekaman ${recordId} berstatus ${words([row.state], 'id')}, bukan ${words(from, 'id')}`, en: `record ${recordId} is ${row.state}, not ${from.join(' or ')}` }, { exitCode: EXIT.usage });
-    }
+    if (!from.includes(row.state)) throw new JobStateConflict(recordId, row.state, from);
     const keys = Object.keys(set);
     await tx.run(`UPDATE jobs SET state = ?, updated_at = ?${keys.map((k) => `, ${k} = ?`).join('')} WHERE record_id = ?`, [
       to,
@@ -107,7 +106,7 @@ export class JobRepo {
    */
   async verify(recordId: string, outcome: 'printed' | 'not-printed' | 'spoiled', spoiled: { reason?: string; code?: SpoilCode } = {}): Promise<JobState> {
     const at = this.now();
-    const said = spoiled.reason?.trim() || null;
+    const said = typedOrNull(spoiled.reason);
     return this.db.transaction(async (tx) => {
       if (outcome === 'printed') {
         await JobRepo.move(tx, recordId, ['needs_verification'], 'printed', at, note('verified_printed'));
@@ -136,7 +135,7 @@ export class JobRepo {
    * reprint. At most one good card per record; every card that came out is printed or spoiled.
    */
   async spoil(recordId: string, reason: string, code?: SpoilCode): Promise<void> {
-    const why = reason.trim();
+    const why = typed(reason);
     if (!why) throw new AgentError('usage', { id: 'kartu rusak perlu alasan (--reason R), misalnya "tinta luntur"', en: 'a spoiled card needs a reason (--reason R), for example "smudged"' }, { exitCode: EXIT.usage });
     const at = this.now();
     await this.db.transaction(async (tx) => {
@@ -254,12 +253,13 @@ export class JobRepo {
     return rows.map(({ code, detail, reason, ...e }) => ({ ...e, note: readNote(code, detail, reason) }));
   }
 
-  async counts(sinceMs: number): Promise<JobCounts> {
+  /** The queue's counts now, and the cards printed and failed in `day` (its start and end, ms). */
+  async counts(day: { start: number; end: number }): Promise<JobCounts> {
     const rows = await this.db.all<{ state: JobState; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
     const n = (s: JobState) => rows.find((r) => r.state === s)?.n ?? 0;
     const today = await this.db.all<{ to_state: JobState; n: number }>(
-      "SELECT to_state, COUNT(*) AS n FROM job_events WHERE at >= ? AND to_state IN ('printed', 'failed') GROUP BY to_state",
-      [sinceMs],
+      "SELECT to_state, COUNT(*) AS n FROM job_events WHERE at >= ? AND at < ? AND to_state IN ('printed', 'failed') GROUP BY to_state",
+      [day.start, day.end],
     );
     const t = (s: JobState) => today.find((r) => r.to_state === s)?.n ?? 0;
     const held = await this.db.all<{ record_id: string }>("SELECT record_id FROM jobs WHERE state = 'needs_verification' ORDER BY updated_at, seq LIMIT ?", [VERIFICATION_IDS_SHOWN]);

@@ -31,14 +31,14 @@ export interface PrinterSpoil {
 /** How many spoils the page and status list: the latest, enough to act on. */
 export const SPOILS_SHOWN = 10;
 
-/** The cards the printer spoiled since `sinceMs`, latest first: which card, why, and whether it is being reprinted. */
-export async function printerSpoils(db: Db, sinceMs: number): Promise<PrinterSpoil[]> {
+/** The cards the printer spoiled from `sinceMs` until before `untilMs`, latest first: which card, why, and whether it is being reprinted. */
+export async function printerSpoils(db: Db, sinceMs: number, untilMs = Number.MAX_SAFE_INTEGER): Promise<PrinterSpoil[]> {
   const rows = await db.all<{ recordId: string; at: number; code: string | null; detail: string | null; reason: string; state: JobState }>(
     `SELECT e.record_id AS recordId, e.at, e.code, e.detail, e.reason, j.state FROM job_events e JOIN jobs j ON j.record_id = e.record_id
-     WHERE e.from_state = 'printing' AND e.to_state = 'spoiled' AND e.at >= ?
+     WHERE e.from_state = 'printing' AND e.to_state = 'spoiled' AND e.at >= ? AND e.at < ?
        AND e.id = (SELECT MAX(id) FROM job_events x WHERE x.record_id = e.record_id AND x.from_state = 'printing' AND x.to_state = 'spoiled')
      ORDER BY e.id DESC LIMIT ?`,
-    [sinceMs, SPOILS_SHOWN],
+    [sinceMs, untilMs, SPOILS_SHOWN],
   );
   return rows.map((r) => {
     const n = readNote(r.code, r.detail, r.reason);

@@ -5,7 +5,7 @@ import { localTimeZone } from '../office/days.js';
 import { SupplyLedger, type RollKind, type SupplyCount, type Yields } from '../ledger/supplies.js';
 import type { Store } from '../store/store.js';
 import type { Hold, HoldCode } from './gate.js';
-import { startOfLocalDay, type JobCounts } from './job.js';
+import { localDayOf, type JobCounts } from './job.js';
 import type { JobRepo } from './repo.js';
 import { Utilisation } from './utilisation.js';
 
@@ -77,7 +77,7 @@ export class QueueSummary {
     if (this.dirty || mono - this.lastAt >= SUMMARY_MS) {
       this.dirty = false;
       this.lastAt = mono;
-      this.counts = await this.d.repo.counts(startOfLocalDay(now));
+      this.counts = await this.d.repo.counts(localDayOf(now));
       const stock = await Ledger.summaryIn(this.d.store.db);
       this.blanksOnHand = stock.kept ? stock.onHand : null;
       this.cardsUsed = stock.printed + stock.spoiled;

@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../../platform/db.js';
 import { bySurface, type Said, type Text } from '../../core/i18n.js';
 import { nextTransfer } from '../office/transfer.js';
 import { systemClock } from '../../core/clock.js';
+import { sameKey, typed } from '../../core/typed-text.js';
 
 export type LedgerKind = 'receive' | 'print' | 'spoil' | 'adjust' | 'return';
 
@@ -118,7 +119,7 @@ export class Ledger {
     if (!Number.isInteger(n) || n <= 0) {
       throw usage({ id: `N: jumlah kartu yang dikembalikan harus bilangan bulat di atas 0, diberikan ${n}`, en: `N: the number of cards sent back must be a whole number above 0, got ${n}` });
     }
-    const reason = opts.force ? opts.reason?.normalize('NFC').trim() : undefined;
+    const reason = opts.force && opts.reason !== undefined ? typed(opts.reason) : undefined;
     if (opts.force && !reason) throw usage({ id: '--reason: --force perlu alasan, misalnya "stok lama ditemukan"', en: '--reason: --force needs a reason, for example "old stock found"' });
     const at = opts.at ?? systemClock.now();
     const { entry, transfer } = await this.db.transaction(async (tx) => {
@@ -151,14 +152,17 @@ export class Ledger {
     if (!Number.isInteger(n) || n <= 0) {
       throw usage({ id: `jumlah kartu yang diterima harus bilangan bulat di atas 0, diberikan ${n}`, en: `the number of cards received must be a whole number above 0, got ${n}` });
     }
-    const b = batch.trim();
+    const b = typed(batch);
     if (!b) throw usage({ id: 'penerimaan perlu nomor batch (--batch B), seperti tertulis di kotak atau berita acara serah terima', en: 'a delivery needs its batch (--batch B), as written on the box or the handover letter' });
     const at = opts.at ?? systemClock.now();
     const entry = await this.db.transaction(async (tx) => {
-      const earlier = await tx.get<{ id: number; at: number; qty: number }>(
-        "SELECT id, at, qty FROM ledger WHERE kind = 'receive' AND lower(batch) = lower(?) AND qty > 0 AND corrects IS NULL AND id NOT IN (SELECT corrects FROM ledger WHERE corrects IS NOT NULL) ORDER BY id LIMIT 1",
-        [b],
+      // Both sides normalised (core/typed-text.ts sameKey), in JavaScript: a row an older version
+      // kept un-normalised or with an invisible character still matches the number it shows.
+      const key = sameKey(b);
+      const rows = await tx.all<{ id: number; at: number; qty: number; batch: string }>(
+        "SELECT id, at, qty, batch FROM ledger WHERE kind = 'receive' AND batch IS NOT NULL AND qty > 0 AND corrects IS NULL AND id NOT IN (SELECT corrects FROM ledger WHERE corrects IS NOT NULL) ORDER BY id",
       );
+      const earlier = rows.find((r) => sameKey(r.batch) === key);
       if (earlier && !opts.again) {
         throw new AgentError(
           'stock-duplicate',
@@ -199,7 +203,7 @@ export class Ledger {
       }
       if (e.corrects !== null) throw usage({ id: `entri #${entryId} sendiri adalah koreksi atas #${e.corrects}; catat entri baru bila perlu`, en: `entry #${entryId} is itself the correction of #${e.corrects}; record a new entry if needed` });
       if (e.correctedBy !== null) throw usage({ id: `entri #${entryId} sudah dikoreksi oleh #${e.correctedBy}`, en: `entry #${entryId} was already corrected by #${e.correctedBy}` });
-      const id = await Ledger.post(tx, { kind: e.kind, qty: 0 - e.qty, at, batch: e.batch, transfer: e.transfer, reason: `correction of entry #${entryId}: ${reason.trim()}`, corrects: entryId });
+      const id = await Ledger.post(tx, { kind: e.kind, qty: 0 - e.qty, at, batch: e.batch, transfer: e.transfer, reason: `correction of entry #${entryId}: ${typed(reason)}`, corrects: entryId });
       return { entry: id, reversed: e };
     });
     return { entry, reversed, summary: await this.summary() };
@@ -232,7 +236,7 @@ export class Ledger {
     const adjustment = await this.db.transaction(async (tx) => {
       const { onHand } = await Ledger.summaryIn(tx);
       const diff = n - onHand;
-      await Ledger.post(tx, { kind: 'adjust', qty: diff, at, reason: reason.trim() });
+      await Ledger.post(tx, { kind: 'adjust', qty: diff, at, reason: typed(reason) });
       return diff;
     });
     return { adjustment, summary: await this.summary() };

@@ -16,6 +16,7 @@ import { AgentError, EXIT } from '../../core/errors.js';
 import type { Db, Queryable } from '../../platform/db.js';
 import { bySurface, type Text } from '../../core/i18n.js';
 import { systemClock } from '../../core/clock.js';
+import { typedOrNull } from '../../core/typed-text.js';
 import { isSameRollReason, sighting, type OpenInstall } from './same-roll.js';
 
 export const ROLL_KINDS = ['ribbon', 'film'] as const;
@@ -106,7 +107,7 @@ export class SupplyLedger {
     if (!Number.isInteger(n) || n <= 0) {
       throw usage({ id: `jumlah gulungan ${ROLL_WORDS[kind].id} yang diterima harus bilangan bulat di atas 0, diberikan ${n}`, en: `the number of ${kind} rolls received must be a whole number above 0, got ${n}` });
     }
-    const lot = opts.lot?.trim() || null;
+    const lot = typedOrNull(opts.lot);
     const transfer = opts.transfer ?? null;
     await this.db.transaction(async (tx) => {
       if (transfer !== null && !opts.again) {
@@ -162,7 +163,7 @@ export class SupplyLedger {
             kind,
             opts.yield ?? null,
             opts.yield !== undefined ? 'box' : null,
-            opts.lot?.trim() || null,
+            typedOrNull(opts.lot),
             opts.early ? 'same-roll-early' : 'same-roll',
             by,
           ]);
@@ -195,7 +196,7 @@ export class SupplyLedger {
         fromShelf ? -1 : 0,
         yieldCards,
         yieldFrom,
-        opts.lot?.trim() || null,
+        typedOrNull(opts.lot),
         by,
       ]);
     });

@@ -10,7 +10,8 @@ import type { Db, Queryable } from '../../platform/db.js';
 import { dayIn } from './days.js';
 import { aboutField, bySurface } from '../../core/i18n.js';
 import { belowZero, checkOtherOffice, checkQuantity, checkReason, checkRegistered, duplicate, FIELDS, usage, type Supply } from './refusals.js';
-import { nextTransfer, transferFrom, typed } from './transfer.js';
+import { nextTransfer, transferFrom } from './transfer.js';
+import { sameKey, typed } from '../../core/typed-text.js';
 
 /** Where the station page shows an entry's number: in what it says after each entry. */
 const ENTRY_NUMBERS = { id: 'Nomor entri disebut dalam pesan setelah setiap catatan gudang.', en: 'Each entry\'s number is in the message shown after it is recorded.' };
@@ -81,7 +82,11 @@ export class OfficeBook {
     return this.post(async (tx) => {
       for (const [field, value] of [['batch', batch], ['document', document]] as const) {
         if (!value || opts.again) continue;
-        const earlier = await tx.get<{ id: number; qty: number; day: string }>(`SELECT id, qty, day FROM office_book WHERE kind = 'delivery' AND lower(${field}) = lower(?) AND ${STANDING} ORDER BY id LIMIT 1`, [value]);
+        // Compared in JavaScript, both sides normalised (core/typed-text.ts sameKey): rows an older
+        // version kept un-normalised, or with an invisible character, still match the number they show.
+        const key = sameKey(value);
+        const rows = await tx.all<{ id: number; qty: number; day: string; value: string }>(`SELECT id, qty, day, ${field} AS value FROM office_book WHERE kind = 'delivery' AND ${field} IS NOT NULL AND ${STANDING} ORDER BY id`);
+        const earlier = rows.find((r) => sameKey(r.value) === key);
         if (earlier) throw duplicate({ id: `${field === 'batch' ? 'batch' : 'dokumen'} ${value}`, en: `${field} ${value}` }, earlier);
       }
       return { kind: 'delivery', supply, qty: n, batch, document, lot: opts.lot === undefined ? null : typed(opts.lot) || null };

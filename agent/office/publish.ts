@@ -113,6 +113,9 @@ export class AccountsPublisher {
   private async days(): Promise<void> {
     const today = dayIn(this.d.clock.now(), this.d.timeZone);
     let sent = await this.sent();
+    // A day closed while the clock ran ahead (set a day on by mistake, a fast PC), the clock set
+    // right since: today is open again, its cards are sent as its own, and it closes at its end.
+    if (sent.through !== null && sent.through >= today) sent = { ...sent, through: dayBeforeOf(today) };
     // From the day after the last one sent in full, or the first still open; the very first look
     // starts today: days before the agent kept these figures are not made up.
     const firstOpen = Object.keys(sent.open).sort()[0];
@@ -140,6 +143,11 @@ export class AccountsPublisher {
   private note(next: Sent, tx: Queryable): Promise<void> {
     return this.d.store.setState(ACCOUNTS_KEY, next, new Date(this.d.clock.now()), tx);
   }
+}
+
+function dayBeforeOf(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) - 1)).toISOString().slice(0, 10);
 }
 
 function nextDayOf(day: string): string {

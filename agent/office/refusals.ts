@@ -5,6 +5,7 @@
  */
 import { AgentError, EXIT } from '../../core/errors.js';
 import { aboutField, bySurface, mapSaid, type Field, type Said, type Text } from '../../core/i18n.js';
+import { typed, typedOrNull } from '../../core/typed-text.js';
 
 export const SUPPLIES = ['blanks', 'ribbon', 'film'] as const;
 export type Supply = (typeof SUPPLIES)[number];
@@ -50,7 +51,7 @@ export function checkSupply(given: string): Supply {
 
 /** A station named for a transfer inside the office must be in its register (office.stations). */
 export function checkRegistered(station: string, register: readonly string[], field: Field): string {
-  const s = station.trim();
+  const s = typed(station);
   if (register.includes(s)) return s;
   const known = register.length > 0 ? register.join(', ') : '(kosong / empty)';
   throw usage(
@@ -61,7 +62,7 @@ export function checkRegistered(station: string, register: readonly string[], fi
 
 /** Another office: its id, never this office's own. */
 export function checkOtherOffice(given: string, own: string, field: Field): string {
-  const o = given.normalize('NFC').trim();
+  const o = typed(given);
   if (!/^[A-Za-z0-9._-]{1,48}$/.test(o)) {
     throw usage(aboutField(field, { id: `"${given}" bukan id kantor; yang diharapkan misalnya 5372-DINAS (huruf, angka, ".", "_" atau "-")`, en: `"${given}" is not an office id; expected e.g. 5372-DINAS (letters, digits, ".", "_" or "-")` }));
   }
@@ -70,7 +71,7 @@ export function checkOtherOffice(given: string, own: string, field: Field): stri
 }
 
 export function checkReason(reason: string | undefined, field: Field, example: Text): string {
-  const r = reason?.normalize('NFC').trim() ?? '';
+  const r = typedOrNull(reason) ?? '';
   if (r) return r;
   throw usage(aboutField(field, { id: `perlu alasan, misalnya "${example.id}"`, en: `a reason is needed, for example "${example.en}"` }));
 }

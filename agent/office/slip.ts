@@ -6,7 +6,7 @@
 import type { Lang, Text } from '../../core/i18n.js';
 import type { BookEntry } from './book.js';
 import { SUPPLY_WORDS, usage } from './refusals.js';
-import { typed } from './transfer.js';
+import { typed } from '../../core/typed-text.js';
 
 export interface Slip {
   transfer: string;

@@ -7,6 +7,7 @@
 import { AgentError, EXIT } from '../../core/errors.js';
 import { aboutField, type Field, type Text } from '../../core/i18n.js';
 import type { Queryable } from '../../platform/db.js';
+import { typed } from '../../core/typed-text.js';
 
 const FORM = /^(.+)-T([1-9]\d{0,8})$/;
 
@@ -17,8 +18,6 @@ export async function nextTransfer(tx: Queryable, sender: string): Promise<strin
   return `${sender}-T${row?.value ?? 1}`;
 }
 
-/** Text as a clerk typed it, compared as written on paper: trimmed, one form of each letter (NFC). */
-export const typed = (s: string): string => s.normalize('NFC').trim();
 
 /**
  * A transfer id as typed, checked to come from `sender` (the store's office, the station that

@@ -3,6 +3,7 @@
  * both languages, before anything is written.
  */
 import type { Text } from '../../core/i18n.js';
+import { findUnseen, typed, unseenWords } from '../../core/typed-text.js';
 
 /** A field that failed its check: the page shows the message beside the field. */
 export class FieldError extends Error {
@@ -28,14 +29,22 @@ export function whole(b: Body, field: string, min: number, max: number, what: Te
   return v;
 }
 
+/**
+ * Text the clerk typed, by the rule the command line follows too (core/typed-text.ts): a
+ * control, invisible or direction character is refused by name and place; what is kept is NFC
+ * and trimmed. Only a list (`lines`, the record ids) may break lines and hold tabs.
+ */
 export function text(b: Body, field: string, max: number, what: Text, required: boolean, lines = false): string | undefined {
   const v = b[field];
   if ((v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) && !required) return undefined;
   if (typeof v !== 'string' || v.trim() === '') throw new FieldError(field, { id: `${what.id}: wajib diisi`, en: `${what.en}: required` });
-  if (v.length > max || (lines ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/).test(v)) {
-    throw new FieldError(field, { id: `${what.id}: paling banyak ${max} karakter, tanpa karakter kendali`, en: `${what.en}: at most ${max} characters, no control characters` });
+  const unseen = findUnseen(v, { lines });
+  if (unseen) {
+    const w = unseenWords(what, unseen);
+    throw new FieldError(field, { id: `${w.message.id}. ${w.hint.id}`, en: `${w.message.en}. ${w.hint.en}` });
   }
-  return v.trim();
+  if (v.length > max) throw new FieldError(field, { id: `${what.id}: paling banyak ${max} karakter`, en: `${what.en}: at most ${max} characters` });
+  return typed(v);
 }
 
 export function flag(b: Body, field: string): boolean {

@@ -10,7 +10,7 @@ import type { PrinterDriver } from '../../hal/printer/types.js';
 import type { StationBody } from '../../telemetry/payloads.js';
 import type { Config } from '../config/schema.js';
 import { askDriver, printerViewText } from '../jobs/printer-view.js';
-import { JobRepo, startOfLocalDay } from '../jobs/repo.js';
+import { JobRepo, localDayOf } from '../jobs/repo.js';
 import type { Claims } from '../jobs/claims.js';
 import { printerSpoils, spoilWords } from '../jobs/reprint.js';
 import { jobWords } from '../jobs/words.js';
@@ -67,7 +67,8 @@ export class PageView {
     const stale = ageSeconds === null || ageSeconds > d.staleSeconds;
     const db = d.store.db;
     const repo = new JobRepo(db, () => d.clock.now());
-    const counts = await repo.counts(startOfLocalDay(now));
+    const day = localDayOf(now);
+    const counts = await repo.counts(day);
     const stock = await Ledger.summaryIn(db);
     const rolls = await SupplyLedger.countsIn(db, d.yields);
     // Today's good and spoiled cards in the station's days, as the daily accounts and health count them.
@@ -93,7 +94,7 @@ export class PageView {
     for (const j of toVerify.slice(0, 20)) verify.push({ recordId: j.recordId, since: new Date(j.updatedAt).toISOString(), reason: j.lastError, printer: this.printerSays(j.recordId, j.agentJobId, mono) });
     const recent = (await repo.list({ sinceMs: now - 24 * 3600_000 })).slice(-30).reverse();
     // Today's cards the printer spoiled: which, why, and whether each is being reprinted.
-    const spoils = (await printerSpoils(db, startOfLocalDay(now))).map((x) => ({ recordId: x.recordId, now: x.now, at: new Date(x.at).toISOString(), words: spoilWords(x) }));
+    const spoils = (await printerSpoils(db, day.start, day.end)).map((x) => ({ recordId: x.recordId, now: x.now, at: new Date(x.at).toISOString(), words: spoilWords(x) }));
     return {
       station: d.station,
       // The reading's wall time: now, less how long ago (monotonic) it was taken.

@@ -2,6 +2,7 @@
  * The station's alerts: every rule (the power's in power-rules.ts, the consumables' in
  * supply-rules.ts, the printer's, the queue's and the disk's here) and the book of those raised.
  */
+import { cutText, TEXT_MAX } from '../../hal/bounds.js';
 import { SEVERITIES, type AlertCode, type Severity } from '../../telemetry/codes.js';
 import { EVENT_CODES } from '../../telemetry/event-codes.js';
 import type { StationBody } from '../../telemetry/payloads.js';
@@ -132,14 +133,16 @@ export class AlertBook {
       const severity = v.severity ?? rule.severity;
       // Raised again when it grows graver while raised (comm lost, then silent on battery past the dead time).
       const graver = was !== undefined && v.active && SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(was.severity as Severity);
+      // A message may quote a driver's words (its error, its reasons): within what an event carries.
+      const message = cutText(v.message, TEXT_MAX);
       const known = this.keys.get(rule.code);
       const renewed =
         was !== undefined &&
         v.active &&
-        ((rule.renewOn === 'message' && v.message !== was.message) || (rule.renewOn === 'key' && known !== undefined && v.key !== undefined && v.key !== known));
+        ((rule.renewOn === 'message' && message !== was.message) || (rule.renewOn === 'key' && known !== undefined && v.key !== undefined && v.key !== known));
       if (was !== undefined && v.active && rule.renewOn === 'key' && known === undefined && v.key !== undefined) this.keys.set(rule.code, v.key);
       if (v.active === (was !== undefined) && !graver && !renewed) continue;
-      out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity, message: v.message, ...(v.key !== undefined ? { key: v.key } : {}) });
+      out.push({ code: rule.code, state: v.active ? 'raised' : 'cleared', severity, message, ...(v.key !== undefined ? { key: v.key } : {}) });
     }
     return out;
   }

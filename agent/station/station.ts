@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
+import { cutText, TEXT_MAX } from '../../hal/bounds.js';
 import { HalError, withTimeout } from '../../hal/errors.js';
 import { OneAtATime } from '../../core/one-at-a-time.js';
 import type { HostDriver } from '../../hal/host/types.js';
@@ -264,7 +265,8 @@ export class Station {
       return { ok: true, value: await Promise.race([withTimeout(this.d.clock, p, ms, what, hint), aborted]) };
     } catch (err) {
       const e = err as Error;
-      return { ok: false, error: e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message };
+      // The reason health and the alerts carry: a driver's words within the contract's limit.
+      return { ok: false, error: cutText(e instanceof HalError && e.hint ? `${e.message} (${e.hint})` : e.message, TEXT_MAX) };
     } finally {
       // One listener per read would pile up on the long-lived signal over months of polling.
       if (onAbort) signal.removeEventListener('abort', onAbort);

@@ -6,7 +6,7 @@ import { Store } from '../store/store.js';
 import type { Lang, Text } from '../../core/i18n.js';
 import { daysText, stationView, SUPPLY_STATUS, upsStatusWords, type StationView } from './view.js';
 import { printerSpoils, spoilWords, type PrinterSpoil } from '../jobs/reprint.js';
-import { startOfLocalDay } from '../jobs/job.js';
+import { localDayOf } from '../jobs/job.js';
 import { systemClock } from '../../core/clock.js';
 
 export interface AgentState {
@@ -22,6 +22,7 @@ export interface StatusReport {
   dataDir: string;
   /** null when the agent has never written a health snapshot in this dataDir. */
   health: HealthPayload | null;
+  /** Seconds since the snapshot, never negative; null without one, or for one stamped ahead of the clock (set back since). */
   ageSeconds: number | null;
   /** True when the snapshot is older than three health periods: do not trust it as current. */
   stale: boolean;
@@ -30,6 +31,9 @@ export interface StatusReport {
   spoils?: PrinterSpoil[];
 }
 
+/** A snapshot stamped at most this far ahead of the clock was written while it was being read. */
+const FUTURE_SLACK_SECONDS = 5;
+
 /** The station's state as the daemon last recorded it, read without disturbing the daemon. */
 export async function readStatus(config: Config, now = systemClock.now()): Promise<StatusReport> {
   const store = await Store.openReadOnly(config.dataDir);
@@ -37,13 +41,16 @@ export async function readStatus(config: Config, now = systemClock.now()): Promi
   try {
     const health = await store.getState<HealthPayload>(LAST_HEALTH_KEY);
     const agent = await store.getState<AgentState>(AGENT_STATE_KEY);
-    const ageSeconds = health ? Math.round((now - Date.parse(health.value.ts)) / 1000) : null;
-    // A snapshot from the future means the clock moved (a PC whose clock reset): not current either.
-    const stale = ageSeconds === null || ageSeconds < -5 || ageSeconds > 3 * config.intervals.healthSeconds;
+    const age = health ? Math.round((now - Date.parse(health.value.ts)) / 1000) : null;
+    // A snapshot from the future means the wall clock was set back since: its age is not known,
+    // and it is not taken as current. A few seconds ahead is one written as this was read.
+    const ageSeconds = age === null || age < -FUTURE_SLACK_SECONDS ? null : Math.max(0, age);
+    const stale = ageSeconds === null || ageSeconds > 3 * config.intervals.healthSeconds;
     const recorded = agent?.value ?? null;
     // "running" is only what the agent wrote at start; after a crash or power cut it stays behind.
     const state = recorded && recorded.state === 'running' && !processAlive(recorded.pid) ? { ...recorded, state: 'gone' as const } : recorded;
-    const spoils = await printerSpoils(store.db, startOfLocalDay(now));
+    const today = localDayOf(now);
+    const spoils = await printerSpoils(store.db, today.start, today.end);
     return { dataDir: config.dataDir, health: health?.value ?? null, ageSeconds, stale, agent: state, spoils };
   } finally {
     await store.close();
@@ -95,7 +102,9 @@ export function formatStatus(r: StatusReport, lang: Lang = 'en', timeZone?: stri
           : t({ id: 'keadaan agen tidak diketahui', en: 'agent state unknown' });
   lines.push(t({ id: `Stasiun ${h.station} (provinsi ${h.province}, kabupaten/kota ${h.regency}), ${running}, versi ${h.agent.version}`, en: `Station ${h.station} (province ${h.province}, regency ${h.regency}), ${running}, version ${h.agent.version}` }));
   lines.push(
-    t({ id: `Per ${h.ts} (${r.ageSeconds} dtk lalu)`, en: `As of ${h.ts} (${r.ageSeconds} s ago)` }) +
+    (r.ageSeconds === null
+      ? t({ id: `Per ${h.ts} (lebih maju dari jam PC ini: jam dimundurkan sesudahnya)`, en: `As of ${h.ts} (ahead of this PC's clock: the clock was set back since)` })
+      : t({ id: `Per ${h.ts} (${r.ageSeconds} dtk lalu)`, en: `As of ${h.ts} (${r.ageSeconds} s ago)` })) +
       (r.stale ? t({ id: ': LAMA, ini bukan keadaan sekarang', en: ': STALE, this is not the current state' }) : ''),
   );
   if (v.canPrint === null) lines.push(t({ id: 'Boleh mencetak: tidak diketahui', en: 'Printing: unknown' }));

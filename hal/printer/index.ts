@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { createDriver, driverFacts, familySchema, type DriverContext, type DriverFacts } from '../driver.js';
+import { BoundedPrinter } from './bounded.js';
 import { ippPrinter } from './ipp/config.js';
 import { monitorSecretFiles, withMonitor, withMonitors } from './monitors.js';
 import { noPrinter } from './none/config.js';
@@ -29,6 +30,12 @@ export function printerFacts(c: PrinterConfig): DriverFacts<PrinterAbilities> {
   return { ...facts, secretFiles: [...facts.secretFiles, ...monitorSecretFiles(c)] };
 }
 
-/** Config `printer.driver` → driver (with its monitor, if one is configured), its code imported only now. */
-export const createPrinter = (c: PrinterConfig, ctx: DriverContext): Promise<PrinterDriver> =>
-  withMonitor(c, ctx, (section) => createDriver<PrinterDriver>(PRINTER_DRIVERS, section, ctx));
+/** The boundary every print path is read through: its readings cut to the contract's limits (bounded.ts). */
+export const boundPrinter = (path: PrinterDriver, ctx: DriverContext): PrinterDriver => new BoundedPrinter(path, ctx.log);
+
+/**
+ * Config `printer.driver` → driver (with its monitor, if one is configured), its code imported
+ * only now, behind the boundary: whoever reads it gets readings within the contract.
+ */
+export const createPrinter = async (c: PrinterConfig, ctx: DriverContext): Promise<PrinterDriver> =>
+  boundPrinter(await withMonitor(c, ctx, (section) => createDriver<PrinterDriver>(PRINTER_DRIVERS, section, ctx)), ctx);

@@ -1,4 +1,5 @@
 import type { Text } from '../../core/i18n.js';
+import { CUT_MARK } from '../bounds.js';
 
 /**
  * The printer's state keywords (IPP printer-state-reasons, the spooler's and the Printer MIB's as
@@ -41,6 +42,8 @@ export const PRINTER_REASON_WORDS: Record<string, Text> = {
   'aborted-by-system': { id: 'printer menghentikan kartu ini', en: 'the printer aborted this card' },
   'job-canceled-at-device': { id: 'kartu dibatalkan di printer', en: 'the card was cancelled at the printer' },
   'printer-stopped': { id: 'printer berhenti', en: 'the printer stopped' },
+  // The mark that ends a list of reasons cut to the contract's limit (hal/printer/bounded.ts).
+  [CUT_MARK]: { id: 'dan keadaan lain yang tidak ikut dikirim', en: 'and other conditions not sent' },
 };
 
 /** One keyword in words; an unlisted one as the printer's own code. */

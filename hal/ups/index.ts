@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { createDriver, driverFacts, familySchema, type DriverContext, type DriverFacts } from '../driver.js';
+import { BoundedUps } from './bounded.js';
 import { hidUps } from './hid/config.js';
 import { noUps } from './none/config.js';
 import { nutUps } from './nut/config.js';
@@ -24,5 +25,8 @@ export interface UpsAbilities {
 /** What the rest of the agent may know of the configured UPS driver. */
 export const upsFacts = (c: UpsConfig): DriverFacts<UpsAbilities> => driverFacts<UpsDriver, UpsAbilities>(UPS_DRIVERS, c);
 
-/** Config `ups.driver` → driver, its code imported only now. */
-export const createUps = (c: UpsConfig, ctx: DriverContext): Promise<UpsDriver> => createDriver<UpsDriver>(UPS_DRIVERS, c, ctx);
+/** The boundary every UPS is read through: its readings cut to the contract's limits (bounded.ts). */
+export const boundUps = (ups: UpsDriver, ctx: DriverContext): UpsDriver => new BoundedUps(ups, ctx.log);
+
+/** Config `ups.driver` → driver, its code imported only now, behind the boundary: whoever reads it gets readings within the contract. */
+export const createUps = async (c: UpsConfig, ctx: DriverContext): Promise<UpsDriver> => boundUps(await createDriver<UpsDriver>(UPS_DRIVERS, c, ctx), ctx);

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, testConfig, type AgentUnderTest } from '../support/agent.js';
 import { startDashboard, type DashboardUnderTest } from '../support/dashboard.js';
@@ -141,5 +142,35 @@ describe.skipIf(!ready)('Prometheus scrapes the dashboard, Alertmanager receives
     await waitUntil('supply.film.empty resolved in Alertmanager', async () => film(await amAlerts(am.url)) === undefined, 10_000, 200);
     // And Prometheus no longer has it active.
     await waitUntil('ektp_alert_active gone', async () => (await promQuery(prom.url, 'ektp_alert_active{code="supply.film.empty"}')).length === 0, 10_000, 250);
+  });
+
+  it("a clear stamped before its raise (the station's clock put right between them), and a reinstalled PC's alerts from seq 1, reach Alertmanager", async () => {
+    const ST = '5371-09';
+    const base = `ektp/v1/53/5371/${ST}`;
+    const c = await mqtt.connectAsync(mosq.url, { clientId: `synthetic-${ST}` });
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const status = (installId: string) => c.publishAsync(`${base}/status`, JSON.stringify({ schema: 'station.status/1', station: ST, ts: iso(Date.now()), online: true, version: '0.1.0', installId }), { qos: 1 });
+    const event = (seq: number, at: number, code: string, state: 'raised' | 'cleared') =>
+      c.publishAsync(`${base}/event`, JSON.stringify({ schema: 'station.event/1', station: ST, ts: iso(at), seq, code, state, severity: 'critical', message: `${code} ${state}` }), { qos: 1 });
+    const firing = async (code: string) => (await amAlerts(am.url)).some((a) => a.labels.station === ST && a.labels.alertname === code);
+    try {
+      await status('a1'.repeat(8));
+      const t = Date.now();
+      // The PC's clock ran 4 minutes fast when it raised, and was set right before the clear.
+      await event(1, t + 4 * 60_000, 'printer.offline', 'raised');
+      await waitUntil('printer.offline firing in Alertmanager', () => firing('printer.offline'), 15_000, 200);
+      await event(2, t + 1000, 'printer.offline', 'cleared');
+      // Resolved by the clear, well before the four resend periods (20 s) an unrefreshed alert would take.
+      await waitUntil('printer.offline resolved in Alertmanager', async () => !(await firing('printer.offline')), 10_000, 200);
+
+      // Reinstalled (a new database): a new installId, its seq from 1 again.
+      await status('b2'.repeat(8));
+      await event(1, Date.now(), 'supply.ribbon.empty', 'raised');
+      await waitUntil("the reinstalled PC's supply.ribbon.empty firing in Alertmanager", () => firing('supply.ribbon.empty'), 15_000, 200);
+      await event(2, Date.now(), 'supply.ribbon.empty', 'cleared');
+      await waitUntil("the reinstalled PC's supply.ribbon.empty resolved in Alertmanager", async () => !(await firing('supply.ribbon.empty')), 10_000, 200);
+    } finally {
+      await c.endAsync();
+    }
   });
 });

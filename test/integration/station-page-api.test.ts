@@ -89,7 +89,7 @@ describe('the station page over HTTP', () => {
       ['stock-receive', { n: '12x', batch: 'SYN-B-3' }, 'n', /Number of cards: got "12x", expected a whole number from 1 to 100000/],
       ['stock-receive', { n: 0, batch: 'SYN-B-3' }, 'n', /got 0, expected a whole number from 1/],
       ['stock-receive', { n: 5 }, 'batch', /Batch number: required/],
-      ['stock-receive', { n: 5, batch: 'a\u0000b' }, 'batch', /no control characters/],
+      ['stock-receive', { n: 5, batch: 'a\u0000b' }, 'batch', /Batch number: control character U\+0000 NULL at position 2/],
       ['stock-count', { n: 3, reason: '   ' }, 'reason', /Reason: required/],
       ['jobs-add', { ids: '  \n ' }, 'ids', /no ids given/],
       ['jobs-add', { ids: Array.from({ length: 501 }, (_, i) => `SYN-${i}`).join('\n') }, 'ids', /501 ids at once; at most 500/],

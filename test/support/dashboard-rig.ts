@@ -23,13 +23,14 @@ export function health(id: string, regency: string, patch: (h: HealthPayload) =>
 /** Stores opened by rigs, for the test file's afterEach to close. */
 export const openStores: DashboardStore[] = [];
 
-export async function ingestRig(o: { staleAfterMs?: number; log?: typeof quietLog } = {}) {
+/** timeZone: the dashboard's (dashboard.timeZone), WITA unless given. */
+export async function ingestRig(o: { staleAfterMs?: number; log?: typeof quietLog; timeZone?: string } = {}) {
   const dir = tempDir();
   const store = await DashboardStore.open(dir);
   openStores.push(store);
   const fleet = new Fleet();
   let now = T0;
-  const ingest = new Ingest({ prefix: 'ektp/v1', fleet, store, validators, log: o.log ?? quietLog, now: () => now, timeZone: 'Asia/Makassar', staleAfterMs: o.staleAfterMs });
+  const ingest = new Ingest({ prefix: 'ektp/v1', fleet, store, validators, log: o.log ?? quietLog, now: () => now, timeZone: o.timeZone ?? 'Asia/Makassar', staleAfterMs: o.staleAfterMs });
   const send = (topic: string, body: unknown, retained = false) => ingest.handle(`ektp/v1/53/${topic}`, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), retained);
   return { dir, store, fleet, ingest, send, at: (ms: number) => (now = ms) };
 }

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
 import type { ManualClock } from '../../core/clock.js';
@@ -23,6 +24,8 @@ export async function stationRig(
     station?: string;
     source?: (sim: SimRecords, clock: ManualClock) => RecordSource;
     rest?: RestConfig;
+    /** The engine's logger (quiet unless given: a test that reads what was logged passes its own). */
+    log?: Logger;
   } = {},
 ) {
   const dir = tempDir('rig-');
@@ -41,7 +44,7 @@ export async function stationRig(
     printer: printer.driver,
     config: jobsSchema().parse({ retryAfterSeconds: 10, ...opts.jobs }),
     clock,
-    log: quietLog,
+    log: opts.log ?? quietLog,
     snapshot: () => snapshot,
     rest: opts.rest,
   });

@@ -20,7 +20,7 @@ afterEach(async () => {
 let seq = 0;
 function ev(code: string, state: 'raised' | 'cleared', at: number, over: Partial<StoredEvent> = {}): StoredEvent {
   seq++;
-  return { id: seq, station: '5371-01', province: '53', regency: '5371', ts: new Date(at).toISOString(), seq, code, state, severity: 'critical', message: `${code} ${state}`, ackedAt: null, ackedBy: null, ...over };
+  return { id: seq, station: '5371-01', province: '53', regency: '5371', ts: new Date(at).toISOString(), seq, code, state, severity: 'critical', message: `${code} ${state}`, ackedAt: null, ackedBy: null, installId: null, install: 0, ...over };
 }
 
 describe('the book of active alerts', () => {

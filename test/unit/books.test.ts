@@ -113,7 +113,7 @@ describe("units added up from their stations' kept parts", () => {
   it('give what the reconciliation makes from every day and entry, this month and the last, before and after more days come in', async () => {
     const w = await country();
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), day });
+    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), monotonic: () => w.clock.monotonic(), day });
     await compare(w, api, '2026-12');
     await compare(w, api, '2026-11');
     const nation = (await api.reconciliationAnswer(new URL('http://d/api/reconciliation?nation&month=2026-12'), { kind: 'nation', id: 'nation' })) as { problems: { kind: string }[]; silent: string[]; offices: string[] };
@@ -142,7 +142,7 @@ describe("units added up from their stations' kept parts", () => {
     w.accounts.daysOf = (stations, toDay, fromDay = '') => (read.push([[...stations], fromDay]), daysOf(stations, toDay, fromDay));
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     const today = day(w.clock.now());
-    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), day });
+    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), monotonic: () => w.clock.monotonic(), day });
     const ask = () => api.reconciliationAnswer(new URL('http://d/api/reconciliation?nation'), { kind: 'nation', id: 'nation' });
     await ask();
     expect(read.flatMap(([s]) => s).sort()).toEqual(['A-01', 'A-02', 'A-GUDANG', 'B-01', 'C-01', 'C-GUDANG', 'D-01', 'M-01', 'R-01']);

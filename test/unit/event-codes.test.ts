@@ -85,7 +85,7 @@ describe('every place agrees with the table', () => {
   });
 
   it("Alertmanager's summary is the table's name in both languages", () => {
-    const a = { station: '5371-01', province: '53', regency: '5371', code: 'supply.imbalance', severity: 'warning', message: 'x', startsAtMs: T0, ts: new Date(T0).toISOString(), seq: 1 };
+    const a = { station: '5371-01', province: '53', regency: '5371', code: 'supply.imbalance', severity: 'warning', message: 'x', startsAtMs: T0, ts: new Date(T0).toISOString(), seq: 1, install: 0 };
     const { id, en } = EVENT_CODES['supply.imbalance'].name;
     expect(toAmAlert(a, T0 + 60_000, 'Kota Kupang').annotations).toMatchObject({ summary: `${id} / ${en}: 5371-01 (Kota Kupang)`, summary_id: `${id}: stasiun 5371-01 (Kota Kupang)`, summary_en: `${en}: station 5371-01 (Kota Kupang)` });
   });

@@ -146,8 +146,8 @@ describe("the offices' books and the nation's sums", () => {
 
     const cfg = dashboardSectionSchema().parse({});
     const now = () => w.clock.now();
-    const offices = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg, now, day });
-    const api = new NationApi({ offices, accounts: w.accounts, rows: () => [], names: regionNames(), cfg, now, day });
+    const offices = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg, now, monotonic: () => w.clock.monotonic(), day });
+    const api = new NationApi({ offices, accounts: w.accounts, rows: () => [], names: regionNames(), cfg, now, monotonic: () => w.clock.monotonic(), day });
     const get = <T>(q: string) => api.handle('GET', new URL(`http://d${q}`)) as Promise<T>;
 
     // The allocation: the real shortage is served; the office of 10^9 cards a day draws nothing and is named.

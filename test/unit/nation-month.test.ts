@@ -50,8 +50,8 @@ describe("a country's month: 3 provinces, 30 regencies, 100 offices", () => {
     }
     const cfg = dashboardSectionSchema().parse({});
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    const officeApi = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg, now: () => w.clock.now(), day });
-    const api = new NationApi({ offices: officeApi, accounts: w.accounts, rows: () => [], names: regionNames(), cfg, now: () => w.clock.now(), day });
+    const officeApi = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg, now: () => w.clock.now(), monotonic: () => w.clock.monotonic(), day });
+    const api = new NationApi({ offices: officeApi, accounts: w.accounts, rows: () => [], names: regionNames(), cfg, now: () => w.clock.now(), monotonic: () => w.clock.monotonic(), day });
     const get = async <T,>(q: string) => (await api.handle('GET', new URL(`http://d${q}`))) as T;
     let moved = 0;
     let loans = 0;

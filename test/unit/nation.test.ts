@@ -121,8 +121,8 @@ describe('the nation through the API, on the agents\' ledgers', () => {
     const cfg = dashboardSectionSchema().parse({});
     const now = () => w.clock.now();
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    const offices = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg, now, day });
-    const api = new NationApi({ offices, accounts: w.accounts, rows: () => [], names, cfg, now, day });
+    const offices = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg, now, monotonic: () => w.clock.monotonic(), day });
+    const api = new NationApi({ offices, accounts: w.accounts, rows: () => [], names, cfg, now, monotonic: () => w.clock.monotonic(), day });
     const get = (q: string) => api.handle('GET', new URL(`http://d${q}`)) as Promise<Record<string, unknown>>;
 
     const tree = (await get('/api/nation')) as { level: Level; flags: { kind: string; id: string }[] };
@@ -158,7 +158,7 @@ describe("the nation's tree, asked while it is made again", () => {
       },
     } as unknown as OfficeApi;
     const accounts = { claims: () => Promise.resolve({ offices: new Map(), stations: new Map() }) } as unknown as ConstructorParameters<typeof NationApi>[0]['accounts'];
-    const api = new NationApi({ offices, accounts, rows: () => [], names, cfg: dashboardSectionSchema().parse({}), now: () => t, day: () => '2027-01-15' });
+    const api = new NationApi({ offices, accounts, rows: () => [], names, cfg: dashboardSectionSchema().parse({}), now: () => t, monotonic: () => t, day: () => '2027-01-15' });
     const blanksNow = async () => ((await api.handle('GET', new URL('http://d/api/nation'))) as { level: Level }).level.blanks;
     expect(await blanksNow()).toBe(1000);
     blanks = 1500;

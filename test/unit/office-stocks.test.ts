@@ -60,7 +60,7 @@ describe("the offices' stock, from one read of the books", () => {
     await a.book!.send('blanks', 300, 'A-02'); // today: in transit
 
     await w.collect((pc) => pc.id !== 'C-01');
-    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), day: (ms) => dayIn(ms, w.timeZone) });
+    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), monotonic: () => w.clock.monotonic(), day: (ms) => dayIn(ms, w.timeZone) });
     const stocks = await api.stocks();
     expect(stocks.map((s) => s.office).sort()).toEqual(['5371-DINAS', '5371-KEC-ALAK', '5372-DINAS']);
     const yesterday = dayIn(w.clock.now() - 86_400_000, w.timeZone);
@@ -93,7 +93,7 @@ describe("the offices' stock, from one read of the books", () => {
     await w.collect();
     await a.book!.receive('blanks', 1000, { batch: 'KMD-1' });
     await w.collect();
-    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), day: (ms) => dayIn(ms, w.timeZone) });
+    const api = new OfficeApi({ accounts: w.accounts, fleet: new Fleet(), cfg: dashboardSectionSchema().parse({}), now: () => w.clock.now(), monotonic: () => w.clock.monotonic(), day: (ms) => dayIn(ms, w.timeZone) });
     const first = await api.stocks();
     expect(first.map((s) => s.onHand)).toEqual([1000]);
     // Seconds on with the books as they were (only healths came in, say): the same stock, not made again.

@@ -55,8 +55,30 @@ describe('office.blanks.low', () => {
     await store.close();
   });
 
+  it("is cleared after the dashboard's clock was set back an hour between the raise and the clear, across a restart too", async () => {
+    const dir = tempDir('office-watch-step-');
+    let current = stock(4000);
+    const offices = { stocks: () => Promise.resolve([current]) } as unknown as OfficeApi;
+    let t = Date.UTC(2026, 11, 7, 2);
+    const alerts: StoredEvent[] = [];
+    const store = await DashboardStore.open(dir);
+    await new OfficeWatch({ offices, store, now: () => t, log: quietLog, onAlert: (e) => alerts.push(e) }).run();
+    t -= 3_600_000;
+    await store.close();
+    const again = await DashboardStore.open(dir);
+    const after = new OfficeWatch({ offices, store: again, now: () => t, log: quietLog, onAlert: (e) => alerts.push(e) });
+    current = stock(9000);
+    await after.run();
+    expect(alerts.map((e) => e.state)).toEqual(['raised', 'cleared']);
+    expect(alerts[1]?.seq, 'the clear comes after its raise in the office\'s own order').toBeGreaterThan(alerts[0]?.seq ?? Infinity);
+    // A dashboard started again reads the office as cleared from its feed: it clears nothing twice.
+    await new OfficeWatch({ offices, store: again, now: () => t, log: quietLog, onAlert: (e) => alerts.push(e) }).run();
+    expect(alerts).toHaveLength(2);
+    await again.close();
+  });
+
   it('reaches Alertmanager with the office as a label, and /metrics as the office\'s figures', async () => {
-    const a = { station: '5371-DINAS', province: '53', regency: '5371', code: OFFICE_LOW, severity: 'warning', message: 'x', startsAtMs: 0, ts: '2026-12-07T00:00:00.000Z', seq: 1 };
+    const a = { station: '5371-DINAS', province: '53', regency: '5371', code: OFFICE_LOW, severity: 'warning', message: 'x', startsAtMs: 0, ts: '2026-12-07T00:00:00.000Z', seq: 1, install: 0 };
     expect(toAmAlert(a, 1000).labels).toMatchObject({ alertname: OFFICE_LOW, office: '5371-DINAS', regency: '5371' });
     expect(toAmAlert({ ...a, code: 'supply.film.low', station: '5371-01' }, 1000).labels).not.toHaveProperty('office');
     const metrics = await metricsText({

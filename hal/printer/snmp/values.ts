@@ -3,6 +3,11 @@
  * OID. Everything that arrives from the network is `unknown` until a reader here says what it is.
  */
 
+import { deviceText } from '../../bounds.js';
+
+/** A text a printer's SNMP agent gives (a name, a model, an alert's words) is cut here: a card printer's are far shorter. */
+const SNMP_TEXT_MAX = 120;
+
 export const SNMP_TYPES = ['integer', 'octets', 'oid', 'timeticks', 'counter', 'gauge', 'counter64', 'ipaddress', 'opaque', 'null'] as const;
 export type SnmpType = (typeof SNMP_TYPES)[number];
 
@@ -63,7 +68,7 @@ export function intOf(vb: SnmpVarbind | undefined, what: string, notes: Notes): 
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-/** Text from an OCTET STRING: control characters out, at most 120 characters; empty is null. */
+/** Text from an OCTET STRING: control characters out, at most SNMP_TEXT_MAX characters (cut with a mark); empty is null. */
 export function textOf(vb: SnmpVarbind | undefined, what: string, notes: Notes): string | null {
   if (vb === undefined) return null;
   let s: string;
@@ -73,8 +78,7 @@ export function textOf(vb: SnmpVarbind | undefined, what: string, notes: Notes):
     notes.add(`${what} is ${describeValue(vb)}, not text`);
     return null;
   }
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
-  return clean === '' ? null : clean;
+  return deviceText(s, SNMP_TEXT_MAX);
 }
 
 /** An OBJECT IDENTIFIER value, without its leading dot. */
