@@ -40,6 +40,12 @@ export interface PosterOptions {
 }
 
 const BATCH = 500;
+/**
+ * Redirects followed for one post, at most. Only 307 and 308 keep a post a post (a proxy moving
+ * Alertmanager to https); after a 301, 302 or 303 fetch would read the address instead, and
+ * Alertmanager answers a read of its alerts with 200: the alerts would seem taken and be lost.
+ */
+const MAX_REDIRECTS = 5;
 /** While Alertmanager stays down, the log says so again this often (not on every retry). */
 const REMIND_MS = 10 * 60_000;
 
@@ -210,13 +216,14 @@ export class AlertmanagerPoster {
   /** null when Alertmanager took the alerts; else why not, in words. */
   private async post(alerts: AmAlert[]): Promise<string | null> {
     for (let i = 0; i < alerts.length; i += BATCH) {
-      let res: { ok: boolean; status: number; text: string };
+      let res: { ok: boolean; status: number; text: string; redirect?: string };
       try {
         res = await this.postBatch(alerts.slice(i, i + BATCH));
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
         return e.name === 'TimeoutError' ? `no answer within ${this.o.timeoutMs} ms (dashboard.alertmanager.timeoutSeconds)` : `${e.cause?.code ?? e.message}: is Alertmanager running at dashboard.alertmanager.url?`;
       }
+      if (res.redirect !== undefined) return res.redirect;
       if (res.ok) continue;
       // Alertmanager keeps the valid alerts of a post and answers 400 for the rest: posting the same again would not help.
       if (res.status === 400) {
@@ -230,20 +237,37 @@ export class AlertmanagerPoster {
     return null;
   }
 
-  /** One POST, its answer read whole, within timeoutMs on the injected clock (a TimeoutError past it). */
-  private async postBatch(alerts: AmAlert[]): Promise<{ ok: boolean; status: number; text: string }> {
+  /**
+   * One POST, its answer read whole, within timeoutMs on the injected clock (a TimeoutError past
+   * it). Redirects are followed here, not by fetch: a 307 or 308 is followed as a post (the
+   * token only to the same origin), a loop or any other redirect is said as such (`redirect`).
+   */
+  private async postBatch(alerts: AmAlert[]): Promise<{ ok: boolean; status: number; text: string; redirect?: string }> {
     const abort = new AbortController();
     const cancel = this.o.clock.setTimer(() => abort.abort(new DOMException(`no answer within ${this.o.timeoutMs} ms`, 'TimeoutError')), this.o.timeoutMs, { unref: true });
+    const body = JSON.stringify(alerts);
+    const origin = new URL(this.endpoint).origin;
     try {
-      const res = await fetch(this.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...this.o.headers },
-        body: JSON.stringify(alerts),
-        signal: abort.signal,
-      });
-      // The status says whether the alerts were taken; the body only adds words to an error.
-      const text = await res.text().catch(() => '');
-      return { ok: res.ok, status: res.status, text: text.slice(0, 300) };
+      const seen = [this.endpoint];
+      for (let url = this.endpoint; ; ) {
+        const headers = { 'content-type': 'application/json', ...(new URL(url).origin === origin ? this.o.headers : {}) };
+        const res = await fetch(url, { method: 'POST', headers, body, signal: abort.signal, redirect: 'manual' });
+        const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+        // The status says whether the alerts were taken; the body only adds words to an error.
+        const text = await res.text().catch(() => '');
+        if (location === null) return { ok: res.ok, status: res.status, text: text.slice(0, 300) };
+        const next = new URL(location, url).href;
+        if (seen.includes(next)) {
+          const path = seen.length === 1 ? `${next} redirects back to itself` : `${seen.join(' → ')} → back to ${next === seen[0] ? 'the first' : next}`;
+          return { ok: false, status: res.status, text: '', redirect: `a redirect loop: ${path}: check dashboard.alertmanager.url and the proxy in front of Alertmanager` };
+        }
+        if (res.status !== 307 && res.status !== 308) {
+          return { ok: false, status: res.status, text: '', redirect: `HTTP ${res.status}: redirected to ${next}, where the alerts would arrive as a read, not a post: set dashboard.alertmanager.url to Alertmanager's own address` };
+        }
+        if (seen.length > MAX_REDIRECTS) return { ok: false, status: res.status, text: '', redirect: `redirected more than ${MAX_REDIRECTS} times (${seen.join(' → ')} → …): set dashboard.alertmanager.url to Alertmanager's own address` };
+        seen.push(next);
+        url = next;
+      }
     } finally {
       cancel();
     }

@@ -6,7 +6,8 @@
  * nearest first (the same regency, then the same province, then another; by distance inside each
  * where dashboard.regencies places them), the most urgent first, each lender keeping its own
  * need, with what stays short. Only what offices published counts: an office silent for more
- * than a week is left out and listed, never guessed.
+ * than a week is left out and listed, never guessed; so is an office whose figures cannot be
+ * (its stations' books past what a printer prints or a room holds: dashboard/plausible.ts).
  */
 import type { Text } from '../core/i18n.js';
 import type { OfficeStock } from './office-api.js';
@@ -27,6 +28,8 @@ export interface Allocation {
   idle: { kind: MoveKind; office: string; surplus: number; months: number | null }[];
   short: { kind: MoveKind; office: string; shortfall: number; requestOn: string | null; left: number }[];
   silent: string[];
+  /** Offices left out for figures that cannot be, each with what and why (in both languages). */
+  implausible: { office: string; station: string; what: string; words: Text }[];
 }
 
 export interface AllocationOptions {
@@ -68,7 +71,7 @@ function holdings(offices: readonly OfficeStock[], kind: MoveKind, today: string
   });
 }
 
-function plan(kind: MoveKind, live: readonly OfficeStock[], o: AllocationOptions): Omit<Allocation, 'silent'> {
+function plan(kind: MoveKind, live: readonly OfficeStock[], o: AllocationOptions): Omit<Allocation, 'silent' | 'implausible'> {
   const horizon = o.horizonDays ?? 90;
   const all = holdings(live, kind, o.today);
   const months = (h: Holding) => (h.rate > 0 ? h.stock / h.rate / 30 : null);
@@ -128,9 +131,12 @@ function plan(kind: MoveKind, live: readonly OfficeStock[], o: AllocationOptions
 export function allocation(offices: readonly OfficeStock[], o: AllocationOptions): Allocation {
   const silentSince = addDays(o.today, -(o.silentDays ?? 7));
   const silent = offices.filter((s) => s.updatedAt === null || s.updatedAt < silentSince).map((s) => s.office).sort();
-  const live = offices.filter((s) => !silent.includes(s.office));
+  // 10^9 cards a day once claimed a need of 42 billion and drew every spare card to it: such an office neither asks nor lends.
+  const implausible = offices.flatMap((s) => (s.implausible ?? []).map((x) => ({ office: s.office, station: x.station, what: x.what, words: x.words })));
+  const bad = new Set(implausible.map((x) => x.office));
+  const live = offices.filter((s) => !silent.includes(s.office) && !bad.has(s.office));
   const plans = (['blanks', 'ribbon', 'film'] as const).map((k) => plan(k, live, o));
-  return { moves: plans.flatMap((p) => p.moves), idle: plans.flatMap((p) => p.idle), short: plans.flatMap((p) => p.short), silent };
+  return { moves: plans.flatMap((p) => p.moves), idle: plans.flatMap((p) => p.idle), short: plans.flatMap((p) => p.short), silent, implausible };
 }
 
 /** The moves for the ministry, one a line, then the idle, the short and the silent offices. */
@@ -142,5 +148,6 @@ export function allocationCsv(a: Allocation): string {
   lines.push([], ['short', 'kind', 'office', 'shortfall', 'requestOn', 'left']);
   for (const s of a.short) lines.push(['short', s.kind, s.office, s.shortfall, s.requestOn, s.left]);
   for (const s of a.silent) lines.push(['silent', s]);
+  for (const x of a.implausible) lines.push(['implausible', x.office, x.station, x.what, x.words.id]);
   return csv(lines);
 }

@@ -159,6 +159,8 @@ export class Api {
       row,
       health: this.d.fleet.entries.get(id)?.health ?? null,
       diagnostics: this.d.ingest.diagnostics.get(id) ?? null,
+      // Messages of its one counter that never arrived, and how far its clock ran ahead of this PC's.
+      delivery: { missing: this.d.ingest.missing(id), clockAheadMs: this.d.ingest.aheadMs(id) },
       samples: await this.d.store.samples(id, since),
       daily: await this.daily(id, since),
       alerts: await this.d.store.events(50, id),

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { PAYLOAD_BYTES_MAX } from '../hal/bounds.js';
 import type { DailyPayload, EventPayload, HealthPayload, OfficeEntryPayload, StatusPayload } from '../telemetry/payloads.js';
 import type { Accounts } from './accounts.js';
+import { Delivery, type DeliveryMetrics } from './delivery.js';
+import { jsonDepth } from '../core/json-depth.js';
 import { payloadErrors } from '../telemetry/validate.js';
 import { CardDays, knownZone } from './card-days.js';
 import type { Fleet, TopicPlace } from './fleet.js';
@@ -24,23 +26,7 @@ const MAX_FUTURE_MS = 10 * 60_000;
 /** Station-and-reason pairs remembered for the one-line-a-minute rule. */
 const MAX_LOGGED_KEYS = 10_000;
 
-/** The deepest nesting of objects and lists in JSON text, counted without parsing it. */
-export function jsonDepth(text: string, stopAt: number): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max && (max = depth) > stopAt) return max;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
-}
+export { jsonDepth } from '../core/json-depth.js';
 const KINDS = new Set(['status', 'health', 'event', 'diagnostics', 'office', 'daily']);
 /** The schema each topic kind carries (a daily on the office topic is refused as on the wrong topic). */
 const SCHEMA_OF: Record<string, string> = { status: 'station.status/', health: 'station.health/', event: 'station.event/', diagnostics: 'station.diagnostics/', office: 'office.entry/', daily: 'station.daily/' };
@@ -49,9 +35,9 @@ const SAMPLE_EVERY_MS = 5 * 60_000;
 /** ...and sooner, but no more often than this, when power changed or a level moved 2 points. */
 const SAMPLE_SOONEST_MS = 30_000;
 const SAMPLE_LEVEL_STEP = 2;
-const LAG_WINDOW = 2000;
 
-export interface IngestMetrics {
+/** The counts, and what the dashboard can tell of messages late or lost (dashboard/delivery.ts). */
+export interface IngestMetrics extends DeliveryMetrics {
   messages: number;
   applied: number;
   duplicates: number;
@@ -60,8 +46,6 @@ export interface IngestMetrics {
   /** Messages from retired stations, not applied. */
   retired: number;
   invalid: Record<string, number>;
-  /** Publish-to-applied delay of recent health messages, by the stations' own timestamps. */
-  lagMs: { p50: number | null; p95: number | null; max: number | null; samples: number };
 }
 
 interface IngestEvents {
@@ -80,8 +64,7 @@ export class Ingest extends EventEmitter<IngestEvents> {
   private pendingSamples: { station: string; sample: Sample }[] = [];
   private pendingDaily = new Map<string, { station: string; day: string; printed: number }>();
   private readonly lastSample = new Map<string, { atMs: number; sample: Sample }>();
-  private readonly lags: number[] = [];
-  private lagNext = 0;
+  private readonly delivery = new Delivery();
   private readonly invalid: Record<string, number> = {};
   private readonly loggedAt = new Map<string, number>();
   readonly diagnostics = new Map<string, { status: string; ts: string }>();
@@ -185,7 +168,24 @@ export class Ingest extends EventEmitter<IngestEvents> {
         break;
       }
     }
+    // Every kind applied here but status and diagnostics takes the station's one seq.
+    if (typeof (body as { seq?: unknown }).seq === 'number') this.delivery.seq(place.station, (body as { seq: number }).seq);
     this.dirty.add(place.station);
+  }
+
+  /** Seqs this station skipped that have not arrived (dashboard/delivery.ts). */
+  missing(station: string): number {
+    return this.delivery.missing(station);
+  }
+
+  /** How far ahead of this PC's clock the station's last live health was stamped; null when it was not. */
+  aheadMs(station: string): number | null {
+    return this.delivery.aheadMs(station);
+  }
+
+  /** A message on the broker's own $SYS topics. */
+  brokerStat(topic: string, payload: Buffer): void {
+    this.delivery.brokerStat(topic, payload);
   }
 
   private async health(place: TopicPlace, h: HealthPayload, at: number, retained: boolean): Promise<void> {
@@ -197,13 +197,14 @@ export class Ingest extends EventEmitter<IngestEvents> {
     const entry = this.o.fleet.entries.get(place.station);
     const install = entry?.healthInstall ?? 0;
     const reinstalled = current && before !== null && install > heldUnder;
+    const restarted = current && before !== null && h.seq <= before.seq;
+    // A new count (a reinstalled PC, or a restart on a lower seq): what it skipped before is no longer to be filled.
+    if (reinstalled || restarted) this.delivery.forget(place.station);
     if (reinstalled) this.o.log.warn({ station: place.station, installId: entry?.installId, from: before.seq, to: h.seq }, 'another installation reports (a new installId: a reinstalled PC): its count starts again');
-    else if (current && before && h.seq <= before.seq) {
-      this.o.log.warn({ station: place.station, from: before.seq, to: h.seq }, 'a station that had gone stale came back with a lower seq: taken as a restart on a new count');
-    }
+    else if (restarted) this.o.log.warn({ station: place.station, from: before?.seq, to: h.seq }, 'a station that had gone stale came back with a lower seq: taken as a restart on a new count');
     // A retained copy was made before we asked for it: its age is not the dashboard's lag.
     if (!current) this.counts.duplicates++;
-    else if (!retained) this.recordLag(at - ts);
+    else if (!retained) this.delivery.lag(place.station, at, ts);
     // Replayed samples still fill the history; only the table ignores them.
     const sample = sampleOf(h);
     const last = this.lastSample.get(place.station);
@@ -246,21 +247,13 @@ export class Ingest extends EventEmitter<IngestEvents> {
     this.o.log.warn({ topic: topic.slice(0, 200), reason, detail: detail.slice(0, 300), invalid: this.invalid[reason] }, 'message refused: not shown on the dashboard');
   }
 
-  private recordLag(ms: number): void {
-    if (this.lags.length < LAG_WINDOW) this.lags.push(ms);
-    else this.lags[this.lagNext] = ms;
-    this.lagNext = (this.lagNext + 1) % LAG_WINDOW;
-  }
-
   /** Forget cards-per-day figures before `sinceDay` (the database keeps historyDays of them). */
   forgetDaysBefore(sinceDay: string): void {
     this.cards.forgetBefore(sinceDay);
   }
 
   metrics(): IngestMetrics {
-    const sorted = [...this.lags].sort((a, b) => a - b);
-    const at = (q: number) => (sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null));
-    return { ...this.counts, invalid: { ...this.invalid }, lagMs: { p50: at(0.5), p95: at(0.95), max: sorted.length ? (sorted[sorted.length - 1] ?? null) : null, samples: sorted.length } };
+    return { ...this.counts, invalid: { ...this.invalid }, ...this.delivery.metrics() };
   }
 
   /** Stations changed outside a message (a Will taken back): written and shown with the next flush. */

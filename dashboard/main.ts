@@ -20,6 +20,7 @@ import { Api } from './api.js';
 import type { DashboardConfig } from './config.js';
 import { startExporters } from './exporters.js';
 import { Fleet, toRow, type StationRow } from './fleet.js';
+import { BROKER_DROPPED_TOPIC } from './delivery.js';
 import { Ingest } from './ingest.js';
 import { DASHBOARD_HEAP_VARIABLE, splitListen } from './section.js';
 import { DashboardServer } from './server.js';
@@ -245,8 +246,14 @@ function brokerLink(cfg: DashboardConfig, secrets: MqttSecrets, port: number, in
       if (err || refused.length > 0) log.error({ err, refused }, 'subscription refused: check the broker ACL for the dashboard user');
       else log.info({ filters }, 'subscribed: receiving the stations');
     });
+    // Mosquitto's count of the messages it dropped (a queue full under a burst), for the health line; apart, as a
+    // broker that has no such topic, or an ACL that does not let the dashboard read it, must not fail the stations'.
+    client.subscribe(BROKER_DROPPED_TOPIC, { qos: 0 }, (err, granted) => {
+      if (err || (granted ?? []).some((g) => g.qos >= 128)) log.info({ topic: BROKER_DROPPED_TOPIC }, "the broker does not let this user read its count of dropped messages: the health line leaves it out (give the dashboard's user read on it in the ACL)");
+    });
   });
   link.on('message', (topic, payload, retained) => {
+    if (topic.startsWith('$SYS/')) return ingest.brokerStat(topic, payload);
     ingest.handle(topic, payload, retained).catch((err: unknown) => log.error({ err: (err as Error).message, topic: topic.slice(0, 200) }, 'message could not be applied'));
   });
   return link;

@@ -50,6 +50,10 @@ const W = {
   silent: { id: 'Tidak melapor lebih dari seminggu (tidak dihitung)', en: 'Silent more than a week (left out)' },
   csv: { id: 'Unduh CSV', en: 'Download CSV' },
   recLink: { id: 'rekonsiliasi', en: 'reconciliation' },
+  implausible: { id: 'Angka tidak masuk akal', en: 'Implausible figures' },
+  leftOut: { id: '{n} kantor tidak dihitung dalam jumlah di atas karena angkanya tidak masuk akal: {offices}', en: '{n} offices left out of the figures above for implausible figures: {offices}' },
+  counted: { id: 'Angka kantor ini dihitung apa adanya, tetapi kantor ini tidak dihitung dalam jumlah kabupaten/kota, provinsi dan nasional.', en: "This office's figures are counted as they are, but the office is left out of the regency's, the province's and the nation's figures." },
+  allocLeftOut: { id: 'Tidak diikutkan: angkanya tidak masuk akal', en: 'Left out: implausible figures' },
 } satisfies Record<string, Text>;
 
 const CHILD: Record<LevelKind, LevelKind | 'station'> = { nation: 'province', province: 'regency', regency: 'office', office: 'station' };
@@ -80,6 +84,13 @@ function summary(l: Level, lang: Lang, minCardsPerDay: string): string {
   return `<table class="figures"><tbody>${rows.map(([k, v]) => `<tr><td>${k}</td><td class="n">${v}</td></tr>`).join('')}</tbody></table>`;
 }
 
+/** What a level could not vouch for: the offices left out of its figures (or, at an office, that its own are counted as they are), and why. */
+function implausibleList(l: Level, lang: Lang): string {
+  if (l.implausible.length === 0 && l.leftOut.length === 0) return '';
+  const head = l.kind === 'office' ? esc(W.counted[lang]) : esc(W.leftOut[lang].replace('{n}', String(l.leftOut.length)).replace('{offices}', l.leftOut.join(', ')));
+  return `<h2>${esc(W.implausible[lang])}</h2><p data-left-out="${l.leftOut.length}">${head}</p><ul>${l.implausible.map((x) => `<li><code>${esc(x.station)}</code> ${esc(x.words[lang])}</li>`).join('')}</ul>`;
+}
+
 function children(l: Level, lang: Lang): string {
   const num = numIn(lang);
   const orDash = (n: number | null) => (n === null ? '–' : num(n));
@@ -105,7 +116,7 @@ export function nationPage(a: { level: Level; path: { kind: LevelKind; id: strin
   const l = a.level;
   const here = l.kind === 'nation' ? '' : ` › ${esc(W[l.kind][lang])}: ${esc(l.name ? `${l.name} (${l.id})` : l.id)}`;
   const body = `<h1>${t('title')}</h1><p class="noprint">${crumbs.join(' › ')}${here} · <a href="/allocation${lang === 'en' ? '?lang=en' : ''}">${t('alloc')}</a></p>
-${summary(l, lang, String(a.minCardsPerDay ?? 15))}<h2>${esc(W[CHILD[l.kind]][lang])}</h2>${children(l, lang)}${flagList(a.flags, lang)}`;
+${summary(l, lang, String(a.minCardsPerDay ?? 15))}${implausibleList(l, lang)}<h2>${esc(W[CHILD[l.kind]][lang])}</h2>${children(l, lang)}${flagList(a.flags, lang)}`;
   return shell(W.title[lang], lang, body, 'report wide').replace('__Q__', query ? `${esc(query)}&amp;` : '');
 }
 
@@ -122,7 +133,8 @@ export function allocationPage(a: Allocation & { flags: Flag[] }, stocks: readon
   const short = table([t('office'), t('kind'), t('shortfall'), t('requestOn'), t('left')], a.short.map((s) => [`<td>${label(s.office)}</td>`, `<td>${t(`${s.kind}Kind`)}</td>`, cell(num(s.shortfall)), `<td>${esc(s.requestOn ?? '–')}</td>`, cell(num(s.left))]));
   const idle = table([t('office'), t('kind'), t('surplus'), t('months')], a.idle.map((i) => [`<td>${label(i.office)}</td>`, `<td>${t(`${i.kind}Kind`)}</td>`, cell(num(i.surplus)), cell(orDash(i.months))]));
   const silent = a.silent.length ? `<h2>${t('silent')}</h2><p>${a.silent.map(label).join(', ')}</p>` : '';
+  const implausible = a.implausible.length ? `<h2>${t('allocLeftOut')}</h2><ul>${a.implausible.map((x) => `<li>${label(x.office)}: <code>${esc(x.station)}</code> ${esc(x.words[lang])}</li>`).join('')}</ul>` : '';
   const body = `<h1>${t('allocTitle')}</h1><p class="noprint"><a href="/nation${lang === 'en' ? '?lang=en' : ''}">${t('nation')}</a> · <a href="/api/allocation?format=csv">${t('csv')}</a></p>
-<h2>${t('moves')}</h2>${moves}<h2>${t('short')}</h2>${short}<h2>${t('idle')}</h2>${idle}${silent}${flagList(a.flags, lang)}`;
+<h2>${t('moves')}</h2>${moves}<h2>${t('short')}</h2>${short}<h2>${t('idle')}</h2>${idle}${silent}${implausible}${flagList(a.flags, lang)}`;
   return shell(W.allocTitle[lang], lang, body, 'report wide').replace('__Q__', query ? `${esc(query)}&amp;` : '');
 }

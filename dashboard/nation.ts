@@ -5,11 +5,18 @@
  * printing under dashboard.minCardsPerDay, the month's reconciliation). Figures from a place the
  * dashboard cannot vouch for (a regency code that does not exist or is not in its province, an
  * office or a station claimed by two provinces) are flagged by name and left out of every sum,
- * never guessed. Pure: the API hands it the rows, the offices' stock and the flags.
+ * never guessed. An office whose stations' books say what a printer cannot print or a room cannot
+ * hold (dashboard/plausible.ts) stays in the tree with its own figures, marked, and is left out of
+ * every sum above it, each level saying which offices it left out and why. Pure: the API hands it
+ * the rows, the offices' stock and the flags.
  */
 import type { Text } from '../core/i18n.js';
 import type { StationRow } from './fleet.js';
 import type { OfficeStock, MonthFigures } from './office-api.js';
+import type { PlacedImplausible } from './plausible.js';
+
+/** Implausible figures listed at a level above an office, at most (every office left out is named in leftOut). */
+const IMPLAUSIBLE_SHOWN = 50;
 
 export type LevelKind = 'nation' | 'province' | 'regency' | 'office';
 
@@ -32,6 +39,10 @@ export interface Level {
   month: MonthFigures;
   /** Offices below whose own reconciliation names a problem this month. */
   unbalanced: string[];
+  /** At an office: its figures that cannot be (counted in its own figures). Above: those of the offices left out (the first 50). */
+  implausible: PlacedImplausible[];
+  /** Offices below left out of this level's figures for implausible figures. */
+  leftOut: string[];
   children: Level[];
   /** At an office: its stations. */
   stationRows?: { station: string; up: boolean; printedToday: number | null; severity: number }[];
@@ -96,7 +107,11 @@ function worse(a: Level, b: Level): number {
   );
 }
 
-function level(kind: LevelKind, id: string, name: string | null, offices: readonly OfficeStock[], rows: readonly StationRow[], children: Level[], minCardsPerDay: number): Level {
+function level(kind: LevelKind, id: string, name: string | null, below: readonly OfficeStock[], rows: readonly StationRow[], children: Level[], minCardsPerDay: number): Level {
+  // An office's own level shows its figures as they are, marked; above it, an office with a figure that cannot be is not added up.
+  const offices = kind === 'office' ? below : below.filter((o) => !o.implausible?.length);
+  const leftOut = kind === 'office' ? [] : below.filter((o) => o.implausible?.length).map((o) => o.office).sort();
+  const implausible = below.flatMap((o) => o.implausible ?? []).slice(0, kind === 'office' ? undefined : IMPLAUSIBLE_SHOWN);
   const month = { ...ZERO };
   for (const o of offices) for (const k of Object.keys(ZERO) as (keyof MonthFigures)[]) month[k] += o.month[k];
   const blanks = offices.length ? offices.reduce((s, o) => s + o.onHand + o.inTransit, 0) : null;
@@ -117,6 +132,8 @@ function level(kind: LevelKind, id: string, name: string | null, offices: readon
     regenciesSlow: kind === 'nation' || kind === 'province' ? [...regencyRates].filter(([, r]) => r < minCardsPerDay).map(([g]) => g).sort() : [],
     month,
     unbalanced: offices.filter((o) => o.month.problems > 0).map((o) => o.office).sort(),
+    implausible,
+    leftOut,
     children: children.sort(worse),
   };
 }

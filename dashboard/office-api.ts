@@ -8,10 +8,12 @@ import type { Accounts, DayRow, OfficeRow } from './accounts.js';
 import { Books } from './books.js';
 import type { Fleet } from './fleet.js';
 import { factsWindow, officeStock, type OfficeStock } from './office-stock.js';
-import { csv, Raw } from './raw.js';
+import { Raw } from './raw.js';
+import { reconciliationCsv } from './reconcile-csv.js';
 import { reconciliationPage, requestPage } from './report-pages.js';
 import { combine, reconcile, throughOf, type Reconciliation, type Scope } from './reconcile.js';
-import type { StationFold } from './reconcile-fold.js';
+import { foldImplausible, type StationFold } from './reconcile-fold.js';
+import { dayLimit, type PlacedImplausible } from './plausible.js';
 import { request, type Request } from './request.js';
 import { HttpError } from '../platform/http.js';
 import type { DashboardSection } from './section.js';
@@ -54,19 +56,6 @@ function scopeOf(url: URL, kinds: readonly Scope['kind'][]): Scope {
   return { kind, id };
 }
 
-/** The reconciliation as CSV: one figure a line, then the printers, the problems and the silent stations. */
-export function reconciliationCsv(r: Reconciliation): string {
-  const lines: (string | number | null)[][] = [['field', 'value'], [r.scope.kind, r.scope.id], ['month', r.month], ['through', r.through]];
-  for (const k of ['opening', 'received', 'borrowed', 'lent', 'printed', 'spoiled', 'corrections', 'closing'] as const) lines.push([k, r[k]]);
-  for (const [code, n] of Object.entries(r.spoiledByCode)) lines.push([`spoiledByCode.${code}`, n]);
-  lines.push(['where.store', r.where.store], ['where.inTransit', r.where.inTransit]);
-  for (const [station, n] of Object.entries(r.where.printers)) lines.push([`where.printers.${station}`, n]);
-  lines.push([], ['problem', 'kind', 'station', 'entry', 'transfer', 'difference', 'words']);
-  for (const p of r.problems) lines.push(['problem', p.kind, p.station, p.entry, p.transfer, p.difference, p.words.id]);
-  for (const s of r.silent) lines.push(['silent', s]);
-  return csv(lines);
-}
-
 export class OfficeApi {
   /** The last stock made, and when (monotonic ms). */
   private cache: { at: number; stocks: OfficeStock[] } | undefined;
@@ -87,6 +76,9 @@ export class OfficeApi {
   noteChange(): void {
     this.changed = true;
   }
+
+  /** The most cards a station can print in a day: by its printer's speed, as its last health said it. */
+  private readonly limitOf = (station: string) => dayLimit(this.d.fleet.entries.get(station)?.health?.printer.secondsPerCard);
 
   /** Something was decided (a station retired): the next question makes the stock again at once. */
   forget(): void {
@@ -145,39 +137,58 @@ export class OfficeApi {
     const last = `${month}-31`;
     const days = await this.d.accounts.days(ids, last);
     if (days.length === 0) throw notSent(scope);
-    return reconcile({ scope, month, today, offices, days, entries: await this.d.accounts.entries(ids, last) });
+    return reconcile({ scope, month, today, offices, days, entries: await this.d.accounts.entries(ids, last), limitOf: this.limitOf });
   }
 
-  /** The reconciliation of a unit of offices, from its stations' parts (what reconcile makes from their days; test/unit/books.test.ts). */
+  /**
+   * The reconciliation of a unit of offices, from its stations' parts (what reconcile makes from
+   * their days; test/unit/books.test.ts). An office whose stations' days say what cannot be
+   * (dashboard/plausible.ts) is left out of the unit's figures, named in `leftOut`, and what was
+   * found listed in `implausible`.
+   */
   private async unit(scope: Scope, month: string, today: string, exclude: ReadonlySet<string>): Promise<Reconciliation> {
-    const offices = (await this.books.offices()).filter((o) => !exclude.has(o.office));
-    const ids = new Set(this.officesIn(scope, offices));
+    const all = (await this.books.offices()).filter((o) => !exclude.has(o.office));
+    const ids = new Set(this.officesIn(scope, all));
     const through = throughOf(month, today);
     await this.books.ready();
     const stations = this.books.stationsIn(ids);
     const parts = await this.books.partsOf(stations, month, today, this.d.day(this.d.now() - 86_400_000));
-    const folds: StationFold[] = [];
+    const found: PlacedImplausible[] = [];
+    const leftOut = new Set<string>();
     let any = false;
     for (const s of stations) {
       const part = parts.get(s);
       if (!part) continue;
       any ||= this.books.anyIn(part, ids);
       const f = this.books.foldIn(s, part, ids, month, through);
-      if (f) folds.push(f);
+      const bad = f ? foldImplausible(f, this.limitOf(s)) : [];
+      if (!f || bad.length === 0) continue;
+      found.push(...bad.map((x) => ({ ...x, station: s, office: f.offices[0] ?? null })));
+      for (const o of f.offices) if (ids.has(o)) leftOut.add(o);
     }
     if (!any) throw notSent(scope);
-    return combine({ scope, month, through, offices, officeOf: new Map(offices.map((o) => [o.office, o])), folds, entries: this.books.entriesOf(ids) });
+    const offices = all.filter((o) => !leftOut.has(o.office));
+    const kept = new Set([...ids].filter((o) => !leftOut.has(o)));
+    const folds: StationFold[] = [];
+    for (const s of stations) {
+      const part = parts.get(s);
+      const f = part ? this.books.foldIn(s, part, kept, month, through) : null;
+      if (f) folds.push(f);
+    }
+    const r = combine({ scope, month, through, offices, officeOf: new Map(all.map((o) => [o.office, o])), folds, entries: this.books.entriesOf(kept), limitOf: this.limitOf });
+    return { ...r, implausible: found, leftOut: [...leftOut].sort() };
   }
 
   private officesIn(scope: Scope, offices: readonly OfficeRow[]): string[] {
     return offices.filter((o) => scope.kind === 'nation' || (scope.kind === 'office' ? o.office === scope.id : scope.kind === 'regency' ? o.regency === scope.id : o.province === scope.id)).map((o) => o.office);
   }
 
-  async request(scope: Scope, months: number): Promise<Request> {
+  /** The request, and what its figures cannot vouch for (an office's counted, a regency's offices left out). */
+  async request(scope: Scope, months: number): Promise<Request & Pick<Reconciliation, 'implausible' | 'leftOut'>> {
     const today = this.d.day(this.d.now());
     const r = await this.reconciliation(scope, today.slice(0, 7));
     const offices = (await this.d.accounts.offices()).filter((o) => r.offices.includes(o.office));
-    return this.requestOf(r, offices, await this.d.accounts.days(r.offices, today), months, today);
+    return { ...this.requestOf(r, offices, await this.d.accounts.days(r.offices, today), months, today), implausible: r.implausible, leftOut: r.leftOut };
   }
 
   /** The request from the month's reconciliation, the offices it counts and their days up to today. */
@@ -274,7 +285,7 @@ export class OfficeApi {
       }
       // No day of the office yet: no reconciliation (a 404 on the API), so no stock.
       if (!any) continue;
-      const r = combine({ scope: { kind: 'office', id: o.office }, month, through: today, offices, officeOf, officeRows: officeOf, folds, entries: this.books.entriesOf(ids) });
+      const r = combine({ scope: { kind: 'office', id: o.office }, month, through: today, offices, officeOf, officeRows: officeOf, folds, entries: this.books.entriesOf(ids), limitOf: this.limitOf });
       out.push(officeStock(o, r, facts, today, this.d.cfg.leadDays.blanks));
     }
     // A retirement decided meanwhile makes this answer old: it is given to who asked, not kept.

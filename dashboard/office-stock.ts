@@ -6,6 +6,7 @@
  * figures are what /api/reconciliation and /api/request give for the office (test/unit/office-stocks.test.ts).
  */
 import type { BookDay, OfficeRow } from './accounts.js';
+import type { PlacedImplausible } from './plausible.js';
 import type { Reconciliation } from './reconcile.js';
 import { request, type Usage } from './request.js';
 import type { RollHolding } from './rolls.js';
@@ -38,6 +39,12 @@ export interface OfficeStock {
   rolls?: Record<'ribbon' | 'film', RollHolding | null>;
   silent: string[];
   updatedAt: string | null;
+  /**
+   * Figures of its stations' days beyond what a printer can print or a room can hold
+   * (dashboard/plausible.ts): its own figures count them, and say so here; the nation's sums and
+   * the allocation leave the office out while any is listed.
+   */
+  implausible?: PlacedImplausible[];
 }
 
 /** A month's figures as the reconciliation counts them, and how many problems it named. */
@@ -212,6 +219,7 @@ export function officeStock(o: OfficeRow, r: Reconciliation, facts: readonly { s
     rolls: rollsFrom(dated.map((f) => f.facts)),
     month: { opening: r.opening, received: r.received, borrowed: r.borrowed, lent: r.lent, printed: r.printed, spoiled: r.spoiled, corrections: r.corrections, closing: r.closing, problems: r.problems.length },
     silent: r.silent,
+    implausible: r.implausible,
     updatedAt: dated.map((f) => f.facts.lastDay ?? '').sort().at(-1) ?? null,
   };
 }

@@ -7,6 +7,10 @@
  * unit up; what depends on the unit (moves inside it, by the entries) is applied when they are added.
  */
 import type { BookDay, DayFigures } from './accounts.js';
+import { dayCards, dayFiguresImplausible, figuresInBounds, type DayLimit, type Implausible } from './plausible.js';
+
+/** Implausible figures kept per station's fold: enough to say what is wrong, bounded whatever it sends. */
+const MAX_IMPLAUSIBLE = 5;
 
 export interface Flows {
   received: number;
@@ -33,6 +37,15 @@ export interface StationFold {
   store: number | null;
   /** Days of the month (from its first) it sent nothing for. */
   missing: { days: number; from: string } | null;
+  /** Figures of its days counted beyond what a room holds (dashboard/plausible.ts), the first few found. */
+  implausible: Implausible[];
+  /** Its day with the most cards through its printer (good and spoiled): checked against its printer's day when added up. */
+  peak: { day: string; cards: number } | null;
+}
+
+/** What in a station's fold cannot be: what its days say past a room's bounds, and its busiest day past its printer's (`limit`). */
+export function foldImplausible(f: StationFold, limit: DayLimit): Implausible[] {
+  return [...f.implausible, ...(f.peak ? dayCards(f.peak.day, f.peak.cards, limit) : [])];
 }
 
 export const noFlows = (): Flows => ({ received: 0, borrowed: 0, lent: 0, printed: 0, spoiled: 0, corrections: 0 });
@@ -78,6 +91,8 @@ export class FoldState {
   private spoiledByCode: Record<string, number> = {};
   private offices: string[] = [];
   private days: string[] = [];
+  private implausible: Implausible[] = [];
+  private peak: { day: string; cards: number } | null = null;
 
   constructor(
     readonly station: string,
@@ -86,7 +101,7 @@ export class FoldState {
 
   copy(): FoldState {
     const c = new FoldState(this.station, this.monthStart);
-    Object.assign(c, { n: this.n, opening: this.opening, position: { ...this.position }, hasPrinter: this.hasPrinter, hasStore: this.hasStore, flows: { ...this.flows }, spoiledByCode: { ...this.spoiledByCode }, offices: [...this.offices], days: [...this.days] });
+    Object.assign(c, { n: this.n, opening: this.opening, position: { ...this.position }, hasPrinter: this.hasPrinter, hasStore: this.hasStore, flows: { ...this.flows }, spoiledByCode: { ...this.spoiledByCode }, offices: [...this.offices], days: [...this.days], implausible: [...this.implausible], peak: this.peak });
     return c;
   }
 
@@ -95,6 +110,12 @@ export class FoldState {
     if (!this.offices.includes(row.office)) this.offices.push(row.office);
     this.days.push(row.day);
     const f = row.figures;
+    // Checked as each day is added, in plain comparisons (a nation's month is 310,000 days); words only for a day out of bounds.
+    if (this.implausible.length < MAX_IMPLAUSIBLE && !figuresInBounds(f)) this.implausible.push(...dayFiguresImplausible(row.day, f).slice(0, MAX_IMPLAUSIBLE - this.implausible.length));
+    if (f.good !== null) {
+      const cards = (f.good ?? 0) + (f.spoiled ?? 0);
+      if (this.peak === null || Math.abs(cards) > Math.abs(this.peak.cards)) this.peak = { day: row.day, cards };
+    }
     const p = f.good === null ? null : printerFlow(f);
     const s = storeFlow(f);
     const change: Flows = {
@@ -141,6 +162,8 @@ export class FoldState {
       printer: this.hasPrinter ? this.position.printer : null,
       store: this.hasStore ? this.position.store : null,
       missing: gaps.length > 0 ? { days: gaps.length, from: gaps[0] ?? '' } : null,
+      implausible: [...this.implausible],
+      peak: this.peak,
     };
   }
 }

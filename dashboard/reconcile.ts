@@ -11,7 +11,8 @@
  * read from the entries, do, and are applied as the stations are added up (`combine`).
  */
 import type { DayRow, EntryRow, OfficeRow } from './accounts.js';
-import { FLOW_KEYS, foldStation, hasDay, lastDayOf, noFlows, type StationFold } from './reconcile-fold.js';
+import { dayLimit, type DayLimit, type PlacedImplausible } from './plausible.js';
+import { FLOW_KEYS, foldImplausible, foldStation, hasDay, lastDayOf, noFlows, type StationFold } from './reconcile-fold.js';
 import { problemWords, type Problem } from './reconcile-words.js';
 
 /** An office, a regency, a province, or the nation (every office the dashboard knows; its id is ignored). */
@@ -36,7 +37,19 @@ export interface Reconciliation {
   problems: Problem[];
   silent: string[];
   offices: string[];
+  /**
+   * Figures of the stations' days beyond what a printer can print or a room can hold
+   * (dashboard/plausible.ts). An office's own reconciliation counts them and lists them here; a
+   * regency's, a province's and the nation's leave their offices out (`leftOut`) and list them.
+   */
+  implausible: PlacedImplausible[];
+  /** Offices left out of these figures for implausible figures (a regency's, a province's, the nation's). */
+  leftOut: string[];
 }
+
+/** The most cards a station can print in a day, by its printer's speed where the dashboard heard it. */
+export type LimitOf = (station: string) => DayLimit;
+const NO_SPEED: LimitOf = () => dayLimit(null);
 
 export interface ReconcileInput {
   scope: Scope;
@@ -48,6 +61,7 @@ export interface ReconcileInput {
   entries: readonly EntryRow[];
   /** office.transitDays where the store PC did not say (2). */
   transitDays?: number;
+  limitOf?: LimitOf;
 }
 
 /** The unit's stations' own parts, ready to add up: their days in the unit up to `through`, in the order the days were given. */
@@ -64,6 +78,8 @@ export interface CombineInput {
   folds: Iterable<StationFold>;
   entries: readonly EntryRow[];
   transitDays?: number;
+  /** Each station's day limit of cards, for its implausible figures (a card a second where not given). */
+  limitOf?: LimitOf;
 }
 
 const minusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
@@ -85,7 +101,7 @@ export function reconcile(i: ReconcileInput): Reconciliation {
     else byStation.set(d.station, [d]);
   }
   const folds = [...byStation].map(([station, rows]) => foldStation(station, rows, `${i.month}-01`, through));
-  return combine({ scope: i.scope, month: i.month, through, offices: i.offices, officeOf, folds, entries: i.entries, transitDays: i.transitDays });
+  return combine({ scope: i.scope, month: i.month, through, offices: i.offices, officeOf, folds, entries: i.entries, transitDays: i.transitDays, limitOf: i.limitOf });
 }
 
 export function scopeTest(scope: Scope, officeOf: ReadonlyMap<string, { regency: string; province: string }>): (office: string | null) => boolean {
@@ -160,7 +176,10 @@ export function combine(c: CombineInput): Reconciliation {
   const silent = new Set<string>();
   const problems: Problem[] = [];
   const offices = new Set<string>();
+  const implausible: PlacedImplausible[] = [];
+  const limitOf = c.limitOf ?? NO_SPEED;
   for (const f of c.folds) {
+    for (const x of foldImplausible(f, limitOf(f.station))) implausible.push({ ...x, station: f.station, office: f.offices[0] ?? null });
     opening += f.opening;
     for (const k of FLOW_KEYS) flows[k] += f.flows[k];
     for (const [code, n] of Object.entries(f.spoiledByCode)) spoiledByCode[code] = (spoiledByCode[code] ?? 0) + n;
@@ -213,5 +232,5 @@ export function combine(c: CombineInput): Reconciliation {
   const residual = store + Object.values(printers).reduce((a, b) => a + b, 0) + inTransit - closing - explained;
   if (residual !== 0) problems.push({ kind: 'unexplained', station: null, entry: null, transfer: null, difference: residual, words: problemWords('unexplained', { n: residual }) });
   const name = c.scope.kind === 'office' ? (rows.get(c.scope.id)?.name ?? null) : null;
-  return { scope: c.scope, name, month: c.month, through, opening, ...flows, spoiledByCode, closing, where: { store, printers, inTransit }, problems, silent: [...silent].sort(), offices: [...offices].sort() };
+  return { scope: c.scope, name, month: c.month, through, opening, ...flows, spoiledByCode, closing, where: { store, printers, inTransit }, problems, silent: [...silent].sort(), offices: [...offices].sort(), implausible, leftOut: [] };
 }

@@ -53,7 +53,17 @@ const W = {
   quantity: { id: 'Jumlah yang diusulkan', en: 'Quantity requested' },
   plan: { id: 'Rencana pembelian pita dan film setahun', en: "The year's ribbon and film purchase plan" },
   rolls: { id: 'gulungan', en: 'rolls' },
+  implausible: { id: 'Angka yang tidak masuk akal', en: 'Implausible figures' },
+  counted: { id: 'Angka di atas menghitungnya apa adanya: periksa stasiunnya sebelum menandatangani.', en: 'The figures above count them as they are: check the station before signing.' },
+  leftOut: { id: 'Kantor yang tidak dihitung di atas: {offices}.', en: 'Offices left out of the figures above: {offices}.' },
 } satisfies Record<string, Text>;
+
+/** Figures of the stations' days that cannot be: counted in an office's own figures, their offices left out of a unit's; '' for none. */
+function implausibleSection(r: Pick<Reconciliation, 'implausible' | 'leftOut'>, lang: Lang): string {
+  if (r.implausible.length === 0 && r.leftOut.length === 0) return '';
+  const said = r.leftOut.length ? W.leftOut[lang].replace('{offices}', r.leftOut.join(', ')) : W.counted[lang];
+  return `<h2>${esc(W.implausible[lang])}</h2><p>${esc(said)}</p><ul>${r.implausible.map((x) => `<li>${esc(x.station)}: ${esc(x.words[lang])}</li>`).join('')}</ul>`;
+}
 
 export function shell(title: string, lang: Lang, body: string, bodyClass = 'report'): string {
   const other = lang === 'id' ? 'en' : 'id';
@@ -77,16 +87,16 @@ export function reconciliationPage(r: Reconciliation, lang: Lang, query: string)
 <table class="figures"><tbody>${line('opening')}${line('received', '+ ')}${line('borrowed', '+ ')}${line('lent', '− ')}${line('printed', '− ')}${line('spoiled', '− ')}${line('corrections', '± ')}${line('closing')}</tbody></table>
 <p class="muted">${t('balanced')}</p>
 <h2>${t('where')}</h2><table class="figures"><tbody><tr><td>${t('store')}</td><td class="n">${num(r.where.store)}</td></tr>${printers}<tr><td>${t('inTransit')}</td><td class="n">${num(r.where.inTransit)}</td></tr></tbody></table>
-<h2>${t('problems')}</h2>${problems}${signatures(lang)}`;
+<h2>${t('problems')}</h2>${problems}${implausibleSection(r, lang)}${signatures(lang)}`;
   return shell(W.recTitle[lang], lang, body).replace('__Q__', query ? `${esc(query)}&amp;` : '');
 }
 
-export function requestPage(q: Request, scope: { kind: 'office' | 'regency'; id: string; name: string | null }, lang: Lang, query: string): string {
+export function requestPage(q: Request & Partial<Pick<Reconciliation, 'implausible' | 'leftOut'>>, scope: { kind: 'office' | 'regency'; id: string; name: string | null }, lang: Lang, query: string): string {
   const t = (k: keyof typeof W) => esc(W[k][lang]);
   const row = (k: keyof typeof W, v: string) => `<tr><td>${t(k)}</td><td class="n">${esc(v)}</td></tr>`;
   const plan = (['ribbon', 'film'] as const).map((k) => `<tr><td>${k === 'ribbon' ? (lang === 'id' ? 'Pita' : 'Ribbon') : lang === 'id' ? 'Film retransfer' : 'Retransfer film'}</td><td class="n">${q.year[k].rolls} ${t('rolls')}${q.year[k].cost === null ? '' : ` (Rp ${num(q.year[k].cost ?? 0)})`}</td></tr>`).join('');
   const body = `<h1>${t('reqTitle')}</h1><p>${esc(W[scope.kind][lang])}: ${esc(scope.name ? `${scope.name} (${scope.id})` : scope.id)}</p>
 <table class="figures"><tbody>${row('rate', `${q.ratePerDay}`)}${row('onHand', num(q.onHand))}${row('inTransit', num(q.inTransit))}${row('queued', num(q.queued))}${row('lead', `${q.leadDays}`)}${row('point', num(q.requestPoint))}${row('on', q.requestOn ?? '–')}<tr class="total"><td>${t('quantity')}</td><td class="n">${num(q.quantity)}</td></tr></tbody></table>
-<p>${esc(q.words[lang])}</p><h2>${t('plan')}</h2><table class="figures"><tbody>${plan}</tbody></table>${signatures(lang)}`;
+<p>${esc(q.words[lang])}</p>${implausibleSection({ implausible: q.implausible ?? [], leftOut: q.leftOut ?? [] }, lang)}<h2>${t('plan')}</h2><table class="figures"><tbody>${plan}</tbody></table>${signatures(lang)}`;
   return shell(W.reqTitle[lang], lang, body).replace('__Q__', query ? `${esc(query)}&amp;` : '');
 }

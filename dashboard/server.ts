@@ -17,7 +17,7 @@ import type { Api } from './api.js';
 import type { PublicStock } from './public-stock.js';
 import { Raw } from './raw.js';
 
-const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js', '/retire.js': 'retire.js' };
+const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/app.css': 'app.css', '/i18n.js': 'i18n.js', '/charts.js': 'charts.js', '/retire.js': 'retire.js', '/checks.js': 'checks.js', '/plans.js': 'plans.js' };
 const PAGES = new Set(['/reconciliation', '/request', '/nation', '/allocation']);
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 /** An acknowledgement's body is a few words. */

@@ -3,6 +3,7 @@
  * seen before it raises any, its problems and how bad they are, and the table's order. Pure.
  */
 import { usualSeverity } from '../telemetry/event-codes.js';
+import { healthImplausible, type Implausible } from './plausible.js';
 import { roll, supplyCell } from './supply-cell.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
 import type { StationEntry } from './fleet.js';
@@ -10,7 +11,7 @@ import type { StationEntry } from './fleet.js';
 export const WATCHED_KINDS = ['ribbon', 'film', 'blanks'] as const;
 export type WatchedKind = (typeof WATCHED_KINDS)[number];
 
-export const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'] as const;
+export const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale', 'implausible'] as const;
 export type Problem = (typeof PROBLEMS)[number];
 
 /** Early trouble: what will stop a station soon though it has raised nothing (yet). */
@@ -54,7 +55,8 @@ export interface StationRow {
   stale: boolean;
   healthTs: string | null;
   power: { status: string; chargePercent: number | null; runtimeSeconds: number | null } | null;
-  printer: { state: string; model: string | null } | null;
+  /** secondsPerCard: the printer's rated time a card (health's printer.secondsPerCard); null when not said. */
+  printer: { state: string; model: string | null; secondsPerCard: number | null } | null;
   supplies: Record<WatchedKind, SupplyCell>;
   blanksOnHand: number | null;
   /** Ribbon and film rolls on the shelf (the station's supply ledger); null when not recorded. */
@@ -75,6 +77,11 @@ export interface StationRow {
   trouble: Trouble[];
   /** The installations seen under this id in the last day; two or more: a conflict (trouble id_conflict). */
   installIds: string[];
+  /**
+   * Figures of its health beyond what a printer or a room can do or hold (dashboard/plausible.ts),
+   * with what and why in both languages: the station is left out of lending, and the page marks it.
+   */
+  implausible: Implausible[];
   problems: Problem[];
   /** 3 stopped or about to, 2 needs attention, 1 look at it, 0 fine: the table sorts by it. */
   severity: 0 | 1 | 2 | 3;
@@ -115,8 +122,11 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
   else if (stale) problems.add('stale');
   for (const a of alerts) problems.add(problemOf(a));
   for (const t of trouble) if (t !== 'not_seen') problems.add(problemOf(t));
+  const implausible = h ? healthImplausible(h) : [];
+  if (implausible.length > 0) problems.add('implausible');
   let severity: StationRow['severity'] = 0;
-  if (alerts.length > 0 || stale) severity = 1;
+  // A figure that cannot be is worth a look: a broken agent, or someone sending as the station.
+  if (alerts.length > 0 || stale || implausible.length > 0) severity = 1;
   // A clean stop (the office closed for the night) needs a look; a lost connection is an outage.
   // Trouble seen early colours the row as a raised warning does: it will stop the station.
   // health.alerts carries codes only: each is coloured by its usual severity, the agent's own.
@@ -138,7 +148,7 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
     stale,
     healthTs: h?.ts ?? null,
     power: h ? { status: h.ups.status, chargePercent: h.ups.chargePercent, runtimeSeconds: h.ups.runtimeSeconds } : null,
-    printer: h ? { state: h.printer.state, model: h.printer.model } : null,
+    printer: h ? { state: h.printer.state, model: h.printer.model, secondsPerCard: h.printer.secondsPerCard ?? null } : null,
     supplies,
     blanksOnHand: h?.stock.blanksOnHand ?? null,
     rolls: { ribbon: h?.stock.ribbonRolls ?? null, film: h?.stock.filmRolls ?? null },
@@ -152,6 +162,7 @@ export function toRow(e: StationEntry, nowMs: number, staleAfterMs: number, ctx:
     alerts,
     trouble,
     installIds: installs,
+    implausible,
     problems: [...problems].sort(),
     severity,
   };

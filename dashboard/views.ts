@@ -6,6 +6,7 @@
 import type { DashboardSection } from './section.js';
 import { type StationRow, WATCHED_KINDS, type WatchedKind } from './fleet.js';
 import { allocate } from './planner.js';
+import { dayLimit } from './plausible.js';
 
 export interface RankingRow {
   station: string;
@@ -21,18 +22,25 @@ export interface RankingRow {
   queued: number | null;
   /** Days the queue would take at the station's own rate; null when that cannot be told. */
   backlogDays: number | null;
-  flags: ('below_threshold' | 'backlog')[];
+  /** Days of the 7 whose count is beyond what the station's printer can print in a day: left out of today, week and perDay. */
+  excludedDays: string[];
+  /** implausible: a day left out, or a figure of its health that cannot be (its row's `implausible`). */
+  flags: ('below_threshold' | 'backlog' | 'implausible')[];
 }
 
 /**
  * daily: station → day (YYYY-MM-DD) → cards printed that day. days: the last 7 days, newest first:
- * each station's own (in its zone), or the same for all.
+ * each station's own (in its zone), or the same for all. A day counted beyond what the station's
+ * printer can print in a day (dashboard/plausible.ts) is left out, as if not reported, and the
+ * station flagged `implausible`.
  */
 export function ranking(rows: StationRow[], daily: Map<string, Map<string, number>>, daysOf: string[] | ((station: string) => string[]), cfg: Pick<DashboardSection, 'minCardsPerDay' | 'backlogDays'>): RankingRow[] {
   const out = rows.map((r): RankingRow => {
     const days = typeof daysOf === 'function' ? daysOf(r.station) : daysOf;
     const byDay = daily.get(r.station);
-    const reported = days.filter((d) => byDay?.has(d));
+    const limit = dayLimit(r.printer?.secondsPerCard).cards;
+    const excludedDays = days.filter((d) => byDay?.has(d) && Math.abs(byDay.get(d) ?? 0) > limit);
+    const reported = days.filter((d) => byDay?.has(d) && !excludedDays.includes(d));
     const week = reported.length === 0 ? null : reported.reduce((a, d) => a + (byDay?.get(d) ?? 0), 0);
     // From the oldest day it reported (within the 7) to today.
     const span = reported.length === 0 ? 0 : days.indexOf(reported[reported.length - 1] ?? '') + 1;
@@ -41,8 +49,9 @@ export function ranking(rows: StationRow[], daily: Map<string, Map<string, numbe
     const flags: RankingRow['flags'] = [];
     if (perDay !== null && perDay < cfg.minCardsPerDay) flags.push('below_threshold');
     if (backlogDays !== null && backlogDays > cfg.backlogDays) flags.push('backlog');
-    const today = days[0] === undefined ? null : (byDay?.get(days[0]) ?? null);
-    return { station: r.station, province: r.province, regency: r.regency, today, week, days: span, perDay, queued: r.queued, backlogDays: backlogDays === Infinity ? null : backlogDays, flags };
+    if (excludedDays.length > 0 || r.implausible.length > 0) flags.push('implausible');
+    const today = days[0] === undefined || !reported.includes(days[0]) ? null : (byDay?.get(days[0]) ?? null);
+    return { station: r.station, province: r.province, regency: r.regency, today, week, days: span, perDay, queued: r.queued, backlogDays: backlogDays === Infinity ? null : backlogDays, excludedDays, flags };
   });
   return out.sort((a, b) => (b.week ?? -1) - (a.week ?? -1) || (a.station < b.station ? -1 : 1));
 }
@@ -158,8 +167,11 @@ function needOf(r: StationRow, kind: WatchedKind, keepDays: number): number | nu
  * that hold more than their own lead time and reserve need, nearest regency first, then most to
  * spare. Each lender's spare is handed out once, most urgent first, so one well-stocked station
  * is not offered to everyone for the same rolls. Film and ribbon only fit the same printer model.
+ * Stations whose row carries `implausible` figures are left out, as lenders and as wants.
  */
-export function lending(rows: StationRow[], cfg: DashboardSection): LendingSuggestion[] {
+export function lending(all: StationRow[], cfg: DashboardSection): LendingSuggestion[] {
+  // A station with a figure that cannot be (its row's implausible) neither lends nor asks: 10^9 cards a day once claimed a need of 42 billion.
+  const rows = all.filter((r) => r.implausible.length === 0);
   const keep = (kind: WatchedKind) => cfg.leadDays[kind] + cfg.reserveDays;
   const spareLeft = new Map<string, number>();
   const candidates = new Map<string, StationRow[]>();

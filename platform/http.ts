@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Text } from '../core/i18n.js';
+import { jsonDepth } from '../core/json-depth.js';
 import { loopbackHost } from './listen.js';
 
 /** A refusal meant for the person or script that asked: answered as `{error: {id, en}}` with its status. */
@@ -65,13 +66,21 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/** A JSON object body: 415 for another content type, 413 beyond `limit`, 400 for anything but an object. */
+/**
+ * A body nested deeper than this is refused before it is parsed: the pages' bodies are one level
+ * deep, and a field nested thousands deep (a list in a list...) made the page's own error message,
+ * which quotes the value, run out of stack: a 500 instead of saying what was wrong.
+ */
+export const MAX_BODY_DEPTH = 16;
+
+/** A JSON object body: 415 for another content type, 413 beyond `limit`, 400 for anything but an object or for one nested deeper than MAX_BODY_DEPTH. */
 export async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new HttpError(415, { id: 'isi permintaan harus JSON', en: 'expected content-type application/json' });
-  const raw = await readBody(req, limit);
+  const text = (await readBody(req, limit)).toString('utf8');
+  if (jsonDepth(text, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw new HttpError(400, { id: `isi permintaan bersarang lebih dari ${MAX_BODY_DEPTH} tingkat: kirim objek JSON yang datar`, en: `body nested deeper than ${MAX_BODY_DEPTH} levels: send a flat JSON object` });
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new HttpError(400, { id: 'isi permintaan bukan JSON yang sah', en: 'body is not valid JSON' });
   }

@@ -52,6 +52,14 @@ export const healthSchema = z.object({
     reasons: z.array(z.string().max(TEXT)).max(REASONS_MAX),
     supplies: z.array(supplySchema).max(SUPPLIES_MAX),
     model: z.string().max(TEXT).nullable(),
+    // Optional in the schema (this agent always sends it) so health from older agents still validates.
+    secondsPerCard: finite
+      .positive()
+      .nullable()
+      .optional()
+      .describe(
+        "the printer's rated time for one card, in seconds, as its driver knows it (the simulated printer's setting; an IPP printer's pages-per-minute-color, else pages-per-minute); null when not known, absent from older agents. The dashboard takes 86,400 / this as the most cards the station can print in a day: a rate or a day's count above it is implausible",
+      ),
     error: reason,
     // Optional in the schema (this agent always sends it) so health from older agents still validates.
     present: z.boolean().optional().describe("false at a PC without a card printer (printer.driver: none: the office's store PC), which has no print queue and raises no printer alert; true otherwise"),

@@ -54,10 +54,11 @@ export function buildHealth(r: Readings, ctx: SnapshotContext): StationBody {
           reasons: p.value.reasons,
           supplies: withCounted(p.value.supplies, p.value.reasons, ctx.jobs?.counted ?? null, ctx.lowPercent),
           model: p.value.model,
+          secondsPerCard: p.value.secondsPerCard ?? null,
           error: null,
           present: r.printer.present,
         }
-      : { driver: r.printer.driver, state: 'unknown', reasons: [], supplies: withCounted([], [], ctx.jobs?.counted ?? null, ctx.lowPercent), model: null, error: p.error, present: r.printer.present },
+      : { driver: r.printer.driver, state: 'unknown', reasons: [], supplies: withCounted([], [], ctx.jobs?.counted ?? null, ctx.lowPercent), model: null, secondsPerCard: null, error: p.error, present: r.printer.present },
     ups: withPower(ctx, ups),
     host: {
       cpuPercent: h?.cpuPercent ?? null,

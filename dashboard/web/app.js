@@ -2,9 +2,11 @@
 import { barChart, lineChart } from '/charts.js';
 import { translate } from '/i18n.js';
 import { retireCard } from '/retire.js';
+import { healthLineHtml, implausibleBadge, implausibleList } from '/checks.js';
+import { lendingHtml, rankingInto } from '/plans.js';
 
 const KINDS = ['ribbon', 'film', 'blanks'];
-const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale'];
+const PROBLEMS = ['offline', 'power', 'printer', 'supplies', 'jobs', 'host', 'stale', 'implausible'];
 const state = { live: false, link: { connected: true, lostSince: null }, words: {}, severities: {}, lang: localStorage.getItem('lang') || 'id', rows: new Map(), alerts: [], view: 'fleet', station: null, pending: false };
 const $ = (id) => document.getElementById(id);
 const t = (key, vars, fallback) => translate(state.lang, key, vars, fallback);
@@ -63,7 +65,7 @@ function rowHtml(r) {
     <td>${power}</td><td>${esc(printer)}</td>
     ${supplyCell(r.supplies.ribbon, '', estimateMark(r))}${supplyCell(r.supplies.film, '', estimateMark(r))}${supplyCell(r.supplies.blanks, stock, estimateMark(r))}
     <td class="num">${r.queued ?? '?'}</td><td class="num">${r.printedToday ?? '?'}</td>
-    <td class="alert-codes">${r.alerts.map((a) => `<span class="badge ${alertClass(a)}" data-alert="${esc(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join('')}${(r.trouble ?? []).map((x) => `<span class="badge trouble" data-trouble="${esc(x)}">${esc(t(`tr_${x}`))}</span>`).join('')}</td></tr>`;
+    <td class="alert-codes">${r.alerts.map((a) => `<span class="badge ${alertClass(a)}" data-alert="${esc(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join('')}${(r.trouble ?? []).map((x) => `<span class="badge trouble" data-trouble="${esc(x)}">${esc(t(`tr_${x}`))}</span>`).join('')}${implausibleBadge(state.lang, r)}</td></tr>`;
 }
 
 function compare(a, b) {
@@ -98,35 +100,10 @@ function renderFleet() {
   renderSummary();
 }
 
-async function renderRanking() {
-  const rows = await api('/api/ranking');
-  const num = (v, d = 0) => (v === null || v === undefined ? '?' : Number(v).toFixed(d));
-  $('ranking').tHead.innerHTML = `<tr>${['station', 'regency', 'today', 'week', 'perDay', 'queue', 'backlog', 'flags'].map((k) => `<th>${t(k)}</th>`).join('')}</tr>`;
-  $('ranking').tBodies[0].innerHTML = rows.map((r) => `<tr data-station="${esc(r.station)}" class="${r.flags.length ? 'sev-2' : 'sev-0'}">
-    <td><a href="#/station/${encodeURIComponent(r.station)}">${esc(r.station)}</a></td><td>${esc(state.rows.get(r.station)?.regencyName ?? r.regency)}</td>
-    <td class="num">${num(r.today)}</td><td class="num">${num(r.week)}</td><td class="num">${num(r.perDay, 1)}</td><td class="num">${num(r.queued)}</td><td class="num">${num(r.backlogDays, 1)}</td>
-    <td>${r.flags.map((f) => `<span class="badge warn" data-flag="${f}">${t(f === 'backlog' ? 'backlog_flag' : f)}</span>`).join(' ')}</td></tr>`).join('');
-}
-
-/** A quantity in its unit, singular right: "1 roll", "320 cards". */
-const qty = (n, unit) => t(`${unit}${n === 1 ? '1' : ''}`, { n });
-
-/** Grouped by supply, one line per station in need: what it needs, and who gives how much. */
-async function renderLending() {
-  const list = await api('/api/lending');
-  if (list.length === 0) { $('lending-list').innerHTML = `<p class="muted">${t('lendNone')}</p>`; return; }
-  const groups = KINDS.map((kind) => [kind, list.filter((s) => s.kind === kind)]).filter(([, l]) => l.length > 0);
-  $('lending-list').innerHTML = groups.map(([kind, items]) => `<div class="card"><h3>${esc(t(kind))} (${items.length})</h3><table class="grid lend-table"><tbody>${items.map((s) => {
-    const stateText = s.status === 'empty' ? t('isEmpty') : t('runsOutIn', { d: daysText(s.daysLeft) });
-    const need = s.need === null ? t('needUnknown') : t('needsQty', { q: qty(s.need, s.unit) });
-    const lenders = s.lenders.length === 0 ? `<span class="muted">${t('noLender')}</span>` : s.lenders.map((l) => {
-      const dist = l.distanceKm === null ? t('distUnknown') : t('km', { n: l.distanceKm });
-      return `<span class="lender" data-lender="${esc(l.station)}" data-give="${l.give}">${esc(t('lenderLine', { q: qty(l.give, s.unit), station: l.station, regency: l.regencyName ?? l.regency, dist }))}</span>`;
-    }).join('; ');
-    const short = s.short ? ` <span class="badge warn">${esc(t('shortBy', { q: qty(s.short, s.unit) }))}</span>` : '';
-    return `<tr class="lend" data-needs="${esc(s.station)}" data-kind="${s.kind}"><td><strong>${esc(s.station)}</strong><br><span class="muted">${esc(s.regencyName ?? s.regency)}</span></td><td>${esc(stateText)}<br><span class="muted">${esc(need)}</span></td><td class="wrap">${lenders}${short}</td></tr>`;
-  }).join('')}</tbody></table></div>`).join('');
-}
+/** What the ranking and lending views need of the page: its words and what it knows of the stations. */
+const plansCtx = () => ({ t, esc, daysText, kinds: KINDS, lang: state.lang, regencyOf: (station, fallback) => state.rows.get(station)?.regencyName ?? fallback, rows: [...state.rows.values()] });
+const renderRanking = async () => rankingInto($('ranking'), await api('/api/ranking'), plansCtx());
+const renderLending = async () => void ($('lending-list').innerHTML = lendingHtml(await api('/api/lending'), plansCtx()));
 
 function alertHtml(a) {
   // A clearing needs no one to acknowledge it; a raised alert does, once.
@@ -171,7 +148,7 @@ async function renderStation(id) {
     ${fact('queue', r.queued ?? '?')}${fact('printedToday', r.printedToday ?? '?')}
     ${fact('diagnostics', d.diagnostics ? `${esc(d.diagnostics.status)} (${esc(d.diagnostics.ts.slice(0, 16))})` : t('none'))}
     ${fact('activeAlerts', r.alerts.map((a) => `<span class="badge ${alertClass(a)}" title="${esc(a)}">${esc(label(a))}</span>`).join(' ') || '—')}</div></div>
-    <div class="charts"><div class="card"><h3>${t('supplyHistory')}</h3><div class="legend"><span><i class="c-ribbon"></i>${t('ribbon')}</span><span><i class="c-film"></i>${t('film')}</span><span><i class="c-blanks"></i>${t('blanks')}</span></div><div id="c-supplies"></div></div>
+    ${implausibleList(state.lang, r)}<div class="charts"><div class="card"><h3>${t('supplyHistory')}</h3><div class="legend"><span><i class="c-ribbon"></i>${t('ribbon')}</span><span><i class="c-film"></i>${t('film')}</span><span><i class="c-blanks"></i>${t('blanks')}</span></div><div id="c-supplies"></div></div>
     <div class="card"><h3>${t('printedPerDay')}</h3><div id="c-daily"></div></div><div class="card"><h3>${t('powerHistory')}</h3><div id="c-power"></div></div></div>
     <div class="card"><h3>${t('recentAlerts')}</h3><ol class="feed">${d.alerts.map(alertHtml).join('')}</ol></div>`;
   const pts = (key) => d.samples.map((s) => [Date.parse(s.ts), s[key]]);
@@ -221,6 +198,7 @@ function translatePage() {
   document.documentElement.lang = state.lang;
   for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
   $('lang').textContent = state.lang === 'id' ? 'EN' : 'ID';
+  $('health-line').innerHTML = healthLineHtml(state.lang, state.metrics);
   document.title = t('title');
   showLive();
 }
@@ -236,8 +214,14 @@ function redrawSoon() {
   });
 }
 
+/** The dashboard's own health line, read again with the table. */
+async function loadHealth() {
+  state.metrics = await api('/api/metrics').catch(() => state.metrics);
+  $('health-line').innerHTML = healthLineHtml(state.lang, state.metrics);
+}
+
 async function loadAll() {
-  const [rows, alerts, link] = await Promise.all([api('/api/stations'), api('/api/alerts?limit=200'), api('/api/link')]);
+  const [rows, alerts, link] = await Promise.all([api('/api/stations'), api('/api/alerts?limit=200'), api('/api/link'), loadHealth()]);
   state.rows = new Map(rows.map((r) => [r.station, r]));
   state.alerts = alerts;
   state.link = link;
@@ -266,6 +250,7 @@ function listen() {
     const tick = JSON.parse(m.data);
     if (tick.link) { state.link = tick.link; showLive(); }
     state.rows = new Map((await api('/api/stations')).map((r) => [r.station, r]));
+    await loadHealth();
     if (state.view === 'lending' || state.view === 'ranking') await route();
     else redrawSoon();
   });

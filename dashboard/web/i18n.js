@@ -28,6 +28,10 @@ export const WORDS = {
     retireWhy: 'Untuk stasiun yang berhenti untuk selamanya (PC diganti, kantor tutup): barisnya, peringatannya dan metriknya hilang dari dasbor dan topiknya yang tersimpan di broker dikosongkan; riwayat dan bukunya disimpan. Yang dikirimnya kemudian dihitung, tidak dipakai.',
     retireNeedsReason: 'Tulis alasannya dulu, misalnya "PC diganti, stasiun baru 5371-04" (tanpa nama orang).',
     retireConfirm: 'Pensiunkan stasiun {station} untuk selamanya?\nAlasan: {reason}',
+    hlTitle: 'Pesan ke dasbor:', hlLag: 'jeda {ms} ms (p95)', hlMissing: '{n} pesan tidak sampai dari {s} stasiun (celah nomor urut)', hlNoneMissing: 'tidak ada pesan yang hilang',
+    hlBrokerDropped: 'broker membuang {n} pesan', hlRefused: '{n} pesan ditolak', hlClockAhead: 'jam {n} stasiun lebih cepat dari jam dasbor', hlNotWritten: '{n} tidak tersimpan',
+    p_implausible: 'angka tidak masuk akal', implausible: 'angka tidak masuk akal', implausibleBadge: 'angka tidak masuk akal',
+    implausibleTitle: 'Angka yang tidak masuk akal (tidak dihitung dalam saran pinjam, peringkat dan jumlah)', lendLeftOut: '{n} stasiun tidak diikutkan: angkanya tidak masuk akal (lihat tandanya di daftar stasiun).',
     estimate: 'perkiraan', est_office: 'perkiraan dari printer lain di kantor: stasiun ini belum punya data pemakaian sehari', est_expected: 'perkiraan awal (forecast.expectedCardsPerDay): stasiun ini belum punya data pemakaian sehari',
   },
   en: {
@@ -58,6 +62,10 @@ export const WORDS = {
     retireWhy: 'For a station stopped for good (its PC replaced, its office closed): its row, alerts and metrics leave the dashboard and its retained topics at the broker are emptied; its history and books are kept. What it sends afterwards is counted, not applied.',
     retireNeedsReason: 'Write the reason first, e.g. "PC replaced, new station 5371-04" (no names of people).',
     retireConfirm: 'Retire station {station} for good?\nReason: {reason}',
+    hlTitle: 'Messages to the dashboard:', hlLag: 'lag {ms} ms (p95)', hlMissing: '{n} messages never arrived from {s} stations (seq gaps)', hlNoneMissing: 'no message lost',
+    hlBrokerDropped: 'the broker dropped {n} messages', hlRefused: '{n} messages refused', hlClockAhead: "{n} stations' clocks run ahead of the dashboard's", hlNotWritten: '{n} not written',
+    p_implausible: 'implausible figures', implausible: 'implausible figures', implausibleBadge: 'implausible figures',
+    implausibleTitle: 'Implausible figures (left out of lending, the ranking and the sums)', lendLeftOut: '{n} stations left out: their figures are implausible (see their mark in the station list).',
     estimate: 'estimate', est_office: "estimate from the office's other printers: this station has less than a day of its own use", est_expected: 'first estimate (forecast.expectedCardsPerDay): this station has less than a day of its own use',
   },
 };

@@ -73,6 +73,8 @@ export function boundPrinterReading(r: PrinterReading): { reading: PrinterReadin
     printedTotal: deviceNumber(r.printedTotal),
   };
   if (r.uptimeSeconds !== undefined) reading.uptimeSeconds = deviceNumber(r.uptimeSeconds);
+  // The rated time a card: a positive number, else unknown (the dashboard divides a day by it).
+  if (r.secondsPerCard !== undefined) reading.secondsPerCard = (deviceNumber(r.secondsPerCard) ?? 0) > 0 ? r.secondsPerCard : null;
   return { reading, cuts };
 }
 

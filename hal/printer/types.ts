@@ -31,6 +31,8 @@ export interface PrinterReading {
   printedTotal: number | null;
   /** Seconds since the printer itself started, where a monitor reads it (SNMP sysUpTime). */
   uptimeSeconds?: number | null;
+  /** The printer's rated time for one card, in seconds, where the driver knows it; null or absent when not. */
+  secondsPerCard?: number | null;
 }
 
 /**

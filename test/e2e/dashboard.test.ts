@@ -134,6 +134,28 @@ describe.skipIf(!ready)('the provincial dashboard in a real browser', () => {
     await shot('4b-trouble');
   });
 
+  it('a station claiming 10^9 cards a day is marked, and said why; the health line says what reached the dashboard and what the broker dropped', async () => {
+    await page.click('nav a[data-view="fleet"]');
+    const h = health('5371-07', '5371', (x) => {
+      x.stock.cardsPerDay = 1e9;
+      x.stock.rateSource = 'own';
+      x.printer.secondsPerCard = 20;
+    }, 1, Date.now());
+    const client = await mqtt.connectAsync(mosq.url);
+    await client.publishAsync('ektp/v1/53/5371/5371-07/health', JSON.stringify(h), { qos: 1 });
+    await client.endAsync();
+    const badge = row('5371-07').locator('[data-implausible]');
+    await badge.waitFor({ timeout: 10_000 });
+    expect(await badge.textContent()).toBe('angka tidak masuk akal');
+    expect(await badge.getAttribute('title')).toMatch(/^kartu per hari 1\.000\.000\.000 melebihi batas 4\.320 \(86\.400 detik sehari ÷ 20 detik per kartu/);
+    expect(await row('5371-07').getAttribute('class')).toMatch(/sev-[1-3]/);
+    // The health line: the lag, no message lost, and (Mosquitto's $SYS, every 10 s) what the broker dropped.
+    await expect.poll(() => page.locator('#health-line [data-health="lag"]').textContent(), { timeout: 20_000 }).toMatch(/^jeda [\d.]+ ms \(p95\)$/);
+    expect(await page.locator('#health-line [data-health="missing"]').textContent()).toBe('tidak ada pesan yang hilang');
+    await expect.poll(() => page.locator('#health-line [data-health="broker-dropped"]').textContent(), { timeout: 30_000, interval: 2000 }).toBe('broker membuang 0 pesan');
+    await shot('4c-implausible');
+  });
+
   it("a raised code is coloured by the agent's own severity: the UPS output off is critical on the page too", async () => {
     await page.click('nav a[data-view="fleet"]');
     const h = health('5371-08', '5371', (x) => {

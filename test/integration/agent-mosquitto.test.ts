@@ -38,6 +38,8 @@ describe.skipIf(!hasMosquitto)('the agent against a real Mosquitto', () => {
       const firstHealth = await watch.waitFor('health', (m) => m.topic === `${base}/health`);
       expect(payloadErrors(validators, firstHealth.payload)).toEqual([]);
       expect(firstHealth.payload).toMatchObject({ station: 'it-01', province: '99', regency: '9901', printer: { state: 'idle' }, ups: { status: 'online' } });
+      // The simulated printer's rated time a card (testConfig: 1 s), through the driver boundary to the broker.
+      expect((firstHealth.payload.printer as { secondsPerCard?: number }).secondsPerCard).toBe(1);
 
       // Film runs out: the event and the health change within two poll periods, and clear on refill.
       const filmEmpty = await inject(watch, agent.printerFile, { film: { remaining: 0 } }, 'supply.film.empty raised', isEvent('supply.film.empty', 'raised'));

@@ -124,6 +124,17 @@ describe('the station page over HTTP', () => {
     expect(JSON.parse((await runCli(['jobs', 'list', '--json', '--config', agent.configFile])).stdout)).toEqual([]);
   });
 
+  it('a field nested 34,000 deep (68 KB, under the size limit) is a 400 that says why in both languages, not a 500; nothing is written', async () => {
+    const deep = `{"n":${'['.repeat(34_000)}${']'.repeat(34_000)},"batch":"SYN-B-4"}`;
+    const r = await post(base, 'stock-receive', null, s, { raw: deep });
+    const said = (await r.json()) as { error?: { id: string; en: string } };
+    expect(r.status).toBe(400);
+    expect(said.error?.en).toMatch(/nested deeper than 16 levels/);
+    expect(said.error?.id).toMatch(/bersarang lebih dari 16 tingkat/);
+    expect(await stock()).toMatchObject({ received: 10, adjusted: 0 });
+    expect(agent.proc.output).not.toMatch(/station page request failed/);
+  });
+
   it('a flood of views is answered 503 beyond a few at once; the agent keeps printing and answers the page after it', async () => {
     const statuses = await Promise.all(Array.from({ length: 400 }, () => fetch(new URL('/api/view', base)).then(async (r) => (await r.arrayBuffer(), r.status))));
     expect(statuses.every((x) => x === 200 || x === 503)).toBe(true);

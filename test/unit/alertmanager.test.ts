@@ -256,6 +256,67 @@ describe('posting to Alertmanager', () => {
     }
   });
 
+  it('an address that redirects to itself is named a redirect loop, not "is Alertmanager running?"; the alert is kept', async () => {
+    const port = await freePort();
+    let asked = 0;
+    // A proxy gone wrong: every request sent back to the same address.
+    const server = createServer((req, res) => {
+      asked++;
+      req.resume();
+      res.writeHead(307, { location: `http://127.0.0.1:${port}${req.url ?? '/'}` }).end();
+    });
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    try {
+      const clock = new ManualClock();
+      const book = new ActiveAlerts();
+      const p = poster(port, clock);
+      p.start();
+      p.take(book.apply(ev('printer.offline', 'raised', clock.now()), clock.now()));
+      await passUntil('a failed post', clock, p, () => p.status().up === false);
+      expect(p.status()).toMatchObject({ up: false, pending: 1 });
+      expect(p.status().lastError).toMatch(/^a redirect loop: http:\/\/127\.0\.0\.1:\d+\/api\/v2\/alerts redirects back to itself/);
+      expect(p.status().lastError).toMatch(/dashboard\.alertmanager\.url/);
+      expect(p.status().lastError).not.toMatch(/is Alertmanager running/);
+      // Asked once a post, not twenty times.
+      expect(asked).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('a loop through two addresses is named with both; a 302 (which would turn the post into a read) is not followed but named', async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    let redirect = (other: number) => `http://127.0.0.1:${other}/api/v2/alerts`;
+    let status = 308;
+    const make = (other: number) =>
+      createServer((req, res) => {
+        req.resume();
+        res.writeHead(status, { location: redirect(other) }).end();
+      });
+    const servers = [make(b), make(a)];
+    await Promise.all(servers.map((s, i) => new Promise<void>((r) => s.listen(i === 0 ? a : b, '127.0.0.1', () => r()))));
+    try {
+      const clock = new ManualClock();
+      const book = new ActiveAlerts();
+      const p = poster(a, clock);
+      p.start();
+      p.take(book.apply(ev('printer.offline', 'raised', clock.now()), clock.now()));
+      await passUntil('a failed post', clock, p, () => p.status().up === false);
+      expect(p.status().lastError).toBe(`a redirect loop: http://127.0.0.1:${a}/api/v2/alerts → http://127.0.0.1:${b}/api/v2/alerts → back to the first: check dashboard.alertmanager.url and the proxy in front of Alertmanager`);
+      status = 302;
+      redirect = () => `https://alertmanager.example/api/v2/alerts`;
+      p.take(book.apply(ev('printer.offline', 'cleared', clock.now()), clock.now()));
+      await passUntil('the 302 named', clock, p, () => /HTTP 302/.test(p.status().lastError ?? ''));
+      expect(p.status().lastError).toBe("HTTP 302: redirected to https://alertmanager.example/api/v2/alerts, where the alerts would arrive as a read, not a post: set dashboard.alertmanager.url to Alertmanager's own address");
+    } finally {
+      for (const s of servers) {
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
+    }
+  });
+
   it('an Alertmanager that takes the post and never answers: given up at timeoutMs on the injected clock, and the alert kept', async () => {
     const port = await freePort();
     let asked = 0;

@@ -230,6 +230,22 @@ describe('the web server', () => {
     }
   });
 
+  it('a body nested 2,000 deep (under the 4 KB limit) is a 400 that says so before the API sees it; its value never reaches the handler', async () => {
+    const seen: unknown[] = [];
+    const { server, errors, port } = await serve(null, (_method, _url, body) => (seen.push(body), Promise.resolve({ acked: true })));
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/alerts/1/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"by":${'['.repeat(2000)}${']'.repeat(2000)}}` });
+      expect(res.status).toBe(400);
+      const said = ((await res.json()) as { error: { id: string; en: string } }).error;
+      expect(said.en).toMatch(/nested deeper than 16 levels/);
+      expect(said.id).toMatch(/bersarang lebih dari 16 tingkat/);
+      expect(seen).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it(`open pages are capped: past the cap a stream is answered 503 with why, and a closed page frees its place`, async () => {
     const { server, port } = await serve(null);
     const open = () =>

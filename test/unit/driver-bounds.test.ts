@@ -101,6 +101,21 @@ describe('every driver, fed a device that says too much, gives the agent only wh
     expect(seen.healths[0]?.printer.reasons).toHaveLength(64);
     expect(seen.healths[0]?.printer.reasons).toContain('media-jam');
     expect(seen.events.find((e) => e.code === 'printer.error')?.state).toBe('raised');
+    // The printer's rated time a card passes the boundary (the dashboard's limit of cards a day is made from it).
+    expect(seen.healths[0]?.printer.secondsPerCard).toBe(20);
+  });
+
+  it("the boundary keeps a rated time a card that is a positive number, and makes anything else unknown", async () => {
+    const clock = new ManualClock();
+    const sim = simPrinterHarness();
+    const bounded = boundPrinter(sim.driver, { clock, log: quietLog });
+    await bounded.start();
+    const said = async (secondsPerCard: unknown) => {
+      sim.driver.read = ((read) => async () => ({ ...(await read()), secondsPerCard: secondsPerCard as number }))(sim.sim.read.bind(sim.sim));
+      return (await bounded.read()).secondsPerCard;
+    };
+    expect([await said(24), await said(0), await said(-3), await said(Infinity), await said(null)]).toEqual([24, null, null, null, null]);
+    await bounded.stop();
   });
 
   it('SNMP: a model, supplies and 80 alerts described at length, every error bit set (the monitor beside the sim)', async () => {

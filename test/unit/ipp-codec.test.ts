@@ -39,6 +39,13 @@ describe('IPP attribute mapping', () => {
     expect(supply(r, 'blanks')).toEqual({ kind: 'blanks', name: 'hopper', levelPercent: 37, remaining: 37, capacity: 100, status: 'ok' });
   });
 
+  it("the printer's rated speed: pages-per-minute-color (an e-KTP is colour), else pages-per-minute, as seconds a card; none, 0 or text is null", () => {
+    const at = (a: Record<string, unknown>) => mapPrinterAttributes({ 'printer-state': 'idle', ...a }).secondsPerCard;
+    expect(at({ 'pages-per-minute': 4, 'pages-per-minute-color': 2 })).toBe(30);
+    expect(at({ 'pages-per-minute': 3 })).toBe(20);
+    expect([at({}), at({ 'pages-per-minute': 0 }), at({ 'pages-per-minute': 'fast' })]).toEqual([null, null, null]);
+  });
+
   it('levels -1, -2 and -3 are unknown, never numbers; a missing supply is unknown, not ok', () => {
     const r = mapPrinterAttributes({ 'printer-state': 'idle', 'marker-names': ['Ribbon', 'Film'], 'marker-types': ['ink-ribbon', 'transfer-unit'], 'marker-levels': [-2, -3] });
     expect(supply(r, 'ribbon')).toMatchObject({ levelPercent: null, remaining: null, status: 'unknown' });

@@ -39,6 +39,22 @@ describe('office.blanks.low', () => {
     await again.close();
   });
 
+  it('an office whose figures cannot be (a rate of 10^9 cards a day) raises no low: neither raised nor cleared while they are listed', async () => {
+    let current: OfficeStock = { ...stock(4000), ratePerDay: 1e9, requestPoint: 35e9, low: true, implausible: [{ station: 'X-01', office: '5371-DINAS', day: '2026-12-06', what: 'daily.cards', value: 1e9, limit: 86_400, words: { id: 'x', en: 'x' } }] };
+    const offices = { stocks: () => Promise.resolve([current]) } as unknown as OfficeApi;
+    let t = Date.UTC(2026, 11, 7, 2);
+    const alerts: StoredEvent[] = [];
+    const store = await DashboardStore.open(tempDir('office-watch-'));
+    const watch = new OfficeWatch({ offices, store, now: () => (t += 1000), log: quietLog, onAlert: (e) => alerts.push(e) });
+    await watch.run();
+    expect(alerts).toEqual([]);
+    // Its figures put right: judged again.
+    current = stock(4000);
+    await watch.run();
+    expect(alerts.map((e) => e.state)).toEqual(['raised']);
+    await store.close();
+  });
+
   it("is cleared after the dashboard's clock was set back an hour between the raise and the clear, across a restart too", async () => {
     const dir = tempDir('office-watch-step-');
     let current = stock(4000);

@@ -138,7 +138,8 @@ describe('station loop', () => {
     const [h] = t.health();
     expect(h?.retain).toBe(true);
     expect(payloadErrors(validators, h?.payload ?? {})).toEqual([]);
-    expect(h?.payload).toMatchObject({ schema: 'station.health/1', station: 'test-01', seq: 1, printer: { state: 'idle' }, ups: { status: 'online' } });
+    // The printer's rated time a card (the simulated printer's setting): the dashboard's limit of cards a day.
+    expect(h?.payload).toMatchObject({ schema: 'station.health/1', station: 'test-01', seq: 1, printer: { state: 'idle', secondsPerCard: 20 }, ups: { status: 'online' } });
     expect(Object.values(h?.payload.jobs as object).every((v) => v === null)).toBe(true);
     expect(h?.payload.stock).toEqual({ blanksOnHand: null, daysLeft: null, daysLeftReason: 'no forecast kept', cardsPerDay: null, rateSource: null, ribbonRolls: null, filmRolls: null, ribbonDaysLeft: null, filmDaysLeft: null });
   });
@@ -222,7 +223,7 @@ describe('station loop', () => {
     const t = await setup();
     t.printer.driver.read = () => Promise.reject(new HalError('unreachable', 'connection refused', 'Check the USB cable.'));
     const body = await t.s.tick();
-    expect(body.printer).toMatchObject({ state: 'unknown', supplies: [], error: 'connection refused (Check the USB cable.)' });
+    expect(body.printer).toMatchObject({ state: 'unknown', supplies: [], secondsPerCard: null, error: 'connection refused (Check the USB cable.)' });
     expect(body.ups.status).toBe('online');
     expect(t.events()).toEqual(['printer.offline raised']);
   });

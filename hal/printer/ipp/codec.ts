@@ -169,6 +169,20 @@ function toSupply(kind: 'ribbon' | 'film' | 'blanks', c: Candidate | undefined, 
   return { kind: kind, name: c?.name ?? fallbackName, levelPercent: percent, remaining, capacity, status };
 }
 
+/**
+ * The printer's rated time for a card from its nominal speed (RFC 8011 pages-per-minute; a card
+ * is a page): the colour speed where it says one (an e-KTP is printed in colour), else the other;
+ * null when it says neither, or nonsense.
+ */
+function secondsPerCardOf(attrs: Attrs): number | null {
+  for (const name of ['pages-per-minute-color', 'pages-per-minute']) {
+    // Optional and only advisory: a value that is not a positive number is left out, not a protocol error.
+    const ppm = asList(attrs[name])[0];
+    if (typeof ppm === 'number' && Number.isFinite(ppm) && ppm > 0) return 60 / ppm;
+  }
+  return null;
+}
+
 const IPP_STATES: Record<string, PrinterState> = { idle: 'idle', processing: 'printing', stopped: 'stopped' };
 const NUMERIC_STATES: Record<number, PrinterState> = { 3: 'idle', 4: 'printing', 5: 'stopped' };
 /** Conditions that stop a card printer whatever severity the printer gives them. */
@@ -204,7 +218,7 @@ export function mapPrinterAttributes(attrs: Attrs, mappings: SupplyMappings = {}
 
   const model = typeof attrs['printer-make-and-model'] === 'string' ? attrs['printer-make-and-model'] : null;
   const impressions = attrs['printer-impressions-completed'];
-  return { state, reasons, supplies: out, model, printedTotal: typeof impressions === 'number' && impressions >= 0 ? impressions : null };
+  return { state, reasons, supplies: out, model, printedTotal: typeof impressions === 'number' && impressions >= 0 ? impressions : null, secondsPerCard: secondsPerCardOf(attrs) };
 }
 
 /** The job states of RFC 8011 §5.3.7, by name or number. */

@@ -20,6 +20,8 @@ const PRINTER_ATTRIBUTES = [
   'printer-supply-description',
   'printer-input-tray',
   'printer-impressions-completed',
+  'pages-per-minute',
+  'pages-per-minute-color',
 ];
 
 /** Answers that mean "not now": nothing was started, ask again later. */

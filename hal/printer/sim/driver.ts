@@ -164,7 +164,7 @@ export class SimPrinter implements PrinterDriver {
         status: reasons.includes(`${tag}-empty`) ? 'empty' : reasons.includes(`${tag}-low`) ? 'low' : 'ok',
       };
     });
-    return { state: this.state(reasons), reasons, supplies, model: 'Simulated retransfer card printer', printedTotal: this.printedTotal };
+    return { state: this.state(reasons), reasons, supplies, model: 'Simulated retransfer card printer', printedTotal: this.printedTotal, secondsPerCard: this.opts.secondsPerCard };
   }
 
   /** The demo load stands in for the office printing cards; it never competes with a real job. */

@@ -45,6 +45,7 @@ export function mergeReading(path: PrinterReading, snmp: SnmpReading): PrinterRe
     supplies,
     model: path.model ?? v?.model ?? null,
     printedTotal: path.printedTotal,
+    secondsPerCard: path.secondsPerCard ?? null,
     uptimeSeconds: v?.uptimeSeconds ?? null,
   };
 }
