@@ -7,6 +7,7 @@ import { systemClock } from '../../core/clock.js';
 import { createTelemetryStack, type TelemetryStack } from '../../telemetry/stack.js';
 import { freePort, waitUntil } from '../support/peers.js';
 import { quietLog, tempDir } from '../support/sim.js';
+import { healthyBody } from '../support/health.js';
 
 interface Received {
   seq: number;
@@ -86,7 +87,6 @@ async function agent(dir: string, port: number): Promise<{ store: Store; stack: 
   return { store, stack };
 }
 
-const body = { message: 'x' };
 const increasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > (xs[i - 1] ?? 0));
 function firstSeen(xs: Received[]): number[] {
   const seen = new Set<number>();
@@ -107,7 +107,7 @@ describe('outbox under random outages and restarts (property)', () => {
             if (s.op === 'health' || s.op === 'event') {
               const kind = s.op;
               await (kind === 'health'
-                ? a.stack.telemetry.health(body as never)
+                ? a.stack.telemetry.health(healthyBody())
                 : a.stack.telemetry.event({ code: 'test.event', state: 'raised', severity: 'info', message: 'x' }));
               published += 1;
             } else if (s.op === 'down') await broker.down();
