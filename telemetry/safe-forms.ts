@@ -11,6 +11,11 @@ import type { EventPayload, HealthPayload } from './payloads.js';
 /** The reason an unknown form gives, in the field that carries one. */
 export const NOT_SENT = 'not sent: what the agent made did not pass the contract (see the agent.payload_invalid event)';
 
+/** A UPS nothing can be told of: its state unknown, every figure null, `error` saying why (the station's snapshot gives it for a UPS it could not read). */
+export function unknownUps(driver: string, error: string | null) {
+  return { driver, status: 'unknown' as const, onBattery: null, chargePercent: null, runtimeSeconds: null, inputVoltage: null, loadPercent: null, model: null, error, shutdownImminent: null, alarms: null, battery: null };
+}
+
 type Forms<P> = { [K in keyof P]?: (was: unknown) => P[K] };
 
 const textIn = (was: unknown, key: string, otherwise: string): string => {
@@ -20,20 +25,7 @@ const textIn = (was: unknown, key: string, otherwise: string): string => {
 
 const health: Forms<HealthPayload> = {
   printer: (was) => ({ driver: textIn(was, 'driver', 'unknown'), state: 'unknown', reasons: [], supplies: [], model: null, error: NOT_SENT }),
-  ups: (was) => ({
-    driver: textIn(was, 'driver', 'unknown'),
-    status: 'unknown',
-    onBattery: null,
-    chargePercent: null,
-    runtimeSeconds: null,
-    inputVoltage: null,
-    loadPercent: null,
-    model: null,
-    error: NOT_SENT,
-    shutdownImminent: null,
-    alarms: null,
-    battery: null,
-  }),
+  ups: (was) => unknownUps(textIn(was, 'driver', 'unknown'), NOT_SENT),
   host: () => ({ cpuPercent: null, memUsedPercent: null, diskFreeBytes: null, uptimeSeconds: null }),
   stock: () => ({ blanksOnHand: null, daysLeft: null, daysLeftReason: NOT_SENT, cardsPerDay: null, rateSource: null, ribbonRolls: null, filmRolls: null, ribbonDaysLeft: null, filmDaysLeft: null }),
   // Unknown, not "cards may start": held says why nothing can be told.

@@ -2,6 +2,7 @@ import type { HostReading } from '../../hal/host/types.js';
 import type { PrinterReading, SupplyReading } from '../../hal/printer/types.js';
 import type { UpsReading } from '../../hal/ups/types.js';
 import type { StationBody, SupplyPayload } from '../../telemetry/payloads.js';
+import { unknownUps } from '../../telemetry/safe-forms.js';
 import type { JobsSummary } from '../jobs/summary.js';
 import { ROLL_KINDS, type RollKind, type SupplyCount } from '../ledger/supplies.js';
 import type { PowerView, UpsBody } from './power.js';
@@ -151,20 +152,7 @@ export function upsBody(driver: string, u: Polled<UpsReading>): UpsBody {
           runtimeAtLoad: u.value.runtimeSeconds !== null && u.value.loadPercent !== null ? { runtimeSeconds: u.value.runtimeSeconds, loadPercent: u.value.loadPercent } : null,
         },
       }
-    : {
-        driver,
-        status: 'unknown',
-        onBattery: null,
-        chargePercent: null,
-        runtimeSeconds: null,
-        inputVoltage: null,
-        loadPercent: null,
-        model: null,
-        error: u.error,
-        shutdownImminent: null,
-        alarms: null,
-        battery: null,
-      };
+    : unknownUps(driver, u.error);
 }
 
 function withPower(ctx: SnapshotContext, ups: UpsBody): StationBody['ups'] {
