@@ -19,6 +19,7 @@ import { Telemetry } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import type { Alert, CardPrinterModel } from './snmp-printer.js';
 import { quietLog, tempDir } from './sim.js';
+import { attr, int, kw, nm, text } from './ipp-encode.js';
 
 /** Keywords a card printer may say that the agent has words for. */
 export const KNOWN_REASONS = ['media-jam', 'cover-open', 'ribbon-low', 'film-low', 'media-low', 'door-open', 'output-area-full', 'service-requested', 'marker-supply-low', 'input-tray-missing'];
@@ -35,27 +36,6 @@ export function eightyReasons(): string[] {
 export const LONG_MODEL = `ACME \u001b[31mCard\u001b[0m\nPrinter ${'X'.repeat(2500)}`;
 
 // An IPP answer in bytes, as a printer sends it (the `ipp` package cannot encode every attribute).
-type Value = { tag: number; v: string | number };
-const kw = (v: string): Value => ({ tag: 0x44, v });
-const text = (v: string): Value => ({ tag: 0x41, v });
-const nm = (v: string): Value => ({ tag: 0x42, v });
-const int = (v: number): Value => ({ tag: 0x21, v });
-function attr(name: string, values: Value[]): Buffer {
-  return Buffer.concat(
-    values.map((val, i) => {
-      const n = Buffer.from(i === 0 ? name : '');
-      const body = typeof val.v === 'number' ? Buffer.alloc(4) : Buffer.from(val.v);
-      if (typeof val.v === 'number') body.writeInt32BE(val.v);
-      const head = Buffer.alloc(3);
-      head[0] = val.tag;
-      head.writeUInt16BE(n.length, 1);
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(body.length);
-      return Buffer.concat([head, n, len, body]);
-    }),
-  );
-}
-
 /** Get-Printer-Attributes answered by a stopped printer with `reasons` and `model`. */
 export function ippAnswer(reasons: readonly string[], model: string): Buffer {
   return Buffer.concat([

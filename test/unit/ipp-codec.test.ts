@@ -7,6 +7,7 @@ import { mapPrinterAttributes, parseKeyValues, splitReason } from '../../hal/pri
 import { IppPrinter } from '../../hal/printer/ipp/driver.js';
 import { PRINTER_STATES, SUPPLY_STATUSES } from '../../hal/printer/types.js';
 import { quietLog } from '../support/sim.js';
+import { attr, int, kw, nm } from '../support/ipp-encode.js';
 
 const supply = (r: ReturnType<typeof mapPrinterAttributes>, kind: string) => r.supplies.find((s) => s.kind === kind);
 
@@ -78,26 +79,6 @@ describe('IPP attribute mapping', () => {
   });
 });
 
-type Value = { tag: number; v: string | number };
-/** Encode one attribute (RFC 8010 §3.1.4): the first value carries the name, the rest an empty one. */
-function attr(name: string, values: Value[]): Buffer {
-  return Buffer.concat(
-    values.map((val, i) => {
-      const n = Buffer.from(i === 0 ? name : '');
-      const body = typeof val.v === 'number' ? Buffer.alloc(4) : Buffer.from(val.v);
-      if (typeof val.v === 'number') body.writeInt32BE(val.v);
-      const head = Buffer.alloc(3);
-      head[0] = val.tag;
-      head.writeUInt16BE(n.length, 1);
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(body.length);
-      return Buffer.concat([head, n, len, body]);
-    }),
-  );
-}
-const kw = (v: string) => ({ tag: 0x44, v });
-const nm = (v: string) => ({ tag: 0x42, v });
-const int = (v: number) => ({ tag: 0x21, v });
 
 /** A well-formed Get-Printer-Attributes answer, bytes as a printer sends them (the package cannot encode marker-*). */
 function goodAnswer(status = 0x0000): Buffer {
