@@ -4,6 +4,7 @@
  * they publish goes, as the broker would carry it, into a dashboard's accounts. For the
  * reconciliation and the request, tested on figures the agent really makes.
  */
+import { rmSync } from 'node:fs';
 import { Db } from '../../platform/db.js';
 import { ManualClock } from '../../core/clock.js';
 import { postCard } from '../../agent/ledger/card.js';
@@ -17,7 +18,7 @@ import type { DailyPayload, OfficeEntryPayload } from '../../telemetry/payloads.
 import { Telemetry } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import { Accounts, ACCOUNTS_SCHEMA } from '../../dashboard/accounts.js';
-import { quietLog, tempDir } from './sim.js';
+import { memoryDir, quietLog } from './sim.js';
 
 export interface SimPc {
   id: string;
@@ -36,6 +37,8 @@ export interface SimPc {
 
 export class OfficeWorld {
   readonly pcs = new Map<string, SimPc>();
+  /** The PCs' folders, in memory: removed at close. */
+  private readonly dirs: string[] = [];
   /** Where collected messages also go, as published (topic, payload): a real broker, for tests of the dashboard process. */
   relay: ((topic: string, payload: string) => Promise<void>) | undefined;
   private constructor(
@@ -55,7 +58,9 @@ export class OfficeWorld {
 
   async pc(id: string, o: { office: string; regency: string; province?: string; store?: { register: string[]; transitDays?: number }; printer?: boolean }): Promise<SimPc> {
     const province = o.province ?? o.regency.slice(0, 2);
-    const store = await Store.open(tempDir('office-sim-'), () => this.clock.now());
+    const dir = memoryDir('office-sim-');
+    this.dirs.push(dir);
+    const store = await Store.open(dir, () => this.clock.now());
     const topics = stationTopics('ektp/v1', { id, province, regency: o.regency });
     const outbox = new Outbox(store, { maxMessages: 1_000_000, maxBytes: 2 ** 40, maxAgeSeconds: 86_400 * 365 }, this.clock);
     await outbox.init();
@@ -109,5 +114,6 @@ export class OfficeWorld {
   async close(): Promise<void> {
     for (const pc of this.pcs.values()) await pc.store.close();
     await this.db.close();
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
   }
 }
