@@ -34,6 +34,8 @@ export interface TelemetryStorage {
   guardSeq(seq: number): void;
   /** Keep a small piece of state (the last health), in the caller's transaction. */
   setState(key: string, value: unknown, at: Date, tx: SqlQueryable): Promise<void>;
+  /** A piece of state kept with setState, if any. */
+  getState<T>(key: string): Promise<{ value: T } | undefined>;
   /** What a technician should do about a failed write (disk full, a damaged file, ...), if known. */
   writeProblemHint(err: Error): string | undefined;
 }

@@ -9,6 +9,16 @@ import type { SqlQueryable, TelemetryStorage } from './storage.js';
 import type { StationTopics } from './topics.js';
 
 export const LAST_HEALTH_KEY = 'health.last';
+/**
+ * The telemetry's own alerts raised and not cleared (telemetry.dropped; agent.payload_invalid
+ * with its message), kept with the events that raise and clear them: the dashboard holds an
+ * alert raised until its clear comes, so a restarted agent must clear what it no longer has.
+ */
+export const OWN_ALERTS_KEY = 'telemetry.raised';
+interface OwnRaised {
+  dropped?: true;
+  invalid?: string;
+}
 
 /** Where the station loop sends what happened. */
 export interface TelemetrySink {
@@ -41,6 +51,8 @@ export class Telemetry implements TelemetrySink {
   /** The message agent.payload_invalid was raised with; null while it is not raised. */
   private invalidSaid: string | null = null;
   private reportingInvalid = false;
+  /** The own alerts the last run left raised, read once (OWN_ALERTS_KEY). */
+  private restoring: Promise<void> | undefined;
 
   constructor(
     private readonly store: TelemetryStorage,
@@ -82,9 +94,10 @@ export class Telemetry implements TelemetrySink {
 
   async health(body: StationBody): Promise<HealthPayload> {
     await this.check.ready();
+    await this.restore();
     if (this.droppedRaised && this.link().connected && this.outbox.stats().backlog === 0) {
       this.droppedRaised = false;
-      await this.event({ code: 'telemetry.dropped', state: 'cleared', severity: EVENT_CODES['telemetry.dropped'].severity, message: 'the telemetry backlog has been delivered' });
+      await this.event({ code: 'telemetry.dropped', state: 'cleared', severity: EVENT_CODES['telemetry.dropped'].severity, message: 'the telemetry backlog has been delivered' }, this.keepOwn({ dropped: undefined }));
     }
     // store.error and agent.payload_invalid are raised here, not by the station's alert rules: listed with the others.
     const own = [this.storeProblem !== null ? 'store.error' : null, this.invalidSaid !== null ? 'agent.payload_invalid' : null].filter((c): c is string => c !== null && !body.alerts.includes(c));
@@ -110,6 +123,7 @@ export class Telemetry implements TelemetrySink {
 
   async event(body: EventBody, alsoInTx?: (tx: SqlQueryable) => Promise<void>): Promise<EventPayload> {
     await this.check.ready();
+    await this.restore();
     const build = (seq: number): EventPayload => this.checked<EventPayload>({ schema: 'station.event/1', station: this.stationId, ts: this.isoNow(), seq, ...body });
     const { payload, dropped } = await this.stored('event', this.topics.event, build, false, alsoInTx);
     await this.reportDropped(dropped);
@@ -180,12 +194,15 @@ export class Telemetry implements TelemetrySink {
     this.log.warn({ dropped: d, total }, 'outbox over its bounds: oldest messages dropped');
     if (this.droppedRaised) return;
     this.droppedRaised = true;
-    await this.event({
-      code: 'telemetry.dropped',
-      state: 'raised',
-      severity: EVENT_CODES['telemetry.dropped'].severity,
-      message: `the broker has been unreachable long enough to fill the outbox: ${total.health} health samples and ${total.event} events dropped so far (older health is thinned first)`,
-    });
+    await this.event(
+      {
+        code: 'telemetry.dropped',
+        state: 'raised',
+        severity: EVENT_CODES['telemetry.dropped'].severity,
+        message: `the broker has been unreachable long enough to fill the outbox: ${total.health} health samples and ${total.event} events dropped so far (older health is thinned first)`,
+      },
+      this.keepOwn({ dropped: true }),
+    );
   }
 
   /** The payload as it may go out (self-check.ts), with what was cut noted for reportInvalid. */
@@ -210,11 +227,36 @@ export class Telemetry implements TelemetrySink {
     try {
       const severity = EVENT_CODES['agent.payload_invalid'].severity;
       if (words) this.log.warn({ words }, 'agent.payload_invalid raised');
-      await this.event(words ? { code: 'agent.payload_invalid', state: 'raised', severity, message: words.en } : { code: 'agent.payload_invalid', state: 'cleared', severity, message: "the agent's messages pass the contract again" });
+      const keep = this.keepOwn({ invalid: message ?? undefined });
+      await this.event(words ? { code: 'agent.payload_invalid', state: 'raised', severity, message: words.en } : { code: 'agent.payload_invalid', state: 'cleared', severity, message: "the agent's messages pass the contract again" }, keep);
       this.invalidSaid = message;
     } finally {
       this.reportingInvalid = false;
     }
+  }
+
+  /**
+   * What the last run left raised: telemetry.dropped is cleared once the backlog is delivered,
+   * agent.payload_invalid once the messages pass, as if this run had raised them. A store that
+   * cannot be read leaves nothing to restore.
+   */
+  private restore(): Promise<void> {
+    this.restoring ??= this.store
+      .getState<OwnRaised>(OWN_ALERTS_KEY)
+      .then((kept) => {
+        if (kept?.value.dropped === true) this.droppedRaised = true;
+        if (typeof kept?.value.invalid === 'string' && this.invalidSaid === null) this.invalidSaid = kept.value.invalid;
+      })
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'the alerts the last run left raised could not be read'));
+    return this.restoring;
+  }
+
+  /** Keeps the own alerts, with `change`, in the transaction of the event that makes it. */
+  private keepOwn(change: OwnRaised): (tx: SqlQueryable) => Promise<void> {
+    return (tx) => {
+      const next: OwnRaised = { ...(this.droppedRaised ? { dropped: true } : {}), ...(this.invalidSaid !== null ? { invalid: this.invalidSaid } : {}), ...change };
+      return this.store.setState(OWN_ALERTS_KEY, next, new Date(this.clock.now()), tx);
+    };
   }
 
   private isoNow(): string {
