@@ -21,12 +21,15 @@ export interface Prebuild {
   url: string;
 }
 
-/** The release asset prebuild-install downloads for Windows x64 (`prebuild-install -r napi`: the highest N-API version listed). */
-export function sqlite3Prebuild(root: string): Prebuild & { version: string } {
+/**
+ * The release asset prebuild-install downloads for Windows x64, or for `target`
+ * (`prebuild-install -r napi`: the highest N-API version listed).
+ */
+export function sqlite3Prebuild(root: string, target: { os: string; cpu: string } = TARGET): Prebuild & { version: string } {
   const pkg = JSON.parse(readFileSync(join(root, 'node_modules/sqlite3/package.json'), 'utf8')) as { version: string; binary?: { napi_versions?: number[] }; repository?: { url?: string } };
   const napi = Math.max(...(pkg.binary?.napi_versions ?? [6]));
   const repo = (pkg.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
-  const asset = `sqlite3-v${pkg.version}-napi-v${napi}-${TARGET.os}-${TARGET.cpu}.tar.gz`;
+  const asset = `sqlite3-v${pkg.version}-napi-v${napi}-${target.os}-${target.cpu}.tar.gz`;
   return { version: pkg.version, asset, url: `${repo}/releases/download/v${pkg.version}/${asset}` };
 }
 
