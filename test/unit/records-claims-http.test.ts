@@ -59,8 +59,7 @@ describe('claims over HTTP', () => {
     let settled = false;
     const claim = failure(src.claim('KPG1-0002', A)).finally(() => (settled = true));
     // Real time passes and the request is in, but no time on the agent's clock: still waiting.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(s.requests).toEqual(['POST /base/records/KPG1-0002/claim']);
+    await expect.poll(() => s.requests).toEqual(['POST /base/records/KPG1-0002/claim']);
     expect(settled).toBe(false);
     clock.advance(4_999);
     await new Promise((r) => setTimeout(r, 50));
