@@ -11,7 +11,7 @@ import { ActiveAlerts } from './active-alerts.js';
 import { alertmanagerHeaders, AlertmanagerPoster } from './alertmanager.js';
 import type { DashboardConfig } from './config.js';
 import type { Fleet } from './fleet.js';
-import { metricsText } from './prometheus.js';
+import { metricsText, officeFigures } from './prometheus.js';
 import type { OfficeStock } from './office-api.js';
 import type { DashboardStore, StoredEvent } from './store.js';
 
@@ -56,7 +56,7 @@ export async function startExporters(
     },
     metrics: async () =>
       metricsText({
-        offices: (await o.offices?.().catch(() => undefined))?.map((s) => ({ ...s, onHand: s.onHand + s.inTransit, requestPoint: s.ratePerDay > 0 ? s.requestPoint : null, printedMonth: s.month.printed })),
+        offices: (await o.offices?.().catch(() => undefined))?.map(officeFigures),
         entries: o.fleet.entries.values(),
         nowMs: o.now(),
         judgedAtMs: o.asOf?.(),

@@ -12,6 +12,7 @@ import { setImmediate as pause } from 'node:timers/promises';
 import { usualSeverity } from '../telemetry/event-codes.js';
 import type { HealthPayload } from '../telemetry/payloads.js';
 import { type StationEntry, WATCHED_KINDS, type WatchedKind } from './fleet.js';
+import type { OfficeStock } from './office-api.js';
 import { type AddSample, PROM_CONTENT_TYPE, PromText, labelPair } from './prom-text.js';
 import { supplyCell } from './supply-cell.js';
 
@@ -40,6 +41,13 @@ export interface OfficeFigures {
   requestPoint?: number | null;
   ratePerDay?: number;
   printedMonth?: number;
+  /** Its books hold figures beyond what a printer can print or a room can hold (dashboard/plausible.ts). */
+  implausible?: boolean;
+}
+
+/** An office's stock as /metrics gives it: blanks with those on their way, no request point at no use, flagged while implausible. */
+export function officeFigures(s: OfficeStock): OfficeFigures {
+  return { ...s, onHand: s.onHand + s.inTransit, requestPoint: s.ratePerDay > 0 ? s.requestPoint : null, printedMonth: s.month.printed, implausible: (s.implausible?.length ?? 0) > 0 };
 }
 
 const ORDER = { empty: 0, low: 1, ok: 2, unknown: 3 } as const;
@@ -135,9 +143,14 @@ export async function metricsText(input: MetricsInput): Promise<{ contentType: s
     // A regency's months of stock is its offices' blanks over their summed rates, not a mean of their days left.
     const rate = gauge('ektp_office_blanks_per_day', "Blank cards the office's printers use a day (good and spoiled, the last 28 days; a first estimate before any day is recorded): the rate of its request.");
     const month = gauge('ektp_office_cards_printed_month', "Good cards the office's printers printed this month (dashboard.timeZone), from their daily figures, as the month's reconciliation counts them.");
+    // The nation's and the province's sums leave out an office whose books are implausible (as the API's do): its figures are left out here too, and it is flagged.
+    const flagged = gauge('ektp_office_figures_implausible', "1 while the office's books hold figures beyond what a printer can print or a room can hold: its figures are left out until they are put right (the dashboard's API names them); 0 otherwise.");
     for (const o of input.offices) {
       const office = labelPair('office', o.office);
-      onHand(`${office},${labelPair('province', o.province)},${labelPair('regency', o.regency)}`, o.onHand);
+      const place = `${office},${labelPair('province', o.province)},${labelPair('regency', o.regency)}`;
+      flagged(place, o.implausible ? 1 : 0);
+      if (o.implausible) continue;
+      onHand(place, o.onHand);
       if (o.daysLeft !== null) left(`${office},${labelPair('kind', 'blanks')}`, o.daysLeft);
       if (o.requestPoint !== null && o.requestPoint !== undefined) point(office, o.requestPoint);
       if (o.ratePerDay !== undefined) rate(office, o.ratePerDay);

@@ -17,14 +17,16 @@ const FRESH_MS = 5 * 60_000;
 const PER_MINUTE = 30;
 const MAX_CLIENTS = 10_000;
 
+/** An office's line; its figures null while its books hold implausible ones (being checked), as the nation's sums leave them out. */
 export interface PublicOffice {
   office: string;
   name: string | null;
-  blanksOnHand: number;
+  blanksOnHand: number | null;
   daysLeft: number | null;
-  printedYesterday: number;
+  printedYesterday: number | null;
   updatedAt: string | null;
   silent: boolean;
+  implausible: boolean;
 }
 export interface PublicList {
   updatedAt: string;
@@ -78,7 +80,9 @@ export class PublicStock {
     const byRegency = new Map<string, PublicOffice[]>();
     for (const s of await this.o.stocks()) {
       const offices = byRegency.get(s.regency) ?? [];
-      offices.push({ office: s.office, name: s.name, blanksOnHand: s.onHand + s.inTransit, daysLeft: s.daysLeft, printedYesterday: s.printedYesterday, updatedAt: s.updatedAt, silent: s.silent.length > 0 });
+      const doubtful = (s.implausible?.length ?? 0) > 0;
+      const figures = doubtful ? { blanksOnHand: null, daysLeft: null, printedYesterday: null } : { blanksOnHand: s.onHand + s.inTransit, daysLeft: s.daysLeft, printedYesterday: s.printedYesterday };
+      offices.push({ office: s.office, name: s.name, ...figures, updatedAt: s.updatedAt, silent: s.silent.length > 0, implausible: doubtful });
       byRegency.set(s.regency, offices);
     }
     const list: PublicList = {
@@ -98,6 +102,7 @@ const WORDS = {
   yesterday: { id: 'Dicetak kemarin', en: 'Printed yesterday' },
   updated: { id: 'Diperbarui', en: 'Updated' },
   silent: { id: 'tidak melapor', en: 'not reporting' },
+  checking: { id: 'angka sedang diperiksa', en: 'figures being checked' },
   other: { id: 'English', en: 'Bahasa Indonesia' },
   asOf: { id: 'Keadaan per', en: 'As of' },
 };
@@ -107,8 +112,9 @@ function page(list: PublicList, lang: Lang): string {
   const rows = list.regencies
     .map((r) => {
       const head = `<tr><th colspan="5">${esc(r.name ? `${r.name} (${r.regency})` : r.regency)}</th></tr>`;
-      const n = (v: number) => v.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
-      const offices = r.offices.map((o) => `<tr${o.silent ? ' class="silent"' : ''}><td>${esc(o.name ?? o.office)}</td><td>${n(o.blanksOnHand)}</td><td>${o.daysLeft === null ? '–' : n(o.daysLeft)}</td><td>${n(o.printedYesterday)}</td><td>${esc(o.silent ? w('silent') : (o.updatedAt ?? '–'))}</td></tr>`);
+      const n = (v: number | null) => (v === null ? '–' : v.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB'));
+      const state = (o: PublicOffice) => (o.silent ? w('silent') : o.implausible ? w('checking') : esc(o.updatedAt ?? '–'));
+      const offices = r.offices.map((o) => `<tr${o.silent ? ' class="silent"' : ''}><td>${esc(o.name ?? o.office)}</td><td>${n(o.blanksOnHand)}</td><td>${n(o.daysLeft)}</td><td>${n(o.printedYesterday)}</td><td>${state(o)}</td></tr>`);
       return [head, ...offices].join('\n');
     })
     .join('\n');

@@ -9,7 +9,10 @@ import type { Allocation } from '../../dashboard/allocation.js';
 import { Fleet, type StationRow } from '../../dashboard/fleet.js';
 import { NationApi } from '../../dashboard/nation-api.js';
 import type { Level } from '../../dashboard/nation.js';
+import type { IncomingMessage } from 'node:http';
 import { OfficeApi, type OfficeStock } from '../../dashboard/office-api.js';
+import { metricsText, officeFigures } from '../../dashboard/prometheus.js';
+import { PublicStock, type PublicList } from '../../dashboard/public-stock.js';
 import type { Reconciliation } from '../../dashboard/reconcile.js';
 import { regionNames } from '../../dashboard/regions.js';
 import { dashboardSectionSchema } from '../../dashboard/section.js';
@@ -186,5 +189,22 @@ describe("the offices' books and the nation's sums", () => {
     const own = (await offices.handle('GET', new URL('http://d/api/reconciliation?office=5302-DINAS&month=2027-01'))) as Reconciliation;
     expect(own).toMatchObject({ printed: 1e9, leftOut: [] });
     expect(own.implausible.map((i) => i.what)).toEqual(['daily.cards']);
+
+    // The public list shows its figures as unknown, being checked, rather than the 10^9 as sent; the others as they are.
+    const pub = new PublicStock({ stocks: () => offices.stocks(), regencyName: () => undefined, trustProxy: false, clock: w.clock });
+    const asked = (q: string) => pub.answer({ headers: {}, socket: { remoteAddress: '192.0.2.7' } } as unknown as IncomingMessage, new URL(`http://d${q}`));
+    const list = JSON.parse((await asked('/public/stock.json')).body) as PublicList;
+    const line = (office: string) => list.regencies.flatMap((r) => r.offices).find((o) => o.office === office);
+    expect(line('5302-DINAS')).toMatchObject({ blanksOnHand: null, daysLeft: null, printedYesterday: null, implausible: true });
+    expect(line('5371-DINAS')).toMatchObject({ blanksOnHand: stocks.find((o) => o.office === '5371-DINAS')!.onHand, implausible: false });
+    expect((await asked('/public/stock')).body).toMatch(/<tr><td>5302-DINAS<\/td><td>–<\/td><td>–<\/td><td>–<\/td><td>angka sedang diperiksa<\/td><\/tr>/);
+    expect((await asked('/public/stock?lang=en')).body).toContain('<td>figures being checked</td>');
+
+    // /metrics: flagged, and none of its figures, so that the province's and the nation's sums leave it out as the API's do.
+    const metrics = (await metricsText({ entries: [], nowMs: w.clock.now(), staleAfterMs: 60_000, offices: stocks.map(officeFigures) })).body.toString();
+    expect(metrics).toContain('ektp_office_figures_implausible{office="5302-DINAS",province="53",regency="5302"} 1');
+    expect(metrics).toContain('ektp_office_figures_implausible{office="5371-DINAS",province="53",regency="5371"} 0');
+    expect(metrics).not.toMatch(/ektp_office_[a-z_]+\{office="5302-DINAS"[^}]*\} (?!1$)/m);
+    expect(metrics).toMatch(/^ektp_office_blanks_on_hand\{office="5371-DINAS",province="53",regency="5371"\} \d+$/m);
   });
 });
