@@ -10,7 +10,6 @@ import { alertsSchema, intervalsSchema } from '../../agent/config/schema.js';
 import { Station } from '../../agent/station/station.js';
 import { Store } from '../../agent/store/store.js';
 import type { Clock } from '../../core/clock.js';
-import type { HostDriver } from '../../hal/host/types.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
 import { Outbox } from '../../telemetry/outbox.js';
@@ -18,7 +17,7 @@ import type { EventPayload, HealthPayload, StationBody } from '../../telemetry/p
 import { Telemetry } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
 import type { Alert, CardPrinterModel } from './snmp-printer.js';
-import { quietLog, tempDir } from './sim.js';
+import { fakeHost, quietLog, tempDir } from './sim.js';
 import { attr, int, kw, nm, text } from './ipp-encode.js';
 
 /** Keywords a card printer may say that the agent has words for. */
@@ -90,13 +89,6 @@ export function chattySnmpPrinter(): CardPrinterModel {
     alerts,
   };
 }
-
-const fakeHost: HostDriver = {
-  driver: 'fake',
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
-  read: () => Promise.resolve({ cpuPercent: 3, memUsedPercent: 40, diskFreeBytes: 10 * 2 ** 30, diskTotalBytes: 20 * 2 ** 30, uptimeSeconds: 99 }),
-};
 
 /** What the agent made of one poll of these drivers: the messages it stored for the broker, and its snapshot (the station page's). */
 export interface Seen {

@@ -7,11 +7,20 @@ import { simUpsSchema } from '../../hal/ups/sim/config.js';
 import { ManualClock } from '../../core/clock.js';
 import { SimPrinter, type SimPrinterState } from '../../hal/printer/sim/driver.js';
 import { SimUps, type SimUpsState } from '../../hal/ups/sim/driver.js';
+import type { HostDriver } from '../../hal/host/types.js';
 import type { PrinterHarness } from './contracts/printer.js';
 import type { UpsHarness } from './contracts/ups.js';
 import { untilSettled } from './settle.js';
 
 export const quietLog = pino({ level: 'silent' });
+
+/** A PC of fixed, healthy figures (3 % CPU, 40 % memory, 10 of 20 GB free), for tests of the station loop. */
+export const fakeHost: HostDriver = {
+  driver: 'fake',
+  start: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
+  read: () => Promise.resolve({ cpuPercent: 3, memUsedPercent: 40, diskFreeBytes: 10 * 2 ** 30, diskTotalBytes: 20 * 2 ** 30, uptimeSeconds: 99 }),
+};
 
 /** A state file the test edits, as a technician would. */
 export class StateFile<T extends object> {

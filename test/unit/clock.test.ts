@@ -11,12 +11,11 @@ import { notifyPlan, SystemdNotifier } from '../../agent/process/systemd-notify.
 import { Station } from '../../agent/station/station.js';
 import { Store } from '../../agent/store/store.js';
 import { every, ManualClock } from '../../core/clock.js';
-import type { HostDriver } from '../../hal/host/types.js';
 import { CommandHandler } from '../../telemetry/commands.js';
 import { Outbox } from '../../telemetry/outbox.js';
 import { Telemetry } from '../../telemetry/telemetry.js';
 import { stationTopics } from '../../telemetry/topics.js';
-import { quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
+import { fakeHost, quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
 
 const REPO = join(import.meta.dirname, '../..');
 const HOUR = 3_600_000;
@@ -62,13 +61,6 @@ describe('the clock is injected everywhere time passes', () => {
     expect(fired).toHaveLength(3);
   });
 });
-
-const fakeHost: HostDriver = {
-  driver: 'fake',
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
-  read: () => Promise.resolve({ cpuPercent: 3, memUsedPercent: 40, diskFreeBytes: 10 * 2 ** 30, diskTotalBytes: 20 * 2 ** 30, uptimeSeconds: 99 }),
-};
 
 async function station() {
   const printer = simPrinterHarness();

@@ -6,7 +6,6 @@ import { Station, STOP_BUDGET_MS, type StationDeps } from '../../agent/station/s
 import { Store } from '../../agent/store/store.js';
 import { SupplyLedger } from '../../agent/ledger/supplies.js';
 import { HalError } from '../../hal/errors.js';
-import type { HostDriver } from '../../hal/host/types.js';
 import { NoPrinter } from '../../hal/printer/none/driver.js';
 import type { PrinterDriver } from '../../hal/printer/types.js';
 import type { UpsDriver } from '../../hal/ups/types.js';
@@ -16,18 +15,11 @@ import { stationTopics } from '../../telemetry/topics.js';
 import { payloadErrors, schemaValidators } from '../support/schemas.js';
 import { waitUntil } from '../support/peers.js';
 import { ioSettled, turn, untilSettled } from '../support/settle.js';
-import { quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
+import { fakeHost, quietLog, simPrinterHarness, simUpsHarness, tempDir } from '../support/sim.js';
 
 const station = { id: 'test-01', province: '00', regency: '0000' };
 const topics = stationTopics('ektp/v1', station);
 const validators = schemaValidators();
-
-const fakeHost: HostDriver = {
-  driver: 'fake',
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
-  read: () => Promise.resolve({ cpuPercent: 3, memUsedPercent: 40, diskFreeBytes: 10 * 2 ** 30, diskTotalBytes: 20 * 2 ** 30, uptimeSeconds: 99 }),
-};
 
 const stores: Store[] = [];
 afterEach(async () => {
