@@ -7,7 +7,12 @@ import { peerAvailable } from '../support/peers.js';
 import { rssMegabytes } from '../support/process.js';
 
 const BASE = 'ektp/v1/99/9901/it-01';
-const rssMb = (pid: number) => rssMegabytes(pid) ?? 0;
+/** The agent's RSS; unreadable fails the test rather than reading as 0 MB (which would pass the bound). */
+const rssMb = (pid: number) => {
+  const mb = rssMegabytes(pid);
+  if (mb === null) throw new Error(`the RSS of PID ${pid} could not be read`);
+  return mb;
+};
 
 describe.skipIf(!peerAvailable('Mosquitto', 'mosquitto'))('a flood of commands through a real broker', () => {
   let broker: Mosquitto | undefined;

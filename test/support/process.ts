@@ -59,10 +59,11 @@ export function childrenOf(pid: number): number[] {
   }
 }
 
-/** Resident memory of a process in MB (Linux); null once it is gone. */
+/** Resident memory of a process in MB (Linux); null once it is gone, or when its status has no VmRSS (a zombie). */
 export function rssMegabytes(pid: number): number | null {
   try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
   } catch {
     return null;
   }
