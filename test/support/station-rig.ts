@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { afterEach } from 'vitest';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { simRecordsSchema } from '../../hal/records/sim/config.js';
 import type { ManualClock } from '../../core/clock.js';
@@ -71,6 +72,25 @@ export async function stationRig(
  * card waiting on the source or the printer). No real pause: what the test sees next does not
  * depend on how fast this machine is.
  */
+export type Rig = Awaited<ReturnType<typeof stationRig>>;
+
+/** stationRig for a test file: every rig it makes is stopped, with its record source, and its store closed after its test. */
+export function stationRigs(): (opts?: Parameters<typeof stationRig>[0]) => Promise<Rig> {
+  const made: Rig[] = [];
+  afterEach(async () => {
+    for (const r of made.splice(0)) {
+      await r.engine.stop(0);
+      await r.source.stop();
+      await r.store.close();
+    }
+  });
+  return async (opts) => {
+    const r = await stationRig(opts);
+    made.push(r);
+    return r;
+  };
+}
+
 export function drive(engine: JobEngine, clock: ManualClock) {
   const tick = async (stepMs: number) => {
     clock.advance(stepMs);

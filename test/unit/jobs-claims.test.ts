@@ -4,7 +4,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../agent/config/schema.js';
 import { addClaimed } from '../../agent/jobs/add.js';
 import { jobWords } from '../../agent/jobs/words.js';
@@ -17,21 +17,12 @@ import { SimRecords } from '../../hal/records/sim/driver.js';
 import type { RecordSource } from '../../hal/records/types.js';
 import { startRecordService } from '../support/record-service.js';
 import { quietLog, tempDir } from '../support/sim.js';
-import { stationRig } from '../support/station-rig.js';
+import { type Rig, stationRig, stationRigs } from '../support/station-rig.js';
 
-type Rig = Awaited<ReturnType<typeof stationRig>>;
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.engine.stop(0);
-    await r.source.stop();
-    await r.store.close();
-  }
-});
+const made = stationRigs();
 
 async function rig(station: string, shared: string, opts: Parameters<typeof stationRig>[0] = {}): Promise<Rig> {
-  const r = await stationRig({ station, records: { latencyMs: 1000, shared }, ...opts });
-  rigs.push(r);
+  const r = await made({ station, records: { latencyMs: 1000, shared }, ...opts });
   await r.engine.start();
   return r;
 }
@@ -197,8 +188,7 @@ describe('claims over HTTP, the print queue against a real HTTP server', () => {
       const tokenFile = join(tempDir('token-'), 'token');
       writeFileSync(tokenFile, service.token);
       // The driver's deadline on the rig's manual clock: time passes only as the test drives it.
-      const r = await stationRig({ station: '5371-01', source: (_sim, clock) => new HttpRecords(httpRecordsSchema().parse({ url: service.url, tokenFile, timeoutSeconds: 30 }), { clock, log: quietLog }) });
-      rigs.push(r);
+      const r = await made({ station: '5371-01', source: (_sim, clock) => new HttpRecords(httpRecordsSchema().parse({ url: service.url, tokenFile, timeoutSeconds: 30 }), { clock, log: quietLog }) });
       await r.engine.start();
       const cycle = async (mode: 'error' | 'hang', id: string) => {
         service.set({ claimsDown: mode });

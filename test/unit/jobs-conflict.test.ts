@@ -1,18 +1,11 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../agent/ledger/blanks.js';
 import { note } from '../../agent/jobs/notes.js';
-import { stationRig } from '../support/station-rig.js';
+import { stationRigs } from '../support/station-rig.js';
 
-type Rig = Awaited<ReturnType<typeof stationRig>>;
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.engine.stop(0);
-    await r.store.close();
-  }
-});
+const made = stationRigs();
 
 /** A logger whose lines the test reads. */
 function capturingLog() {
@@ -29,8 +22,7 @@ function capturingLog() {
 describe('a job moved by another writer while its card prints', () => {
   it('a card a person verified while the printer printed it: the settle finds it moved, logs what it found, leaves it so, and the queue goes on (no "database cannot be written" hold)', async () => {
     const { log, lines } = capturingLog();
-    const r = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 20 }, log });
-    rigs.push(r);
+    const r = await made({ records: { latencyMs: 100 }, printer: { secondsPerCard: 20 }, log });
     await r.engine.start();
     await new Ledger(r.store.db).receive(10, 'B-1');
     await r.engine.repo.add(['V-1', 'V-2', 'V-3']);
@@ -57,8 +49,7 @@ describe('a job moved by another writer while its card prints', () => {
 
   it('a card another writer set aside for a person while it printed: it stays for the person, the printer\'s answer is logged, and the next cards print', async () => {
     const { log, lines } = capturingLog();
-    const r = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 20 }, log });
-    rigs.push(r);
+    const r = await made({ records: { latencyMs: 100 }, printer: { secondsPerCard: 20 }, log });
     await r.engine.start();
     await r.engine.repo.add(['N-1', 'N-2']);
     await r.until('N-1 printing', async () => (await r.states())['N-1'] === 'printing');

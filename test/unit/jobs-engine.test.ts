@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
 import { HalError } from '../../hal/errors.js';
@@ -11,19 +11,11 @@ import { syntheticRecord } from '../../hal/records/sim/driver.js';
 import type { RecordSource } from '../../hal/records/types.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';
-import { drive, stationRig } from '../support/station-rig.js';
+import { drive, type Rig, stationRig, stationRigs } from '../support/station-rig.js';
 
-type Rig = Awaited<ReturnType<typeof stationRig>>;
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.engine.stop(0);
-    await r.store.close();
-  }
-});
+const made = stationRigs();
 async function rig(opts: Parameters<typeof stationRig>[0] = {}) {
-  const r = await stationRig(opts);
-  rigs.push(r);
+  const r = await made(opts);
   await r.engine.start();
   return r;
 }
@@ -129,8 +121,7 @@ describe('print jobs', () => {
   });
 
   it('a hold raised before a restart stays raised after it while the reason is still there; the gate says no card could start even with nothing waiting', async () => {
-    const r = await stationRig({ records: { latencyMs: 100 } });
-    rigs.push(r);
+    const r = await made({ records: { latencyMs: 100 } });
     await Store.raiseAlert(r.store.db, { code: 'jobs.held', severity: 'warning', message: 'printing is held: the printer is stopped (media-jam)', raisedAt: new Date().toISOString() });
     r.setSnapshot(healthyBody({ printer: { state: 'stopped', reasons: ['media-jam'] } }));
     await r.engine.start();
@@ -164,8 +155,7 @@ describe('print jobs', () => {
     await r.until('C-1 printing', async () => (await r.states())['C-1'] === 'printing');
     // The agent dies: a new engine, with a working record source and printer, starts on the same database.
     await r.engine.stop(0);
-    const r2 = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
-    rigs.push(r2);
+    const r2 = await made({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
     const engine = new JobEngine({ store: r.store, source: r2.source, station: 'rig-01', printer: r2.printer.driver, config: jobsSchema().parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody() });
     await engine.start();
     const driven = drive(engine, r2.clock);

@@ -2,14 +2,14 @@
  * A printer that rests (printer.rest): the run counted, the rest measured on the monotonic
  * clock, kept across a restart, and the print queue held meanwhile, resuming by itself.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jobsSchema } from '../../agent/config/schema.js';
 import { JobEngine } from '../../agent/jobs/engine.js';
 import { PrinterRest, REST_KEY, type RestState } from '../../agent/jobs/rest.js';
 import { ManualClock } from '../../core/clock.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';
-import { drive, stationRig } from '../support/station-rig.js';
+import { drive, stationRigs } from '../support/station-rig.js';
 
 const MIN = 60_000;
 
@@ -85,20 +85,12 @@ describe('the rest counter', () => {
   });
 });
 
-type Rig = Awaited<ReturnType<typeof stationRig>>;
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.engine.stop(0);
-    await r.store.close();
-  }
-});
+const made = stationRigs();
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `RST-${String(i + 1).padStart(3, '0')}`);
 
 describe('the print queue with a resting printer', () => {
   it('pauses after afterCards cards, says when it resumes, and resumes by itself after minutes on the monotonic clock', async () => {
-    const r = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 }, rest: { afterCards: 3, minutes: 10 } });
-    rigs.push(r);
+    const r = await made({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 }, rest: { afterCards: 3, minutes: 10 } });
     await r.engine.start();
     await r.engine.repo.add(ids(7));
     const printed = async () => Object.values(await r.states()).filter((s) => s === 'printed').length;
@@ -125,8 +117,7 @@ describe('the print queue with a resting printer', () => {
   });
 
   it('a restarted agent keeps the rest in progress (its stored end, on the new monotonic clock)', async () => {
-    const r = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 }, rest: { afterCards: 2, minutes: 10 } });
-    rigs.push(r);
+    const r = await made({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 }, rest: { afterCards: 2, minutes: 10 } });
     await r.engine.start();
     await r.engine.repo.add(ids(3));
     await r.until('resting', () => r.engine.summary().heldCode === 'printer_resting');
@@ -134,8 +125,7 @@ describe('the print queue with a resting printer', () => {
     await r.engine.stop(0);
     expect((await r.store.getState<RestState>(REST_KEY))?.value).toMatchObject({ cards: 0, restUntil: expect.any(Number) as number });
     // A new process on the same database two minutes later, with its own clock (monotonic time from zero) and parts.
-    const r2 = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
-    rigs.push(r2);
+    const r2 = await made({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
     r2.clock.stepWall(r.clock.now() + 2 * MIN - r2.clock.now());
     const engine = new JobEngine({ store: r.store, source: r2.source, station: 'rig-01', printer: r2.printer.driver, config: jobsSchema().parse({}), clock: r2.clock, log: quietLog, snapshot: () => healthyBody(), rest: { afterCards: 2, minutes: 10 } });
     await engine.start();
@@ -149,8 +139,7 @@ describe('the print queue with a resting printer', () => {
   });
 
   it('without printer.rest the queue never rests', async () => {
-    const r = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
-    rigs.push(r);
+    const r = await made({ records: { latencyMs: 100 }, printer: { secondsPerCard: 10 } });
     await r.engine.start();
     await r.engine.repo.add(ids(5));
     await r.until('all printed', async () => Object.values(await r.states()).every((s) => s === 'printed'), 5 * MIN);

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { noteWords } from '../../agent/jobs/notes.js';
 import { printerSpoils } from '../../agent/jobs/reprint.js';
 import { Ledger } from '../../agent/ledger/blanks.js';
@@ -7,19 +7,11 @@ import { PageView } from '../../agent/operator/page-view.js';
 import { officeSchema } from '../../agent/office/config.js';
 import { healthyBody } from '../support/health.js';
 import { quietLog } from '../support/sim.js';
-import { stationRig } from '../support/station-rig.js';
+import { type Rig, stationRigs } from '../support/station-rig.js';
 
-type Rig = Awaited<ReturnType<typeof stationRig>>;
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.engine.stop(0);
-    await r.store.close();
-  }
-});
+const made = stationRigs();
 async function rig() {
-  const r = await stationRig({ records: { latencyMs: 100 }, printer: { secondsPerCard: 30 } });
-  rigs.push(r);
+  const r = await made({ records: { latencyMs: 100 }, printer: { secondsPerCard: 30 } });
   await r.engine.start();
   await new Ledger(r.store.db).receive(20, 'B-1');
   return r;
