@@ -6,6 +6,7 @@
  * it, so a printer that says too much cannot make health or an event break the contract: the
  * dashboard refuses such a message whole, and the station would look fine while it is stopped.
  */
+import type { Logger } from 'pino';
 
 /** The longest text any payload carries (a model, a name, a reason, an event's message). */
 export const TEXT_MAX = 2000;
@@ -62,4 +63,21 @@ export function boundList(items: readonly string[], max: number, keep: (item: st
   for (const [i, item] of items.entries()) if (chosen.size < room && keep(item)) chosen.add(i);
   for (const i of items.keys()) if (chosen.size < room) chosen.add(i);
   return [...items.filter((_, i) => chosen.has(i)), CUT_MARK];
+}
+
+/** Says in the log what a device's readings had cut, once each time that changes: a device that keeps saying too much is told of once. */
+export class CutNotice {
+  private said = '';
+
+  constructor(
+    private readonly log: Logger,
+    /** Who says too much, as the line names it: "the printer", "the UPS". */
+    private readonly device: string,
+  ) {}
+
+  note(cuts: readonly string[]): void {
+    const now = cuts.join('; ');
+    if (now !== '' && now !== this.said) this.log.warn({ cuts }, `${this.device} says more than the contract carries, cut: ${now}`);
+    this.said = now;
+  }
 }

@@ -7,7 +7,7 @@
  * keyword ending the reasons) and said once in the log.
  */
 import type { Logger } from 'pino';
-import { boundList, CUT_MARK, deviceNumber, deviceText, REASONS_MAX, SUPPLIES_MAX, TEXT_MAX } from '../bounds.js';
+import { boundList, CUT_MARK, CutNotice, deviceNumber, deviceText, REASONS_MAX, SUPPLIES_MAX, TEXT_MAX } from '../bounds.js';
 import { PRINTER_REASON_WORDS } from './reason-words.js';
 import type { CardFormat, PrintRequest, PrintResult, PrinterDriver, PrinterReading, SupplyKind, SupplyReading } from './types.js';
 
@@ -84,14 +84,14 @@ export class BoundedPrinter implements PrinterDriver {
   readonly cardFormat?: CardFormat;
   readonly jobOutcome?: (jobId: string) => Promise<'completed' | 'aborted' | 'unknown'>;
   readonly printedFor?: (recordId: string) => Promise<string[]>;
-  /** What was last said in the log, so a printer that keeps saying too much is told of once. */
-  private said = '';
+  private readonly cutNotice: CutNotice;
 
   constructor(
     private readonly path: PrinterDriver,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     this.driver = path.driver;
+    this.cutNotice = new CutNotice(log, 'the printer');
     if (path.cardFormat) this.cardFormat = path.cardFormat;
     if (path.jobOutcome) this.jobOutcome = (id) => (path.jobOutcome as NonNullable<PrinterDriver['jobOutcome']>).call(path, id);
     if (path.printedFor) this.printedFor = (id) => (path.printedFor as NonNullable<PrinterDriver['printedFor']>).call(path, id);
@@ -107,9 +107,7 @@ export class BoundedPrinter implements PrinterDriver {
 
   async read(): Promise<PrinterReading> {
     const { reading, cuts } = boundPrinterReading(await this.path.read());
-    const now = cuts.join('; ');
-    if (now !== '' && now !== this.said) this.log.warn({ cuts }, `the printer says more than the contract carries, cut: ${now}`);
-    this.said = now;
+    this.cutNotice.note(cuts);
     return reading;
   }
 

@@ -5,7 +5,7 @@
  * words; what is cut ends in "…" and is said once in the log.
  */
 import type { Logger } from 'pino';
-import { deviceNumber, deviceText, TEXT_MAX, UPS_ALARMS_MAX } from '../bounds.js';
+import { CutNotice, deviceNumber, deviceText, TEXT_MAX, UPS_ALARMS_MAX } from '../bounds.js';
 import { UPS_ALARMS, type UpsDriver, type UpsReading } from './types.js';
 
 function text(value: string | null | undefined, what: string, cuts: string[]): string | null {
@@ -37,14 +37,14 @@ export function boundUpsReading(r: UpsReading): { reading: UpsReading; cuts: str
 /** The UPS as the rest of the agent gets it: every reading bounded, starting and stopping passed through. */
 export class BoundedUps implements UpsDriver {
   readonly driver: string;
-  /** What was last said in the log, so a UPS that keeps saying too much is told of once. */
-  private said = '';
+  private readonly cutNotice: CutNotice;
 
   constructor(
     private readonly ups: UpsDriver,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     this.driver = ups.driver;
+    this.cutNotice = new CutNotice(log, 'the UPS');
   }
 
   start(): Promise<void> {
@@ -57,9 +57,7 @@ export class BoundedUps implements UpsDriver {
 
   async read(): Promise<UpsReading> {
     const { reading, cuts } = boundUpsReading(await this.ups.read());
-    const now = cuts.join('; ');
-    if (now !== '' && now !== this.said) this.log.warn({ cuts }, `the UPS says more than the contract carries, cut: ${now}`);
-    this.said = now;
+    this.cutNotice.note(cuts);
     return reading;
   }
 }
